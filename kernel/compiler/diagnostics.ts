@@ -1,0 +1,42 @@
+/** Compile errors as the user sees them: at cell line numbers, named by their TS code. */
+import ts from "typescript";
+import { lineCol, toUserOffset, type CellSource } from "./cell-source";
+
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface CellDiagnostic {
+  code: string;
+  message: string;
+  line: number; // 1-based, in the user's text
+  col: number; // 1-based
+}
+
+export function toCellDiagnostics(diags: readonly ts.Diagnostic[], cell: CellSource, userText: string): CellDiagnostic[] {
+  return diags.map((d) => {
+    const at = d.start === undefined ? 0 : Math.min(toUserOffset(cell, d.start), userText.length);
+    const { line, col } = lineCol(userText, at);
+    return { code: `TS${d.code}`, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), line: line + 1, col: col + 1 };
+  });
+}
+
+/** An IPython-like traceback: where, the line with a caret, the message. */
+export function formatCompileError(diags: CellDiagnostic[], userText: string, cellName: string): CellError {
+  const lines = userText.split("\n");
+  const traceback: string[] = [];
+  for (const d of diags) {
+    const src = lines[d.line - 1] ?? "";
+    traceback.push(
+      `${cellName}, line ${d.line}, column ${d.col}`,
+      `--> ${String(d.line).padStart(3)} | ${src}`,
+      `          ${" ".repeat(Math.max(0, d.col - 1))}^`,
+      `${d.code}: ${d.message}`,
+    );
+  }
+  const first = diags[0];
+  const more = diags.length > 1 ? ` (and ${diags.length - 1} more)` : "";
+  return { ename: first.code, evalue: `${first.message} (line ${first.line})${more}`, traceback };
+}

@@ -1,0 +1,33 @@
+/** Compiler options for notebook cells, and where the bundled types live. */
+import path from "node:path";
+import ts from "typescript";
+
+/** The lazylab package root (this file is dist/kernel/compiler/options.js once built). */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+function typesRoot(): string {
+  // @types/node ships with lazylab so a notebook in any folder type-checks console.log.
+  return path.dirname(path.dirname(require.resolve("@types/node/package.json")));
+}
+
+export function cellCompilerOptions(): ts.CompilerOptions {
+  return {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2023.d.ts"],
+    types: ["node"],
+    typeRoots: [typesRoot()],
+    strict: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    allowSyntheticDefaultImports: true,
+    resolveJsonModule: true,
+    declaration: true,
+    sourceMap: true,
+    removeComments: false,
+    noEmitOnError: false,
+    useDefineForClassFields: true,
+    paths: { lazylab: [path.join(PACKAGE_ROOT, "dist", "lib", "index.d.ts")] },
+  };
+}

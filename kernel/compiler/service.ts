@@ -1,0 +1,278 @@
+/**
+ * The cell compiler: one TypeScript language service over a fixed set of virtual files
+ * (the preloaded globals, the declaration history, the current cell), so that unchanged
+ * files keep their parsed and bound SourceFiles between cells and only the cell is new.
+ *
+ * compile() type-checks a cell and emits the script the executor runs; nothing runs when
+ * there is an error. record() carries a cell's declarations to later cells once it has run.
+ */
+import path from "node:path";
+import ts from "typescript";
+import { PRELOADED } from "../../lib/globals";
+import { analyseCell, parseCell, type CellSource } from "./cell-source";
+import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
+import { DeclarationHistory } from "./history";
+import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
+import { declarationsToGlobals, importsToGlobals } from "./transform";
+import { RESERVED_GLOBALS } from "./reserved";
+
+export interface CompiledCell {
+  ok: true;
+  /** The script for the executor. */
+  js: string;
+  /** Its source map (v3 JSON), mapping to the checked text. */
+  map: string;
+  /** Where "export " was inserted, to map columns back to the user's text. */
+  insertions: number[];
+  /** Names the cell declares at top level. */
+  declared: string[];
+  /** Key for record(). */
+  id: number;
+}
+export type CompileResult = CompiledCell | { ok: false; error: CellError };
+
+interface Pending {
+  sourceFile: ts.SourceFile;
+  dts: string;
+  checker: ts.TypeChecker;
+}
+
+export interface CompletionResult {
+  matches: string[];
+  cursorStart: number; // UTF-16 offsets
+  cursorEnd: number;
+  types: Array<{ text: string; type: string }>;
+}
+
+const GLOBALS_NAME = "__lazylab_globals.d.ts";
+const HISTORY_NAME = "__lazylab_history.ts";
+const CELL_NAME = "__lazylab_cell.ts";
+const SCRATCH_NAME = "__lazylab_scratch.ts";
+const CACHE_LIMIT = 64;
+
+export class CellCompiler {
+  readonly history = new DeclarationHistory();
+  private readonly files = new Map<string, { text: string; version: number }>();
+  private readonly service: ts.LanguageService;
+  private readonly options = cellCompilerOptions();
+  private readonly cache = new Map<string, CompiledCell>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  readonly cellPath: string;
+  private readonly historyPath: string;
+  private readonly scratchPath: string;
+
+  constructor(readonly cwd: string = process.cwd()) {
+    this.cellPath = path.join(cwd, CELL_NAME);
+    this.historyPath = path.join(cwd, HISTORY_NAME);
+    this.scratchPath = path.join(cwd, SCRATCH_NAME);
+    const globalsPath = path.join(cwd, GLOBALS_NAME);
+    this.setFile(globalsPath, globalsText());
+    this.setFile(this.historyPath, this.history.text());
+    this.setFile(this.cellPath, "export {};\n");
+    this.setFile(this.scratchPath, "export {};\n");
+    const registry = ts.createDocumentRegistry();
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.options,
+      getScriptFileNames: () => [globalsPath, this.historyPath, this.cellPath, this.scratchPath],
+      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptSnapshot: (f) => {
+        const v = this.files.get(f);
+        if (v) return ts.ScriptSnapshot.fromString(v.text);
+        const text = readBundled(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => cwd,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.files.has(f) || existsBundled(f),
+      readFile: (f) => this.files.get(f)?.text ?? readBundled(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.service = ts.createLanguageService(host, registry);
+  }
+
+  /** Loads and binds the standard library and node types: the slow first check, done at start. */
+  warmUp(): void {
+    this.compile("const __lazylab_warm: number = 1 + 1; __lazylab_warm", "warm-up");
+    this.complete("Math.", 5);
+    this.cache.clear();
+    this.pending.clear();
+  }
+
+  compile(code: string, cellName: string): CompileResult {
+    const key = `${this.history.version}\0${code}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const cell = analyseCell(code, this.cellPath);
+    const reserved = [...cell.declared].filter((n) => RESERVED_GLOBALS.has(n));
+    if (reserved.length) {
+      return {
+        ok: false,
+        error: {
+          ename: "ReservedNameError",
+          evalue: `cannot declare ${reserved.map((n) => `'${n}'`).join(", ")} at the top level of a notebook: it is a built-in global of Node.js`,
+          traceback: [`${cellName}: choose another name for ${reserved.join(", ")}`],
+        },
+      };
+    }
+    this.setFile(this.cellPath, cell.checkedText);
+    const program = this.service.getProgram()!;
+    const sf = program.getSourceFile(this.cellPath)!;
+    const syntactic = program.getSyntacticDiagnostics(sf);
+    const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
+    const errors = diags.filter((d) => d.category === ts.DiagnosticCategory.Error);
+    if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };
+    const checker = program.getTypeChecker();
+    let js = "";
+    let map = "";
+    program.emit(sf, (name, text) => {
+      if (name.endsWith(".map")) map = text;
+      else if (name.endsWith(".js")) js = text;
+    }, undefined, false, { before: [importsToGlobals(checker)], after: [declarationsToGlobals] });
+    js = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+    const id = this.nextId++;
+    if (cell.declared.size) {
+      let dts = "";
+      program.emit(sf, (name, text) => { if (name.endsWith(".d.ts")) dts = text; }, undefined, true);
+      this.pending.set(id, { sourceFile: sf, dts, checker });
+      if (this.pending.size > 8) this.pending.delete(this.pending.keys().next().value!);
+    }
+    const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id };
+    // A cell that declares names changes the history when it runs, so it is never a cache hit.
+    if (!cell.declared.size) {
+      this.cache.set(key, result);
+      if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return result;
+  }
+
+  /** Carries a compiled cell's declarations to later cells (call once it has run). */
+  record(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    this.history.record(p.sourceFile, p.dts, p.checker);
+    this.setFile(this.historyPath, this.history.text());
+  }
+
+  /** Names removed by `del(...)`. */
+  forget(names: string[]): void {
+    this.history.remove(names);
+    this.setFile(this.historyPath, this.history.text());
+  }
+
+  reset(): void {
+    this.history.clear();
+    this.cache.clear();
+    this.pending.clear();
+    this.setFile(this.historyPath, this.history.text());
+  }
+
+  complete(code: string, cursor: number): CompletionResult {
+    let start = cursor;
+    while (start > 0 && /[\w$]/.test(code[start - 1])) start--;
+    let end = cursor;
+    while (end < code.length && /[\w$]/.test(code[end])) end++;
+    const prefix = code.slice(start, cursor);
+    this.setFile(this.scratchPath, code + "\nexport {};\n");
+    const info = this.service.getCompletionsAtPosition(this.scratchPath, cursor, {
+      includeCompletionsWithInsertText: true,
+      includeCompletionsForModuleExports: false,
+    });
+    const entries = (info?.entries ?? [])
+      .filter((e) => !e.name.startsWith("__lazylab") && e.name.toLowerCase().startsWith(prefix.toLowerCase()))
+      .sort((a, b) => Number(!a.name.startsWith(prefix)) - Number(!b.name.startsWith(prefix)) || (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)));
+    return {
+      matches: entries.map((e) => e.name),
+      cursorStart: start,
+      cursorEnd: end,
+      types: entries.map((e) => ({ text: e.name, type: completionType(e.kind) })),
+    };
+  }
+
+  /** Signature and TSDoc of the name at the cursor, as Jupyter's inspect shows it. */
+  inspect(code: string, cursor: number): string | undefined {
+    this.setFile(this.scratchPath, code + "\nexport {};\n");
+    for (const pos of [cursor, cursor - 1]) {
+      if (pos < 0) continue;
+      const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
+      if (!q) continue;
+      const sig = ts.displayPartsToString(q.displayParts);
+      const doc = ts.displayPartsToString(q.documentation);
+      const tags = (q.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trimEnd());
+      return [sig, doc, ...tags].filter((s) => s).join("\n\n");
+    }
+    return undefined;
+  }
+
+  private setFile(f: string, text: string): void {
+    const old = this.files.get(f);
+    if (old && old.text === text) return;
+    this.files.set(f, { text, version: (old?.version ?? 0) + 1 });
+  }
+}
+
+export type IsComplete = { status: "complete" } | { status: "incomplete"; indent: string } | { status: "invalid" };
+
+/** Whether a frontend should run the code or let the user keep typing (console-style). */
+export function isComplete(code: string): IsComplete {
+  const sf = parseCell(code, "is-complete.ts") as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] };
+  const diags = sf.parseDiagnostics ?? [];
+  if (!diags.length) return { status: "complete" };
+  const end = code.trimEnd().length;
+  if (diags.some((d) => (d.start ?? 0) >= end || d.code === 1160 /* unterminated template */)) {
+    const lastLine = code.slice(code.lastIndexOf("\n") + 1);
+    const indent = /^\s*/.exec(lastLine)![0];
+    return { status: "incomplete", indent: /[{([]\s*$/.test(code) ? indent + "    " : indent };
+  }
+  return { status: "invalid" };
+}
+
+// The standard library and the bundled types never change while the kernel runs: read them
+// once. Files elsewhere (the notebook's own node_modules) are read afresh, as they may change.
+const bundledRoots = [path.join(PACKAGE_ROOT, "node_modules") + path.sep, path.join(PACKAGE_ROOT, "dist", "lib") + path.sep];
+const isBundled = (f: string) => bundledRoots.some((r) => f.startsWith(r));
+const bundledText = new Map<string, string | undefined>();
+const bundledExists = new Map<string, boolean>();
+
+function readBundled(f: string): string | undefined {
+  if (!isBundled(f)) return ts.sys.readFile(f);
+  if (!bundledText.has(f)) bundledText.set(f, ts.sys.readFile(f));
+  return bundledText.get(f);
+}
+
+function existsBundled(f: string): boolean {
+  if (!isBundled(f)) return ts.sys.fileExists(f);
+  let e = bundledExists.get(f);
+  if (e === undefined) bundledExists.set(f, (e = ts.sys.fileExists(f)));
+  return e;
+}
+
+function completionType(kind: string): string {
+  switch (kind) {
+    case "method": case "function": case "local function": return "function";
+    case "property": case "getter": case "setter": return "property";
+    case "class": return "class";
+    case "interface": case "type": return "type";
+    case "module": case "external module name": return "module";
+    case "keyword": return "keyword";
+    default: return kind.includes("var") || kind === "let" || kind === "const" ? "instance" : kind;
+  }
+}
+
+function globalsText(): string {
+  const lines = [`import type * as __lazylab from "lazylab";`, "export {};", "declare global {"];
+  for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+export type { CellSource };

@@ -1,0 +1,130 @@
+/**
+ * Turns a checked cell into a script the executor runs:
+ *
+ *   (async function () { "use strict"; ...cell... })()
+ *
+ * Top-level declarations become properties of `globalThis`, so later cells (and functions
+ * defined earlier) see the current binding, and re-running a cell rebinds instead of
+ * failing with "already declared". Imports become awaited dynamic imports resolved by the
+ * executor from the notebook's folder. The last expression statement becomes the return
+ * value: the cell's result.
+ */
+import ts from "typescript";
+
+/** The executor's module loader, a global it defines. */
+export const IMPORT_HOOK = "__lazylab_import";
+/** Temporaries the transform introduces stay local to the cell's function. */
+const LOCAL_PREFIX = "__lazylab_";
+
+const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
+  ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), range);
+
+/** `import d, { a, b as c } from "m"` → `const __m = await import_("m"); globalThis.d = __m.default; ...` */
+export function importsToGlobals(checker: ts.TypeChecker): ts.TransformerFactory<ts.SourceFile> {
+  return (ctx) => (sf) => {
+    const f = ctx.factory;
+    let n = 0;
+    // Names that are only types (an imported interface) have nothing to bind at run time.
+    const isValue = (id: ts.Identifier) => {
+      const sym = checker.getSymbolAtLocation(id);
+      if (!sym) return true;
+      const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+      return (target.flags & ts.SymbolFlags.Value) !== 0 || (target.flags & ts.SymbolFlags.Type) === 0;
+    };
+    const statements: ts.Statement[] = [];
+    for (const stmt of sf.statements) {
+      if (!ts.isImportDeclaration(stmt)) {
+        statements.push(stmt);
+        continue;
+      }
+      const clause = stmt.importClause;
+      if (clause?.isTypeOnly) continue;
+      const tmp = f.createIdentifier(`${LOCAL_PREFIX}m${n++}`);
+      const load = f.createAwaitExpression(f.createCallExpression(f.createIdentifier(IMPORT_HOOK), undefined, [
+        f.createStringLiteral((stmt.moduleSpecifier as ts.StringLiteral).text),
+      ]));
+      statements.push(ts.setTextRange(f.createVariableStatement(undefined, f.createVariableDeclarationList(
+        [f.createVariableDeclaration(tmp, undefined, undefined, load)], ts.NodeFlags.Const)), stmt));
+      const bind = (local: ts.Identifier, value: ts.Expression) => {
+        if (!isValue(local)) return;
+        statements.push(ts.setTextRange(f.createExpressionStatement(
+          f.createAssignment(globalRef(f, local.text, local), value)), stmt));
+      };
+      if (clause?.name) bind(clause.name, f.createPropertyAccessExpression(tmp, "default"));
+      const nb = clause?.namedBindings;
+      if (nb && ts.isNamespaceImport(nb)) bind(nb.name, tmp);
+      else if (nb) {
+        for (const s of nb.elements) {
+          if (s.isTypeOnly) continue;
+          const imported = (s.propertyName ?? s.name) as ts.Identifier | ts.StringLiteral;
+          bind(s.name, f.createElementAccessExpression(tmp, f.createStringLiteral(imported.text)));
+        }
+      }
+    }
+    return f.updateSourceFile(sf, statements);
+  };
+}
+
+function bindingToAssignmentTarget(f: ts.NodeFactory, name: ts.BindingName): ts.Expression {
+  if (ts.isIdentifier(name)) return globalRef(f, name.text, name);
+  if (ts.isObjectBindingPattern(name)) {
+    return f.createObjectLiteralExpression(name.elements.map((el) => {
+      const target = bindingToAssignmentTarget(f, el.name);
+      const value = el.initializer ? f.createAssignment(target, el.initializer) : target;
+      if (el.dotDotDotToken) return f.createSpreadAssignment(target);
+      const key = el.propertyName ?? (ts.isIdentifier(el.name) ? f.createIdentifier(el.name.text) : undefined);
+      return f.createPropertyAssignment(key as ts.PropertyName, value);
+    }));
+  }
+  return f.createArrayLiteralExpression(name.elements.map((el) => {
+    if (ts.isOmittedExpression(el)) return f.createOmittedExpression();
+    const target = bindingToAssignmentTarget(f, el.name);
+    if (el.dotDotDotToken) return f.createSpreadElement(target);
+    return el.initializer ? f.createAssignment(target, el.initializer) : target;
+  }));
+}
+
+const isLocal = (stmt: ts.VariableStatement) =>
+  stmt.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.name.text.startsWith(LOCAL_PREFIX));
+
+/** Runs after TypeScript's own transforms, on plain JavaScript. */
+export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
+  const f = ctx.factory;
+  const hoisted: ts.Statement[] = [];
+  const body: ts.Statement[] = [];
+  for (const stmt of sf.statements) {
+    if (ts.isExportDeclaration(stmt) && !stmt.moduleSpecifier) continue;
+    if (ts.isFunctionDeclaration(stmt) && stmt.name && stmt.body) {
+      const mods = (ts.getModifiers(stmt) ?? []).filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+      const fn = f.createFunctionExpression(mods, stmt.asteriskToken, stmt.name, stmt.typeParameters, stmt.parameters, undefined, stmt.body);
+      hoisted.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(globalRef(f, stmt.name.text, stmt.name), ts.setTextRange(fn, stmt))), stmt));
+      continue;
+    }
+    if (ts.isClassDeclaration(stmt) && stmt.name) {
+      const mods = (ts.getModifiers(stmt) ?? []).filter((m) => m.kind !== ts.SyntaxKind.ExportKeyword && m.kind !== ts.SyntaxKind.DefaultKeyword);
+      const cls = f.createClassExpression(mods, stmt.name, stmt.typeParameters, stmt.heritageClauses, stmt.members);
+      body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(globalRef(f, stmt.name.text, stmt.name), ts.setTextRange(cls, stmt))), stmt));
+      continue;
+    }
+    if (ts.isVariableStatement(stmt) && !isLocal(stmt)) {
+      for (const decl of stmt.declarationList.declarations) {
+        const init = decl.initializer ?? f.createVoidZero();
+        const target = bindingToAssignmentTarget(f, decl.name);
+        const assign = ts.isIdentifier(decl.name)
+          ? f.createAssignment(target, init)
+          : f.createParenthesizedExpression(f.createAssignment(target, init));
+        body.push(ts.setTextRange(f.createExpressionStatement(assign), decl));
+      }
+      continue;
+    }
+    body.push(stmt);
+  }
+  const last = body[body.length - 1];
+  if (last && ts.isExpressionStatement(last)) {
+    body[body.length - 1] = ts.setTextRange(f.createReturnStatement(last.expression), last);
+  }
+  const fn = f.createFunctionExpression([f.createModifier(ts.SyntaxKind.AsyncKeyword)], undefined, undefined, undefined, [], undefined,
+    f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...hoisted, ...body], true));
+  const call = f.createCallExpression(f.createParenthesizedExpression(fn), undefined, []);
+  return f.updateSourceFile(sf, [f.createExpressionStatement(call)]);
+};

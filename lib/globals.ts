@@ -1,0 +1,7 @@
+/**
+ * The names every notebook cell sees without importing: the same objects as
+ * `import { np, ... } from "lazylab"`. The kernel's executor defines them on globalThis and
+ * its compiler declares them for type checking, both from this one list.
+ */
+export const PRELOADED = ["np", "psutil", "sys", "display", "displayBundle", "clearOutput", "input", "del"] as const;
+export type PreloadedName = (typeof PRELOADED)[number];

@@ -1,0 +1,26 @@
+/** Notebook facilities available as globals in every cell: `input` and `del`. */
+import { notebookHost } from "./host";
+
+export { setNotebookHost, notebookHost, StdinNotAvailable, type NotebookHost, type DisplayOptions } from "./host";
+
+/**
+ * Asks the user for a line of text through the notebook (an input_request).
+ * Fails with `StdinNotAvailable` when the frontend does not allow input.
+ * @example const name = await input("Your name: ");
+ */
+export function input(prompt = "", options: { password?: boolean } = {}): Promise<string> {
+  return notebookHost().input(String(prompt), options.password ?? false);
+}
+
+/**
+ * Python's `del name` at notebook top level: removes the variables, so what only they held
+ * can be garbage-collected, and later cells no longer see the names.
+ * @example del("random_array")   // like `del random_array`
+ */
+export function del(...names: string[]): void {
+  const g = globalThis as Record<string, unknown>;
+  const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(g, n));
+  if (missing.length) throw new ReferenceError(`del: name ${missing.map((n) => `'${n}'`).join(", ")} is not defined`);
+  for (const n of names) delete g[n];
+  notebookHost().forget(names);
+}
