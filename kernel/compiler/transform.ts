@@ -11,10 +11,7 @@
  */
 import ts from "typescript";
 
-/** The executor's module loader, a global it defines. */
-export const IMPORT_HOOK = "__lazylab_import";
-/** Temporaries the transform introduces stay local to the cell's function. */
-const LOCAL_PREFIX = "__lazylab_";
+import { IMPORT_HOOK, LOCAL_PREFIX } from "./transform-names";
 
 const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
   ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), range);

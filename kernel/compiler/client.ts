@@ -1,0 +1,50 @@
+/** The protocol thread's handle on the compiler thread: the same API, asynchronous. */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { CompilerApi, CompilerMethod, CompilerRequest, CompilerResponse } from "./requests";
+
+type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
+
+export class CompilerClient {
+  private readonly worker: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly ready: Promise<number>;
+  readonly api: Async<CompilerApi>;
+
+  constructor(cwd: string) {
+    // A larger young generation: each check allocates a fresh checker, and scavenges were
+    // the largest cost of a small cell (measured in bench/kernel.ts).
+    this.worker = new Worker(path.join(__dirname, "worker.js"), {
+      workerData: { cwd },
+      resourceLimits: { maxYoungGenerationSizeMb: 96 },
+    });
+    this.worker.unref();
+    let ready!: (ms: number) => void;
+    this.ready = new Promise((r) => (ready = r));
+    this.worker.on("message", (m: CompilerResponse) => {
+      if ("ready" in m) return ready(m.warmUpMs);
+      const w = this.waiting.get(m.seq);
+      this.waiting.delete(m.seq);
+      if (!w) return;
+      if (m.ok) w.resolve(m.value);
+      else w.reject(new Error(`compiler: ${m.error}`));
+    });
+    this.worker.on("error", (e) => {
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    });
+    const call = (method: CompilerMethod) => (...args: unknown[]) =>
+      new Promise((resolve, reject) => {
+        const seq = ++this.seq;
+        this.waiting.set(seq, { resolve, reject });
+        this.worker.postMessage({ seq, method, args } as CompilerRequest);
+      });
+    const methods: CompilerMethod[] = ["compile", "record", "forget", "reset", "names", "complete", "inspect", "isComplete", "transpileExpressions"];
+    this.api = Object.fromEntries(methods.map((m) => [m, call(m)])) as unknown as Async<CompilerApi>;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}

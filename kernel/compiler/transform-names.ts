@@ -1,0 +1,7 @@
+/** Names shared by the cell transform (compiler) and the executor that runs its output. */
+
+/** The executor's module loader, a global the transformed imports call. */
+export const IMPORT_HOOK = "__lazylab_import";
+
+/** Temporaries the transform introduces; they stay local to the cell's function. */
+export const LOCAL_PREFIX = "__lazylab_";

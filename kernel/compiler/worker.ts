@@ -1,0 +1,45 @@
+/**
+ * The compiler thread: TypeScript and its language service live here, in a worker of the
+ * protocol process, so the protocol thread stays free (heartbeat, control, interrupts) while
+ * a cell is checked, and the executor's heap never holds the compiler.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import ts from "typescript";
+import { CellCompiler, isComplete } from "./service";
+import type { CompilerApi, CompilerRequest, CompilerResponse } from "./requests";
+
+const compiler = new CellCompiler(workerData.cwd as string);
+
+const api: CompilerApi = {
+  compile: (code, cellName) => compiler.compile(code, cellName),
+  record: (id) => compiler.record(id),
+  forget: (names) => compiler.forget(names),
+  reset: () => compiler.reset(),
+  names: () => compiler.history.names(),
+  complete: (code, cursor) => compiler.complete(code, cursor),
+  inspect: (code, cursor) => compiler.inspect(code, cursor),
+  isComplete: (code) => isComplete(code),
+  transpileExpressions(exprs) {
+    const out: Record<string, string> = {};
+    for (const [k, expr] of Object.entries(exprs)) {
+      out[k] = ts.transpileModule(`(${expr}\n)`, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+    }
+    return out;
+  },
+};
+
+const port = parentPort!;
+port.on("message", (req: CompilerRequest) => {
+  let res: CompilerResponse;
+  try {
+    const value = (api[req.method] as (...a: unknown[]) => unknown)(...req.args);
+    res = { seq: req.seq, ok: true, value };
+  } catch (e) {
+    res = { seq: req.seq, ok: false, error: (e as Error).stack ?? String(e) };
+  }
+  port.postMessage(res);
+});
+
+const t0 = performance.now();
+compiler.warmUp();
+port.postMessage({ seq: 0, ready: true, warmUpMs: performance.now() - t0 } satisfies CompilerResponse);

@@ -1,0 +1,60 @@
+/**
+ * Messages between the kernel (protocol process) and its executor child, declared once.
+ * The executor knows nothing of ZeroMQ or Jupyter messages; the kernel turns these into them.
+ */
+export interface RunRequest {
+  kind: "run";
+  id: number;
+  /** "In[3]": how tracebacks name the cell. */
+  cellName: string;
+  /** The user's source, for traceback snippets. */
+  source: string;
+  js: string;
+  map: string;
+  insertions: number[];
+  executionCount: number;
+  silent: boolean;
+  storeHistory: boolean;
+  allowStdin: boolean;
+  /** name → compiled JavaScript expression, evaluated after the cell. */
+  userExpressions: Record<string, string>;
+}
+
+export type ToExecutor =
+  | RunRequest
+  | { kind: "input_reply"; id: number; value: string }
+  | { kind: "interrupt" }
+  | { kind: "warm_up" };
+
+export interface ErrorInfo {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface Bundle {
+  data: Record<string, string>;
+  metadata: Record<string, unknown>;
+}
+
+export type UserExpressionResult = ({ status: "ok" } & Bundle) | ({ status: "error" } & ErrorInfo);
+
+export type FromExecutor =
+  | { kind: "ready"; pid: number; warmUpMs: number }
+  | { kind: "stream"; id: number | null; name: "stdout" | "stderr"; text: string }
+  | { kind: "display"; id: number | null; bundle: Bundle; displayId?: string; update: boolean }
+  | { kind: "clear_output"; id: number | null; wait: boolean }
+  | { kind: "input_request"; id: number; prompt: string; password: boolean }
+  | { kind: "forget"; names: string[] }
+  | {
+      kind: "done";
+      id: number;
+      result?: Bundle;
+      error?: ErrorInfo;
+      userExpressions: Record<string, UserExpressionResult>;
+      /** The cell was stopped by an interrupt. */
+      interrupted: boolean;
+    };
+
+/** File descriptor of the pipe the kernel writes interrupt bytes to (see supervisor). */
+export const INTERRUPT_FD = 4;

@@ -1,0 +1,190 @@
+/**
+ * The executor: a child process that runs compiled cells and owns the user's state.
+ * It loads the library, never the compiler or the sockets, so its heap is the notebook's:
+ * this is the process the memory probes measure. Started by the kernel's supervisor with
+ * --expose-gc, an IPC channel, and an interrupt pipe read by the watchdog thread.
+ */
+import path from "node:path";
+import vm from "node:vm";
+import { Worker } from "node:worker_threads";
+import * as library from "../../lib";
+import { PRELOADED } from "../../lib/globals";
+import { mimeBundleOf } from "../../lib/display";
+import { setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
+import { INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
+import { createLoader } from "./loader";
+import { OutputCapture } from "./output";
+import { CellRegistry, errorInfo } from "./traceback";
+import type { WatchdogMessage, WatchdogReply } from "./watchdog";
+import { IMPORT_HOOK } from "../compiler/transform-names";
+
+/** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
+export class Interrupted extends Error {
+  override name = "Interrupted";
+  constructor() {
+    super("the cell was interrupted; variables from earlier cells are kept");
+  }
+}
+
+const send = (m: FromExecutor) => {
+  if (process.connected) process.send!(m);
+};
+const output = new OutputCapture(send);
+const registry = new CellRegistry();
+const g = globalThis as Record<string, unknown>;
+
+interface Running {
+  req: RunRequest;
+  finished: boolean;
+  interrupt: (e: Interrupted) => void;
+}
+let current: Running | undefined;
+const pendingInput = new Map<number, (value: string) => void>();
+let inputSeq = 0;
+
+/** Output history, like IPython's `Out`: results stay reachable (and so in memory). */
+const Out: Record<number, unknown> = {};
+
+function installGlobals(): void {
+  for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
+  g.Out = Out;
+  g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>);
+  setNotebookHost({
+    display(bundle, metadata, options) {
+      output.flush();
+      send({ kind: "display", id: output.cellId, bundle: { data: bundle, metadata }, displayId: options.id, update: !!options.update });
+    },
+    clearOutput(wait) {
+      output.flush();
+      send({ kind: "clear_output", id: output.cellId, wait });
+    },
+    input(prompt, password) {
+      if (!current || !current.req.allowStdin) {
+        return Promise.reject(new StdinNotAvailable("input() is not available: this frontend does not accept input (allow_stdin is false)"));
+      }
+      output.flush();
+      const id = ++inputSeq;
+      send({ kind: "input_request", id, prompt, password });
+      return new Promise<string>((resolve) => pendingInput.set(id, resolve));
+    },
+    forget(names) {
+      send({ kind: "forget", names });
+    },
+  });
+}
+
+function bundleOf(value: unknown): Bundle {
+  const data = mimeBundleOf(value) as Record<string, string>;
+  return { data, metadata: {} };
+}
+
+function evaluateUserExpressions(exprs: Record<string, string>): Record<string, UserExpressionResult> {
+  const out: Record<string, UserExpressionResult> = {};
+  for (const [name, js] of Object.entries(exprs)) {
+    try {
+      out[name] = { status: "ok", ...bundleOf(vm.runInThisContext(js, { filename: `user-expression-${name}` })) };
+    } catch (e) {
+      out[name] = { status: "error", ...errorInfo(e, registry) };
+    }
+  }
+  return out;
+}
+
+function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; interrupted?: boolean }): void {
+  if (run.finished) return;
+  run.finished = true;
+  const { req } = run;
+  let result: Bundle | undefined;
+  let error = outcome.error;
+  if (!error && outcome.value !== undefined) {
+    if (req.storeHistory) Out[req.executionCount] = outcome.value;
+    if (!req.silent) {
+      try {
+        result = bundleOf(outcome.value);
+      } catch (e) {
+        error = errorInfo(e, registry);
+      }
+    }
+  }
+  const userExpressions = error ? {} : evaluateUserExpressions(req.userExpressions);
+  output.flush();
+  if (current === run) current = undefined;
+  send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
+}
+
+async function run(req: RunRequest): Promise<void> {
+  output.flush();
+  output.cellId = req.id;
+  const fileName = `lazylab-cell-${req.id}.js`;
+  registry.add(fileName, req.cellName, req.source, req.map, req.insertions);
+  let interrupt!: (e: Interrupted) => void;
+  const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+  interrupted.catch(() => undefined);
+  const running: Running = { req, finished: false, interrupt };
+  current = running;
+  try {
+    const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
+    const value = await Promise.race([promise, interrupted]);
+    finish(running, { value });
+  } catch (e) {
+    if (e instanceof Interrupted) finish(running, { error: errorInfo(e, registry), interrupted: true });
+    else finish(running, { error: errorInfo(e, registry) });
+  }
+}
+
+/** Called when an interrupt reaches a running cell, whether or not its JavaScript was stopped. */
+function interruptCurrent(): void {
+  const run = current;
+  if (!run) return;
+  const e = new Interrupted();
+  e.stack = `${e.name}: ${e.message}`;
+  run.interrupt(e);
+  // If the interrupt unwound run() itself (the cell was busy in synchronous code), nothing
+  // awaits the race any more: finish here. finish() is idempotent.
+  setImmediate(() => finish(run, { error: errorInfo(e, registry), interrupted: true }));
+}
+
+function startWatchdog(): void {
+  const worker = new Worker(path.join(__dirname, "watchdog.js"), { workerData: { fd: INTERRUPT_FD } });
+  worker.unref();
+  worker.on("message", (m: WatchdogMessage) => {
+    if (m.kind === "ping") worker.postMessage({ kind: "pong", seq: m.seq } satisfies WatchdogReply);
+    interruptCurrent();
+  });
+}
+
+function reportLate(kind: string, err: unknown): void {
+  const info = errorInfo(err, registry);
+  output.write("stderr", `${kind}: ${info.traceback.join("\n")}\n`);
+}
+
+function main(): void {
+  output.install();
+  installGlobals();
+  process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
+  process.on("uncaughtException", (err) => reportLate("Uncaught exception", err));
+  process.on("disconnect", () => process.exit(0));
+  process.on("message", (m: ToExecutor) => {
+    switch (m.kind) {
+      case "run":
+        void run(m);
+        break;
+      case "input_reply":
+        pendingInput.get(m.id)?.(m.value);
+        pendingInput.delete(m.id);
+        break;
+      case "interrupt":
+        interruptCurrent();
+        break;
+      case "warm_up":
+        break;
+    }
+  });
+  startWatchdog();
+  const t0 = performance.now();
+  const lib = library as Record<string, unknown> & { warmUp?: () => void };
+  lib.warmUp?.();
+  send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
+}
+
+main();

@@ -1,0 +1,142 @@
+/**
+ * The kernel's side of the executor: starts the child, sends it cells, routes what it says,
+ * and notices when it dies (OOM, process.exit(), abort) so the kernel can report it on the
+ * running cell and start a fresh one. Runs in the protocol process.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import path from "node:path";
+import type { Writable } from "node:stream";
+import type { FromExecutor, RunRequest, ToExecutor } from "./ipc";
+
+type Done = Extract<FromExecutor, { kind: "done" }>;
+
+/** The executor process ended while a cell was running (or before it was ready). */
+export class ExecutorCrashed extends Error {
+  override name = "ExecutorCrashed";
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface SupervisorOptions {
+  cwd: string;
+  /** Extra environment for the executor. */
+  env?: Record<string, string>;
+  execArgv?: string[];
+}
+
+/** What the executor needs from its environment, and why. */
+export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    // A fixed mmap threshold makes freed array buffers go back to the OS at once, so the
+    // memory probes see a dropped array come back (see docs/memory-probes.md).
+    MALLOC_MMAP_THRESHOLD_: base.MALLOC_MMAP_THRESHOLD_ ?? "131072",
+  };
+}
+
+export class ExecutorSupervisor extends EventEmitter {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private running = new Map<number, { resolve: (d: Done) => void; reject: (e: Error) => void }>();
+  private stderrTail = "";
+  pid: number | undefined;
+  warmUpMs = 0;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+  }
+
+  /** Starts the executor (if not running) and resolves when it has warmed up. */
+  start(): Promise<void> {
+    if (this.ready) return this.ready;
+    const child = fork(path.join(__dirname, "main.js"), [], {
+      cwd: this.options.cwd,
+      execArgv: ["--expose-gc", "--no-force-async-hooks-checks", ...(this.options.execArgv ?? [])],
+      stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+      env: executorEnvironment({ ...process.env, ...this.options.env }),
+      serialization: "advanced",
+    });
+    this.child = child;
+    this.stderrTail = "";
+    child.stdout!.setEncoding("utf8").on("data", (t: string) => this.emit("native", "stdout", t));
+    child.stderr!.setEncoding("utf8").on("data", (t: string) => {
+      this.stderrTail = (this.stderrTail + t).slice(-4000);
+      this.emit("native", "stderr", t);
+    });
+    (child.stdio[4] as Writable).on("error", () => undefined);
+    this.ready = new Promise<void>((resolve, reject) => {
+      child.on("message", (m: FromExecutor) => {
+        if (m.kind === "ready") {
+          this.pid = m.pid;
+          this.warmUpMs = m.warmUpMs;
+          resolve();
+        } else if (m.kind === "done") {
+          const r = this.running.get(m.id);
+          this.running.delete(m.id);
+          r?.resolve(m);
+        } else this.emit("message", m);
+      });
+      child.on("exit", (code, signal) => {
+        if (this.child !== child) return;
+        const err = new ExecutorCrashed(this.describeExit(code, signal), code, signal);
+        this.child = undefined;
+        this.ready = undefined;
+        this.pid = undefined;
+        reject(err);
+        for (const r of this.running.values()) r.reject(err);
+        this.running.clear();
+        this.emit("exit", err);
+      });
+    });
+    this.ready.catch(() => undefined);
+    return this.ready;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined;
+  }
+
+  async run(req: RunRequest): Promise<Done> {
+    await this.start();
+    return new Promise<Done>((resolve, reject) => {
+      this.running.set(req.id, { resolve, reject });
+      this.send(req);
+    });
+  }
+
+  send(m: ToExecutor): void {
+    this.child?.send(m);
+  }
+
+  /** Writes an interrupt byte to the watchdog's pipe: works even while the cell spins. */
+  interrupt(): void {
+    const pipe = this.child?.stdio[4] as Writable | undefined;
+    pipe?.write("i");
+  }
+
+  /** Ends the executor; a later start() makes a fresh one. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    this.ready = undefined;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGKILL");
+    await exited;
+    const err = new ExecutorCrashed("the executor was stopped", null, "SIGKILL");
+    for (const r of this.running.values()) r.reject(err);
+    this.running.clear();
+  }
+
+  private describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+    if (/heap out of memory|Allocation failed/i.test(this.stderrTail)) return "the executor ran out of memory (JavaScript heap limit reached)";
+    if (signal) return `the executor was killed by ${signal}${signal === "SIGABRT" ? " (native abort)" : ""}`;
+    return `the executor exited with code ${code}${code === 0 ? " (process.exit() in a cell?)" : ""}`;
+  }
+}

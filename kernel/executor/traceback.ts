@@ -1,0 +1,89 @@
+/**
+ * Errors as the user sees them: stack frames of cell code point at cell line numbers
+ * ("Cell In[3], line 2"), frames inside Node's internals and the executor are dropped, and
+ * the failing line is shown with an arrow, as IPython does.
+ */
+import { inspect } from "node:util";
+import { decodeMappings, originalPosition, type DecodedMap } from "./sourcemap";
+import type { ErrorInfo } from "./ipc";
+
+interface CellRecord {
+  cellName: string;
+  source: string;
+  mappings: string;
+  decoded?: DecodedMap;
+  /** [line, col] (0-based, user text) of each inserted "export ". */
+  insertAt: Array<[number, number]>;
+}
+
+const EXPORT_LEN = "export ".length;
+const MAX_CELLS = 500;
+
+export class CellRegistry {
+  private readonly cells = new Map<string, CellRecord>();
+
+  add(fileName: string, cellName: string, source: string, map: string, insertions: number[]): void {
+    let mappings = "";
+    try {
+      mappings = (JSON.parse(map) as { mappings: string }).mappings;
+    } catch {
+      /* no map: frames show generated positions */
+    }
+    const insertAt = insertions.map((off): [number, number] => {
+      const before = source.slice(0, off);
+      const line = before.split("\n").length - 1;
+      return [line, off - (before.lastIndexOf("\n") + 1)];
+    });
+    this.cells.set(fileName, { cellName, source, mappings, insertAt });
+    if (this.cells.size > MAX_CELLS) this.cells.delete(this.cells.keys().next().value!);
+  }
+
+  /** Maps a generated position in a cell script to the user's 1-based line and column. */
+  locate(fileName: string, line: number, column: number): { cell: CellRecord; line: number; col: number } | undefined {
+    const cell = this.cells.get(fileName);
+    if (!cell) return undefined;
+    cell.decoded ??= decodeMappings(cell.mappings);
+    const pos = originalPosition(cell.decoded, line, column);
+    if (!pos) return undefined;
+    let col = pos.col;
+    for (const [l, c] of cell.insertAt) if (l === pos.line && c + EXPORT_LEN <= col) col -= EXPORT_LEN;
+    return { cell, line: pos.line + 1, col: col + 1 };
+  }
+}
+
+const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+const INTERNAL = /^(node:|internal\/|.*\/kernel\/executor\/)/;
+
+export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
+  if (!(err instanceof Error)) {
+    return { ename: "Uncaught", evalue: inspect(err, { colors: false }), traceback: [`Uncaught ${inspect(err, { colors: false })}`] };
+  }
+  const ename = err.name || err.constructor?.name || "Error";
+  const evalue = err.message;
+  const frames: string[] = [];
+  let snippet: string[] | undefined;
+  for (const raw of (err.stack ?? "").split("\n").slice(1)) {
+    const m = FRAME.exec(raw);
+    if (!m) continue;
+    const [, fn, file, l, c] = m;
+    const where = registry.locate(file, Number(l), Number(c));
+    if (where) {
+      const name = fn && !fn.startsWith("Object.<anonymous>") && fn !== "<anonymous>" ? fn : undefined;
+      frames.push(`    at ${name ? `${name} (` : ""}Cell ${where.cell.cellName}, line ${where.line}:${where.col}${name ? ")" : ""}`);
+      snippet ??= codeSnippet(where.cell, where.line);
+    } else if (!INTERNAL.test(file) && !file.startsWith("evalmachine")) {
+      frames.push(raw.replace(/^\s*/, "    "));
+    }
+  }
+  const header = `${ename}: ${evalue}`;
+  return { ename, evalue, traceback: [...(snippet ?? []), header, ...frames] };
+}
+
+function codeSnippet(cell: CellRecord, line: number): string[] {
+  const lines = cell.source.split("\n");
+  const out = [`Cell ${cell.cellName}, line ${line}`];
+  for (let i = Math.max(1, line - 2); i <= Math.min(lines.length, line + 2); i++) {
+    out.push(`${i === line ? "---->" : "     "} ${String(i).padStart(3)} | ${lines[i - 1]}`);
+  }
+  return [out.join("\n")];
+}

@@ -1,0 +1,61 @@
+/**
+ * `lazylab install`: writes the kernelspec (kernel.json and logos) into exactly one Jupyter
+ * data directory, the one the flags name, and nowhere else.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { logoPng } from "./logo";
+
+export const KERNEL_NAME = "lazylab";
+
+export interface InstallOptions {
+  scope: "user" | "sys-prefix" | "prefix";
+  prefix?: string;
+  /** The Python whose sys.prefix --sys-prefix means (Debian's Jupyter by default). */
+  python?: string;
+}
+
+export function kernelSpec(cliPath: string) {
+  return {
+    argv: [process.execPath, cliPath, "kernel", "-f", "{connection_file}"],
+    display_name: "TypeScript (lazylab)",
+    language: "typescript",
+    interrupt_mode: "message",
+    env: {},
+    metadata: { debugger: false },
+  };
+}
+
+/** Jupyter's per-user data directory on this platform (JUPYTER_DATA_DIR wins). */
+export function userDataDir(): string {
+  if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
+  if (process.platform === "darwin") return path.join(os.homedir(), "Library", "Jupyter");
+  if (process.platform === "win32") return path.join(process.env.APPDATA ?? os.homedir(), "jupyter");
+  return path.join(process.env.XDG_DATA_HOME ?? path.join(os.homedir(), ".local", "share"), "jupyter");
+}
+
+export function kernelsDir(opts: InstallOptions): string {
+  switch (opts.scope) {
+    case "user":
+      return path.join(userDataDir(), "kernels");
+    case "prefix":
+      if (!opts.prefix) throw new Error("--prefix needs a directory");
+      return path.join(opts.prefix, "share", "jupyter", "kernels");
+    case "sys-prefix": {
+      const python = opts.python ?? "/usr/bin/python3";
+      const prefix = execFileSync(python, ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
+      return path.join(prefix, "share", "jupyter", "kernels");
+    }
+  }
+}
+
+export function installKernelSpec(opts: InstallOptions, cliPath: string): string {
+  const dir = path.join(kernelsDir(opts), KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(cliPath), null, 2) + "\n");
+  writeFileSync(path.join(dir, "logo-32x32.png"), logoPng(32));
+  writeFileSync(path.join(dir, "logo-64x64.png"), logoPng(64));
+  return dir;
+}

@@ -1,0 +1,176 @@
+/**
+ * lazylab's interpreter: cells are type-checked and compiled on the compiler thread, then
+ * run in the executor process. A crashed executor is reported on the running cell, with the
+ * names that were lost, and replaced.
+ */
+import { CompilerClient } from "./compiler/client";
+import { ExecutorCrashed, ExecutorSupervisor } from "./executor/supervisor";
+import type { FromExecutor, RunRequest } from "./executor/ipc";
+import type { ExecuteContext, ExecuteOutcome, Interpreter } from "./interpreter";
+import type { InspectReply, IsCompleteReply } from "./protocol/messages";
+
+const VERSION: string = require("../../package.json").version;
+/** How long an interrupted cell may take to stop before the executor is replaced. */
+const INTERRUPT_GRACE_MS = 3000;
+
+export class TypeScriptInterpreter implements Interpreter {
+  private readonly compiler: CompilerClient;
+  private readonly executor: ExecutorSupervisor;
+  private nextRunId = 1;
+  private active: { id: number; ctx: ExecuteContext } | undefined;
+  /** Output that arrived after its cell finished: shown at the start of the next cell. */
+  private late: Array<{ name: "stdout" | "stderr"; text: string }> = [];
+  private interruptTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly cwd: string) {
+    this.compiler = new CompilerClient(cwd);
+    this.executor = new ExecutorSupervisor({ cwd });
+    this.executor.on("message", (m: FromExecutor) => this.route(m));
+    this.executor.on("native", (name: "stdout" | "stderr", text: string) => this.streamTo(null, name, text));
+    void this.executor.start().catch(() => undefined);
+  }
+
+  kernelInfo() {
+    return {
+      implementation: "lazylab",
+      implementation_version: VERSION,
+      language_info: {
+        name: "typescript",
+        version: require("typescript").version as string,
+        mimetype: "text/typescript",
+        file_extension: ".ts",
+        pygments_lexer: "typescript",
+        codemirror_mode: { name: "javascript", typescript: true },
+      },
+      banner: `lazylab ${VERSION}: TypeScript with np, da, xr, psutil and sys preloaded`,
+      help_links: [{ text: "lazylab", url: "https://github.com/lazylab/lazylab" }],
+      debugger: false,
+    };
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all([this.compiler.ready, this.executor.start()]);
+  }
+
+  async execute(code: string, userExpressions: Record<string, string>, ctx: ExecuteContext): Promise<ExecuteOutcome> {
+    for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
+    const cellName = `In[${ctx.executionCount}]`;
+    const compiled = await this.compiler.api.compile(code, cellName);
+    if (!compiled.ok) {
+      ctx.error(compiled.error);
+      return { status: "error", ...compiled.error };
+    }
+    const exprs = Object.keys(userExpressions).length ? await this.compiler.api.transpileExpressions(userExpressions) : {};
+    const id = this.nextRunId++;
+    const req: RunRequest = {
+      kind: "run", id, cellName, source: code, js: compiled.js, map: compiled.map, insertions: compiled.insertions,
+      executionCount: ctx.executionCount, silent: ctx.silent, storeHistory: ctx.storeHistory, allowStdin: ctx.allowStdin,
+      userExpressions: exprs,
+    };
+    this.active = { id, ctx };
+    try {
+      const done = await this.executor.run(req);
+      void this.compiler.api.record(compiled.id);
+      if (done.result) ctx.result(done.result.data, done.result.metadata);
+      if (done.error) {
+        ctx.error(done.error);
+        return { status: "error", ...done.error };
+      }
+      return { status: "ok", userExpressions: done.userExpressions };
+    } catch (e) {
+      if (!(e instanceof ExecutorCrashed)) throw e;
+      return this.recoverFromCrash(e, ctx);
+    } finally {
+      clearTimeout(this.interruptTimer);
+      this.interruptTimer = undefined;
+      if (this.active?.id === id) this.active = undefined;
+    }
+  }
+
+  private async recoverFromCrash(e: ExecutorCrashed, ctx: ExecuteContext): Promise<ExecuteOutcome> {
+    const lost = await this.compiler.api.names();
+    await this.compiler.api.reset();
+    const restarted = this.executor.start().then(() => true, () => false);
+    const names = lost.length ? `: ${lost.join(", ")}` : "";
+    const content = {
+      ename: e.name,
+      evalue: `${e.message}. The executor was restarted; all variables were lost${names}`,
+      traceback: [`${e.name}: ${e.message}`, `The executor was restarted; state was lost${lost.length ? ` (variables: ${lost.join(", ")})` : ""}.`],
+    };
+    ctx.error(content);
+    await restarted;
+    return { status: "error", ...content };
+  }
+
+  complete(code: string, cursorPos: number) {
+    return this.compiler.api.complete(code, cursorPos).then((r) => ({
+      matches: r.matches,
+      cursor_start: r.cursorStart,
+      cursor_end: r.cursorEnd,
+      metadata: { _jupyter_types_experimental: r.types.map((t) => ({ start: r.cursorStart, end: r.cursorEnd, text: t.text, type: t.type })) },
+    }));
+  }
+
+  async inspect(code: string, cursorPos: number): Promise<Omit<InspectReply, "status">> {
+    const text = await this.compiler.api.inspect(code, cursorPos);
+    if (text === undefined) return { found: false, data: {}, metadata: {} };
+    return { found: true, data: { "text/plain": text }, metadata: {} };
+  }
+
+  isComplete(code: string): Promise<IsCompleteReply> {
+    return this.compiler.api.isComplete(code);
+  }
+
+  interrupt(): void {
+    if (!this.active) return;
+    this.executor.interrupt();
+    // A cell that ignores the interrupt (stuck in native code) costs the executor, not the kernel.
+    this.interruptTimer ??= setTimeout(() => {
+      if (this.active) void this.executor.stop();
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  async shutdown(restart: boolean): Promise<void> {
+    await this.executor.stop();
+    await this.compiler.api.reset();
+    if (restart) await this.executor.start();
+    else await this.compiler.terminate();
+  }
+
+  private route(m: FromExecutor): void {
+    switch (m.kind) {
+      case "stream":
+        return this.streamTo(m.id, m.name, m.text);
+      case "display": {
+        const ctx = this.contextFor(m.id);
+        if (ctx) ctx.display(m.bundle.data, m.bundle.metadata, m.displayId, m.update);
+        else this.late.push({ name: "stdout", text: m.bundle.data["text/plain"] + "\n" });
+        return;
+      }
+      case "clear_output":
+        return this.contextFor(m.id)?.clearOutput(m.wait);
+      case "input_request": {
+        const ctx = this.active?.ctx;
+        const answer = ctx ? ctx.input(m.prompt, m.password) : Promise.resolve("");
+        void answer.then((value) => this.executor.send({ kind: "input_reply", id: m.id, value }), () => this.executor.send({ kind: "input_reply", id: m.id, value: "" }));
+        return;
+      }
+      case "forget":
+        void this.compiler.api.forget(m.names);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private contextFor(id: number | null): ExecuteContext | undefined {
+    if (this.active && (id === null || id === this.active.id)) return this.active.ctx;
+    return undefined;
+  }
+
+  private streamTo(id: number | null, name: "stdout" | "stderr", text: string): void {
+    const ctx = this.contextFor(id);
+    if (ctx) ctx.stream(name, text);
+    else this.late.push({ name, text });
+  }
+}
