@@ -20,6 +20,17 @@ async function runKernel(connectionFile: string): Promise<void> {
   const kernel = new Kernel(interpreter, info, { onShutdown: () => process.exit(0) });
   process.on("SIGINT", () => kernel.interrupt());
   process.on("SIGTERM", () => process.exit(0));
+  // Like ipykernel's parent poller: a kernel whose client died (or whose parent was killed)
+  // must not live on holding the ports and the user's executor.
+  const parent = Number(process.env.JPY_PARENT_PID) || process.ppid;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      process.exit(0);
+    }
+    if (process.ppid === 1 && parent !== 1) process.exit(0);
+  }, 2000).unref();
   await kernel.start();
 }
 

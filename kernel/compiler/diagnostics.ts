@@ -30,7 +30,7 @@ export function formatCompileError(diags: CellDiagnostic[], userText: string, ce
   for (const d of diags) {
     const src = lines[d.line - 1] ?? "";
     traceback.push(
-      `${cellName}, line ${d.line}, column ${d.col}`,
+      `Cell ${cellName}, line ${d.line}, column ${d.col}`,
       `--> ${String(d.line).padStart(3)} | ${src}`,
       `          ${" ".repeat(Math.max(0, d.col - 1))}^`,
       `${d.code}: ${d.message}`,

@@ -89,6 +89,11 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
   const f = ctx.factory;
   const hoisted: ts.Statement[] = [];
   const body: ts.Statement[] = [];
+  // The cell's value is its last statement if that is an expression the user wrote, not an
+  // assignment this transform made from a declaration.
+  const userStatements = sf.statements.filter((s) => !(ts.isExportDeclaration(s) && !s.moduleSpecifier));
+  const lastUser = userStatements[userStatements.length - 1];
+  const valueStatement: ts.ExpressionStatement | undefined = lastUser && ts.isExpressionStatement(lastUser) ? lastUser : undefined;
   for (const stmt of sf.statements) {
     if (ts.isExportDeclaration(stmt) && !stmt.moduleSpecifier) continue;
     if (ts.isFunctionDeclaration(stmt) && stmt.name && stmt.body) {
@@ -117,8 +122,8 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
     body.push(stmt);
   }
   const last = body[body.length - 1];
-  if (last && ts.isExpressionStatement(last)) {
-    body[body.length - 1] = ts.setTextRange(f.createReturnStatement(last.expression), last);
+  if (valueStatement && last === valueStatement) {
+    body[body.length - 1] = ts.setTextRange(f.createReturnStatement(valueStatement.expression), valueStatement);
   }
   const fn = f.createFunctionExpression([f.createModifier(ts.SyntaxKind.AsyncKeyword)], undefined, undefined, undefined, [], undefined,
     f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...hoisted, ...body], true));

@@ -164,6 +164,9 @@ function main(): void {
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
   process.on("uncaughtException", (err) => reportLate("Uncaught exception", err));
   process.on("disconnect", () => process.exit(0));
+  // Interrupts arrive on the watchdog's pipe. A SIGINT sent to the kernel's process group
+  // (jupyter_client's signal_kernel) must not kill the user's state.
+  process.on("SIGINT", () => undefined);
   process.on("message", (m: ToExecutor) => {
     switch (m.kind) {
       case "run":

@@ -52,6 +52,8 @@ export class CellRegistry {
 }
 
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+/** The cell's own wrapper call has no source position: not a frame the user wrote. */
+const CELL_FILE = /^lazylab-cell-\d+\.js$/;
 const INTERNAL = /^(node:|internal\/|.*\/kernel\/executor\/)/;
 
 export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
@@ -71,7 +73,7 @@ export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
       const name = fn && !fn.startsWith("Object.<anonymous>") && fn !== "<anonymous>" ? fn : undefined;
       frames.push(`    at ${name ? `${name} (` : ""}Cell ${where.cell.cellName}, line ${where.line}:${where.col}${name ? ")" : ""}`);
       snippet ??= codeSnippet(where.cell, where.line);
-    } else if (!INTERNAL.test(file) && !file.startsWith("evalmachine")) {
+    } else if (!INTERNAL.test(file) && !file.startsWith("evalmachine") && !CELL_FILE.test(file)) {
       frames.push(raw.replace(/^\s*/, "    "));
     }
   }

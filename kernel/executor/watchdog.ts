@@ -9,7 +9,7 @@
  * delivers as an interrupt), then tells the main thread, which reports `Interrupted`.
  * State from earlier cells lives on globalThis and is untouched.
  */
-import { read } from "node:fs";
+import { Socket } from "node:net";
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -18,8 +18,6 @@ export type WatchdogReply = { kind: "pong"; seq: number };
 
 const PING_MS = 50;
 const port = parentPort!;
-const session = new Session();
-session.connectToMainThread();
 
 let seq = 0;
 const pongs = new Set<number>();
@@ -32,18 +30,21 @@ function interrupt(): void {
   port.postMessage({ kind: "ping", seq: mine } satisfies WatchdogMessage);
   setTimeout(() => {
     if (pongs.delete(mine)) return; // the main thread was free and handled it
+    // Connected only for this: a session left open makes process.exit() in a cell wait
+    // forever for "the debugger to disconnect".
+    const session = new Session();
+    session.connectToMainThread();
     session.post("Runtime.terminateExecution", () => {
+      session.disconnect();
       port.postMessage({ kind: "terminated" } satisfies WatchdogMessage);
     });
   }, PING_MS);
 }
 
-const buf = Buffer.alloc(64);
-function loop(): void {
-  read(workerData.fd as number, buf, 0, buf.length, null, (err, n) => {
-    if (err || n === 0) return; // the kernel went away; the executor exits with it
-    for (let i = 0; i < n; i++) if (buf[i] === 0x69 /* "i" */) interrupt();
-    loop();
-  });
-}
-loop();
+// A pipe handle on the worker's own event loop (not a blocking fs.read, which would hold a
+// threadpool thread and keep process.exit() from finishing).
+const pipe = new Socket({ fd: workerData.fd as number, readable: true, writable: false });
+pipe.on("data", (buf: Buffer) => {
+  for (const b of buf) if (b === 0x69 /* "i" */) interrupt();
+});
+pipe.on("error", () => undefined);
