@@ -181,14 +181,11 @@ export class Kernel {
     };
     const outcome = await this.interpreter.execute(c.code, c.user_expressions ?? {}, ctx);
     if (storeHistory) this.history.push({ line: count, input: c.code, output: lastResult });
-    let reply: ExecuteReply;
-    if (outcome.status === "ok") {
-      reply = { status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: [] };
-    } else {
-      reply = { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
-      if (c.stop_on_error ?? true) this.abortQueued();
-    }
+    const reply: ExecuteReply = outcome.status === "ok"
+      ? { status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: [] }
+      : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     this.reply("shell", msg, "execute_reply", reply);
+    if (outcome.status === "error" && (c.stop_on_error ?? true)) this.abortQueued();
   }
 
   /** After an error, execute requests already queued are answered `aborted`, not run. */

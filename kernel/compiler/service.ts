@@ -49,6 +49,11 @@ const HISTORY_NAME = "__lazylab_history.ts";
 const CELL_NAME = "__lazylab_cell.ts";
 const SCRATCH_NAME = "__lazylab_scratch.ts";
 const CACHE_LIMIT = 64;
+/**
+ * 7016: "Could not find a declaration file for module 'x'". A notebook importing a plain
+ * JavaScript package gets it typed `any`, as in a JavaScript file, instead of being refused.
+ */
+const TOLERATED = new Set([7016]);
 
 export class CellCompiler {
   readonly history = new DeclarationHistory();
@@ -128,7 +133,7 @@ export class CellCompiler {
     const sf = program.getSourceFile(this.cellPath)!;
     const syntactic = program.getSyntacticDiagnostics(sf);
     const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
-    const errors = diags.filter((d) => d.category === ts.DiagnosticCategory.Error);
+    const errors = diags.filter((d) => d.category === ts.DiagnosticCategory.Error && !TOLERATED.has(d.code));
     if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };
     const checker = program.getTypeChecker();
     let js = "";

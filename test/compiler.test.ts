@@ -1,0 +1,112 @@
+/** The cell compiler: declarations carried across cells, redeclaring, errors at cell lines. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import vm from "node:vm";
+import os from "node:os";
+import { CellCompiler, isComplete } from "../kernel/compiler/service";
+import { CellRegistry, errorInfo } from "../kernel/executor/traceback";
+
+const compiler = new CellCompiler(os.tmpdir());
+const registry = new CellRegistry();
+let n = 0;
+
+async function run(code: string): Promise<unknown> {
+  const r = compiler.compile(code, `In[${++n}]`);
+  if (!r.ok) throw Object.assign(new Error(r.error.evalue), { info: r.error });
+  const file = `lazylab-cell-${n}.js`;
+  registry.add(file, `In[${n}]`, code, r.map, r.insertions);
+  try {
+    return await (new vm.Script(r.js, { filename: file }).runInThisContext() as Promise<unknown>);
+  } finally {
+    compiler.record(r.id);
+  }
+}
+
+function compileError(code: string) {
+  const r = compiler.compile(code, `In[${++n}]`);
+  assert.equal(r.ok, false, `expected ${JSON.stringify(code)} not to compile`);
+  return (r as { error: { ename: string; evalue: string; traceback: string[] } }).error;
+}
+
+test("declarations of every kind carry to later cells", async () => {
+  await run("const c1 = 2\nlet l1 = 3\nfunction f1(x: number) { return x * c1 }\nclass K1 { constructor(public v: number) {} }\ninterface I1 { v: number }\ntype T1 = { w: string }\nenum E1 { A, B }");
+  assert.equal(await run("const k: I1 = new K1(f1(l1)); const t: T1 = { w: 'x' }; k.v + E1.B"), 7);
+});
+
+test("re-running a cell that redeclares const, let, function, class, interface works", async () => {
+  for (const v of [1, 2]) {
+    assert.equal(await run(`const rx = ${v}\nlet ry = ${v}\nfunction rf() { return ${v} }\nclass RC { v = ${v} }\ninterface RI { v: number }\nrx + ry + rf() + new RC().v`), 4 * v);
+  }
+  assert.equal(await run("const ri: RI = { v: 5 }; ri.v"), 5);
+});
+
+test("a redeclaration may change the type, and later cells see the new type", async () => {
+  await run("const changes = 1");
+  await run('const changes = "now a string"');
+  assert.equal(await run("changes.toUpperCase()"), "NOW A STRING");
+  const e = compileError("const m: number = changes");
+  assert.equal(e.ename, "TS2322");
+});
+
+test("type errors are reported with the cell line and do not run", () => {
+  (globalThis as Record<string, unknown>).sideEffect = 0;
+  const e = compileError("\n\nconst bad: number = 'x'");
+  assert.equal(e.ename, "TS2322");
+  assert.match(e.evalue, /line 3/);
+  assert.match(e.traceback.join("\n"), /line 3, column 7/);
+});
+
+test("syntax errors are TS1xxx errors", () => {
+  assert.match(compileError("const = 1").ename, /^TS1\d{3}$/);
+});
+
+test("runtime errors map to cell lines through the source map, past inserted exports", async () => {
+  await run("const pad = 1\nfunction boom(): never {\n  throw new TypeError('bad')\n}");
+  try {
+    await run("\n\nboom()");
+    assert.fail("expected a throw");
+  } catch (e) {
+    const info = errorInfo(e, registry);
+    assert.equal(info.ename, "TypeError");
+    const tb = info.traceback.join("\n");
+    assert.match(tb, /at boom \(Cell In\[\d+\], line 3:9\)/);
+    assert.match(tb, /Cell In\[\d+\], line 3:1/);
+  }
+});
+
+test("top-level await, the last expression as value, undefined for declarations", async () => {
+  assert.equal(await run("await Promise.resolve(41) + 1"), 42);
+  assert.equal(await run("const ignored = 5"), undefined);
+});
+
+test("destructuring declarations become globals", async () => {
+  await run("const { da1, db1: [dc1, ...drest] } = { da1: 1, db1: [2, 3, 4] }");
+  assert.deepEqual(await run("[da1, dc1, drest]"), [1, 2, [3, 4]]);
+});
+
+test("Node's own globals cannot be redeclared at top level", () => {
+  assert.equal(compileError("const process = 1").ename, "ReservedNameError");
+});
+
+test("console.log type-checks without anything installed beside the notebook", async () => {
+  assert.equal(await run("typeof console.log"), "function");
+});
+
+test("completion sees earlier declarations and members", async () => {
+  await run("const zebraCount = 3");
+  assert.ok(compiler.complete("zebraC", 6).matches.includes("zebraCount"));
+  assert.ok(compiler.complete("Math.flo", 8).matches.includes("floor"));
+});
+
+test("inspect shows the signature and TSDoc", async () => {
+  await run("/** Doubles a number. */\nfunction documented(x: number) { return 2 * x }");
+  const text = compiler.inspect("documented(1)", 3) ?? "";
+  assert.match(text, /function documented\(x: number\): number/);
+  assert.match(text, /Doubles a number/);
+});
+
+test("is_complete: complete, incomplete with indent, invalid", () => {
+  assert.deepEqual(isComplete("1 + 1"), { status: "complete" });
+  assert.deepEqual(isComplete("function f() {"), { status: "incomplete", indent: "    " });
+  assert.equal(isComplete("const const = 1").status, "invalid");
+});

@@ -1,0 +1,75 @@
+"""A lazylab kernel started through Debian's jupyter_client, with helpers the tests share."""
+import os
+import queue
+import time
+
+import jupyter_client
+
+
+class Kernel:
+    def __init__(self, cwd=None, name="lazylab"):
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd)
+
+    def close(self):
+        try:
+            self.kc.stop_channels()
+            self.km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+
+    def control_request(self, msg_type, content=None, timeout=5):
+        """A request on the control channel from a socket of our own; returns the reply."""
+        import zmq
+        s = zmq.Context.instance().socket(zmq.DEALER)
+        try:
+            s.connect(f"tcp://{self.km.ip}:{self.km.control_port}")
+            self.kc.session.send(s, msg_type, content or {})
+            if not s.poll(timeout * 1000):
+                raise TimeoutError(f"no {msg_type} reply on control within {timeout}s")
+            _, msg = self.kc.session.recv(s)
+            return msg
+        finally:
+            s.close(0)
+
+    def iopub_until_idle(self, msg_id, timeout=30):
+        """Every iopub message for msg_id up to and including status idle."""
+        out = []
+        deadline = time.time() + timeout
+        while True:
+            m = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            out.append(m)
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                return out
+
+    def run(self, code, timeout=30, **kw):
+        """(reply, iopub messages) for one execute_request."""
+        msg_id = self.kc.execute(code, **kw)
+        reply = self.shell_reply(msg_id, timeout)
+        return reply, self.iopub_until_idle(msg_id, timeout)
+
+    def shell_reply(self, msg_id, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            m = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") == msg_id:
+                return m
+
+    def text(self, msgs):
+        """stdout text and text/plain results, in order."""
+        parts = []
+        for m in msgs:
+            if m["msg_type"] == "stream":
+                parts.append(m["content"]["text"])
+            elif m["msg_type"] in ("execute_result", "display_data"):
+                parts.append(m["content"]["data"].get("text/plain", ""))
+        return "".join(parts)
+
+    def drain_iopub(self, wait=0.3):
+        out = []
+        try:
+            while True:
+                out.append(self.kc.get_iopub_msg(timeout=wait))
+        except queue.Empty:
+            return out

@@ -1,0 +1,230 @@
+"""What users rely on, checked through the real jupyter_client against the real kernel."""
+import json
+import os
+import signal
+import tempfile
+import time
+import unittest
+
+import zmq
+
+from kernel_client import Kernel
+
+
+class Behaviour(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def test_fifty_cells_with_prints_lose_no_output_and_nothing_follows_idle(self):
+        for i in range(50):
+            reply, msgs = self.k.run(f'for (let j = 0; j < 3; j++) console.log("cell {i} line " + j)\nsetTimeout(() => console.log("late {i}"), 0)\nawait new Promise(r => setTimeout(r, 1))')
+            self.assertEqual(reply["content"]["status"], "ok")
+            types = [m["msg_type"] for m in msgs]
+            self.assertEqual(types[0], "status")
+            self.assertEqual(types[1], "execute_input")
+            self.assertEqual(types[-1], "status")
+            text = self.k.text(msgs)
+            self.assertEqual(text, "".join(f"cell {i} line {j}\n" for j in range(3)) + f"late {i}\n")
+        stray = [m for m in self.k.drain_iopub() if m["msg_type"] == "stream"]
+        self.assertEqual(stray, [])
+
+    def test_type_error_is_reported_before_anything_runs(self):
+        reply, msgs = self.k.run('console.log("ran")\nconst n: number = "not a number"')
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "TS2322")
+        self.assertNotIn("ran", self.k.text(msgs))
+        self.assertIn("line 2", "\n".join(reply["content"]["traceback"]))
+
+    def test_runtime_error_points_at_cell_lines(self):
+        self.k.run("function thrower() {\n  const a = 1\n  throw new RangeError('too far')\n}")
+        reply, msgs = self.k.run("\nthrower()")
+        c = reply["content"]
+        self.assertEqual((c["ename"], c["evalue"]), ("RangeError", "too far"))
+        tb = "\n".join(c["traceback"])
+        self.assertRegex(tb, r"at thrower \(Cell In\[\d+\], line 3:")
+        self.assertRegex(tb, r"Cell In\[\d+\], line 2:")
+        self.assertNotIn("\x1b[", tb)
+
+    def test_redeclaring_in_a_rerun_cell_works(self):
+        for value in (1, 2):
+            reply, msgs = self.k.run(f"const redeclared = {value}\nlet counter_{value} = {value}\nfunction fn() {{ return {value} }}\nclass K {{ v = {value} }}\ninterface Shape {{ v: number }}\nredeclared + fn() + new K().v")
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            self.assertEqual(self.k.text(msgs), str(3 * value))
+
+    def test_let_from_an_earlier_cell_can_be_reassigned(self):
+        self.k.run("let total = 1")
+        self.k.run("total += 41")
+        reply, msgs = self.k.run("total")
+        self.assertEqual(self.k.text(msgs), "42")
+
+    def test_undefined_prints_nothing_and_text_has_no_ansi(self):
+        _, msgs = self.k.run("undefined")
+        self.assertFalse([m for m in msgs if m["msg_type"] == "execute_result"])
+        _, msgs = self.k.run('({ s: "x", n: [1, 2], d: new Date(0) })')
+        text = self.k.text(msgs)
+        self.assertNotIn("\x1b", text)
+        self.assertIn("s: 'x'", text)
+
+    def test_silent_publishes_nothing_and_does_not_count(self):
+        before, _ = self.k.run("1")
+        reply, msgs = self.k.run('console.log("quiet"); 5', silent=True)
+        self.assertEqual(reply["content"]["execution_count"], before["content"]["execution_count"])
+        self.assertEqual([m["msg_type"] for m in msgs], ["status", "status"])
+
+    def test_store_history_false_does_not_count(self):
+        a, _ = self.k.run("1", store_history=False)
+        b, _ = self.k.run("1", store_history=False)
+        self.assertEqual(a["content"]["execution_count"], b["content"]["execution_count"])
+
+    def test_user_expressions(self):
+        self.k.run("const ue = 20")
+        reply, _ = self.k.run("1", user_expressions={"double": "ue * 2", "bad": "nope.x"})
+        ue = reply["content"]["user_expressions"]
+        self.assertEqual(ue["double"]["data"]["text/plain"], "40")
+        self.assertEqual(ue["bad"]["status"], "error")
+
+    def test_stop_on_error_aborts_queued_cells(self):
+        first = self.k.kc.execute('await new Promise(r => setTimeout(r, 300)); throw new Error("first")')
+        second = self.k.kc.execute("2")
+        third = self.k.kc.execute("3", stop_on_error=False)
+        r1 = self.k.shell_reply(first)
+        r2 = self.k.shell_reply(second)
+        r3 = self.k.shell_reply(third)
+        self.assertEqual(r1["content"]["status"], "error")
+        self.assertEqual(r2["content"]["status"], "aborted")
+        self.assertEqual(r3["content"]["status"], "aborted")
+        reply, msgs = self.k.run("4")
+        self.assertEqual(self.k.text(msgs), "4")
+
+    def test_control_answers_while_a_cell_spins_and_interrupt_keeps_state(self):
+        self.k.run("const kept = 'still here'")
+        msg_id = self.k.kc.execute("while (true) {}")
+        time.sleep(0.5)
+        t = time.time()
+        reply = self.k.control_request("kernel_info_request")
+        self.assertEqual(reply["msg_type"], "kernel_info_reply")
+        self.assertLess(time.time() - t, 1.0)
+        self.k.km.interrupt_kernel()
+        r = self.k.shell_reply(msg_id, timeout=10)
+        self.assertEqual(r["content"]["ename"], "Interrupted")
+        _, msgs = self.k.run("kept")
+        self.assertEqual(self.k.text(msgs), "'still here'")
+
+    def test_interrupt_after_await_and_of_a_pending_promise(self):
+        self.k.run("const kept2 = 7")
+        for code in ("await new Promise(r => setTimeout(r, 10)); while (true) {}", "await new Promise(() => {})"):
+            msg_id = self.k.kc.execute(code)
+            time.sleep(0.5)
+            self.k.km.interrupt_kernel()
+            self.assertEqual(self.k.shell_reply(msg_id, 10)["content"]["ename"], "Interrupted")
+        _, msgs = self.k.run("kept2")
+        self.assertEqual(self.k.text(msgs), "7")
+
+    def test_sigint_to_the_kernel_interrupts_the_cell_not_the_kernel(self):
+        self.k.run("const kept3 = 3")
+        msg_id = self.k.kc.execute("while (true) {}")
+        time.sleep(0.5)
+        self.k.km.signal_kernel(signal.SIGINT)
+        self.assertEqual(self.k.shell_reply(msg_id, 10)["content"]["ename"], "Interrupted")
+        _, msgs = self.k.run("kept3")
+        self.assertEqual(self.k.text(msgs), "3")
+
+    def test_missigned_and_garbage_messages_are_ignored(self):
+        kc = self.k.kc
+        ctx = zmq.Context.instance()
+        s = ctx.socket(zmq.DEALER)
+        s.connect(f"tcp://{self.k.km.ip}:{self.k.km.shell_port}")
+        header = json.dumps({"msg_id": "evil", "msg_type": "execute_request", "session": "x", "username": "x", "date": "", "version": "5.3"}).encode()
+        content = json.dumps({"code": "globalThis.pwned = true"}).encode()
+        s.send_multipart([b"<IDS|MSG>", b"0" * 64, header, b"{}", b"{}", content])
+        s.send_multipart([b"<IDS|MSG>", b"", b"not json", b"{", b"}", b"]"])
+        s.send_multipart([b"garbage"])
+        time.sleep(0.3)
+        self.assertEqual(s.poll(300), 0)
+        s.close(0)
+        _, msgs = self.k.run("typeof (globalThis as any).pwned")
+        self.assertEqual(self.k.text(msgs), "'undefined'")
+
+    def test_signed_but_invalid_content_gets_an_error_reply(self):
+        msg = self.k.kc.session.msg("execute_request", {"code": 12})
+        self.k.kc.shell_channel.send(msg)
+        reply = self.k.shell_reply(msg["header"]["msg_id"])
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertIn("content.code", reply["content"]["evalue"])
+
+    def test_unknown_request_gets_an_error_reply(self):
+        msg = self.k.kc.session.msg("frobnicate_request", {})
+        self.k.kc.shell_channel.send(msg)
+        reply = self.k.shell_reply(msg["header"]["msg_id"])
+        self.assertEqual(reply["msg_type"], "frobnicate_reply")
+        self.assertEqual(reply["content"]["status"], "error")
+
+    def test_input_over_stdin_and_refused_without_it(self):
+        msg_id = self.k.kc.execute('const answer = await input("name? ")\n"hello " + answer', allow_stdin=True)
+        req = self.k.kc.get_stdin_msg(timeout=10)
+        self.assertEqual(req["content"]["prompt"], "name? ")
+        self.k.kc.input("Ada")
+        self.assertEqual(self.k.shell_reply(msg_id)["content"]["status"], "ok")
+        self.assertEqual(self.k.text(self.k.iopub_until_idle(msg_id)), "'hello Ada'")
+        reply, _ = self.k.run('await input("x")', allow_stdin=False)
+        self.assertEqual(reply["content"]["ename"], "StdinNotAvailable")
+
+    def test_display_update_in_place(self):
+        _, msgs = self.k.run('display("50 %", { id: "p" })\ndisplay("100 %", { id: "p", update: true })')
+        kinds = [(m["msg_type"], m["content"].get("transient", {}).get("display_id")) for m in msgs if "display" in m["msg_type"]]
+        self.assertEqual(kinds, [("display_data", "p"), ("update_display_data", "p")])
+
+    def test_executor_crash_is_reported_and_recovered(self):
+        self.k.run("const doomed = 1")
+        reply, _ = self.k.run("process.exit(3)")
+        c = reply["content"]
+        self.assertEqual(c["ename"], "ExecutorCrashed")
+        self.assertIn("doomed", c["evalue"])
+        reply, msgs = self.k.run("6 * 7")
+        self.assertEqual(self.k.text(msgs), "42")
+
+
+class Imports(unittest.TestCase):
+    def test_cjs_esm_and_builtin_imports_resolve_from_the_notebook_folder(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, pkg, src in (
+                ("cjs-pkg", {"name": "cjs-pkg", "main": "index.js"}, "exports.twice = (x) => 2 * x; exports.kind = 'cjs';"),
+                ("esm-pkg", {"name": "esm-pkg", "type": "module", "exports": {".": {"import": "./index.js"}}}, "export const kind = 'esm'; export default function hi() { return 'hi'; }"),
+            ):
+                os.makedirs(os.path.join(d, "node_modules", name))
+                with open(os.path.join(d, "node_modules", name, "package.json"), "w") as f:
+                    json.dump(pkg, f)
+                with open(os.path.join(d, "node_modules", name, "index.js"), "w") as f:
+                    f.write(src)
+            k = Kernel(cwd=d)
+            try:
+                reply, _ = k.run('import { twice, kind } from "cjs-pkg"\n// @ts-ignore\nimport hi, { kind as k2 } from "esm-pkg"\nimport { join } from "node:path"\nimport type { Stats } from "fs"')
+                self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+                reply, msgs = k.run("[twice(21), kind, hi(), k2, join('a', 'b')]")
+                self.assertEqual(k.text(msgs).replace(" ", ""), "[42,'cjs','hi','esm','a/b']")
+                reply, msgs = k.run('import { display as show } from "lazylab"\nshow === display')
+                self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            finally:
+                k.close()
+
+
+class Restart(unittest.TestCase):
+    def test_restart_clears_state(self):
+        k = Kernel()
+        try:
+            k.run("const before_restart = 1")
+            k.km.restart_kernel(now=False)
+            k.kc.wait_for_ready(timeout=60)
+            reply, _ = k.run("before_restart")
+            self.assertEqual(reply["content"]["ename"], "TS2304")
+        finally:
+            k.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
