@@ -27,7 +27,7 @@ export function runPythonSuite(module: string, timeoutMs: number): Promise<{ res
     child.on("close", (code) => {
       clearTimeout(timer);
       const results: PythonResult[] = [];
-      for (const m of output.matchAll(/^(test\w+) \(([\w.]+)\)[^\n]*?\.\.\. (?:\[lazylab\][^\n]*\n)?(ok|FAIL|ERROR|skipped[^\n]*)$/gm)) {
+      for (const m of output.matchAll(/^(test\w+) \(([\w.]+)\)[^\n]*?\.\.\. (?:\[lazylab\][^\n]*\n)*(ok|FAIL|ERROR|skipped[^\n]*)$/gm)) {
         const outcome = m[3].startsWith("skipped") ? "skipped" : (m[3] as PythonResult["outcome"]);
         results.push({ name: `${m[2].split(".").slice(-1)[0]}.${m[1]}`, outcome, reason: m[3] });
       }
