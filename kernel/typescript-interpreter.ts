@@ -36,7 +36,7 @@ export class TypeScriptInterpreter implements Interpreter {
       implementation_version: VERSION,
       language_info: {
         name: "typescript",
-        version: require("typescript").version as string,
+        version: (require("typescript/package.json") as { version: string }).version,
         mimetype: "text/typescript",
         file_extension: ".ts",
         pygments_lexer: "typescript",

@@ -13,11 +13,12 @@ export class CompilerClient {
   readonly api: Async<CompilerApi>;
 
   constructor(cwd: string) {
-    // A larger young generation: each check allocates a fresh checker, and scavenges were
-    // the largest cost of a small cell (measured in bench/kernel.ts).
+    // Young generation size trades speed for idle RSS: each check allocates a fresh checker
+    // (scavenges were the largest cost of a small cell), but 96 MB left the kernel at 224 MB
+    // idle against 179 MB with 16 (bench/kernel.py, bench/README.md).
     this.worker = new Worker(path.join(__dirname, "worker.js"), {
       workerData: { cwd },
-      resourceLimits: { maxYoungGenerationSizeMb: 96 },
+      resourceLimits: { maxYoungGenerationSizeMb: 32 },
     });
     this.worker.unref();
     let ready!: (ms: number) => void;
