@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""lazylab vs tslab vs deno, measured in one run with Debian's jupyter_client.
+
+    bench/kernel.py [--scratch DIR] [--runs N]
+
+tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing, and
+their kernelspecs are written under DIR, not into the user's Jupyter directories. Prints, per
+kernel: start to first kernel_info_reply, `1+1` round trip (median, p95; and `1+i`, which no
+cache can answer), idle RSS of the kernel's process tree, time to print 1,000 lines.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import jupyter_client
+import psutil
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def ensure_peers(scratch):
+    os.makedirs(scratch, exist_ok=True)
+    if not os.path.exists(os.path.join(scratch, "node_modules", "tslab")) or not os.path.exists(os.path.join(scratch, "node_modules", "deno")):
+        subprocess.run(["npm", "init", "-y"], cwd=scratch, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["npm", "install", "tslab@1.0.22", "deno@2.9.6"], cwd=scratch, check=True)
+    kernels = os.path.join(scratch, "share", "jupyter", "kernels")
+    specs = {
+        "lazylab": [shutil.which("node") or "node", os.path.join(ROOT, "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"],
+        "tslab": [os.path.join(scratch, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+        "deno": [os.path.join(scratch, "node_modules", ".bin", "deno"), "jupyter", "--kernel", "--conn", "{connection_file}"],
+    }
+    for name, argv in specs.items():
+        d = os.path.join(kernels, f"bench-{name}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "kernel.json"), "w") as f:
+            json.dump({"argv": argv, "display_name": name, "language": "typescript", "interrupt_mode": "message"}, f)
+    return os.path.join(scratch, "share", "jupyter")
+
+
+def tree_rss(pid):
+    try:
+        p = psutil.Process(pid)
+        return sum(q.memory_info().rss for q in [p] + p.children(recursive=True))
+    except psutil.Error:
+        return float("nan")
+
+
+def run_until_idle(kc, code, timeout=60):
+    msg_id = kc.execute(code)
+    deadline = time.time() + timeout
+    while True:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+            return
+
+
+def measure(name, data_dir, rounds):
+    os.environ["JUPYTER_PATH"] = data_dir
+    km = jupyter_client.KernelManager(kernel_name=f"bench-{name}")
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=60)
+    start = time.perf_counter() - t0
+    try:
+        run_until_idle(kc, "1+1")
+        same, fresh = [], []
+        for i in range(rounds):
+            t = time.perf_counter(); run_until_idle(kc, "1+1"); same.append(time.perf_counter() - t)
+            t = time.perf_counter(); run_until_idle(kc, f"1+{i}"); fresh.append(time.perf_counter() - t)
+        time.sleep(2)
+        rss = tree_rss(km.provisioner.process.pid)
+        t = time.perf_counter()
+        try:
+            run_until_idle(kc, "for (let i = 0; i < 1000; i++) console.log('line ' + i)", timeout=30)
+            lines = time.perf_counter() - t
+        except Exception:
+            lines = float("inf")  # never went idle
+        q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+        return {"start_s": start, "rt_ms": statistics.median(same) * 1e3, "rt_p95_ms": q(same, 0.95) * 1e3,
+                "rt_fresh_ms": statistics.median(fresh) * 1e3, "idle_rss_mb": rss / 2**20, "lines_s": lines}
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scratch", default="/tmp/lazylab-bench")
+    ap.add_argument("--runs", type=int, default=3, help="kernel starts per kernel (medians reported)")
+    ap.add_argument("--rounds", type=int, default=50)
+    a = ap.parse_args()
+    data_dir = ensure_peers(a.scratch)
+    results = {}
+    for name in ("lazylab", "tslab", "deno"):
+        runs = []
+        for _ in range(a.runs):
+            try:
+                runs.append(measure(name, data_dir, a.rounds))
+            except Exception as e:  # a peer that fails is reported, not hidden
+                print(f"{name}: failed: {e!r}", file=sys.stderr)
+        if runs:
+            results[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    cols = ["start_s", "rt_ms", "rt_p95_ms", "rt_fresh_ms", "idle_rss_mb", "lines_s"]
+    print("%-8s " % "kernel" + " ".join("%12s" % c for c in cols))
+    for name, r in results.items():
+        print("%-8s " % name + " ".join("%12.3f" % r[c] for c in cols))
+    if "lazylab" in results:
+        for peer in ("deno", "tslab"):
+            if peer in results:
+                l, p = results["lazylab"], results[peer]
+                print(f"ratio {peer}/lazylab (>1 means lazylab is better): start {p['start_s']/l['start_s']:.2f}, "
+                      f"round trip {p['rt_ms']/l['rt_ms']:.2f} (fresh cells {p['rt_fresh_ms']/l['rt_fresh_ms']:.2f}), "
+                      f"idle RSS {p['idle_rss_mb']/l['idle_rss_mb']:.2f}, 1000 lines {p['lines_s']/l['lines_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
