@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("kernel behaviour via jupyter_client", "test_behaviour", { timeoutMs: 420_000, expectAtLeast: 21 });
+pythonSuite("kernel behaviour via jupyter_client", "test_behaviour", { timeoutMs: 420_000, expectAtLeast: 22 });

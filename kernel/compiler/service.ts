@@ -276,6 +276,8 @@ function completionType(kind: string): string {
 function globalsText(): string {
   const lines = [`import type * as __lazylab from "lazylab";`, "export {};", "declare global {"];
   for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
+  lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
+  lines.push("  const Out: Record<number, unknown>;");
   lines.push("}");
   return lines.join("\n") + "\n";
 }

@@ -81,6 +81,12 @@ class Behaviour(unittest.TestCase):
         b, _ = self.k.run("1", store_history=False)
         self.assertEqual(a["content"]["execution_count"], b["content"]["execution_count"])
 
+    def test_results_are_kept_in_out_by_execution_count(self):
+        reply, _ = self.k.run("[1, 2, 3]")
+        n = reply["content"]["execution_count"]
+        _, msgs = self.k.run(f"Out[{n}]")
+        self.assertEqual(self.k.text(msgs), "[ 1, 2, 3 ]")
+
     def test_user_expressions(self):
         self.k.run("const ue = 20")
         reply, _ = self.k.run("1", user_expressions={"double": "ue * 2", "bad": "nope.x"})
