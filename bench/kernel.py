@@ -71,8 +71,10 @@ def measure(name, data_dir, rounds):
     try:
         run_until_idle(kc, "1+1")
         same, fresh = [], []
+        # Two separate loops: the same cell again (what a cache may answer), then new cells.
         for i in range(rounds):
             t = time.perf_counter(); run_until_idle(kc, "1+1"); same.append(time.perf_counter() - t)
+        for i in range(rounds):
             t = time.perf_counter(); run_until_idle(kc, f"1+{i}"); fresh.append(time.perf_counter() - t)
         time.sleep(2)
         rss = tree_rss(km.provisioner.process.pid)
