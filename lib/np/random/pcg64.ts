@@ -1,0 +1,189 @@
+/**
+ * NumPy's default bit generator, PCG64 (XSL-RR 128/64), stream-compatible with
+ * `np.random.PCG64`: same seeding from a SeedSequence, same 64-bit outputs, same
+ * `next32` buffering, `advance` and `jumped`.
+ *
+ * Seeding, `advance` and state access use BigInt (rare, exact); draws run in the
+ * WebAssembly kernel (pcg64-kernel.ts) a block at a time.
+ */
+import { BLOCK, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
+import { Entropy, SeedSequence } from "./seed-sequence";
+
+const MASK128 = (1n << 128n) - 1n;
+const MULT = (MULT_HI << 64n) | MULT_LO;
+/** jumped(): (phi - 1) · 2**128, NumPy's jump step. */
+const JUMP = 0x9e3779b97f4a7c15f39cc0605cedc835n;
+
+/** `pcg_advance_lcg_128`: the LCG applied `delta` times, in O(log delta) (Brown, 1994). */
+function advanceLcg(state: bigint, delta: bigint, mult: bigint, plus: bigint): bigint {
+  let accMult = 1n;
+  let accPlus = 0n;
+  while (delta > 0n) {
+    if (delta & 1n) {
+      accMult = (accMult * mult) & MASK128;
+      accPlus = (accPlus * mult + plus) & MASK128;
+    }
+    plus = ((mult + 1n) * plus) & MASK128;
+    mult = (mult * mult) & MASK128;
+    delta >>= 1n;
+  }
+  return (accMult * state + accPlus) & MASK128;
+}
+
+/** The state as NumPy's `bit_generator.state` reports it (keys spelled the TypeScript way). */
+export interface PCG64State {
+  bitGenerator: "PCG64";
+  state: { state: bigint; inc: bigint };
+  hasUint32: 0 | 1;
+  uinteger: number;
+}
+
+/**
+ * A PCG64 bit generator. Usually made for you by `defaultRng(seed)`; use it directly to
+ * jump or advance streams, e.g. one per chunk of a lazy array.
+ *
+ * @example
+ * const bg = new PCG64(42);
+ * bg.nextUint64();            // 64-bit output, as bigint
+ * const far = bg.jumped();    // a stream 2**127-ish draws ahead
+ */
+export class PCG64 {
+  readonly seedSeq: SeedSequence;
+  /** state.lo, state.hi, inc.lo, inc.hi as little-endian uint32 words (the kernel layout). */
+  private readonly words = new Uint32Array(8);
+  /** NumPy's next32 returns the low half of a draw and keeps the high half for next time. */
+  hasUint32 = false;
+  uinteger = 0;
+
+  constructor(seed?: Entropy | SeedSequence) {
+    this.seedSeq = seed instanceof SeedSequence ? seed : new SeedSequence(seed);
+    const v = this.seedSeq.generateState(4, "uint64");
+    // pcg64_set_seed: seed = v[0]·2**64 + v[1], inc = v[2]·2**64 + v[3]
+    const initState = (v[0] << 64n) | v[1];
+    const initSeq = (v[2] << 64n) | v[3];
+    const inc = ((initSeq << 1n) | 1n) & MASK128;
+    let s = (0n * MULT + inc) & MASK128;
+    s = (s + initState) & MASK128;
+    s = (s * MULT + inc) & MASK128;
+    this.setWords(s, inc);
+  }
+
+  private setWords(state: bigint, inc: bigint): void {
+    for (let i = 0; i < 4; i++) {
+      this.words[i] = Number((state >> BigInt(32 * i)) & 0xffffffffn);
+      this.words[4 + i] = Number((inc >> BigInt(32 * i)) & 0xffffffffn);
+    }
+  }
+
+  private getWords(): { state: bigint; inc: bigint } {
+    let state = 0n;
+    let inc = 0n;
+    for (let i = 3; i >= 0; i--) {
+      state = (state << 32n) | BigInt(this.words[i]);
+      inc = (inc << 32n) | BigInt(this.words[4 + i]);
+    }
+    return { state, inc };
+  }
+
+  /** The full state, as NumPy's `bit_generator.state`. Assigning restores it. */
+  get state(): PCG64State {
+    return { bitGenerator: "PCG64", state: this.getWords(), hasUint32: this.hasUint32 ? 1 : 0, uinteger: this.uinteger };
+  }
+
+  set state(s: PCG64State) {
+    this.setWords(s.state.state & MASK128, s.state.inc & MASK128);
+    this.hasUint32 = s.hasUint32 === 1;
+    this.uinteger = s.uinteger >>> 0;
+  }
+
+  /**
+   * Runs `n` (≤ BLOCK) raw draws in the kernel and returns the index in `pcgKernel.u32`
+   * of the first: draw j is (u32[i + 2j] low word, u32[i + 2j + 1] high word). The block is
+   * valid until the next draw from any PCG64.
+   */
+  drawBlock(n: number): number {
+    const u32 = pcgKernel.u32;
+    u32.set(this.words, 0);
+    pcgKernel.raw(n);
+    this.words.set(u32.subarray(0, 4));
+    return OUT >> 2;
+  }
+
+  /** Fills `out[offset .. offset + n)` with uniform doubles in [0, 1), NumPy's next_double. */
+  fillDoubles(out: Float64Array, offset = 0, n = out.length - offset): void {
+    const { u32, f64 } = pcgKernel;
+    const base = OUT >> 3;
+    while (n > 0) {
+      const k = Math.min(n, BLOCK);
+      u32.set(this.words, 0);
+      pcgKernel.doubles(k);
+      this.words.set(u32.subarray(0, 4));
+      out.set(f64.subarray(base, base + k), offset);
+      offset += k;
+      n -= k;
+    }
+  }
+
+  /** Fills `out` with raw draws as (low word, high word) pairs: `out.length / 2` draws. */
+  fillUint64(out: Uint32Array): void {
+    const u32 = pcgKernel.u32;
+    for (let offset = 0; offset < out.length; ) {
+      const k = Math.min((out.length - offset) >> 1, BLOCK);
+      const i = this.drawBlock(k);
+      out.set(u32.subarray(i, i + 2 * k), offset);
+      offset += 2 * k;
+    }
+  }
+
+  /** One 64-bit output, exact, as a bigint (NumPy's `random_raw()`). */
+  nextUint64(): bigint {
+    const i = this.drawBlock(1);
+    return (BigInt(pcgKernel.u32[i + 1]) << 32n) | BigInt(pcgKernel.u32[i]);
+  }
+
+  /** NumPy's next_uint32: the low half of a fresh draw, then the saved high half. */
+  nextUint32(): number {
+    if (this.hasUint32) {
+      this.hasUint32 = false;
+      return this.uinteger;
+    }
+    const i = this.drawBlock(1);
+    this.hasUint32 = true;
+    this.uinteger = pcgKernel.u32[i + 1];
+    return pcgKernel.u32[i];
+  }
+
+  /** One double in [0, 1): (next64 >> 11) · 2**-53. */
+  nextDouble(): number {
+    const i = this.drawBlock(1);
+    const u32 = pcgKernel.u32;
+    return (u32[i + 1] * 2097152 + (u32[i] >>> 11)) * 1.1102230246251565e-16;
+  }
+
+  /**
+   * Moves the stream on as if `delta` draws had been made (negative moves back; taken
+   * mod 2**128 like NumPy). Clears the buffered half-draw, as NumPy does.
+   *
+   * @example
+   * const a = new PCG64(1), b = new PCG64(1);
+   * a.advance(1000); // b after 1000 nextUint64() calls is now equal to a
+   */
+  advance(delta: bigint | number): this {
+    const d = BigInt(delta) & MASK128;
+    const { state, inc } = this.getWords();
+    this.setWords(advanceLcg(state, d, MULT, inc), inc);
+    this.hasUint32 = false;
+    this.uinteger = 0;
+    return this;
+  }
+
+  /**
+   * A new PCG64 whose state is this one's advanced by `jumps` × (φ−1)·2**128 draws;
+   * this one is unchanged. Same as NumPy's `PCG64.jumped(jumps)`.
+   */
+  jumped(jumps = 1): PCG64 {
+    const next = new PCG64(); // NumPy seeds the copy from fresh entropy too; its state is then replaced
+    next.state = this.state;
+    return next.advance(JUMP * BigInt(jumps));
+  }
+}
