@@ -6,7 +6,7 @@
  * Seeding, `advance` and state access use BigInt (rare, exact); draws run in the
  * WebAssembly kernel (pcg64-kernel.ts) a block at a time.
  */
-import { BLOCK, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
+import { BLOCK, HAS32, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
 import { Entropy, SeedSequence } from "./seed-sequence";
 
 const MASK128 = (1n << 128n) - 1n;
@@ -97,27 +97,49 @@ export class PCG64 {
   }
 
   /**
+   * Copies this generator's state and next_uint32 buffer into the shared kernel, before
+   * running one of its functions. Internal: used by Generator.
+   * @internal
+   */
+  enter(): void {
+    const u32 = pcgKernel.u32;
+    u32.set(this.words, 0);
+    u32[HAS32 >> 2] = this.hasUint32 ? 1 : 0;
+    u32[(HAS32 >> 2) + 1] = this.uinteger;
+  }
+
+  /**
+   * Copies the advanced state and buffer back from the kernel, after running a function.
+   * @internal
+   */
+  leave(): void {
+    const u32 = pcgKernel.u32;
+    this.words.set(u32.subarray(0, 4));
+    this.hasUint32 = u32[HAS32 >> 2] !== 0;
+    this.uinteger = u32[(HAS32 >> 2) + 1];
+  }
+
+  /**
    * Runs `n` (≤ BLOCK) raw draws in the kernel and returns the index in `pcgKernel.u32`
    * of the first: draw j is (u32[i + 2j] low word, u32[i + 2j + 1] high word). The block is
    * valid until the next draw from any PCG64.
    */
   drawBlock(n: number): number {
-    const u32 = pcgKernel.u32;
-    u32.set(this.words, 0);
+    this.enter();
     pcgKernel.raw(n);
-    this.words.set(u32.subarray(0, 4));
+    this.leave();
     return OUT >> 2;
   }
 
   /** Fills `out[offset .. offset + n)` with uniform doubles in [0, 1), NumPy's next_double. */
   fillDoubles(out: Float64Array, offset = 0, n = out.length - offset): void {
-    const { u32, f64 } = pcgKernel;
+    const f64 = pcgKernel.f64;
     const base = OUT >> 3;
     while (n > 0) {
       const k = Math.min(n, BLOCK);
-      u32.set(this.words, 0);
+      this.enter();
       pcgKernel.doubles(k);
-      this.words.set(u32.subarray(0, 4));
+      this.leave();
       out.set(f64.subarray(base, base + k), offset);
       offset += k;
       n -= k;

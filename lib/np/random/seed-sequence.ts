@@ -25,11 +25,35 @@ export class SeedError extends Error {
   }
 }
 
-function toBigInt(v: number | bigint): bigint {
-  if (typeof v === "number" && !Number.isInteger(v)) throw new SeedError("seed must be integer", v);
-  const b = BigInt(v);
-  if (b < 0n) throw new SeedError("expected non-negative integer", v);
-  return b;
+function describe(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(describe).join(", ")}]`;
+  return String(v);
+}
+
+/** One integer of a seed, checked: `where` names it in the error ("seed", "seed[2]"). */
+function toBigInt(v: unknown, where = "seed"): bigint {
+  if (typeof v === "bigint") {
+    if (v < 0n) throw new SeedError(`${where} must be a non-negative integer, got ${describe(v)}`, v);
+    return v;
+  }
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new SeedError(
+      `${where} must be a non-negative integer (number or bigint) or an array of them, got ${describe(v)}`,
+      v,
+    );
+  }
+  if (v < 0) throw new SeedError(`${where} must be a non-negative integer, got ${describe(v)}`, v);
+  return BigInt(v);
+}
+
+function checkEntropy(entropy: unknown): bigint | bigint[] {
+  if (typeof entropy === "number" || typeof entropy === "bigint") return toBigInt(entropy);
+  if (Array.isArray(entropy) || ArrayBuffer.isView(entropy)) {
+    return Array.from(entropy as ArrayLike<unknown>, (v, i) => toBigInt(v, `seed[${i}]`));
+  }
+  return toBigInt(entropy);
 }
 
 /** NumPy's `_coerce_to_uint32_array`: each integer becomes its 32-bit words, lowest first. */
@@ -44,7 +68,7 @@ export function coerceToUint32(x: Entropy): number[] {
     }
     return words;
   }
-  return x.flatMap((v) => coerceToUint32(v));
+  return Array.from(x).flatMap((v) => coerceToUint32(v));
 }
 
 /** hash_const is carried between calls, so it lives in a one-element box. */
@@ -91,9 +115,7 @@ export class SeedSequence {
     if (this.poolSize < DEFAULT_POOL_SIZE) {
       throw new SeedError(`The size of the entropy pool should be at least ${DEFAULT_POOL_SIZE}`, this.poolSize);
     }
-    if (entropy === undefined) this.entropy = randomEntropy(this.poolSize * 32);
-    else if (typeof entropy === "number" || typeof entropy === "bigint") this.entropy = toBigInt(entropy);
-    else this.entropy = entropy.map(toBigInt);
+    this.entropy = entropy === undefined ? randomEntropy(this.poolSize * 32) : checkEntropy(entropy);
     this.spawnKey = [...(options.spawnKey ?? [])];
     this.nChildrenSpawned = options.nChildrenSpawned ?? 0;
     this.pool = new Uint32Array(this.poolSize);

@@ -9,8 +9,9 @@
  *   fi[i] = f(x_i)
  *
  * evaluated in double precision step by step, as NumPy's generating script does, with
- * correctly rounded exp and log. test/np-random-ziggurat.test.ts checks every entry against
- * the tables compiled into NumPy.
+ * correctly rounded exp and log. The float tables (ki_float, wi_float, fi_float) are the
+ * double ones rounded to float precision. test/np-random.test.ts finds every table, byte
+ * for byte, in NumPy's compiled _generator module.
  */
 import { exactExp, exactLog } from "./exact-math";
 
@@ -20,6 +21,9 @@ export const LAYERS = 256;
 export const ZIGGURAT_NOR_R = 3.6541528853610087963519472518;
 export const ZIGGURAT_NOR_INV_R = 0.27366123732975827203338247596;
 const AREA = 0.0049286732339746519;
+/** The float kernel's r and 1/r (C float literals of the same decimals). */
+export const ZIGGURAT_NOR_R_F = Math.fround(ZIGGURAT_NOR_R);
+export const ZIGGURAT_NOR_INV_R_F = Math.fround(ZIGGURAT_NOR_INV_R);
 
 /**
  * The one step where NumPy's tables did not get the correctly rounded exp. At x₃₈ the
@@ -65,6 +69,28 @@ export function normalTables(): ZigguratTables {
     ki[i] = i === 0 ? roundHalfEven(((ZIGGURAT_NOR_R * fr) / AREA) * scale) : roundHalfEven((x[i - 1] / x[i]) * scale);
     wi[i] = (i === 0 ? AREA / fr : x[i]) / scale;
     fi[i] = i === 0 ? 1 : f(x[i], i);
+  }
+  return { ki, wi, fi };
+}
+
+/** The float tables of the same ziggurat. */
+export interface FloatZigguratTables {
+  /** Acceptance thresholds on the 23-bit mantissa. */
+  ki: Uint32Array;
+  /** Layer widths divided by 2**23. */
+  wi: Float32Array;
+  fi: Float32Array;
+}
+
+/** NumPy's float tables, from the double ones: the same ratios at 23 bits, rounded to float. */
+export function floatTables(d: ZigguratTables): FloatZigguratTables {
+  const ki = new Uint32Array(LAYERS);
+  const wi = new Float32Array(LAYERS);
+  const fi = new Float32Array(LAYERS);
+  for (let i = 0; i < LAYERS; i++) {
+    ki[i] = Math.round(d.ki[i] / 2 ** 29);
+    wi[i] = d.wi[i] * 2 ** 29;
+    fi[i] = d.fi[i];
   }
   return { ki, wi, fi };
 }

@@ -1,0 +1,250 @@
+/**
+ * NumPy's `Generator` over PCG64, as fill functions on typed arrays: the same values,
+ * bit for bit, as `numpy.random.default_rng(seed)` gives for the same seed and the same
+ * sequence of calls. Shapes and dtypes are the caller's business (see lib/np/rng.ts).
+ */
+import { BLOCK, OUT, PARAMS, pcgKernel } from "./pcg64-kernel";
+import { PCG64, PCG64State } from "./pcg64";
+import { Entropy, SeedSequence } from "./seed-sequence";
+
+const TWO32 = 2 ** 32;
+
+/** Runs a 64-bit-output kernel over `out` a block at a time. */
+function fill64(bg: PCG64, out: Float64Array, run: (n: number) => void): Float64Array {
+  const f64 = pcgKernel.f64;
+  const base = OUT >> 3;
+  for (let offset = 0; offset < out.length; ) {
+    const k = Math.min(out.length - offset, BLOCK);
+    bg.enter();
+    run(k);
+    bg.leave();
+    out.set(f64.subarray(base, base + k), offset);
+    offset += k;
+  }
+  return out;
+}
+
+/** Runs a 32-bit-output (f32) kernel over `out` a block at a time. */
+function fill32(bg: PCG64, out: Float32Array, run: (n: number) => void): Float32Array {
+  const f32 = pcgKernel.f32;
+  const base = OUT >> 2;
+  for (let offset = 0; offset < out.length; ) {
+    const k = Math.min(out.length - offset, BLOCK);
+    bg.enter();
+    run(k);
+    bg.leave();
+    out.set(f32.subarray(base, base + k), offset);
+    offset += k;
+  }
+  return out;
+}
+
+function checkOut(out: unknown, type: typeof Float64Array | typeof Float32Array, what: string): void {
+  if (!(out instanceof type)) throw new TypeError(`${what}: out must be a ${type.name}`);
+}
+
+function checkNumber(v: unknown, name: string, what: string): asserts v is number {
+  if (typeof v !== "number") throw new TypeError(`${what}: ${name} must be a number, got ${String(v)}`);
+}
+
+/** Python's int() of an integer bound: truncates floats, rejects NaN and infinities. */
+function toInt(v: number | bigint, name: string): number | bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v !== "number") throw new TypeError(`integers: ${name} must be a number or bigint, got ${String(v)}`);
+  if (Number.isNaN(v)) throw new RangeError(`integers: cannot convert float NaN to integer (${name})`);
+  if (!Number.isFinite(v)) throw new RangeError(`integers: cannot convert float infinity to integer (${name})`);
+  const t = Math.trunc(v);
+  return Number.isSafeInteger(t) ? t : BigInt(t);
+}
+
+/** Writes a 64-bit two's-complement value (|v| < 2**53 number, or bigint) at a byte offset of the kernel. */
+function writeI64(byteOffset: number, v: number | bigint): void {
+  const u32 = pcgKernel.u32;
+  const i = byteOffset >> 2;
+  if (typeof v === "number") {
+    const hi = Math.floor(v / TWO32);
+    u32[i] = v - hi * TWO32;
+    u32[i + 1] = hi >>> 0; // the low 32 bits of hi in two's complement (|hi| < 2**21)
+  } else {
+    const w = BigInt.asUintN(64, v);
+    u32[i] = Number(w & 0xffffffffn);
+    u32[i + 1] = Number(w >> 32n);
+  }
+}
+
+/**
+ * A random number generator with NumPy's `Generator` streams: `defaultRng(seed)` here and
+ * `np.random.default_rng(seed)` there give the same numbers for the same sequence of
+ * calls (`random`, `standard_normal`, `normal`, `uniform`, `integers`, also in float32).
+ *
+ * @example
+ * const rng = defaultRng(42);
+ * const z = rng.fillStandardNormal(new Float64Array(1000)); // = rng.standard_normal(1000)
+ * const k = rng.fillIntegers(new Float64Array(5), 0, 10);   // = rng.integers(0, 10, 5), next
+ */
+export class Generator {
+  /** The PCG64 the draws come from (`rng.bit_generator` in NumPy). */
+  readonly bitGenerator: PCG64;
+
+  constructor(bitGenerator: PCG64) {
+    if (!(bitGenerator instanceof PCG64)) throw new TypeError("Generator: bitGenerator must be a PCG64");
+    this.bitGenerator = bitGenerator;
+  }
+
+  /**
+   * The bit generator's state, as `rng.bit_generator.state` in NumPy (128-bit `state` and
+   * `inc` as bigints, plus the buffered half-draw). Assign a saved state to replay draws.
+   *
+   * @example
+   * const saved = rng.state;
+   * const a = rng.fillRandom(new Float64Array(3));
+   * rng.state = saved;
+   * const b = rng.fillRandom(new Float64Array(3)); // same as a
+   */
+  get state(): PCG64State {
+    return this.bitGenerator.state;
+  }
+
+  set state(s: PCG64State) {
+    this.bitGenerator.state = s;
+  }
+
+  /**
+   * Fills `out` with uniform doubles in [0, 1): `rng.random(out.length)`.
+   * @returns out
+   */
+  fillRandom(out: Float64Array): Float64Array {
+    checkOut(out, Float64Array, "fillRandom");
+    return fill64(this.bitGenerator, out, pcgKernel.doubles);
+  }
+
+  /**
+   * Fills `out` with uniform floats in [0, 1): `rng.random(out.length, dtype=np.float32)`.
+   * Uses 32-bit draws (two per 64-bit output, the second kept for the next call).
+   * @returns out
+   */
+  fillRandomF32(out: Float32Array): Float32Array {
+    checkOut(out, Float32Array, "fillRandomF32");
+    return fill32(this.bitGenerator, out, pcgKernel.floats);
+  }
+
+  /**
+   * Fills `out` with standard normal draws (mean 0, sd 1): `rng.standard_normal(out.length)`,
+   * NumPy's 256-layer ziggurat, tail and wedge draws included.
+   * @returns out
+   */
+  fillStandardNormal(out: Float64Array): Float64Array {
+    checkOut(out, Float64Array, "fillStandardNormal");
+    return fill64(this.bitGenerator, out, pcgKernel.normals);
+  }
+
+  /**
+   * Fills `out` with float32 standard normal draws:
+   * `rng.standard_normal(out.length, dtype=np.float32)` (NumPy's float ziggurat on 32-bit draws).
+   * @returns out
+   */
+  fillStandardNormalF32(out: Float32Array): Float32Array {
+    checkOut(out, Float32Array, "fillStandardNormalF32");
+    return fill32(this.bitGenerator, out, pcgKernel.normalsF32);
+  }
+
+  /**
+   * Fills `out` with normal draws `loc + scale · z`: `rng.normal(loc, scale, out.length)`.
+   * @param scale standard deviation; negative (or −0) throws like NumPy's "scale < 0"; NaN gives NaN
+   * @returns out
+   */
+  fillNormal(out: Float64Array, loc = 0, scale = 1): Float64Array {
+    checkOut(out, Float64Array, "fillNormal");
+    checkNumber(loc, "loc", "fillNormal");
+    checkNumber(scale, "scale", "fillNormal");
+    if (scale < 0 || Object.is(scale, -0)) throw new RangeError(`normal: scale < 0 (got ${scale})`);
+    fill64(this.bitGenerator, out, pcgKernel.normals);
+    for (let i = 0; i < out.length; i++) out[i] = loc + scale * out[i];
+    return out;
+  }
+
+  /**
+   * Fills `out` with uniform draws `low + (high − low) · u` in [low, high):
+   * `rng.uniform(low, high, out.length)`.
+   * @throws RangeError if high − low is negative or not finite, as NumPy does
+   * @returns out
+   */
+  fillUniform(out: Float64Array, low = 0, high = 1): Float64Array {
+    checkOut(out, Float64Array, "fillUniform");
+    checkNumber(low, "low", "fillUniform");
+    checkNumber(high, "high", "fillUniform");
+    const range = high - low;
+    if (!Number.isFinite(range)) throw new RangeError(`uniform: high - low range exceeds valid bounds (low=${low}, high=${high})`);
+    if (range < 0 || Object.is(range, -0)) throw new RangeError(`uniform: high - low < 0 (low=${low}, high=${high})`);
+    fill64(this.bitGenerator, out, pcgKernel.doubles);
+    for (let i = 0; i < out.length; i++) out[i] = low + range * out[i];
+    return out;
+  }
+
+  /**
+   * Fills `out` with random int64 values in [low, high) — [low, high] with `endpoint` —
+   * or in [0, low) when `high` is omitted: `rng.integers(low, high, out.length)`, NumPy's
+   * Lemire bounded generation (32-bit buffered draws for ranges below 2**32). Bounds may
+   * be bigints for values past 2**53; results past 2**53 are rounded to the nearest
+   * double. Float bounds are truncated, as NumPy's int() does.
+   * @throws RangeError for an empty range ("low >= high") or bounds outside int64
+   * @returns out
+   */
+  fillIntegers(out: Float64Array, low: number | bigint, high?: number | bigint | null, endpoint = false): Float64Array {
+    checkOut(out, Float64Array, "fillIntegers");
+    if (high === undefined || high === null) {
+      high = low;
+      low = 0;
+    }
+    if (out.length === 0) return out; // NumPy returns an empty array before checking bounds
+    let lo = toInt(low, "low");
+    let hi = toInt(high, "high");
+    if (!endpoint) hi = typeof hi === "number" ? hi - 1 : hi - 1n;
+    // rng = hi - lo exactly, as a number when it is safe
+    let rng: number | bigint;
+    if (typeof lo === "number" && typeof hi === "number" && Number.isSafeInteger(hi - lo)) {
+      rng = hi - lo;
+    } else {
+      lo = BigInt(lo);
+      hi = BigInt(hi);
+      if (lo < -(2n ** 63n)) throw new RangeError("integers: low is out of bounds for int64");
+      if (hi > 2n ** 63n - 1n) throw new RangeError("integers: high is out of bounds for int64");
+      rng = hi - lo;
+      if (rng <= BigInt(Number.MAX_SAFE_INTEGER) && rng >= 0n) rng = Number(rng);
+    }
+    if (rng < 0) {
+      const zero = lo === 0 || lo === 0n;
+      const message = zero ? (endpoint ? "high < 0" : "high <= 0") : endpoint ? "low > high" : "low >= high";
+      throw new RangeError(`integers: ${message}`);
+    }
+    if (rng === 0) {
+      out.fill(Number(lo));
+      return out;
+    }
+    const bg = this.bitGenerator;
+    writeI64(PARAMS, lo);
+    if (typeof rng === "number" && rng < TWO32) {
+      writeI64(PARAMS + 8, rng + 1);
+      return fill64(bg, out, pcgKernel.ints32);
+    }
+    writeI64(PARAMS + 8, typeof rng === "number" ? rng + 1 : BigInt.asUintN(64, rng + 1n));
+    return fill64(bg, out, pcgKernel.ints64);
+  }
+}
+
+/**
+ * A Generator seeded like `numpy.random.default_rng(seed)`: PCG64 through SeedSequence.
+ *
+ * @param seed a non-negative integer (number or bigint, any size), an array of them, a
+ *   SeedSequence, a PCG64 (wrapped) or a Generator (returned as is); omitted → fresh
+ *   entropy from the OS
+ * @throws SeedError for negative, fractional, NaN or non-numeric seeds, naming the seed
+ *
+ * @example
+ * defaultRng(12345).fillRandom(new Float64Array(3)); // = np.random.default_rng(12345).random(3)
+ */
+export function defaultRng(seed?: Entropy | SeedSequence | PCG64 | Generator): Generator {
+  if (seed instanceof Generator) return seed;
+  if (seed instanceof PCG64) return new Generator(seed);
+  return new Generator(new PCG64(seed));
+}
