@@ -2,7 +2,13 @@
  * lazylab's preloaded library. Every notebook cell sees these as globals; elsewhere,
  * `import { np, psutil } from "lazylab"`.
  */
+import * as np from "./np";
+import * as psutil from "./psutil";
+import * as sys from "./sys";
+
+export { np, psutil, sys };
 export { display, displayBundle, clearOutput, MIME_BUNDLE, mimeBundleOf, plainRepr } from "./display";
 export type { MimeBundle, HasMimeBundle, DisplayOptions } from "./display";
 export { input, del, StdinNotAvailable } from "./notebook";
 export { PRELOADED } from "./globals";
+export { warmUp } from "./warmup";

@@ -1,10 +1,91 @@
 /**
- * The element types lazylab arrays support, spelled as NumPy spells them.
+ * The element types lazylab arrays support, spelled as NumPy spells them, with their
+ * storage and NumPy's type-promotion rules.
  *
  * int64 is stored in a Float64Array holding integral values: exact up to 2**53, with
  * NumPy's itemsize (8) and repr, and the speed of plain number arithmetic. Values beyond
  * 2**53 lose precision where NumPy would wrap; that is the documented trade-off.
+ * bool is stored as 0/1 in a Uint8Array.
  */
 export type DType = "float64" | "float32" | "int32" | "int64" | "uint8" | "bool";
 
 export const DTYPES: readonly DType[] = ["float64", "float32", "int32", "int64", "uint8", "bool"];
+
+/** The typed array that stores each dtype. */
+export type Storage = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+const ITEMSIZE: Record<DType, number> = { float64: 8, float32: 4, int32: 4, int64: 8, uint8: 1, bool: 1 };
+
+/** Bytes per element, as NumPy's `itemsize`. */
+export function itemsize(dtype: DType): number {
+  return ITEMSIZE[dtype];
+}
+
+/** Checks a user-supplied dtype name, with an error naming the valid ones. */
+export function checkDType(dtype: unknown, argument = "dtype"): DType {
+  if (typeof dtype === "string" && (DTYPES as readonly string[]).includes(dtype)) return dtype as DType;
+  throw new TypeError(`${argument}: unsupported dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(", ")}`);
+}
+
+/** A zero-filled buffer of `n` elements of `dtype`. */
+export function allocate(dtype: DType, n: number): Storage {
+  switch (dtype) {
+    case "float64":
+    case "int64":
+      return new Float64Array(n);
+    case "float32":
+      return new Float32Array(n);
+    case "int32":
+      return new Int32Array(n);
+    case "uint8":
+    case "bool":
+      return new Uint8Array(n);
+  }
+}
+
+/** True for the integer and bool dtypes. */
+export function isIntegral(dtype: DType): boolean {
+  return dtype !== "float64" && dtype !== "float32";
+}
+
+/** Converts a JS value to what `dtype` stores (truncation and wrapping like NumPy's casts). */
+export function coerce(dtype: DType, v: number): number {
+  switch (dtype) {
+    case "bool":
+      return v !== 0 && !Number.isNaN(v) ? 1 : 0;
+    case "int64":
+      return Number.isFinite(v) ? Math.trunc(v) : v;
+    default:
+      return v;
+  }
+}
+
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+
+/** NumPy's `result_type` for two array dtypes. */
+export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const [lo, hi] = RANK[a] <= RANK[b] ? [a, b] : [b, a];
+  if (lo === "bool") return hi;
+  if (hi === "float32") return lo === "uint8" ? "float32" : "float64"; // int32/int64 with float32 → float64
+  if (hi === "float64") return "float64";
+  return hi; // uint8 < int32 < int64
+}
+
+/**
+ * The dtype of an array combined with a Python-like scalar (NumPy 2's weak scalars): an
+ * integral JS number keeps an integer array's dtype, a fractional one makes it float64
+ * (float32 arrays stay float32); a boolean keeps the array's dtype.
+ */
+export function promoteScalar(a: DType, s: number | boolean): DType {
+  if (typeof s === "boolean") return a;
+  if (Number.isInteger(s)) return a === "bool" ? "int64" : a;
+  if (a === "float32" || a === "float64") return a;
+  return "float64";
+}
+
+/** The dtype NumPy infers for a JS scalar. */
+export function scalarDType(s: number | boolean): DType {
+  if (typeof s === "boolean") return "bool";
+  return Number.isInteger(s) ? "int64" : "float64";
+}

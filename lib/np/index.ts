@@ -1,0 +1,26 @@
+/**
+ * `np`: NumPy-like eager arrays. `import { np } from "lazylab"`, or the `np` global in
+ * every notebook cell.
+ */
+export { NDArray, isNDArray, sharesMemory } from "./ndarray";
+export type { Operand, NestedList, ReduceOptions } from "./ndarray";
+export type { DType } from "./dtype";
+export { DTYPES } from "./dtype";
+export { Slice, slice } from "./indexing";
+export type { Index, IndexItem } from "./indexing";
+export { array, asarray, zeros, ones, empty, full, zerosLike, onesLike, arange, linspace, copy, append, diff, concatenate, stack } from "./creation";
+export type { DTypeOption } from "./creation";
+export { add, sub, mul, div, pow, mod, eq, ne, lt, le, gt, ge, neg, abs, sqrt, exp, log, square } from "./ufunc";
+export { sum, mean, min, max, std, variance as var, prod, argmin, argmax, any, all } from "./reduce";
+export * as random from "./rng";
+
+/** NumPy's `np.nan`. */
+export const nan = NaN;
+/** NumPy's `np.inf`. */
+export const inf = Infinity;
+/** NumPy's `np.pi`. */
+export const pi = Math.PI;
+/** NumPy's `np.e`. */
+export const e = Math.E;
+/** NumPy's `np.newaxis` (`None` in an index). */
+export const newaxis = null;

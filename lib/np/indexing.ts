@@ -1,0 +1,162 @@
+/**
+ * Basic indexing, NumPy's way: integers, slices `start:stop:step`, `...` and `None`
+ * (new axis), written either as a string in NumPy's syntax (`"0:3, ::2"`, `"-2:"`) or as
+ * structured items (`np.slice(0, 3)`, `null` for `None`). Every result is a view:
+ * only the (shape, strides, offset) of the strided array change, never the data.
+ */
+
+/** A slice `start:stop:step`; `undefined` parts take NumPy's defaults. */
+export class Slice {
+  constructor(
+    readonly start?: number,
+    readonly stop?: number,
+    readonly step?: number,
+  ) {
+    for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
+      if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice ${name} must be an integer, got ${v}`);
+    }
+    if (step === 0) throw new RangeError("slice step cannot be zero");
+  }
+
+  /** Python's `slice.indices(length)`: concrete start, stop, step and the resulting length. */
+  indices(length: number): { start: number; step: number; length: number } {
+    const step = this.step ?? 1;
+    const clamp = (v: number | undefined, dflt: number, lo: number, hi: number): number => {
+      if (v === undefined) return dflt;
+      if (v < 0) v += length;
+      return Math.min(Math.max(v, lo), hi);
+    };
+    let start: number;
+    let stop: number;
+    if (step > 0) {
+      start = clamp(this.start, 0, 0, length);
+      stop = clamp(this.stop, length, 0, length);
+    } else {
+      start = clamp(this.start, length - 1, -1, length - 1);
+      stop = clamp(this.stop, -1, -1, length - 1);
+    }
+    const n = step > 0 ? Math.ceil((stop - start) / step) : Math.ceil((start - stop) / -step);
+    return { start, step, length: Math.max(0, n) };
+  }
+
+  toString(): string {
+    const p = (v?: number) => (v === undefined ? "" : String(v));
+    return `${p(this.start)}:${p(this.stop)}${this.step === undefined ? "" : ":" + this.step}`;
+  }
+}
+
+/** `np.slice(start, stop, step)`: a structured slice (Python's `slice`). */
+export function slice(start?: number | null, stop?: number | null, step?: number | null): Slice {
+  return new Slice(start ?? undefined, stop ?? undefined, step ?? undefined);
+}
+
+/** The ellipsis, `...`. */
+export const ELLIPSIS = "...";
+
+/** One index item: an integer, a slice (object or string), `...`, or `null` for a new axis. */
+export type IndexItem = number | Slice | string | null;
+
+/** What `get`/`set` accept: one item, a comma-separated string, or a list of items. */
+export type Index = IndexItem | readonly IndexItem[];
+
+type Resolved = number | Slice | null | typeof ELLIPSIS;
+
+const INT = /^[+-]?\d+$/;
+
+function parseItem(text: string, whole: string): Resolved {
+  const t = text.trim();
+  if (t === "...") return ELLIPSIS;
+  if (t === "None" || t === "np.newaxis" || t === "newaxis") return null;
+  if (INT.test(t)) return Number(t);
+  const parts = t.split(":");
+  if (parts.length === 2 || parts.length === 3) {
+    const nums = parts.map((p) => {
+      const s = p.trim();
+      if (s === "") return undefined;
+      if (!INT.test(s)) throw new SyntaxError(`malformed index ${JSON.stringify(whole)}: "${s}" is not an integer`);
+      return Number(s);
+    });
+    return new Slice(nums[0], nums[1], nums[2]);
+  }
+  throw new SyntaxError(
+    `malformed index ${JSON.stringify(whole)}: "${t}" is not an integer, a slice like 0:3 or ::2, "..." or None`,
+  );
+}
+
+/** Splits an index into resolved items (strings are parsed; commas separate items). */
+export function resolveIndex(index: Index): Resolved[] {
+  const items = Array.isArray(index) ? (index as readonly IndexItem[]) : [index as IndexItem];
+  const out: Resolved[] = [];
+  for (const item of items) {
+    if (typeof item === "string") {
+      if (item.trim() === "") throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
+      for (const part of item.split(",")) {
+        if (part.trim() === "" ) {
+          if (item.trim().endsWith(",")) continue; // "1," is the tuple (1,)
+          throw new SyntaxError(`malformed index ${JSON.stringify(item)}: empty item between commas`);
+        }
+        out.push(parseItem(part, item));
+      }
+    } else if (item === null || item instanceof Slice) {
+      out.push(item);
+    } else if (typeof item === "number") {
+      if (!Number.isInteger(item)) throw new TypeError(`index ${item} is not an integer`);
+      out.push(item);
+    } else {
+      throw new TypeError(`unsupported index item ${String(item)}: use integers, slices, "...", or null`);
+    }
+  }
+  return out;
+}
+
+/** A strided view's geometry (in elements, not bytes). */
+export interface Geometry {
+  shape: number[];
+  stride: number[];
+  offset: number;
+}
+
+/** Applies a basic index to a geometry: the view NumPy's `a[index]` would make. */
+export function applyIndex(g: Geometry, index: Index): Geometry & { scalar: boolean } {
+  const items = resolveIndex(index);
+  const ellipses = items.filter((i) => i === ELLIPSIS).length;
+  if (ellipses > 1) throw new SyntaxError("an index can only have a single ellipsis ('...')");
+  const consuming = items.filter((i) => i !== null && i !== ELLIPSIS).length;
+  const ndim = g.shape.length;
+  if (consuming > ndim) {
+    throw new RangeError(`too many indices for array: array is ${ndim}-dimensional, but ${consuming} were indexed`);
+  }
+  // Expand the ellipsis (or the implicit trailing one) into full slices.
+  const full: Resolved[] = [];
+  for (const item of items) {
+    if (item === ELLIPSIS) for (let k = 0; k < ndim - consuming; k++) full.push(new Slice());
+    else full.push(item);
+  }
+  if (ellipses === 0) for (let k = consuming; k < ndim; k++) full.push(new Slice());
+
+  const shape: number[] = [];
+  const stride: number[] = [];
+  let offset = g.offset;
+  let axis = 0;
+  let ints = 0;
+  for (const item of full) {
+    if (item === null) {
+      shape.push(1);
+      stride.push(0);
+    } else if (typeof item === "number") {
+      const n = g.shape[axis];
+      const i = item < 0 ? item + n : item;
+      if (i < 0 || i >= n) throw new RangeError(`index ${item} is out of bounds for axis ${axis} with size ${n}`);
+      offset += i * g.stride[axis];
+      axis++;
+      ints++;
+    } else if (item instanceof Slice) {
+      const { start, step, length } = item.indices(g.shape[axis]);
+      if (length > 0) offset += start * g.stride[axis];
+      shape.push(length);
+      stride.push(g.stride[axis] * step);
+      axis++;
+    }
+  }
+  return { shape, stride, offset, scalar: ints === ndim && shape.length === 0 };
+}

@@ -1,0 +1,463 @@
+/**
+ * `NDArray`: lazylab's eager n-dimensional array, NumPy's `ndarray` in TypeScript.
+ *
+ * Storage is a scijs `ndarray` (data, shape, stride, offset): a view shares `data` with its
+ * base and differs only in those four, which is what "view vs copy" means. Arithmetic,
+ * reductions and creation live in their own modules (ufunc.ts, reduce.ts, creation.ts);
+ * this class wires them as methods so `x.add(1).sum()` reads like NumPy.
+ */
+import ndarray from "ndarray";
+import { inspect } from "node:util";
+import { allocate, checkDType, coerce, DType, isIntegral, itemsize, Storage } from "./dtype";
+import { applyIndex, Index } from "./indexing";
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import { SIZEOF } from "../sys/sizeof";
+import { arrayHtml, arrayRepr, arrayStr } from "./format";
+import * as uf from "./ufunc";
+import * as rd from "./reduce";
+
+/** A scalar or array operand of arithmetic. */
+export type Operand = NDArray | number | boolean;
+/** Nested JS arrays of numbers/booleans, as `tolist()` returns and `np.array` accepts. */
+export type NestedList = number | boolean | NestedList[];
+
+/** Options of the reductions. */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (negative counts from the end); all axes when omitted. */
+  axis?: number | readonly number[] | null;
+  /** Keep reduced axes with length 1. */
+  keepdims?: boolean;
+}
+
+let nextId = 1;
+
+export class NDArray {
+  /** The strided storage (scijs ndarray). Its `data` is shared by all views of one buffer. */
+  readonly nd: ndarray.NdArray<Storage>;
+  /** Element type, spelled as NumPy does. */
+  readonly dtype: DType;
+  /** The array this one is a view of (always the owner, as NumPy), or null if it owns its data. */
+  readonly base: NDArray | null;
+  /** @internal identity for bookkeeping (retainers). */
+  readonly id = nextId++;
+
+  /** @internal Use `np.array`, `np.zeros`, ... to make arrays. */
+  constructor(data: Storage, shape: readonly number[], dtype: DType, base: NDArray | null = null, stride?: readonly number[], offset = 0) {
+    this.dtype = dtype;
+    this.base = base === null ? null : (base.base ?? base);
+    const st = stride ? [...stride] : contiguousStrides(shape);
+    this.nd = ndarray(data, [...shape], st, offset);
+  }
+
+  // ---- attributes -----------------------------------------------------------------
+
+  /** Dimensions. */
+  get shape(): number[] {
+    return [...this.nd.shape];
+  }
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.nd.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    let n = 1;
+    for (const d of this.nd.shape) n *= d;
+    return n;
+  }
+  /** Bytes per element. */
+  get itemsize(): number {
+    return itemsize(this.dtype);
+  }
+  /** Bytes of the elements (not of the underlying buffer a view may share). */
+  get nbytes(): number {
+    return this.size * this.itemsize;
+  }
+  /** Byte steps between elements along each axis, as NumPy reports them. */
+  get strides(): number[] {
+    return this.nd.stride.map((s) => s * this.itemsize);
+  }
+  /** The typed array holding the elements (shared with views). */
+  get data(): Storage {
+    return this.nd.data;
+  }
+  /** The transpose (a view). */
+  get T(): NDArray {
+    return this.transpose();
+  }
+  /** True when the elements are contiguous in C (row-major) order. */
+  get isContiguous(): boolean {
+    return isCContiguous(this.nd.shape, this.nd.stride);
+  }
+
+  // ---- elements and views ---------------------------------------------------------
+
+  /** The element at the given integer indices (negative counts from the end), as a number. */
+  at(...indices: number[]): number {
+    if (indices.length !== this.ndim) {
+      throw new RangeError(`at(): expected ${this.ndim} indices for a ${this.ndim}-dimensional array, got ${indices.length}`);
+    }
+    return this.nd.data[this.flatOffset(indices)];
+  }
+
+  /** `a[...]` with NumPy's basic indexing: always a view sharing memory with this array. */
+  get(...index: (Index | undefined)[]): NDArray {
+    const g = applyIndex(this.geometry(), flattenIndex(index));
+    return new NDArray(this.nd.data, g.shape, this.dtype, this.base ?? this, g.stride, g.offset);
+  }
+
+  /** `a[index] = value`: writes a scalar or a broadcastable array into the selected elements. */
+  set(index: Index, value: Operand | NestedList): this {
+    const target = this.get(index);
+    uf.assign(target, value);
+    return this;
+  }
+
+  /** The only element of a one-element array (or the element at `indices`). */
+  item(...indices: number[]): number {
+    if (indices.length === 0) {
+      if (this.size !== 1) throw new RangeError(`item(): can only convert an array of size 1 to a number; size is ${this.size}`);
+      return this.nd.data[this.nd.offset];
+    }
+    if (indices.length === 1 && this.ndim !== 1) {
+      let rest = indices[0];
+      const n = this.size;
+      if (rest < 0) rest += n;
+      if (rest < 0 || rest >= n) throw new RangeError(`index ${indices[0]} is out of bounds for size ${n}`);
+      const idx = unravel(rest, this.nd.shape);
+      return this.nd.data[this.flatOffset(idx)];
+    }
+    return this.at(...indices);
+  }
+
+  /** The element at C-order position i (used by printing and iteration). */
+  flatAt(i: number): number {
+    const shape = this.nd.shape;
+    const stride = this.nd.stride;
+    let off = this.nd.offset;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const n = shape[d];
+      const q = Math.floor(i / n);
+      off += (i - q * n) * stride[d];
+      i = q;
+    }
+    return this.nd.data[off];
+  }
+
+  /** Elements in C order as a new contiguous typed array (the same buffer if already contiguous and whole). */
+  toContiguous(): Storage {
+    if (this.isContiguous) {
+      const start = this.nd.offset;
+      return this.nd.data.subarray(start, start + this.size) as Storage;
+    }
+    return this.copy().nd.data;
+  }
+
+  /** An independent copy (C order). */
+  copy(): NDArray {
+    const out = new NDArray(allocate(this.dtype, this.size), this.shape, this.dtype);
+    uf.assign(out, this);
+    return out;
+  }
+
+  /** A new view of the same data (NumPy's `view()`). */
+  view(): NDArray {
+    return new NDArray(this.nd.data, this.shape, this.dtype, this.base ?? this, this.nd.stride, this.nd.offset);
+  }
+
+  /** Fills every element with `value`, in place. */
+  fill(value: number | boolean): this {
+    uf.assign(this, value);
+    return this;
+  }
+
+  /** A new shape for the same elements: a view when possible, else a copy. One axis may be -1. */
+  reshape(...shape: (number | readonly number[])[]): NDArray {
+    const dims = inferShape(shape.flat() as number[], this.size, this.shape);
+    const src = this.isContiguous ? this : this.copy();
+    return new NDArray(src.nd.data, dims, this.dtype, src.base ?? src, contiguousStrides(dims), src.nd.offset);
+  }
+
+  /** The elements as a 1-D array (a view when contiguous). */
+  ravel(): NDArray {
+    return this.reshape(this.size);
+  }
+
+  /** The elements as a new 1-D array (always a copy). */
+  flatten(): NDArray {
+    return this.copy().reshape(this.size);
+  }
+
+  /** Permutes the axes (reverses them by default): a view. */
+  transpose(...axes: (number | readonly number[])[]): NDArray {
+    const n = this.ndim;
+    let perm = axes.flat() as number[];
+    if (perm.length === 0) perm = [...Array(n).keys()].reverse();
+    if (perm.length !== n) throw new RangeError(`transpose(): axes ${JSON.stringify(perm)} don't match an array of ${n} dimensions`);
+    perm = perm.map((a) => normaliseAxis(a, n, "transpose"));
+    if (new Set(perm).size !== n) throw new RangeError(`transpose(): repeated axis in ${JSON.stringify(axes.flat())}`);
+    return new NDArray(this.nd.data, perm.map((a) => this.nd.shape[a]), this.dtype, this.base ?? this, perm.map((a) => this.nd.stride[a]), this.nd.offset);
+  }
+
+  /** A copy converted to another dtype (floats to ints truncate toward zero, like NumPy). */
+  astype(dtype: DType): NDArray {
+    const dt = checkDType(dtype, "astype");
+    const out = new NDArray(allocate(dt, this.size), this.shape, dt);
+    uf.assign(out, this);
+    return out;
+  }
+
+  /** Nested JS arrays (booleans for bool arrays); a number for a 0-d array. */
+  tolist(): NestedList {
+    const shape = this.nd.shape;
+    const toValue = this.dtype === "bool" ? (v: number) => v !== 0 : (v: number) => v;
+    let i = 0;
+    const build = (d: number): NestedList => {
+      if (d === shape.length) return toValue(this.flatAt(i++));
+      const out: NestedList[] = [];
+      for (let k = 0; k < shape[d]; k++) out.push(build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  /** Iterates over the first axis: elements of a 1-D array, sub-array views otherwise. */
+  *[Symbol.iterator](): Iterator<number | NDArray> {
+    if (this.ndim === 0) throw new TypeError("iteration over a 0-d array");
+    for (let i = 0; i < this.nd.shape[0]; i++) yield this.ndim === 1 ? this.at(i) : this.get(i);
+  }
+
+  // ---- arithmetic (ufunc.ts) ------------------------------------------------------
+
+  /** `this + other` (broadcasting). */
+  add(other: Operand, out?: NDArray): NDArray { return uf.add(this, other, out); }
+  /** `this - other`. */
+  sub(other: Operand, out?: NDArray): NDArray { return uf.sub(this, other, out); }
+  /** `this * other`. */
+  mul(other: Operand, out?: NDArray): NDArray { return uf.mul(this, other, out); }
+  /** `this / other` (true division: float result). */
+  div(other: Operand, out?: NDArray): NDArray { return uf.div(this, other, out); }
+  /** `this ** other`. */
+  pow(other: Operand, out?: NDArray): NDArray { return uf.pow(this, other, out); }
+  /** `this % other` (sign of the divisor, like NumPy). */
+  mod(other: Operand, out?: NDArray): NDArray { return uf.mod(this, other, out); }
+  /** `this == other`, elementwise. */
+  eq(other: Operand, out?: NDArray): NDArray { return uf.eq(this, other, out); }
+  /** `this != other`. */
+  ne(other: Operand, out?: NDArray): NDArray { return uf.ne(this, other, out); }
+  /** `this < other`. */
+  lt(other: Operand, out?: NDArray): NDArray { return uf.lt(this, other, out); }
+  /** `this <= other`. */
+  le(other: Operand, out?: NDArray): NDArray { return uf.le(this, other, out); }
+  /** `this > other`. */
+  gt(other: Operand, out?: NDArray): NDArray { return uf.gt(this, other, out); }
+  /** `this >= other`. */
+  ge(other: Operand, out?: NDArray): NDArray { return uf.ge(this, other, out); }
+  /** `-this`. */
+  neg(out?: NDArray): NDArray { return uf.neg(this, out); }
+  /** `abs(this)`. */
+  abs(out?: NDArray): NDArray { return uf.abs(this, out); }
+  /** Square root. */
+  sqrt(out?: NDArray): NDArray { return uf.sqrt(this, out); }
+  /** e to the power of each element. */
+  exp(out?: NDArray): NDArray { return uf.exp(this, out); }
+  /** Natural logarithm. */
+  log(out?: NDArray): NDArray { return uf.log(this, out); }
+
+  // ---- reductions (reduce.ts) -----------------------------------------------------
+
+  /** Sum over `axis` (all elements by default). */
+  sum(options?: ReduceOptions | number): NDArray | number { return rd.sum(this, options); }
+  /** Arithmetic mean. */
+  mean(options?: ReduceOptions | number): NDArray | number { return rd.mean(this, options); }
+  /** Minimum (NaN propagates). */
+  min(options?: ReduceOptions | number): NDArray | number { return rd.min(this, options); }
+  /** Maximum (NaN propagates). */
+  max(options?: ReduceOptions | number): NDArray | number { return rd.max(this, options); }
+  /** Standard deviation (`ddof` 0 by default, like NumPy). */
+  std(options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number { return rd.std(this, options); }
+  /** Variance. */
+  var(options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number { return rd.variance(this, options); }
+  /** Product. */
+  prod(options?: ReduceOptions | number): NDArray | number { return rd.prod(this, options); }
+  /** Index of the minimum (flat index without axis). */
+  argmin(options?: { axis?: number } | number): NDArray | number { return rd.argmin(this, options); }
+  /** Index of the maximum. */
+  argmax(options?: { axis?: number } | number): NDArray | number { return rd.argmax(this, options); }
+  /** True if any element is non-zero. */
+  any(options?: ReduceOptions | number): NDArray | boolean { return rd.any(this, options); }
+  /** True if every element is non-zero. */
+  all(options?: ReduceOptions | number): NDArray | boolean { return rd.all(this, options); }
+
+  // ---- display --------------------------------------------------------------------
+
+  /** NumPy's `repr(a)`. */
+  repr(): string {
+    return arrayRepr(this.reprSource());
+  }
+  /** NumPy's `str(a)` (what `print(a)` shows). */
+  toString(): string {
+    return arrayStr(this.reprSource());
+  }
+  /** @internal */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+  /** @internal The cell result: NumPy's repr as text/plain, a table as text/html. */
+  [MIME_BUNDLE](): MimeBundle {
+    const html = arrayHtml(this.reprSource());
+    return html ? { "text/plain": this.repr(), "text/html": html } : { "text/plain": this.repr() };
+  }
+  /** @internal NumPy's `__sizeof__`: header, plus the data if this array owns it. */
+  [SIZEOF](): number {
+    return 96 + 16 * this.ndim + (this.base === null ? this.nbytes : 0);
+  }
+  /** JSON: the nested list. */
+  toJSON(): NestedList {
+    return this.tolist();
+  }
+
+  /** @internal */
+  reprSource(): { dtype: DType; shape: readonly number[]; at(i: number): number } {
+    return { dtype: this.dtype, shape: this.nd.shape, at: (i: number) => this.flatAt(i) };
+  }
+
+  /** @internal */
+  geometry(): { shape: number[]; stride: number[]; offset: number } {
+    return { shape: this.nd.shape, stride: this.nd.stride, offset: this.nd.offset };
+  }
+
+  private flatOffset(indices: readonly number[]): number {
+    const shape = this.nd.shape;
+    const stride = this.nd.stride;
+    let off = this.nd.offset;
+    for (let d = 0; d < indices.length; d++) {
+      const n = shape[d];
+      let i = indices[d];
+      if (!Number.isInteger(i)) throw new TypeError(`index ${i} on axis ${d} is not an integer`);
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) throw new RangeError(`index ${indices[d]} is out of bounds for axis ${d} with size ${n}`);
+      off += i * stride[d];
+    }
+    return off;
+  }
+}
+
+/** True when `x` is a lazylab array. */
+export function isNDArray(x: unknown): x is NDArray {
+  return x instanceof NDArray;
+}
+
+/**
+ * `np.shares_memory(a, b)`: true when the two arrays can touch the same elements (same
+ * buffer and overlapping extents).
+ */
+export function sharesMemory(a: NDArray, b: NDArray): boolean {
+  if (a.nd.data.buffer !== b.nd.data.buffer) return false;
+  const extent = (x: NDArray): [number, number] => {
+    if (x.size === 0) return [0, -1];
+    let lo = x.nd.offset;
+    let hi = x.nd.offset;
+    x.nd.shape.forEach((n, d) => {
+      const s = x.nd.stride[d] * (n - 1);
+      if (s < 0) lo += s;
+      else hi += s;
+    });
+    const base = x.nd.data.byteOffset / x.itemsize;
+    return [lo + base, hi + base];
+  };
+  const [a0, a1] = extent(a);
+  const [b0, b1] = extent(b);
+  return a0 <= b1 && b0 <= a1;
+}
+
+/** Row-major strides (in elements) for a shape. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    st[d] = s;
+    s *= Math.max(shape[d], 1);
+  }
+  return st;
+}
+
+/** True when (shape, stride) lays elements out contiguously in C order. */
+export function isCContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] === 0) return true;
+    if (shape[d] !== 1 && stride[d] !== s) return false;
+    s *= shape[d];
+  }
+  return true;
+}
+
+/** Checks an axis argument and makes it non-negative. */
+export function normaliseAxis(axis: number, ndim: number, what: string): number {
+  if (!Number.isInteger(axis)) throw new TypeError(`${what}: axis ${axis} is not an integer`);
+  const a = axis < 0 ? axis + ndim : axis;
+  if (a < 0 || a >= Math.max(ndim, 0) || (ndim === 0 && true)) {
+    if (!(a >= 0 && a < ndim)) throw new RangeError(`${what}: axis ${axis} is out of bounds for array of dimension ${ndim}`);
+  }
+  return a;
+}
+
+/** Checks a shape argument: non-negative finite integers. */
+export function checkShape(shape: number | readonly number[], what: string): number[] {
+  const dims = typeof shape === "number" ? [shape] : [...shape];
+  for (const d of dims) {
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${what}: shape ${JSON.stringify(shape)} must hold non-negative integers (got ${String(d)})`);
+    }
+  }
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(size) || size > 2 ** 32) {
+    throw new RangeError(`${what}: shape ${JSON.stringify(shape)} has ${size} elements, more than one array can hold (2**32)`);
+  }
+  return dims;
+}
+
+function inferShape(dims: number[], size: number, from: readonly number[]): number[] {
+  const unknown = dims.filter((d) => d === -1).length;
+  if (unknown > 1) throw new RangeError("reshape: can only specify one unknown dimension (-1)");
+  const known = dims.filter((d) => d !== -1);
+  checkShape(known, "reshape");
+  const prod = known.reduce((a, b) => a * b, 1);
+  const out = dims.map((d) => (d === -1 ? (prod === 0 ? 0 : size / prod) : d));
+  if (out.reduce((a, b) => a * b, 1) !== size || out.some((d) => !Number.isInteger(d))) {
+    throw new RangeError(`reshape: cannot reshape array of size ${size} (shape ${fmtShape(from)}) into shape ${fmtShape(dims)}`);
+  }
+  return out;
+}
+
+/** A shape as Python prints a tuple: `(3,)`, `(2, 3)`. */
+export function fmtShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
+  }
+  return idx;
+}
+
+function flattenIndex(index: (Index | undefined)[]): Index {
+  const items: (number | string | null | import("./indexing").Slice)[] = [];
+  for (const i of index) {
+    if (i === undefined) continue;
+    if (Array.isArray(i)) items.push(...(i as never[]));
+    else items.push(i as never);
+  }
+  return items;
+}
+
+/** @internal Allocates a new owning array. */
+export function empty(shape: readonly number[], dtype: DType): NDArray {
+  return new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+}
+
+export { coerce, isIntegral };

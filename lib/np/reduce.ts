@@ -1,0 +1,358 @@
+/**
+ * Reductions over axes: sum, mean, min, max, std, var, prod, argmin, argmax, any, all.
+ *
+ * Summation follows NumPy's order so results match bit for bit where it matters: along
+ * the innermost (contiguous) axis NumPy sums pairwise in 8-wide blocks; along outer axes it
+ * adds whole slices in sequence. We do the same.
+ */
+import { allocate, DType, isIntegral } from "./dtype";
+import { forEachLine } from "./iterate";
+import { contiguousStrides, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
+import { binaryKernel } from "./ufunc";
+
+const PW_BLOCKSIZE = 128;
+
+/** NumPy's pairwise summation of n elements of `a` from `off` with stride `st`. */
+export function pairwiseSum(a: ArrayLike<number>, off: number, n: number, st: number): number {
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res += a[off + i * st];
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    let r0 = a[off], r1 = a[off + st], r2 = a[off + 2 * st], r3 = a[off + 3 * st];
+    let r4 = a[off + 4 * st], r5 = a[off + 5 * st], r6 = a[off + 6 * st], r7 = a[off + 7 * st];
+    const m = n - (n % 8);
+    let i = 8;
+    if (st === 1) {
+      for (; i < m; i += 8) {
+        const p = off + i;
+        r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
+        r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
+      }
+    } else {
+      for (; i < m; i += 8) {
+        const p = off + i * st;
+        r0 += a[p]; r1 += a[p + st]; r2 += a[p + 2 * st]; r3 += a[p + 3 * st];
+        r4 += a[p + 4 * st]; r5 += a[p + 5 * st]; r6 += a[p + 6 * st]; r7 += a[p + 7 * st];
+      }
+    }
+    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+    for (; i < n; i++) res += a[off + i * st];
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return pairwiseSum(a, off, n2, st) + pairwiseSum(a, off + n2 * st, n - n2, st);
+}
+
+/** The same in float32 arithmetic (NumPy sums float32 arrays in float32). */
+export function pairwiseSumF32(a: ArrayLike<number>, off: number, n: number, st: number): number {
+  const f = Math.fround;
+  if (n < 8) {
+    let res = 0;
+    for (let i = 0; i < n; i++) res = f(res + a[off + i * st]);
+    return res;
+  }
+  if (n <= PW_BLOCKSIZE) {
+    const r = new Array<number>(8);
+    for (let j = 0; j < 8; j++) r[j] = a[off + j * st];
+    const m = n - (n % 8);
+    let i = 8;
+    for (; i < m; i += 8) for (let j = 0; j < 8; j++) r[j] = f(r[j] + a[off + (i + j) * st]);
+    let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
+    for (; i < n; i++) res = f(res + a[off + i * st]);
+    return res;
+  }
+  let n2 = Math.floor(n / 2);
+  n2 -= n2 % 8;
+  return f(pairwiseSumF32(a, off, n2, st) + pairwiseSumF32(a, off + n2 * st, n - n2, st));
+}
+
+/** NumPy processes long reductions in buffer-sized blocks of this many elements. */
+const BUFSIZE = 8192;
+
+function parseOptions(x: NDArray, options: ReduceOptions | number | undefined, what: string): { axes: number[]; keepdims: boolean; all: boolean } {
+  const o: ReduceOptions = typeof options === "number" ? { axis: options } : (options ?? {});
+  const ndim = x.ndim;
+  if (o.axis === undefined || o.axis === null) return { axes: [...Array(ndim).keys()], keepdims: !!o.keepdims, all: true };
+  const list = typeof o.axis === "number" ? [o.axis] : [...o.axis];
+  const axes = list.map((a) => normaliseAxis(a, ndim, what));
+  if (new Set(axes).size !== axes.length) throw new RangeError(`${what}: duplicate value in axis ${JSON.stringify(o.axis)}`);
+  return { axes: axes.sort((a, b) => a - b), keepdims: !!o.keepdims, all: axes.length === ndim };
+}
+
+/** The reduced shape, with or without the reduced axes kept as 1. */
+function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((n, d) => {
+    if (!axes.includes(d)) out.push(n);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+/** A view with the kept axes first and the reduced axes last. */
+function moveReducedLast(x: NDArray, axes: readonly number[]): NDArray {
+  const kept = [...Array(x.ndim).keys()].filter((d) => !axes.includes(d));
+  return x.transpose([...kept, ...axes]);
+}
+
+type LineReducer = (data: ArrayLike<number>, off: number, n: number, st: number, acc: number) => number;
+
+/**
+ * Generic reduction: for each output position, folds the reduced block line by line with
+ * `line` (which gets the running accumulator). Returns a flat Float64Array of results.
+ */
+function foldBlocks(x: NDArray, axes: readonly number[], init: number, line: LineReducer): { values: Float64Array; outShape: number[] } {
+  const v = moveReducedLast(x, axes);
+  const k = x.ndim - axes.length;
+  const outShape = v.shape.slice(0, k);
+  const inner = v.shape.slice(k);
+  const innerStride = v.nd.stride.slice(k);
+  const outerStride = v.nd.stride.slice(0, k);
+  const nOut = outShape.reduce((a, b) => a * b, 1);
+  const values = new Float64Array(nOut);
+  const data = v.nd.data;
+  let idx = 0;
+  forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? outerStride : [0], offset: v.nd.offset }], (off, n, st) => {
+    for (let j = 0; j < n; j++) {
+      let acc = init;
+      forEachLine(inner, [{ stride: innerStride, offset: off[0] + j * st[0] }], (o2, m, s2) => {
+        acc = line(data, o2[0], m, s2[0], acc);
+      });
+      values[idx++] = acc;
+    }
+  });
+  return { values, outShape };
+}
+
+function finish(values: Float64Array, outShape: number[], dtype: DType, x: NDArray, axes: readonly number[], opts: { keepdims: boolean; all: boolean }): NDArray | number {
+  if (opts.all && !opts.keepdims) return values[0];
+  const shape = reducedShape(x.shape, axes, opts.keepdims);
+  const out = new NDArray(allocate(dtype, values.length), shape, dtype);
+  out.nd.data.set(dtype === "bool" ? values.map((v) => (v !== 0 ? 1 : 0)) : values);
+  void outShape;
+  return out;
+}
+
+function sumDType(d: DType): DType {
+  return isIntegral(d) ? "int64" : d;
+}
+
+/** True when the reduced axes are the innermost ones in memory (NumPy sums those pairwise). */
+function reducesInnermost(x: NDArray, axes: readonly number[]): boolean {
+  if (axes.length === 0) return false;
+  const stride = x.nd.stride;
+  const shape = x.nd.shape;
+  const last = axes[axes.length - 1];
+  if (shape[last] > 1 && Math.abs(stride[last]) !== 1) return false;
+  // Reduced axes together must be contiguous: the kept axes then have larger strides.
+  return axes.every((a, i) => i === axes.length - 1 || shape[a] <= 1 || stride[a] === contiguousStrides(axes.map((b) => shape[b]))[i] * Math.sign(stride[last] || 1));
+}
+
+/** Sum over axes, NumPy's summation order. */
+export function sum(x: NDArray, options?: ReduceOptions | number): NDArray | number {
+  const opts = parseOptions(x, options, "sum");
+  const dtype = sumDType(x.dtype);
+  return sumAs(x, opts, dtype);
+}
+
+function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boolean }, dtype: DType): NDArray | number {
+  const axes = opts.axes;
+  if (!isIntegral(x.dtype) && !(opts.all && x.isContiguous) && !reducesInnermost(x, axes) && axes.length === 1) {
+    // An outer axis: add whole slices in sequence, as NumPy does.
+    return finishArray(sequentialAxisSum(x, axes[0]), x, axes, opts);
+  }
+  const pw = x.dtype === "float32" ? pairwiseSumF32 : pairwiseSum;
+  const f32 = x.dtype === "float32";
+  const line: LineReducer = isIntegral(x.dtype)
+    ? (a, off, n, st, acc) => {
+        for (let i = 0; i < n; i++) acc += a[off + i * st];
+        return acc;
+      }
+    : (a, off, n, st, acc) => {
+        for (let s = 0; s < n; s += BUFSIZE) {
+          const m = Math.min(BUFSIZE, n - s);
+          acc = f32 ? Math.fround(acc + pw(a, off + s * st, m, st)) : acc + pw(a, off + s * st, m, st);
+        }
+        return acc;
+      };
+  if (opts.all && x.isContiguous && !isIntegral(x.dtype)) {
+    const flat = x.ravel();
+    const { values } = foldBlocks(flat, [0], 0, line);
+    return finish(values, [], dtype, x, axes, opts);
+  }
+  const { values, outShape } = foldBlocks(x, axes, 0, line);
+  return finish(values, outShape, dtype, x, axes, opts);
+}
+
+function finishArray(acc: NDArray, x: NDArray, axes: readonly number[], opts: { keepdims: boolean; all: boolean }): NDArray | number {
+  if (opts.all && !opts.keepdims) return acc.item();
+  return opts.keepdims ? acc.reshape(reducedShape(x.shape, axes, true)) : acc;
+}
+
+/** out = x[0] + x[1] + ... along `axis`, slice by slice. */
+function sequentialAxisSum(x: NDArray, axis: number): NDArray {
+  const n = x.shape[axis];
+  const outShape = x.shape.filter((_, d) => d !== axis);
+  const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
+  const add = binaryKernel(x.dtype === "float32" ? "x + y" : "x + y");
+  const o = out.nd.data;
+  const strideRest = x.nd.stride.filter((_, d) => d !== axis);
+  for (let i = 0; i < n; i++) {
+    const off = x.nd.offset + i * x.nd.stride[axis];
+    forEachLine(outShape, [{ stride: strideRest, offset: off }, { stride: out.nd.stride, offset: 0 }], (offs, m, st) =>
+      add(o, offs[1], st[1], x.nd.data, offs[0], st[0], o, offs[1], st[1], m),
+    );
+  }
+  return out;
+}
+
+function count(x: NDArray, axes: readonly number[]): number {
+  return axes.reduce((p, a) => p * x.shape[a], 1);
+}
+
+/** Arithmetic mean (float64 for integer input, like NumPy). */
+export function mean(x: NDArray, options?: ReduceOptions | number): NDArray | number {
+  const opts = parseOptions(x, options, "mean");
+  const n = count(x, opts.axes);
+  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const s = sumAs(src, opts, src.dtype);
+  if (typeof s === "number") return x.dtype === "float32" ? Math.fround(s / n) : s / n;
+  return s.div(n, s);
+}
+
+/** Variance with `ddof` (NumPy's two-pass formula). */
+export function variance(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
+  const o = typeof options === "number" ? { axis: options } : (options ?? {});
+  const opts = parseOptions(x, o, "var");
+  const n = count(x, opts.axes);
+  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const m = sumAs(src, { ...opts, keepdims: true, all: false }, src.dtype) as NDArray;
+  m.div(n, m);
+  const d = src.sub(m);
+  d.mul(d, d);
+  const s = sumAs(d, opts, d.dtype);
+  const div = Math.max(n - (o.ddof ?? 0), 0);
+  if (typeof s === "number") return s / div;
+  return s.div(div, s);
+}
+
+/** Standard deviation: the square root of `var`. */
+export function std(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
+  const v = variance(x, options);
+  return typeof v === "number" ? Math.sqrt(v) : v.sqrt(v);
+}
+
+function checkNonEmpty(x: NDArray, axes: readonly number[], what: string): void {
+  if (count(x, axes) === 0) throw new RangeError(`zero-size array to reduction operation ${what} which has no identity`);
+}
+
+/** Minimum (NaN propagates). */
+export function min(x: NDArray, options?: ReduceOptions | number): NDArray | number {
+  const opts = parseOptions(x, options, "min");
+  checkNonEmpty(x, opts.axes, "minimum");
+  const { values, outShape } = foldBlocks(x, opts.axes, Infinity, (a, off, n, st, acc) => {
+    for (let i = 0; i < n; i++) {
+      const v = a[off + i * st];
+      if (!(v >= acc)) acc = v; // NaN wins
+      if (acc !== acc) return acc;
+    }
+    return acc;
+  });
+  return finish(values, outShape, x.dtype, x, opts.axes, opts);
+}
+
+/** Maximum (NaN propagates). */
+export function max(x: NDArray, options?: ReduceOptions | number): NDArray | number {
+  const opts = parseOptions(x, options, "max");
+  checkNonEmpty(x, opts.axes, "maximum");
+  const { values, outShape } = foldBlocks(x, opts.axes, -Infinity, (a, off, n, st, acc) => {
+    for (let i = 0; i < n; i++) {
+      const v = a[off + i * st];
+      if (!(v <= acc)) acc = v;
+      if (acc !== acc) return acc;
+    }
+    return acc;
+  });
+  return finish(values, outShape, x.dtype, x, opts.axes, opts);
+}
+
+/** Product. */
+export function prod(x: NDArray, options?: ReduceOptions | number): NDArray | number {
+  const opts = parseOptions(x, options, "prod");
+  const { values, outShape } = foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
+    for (let i = 0; i < n; i++) acc *= a[off + i * st];
+    return acc;
+  });
+  return finish(values, outShape, sumDType(x.dtype), x, opts.axes, opts);
+}
+
+/** True where any element is non-zero. */
+export function any(x: NDArray, options?: ReduceOptions | number): NDArray | boolean {
+  const opts = parseOptions(x, options, "any");
+  const { values, outShape } = foldBlocks(x, opts.axes, 0, (a, off, n, st, acc) => {
+    if (acc) return acc;
+    for (let i = 0; i < n; i++) if (a[off + i * st] !== 0) return 1;
+    return 0;
+  });
+  const r = finish(values, outShape, "bool", x, opts.axes, opts);
+  return typeof r === "number" ? r !== 0 : r;
+}
+
+/** True where every element is non-zero. */
+export function all(x: NDArray, options?: ReduceOptions | number): NDArray | boolean {
+  const opts = parseOptions(x, options, "all");
+  const { values, outShape } = foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
+    if (!acc) return acc;
+    for (let i = 0; i < n; i++) if (a[off + i * st] === 0) return 0;
+    return 1;
+  });
+  const r = finish(values, outShape, "bool", x, opts.axes, opts);
+  return typeof r === "number" ? r !== 0 : r;
+}
+
+function argReduce(x: NDArray, options: { axis?: number } | number | undefined, what: string, better: (v: number, best: number) => boolean): NDArray | number {
+  const axis = typeof options === "number" ? options : options?.axis;
+  const src = axis === undefined ? x.ravel() : x;
+  const ax = axis === undefined ? 0 : normaliseAxis(axis, x.ndim, what);
+  if (src.shape[ax] === 0) throw new RangeError(`attempt to get ${what} of an empty sequence`);
+  const v = moveReducedLast(src, [ax]);
+  const k = v.ndim - 1;
+  const outShape = v.shape.slice(0, k);
+  const n = v.shape[k];
+  const st = v.nd.stride[k];
+  const res = new Float64Array(outShape.reduce((a, b) => a * b, 1));
+  let idx = 0;
+  const data = v.nd.data;
+  forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? v.nd.stride.slice(0, k) : [0], offset: v.nd.offset }], (off, m, s) => {
+    for (let j = 0; j < m; j++) {
+      const base = off[0] + j * s[0];
+      let best = data[base];
+      let at = 0;
+      if (best === best) {
+        for (let i = 1; i < n; i++) {
+          const val = data[base + i * st];
+          if (val !== val) { at = i; break; }
+          if (better(val, best)) { best = val; at = i; }
+        }
+      }
+      res[idx++] = at;
+    }
+  });
+  if (axis === undefined) return res[0];
+  const out = new NDArray(allocate("int64", res.length), outShape, "int64");
+  out.nd.data.set(res);
+  return out;
+}
+
+/** Index of the (first) minimum; NaN counts as the minimum. */
+export function argmin(x: NDArray, options?: { axis?: number } | number): NDArray | number {
+  return argReduce(x, options, "argmin", (v, b) => v < b);
+}
+
+/** Index of the (first) maximum; NaN counts as the maximum. */
+export function argmax(x: NDArray, options?: { axis?: number } | number): NDArray | number {
+  return argReduce(x, options, "argmax", (v, b) => v > b);
+}

@@ -1,0 +1,244 @@
+/**
+ * Elementwise operations ("ufuncs") with NumPy's broadcasting, type promotion and `out`
+ * arrays. Each operation is one expression; its loops are generated once per expression
+ * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
+ */
+import { allocate, DType, isIntegral, promote, promoteScalar, scalarDType, Storage } from "./dtype";
+import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
+import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
+import { array } from "./creation";
+
+type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
+type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
+
+/** How a result is stored: as is, truncated to an integer, or as a 0/1 truth value. */
+type Cast = "none" | "trunc" | "bool";
+
+function castOf(dtype: DType): Cast {
+  return dtype === "bool" ? "bool" : dtype === "int64" ? "trunc" : "none";
+}
+
+function wrap(expr: string, cast: Cast): string {
+  if (cast === "bool") return `((${expr}) !== 0 ? 1 : 0)`;
+  if (cast === "trunc") return `Math.trunc(${expr})`;
+  return expr;
+}
+
+const binaryCache = new Map<string, BinaryKernel>();
+const unaryCache = new Map<string, UnaryKernel>();
+
+/** Loops for `o = f(x, y)`, where `expr` is f written over x and y. */
+export function binaryKernel(expr: string, cast: Cast = "none"): BinaryKernel {
+  const key = `${cast}|${expr}`;
+  let k = binaryCache.get(key);
+  if (k) return k;
+  const e = wrap(expr, cast);
+  const body = `
+    if (os === 1 && as === 1 && bs === 1) { for (let i = 0; i < n; i++) { const x = a[ao + i], y = b[bo + i]; o[oo + i] = ${e}; } return; }
+    if (os === 1 && as === 1 && bs === 0) { const y = b[bo]; for (let i = 0; i < n; i++) { const x = a[ao + i]; o[oo + i] = ${e}; } return; }
+    if (os === 1 && as === 0 && bs === 1) { const x = a[ao]; for (let i = 0; i < n; i++) { const y = b[bo + i]; o[oo + i] = ${e}; } return; }
+    for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i * os] = ${e}; }`;
+  k = new Function("a", "ao", "as", "b", "bo", "bs", "o", "oo", "os", "n", body) as BinaryKernel;
+  binaryCache.set(key, k);
+  return k;
+}
+
+/** Loops for `o = f(x)`. */
+export function unaryKernel(expr: string, cast: Cast = "none"): UnaryKernel {
+  const key = `${cast}|${expr}`;
+  let k = unaryCache.get(key);
+  if (k) return k;
+  const e = wrap(expr, cast);
+  const body = `
+    if (os === 1 && as === 1) { for (let i = 0; i < n; i++) { const x = a[ao + i]; o[oo + i] = ${e}; } return; }
+    if (os === 1 && as === 0) { const x = a[ao]; const v = ${e}; for (let i = 0; i < n; i++) o[oo + i] = v; return; }
+    for (let i = 0; i < n; i++) { const x = a[ao + i * as]; o[oo + i * os] = ${e}; }`;
+  k = new Function("a", "ao", "as", "o", "oo", "os", "n", body) as UnaryKernel;
+  unaryCache.set(key, k);
+  return k;
+}
+
+/** A binary operation: its expression and the rule for its result dtype. */
+export interface BinaryOp {
+  name: string;
+  expr: string;
+  /** Result dtype from the promoted operand dtype. */
+  result(promoted: DType): DType;
+  /** Throws for operand dtypes NumPy refuses. */
+  check?(a: DType, b: DType, bScalar?: number): void;
+}
+
+const same = (d: DType) => d;
+const toBool = () => "bool" as DType;
+const toFloat = (d: DType): DType => (d === "float32" ? "float32" : "float64");
+
+export const OPS = {
+  add: { name: "add", expr: "x + y", result: same },
+  sub: {
+    name: "subtract", expr: "x - y", result: same,
+    check(a: DType, b: DType) {
+      if (a === "bool" && b === "bool") throw new TypeError("numpy boolean subtract, the `-` operator, is not supported; use logical xor (ne) instead");
+    },
+  },
+  mul: { name: "multiply", expr: "x * y", result: same },
+  div: { name: "true_divide", expr: "x / y", result: toFloat },
+  pow: {
+    name: "power", expr: "Math.pow(x, y)", result: (d: DType) => (d === "bool" ? "int64" : d),
+    check(a: DType, b: DType, s?: number) {
+      if (isIntegral(a) && isIntegral(b) && s !== undefined && s < 0) throw new RangeError("Integers to negative integer powers are not allowed.");
+    },
+  },
+  mod: { name: "remainder", expr: "(y === 0 ? (Number.isInteger(x) && Number.isInteger(y) ? 0 : NaN) : ((r) => (r !== 0 && (r < 0) !== (y < 0) ? r + y : r))(x % y))", result: (d: DType) => (d === "bool" ? "int64" : d) },
+  eq: { name: "equal", expr: "x === y ? 1 : 0", result: toBool },
+  ne: { name: "not_equal", expr: "x !== y ? 1 : 0", result: toBool },
+  lt: { name: "less", expr: "x < y ? 1 : 0", result: toBool },
+  le: { name: "less_equal", expr: "x <= y ? 1 : 0", result: toBool },
+  gt: { name: "greater", expr: "x > y ? 1 : 0", result: toBool },
+  ge: { name: "greater_equal", expr: "x >= y ? 1 : 0", result: toBool },
+} satisfies Record<string, BinaryOp>;
+
+/** A unary operation. */
+export interface UnaryOp {
+  name: string;
+  expr: string;
+  result(d: DType): DType;
+}
+
+export const UNARY = {
+  neg: { name: "negative", expr: "-x", result: same },
+  abs: { name: "absolute", expr: "Math.abs(x)", result: same },
+  sqrt: { name: "sqrt", expr: "Math.sqrt(x)", result: toFloat },
+  exp: { name: "exp", expr: "Math.exp(x)", result: toFloat },
+  log: { name: "log", expr: "Math.log(x)", result: toFloat },
+  square: { name: "square", expr: "x * x", result: same },
+  reciprocal: { name: "reciprocal", expr: "1 / x", result: same },
+  copy: { name: "positive", expr: "x", result: same },
+  sin: { name: "sin", expr: "Math.sin(x)", result: toFloat },
+  cos: { name: "cos", expr: "Math.cos(x)", result: toFloat },
+  floor: { name: "floor", expr: "Math.floor(x)", result: same },
+  ceil: { name: "ceil", expr: "Math.ceil(x)", result: same },
+  isnan: { name: "isnan", expr: "x !== x ? 1 : 0", result: toBool },
+  not: { name: "logical_not", expr: "x === 0 ? 1 : 0", result: toBool },
+} satisfies Record<string, UnaryOp>;
+
+/** Turns an operand into an array or a scalar. */
+function operand(x: Operand | NestedList, what: string): NDArray | number {
+  if (x instanceof NDArray) return x;
+  if (typeof x === "number") return x;
+  if (typeof x === "boolean") return x ? 1 : 0;
+  if (Array.isArray(x)) return array(x);
+  throw new TypeError(`${what}: unsupported operand ${String(x)}; expected an array, a number or a boolean`);
+}
+
+function checkOut(out: NDArray, shape: readonly number[], what: string): void {
+  if (!(out instanceof NDArray)) throw new TypeError(`${what}: out must be an array`);
+  if (out.ndim !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
+    throw new RangeError(`${what}: out has shape ${fmtShape(out.shape)}, but the result has shape ${fmtShape(shape)}`);
+  }
+}
+
+/** Applies a binary operation elementwise with broadcasting. */
+export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand | NestedList, out?: NDArray): NDArray {
+  const a = operand(left, op.name);
+  const b = operand(right, op.name);
+  const aDt = typeof a === "number" ? scalarDType(typeof left === "boolean" ? left : a) : a.dtype;
+  const bDt = typeof b === "number" ? scalarDType(typeof right === "boolean" ? right : b) : b.dtype;
+  let promoted: DType;
+  if (typeof a === "number" && typeof b === "number") promoted = promote(aDt, bDt);
+  else if (typeof a === "number") promoted = promoteScalar((b as NDArray).dtype, typeof left === "boolean" ? left : a);
+  else if (typeof b === "number") promoted = promoteScalar(a.dtype, typeof right === "boolean" ? right : b);
+  else promoted = promote(a.dtype, b.dtype);
+  op.check?.(aDt, bDt, typeof b === "number" ? b : undefined);
+  if (op === OPS.pow && typeof b !== "number" && isIntegral(aDt) && isIntegral(bDt) && b.size > 0 && (b.min() as number) < 0) {
+    throw new RangeError("Integers to negative integer powers are not allowed.");
+  }
+  const dtype = op.result(promoted);
+
+  // NumPy's fast scalar powers: x**2 is a square, x**0.5 a square root, ...
+  if (op === OPS.pow && typeof b === "number" && typeof a !== "number") {
+    const fast = b === 2 ? UNARY.square : b === 0.5 && !isIntegral(dtype) ? UNARY.sqrt : b === 1 ? UNARY.copy : b === -1 && !isIntegral(dtype) ? UNARY.reciprocal : undefined;
+    if (fast) return unaryInto(fast, a, dtype, out);
+  }
+
+  const aShape = typeof a === "number" ? [] : a.shape;
+  const bShape = typeof b === "number" ? [] : b.shape;
+  const shape = broadcastShapes(aShape, bShape);
+  if (out) checkOut(out, shape, op.name);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
+  const kernel = binaryKernel(op.expr, castOf(dtype));
+  const aData = typeof a === "number" ? Float64Array.of(a) : a.nd.data;
+  const bData = typeof b === "number" ? Float64Array.of(b) : b.nd.data;
+  const aOp = typeof a === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(a.shape, a.nd.stride, shape), offset: a.nd.offset };
+  const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
+  const tOp = { stride: target.nd.stride, offset: target.nd.offset };
+  const o = target.nd.data;
+  forEachLine(shape, [aOp, bOp, tOp], (off, n, st) => kernel(aData, off[0], st[0], bData, off[1], st[1], o, off[2], st[2], n));
+  if (out && target !== out) assign(out, target);
+  return out ?? target;
+}
+
+function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
+  const shape = a.shape;
+  if (out) checkOut(out, shape, op.name);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size), shape, dtype);
+  const kernel = unaryKernel(op.expr, castOf(dtype));
+  const src = a.nd.data;
+  const o = target.nd.data;
+  forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
+    kernel(src, off[0], st[0], o, off[1], st[1], n),
+  );
+  if (out && target !== out) assign(out, target);
+  return out ?? target;
+}
+
+/** Applies a unary operation elementwise. */
+export function unary(op: UnaryOp, x: Operand | NestedList, out?: NDArray): NDArray {
+  const a = operand(x, op.name);
+  const arr = typeof a === "number" ? array(a) : a;
+  if (op === UNARY.neg && arr.dtype === "bool") throw new TypeError("The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.");
+  return unaryInto(op, arr, op.result(arr.dtype), out);
+}
+
+/** Copies `value` (broadcast) into `target`, converting to target's dtype. */
+export function assign(target: NDArray, value: Operand | NestedList): void {
+  const v = operand(value, "assign");
+  const kernel = unaryKernel("x", castOf(target.dtype));
+  const o = target.nd.data;
+  if (typeof v === "number") {
+    const src = Float64Array.of(v);
+    forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
+      kernel(src, 0, 0, o, off[1], st[1], n),
+    );
+    return;
+  }
+  const shape = broadcastShapes(v.shape, target.shape);
+  if (shape.length !== target.ndim || shape.some((n, i) => n !== target.shape[i])) {
+    throw new RangeError(`could not broadcast input array from shape ${fmtShape(v.shape)} into shape ${fmtShape(target.shape)}`);
+  }
+  // Writing an array into an overlapping view of itself: copy the source first.
+  const src = v.nd.data === o && v !== target ? v.copy() : v;
+  const s = src.nd.data;
+  forEachLine(shape, [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
+    kernel(s, off[0], st[0], o, off[1], st[1], n),
+  );
+}
+
+type Out = NDArray | undefined;
+export const add = (a: Operand, b: Operand, out?: Out) => binary(OPS.add, a, b, out);
+export const sub = (a: Operand, b: Operand, out?: Out) => binary(OPS.sub, a, b, out);
+export const mul = (a: Operand, b: Operand, out?: Out) => binary(OPS.mul, a, b, out);
+export const div = (a: Operand, b: Operand, out?: Out) => binary(OPS.div, a, b, out);
+export const pow = (a: Operand, b: Operand, out?: Out) => binary(OPS.pow, a, b, out);
+export const mod = (a: Operand, b: Operand, out?: Out) => binary(OPS.mod, a, b, out);
+export const eq = (a: Operand, b: Operand, out?: Out) => binary(OPS.eq, a, b, out);
+export const ne = (a: Operand, b: Operand, out?: Out) => binary(OPS.ne, a, b, out);
+export const lt = (a: Operand, b: Operand, out?: Out) => binary(OPS.lt, a, b, out);
+export const le = (a: Operand, b: Operand, out?: Out) => binary(OPS.le, a, b, out);
+export const gt = (a: Operand, b: Operand, out?: Out) => binary(OPS.gt, a, b, out);
+export const ge = (a: Operand, b: Operand, out?: Out) => binary(OPS.ge, a, b, out);
+export const neg = (a: Operand, out?: Out) => unary(UNARY.neg, a, out);
+export const abs = (a: Operand, out?: Out) => unary(UNARY.abs, a, out);
+export const sqrt = (a: Operand, out?: Out) => unary(UNARY.sqrt, a, out);
+export const exp = (a: Operand, out?: Out) => unary(UNARY.exp, a, out);
+export const log = (a: Operand, out?: Out) => unary(UNARY.log, a, out);
+export const square = (a: Operand, out?: Out) => unary(UNARY.square, a, out);

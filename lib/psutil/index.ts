@@ -1,0 +1,204 @@
+/**
+ * `psutil`: memory probes with psutil's names, fields, formulas and reprs, plus a
+ * deterministic *process view* for notebooks.
+ *
+ * The system's `MemAvailable` moves by megabytes for reasons outside the notebook, so a
+ * tutorial that prints "Change in available memory" would print different numbers every run.
+ * In the process view (the default inside the lazylab kernel) every field is the system's
+ * value when the view's baseline was taken, adjusted by exactly how much the executor's own
+ * footprint (footprint.ts: resident memory after a full GC, without V8's free heap pages)
+ * changed since: `available` and `free` go down by it, `used` goes up, `percent` follows.
+ * `virtualMemory({ view: "system" })`, or `setView("system")`, gives psutil's raw numbers.
+ */
+import { inspect } from "node:util";
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import { footprint, collectGarbage } from "./footprint";
+import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
+
+export { footprint, collectGarbage };
+
+/** Python's repr of a float: always with a decimal point or exponent. */
+function pyFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
+  return String(x);
+}
+
+/** A named tuple printed as Python prints it: `name(field=value, ...)`. */
+abstract class NamedTuple<F extends string> {
+  protected abstract readonly typeName: string;
+  protected abstract readonly fieldNames: readonly F[];
+  protected abstract readonly floatFields: readonly F[];
+
+  /** Python's repr. */
+  toString(): string {
+    const self = this as unknown as Record<F, number>;
+    const parts = this.fieldNames.map((f) => `${f}=${this.floatFields.includes(f) ? pyFloat(self[f]) : String(self[f])}`);
+    return `${this.typeName}(${parts.join(", ")})`;
+  }
+  /** @internal */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+  /** @internal */
+  [MIME_BUNDLE](): MimeBundle {
+    return { "text/plain": this.toString() };
+  }
+  /** The values in field order, like a Python tuple. */
+  toArray(): number[] {
+    const self = this as unknown as Record<F, number>;
+    return this.fieldNames.map((f) => self[f]);
+  }
+  /** A plain object (`_asdict()`). */
+  asDict(): Record<F, number> {
+    const self = this as unknown as Record<F, number>;
+    return Object.fromEntries(this.fieldNames.map((f) => [f, self[f]])) as Record<F, number>;
+  }
+}
+
+/** psutil's `svmem`: system memory in bytes (percent in %). */
+export class Svmem extends NamedTuple<SvmemField> implements SvmemValues {
+  protected readonly typeName = "svmem";
+  protected readonly fieldNames = SVMEM_FIELDS;
+  protected readonly floatFields = ["percent"] as const;
+  /** Total physical memory. */
+  readonly total: number;
+  /** Memory that can be given to processes without swapping (the tutorial's figure). */
+  readonly available: number;
+  /** (total - available) / total, in %, rounded to 0.1. */
+  readonly percent: number;
+  /** total - free - cached - buffers. */
+  readonly used: number;
+  /** Memory not used at all. */
+  readonly free: number;
+  /** Recently used memory. */
+  readonly active: number;
+  /** Memory not recently used. */
+  readonly inactive: number;
+  /** Kernel buffers. */
+  readonly buffers: number;
+  /** Page cache plus reclaimable slab. */
+  readonly cached: number;
+  /** Shared memory (tmpfs). */
+  readonly shared: number;
+  /** Kernel data structures. */
+  readonly slab: number;
+
+  /** @internal */
+  constructor(v: SvmemValues) {
+    super();
+    this.total = v.total;
+    this.available = v.available;
+    this.percent = v.percent;
+    this.used = v.used;
+    this.free = v.free;
+    this.active = v.active;
+    this.inactive = v.inactive;
+    this.buffers = v.buffers;
+    this.cached = v.cached;
+    this.shared = v.shared;
+    this.slab = v.slab;
+  }
+}
+
+/** Which numbers `virtualMemory()` reports. */
+export type MemoryView = "process" | "system";
+
+interface Baseline {
+  system: SvmemValues;
+  footprint: number;
+}
+
+let view: MemoryView = "system";
+let baseline: Baseline | undefined;
+
+/**
+ * Chooses what `virtualMemory()` reports by default: `"process"` (deterministic: the
+ * system at the baseline adjusted by this process's footprint change) or `"system"`
+ * (psutil's raw numbers). The lazylab kernel selects `"process"` when it starts.
+ */
+export function setView(v: MemoryView): void {
+  if (v !== "process" && v !== "system") throw new TypeError(`setView: view must be "process" or "system", got ${JSON.stringify(v)}`);
+  view = v;
+}
+
+/** The current default view. */
+export function getView(): MemoryView {
+  return view;
+}
+
+/**
+ * Takes the process view's baseline now: the system's memory and this process's footprint.
+ * The kernel does this once at start, after warming the library up.
+ */
+export function resetBaseline(): void {
+  const fp = footprint();
+  baseline = { system: svmemFromMeminfo(readMeminfo()), footprint: fp };
+}
+
+/**
+ * `psutil.virtual_memory()`: system memory statistics (bytes) with psutil's fields,
+ * formulas and repr. See the module comment for the process view.
+ */
+export function virtualMemory(options: { view?: MemoryView } = {}): Svmem {
+  const v = options.view ?? view;
+  if (v !== "process" && v !== "system") throw new TypeError(`virtualMemory: view must be "process" or "system", got ${JSON.stringify(v)}`);
+  if (v === "system") return new Svmem(svmemFromMeminfo(readMeminfo()));
+  if (!baseline) resetBaseline();
+  const b = baseline!;
+  const delta = footprint() - b.footprint;
+  const s = b.system;
+  const available = Math.min(s.total, Math.max(0, s.available - delta));
+  return new Svmem({
+    ...s,
+    available,
+    free: Math.max(0, s.free - delta),
+    used: s.used + delta,
+    percent: usagePercent(s.total - available, s.total),
+  });
+}
+
+/** psutil's `pmem` for Linux: a process's memory in bytes. */
+export class Pmem extends NamedTuple<"rss" | "vms" | "shared" | "text" | "lib" | "data" | "dirty"> {
+  protected readonly typeName = "pmem";
+  protected readonly fieldNames = ["rss", "vms", "shared", "text", "lib", "data", "dirty"] as const;
+  protected readonly floatFields = [] as const;
+  constructor(
+    readonly rss: number,
+    readonly vms: number,
+    readonly shared: number,
+    readonly text: number,
+    readonly lib: number,
+    readonly data: number,
+    readonly dirty: number,
+  ) {
+    super();
+  }
+}
+
+/** `psutil.Process(pid)`: a process (the executor itself by default). */
+export class Process {
+  /** Process id. */
+  readonly pid: number;
+  constructor(pid?: number) {
+    if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0)) throw new RangeError(`Process: pid must be a positive integer, got ${pid}`);
+    this.pid = pid ?? process.pid;
+  }
+  /** `memory_info()`: rss, vms, shared, text, lib, data, dirty from /proc/PID/statm. */
+  memoryInfo(): Pmem {
+    let st: number[];
+    try {
+      st = readStatm(this.pid === process.pid ? "self" : this.pid);
+    } catch {
+      throw new Error(`psutil.Process(${this.pid}): no such process`);
+    }
+    const [vms, rss, shared, text, lib, data, dirty] = st;
+    return new Pmem(rss, vms, shared, text, lib, data, dirty);
+  }
+  /** This process's footprint as the process view counts it (after a full GC). */
+  footprint(): number {
+    return this.pid === process.pid ? footprint() : this.memoryInfo().rss;
+  }
+  toString(): string {
+    return `psutil.Process(pid=${this.pid})`;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Reading Linux's /proc memory files with psutil 5.9's formulas.
+ */
+import { readFileSync } from "node:fs";
+
+/** /proc/meminfo as bytes per key (`MemTotal`, `MemAvailable`, ...). */
+export function readMeminfo(path = "/proc/meminfo"): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of readFileSync(path, "latin1").split("\n")) {
+    const m = /^([^:]+):\s+(\d+)(?:\s+kB)?/.exec(line);
+    if (m) out.set(m[1], Number(m[2]) * (line.includes("kB") ? 1024 : 1));
+  }
+  return out;
+}
+
+/** The fields of psutil's `svmem`, in psutil's order. */
+export const SVMEM_FIELDS = ["total", "available", "percent", "used", "free", "active", "inactive", "buffers", "cached", "shared", "slab"] as const;
+export type SvmemField = (typeof SVMEM_FIELDS)[number];
+export type SvmemValues = Record<SvmemField, number>;
+
+/** Python's `round(x, 1)`: correctly rounded, ties to even. */
+export function round1(x: number): number {
+  const scaled = x * 10;
+  const fl = Math.floor(scaled);
+  if (scaled - fl === 0.5 && fl / 10 + 0.05 === x) return (fl % 2 === 0 ? fl : fl + 1) / 10;
+  return Number(x.toFixed(1));
+}
+
+/** psutil's `usage_percent(used, total, round_=1)`. */
+export function usagePercent(used: number, total: number): number {
+  return total === 0 ? 0 : round1((used / total) * 100);
+}
+
+/** psutil 5.9's `virtual_memory()` from a meminfo map (psutil/_pslinux.py). */
+export function svmemFromMeminfo(mems: Map<string, number>): SvmemValues {
+  const get = (k: string) => mems.get(k) ?? 0;
+  const total = get("MemTotal");
+  const free = get("MemFree");
+  const buffers = get("Buffers");
+  const cached = get("Cached") + get("SReclaimable");
+  const shared = mems.has("Shmem") ? get("Shmem") : get("MemShared");
+  const active = get("Active");
+  const inactive = mems.has("Inactive") ? get("Inactive") : get("Inact_dirty") + get("Inact_clean") + get("Inact_laundry");
+  const slab = get("Slab");
+  let used = total - free - cached - buffers;
+  if (used < 0) used = total - free;
+  let available = mems.has("MemAvailable") ? get("MemAvailable") : fallbackAvailable(mems);
+  if (available < 0) available = 0;
+  if (available > total) available = free;
+  const percent = usagePercent(total - available, total);
+  return { total, available, percent, used, free, active, inactive, buffers, cached, shared, slab };
+}
+
+/** psutil's `calculate_avail_vmem` for kernels without MemAvailable. */
+function fallbackAvailable(mems: Map<string, number>): number {
+  const get = (k: string) => mems.get(k) ?? 0;
+  const free = get("MemFree");
+  const fallback = free + get("Cached");
+  if (!mems.has("Active(file)") || !mems.has("Inactive(file)") || !mems.has("SReclaimable")) return fallback;
+  let lowmark = 0;
+  try {
+    const zoneinfo = readFileSync("/proc/zoneinfo", "latin1");
+    for (const m of zoneinfo.matchAll(/^\s+low\s+(\d+)/gm)) lowmark += Number(m[1]);
+  } catch {
+    return fallback;
+  }
+  lowmark *= 4096;
+  let avail = free - lowmark;
+  const pagecache = get("Active(file)") + get("Inactive(file)");
+  avail += pagecache - Math.min(pagecache / 2, lowmark);
+  const slabReclaimable = get("SReclaimable");
+  avail += slabReclaimable - Math.min(slabReclaimable / 2, lowmark);
+  return Math.trunc(avail);
+}
+
+/** Page size in bytes (4096 on the machines lazylab targets; read from the aux vector when possible). */
+export const PAGE_SIZE = 4096;
+
+/** /proc/self/statm in bytes: [size, resident, shared, text, lib, data, dt]. */
+export function readStatm(pid: number | "self" = "self"): number[] {
+  return readFileSync(`/proc/${pid}/statm`, "latin1").trim().split(/\s+/).map((v) => Number(v) * PAGE_SIZE);
+}

@@ -1,0 +1,46 @@
+/**
+ * `sys`: the parts of Python's `sys` module a memory tutorial uses.
+ */
+import { SIZEOF, HasSizeof } from "./sizeof";
+
+export { SIZEOF };
+export type { HasSizeof };
+
+/**
+ * `sys.getsizeof(x)`: the size estimate Python would give, in bytes.
+ *
+ * - lazylab arrays answer as NumPy's `__sizeof__` does: an array that owns its data counts
+ *   the header (96 + 16·ndim bytes in NumPy 1.24) plus `nbytes`; a view counts only its header.
+ * - lazy arrays answer as Dask's: the small object only (56 bytes), whatever they describe.
+ * - other values: a rough estimate of the JavaScript object (strings 2 bytes a character,
+ *   typed arrays their byteLength, numbers 8), documented as an estimate.
+ */
+export function getsizeof(x: unknown): number {
+  if (x !== null && typeof x === "object" && typeof (x as Partial<HasSizeof>)[SIZEOF] === "function") {
+    return (x as HasSizeof)[SIZEOF]();
+  }
+  if (ArrayBuffer.isView(x)) return x.byteLength + 64;
+  if (x instanceof ArrayBuffer) return x.byteLength + 32;
+  switch (typeof x) {
+    case "number":
+      return 24;
+    case "boolean":
+      return 28;
+    case "bigint":
+      return 24 + Math.ceil(x.toString(16).length / 2);
+    case "string":
+      return 49 + x.length * (/[^\x00-\xff]/.test(x) ? 2 : 1);
+    case "undefined":
+      return 16;
+  }
+  if (x === null) return 16;
+  if (Array.isArray(x)) return 56 + 8 * x.length;
+  if (typeof x === "object") return 64 + 8 * Object.keys(x).length;
+  return 64;
+}
+
+/** The executor's platform, as Python's `sys.platform` spells it. */
+export const platform: string = process.platform;
+
+/** The Node.js version running the cells. */
+export const version: string = process.version;

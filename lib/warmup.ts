@@ -1,0 +1,53 @@
+/**
+ * Warming the library up before the first memory reading: the first use of a code path
+ * compiles it (bytecode, feedback, optimised code), and that memory would otherwise show as
+ * the cost of whichever cell used the path first. The kernel's executor calls `warmUp()`
+ * once at start, then takes the process view's baseline.
+ */
+import * as np from "./np";
+import * as psutil from "./psutil";
+import { getsizeof } from "./sys";
+import { mimeBundleOf } from "./display";
+
+const extraWarmers: (() => void)[] = [];
+
+/** Lets other library modules (lazy arrays, datasets) add their own warm-up. */
+export function addWarmer(fn: () => void): void {
+  extraWarmers.push(fn);
+}
+
+function exercise(): void {
+  const rng = np.random.defaultRng(12345);
+  for (const shape of [[7], [50, 40], [1000, 1000]]) {
+    const x = rng.standardNormal(shape);
+    const y = x.pow(2).add(1).mul(x).sub(0.5).div(2);
+    y.sum();
+    y.mean();
+    y.std();
+    y.get("0:3").copy();
+    x.eq(y).any();
+    mimeBundleOf(x.get("0:3"));
+    String(x.get("0:3"));
+    getsizeof(x);
+  }
+  rng.random([10]);
+  rng.integers(0, 10, [10]);
+  const log = np.append(np.array([psutil.virtualMemory({ view: "system" }).available]), 1);
+  np.diff(log.get("-2:")).at(0);
+  for (const v of [np.array([1, 2, 3]), np.array([true, false]), np.arange(5).reshape(5, 1), np.linspace(0, 1, 5)]) {
+    mimeBundleOf(v);
+    mimeBundleOf(v.add(0).eq(v));
+  }
+  mimeBundleOf(psutil.virtualMemory({ view: "system" }));
+  for (const w of extraWarmers) w();
+}
+
+/**
+ * Exercises every common path a few times (so optimised code exists before the baseline),
+ * then selects the process view and takes its baseline.
+ */
+export function warmUp(): void {
+  for (let i = 0; i < 3; i++) exercise();
+  psutil.setView("process");
+  psutil.resetBaseline();
+}
