@@ -155,6 +155,14 @@ for dt in FLOATS:
                  (0, 1e-5), (0, 1e8), (-0.0, 5e-5), (1e-4, 0.1), (3e-3, 3.0)]:
         add("boundary", np.array(pair, dtype=dt))
 
+# float32 pairs whose ratio exceeds 1000 in float64 but not after float32 division (NumPy 1.x divides in float32)
+found = 0
+while found < 4:
+    b = np.float32(rng.random() * 10 + 0.01)
+    for a in [np.float32(b * np.float32(1000)), np.nextafter(np.float32(b * np.float32(1000)), np.float32(np.inf))]:
+        if float(a) / float(b) > 1000 and a / b <= 1000 and found < 4:
+            add("boundary", np.array([a, b, -b], dtype=np.float32)); found += 1
+
 # nan, inf, -inf, -0.0 among ordinary values
 for dt in FLOATS:
     for base in ["normal", "scaled", "round", "tiny"]:
