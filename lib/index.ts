@@ -5,8 +5,9 @@
 import * as np from "./np";
 import * as psutil from "./psutil";
 import * as sys from "./sys";
+import * as da from "./da";
 
-export { np, psutil, sys };
+export { np, da, psutil, sys };
 export { display, displayBundle, clearOutput, MIME_BUNDLE, mimeBundleOf, plainRepr } from "./display";
 export type { MimeBundle, HasMimeBundle, DisplayOptions } from "./display";
 export { input, del, StdinNotAvailable } from "./notebook";

@@ -6,6 +6,8 @@
  */
 import * as np from "./np";
 import * as psutil from "./psutil";
+import * as da from "./da";
+import { computeSync } from "./da/array";
 import { getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
 
@@ -39,6 +41,16 @@ function exercise(): void {
     mimeBundleOf(v.add(0).eq(v));
   }
   mimeBundleOf(psutil.virtualMemory({ view: "system" }));
+  const src = rng.standardNormal([200, 200]);
+  const lazy = da.fromArray(src, { chunks: [50, 50] });
+  const sq = lazy.pow(2);
+  mimeBundleOf(sq);
+  computeSync(lazy.get("0:3, 0:3"));
+  computeSync(sq.get("0:3, 0:3"));
+  computeSync(sq.get("0:50, :"));
+  computeSync(sq.sum());
+  computeSync(sq.mean({ axis: -1 }));
+  getsizeof(sq);
   for (const w of extraWarmers) w();
 }
 
@@ -48,6 +60,8 @@ function exercise(): void {
  */
 export function warmUp(): void {
   for (let i = 0; i < 3; i++) exercise();
+  // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
+  da.releasePool();
   psutil.setView("process");
   psutil.resetBaseline();
 }

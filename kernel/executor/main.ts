@@ -68,7 +68,9 @@ function installGlobals(): void {
       return new Promise<string>((resolve) => pendingInput.set(id, resolve));
     },
     forget(names) {
-      send({ kind: "forget", names });
+      // Told to the compiler when the cell ends, for the names still deleted then: a cell
+      // may `del("x")` and bind `x = ...` again, as Python allows.
+      for (const n of names) deletedInCell.add(n);
     },
   });
 }
@@ -90,9 +92,23 @@ function evaluateUserExpressions(exprs: Record<string, string>): Record<string, 
   return out;
 }
 
+/** Names `del()` removed during the running cell. */
+const deletedInCell = new Set<string>();
+
+function reportDeleted(): void {
+  if (!deletedInCell.size) return;
+  const still = [...deletedInCell].filter((n) => {
+    const d = Object.getOwnPropertyDescriptor(g, n);
+    return !d || typeof d.get === "function";
+  });
+  deletedInCell.clear();
+  if (still.length) send({ kind: "forget", names: still });
+}
+
 function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; interrupted?: boolean }): void {
   if (run.finished) return;
   run.finished = true;
+  reportDeleted();
   const { req } = run;
   let result: Bundle | undefined;
   let error = outcome.error;

@@ -19,8 +19,22 @@ export function input(prompt = "", options: { password?: boolean } = {}): Promis
  */
 export function del(...names: string[]): void {
   const g = globalThis as Record<string, unknown>;
-  const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(g, n));
+  const isDeleted = (n: string) => Object.getOwnPropertyDescriptor(g, n)?.get?.name === DELETED;
+  const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(g, n) || isDeleted(n));
   if (missing.length) throw new ReferenceError(`del: name ${missing.map((n) => `'${n}'`).join(", ")} is not defined`);
-  for (const n of names) delete g[n];
+  for (const n of names) {
+    delete g[n];
+    // Like Python: reading the name now fails, assigning it binds it again.
+    Object.defineProperty(g, n, {
+      configurable: true,
+      enumerable: false,
+      get: { [DELETED]() { throw new ReferenceError(`name '${n}' is not defined (it was deleted with del("${n}"))`); } }[DELETED],
+      set(value: unknown) {
+        Object.defineProperty(g, n, { value, writable: true, configurable: true, enumerable: true });
+      },
+    });
+  }
   notebookHost().forget(names);
 }
+
+const DELETED = "__lazylab_deleted";

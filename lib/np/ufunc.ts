@@ -137,6 +137,40 @@ function checkOut(out: NDArray, shape: readonly number[], what: string): void {
   }
 }
 
+/**
+ * The result dtype of a binary operation on operands given as dtypes (arrays) or JS scalars,
+ * with NumPy's promotion (weak scalars). Used by lazy arrays to type a graph without data.
+ */
+export function binaryResultDType(op: BinaryOp, a: DType | number | boolean, b: DType | number | boolean): DType {
+  const isDt = (v: unknown): v is DType => typeof v === "string";
+  let promoted: DType;
+  if (isDt(a) && isDt(b)) promoted = promote(a, b);
+  else if (isDt(a)) promoted = promoteScalar(a, b as number | boolean);
+  else if (isDt(b)) promoted = promoteScalar(b, a as number | boolean);
+  else promoted = promote(scalarDType(a as number | boolean), scalarDType(b as number | boolean));
+  return op.result(promoted);
+}
+
+/** Expression of `x ** y` for a scalar exponent, with NumPy's fast cases (x**2 is x*x). */
+export function powExpression(exponent: number, integral: boolean): string {
+  if (exponent === 2) return "x * x";
+  if (exponent === 1) return "x";
+  if (exponent === 0.5 && !integral) return "Math.sqrt(x)";
+  if (exponent === -1 && !integral) return "1 / x";
+  return `Math.pow(x, ${jsLiteral(exponent)})`;
+}
+
+/** A number as JavaScript source, exactly. */
+export function jsLiteral(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "Infinity";
+  if (v === -Infinity) return "(-Infinity)";
+  if (Object.is(v, -0)) return "(-0)";
+  return v < 0 ? `(${v})` : String(v);
+}
+
+export { castOf, wrap };
+
 /** Applies a binary operation elementwise with broadcasting. */
 export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand | NestedList, out?: NDArray): NDArray {
   const a = operand(left, op.name);

@@ -1,0 +1,412 @@
+/**
+ * Evaluating blocks of a lazy array: the tasks of the graph. `evalBlock(ref, index, region)`
+ * produces one block (or a sub-region of it, so slicing touches only what it needs), reading
+ * sources as views, running fused elementwise kernels into pooled chunk buffers, and giving
+ * consumed chunks back to the pool at once.
+ */
+import { NDArray } from "../np/ndarray";
+import { Slice } from "../np/indexing";
+import { broadcastStrides, forEachLine } from "../np/iterate";
+import { assign } from "../np/ufunc";
+import { boundaries } from "./chunks";
+import type { DimRegion, LazyRef, Produced } from "./graph";
+import { foldKernel, fuse, FoldOp, mapKernel } from "./fuse";
+import { give, take } from "./pool";
+
+/** Counts tasks run, for tests and benchmarks. */
+export const taskCounter = { tasks: 0 };
+
+/** Shape of block `idx` of `ref`. */
+export function blockShape(ref: LazyRef, idx: readonly number[]): number[] {
+  return ref.chunks.map((c, d) => c[idx[d]]);
+}
+
+function fullRegion(shape: readonly number[]): DimRegion[] {
+  return shape.map((n) => ({ start: 0, step: 1, length: n }));
+}
+
+/** A pooled, contiguous chunk of `shape`. */
+function newChunk(ref: LazyRef, shape: readonly number[]): NDArray {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return new NDArray(take(ref.dtype, n), shape, ref.dtype);
+}
+
+/** Gives a produced chunk's buffer back once nothing reads it. */
+export function release(p: Produced): void {
+  if (p.owned) give(p.array.dtype, p.array.nd.data);
+}
+
+/** The slice selecting `length` elements from `start` every `step` (negative steps too). */
+export function sliceOf(start: number, step: number, length: number): Slice {
+  if (length === 0) return new Slice(start, start, step > 0 ? step : 1);
+  if (step > 0) return new Slice(start, start + (length - 1) * step + 1, step);
+  const stop = start + (length - 1) * step - 1;
+  return new Slice(start, stop < 0 ? undefined : stop, step);
+}
+
+function regionView(a: NDArray, region: readonly DimRegion[]): NDArray {
+  return a.get(region.map((r) => sliceOf(r.start, r.step, r.length)));
+}
+
+function isWhole(region: readonly DimRegion[], shape: readonly number[]): boolean {
+  return region.every((r, d) => r.start === 0 && r.step === 1 && r.length === shape[d]);
+}
+
+/** Evaluates block `idx` of `ref`, restricted to `region` (the whole block by default). */
+export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
+  const shape = blockShape(ref, idx);
+  const reg = region ?? fullRegion(shape);
+  taskCounter.tasks++;
+  const node = ref.node;
+  switch (node.kind) {
+    case "source": {
+      const items = reg.map((r, d) => {
+        const base = boundaries(ref.chunks[d])[idx[d]];
+        return sliceOf(base + r.start, r.step, r.length);
+      });
+      return { array: node.array.get(items), owned: false };
+    }
+    case "generate": {
+      const block = node.make(idx, shape, ref.dtype);
+      if (isWhole(reg, shape)) return { array: block, owned: true };
+      const part = regionView(block, reg).copy();
+      give(block.dtype, block.nd.data);
+      return { array: part, owned: false };
+    }
+    case "stored": {
+      const block = node.blocks.get(idx.join(","))!;
+      return { array: isWhole(reg, shape) ? block : regionView(block, reg), owned: false };
+    }
+    case "binary":
+    case "unary":
+      return evalFused(ref, idx, reg);
+    case "getitem":
+      return evalGetitem(ref, idx, reg);
+    case "transpose": {
+      const inv = node.axes.map((_, i) => node.axes.indexOf(i));
+      const inIdx = inv.map((d) => idx[d]);
+      const inReg = inv.map((d) => reg[d]);
+      const p = evalBlock(node.input, inIdx, inReg);
+      return { array: p.array.transpose(node.axes), owned: p.owned };
+    }
+    case "concatenate": {
+      let k = idx[node.axis];
+      for (const input of node.inputs) {
+        const nb = input.chunks[node.axis].length;
+        if (k < nb) {
+          const inIdx = idx.slice();
+          inIdx[node.axis] = k;
+          return evalBlock(input, inIdx, reg);
+        }
+        k -= nb;
+      }
+      throw new Error(`concatenate: block ${idx} out of range`);
+    }
+    case "rechunk":
+      return evalRechunk(ref, node.input, idx, reg);
+    case "reshape": {
+      const whole = evalBlock(node.input, node.input.shape.map(() => 0));
+      const r = (whole.array.isContiguous ? whole.array : whole.array.copy()).reshape(ref.shape as number[]);
+      const part = isWhole(reg, shape) ? r : regionView(r, reg);
+      return { array: part, owned: whole.owned && part === r };
+    }
+    case "mapBlocks": {
+      const ins = node.inputs.map((r) => evalBlock(r, idx));
+      const out = node.fn(...ins.map((p) => p.array));
+      if (!(out instanceof NDArray)) throw new TypeError(`mapBlocks: the function returned ${typeof out} for block (${idx.join(", ")}), not an array`);
+      const expect = blockShape(ref, idx);
+      if (out.ndim !== expect.length || out.shape.some((n, d) => n !== expect[d])) {
+        throw new RangeError(`mapBlocks: the function returned shape (${out.shape.join(", ")}) for block (${idx.join(", ")}); expected (${expect.join(", ")})`);
+      }
+      ins.forEach((p) => { if (p.array !== out) release(p); });
+      return { array: isWhole(reg, shape) ? out : regionView(out, reg), owned: false };
+    }
+    case "reduce":
+      return evalReduce(ref, idx, reg);
+  }
+}
+
+/** A leaf of a fused expression, evaluated for one output block and broadcast to it. */
+interface LeafBlock {
+  produced: Produced;
+  stride: number[];
+  offset: number;
+}
+
+function leafBlocks(ref: LazyRef, leaves: readonly LazyRef[], idx: readonly number[], reg: readonly DimRegion[]): LeafBlock[] {
+  const outNdim = ref.shape.length;
+  const outShape = reg.map((r) => r.length);
+  return leaves.map((leaf) => {
+    const lead = outNdim - leaf.shape.length;
+    const lIdx: number[] = [];
+    const lReg: DimRegion[] = [];
+    leaf.shape.forEach((n, d) => {
+      const od = d + lead;
+      if (n === 1 && ref.shape[od] !== 1) {
+        lIdx.push(0);
+        lReg.push({ start: 0, step: 1, length: 1 });
+      } else {
+        lIdx.push(idx[od]);
+        lReg.push(reg[od]);
+      }
+    });
+    const produced = evalBlock(leaf, lIdx, lReg);
+    const a = produced.array;
+    return { produced, stride: broadcastStrides(a.shape, a.nd.stride, outShape), offset: a.nd.offset };
+  });
+}
+
+function leafArgs(leaves: readonly LeafBlock[], offsets: number[], strides: number[]): unknown[] {
+  const args: unknown[] = [];
+  leaves.forEach((l, i) => args.push(l.produced.array.nd.data, offsets[i], strides[i]));
+  return args;
+}
+
+function evalFused(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
+  const { expr, leaves } = fuse(ref);
+  const ls = leafBlocks(ref, leaves, idx, reg);
+  const outShape = reg.map((r) => r.length);
+  const out = newChunk(ref, outShape);
+  const kernel = mapKernel(expr, leaves.length);
+  const o = out.nd.data;
+  forEachLine(outShape, [...ls, { stride: out.nd.stride, offset: 0 }], (offs, n, st) => {
+    kernel(...leafArgs(ls, offs, st), o, offs[ls.length], st[ls.length], n);
+  });
+  ls.forEach((l) => release(l.produced));
+  return { array: out, owned: true };
+}
+
+function evalGetitem(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
+  const node = ref.node as Extract<LazyRef["node"], { kind: "getitem" }>;
+  const input = node.input;
+  const inIdx = input.shape.map(() => 0);
+  const inReg: DimRegion[] = input.shape.map(() => ({ start: 0, step: 1, length: 1 }));
+  const lookup = (ref as unknown as { blockMap: { block: number; start: number }[][] }).blockMap;
+  let outDim = 0;
+  for (const gd of node.dims) {
+    if (gd.inputDim < 0) {
+      outDim++;
+      continue;
+    }
+    const b = boundaries(input.chunks[gd.inputDim]);
+    if (gd.drop) {
+      const blk = b.findIndex((v, k) => k < b.length - 1 && gd.start >= v && gd.start < b[k + 1]);
+      inIdx[gd.inputDim] = blk;
+      inReg[gd.inputDim] = { start: gd.start - b[blk], step: 1, length: 1 };
+      continue;
+    }
+    const m = lookup[outDim][idx[outDim]];
+    const r = reg[outDim];
+    inIdx[gd.inputDim] = m.block;
+    inReg[gd.inputDim] = { start: m.start + r.start * gd.step, step: gd.step * r.step, length: r.length };
+    outDim++;
+  }
+  const p = evalBlock(input, inIdx, inReg);
+  // Drop integer-indexed dimensions and insert new axes, as views.
+  const items: (number | Slice | null)[] = [];
+  let k = 0;
+  for (const gd of node.dims) {
+    if (gd.inputDim < 0) items.push(null);
+    else {
+      while (k < gd.inputDim) {
+        items.push(new Slice());
+        k++;
+      }
+      items.push(gd.drop ? 0 : new Slice());
+      k++;
+    }
+  }
+  return { array: p.array.get(items), owned: p.owned && !node.dims.some((g) => g.drop || g.inputDim < 0) };
+}
+
+function evalRechunk(ref: LazyRef, input: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
+  const outShape = reg.map((r) => r.length);
+  const out = newChunk(ref, outShape);
+  // Global coordinates covered by this region, per dimension.
+  const ranges = reg.map((r, d) => {
+    const base = boundaries(ref.chunks[d])[idx[d]];
+    return { first: base + r.start, step: r.step, length: r.length };
+  });
+  const inB = input.chunks.map((c) => boundaries(c));
+  // For each dimension, the input blocks touched and the output positions they supply.
+  const pieces = ranges.map((rg, d) => {
+    const list: { block: number; inStart: number; outStart: number; length: number }[] = [];
+    let i = 0;
+    while (i < rg.length) {
+      const g = rg.first + i * rg.step;
+      const blk = inB[d].findIndex((v, k) => k < inB[d].length - 1 && g >= v && g < inB[d][k + 1]);
+      const end = inB[d][blk + 1];
+      const count = Math.min(rg.length - i, Math.ceil((end - g) / rg.step));
+      list.push({ block: blk, inStart: g - inB[d][blk], outStart: i, length: count });
+      i += count;
+    }
+    return list;
+  });
+  const walkPieces = (d: number, chosen: (typeof pieces)[number][number][]): void => {
+    if (d === pieces.length) {
+      const p = evalBlock(input, chosen.map((c) => c.block), chosen.map((c, dd) => ({ start: c.inStart, step: ranges[dd].step, length: c.length })));
+      assign(out.get(chosen.map((c) => new Slice(c.outStart, c.outStart + c.length))), p.array);
+      release(p);
+      return;
+    }
+    for (const c of pieces[d]) walkPieces(d + 1, [...chosen, c]);
+  };
+  walkPieces(0, []);
+  return { array: out, owned: true };
+}
+
+/** Partial state of a reduction over one input block. */
+interface Partial {
+  value: NDArray; // sum / min / max / prod / any / all, or the sum for mean
+  count?: number;
+  mean?: NDArray;
+  m2?: NDArray;
+}
+
+function partialOf(reduction: string, block: NDArray, axes: readonly number[]): Partial {
+  const opts = { axis: axes as number[], keepdims: true };
+  switch (reduction) {
+    case "sum":
+      return { value: block.sum(opts) as NDArray };
+    case "prod":
+      return { value: block.prod(opts) as NDArray };
+    case "min":
+      return { value: block.min(opts) as NDArray };
+    case "max":
+      return { value: block.max(opts) as NDArray };
+    case "any":
+      return { value: block.any(opts) as NDArray };
+    case "all":
+      return { value: block.all(opts) as NDArray };
+    case "mean":
+      return { value: (block.dtype === "float32" ? block : block.astype("float64")).sum(opts) as NDArray, count: axes.reduce((p, a) => p * block.shape[a], 1) };
+    default: {
+      // var/std: per-block count, mean and sum of squared deviations (Chan et al.).
+      const n = axes.reduce((p, a) => p * block.shape[a], 1);
+      const src = block.dtype === "float32" ? block : block.astype("float64");
+      const mean = (src.sum(opts) as NDArray).div(n);
+      const d = src.sub(mean);
+      return { value: mean, count: n, mean, m2: d.mul(d).sum(opts) as NDArray };
+    }
+  }
+}
+
+function combine(reduction: string, a: Partial, b: Partial): Partial {
+  switch (reduction) {
+    case "sum":
+      return { value: a.value.add(b.value, a.value) };
+    case "prod":
+      return { value: a.value.mul(b.value, a.value) };
+    case "min":
+      return { value: minimum(a.value, b.value) };
+    case "max":
+      return { value: maximum(a.value, b.value) };
+    case "any":
+      return { value: a.value.add(b.value).ne(0) };
+    case "all":
+      return { value: a.value.mul(b.value).ne(0) };
+    case "mean":
+      return { value: a.value.add(b.value, a.value), count: a.count! + b.count! };
+    default: {
+      const na = a.count!, nb = b.count!, n = na + nb;
+      const delta = b.mean!.sub(a.mean!);
+      const mean = a.mean!.add(delta.mul(nb / n));
+      const m2 = a.m2!.add(b.m2!).add(delta.mul(delta).mul((na * nb) / n));
+      return { value: mean, count: n, mean, m2 };
+    }
+  }
+}
+
+function minimum(a: NDArray, b: NDArray): NDArray {
+  return pick(a, b, "min");
+}
+function maximum(a: NDArray, b: NDArray): NDArray {
+  return pick(a, b, "max");
+}
+function pick(a: NDArray, b: NDArray, which: "min" | "max"): NDArray {
+  const out = a.copy();
+  const od = out.nd.data;
+  const bb = b.copy().nd.data;
+  for (let i = 0; i < od.length; i++) {
+    const x = od[i], y = bb[i];
+    if (x !== x) continue;
+    if (y !== y || (which === "min" ? y < x : y > x)) od[i] = y;
+  }
+  return out;
+}
+
+function finishPartial(reduction: string, p: Partial, ddof: number): NDArray {
+  if (reduction === "mean") return p.value.div(p.count!);
+  if (reduction === "var" || reduction === "std") {
+    const v = p.m2!.div(Math.max(p.count! - ddof, 0));
+    return reduction === "std" ? v.sqrt() : v;
+  }
+  return p.value;
+}
+
+/** Whether a fused fold can reduce this block without materialising it. */
+function foldable(reduction: string): FoldOp | undefined {
+  return reduction === "sum" || reduction === "mean" ? "sum" : reduction === "min" ? "min" : reduction === "max" ? "max" : undefined;
+}
+
+function evalReduce(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
+  const node = ref.node as Extract<LazyRef["node"], { kind: "reduce" }>;
+  const input = node.input;
+  const nd = input.shape.length;
+  const reduced = new Set(node.axes);
+  // The output block index/region maps to kept input dims; reduced dims span all their blocks.
+  const inIdxBase: number[] = [];
+  const keptReg: (DimRegion | undefined)[] = [];
+  let od = 0;
+  for (let d = 0; d < nd; d++) {
+    if (reduced.has(d)) {
+      inIdxBase.push(0);
+      keptReg.push(undefined);
+      if (node.keepdims) od++;
+    } else {
+      inIdxBase.push(idx[od]);
+      keptReg.push(reg[od]);
+      od++;
+    }
+  }
+  const ranges = [...reduced].map((d) => input.chunks[d].length);
+  const fold = foldable(node.reduction);
+  const fuseAll = fold && (input.node.kind === "binary" || input.node.kind === "unary") && node.axes.length === nd;
+  let acc: Partial | undefined;
+  const total = ranges.reduce((a, b) => a * b, 1);
+  const redDims = [...reduced];
+  for (let k = 0; k < total; k++) {
+    const inIdx = inIdxBase.slice();
+    let rest = k;
+    for (let j = redDims.length - 1; j >= 0; j--) {
+      inIdx[redDims[j]] = rest % ranges[j];
+      rest = Math.floor(rest / ranges[j]);
+    }
+    const bshape = blockShape(input, inIdx);
+    const inReg = bshape.map((n, d) => keptReg[d] ?? { start: 0, step: 1, length: n });
+    let part: Partial;
+    if (fuseAll) {
+      // One pass over the leaves' blocks: no chunk is materialised.
+      const { expr, leaves } = fuse(input);
+      const ls = leafBlocks(input, leaves, inIdx, inReg);
+      const kernel = foldKernel(expr, leaves.length, fold!);
+      let a = fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity;
+      forEachLine(inReg.map((r) => r.length), ls, (offs, n, st) => {
+        a = kernel(...leafArgs(ls, offs, st), n, a);
+      });
+      ls.forEach((l) => release(l.produced));
+      const count = inReg.reduce((p, r) => p * r.length, 1);
+      const value = new NDArray(Float64Array.of(a), nd ? inReg.map(() => 1) : [], node.reduction === "mean" ? "float64" : ref.dtype);
+      part = { value, count };
+    } else {
+      const p = evalBlock(input, inIdx, inReg);
+      part = partialOf(node.reduction, p.array, node.axes);
+      release(p);
+    }
+    acc = acc ? combine(node.reduction, acc, part) : part;
+  }
+  let result = finishPartial(node.reduction, acc!, node.ddof);
+  if (!node.keepdims) result = result.reshape(reg.map((r) => r.length));
+  if (result.dtype !== ref.dtype) result = result.astype(ref.dtype);
+  return { array: result, owned: false };
+}

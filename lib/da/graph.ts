@@ -1,0 +1,102 @@
+/**
+ * The task graph as plain data. A lazy array is a node; evaluating one block of it runs the
+ * node's task on blocks of its inputs. Chains of elementwise nodes are fused (fuse.ts): one
+ * kernel reads the leaves' blocks and writes (or reduces) the result, with no intermediate
+ * chunk arrays. Nothing here runs at construction time.
+ */
+import type { NDArray } from "../np";
+import type { DType } from "../np/dtype";
+import type { BinaryOp, UnaryOp } from "../np/ufunc";
+
+/** A per-dimension selection inside one block: `length` elements from `start` every `step`. */
+export interface DimRegion {
+  start: number;
+  step: number;
+  length: number;
+}
+
+/** What a leaf produces for one block (a view or a freshly allocated chunk). */
+export interface Produced {
+  array: NDArray;
+  /** True if the chunk's buffer came from the pool and may be given back once consumed. */
+  owned: boolean;
+}
+
+/** The kinds of node. */
+export type Node =
+  | { kind: "source"; array: NDArray }
+  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType) => NDArray }
+  | { kind: "binary"; op: BinaryOp; args: [LazyRef | number, LazyRef | number] }
+  | { kind: "unary"; op: UnaryOp; arg: LazyRef }
+  | { kind: "getitem"; input: LazyRef; dims: GetitemDim[] }
+  | { kind: "reduce"; input: LazyRef; reduction: string; axes: number[]; keepdims: boolean; ddof: number }
+  | { kind: "rechunk"; input: LazyRef }
+  | { kind: "concatenate"; inputs: LazyRef[]; axis: number }
+  | { kind: "reshape"; input: LazyRef }
+  | { kind: "transpose"; input: LazyRef; axes: number[] }
+  | { kind: "stored"; blocks: Map<string, NDArray> }
+  | { kind: "mapBlocks"; inputs: LazyRef[]; fn: (...blocks: NDArray[]) => NDArray };
+
+/** How one output dimension of a getitem reads its input dimension. */
+export interface GetitemDim {
+  /** Input dimension read, or -1 for a new axis. */
+  inputDim: number;
+  /** First input element, step and count. A dropped dimension (integer index) has drop=true. */
+  start: number;
+  step: number;
+  length: number;
+  drop: boolean;
+}
+
+/** What the graph needs of a lazy array (implemented by LazyArray). */
+export interface LazyRef {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly chunks: readonly (readonly number[])[];
+  readonly node: Node;
+}
+
+/** Inputs of a node. */
+export function dependencies(node: Node): LazyRef[] {
+  switch (node.kind) {
+    case "binary":
+      return node.args.filter((a): a is LazyRef => typeof a !== "number");
+    case "unary":
+    case "getitem":
+    case "reduce":
+    case "rechunk":
+    case "reshape":
+    case "transpose":
+      return [node.kind === "unary" ? node.arg : node.input];
+    case "concatenate":
+    case "mapBlocks":
+      return node.inputs;
+    default:
+      return [];
+  }
+}
+
+/** Every node reachable from `roots`, each once. */
+export function walk(roots: readonly LazyRef[]): LazyRef[] {
+  const seen = new Set<string>();
+  const out: LazyRef[] = [];
+  const visit = (r: LazyRef) => {
+    if (seen.has(r.name)) return;
+    seen.add(r.name);
+    dependencies(r.node).forEach(visit);
+    out.push(r);
+  };
+  roots.forEach(visit);
+  return out;
+}
+
+/** The number of tasks (blocks over all nodes) in the graph, as Dask's `len(x.dask)`. */
+export function graphSize(root: LazyRef): number {
+  return walk([root]).reduce((n, r) => n + r.chunks.reduce((p, c) => p * c.length, 1), 0);
+}
+
+/** The graph's layers (one per node), Dask-style names first to last. */
+export function layers(root: LazyRef): string[] {
+  return walk([root]).map((r) => r.name);
+}

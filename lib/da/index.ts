@@ -1,0 +1,193 @@
+/**
+ * `da`: chunked lazy arrays, like `dask.array`. `import { da } from "lazylab"`, or the `da`
+ * global in every notebook cell.
+ */
+import { NDArray } from "../np/ndarray";
+import { checkDType, DType, scalarDType } from "../np/dtype";
+import { checkShape } from "../np/ndarray";
+import { assign } from "../np/ufunc";
+import * as npRandom from "../np/random";
+import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
+import { LazyArray, newName, computeSync } from "./array";
+import { take } from "./pool";
+
+export { LazyArray } from "./array";
+export type { LazyOperand, LazyReduceOptions } from "./array";
+export { normalizeChunks, AUTO_CHUNK_BYTES } from "./chunks";
+export type { Chunks, ChunksSpec } from "./chunks";
+export { poolInfo, releasePool, setPoolCap } from "./pool";
+export { taskCounter } from "./evaluate";
+export { liveLazyArrays } from "./registry";
+
+/** Options of the creation functions. */
+export interface ChunkOptions {
+  /** Chunk shape (a size for all dimensions, per-dimension sizes, or "auto"). */
+  chunks?: ChunksSpec;
+}
+
+/** `da.from_array(x, chunks=...)`: a lazy array over an eager one (no copy: blocks are views). */
+export function fromArray(x: NDArray, options: ChunkOptions = {}): LazyArray {
+  if (!(x instanceof NDArray)) throw new TypeError("fromArray: x must be an np array (use np.array(...) first)");
+  const chunks = normalizeChunks(options.chunks ?? "auto", x.shape, x.dtype);
+  return new LazyArray(newName("array"), x.shape, x.dtype, chunks, { kind: "source", array: x });
+}
+
+/**
+ * A lazy array whose blocks are made by `make(blockIndex, blockShape)` — a chunk loader, like
+ * `da.from_delayed` per block or `da.map_blocks` over a grid. It must return an np array of
+ * exactly `blockShape` and `dtype`.
+ */
+export function fromFunction(
+  make: (blockIndex: readonly number[], blockShape: readonly number[]) => NDArray,
+  shape: readonly number[],
+  options: ChunkOptions & { dtype?: DType; name?: string } = {},
+): LazyArray {
+  const dims = checkShape(shape, "fromFunction");
+  const dtype = checkDType(options.dtype ?? "float64");
+  const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
+  return new LazyArray(newName(options.name ?? "from-function"), dims, dtype, chunks, {
+    kind: "generate",
+    name: options.name ?? "from-function",
+    make: (idx, bshape, dt) => {
+      const block = make(idx, bshape);
+      if (!(block instanceof NDArray) || block.shape.length !== bshape.length || block.shape.some((n, d) => n !== bshape[d])) {
+        throw new RangeError(`fromFunction: block (${idx.join(", ")}) should have shape (${bshape.join(", ")}), got ${block instanceof NDArray ? `(${block.shape.join(", ")})` : typeof block}`);
+      }
+      const out = new NDArray(take(dt, block.size), bshape, dt);
+      assign(out, block);
+      return out;
+    },
+  });
+}
+
+function filled(name: string, shape: number | readonly number[], value: number, options: ChunkOptions & { dtype?: DType }): LazyArray {
+  const dims = checkShape(shape, name);
+  const dtype = checkDType(options.dtype ?? (name === "full" ? scalarDType(value) : "float64"));
+  const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
+  return new LazyArray(newName(name), dims, dtype, chunks, {
+    kind: "generate",
+    name,
+    make: (_idx, bshape, dt) => {
+      const out = new NDArray(take(dt, bshape.reduce((a, b) => a * b, 1)), bshape, dt);
+      return out.fill(value);
+    },
+  });
+}
+
+/** Lazy zeros. */
+export function zeros(shape: number | readonly number[], options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
+  return filled("zeros", shape, 0, options);
+}
+/** Lazy ones. */
+export function ones(shape: number | readonly number[], options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
+  return filled("ones", shape, 1, options);
+}
+/** Lazy constant array. */
+export function full(shape: number | readonly number[], value: number, options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
+  return filled("full", shape, value, options);
+}
+
+/** Lazy `arange(start, stop, step)`. */
+export function arange(start: number, stop?: number, step = 1, options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step)) throw new RangeError(`arange: start, stop and step must be finite and step non-zero, got ${start}, ${stop}, ${step}`);
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const dtype = checkDType(options.dtype ?? ([start, stop, step].every(Number.isInteger) ? "int64" : "float64"));
+  const chunks = normalizeChunks(options.chunks ?? "auto", [n], dtype);
+  const b = boundaries(chunks[0]);
+  const s0 = start;
+  return new LazyArray(newName("arange"), [n], dtype, chunks, {
+    kind: "generate",
+    name: "arange",
+    make: (idx, bshape, dt) => {
+      const out = new NDArray(take(dt, bshape[0]), bshape, dt);
+      const d = out.nd.data;
+      for (let i = 0; i < bshape[0]; i++) d[i] = s0 + (b[idx[0]] + i) * step;
+      return out;
+    },
+  });
+}
+
+/** `da.concatenate(arrays, axis)`: joins lazy arrays along an existing axis. */
+export function concatenate(arrays: readonly LazyArray[], options: { axis?: number } | number = {}): LazyArray {
+  const axis0 = typeof options === "number" ? options : (options.axis ?? 0);
+  if (!arrays.length) throw new RangeError("concatenate: need at least one array to concatenate");
+  const first = arrays[0];
+  const axis = axis0 < 0 ? axis0 + first.ndim : axis0;
+  if (axis < 0 || axis >= first.ndim) throw new RangeError(`concatenate: axis ${axis0} is out of bounds for array of dimension ${first.ndim}`);
+  arrays.forEach((a, i) => {
+    if (!(a instanceof LazyArray)) throw new TypeError(`concatenate: arrays[${i}] is not a lazy array`);
+    if (a.ndim !== first.ndim || a.shape.some((n, d) => d !== axis && n !== first.shape[d])) {
+      throw new RangeError(`concatenate: arrays[${i}] has shape (${a.shape.join(", ")}), incompatible with (${first.shape.join(", ")}) along axes other than ${axis}`);
+    }
+    if (a.dtype !== first.dtype) throw new TypeError(`concatenate: arrays[${i}] has dtype ${a.dtype}, arrays[0] has ${first.dtype}`);
+  });
+  // Other dimensions must share chunks: rechunk to the first array's.
+  const inputs = arrays.map((a) => (a.chunks.every((c, d) => d === axis || c.join() === first.chunks[d].join()) ? a : a.rechunk(a.chunks.map((c, d) => (d === axis ? c : first.chunks[d])))));
+  const shape = [...first.shape];
+  shape[axis] = arrays.reduce((s, a) => s + a.shape[axis], 0);
+  const chunks = first.chunks.map((c, d) => (d === axis ? inputs.flatMap((a) => a.chunks[axis]) : [...c]));
+  return new LazyArray(newName("concatenate"), shape, first.dtype, chunks, { kind: "concatenate", inputs, axis });
+}
+
+/** `da.stack(arrays, axis)`: joins same-shaped lazy arrays along a new axis. */
+export function stack(arrays: readonly LazyArray[], options: { axis?: number } | number = {}): LazyArray {
+  const axis0 = typeof options === "number" ? options : (options.axis ?? 0);
+  if (!arrays.length) throw new RangeError("stack: need at least one array to stack");
+  const nd = arrays[0].ndim + 1;
+  const axis = axis0 < 0 ? axis0 + nd : axis0;
+  if (axis < 0 || axis >= nd) throw new RangeError(`stack: axis ${axis0} is out of bounds for array of dimension ${nd}`);
+  arrays.forEach((a, i) => {
+    if (a.shape.join() !== arrays[0].shape.join()) throw new RangeError(`stack: all input arrays must have the same shape; arrays[${i}] is (${a.shape.join(", ")}), arrays[0] is (${arrays[0].shape.join(", ")})`);
+  });
+  const expanded = arrays.map((a) => a.get([...Array(axis).fill(":"), null, "..."]));
+  return concatenate(expanded, { axis });
+}
+
+/** `da.compute(a, b, ...)`: computes several lazy arrays; results in order. */
+export async function compute(...arrays: LazyArray[]): Promise<NDArray[]> {
+  return arrays.map((a) => computeSync(a));
+}
+
+/** `da.random`: reproducible random lazy arrays, generated chunk by chunk. */
+export const random = {
+  /**
+   * A Generator whose arrays are lazy: each chunk is drawn from its own stream, spawned from
+   * the seed in block order (Dask's approach), so results are reproducible whatever order
+   * chunks are computed in, and the whole array is never materialised.
+   */
+  defaultRng(seed?: number | bigint | readonly (number | bigint)[]) {
+    const root = npRandom.defaultRng(seed as never);
+    // One 64-bit seed per array created, drawn from the root generator.
+    const nextSeed = (): number => {
+      const s = new Float64Array(1);
+      root.fillIntegers(s, 0, 2 ** 52);
+      return s[0];
+    };
+    const make = (name: string, fill: (g: npRandom.Generator, out: Float64Array) => void) => (shape: readonly number[], options: ChunkOptions = {}): LazyArray => {
+      const dims = checkShape(shape, name);
+      const chunks = normalizeChunks(options.chunks ?? "auto", dims, "float64");
+      const seed0 = nextSeed();
+      const nb = chunks.map((c) => c.length);
+      return new LazyArray(newName(name), dims, "float64", chunks, {
+        kind: "generate",
+        name,
+        make: (idx, bshape) => {
+          let flat = 0;
+          idx.forEach((k, d) => (flat = flat * nb[d] + k));
+          const g = npRandom.defaultRng([seed0, flat]);
+          const n = bshape.reduce((a, b) => a * b, 1);
+          const buf = take("float64", n) as Float64Array;
+          fill(g, buf);
+          return new NDArray(buf, bshape, "float64");
+        },
+      });
+    };
+    return {
+      /** Lazy standard normal draws. */
+      standardNormal: make("standard_normal", (g, o) => g.fillStandardNormal(o)),
+      /** Lazy uniform draws in [0, 1). */
+      random: make("random", (g, o) => g.fillRandom(o)),
+    };
+  },
+};

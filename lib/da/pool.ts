@@ -1,0 +1,80 @@
+/**
+ * Chunk buffers: computes allocate their chunk and result buffers here and give chunk buffers
+ * back as soon as no task needs them; results come back when the user drops them (a
+ * FinalizationRegistry on the result's typed array). Buffers are kept for reuse up to a cap,
+ * like a malloc arena, so a compute that follows another of the same shape touches no new
+ * memory. The pool is memory the process holds: the psutil probes count it, and
+ * `releasePool()` returns it.
+ */
+import { allocate, DType, itemsize, Storage } from "../np/dtype";
+
+const free = new Map<string, Storage[]>();
+let pooledBytes = 0;
+let capBytes = 256 * 2 ** 20;
+const stats = { allocated: 0, reused: 0, returned: 0 };
+
+function key(dtype: DType, n: number): string {
+  return `${dtype}:${n}`;
+}
+
+/** A buffer of `n` elements of `dtype` (contents unspecified: callers overwrite all of it). */
+export function take(dtype: DType, n: number): Storage {
+  const list = free.get(key(dtype, n));
+  const b = list?.pop();
+  if (b) {
+    pooledBytes -= b.byteLength;
+    stats.reused++;
+    return b;
+  }
+  stats.allocated++;
+  return allocate(dtype, n);
+}
+
+/** Gives a buffer back for reuse (dropped instead if the pool is at its cap). */
+export function give(dtype: DType, buf: Storage): void {
+  if (pooledBytes + buf.byteLength > capBytes) return;
+  const k = key(dtype, buf.length);
+  let list = free.get(k);
+  if (!list) free.set(k, (list = []));
+  list.push(buf);
+  pooledBytes += buf.byteLength;
+  stats.returned++;
+}
+
+/** Bumped by releasePool(): results dropped after it from before it are not pooled. */
+let generation = 0;
+
+const finalizer = new FinalizationRegistry<{ dtype: DType; buf: Storage; generation: number }>((held) => {
+  if (held.generation === generation) give(held.dtype, held.buf);
+});
+
+/**
+ * Registers a compute's result: when its typed array `holder` is collected, `buf` (the same
+ * memory) returns to the pool.
+ */
+export function recycleWhenDropped(holder: object, dtype: DType, buf: Storage): void {
+  finalizer.register(holder, { dtype, buf: new (buf.constructor as new (b: ArrayBufferLike) => Storage)(buf.buffer), generation });
+}
+
+/** What the pool holds and has done. */
+export function poolInfo(): { bytes: number; buffers: number; capBytes: number; allocated: number; reused: number; returned: number } {
+  let buffers = 0;
+  for (const l of free.values()) buffers += l.length;
+  return { bytes: pooledBytes, buffers, capBytes, ...stats };
+}
+
+/** Empties the pool: its memory is returned to the system at the next garbage collection. */
+export function releasePool(): void {
+  generation++;
+  free.clear();
+  pooledBytes = 0;
+}
+
+/** Sets the most bytes the pool keeps (0 disables pooling). */
+export function setPoolCap(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`setPoolCap: bytes must be a non-negative number, got ${bytes}`);
+  capBytes = bytes;
+  if (pooledBytes > capBytes) releasePool();
+}
+
+export { itemsize };
