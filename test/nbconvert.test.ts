@@ -32,3 +32,21 @@ test("nbconvert --to notebook --execute examples/hello.ipynb", { timeout: 200_00
   assert.equal(joined(cells[5].outputs[0].data?.["text/html"]), "<b>bold</b> from TypeScript");
   assert.ok(cells.every((c) => c.outputs.every((o) => o.output_type !== "error")), "no cell failed");
 });
+
+test("nbconvert --to notebook --execute examples/memory-management.ipynb: the port runs without errors", { timeout: 200_000 }, () => {
+  const cells = execute("memory-management.ipynb");
+  assert.equal(cells.length, 26);
+  assert.ok(cells.every((c) => c.outputs.every((o) => o.output_type !== "error")), "no cell failed");
+  const all = cells.map((c) => c.outputs.map((o) => joined(o.text) + joined(o.data?.["text/plain"])).join("")).join("\n");
+  assert.match(all, /Change in available memory: {2}-7\.6\d+ {2}MB/);
+  assert.match(all, /dask|array\(\[\[/);
+});
+
+test("nbconvert --to html --execute examples/memory-management.ipynb keeps the rich outputs", { timeout: 200_000 }, () => {
+  mkdirSync(OUT, { recursive: true });
+  execFileSync(JUPYTER, ["nbconvert", "--to", "html", "--execute", path.join(ROOT, "examples", "memory-management.ipynb"), "--output-dir", OUT], { stdio: "pipe", timeout: 180_000 });
+  const html = readFileSync(path.join(OUT, "memory-management.html"), "utf8");
+  assert.match(html, /svmem\(total=\d+/);
+  assert.match(html, /<table/, "arrays show their HTML table");
+  assert.ok(!html.includes("Traceback"), "no traceback in the page");
+});
