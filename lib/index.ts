@@ -13,3 +13,12 @@ export type { MimeBundle, HasMimeBundle, DisplayOptions } from "./display";
 export { input, del, StdinNotAvailable } from "./notebook";
 export { PRELOADED } from "./globals";
 export { warmUp } from "./warmup";
+export { retainers } from "./retainers";
+export type { Retainer, Retainers } from "./retainers";
+import { trackCells } from "./memory/track";
+
+/** Memory helpers beyond psutil: per-cell memory display. */
+export const memory = {
+  /** Appends each cell's change in available memory to its output (`memory.trackCells(true)`; off with `false`). */
+  trackCells,
+};

@@ -10,6 +10,7 @@ import * as da from "./da";
 import { computeSync } from "./da/array";
 import { getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
+import { markGlobalsBaseline } from "./retainers";
 
 const extraWarmers: (() => void)[] = [];
 
@@ -62,6 +63,7 @@ export function warmUp(): void {
   for (let i = 0; i < 3; i++) exercise();
   // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
   da.releasePool();
+  markGlobalsBaseline();
   psutil.setView("process");
   psutil.resetBaseline();
 }

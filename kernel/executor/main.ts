@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import * as library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
-import { setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
+import { runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
 import { INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
 import { OutputCapture } from "./output";
@@ -123,6 +123,12 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
     }
   }
   const userExpressions = error ? {} : evaluateUserExpressions(req.userExpressions);
+  try {
+    const after = runAfterCell();
+    if (after) output.write("stdout", after);
+  } catch (e) {
+    output.write("stderr", `cell hook failed: ${(e as Error).message}\n`);
+  }
   output.flush();
   if (current === run) current = undefined;
   send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
@@ -139,6 +145,7 @@ async function run(req: RunRequest): Promise<void> {
   const running: Running = { req, finished: false, interrupt };
   current = running;
   try {
+    runBeforeCell();
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);
     finish(running, { value });

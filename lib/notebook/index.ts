@@ -1,6 +1,7 @@
 /** Notebook facilities available as globals in every cell: `input` and `del`. */
 import { notebookHost } from "./host";
 
+export { setCellHooks, runBeforeCell, runAfterCell, type CellHooks } from "./cells";
 export { setNotebookHost, notebookHost, StdinNotAvailable, type NotebookHost, type DisplayOptions } from "./host";
 
 /**

@@ -1,0 +1,112 @@
+/**
+ * `retainers(x)`: what still holds an array — notebook variables, the `Out` history of
+ * results, and lazy arrays whose graphs read it — found from lazylab's own bookkeeping
+ * (the notebook's global variables, one level into arrays and plain objects, and the live
+ * lazy arrays). It explains why `del("name")` freed nothing: something else still holds the
+ * data. It does not see references hidden in closures or other libraries' objects; for those,
+ * take a heap snapshot (node:v8 `writeHeapSnapshot`).
+ */
+import { inspect } from "node:util";
+import { NDArray } from "../np/ndarray";
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import { collectGarbage } from "../psutil/footprint";
+import { walk } from "../da/graph";
+import type { LazyRef } from "../da/graph";
+import { liveLazyArrays } from "../da/registry";
+
+/** One holder of an array's data. */
+export interface Retainer {
+  /** Where the holder is: `variable dask_random_array`, `Out[22]`, `a lazy array (no variable)`. */
+  where: string;
+  /** How it holds the data: `is the array`, `a view of it`, `a lazy graph reading it`. */
+  how: string;
+}
+
+let baseline: Set<string> | undefined;
+
+/** @internal Records the globals that are not the notebook's (called at warm-up). */
+export function markGlobalsBaseline(): void {
+  baseline = new Set(Object.getOwnPropertyNames(globalThis));
+}
+
+function owner(a: NDArray): NDArray {
+  return a.base ?? a;
+}
+
+function lazyReads(x: LazyRef, target: NDArray): boolean {
+  return walk([x]).some((r) => r.node.kind === "source" && owner(r.node.array) === target);
+}
+
+function describe(value: unknown, target: NDArray): string | undefined {
+  if (value instanceof NDArray) {
+    if (value === target) return "is the array";
+    if (owner(value) === target) return value.base === target && value.nd.data === target.nd.data ? `a view of it, shape (${value.shape.join(", ")})` : "shares its data";
+    return undefined;
+  }
+  if (value && typeof value === "object" && "node" in value && "chunks" in value) {
+    return lazyReads(value as LazyRef, target) ? `a lazy array reading it: ${String(value)}` : undefined;
+  }
+  return undefined;
+}
+
+/** The holders of `x`'s data (its owner's, if `x` is a view). */
+export function retainers(x: NDArray): Retainers {
+  if (!(x instanceof NDArray)) throw new TypeError("retainers: x must be an np array");
+  const target = owner(x);
+  collectGarbage();
+  const found: Retainer[] = [];
+  const g = globalThis as Record<string, unknown>;
+  const seenLazy = new Set<unknown>();
+  const check = (where: string, value: unknown) => {
+    const how = describe(value, target);
+    if (how) {
+      found.push({ where, how });
+      seenLazy.add(value);
+    }
+  };
+  for (const name of Object.getOwnPropertyNames(g)) {
+    if (baseline?.has(name) || name === "Out" || name.startsWith("__lazylab")) continue;
+    const d = Object.getOwnPropertyDescriptor(g, name);
+    if (!d || !("value" in d)) continue;
+    const v = d.value;
+    check(`variable ${name}`, v);
+    if (Array.isArray(v)) v.slice(0, 1000).forEach((e, i) => check(`variable ${name}[${i}]`, e));
+    else if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, e] of Object.entries(v)) check(`variable ${name}.${k}`, e);
+    }
+  }
+  const out = g.Out as Record<string, unknown> | undefined;
+  if (out) for (const [k, v] of Object.entries(out)) check(`Out[${k}]`, v);
+  for (const lazy of liveLazyArrays()) {
+    if (seenLazy.has(lazy)) continue;
+    // Only lazy arrays not reachable from a variable: a graph kept by another object.
+    const isInput = [...seenLazy].some((s) => s && typeof s === "object" && "node" in s && walk([s as LazyRef]).includes(lazy));
+    if (!isInput && (lazy.node.kind === "source" && owner(lazy.node.array) === target)) {
+      found.push({ where: `lazy array ${lazy.name} (not in a variable)`, how: "its graph reads it" });
+    }
+  }
+  return new Retainers(target, found);
+}
+
+/** The answer of `retainers(x)`: a list with a readable repr. */
+export class Retainers {
+  constructor(
+    /** The array whose data is held. */
+    readonly array: NDArray,
+    /** Who holds it. */
+    readonly holders: Retainer[],
+  ) {}
+
+  toString(): string {
+    const a = this.array;
+    const head = `array of shape (${a.shape.join(", ")}), ${a.dtype}, ${(a.nbytes / 2 ** 20).toFixed(2)} MB`;
+    if (!this.holders.length) return `${head}: nothing in the notebook holds it (it is freed at the next garbage collection)`;
+    return `${head} is held by:\n${this.holders.map((h) => `  - ${h.where}: ${h.how}`).join("\n")}`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+  [MIME_BUNDLE](): MimeBundle {
+    return { "text/plain": this.toString() };
+  }
+}
