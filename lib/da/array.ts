@@ -18,6 +18,7 @@ import { blockShape, evalBlock, release } from "./evaluate";
 import { recycleWhenDropped, take } from "./pool";
 import { lazyHtml } from "./repr";
 import { registerLazy } from "./registry";
+import { computeParallel } from "./scheduler/parallel";
 
 let counter = 0;
 function newName(prefix: string): string {
@@ -207,7 +208,7 @@ export class LazyArray implements LazyRef {
 
   /** Runs the graph and returns the eager result. */
   async compute(): Promise<NDArray> {
-    return computeSync(this);
+    return (await computeParallel(this)) ?? computeSync(this);
   }
 
   /** Computes every chunk and keeps them: a lazy array whose graph is just its stored chunks. */

@@ -25,7 +25,7 @@ export interface Produced {
 /** The kinds of node. */
 export type Node =
   | { kind: "source"; array: NDArray }
-  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType) => NDArray }
+  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType) => NDArray; stream?: StreamSpec }
   | { kind: "binary"; op: BinaryOp; args: [LazyRef | number, LazyRef | number] }
   | { kind: "unary"; op: UnaryOp; arg: LazyRef }
   | { kind: "getitem"; input: LazyRef; dims: GetitemDim[] }
@@ -36,6 +36,15 @@ export type Node =
   | { kind: "transpose"; input: LazyRef; axes: number[] }
   | { kind: "stored"; blocks: Map<string, NDArray> }
   | { kind: "mapBlocks"; inputs: LazyRef[]; fn: (...blocks: NDArray[]) => NDArray };
+
+/**
+ * A generated leaf a worker thread can produce by itself, a piece at a time (so a fused
+ * reduction over it never holds a whole chunk): constants, or random draws whose per-block
+ * stream is seeded by `[seed, flat block index]`.
+ */
+export type StreamSpec =
+  | { kind: "full"; value: number }
+  | { kind: "random"; dist: "standard_normal" | "random"; seed: number; numblocks: readonly number[] };
 
 /** How one output dimension of a getitem reads its input dimension. */
 export interface GetitemDim {

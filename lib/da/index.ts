@@ -18,6 +18,7 @@ export type { Chunks, ChunksSpec } from "./chunks";
 export { poolInfo, releasePool, setPoolCap } from "./pool";
 export { taskCounter } from "./evaluate";
 export { liveLazyArrays } from "./registry";
+export { poolSize, setPoolSize, shutdownPool, TaskError } from "./scheduler/pool";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {
@@ -71,6 +72,7 @@ function filled(name: string, shape: number | readonly number[], value: number, 
       const out = new NDArray(take(dt, bshape.reduce((a, b) => a * b, 1)), bshape, dt);
       return out.fill(value);
     },
+    stream: { kind: "full", value },
   });
 }
 
@@ -146,7 +148,7 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
 
 /** `da.compute(a, b, ...)`: computes several lazy arrays; results in order. */
 export async function compute(...arrays: LazyArray[]): Promise<NDArray[]> {
-  return arrays.map((a) => computeSync(a));
+  return Promise.all(arrays.map((a) => a.compute()));
 }
 
 /** `da.random`: reproducible random lazy arrays, generated chunk by chunk. */
@@ -164,7 +166,7 @@ export const random = {
       root.fillIntegers(s, 0, 2 ** 52);
       return s[0];
     };
-    const make = (name: string, fill: (g: npRandom.Generator, out: Float64Array) => void) => (shape: readonly number[], options: ChunkOptions = {}): LazyArray => {
+    const make = (name: "standard_normal" | "random", fill: (g: npRandom.Generator, out: Float64Array) => void) => (shape: readonly number[], options: ChunkOptions = {}): LazyArray => {
       const dims = checkShape(shape, name);
       const chunks = normalizeChunks(options.chunks ?? "auto", dims, "float64");
       const seed0 = nextSeed();
@@ -181,6 +183,7 @@ export const random = {
           fill(g, buf);
           return new NDArray(buf, bshape, "float64");
         },
+        stream: { kind: "random", dist: name, seed: seed0, numblocks: nb },
       });
     };
     return {

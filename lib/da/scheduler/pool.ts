@@ -1,0 +1,95 @@
+/**
+ * The worker-thread pool (one thread per core, started on first use, never keeping the process
+ * alive). A task that fails rejects with an error naming the task; a worker that dies is
+ * reported on its running task and replaced, and the pool goes on.
+ */
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { FoldResult, FoldTask } from "./task";
+
+interface Slot {
+  worker: Worker;
+  busy?: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void };
+}
+
+/** Raised when a task fails in a worker (or its worker dies). */
+export class TaskError extends Error {
+  override name = "TaskError";
+}
+
+let slots: Slot[] = [];
+const queue: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void }[] = [];
+let size = Math.max(1, Math.min(availableParallelism(), 8));
+let nextId = 1;
+
+/** Threads the pool uses (default: the number of cores). */
+export function poolSize(): number {
+  return size;
+}
+
+/** Sets the number of threads (1 runs everything in the notebook's thread). */
+export function setPoolSize(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setPoolSize: n must be a positive integer, got ${n}`);
+  size = n;
+  shutdownPool();
+}
+
+function spawn(): Slot {
+  // A small young generation: fold tasks allocate almost nothing, and each thread then costs
+  // a few MB of resident memory instead of tens.
+  const worker = new Worker(path.join(__dirname, "worker.js"), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  worker.unref();
+  const slot: Slot = { worker };
+  worker.on("message", (r: FoldResult) => {
+    const b = slot.busy;
+    slot.busy = undefined;
+    if (b) {
+      if (r.ok) b.resolve(r.acc);
+      else b.reject(new TaskError(`task ${b.task.label} failed: ${r.error}`));
+    }
+    pump();
+  });
+  worker.on("error", (e) => crashed(slot, e));
+  worker.on("exit", (code) => {
+    if (slot.busy) crashed(slot, new Error(`worker exited with code ${code}`));
+  });
+  return slot;
+}
+
+function crashed(slot: Slot, e: Error): void {
+  const b = slot.busy;
+  slot.busy = undefined;
+  slots = slots.filter((s) => s !== slot);
+  void slot.worker.terminate();
+  if (b) b.reject(new TaskError(`worker crashed running task ${b.task.label}: ${e.message}; the pool was rebuilt`));
+  pump();
+}
+
+function pump(): void {
+  while (queue.length) {
+    let slot = slots.find((s) => !s.busy);
+    if (!slot && slots.length < size) slots.push((slot = spawn()));
+    if (!slot) return;
+    const job = queue.shift()!;
+    slot.busy = job;
+    slot.worker.ref();
+    slot.worker.postMessage(job.task);
+  }
+  for (const s of slots) if (!s.busy) s.worker.unref();
+}
+
+/** Runs a task on the pool. */
+export function runOnPool(task: Omit<FoldTask, "id">): Promise<number> {
+  return new Promise((resolve, reject) => {
+    queue.push({ task: { ...task, id: nextId++ }, resolve, reject });
+    pump();
+  });
+}
+
+/** Stops every worker (queued tasks are rejected). */
+export function shutdownPool(): void {
+  for (const s of slots) void s.worker.terminate();
+  slots = [];
+  for (const j of queue.splice(0)) j.reject(new TaskError(`task ${j.task.label} cancelled: the pool was shut down`));
+}

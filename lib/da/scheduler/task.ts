@@ -1,0 +1,25 @@
+/**
+ * A self-contained task a worker thread can run: a fused expression folded over generated
+ * leaves (constants or seeded random streams), produced a piece at a time. Plain data, so it
+ * crosses the thread boundary by structured clone.
+ */
+import type { FoldOp } from "../fuse";
+import type { StreamSpec } from "../graph";
+
+export interface FoldTask {
+  id: number;
+  /** The fused expression over v0..vN-1. */
+  expr: string;
+  fold: FoldOp;
+  /** One per leaf: how to produce it, and which block it is. */
+  leaves: { spec: StreamSpec; block: readonly number[] }[];
+  /** Elements in the block. */
+  n: number;
+  /** Human-readable task name for errors: `sum-aggregate-0000002a, block (3, 4)`. */
+  label: string;
+}
+
+export type FoldResult = { id: number; ok: true; acc: number } | { id: number; ok: false; error: string };
+
+/** Elements generated per piece: the working memory of a fold task is k × 64 k × 8 bytes. */
+export const PIECE = 65536;
