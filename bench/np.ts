@@ -1,0 +1,113 @@
+/**
+ * lazylab's eager arrays vs NumPy on 4000×4000 float64 (128 MB), ns per element, one run.
+ *
+ *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [interleaved|grouped]
+ *
+ * Operations: `x**2` (a new array, and into a preallocated `out`: NumPy's `np.square(x,
+ * out=out)`, which is what its `x ** 2` runs, and `np.power(x, 2, out=out)`, which skips that
+ * fast path), row sums
+ * `x.sum(axis=-1)`, `standard_normal((n, n))` (a new array, and into a preallocated buffer),
+ * and the cost of a fresh buffer's first touch (`zeros` then `fill(1)`) beside `fill(1)` of
+ * a buffer already touched. Each figure is the median of `runs` timed calls after one
+ * warm-up call. By default the operations take turns within each run so machine noise spreads
+ * evenly; `grouped` times each operation's runs back to back instead (on this VM, NumPy's
+ * fresh 128 MB arrays are madvised for huge pages, and the compaction that finds them slows
+ * the next writes to the long-lived `out` and `touched` arrays when operations alternate).
+ * Garbage is collected (untimed) before each call so freed 128 MB buffers are really
+ * gone. NumPy runs in Debian's python3 (LAZYLAB_PYTHON overrides), timed with perf_counter_ns.
+ * Ratio = NumPy time / lazylab time: above 1 lazylab is faster.
+ */
+import { execFileSync } from "node:child_process";
+import { np } from "../lib";
+import { collectGarbage } from "../lib/psutil/footprint";
+
+const n = Number(process.argv[2] ?? 4000);
+const runs = Number(process.argv[3] ?? 5);
+const mode = process.argv[4] ?? "interleaved";
+if (mode !== "interleaved" && mode !== "grouped") throw new Error(`mode must be interleaved or grouped, got ${mode}`);
+const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
+const size = n * n;
+
+const rng = np.random.defaultRng(1);
+const x = rng.standardNormal([n, n]);
+const out = np.zeros([n, n]);
+const touched = np.zeros([n, n]).fill(0.5);
+let sink: unknown;
+
+/** [label, NumPy statement (x, out, touched, g defined), lazylab call]. */
+const OPS: [string, string, () => void][] = [
+  ["x**2 (new array)", "r = x ** 2", () => (sink = x.pow(2))],
+  // NumPy's `x ** 2` operator takes the square fast path; np.power(x, 2, out=...) does not.
+  ["x**2 into out (np.square)", "np.square(x, out=out)", () => x.pow(2, out)],
+  ["x**2 into out (np.power)", "np.power(x, 2, out=out)", () => x.pow(2, out)],
+  ["x.sum(axis=-1)", "r = x.sum(axis=-1)", () => (sink = x.sum({ axis: -1 }))],
+  ["standard_normal (new)", "r = g.standard_normal((n, n))", () => (sink = rng.standardNormal([n, n]))],
+  ["standard_normal into out", "g.standard_normal(out=out)", () => rng.bitGenerator.fillStandardNormal(out.data as Float64Array)],
+  ["zeros + fill(1) (1st touch)", "r = np.zeros((n, n)); r.fill(1)", () => (sink = np.zeros([n, n]).fill(1))],
+  ["fill(1) touched buffer", "touched.fill(1)", () => touched.fill(1)],
+];
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function lazylab(): number[] {
+  const times = OPS.map((): number[] => []);
+  for (const [, , f] of OPS) {
+    collectGarbage();
+    f();
+  }
+  const time = (i: number) => {
+    sink = undefined;
+    collectGarbage();
+    const t = process.hrtime.bigint();
+    OPS[i][2]();
+    times[i].push(Number(process.hrtime.bigint() - t) / size);
+  };
+  if (mode === "grouped") OPS.forEach((_, i) => { for (let r = 0; r < runs; r++) time(i); });
+  else for (let r = 0; r < runs; r++) OPS.forEach((_, i) => time(i));
+  return times.map(median);
+}
+
+function numpy(): number[] {
+  const code = `
+import gc, json, time
+import numpy as np
+n, runs = ${n}, ${runs}
+g = np.random.default_rng(1)
+x = g.standard_normal((n, n))
+out = np.zeros((n, n))
+touched = np.zeros((n, n)); touched.fill(0.5)
+r = None
+stmts = ${JSON.stringify(OPS.map(([, stmt]) => stmt))}
+codes = [compile(s, "<op>", "exec") for s in stmts]
+env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n)
+def run(c):
+    env["r"] = None
+    gc.collect()
+    t = time.perf_counter_ns()
+    exec(c, env)
+    return (time.perf_counter_ns() - t) / (n * n)
+for c in codes: run(c)
+times = [[] for _ in codes]
+if ${JSON.stringify(mode)} == "grouped":
+    for i, c in enumerate(codes):
+        for _ in range(runs): times[i].append(run(c))
+else:
+    for _ in range(runs):
+        for i, c in enumerate(codes): times[i].append(run(c))
+print(json.dumps([sorted(t)[len(t) // 2] for t in times]))
+`;
+  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 20 })) as number[];
+}
+
+const version = execFileSync(PYTHON, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" }).trim();
+const ours = lazylab();
+sink = undefined;
+collectGarbage();
+const theirs = numpy();
+void sink;
+console.log(`${n}×${n} float64, median of ${runs} runs (${mode}), ns/element; NumPy ${version}, Node ${process.version}`);
+console.log(`${"operation".padEnd(30)}${"lazylab".padStart(9)}${"NumPy".padStart(9)}${"NumPy/lazylab".padStart(15)}`);
+OPS.forEach(([label], i) => {
+  const ratio = theirs[i] / ours[i];
+  console.log(`${label.padEnd(30)}${ours[i].toFixed(3).padStart(9)}${theirs[i].toFixed(3).padStart(9)}${(ratio.toFixed(2) + "×").padStart(15)}`);
+});
