@@ -10,9 +10,10 @@
  * and the cost of a fresh buffer's first touch (`zeros` then `fill(1)`) beside `fill(1)` of
  * a buffer already touched. Each figure is the median of `runs` timed calls after one
  * warm-up call. By default the operations take turns within each run so machine noise spreads
- * evenly; `grouped` times each operation's runs back to back instead (on this VM, NumPy's
- * fresh 128 MB arrays are madvised for huge pages, and the compaction that finds them slows
- * the next writes to the long-lived `out` and `touched` arrays when operations alternate).
+ * evenly; `grouped` times each operation's runs back to back instead. (On this VM NumPy's
+ * writes into its long-lived `out` and `touched` arrays are 3-10× slower when operations
+ * alternate than back to back; likely the kernel compacting memory for the huge pages NumPy
+ * madvises its fresh 128 MB arrays for.)
  * Garbage is collected (untimed) before each call so freed 128 MB buffers are really
  * gone. NumPy runs in Debian's python3 (LAZYLAB_PYTHON overrides), timed with perf_counter_ns.
  * Ratio = NumPy time / lazylab time: above 1 lazylab is faster.
