@@ -53,8 +53,8 @@ print(json.dumps(out))`,
 function fakeProcfs(meminfo: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), "lazylab-procfs-"));
   writeFileSync(path.join(dir, "meminfo"), meminfo);
-  // lib/psutil reads the live /proc/zoneinfo in its MemAvailable fallback; the low
-  // watermarks it sums do not move while the test runs.
+  // Both psutil and lib/psutil read zoneinfo from the same folder in the MemAvailable
+  // fallback; the live low watermarks do not move while the test runs.
   // (copyFileSync would write an empty file: procfs files report a size of 0.)
   writeFileSync(path.join(dir, "zoneinfo"), readFileSync("/proc/zoneinfo"));
   return dir;
@@ -112,7 +112,7 @@ const SYNTHETIC: Record<string, string> = {
 };
 
 function ours(meminfoPath: string): { fields: string[]; values: number[]; repr: string } {
-  const s = new Svmem(svmemFromMeminfo(readMeminfo(meminfoPath)));
+  const s = new Svmem(svmemFromMeminfo(readMeminfo(meminfoPath), path.dirname(meminfoPath)));
   return { fields: Object.keys(s.asDict()), values: s.toArray(), repr: String(s) };
 }
 
@@ -156,11 +156,26 @@ test("svmem from synthetic meminfo (psutil's special cases) equals psutil.virtua
   }
 });
 
-test("svmem without a Cached line equals psutil.virtual_memory()", { todo: "lib/psutil/meminfo.ts adds SReclaimable to cached even when Cached is missing; psutil leaves cached 0 then" }, () => {
+test("svmem without a Cached line equals psutil.virtual_memory()", () => {
   const dir = fakeProcfs(meminfoText(without("Cached")));
   try {
     const [py] = psutilVirtualMemory([dir]);
     assert.deepEqual(ours(path.join(dir, "meminfo")).values, py.values);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the MemAvailable fallback reads zoneinfo from the meminfo's folder, as psutil does", () => {
+  const dir = fakeProcfs(meminfoText(without("MemAvailable")));
+  try {
+    // Synthetic watermarks: 50,000 low pages in two zones (≈195 MiB), unlike any real machine's.
+    writeFileSync(path.join(dir, "zoneinfo"), "Node 0, zone   Normal\n  pages free 1\n        low      20000\nNode 0, zone    DMA32\n        low      30000\n");
+    const [py] = psutilVirtualMemory([dir]);
+    const got = ours(path.join(dir, "meminfo"));
+    assert.deepEqual(got.values, py.values);
+    writeFileSync(path.join(dir, "zoneinfo"), "        low      10\n");
+    assert.notEqual(ours(path.join(dir, "meminfo")).values[1], got.values[1], "available follows the folder's zoneinfo");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,8 @@
  * tutorial that prints "Change in available memory" would print different numbers every run.
  * In the process view (the default inside the lazylab kernel) every field is the system's
  * value when the view's baseline was taken, adjusted by exactly how much the executor's own
- * footprint (footprint.ts: resident memory after a full GC, without V8's free heap pages)
+ * footprint (footprint.ts: live V8 heap objects after a full GC, compiled code excluded,
+ * plus live ArrayBuffer backing stores)
  * changed since: `available` and `free` go down by it, `used` goes up, `percent` follows.
  * `virtualMemory({ view: "system" })`, or `setView("system")`, gives psutil's raw numbers.
  */

@@ -31,20 +31,25 @@ export function usagePercent(used: number, total: number): number {
   return total === 0 ? 0 : round1((used / total) * 100);
 }
 
-/** psutil 5.9's `virtual_memory()` from a meminfo map (psutil/_pslinux.py). */
-export function svmemFromMeminfo(mems: Map<string, number>): SvmemValues {
+/**
+ * psutil 5.9's `virtual_memory()` from a meminfo map (psutil/_pslinux.py). `procfs` is the
+ * folder the map came from: psutil reads `zoneinfo` from the same folder when the kernel has
+ * no MemAvailable line.
+ */
+export function svmemFromMeminfo(mems: Map<string, number>, procfs = "/proc"): SvmemValues {
   const get = (k: string) => mems.get(k) ?? 0;
   const total = get("MemTotal");
   const free = get("MemFree");
   const buffers = get("Buffers");
-  const cached = get("Cached") + get("SReclaimable");
+  // psutil adds SReclaimable (as `free` does) only when there is a Cached line at all.
+  const cached = mems.has("Cached") ? get("Cached") + get("SReclaimable") : 0;
   const shared = mems.has("Shmem") ? get("Shmem") : get("MemShared");
   const active = get("Active");
   const inactive = mems.has("Inactive") ? get("Inactive") : get("Inact_dirty") + get("Inact_clean") + get("Inact_laundry");
   const slab = get("Slab");
   let used = total - free - cached - buffers;
   if (used < 0) used = total - free;
-  let available = mems.has("MemAvailable") ? get("MemAvailable") : fallbackAvailable(mems);
+  let available = mems.has("MemAvailable") ? get("MemAvailable") : fallbackAvailable(mems, procfs);
   if (available < 0) available = 0;
   if (available > total) available = free;
   const percent = usagePercent(total - available, total);
@@ -52,14 +57,14 @@ export function svmemFromMeminfo(mems: Map<string, number>): SvmemValues {
 }
 
 /** psutil's `calculate_avail_vmem` for kernels without MemAvailable. */
-function fallbackAvailable(mems: Map<string, number>): number {
+function fallbackAvailable(mems: Map<string, number>, procfs: string): number {
   const get = (k: string) => mems.get(k) ?? 0;
   const free = get("MemFree");
   const fallback = free + get("Cached");
   if (!mems.has("Active(file)") || !mems.has("Inactive(file)") || !mems.has("SReclaimable")) return fallback;
   let lowmark = 0;
   try {
-    const zoneinfo = readFileSync("/proc/zoneinfo", "latin1");
+    const zoneinfo = readFileSync(`${procfs}/zoneinfo`, "latin1");
     for (const m of zoneinfo.matchAll(/^\s+low\s+(\d+)/gm)) lowmark += Number(m[1]);
   } catch {
     return fallback;
