@@ -258,6 +258,8 @@ for dt, lo, hi in [(np.int64, -10, 10), (np.int64, 0, 10), (np.int64, -10**6, 10
         add("int", rng.integers(lo, hi, shape, endpoint=False).astype(dt))
 add("int", np.array([-2**31, 2**31 - 1], dtype=np.int32))
 add("int", np.array([-2**53, 2**53], dtype=np.int64))
+# Beyond 2**53 only values a float64 holds exactly (lazylab's int64 storage): every digit shown.
+add("int", np.array([2**60, -2**62, 3 * 2**55, 2**63 - 1024, 12345 * 2**40], dtype=np.int64))
 
 # bools
 for shape in [(), (1,), (4,), (2, 3), (2, 2, 2), (1, 2, 1, 2)]:

@@ -15,12 +15,13 @@ export const PRECISION = 8;
 export type ElementFormatter = (x: number) => string;
 
 /**
- * The decimal string of an integral number as Python's `str(int)` gives it: never
- * exponent notation (JavaScript switches to it at 1e21).
+ * The decimal string of an integral number as Python's `str(int)` gives it: every digit of
+ * the exact value, never exponent notation. JavaScript's String() is exact only up to 2**53:
+ * beyond, it prints the shortest round-trip digits (2**60 → "1152921504606847000").
  */
 export function intToString(x: number): string {
   if (Object.is(x, -0)) return "0";
-  return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
+  return Math.abs(x) <= Number.MAX_SAFE_INTEGER ? String(x) : BigInt(x).toString();
 }
 
 /** NumPy's IntegerFormat: right-aligned to the widest of str(max) and str(min). */
