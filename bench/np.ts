@@ -1,5 +1,6 @@
 /**
- * lazylab's eager arrays vs NumPy on 4000×4000 float64 (128 MB), ns per element, one run.
+ * lazylab's eager arrays vs NumPy on 4000×4000 float64 (128 MB), ns per element, one run,
+ * under the executor's V8 flags and environment (the script re-runs itself with them).
  *
  *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [interleaved|grouped]
  *
@@ -18,9 +19,18 @@
  * gone. NumPy runs in Debian's python3 (LAZYLAB_PYTHON overrides), timed with perf_counter_ns.
  * Ratio = NumPy time / lazylab time: above 1 lazylab is faster.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { np } from "../lib";
 import { collectGarbage } from "../lib/psutil/footprint";
+import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+
+// Measure what a notebook cell gets: re-run under the executor's V8 flags and environment
+// (huge pages for large buffers among them).
+if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
+  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
+  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
 
 const n = Number(process.argv[2] ?? 4000);
 const runs = Number(process.argv[3] ?? 5);
