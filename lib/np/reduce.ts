@@ -9,6 +9,7 @@ import { allocate, DType, isIntegral } from "./dtype";
 import { forEachLine } from "./iterate";
 import { contiguousStrides, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { binaryKernel } from "./ufunc";
+import { perStorage, storageKey } from "./specialise";
 
 const PW_BLOCKSIZE = 128;
 
@@ -68,6 +69,10 @@ export function pairwiseSumF32(a: ArrayLike<number>, off: number, n: number, st:
   n2 -= n2 % 8;
   return f(pairwiseSumF32(a, off, n2, st) + pairwiseSumF32(a, off + n2 * st, n - n2, st));
 }
+
+/** Copies of the pairwise sums per storage class (specialise.ts). */
+const pairwiseSumFor = perStorage(pairwiseSum, { PW_BLOCKSIZE });
+const pairwiseSumF32For = perStorage(pairwiseSumF32, { PW_BLOCKSIZE });
 
 /** NumPy processes long reductions in buffer-sized blocks of this many elements. */
 const BUFSIZE = 8192;
@@ -164,7 +169,7 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
     // An outer axis: add whole slices in sequence, as NumPy does.
     return finishArray(sequentialAxisSum(x, axes[0]), x, axes, opts);
   }
-  const pw = x.dtype === "float32" ? pairwiseSumF32 : pairwiseSum;
+  const pw = (x.dtype === "float32" ? pairwiseSumF32For : pairwiseSumFor)(x.nd.data);
   const f32 = x.dtype === "float32";
   const line: LineReducer = isIntegral(x.dtype)
     ? (a, off, n, st, acc) => {
@@ -197,7 +202,7 @@ function sequentialAxisSum(x: NDArray, axis: number): NDArray {
   const n = x.shape[axis];
   const outShape = x.shape.filter((_, d) => d !== axis);
   const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
-  const add = binaryKernel(x.dtype === "float32" ? "x + y" : "x + y");
+  const add = binaryKernel("x + y", "none", storageKey(out.nd.data, x.nd.data, out.nd.data));
   const o = out.nd.data;
   const strideRest = x.nd.stride.filter((_, d) => d !== axis);
   for (let i = 0; i < n; i++) {

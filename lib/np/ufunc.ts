@@ -7,6 +7,7 @@ import { allocate, DType, isIntegral, promote, promoteScalar, scalarDType, Stora
 import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
+import { storageKey } from "./specialise";
 
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
@@ -27,9 +28,12 @@ function wrap(expr: string, cast: Cast): string {
 const binaryCache = new Map<string, BinaryKernel>();
 const unaryCache = new Map<string, UnaryKernel>();
 
-/** Loops for `o = f(x, y)`, where `expr` is f written over x and y. */
-export function binaryKernel(expr: string, cast: Cast = "none"): BinaryKernel {
-  const key = `${cast}|${expr}`;
+/**
+ * Loops for `o = f(x, y)`, where `expr` is f written over x and y; `storage` names the typed
+ * array classes they will run on (specialise.ts: one copy per combination keeps them fast).
+ */
+export function binaryKernel(expr: string, cast: Cast = "none", storage = ""): BinaryKernel {
+  const key = `${cast}|${storage}|${expr}`;
   let k = binaryCache.get(key);
   if (k) return k;
   const e = wrap(expr, cast);
@@ -43,9 +47,9 @@ export function binaryKernel(expr: string, cast: Cast = "none"): BinaryKernel {
   return k;
 }
 
-/** Loops for `o = f(x)`. */
-export function unaryKernel(expr: string, cast: Cast = "none"): UnaryKernel {
-  const key = `${cast}|${expr}`;
+/** Loops for `o = f(x)`, one copy per `storage` (see {@link binaryKernel}). */
+export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): UnaryKernel {
+  const key = `${cast}|${storage}|${expr}`;
   let k = unaryCache.get(key);
   if (k) return k;
   const e = wrap(expr, cast);
@@ -199,9 +203,9 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const shape = broadcastShapes(aShape, bShape);
   if (out) checkOut(out, shape, op.name);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
-  const kernel = binaryKernel(op.expr, castOf(dtype));
   const aData = typeof a === "number" ? Float64Array.of(a) : a.nd.data;
   const bData = typeof b === "number" ? Float64Array.of(b) : b.nd.data;
+  const kernel = binaryKernel(op.expr, castOf(dtype), storageKey(aData, bData, target.nd.data));
   const aOp = typeof a === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(a.shape, a.nd.stride, shape), offset: a.nd.offset };
   const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
   const tOp = { stride: target.nd.stride, offset: target.nd.offset };
@@ -215,9 +219,9 @@ function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArra
   const shape = a.shape;
   if (out) checkOut(out, shape, op.name);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size), shape, dtype);
-  const kernel = unaryKernel(op.expr, castOf(dtype));
   const src = a.nd.data;
   const o = target.nd.data;
+  const kernel = unaryKernel(op.expr, castOf(dtype), storageKey(src, o));
   forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
     kernel(src, off[0], st[0], o, off[1], st[1], n),
   );
@@ -236,10 +240,10 @@ export function unary(op: UnaryOp, x: Operand | NestedList, out?: NDArray): NDAr
 /** Copies `value` (broadcast) into `target`, converting to target's dtype. */
 export function assign(target: NDArray, value: Operand | NestedList): void {
   const v = operand(value, "assign");
-  const kernel = unaryKernel("x", castOf(target.dtype));
   const o = target.nd.data;
   if (typeof v === "number") {
     const src = Float64Array.of(v);
+    const kernel = unaryKernel("x", castOf(target.dtype), storageKey(src, o));
     forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
       kernel(src, 0, 0, o, off[1], st[1], n),
     );
@@ -252,6 +256,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   // Writing an array into an overlapping view of itself: copy the source first.
   const src = v.nd.data === o && v !== target ? v.copy() : v;
   const s = src.nd.data;
+  const kernel = unaryKernel("x", castOf(target.dtype), storageKey(s, o));
   forEachLine(shape, [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
     kernel(s, off[0], st[0], o, off[1], st[1], n),
   );
