@@ -24,3 +24,5 @@ export const pi = Math.PI;
 export const e = Math.E;
 /** NumPy's `np.newaxis` (`None` in an index). */
 export const newaxis = null;
+export { save, load, savez, savezCompressed, NpzFile, NpyFormatError, FileNotFoundError, KeyError } from "./io";
+export type { SavezArg } from "./io";
