@@ -15,10 +15,5 @@ export { PRELOADED } from "./globals";
 export { warmUp } from "./warmup";
 export { retainers } from "./retainers";
 export type { Retainer, Retainers } from "./retainers";
-import { trackCells } from "./memory/track";
-
-/** Memory helpers beyond psutil: per-cell memory display. */
-export const memory = {
-  /** Appends each cell's change in available memory to its output (`memory.trackCells(true)`; off with `false`). */
-  trackCells,
-};
+export * as memory from "./memory";
+export * as plot from "./plot";

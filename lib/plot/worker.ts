@@ -1,0 +1,32 @@
+/**
+ * The render thread: compiles a Vega-Lite spec with vega-lite, runs it in a headless vega
+ * `View` (renderer "none": no DOM, no canvas) and answers the SVG text. vega and vega-lite
+ * load here, in their own V8 isolate, so their ~10 MB of code and data never count in the
+ * notebook thread's memory figures.
+ */
+import { parentPort } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import type { RenderReply, RenderRequest } from "./render";
+
+// Both packages are ES modules with top-level await: they need a real import(), which a
+// commonjs build would otherwise turn into require().
+const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<Record<string, any>>;
+const load = (name: string) => importEsm(pathToFileURL(require.resolve(name)).href);
+
+async function render(req: RenderRequest): Promise<string> {
+  const [vega, vl] = await Promise.all([load("vega"), load("vega-lite")]);
+  const compiled = vl.compile(req.spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return (await view.toSVG(req.scale ?? 1)) as string;
+  } finally {
+    view.finalize();
+  }
+}
+
+parentPort!.on("message", (req: RenderRequest) => {
+  render(req).then(
+    (svg) => parentPort!.postMessage({ ok: true, svg } satisfies RenderReply),
+    (e: unknown) => parentPort!.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) } satisfies RenderReply),
+  );
+});
