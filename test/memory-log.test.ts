@@ -130,8 +130,13 @@ test("the plot: a well-formed SVG with one point per reading and one bar per cha
   void a;
   const p = await log.plot({ title: "Memory during the test" });
   const bundle = p[MIME_BUNDLE]();
-  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/svg+xml", "text/html", "text/plain"]);
   assert.equal(bundle["text/plain"], String(log), "the text alternative is the table");
+  const img = /^<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)" width="(\d+)" height="(\d+)" alt="([^"]*)">$/.exec(bundle["text/html"]);
+  assert.ok(img, bundle["text/html"].slice(0, 200));
+  assert.equal(Buffer.from(img[1], "base64").toString("utf8"), bundle["image/svg+xml"], "the HTML shows the same SVG");
+  assert.deepEqual([Number(img[2]), Number(img[3])], [p.size.width, p.size.height]);
+  assert.ok(img[4].startsWith("   label") && !img[4].includes("<"), "the table as alt text, escaped");
   const s = parseSvg(bundle["image/svg+xml"]);
   assert.equal(s.root, "{http://www.w3.org/2000/svg}svg");
   assert.deepEqual({ width: Number(s.width), height: Number(s.height) }, p.size);

@@ -1,7 +1,11 @@
 /**
  * `plot`: charts as SVG, from Vega-Lite specs rendered headless in the executor (vega's
- * renderer "none", `toSVG()`: no browser, no canvas). The result is an `image/svg+xml`
- * output, so it shows the same in JupyterLab, the classic Notebook and nbconvert's HTML.
+ * renderer "none", `toSVG()`: no browser, no canvas). The result carries the SVG twice: as
+ * `image/svg+xml`, and as `text/html` holding an `<img>` with the SVG as a data URI. Jupyter
+ * frontends rank text/html first, and that is what makes the chart show in nbconvert 6.5 (Debian's), which
+ * passes `image/svg+xml` through an HTML cleaner that deletes every element inside `<svg>`
+ * (jupyter/nbconvert#1849) but leaves `text/html` alone; and an `<img>` keeps each chart's
+ * internal ids out of the page.
  * There is no PNG: vega rasterises only through the native `canvas` package, which lazylab
  * does not depend on.
  *
@@ -38,9 +42,17 @@ export class Plot {
   [inspect.custom](): string {
     return this.text;
   }
+  /** An HTML `<img>` showing the SVG (a base64 data URI), with the text as its alt text. */
+  toHtml(): string {
+    const { width, height } = this.size;
+    const size = Number.isFinite(width) && Number.isFinite(height) ? ` width="${width}" height="${height}"` : "";
+    const alt = this.text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return `<img src="data:image/svg+xml;base64,${Buffer.from(this.svg, "utf8").toString("base64")}"${size} alt="${alt}">`;
+  }
+
   /** @internal */
   [MIME_BUNDLE](): MimeBundle {
-    return { "text/plain": this.text, "image/svg+xml": this.svg };
+    return { "text/plain": this.text, "image/svg+xml": this.svg, "text/html": this.toHtml() };
   }
 }
 
