@@ -49,6 +49,10 @@ const HISTORY_NAME = "__lazylab_history.ts";
 const CELL_NAME = "__lazylab_cell.ts";
 const SCRATCH_NAME = "__lazylab_scratch.ts";
 const CACHE_LIMIT = 64;
+/** Cells one checker serves before it is replaced (its memory grows ~20 KB per cell). */
+const SHARED_LIMIT = 200;
+/** What a warm checker has already resolved: the names most cells use. */
+const WARM_CELL = "const __lazylab_w = [1, 2].map((x) => x + 1).join(`${Math.max(1, 2)}`);\nconsole.log(__lazylab_w, np, Out);\nexport {};\n";
 /**
  * 7016: "Could not find a declaration file for module 'x'". A notebook importing a plain
  * JavaScript package gets it typed `any`, as in a JavaScript file, instead of being refused.
@@ -63,6 +67,12 @@ export class CellCompiler {
   private readonly cache = new Map<string, CompiledCell>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private generation = 0;
+  /** Cells checked by the current program's checker, which keeps a little of each (~20 KB). */
+  private sharedChecks = 0;
+  private cellFiles = 0;
+  private checkedBy: ts.Program | undefined;
+  private warmed: ts.Program | undefined;
   readonly cellPath: string;
   private readonly historyPath: string;
   private readonly scratchPath: string;
@@ -104,6 +114,7 @@ export class CellCompiler {
   warmUp(): void {
     this.compile("const __lazylab_warm: number = 1 + 1; __lazylab_warm", "warm-up");
     this.complete("Math.", 5);
+    this.prepare();
     this.cache.clear();
     this.pending.clear();
   }
@@ -128,9 +139,7 @@ export class CellCompiler {
         },
       };
     }
-    this.setFile(this.cellPath, cell.checkedText);
-    const program = this.service.getProgram()!;
-    const sf = program.getSourceFile(this.cellPath)!;
+    const { program, sf } = this.cellProgram(cell.checkedText);
     const syntactic = program.getSyntacticDiagnostics(sf);
     const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
     const errors = diags.filter((d) => d.category === ts.DiagnosticCategory.Error && !TOLERATED.has(d.code));
@@ -138,15 +147,16 @@ export class CellCompiler {
     const checker = program.getTypeChecker();
     let js = "";
     let map = "";
+    let dts = "";
+    // declaration: true, so one emit gives the script, its map and the declarations.
     program.emit(sf, (name, text) => {
       if (name.endsWith(".map")) map = text;
+      else if (name.endsWith(".d.ts")) dts = text;
       else if (name.endsWith(".js")) js = text;
     }, undefined, false, { before: [importsToGlobals(checker)], after: [declarationsToGlobals] });
     js = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     const id = this.nextId++;
     if (cell.declared.size) {
-      let dts = "";
-      program.emit(sf, (name, text) => { if (name.endsWith(".d.ts")) dts = text; }, undefined, true);
       this.pending.set(id, { sourceFile: sf, dts, checker });
       if (this.pending.size > 8) this.pending.delete(this.pending.keys().next().value!);
     }
@@ -157,6 +167,64 @@ export class CellCompiler {
       if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     }
     return result;
+  }
+
+  /**
+   * The program a cell is checked in, and the cell's SourceFile.
+   *
+   * A cell that imports nothing and augments no global scope cannot change what any other
+   * file means: it is a module whose names stay local. Such a cell is parsed and bound on
+   * its own and checked by the checker of the current program (the language service's, which
+   * holds the globals, the history and the standard library), under a file name of its own.
+   * No new Program or checker is built, so the global symbol tables are not merged again and
+   * the types the checker already resolved (Array, console, np, ...) are reused: that rebuild
+   * was most of a new cell's cost. Other cells go through the language service as the cell file.
+   */
+  private cellProgram(checkedText: string): { program: ts.Program; sf: ts.SourceFile } {
+    if (!/\bimport\b/.test(checkedText)) {
+      const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
+      const sf = ts.createSourceFile(name, checkedText, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
+      if (isSelfContained(sf)) {
+        const program = this.currentProgram();
+        this.sharedChecks++;
+        Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
+        (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
+        return { program, sf };
+      }
+    }
+    this.setFile(this.cellPath, checkedText);
+    const program = this.service.getProgram()!;
+    return { program, sf: program.getSourceFile(this.cellPath)! };
+  }
+
+  /** The language service's program, renewed after SHARED_LIMIT cells so old cells' types are let go. */
+  private currentProgram(): ts.Program {
+    if (this.sharedChecks >= SHARED_LIMIT) {
+      this.setFile(this.cellPath, `export {};\n// checker ${++this.generation}\n`);
+    }
+    const program = this.service.getProgram()!;
+    if (program !== this.checkedBy) {
+      this.checkedBy = program;
+      this.sharedChecks = 0;
+    }
+    return program;
+  }
+
+  /**
+   * Idle-time work (the compiler thread has nothing else to do while a cell runs or the user
+   * types): builds and warms the program and checker the next cell will use, after the
+   * history changed or the checker has served SHARED_LIMIT cells, so a new cell does not pay
+   * for it. Returns whether there was anything to do.
+   */
+  prepare(): boolean {
+    if (this.sharedChecks >= SHARED_LIMIT / 2) this.sharedChecks = SHARED_LIMIT;
+    const program = this.currentProgram();
+    if (program === this.warmed) return false;
+    this.warmed = program;
+    const { program: p, sf } = this.cellProgram(WARM_CELL);
+    p.getSemanticDiagnostics(sf);
+    p.emit(sf, () => undefined);
+    return true;
   }
 
   /** Carries a compiled cell's declarations to later cells (call once it has run). */
@@ -259,6 +327,16 @@ function existsBundled(f: string): boolean {
   let e = bundledExists.get(f);
   if (e === undefined) bundledExists.set(f, (e = ts.sys.fileExists(f)));
   return e;
+}
+
+/** A module that imports nothing, references nothing and augments no global or module scope. */
+function isSelfContained(sf: ts.SourceFile): boolean {
+  if (sf.referencedFiles.length || sf.typeReferenceDirectives.length || sf.libReferenceDirectives.length) return false;
+  return sf.statements.every((s) =>
+    !(ts.isModuleDeclaration(s) && !ts.isIdentifier(s.name)) &&
+    !(ts.isModuleDeclaration(s) && s.flags & ts.NodeFlags.GlobalAugmentation) &&
+    !(ts.isExportDeclaration(s) && s.moduleSpecifier) &&
+    !ts.isImportDeclaration(s) && !ts.isImportEqualsDeclaration(s));
 }
 
 function completionType(kind: string): string {

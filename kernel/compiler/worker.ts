@@ -38,7 +38,19 @@ port.on("message", (req: CompilerRequest) => {
     res = { seq: req.seq, ok: false, error: (e as Error).stack ?? String(e) };
   }
   port.postMessage(res);
+  if (req.method === "record" || req.method === "forget" || req.method === "reset" || req.method === "compile") schedulePrepare();
 });
+
+// After a request that may change the next cell's program, warm it while the thread is idle.
+let prepareQueued = false;
+function schedulePrepare(): void {
+  if (prepareQueued) return;
+  prepareQueued = true;
+  setImmediate(() => {
+    prepareQueued = false;
+    try { compiler.prepare(); } catch { /* a failed warm-up only costs the next cell time */ }
+  });
+}
 
 const t0 = performance.now();
 compiler.warmUp();

@@ -1,0 +1,66 @@
+/**
+ * The cell compiler in-process: what a new (never-seen) cell costs to type-check and emit,
+ * with no kernel or wire around it, and what completion costs.
+ *
+ *     node dist/bench/compiler.js [cells] [runs]
+ *
+ * Per run, a fresh CellCompiler (warmed up as the kernel does at start), then `cells` distinct
+ * cells of each kind, timed one by one: `1 + i` (declares nothing); `const v_i = i` (declares a
+ * name, recorded as if it ran, so the next cell sees a changed history) back to back, and with
+ * the idle-time preparation the compiler thread does between requests; completion after `np.`
+ * and after an array variable. Prints medians and p90 in ms, and the heap.
+ */
+import os from "node:os";
+import { CellCompiler } from "../kernel/compiler/service";
+
+const cells = Number(process.argv[2] ?? 100);
+const runs = Number(process.argv[3] ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
+
+function time(f: () => void): number {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+}
+
+const rows: Record<string, number[][]> = {
+  "new cell 1+i": [], "declaring, back to back": [], "declaring, idle between": [], "complete np.": [], "complete arr.": [],
+};
+for (let r = 0; r < runs; r++) {
+  const c = new CellCompiler(os.tmpdir());
+  const warm = time(() => c.warmUp());
+  const fresh: number[] = [];
+  for (let i = 0; i < cells; i++) fresh.push(time(() => { const x = c.compile(`1 + ${i}`, "In[1]"); if (!x.ok) throw new Error(x.error.evalue); }));
+  // A declaring cell changes the history once it has run (record), which the next cell sees.
+  const declaring = (prefix: string, idle: boolean) => {
+    const times: number[] = [];
+    for (let i = 0; i < cells; i++) {
+      times.push(time(() => {
+        const x = c.compile(`const ${prefix}${i} = ${i}`, "In[1]");
+        if (!x.ok) throw new Error(x.error.evalue);
+        c.record(x.id);
+      }));
+      // What the compiler thread does while the kernel is idle (kernel/compiler/worker.ts).
+      if (idle) c.prepare();
+    }
+    return times;
+  };
+  rows["declaring, back to back"].push(declaring("b_", false));
+  rows["declaring, idle between"].push(declaring("d_", true));
+  c.compile("const arr = np.zeros([3])", "In[1]");
+  const compNp: number[] = [];
+  const compArr: number[] = [];
+  for (let i = 0; i < Math.min(cells, 30); i++) {
+    compNp.push(time(() => c.complete(`const q${i} = np.`, `const q${i} = np.`.length)));
+    compArr.push(time(() => c.complete(`arr.`, 4)));
+  }
+  rows["new cell 1+i"].push(fresh);
+  rows["complete np."].push(compNp);
+  rows["complete arr."].push(compArr);
+  const heap = process.memoryUsage();
+  console.log(`run ${r + 1}: warm-up ${warm.toFixed(0)} ms, heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
+}
+for (const [name, rs] of Object.entries(rows)) {
+  console.log(`${name.padEnd(30)} median ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms`);
+}
