@@ -107,7 +107,7 @@ export class TypeScriptInterpreter implements Interpreter {
       matches: r.matches,
       cursor_start: r.cursorStart,
       cursor_end: r.cursorEnd,
-      metadata: { _jupyter_types_experimental: r.types.map((t) => ({ start: r.cursorStart, end: r.cursorEnd, text: t.text, type: t.type })) },
+      metadata: { _jupyter_types_experimental: r.types.map((t) => ({ start: r.cursorStart, end: r.cursorEnd, ...t })) },
     }));
   }
 

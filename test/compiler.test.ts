@@ -105,6 +105,54 @@ test("inspect shows the signature and TSDoc", async () => {
   assert.match(text, /Doubles a number/);
 });
 
+test("new cells, declaring or not, are checked by the same checker (no new Program per cell)", async () => {
+  await run("const fp0 = 1");
+  compiler.prepare(); // what the compiler thread does when idle: the history is now in the checker's globals
+  const before = compiler.checkersBuilt;
+  for (let i = 1; i <= 10; i++) {
+    assert.equal(await run(`const fp${i} = fp${i - 1} + 1`), undefined);
+    assert.equal(await run(`fp${i} * 2`), 2 * (i + 1));
+  }
+  assert.equal(compiler.checkersBuilt, before, "a new checker was built for a new cell");
+  // Completion sees every declaration (it writes the history and builds a program).
+  assert.ok(compiler.complete("fp1", 3).matches.includes("fp10"));
+});
+
+test("on the shared checker, type errors (also against just-declared names) stop the cell before it runs", async () => {
+  const g = globalThis as Record<string, unknown>;
+  await run('const recentStr = "s"');
+  g.ranAnyway = 0;
+  await assert.rejects(run("(globalThis as any).ranAnyway = 1\nconst rn: number = recentStr"), /not assignable to type 'number'/);
+  assert.equal(g.ranAnyway, 0);
+  const e = compileError("\nrecentStr.notAMethod()");
+  assert.equal(e.ename, "TS2339");
+  assert.match(e.traceback.join("\n"), /line 2, column 11/);
+  assert.equal(compileError("undeclaredName + 1").ename, "TS2304");
+});
+
+test("re-running declaring cells right after each other rebinds with the new types", async () => {
+  await run("const rr = 1\nfunction rrf(): number { return rr }");
+  await run('const rr = "now text"\nfunction rrf(): string { return rr }');
+  assert.equal(await run("rr.toUpperCase() + rrf().length"), "NOW TEXT8");
+  assert.equal(compileError("const rrn: number = rrf()").ename, "TS2322");
+});
+
+test("a cell redeclaring a type that recent declarations refer to keeps their meaning", async () => {
+  await run("interface Shape1 { a: number }");
+  await run("const sh1: Shape1 = { a: 1 }");
+  // sh1 is typed by the earlier Shape1 (as in a re-run notebook); the cell's own Shape1 is new.
+  assert.equal(await run("interface Shape1 { b: string }\nconst s2: Shape1 = { b: 'x' }\nsh1.a + s2.b"), "1x");
+});
+
+test("del-ed names are gone for the next cell; ts-ignore and ts-expect-error work in new cells", async () => {
+  await run("const goneSoon = 1");
+  compiler.forget(["goneSoon"]);
+  assert.equal(compileError("goneSoon").ename, "TS2304");
+  assert.equal(await run("// @ts-ignore\nconst ig: number = 'x'\n3"), 3);
+  assert.equal(await run("// @ts-expect-error\nconst ex: number = 'x'\n4"), 4);
+  assert.equal(compileError("// @ts-expect-error\nconst fine: number = 1").ename, "TS2578");
+});
+
 test("is_complete: complete, incomplete with indent, invalid", () => {
   assert.deepEqual(isComplete("1 + 1"), { status: "complete" });
   assert.deepEqual(isComplete("function f() {"), { status: "incomplete", indent: "    " });

@@ -17,12 +17,20 @@ interface ImportEntry {
   globals: Map<string, string>;
 }
 
+/** What the history held when its text was last given to a type checker. */
+export interface HistorySnapshot {
+  version: number;
+  importsVersion: number;
+  declarations: Map<string, string>;
+}
+
 export class DeclarationHistory {
   /** name → declaration texts inside `declare global` (several for function overloads). */
   private readonly declarations = new Map<string, string[]>();
   private readonly imports: ImportEntry[] = [];
   private aliasCounter = 0;
   private cachedText: string | undefined;
+  private importsVersion = 0;
   version = 0;
 
   /** Every name visible to later cells. */
@@ -41,7 +49,12 @@ export class DeclarationHistory {
     let changed = false;
     for (const n of names) {
       if (this.declarations.delete(n)) changed = true;
-      for (const imp of this.imports) if (imp.globals.delete(n)) changed = true;
+      for (const imp of this.imports) {
+        if (imp.globals.delete(n)) {
+          changed = true;
+          this.importsVersion++;
+        }
+      }
     }
     if (changed) this.touch();
   }
@@ -49,16 +62,38 @@ export class DeclarationHistory {
   clear(): void {
     this.declarations.clear();
     this.imports.length = 0;
+    this.importsVersion++;
     this.touch();
+  }
+
+  snapshot(): HistorySnapshot {
+    const declarations = new Map<string, string>();
+    for (const [name, texts] of this.declarations) declarations.set(name, texts.join("\n"));
+    return { version: this.version, importsVersion: this.importsVersion, declarations };
+  }
+
+  /**
+   * The declarations recorded since `snap` (name → texts, as inside `declare global`), or
+   * undefined when the difference is not only new or changed declarations: a name was
+   * removed, or an import was recorded or removed.
+   */
+  changesSince(snap: HistorySnapshot): Map<string, string[]> | undefined {
+    const out = new Map<string, string[]>();
+    if (snap.version === this.version) return out;
+    if (snap.importsVersion !== this.importsVersion) return undefined;
+    for (const name of snap.declarations.keys()) if (!this.declarations.has(name)) return undefined;
+    for (const [name, texts] of this.declarations) {
+      if (snap.declarations.get(name) !== texts.join("\n")) out.set(name, texts);
+    }
+    return out;
   }
 
   /**
    * Records a cell that ran. `dts` is the declaration emit of the checked cell text;
-   * `cell` and `checker` come from the same program, for the imports.
+   * `cell` and `checker` come from the same program, for the imports; `declared` are the
+   * names the user's text declares (the checked text may hold other declarations after it).
    */
-  record(cell: ts.SourceFile, dts: string, checker: ts.TypeChecker): void {
-    const declared = new Set<string>();
-    for (const stmt of cell.statements) for (const n of declaredNames(stmt) ?? []) declared.add(n);
+  record(cell: ts.SourceFile, dts: string, checker: ts.TypeChecker, declared: ReadonlySet<string>): void {
     if (declared.size === 0) return;
     this.remove(declared);
 
@@ -68,15 +103,19 @@ export class DeclarationHistory {
       if (ts.isVariableStatement(stmt)) {
         const kw = stmt.declarationList.flags & ts.NodeFlags.Const ? "const" : stmt.declarationList.flags & ts.NodeFlags.Let ? "let" : "var";
         for (const decl of stmt.declarationList.declarations) {
-          if (ts.isIdentifier(decl.name)) this.add(decl.name.text, `${kw} ${decl.getText(d)};`);
+          if (ts.isIdentifier(decl.name) && declared.has(decl.name.text)) this.add(decl.name.text, `${kw} ${decl.getText(d)};`);
         }
         continue;
       }
+      // The emit may also describe names the cell only referred to (not exported): skip them.
       const names = declaredNames(stmt);
-      if (!names) continue;
+      if (!names || !declared.has(names[0])) continue;
       this.add(names[0], stripModifiers(stmt, d));
     }
-    for (const imp of cell.statements.filter(ts.isImportDeclaration)) this.recordImport(imp, cell, checker);
+    for (const imp of cell.statements.filter(ts.isImportDeclaration)) {
+      this.recordImport(imp, cell, checker);
+      this.importsVersion++;
+    }
     this.touch();
   }
 

@@ -11,7 +11,8 @@ import ts from "typescript";
 import { PRELOADED } from "../../lib/globals";
 import { analyseCell, parseCell, type CellSource } from "./cell-source";
 import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
-import { DeclarationHistory } from "./history";
+import { describeCompletions, type CompletionType } from "./completion-details";
+import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
@@ -35,13 +36,15 @@ interface Pending {
   sourceFile: ts.SourceFile;
   dts: string;
   checker: ts.TypeChecker;
+  declared: Set<string>;
 }
 
 export interface CompletionResult {
   matches: string[];
   cursorStart: number; // UTF-16 offsets
   cursorEnd: number;
-  types: Array<{ text: string; type: string }>;
+  /** Per match: function, method, property, variable, class, ...; a signature for callables. */
+  types: CompletionType[];
 }
 
 const GLOBALS_NAME = "__lazylab_globals.d.ts";
@@ -71,8 +74,13 @@ export class CellCompiler {
   /** Cells checked by the current program's checker, which keeps a little of each (~20 KB). */
   private sharedChecks = 0;
   private cellFiles = 0;
-  private checkedBy: ts.Program | undefined;
-  private warmed: ts.Program | undefined;
+  // Weak, so that a program the language service has replaced (and its checker) can be collected.
+  private checkedBy: WeakRef<ts.Program> | undefined;
+  private warmed: WeakRef<ts.Program> | undefined;
+  /** Programs whose checker has checked cells: each cost a new checker (for tests and benchmarks). */
+  checkersBuilt = 0;
+  /** The history as the language service's history file holds it. */
+  private committed!: HistorySnapshot;
   readonly cellPath: string;
   private readonly historyPath: string;
   private readonly scratchPath: string;
@@ -83,7 +91,7 @@ export class CellCompiler {
     this.scratchPath = path.join(cwd, SCRATCH_NAME);
     const globalsPath = path.join(cwd, GLOBALS_NAME);
     this.setFile(globalsPath, globalsText());
-    this.setFile(this.historyPath, this.history.text());
+    this.commitHistory();
     this.setFile(this.cellPath, "export {};\n");
     this.setFile(this.scratchPath, "export {};\n");
     const registry = ts.createDocumentRegistry();
@@ -139,10 +147,14 @@ export class CellCompiler {
         },
       };
     }
-    const { program, sf } = this.cellProgram(cell.checkedText);
-    const syntactic = program.getSyntacticDiagnostics(sf);
-    const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
-    const errors = diags.filter((d) => d.category === ts.DiagnosticCategory.Error && !TOLERATED.has(d.code));
+    let { program, sf, userEnd } = this.cellProgram(cell.checkedText, cell.declared);
+    let errors = cellErrors(program, sf);
+    if (userEnd !== undefined && errors.some((d) => (d.start ?? 0) >= userEnd!)) {
+      // Never expected, but an error in the recent declarations appended to the cell is not
+      // the user's: check the cell again with the whole history in the checker's globals.
+      ({ program, sf } = this.cellProgram(cell.checkedText, cell.declared, true));
+      errors = cellErrors(program, sf);
+    }
     if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };
     const checker = program.getTypeChecker();
     let js = "";
@@ -157,7 +169,7 @@ export class CellCompiler {
     js = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     const id = this.nextId++;
     if (cell.declared.size) {
-      this.pending.set(id, { sourceFile: sf, dts, checker });
+      this.pending.set(id, { sourceFile: sf, dts, checker, declared: cell.declared });
       if (this.pending.size > 8) this.pending.delete(this.pending.keys().next().value!);
     }
     const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id };
@@ -170,7 +182,7 @@ export class CellCompiler {
   }
 
   /**
-   * The program a cell is checked in, and the cell's SourceFile.
+   * The program a cell is checked in, the cell's SourceFile, and where the user's text ends in it.
    *
    * A cell that imports nothing and augments no global scope cannot change what any other
    * file means: it is a module whose names stay local. Such a cell is parsed and bound on
@@ -178,23 +190,69 @@ export class CellCompiler {
    * holds the globals, the history and the standard library), under a file name of its own.
    * No new Program or checker is built, so the global symbol tables are not merged again and
    * the types the checker already resolved (Array, console, np, ...) are reused: that rebuild
-   * was most of a new cell's cost. Other cells go through the language service as the cell file.
+   * was most of a new cell's cost (bench/compiler.ts).
+   *
+   * Declarations recorded since the checker's history was written are appended to such a
+   * cell as module-level ambient declarations (`declare const x: number;`), which mean the
+   * same to the cell as the global ones would, so a cell after a declaring cell needs no new
+   * checker either. The history is written (a new program) at idle time (prepare), for
+   * completion, and when the change cannot be expressed that way (a `del`, an import, or a
+   * cell that declares a name those declarations refer to). Other cells go through the
+   * language service as its cell file.
    */
-  private cellProgram(checkedText: string): { program: ts.Program; sf: ts.SourceFile } {
-    if (!/\bimport\b/.test(checkedText)) {
+  private cellProgram(checkedText: string, declared: ReadonlySet<string>, commit = false): { program: ts.Program; sf: ts.SourceFile; userEnd?: number } {
+    const preamble = commit || /\bimport\b/.test(checkedText) ? undefined : this.recentDeclarations(declared);
+    if (preamble !== undefined) {
       const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
-      const sf = ts.createSourceFile(name, checkedText, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
+      const sf = ts.createSourceFile(name, checkedText + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
       if (isSelfContained(sf)) {
         const program = this.currentProgram();
         this.sharedChecks++;
         Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
         (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
-        return { program, sf };
+        return { program, sf, userEnd: preamble ? checkedText.length : undefined };
       }
     }
+    this.commitHistory();
     this.setFile(this.cellPath, checkedText);
     const program = this.service.getProgram()!;
+    this.usedChecker(program);
     return { program, sf: program.getSourceFile(this.cellPath)! };
+  }
+
+  /**
+   * Declarations recorded since the history file was written, as ambient declarations for the
+   * end of a cell, or undefined when they cannot stand in for the history file. Names the cell
+   * declares itself are left out (its declarations replace them, as a re-run should), and a
+   * declaration that refers to such a name would refer to the cell's instead: undefined then.
+   */
+  private recentDeclarations(declared: ReadonlySet<string>): string | undefined {
+    const recent = this.history.changesSince(this.committed);
+    if (!recent) return undefined;
+    const lines: string[] = [];
+    for (const [name, texts] of recent) {
+      if (declared.has(name)) continue;
+      for (const t of texts) lines.push(`declare ${t}`);
+    }
+    if (!lines.length) return "";
+    const text = "\n" + lines.join("\n") + "\n";
+    for (const name of declared) {
+      if (new RegExp(`(^|[^\\w$])${name.replace(/\$/g, "\\$")}($|[^\\w$])`).test(text)) return undefined;
+    }
+    return text;
+  }
+
+  private usedChecker(program: ts.Program): void {
+    if (program === this.checkedBy?.deref()) return;
+    this.checkedBy = new WeakRef(program);
+    this.sharedChecks = 0;
+    this.checkersBuilt++;
+  }
+
+  /** Gives the language service the whole history (its next program has a new checker). */
+  private commitHistory(): void {
+    this.setFile(this.historyPath, this.history.text());
+    this.committed = this.history.snapshot();
   }
 
   /** The language service's program, renewed after SHARED_LIMIT cells so old cells' types are let go. */
@@ -203,10 +261,7 @@ export class CellCompiler {
       this.setFile(this.cellPath, `export {};\n// checker ${++this.generation}\n`);
     }
     const program = this.service.getProgram()!;
-    if (program !== this.checkedBy) {
-      this.checkedBy = program;
-      this.sharedChecks = 0;
-    }
+    this.usedChecker(program);
     return program;
   }
 
@@ -218,10 +273,11 @@ export class CellCompiler {
    */
   prepare(): boolean {
     if (this.sharedChecks >= SHARED_LIMIT / 2) this.sharedChecks = SHARED_LIMIT;
+    this.commitHistory();
     const program = this.currentProgram();
-    if (program === this.warmed) return false;
-    this.warmed = program;
-    const { program: p, sf } = this.cellProgram(WARM_CELL);
+    if (program === this.warmed?.deref()) return false;
+    this.warmed = new WeakRef(program);
+    const { program: p, sf } = this.cellProgram(WARM_CELL, new Set());
     p.getSemanticDiagnostics(sf);
     p.emit(sf, () => undefined);
     return true;
@@ -232,21 +288,19 @@ export class CellCompiler {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    this.history.record(p.sourceFile, p.dts, p.checker);
-    this.setFile(this.historyPath, this.history.text());
+    this.history.record(p.sourceFile, p.dts, p.checker, p.declared);
   }
 
   /** Names removed by `del(...)`. */
   forget(names: string[]): void {
     this.history.remove(names);
-    this.setFile(this.historyPath, this.history.text());
   }
 
   reset(): void {
     this.history.clear();
     this.cache.clear();
     this.pending.clear();
-    this.setFile(this.historyPath, this.history.text());
+    this.commitHistory();
   }
 
   complete(code: string, cursor: number): CompletionResult {
@@ -255,6 +309,7 @@ export class CellCompiler {
     let end = cursor;
     while (end < code.length && /[\w$]/.test(code[end])) end++;
     const prefix = code.slice(start, cursor);
+    this.commitHistory();
     this.setFile(this.scratchPath, code + "\nexport {};\n");
     const info = this.service.getCompletionsAtPosition(this.scratchPath, cursor, {
       includeCompletionsWithInsertText: true,
@@ -267,18 +322,21 @@ export class CellCompiler {
       matches: entries.map((e) => e.name),
       cursorStart: start,
       cursorEnd: end,
-      types: entries.map((e) => ({ text: e.name, type: completionType(e.kind) })),
+      types: describeCompletions(this.service.getProgram()!, this.scratchPath, start, entries),
     };
   }
 
   /** Signature and TSDoc of the name at the cursor, as Jupyter's inspect shows it. */
   inspect(code: string, cursor: number): string | undefined {
+    this.commitHistory();
     this.setFile(this.scratchPath, code + "\nexport {};\n");
     for (const pos of [cursor, cursor - 1]) {
       if (pos < 0) continue;
       const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
       if (!q) continue;
-      const sig = ts.displayPartsToString(q.displayParts);
+      // A re-exported library function shows as "(alias) zeros(...)\nexport zeros": the
+      // signature is what matters, not how the name reached the notebook.
+      const sig = ts.displayPartsToString(q.displayParts).replace(/^\(alias\) /, "").replace(/\n(?:export|import) [\w$]+$/, "");
       const doc = ts.displayPartsToString(q.documentation);
       const tags = (q.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trimEnd());
       return [sig, doc, ...tags].filter((s) => s).join("\n\n");
@@ -329,6 +387,12 @@ function existsBundled(f: string): boolean {
   return e;
 }
 
+function cellErrors(program: ts.Program, sf: ts.SourceFile): ts.Diagnostic[] {
+  const syntactic = program.getSyntacticDiagnostics(sf);
+  const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
+  return diags.filter((d) => d.category === ts.DiagnosticCategory.Error && !TOLERATED.has(d.code));
+}
+
 /** A module that imports nothing, references nothing and augments no global or module scope. */
 function isSelfContained(sf: ts.SourceFile): boolean {
   if (sf.referencedFiles.length || sf.typeReferenceDirectives.length || sf.libReferenceDirectives.length) return false;
@@ -337,18 +401,6 @@ function isSelfContained(sf: ts.SourceFile): boolean {
     !(ts.isModuleDeclaration(s) && s.flags & ts.NodeFlags.GlobalAugmentation) &&
     !(ts.isExportDeclaration(s) && s.moduleSpecifier) &&
     !ts.isImportDeclaration(s) && !ts.isImportEqualsDeclaration(s));
-}
-
-function completionType(kind: string): string {
-  switch (kind) {
-    case "method": case "function": case "local function": return "function";
-    case "property": case "getter": case "setter": return "property";
-    case "class": return "class";
-    case "interface": case "type": return "type";
-    case "module": case "external module name": return "module";
-    case "keyword": return "keyword";
-    default: return kind.includes("var") || kind === "let" || kind === "const" ? "instance" : kind;
-  }
 }
 
 function globalsText(): string {

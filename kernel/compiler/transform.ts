@@ -91,11 +91,16 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
   const body: ts.Statement[] = [];
   // The cell's value is its last statement if that is an expression the user wrote, not an
   // assignment this transform made from a declaration.
-  const userStatements = sf.statements.filter((s) => !(ts.isExportDeclaration(s) && !s.moduleSpecifier));
+  // The cell compiler's `export {}` marks the end of the user's text: what follows are
+  // ambient declarations (the recent history, kernel/compiler/service.ts) with nothing to run.
+  const isMarker = (s: ts.Node) => ts.isExportDeclaration(s) && !s.moduleSpecifier;
+  const marker = (ts.getOriginalNode(sf) as ts.SourceFile).statements?.findLast(isMarker);
+  const statements = sf.statements.filter((s) => !marker || ts.getOriginalNode(s).pos < marker.pos);
+  const userStatements = statements.filter((s) => !isMarker(s));
   const lastUser = userStatements[userStatements.length - 1];
   const valueStatement: ts.ExpressionStatement | undefined = lastUser && ts.isExpressionStatement(lastUser) ? lastUser : undefined;
-  for (const stmt of sf.statements) {
-    if (ts.isExportDeclaration(stmt) && !stmt.moduleSpecifier) continue;
+  for (const stmt of statements) {
+    if (isMarker(stmt)) continue;
     if (ts.isFunctionDeclaration(stmt) && stmt.name && stmt.body) {
       const mods = (ts.getModifiers(stmt) ?? []).filter((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
       const fn = f.createFunctionExpression(mods, stmt.asteriskToken, stmt.name, stmt.typeParameters, stmt.parameters, undefined, stmt.body);

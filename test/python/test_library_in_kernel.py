@@ -1,11 +1,22 @@
 """The preloaded library inside the real kernel: memory figures, del, retainers, trackCells,
 completion and inspection of library members."""
+import os
 import re
 import unittest
 
 from kernel_client import Kernel
 
 CHANGE = re.compile(r"change in available memory: (-?\d+\.\d+) MB")
+DIST_LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "dist", "lib")
+
+
+def declaration(dts, name):
+    """The TSDoc text and the signature (after the name) of `name` in a built .d.ts of the library."""
+    with open(os.path.join(DIST_LIB, dts)) as f:
+        text = f.read()
+    m = re.search(r"/\*\*((?:(?!\*/).)*)\*/\s*(?:export declare function |    )" + name + r"(\(.*?\)[^;{]*?);\n", text, re.S)
+    doc = " ".join(line.strip().lstrip("*").strip() for line in m.group(1).splitlines()).strip()
+    return doc, " ".join(m.group(2).split())
 
 
 class LibraryInKernel(unittest.TestCase):
@@ -75,6 +86,34 @@ class LibraryInKernel(unittest.TestCase):
         text = reply["content"]["data"].get("text/plain", "")
         self.assertIn("fromArray", text)
         self.assertIn("lazy array", text)
+
+    def types_of(self, code):
+        reply = self.k.shell_reply(self.k.kc.complete(code, len(code)))
+        entries = reply["content"]["metadata"]["_jupyter_types_experimental"]
+        self.assertEqual([e["text"] for e in entries], reply["content"]["matches"])
+        return {e["text"]: e for e in entries}
+
+    def test_completion_metadata_has_types_and_signatures_from_the_library(self):
+        self.run_ok("const arr = np.zeros([2, 3]);")
+        for code, dts, name, kind in [("np.", "np/creation.d.ts", "zeros", "function"),
+                                      ("da.", "da/index.d.ts", "fromArray", "function"),
+                                      ("arr.", "np/ndarray.d.ts", "reshape", "method"),
+                                      ("arr.", "np/ndarray.d.ts", "sum", "method")]:
+            entry = self.types_of(code)[name]
+            self.assertEqual(entry["type"], kind, entry)
+            self.assertEqual(" ".join(entry["signature"].split()), declaration(dts, name)[1], entry)
+        self.assertEqual(self.types_of("arr.")["shape"]["type"], "property")
+        self.assertEqual(self.types_of("ar")["arr"]["type"], "variable")
+        self.assertEqual(self.types_of("psutil.")["Pmem"]["type"], "class")
+
+    def test_inspect_shows_the_tsdoc_of_library_functions(self):
+        for code, dts, name in [("np.zeros", "np/creation.d.ts", "zeros"), ("da.fromArray", "da/index.d.ts", "fromArray"),
+                                ("psutil.virtualMemory", "psutil/index.d.ts", "virtualMemory")]:
+            reply = self.k.shell_reply(self.k.kc.inspect(code, len(code)))
+            text = reply["content"]["data"].get("text/plain", "")
+            doc, signature = declaration(dts, name)
+            self.assertIn(doc, " ".join(text.split()), text)
+            self.assertIn(name + signature.split(")")[0], " ".join(text.split()), text)
 
     def test_type_errors_in_library_calls_are_reported_before_running(self):
         reply, msgs = self.k.run("np.zeros('a')")
