@@ -6,8 +6,9 @@ import * as np from "./np";
 import * as psutil from "./psutil";
 import * as sys from "./sys";
 import * as da from "./da";
+import * as xr from "./xr";
 
-export { np, da, psutil, sys };
+export { np, da, psutil, sys, xr };
 export { display, displayBundle, clearOutput, MIME_BUNDLE, mimeBundleOf, plainRepr } from "./display";
 export type { MimeBundle, HasMimeBundle, DisplayOptions } from "./display";
 export { input, del, StdinNotAvailable } from "./notebook";

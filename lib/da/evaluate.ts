@@ -68,9 +68,10 @@ export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonl
     }
     case "generate": {
       const block = node.make(idx, shape, ref.dtype);
-      if (isWhole(reg, shape)) return { array: block, owned: true };
+      // A shared block (held by a cache) is read, never recycled into the pool.
+      if (isWhole(reg, shape)) return { array: block, owned: !node.shared };
       const part = regionView(block, reg).copy();
-      give(block.dtype, block.nd.data);
+      if (!node.shared) give(block.dtype, block.nd.data);
       return { array: part, owned: false };
     }
     case "stored": {

@@ -36,24 +36,29 @@ export function fromArray(x: NDArray, options: ChunkOptions = {}): LazyArray {
 /**
  * A lazy array whose blocks are made by `make(blockIndex, blockShape)` — a chunk loader, like
  * `da.from_delayed` per block or `da.map_blocks` over a grid. It must return an np array of
- * exactly `blockShape` and `dtype`.
+ * exactly `blockShape` and `dtype`. With `shared: true` the blocks it returns are kept by
+ * their maker (a chunk cache): computes read them in place and never recycle or write them.
  */
 export function fromFunction(
   make: (blockIndex: readonly number[], blockShape: readonly number[]) => NDArray,
   shape: readonly number[],
-  options: ChunkOptions & { dtype?: DType; name?: string } = {},
+  options: ChunkOptions & { dtype?: DType; name?: string; shared?: boolean } = {},
 ): LazyArray {
   const dims = checkShape(shape, "fromFunction");
   const dtype = checkDType(options.dtype ?? "float64");
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
+  const shared = !!options.shared;
   return new LazyArray(newName(options.name ?? "from-function"), dims, dtype, chunks, {
     kind: "generate",
     name: options.name ?? "from-function",
+    shared,
     make: (idx, bshape, dt) => {
       const block = make(idx, bshape);
       if (!(block instanceof NDArray) || block.shape.length !== bshape.length || block.shape.some((n, d) => n !== bshape[d])) {
         throw new RangeError(`fromFunction: block (${idx.join(", ")}) should have shape (${bshape.join(", ")}), got ${block instanceof NDArray ? `(${block.shape.join(", ")})` : typeof block}`);
       }
+      // Shared blocks (a cache's) are used in place: no copy, never written or recycled.
+      if (shared && block.dtype === dt && block.isContiguous) return block;
       const out = new NDArray(take(dt, block.size), bshape, dt);
       assign(out, block);
       return out;

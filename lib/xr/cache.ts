@@ -1,0 +1,133 @@
+/**
+ * The decoded-chunk cache, made visible. Every chunk a compute loads from a file (read,
+ * decompressed, CF-decoded) is kept here, so a second compute over the same data does not
+ * read the file again — the role netCDF-C's per-variable chunk caches play under xarray.
+ * What Python hides, lazylab shows: the cache holds ordinary ArrayBuffers, so the psutil
+ * probes count it; `cacheInfo()` says how much it holds and what it read; `clearCache()`
+ * empties it; a size limit evicts least-recently-used chunks.
+ */
+import { inspect } from "node:util";
+import type { NDArray } from "../np/ndarray";
+import { diskReads } from "./hdf5";
+
+/** Statistics of the chunk cache. */
+export interface CacheInfo {
+  /** Bytes of decoded chunks held now. */
+  bytes: number;
+  /** Number of chunks held now. */
+  chunks: number;
+  /** Most bytes held before least-recently-used chunks are evicted. */
+  limitBytes: number;
+  /** Chunk loads served from the cache. */
+  hits: number;
+  /** Chunk loads that read the file. */
+  misses: number;
+  /** Bytes HDF5 read from files (compressed, metadata included). */
+  bytesReadFromDisk: number;
+  /** Bytes of decoded chunks produced by misses. */
+  bytesDecoded: number;
+  /** Chunks evicted to stay under the limit. */
+  evictions: number;
+}
+
+/** Default limit: 1 GiB (the whole lesson's default-chunk compute fits, as it did in Python). */
+export const DEFAULT_CACHE_LIMIT = 2 ** 30;
+
+const entries = new Map<string, NDArray>();
+let heldBytes = 0;
+let limit = DEFAULT_CACHE_LIMIT;
+const stats = { hits: 0, misses: 0, bytesDecoded: 0, evictions: 0 };
+/** Bytes of chunks handed to computes (hits and misses): what a compute loaded. */
+export const served = { bytes: 0 };
+
+/** Returns the cached chunk under `key`, or loads it with `load` and caches it. */
+export function cachedChunk(key: string, load: () => NDArray): NDArray {
+  const hit = entries.get(key);
+  if (hit) {
+    stats.hits++;
+    // Map order is insertion order: re-inserting marks it most recently used.
+    entries.delete(key);
+    entries.set(key, hit);
+    served.bytes += hit.nd.data.byteLength;
+    return hit;
+  }
+  stats.misses++;
+  const chunk = load();
+  const nbytes = chunk.nd.data.byteLength;
+  stats.bytesDecoded += nbytes;
+  served.bytes += nbytes;
+  if (nbytes <= limit) {
+    entries.set(key, chunk);
+    heldBytes += nbytes;
+    evictTo(limit);
+  }
+  return chunk;
+}
+
+function evictTo(max: number): void {
+  for (const [k, v] of entries) {
+    if (heldBytes <= max) break;
+    entries.delete(k);
+    heldBytes -= v.nd.data.byteLength;
+    stats.evictions++;
+  }
+}
+
+/** Drops every cached chunk of keys starting with `prefix` (a closed file's). */
+export function dropCached(prefix: string): void {
+  for (const [k, v] of entries) {
+    if (k.startsWith(prefix)) {
+      entries.delete(k);
+      heldBytes -= v.nd.data.byteLength;
+    }
+  }
+}
+
+class CacheInfoRecord implements CacheInfo {
+  constructor(
+    readonly bytes: number,
+    readonly chunks: number,
+    readonly limitBytes: number,
+    readonly hits: number,
+    readonly misses: number,
+    readonly bytesReadFromDisk: number,
+    readonly bytesDecoded: number,
+    readonly evictions: number,
+  ) {}
+  toString(): string {
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(2)} MB`;
+    return `CacheInfo(held=${mb(this.bytes)} in ${this.chunks} chunks, limit=${mb(this.limitBytes)}, hits=${this.hits}, misses=${this.misses}, read from disk=${mb(this.bytesReadFromDisk)}, decoded=${mb(this.bytesDecoded)}, evictions=${this.evictions})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * What the chunk cache holds and has done since the last {@link resetCacheStats}.
+ * @example
+ * await ds.THETA.isel({ k: 0 }).compute();
+ * xr.cacheInfo(); // CacheInfo(held=..., hits=0, misses=26, read from disk=...)
+ */
+export function cacheInfo(): CacheInfo {
+  return new CacheInfoRecord(heldBytes, entries.size, limit, stats.hits, stats.misses, diskReads.bytes, stats.bytesDecoded, stats.evictions);
+}
+
+/** Empties the chunk cache (its memory returns at the next garbage collection). Statistics are kept. */
+export function clearCache(): void {
+  entries.clear();
+  heldBytes = 0;
+}
+
+/** Zeroes the hit/miss/read counters. */
+export function resetCacheStats(): void {
+  stats.hits = stats.misses = stats.bytesDecoded = stats.evictions = 0;
+  diskReads.bytes = 0;
+}
+
+/** Sets the most bytes the cache holds (0 disables caching); evicts down to it now. */
+export function setCacheLimit(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new RangeError(`setCacheLimit: bytes must be a non-negative number, got ${bytes}`);
+  limit = bytes;
+  evictTo(limit);
+}

@@ -1,0 +1,512 @@
+/**
+ * `DataArray`: an n-dimensional array with named dimensions, coordinates and attributes
+ * (xarray's `DataArray`). Its data is a lazy array of lib/da (loaded chunk by chunk when
+ * computed) or an eager np array. Selection is by dimension name (`isel`) or by label
+ * (`sel`), reductions name the dimensions they remove, arithmetic aligns operands by
+ * dimension name.
+ */
+import { inspect } from "node:util";
+import { NDArray } from "../np/ndarray";
+import { Slice } from "../np/indexing";
+import { LazyArray } from "../da/array";
+import { computeSync } from "../da/array";
+import { fromArray } from "../da";
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import type { AttrValue } from "./netcdf";
+import { checkReadRatio } from "./warn";
+import { served } from "./cache";
+import { dataArrayHtml } from "./html";
+import { floatAttrs } from "./netcdf";
+import { colWidth, DISPLAY_WIDTH, formatArrayFlat, itemKind, maybeTruncate, prettyPrint, pyTuple, summarizeAttr } from "./format";
+
+/** Eager or lazy data. */
+export type XData = LazyArray | NDArray;
+
+/** What `isel` accepts per dimension: a position, a slice (`np.slice(0, 10)` or `"0:10"`). */
+export type PositionIndexer = number | Slice | string;
+/** A label: a number, or a date / date string for time coordinates. */
+export type Label = number | string | Date;
+/** What `sel` accepts per dimension: a label, or `[start, stop]` (both included, as pandas). */
+export type LabelIndexer = Label | readonly [Label | null, Label | null];
+/** Dimensions a reduction removes: one name, several, or all (omitted). */
+export type DimsArg = string | readonly string[] | { dim?: string | readonly string[]; skipna?: boolean };
+
+/** An operand of DataArray arithmetic. */
+export type XOperand = DataArray | number;
+
+/** Options of the DataArray constructor (internal). */
+export interface DataArrayOptions {
+  coords?: Record<string, DataArray>;
+  attrs?: Record<string, AttrValue>;
+  name?: string;
+  isTime?: boolean;
+  /** True when backed by a dask-like array chosen with `chunks` (the repr then shows it). */
+  dask?: boolean;
+  encoding?: Record<string, unknown>;
+}
+
+/** A dimension-name error (unknown dimension, mismatched sizes). */
+export class DimensionError extends Error {
+  override name = "DimensionError";
+}
+
+/** A label not found in an index. */
+export class KeyError extends Error {
+  override name = "KeyError";
+}
+
+export class DataArray {
+  private _data: XData;
+  /** Dimension names, one per axis. */
+  readonly dims: readonly string[];
+  /** Attributes. */
+  readonly attrs: Record<string, AttrValue>;
+  /** Name (the variable's name in its dataset). */
+  readonly name: string | undefined;
+  /** Values are times (ms since 1970 in the data, shown and compared as dates). */
+  readonly isTime: boolean;
+  /** @internal */
+  readonly isDask: boolean;
+  /** How the variable was stored (xarray's `.encoding`: dtype, chunksizes, zlib, _FillValue, ...). */
+  readonly encoding: Record<string, unknown>;
+  private readonly _coords: Record<string, DataArray>;
+
+  /** @internal Use `xr.openDataset`, or `xr.DataArray.from(...)`. */
+  constructor(data: XData, dims: readonly string[], options: DataArrayOptions = {}) {
+    if (data.shape.length !== dims.length) throw new DimensionError(`different number of dimensions on data and dims: ${data.shape.length} vs ${dims.length}`);
+    if (new Set(dims).size !== dims.length) throw new DimensionError(`dimension names must be unique, got (${dims.join(", ")})`);
+    this._data = data;
+    this.dims = [...dims];
+    this.attrs = options.attrs ?? {};
+    this.name = options.name;
+    this.isTime = !!options.isTime;
+    this.isDask = options.dask ?? data instanceof LazyArray;
+    this.encoding = options.encoding ?? {};
+    this._coords = options.coords ?? {};
+  }
+
+  /** A DataArray over an eager array: `xr.DataArray.from(np.arange(3), ["x"], { coords, attrs, name })`. */
+  static from(data: NDArray | LazyArray, dims: readonly string[], options: Omit<DataArrayOptions, "dask" | "encoding"> = {}): DataArray {
+    return new DataArray(data, dims, { ...options, coords: options.coords ?? {} });
+  }
+
+  /** The data: a lazy array (not loaded) or an np array. */
+  get data(): XData {
+    return this._data;
+  }
+  /** Shape. */
+  get shape(): readonly number[] {
+    return this._data.shape;
+  }
+  get ndim(): number {
+    return this.dims.length;
+  }
+  get size(): number {
+    return this._data.shape.reduce((a, b) => a * b, 1);
+  }
+  /** dtype, as NumPy names it (`datetime64[ns]` for decoded times). */
+  get dtype(): string {
+    return this.isTime ? "datetime64[ns]" : this._data.dtype;
+  }
+  /** Bytes the values take. */
+  get nbytes(): number {
+    return this.size * (this.isTime ? 8 : this._data.nbytes / Math.max(this.size, 1));
+  }
+  /** Size of each dimension by name. */
+  get sizes(): Record<string, number> {
+    return Object.fromEntries(this.dims.map((d, i) => [d, this.shape[i]]));
+  }
+  /** Chunk sizes per dimension (xarray's `.chunks`), or null for eager data. */
+  get chunks(): number[][] | null {
+    return this._data instanceof LazyArray ? this._data.chunks.map((c) => [...c]) : null;
+  }
+  /** The largest chunk along each dimension, or null for eager data. */
+  get chunksizes(): number[] | null {
+    return this._data instanceof LazyArray ? this._data.chunksize : null;
+  }
+  /** Coordinates, by name. */
+  get coords(): Record<string, DataArray> {
+    return { ...this._coords };
+  }
+  /** The coordinate `name` (or throws naming the coordinates there are). */
+  coord(name: string): DataArray {
+    const c = this._coords[name];
+    if (!c) throw new KeyError(`no coordinate named '${name}'; coordinates: ${Object.keys(this._coords).join(", ") || "none"}`);
+    return c;
+  }
+
+  /**
+   * The values as an np array, loading them if lazy (xarray's `.values`). Times are ms since
+   * 1970-01-01 (see {@link dates}).
+   */
+  get values(): NDArray {
+    if (this._data instanceof NDArray) return this._data;
+    return computeLazy(this._data);
+  }
+  /** The values of a time array as `Date`s (flattened). */
+  get dates(): Date[] {
+    if (!this.isTime) throw new TypeError(`${this.name ?? "this DataArray"} does not hold times (dtype ${this.dtype})`);
+    return Array.from(this.values.copy().nd.data, (ms) => new Date(ms));
+  }
+  /** The one value of a 0-d array as a number (or a Date for times). */
+  item(): number | Date {
+    if (this.size !== 1) throw new RangeError(`item: can only convert an array of size 1, this has ${this.size}`);
+    const v = this.values.copy().nd.data[0];
+    return this.isTime ? new Date(v) : v;
+  }
+
+  /** Loads the data (every chunk) and returns a DataArray holding it in memory. */
+  async compute(): Promise<DataArray> {
+    const data = this._data instanceof LazyArray ? await computeLazyAsync(this._data) : this._data;
+    const coords: Record<string, DataArray> = {};
+    for (const [k, c] of Object.entries(this._coords)) coords[k] = c._data instanceof LazyArray ? await c.compute() : c;
+    return new DataArray(data, this.dims, { coords, attrs: this.attrs, name: this.name, isTime: this.isTime, dask: false, encoding: this.encoding });
+  }
+
+  /** Loads the data in place and returns this DataArray (xarray's `.load()`). */
+  async load(): Promise<this> {
+    if (this._data instanceof LazyArray) this._data = await computeLazyAsync(this._data);
+    for (const c of Object.values(this._coords)) await c.load();
+    return this;
+  }
+
+  /** Same data with new attributes/name/coords (internal helper). */
+  private with(data: XData, dims: readonly string[], coords: Record<string, DataArray>, keepAttrs = true): DataArray {
+    return new DataArray(data, dims, { coords, attrs: keepAttrs ? this.attrs : {}, name: this.name, isTime: this.isTime, dask: this.isDask, encoding: keepAttrs ? this.encoding : {} });
+  }
+
+  /**
+   * Selection by position along named dimensions (xarray's `isel`): an integer drops the
+   * dimension, a slice keeps it.
+   * @example
+   * ds.THETA.isel({ k: 0 })              // top level, k dropped
+   * ds.THETA.isel({ time: "0:6", k: np.slice(0, 10) })
+   */
+  isel(indexers: Record<string, PositionIndexer>): DataArray {
+    for (const d of Object.keys(indexers)) {
+      if (!this.dims.includes(d)) throw new DimensionError(`Dimensions {'${d}'} do not exist. Expected one or more of (${this.dims.join(", ")})`);
+    }
+    const { data, dims } = indexData(this._data, this.dims, indexers);
+    const coords: Record<string, DataArray> = {};
+    for (const [k, c] of Object.entries(this._coords)) {
+      const sub: Record<string, PositionIndexer> = {};
+      for (const d of c.dims) if (d in indexers) sub[d] = indexers[d];
+      coords[k] = Object.keys(sub).length ? c.isel(sub) : c;
+    }
+    return this.with(data, dims, coords);
+  }
+
+  /**
+   * Selection by coordinate label (xarray's `sel`): a label picks one position (dropping the
+   * dimension); `[start, stop]` a label range, both ends included. A time string picks every
+   * time it matches as a prefix of the ISO date (`"1992-03"` is March 1992), keeping the
+   * dimension, unless it names a full timestamp.
+   * @example
+   * ds.THETA.sel({ time: "1992-03" })
+   * ds.THETA.sel({ time: ["1992-01", "1992-06"], k: 0 })
+   */
+  sel(indexers: Record<string, LabelIndexer>): DataArray {
+    const pos: Record<string, PositionIndexer> = {};
+    for (const [d, label] of Object.entries(indexers)) pos[d] = labelToPosition(this, d, label);
+    return this.isel(pos);
+  }
+
+  // ---- reductions ------------------------------------------------------------------
+
+  /** Mean over the named dimensions (all by default), skipping NaN as xarray does for floats. */
+  mean(dims?: DimsArg): DataArray { return this.reduce("mean", dims); }
+  /** Sum over the named dimensions, NaN skipped. */
+  sum(dims?: DimsArg): DataArray { return this.reduce("sum", dims); }
+  /** Minimum over the named dimensions, NaN skipped. */
+  min(dims?: DimsArg): DataArray { return this.reduce("min", dims); }
+  /** Maximum over the named dimensions, NaN skipped. */
+  max(dims?: DimsArg): DataArray { return this.reduce("max", dims); }
+
+  private reduce(kind: "mean" | "sum" | "min" | "max", arg?: DimsArg): DataArray {
+    const o = typeof arg === "string" || Array.isArray(arg) ? { dim: arg as string | readonly string[] } : ((arg ?? {}) as { dim?: string | readonly string[]; skipna?: boolean });
+    const names = o.dim === undefined ? [...this.dims] : typeof o.dim === "string" ? [o.dim] : [...o.dim];
+    for (const d of names) if (!this.dims.includes(d)) throw new DimensionError(`${kind}: dimension '${d}' not found; dimensions are (${this.dims.join(", ")})`);
+    const axes = names.map((d) => this.dims.indexOf(d));
+    const skipna = (o.skipna ?? true) && (this._data.dtype === "float32" || this._data.dtype === "float64");
+    const data = reduceData(this._data, kind, axes, skipna);
+    const dims = this.dims.filter((d) => !names.includes(d));
+    const coords: Record<string, DataArray> = {};
+    for (const [k, c] of Object.entries(this._coords)) if (c.dims.every((d) => dims.includes(d))) coords[k] = c;
+    return new DataArray(data, dims, { coords, attrs: {}, name: this.name, isTime: this.isTime && kind !== "sum", dask: this.isDask });
+  }
+
+  // ---- arithmetic ------------------------------------------------------------------
+
+  /** `this + other`, aligned by dimension name. */
+  add(other: XOperand): DataArray { return binaryOp(this, other, "add"); }
+  /** `this - other`. */
+  sub(other: XOperand): DataArray { return binaryOp(this, other, "sub"); }
+  /** `this * other`. */
+  mul(other: XOperand): DataArray { return binaryOp(this, other, "mul"); }
+  /** `this / other`. */
+  div(other: XOperand): DataArray { return binaryOp(this, other, "div"); }
+  /** `this ** other`. */
+  pow(other: XOperand): DataArray { return binaryOp(this, other, "pow"); }
+  /** `-this`. */
+  neg(): DataArray { return this.with(this._data.neg() as XData, this.dims, this._coords, false); }
+
+  /** Transposes to the given dimension order. */
+  transpose(...dims: string[]): DataArray {
+    const order = dims.length ? dims : [...this.dims].reverse();
+    if (order.length !== this.ndim || order.some((d) => !this.dims.includes(d))) throw new DimensionError(`transpose: (${order.join(", ")}) must be a permutation of (${this.dims.join(", ")})`);
+    const perm = order.map((d) => this.dims.indexOf(d));
+    return this.with(this._data.transpose(perm) as XData, order, this._coords);
+  }
+
+  /** Renames the array. */
+  rename(name: string): DataArray {
+    return new DataArray(this._data, this.dims, { coords: this._coords, attrs: this.attrs, name, isTime: this.isTime, dask: this.isDask, encoding: this.encoding });
+  }
+
+  /** @internal Same array with these coordinates. */
+  withCoords(coords: Record<string, DataArray>): DataArray {
+    return this.with(this._data, this.dims, coords);
+  }
+
+  // ---- display ---------------------------------------------------------------------
+
+  /** xarray's text repr. */
+  toString(): string {
+    const head = `<xarray.DataArray ${this.name !== undefined ? `'${this.name}' ` : ""}(${this.dims.map((d, i) => `${d}: ${this.shape[i]}`).join(", ")})>`;
+    const lines = [head, this.dataRepr()];
+    const coords = Object.entries(this._coords);
+    if (coords.length) {
+      const w = colWidth(coords.map(([k]) => k));
+      lines.push("Coordinates:");
+      for (const [k, c] of coords) lines.push(c.summary(k, w, c.dims.length === 1 && c.dims[0] === k));
+    }
+    const unindexed = this.dims.filter((d) => !(d in this._coords));
+    if (unindexed.length) lines.push(`Dimensions without coordinates: ${unindexed.join(", ")}`);
+    const attrs = Object.entries(this.attrs);
+    if (attrs.length) {
+      const w = colWidth(attrs.map(([k]) => k));
+      lines.push("Attributes:", ...attrs.map(([k, v]) => summarizeAttr(k, v, w, floatAttrs(this.attrs).has(k))));
+    }
+    return lines.join("\n");
+  }
+
+  private dataRepr(): string {
+    if (this._data instanceof LazyArray) {
+      if (this.isDask) return String(this._data);
+      return `[${this.size} values with dtype=${this.dtype}]`;
+    }
+    if (this.isTime) return `array([${Array.from(this._data.copy().nd.data, (v) => `'${new Date(v).toISOString().replace("Z", "000000")}'`).join(", ")}], dtype='datetime64[ns]')`;
+    return this._data.repr();
+  }
+
+  /** @internal One line of a Coordinates/Data variables section (xarray's `summarize_variable`). */
+  summary(name: string, width: number, isIndex: boolean): string {
+    const first = prettyPrint(`  ${isIndex ? "*" : " "} ${name} `, width);
+    const dims = this.dims.length ? `(${this.dims.join(", ")}) ` : "";
+    const front = `${first}${dims}${this.dtype} `;
+    return front + this.inlineValues(DISPLAY_WIDTH - front.length);
+  }
+
+  /** @internal The inline preview of the values. */
+  inlineValues(width: number): string {
+    const d = this._data;
+    if (d instanceof LazyArray) {
+      // xarray does not shorten the dask preview to the line width.
+      if (this.isDask) return `dask.array<chunksize=${pyTuple(d.chunksize)}, meta=np.ndarray>`;
+      return "...";
+    }
+    return formatArrayFlat(d.copy().nd.data, itemKind(d, this.isTime), width);
+  }
+
+  /** @internal */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+  /** @internal text/plain as xarray's repr, text/html as its collapsible HTML repr. */
+  [MIME_BUNDLE](): MimeBundle {
+    return { "text/plain": this.toString(), "text/html": dataArrayHtml(this) };
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------
+
+function computeLazy(x: LazyArray): NDArray {
+  const before = served.bytes;
+  const out = computeSync(x);
+  checkReadRatio(x, out, served.bytes - before);
+  return out;
+}
+
+async function computeLazyAsync(x: LazyArray): Promise<NDArray> {
+  const before = served.bytes;
+  const out = await x.compute();
+  checkReadRatio(x, out, served.bytes - before);
+  return out;
+}
+
+/** Applies per-dimension positional indexers to data with `dims`. */
+export function indexData(data: XData, dims: readonly string[], indexers: Record<string, PositionIndexer>): { data: XData; dims: string[] } {
+  const items = dims.map((d) => indexers[d] ?? new Slice());
+  const kept = dims.filter((d) => typeof indexers[d] !== "number" && !(typeof indexers[d] === "string" && /^\s*[+-]?\d+\s*$/.test(indexers[d] as string)));
+  if (!dims.length) return { data, dims: [] };
+  const out = data instanceof LazyArray ? data.get(items) : (data.get(items) as unknown);
+  if (!(out instanceof NDArray) && !(out instanceof LazyArray)) {
+    // A full integer index of an eager array gives a number: keep it as a 0-d array.
+    return { data: new NDArray(Float64Array.of(Number(out)), [], data.dtype === "float32" ? "float32" : "float64"), dims: [] };
+  }
+  return { data: out, dims: kept };
+}
+
+function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer): PositionIndexer {
+  if (!arr.dims.includes(dim)) throw new DimensionError(`Dimensions {'${dim}'} do not exist. Expected one or more of (${arr.dims.join(", ")})`);
+  const index = (arr.coords as Record<string, DataArray>)[dim];
+  if (!index || index.dims.length !== 1 || index.dims[0] !== dim) {
+    // No index: labels are positions, as xarray's default RangeIndex-less behaviour.
+    throw new KeyError(`no index found for coordinate '${dim}': sel needs a coordinate named after the dimension (use isel for positions)`);
+  }
+  const values = index.values.copy().nd.data;
+  const isTime = index.isTime;
+  const toNumber = (l: Label): number => {
+    if (l instanceof Date) return l.getTime();
+    if (typeof l === "string") {
+      if (!isTime) throw new KeyError(`'${l}': coordinate '${dim}' holds numbers, not dates`);
+      const t = Date.parse(l.length <= 10 ? l + (l.length === 4 ? "-01-01" : l.length === 7 ? "-01" : "") + "T00:00:00Z" : l.endsWith("Z") ? l : l + "Z");
+      if (Number.isNaN(t)) throw new KeyError(`'${l}' is not a date`);
+      return t;
+    }
+    return l;
+  };
+  if (Array.isArray(label)) {
+    const [a, b] = label as readonly [Label | null, Label | null];
+    let start = 0, stop = values.length;
+    if (a !== null) {
+      const { first } = matchRange(values, a, isTime, toNumber);
+      start = values.findIndex((v) => v >= first);
+      if (start < 0) start = values.length;
+    }
+    if (b !== null) {
+      const { last } = matchRange(values, b, isTime, toNumber);
+      let k = values.length - 1;
+      while (k >= 0 && !(values[k] <= last)) k--;
+      stop = k + 1;
+    }
+    return new Slice(start, Math.max(stop, start));
+  }
+  const l = label as Label;
+  if (isTime && typeof l === "string" && !/T\d{2}:\d{2}:\d{2}/.test(l)) {
+    const { first, last } = matchRange(values, l, isTime, toNumber);
+    const hits: number[] = [];
+    values.forEach((v, i) => { if (v >= first && v <= last) hits.push(i); });
+    if (!hits.length) throw new KeyError(`'${l}' matches no ${dim} value (from ${new Date(values[0]).toISOString()} to ${new Date(values[values.length - 1]).toISOString()})`);
+    return new Slice(hits[0], hits[hits.length - 1] + 1);
+  }
+  const x = toNumber(l);
+  const i = Array.prototype.indexOf.call(values, x) as number;
+  if (i < 0) throw new KeyError(`${isTime ? new Date(x).toISOString() : x} is not a label of '${dim}'`);
+  return i;
+}
+
+/** The time range a (partial) label covers: "1992" is the year, "1992-03" the month. */
+function matchRange(values: ArrayLike<number>, l: Label, isTime: boolean, toNumber: (l: Label) => number): { first: number; last: number } {
+  void values;
+  if (isTime && typeof l === "string") {
+    const m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(l.trim());
+    if (m) {
+      const y = Number(m[1]);
+      const first = Date.UTC(y, m[2] ? Number(m[2]) - 1 : 0, m[3] ? Number(m[3]) : 1);
+      const next = m[3] ? Date.UTC(y, Number(m[2]) - 1, Number(m[3]) + 1) : m[2] ? Date.UTC(y, Number(m[2]), 1) : Date.UTC(y + 1, 0, 1);
+      return { first, last: next - 1 };
+    }
+  }
+  const x = toNumber(l);
+  return { first: x, last: x };
+}
+
+/** NaN-skipping reductions over lazy or eager data. */
+export function reduceData(data: XData, kind: "mean" | "sum" | "min" | "max", axes: number[], skipna: boolean): XData {
+  if (!axes.length) return data;
+  if (data instanceof NDArray) {
+    return reduceEager(data, kind, axes, skipna);
+  }
+  if (!skipna) return data[kind]({ axis: axes }) as LazyArray;
+  if (kind === "min" || kind === "max") {
+    const fill = kind === "min" ? Infinity : -Infinity;
+    const filled = data.mapBlocks((b) => replaceNaN(b, fill));
+    const red = filled[kind]({ axis: axes }) as LazyArray;
+    return red.mapBlocks((b) => replaceValue(b, fill, NaN));
+  }
+  const zeroed = data.mapBlocks((b) => replaceNaN(b, 0));
+  const total = zeroed.sum({ axis: axes }) as LazyArray;
+  if (kind === "sum") return total;
+  const counts = data.mapBlocks((b) => notNaN(b), { dtype: "float64" }).sum({ axis: axes }) as LazyArray;
+  const mean = total.div(counts);
+  return data.dtype === "float32" ? mean.mapBlocks((b) => b.astype("float32"), { dtype: "float32" }) : mean;
+}
+
+function reduceEager(data: NDArray, kind: "mean" | "sum" | "min" | "max", axes: number[], skipna: boolean): NDArray {
+  const wrap = (v: NDArray | number, dtype: string): NDArray => (v instanceof NDArray ? v : new NDArray(dtype === "float32" ? Float32Array.of(v) : Float64Array.of(v), [], dtype === "float32" ? "float32" : "float64"));
+  if (!skipna) return wrap(data[kind]({ axis: axes }) as NDArray | number, data.dtype);
+  if (kind === "min" || kind === "max") {
+    const fill = kind === "min" ? Infinity : -Infinity;
+    return replaceValue(wrap(replaceNaN(data, fill)[kind]({ axis: axes }) as NDArray | number, data.dtype), fill, NaN);
+  }
+  const total = wrap(replaceNaN(data, 0).sum({ axis: axes }) as NDArray | number, data.dtype);
+  if (kind === "sum") return total;
+  const counts = wrap(notNaN(data).sum({ axis: axes }) as NDArray | number, "float64");
+  const mean = total.div(counts) as NDArray;
+  return data.dtype === "float32" ? mean.astype("float32") : mean;
+}
+
+function replaceNaN(b: NDArray, fill: number): NDArray {
+  const c = b.copy();
+  const d = c.nd.data;
+  for (let i = 0; i < d.length; i++) if (d[i] !== d[i]) d[i] = fill;
+  return c;
+}
+function replaceValue(b: NDArray, from: number, to: number): NDArray {
+  const c = b.copy();
+  const d = c.nd.data;
+  for (let i = 0; i < d.length; i++) if (d[i] === from) d[i] = to;
+  return c;
+}
+function notNaN(b: NDArray): NDArray {
+  const src = b.copy().nd.data;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = src[i] === src[i] ? 1 : 0;
+  return new NDArray(out, b.shape, "float64");
+}
+
+/** Broadcasts `a` (with dims) to `target` dims by inserting axes and transposing. */
+function broadcastTo(x: DataArray, target: readonly string[]): XData {
+  const present = target.filter((d) => x.dims.includes(d));
+  let data = x.data;
+  if (present.some((d, i) => d !== x.dims[i])) data = data.transpose(present.map((d) => x.dims.indexOf(d))) as XData;
+  const items = target.map((d) => (x.dims.includes(d) ? new Slice() : null));
+  return (data instanceof LazyArray ? data.get(items) : (data.get(items) as NDArray)) as XData;
+}
+
+function binaryOp(a: DataArray, b: XOperand, op: "add" | "sub" | "mul" | "div" | "pow"): DataArray {
+  if (typeof b === "number") {
+    const data = (a.data as LazyArray)[op](b) as XData;
+    return new DataArray(data, a.dims, { coords: a.coords, name: a.name, dask: a.isDask });
+  }
+  if (!(b instanceof DataArray)) throw new TypeError(`${op}: expected a DataArray or a number, got ${String(b)}`);
+  const dims = [...a.dims, ...b.dims.filter((d) => !a.dims.includes(d))];
+  for (const d of b.dims) {
+    if (a.dims.includes(d) && a.sizes[d] !== b.sizes[d]) throw new DimensionError(`${op}: dimension '${d}' has size ${a.sizes[d]} in the first operand and ${b.sizes[d]} in the second; cannot align`);
+  }
+  const left = broadcastTo(a, dims);
+  const right = broadcastTo(b, dims);
+  let data: XData;
+  if (left instanceof LazyArray) data = left[op](right) as XData;
+  else if (right instanceof LazyArray) data = (wrapLazy(left, right))[op](right) as XData;
+  else data = left[op](right) as NDArray;
+  const coords: Record<string, DataArray> = { ...b.coords, ...a.coords };
+  return new DataArray(data, dims, { coords, name: a.name === b.name ? a.name : undefined, dask: a.isDask || b.isDask });
+}
+
+function wrapLazy(x: NDArray, like: LazyArray): LazyArray {
+  void like;
+  // One chunk: da's binary refines it to the lazy operand's chunks.
+  return fromArray(x, { chunks: x.shape.map((n) => Math.max(n, 1)) });
+}

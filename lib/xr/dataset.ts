@@ -1,0 +1,206 @@
+/**
+ * `Dataset`: named variables sharing dimensions, split into coordinates and data variables,
+ * with attributes (xarray's `Dataset`). `ds.THETA` (or `ds.get("THETA")`) is a variable as a
+ * DataArray carrying the coordinates that fit its dimensions.
+ */
+import { inspect } from "node:util";
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import { SIZEOF } from "../sys/sizeof";
+import { DataArray, DimensionError, KeyError, LabelIndexer, PositionIndexer } from "./dataarray";
+import type { AttrValue, NcFile } from "./netcdf";
+import { floatAttrs } from "./netcdf";
+import { colWidth, prettyPrint, summarizeAttr } from "./format";
+import { datasetHtml } from "./html";
+
+/** A Dataset whose variables are also properties: `ds.THETA`. */
+export type DatasetWithVars = Dataset & { readonly [name: string]: DataArray };
+
+export class Dataset {
+  /** @internal Use `xr.openDataset`, `xr.openMfDataset`, `xr.merge`. */
+  constructor(
+    /** @internal Variables without their coordinates attached, in order. */
+    readonly variables: Readonly<Record<string, DataArray>>,
+    /** @internal Names of the coordinate variables. */
+    readonly coordNames: ReadonlySet<string>,
+    /** Global attributes. */
+    readonly attrs: Record<string, AttrValue> = {},
+    /** @internal Files the variables read from. */
+    readonly files: readonly NcFile[] = [],
+  ) {
+    const sizes: Record<string, number> = {};
+    for (const [name, v] of Object.entries(variables)) {
+      v.dims.forEach((d, i) => {
+        if (d in sizes && sizes[d] !== v.shape[i]) throw new DimensionError(`conflicting sizes for dimension '${d}': ${sizes[d]} elsewhere, ${v.shape[i]} in variable '${name}'`);
+        sizes[d] = v.shape[i];
+      });
+    }
+  }
+
+  /** @internal The Proxy that makes variables properties. */
+  static wrap(ds: Dataset): DatasetWithVars {
+    return new Proxy(ds, {
+      get(target, prop, receiver) {
+        if (typeof prop === "string" && !(prop in target) && prop in target.variables) return target.get(prop);
+        return Reflect.get(target, prop, receiver);
+      },
+      has(target, prop) {
+        return (typeof prop === "string" && prop in target.variables) || Reflect.has(target, prop);
+      },
+    }) as DatasetWithVars;
+  }
+
+  /** Dimension sizes by name (xarray's `ds.sizes`, also `ds.dims`). */
+  get sizes(): Record<string, number> {
+    const sizes: Record<string, number> = {};
+    for (const v of Object.values(this.variables)) v.dims.forEach((d, i) => (sizes[d] = v.shape[i]));
+    return sizes;
+  }
+  /** Same as {@link sizes} (xarray 2023's `ds.dims` is this mapping). */
+  get dims(): Record<string, number> {
+    return this.sizes;
+  }
+  /** Coordinates by name. */
+  get coords(): Record<string, DataArray> {
+    return Object.fromEntries(Object.entries(this.variables).filter(([k]) => this.coordNames.has(k)));
+  }
+  /** Data variables by name, each with its coordinates. */
+  get dataVars(): Record<string, DataArray> {
+    return Object.fromEntries(Object.keys(this.variables).filter((k) => !this.coordNames.has(k)).map((k) => [k, this.get(k)]));
+  }
+
+  /** The variable `name` as a DataArray with its coordinates (`ds[name]`). */
+  get(name: string): DataArray {
+    const v = this.variables[name];
+    if (!v) throw new KeyError(`no variable named '${name}'; variables: ${Object.keys(this.variables).join(", ")}`);
+    const coords: Record<string, DataArray> = {};
+    for (const c of this.coordNames) {
+      const cv = this.variables[c];
+      if (cv.dims.every((d) => v.dims.includes(d))) coords[c] = cv;
+    }
+    return v.withCoords(coords);
+  }
+
+  private map(fn: (v: DataArray) => DataArray, dimsTouched: string[]): DatasetWithVars {
+    const out: Record<string, DataArray> = {};
+    for (const [k, v] of Object.entries(this.variables)) out[k] = v.dims.some((d) => dimsTouched.includes(d)) ? fn(v) : v;
+    return Dataset.wrap(new Dataset(out, this.coordNames, this.attrs, this.files));
+  }
+
+  /** Positional selection on every variable having the dimensions (see DataArray.isel). */
+  isel(indexers: Record<string, PositionIndexer>): DatasetWithVars {
+    const sizes = this.sizes;
+    for (const d of Object.keys(indexers)) if (!(d in sizes)) throw new DimensionError(`Dimensions {'${d}'} do not exist. Expected one or more of (${Object.keys(sizes).join(", ")})`);
+    return this.map((v) => v.isel(Object.fromEntries(Object.entries(indexers).filter(([d]) => v.dims.includes(d)))), Object.keys(indexers));
+  }
+
+  /** Label selection on every variable (see DataArray.sel). */
+  sel(indexers: Record<string, LabelIndexer>): DatasetWithVars {
+    const pos: Record<string, PositionIndexer> = {};
+    for (const [d, label] of Object.entries(indexers)) {
+      const index = this.variables[d];
+      if (!index) throw new KeyError(`no index found for coordinate '${d}'`);
+      // Resolve the label on the index itself (a 1-d DataArray with itself as coordinate).
+      const probe = index.withCoords({ [d]: index }).sel({ [d]: label });
+      pos[d] = probe.dims.includes(d) ? resolvedSlice(index, probe, d) : resolvedPosition(index, probe);
+    }
+    return this.isel(pos);
+  }
+
+  /** Loads every lazy variable; resolves to a Dataset in memory. */
+  async compute(): Promise<DatasetWithVars> {
+    const out: Record<string, DataArray> = {};
+    for (const [k, v] of Object.entries(this.variables)) out[k] = await v.compute();
+    return Dataset.wrap(new Dataset(out, this.coordNames, this.attrs));
+  }
+
+  /** Closes the files the dataset reads (xarray's `ds.close()`). */
+  close(): void {
+    for (const f of this.files) f.close();
+  }
+
+  /** xarray's text repr. */
+  toString(): string {
+    const names = Object.keys(this.variables);
+    const w = colWidth(names);
+    const sizes = this.sizes;
+    const lines = ["<xarray.Dataset>", `${prettyPrint("Dimensions:", w)}(${Object.entries(sizes).map(([d, n]) => `${d}: ${n}`).join(", ")})`];
+    const coords = Object.entries(this.coords);
+    if (coords.length) {
+      lines.push("Coordinates:");
+      for (const [k, c] of coords) lines.push(c.summary(k, w, c.dims.length === 1 && c.dims[0] === k));
+    }
+    const unindexed = Object.keys(sizes).filter((d) => !(d in this.variables && this.coordNames.has(d)));
+    if (unindexed.length) lines.push(`Dimensions without coordinates: ${unindexed.join(", ")}`);
+    lines.push("Data variables:");
+    const vars = Object.entries(this.variables).filter(([k]) => !this.coordNames.has(k));
+    if (!vars.length) lines.push("    *empty*");
+    for (const [k, v] of vars) lines.push(v.summary(k, w, false));
+    const attrs = Object.entries(this.attrs);
+    if (attrs.length) {
+      const aw = colWidth(attrs.map(([k]) => k));
+      lines.push("Attributes:", ...attrs.map(([k, v]) => summarizeAttr(k, v, aw, floatAttrs(this.attrs).has(k))));
+    }
+    return lines.join("\n");
+  }
+  /** @internal */
+  [inspect.custom](): string {
+    return this.toString();
+  }
+  /** @internal */
+  [MIME_BUNDLE](): MimeBundle {
+    return { "text/plain": this.toString(), "text/html": datasetHtml(this) };
+  }
+  /** @internal Like xarray's small Python object: the data is not counted. */
+  [SIZEOF](): number {
+    return 64;
+  }
+}
+
+function resolvedPosition(index: DataArray, probe: DataArray): number {
+  const v = probe.values.copy().nd.data[0];
+  return Array.prototype.indexOf.call(index.values.copy().nd.data, v) as number;
+}
+function resolvedSlice(index: DataArray, probe: DataArray, d: string): PositionIndexer {
+  const all = index.values.copy().nd.data;
+  const got = probe.values.copy().nd.data;
+  if (!got.length) return "0:0";
+  const start = Array.prototype.indexOf.call(all, got[0]) as number;
+  void d;
+  return `${start}:${start + got.length}`;
+}
+
+/**
+ * `xr.merge([a, b, ...])`: one Dataset with the variables of all (DataArrays need names).
+ * Variables present in several must have the same dimensions and sizes; the first wins.
+ */
+export function merge(objects: readonly (Dataset | DataArray)[]): DatasetWithVars {
+  const vars: Record<string, DataArray> = {};
+  const coordNames = new Set<string>();
+  const attrs: Record<string, AttrValue> = {};
+  const files: NcFile[] = [];
+  objects.forEach((o, i) => {
+    if (o instanceof DataArray) {
+      if (o.name === undefined) throw new TypeError(`merge: objects[${i}] is an unnamed DataArray; give it a name with .rename(name)`);
+      for (const [k, c] of Object.entries(o.coords)) addVar(k, c, true, i);
+      addVar(o.name, o.withCoords({}), false, i);
+    } else if (o instanceof Dataset) {
+      for (const [k, v] of Object.entries(o.variables)) addVar(k, v, o.coordNames.has(k), i);
+      if (!Object.keys(attrs).length) Object.assign(attrs, o.attrs);
+      files.push(...o.files);
+    } else throw new TypeError(`merge: objects[${i}] is not a Dataset or a DataArray`);
+  });
+  function addVar(name: string, v: DataArray, isCoord: boolean, i: number): void {
+    const prev = vars[name];
+    if (prev) {
+      if (prev.dims.join() !== v.dims.join() || prev.shape.join() !== v.shape.join()) {
+        throw new DimensionError(`merge: variable '${name}' is (${prev.dims.join(", ")}) with shape (${prev.shape.join(", ")}) in an earlier object but (${v.dims.join(", ")}) with shape (${v.shape.join(", ")}) in objects[${i}]`);
+      }
+      if (isCoord) coordNames.add(name);
+      return;
+    }
+    vars[name] = v;
+    if (isCoord) coordNames.add(name);
+  }
+  // Coordinates first, as xarray orders merged variables.
+  return Dataset.wrap(new Dataset(vars, coordNames, attrs, files));
+}

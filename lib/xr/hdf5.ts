@@ -1,0 +1,115 @@
+/**
+ * h5wasm, loaded on first use. h5wasm is HDF5 compiled to WebAssembly; its Node build mounts
+ * the host filesystem with Emscripten's NODERAWFS, so HDF5's own reads become positioned
+ * `fs.readSync` calls on the real file: only the bytes HDF5 asks for (superblock, object
+ * headers, B-trees, the compressed chunks a read touches) are read, and no file is copied
+ * into the WebAssembly heap. (The alternatives — writing the file into MEMFS, or WORKERFS,
+ * which exists only in web workers over Blobs — copy or need a browser.) Decompression
+ * (deflate, shuffle) happens inside HDF5, in its heap; the decoded values are copied out
+ * into ordinary ArrayBuffers, which is what lazylab's chunk cache holds.
+ *
+ * The package is ESM with top-level await and 4 MB of code: it is imported only when the
+ * first file is opened, so notebooks that never open one pay nothing in their memory figures.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** h5wasm's Node build (its package exports only an ESM `import` condition, so resolve by path). */
+function nodeBuild(): string {
+  for (const dir of require.resolve.paths("h5wasm") ?? []) {
+    const file = path.join(dir, "h5wasm", "dist", "node", "hdf5_hl.js");
+    if (fs.existsSync(file)) return file;
+  }
+  throw new Error("h5wasm is not installed: lazylab's xr needs it to read NetCDF4/HDF5 files");
+}
+
+/** The subset of h5wasm's API lazylab uses. */
+export interface H5Module {
+  ready: Promise<unknown>;
+  File: new (filename: string, mode?: string) => H5File;
+  Dataset: new (...args: never[]) => H5Dataset;
+  Group: new (...args: never[]) => H5Group;
+}
+export interface H5Attribute {
+  readonly value: unknown;
+  readonly dtype: unknown;
+  readonly shape: number[] | null;
+}
+export interface H5Entity {
+  readonly path: string;
+  readonly attrs: Record<string, H5Attribute>;
+}
+export interface H5Group extends H5Entity {
+  keys(): string[];
+  get(name: string): H5Group | H5Dataset | null;
+}
+export interface H5File extends H5Group {
+  close(): number;
+}
+export interface H5Dataset extends H5Entity {
+  readonly shape: number[] | null;
+  readonly dtype: string | object;
+  readonly metadata: { type: number; size: number; signed: boolean; littleEndian: boolean; shape: number[] | null; maxshape: number[] | null; chunks: number[] | null; vlen: boolean };
+  readonly filters: { id: number; name: string; cd_values: number[] }[];
+  readonly value: unknown;
+  slice(ranges: number[][]): unknown;
+  get_attached_scales(index: number): string[];
+}
+
+let loaded: H5Module | undefined;
+let loading: Promise<H5Module> | undefined;
+
+/** Bytes HDF5 read from files through `fs.readSync` while {@link countingReads} ran. */
+export const diskReads = { bytes: 0 };
+let counting = 0;
+
+/**
+ * Runs `fn` counting the bytes HDF5 reads from disk. h5wasm's NODERAWFS reads through the
+ * `fs` module object every CommonJS module shares; the wrapper installed at load counts only
+ * inside this function, so other code's reads are not counted.
+ */
+export function countingReads<T>(fn: () => T): T {
+  counting++;
+  try {
+    return fn();
+  } finally {
+    counting--;
+  }
+}
+
+function installReadCounter(): void {
+  const f = fs as unknown as { readSync: (...args: unknown[]) => number; __lazylabCounted?: boolean };
+  // `import * as fs` gives a namespace copy under esModuleInterop; patch the real module object.
+  const real = require("node:fs") as typeof f;
+  if (real.__lazylabCounted) return;
+  const original = real.readSync;
+  real.readSync = function (this: unknown, ...args: unknown[]): number {
+    const n = original.apply(this, args);
+    if (counting > 0) diskReads.bytes += n;
+    return n;
+  };
+  real.__lazylabCounted = true;
+  void f;
+}
+
+/** h5wasm, imported and initialised (once). */
+export async function h5(): Promise<H5Module> {
+  if (loaded) return loaded;
+  loading ??= (async () => {
+    // A real dynamic import: TypeScript's commonjs output would turn import() into require().
+    const esm = new Function("s", "return import(s)") as (s: string) => Promise<H5Module>;
+    const mod = await esm(pathToFileURL(nodeBuild()).href);
+    await mod.ready;
+    installReadCounter();
+    loaded = mod;
+    return mod;
+  })();
+  return loading;
+}
+
+/** h5wasm if already loaded (synchronous paths after an `await h5()`). */
+export function h5Loaded(): H5Module {
+  if (!loaded) throw new Error("h5wasm is not loaded yet: open a file with `await xr.openDataset(...)` first");
+  return loaded;
+}

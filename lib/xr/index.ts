@@ -1,0 +1,21 @@
+/**
+ * `xr`: labelled, lazily loaded datasets over NetCDF4/HDF5 files, like `xarray`.
+ * `import { xr } from "lazylab"`, or the `xr` global in every notebook cell.
+ *
+ * ```ts
+ * const ds = await xr.openMfDataset("data/THETA_*.nc");       // storage chunks
+ * const top = await ds.THETA.isel({ k: 0 }).compute();          // loads whole 25-level chunks
+ * xr.cacheInfo();                                               // ...and this is what they hold
+ * ```
+ */
+export { openDataset, openMfDataset, glob } from "./open";
+export type { OpenOptions, OpenMfOptions, XChunks } from "./open";
+export { Dataset, merge } from "./dataset";
+export type { DatasetWithVars } from "./dataset";
+export { DataArray, DimensionError, KeyError } from "./dataarray";
+export type { XData, PositionIndexer, Label, LabelIndexer, DimsArg, XOperand } from "./dataarray";
+export { cacheInfo, clearCache, setCacheLimit, resetCacheStats, DEFAULT_CACHE_LIMIT } from "./cache";
+export type { CacheInfo } from "./cache";
+export { NcFile, FileNotFoundError, UnsupportedFilterError } from "./netcdf";
+export type { NcVariable, NcGroup, NcDimension, AttrValue } from "./netcdf";
+export { WASTE_RATIO } from "./warn";

@@ -1,0 +1,358 @@
+/**
+ * The NetCDF4 reader: what a NetCDF4/HDF5 file holds (groups, dimensions, variables,
+ * attributes, storage chunking and filters) read through h5wasm, and hyperslab reads that
+ * decode only the storage chunks they touch.
+ *
+ * NetCDF4's conventions on top of HDF5: a dimension is an HDF5 *dimension scale* dataset
+ * (CLASS="DIMENSION_SCALE"); variables attach one scale per axis (DIMENSION_LIST); a
+ * dimension that is not also a variable is a scale whose NAME starts with "This is a netCDF
+ * dimension but not a netCDF variable"; `_Netcdf4Dimid` orders dimensions; a variable that
+ * clashes with a dimension's name is stored as `_nc4_non_coord_<name>`. Datasets without
+ * scales (plain HDF5) get `phony_dim_<n>` dimensions, as h5netcdf names them.
+ */
+import * as fs from "node:fs";
+import { NDArray } from "../np/ndarray";
+import type { DType } from "../np/dtype";
+import { countingReads, h5, H5Dataset, H5Group } from "./hdf5";
+
+/** An attribute value as xarray shows it: a string, a number, or a list of them. */
+export type AttrValue = string | number | boolean | (string | number)[];
+
+/** A dimension of a group. */
+export interface NcDimension {
+  name: string;
+  size: number;
+  /** True for an unlimited (growable) dimension. */
+  unlimited: boolean;
+}
+
+/** One variable's metadata (nothing of its data is read). */
+export interface NcVariable {
+  name: string;
+  /** Path of the HDF5 dataset inside the file. */
+  path: string;
+  dims: string[];
+  shape: number[];
+  /** lazylab dtype the raw values are read as, or "str" for strings. */
+  dtype: DType | "str";
+  /** The on-disk type, NumPy-style (`int16`, `float32`, ...). */
+  diskType: string;
+  attrs: Record<string, AttrValue>;
+  /** Storage chunk shape, or null for contiguous storage. */
+  storageChunks: number[] | null;
+  /** HDF5 filter pipeline (deflate, shuffle, ...). */
+  filters: { id: number; name: string }[];
+}
+
+/** A group: its own and inherited dimensions, variables, attributes, subgroups. */
+export interface NcGroup {
+  path: string;
+  dims: NcDimension[];
+  variables: NcVariable[];
+  attrs: Record<string, AttrValue>;
+  groups: string[];
+}
+
+/** A file named by a path could not be opened or read. */
+export class FileNotFoundError extends Error {
+  override name = "FileNotFoundError";
+  constructor(readonly path: string, detail = "No such file or directory") {
+    super(`[Errno 2] ${detail}: '${path}'`);
+  }
+}
+
+/** A variable is stored with a filter HDF5 here cannot decode. */
+export class UnsupportedFilterError extends Error {
+  override name = "UnsupportedFilterError";
+  constructor(readonly path: string, readonly variable: string, readonly filters: { id: number; name: string }[]) {
+    super(`${path}: variable '${variable}' is stored with compression filter ${filters.map((f) => `${f.id}${f.name ? ` (${f.name})` : ""}`).join(", ")}, which lazylab cannot decode (supported: deflate/zlib, shuffle, fletcher32, nbit, scaleoffset)`);
+  }
+}
+
+/** HDF5's built-in filters, all compiled into h5wasm: deflate, shuffle, fletcher32, nbit, scaleoffset. */
+const BUILTIN_FILTERS = new Set([1, 2, 3, 5, 6]);
+
+const HIDDEN_ATTRS = new Set(["CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST", "_Netcdf4Dimid", "_Netcdf4Coordinates", "_NCProperties", "_nc3_strict", "_IsNetcdf4"]);
+const NOT_A_VARIABLE = "This is a netCDF dimension but not a netCDF variable";
+const NON_COORD_PREFIX = "_nc4_non_coord_";
+/** HDF5 type classes (H5T_class_t). */
+const H5T_INTEGER = 0, H5T_FLOAT = 1, H5T_STRING = 3;
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf("/") + 1);
+}
+function parentOf(p: string): string {
+  const i = p.lastIndexOf("/");
+  return i <= 0 ? "/" : p.slice(0, i);
+}
+
+function attrValue(v: unknown): AttrValue | undefined {
+  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (ArrayBuffer.isView(v)) {
+    // float32 attributes print as NumPy prints float32 (shortest round-trip digits).
+    const conv = v instanceof Float32Array ? shortestFloat32 : Number;
+    const arr = Array.from(v as unknown as ArrayLike<number | bigint>, (x) => conv(x as number));
+    return arr.length === 1 ? arr[0] : arr;
+  }
+  if (Array.isArray(v)) {
+    const arr = v.map((x) => (typeof x === "bigint" ? Number(x) : x)).filter((x) => typeof x === "string" || typeof x === "number");
+    return arr.length === 1 ? arr[0] : arr;
+  }
+  return undefined;
+}
+
+function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  for (let p = 1; p <= 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return y;
+  }
+  return x;
+}
+
+/** Non-enumerable record of which attributes were floats on disk (so 36.0 prints as 36.0). */
+export const FLOAT_ATTRS = Symbol("lazylab.xr.floatAttrs");
+
+/** Names of the float-typed attributes of an attribute record. */
+export function floatAttrs(attrs: object): Set<string> {
+  return ((attrs as Record<symbol, Set<string>>)[FLOAT_ATTRS] ??= new Set());
+}
+
+/** A copy of an attribute record, float markers included. */
+export function copyAttrs(attrs: Record<string, AttrValue>): Record<string, AttrValue> {
+  const out = { ...attrs };
+  Object.defineProperty(out, FLOAT_ATTRS, { value: new Set(floatAttrs(attrs)), enumerable: false });
+  return out;
+}
+
+function readAttrs(entity: { attrs: Record<string, { value: unknown }> }): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  const floats = new Set<string>();
+  Object.defineProperty(out, FLOAT_ATTRS, { value: floats, enumerable: false });
+  for (const name of Object.keys(entity.attrs)) {
+    if (HIDDEN_ATTRS.has(name)) continue;
+    let v: AttrValue | undefined;
+    try {
+      v = attrValue(entity.attrs[name].value);
+    } catch {
+      v = undefined; // references and other types xarray would not show either
+    }
+    if (v !== undefined) out[name] = v;
+    try {
+      const raw = entity.attrs[name].value;
+      if (raw instanceof Float32Array || raw instanceof Float64Array) floats.add(name);
+    } catch {
+      /* not readable: not shown either */
+    }
+  }
+  return out;
+}
+
+function rawAttr(entity: { attrs: Record<string, { value: unknown }> }, name: string): unknown {
+  if (!(name in entity.attrs)) return undefined;
+  try {
+    return entity.attrs[name].value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The lazylab dtype and NumPy name of an HDF5 dataset's element type. */
+function typeOf(meta: H5Dataset["metadata"]): { dtype: DType | "str"; diskType: string } {
+  if (meta.type === H5T_STRING || meta.vlen) return { dtype: "str", diskType: "str" };
+  if (meta.type === H5T_FLOAT) return meta.size === 4 ? { dtype: "float32", diskType: "float32" } : { dtype: "float64", diskType: "float64" };
+  if (meta.type === H5T_INTEGER) {
+    const diskType = `${meta.signed ? "int" : "uint"}${meta.size * 8}`;
+    if (diskType === "uint8") return { dtype: "uint8", diskType };
+    if (meta.size <= 2 || diskType === "int32") return { dtype: "int32", diskType };
+    return { dtype: "int64", diskType };
+  }
+  return { dtype: "str", diskType: `hdf5 type class ${meta.type}` };
+}
+
+/** An open NetCDF4/HDF5 file. Only metadata is read at open; data on {@link read}. */
+export class NcFile {
+  private closed = false;
+
+  private constructor(
+    /** The file's path. */
+    readonly path: string,
+    private readonly file: import("./hdf5").H5File,
+  ) {}
+
+  /** Opens `path` (metadata only). */
+  static async open(path: string): Promise<NcFile> {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path);
+    } catch {
+      throw new FileNotFoundError(path);
+    }
+    if (!st.isFile()) throw new FileNotFoundError(path, "Not a regular file");
+    const head = Buffer.alloc(8);
+    const fd = fs.openSync(path, "r");
+    try {
+      fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (head.toString("latin1", 0, 3) === "CDF") throw new Error(`${path}: this is a classic NetCDF (version 3) file; lazylab's xr reads NetCDF4/HDF5 files only`);
+    if (head.toString("latin1", 1, 4) !== "HDF") throw new Error(`${path}: not a NetCDF4/HDF5 file (no HDF5 signature)`);
+    const mod = await h5();
+    const file = countingReads(() => new mod.File(path, "r"));
+    return new NcFile(path, file);
+  }
+
+  /** Subgroup paths (`/`, `/grp`, `/grp/sub`, ...). */
+  groupPaths(): string[] {
+    const out: string[] = [];
+    const visit = (g: H5Group) => {
+      out.push(g.path);
+      for (const k of g.keys()) {
+        const e = g.get(k);
+        if (e && "keys" in e) visit(e as H5Group);
+      }
+    };
+    visit(this.file);
+    return out;
+  }
+
+  /** The metadata of group `path` ("/" by default). */
+  group(path = "/"): NcGroup {
+    this.checkOpen();
+    return countingReads(() => this.readGroup(path));
+  }
+
+  private entity(path: string): H5Group | H5Dataset | null {
+    return path === "/" ? this.file : this.file.get(path);
+  }
+
+  private readGroup(path: string): NcGroup {
+    const g = this.entity(path);
+    if (!g || !("keys" in g)) throw new Error(`${this.path}: no group '${path}' (groups: ${this.groupPaths().join(", ")})`);
+    // Dimensions visible here: this group's scales, then its ancestors' (inner ones win).
+    const dims = new Map<string, NcDimension>();
+    const dimOrder: { dim: NcDimension; id: number; depth: number }[] = [];
+    for (let p = path, depth = 0; ; p = parentOf(p), depth++) {
+      const grp = this.entity(p) as H5Group;
+      for (const k of grp.keys()) {
+        const e = grp.get(k);
+        if (!e || "keys" in e) continue;
+        const ds = e as H5Dataset;
+        if (rawAttr(ds, "CLASS") !== "DIMENSION_SCALE") continue;
+        const name = k.startsWith(NON_COORD_PREFIX) ? k.slice(NON_COORD_PREFIX.length) : k;
+        if (dims.has(name)) continue;
+        const meta = ds.metadata;
+        const size = meta.shape?.[0] ?? 0;
+        const max = meta.maxshape?.[0];
+        const dim = { name, size, unlimited: max === undefined || max === null || max > Number.MAX_SAFE_INTEGER || max < 0 };
+        dims.set(name, dim);
+        const id = Number(rawAttr(ds, "_Netcdf4Dimid") ?? 1e9);
+        dimOrder.push({ dim, id, depth });
+      }
+      if (p === "/") break;
+    }
+    dimOrder.sort((a, b) => b.depth - a.depth || a.id - b.id);
+    const variables: NcVariable[] = [];
+    const groups: string[] = [];
+    let phony = 0;
+    const phonyDims: NcDimension[] = [];
+    for (const k of g.keys()) {
+      const e = g.get(k);
+      if (!e) continue;
+      if ("keys" in e) {
+        groups.push(k);
+        continue;
+      }
+      const ds = e as H5Dataset;
+      const nameAttr = rawAttr(ds, "NAME");
+      if (typeof nameAttr === "string" && nameAttr.startsWith(NOT_A_VARIABLE)) continue;
+      const meta = ds.metadata;
+      const shape = meta.shape ?? [];
+      const name = k.startsWith(NON_COORD_PREFIX) ? k.slice(NON_COORD_PREFIX.length) : k;
+      let vdims: string[];
+      if (rawAttr(ds, "CLASS") === "DIMENSION_SCALE" && shape.length === 1) vdims = [name];
+      else if ("DIMENSION_LIST" in ds.attrs) {
+        vdims = shape.map((_, i) => {
+          const scales = ds.get_attached_scales(i);
+          const s = scales[0];
+          return s ? (basename(s).startsWith(NON_COORD_PREFIX) ? basename(s).slice(NON_COORD_PREFIX.length) : basename(s)) : `phony_dim_${phony++}`;
+        });
+      } else {
+        vdims = shape.map((n) => {
+          const existing = phonyDims.find((d) => d.size === n);
+          if (existing) return existing.name;
+          const d = { name: `phony_dim_${phony++}`, size: n, unlimited: false };
+          phonyDims.push(d);
+          return d.name;
+        });
+      }
+      vdims.forEach((d, i) => {
+        if (!dims.has(d)) {
+          const dim = { name: d, size: shape[i], unlimited: false };
+          dims.set(d, dim);
+          dimOrder.push({ dim, id: 1e9, depth: -1 });
+        }
+      });
+      const { dtype, diskType } = typeOf(meta);
+      variables.push({
+        name,
+        path: ds.path,
+        dims: vdims,
+        shape: [...shape],
+        dtype,
+        diskType,
+        attrs: readAttrs(ds),
+        storageChunks: meta.chunks ? [...meta.chunks] : null,
+        filters: ds.filters.map((f) => ({ id: f.id, name: f.name })),
+      });
+    }
+    return { path, dims: dimOrder.map((d) => d.dim), variables, attrs: readAttrs(g), groups };
+  }
+
+  /**
+   * Reads the hyperslab `start`/`count` of `v` (raw values, no CF decoding) as a contiguous
+   * array: HDF5 decodes each storage chunk the region touches.
+   */
+  read(v: NcVariable, start: readonly number[], count: readonly number[]): NDArray {
+    this.checkOpen();
+    const unsupported = v.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
+    if (unsupported.length) throw new UnsupportedFilterError(this.path, v.name, unsupported);
+    if (v.dtype === "str") throw new TypeError(`${this.path}: variable '${v.name}' holds strings; lazylab's xr reads numeric variables only`);
+    const ds = this.file.get(v.path) as H5Dataset;
+    const n = count.reduce((a, b) => a * b, 1);
+    let raw: unknown;
+    try {
+      raw = countingReads(() => (v.shape.length === 0 ? ds.value : n === 0 ? new Float64Array(0) : ds.slice(start.map((s, d) => [s, s + count[d]]))));
+    } catch (e) {
+      throw new Error(`${this.path}: reading variable '${v.name}' failed: ${(e as Error).message ?? e}`);
+    }
+    return toNDArray(raw, [...count], v.dtype);
+  }
+
+  /** Closes the file (its variables can no longer be read). */
+  close(): void {
+    if (!this.closed) this.file.close();
+    this.closed = true;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`${this.path}: the file is closed`);
+  }
+}
+
+function toNDArray(raw: unknown, shape: number[], dtype: DType): NDArray {
+  if (typeof raw === "number" || typeof raw === "bigint" || typeof raw === "boolean") raw = [Number(raw)];
+  const src = raw as ArrayLike<number | bigint>;
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (src.length !== n) throw new RangeError(`read ${src.length} values, expected ${n}`);
+  if (dtype === "float32" && raw instanceof Float32Array) return new NDArray(raw, shape, dtype);
+  if (dtype === "float64" && raw instanceof Float64Array) return new NDArray(raw, shape, dtype);
+  if (dtype === "int32" && raw instanceof Int32Array) return new NDArray(raw, shape, dtype);
+  if (dtype === "uint8" && raw instanceof Uint8Array) return new NDArray(raw, shape, dtype);
+  const out = dtype === "float32" ? new Float32Array(n) : dtype === "int32" ? new Int32Array(n) : dtype === "uint8" ? new Uint8Array(n) : new Float64Array(n);
+  if (typeof src[0] === "bigint") for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  else out.set(src as ArrayLike<number>);
+  return new NDArray(out, shape, dtype);
+}

@@ -1,0 +1,331 @@
+/**
+ * lib/xr against the real thing: files written at test time by independent writers (Debian's
+ * python3-netcdf4 and netcdf-bin's `ncgen`) read back with the same dimensions, variables,
+ * attributes, chunking and values netCDF4-python reports; datasets opened here compute the
+ * same values as xarray 2023.01 + dask on the same files, with the same text repr lines;
+ * the chunk cache's figures follow the chunking; bad input fails with errors naming the file
+ * and variable.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { xr, mimeBundleOf } from "../lib";
+import { NcFile } from "../lib/xr/netcdf";
+import { warnings } from "../lib/xr/warn";
+import { PYTHON, python, pythonJson } from "./oracle";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const DIR = mkdtempSync(path.join(tmpdir(), "lazylab-xr-"));
+process.on("exit", () => rmSync(DIR, { recursive: true, force: true }));
+
+const MAKE = path.join(ROOT, "examples", "data", "make-ecco-like");
+const ECCO = path.join(DIR, "ecco");
+// Small ECCO-like files: 3 months, 30 levels (chunks of 25 levels: 25 + 5), 3 tiles of 10×10.
+execFileSync(PYTHON, [MAKE, ECCO, "--files", "3", "--levels", "30", "--size", "10", "--tiles", "3", "--grid"], { stdio: "pipe" });
+
+/** Float values compared as float32 (NaN equal to NaN). */
+function assertClose(actual: ArrayLike<number>, expected: (number | null)[], what: string, tol = 1e-6): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i] === null ? NaN : (expected[i] as number);
+    const a = actual[i];
+    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}]: expected NaN, got ${a}`);
+    else assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${what}[${i}]: ${a} vs ${e}`);
+  }
+}
+
+const PY_DESCRIBE = `
+import json, sys, numpy as np, netCDF4
+def attrs(o):
+    out = {}
+    for k in o.ncattrs():
+        v = o.getncattr(k)
+        if isinstance(v, np.ndarray): v = v.tolist()
+        elif isinstance(v, np.generic): v = v.item()
+        out[k] = v
+    return out
+def group(g):
+    return {
+        "dims": {k: [len(d), d.isunlimited()] for k, d in g.dimensions.items()},
+        "attrs": attrs(g),
+        "vars": {k: {"dims": list(v.dimensions), "shape": list(v.shape), "dtype": str(v.dtype), "attrs": attrs(v),
+                     "chunking": v.chunking(), "filters": {f: bool(x) for f, x in (v.filters() or {}).items() if f in ("zlib", "shuffle")},
+                     "values": np.ma.filled(v[...].astype("f8"), np.nan).ravel().tolist() if v.dtype != str else None}
+                 for k, v in g.variables.items()},
+        "groups": {k: group(s) for k, s in g.groups.items()},
+    }
+ds = netCDF4.Dataset(sys.argv[1] if len(sys.argv) > 1 else PATH)
+ds.set_auto_maskandscale(False)
+print(json.dumps(group(ds)))
+`;
+
+interface PyGroup {
+  dims: Record<string, [number, boolean]>;
+  attrs: Record<string, unknown>;
+  vars: Record<string, { dims: string[]; shape: number[]; dtype: string; attrs: Record<string, unknown>; chunking: string | number[]; filters: Record<string, boolean>; values: number[] | null }>;
+  groups: Record<string, PyGroup>;
+}
+
+async function compareWithNetCDF4(file: string): Promise<void> {
+  const expected = pythonJson<PyGroup>(`PATH = ${JSON.stringify(file)}\n${PY_DESCRIBE}`);
+  const nc = await NcFile.open(file);
+  try {
+    const check = (gpath: string, py: PyGroup) => {
+      const g = nc.group(gpath);
+      const own = Object.keys(py.dims);
+      for (const d of own) {
+        const dim = g.dims.find((x) => x.name === d);
+        assert.ok(dim, `${file}${gpath}: dimension ${d} missing (have ${g.dims.map((x) => x.name)})`);
+        assert.deepEqual([dim.size, dim.unlimited], py.dims[d], `${gpath} dimension ${d}`);
+      }
+      assert.deepEqual(g.attrs, py.attrs, `${gpath} attributes`);
+      assert.deepEqual(g.variables.map((v) => v.name).sort(), Object.keys(py.vars).sort(), `${gpath} variables`);
+      for (const v of g.variables) {
+        const pv = py.vars[v.name];
+        assert.deepEqual(v.dims, pv.dims, `${v.name} dims`);
+        assert.deepEqual(v.shape, pv.shape, `${v.name} shape`);
+        assert.deepEqual(v.attrs, pv.attrs, `${v.name} attrs`);
+        assert.deepEqual(v.storageChunks ?? "contiguous", pv.chunking, `${v.name} chunking`);
+        assert.equal(v.filters.some((f) => f.id === 1), !!pv.filters.zlib, `${v.name} zlib`);
+        assert.equal(v.filters.some((f) => f.id === 2), !!pv.filters.shuffle, `${v.name} shuffle`);
+        assert.equal(v.diskType, pv.dtype === "<U0" || pv.dtype === "str" ? "str" : pv.dtype, `${v.name} dtype`);
+        if (pv.values && v.dtype !== "str") {
+          const got = nc.read(v, v.shape.map(() => 0), v.shape);
+          assertClose(got.nd.data, pv.values, `${gpath}/${v.name} values`, 0);
+          // A hyperslab inside the chunks reads the same as slicing the whole.
+          if (v.shape.length >= 2 && v.shape.every((n) => n >= 2)) {
+            const part = nc.read(v, v.shape.map(() => 1), v.shape.map((n) => n - 1));
+            const whole = got.get(v.shape.map(() => "1:").join(","));
+            assert.deepEqual(Array.from(part.nd.data), Array.from(whole.copy().nd.data), `${v.name} hyperslab`);
+          }
+        }
+      }
+      for (const [name, sub] of Object.entries(py.groups)) check(gpath === "/" ? `/${name}` : `${gpath}/${name}`, sub);
+    };
+    check("/", expected);
+  } finally {
+    nc.close();
+  }
+}
+
+test("reader: a netCDF4-python file (zlib+shuffle, chunked, unlimited time, groups, string attributes, int16, fill values) reads as netCDF4 reports it", async () => {
+  const file = path.join(DIR, "py.nc");
+  python(`
+import netCDF4, numpy as np
+ds = netCDF4.Dataset(${JSON.stringify(file)}, "w")
+ds.title = "written by netCDF4-python"
+ds.history = "line one\\nline two"
+ds.version = np.int32(3)
+ds.createDimension("time", None); ds.createDimension("y", 7); ds.createDimension("x", 9)
+t = ds.createVariable("time", "f8", ("time",)); t.units = "days since 2000-01-01"; t.calendar = "standard"; t[:] = [0.5, 31.5, 59.5]
+y = ds.createVariable("y", "f4", ("y",)); y[:] = np.linspace(-3, 3, 7)
+v = ds.createVariable("temp", "f4", ("time", "y", "x"), zlib=True, shuffle=True, chunksizes=(1, 4, 5), fill_value=np.float32(-999))
+v.units = "K"; v.long_name = "temperature"; v.valid_range = np.array([0, 400], "f4")
+data = np.arange(3 * 7 * 9, dtype="f4").reshape(3, 7, 9) / 7; data[1, 2, 3] = -999
+v[:] = data
+p = ds.createVariable("packed", "i2", ("y", "x"), zlib=True, fill_value=np.int16(-1))
+p.scale_factor = np.float32(0.5); p.add_offset = np.float32(10)
+p.set_auto_maskandscale(False); raw = (np.arange(63, dtype="i2").reshape(7, 9)); raw[0, 0] = -1; p[:] = raw
+g = ds.createGroup("forecast"); g.createDimension("lead", 4); g.note = "a group attribute"
+lv = g.createVariable("lead", "i4", ("lead",)); lv[:] = [0, 6, 12, 18]
+gv = g.createVariable("skill", "f8", ("lead", "y"), zlib=True, chunksizes=(2, 7)); gv[:] = np.arange(28).reshape(4, 7) * 0.25
+ds.close()`);
+  await compareWithNetCDF4(file);
+  // CF decoding against xarray: times to dates, packed ints scaled, fill values to NaN.
+  const ds = await xr.openDataset(file);
+  const py = pythonJson<{ time: string[]; temp: (number | null)[]; packed: (number | null)[]; dtypes: string[] }>(`
+import json, xarray as xr, numpy as np
+ds = xr.open_dataset(${JSON.stringify(file)})
+nan = lambda a: [None if np.isnan(x) else float(x) for x in a.ravel()]
+print(json.dumps({"time": [str(t)[:23] for t in ds.time.values], "temp": nan(ds.temp.values), "packed": nan(ds.packed.values), "dtypes": [str(ds.temp.dtype), str(ds.packed.dtype), str(ds.time.dtype)]}))`);
+  assert.deepEqual(ds.time.dates.map((d) => d.toISOString().slice(0, 23)), py.time);
+  assertClose(ds.temp.values.nd.data, py.temp, "temp");
+  assertClose(ds.packed.values.nd.data, py.packed, "packed");
+  assert.deepEqual([ds.temp.dtype, ds.packed.dtype, ds.time.dtype], py.dtypes);
+  const grp = await xr.openDataset(file, { group: "forecast" });
+  assert.deepEqual(grp.sizes, { lead: 4, y: 7 });
+  assert.deepEqual(grp.attrs, { note: "a group attribute" });
+  ds.close();
+  grp.close();
+});
+
+test("reader: an ncgen file (netCDF-4 from CDL: groups, unlimited and string attributes, deflate, explicit chunking) reads as netCDF4 reports it", async () => {
+  const cdl = path.join(DIR, "g.cdl");
+  const file = path.join(DIR, "g.nc");
+  writeFileSync(cdl, `netcdf g {
+dimensions:
+  time = UNLIMITED ;
+  lat = 6 ;
+  lon = 8 ;
+variables:
+  double time(time) ;
+    time:units = "hours since 1990-01-01 00:00:00" ;
+  float lat(lat) ;
+    lat:units = "degrees_north" ;
+  float lon(lon) ;
+  float sst(time, lat, lon) ;
+    sst:_ChunkSizes = 1, 3, 4 ;
+    sst:_DeflateLevel = 5 ;
+    sst:_Shuffle = "true" ;
+    sst:long_name = "sea surface temperature" ;
+    string sst:note = "a NC_STRING attribute" ;
+    sst:_FillValue = -1.f ;
+  int counts(lat) ;
+// global attributes:
+  :title = "written by ncgen" ;
+  string :keywords = "ocean", "test" ;
+data:
+  time = 0, 6, 12 ;
+  lat = -25, -15, -5, 5, 15, 25 ;
+  lon = 0, 45, 90, 135, 180, 225, 270, 315 ;
+  sst = ${Array.from({ length: 144 }, (_, i) => (i % 17 === 3 ? -1 : (i * 0.25).toFixed(2))).join(", ")} ;
+  counts = 1, 2, 3, 4, 5, 6 ;
+group: inner {
+  dimensions:
+    level = 3 ;
+  variables:
+    float profile(level, lat) ;
+      profile:_Storage = "chunked" ;
+      profile:_ChunkSizes = 3, 2 ;
+  data:
+    profile = ${Array.from({ length: 18 }, (_, i) => i).join(", ")} ;
+  }
+}
+`);
+  execFileSync("ncgen", ["-k", "nc4", "-o", file, cdl]);
+  await compareWithNetCDF4(file);
+  const ds = await xr.openDataset(file);
+  const py = pythonJson<{ repr: string; sst: (number | null)[] }>(`
+import json, xarray as xr, numpy as np
+ds = xr.open_dataset(${JSON.stringify(file)})
+print(json.dumps({"repr": repr(ds), "sst": [None if np.isnan(x) else float(x) for x in ds.sst.values.ravel()]}))`);
+  assertClose(ds.sst.values.nd.data, py.sst, "sst");
+  assert.equal(String(ds), py.repr, "Dataset repr");
+  ds.close();
+});
+
+/** The xarray+dask side of the ECCO-like comparisons. */
+const PY_ECCO = `
+import json, xarray as xr, numpy as np, glob
+nan = lambda a: [None if np.isnan(x) else float(x) for x in np.asarray(a, "f8").ravel()]
+# The storage chunks, lazylab's default (xarray 2023.01's netCDF4 backend makes one chunk per file).
+ds = xr.open_mfdataset(sorted(glob.glob(${JSON.stringify(ECCO + "/THETA_*.nc")})), chunks={"k": 25, "tile": 3, "j": 5, "i": 5})
+grid = xr.open_dataset(${JSON.stringify(ECCO + "/ECCO-GRID.nc")})
+top = ds.THETA.isel(k=0).compute()
+print(json.dumps({
+  "repr": repr(ds), "theta_repr": repr(ds.THETA),
+  "top": nan(top.values), "mean": nan(ds.THETA.isel(k=0).mean("time").values),
+  "tmax": nan(ds.THETA.isel(k=slice(0, 3)).max(["tile", "j", "i"]).values),
+  "tsum": nan(ds.THETA.isel(tile=1, j=2).sum("k").values),
+  "march": nan(ds.THETA.sel(time="1992-03").isel(k=2).values),
+  "chunks": [list(c) for c in ds.THETA.chunks],
+  "anom": nan((ds.THETA.isel(k=0) - ds.THETA.isel(k=0).mean("time")).isel(tile=0).values),
+  "weighted": nan((ds.THETA.isel(k=0, time=0) * grid.rA).sum(["j", "i"]).values),
+  "sizes": dict(ds.sizes),
+}))`;
+
+test("API: openMfDataset over ECCO-like files computes what xarray+dask computes (isel, sel by time string, mean/max/sum over named dims, arithmetic aligned by name, merge)", async () => {
+  const py = pythonJson<Record<string, (number | null)[]> & { repr: string; theta_repr: string; chunks: number[][]; sizes: Record<string, number> }>(PY_ECCO);
+  const pattern = path.join(ECCO, "THETA_*.nc");
+  const byDefault = await xr.openMfDataset(pattern);
+  assert.deepEqual(byDefault.THETA.chunksizes, [1, 25, 3, 5, 5], "default chunks are the storage chunks");
+  assert.deepEqual(byDefault.THETA.encoding.chunksizes, [1, 25, 3, 5, 5]);
+  const ds = await xr.openMfDataset(pattern, { chunks: { k: 25, tile: 3, j: 5, i: 5 } });
+  const grid = await xr.openDataset(path.join(ECCO, "ECCO-GRID.nc"));
+  assert.deepEqual(ds.sizes, py.sizes);
+  assert.deepEqual(ds.THETA.chunks, py.chunks);
+  assert.equal(String(ds), py.repr, "Dataset repr");
+  assert.equal(String(ds.THETA), py.theta_repr, "DataArray repr");
+  const top = await ds.THETA.isel({ k: 0 }).compute();
+  assertClose(top.values.nd.data, py.top, "top level");
+  assertClose((await ds.THETA.isel({ k: 0 }).mean("time").compute()).values.nd.data, py.mean, "mean over time");
+  assertClose(ds.THETA.isel({ k: "0:3" }).max(["tile", "j", "i"]).values.nd.data, py.tmax, "max over tile/j/i");
+  assertClose(ds.THETA.isel({ tile: 1, j: 2 }).sum("k").values.nd.data, py.tsum, "sum over k", 1e-5);
+  assertClose(ds.THETA.sel({ time: "1992-03" }).isel({ k: 2 }).values.nd.data, py.march, "sel by month string");
+  const t0 = ds.THETA.isel({ k: 0 });
+  assertClose(t0.sub(t0.mean("time")).isel({ tile: 0 }).values.nd.data, py.anom, "anomaly (broadcast by name)");
+  const merged = xr.merge([grid, ds]);
+  assert.ok("rA" in merged.dataVars && "THETA" in merged.dataVars);
+  assertClose(merged.THETA.isel({ k: 0, time: 0 }).mul(merged.rA).sum(["j", "i"]).values.nd.data, py.weighted, "THETA × rA summed", 1e-5);
+  const html = mimeBundleOf(ds)["text/html"] as string;
+  for (const section of ["Dimensions", "Coordinates (8)", "Data variables (1)", "Attributes (6)"]) assert.ok(html.includes(`<summary>${section}</summary>`), `HTML repr has a collapsible ${section} section`);
+  ds.close();
+  grid.close();
+  byDefault.close();
+});
+
+test("cache: default 25-level chunks load ≈25× the top level and hold it; one level per chunk ≈1×; a repeat compute hits; clearCache empties", async () => {
+  xr.clearCache();
+  xr.resetCacheStats();
+  const pattern = path.join(ECCO, "THETA_*.nc");
+  const ds = await xr.openMfDataset(pattern);
+  const n0 = warnings.length;
+  const top = await ds.THETA.isel({ k: 0 }).compute();
+  const resultBytes = 3 * 3 * 10 * 10 * 4;
+  const a = xr.cacheInfo();
+  // Every chunk holding level 0 (3 files × tiles 0-2 in one chunk × 2×2 j/i chunks) is loaded whole.
+  const coordBytes = 2 * 3 * 10 * 10 * 4 + 30 * 4; // XC, YC, Z: computed with the result
+  assert.equal(a.misses, 3 * 1 * 4 + 2 * 4 + 1);
+  const thetaBytes = a.bytes - coordBytes;
+  assert.equal(thetaBytes, 25 * resultBytes, "25 levels held per level returned");
+  assert.ok(a.bytesReadFromDisk > 0);
+  void top;
+  await ds.THETA.isel({ k: 0 }).compute();
+  assert.equal(xr.cacheInfo().hits, a.misses, "second compute served from the cache");
+  xr.clearCache();
+  assert.equal(xr.cacheInfo().bytes, 0);
+  const ds1 = await xr.openMfDataset(pattern, { chunks: { k: 1 } });
+  assert.deepEqual(ds1.THETA.chunks![1], Array(30).fill(1));
+  await ds1.THETA.isel({ k: 0 }).compute();
+  const coordBytes1 = 2 * 3 * 10 * 10 * 4 + 4; // Z is chunked by level too: one value
+  assert.equal(xr.cacheInfo().bytes - coordBytes1, resultBytes, "one level held per level returned");
+  // Small files stay under the warning threshold; a big-enough waste warns with the advice.
+  assert.equal(warnings.length, n0);
+  ds.close();
+  ds1.close();
+  xr.clearCache();
+});
+
+test("cache: a wasteful compute warns naming the variable, its chunking and the better chunks", async () => {
+  const dir = path.join(DIR, "big");
+  mkdirSync(dir, { recursive: true });
+  execFileSync(PYTHON, [MAKE, dir, "--files", "1"], { stdio: "pipe" });
+  const ds = await xr.openMfDataset(path.join(dir, "THETA_*.nc"));
+  const n0 = warnings.length;
+  const origWarn = console.warn;
+  console.warn = () => {};
+  try {
+    await ds.THETA.isel({ k: 0 }).compute();
+  } finally {
+    console.warn = origWarn;
+  }
+  assert.equal(warnings.length, n0 + 1);
+  const w = warnings[n0];
+  assert.match(w, /THETA is chunked \{time: 1, k: 25, tile: 7, j: 45, i: 45\}/);
+  assert.match(w, /chunks: \{ k: 1 \}/);
+  assert.match(w, /25\.0×/);
+  ds.close();
+  xr.clearCache();
+});
+
+test("errors: missing file, glob matching nothing, inconsistent dims across files, unsupported filter, unknown dimension", async () => {
+  await assert.rejects(xr.openDataset(path.join(DIR, "nope.nc")), (e: Error) => e.name === "FileNotFoundError" && e.message.includes("nope.nc"));
+  await assert.rejects(xr.openMfDataset(path.join(DIR, "none-*.nc")), (e: Error) => e.name === "FileNotFoundError" && /matched nothing/.test(e.message) && e.message.includes("none-*.nc"));
+  const odd = path.join(DIR, "odd");
+  execFileSync(PYTHON, [MAKE, odd, "--files", "1", "--levels", "30", "--size", "10", "--tiles", "3"], { stdio: "pipe" });
+  execFileSync(PYTHON, [MAKE, odd, "--files", "1", "--start", "1992-02", "--levels", "30", "--size", "12", "--tiles", "3"], { stdio: "pipe" });
+  await assert.rejects(xr.openMfDataset(path.join(odd, "THETA_*.nc")), (e: Error) => e.name === "DimensionError" && e.message.includes("THETA_1992_02.nc") && /dimension 'j'/.test(e.message));
+  const szip = path.join(DIR, "szip.nc");
+  python(`
+import netCDF4, numpy as np
+ds = netCDF4.Dataset(${JSON.stringify(szip)}, "w"); ds.createDimension("x", 64)
+v = ds.createVariable("packed_szip", "f4", ("x",), compression="szip"); v[:] = np.arange(64)
+ds.close()`);
+  const ds = await xr.openDataset(szip);
+  assert.throws(() => ds.packed_szip.values, (e: Error) => e.name === "UnsupportedFilterError" && e.message.includes(szip) && e.message.includes("'packed_szip'") && /szip/.test(e.message));
+  assert.throws(() => ds.packed_szip.isel({ y: 0 }), (e: Error) => e.name === "DimensionError" && /'y'/.test(e.message));
+  ds.close();
+});
