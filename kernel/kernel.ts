@@ -86,7 +86,13 @@ export class Kernel {
 
   private receive(channel: ChannelName, msg: Message): void {
     if (channel === "stdin") {
-      if (msg.header.msg_type === "input_reply") {
+      if (msg.header.msg_type !== "input_reply") {
+        // stdin carries only the frontend's answers to input_request; a request sent here is
+        // answered with an error (no busy/idle: nothing ran).
+        if (!Kernel.NO_REPLY.has(msg.header.msg_type)) this.replyError(channel, msg, "UnknownMessageType", `lazylab does not handle ${msg.header.msg_type} on stdin`);
+        return;
+      }
+      if (!msg.invalid) {
         const parentId = (msg.parent_header as { msg_id?: string }).msg_id ?? "";
         const resolve = this.pendingInput.get(parentId) ?? [...this.pendingInput.values()][0];
         const value = (msg.content as { value?: unknown }).value;
@@ -122,8 +128,9 @@ export class Kernel {
     if (Kernel.NO_REPLY.has(type)) return;
     this.publish(msg, "status", { execution_state: "busy" });
     try {
-      const problem = validateContent(type, msg.content);
-      const handler = table[type];
+      const problem = msg.invalid ? `${type}: ${msg.invalid}` : validateContent(type, msg.content);
+      // Own properties only: "constructor" or "toString" must not find Object.prototype's.
+      const handler = Object.hasOwn(table, type) ? table[type] : undefined;
       if (problem) this.replyError(channel, msg, "BadRequest", problem);
       else if (!handler) this.replyError(channel, msg, "UnknownMessageType", `lazylab does not handle ${type} on ${channel}`);
       else await handler(msg, channel);

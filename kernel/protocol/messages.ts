@@ -24,6 +24,8 @@ export interface Message<C = unknown> {
   metadata: Record<string, unknown>;
   content: C;
   buffers: Buffer[];
+  /** Set by the codec when a signed message's header is readable but another frame is not. */
+  invalid?: string;
 }
 
 export type Status = "ok" | "error" | "aborted";

@@ -24,8 +24,8 @@ const MAX_CODE = 64 * 1024 * 1024;
 
 /** A description of what is wrong, or undefined when the content is acceptable. */
 export function validateContent(msgType: string, content: unknown): string | undefined {
+  if (!Object.hasOwn(SCHEMAS, msgType)) return undefined;
   const schema = SCHEMAS[msgType];
-  if (!schema) return undefined;
   if (content === null || typeof content !== "object") return `${msgType}: content must be an object`;
   const c = content as Record<string, unknown>;
   for (const [field, rule] of Object.entries(schema)) {

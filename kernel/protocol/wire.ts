@@ -79,12 +79,21 @@ export function decode(frames: Buffer[], signer: Signer): Message {
   if (typeof header.msg_type !== "string" || typeof header.msg_id !== "string") {
     throw new WireError("bad-header", "header lacks msg_type or msg_id");
   }
-  return {
+  const msg: Message = {
     identities: frames.slice(0, d),
     header: header as unknown as Header,
-    parent_header: parseObject(parts[1], "parent_header") as Message["parent_header"],
-    metadata: parseObject(parts[2], "metadata"),
-    content: parseObject(parts[3], "content"),
+    parent_header: {},
+    metadata: {},
+    content: {},
     buffers: frames.slice(d + 6),
   };
+  // Signed, with a header we can answer: a bad frame after it earns an error reply, not silence.
+  try {
+    msg.parent_header = parseObject(parts[1], "parent_header") as Message["parent_header"];
+    msg.metadata = parseObject(parts[2], "metadata");
+    msg.content = parseObject(parts[3], "content");
+  } catch (e) {
+    msg.invalid = (e as Error).message;
+  }
+  return msg;
 }

@@ -7,8 +7,35 @@ import jupyter_client
 
 
 class Kernel:
-    def __init__(self, cwd=None, name="lazylab"):
-        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd)
+    def __init__(self, cwd=None, name="lazylab", env=None, stderr=None):
+        """env: extra environment variables for the kernel; stderr: a file the kernel's log goes to."""
+        kw = {}
+        if env:
+            kw["env"] = {**os.environ, **env}
+        if stderr is not None:
+            kw["stderr"] = stderr
+        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd, **kw)
+
+    @property
+    def pid(self):
+        """The kernel (protocol) process id."""
+        return self.km.provisioner.process.pid
+
+    def executor_pid(self):
+        """The executor child's pid, asked from the executor itself."""
+        _, msgs = self.run("process.pid")
+        return int(self.text(msgs))
+
+    def heartbeat(self, timeout=5):
+        """True when the heartbeat socket echoes a ping within timeout seconds."""
+        import zmq
+        s = zmq.Context.instance().socket(zmq.REQ)
+        try:
+            s.connect(f"tcp://{self.km.ip}:{self.km.hb_port}")
+            s.send(b"ping")
+            return bool(s.poll(timeout * 1000)) and s.recv() == b"ping"
+        finally:
+            s.close(0)
 
     def close(self):
         try:
