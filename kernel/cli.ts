@@ -3,13 +3,53 @@
  * lazylab's command line:
  *   lazylab install [--user | --sys-prefix | --prefix DIR]   register the Jupyter kernel
  *   lazylab kernel -f CONNECTION_FILE                        run the kernel (Jupyter calls this)
+ *   lazylab test NOTEBOOK... [options]                       re-run notebooks, compare outputs
  */
 import path from "node:path";
 import { installKernelSpec, type InstallOptions } from "./install/kernelspec";
 
 const USAGE = `usage:
   lazylab install [--user | --sys-prefix | --prefix DIR]
-  lazylab kernel -f CONNECTION_FILE`;
+  lazylab kernel -f CONNECTION_FILE
+  lazylab test NOTEBOOK... [--junit FILE] [--memory-tolerance MB] [--timeout S] [--kernel NAME]`;
+
+async function runTests(args: string[]): Promise<number> {
+  const files: string[] = [];
+  const opts = { memoryTolerance: 0.25, timeout: 300, kernelName: undefined as string | undefined };
+  let junit: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`lazylab test: ${a} needs a value`);
+      return v;
+    };
+    const number = (): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new Error(`lazylab test: ${a} must be a non-negative number, got "${v}"`);
+      return n;
+    };
+    if (a === "--junit") junit = value();
+    else if (a === "--memory-tolerance") opts.memoryTolerance = number();
+    else if (a === "--timeout") opts.timeout = number();
+    else if (a === "--kernel") opts.kernelName = value();
+    else if (a.startsWith("--")) throw new Error(`lazylab test: unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length === 0) throw new Error(`lazylab test: no notebooks given\n${USAGE}`);
+  const { testNotebook, report } = await import("./notebook-test/run");
+  const results = [];
+  for (const f of files) results.push(await testNotebook(f, opts));
+  const { text, exitCode } = report(results);
+  console.log(text);
+  if (junit) {
+    const { junitXml } = await import("./notebook-test/junit");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(junit, junitXml(results));
+  }
+  return exitCode;
+}
 
 async function runKernel(connectionFile: string): Promise<void> {
   const { readConnectionFile } = await import("./protocol/connection");
@@ -62,6 +102,14 @@ async function main(argv: string[]): Promise<number> {
     }
     await runKernel(file);
     return -1; // keep running
+  }
+  if (command === "test") {
+    try {
+      return await runTests(rest);
+    } catch (e) {
+      console.error((e as Error).message);
+      return 2;
+    }
   }
   console.error(USAGE);
   return command ? 2 : 0;

@@ -1,0 +1,149 @@
+/**
+ * `lazylab test`: re-executing notebooks and comparing with their stored outputs. The CLI is run
+ * as users run it (a child process on the built dist/kernel/cli.js); its verdicts are checked
+ * on the examples, on copies whose stored outputs were altered, and on tagged cells.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pythonJson } from "./oracle";
+import { normalise, outputsText } from "../kernel/notebook-test/normalise";
+import { unifiedDiff } from "../kernel/notebook-test/diff";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLI = path.join(ROOT, "dist", "kernel", "cli.js");
+
+function lazylabTest(args: string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [CLI, "test", ...args], { encoding: "utf8", timeout: 300_000 });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+interface Cell { source: string; outputs: unknown[]; tags?: string[] }
+function writeNotebook(dir: string, name: string, cells: Cell[]): string {
+  const nb = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "lazylab", display_name: "TypeScript (lazylab)", language: "typescript" } },
+    cells: cells.map((c, i) => ({ cell_type: "code", id: `c${i}`, execution_count: null, metadata: c.tags ? { tags: c.tags } : {}, source: c.source, outputs: c.outputs })),
+  };
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify(nb, null, 1));
+  return file;
+}
+const stdout = (text: string) => ({ output_type: "stream", name: "stdout", text });
+const result = (plain: string, rich: Record<string, string> = {}) => ({ output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/plain": plain, ...rich } });
+
+test("the example notebooks pass against their stored outputs", { timeout: 400_000 }, () => {
+  const r = lazylabTest(["examples/hello.ipynb", "examples/memory-management.ipynb", "examples/memory-management-extras.ipynb"].map((f) => path.join(ROOT, f)));
+  assert.equal(r.code, 0, r.out);
+  const last = r.out.trim().split("\n").pop()!;
+  const m = /^(\d+) passed, 0 failed$/.exec(last);
+  assert.ok(m, `summary line: ${last}`);
+  const cells = ["hello.ipynb", "memory-management.ipynb", "memory-management-extras.ipynb"].map(
+    (f) => (JSON.parse(readFileSync(path.join(ROOT, "examples", f), "utf8")) as { cells: { cell_type: string }[] }).cells.filter((c) => c.cell_type === "code").length,
+  );
+  assert.equal(Number(m[1]), cells.reduce((a, b) => a + b, 0), "every code cell was tested");
+});
+
+test("an altered stored output fails with a readable diff, a non-zero exit and a JUnit report", { timeout: 200_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
+  try {
+    const file = path.join(dir, "hello.ipynb");
+    copyFileSync(path.join(ROOT, "examples", "hello.ipynb"), file);
+    const nb = JSON.parse(readFileSync(file, "utf8"));
+    const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code");
+    code[0].outputs[0].text = ["hello, wrold\n"];
+    writeFileSync(file, JSON.stringify(nb));
+    const junit = path.join(dir, "report.xml");
+    const r = lazylabTest([file, "--junit", junit]);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /FAIL cell 1: console\.log\("hello, world"\)/);
+    assert.match(r.out, /^\s+-hello, wrold$/m, "the stored line is shown as removed");
+    assert.match(r.out, /^\s+\+hello, world$/m, "the fresh line is shown as added");
+    assert.match(r.out.trim().split("\n").pop()!, new RegExp(`^${code.length - 1} passed, 1 failed$`));
+    // The report as a JUnit consumer reads it (Python's XML parser).
+    const rep = pythonJson<{ suites: number; tests: number; failures: number; failed: string[]; text: string }>(
+      `import json, xml.etree.ElementTree as ET
+root = ET.parse(${JSON.stringify(junit)}).getroot()
+cases = root.findall('./testsuite/testcase')
+failed = [c for c in cases if c.find('failure') is not None]
+print(json.dumps({"suites": len(root.findall('testsuite')), "tests": len(cases), "failures": int(root.get('failures')),
+  "failed": [c.get('name') for c in failed], "text": failed[0].find('failure').text}))`,
+    );
+    assert.equal(rep.suites, 1);
+    assert.equal(rep.tests, code.length);
+    assert.equal(rep.failures, 1);
+    assert.match(rep.failed[0], /^cell 1: /);
+    assert.match(rep.text, /-hello, wrold/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("memory figures within the tolerance flag, levels ignored, tags honoured", { timeout: 200_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
+  try {
+    const file = writeNotebook(dir, "tags.ipynb", [
+      // Stored 0.1 MB away from what the cell prints now.
+      { source: 'console.log("Change in available memory: -7.63 MB (available 23431.1 MB)")', outputs: [stdout("Change in available memory: -7.53 MB (available 11111.1 MB)\n")] },
+      { source: "Math.random()", outputs: [result("0.123")], tags: ["lazylab-ignore-output"] },
+      { source: "np.random.defaultRng().standardNormal([2, 3])", outputs: [result("array([[ 0.1, -2.3,  1.0],\n       [ 1.5e-04, 3.2e+00, 4.0]])", { "text/html": "<table>...</table>" })], tags: ["lazylab-random-output"] },
+      { source: 'throw new Error("never run")', outputs: [], tags: ["nbval-skip"] },
+      { source: "1 + 1", outputs: [result("2")] },
+    ]);
+    const loose = lazylabTest([file, "--memory-tolerance", "0.25"]);
+    assert.equal(loose.code, 0, loose.out);
+    assert.match(loose.out, /^4 passed, 0 failed, 1 skipped$/m);
+    const strict = lazylabTest([file, "--memory-tolerance", "0.05"]);
+    assert.equal(strict.code, 1, strict.out);
+    assert.match(strict.out, /memory figure 1: stored -7\.53, fresh -7\.63/);
+    assert.match(strict.out, /^3 passed, 1 failed, 1 skipped$/m);
+    // Without its tag, the unseeded draw fails.
+    const untagged = writeNotebook(dir, "untagged.ipynb", [{ source: "Math.random()", outputs: [result("0.123")] }]);
+    const u = lazylabTest([untagged]);
+    assert.equal(u.code, 1, u.out);
+    assert.match(u.out, /-0\.123/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bad input: missing file, not a notebook, unknown kernel, bad options", { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
+  try {
+    const missing = lazylabTest([path.join(dir, "nope.ipynb")]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.out, /cannot read notebook .*nope\.ipynb: no such file/);
+    const bad = path.join(dir, "bad.ipynb");
+    writeFileSync(bad, "{ not json");
+    assert.match(lazylabTest([bad]).out, /bad\.ipynb is not a notebook: invalid JSON/);
+    const nb = writeNotebook(dir, "ok.ipynb", [{ source: "1", outputs: [result("1")] }]);
+    const k = lazylabTest([nb, "--kernel", "no-such-kernel"]);
+    assert.equal(k.code, 1);
+    assert.match(k.out, /no kernelspec named "no-such-kernel"/);
+    const opt = lazylabTest([nb, "--memory-tolerance", "lots"]);
+    assert.equal(opt.code, 2);
+    assert.match(opt.out, /--memory-tolerance must be a non-negative number, got "lots"/);
+    assert.equal(lazylabTest([]).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("normalisation: addresses, timings, dates, memory changes and levels", () => {
+  const n = normalise("at 0x7ffd5e8a1b2c took 12.5 ms on 2026-11-25T07:00:01.123Z\nChange: -7.63 MB (available 23431.1 MB, total=24000 MB)");
+  assert.equal(n.text, "at 0x<addr> took <time> on <date>\nChange: <mem> MB (available <level> MB, total=<level> MB)");
+  assert.deepEqual(n.memory, [-7.63]);
+  assert.equal(normalise("array([[ 0.1, -2.3]])", true).text, normalise("array([[1.5e-04,  3.2e+00]])", true).text);
+  assert.notEqual(normalise("array([[ 0.1, -2.3]])", true).text, normalise("array([[ 0.1, -2.3, 4.0]])", true).text);
+  const text = outputsText([
+    { output_type: "stream", name: "stdout", text: "a\n" },
+    { output_type: "stream", name: "stdout", text: ["b\n"] },
+    { output_type: "display_data", data: { "text/plain": "x", "text/html": "<b>x</b>" } },
+    { output_type: "error", ename: "TypeError", evalue: "boom" },
+  ]);
+  assert.equal(text, "[stdout]\na\nb\n[display_data +text/html]\nx\n[error] TypeError: boom");
+  assert.equal(unifiedDiff("a\nb\nc", "a\nB\nc"), "--- stored\n+++ fresh\n@@\n a\n+B\n-b\n c");
+});
