@@ -6,7 +6,8 @@
 tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing, and
 their kernelspecs are written under DIR, not into the user's Jupyter directories. Prints, per
 kernel: start to first kernel_info_reply, `1+1` round trip (median, p95; and `1+i`, which no
-cache can answer), idle RSS of the kernel's process tree, time to print 1,000 lines.
+cache can answer; `const v_i = i`, new cells that declare), idle RSS and PSS of the kernel's
+process tree, time to print 1,000 lines.
 """
 import argparse
 import json
@@ -34,20 +35,28 @@ def ensure_peers(scratch):
         "tslab": [os.path.join(scratch, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
         "deno": [os.path.join(scratch, "node_modules", ".bin", "deno"), "jupyter", "--kernel", "--conn", "{connection_file}"],
     }
+    # lazylab's environment is the one `lazylab install` writes (kernel/install/kernelspec.ts).
+    lazylab_env = json.loads(subprocess.run(
+        ["node", "-e", "process.stdout.write(JSON.stringify(require(process.argv[1]).kernelSpec('').env))",
+         os.path.join(ROOT, "dist", "kernel", "install", "kernelspec.js")], check=True, capture_output=True, text=True).stdout)
     for name, argv in specs.items():
         d = os.path.join(kernels, f"bench-{name}")
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, "kernel.json"), "w") as f:
-            json.dump({"argv": argv, "display_name": name, "language": "typescript", "interrupt_mode": "message"}, f)
+            json.dump({"argv": argv, "display_name": name, "language": "typescript", "interrupt_mode": "message",
+                       "env": lazylab_env if name == "lazylab" else {}}, f)
     return os.path.join(scratch, "share", "jupyter")
 
 
-def tree_rss(pid):
+def tree_memory(pid):
+    """RSS and PSS summed over the kernel's process tree. RSS counts pages shared between the
+    processes (the node binary, for a kernel with an executor) once per process; PSS splits them."""
     try:
         p = psutil.Process(pid)
-        return sum(q.memory_info().rss for q in [p] + p.children(recursive=True))
+        infos = [q.memory_full_info() for q in [p] + p.children(recursive=True)]
+        return sum(i.rss for i in infos), sum(i.pss for i in infos)
     except psutil.Error:
-        return float("nan")
+        return float("nan"), float("nan")
 
 
 def run_until_idle(kc, code, timeout=60):
@@ -70,14 +79,17 @@ def measure(name, data_dir, rounds):
     start = time.perf_counter() - t0
     try:
         run_until_idle(kc, "1+1")
-        same, fresh = [], []
-        # Two separate loops: the same cell again (what a cache may answer), then new cells.
+        same, fresh, declaring = [], [], []
+        # Separate loops: the same cell again (what a cache may answer), new cells, then new
+        # cells that each declare a name (which later cells must see).
         for i in range(rounds):
             t = time.perf_counter(); run_until_idle(kc, "1+1"); same.append(time.perf_counter() - t)
         for i in range(rounds):
             t = time.perf_counter(); run_until_idle(kc, f"1+{i}"); fresh.append(time.perf_counter() - t)
+        for i in range(rounds):
+            t = time.perf_counter(); run_until_idle(kc, f"const v{i} = {i}"); declaring.append(time.perf_counter() - t)
         time.sleep(2)
-        rss = tree_rss(km.provisioner.process.pid)
+        rss, pss = tree_memory(km.provisioner.process.pid)
         t = time.perf_counter()
         try:
             run_until_idle(kc, "for (let i = 0; i < 1000; i++) console.log('line ' + i)", timeout=30)
@@ -86,7 +98,8 @@ def measure(name, data_dir, rounds):
             lines = float("inf")  # never went idle
         q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
         return {"start_s": start, "rt_ms": statistics.median(same) * 1e3, "rt_p95_ms": q(same, 0.95) * 1e3,
-                "rt_fresh_ms": statistics.median(fresh) * 1e3, "idle_rss_mb": rss / 2**20, "lines_s": lines}
+                "rt_fresh_ms": statistics.median(fresh) * 1e3, "rt_decl_ms": statistics.median(declaring) * 1e3,
+                "idle_rss_mb": rss / 2**20, "idle_pss_mb": pss / 2**20, "lines_s": lines}
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
@@ -109,7 +122,7 @@ def main():
                 print(f"{name}: failed: {e!r}", file=sys.stderr)
         if runs:
             results[name] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    cols = ["start_s", "rt_ms", "rt_p95_ms", "rt_fresh_ms", "idle_rss_mb", "lines_s"]
+    cols = ["start_s", "rt_ms", "rt_p95_ms", "rt_fresh_ms", "rt_decl_ms", "idle_rss_mb", "idle_pss_mb", "lines_s"]
     print("%-8s " % "kernel" + " ".join("%12s" % c for c in cols))
     for name, r in results.items():
         print("%-8s " % name + " ".join("%12.3f" % r[c] for c in cols))
@@ -118,8 +131,9 @@ def main():
             if peer in results:
                 l, p = results["lazylab"], results[peer]
                 print(f"ratio {peer}/lazylab (>1 means lazylab is better): start {p['start_s']/l['start_s']:.2f}, "
-                      f"round trip {p['rt_ms']/l['rt_ms']:.2f} (fresh cells {p['rt_fresh_ms']/l['rt_fresh_ms']:.2f}), "
-                      f"idle RSS {p['idle_rss_mb']/l['idle_rss_mb']:.2f}, 1000 lines {p['lines_s']/l['lines_s']:.2f}")
+                      f"round trip {p['rt_ms']/l['rt_ms']:.2f} (fresh cells {p['rt_fresh_ms']/l['rt_fresh_ms']:.2f}, "
+                      f"declaring cells {p['rt_decl_ms']/l['rt_decl_ms']:.2f}), idle RSS {p['idle_rss_mb']/l['idle_rss_mb']:.2f} "
+                      f"(PSS {p['idle_pss_mb']/l['idle_pss_mb']:.2f}), 1000 lines {p['lines_s']/l['lines_s']:.2f}")
 
 
 if __name__ == "__main__":

@@ -13,12 +13,13 @@ export class CompilerClient {
   readonly api: Async<CompilerApi>;
 
   constructor(cwd: string) {
-    // Young generation size trades speed for idle RSS: each check allocates a fresh checker
-    // (scavenges were the largest cost of a small cell), but 96 MB left the kernel at 224 MB
-    // idle against 179 MB with 16 (bench/kernel.py, bench/README.md).
+    // Young generation size trades speed for idle RSS. Since cells share one checker (service.ts)
+    // a cell allocates little, so 8 MB costs new cells nothing measurable and the kernel process
+    // idles ~20 MB lower than with 32 (bench/README.md); a new checker (built at idle time) is
+    // what pays for the extra scavenges.
     this.worker = new Worker(path.join(__dirname, "worker.js"), {
       workerData: { cwd },
-      resourceLimits: { maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     this.worker.unref();
     let ready!: (ms: number) => void;

@@ -38,20 +38,23 @@ port.on("message", (req: CompilerRequest) => {
     res = { seq: req.seq, ok: false, error: (e as Error).stack ?? String(e) };
   }
   port.postMessage(res);
-  if (req.method === "record" || req.method === "forget" || req.method === "reset" || req.method === "compile") schedulePrepare();
+  if (req.method === "record" || req.method === "forget" || req.method === "reset" || req.method === "compile") prepareWhenIdle();
+  else if (prepareTimer) prepareWhenIdle();
 });
 
-// After a request that may change the next cell's program, warm it while the thread is idle.
-let prepareQueued = false;
-function schedulePrepare(): void {
-  if (prepareQueued) return;
-  prepareQueued = true;
-  setImmediate(() => {
-    prepareQueued = false;
+/**
+ * After a request that may change the next cell's program, warm that program once the thread
+ * has had no request for IDLE_MS (the user is reading or typing). Not at once: cells arriving
+ * back to back would wait for it, and they do not need it (recent declarations reach them
+ * without a new checker, service.ts).
+ */
+const IDLE_MS = 300;
+let prepareTimer: NodeJS.Timeout | undefined;
+function prepareWhenIdle(): void {
+  clearTimeout(prepareTimer);
+  prepareTimer = setTimeout(() => {
+    prepareTimer = undefined;
     try { compiler.prepare(); } catch { /* a failed warm-up only costs the next cell time */ }
-  });
+  }, IDLE_MS);
+  prepareTimer.unref();
 }
-
-const t0 = performance.now();
-compiler.warmUp();
-port.postMessage({ seq: 0, ready: true, warmUpMs: performance.now() - t0 } satisfies CompilerResponse);

@@ -48,6 +48,10 @@ export const EXECUTOR_FLAGS = [
 
 /** What the executor needs from its environment, and why. */
 export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // The kernelspec's malloc settings are for the kernel process (kernel/install/kernelspec.ts):
+  // the executor's memory figures depend on its allocator, so it runs as it always has.
+  const kernelOnly = base.LAZYLAB_KERNEL_ONLY_ENV?.split(",") ?? [];
+  base = Object.fromEntries(Object.entries(base).filter(([k]) => k !== "LAZYLAB_KERNEL_ONLY_ENV" && !kernelOnly.includes(k)));
   return {
     ...base,
     // A fixed mmap threshold makes freed array buffers go back to the OS at once, so the
