@@ -21,6 +21,9 @@ export class TypeScriptInterpreter implements Interpreter {
   /** Output that arrived after its cell finished: shown at the start of the next cell. */
   private late: Array<{ name: "stdout" | "stderr"; text: string }> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
+  /** A cell is being compiled; an interrupt now stops it before it runs. */
+  private compiling = false;
+  private interruptedWhileCompiling = false;
 
   constructor(private readonly cwd: string) {
     this.compiler = new CompilerClient(cwd);
@@ -53,9 +56,17 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(code: string, userExpressions: Record<string, string>, ctx: ExecuteContext): Promise<ExecuteOutcome> {
-    for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
+    // Late output waits for a cell that shows output: a silent one would drop it.
+    if (!ctx.silent) for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
     const cellName = `In[${ctx.executionCount}]`;
-    const compiled = await this.compiler.api.compile(code, cellName);
+    this.compiling = true;
+    this.interruptedWhileCompiling = false;
+    const compiled = await this.compiler.api.compile(code, cellName).finally(() => (this.compiling = false));
+    if (this.interruptedWhileCompiling) {
+      const content = { ename: "Interrupted", evalue: "the cell was interrupted before it ran; variables from earlier cells are kept", traceback: ["Interrupted: the cell was interrupted before it ran"] };
+      ctx.error(content);
+      return { status: "error", ...content };
+    }
     if (!compiled.ok) {
       ctx.error(compiled.error);
       return { status: "error", ...compiled.error };
@@ -122,11 +133,12 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   interrupt(): void {
+    if (this.compiling) this.interruptedWhileCompiling = true;
     if (!this.active) return;
     this.executor.interrupt();
     // A cell that ignores the interrupt (stuck in native code) costs the executor, not the kernel.
     this.interruptTimer ??= setTimeout(() => {
-      if (this.active) void this.executor.stop();
+      if (this.active) void this.executor.stop(`the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (busy outside JavaScript, e.g. a synchronous native call)`);
     }, INTERRUPT_GRACE_MS);
   }
 

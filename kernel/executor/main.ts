@@ -127,16 +127,16 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
     const after = runAfterCell();
     if (after) output.write("stdout", after);
   } catch (e) {
-    output.write("stderr", `cell hook failed: ${(e as Error).message}\n`);
+    output.report("stderr", `cell hook failed: ${(e as Error).message}\n`);
   }
+  output.endCell();
   output.flush();
   if (current === run) current = undefined;
   send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
 }
 
 async function run(req: RunRequest): Promise<void> {
-  output.flush();
-  output.cellId = req.id;
+  output.beginCell(req.id);
   const fileName = `lazylab-cell-${req.id}.js`;
   registry.add(fileName, req.cellName, req.source, req.map, req.insertions);
   let interrupt!: (e: Interrupted) => void;
@@ -178,7 +178,7 @@ function startWatchdog(): void {
 
 function reportLate(kind: string, err: unknown): void {
   const info = errorInfo(err, registry);
-  output.write("stderr", `${kind}: ${info.traceback.join("\n")}\n`);
+  output.report("stderr", `${kind}: ${info.traceback.join("\n")}\n`);
 }
 
 function main(): void {

@@ -46,6 +46,16 @@ export const EXECUTOR_FLAGS = [
   "--no-lazy-feedback-allocation",
 ];
 
+/**
+ * LAZYLAB_EXECUTOR_HEAP_MB caps the executor's JavaScript heap (V8's --max-old-space-size);
+ * unset, V8's default applies (about a quarter of RAM, up to 4 GB). Array data lives outside
+ * this heap. A cell that exceeds it kills the executor, which is reported and replaced.
+ */
+export function heapLimitFlags(env: NodeJS.ProcessEnv): string[] {
+  const mb = Number(env.LAZYLAB_EXECUTOR_HEAP_MB);
+  return Number.isInteger(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
+}
+
 /** What the executor needs from its environment, and why. */
 export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // The kernelspec's malloc settings are for the kernel process (kernel/install/kernelspec.ts):
@@ -90,7 +100,7 @@ export class ExecutorSupervisor extends EventEmitter {
     if (this.ready) return this.ready;
     const child = fork(path.join(__dirname, "main.js"), [], {
       cwd: this.options.cwd,
-      execArgv: [...EXECUTOR_FLAGS, ...(this.options.execArgv ?? [])],
+      execArgv: [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), ...(this.options.execArgv ?? [])],
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
       env: executorEnvironment({ ...process.env, ...this.options.env }),
       serialization: "advanced",
@@ -154,7 +164,7 @@ export class ExecutorSupervisor extends EventEmitter {
   }
 
   /** Ends the executor; a later start() makes a fresh one. */
-  async stop(): Promise<void> {
+  async stop(reason = "the executor was stopped"): Promise<void> {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
@@ -162,7 +172,7 @@ export class ExecutorSupervisor extends EventEmitter {
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     child.kill("SIGKILL");
     await exited;
-    const err = new ExecutorCrashed("the executor was stopped", null, "SIGKILL");
+    const err = new ExecutorCrashed(reason, null, "SIGKILL");
     for (const r of this.running.values()) r.reject(err);
     this.running.clear();
   }

@@ -1,0 +1,8 @@
+/**
+ * Faults in cells through jupyter_client (test/python/test_faults.py): loops, recursion, heap
+ * exhaustion, process.exit/abort, throwing workers, late rejections, never-settling promises,
+ * 100 MB of output, native calls that ignore interrupts. Writes docs/reliability.md figures.
+ */
+import { pythonSuite } from "./python-suite";
+
+pythonSuite("faults in cells via jupyter_client", "test_faults", { timeoutMs: 240_000, expectAtLeast: 12 });
