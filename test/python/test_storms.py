@@ -1,0 +1,131 @@
+"""Interrupt storms (issue 9): 100 interrupts in a row while cells run and while idle. Every
+interrupt_request is answered, the running cell ends with `Interrupted`, no later cell is hit
+by a stray interrupt, the executor is never replaced and all state is kept."""
+import os
+import signal
+import time
+import unittest
+
+import zmq
+
+import figures
+from kernel_client import Kernel
+
+STORM = 100
+FIGURES = {}
+
+
+class Storms(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+        reply, _ = cls.k.run("const stormKept = { n: 41 }\nlet stormCounter = 0")
+        assert reply["content"]["status"] == "ok"
+        cls.executor = cls.k.executor_pid()
+        cls.kernel_pid = cls.k.pid
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+        if len(FIGURES) == 5:
+            figures.record("storms", [f"- {line}" for _, line in sorted(FIGURES.items())])
+
+    def storm(self, n=STORM):
+        """n interrupt_requests sent back to back on control; returns (replies, seconds)."""
+        s = zmq.Context.instance().socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(f"tcp://{self.k.km.ip}:{self.k.km.control_port}")
+        t0 = time.time()
+        try:
+            for _ in range(n):
+                self.k.kc.session.send(s, "interrupt_request", {})
+            replies = []
+            while len(replies) < n and s.poll(10_000):
+                _, m = self.k.kc.session.recv(s)
+                replies.append(m)
+            return replies, time.time() - t0
+        finally:
+            s.close(0)
+
+    def assert_intact(self, clean_cells=10):
+        """State kept, same executor and kernel, and later cells are not hit by stray interrupts."""
+        for i in range(clean_cells):
+            reply, msgs = self.k.run("await new Promise((r) => setTimeout(r, 5)); let s = 0; for (let j = 0; j < 2e5; j++) s += j; stormKept.n + 1")
+            self.assertEqual(reply["content"]["status"], "ok", f"clean cell {i} after the storm: {reply['content']}")
+            self.assertEqual(self.k.text(msgs), "42")
+        self.assertEqual(self.k.executor_pid(), self.executor, "the executor was replaced")
+        self.assertEqual(self.k.pid, self.kernel_pid)
+
+    def assert_all_answered(self, replies):
+        self.assertEqual(len(replies), STORM)
+        self.assertTrue(all(r["msg_type"] == "interrupt_reply" and r["content"]["status"] == "ok" for r in replies))
+
+    def test_storm_while_idle(self):
+        replies, secs = self.storm()
+        self.assert_all_answered(replies)
+        self.assert_intact()
+        FIGURES["1"] = f"{STORM} interrupt_requests while idle: all answered in {secs:.2f} s; the next 10 cells ran untouched, state kept, same executor."
+
+    def test_storm_while_a_cell_spins(self):
+        msg_id = self.k.kc.execute("while (true) { stormCounter++ }")
+        time.sleep(0.5)
+        t0 = time.time()
+        replies, secs = self.storm()
+        r = self.k.shell_reply(msg_id, 20)
+        self.assertEqual(r["content"]["ename"], "Interrupted")
+        stopped = time.time() - t0
+        self.assert_all_answered(replies)
+        self.assert_intact()
+        FIGURES["2"] = f"{STORM} interrupt_requests while a cell spins in `while (true)`: the cell ended `Interrupted` after {stopped:.2f} s, all {STORM} answered in {secs:.2f} s; the next 10 cells ran untouched, state kept, same executor."
+
+    def test_storm_while_a_cell_awaits_forever(self):
+        msg_id = self.k.kc.execute("await new Promise<void>(() => {})")
+        time.sleep(0.5)
+        replies, secs = self.storm()
+        self.assertEqual(self.k.shell_reply(msg_id, 20)["content"]["ename"], "Interrupted")
+        self.assert_all_answered(replies)
+        self.assert_intact()
+        FIGURES["3"] = f"{STORM} interrupt_requests while a cell awaits a promise that never settles: `Interrupted`, all answered in {secs:.2f} s, state kept, same executor."
+
+    def test_sigint_storm_to_the_kernel_process_while_a_cell_spins(self):
+        msg_id = self.k.kc.execute("while (true) { stormCounter++ }")
+        time.sleep(0.5)
+        for _ in range(STORM):
+            os.kill(self.k.pid, signal.SIGINT)
+        self.assertEqual(self.k.shell_reply(msg_id, 20)["content"]["ename"], "Interrupted")
+        time.sleep(0.3)
+        self.assert_intact()
+        FIGURES["4"] = f"{STORM} SIGINTs to the kernel process while a cell spins: `Interrupted`, kernel alive, state kept, same executor."
+
+    def test_interrupt_after_every_one_of_a_hundred_short_cells(self):
+        outcomes = {"ok": 0, "Interrupted": 0}
+        s = zmq.Context.instance().socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(f"tcp://{self.k.km.ip}:{self.k.km.control_port}")
+        before = self.k.run("stormCounter = 0")
+        try:
+            for i in range(STORM):
+                msg_id = self.k.kc.execute("const t0 = Date.now(); while (Date.now() - t0 < 20) {}\nstormCounter++", stop_on_error=False)
+                time.sleep(0.01 * (i % 5))
+                self.k.kc.session.send(s, "interrupt_request", {})
+                r = self.k.shell_reply(msg_id, 20)
+                c = r["content"]
+                key = "ok" if c["status"] == "ok" else c.get("ename")
+                self.assertIn(key, outcomes, f"cell {i}: {c}")
+                outcomes[key] += 1
+                self.assertTrue(s.poll(10_000))
+                self.k.kc.session.recv(s)
+        finally:
+            s.close(0)
+        _, msgs = self.k.run("stormCounter")
+        counted = int(self.k.text(msgs))
+        # a cell interrupted after its last statement still counted; one that ran to the end did
+        self.assertGreaterEqual(counted, outcomes["ok"])
+        self.assertLessEqual(counted, STORM)
+        self.assert_intact()
+        FIGURES["5"] = (f"{STORM} short cells each followed by an interrupt at 0-40 ms: {outcomes['Interrupted']} ended `Interrupted`, "
+                        f"{outcomes['ok']} finished first; no executor restart, the next 10 cells ran untouched, state kept.")
+
+
+if __name__ == "__main__":
+    unittest.main()
