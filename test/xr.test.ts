@@ -257,32 +257,34 @@ test("API: openMfDataset over ECCO-like files computes what xarray+dask computes
   byDefault.close();
 });
 
-test("cache: default 25-level chunks load ≈25× the top level and hold it; one level per chunk ≈1×; a repeat compute hits; clearCache empties", async () => {
+test("cache: default 25-level chunks load and keep ≈25× the top level; one level per chunk keeps nothing beyond the result; a repeat compute hits; clearCache empties", async () => {
   xr.clearCache();
   xr.resetCacheStats();
   const pattern = path.join(ECCO, "THETA_*.nc");
   const ds = await xr.openMfDataset(pattern);
   const n0 = warnings.length;
-  const top = await ds.THETA.isel({ k: 0 }).compute();
+  await ds.THETA.isel({ k: 0 }).compute();
   const resultBytes = 3 * 3 * 10 * 10 * 4;
   const a = xr.cacheInfo();
-  // Every chunk holding level 0 (3 files × tiles 0-2 in one chunk × 2×2 j/i chunks) is loaded whole.
-  const coordBytes = 2 * 3 * 10 * 10 * 4 + 30 * 4; // XC, YC, Z: computed with the result
+  // Every chunk holding level 0 (3 files × tiles 0-2 in one chunk × 2×2 j/i chunks) is loaded
+  // whole; XC, YC (used whole: not kept) and Z (one level used: kept) come with the result.
   assert.equal(a.misses, 3 * 1 * 4 + 2 * 4 + 1);
-  const thetaBytes = a.bytes - coordBytes;
-  assert.equal(thetaBytes, 25 * resultBytes, "25 levels held per level returned");
+  assert.equal(a.bytes - 30 * 4, 25 * resultBytes, "25 levels held per level returned");
+  assert.equal(a.bytesDecoded, 25 * resultBytes + 30 * 4 + 2 * 3 * 10 * 10 * 4);
   assert.ok(a.bytesReadFromDisk > 0);
-  void top;
   await ds.THETA.isel({ k: 0 }).compute();
-  assert.equal(xr.cacheInfo().hits, a.misses, "second compute served from the cache");
+  const b = xr.cacheInfo();
+  assert.equal(b.hits, 3 * 4 + 1, "second compute: the kept chunks are hits");
+  assert.equal(b.misses, a.misses + 2 * 4, "XC and YC, used whole, are read again");
   xr.clearCache();
   assert.equal(xr.cacheInfo().bytes, 0);
   const ds1 = await xr.openMfDataset(pattern, { chunks: { k: 1 } });
   assert.deepEqual(ds1.THETA.chunks![1], Array(30).fill(1));
+  const before = xr.cacheInfo().bytesDecoded;
   await ds1.THETA.isel({ k: 0 }).compute();
-  const coordBytes1 = 2 * 3 * 10 * 10 * 4 + 4; // Z is chunked by level too: one value
-  assert.equal(xr.cacheInfo().bytes - coordBytes1, resultBytes, "one level held per level returned");
-  // Small files stay under the warning threshold; a big-enough waste warns with the advice.
+  assert.equal(xr.cacheInfo().bytes, 0, "chunks used whole are not kept");
+  assert.equal(xr.cacheInfo().bytesDecoded - before, resultBytes + 4 + 2 * 3 * 10 * 10 * 4, "one level decoded per level returned");
+  // Small files stay under the warning threshold.
   assert.equal(warnings.length, n0);
   ds.close();
   ds1.close();
@@ -328,4 +330,24 @@ ds.close()`);
   assert.throws(() => ds.packed_szip.values, (e: Error) => e.name === "UnsupportedFilterError" && e.message.includes(szip) && e.message.includes("'packed_szip'") && /szip/.test(e.message));
   assert.throws(() => ds.packed_szip.isel({ y: 0 }), (e: Error) => e.name === "DimensionError" && /'y'/.test(e.message));
   ds.close();
+});
+
+test("examples/memory-management-xarray.ipynb executes (jupyter nbconvert --execute): default chunks cost ≈25× the result, one level per chunk ≈1×, and it warns", { timeout: 400_000 }, () => {
+  const out = path.join(DIR, "nb");
+  mkdirSync(out, { recursive: true });
+  execFileSync("/usr/bin/jupyter", ["nbconvert", "--to", "notebook", "--execute", path.join(ROOT, "examples", "memory-management-xarray.ipynb"), "--output-dir", out, "--ExecutePreprocessor.timeout=300"], { stdio: "pipe", env: process.env });
+  const nb = JSON.parse(python(`import sys; print(open(${JSON.stringify(path.join(out, "memory-management-xarray.ipynb"))}).read())`)) as { cells: { cell_type: string; outputs?: { output_type: string; text?: string | string[]; name?: string }[] }[] };
+  const texts = nb.cells.filter((c) => c.cell_type === "code").map((c) => (c.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join("") : (o.text ?? ""))).join(""));
+  assert.ok(!nb.cells.some((c) => (c.outputs ?? []).some((o) => o.output_type === "error")), "no cell failed");
+  const all = texts.join("\n");
+  const changes = [...all.matchAll(/Change in available memory:\s+(\S+)\s+MB/g)].map((m) => Number(m[1]));
+  const sizes = [...all.matchAll(/Size of the result:\s+(\S+)\s+MB/g)].map((m) => Number(m[1]));
+  assert.equal(changes.length, 3);
+  assert.equal(sizes.length, 2);
+  const ratioDefault = -changes[0] / sizes[0];
+  const ratioOneLevel = -changes[2] / sizes[1];
+  assert.ok(ratioDefault > 22 && ratioDefault < 30, `default chunks cost ${ratioDefault.toFixed(2)}× the result`);
+  assert.ok(ratioOneLevel > 0.8 && ratioOneLevel < 1.5, `one-level chunks cost ${ratioOneLevel.toFixed(2)}× the result`);
+  assert.ok(changes[1] > 0.9 * -changes[0] - sizes[0], "clearCache gives the cache's memory back");
+  assert.match(all, /open with \{ chunks: \{ k: 1 \} \}/);
 });

@@ -67,9 +67,11 @@ export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonl
       return { array: node.array.get(items), owned: false };
     }
     case "generate": {
-      const block = node.make(idx, shape, ref.dtype);
+      const whole = isWhole(reg, shape);
+      // The maker is told when only part of its block will be read (a cache keeps such blocks).
+      const block = node.make(idx, shape, ref.dtype, whole ? undefined : reg);
       // A shared block (held by a cache) is read, never recycled into the pool.
-      if (isWhole(reg, shape)) return { array: block, owned: !node.shared };
+      if (whole) return { array: block, owned: !node.shared };
       const part = regionView(block, reg).copy();
       if (!node.shared) give(block.dtype, block.nd.data);
       return { array: part, owned: false };

@@ -25,7 +25,7 @@ export interface Produced {
 /** The kinds of node. */
 export type Node =
   | { kind: "source"; array: NDArray }
-  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType) => NDArray; stream?: StreamSpec; shared?: boolean }
+  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType, region?: readonly DimRegion[]) => NDArray; stream?: StreamSpec; shared?: boolean }
   | { kind: "binary"; op: BinaryOp; args: [LazyRef | number, LazyRef | number] }
   | { kind: "unary"; op: UnaryOp; arg: LazyRef }
   | { kind: "getitem"; input: LazyRef; dims: GetitemDim[] }

@@ -10,6 +10,7 @@ import * as npRandom from "../np/random";
 import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
 import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
+import type { DimRegion } from "./graph";
 
 export { LazyArray } from "./array";
 export type { LazyOperand, LazyReduceOptions } from "./array";
@@ -36,11 +37,12 @@ export function fromArray(x: NDArray, options: ChunkOptions = {}): LazyArray {
 /**
  * A lazy array whose blocks are made by `make(blockIndex, blockShape)` — a chunk loader, like
  * `da.from_delayed` per block or `da.map_blocks` over a grid. It must return an np array of
- * exactly `blockShape` and `dtype`. With `shared: true` the blocks it returns are kept by
+ * exactly `blockShape` and `dtype`; `region`, when given, is the only part of the block the
+ * compute will read (per dimension start, step, length). With `shared: true` the blocks it returns are kept by
  * their maker (a chunk cache): computes read them in place and never recycle or write them.
  */
 export function fromFunction(
-  make: (blockIndex: readonly number[], blockShape: readonly number[]) => NDArray,
+  make: (blockIndex: readonly number[], blockShape: readonly number[], region?: readonly DimRegion[]) => NDArray,
   shape: readonly number[],
   options: ChunkOptions & { dtype?: DType; name?: string; shared?: boolean } = {},
 ): LazyArray {
@@ -52,8 +54,8 @@ export function fromFunction(
     kind: "generate",
     name: options.name ?? "from-function",
     shared,
-    make: (idx, bshape, dt) => {
-      const block = make(idx, bshape);
+    make: (idx, bshape, dt, region) => {
+      const block = make(idx, bshape, region);
       if (!(block instanceof NDArray) || block.shape.length !== bshape.length || block.shape.some((n, d) => n !== bshape[d])) {
         throw new RangeError(`fromFunction: block (${idx.join(", ")}) should have shape (${bshape.join(", ")}), got ${block instanceof NDArray ? `(${block.shape.join(", ")})` : typeof block}`);
       }

@@ -5,6 +5,13 @@
  * What Python hides, lazylab shows: the cache holds ordinary ArrayBuffers, so the psutil
  * probes count it; `cacheInfo()` says how much it holds and what it read; `clearCache()`
  * empties it; a size limit evicts least-recently-used chunks.
+ *
+ * What is kept: chunks a compute read only part of (a level out of 25, a corner of a tile).
+ * Their unused part is what a later selection would otherwise read and decompress again,
+ * and it is exactly the memory a badly fitting chunking costs. A chunk a compute used whole
+ * is not kept: its values are in the result already, and keeping them would double the
+ * result's memory. So taking the top level out of 25-level chunks holds 25× the result,
+ * and with one level per chunk nothing beyond the result.
  */
 import { inspect } from "node:util";
 import type { NDArray } from "../np/ndarray";
@@ -40,8 +47,11 @@ const stats = { hits: 0, misses: 0, bytesDecoded: 0, evictions: 0 };
 /** Bytes of chunks handed to computes (hits and misses): what a compute loaded. */
 export const served = { bytes: 0 };
 
-/** Returns the cached chunk under `key`, or loads it with `load` and caches it. */
-export function cachedChunk(key: string, load: () => NDArray): NDArray {
+/**
+ * Returns the cached chunk under `key`, or loads it with `load`, keeping it if `keep` (the
+ * compute reads only part of it).
+ */
+export function cachedChunk(key: string, load: () => NDArray, keep = true): NDArray {
   const hit = entries.get(key);
   if (hit) {
     stats.hits++;
@@ -56,7 +66,7 @@ export function cachedChunk(key: string, load: () => NDArray): NDArray {
   const nbytes = chunk.nd.data.byteLength;
   stats.bytesDecoded += nbytes;
   served.bytes += nbytes;
-  if (nbytes <= limit) {
+  if (keep && nbytes <= limit) {
     entries.set(key, chunk);
     heldBytes += nbytes;
     evictTo(limit);

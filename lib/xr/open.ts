@@ -111,9 +111,9 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
     const b = chunks.map((c) => boundaries(c));
     const varKey = `${key}/${v.name}`;
     const lazy = fromFunction(
-      (idx, bshape) => {
+      (idx, bshape, region) => {
         const start = idx.map((k, d) => b[d][k]);
-        return cachedChunk(`${varKey}|${start.join(",")}|${bshape.join(",")}`, () => dec.decode(nc.read(v, start, bshape)));
+        return cachedChunk(`${varKey}|${start.join(",")}|${bshape.join(",")}`, () => dec.decode(nc.read(v, start, bshape)), region !== undefined);
       },
       v.shape,
       { chunks, dtype: dec.dtype, name: `open_dataset-${v.name}`, shared: true },
