@@ -4,11 +4,15 @@
  */
 import type { LazyArray } from "./array";
 import { boundaries } from "./chunks";
+import { formatFloatPositional } from "../np/format/dragon4";
 
-/** Bytes as Dask prints them (`7.63 MiB`, `78.12 kiB`). */
+/**
+ * Bytes as Dask prints them (`7.63 MiB`, `78.12 kiB`). Python's `:.2f` rounds exact ties to
+ * even (80,000 B is 78.125 kiB → `78.12`) where `toFixed` rounds them up, hence Dragon4.
+ */
 export function formatBytes(n: number): string {
   const units: [number, string][] = [[2 ** 40, "TiB"], [2 ** 30, "GiB"], [2 ** 20, "MiB"], [2 ** 10, "kiB"]];
-  for (const [size, unit] of units) if (n >= size * 0.9) return `${(n / size).toFixed(2)} ${unit}`;
+  for (const [size, unit] of units) if (n >= size * 0.9) return `${formatFloatPositional(n / size, false, { unique: false, precision: 2 })} ${unit}`;
   return `${n} B`;
 }
 
