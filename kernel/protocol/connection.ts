@@ -1,5 +1,6 @@
 /** The connection file Jupyter writes for a kernel, read and validated once. */
 import { readFileSync } from "node:fs";
+import { SIGNATURE_SCHEMES } from "./wire";
 
 export interface ConnectionInfo {
   ip: string;
@@ -31,8 +32,8 @@ export function readConnectionFile(path: string): ConnectionInfo {
   }
   if (typeof info.ip !== "string") throw new ConnectionFileError(`connection file ${path}: ip is missing`);
   const scheme = info.signature_scheme ?? "hmac-sha256";
-  if (info.key && scheme !== "hmac-sha256") {
-    throw new ConnectionFileError(`connection file ${path}: unsupported signature_scheme ${scheme} (lazylab signs with hmac-sha256)`);
+  if (!(SIGNATURE_SCHEMES as readonly string[]).includes(scheme)) {
+    throw new ConnectionFileError(`connection file ${path}: unsupported signature_scheme ${scheme} (lazylab supports ${SIGNATURE_SCHEMES.join(", ")})`);
   }
   return {
     ip: info.ip,

@@ -19,10 +19,16 @@ export class WireError extends Error {
   }
 }
 
+/** The HMAC schemes a connection file may name (jupyter_client accepts any hashlib name). */
+export const SIGNATURE_SCHEMES = ["hmac-sha256", "hmac-sha224", "hmac-sha384", "hmac-sha512", "hmac-sha1", "hmac-md5"] as const;
+
 export class Signer {
   private readonly key: Buffer;
+  private readonly algorithm: string;
   constructor(key: string, readonly scheme = "hmac-sha256") {
+    if (!(SIGNATURE_SCHEMES as readonly string[]).includes(scheme)) throw new Error(`unsupported signature_scheme ${scheme}`);
     this.key = Buffer.from(key, "utf8");
+    this.algorithm = scheme.slice("hmac-".length);
   }
 
   get enabled(): boolean {
@@ -31,12 +37,16 @@ export class Signer {
 
   sign(parts: Buffer[]): string {
     if (!this.enabled) return "";
-    const h = createHmac("sha256", this.key);
+    const h = createHmac(this.algorithm, this.key);
     for (const p of parts) h.update(p);
     return h.digest("hex");
   }
 
-  /** Constant-time comparison of hex digests (length leak only: digests have fixed length). */
+  /**
+   * Constant-time comparison of hex digests: timingSafeEqual touches every byte whatever
+   * differs. Only the length can leak, and every digest of this scheme has the same length;
+   * a signature made with another scheme differs in length or value and is refused alike.
+   */
   verify(signature: Buffer, parts: Buffer[]): boolean {
     if (!this.enabled) return true;
     const expected = Buffer.from(this.sign(parts), "utf8");
