@@ -14,7 +14,15 @@ class Kernel:
             kw["env"] = {**os.environ, **env}
         if stderr is not None:
             kw["stderr"] = stderr
-        self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd, **kw)
+        for attempt in range(3):
+            try:
+                self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd, **kw)
+                break
+            except RuntimeError:
+                # jupyter_client picks free ports, then the kernel binds them: on a machine where
+                # other kernels start too, a port can be taken in between and the kernel exits.
+                if attempt == 2:
+                    raise
 
     @property
     def pid(self):

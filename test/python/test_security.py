@@ -63,14 +63,26 @@ class Security(unittest.TestCase):
             k.close()
 
     def test_the_connection_files_scheme_is_used_and_other_schemes_are_refused(self):
-        log = tempfile.NamedTemporaryFile(prefix="lazylab-sec-", suffix=".log", delete=False)
-        km = KernelManager(kernel_name="lazylab")
-        km.session.signature_scheme = "hmac-sha512"
-        km.start_kernel(stderr=log)
-        kc = km.client()
-        kc.start_channels()
+        for attempt in range(3):  # a port taken between choice and bind kills the start (see kernel_client)
+            log = tempfile.NamedTemporaryFile(prefix="lazylab-sec-", suffix=".log", delete=False)
+            km = KernelManager(kernel_name="lazylab")
+            km.session.signature_scheme = "hmac-sha512"
+            km.start_kernel(stderr=log)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=60)
+                break
+            except RuntimeError:
+                kc.stop_channels()
+                km.shutdown_kernel(now=True)
+                with open(log.name) as f:
+                    why = f.read()
+                log.close()
+                os.unlink(log.name)
+                if attempt == 2:
+                    raise AssertionError(f"the sha512 kernel did not start: {why}")
         try:
-            kc.wait_for_ready(timeout=60)
             with open(km.connection_file) as f:
                 self.assertEqual(json.load(f)["signature_scheme"], "hmac-sha512")
             reply = kc.execute_interactive("const viaSha512 = 6 * 7", timeout=60)
