@@ -103,6 +103,15 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
   const decode = (raw: NDArray): NDArray => {
     const src = raw.nd.data;
     const n = src.length;
+    // Fast path: float data only masked with one fill value, decoded in place (the reader's
+    // buffer is fresh and ours).
+    if (masked && !packed && !time && fills.length === 1 && raw.dtype === dtype && raw.isContiguous && raw.nd.offset === 0) {
+      const f = fills[0];
+      if (f === f) {
+        for (let i = 0; i < n; i++) if (src[i] === f) src[i] = NaN;
+      }
+      return raw;
+    }
     const out = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let x = src[i];
