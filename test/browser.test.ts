@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
+import ts from "typescript";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startJupyterServer, type JupyterServer } from "./jupyter-server";
 import * as lazylab from "../lib";
@@ -100,6 +101,15 @@ async function cellIndex(page: Page, prefix: string): Promise<number> {
   return i;
 }
 
+/** The TSDoc TypeScript itself reads for an exported function of a library file. */
+function tsDoc(file: string, name: string): string {
+  const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS });
+  const checker = program.getTypeChecker();
+  const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).find((s) => s.name === name);
+  assert.ok(symbol, `${name} exported by ${file}`);
+  return ts.displayPartsToString(symbol.getDocumentationComment(checker));
+}
+
 describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () => {
   let server: JupyterServer | undefined;
   let browser: Browser | undefined;
@@ -168,7 +178,7 @@ print(json.dumps({"bytes": format_bytes(x.nbytes), "chunk": format_bytes(x.block
     if (process.env.LAZYLAB_UPDATE_SCREENSHOT) copyFileSync(path.join(OUT, "memory-management.png"), path.join(ROOT, "docs", "screenshot-notebook.png"));
   });
 
-  test("Tab completes a declared variable and np. members", async () => {
+  test("Tab completes a declared variable and np. members; Shift+Tab shows TSDoc", async () => {
     await addCell(page, "test_");
     await page.keyboard.press("Tab");
     const options = page.locator(".completions select option");
@@ -183,6 +193,16 @@ print(json.dumps({"bytes": format_bytes(x.nbytes), "chunk": format_bytes(x.block
     const members = await options.allInnerTexts();
     const missing = Object.keys(lazylab.np).filter((k) => !members.includes(k));
     assert.deepEqual(missing, [], `np's exports missing from the completion list (${members.length} offered)`);
+    await page.keyboard.press("Escape");
+
+    // Shift+Tab: the Notebook's tooltip (an inspect_request) shows the function's TSDoc.
+    await addCell(page, "np.linspace");
+    await page.keyboard.press("Shift+Tab");
+    const tooltip = page.locator("#tooltip .tooltiptext");
+    await tooltip.waitFor({ state: "visible" });
+    const doc = await tooltip.innerText();
+    const expected = tsDoc(path.join(ROOT, "lib", "np", "creation.ts"), "linspace").split("\n")[0];
+    assert.ok(expected.length > 10 && doc.includes(expected), `the tooltip holds linspace's TSDoc (${JSON.stringify(expected)}):\n${doc}`);
     await page.keyboard.press("Escape");
   });
 
