@@ -106,7 +106,8 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
     // Fast path: float data only masked with one fill value, decoded in place (the reader's
     // buffer is fresh and ours).
     if (masked && !packed && !time && fills.length === 1 && raw.dtype === dtype && raw.isContiguous && raw.nd.offset === 0) {
-      const f = fills[0];
+      // float32 attributes are read as their shortest decimal: compare in float32.
+      const f = raw.dtype === "float32" ? Math.fround(fills[0]) : fills[0];
       if (f === f) {
         for (let i = 0; i < n; i++) if (src[i] === f) src[i] = NaN;
       }
