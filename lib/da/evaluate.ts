@@ -12,6 +12,7 @@ import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
 import { foldKernel, fuse, FoldOp, mapKernel } from "./fuse";
 import { give, take } from "./pool";
+import { TaskError } from "./errors";
 
 /** Counts tasks run, for tests and benchmarks. */
 export const taskCounter = { tasks: 0 };
@@ -54,6 +55,16 @@ function isWhole(region: readonly DimRegion[], shape: readonly number[]): boolea
 
 /** Evaluates block `idx` of `ref`, restricted to `region` (the whole block by default). */
 export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
+  try {
+    return evalTask(ref, idx, region);
+  } catch (e) {
+    // The innermost failing task names itself; the tasks above pass its error on unchanged.
+    if (e instanceof TaskError || !(e instanceof Error)) throw e;
+    throw new TaskError(`task ${ref.name}, block (${idx.join(", ")}) failed: ${e.name}: ${e.message}`, { cause: e });
+  }
+}
+
+function evalTask(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
   const shape = blockShape(ref, idx);
   const reg = region ?? fullRegion(shape);
   taskCounter.tasks++;
@@ -239,7 +250,9 @@ function evalRechunk(ref: LazyRef, input: LazyRef, idx: readonly number[], reg: 
       const g = rg.first + i * rg.step;
       const blk = inB[d].findIndex((v, k) => k < inB[d].length - 1 && g >= v && g < inB[d][k + 1]);
       const end = inB[d][blk + 1];
-      const count = Math.min(rg.length - i, Math.ceil((end - g) / rg.step));
+      // Elements of this input block the range still reads, walking up or (negative step) down.
+      const inBlock = rg.step > 0 ? Math.ceil((end - g) / rg.step) : Math.floor((g - inB[d][blk]) / -rg.step) + 1;
+      const count = Math.min(rg.length - i, inBlock);
       list.push({ block: blk, inStart: g - inB[d][blk], outStart: i, length: count });
       i += count;
     }

@@ -72,7 +72,8 @@ function filled(name: string, shape: number | readonly number[], value: number, 
   const dims = checkShape(shape, name);
   const dtype = checkDType(options.dtype ?? (name === "full" ? scalarDType(value) : "float64"));
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
-  return new LazyArray(newName(name), dims, dtype, chunks, {
+  // Dask names these layers after the *_like functions it builds them with.
+  return new LazyArray(newName(`${name}_like`), dims, dtype, chunks, {
     kind: "generate",
     name,
     make: (_idx, bshape, dt) => {

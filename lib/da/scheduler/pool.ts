@@ -13,10 +13,9 @@ interface Slot {
   busy?: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void };
 }
 
-/** Raised when a task fails in a worker (or its worker dies). */
-export class TaskError extends Error {
-  override name = "TaskError";
-}
+import { TaskError } from "../errors";
+
+export { TaskError };
 
 let slots: Slot[] = [];
 const queue: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void }[] = [];
