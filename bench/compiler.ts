@@ -18,9 +18,15 @@ const runs = Number(process.argv[3] ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.9))];
 
+/** CPU time of the calls, beside wall time: on a loaded shared machine wall time mostly measures the others. */
+const cpu: Record<string, number[]> = {};
+let current = "";
 function time(f: () => void): number {
   const t = performance.now();
+  const u = process.cpuUsage();
   f();
+  const c = process.cpuUsage(u);
+  (cpu[current] ??= []).push((c.user + c.system) / 1000);
   return performance.now() - t;
 }
 
@@ -29,11 +35,14 @@ const rows: Record<string, number[][]> = {
 };
 for (let r = 0; r < runs; r++) {
   const c = new CellCompiler(os.tmpdir());
+  current = "warm-up";
   const warm = time(() => c.warmUp());
+  current = "new cell 1+i";
   const fresh: number[] = [];
   for (let i = 0; i < cells; i++) fresh.push(time(() => { const x = c.compile(`1 + ${i}`, "In[1]"); if (!x.ok) throw new Error(x.error.evalue); }));
   // A declaring cell changes the history once it has run (record), which the next cell sees.
   const declaring = (prefix: string, idle: boolean) => {
+    current = idle ? "declaring, idle between" : "declaring, back to back";
     const times: number[] = [];
     for (let i = 0; i < cells; i++) {
       times.push(time(() => {
@@ -42,7 +51,11 @@ for (let r = 0; r < runs; r++) {
         c.record(x.id);
       }));
       // What the compiler thread does while the kernel is idle (kernel/compiler/worker.ts).
-      if (idle) c.prepare();
+      if (idle) {
+      current = "";
+      c.prepare();
+      current = "declaring, idle between";
+    }
     }
     return times;
   };
@@ -52,8 +65,10 @@ for (let r = 0; r < runs; r++) {
   const compNp: number[] = [];
   const compArr: number[] = [];
   for (let i = 0; i < Math.min(cells, 30); i++) {
+    current = "complete np.";
     compNp.push(time(() => c.complete(`const q${i} = np.`, `const q${i} = np.`.length)));
-    compArr.push(time(() => c.complete(`arr.`, 4)));
+    current = "complete arr.";
+    compArr.push(time(() => c.complete(`arr${" ".repeat(i)}.`, 4 + i)));
   }
   rows["new cell 1+i"].push(fresh);
   rows["complete np."].push(compNp);
@@ -62,5 +77,5 @@ for (let r = 0; r < runs; r++) {
   console.log(`run ${r + 1}: warm-up ${warm.toFixed(0)} ms, heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
 }
 for (const [name, rs] of Object.entries(rows)) {
-  console.log(`${name.padEnd(30)} median ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms`);
+  console.log(`${name.padEnd(30)} median ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms; CPU median ${median(cpu[name]).toFixed(2)} ms`);
 }

@@ -5,6 +5,7 @@ import vm from "node:vm";
 import os from "node:os";
 import { CellCompiler, isComplete } from "../kernel/compiler/service";
 import { CellRegistry, errorInfo } from "../kernel/executor/traceback";
+import { np } from "../lib/index";
 
 const compiler = new CellCompiler(os.tmpdir());
 const registry = new CellRegistry();
@@ -151,6 +152,30 @@ test("del-ed names are gone for the next cell; ts-ignore and ts-expect-error wor
   assert.equal(await run("// @ts-ignore\nconst ig: number = 'x'\n3"), 3);
   assert.equal(await run("// @ts-expect-error\nconst ex: number = 'x'\n4"), 4);
   assert.equal(compileError("// @ts-expect-error\nconst fine: number = 1").ename, "TS2578");
+});
+
+test("library-typed declarations reach the next cell and completion on the same checker, named as users know them", async () => {
+  (globalThis as Record<string, unknown>).np = np; // what the executor preloads
+  compiler.prepare();
+  const before = compiler.checkersBuilt;
+  await run("const npa = np.zeros([2, 3])");
+  assert.deepEqual(await run("npa.shape"), [2, 3]);
+  const c = compiler.complete("npa.resh", 8);
+  assert.ok(c.matches.includes("reshape"));
+  assert.equal(compiler.checkersBuilt, before, "a new checker was built");
+  const e = compileError("const wrong: string = npa");
+  assert.match(e.evalue, /'NDArray' is not assignable to type 'string'/);
+  assert.doesNotMatch(e.evalue, /__lazylab|import\(/);
+  assert.match(compiler.inspect("npa", 1) ?? "", /^const npa: NDArray$/m);
+});
+
+test("a declaration whose type needs a module (import type) still reaches completion and later cells", () => {
+  // A file module (resolved through the program), unlike Node's ambient `declare module "fs"`.
+  const r = compiler.compile('let typedX: import("lazylab").np.NDArray | undefined', "In[x]");
+  assert.ok(r.ok);
+  compiler.record(r.id);
+  assert.ok(compiler.complete("typedX!.resh", 12).matches.includes("reshape"));
+  assert.equal(compiler.compile("typedX?.reshape(-1)", "In[y]").ok, true);
 });
 
 test("is_complete: complete, incomplete with indent, invalid", () => {

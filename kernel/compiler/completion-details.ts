@@ -3,12 +3,13 @@
  * method, property, variable, class, ...) and, for callables, a signature, as IPython sends.
  *
  * The language service's own entry details cost 2-5 ms each here (every call recomputes the
- * whole completion list), so 60 members of `np.` took ~200 ms. Instead the symbols are looked
- * up once with the checker of the program the completion ran in: the members of the type left
- * of the dot, or the names in scope. At most DETAIL_LIMIT entries are described; the rest keep
- * the type the entry's kind gives and no signature.
+ * whole completion list), so 60 members of `np.` took ~200 ms. Instead each entry's symbol
+ * (the completion's `includeSymbol`) is described with the checker of the program the
+ * completion ran in. At most DETAIL_LIMIT entries are described; the rest keep the type the
+ * entry's kind gives and no signature.
  */
 import ts from "typescript";
+import { userFacing } from "./diagnostics";
 
 /** Entries described with a signature; beyond this they get a type from their kind only. */
 export const DETAIL_LIMIT = 150;
@@ -19,66 +20,14 @@ export interface CompletionType {
   signature?: string;
 }
 
-export function describeCompletions(
-  program: ts.Program,
-  fileName: string,
-  wordStart: number,
-  entries: readonly ts.CompletionEntry[],
-): CompletionType[] {
-  const sf = program.getSourceFile(fileName);
-  const checker = program.getTypeChecker();
-  const symbols = sf ? symbolsAt(sf, checker, wordStart) : undefined;
+export function describeCompletions(checker: ts.TypeChecker, entries: readonly ts.CompletionEntry[]): CompletionType[] {
   return entries.map((e, i) => {
-    const sym = i < DETAIL_LIMIT ? symbols?.(e.name) : undefined;
-    if (!sym || e.kind === ts.ScriptElementKind.keyword) return { text: e.name, type: kindType(e.kind) };
-    return { text: e.name, ...describe(sym, checker, e.kind, sf) };
+    if (i >= DETAIL_LIMIT || !e.symbol || e.kind === ts.ScriptElementKind.keyword) return { text: e.name, type: kindType(e.kind) };
+    return { text: e.name, ...describe(e.symbol, checker, e.kind) };
   });
 }
 
-/** A lookup of names at the completion point: members after `x.`, else names in scope. */
-function symbolsAt(sf: ts.SourceFile, checker: ts.TypeChecker, wordStart: number): ((name: string) => ts.Symbol | undefined) | undefined {
-  let dot = wordStart - 1;
-  while (dot >= 0 && /\s/.test(sf.text[dot])) dot--;
-  const node = innermost(sf, Math.max(0, dot));
-  if (sf.text[dot] === ".") {
-    for (let n: ts.Node | undefined = node; n; n = n.parent) {
-      if ((ts.isPropertyAccessExpression(n) || ts.isQualifiedName(n)) && n.getStart(sf) <= dot) {
-        const left = ts.isPropertyAccessExpression(n) ? n.expression : n.left;
-        if (left.end > dot) continue;
-        const type = checker.getTypeAtLocation(left);
-        const target = type.getNonNullableType();
-        if (ts.isQualifiedName(n) || type.flags & ts.TypeFlags.Any) {
-          const s = checker.getSymbolAtLocation(left);
-          const ns = s && s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
-          if (ns) {
-            const exports = checker.getExportsOfModule(ns);
-            if (exports.length) return (name) => exports.find((x) => x.name === name);
-          }
-        }
-        return (name) => checker.getPropertyOfType(checker.getApparentType(target), name);
-      }
-    }
-    return undefined;
-  }
-  const scope = new Map<string, ts.Symbol>();
-  const flags = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace | ts.SymbolFlags.Alias;
-  for (const s of checker.getSymbolsInScope(node, flags)) if (!scope.has(s.name)) scope.set(s.name, s);
-  return (name) => scope.get(name);
-}
-
-function innermost(sf: ts.SourceFile, pos: number): ts.Node {
-  let found: ts.Node = sf;
-  const visit = (n: ts.Node) => {
-    if (n.pos <= pos && pos < n.end) {
-      found = n;
-      n.forEachChild(visit);
-    }
-  };
-  sf.forEachChild(visit);
-  return found;
-}
-
-function describe(symbol: ts.Symbol, checker: ts.TypeChecker, kind: string, at: ts.Node | undefined): { type: string; signature?: string } {
+function describe(symbol: ts.Symbol, checker: ts.TypeChecker, kind: string): { type: string; signature?: string } {
   const sym = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   const f = sym.flags;
   if (f & ts.SymbolFlags.Class) return { type: "class" };
@@ -92,11 +41,26 @@ function describe(symbol: ts.Symbol, checker: ts.TypeChecker, kind: string, at: 
     const more = calls.length > 1 ? ` (+${calls.length - 1} overload${calls.length > 2 ? "s" : ""})` : "";
     return {
       type: f & ts.SymbolFlags.Method || (member && !(f & ts.SymbolFlags.Function)) ? "method" : "function",
-      signature: checker.signatureToString(calls[0], calls[0].declaration ?? at, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.OmitParameterModifiers) + more,
+      signature: userFacing(signatureText(calls[0], checker)) + more,
     };
   }
   if (member) return { type: "property" };
   return { type: "variable" };
+}
+
+/**
+ * `(a: number, b?: string): T` as the declaration writes it (a library's .d.ts, or the
+ * user's cell); printing it through the checker measured ~0.5-1.5 ms per entry, too slow
+ * for 60 members. A signature without a declaration (a type's) is printed by the checker.
+ */
+function signatureText(sig: ts.Signature, checker: ts.TypeChecker): string {
+  const d = sig.declaration;
+  if (!d || ts.isJSDocSignature(d)) return checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation);
+  const sf = d.getSourceFile();
+  const text = (n: ts.Node) => n.getText(sf).replace(/\s+/g, " ");
+  const typeParams = d.typeParameters?.length ? `<${d.typeParameters.map(text).join(", ")}>` : "";
+  const returns = d.type ? text(d.type) : checker.typeToString(sig.getReturnType(), undefined, ts.TypeFormatFlags.NoTruncation);
+  return `${typeParams}(${d.parameters.map(text).join(", ")}): ${returns}`;
 }
 
 /** The type an entry's kind gives when its symbol is not looked up. */

@@ -15,11 +15,20 @@ export interface CellDiagnostic {
   col: number; // 1-based
 }
 
+/**
+ * Type names as the user knows them: the checker names library types through the global alias
+ * that makes recorded declarations self-contained (`__lazylab.np.NDArray`, service.ts); they
+ * are shown by their own names, as the library's declarations write them (`NDArray`).
+ */
+export function userFacing(text: string): string {
+  return text.replace(/\b__lazylab\.(?:[A-Za-z_$][\w$]*\.)*/g, "");
+}
+
 export function toCellDiagnostics(diags: readonly ts.Diagnostic[], cell: CellSource, userText: string): CellDiagnostic[] {
   return diags.map((d) => {
     const at = d.start === undefined ? 0 : Math.min(toUserOffset(cell, d.start), userText.length);
     const { line, col } = lineCol(userText, at);
-    return { code: `TS${d.code}`, message: ts.flattenDiagnosticMessageText(d.messageText, "\n"), line: line + 1, col: col + 1 };
+    return { code: `TS${d.code}`, message: userFacing(ts.flattenDiagnosticMessageText(d.messageText, "\n")), line: line + 1, col: col + 1 };
   });
 }
 

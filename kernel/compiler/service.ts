@@ -10,7 +10,7 @@ import path from "node:path";
 import ts from "typescript";
 import { PRELOADED } from "../../lib/globals";
 import { analyseCell, parseCell, type CellSource } from "./cell-source";
-import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
+import { formatCompileError, toCellDiagnostics, userFacing, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
@@ -54,6 +54,11 @@ const SCRATCH_NAME = "__lazylab_scratch.ts";
 const CACHE_LIMIT = 64;
 /** Cells one checker serves before it is replaced (its memory grows ~20 KB per cell). */
 const SHARED_LIMIT = 200;
+/**
+ * Recent declarations appended to a cell before the history is written instead: each costs
+ * every later cell ~25 µs to parse, bind, check and emit (bench/compiler.ts, 100 of them).
+ */
+const MAX_RECENT = 64;
 /** What a warm checker has already resolved: the names most cells use. */
 const WARM_CELL = "const __lazylab_w = [1, 2].map((x) => x + 1).join(`${Math.max(1, 2)}`);\nconsole.log(__lazylab_w, np, Out);\nexport {};\n";
 /**
@@ -66,6 +71,7 @@ export class CellCompiler {
   readonly history = new DeclarationHistory();
   private readonly files = new Map<string, { text: string; version: number }>();
   private readonly service: ts.LanguageService;
+  private readonly host: ts.LanguageServiceHost;
   private readonly options = cellCompilerOptions();
   private readonly cache = new Map<string, CompiledCell>();
   private readonly pending = new Map<number, Pending>();
@@ -79,6 +85,8 @@ export class CellCompiler {
   private warmed: WeakRef<ts.Program> | undefined;
   /** Programs whose checker has checked cells: each cost a new checker (for tests and benchmarks). */
   checkersBuilt = 0;
+  /** recentDeclarations' entries for one history version and commit. */
+  private recent: { key: string; entries: Array<{ name: string; text: string; words: Set<string> }> | undefined } | undefined;
   /** The history as the language service's history file holds it. */
   private committed!: HistorySnapshot;
   readonly cellPath: string;
@@ -95,7 +103,7 @@ export class CellCompiler {
     this.setFile(this.cellPath, "export {};\n");
     this.setFile(this.scratchPath, "export {};\n");
     const registry = ts.createDocumentRegistry();
-    const host: ts.LanguageServiceHost = {
+    const host: ts.LanguageServiceHost = (this.host = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [globalsPath, this.historyPath, this.cellPath, this.scratchPath],
       getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
@@ -114,7 +122,7 @@ export class CellCompiler {
       getDirectories: ts.sys.getDirectories,
       realpath: ts.sys.realpath,
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
-    };
+    });
     this.service = ts.createLanguageService(host, registry);
   }
 
@@ -201,23 +209,32 @@ export class CellCompiler {
    * language service as its cell file.
    */
   private cellProgram(checkedText: string, declared: ReadonlySet<string>, commit = false): { program: ts.Program; sf: ts.SourceFile; userEnd?: number } {
-    const preamble = commit || /\bimport\b/.test(checkedText) ? undefined : this.recentDeclarations(declared);
-    if (preamble !== undefined) {
-      const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
-      const sf = ts.createSourceFile(name, checkedText + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
-      if (isSelfContained(sf)) {
-        const program = this.currentProgram();
-        this.sharedChecks++;
-        Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
-        (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
-        return { program, sf, userEnd: preamble ? checkedText.length : undefined };
-      }
-    }
+    const shared = commit ? undefined : this.sharedFile(checkedText, declared);
+    if (shared) return shared;
     this.commitHistory();
     this.setFile(this.cellPath, checkedText);
     const program = this.service.getProgram()!;
     this.usedChecker(program);
     return { program, sf: program.getSourceFile(this.cellPath)! };
+  }
+
+  /**
+   * `text` (a module) as a SourceFile of its own for the current program's checker, with the
+   * recent declarations appended (userEnd: where they start), or undefined when it needs a
+   * program of its own (see cellProgram).
+   */
+  private sharedFile(text: string, declared: ReadonlySet<string>): { program: ts.Program; sf: ts.SourceFile; userEnd?: number } | undefined {
+    if (/\bimport\b/.test(text)) return undefined;
+    const preamble = this.recentDeclarations(declared);
+    if (preamble === undefined) return undefined;
+    const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
+    const sf = ts.createSourceFile(name, text + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
+    if (!isSelfContained(sf)) return undefined;
+    const program = this.currentProgram();
+    this.sharedChecks++;
+    Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
+    (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
+    return { program, sf, userEnd: preamble ? text.length : undefined };
   }
 
   /**
@@ -227,19 +244,25 @@ export class CellCompiler {
    * declaration that refers to such a name would refer to the cell's instead: undefined then.
    */
   private recentDeclarations(declared: ReadonlySet<string>): string | undefined {
-    const recent = this.history.changesSince(this.committed);
-    if (!recent) return undefined;
-    const lines: string[] = [];
-    for (const [name, texts] of recent) {
-      if (declared.has(name)) continue;
-      for (const t of texts) lines.push(`declare ${t}`);
+    const key = `${this.history.version} ${this.committed.version}`;
+    if (this.recent?.key !== key) {
+      const changes = this.history.changesSince(this.committed);
+      this.recent = {
+        key,
+        entries: changes && [...changes].map(([name, texts]) => {
+          const text = texts.map((t) => `declare ${t}`).join("\n");
+          return { name, text, words: new Set(text.match(/[\w$]+/g)) };
+        }),
+      };
     }
-    if (!lines.length) return "";
-    const text = "\n" + lines.join("\n") + "\n";
-    for (const name of declared) {
-      if (new RegExp(`(^|[^\\w$])${name.replace(/\$/g, "\\$")}($|[^\\w$])`).test(text)) return undefined;
-    }
-    return text;
+    const entries = this.recent.entries;
+    if (!entries || entries.length > MAX_RECENT) return undefined;
+    // `import("m").T` needs module resolution, which only a file of the program gets.
+    if (entries.some((e) => e.words.has("import"))) return undefined;
+    const kept = entries.filter((e) => !declared.has(e.name));
+    if (!kept.length) return "";
+    for (const name of declared) if (kept.some((e) => e.words.has(name))) return undefined;
+    return "\n" + kept.map((e) => e.text).join("\n") + "\n";
   }
 
   private usedChecker(program: ts.Program): void {
@@ -309,12 +332,28 @@ export class CellCompiler {
     let end = cursor;
     while (end < code.length && /[\w$]/.test(code[end])) end++;
     const prefix = code.slice(start, cursor);
-    this.commitHistory();
-    this.setFile(this.scratchPath, code + "\nexport {};\n");
-    const info = this.service.getCompletionsAtPosition(this.scratchPath, cursor, {
-      includeCompletionsWithInsertText: true,
-      includeCompletionsForModuleExports: false,
-    });
+    // The `;` ends whatever the user's text leaves open (`np.`), so `export {}` keeps it a module.
+    const text = code + "\n;export {};\n";
+    const options: ts.GetCompletionsAtPositionOptions = { includeCompletionsWithInsertText: true, includeCompletionsForModuleExports: false, includeSymbol: true };
+    // Like a cell, completion runs on the current program's checker when it can: a program
+    // of its own would cost a new checker per keystroke (bench/compiler.ts).
+    let program: ts.Program | undefined;
+    let info: ts.CompletionInfo | undefined;
+    const shared = this.sharedFile(text, analyseCell(code, this.scratchPath).declared);
+    if (shared) {
+      try {
+        info = sharedCompletions(this.host, shared.program, shared.sf, cursor, options);
+        program = shared.program;
+      } catch {
+        program = undefined;
+      }
+    }
+    if (!program) {
+      this.commitHistory();
+      this.setFile(this.scratchPath, text);
+      info = this.service.getCompletionsAtPosition(this.scratchPath, cursor, options);
+      program = this.service.getProgram()!;
+    }
     const entries = (info?.entries ?? [])
       .filter((e) => !e.name.startsWith("__lazylab") && e.name.toLowerCase().startsWith(prefix.toLowerCase()))
       .sort((a, b) => Number(!a.name.startsWith(prefix)) - Number(!b.name.startsWith(prefix)) || (a.sortText < b.sortText ? -1 : a.sortText > b.sortText ? 1 : a.name.localeCompare(b.name)));
@@ -322,7 +361,7 @@ export class CellCompiler {
       matches: entries.map((e) => e.name),
       cursorStart: start,
       cursorEnd: end,
-      types: describeCompletions(this.service.getProgram()!, this.scratchPath, start, entries),
+      types: describeCompletions(program.getTypeChecker(), entries),
     };
   }
 
@@ -339,7 +378,7 @@ export class CellCompiler {
       const sig = ts.displayPartsToString(q.displayParts).replace(/^\(alias\) /, "").replace(/\n(?:export|import) [\w$]+$/, "");
       const doc = ts.displayPartsToString(q.documentation);
       const tags = (q.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trimEnd());
-      return [sig, doc, ...tags].filter((s) => s).join("\n\n");
+      return userFacing([sig, doc, ...tags].filter((s) => s).join("\n\n"));
     }
     return undefined;
   }
@@ -387,6 +426,18 @@ function existsBundled(f: string): boolean {
   return e;
 }
 
+/**
+ * The language service's completion list for a SourceFile the service does not hold, on a
+ * program's checker: TypeScript's own completion code (its `Completions` namespace, what
+ * getCompletionsAtPosition calls once it has found the file). Not public API: typescript is
+ * pinned in package.json, and complete() falls back to the language service if this throws.
+ */
+function sharedCompletions(host: ts.LanguageServiceHost, program: ts.Program, sf: ts.SourceFile, pos: number, options: ts.GetCompletionsAtPositionOptions): ts.CompletionInfo | undefined {
+  const completions = (ts as unknown as { Completions: { getCompletionsAtPosition(...a: unknown[]): ts.CompletionInfo | undefined } }).Completions;
+  const never = { isCancellationRequested: () => false, throwIfCancellationRequested: () => undefined };
+  return completions.getCompletionsAtPosition(host, program, () => undefined, sf, pos, options, undefined, undefined, never, undefined, true);
+}
+
 function cellErrors(program: ts.Program, sf: ts.SourceFile): ts.Diagnostic[] {
   const syntactic = program.getSyntacticDiagnostics(sf);
   const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
@@ -403,8 +454,15 @@ function isSelfContained(sf: ts.SourceFile): boolean {
     !ts.isImportDeclaration(s) && !ts.isImportEqualsDeclaration(s));
 }
 
+/**
+ * The preloaded names, typed from the library. `__lazylab` is also a global namespace alias of
+ * the library so that declaration emit can name its types (`__lazylab.np.NDArray` rather than
+ * `import("/path/dist/lib/np").NDArray`): a recorded declaration then needs no module
+ * resolution and can be appended to later cells (CellCompiler.recentDeclarations). It exists
+ * for the type checker only; completion hides `__lazylab` names.
+ */
 function globalsText(): string {
-  const lines = [`import type * as __lazylab from "lazylab";`, "export {};", "declare global {"];
+  const lines = [`import * as __lazylab_module from "lazylab";`, "export {};", "declare global {", "  export import __lazylab = __lazylab_module;"];
   for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
   lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
   lines.push("  const Out: Record<number, unknown>;");
