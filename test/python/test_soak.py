@@ -72,6 +72,9 @@ class Soak(unittest.TestCase):
                 if now - last_sample >= SAMPLE_EVERY:
                     last_sample = now
                     samples.append((now, {name: (rss_mb(pid), *counts(pid)) for name, pid in procs.items()}))
+                    if os.environ.get("LAZYLAB_SOAK_TRACE"):
+                        with open(os.environ["LAZYLAB_SOAK_TRACE"], "a") as f:
+                            f.write(f"{now:.1f} {i} " + " ".join(f"{n}={v[0]:.1f}/{v[1]}/{v[2]}" for n, v in samples[-1][1].items()) + "\n")
             self.assertEqual(k.executor_pid(), executor, "the executor was replaced during the soak")
             leftovers = os.listdir(tmp)
             self.assertEqual(leftovers, [], "temporary files left behind")
