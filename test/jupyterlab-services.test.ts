@@ -1,7 +1,7 @@
 /**
  * lazylab through JupyterLab's own client library: `@jupyterlab/services` in node (WebSocket
- * from `ws`) against Debian's jupyter_server. A session is started over REST, and everything
- * JupyterLab does with a kernel (execute, complete, inspect, interrupt, restart, display
+ * from `ws`) against Debian's jupyter_server and Notebook 6 server. A session is started over REST;
+ * all JupyterLab does with a kernel (execute, complete, inspect, interrupt, restart, display
  * updates, shut down) goes over the server's kernel websocket as it does in the browser.
  */
 import { after, before, describe, test } from "node:test";
@@ -30,7 +30,8 @@ function tsDoc(file: string, name: string): string {
   return ts.displayPartsToString(symbol.getDocumentationComment(checker));
 }
 
-describe("@jupyterlab/services against jupyter_server", { timeout: 120_000 }, () => {
+// jupyter_server is what JupyterLab runs on; Notebook 6's own server is what many still use.
+for (const kind of ["jupyter_server", "notebook"] as const) describe(`@jupyterlab/services against ${kind === "notebook" ? "the Notebook 6 server" : "jupyter_server"}`, { timeout: 120_000 }, () => {
   let server: JupyterServer | undefined;
   let kernels: KernelManager | undefined;
   let sessions: SessionManager | undefined;
@@ -56,7 +57,7 @@ describe("@jupyterlab/services against jupyter_server", { timeout: 120_000 }, ()
   }
 
   before(async () => {
-    server = await startJupyterServer("jupyter_server");
+    server = await startJupyterServer(kind);
     settings = ServerConnection.makeSettings({
       baseUrl: server.baseUrl,
       wsUrl: server.baseUrl.replace(/^http/, "ws"),
