@@ -30,7 +30,7 @@ function newName(prefix: string): string {
 const OP_NAMES: Record<string, string> = {
   add: "add", subtract: "sub", multiply: "mul", true_divide: "truediv", power: "pow", remainder: "mod",
   equal: "eq", not_equal: "ne", less: "lt", less_equal: "le", greater: "gt", greater_equal: "ge",
-  negative: "neg", absolute: "absolute", sqrt: "sqrt", exp: "exp", log: "log", square: "square",
+  negative: "neg", absolute: "abs", sqrt: "sqrt", exp: "exp", log: "log", square: "square",
   sin: "sin", cos: "cos", floor: "floor", ceil: "ceil", isnan: "isnan", logical_not: "invert", positive: "pos", reciprocal: "reciprocal",
 };
 
@@ -160,6 +160,8 @@ export class LazyArray implements LazyRef {
   /** A new chunking of the same data. */
   rechunk(chunks: import("./chunks").ChunksSpec): LazyArray {
     const c = normalize(chunks, this.shape, this.dtype);
+    // Like Dask, rechunking to the chunks it already has is the array itself.
+    if (c.every((cs, d) => cs.join() === this.chunks[d].join())) return this;
     return new LazyArray(newName("rechunk-merge"), this.shape, this.dtype, c, { kind: "rechunk", input: this });
   }
 
@@ -400,8 +402,8 @@ function getitem(x: LazyArray, index: Index): LazyArray {
 }
 
 const REDUCTION_NAMES: Record<string, string> = {
-  sum: "sum-aggregate", mean: "mean_agg-aggregate", min: "min-aggregate", max: "max-aggregate", prod: "prod-aggregate",
-  std: "sqrt", var: "var_agg-aggregate", any: "any-aggregate", all: "all-aggregate",
+  sum: "sum-aggregate", mean: "mean_agg-aggregate", min: "amin-aggregate", max: "amax-aggregate", prod: "prod-aggregate",
+  std: "_sqrt", var: "var-aggregate", any: "any-aggregate", all: "all-aggregate",
 };
 
 function reduction(x: LazyArray, kind: string, options?: (LazyReduceOptions & { ddof?: number }) | number): LazyArray {

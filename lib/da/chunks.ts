@@ -48,14 +48,27 @@ export function normalizeChunks(spec: ChunksSpec | undefined, shape: readonly nu
     return regular(n, Math.min(size, Math.max(n, 1)));
   });
   if (autoDims.length) {
-    // Fixed dimensions use their largest chunk; the auto ones share the rest of the budget equally.
-    let fixed = itemsize(dtype);
-    perDim.forEach((c, d) => {
-      if (c !== "auto") fixed *= Math.max(...out[d], 1);
-    });
-    const budget = Math.max(1, AUTO_CHUNK_BYTES / fixed);
-    const side = Math.max(1, Math.floor(Math.pow(budget, 1 / autoDims.length)));
-    for (const d of autoDims) out[d] = regular(shape[d], Math.min(Math.max(shape[d], 1), side));
+    // Dask's auto_chunks: fixed dimensions count with their largest chunk; the auto ones share
+    // the rest of the budget equally, and an auto dimension shorter than its share takes its
+    // whole length, leaving the others more.
+    let auto = autoDims;
+    for (;;) {
+      let fixed = itemsize(dtype);
+      perDim.forEach((_, d) => {
+        if (!auto.includes(d)) fixed *= Math.max(...out[d], 1);
+      });
+      const side = Math.pow(AUTO_CHUNK_BYTES / fixed, 1 / auto.length);
+      const small = auto.filter((d) => shape[d] < side);
+      if (small.length) {
+        for (const d of small) out[d] = regular(shape[d], Math.max(shape[d], 1));
+        auto = auto.filter((d) => !small.includes(d));
+        if (auto.length) continue;
+        break;
+      }
+      const size = Math.max(1, Math.floor(side));
+      for (const d of auto) out[d] = regular(shape[d], size);
+      break;
+    }
   }
   return out;
 }

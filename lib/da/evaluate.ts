@@ -53,14 +53,26 @@ function isWhole(region: readonly DimRegion[], shape: readonly number[]): boolea
   return region.every((r, d) => r.start === 0 && r.step === 1 && r.length === shape[d]);
 }
 
-/** Evaluates block `idx` of `ref`, restricted to `region` (the whole block by default). */
+const NAMED = Symbol("lazylab.da.taskNamed");
+
+/**
+ * Evaluates block `idx` of `ref`, restricted to `region` (the whole block by default). An error
+ * raised by the task keeps its class (code may catch it by type) and gets the task and chunk it
+ * failed in put in front of its message, once (the innermost task: outer ones pass it on).
+ */
 export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
   try {
     return evalTask(ref, idx, region);
   } catch (e) {
-    // The innermost failing task names itself; the tasks above pass its error on unchanged.
-    if (e instanceof TaskError || !(e instanceof Error)) throw e;
-    throw new TaskError(`task ${ref.name}, block (${idx.join(", ")}) failed: ${e.name}: ${e.message}`, { cause: e });
+    if (!(e instanceof Error)) throw new TaskError(`task ${ref.name}, block (${idx.join(", ")}) failed: ${String(e)}`);
+    const err = e as Error & { [NAMED]?: true };
+    if (!err[NAMED]) {
+      const old = err.message;
+      err.message = `task ${ref.name}, block (${idx.join(", ")}) failed: ${old}`;
+      if (typeof err.stack === "string") err.stack = err.stack.replace(old, err.message);
+      err[NAMED] = true;
+    }
+    throw err;
   }
 }
 

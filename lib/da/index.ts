@@ -151,7 +151,8 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
     if (a.shape.join() !== arrays[0].shape.join()) throw new RangeError(`stack: all input arrays must have the same shape; arrays[${i}] is (${a.shape.join(", ")}), arrays[0] is (${arrays[0].shape.join(", ")})`);
   });
   const expanded = arrays.map((a) => a.get([...Array(axis).fill(":"), null, "..."]));
-  return concatenate(expanded, { axis });
+  const joined = concatenate(expanded, { axis });
+  return new LazyArray(newName("stack"), joined.shape, joined.dtype, joined.chunks, joined.node);
 }
 
 /** `da.compute(a, b, ...)`: computes several lazy arrays; results in order. */
