@@ -114,9 +114,14 @@ test("new cells, declaring or not, are checked by the same checker (no new Progr
     assert.equal(await run(`const fp${i} = fp${i - 1} + 1`), undefined);
     assert.equal(await run(`fp${i} * 2`), 2 * (i + 1));
   }
+  // A declaration naming another recent one brings it along.
+  await run("type RecentT = { a: number }");
+  await run("const recentObj: RecentT = { a: 7 }");
+  assert.equal(await run("recentObj.a"), 7);
   assert.equal(compiler.checkersBuilt, before, "a new checker was built for a new cell");
-  // Completion sees every declaration (it writes the history and builds a program).
+  // Completion sees every declaration.
   assert.ok(compiler.complete("fp1", 3).matches.includes("fp10"));
+  assert.equal(compiler.checkersBuilt, before, "completion built a new checker");
 });
 
 test("on the shared checker, type errors (also against just-declared names) stop the cell before it runs", async () => {

@@ -55,10 +55,10 @@ const CACHE_LIMIT = 64;
 /** Cells one checker serves before it is replaced (its memory grows ~20 KB per cell). */
 const SHARED_LIMIT = 200;
 /**
- * Recent declarations appended to a cell before the history is written instead: each costs
- * every later cell ~25 µs to parse, bind, check and emit (bench/compiler.ts, 100 of them).
+ * Recent declarations kept before the history is written instead (a cell gets those it names;
+ * completion gets all, each costing ~25 µs to parse, bind and check).
  */
-const MAX_RECENT = 64;
+const MAX_RECENT = 256;
 /** What a warm checker has already resolved: the names most cells use. */
 const WARM_CELL = "const __lazylab_w = [1, 2].map((x) => x + 1).join(`${Math.max(1, 2)}`);\nconsole.log(__lazylab_w, np, Out);\nexport {};\n";
 /**
@@ -77,6 +77,7 @@ export class CellCompiler {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private generation = 0;
+  private filesChanged = true;
   /** Cells checked by the current program's checker, which keeps a little of each (~20 KB). */
   private sharedChecks = 0;
   private cellFiles = 0;
@@ -223,12 +224,13 @@ export class CellCompiler {
    * recent declarations appended (userEnd: where they start), or undefined when it needs a
    * program of its own (see cellProgram).
    */
-  private sharedFile(text: string, declared: ReadonlySet<string>): { program: ts.Program; sf: ts.SourceFile; userEnd?: number } | undefined {
+  private sharedFile(text: string, declared: ReadonlySet<string>, allRecent = false): { program: ts.Program; sf: ts.SourceFile; userEnd?: number } | undefined {
     if (/\bimport\b/.test(text)) return undefined;
-    const preamble = this.recentDeclarations(declared);
+    const preamble = this.recentDeclarations(declared, allRecent ? undefined : wordsOf(text));
     if (preamble === undefined) return undefined;
     const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
-    const sf = ts.createSourceFile(name, text + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, true, ts.ScriptKind.TS);
+    // No parent pointers from the parser: binding sets them.
+    const sf = ts.createSourceFile(name, text + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, false, ts.ScriptKind.TS);
     if (!isSelfContained(sf)) return undefined;
     const program = this.currentProgram();
     this.sharedChecks++;
@@ -239,11 +241,13 @@ export class CellCompiler {
 
   /**
    * Declarations recorded since the history file was written, as ambient declarations for the
-   * end of a cell, or undefined when they cannot stand in for the history file. Names the cell
-   * declares itself are left out (its declarations replace them, as a re-run should), and a
-   * declaration that refers to such a name would refer to the cell's instead: undefined then.
+   * end of a cell, or undefined when they cannot stand in for the history file. Only those the
+   * text names (`words`; all for completion, which lists them), with those they name in turn:
+   * each costs a cell time to check. Names the cell declares itself are left out (its
+   * declarations replace them, as a re-run should), and a declaration that refers to such a
+   * name would refer to the cell's instead: undefined then.
    */
-  private recentDeclarations(declared: ReadonlySet<string>): string | undefined {
+  private recentDeclarations(declared: ReadonlySet<string>, words?: ReadonlySet<string>): string | undefined {
     const key = `${this.history.version} ${this.committed.version}`;
     if (this.recent?.key !== key) {
       const changes = this.history.changesSince(this.committed);
@@ -251,15 +255,27 @@ export class CellCompiler {
         key,
         entries: changes && [...changes].map(([name, texts]) => {
           const text = texts.map((t) => `declare ${t}`).join("\n");
-          return { name, text, words: new Set(text.match(/[\w$]+/g)) };
+          return { name, text, words: wordsOf(text) };
         }),
       };
     }
     const entries = this.recent.entries;
     if (!entries || entries.length > MAX_RECENT) return undefined;
+    let kept = entries.filter((e) => !declared.has(e.name));
+    if (words) {
+      const named = new Set<string>();
+      const visit = (ws: ReadonlySet<string>) => {
+        for (const e of kept) {
+          if (named.has(e.name) || !ws.has(e.name)) continue;
+          named.add(e.name);
+          visit(e.words);
+        }
+      };
+      visit(words);
+      kept = kept.filter((e) => named.has(e.name));
+    }
     // `import("m").T` needs module resolution, which only a file of the program gets.
-    if (entries.some((e) => e.words.has("import"))) return undefined;
-    const kept = entries.filter((e) => !declared.has(e.name));
+    if (kept.some((e) => e.words.has("import"))) return undefined;
     if (!kept.length) return "";
     for (const name of declared) if (kept.some((e) => e.words.has(name))) return undefined;
     return "\n" + kept.map((e) => e.text).join("\n") + "\n";
@@ -283,7 +299,11 @@ export class CellCompiler {
     if (this.sharedChecks >= SHARED_LIMIT) {
       this.setFile(this.cellPath, `export {};\n// checker ${++this.generation}\n`);
     }
-    const program = this.service.getProgram()!;
+    // Asking the language service costs a version check of every file (~0.2 ms): skip it
+    // while none of ours changed (bundled files never do).
+    const unchanged = this.filesChanged ? undefined : this.checkedBy?.deref();
+    const program = unchanged ?? this.service.getProgram()!;
+    this.filesChanged = false;
     this.usedChecker(program);
     return program;
   }
@@ -339,7 +359,7 @@ export class CellCompiler {
     // of its own would cost a new checker per keystroke (bench/compiler.ts).
     let program: ts.Program | undefined;
     let info: ts.CompletionInfo | undefined;
-    const shared = this.sharedFile(text, analyseCell(code, this.scratchPath).declared);
+    const shared = this.sharedFile(text, analyseCell(code, this.scratchPath).declared, true);
     if (shared) {
       try {
         info = sharedCompletions(this.host, shared.program, shared.sf, cursor, options);
@@ -387,6 +407,7 @@ export class CellCompiler {
     const old = this.files.get(f);
     if (old && old.text === text) return;
     this.files.set(f, { text, version: (old?.version ?? 0) + 1 });
+    this.filesChanged = true;
   }
 }
 
@@ -436,6 +457,11 @@ function sharedCompletions(host: ts.LanguageServiceHost, program: ts.Program, sf
   const completions = (ts as unknown as { Completions: { getCompletionsAtPosition(...a: unknown[]): ts.CompletionInfo | undefined } }).Completions;
   const never = { isCancellationRequested: () => false, throwIfCancellationRequested: () => undefined };
   return completions.getCompletionsAtPosition(host, program, () => undefined, sf, pos, options, undefined, undefined, never, undefined, true);
+}
+
+/** The identifiers (and other words) of a text. */
+function wordsOf(text: string): Set<string> {
+  return new Set(text.match(/[\p{ID_Continue}$\u200c\u200d]+/gu));
 }
 
 function cellErrors(program: ts.Program, sf: ts.SourceFile): ts.Diagnostic[] {
