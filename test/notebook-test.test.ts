@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pythonJson } from "./oracle";
@@ -16,17 +16,17 @@ import { unifiedDiff } from "../kernel/notebook-test/diff";
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "dist", "kernel", "cli.js");
 
-function lazylabTest(args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [CLI, "test", ...args], { encoding: "utf8", timeout: 300_000 });
+function lazylabTest(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [CLI, "test", ...args], { encoding: "utf8", timeout: 300_000, env });
   return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
-interface Cell { source: string; outputs: unknown[]; tags?: string[] }
+interface Cell { source: string; outputs: unknown[]; tags?: string[]; metadata?: Record<string, unknown> }
 function writeNotebook(dir: string, name: string, cells: Cell[]): string {
   const nb = {
     nbformat: 4, nbformat_minor: 5,
     metadata: { kernelspec: { name: "lazylab", display_name: "TypeScript (lazylab)", language: "typescript" } },
-    cells: cells.map((c, i) => ({ cell_type: "code", id: `c${i}`, execution_count: null, metadata: c.tags ? { tags: c.tags } : {}, source: c.source, outputs: c.outputs })),
+    cells: cells.map((c, i) => ({ cell_type: "code", id: `c${i}`, execution_count: null, metadata: { ...c.metadata, ...(c.tags ? { tags: c.tags } : {}) }, source: c.source, outputs: c.outputs })),
   };
   const file = path.join(dir, name);
   writeFileSync(file, JSON.stringify(nb, null, 1));
@@ -34,6 +34,20 @@ function writeNotebook(dir: string, name: string, cells: Cell[]): string {
 }
 const stdout = (text: string) => ({ output_type: "stream", name: "stdout", text });
 const result = (plain: string, rich: Record<string, string> = {}) => ({ output_type: "execute_result", execution_count: 1, metadata: {}, data: { "text/plain": plain, ...rich } });
+const error = (ename: string, evalue: string) => ({ output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] });
+
+/** The JUnit report as a JUnit consumer reads it (Python's XML parser). */
+function readJunit(file: string) {
+  return pythonJson<{ suites: number; tests: number; failures: number; skipped: number; failed: string[]; text: string }>(
+    `import json, xml.etree.ElementTree as ET
+root = ET.parse(${JSON.stringify(file)}).getroot()
+cases = root.findall('./testsuite/testcase')
+failed = [c for c in cases if c.find('failure') is not None]
+print(json.dumps({"suites": len(root.findall('testsuite')), "tests": len(cases), "failures": int(root.get('failures')),
+  "skipped": len([c for c in cases if c.find('skipped') is not None]),
+  "failed": [c.get('name') for c in failed], "text": failed[0].find('failure').text or "" if failed else ""}))`,
+  );
+}
 
 test("the example notebooks pass against their stored outputs", { timeout: 400_000 }, () => {
   const r = lazylabTest(["examples/hello.ipynb", "examples/memory-management.ipynb", "examples/memory-management-extras.ipynb"].map((f) => path.join(ROOT, f)));
@@ -63,15 +77,7 @@ test("an altered stored output fails with a readable diff, a non-zero exit and a
     assert.match(r.out, /^\s+-hello, wrold$/m, "the stored line is shown as removed");
     assert.match(r.out, /^\s+\+hello, world$/m, "the fresh line is shown as added");
     assert.match(r.out.trim().split("\n").pop()!, new RegExp(`^${code.length - 1} passed, 1 failed$`));
-    // The report as a JUnit consumer reads it (Python's XML parser).
-    const rep = pythonJson<{ suites: number; tests: number; failures: number; failed: string[]; text: string }>(
-      `import json, xml.etree.ElementTree as ET
-root = ET.parse(${JSON.stringify(junit)}).getroot()
-cases = root.findall('./testsuite/testcase')
-failed = [c for c in cases if c.find('failure') is not None]
-print(json.dumps({"suites": len(root.findall('testsuite')), "tests": len(cases), "failures": int(root.get('failures')),
-  "failed": [c.get('name') for c in failed], "text": failed[0].find('failure').text}))`,
-    );
+    const rep = readJunit(junit);
     assert.equal(rep.suites, 1);
     assert.equal(rep.tests, code.length);
     assert.equal(rep.failures, 1);
@@ -92,25 +98,35 @@ test("memory figures within the tolerance flag, levels ignored, tags honoured", 
       { source: "np.random.defaultRng().standardNormal([2, 3])", outputs: [result("array([[ 0.1, -2.3,  1.0],\n       [ 1.5e-04, 3.2e+00, 4.0]])", { "text/html": "<table>...</table>" })], tags: ["lazylab-random-output"] },
       { source: 'throw new Error("never run")', outputs: [], tags: ["nbval-skip"] },
       { source: "1 + 1", outputs: [result("2")] },
+      { source: "Date.now()", outputs: [result("1")], metadata: { lazylab: { test: "ignore-output" } } },
+      { source: 'throw new TypeError("bad " + "input")', outputs: [error("TypeError", "bad input")] },
     ]);
     const loose = lazylabTest([file, "--memory-tolerance", "0.25"]);
     assert.equal(loose.code, 0, loose.out);
-    assert.match(loose.out, /^4 passed, 0 failed, 1 skipped$/m);
+    assert.match(loose.out, /^6 passed, 0 failed, 1 skipped$/m);
     const strict = lazylabTest([file, "--memory-tolerance", "0.05"]);
     assert.equal(strict.code, 1, strict.out);
     assert.match(strict.out, /memory figure 1: stored -7\.53, fresh -7\.63/);
-    assert.match(strict.out, /^3 passed, 1 failed, 1 skipped$/m);
-    // Without its tag, the unseeded draw fails.
-    const untagged = writeNotebook(dir, "untagged.ipynb", [{ source: "Math.random()", outputs: [result("0.123")] }]);
+    assert.match(strict.out, /^5 passed, 1 failed, 1 skipped$/m);
+    // Without their tags, the unseeded draw and the clock fail; so does an altered error.
+    const untagged = writeNotebook(dir, "untagged.ipynb", [
+      { source: "Math.random()", outputs: [result("0.123")] },
+      { source: "Date.now()", outputs: [result("1")] },
+      { source: 'throw new TypeError("bad " + "input")', outputs: [error("TypeError", "bad inptu")] },
+    ]);
     const u = lazylabTest([untagged]);
     assert.equal(u.code, 1, u.out);
-    assert.match(u.out, /-0\.123/);
+    assert.match(u.out, /^\s+-0\.123$/m);
+    assert.match(u.out, /FAIL cell 2: Date\.now\(\)/);
+    assert.match(u.out, /^\s+-\[error\] TypeError: bad inptu$/m);
+    assert.match(u.out, /^\s+\+\[error\] TypeError: bad input$/m);
+    assert.match(u.out, /^0 passed, 3 failed$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("bad input: missing file, not a notebook, unknown kernel, bad options", { timeout: 60_000 }, () => {
+test("bad input: missing file, not a notebook, unknown or broken kernel, bad options", { timeout: 60_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
   try {
     const missing = lazylabTest([path.join(dir, "nope.ipynb")]);
@@ -119,14 +135,62 @@ test("bad input: missing file, not a notebook, unknown kernel, bad options", { t
     const bad = path.join(dir, "bad.ipynb");
     writeFileSync(bad, "{ not json");
     assert.match(lazylabTest([bad]).out, /bad\.ipynb is not a notebook: invalid JSON/);
+    const notNb = path.join(dir, "other.ipynb");
+    writeFileSync(notNb, JSON.stringify({ name: "package.json, not a notebook" }));
+    assert.match(lazylabTest([notNb]).out, /other\.ipynb is not a notebook: it has no cells list/);
+    const v3 = path.join(dir, "v3.ipynb");
+    writeFileSync(v3, JSON.stringify({ nbformat: 3, nbformat_minor: 0, cells: [] }));
+    assert.match(lazylabTest([v3]).out, /v3\.ipynb: nbformat 3 is not supported \(only 4\)/);
+    const badMeta = writeNotebook(dir, "meta.ipynb", [{ source: "1", outputs: [], metadata: { lazylab: { test: "maybe" } } }]);
+    assert.match(lazylabTest([badMeta]).out, /meta\.ipynb: code cell 1 has metadata lazylab\.test = "maybe"; expected one of "skip", "ignore-output", "random-output"/);
     const nb = writeNotebook(dir, "ok.ipynb", [{ source: "1", outputs: [result("1")] }]);
     const k = lazylabTest([nb, "--kernel", "no-such-kernel"]);
     assert.equal(k.code, 1);
     assert.match(k.out, /no kernelspec named "no-such-kernel"/);
+    // Kernelspecs that cannot start: one exits at once (its stderr is shown), one names a
+    // program that does not exist.
+    const jupyter = path.join(dir, "jupyter");
+    const spec = (name: string, argv: string[]) => {
+      mkdirSync(path.join(jupyter, "kernels", name), { recursive: true });
+      writeFileSync(path.join(jupyter, "kernels", name, "kernel.json"), JSON.stringify({ argv, display_name: name, language: "typescript" }));
+    };
+    spec("exits", [process.execPath, "-e", 'console.error("cannot bind: broken on purpose"); process.exit(3)', "{connection_file}"]);
+    spec("absent", [path.join(dir, "no-such-program"), "{connection_file}"]);
+    const env = { ...process.env, JUPYTER_PATH: jupyter };
+    const exits = lazylabTest([nb, "--kernel", "exits"], env);
+    assert.equal(exits.code, 1, exits.out);
+    assert.match(exits.out, /ERROR the kernel exited \(code 3\) cannot bind: broken on purpose/);
+    assert.match(exits.out, /^0 passed, 1 failed$/m);
+    const absent = lazylabTest([nb, "--kernel", "absent"], env);
+    assert.equal(absent.code, 1, absent.out);
+    assert.match(absent.out, /ERROR cannot start kernel .*no-such-program: spawn .*ENOENT/);
     const opt = lazylabTest([nb, "--memory-tolerance", "lots"]);
     assert.equal(opt.code, 2);
     assert.match(opt.out, /--memory-tolerance must be a non-negative number, got "lots"/);
     assert.equal(lazylabTest([]).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a cell past --timeout fails by name; the cells after it are reported as not run", { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
+  try {
+    const file = writeNotebook(dir, "slow.ipynb", [
+      { source: "1", outputs: [result("1")] },
+      { source: "const until = Date.now() + 60_000;\nwhile (Date.now() < until) {}", outputs: [] },
+      { source: "2", outputs: [result("2")] },
+    ]);
+    const junit = path.join(dir, "slow.xml");
+    const t0 = Date.now();
+    const r = lazylabTest([file, "--timeout", "3", "--junit", junit]);
+    assert.ok(Date.now() - t0 < 45_000, "the busy kernel was not waited for");
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /FAIL cell 2: const until = Date\.now\(\) \+ 60_000; \(the cell did not finish within 3 s\)/);
+    assert.match(r.out, /skip cell 3: 2 \(not run: cell 2 failed to run\)/);
+    assert.match(r.out, /^1 passed, 1 failed, 1 skipped$/m);
+    const rep = readJunit(junit);
+    assert.deepEqual([rep.tests, rep.failures, rep.skipped], [3, 1, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -146,4 +210,5 @@ test("normalisation: addresses, timings, dates, memory changes and levels", () =
   ]);
   assert.equal(text, "[stdout]\na\nb\n[display_data +text/html]\nx\n[error] TypeError: boom");
   assert.equal(unifiedDiff("a\nb\nc", "a\nB\nc"), "--- stored\n+++ fresh\n@@\n a\n+B\n-b\n c");
+  assert.equal(unifiedDiff("", "[execute_result]\n1"), "--- stored (no output)\n+++ fresh\n@@\n+[execute_result]\n+1");
 });

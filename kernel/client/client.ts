@@ -113,9 +113,12 @@ export class KernelClient {
     }
   }
 
-  /** Runs `code` and collects its outputs up to the kernel's idle status for it. */
-  async execute(code: string, timeoutMs: number): Promise<Execution> {
-    const msg = this.message("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+  /**
+   * Runs `code` and collects its outputs up to the kernel's idle status for it. `silent` runs
+   * it as Jupyter's silent requests do: no outputs, no history, no execution count.
+   */
+  async execute(code: string, timeoutMs: number, silent = false): Promise<Execution> {
+    const msg = this.message("execute_request", { code, silent, store_history: !silent, user_expressions: {}, allow_stdin: false, stop_on_error: false });
     const id = msg.header.msg_id;
     const outputs: Message<Record<string, unknown>>[] = [];
     let replyContent: Record<string, unknown> | undefined;

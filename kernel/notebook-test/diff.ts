@@ -1,7 +1,8 @@
 /** A unified line diff (longest common subsequence), enough for one cell's output. */
 export function unifiedDiff(expected: string, actual: string, context = 3): string {
-  const a = expected.split("\n");
-  const b = actual.split("\n");
+  // No output is no lines, not one empty line.
+  const a = expected === "" ? [] : expected.split("\n");
+  const b = actual === "" ? [] : actual.split("\n");
   const n = a.length;
   const m = b.length;
   // LCS lengths from the end; cells' outputs are small, so O(n·m) is fine (capped below).
@@ -16,7 +17,7 @@ export function unifiedDiff(expected: string, actual: string, context = 3): stri
     else if (j < m && (i >= n || L[i][j + 1] >= L[i + 1][j])) ops.push({ op: "+", line: b[j++] });
     else ops.push({ op: "-", line: a[i++] });
   }
-  const out = ["--- stored", "+++ fresh"];
+  const out = [`--- stored${n ? "" : " (no output)"}`, `+++ fresh${m ? "" : " (no output)"}`];
   const changed = ops.map((o, k) => (o.op !== " " ? k : -1)).filter((k) => k >= 0);
   let k = 0;
   while (k < changed.length) {

@@ -32,6 +32,9 @@ export const SKIP_TAGS = ["lazylab-skip", "nbval-skip", "skip-execution"];
 export const IGNORE_OUTPUT_TAGS = ["lazylab-ignore-output", "nbval-ignore-output"];
 export const SHAPE_ONLY_TAGS = ["lazylab-random-output"];
 
+/** Values of the cell metadata key `lazylab.test`, each the `lazylab-` tag of the same name. */
+export const TEST_CHOICES = ["skip", "ignore-output", "random-output"];
+
 const text = (v: unknown): string => (Array.isArray(v) ? v.join("") : typeof v === "string" ? v : "");
 
 export function readNotebook(file: string): { cells: CodeCell[]; kernelName?: string } {
@@ -52,7 +55,16 @@ export function readNotebook(file: string): { cells: CodeCell[]; kernelName?: st
   const cells: CodeCell[] = [];
   for (const c of nb.cells as Array<Record<string, unknown>>) {
     if (c?.cell_type !== "code") continue;
-    const tags = ((c.metadata as { tags?: unknown } | undefined)?.tags ?? []) as unknown[];
+    const meta = (c.metadata ?? {}) as { tags?: unknown; lazylab?: { test?: unknown } };
+    const tags = (Array.isArray(meta.tags) ? meta.tags : []) as unknown[];
+    // The same three choices as a metadata key, for tools that edit metadata but hide tags.
+    const choice = meta.lazylab?.test;
+    if (choice !== undefined) {
+      if (typeof choice !== "string" || !TEST_CHOICES.includes(choice)) {
+        throw new NotebookError(`${file}: code cell ${cells.length + 1} has metadata lazylab.test = ${JSON.stringify(choice)}; expected one of ${TEST_CHOICES.map((t) => `"${t}"`).join(", ")}`);
+      }
+      tags.push(`lazylab-${choice}`);
+    }
     const has = (list: string[]) => tags.some((t) => list.includes(String(t)));
     cells.push({
       index: cells.length + 1,

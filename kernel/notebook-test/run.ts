@@ -33,6 +33,9 @@ export interface NotebookResult {
   error?: string;
 }
 
+/** How long a kernel may take to start and warm up (nbclient's startup_timeout is 60 s). */
+const STARTUP_MS = 120_000;
+
 function cellName(index: number, source: string): string {
   const first = source.split("\n").find((l) => l.trim()) ?? "(empty)";
   return `cell ${index}: ${first.trim().slice(0, 60)}`;
@@ -58,15 +61,35 @@ export async function testNotebook(file: string, opts: TestOptions): Promise<Not
     );
     died.catch(() => undefined);
     client = new KernelClient(k.info);
-    await Promise.race([client.waitForReady(60_000), died]);
+    await Promise.race([client.waitForReady(STARTUP_MS), died]);
+    // A kernel answers kernel_info before its compiler and executor are warm (8 s on a loaded
+    // 2-core machine); a silent empty cell waits for that under the startup allowance, so
+    // --timeout measures the notebook's first cell and not the kernel's start.
+    await Promise.race([client.execute("", STARTUP_MS, true), died]);
+    // A cell that times out or kills the kernel fails by name; the cells after it cannot be
+    // tested (the kernel's state is gone) and are reported as not run rather than dropped,
+    // so a JUnit report still has one testcase per code cell.
+    let stopped: string | undefined;
     for (const cell of nb.cells) {
       const name = cellName(cell.index, cell.source);
       const c0 = Date.now();
+      if (stopped !== undefined) {
+        result.cells.push({ name, status: "skipped", message: `not run: ${stopped}`, detail: "", seconds: 0 });
+        continue;
+      }
       if (cell.skip) {
         result.cells.push({ name, status: "skipped", message: "tagged to skip", detail: "", seconds: 0 });
         continue;
       }
-      const ex = await Promise.race([client.execute(cell.source, opts.timeout * 1000), died]);
+      let ex: Awaited<ReturnType<KernelClient["execute"]>>;
+      try {
+        ex = await Promise.race([client.execute(cell.source, opts.timeout * 1000), died]);
+      } catch (e) {
+        const why = (e as Error).message;
+        result.cells.push({ name, status: "failed", message: why, detail: "", seconds: (Date.now() - c0) / 1000 });
+        stopped = `cell ${cell.index} failed to run`;
+        continue;
+      }
       const fresh = outputsFromMessages(ex.outputs);
       const seconds = (Date.now() - c0) / 1000;
       if (cell.ignoreOutput) {
@@ -103,7 +126,7 @@ export function report(results: readonly NotebookResult[]): { text: string; exit
       else if (c.status === "skipped") skipped++;
       else failed++;
       lines.push(`  ${c.status === "passed" ? "ok  " : c.status === "skipped" ? "skip" : "FAIL"} ${c.name}${c.message && c.status !== "passed" ? ` (${c.message})` : ""}`);
-      if (c.status === "failed") lines.push(c.detail.replace(/^/gm, "      "));
+      if (c.status === "failed" && c.detail) lines.push(c.detail.replace(/^/gm, "      "));
     }
   }
   lines.push(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
