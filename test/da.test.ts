@@ -92,6 +92,8 @@ test("reductions over all axes, each axis, negative axes, several axes and keepd
     }
     for (const r of ["any", "all"] as const) await same(`(x > .3).${r}(${tag})`, b[r](o), B[r](o) as NDArray);
   }
+  const s = x.sqrt(), S = X.sqrt(); // NaN where x < 0: NaN propagates as in NumPy
+  for (const o of [undefined, { axis: 0 }, { axis: -1 }]) for (const r of ["sum", "min", "max"] as const) await same(`sqrt(x).${r}(${JSON.stringify(o ?? {})})`, s[r](o), S[r](o) as NDArray);
   const i = da.fromArray(I, { chunks: [2, 5] });
   for (const r of ["sum", "min", "max", "mean", "std"] as const) await same(`int.${r}(axis 1)`, i[r]({ axis: 1 }), I[r]({ axis: 1 }) as NDArray, 1e-12);
   await same("std ddof 1", x.std({ axis: 0, ddof: 1 }), X.std({ axis: 0, ddof: 1 }) as NDArray, 1e-10);
@@ -471,4 +473,83 @@ test("memory: a fused reduction over a generated array never materialises it", a
   const left = footprint() - base;
   assert.ok(left < 1 * MB, `${(left / MB).toFixed(2)} MB stay after the compute`);
   da.shutdownPool();
+});
+
+// ---- scheduler: shared work, cancellation, progress --------------------------------------
+
+test("da.compute(a, b) computes the blocks both results read once", async () => {
+  let calls = 0;
+  const base = da.fromArray(X, { chunks: [5, 4] }).mapBlocks((b) => (calls++, b.mul(3)));
+  const n = base.npartitions;
+  const [s, m, t] = await da.compute(base.sum({ axis: 0 }), base.max(), base.get("2:9").add(1));
+  assert.equal(calls, n, `each of the ${n} shared blocks once, not ${calls / n}×`);
+  await same("shared sum", da.fromArray(s), X.mul(3).sum({ axis: 0 }) as NDArray, 1e-12);
+  assert.equal(m.item(), X.mul(3).max());
+  assert.deepEqual(t.tolist(), X.mul(3).get("2:9").add(1).tolist());
+  calls = 0;
+  await base.sum().compute();
+  await base.max().compute();
+  assert.equal(calls, 2 * n, "separate computes do the work each time");
+});
+
+const spin = (ms: number) => {
+  const t = performance.now();
+  while (performance.now() - t < ms);
+};
+
+test("an interrupt cancels an in-thread compute, which gives its chunk buffers back", async () => {
+  const { notifyInterrupt } = await import("../lib/notebook");
+  let calls = 0;
+  const slow = da.ones([60, 1000], { chunks: [1, 1000] }).mapBlocks((b) => (calls++, spin(10), b)).mul(2);
+  da.releasePool();
+  const before = da.poolInfo().returned;
+  const p = slow.compute();
+  setTimeout(notifyInterrupt, 150);
+  await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+  assert.ok(calls > 0 && calls < 60, `stopped part way: ${calls} of 60 blocks`);
+  assert.ok(da.poolInfo().returned - before >= calls - 1, `chunks done before the interrupt went back to the pool: ${da.poolInfo().returned - before} of ${calls}`);
+  await same("computes go on afterwards", slow.get("0:3"), np.ones([3, 1000]).mul(2));
+});
+
+test("an interrupt cancels worker tasks: the busy workers are stopped and the pool goes on", async () => {
+  const { notifyInterrupt } = await import("../lib/notebook");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  da.setPoolSize(2);
+  try {
+    const big = da.random.defaultRng(2).standardNormal([20000, 20000], { chunks: [2000, 2000] }).pow(2).sum();
+    const t0 = performance.now();
+    const p = big.compute();
+    setTimeout(notifyInterrupt, 300);
+    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    assert.ok(performance.now() - t0 < 2000, `rejected ${performance.now() - t0} ms after the start`);
+    assert.equal(busyWorkers(), 0);
+    const small = da.random.defaultRng(3).standardNormal([2000, 1000], { chunks: [500, 500] });
+    const want = (await small.compute()).pow(2).sum() as number;
+    const got = (await small.pow(2).sum().compute()).item();
+    assert.ok(Math.abs(got - want) <= 1e-9 * want);
+  } finally {
+    da.shutdownPool();
+  }
+});
+
+test("progress: a compute longer than the threshold draws a bar on stderr outside the kernel", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const lib = path.resolve(__dirname, "../lib");
+  const code = `
+const { da } = require(${JSON.stringify(lib)});
+da.setProgress({ after: 0.2 });
+const spin = (ms) => { const t = performance.now(); while (performance.now() - t < ms); };
+const fast = da.ones([10, 10], { chunks: 5 });
+const slow = da.ones([30, 10], { chunks: [1, 10] }).mapBlocks((b) => (spin(25), b));
+(async () => { await fast.sum().compute(); process.stderr.write("FAST-DONE\\n"); console.log((await slow.sum().compute()).item()); })();`;
+  const r = spawnSync(process.execPath, ["-e", code], { encoding: "utf8", timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), "300");
+  const [before, after] = r.stderr.split("FAST-DONE\n");
+  assert.equal(before, "", "a fast compute shows nothing");
+  const frames = after.split("\r").filter(Boolean);
+  assert.ok(frames.length >= 2, `several redraws: ${JSON.stringify(after)}`);
+  assert.match(frames[frames.length - 1], /sum-aggregate-[0-9a-f]+ \[#{30}\] \| 100% Completed \| 30\/30 tasks \| \d+\.\d s\n$/);
+  assert.ok(frames.slice(0, -1).some((f) => /\| +\d+% Completed \| ([0-9]|[12][0-9])\/30 tasks/.test(f)), "an intermediate frame");
 });

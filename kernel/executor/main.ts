@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import * as library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
-import { runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
+import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
 import { INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
 import { OutputCapture } from "./output";
@@ -162,6 +162,8 @@ function interruptCurrent(): void {
   const e = new Interrupted();
   e.stack = `${e.name}: ${e.message}`;
   run.interrupt(e);
+  // Library work still running for the cell (a da compute's tasks) is cancelled too.
+  notifyInterrupt();
   // If the interrupt unwound run() itself (the cell was busy in synchronous code), nothing
   // awaits the race any more: finish here. finish() is idempotent.
   setImmediate(() => finish(run, { error: errorInfo(e, registry), interrupted: true }));

@@ -18,7 +18,7 @@ import { blockShape, evalBlock, release } from "./evaluate";
 import { recycleWhenDropped, take } from "./pool";
 import { lazyHtml } from "./repr";
 import { registerLazy } from "./registry";
-import { computeParallel } from "./scheduler/parallel";
+import { computeAll, computeBlocks } from "./scheduler/compute";
 
 let counter = 0;
 function newName(prefix: string): string {
@@ -210,16 +210,12 @@ export class LazyArray implements LazyRef {
 
   /** Runs the graph and returns the eager result. */
   async compute(): Promise<NDArray> {
-    return (await computeParallel(this)) ?? computeSync(this);
+    return (await computeAll([this]))[0];
   }
 
   /** Computes every chunk and keeps them: a lazy array whose graph is just its stored chunks. */
   async persist(): Promise<LazyArray> {
-    const blocks = new Map<string, NDArray>();
-    for (const idx of blockIndices(this.numblocks)) {
-      const p = evalBlock(this, idx);
-      blocks.set(idx.join(","), p.owned ? p.array : p.array.copy());
-    }
+    const blocks = await computeBlocks(this);
     return new LazyArray(newName(this.name.replace(/-[0-9a-f]+$/, "")), this.shape, this.dtype, this.chunks.map((c) => [...c]), { kind: "stored", blocks });
   }
 

@@ -10,7 +10,7 @@ import { broadcastStrides, forEachLine } from "../np/iterate";
 import { assign } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { foldKernel, fuse, FoldOp, mapKernel } from "./fuse";
+import { accumulateKernel, foldKernel, fuse, FoldOp, mapKernel } from "./fuse";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
 
@@ -53,6 +53,22 @@ function isWhole(region: readonly DimRegion[], shape: readonly number[]): boolea
   return region.every((r, d) => r.start === 0 && r.step === 1 && r.length === shape[d]);
 }
 
+/** Blocks of nodes several results of one `da.compute` read: computed once, kept until it ends. */
+let shared: Map<LazyRef, Map<string, Produced>> | undefined;
+
+/**
+ * While a multi-result compute runs, the whole blocks of `nodes` are cached and reused.
+ * Returns the function that ends the sharing and gives the cached chunks back.
+ */
+export function shareBlocks(nodes: ReadonlySet<LazyRef>): () => void {
+  const mine = new Map([...nodes].map((n) => [n, new Map<string, Produced>()]));
+  shared = mine;
+  return () => {
+    if (shared === mine) shared = undefined;
+    for (const blocks of mine.values()) blocks.forEach(release);
+  };
+}
+
 const NAMED = Symbol("lazylab.da.taskNamed");
 
 /**
@@ -61,6 +77,18 @@ const NAMED = Symbol("lazylab.da.taskNamed");
  * failed in put in front of its message, once (the innermost task: outer ones pass it on).
  */
 export function evalBlock(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
+  const cache = shared?.get(ref);
+  if (cache) {
+    const key = idx.join(",");
+    let whole = cache.get(key);
+    if (!whole) cache.set(key, (whole = evalBlock1(ref, idx)));
+    const shape = blockShape(ref, idx);
+    return { array: !region || isWhole(region, shape) ? whole.array : regionView(whole.array, region), owned: false };
+  }
+  return evalBlock1(ref, idx, region);
+}
+
+function evalBlock1(ref: LazyRef, idx: readonly number[], region?: readonly DimRegion[]): Produced {
   try {
     return evalTask(ref, idx, region);
   } catch (e) {
@@ -284,7 +312,7 @@ function evalRechunk(ref: LazyRef, input: LazyRef, idx: readonly number[], reg: 
 }
 
 /** Partial state of a reduction over one input block. */
-interface Partial {
+export interface Partial {
   value: NDArray; // sum / min / max / prod / any / all, or the sum for mean
   count?: number;
   mean?: NDArray;
@@ -377,8 +405,20 @@ function foldable(reduction: string): FoldOp | undefined {
   return reduction === "sum" || reduction === "mean" ? "sum" : reduction === "min" ? "min" : reduction === "max" ? "max" : undefined;
 }
 
-function evalReduce(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
-  const node = ref.node as Extract<LazyRef["node"], { kind: "reduce" }>;
+type ReduceNode = Extract<LazyRef["node"], { kind: "reduce" }>;
+
+/** One output block of a reduction: the input-block tasks it folds, combined in this order. */
+export interface ReducePlan {
+  ref: LazyRef;
+  node: ReduceNode;
+  jobs: { inIdx: number[]; inReg: DimRegion[] }[];
+  outShape: number[];
+}
+
+/** Splits output block `idx` (region `reg`) of a reduction into its input-block tasks. */
+export function reducePlan(ref: LazyRef, idx: readonly number[], reg?: readonly DimRegion[]): ReducePlan {
+  const node = ref.node as ReduceNode;
+  const region = reg ?? fullRegion(blockShape(ref, idx));
   const input = node.input;
   const nd = input.shape.length;
   const reduced = new Set(node.axes);
@@ -393,16 +433,14 @@ function evalReduce(ref: LazyRef, idx: readonly number[], reg: readonly DimRegio
       if (node.keepdims) od++;
     } else {
       inIdxBase.push(idx[od]);
-      keptReg.push(reg[od]);
+      keptReg.push(region[od]);
       od++;
     }
   }
-  const ranges = [...reduced].map((d) => input.chunks[d].length);
-  const fold = foldable(node.reduction);
-  const fuseAll = fold && (input.node.kind === "binary" || input.node.kind === "unary") && node.axes.length === nd;
-  let acc: Partial | undefined;
-  const total = ranges.reduce((a, b) => a * b, 1);
   const redDims = [...reduced];
+  const ranges = redDims.map((d) => input.chunks[d].length);
+  const total = ranges.reduce((a, b) => a * b, 1);
+  const jobs: ReducePlan["jobs"] = [];
   for (let k = 0; k < total; k++) {
     const inIdx = inIdxBase.slice();
     let rest = k;
@@ -411,30 +449,64 @@ function evalReduce(ref: LazyRef, idx: readonly number[], reg: readonly DimRegio
       rest = Math.floor(rest / ranges[j]);
     }
     const bshape = blockShape(input, inIdx);
-    const inReg = bshape.map((n, d) => keptReg[d] ?? { start: 0, step: 1, length: n });
-    let part: Partial;
-    if (fuseAll) {
-      // One pass over the leaves' blocks: no chunk is materialised.
-      const { expr, leaves } = fuse(input);
-      const ls = leafBlocks(input, leaves, inIdx, inReg);
-      const kernel = foldKernel(expr, leaves.length, fold!);
-      let a = fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity;
-      forEachLine(inReg.map((r) => r.length), ls, (offs, n, st) => {
-        a = kernel(...leafArgs(ls, offs, st), n, a);
-      });
-      ls.forEach((l) => release(l.produced));
-      const count = inReg.reduce((p, r) => p * r.length, 1);
-      const value = new NDArray(Float64Array.of(a), nd ? inReg.map(() => 1) : [], node.reduction === "mean" ? "float64" : ref.dtype);
-      part = { value, count };
-    } else {
-      const p = evalBlock(input, inIdx, inReg);
-      part = partialOf(node.reduction, p.array, node.axes);
-      release(p);
-    }
-    acc = acc ? combine(node.reduction, acc, part) : part;
+    jobs.push({ inIdx, inReg: bshape.map((n, d) => keptReg[d] ?? { start: 0, step: 1, length: n }) });
   }
-  let result = finishPartial(node.reduction, acc!, node.ddof);
-  if (!node.keepdims) result = result.reshape(reg.map((r) => r.length));
+  return { ref, node, jobs, outShape: region.map((r) => r.length) };
+}
+
+/** The partial of one input-block task of a plan. */
+export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number]): Partial {
+  const { node } = plan;
+  const input = node.input;
+  const fold = foldable(node.reduction);
+  const { inIdx, inReg } = job;
+  if (fold && (input.node.kind === "binary" || input.node.kind === "unary")) {
+    // One pass over the leaves' blocks into the (keepdims-shaped) partial: no chunk is made.
+    const { expr, leaves } = fuse(input);
+    const ls = leafBlocks(input, leaves, inIdx, inReg);
+    const shape = inReg.map((r) => r.length);
+    const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));
+    const size = keep.reduce((a, b) => a * b, 1);
+    const init = fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity;
+    const value = new NDArray(new Float64Array(size).fill(init), keep, "float64");
+    const O = value.nd.data as Float64Array;
+    const ostride = broadcastStrides(keep, value.nd.stride, shape);
+    const along = foldKernel(expr, leaves.length, fold);
+    const across = accumulateKernel(expr, leaves.length, fold);
+    forEachLine(shape, [...ls, { stride: ostride, offset: 0 }], (offs, n, st) => {
+      const oo = offs[ls.length], os = st[ls.length];
+      if (os === 0) O[oo] = along(...leafArgs(ls, offs, st), n, O[oo]);
+      else across(...leafArgs(ls, offs, st), O, oo, os, n);
+    });
+    ls.forEach((l) => release(l.produced));
+    return { value, count: node.axes.reduce((p, a) => p * shape[a], 1) };
+  }
+  const p = evalBlock(input, inIdx, inReg);
+  const part = partialOf(node.reduction, p.array, node.axes);
+  release(p);
+  return part;
+}
+
+/** Combines two partials of a plan (in job order). */
+export function reduceCombine(plan: ReducePlan, a: Partial, b: Partial): Partial {
+  return combine(plan.node.reduction, a, b);
+}
+
+/** The output block from the combined partial of every job. */
+export function reduceFinish(plan: ReducePlan, acc: Partial): NDArray {
+  const { node, ref } = plan;
+  let result = finishPartial(node.reduction, acc, node.ddof);
+  if (!node.keepdims) result = result.reshape(plan.outShape);
   if (result.dtype !== ref.dtype) result = result.astype(ref.dtype);
-  return { array: result, owned: false };
+  return result;
+}
+
+function evalReduce(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
+  const plan = reducePlan(ref, idx, reg);
+  let acc: Partial | undefined;
+  for (const job of plan.jobs) {
+    const part = reducePartial(plan, job);
+    acc = acc ? reduceCombine(plan, acc, part) : part;
+  }
+  return { array: reduceFinish(plan, acc!), owned: false };
 }

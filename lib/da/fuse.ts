@@ -93,7 +93,7 @@ export function foldKernel(expr: string, k: number, op: FoldOp): FoldKernel {
   let f = foldCache.get(key);
   if (f) return f;
   const step =
-    op === "sum" ? "acc += e;" : op === "min" ? "if (!(e >= acc)) acc = e;" : "if (!(e <= acc)) acc = e;";
+    op === "sum" ? "acc += e;" : op === "min" ? "if (e < acc || e !== e) acc = e;" : "if (e > acc || e !== e) acc = e;";
   const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).join(" && ") || "true";
   const body = `
     if (${allOne}) { for (let i = 0; i < n; i++) { ${reads(k, true)} const e = ${expr}; ${step} } return acc; }
@@ -101,5 +101,24 @@ export function foldKernel(expr: string, k: number, op: FoldOp): FoldKernel {
     return acc;`;
   f = new Function(...params(k), "n", "acc", body) as FoldKernel;
   foldCache.set(key, f);
+  return f;
+}
+
+type AccumulateKernel = (...args: unknown[]) => void;
+const accumulateCache = new Map<string, AccumulateKernel>();
+
+/**
+ * `O[oo + i*os] = fold(O[oo + i*os], expr)` over a line: a reduction over axes other than the
+ * innermost, folded straight into the partial (NaN propagates, as in NumPy).
+ */
+export function accumulateKernel(expr: string, k: number, op: FoldOp): AccumulateKernel {
+  const key = `${op}|${k}|${expr}`;
+  let f = accumulateCache.get(key);
+  if (f) return f;
+  const step =
+    op === "sum" ? "O[j] += e;" : op === "min" ? "const a = O[j]; if (e < a || e !== e) O[j] = e;" : "const a = O[j]; if (e > a || e !== e) O[j] = e;";
+  const body = `for (let i = 0; i < n; i++) { ${reads(k, false)} const e = ${expr}; const j = oo + i * os; ${step} }`;
+  f = new Function(...params(k), "O", "oo", "os", "n", body) as AccumulateKernel;
+  accumulateCache.set(key, f);
   return f;
 }

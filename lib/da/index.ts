@@ -10,6 +10,7 @@ import * as npRandom from "../np/random";
 import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
 import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
+import { computeAll } from "./scheduler/compute";
 import type { DimRegion } from "./graph";
 
 export { LazyArray } from "./array";
@@ -19,7 +20,9 @@ export type { Chunks, ChunksSpec } from "./chunks";
 export { poolInfo, releasePool, setPoolCap } from "./pool";
 export { taskCounter } from "./evaluate";
 export { liveLazyArrays } from "./registry";
-export { poolSize, setPoolSize, shutdownPool, TaskError } from "./scheduler/pool";
+export { poolSize, setPoolSize, shutdownPool } from "./scheduler/pool";
+export { TaskError, ComputeCancelled } from "./errors";
+export { setProgress } from "./progress";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {
@@ -157,7 +160,10 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
 
 /** `da.compute(a, b, ...)`: computes several lazy arrays; results in order. */
 export async function compute(...arrays: LazyArray[]): Promise<NDArray[]> {
-  return Promise.all(arrays.map((a) => a.compute()));
+  arrays.forEach((a, i) => {
+    if (!(a instanceof LazyArray)) throw new TypeError(`da.compute: argument ${i} is not a lazy array`);
+  });
+  return computeAll(arrays);
 }
 
 /** `da.random`: reproducible random lazy arrays, generated chunk by chunk. */

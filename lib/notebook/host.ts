@@ -35,6 +35,33 @@ export function notebookHost(): NotebookHost {
   return current;
 }
 
+/** Whether a kernel installed its host (false in a plain `node` script). */
+export function inNotebook(): boolean {
+  return current !== consoleHost;
+}
+
+const interruptListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` when the kernel interrupts the running cell (long computes use it to cancel
+ * their tasks and free their buffers). Returns the function that removes it.
+ */
+export function onInterrupt(listener: () => void): () => void {
+  interruptListeners.add(listener);
+  return () => interruptListeners.delete(listener);
+}
+
+/** Called by the kernel's executor when an interrupt reaches the running cell. */
+export function notifyInterrupt(): void {
+  for (const l of [...interruptListeners]) {
+    try {
+      l();
+    } catch {
+      // A listener's failure must not stop the others or the interrupt.
+    }
+  }
+}
+
 /** Raised by `input()` when the frontend does not accept input (allow_stdin false). */
 export class StdinNotAvailable extends Error {
   override name = "StdinNotAvailable";

@@ -2,7 +2,7 @@
 import { notebookHost } from "./host";
 
 export { setCellHooks, runBeforeCell, runAfterCell, type CellHooks } from "./cells";
-export { setNotebookHost, notebookHost, StdinNotAvailable, type NotebookHost, type DisplayOptions } from "./host";
+export { setNotebookHost, notebookHost, inNotebook, onInterrupt, notifyInterrupt, StdinNotAvailable, type NotebookHost, type DisplayOptions } from "./host";
 
 /**
  * Asks the user for a line of text through the notebook (an input_request).

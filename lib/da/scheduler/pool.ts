@@ -8,9 +8,17 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { FoldResult, FoldTask } from "./task";
 
+interface Job {
+  task: FoldTask;
+  /** The compute the task belongs to (cancelled together). */
+  group: number;
+  resolve: (v: number) => void;
+  reject: (e: Error) => void;
+}
+
 interface Slot {
   worker: Worker;
-  busy?: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void };
+  busy?: Job;
 }
 
 import { TaskError } from "../errors";
@@ -18,7 +26,7 @@ import { TaskError } from "../errors";
 export { TaskError };
 
 let slots: Slot[] = [];
-const queue: { task: FoldTask; resolve: (v: number) => void; reject: (e: Error) => void }[] = [];
+const queue: Job[] = [];
 let size = Math.max(1, Math.min(availableParallelism(), 8));
 let nextId = 1;
 
@@ -78,12 +86,34 @@ function pump(): void {
   for (const s of slots) if (!s.busy) s.worker.unref();
 }
 
-/** Runs a task on the pool. */
-export function runOnPool(task: Omit<FoldTask, "id">): Promise<number> {
+/** Runs a task on the pool; `group` names the compute it belongs to, for {@link cancelGroup}. */
+export function runOnPool(task: Omit<FoldTask, "id">, group = 0): Promise<number> {
   return new Promise((resolve, reject) => {
-    queue.push({ task: { ...task, id: nextId++ }, resolve, reject });
+    queue.push({ task: { ...task, id: nextId++ }, group, resolve, reject });
     pump();
   });
+}
+
+/**
+ * Cancels a compute's tasks: queued ones are dropped and the workers running its tasks are
+ * stopped (their buffers go with them) and replaced on next use. Rejects each with `reason`.
+ */
+export function cancelGroup(group: number, reason: Error): void {
+  for (let i = queue.length - 1; i >= 0; i--) if (queue[i].group === group) queue.splice(i, 1)[0].reject(reason);
+  for (const s of [...slots]) {
+    if (s.busy?.group !== group) continue;
+    const b = s.busy;
+    s.busy = undefined;
+    slots = slots.filter((x) => x !== s);
+    void s.worker.terminate();
+    b.reject(reason);
+  }
+  pump();
+}
+
+/** Threads running tasks now (for tests). */
+export function busyWorkers(): number {
+  return slots.filter((s) => s.busy).length;
 }
 
 /** Stops every worker (queued tasks are rejected). */

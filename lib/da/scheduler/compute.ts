@@ -1,0 +1,147 @@
+/**
+ * The scheduler behind `compute()`, `persist()` and `da.compute(a, b)`: it runs a graph's tasks
+ * in the notebook's thread a slice at a time (or as fold tasks on the worker pool), counts
+ * them for the progress display, stops at a kernel interrupt, and gives every chunk buffer
+ * of a cancelled or failed compute back to the pool.
+ */
+import { NDArray } from "../../np/ndarray";
+import { Slice } from "../../np/indexing";
+import { assign } from "../../np/ufunc";
+import { onInterrupt } from "../../notebook/host";
+import { blockIndices, boundaries } from "../chunks";
+import { evalBlock, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
+import { dependencies, LazyRef, Produced } from "../graph";
+import { recycleWhenDropped, take } from "../pool";
+import { watchProgress } from "../progress";
+import { computeFolded, foldTasks } from "./parallel";
+import { ComputeRun } from "./run";
+
+/** Nodes reachable from more than one root: their blocks are computed once and shared. */
+function sharedNodes(roots: readonly LazyRef[]): Set<LazyRef> {
+  const count = new Map<LazyRef, number>();
+  roots.forEach((root) => {
+    const seen = new Set<LazyRef>();
+    const visit = (r: LazyRef) => {
+      if (seen.has(r)) return;
+      seen.add(r);
+      count.set(r, (count.get(r) ?? 0) + 1);
+      dependencies(r.node).forEach(visit);
+    };
+    visit(root);
+  });
+  return new Set([...count].filter(([r, n]) => n > 1 && r.node.kind !== "source" && r.node.kind !== "stored").map(([r]) => r));
+}
+
+function numblocks(x: LazyRef): number[] {
+  return x.chunks.map((c) => c.length);
+}
+
+/** Every block of `x`, each produced by its tasks (a reduction's input blocks one task each). */
+async function blocksOf(x: LazyRef, run: ComputeRun, held: Produced[]): Promise<{ idx: number[]; p: Produced }[]> {
+  const out: { idx: number[]; p: Produced }[] = [];
+  for (const idx of blockIndices(numblocks(x))) {
+    await run.slice();
+    if (x.node.kind === "reduce") {
+      const plan = reducePlan(x, idx);
+      let acc: Partial | undefined;
+      for (const job of plan.jobs) {
+        await run.slice();
+        const part = reducePartial(plan, job);
+        acc = acc ? reduceCombine(plan, acc, part) : part;
+        run.done++;
+      }
+      const p = { array: reduceFinish(plan, acc!), owned: false };
+      held.push(p);
+      out.push({ idx, p });
+    } else {
+      const p = evalBlock(x, idx);
+      held.push(p);
+      out.push({ idx, p });
+      run.done++;
+    }
+  }
+  return out;
+}
+
+function taskCount(x: LazyRef): number {
+  const blocks = numblocks(x).reduce((a, b) => a * b, 1);
+  if (x.node.kind !== "reduce") return blocks;
+  const input = x.node.input;
+  return blocks * x.node.axes.reduce((p, d) => p * input.chunks[d].length, 1);
+}
+
+async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (size === 0) return new NDArray(take(x.dtype, 0), x.shape, x.dtype);
+  const folded = foldTasks(x);
+  if (folded) return computeFolded(x, folded, run);
+  const held: Produced[] = [];
+  try {
+    // Like Dask, every chunk is computed before the result is assembled from them.
+    const blocks = await blocksOf(x, run, held);
+    if (blocks.length === 1) {
+      const p = blocks[0].p;
+      held.length = 0;
+      if (p.owned) {
+        recycleWhenDropped(p.array.nd.data, x.dtype, p.array.nd.data);
+        return p.array;
+      }
+      return p.array.copy();
+    }
+    const buf = take(x.dtype, size);
+    const out = new NDArray(buf, x.shape, x.dtype);
+    const b = x.chunks.map((c) => boundaries(c));
+    held.length = 0; // each block is released once, as soon as it is copied in
+    for (const { idx, p } of blocks) {
+      assign(out.get(idx.map((k, d) => new Slice(b[d][k], b[d][k + 1]))), p.array);
+      release(p);
+    }
+    recycleWhenDropped(buf, x.dtype, buf);
+    return out;
+  } finally {
+    // A cancelled or failed compute gives back every chunk it still holds.
+    held.forEach(release);
+  }
+}
+
+/**
+ * Computes `roots` together: work they share is done once; results in order. Interruptible
+ * (the kernel interrupt rejects with `Interrupted`), with progress after a second.
+ */
+export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> {
+  const run = new ComputeRun();
+  run.total = roots.reduce((n, r) => n + (foldTasks(r)?.tasks.length ?? taskCount(r)), 0);
+  const stopListening = onInterrupt(() => run.cancel());
+  const stopProgress = watchProgress(run, roots.map((r) => r.name).join(", "));
+  const unshare = roots.length > 1 ? shareBlocks(sharedNodes(roots)) : () => undefined;
+  try {
+    const out: NDArray[] = [];
+    for (const r of roots) out.push(await computeOne(r, run));
+    return out;
+  } catch (e) {
+    run.cancel(e as Error);
+    throw e;
+  } finally {
+    unshare();
+    stopListening();
+    stopProgress();
+  }
+}
+
+/** Computes every block of `x` and keeps them (for `persist()`). */
+export async function computeBlocks(x: LazyRef): Promise<Map<string, NDArray>> {
+  const run = new ComputeRun();
+  run.total = taskCount(x);
+  const stopListening = onInterrupt(() => run.cancel());
+  const stopProgress = watchProgress(run, x.name);
+  const held: Produced[] = [];
+  try {
+    const blocks = await blocksOf(x, run, held);
+    held.length = 0;
+    return new Map(blocks.map(({ idx, p }) => [idx.join(","), p.owned ? p.array : p.array.copy()]));
+  } finally {
+    held.forEach(release);
+    stopListening();
+    stopProgress();
+  }
+}
