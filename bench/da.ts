@@ -15,8 +15,11 @@
  *    (VmHWM; worker threads and Dask's threads live in that process, so it is the whole
  *    tree's). NumPy is not run on it (it would need the whole 3.2 GB array).
  *
- * Every figure is the median of `runs` timed runs after one untimed warm-up (workload 4: the
- * median of `bigRuns` fresh processes of each, taking turns, no warm-up). lazylab runs under
+ * Every figure is the median of `runs` timed runs after one untimed warm-up, the workloads taking
+ * turns, or each one's runs back to back with LAZYLAB_BENCH_GROUPED=1 (on this VM, right after
+ * NumPy allocates a 128 MB array, `x[:100, :].copy()` was seen to take 27-59 ms instead of
+ * 0.2 ms, so the order matters). Workload 4: the median of `bigRuns` fresh processes of each,
+ * taking turns, no warm-up (`bigRuns` 0 skips it). lazylab runs under
  * the executor's V8 flags and environment (what a notebook cell gets). Ratios are peer time /
  * lazylab time: above 1 lazylab is faster.
  */
@@ -28,6 +31,8 @@ import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
+/** Time each workload's runs back to back (LAZYLAB_BENCH_GROUPED=1) instead of taking turns. */
+const GROUPED = process.env.LAZYLAB_BENCH_GROUPED === "1";
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function status(field: string): number {
@@ -82,7 +87,8 @@ async function lazylab(runs: number): Promise<Figures> {
   ];
   for (const w of W) await w(); // warm-up
   const t: number[][] = [[], [], []];
-  for (let r = 0; r < runs; r++) for (let i = 0; i < W.length; i++) t[i].push(await time(W[i]));
+  if (GROUPED) for (let i = 0; i < W.length; i++) for (let r = 0; r < runs; r++) t[i].push(await time(W[i]));
+  else for (let r = 0; r < runs; r++) for (let i = 0; i < W.length; i++) t[i].push(await time(W[i]));
   const tasks = trivial().graphSize;
   return { fused: median(t[0]) / (n * n), slice: median(t[1]) / 1e6, perTask: median(t[2]) / 1e3 / tasks, tasks };
 }
@@ -109,8 +115,12 @@ def timed(f):
     t = time.perf_counter_ns(); f(); return time.perf_counter_ns() - t
 for f in W.values(): f()
 t = {k: [] for k in W}
-for _ in range(runs):
-    for k, f in W.items(): t[k].append(timed(f))
+if ${GROUPED ? "True" : "False"}:
+    for k, f in W.items():
+        for _ in range(runs): t[k].append(timed(f))
+else:
+    for _ in range(runs):
+        for k, f in W.items(): t[k].append(timed(f))
 m = {k: sorted(v)[len(v) // 2] for k, v in t.items()}
 tasks = len(trivial().dask)
 fig = lambda p, tk: {"fused": m[p + "_fused"] / (n * n), "slice": m[p + "_slice"] / 1e6, "perTask": m[p + "_trivial"] / 1e3 / tk, "tasks": tk}
@@ -155,13 +165,14 @@ async function main(): Promise<void> {
   collectGarbage();
   const peers = python(runs);
   const MB = 2 ** 20;
-  console.log(`issue 5 workloads, median of ${runs} runs; ${peers.versions}; Node ${process.version}; ${availableParallelism()} cores (shared)`);
+  console.log(`issue 5 workloads, median of ${runs} runs (${GROUPED ? "grouped" : "interleaved"}); ${peers.versions}; Node ${process.version}; ${availableParallelism()} cores (shared)`);
   const row = (label: string, unit: string, o: number, np_: number | undefined, d: number) =>
     console.log(`${label.padEnd(36)}${(o.toFixed(3) + " " + unit).padStart(14)}${(np_ === undefined ? "—" : np_.toFixed(3) + " " + unit).padStart(14)}${(d.toFixed(3) + " " + unit).padStart(14)}${np_ === undefined ? "—".padStart(10) : (np_ / o).toFixed(2).padStart(9) + "×"}${((d / o).toFixed(2) + "×").padStart(10)}`);
   console.log(`${"workload".padEnd(36)}${"lazylab".padStart(14)}${"NumPy".padStart(14)}${"Dask".padStart(14)}${"NumPy/ll".padStart(10)}${"Dask/ll".padStart(10)}`);
   row("(x**2).sum(axis=-1), 1000² chunks", "ns/el", ours.fused, peers.numpy.fused, peers.dask.fused);
   row("x[:100, :], 100² chunks", "ms", ours.slice, peers.numpy.slice, peers.dask.slice);
   row(`trivial graph (${ours.tasks} / ${peers.dask.tasks} tasks)`, "µs/task", ours.perTask, undefined, peers.dask.perTask);
+  if (bigRuns === 0) return;
   const ll: Big[] = [], dk: Big[] = [];
   for (let r = 0; r < bigRuns; r++) {
     ll.push(bigLazylab(bigN));
