@@ -34,6 +34,16 @@ class LazylabConformance(jupyter_kernel_test.KernelTests):
     code_inspect_sample = "Math.floor"
     code_clear_output = "clearOutput()"
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The first cell waits for the executor's library warm-up and the first type check.
+        # On a loaded 2-core machine that has exceeded jupyter_kernel_test's 15 s per-message
+        # timeout (seen once in CI: the first test's reply came late and every later test read
+        # the previous test's reply). These tests are about the protocol, not start-up time
+        # (bench/kernel.py measures that), so one cell runs first with a generous timeout.
+        cls.kc.execute_interactive("0", timeout=180, output_hook=lambda msg: None)
+
 
 if __name__ == "__main__":
     unittest.main()
