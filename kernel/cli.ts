@@ -46,7 +46,11 @@ async function runTests(args: string[]): Promise<number> {
   if (junit) {
     const { junitXml } = await import("./notebook-test/junit");
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(junit, junitXml(results));
+    try {
+      writeFileSync(junit, junitXml(results));
+    } catch (e) {
+      throw new Error(`lazylab test: cannot write the JUnit report to ${junit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
   return exitCode;
 }

@@ -12,6 +12,7 @@ import path from "node:path";
 import { pythonJson } from "./oracle";
 import { normalise, outputsText } from "../kernel/notebook-test/normalise";
 import { unifiedDiff } from "../kernel/notebook-test/diff";
+import { compareOutputs } from "../kernel/notebook-test/compare";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "dist", "kernel", "cli.js");
@@ -106,7 +107,7 @@ test("memory figures within the tolerance flag, levels ignored, tags honoured", 
     assert.match(loose.out, /^6 passed, 0 failed, 1 skipped$/m);
     const strict = lazylabTest([file, "--memory-tolerance", "0.05"]);
     assert.equal(strict.code, 1, strict.out);
-    assert.match(strict.out, /memory figure 1: stored -7\.53, fresh -7\.63/);
+    assert.match(strict.out, /memory figure 1: stored -7\.53 MB, fresh -7\.63 MB \(differ by 0\.100 MB, tolerance 0\.05 MB\)/);
     assert.match(strict.out, /^5 passed, 1 failed, 1 skipped$/m);
     // Without their tags, the unseeded draw and the clock fail; so does an altered error.
     const untagged = writeNotebook(dir, "untagged.ipynb", [
@@ -168,6 +169,9 @@ test("bad input: missing file, not a notebook, unknown or broken kernel, bad opt
     assert.equal(opt.code, 2);
     assert.match(opt.out, /--memory-tolerance must be a non-negative number, got "lots"/);
     assert.equal(lazylabTest([]).code, 2);
+    const unwritable = lazylabTest([notNb, "--junit", path.join(dir, "no-such-dir", "r.xml")]);
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.out, /cannot write the JUnit report to .*no-such-dir\/r\.xml: ENOENT/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -199,7 +203,7 @@ test("a cell past --timeout fails by name; the cells after it are reported as no
 test("normalisation: addresses, timings, dates, memory changes and levels", () => {
   const n = normalise("at 0x7ffd5e8a1b2c took 12.5 ms on 2026-11-25T07:00:01.123Z\nChange: -7.63 MB (available 23431.1 MB, total=24000 MB)");
   assert.equal(n.text, "at 0x<addr> took <time> on <date>\nChange: <mem> MB (available <level> MB, total=<level> MB)");
-  assert.deepEqual(n.memory, [-7.63]);
+  assert.deepEqual(n.memory.map((f) => [f.printed, f.mb]), [["-7.63 MB", -7.63]]);
   assert.equal(normalise("array([[ 0.1, -2.3]])", true).text, normalise("array([[1.5e-04,  3.2e+00]])", true).text);
   assert.notEqual(normalise("array([[ 0.1, -2.3]])", true).text, normalise("array([[ 0.1, -2.3, 4.0]])", true).text);
   const text = outputsText([
@@ -209,6 +213,50 @@ test("normalisation: addresses, timings, dates, memory changes and levels", () =
     { output_type: "error", ename: "TypeError", evalue: "boom" },
   ]);
   assert.equal(text, "[stdout]\na\nb\n[display_data +text/html]\nx\n[error] TypeError: boom");
-  assert.equal(unifiedDiff("a\nb\nc", "a\nB\nc"), "--- stored\n+++ fresh\n@@\n a\n+B\n-b\n c");
-  assert.equal(unifiedDiff("", "[execute_result]\n1"), "--- stored (no output)\n+++ fresh\n@@\n+[execute_result]\n+1");
+  assert.equal(unifiedDiff("a\nb\nc", "a\nB\nc"), "--- stored\n+++ fresh\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c");
+  assert.equal(unifiedDiff("", "[execute_result]\n1"), "--- stored (no output)\n+++ fresh\n@@ -0,0 +1,2 @@\n+[execute_result]\n+1");
+});
+
+test("memory tolerance is in MB whatever the printed unit, plus the printed figures' rounding", () => {
+  const out = (text: string) => [{ output_type: "stream", name: "stdout", text }];
+  const ok = (a: string, b: string, tol: number) => compareOutputs(out(a), out(b), { memoryTolerance: tol }).ok;
+  assert.ok(ok("-7.53 MB", "-7.63 MB", 0.25));
+  assert.ok(!ok("-7.53 MB", "-7.63 MB", 0.05));
+  // 188 KB apart is 0.18 MB.
+  assert.ok(ok("512 KB", "700 KB", 0.25));
+  assert.ok(!ok("512 KB", "700 KB", 0.1));
+  assert.ok(!ok("1.5 GiB", "1.7 GiB", 0.25), "two tenths of a GiB are 205 MB, rounding allows 102");
+  // "12 MB" is anything from 11.5 to 12.5: neighbours in the last printed place may be equal.
+  assert.ok(ok("12 MB", "13 MB", 0));
+  assert.ok(!ok("12 MB", "14 MB", 0));
+  assert.ok(ok("5.340576171875e-05 MB", "5.3e-05 MB", 0));
+  assert.match(compareOutputs(out("x 100 B"), out("x 3000000 B"), { memoryTolerance: 0.25 }).detail, /memory figure 1: stored 100 B, fresh 3000000 B \(differ by 2\.861 MB, tolerance 0\.25 MB\)/);
+  // A unit that changed is a text difference, shown as a diff.
+  assert.match(compareOutputs(out("7 MB"), out("7 KB"), { memoryTolerance: 0.25 }).detail, /^-7 MB\n\+7 KB$/m);
+});
+
+test("the diff's hunks are diff -u's (GNU diff as the oracle)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-nbtest-"));
+  try {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
+    const cases: [string[], string[]][] = [
+      [lines(14), lines(14).map((l, i) => (i === 2 || i === 12 ? l.toUpperCase() : l))],
+      [lines(10), [...lines(10), "added 1", "added 2"]],
+      [lines(10), lines(10).slice(3)],
+      [[], ["[execute_result]", "1"]],
+      [["[stdout]", "a", "b"], []],
+      [lines(20), [...lines(20).slice(0, 5), "inserted", ...lines(20).slice(5, 15), ...lines(20).slice(16)]],
+    ];
+    for (const [a, b] of cases) {
+      const fa = path.join(dir, "a");
+      const fb = path.join(dir, "b");
+      writeFileSync(fa, a.length ? a.join("\n") + "\n" : "");
+      writeFileSync(fb, b.length ? b.join("\n") + "\n" : "");
+      const gnu = spawnSync("diff", ["-u", fa, fb], { encoding: "utf8" }).stdout.split("\n").slice(2).join("\n").trimEnd();
+      const ours = unifiedDiff(a.join("\n"), b.join("\n")).split("\n").slice(2).join("\n");
+      assert.equal(ours, gnu, `${a.length} vs ${b.length} lines`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -9,12 +9,30 @@
 import { joinText, type Output } from "./notebook";
 
 /** A number followed by a memory unit, e.g. `-7.63 MB`, `0.0 MB`, `12 KiB`. */
-const MEMORY = /(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(\s*)(B|KB|kB|MB|GB|KiB|MiB|GiB)\b/g;
-const LEVEL = /\b(available|total|used|free)([ =:]+)(-?\d+(?:\.\d+)?)(\s*)(B|KB|kB|MB|GB|KiB|MiB|GiB)\b/gi;
+const MEMORY = /(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)([ \t]*)(B|KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB)\b/g;
+const LEVEL = /\b(available|total|used|free)([ =:]+)(-?\d+(?:\.\d+)?)([ \t]*)(B|KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB)\b/gi;
+/** Units in MB. Binary for both spellings: the tutorial's "MB" is bytes / 2**20, as psutil users print it. */
+const IN_MB: Record<string, number> = { B: 2 ** -20, KB: 2 ** -10, kB: 2 ** -10, KiB: 2 ** -10, MB: 1, MiB: 1, GB: 2 ** 10, GiB: 2 ** 10, TB: 2 ** 20, TiB: 2 ** 20 };
+
+/** A memory figure taken out of the text, in MB. */
+export interface MemoryFigure {
+  /** As printed, e.g. `-7.63 MB`. */
+  printed: string;
+  mb: number;
+  /** Half a unit in the last printed place, in MB: how far rounding may have moved it. */
+  roundingMb: number;
+}
+
+function memoryFigure(value: string, unit: string): MemoryFigure {
+  const [mantissa, exponent = "0"] = value.toLowerCase().split("e");
+  const decimals = mantissa.includes(".") ? mantissa.length - mantissa.indexOf(".") - 1 : 0;
+  const scale = IN_MB[unit];
+  return { printed: `${value} ${unit}`, mb: Number(value) * scale, roundingMb: 0.5 * 10 ** (Number(exponent) - decimals) * scale };
+}
 const RULES: [RegExp, string][] = [
   [/\b0x[0-9a-fA-F]{6,}\b/g, "0x<addr>"],
   [/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, "<date>"],
-  [/\b\d+(?:\.\d+)?\s?(?:ns|µs|us|ms|s|sec|seconds)\b/g, "<time>"],
+  [/\b\d+(?:\.\d+)?[ \t]?(?:ns|µs|us|ms|s|sec|seconds)\b/g, "<time>"],
 ];
 
 /** One comparable text per cell, before placeholders. */
@@ -49,7 +67,7 @@ export function outputsText(outputs: readonly Output[]): string {
 
 export interface Normalised {
   text: string;
-  memory: number[];
+  memory: MemoryFigure[];
 }
 
 const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
@@ -61,12 +79,12 @@ const NUMBER = /[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?/gi;
  */
 export function normalise(text: string, shapeOnly = false): Normalised {
   if (shapeOnly) return { text: text.replace(NUMBER, "N").replace(/[ \t]+/g, " ").replace(/ ?([,\[\]()]) ?/g, "$1").replace(/\n+$/, ""), memory: [] };
-  const memory: number[] = [];
+  const memory: MemoryFigure[] = [];
   // A memory *level* ("available 23431.1 MB", "total=...") depends on the machine; only
   // changes are compared by value.
   let t = text.replace(LEVEL, (_m, word: string, sep: string, _v: string, sp: string, unit: string) => `${word}${sep}<level>${sp}${unit}`);
   t = t.replace(MEMORY, (_m, v: string, sp: string, unit: string) => {
-    memory.push(Number(v));
+    memory.push(memoryFigure(v, unit));
     return `<mem>${sp}${unit}`;
   });
   for (const [re, to] of RULES) t = t.replace(re, to);
