@@ -33,6 +33,8 @@ import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervis
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 /** Time each workload's runs back to back (LAZYLAB_BENCH_GROUPED=1) instead of taking turns. */
 const GROUPED = process.env.LAZYLAB_BENCH_GROUPED === "1";
+// No progress display (Dask's default shows none either; drawing one costs time in the runs).
+da.setProgress(false);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function status(field: string): number {

@@ -468,6 +468,17 @@ test("memory: a fused reduction over a generated array never materialises it", a
   da.releasePool();
   const base = footprint();
   const y = da.random.defaultRng(5).standardNormal([4000, 4000], { chunks: [1000, 1000] }); // 128 MB if materialised
+  // The issue's 3.2 GB array and an operation on it cost nothing until computed.
+  const warm = da.random.defaultRng(6).standardNormal([20000, 20000], { chunks: [2000, 2000] }).pow(2).add(1);
+  void warm;
+  await settle();
+  const b0 = footprint();
+  let big: LazyArray | undefined = da.random.defaultRng(7).standardNormal([20000, 20000], { chunks: [2000, 2000] });
+  let op: LazyArray | undefined = big.pow(2).add(1);
+  const lazyCost = footprint() - b0;
+  assert.ok(lazyCost < 0.05 * MB, `a 3.2 GB lazy array and a lazy op cost ${(lazyCost / MB).toFixed(3)} MB`);
+  assert.equal(op.nbytes, 20000 * 20000 * 8);
+  big = op = undefined;
   const s = (await y.pow(2).sum().compute()).item();
   assert.ok(Math.abs(s / 16e6 - 1) < 0.01, `mean of squares ${s / 16e6}`);
   const left = footprint() - base;
