@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pythonJson } from "./oracle";
@@ -157,7 +157,11 @@ test("bad input: missing file, not a notebook, unknown or broken kernel, bad opt
     };
     spec("exits", [process.execPath, "-e", 'console.error("cannot bind: broken on purpose"); process.exit(3)', "{connection_file}"]);
     spec("absent", [path.join(dir, "no-such-program"), "{connection_file}"]);
-    const env = { ...process.env, JUPYTER_PATH: jupyter };
+    // A TMPDIR of their own shows what the failed launches left behind: nothing.
+    const tmp = path.join(dir, "tmp");
+    mkdirSync(tmp);
+    const env = { ...process.env, JUPYTER_PATH: jupyter, TMPDIR: tmp };
+    assert.match(lazylabTest([nb, "--kernel", "no-such-kernel"], env).out, /no kernelspec named "no-such-kernel"/);
     const exits = lazylabTest([nb, "--kernel", "exits"], env);
     assert.equal(exits.code, 1, exits.out);
     assert.match(exits.out, /ERROR the kernel exited \(code 3\) cannot bind: broken on purpose/);
@@ -165,6 +169,7 @@ test("bad input: missing file, not a notebook, unknown or broken kernel, bad opt
     const absent = lazylabTest([nb, "--kernel", "absent"], env);
     assert.equal(absent.code, 1, absent.out);
     assert.match(absent.out, /ERROR cannot start kernel .*no-such-program: spawn .*ENOENT/);
+    assert.deepEqual(readdirSync(tmp), [], "no connection files left behind");
     const opt = lazylabTest([nb, "--memory-tolerance", "lots"]);
     assert.equal(opt.code, 2);
     assert.match(opt.out, /--memory-tolerance must be a non-negative number, got "lots"/);

@@ -71,11 +71,13 @@ export async function launchKernel(opts: LaunchOptions): Promise<LaunchedKernel>
     ip, transport: "tcp", key: randomUUID(), signature_scheme: "hmac-sha256",
     shell_port, control_port, iopub_port, stdin_port, hb_port, kernel_name: opts.kernelName ?? "lazylab",
   };
+  // The kernelspec first: an unknown one must not leave a connection file behind.
+  const specArgv = opts.kernelName ? kernelSpecArgv(opts.kernelName) : undefined;
   const dir = mkdtempSync(path.join(tmpdir(), "lazylab-client-"));
   const file = path.join(dir, "kernel.json");
   writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
-  const argv = opts.kernelName
-    ? kernelSpecArgv(opts.kernelName).map((a) => a.replace("{connection_file}", file))
+  const argv = specArgv
+    ? specArgv.map((a) => a.replace("{connection_file}", file))
     : [process.execPath, path.join(__dirname, "..", "cli.js"), "kernel", "-f", file];
   const child = spawn(argv[0], argv.slice(1), {
     cwd: opts.cwd,
@@ -89,7 +91,10 @@ export async function launchKernel(opts: LaunchOptions): Promise<LaunchedKernel>
   });
   await new Promise<void>((resolve, reject) => {
     child.once("spawn", resolve);
-    child.once("error", (e) => reject(new KernelLaunchError(`cannot start kernel ${argv[0]}: ${e.message}`)));
+    child.once("error", (e) => {
+      rmSync(dir, { recursive: true, force: true });
+      reject(new KernelLaunchError(`cannot start kernel ${argv[0]}: ${e.message}`));
+    });
   });
   return {
     info,
