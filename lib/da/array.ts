@@ -143,7 +143,10 @@ export class LazyArray implements LazyRef {
 
   // ---- slicing and shape ----------------------------------------------------------
 
-  /** `x[...]` with the same syntax as eager arrays; only the chunks it needs are touched. */
+  /**
+   * `x[...]` with the same syntax as eager arrays; only the chunks it needs are touched.
+   * @example d.get("0:100, :"); d.get("::-1, 5"); d.get([new np.Slice(0, 10), null])
+   */
   get(...index: (Index | undefined)[]): LazyArray {
     return getitem(this, index.filter((i) => i !== undefined).flat() as Index);
   }
@@ -157,7 +160,10 @@ export class LazyArray implements LazyRef {
     return new LazyArray(newName("transpose"), perm.map((a) => this.shape[a]), this.dtype, perm.map((a) => [...this.chunks[a]]), { kind: "transpose", input: this, axes: perm });
   }
 
-  /** A new chunking of the same data. */
+  /**
+   * A new chunking of the same data.
+   * @example d.rechunk([250, -1]).chunks  // [[250, 250, 250, 250], [1000]]
+   */
   rechunk(chunks: import("./chunks").ChunksSpec): LazyArray {
     const c = normalize(chunks, this.shape, this.dtype);
     // Like Dask, rechunking to the chunks it already has is the array itself.
@@ -180,14 +186,21 @@ export class LazyArray implements LazyRef {
     return new LazyArray(newName("reshape"), out, this.dtype, out.map((n) => [n]), { kind: "reshape", input: single });
   }
 
-  /** Applies `fn` to every block (it must return a block of the same shape). */
+  /**
+   * Applies `fn` to every block (it must return a block of the same shape).
+   * @example d.mapBlocks((b) => b.sub(b.mean() as number))
+   */
   mapBlocks(fn: (block: NDArray) => NDArray, options: { dtype?: DType } = {}): LazyArray {
     return new LazyArray(newName("map-blocks"), this.shape, options.dtype ?? this.dtype, this.chunks.map((c) => [...c]), { kind: "mapBlocks", inputs: [this], fn });
   }
 
   // ---- reductions -----------------------------------------------------------------
 
-  /** Sum (lazy; tree reduction over chunks). */
+  /**
+   * Sum (lazy; chunk partials combined in block order). Elementwise chains feeding it are
+   * fused: `(x**2).sum()` makes no `x**2` chunk.
+   * @example await d.pow(2).sum({ axis: -1 }).compute()
+   */
   sum(options?: LazyReduceOptions | number): LazyArray { return reduction(this, "sum", options); }
   /** Mean. */
   mean(options?: LazyReduceOptions | number): LazyArray { return reduction(this, "mean", options); }
@@ -208,12 +221,20 @@ export class LazyArray implements LazyRef {
 
   // ---- execution ----------------------------------------------------------------
 
-  /** Runs the graph and returns the eager result. */
+  /**
+   * Runs the graph and returns the eager result. Big reductions over generated arrays run on
+   * worker threads; the rest runs in the notebook's thread a slice at a time. Shows progress
+   * after a second; the kernel interrupt cancels it (`Interrupted`) and frees its chunks.
+   * @example const block = await d.pow(2).get("0:100, :").compute();
+   */
   async compute(): Promise<NDArray> {
     return (await computeAll([this]))[0];
   }
 
-  /** Computes every chunk and keeps them: a lazy array whose graph is just its stored chunks. */
+  /**
+   * Computes every chunk and keeps them: a lazy array whose graph is just its stored chunks.
+   * @example const sq = await d.pow(2).persist(); await sq.sum().compute();
+   */
   async persist(): Promise<LazyArray> {
     const blocks = await computeBlocks(this);
     return new LazyArray(newName(this.name.replace(/-[0-9a-f]+$/, "")), this.shape, this.dtype, this.chunks.map((c) => [...c]), { kind: "stored", blocks });

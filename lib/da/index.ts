@@ -30,7 +30,12 @@ export interface ChunkOptions {
   chunks?: ChunksSpec;
 }
 
-/** `da.from_array(x, chunks=...)`: a lazy array over an eager one (no copy: blocks are views). */
+/**
+ * `da.from_array(x, chunks=...)`: a lazy array over an eager one (no copy: blocks are views).
+ * @example
+ * const d = da.fromArray(np.random.defaultRng(0).standardNormal([1000, 1000]), { chunks: [100, 100] });
+ * d.chunksize  // [100, 100]; nothing computed, 0.0 MB used
+ */
 export function fromArray(x: NDArray, options: ChunkOptions = {}): LazyArray {
   if (!(x instanceof NDArray)) throw new TypeError("fromArray: x must be an np array (use np.array(...) first)");
   const chunks = normalizeChunks(options.chunks ?? "auto", x.shape, x.dtype);
@@ -87,20 +92,32 @@ function filled(name: string, shape: number | readonly number[], value: number, 
   });
 }
 
-/** Lazy zeros. */
+/**
+ * Lazy zeros (Dask's layer `zeros_like`).
+ * @example da.zeros([1000, 1000], { chunks: 250 }).npartitions  // 16
+ */
 export function zeros(shape: number | readonly number[], options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
   return filled("zeros", shape, 0, options);
 }
-/** Lazy ones. */
+/**
+ * Lazy ones.
+ * @example await da.ones([4], { chunks: 2, dtype: "int32" }).sum().compute()  // array(4)
+ */
 export function ones(shape: number | readonly number[], options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
   return filled("ones", shape, 1, options);
 }
-/** Lazy constant array. */
+/**
+ * Lazy constant array.
+ * @example da.full([3, 3], 2.5, { chunks: 2 })
+ */
 export function full(shape: number | readonly number[], value: number, options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
   return filled("full", shape, value, options);
 }
 
-/** Lazy `arange(start, stop, step)`. */
+/**
+ * Lazy `arange(start, stop, step)`.
+ * @example await da.arange(0, 10, 2, { chunks: 2 }).compute()  // array([0, 2, 4, 6, 8])
+ */
 export function arange(start: number, stop?: number, step = 1, options: ChunkOptions & { dtype?: DType } = {}): LazyArray {
   if (stop === undefined) [start, stop] = [0, start];
   if (step === 0 || !Number.isFinite(start) || !Number.isFinite(stop) || !Number.isFinite(step)) throw new RangeError(`arange: start, stop and step must be finite and step non-zero, got ${start}, ${stop}, ${step}`);
@@ -121,7 +138,10 @@ export function arange(start: number, stop?: number, step = 1, options: ChunkOpt
   });
 }
 
-/** `da.concatenate(arrays, axis)`: joins lazy arrays along an existing axis. */
+/**
+ * `da.concatenate(arrays, axis)`: joins lazy arrays along an existing axis (the others must match).
+ * @example da.concatenate([a, b], { axis: 0 })
+ */
 export function concatenate(arrays: readonly LazyArray[], options: { axis?: number } | number = {}): LazyArray {
   const axis0 = typeof options === "number" ? options : (options.axis ?? 0);
   if (!arrays.length) throw new RangeError("concatenate: need at least one array to concatenate");
@@ -143,7 +163,10 @@ export function concatenate(arrays: readonly LazyArray[], options: { axis?: numb
   return new LazyArray(newName("concatenate"), shape, first.dtype, chunks, { kind: "concatenate", inputs, axis });
 }
 
-/** `da.stack(arrays, axis)`: joins same-shaped lazy arrays along a new axis. */
+/**
+ * `da.stack(arrays, axis)`: joins same-shaped lazy arrays along a new axis.
+ * @example da.stack([a, b], { axis: 0 }).shape  // [2, ...a.shape]
+ */
 export function stack(arrays: readonly LazyArray[], options: { axis?: number } | number = {}): LazyArray {
   const axis0 = typeof options === "number" ? options : (options.axis ?? 0);
   if (!arrays.length) throw new RangeError("stack: need at least one array to stack");
@@ -158,7 +181,11 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
   return new LazyArray(newName("stack"), joined.shape, joined.dtype, joined.chunks, joined.node);
 }
 
-/** `da.compute(a, b, ...)`: computes several lazy arrays; results in order. */
+/**
+ * `dask.compute(a, b, ...)`: computes several lazy arrays together; blocks they both read are
+ * computed once. Results in order.
+ * @example const [total, top] = await da.compute(d.sum(), d.get("0:3, 0:3"));
+ */
 export async function compute(...arrays: LazyArray[]): Promise<NDArray[]> {
   arrays.forEach((a, i) => {
     if (!(a instanceof LazyArray)) throw new TypeError(`da.compute: argument ${i} is not a lazy array`);
