@@ -15,7 +15,7 @@ def declaration(dts, name):
     with open(os.path.join(DIST_LIB, dts)) as f:
         text = f.read()
     m = re.search(r"/\*\*((?:(?!\*/).)*)\*/\s*(?:export declare function |    )" + name + r"(\(.*?\)[^;{]*?);\n", text, re.S)
-    doc = " ".join(line.strip().lstrip("*").strip() for line in m.group(1).splitlines()).strip()
+    doc = " ".join(" ".join(line.strip().lstrip("*").split()) for line in m.group(1).splitlines()).strip()
     return doc, " ".join(m.group(2).split())
 
 
