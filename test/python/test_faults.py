@@ -91,6 +91,13 @@ class Faults(unittest.TestCase):
         names = self.defined("compiling")
         t0 = time.time()
         msg_id = self.k.kc.execute("interface Deep { a: { b: { c: string } } }\nconst d: Deep = { a: { b: { c: 'x' } } }\nawait new Promise((r) => setTimeout(r, 3000))")
+        # The interrupt goes on control, the execute on shell: only once the kernel has said busy
+        # for this request does it hold the cell (an interrupt before that has nothing to stop).
+        deadline = time.time() + 10
+        while True:
+            m = self.k.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+            if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status":
+                break
         self.k.km.interrupt_kernel()
         r = self.k.shell_reply(msg_id, 15)
         self.assertEqual(r["content"]["ename"], "Interrupted", r["content"])
