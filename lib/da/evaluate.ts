@@ -10,7 +10,8 @@ import { broadcastStrides, forEachLine } from "../np/iterate";
 import { assign } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { accumulateKernel, foldKernel, fuse, FoldOp, mapKernel } from "./fuse";
+import { accumulateKernel, foldKernel, fuse, FoldOp, Fused, mapKernel } from "./fuse";
+import { allocate, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
 
@@ -92,15 +93,73 @@ function evalBlock1(ref: LazyRef, idx: readonly number[], region?: readonly DimR
   try {
     return evalTask(ref, idx, region);
   } catch (e) {
-    if (!(e instanceof Error)) throw new TaskError(`task ${ref.name}, block (${idx.join(", ")}) failed: ${String(e)}`);
-    const err = e as Error & { [NAMED]?: true };
-    if (!err[NAMED]) {
-      const old = err.message;
-      err.message = `task ${ref.name}, block (${idx.join(", ")}) failed: ${old}`;
-      if (typeof err.stack === "string") err.stack = err.stack.replace(old, err.message);
-      err[NAMED] = true;
-    }
-    throw err;
+    throw named(e, ref, idx);
+  }
+}
+
+/** `e` with the task and chunk it failed in put in front of its message (once: the innermost task). */
+function named(e: unknown, ref: LazyRef, idx: readonly number[]): Error {
+  if (!(e instanceof Error)) return new TaskError(`task ${ref.name}, block (${idx.join(", ")}) failed: ${String(e)}`);
+  const err = e as Error & { [NAMED]?: true };
+  if (!err[NAMED]) {
+    const old = err.message;
+    err.message = `task ${ref.name}, block (${idx.join(", ")}) failed: ${old}`;
+    if (typeof err.stack === "string") err.stack = err.stack.replace(old, err.message);
+    err[NAMED] = true;
+  }
+  return err;
+}
+
+/** True while a multi-result compute caches the blocks of `ref` (they must go through evalBlock). */
+export function isShared(ref: LazyRef): boolean {
+  return !!shared?.has(ref);
+}
+
+const fusedCache = new WeakMap<LazyRef, Fused & { map?: ReturnType<typeof mapKernel> }>();
+
+/** The fused expression of an elementwise node (built once per node, not once per block). */
+export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapKernel> } {
+  let f = fusedCache.get(ref);
+  if (!f) fusedCache.set(ref, (f = fuse(ref)));
+  return f;
+}
+
+const constants = new WeakMap<LazyRef, NDArray>();
+
+/** A constant leaf (`zeros`, `ones`, `full`) as one element broadcast to any block: nothing to make per block. */
+function constantOf(leaf: LazyRef): NDArray | undefined {
+  const node = leaf.node;
+  if (node.kind !== "generate" || node.stream?.kind !== "full") return undefined;
+  let c = constants.get(leaf);
+  if (!c) constants.set(leaf, (c = new NDArray(allocate(leaf.dtype, 1), [1], leaf.dtype).fill(node.stream.value)));
+  return c;
+}
+
+/**
+ * Evaluates block `idx` (region `reg`) of the elementwise node `ref` straight into `o` (element
+ * `oOffset`, strides `oStride` per block dimension): the compute's result buffer, so the block
+ * is never made as a chunk and copied. Errors are named with the task and chunk as in evalBlock.
+ */
+export function evalFusedInto(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
+  try {
+    taskCounter.tasks++;
+    fusedWrite(ref, idx, reg, o, oOffset, oStride);
+  } catch (e) {
+    throw named(e, ref, idx);
+  }
+}
+
+function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
+  const f = fused(ref);
+  const kernel = (f.map ??= mapKernel(f.expr, f.leaves.length));
+  const ls = leafBlocks(ref, f.leaves, idx, reg);
+  const k = ls.length;
+  try {
+    forEachLine(reg.map((r) => r.length), [...ls, { stride: oStride, offset: oOffset }], (offs, n, st) => {
+      kernel(...leafArgs(ls, offs, st), o, offs[k], st[k], n);
+    });
+  } finally {
+    ls.forEach((l) => release(l.produced));
   }
 }
 
@@ -172,8 +231,11 @@ function evalTask(ref: LazyRef, idx: readonly number[], region?: readonly DimReg
       if (out.ndim !== expect.length || out.shape.some((n, d) => n !== expect[d])) {
         throw new RangeError(`mapBlocks: the function returned shape (${out.shape.join(", ")}) for block (${idx.join(", ")}); expected (${expect.join(", ")})`);
       }
-      ins.forEach((p) => { if (p.array !== out) release(p); });
-      return { array: isWhole(reg, shape) ? out : regionView(out, reg), owned: false };
+      // A function that hands back its (pooled) input block hands its ownership on too.
+      const passed = ins.find((p) => p.array === out);
+      ins.forEach((p) => { if (p !== passed) release(p); });
+      const whole = isWhole(reg, shape);
+      return { array: whole ? out : regionView(out, reg), owned: whole && !!passed?.owned };
     }
     case "reduce":
       return evalReduce(ref, idx, reg);
@@ -191,6 +253,8 @@ function leafBlocks(ref: LazyRef, leaves: readonly LazyRef[], idx: readonly numb
   const outNdim = ref.shape.length;
   const outShape = reg.map((r) => r.length);
   return leaves.map((leaf) => {
+    const c = constantOf(leaf);
+    if (c) return { produced: { array: c, owned: false }, stride: outShape.map(() => 0), offset: 0 };
     const lead = outNdim - leaf.shape.length;
     const lIdx: number[] = [];
     const lReg: DimRegion[] = [];
@@ -217,16 +281,13 @@ function leafArgs(leaves: readonly LeafBlock[], offsets: number[], strides: numb
 }
 
 function evalFused(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {
-  const { expr, leaves } = fuse(ref);
-  const ls = leafBlocks(ref, leaves, idx, reg);
-  const outShape = reg.map((r) => r.length);
-  const out = newChunk(ref, outShape);
-  const kernel = mapKernel(expr, leaves.length);
-  const o = out.nd.data;
-  forEachLine(outShape, [...ls, { stride: out.nd.stride, offset: 0 }], (offs, n, st) => {
-    kernel(...leafArgs(ls, offs, st), o, offs[ls.length], st[ls.length], n);
-  });
-  ls.forEach((l) => release(l.produced));
+  const out = newChunk(ref, reg.map((r) => r.length));
+  try {
+    fusedWrite(ref, idx, reg, out.nd.data, 0, out.nd.stride);
+  } catch (e) {
+    give(ref.dtype, out.nd.data);
+    throw e;
+  }
   return { array: out, owned: true };
 }
 
@@ -462,7 +523,7 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
   const { inIdx, inReg } = job;
   if (fold && (input.node.kind === "binary" || input.node.kind === "unary")) {
     // One pass over the leaves' blocks into the (keepdims-shaped) partial: no chunk is made.
-    const { expr, leaves } = fuse(input);
+    const { expr, leaves } = fused(input);
     const ls = leafBlocks(input, leaves, inIdx, inReg);
     const shape = inReg.map((r) => r.length);
     const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));

@@ -9,9 +9,9 @@ import { Slice } from "../../np/indexing";
 import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
 import { blockIndices, boundaries } from "../chunks";
-import { evalBlock, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
+import { blockShape, evalBlock, evalFusedInto, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
 import { dependencies, LazyRef, Produced } from "../graph";
-import { recycleWhenDropped, take } from "../pool";
+import { give, recycleWhenDropped, take } from "../pool";
 import { watchProgress } from "../progress";
 import { computeFolded, foldTasks } from "./parallel";
 import { ComputeRun } from "./run";
@@ -40,12 +40,12 @@ function numblocks(x: LazyRef): number[] {
 async function blocksOf(x: LazyRef, run: ComputeRun, held: Produced[]): Promise<{ idx: number[]; p: Produced }[]> {
   const out: { idx: number[]; p: Produced }[] = [];
   for (const idx of blockIndices(numblocks(x))) {
-    await run.slice();
+    if (run.due()) await run.slice();
     if (x.node.kind === "reduce") {
       const plan = reducePlan(x, idx);
       let acc: Partial | undefined;
       for (const job of plan.jobs) {
-        await run.slice();
+        if (run.due()) await run.slice();
         const part = reducePartial(plan, job);
         acc = acc ? reduceCombine(plan, acc, part) : part;
         run.done++;
@@ -70,11 +70,39 @@ function taskCount(x: LazyRef): number {
   return blocks * x.node.axes.reduce((p, d) => p * input.chunks[d].length, 1);
 }
 
+/**
+ * An elementwise result: each block's fused kernel writes straight into the result buffer
+ * (no chunk per block, nothing to assemble). Same values and tasks as computing every chunk.
+ */
+async function computeElementwise(x: LazyRef, run: ComputeRun, size: number): Promise<NDArray> {
+  const buf = take(x.dtype, size);
+  const out = new NDArray(buf, x.shape, x.dtype);
+  const stride = out.nd.stride;
+  const b = x.chunks.map((c) => boundaries(c));
+  let done = false;
+  try {
+    for (const idx of blockIndices(numblocks(x))) {
+      if (run.due()) await run.slice();
+      let offset = 0;
+      for (let d = 0; d < idx.length; d++) offset += b[d][idx[d]] * stride[d];
+      const reg = blockShape(x, idx).map((n) => ({ start: 0, step: 1, length: n }));
+      evalFusedInto(x, idx, reg, buf, offset, stride);
+      run.done++;
+    }
+    done = true;
+  } finally {
+    if (!done) give(x.dtype, buf);
+  }
+  recycleWhenDropped(buf, x.dtype, buf);
+  return out;
+}
+
 async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
   const size = x.shape.reduce((a, b) => a * b, 1);
   if (size === 0) return new NDArray(take(x.dtype, 0), x.shape, x.dtype);
   const folded = foldTasks(x);
   if (folded) return computeFolded(x, folded, run);
+  if ((x.node.kind === "binary" || x.node.kind === "unary") && !isShared(x)) return computeElementwise(x, run, size);
   const held: Produced[] = [];
   try {
     // Like Dask, every chunk is computed before the result is assembled from them.

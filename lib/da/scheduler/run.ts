@@ -35,6 +35,15 @@ export class ComputeRun {
     if (this.cancelled) throw this.cancelled;
   }
 
+  /**
+   * Between tasks, without a promise per task: throws if cancelled, and says whether the slice
+   * is used up (then `await slice()`).
+   */
+  due(): boolean {
+    if (this.cancelled) throw this.cancelled;
+    return performance.now() - this.lastYield >= SLICE_MS;
+  }
+
   /** Between tasks: yields to the event loop once the current slice is used up. */
   async slice(): Promise<void> {
     this.check();
