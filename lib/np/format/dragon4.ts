@@ -322,6 +322,49 @@ function signOf(x: number, forceSign: boolean): string {
 }
 
 /**
+ * NumPy's `trim` applied to digits with `numFractionDigits` after the point, as both of its
+ * Dragon4 formatters do: the point is written unless trim is "-" and there is no fraction;
+ * "k" pads with zeros to `want` fraction digits, "0" keeps at least one; "0", "." and "-" strip
+ * trailing zeros, after which "0" puts one zero back behind a bare point and, in positional
+ * notation only (`dropBarePoint`), "-" removes that point.
+ */
+function applyTrim(
+  text: string,
+  numFractionDigits: number,
+  want: number,
+  trim: Trim,
+  dropBarePoint: boolean,
+): { text: string; numFractionDigits: number } {
+  if (trim !== "-" && numFractionDigits === 0) text += ".";
+  if (trim === "0") {
+    if (numFractionDigits === 0) {
+      text += "0";
+      numFractionDigits++;
+    }
+  } else if (trim === "k" && want > numFractionDigits) {
+    text += "0".repeat(want - numFractionDigits);
+    numFractionDigits = want;
+  }
+  if (trim !== "k" && numFractionDigits > 0) {
+    let end = text.length;
+    while (text.charCodeAt(end - 1) === 48) {
+      end--;
+      numFractionDigits--;
+    }
+    text = text.slice(0, end);
+    if (text.endsWith(".")) {
+      if (trim === "0") {
+        text += "0";
+        numFractionDigits++;
+      } else if (trim === "-" && dropBarePoint) {
+        text = text.slice(0, -1);
+      }
+    }
+  }
+  return { text, numFractionDigits };
+}
+
+/**
  * NumPy's `format_float_positional` for a finite value: Dragon4 in positional notation.
  * Defaults are NumPy's (`unique=True`, `fractional=True`, `trim='k'`, no padding).
  * `fractional=false` counts `precision`/`minDigits` as significant digits.
@@ -358,35 +401,10 @@ export function formatFloatPositional(
     numFractionDigits = zeros + numDigits;
     numWholeDigits = 1;
   }
-  if (trim !== "-" && numFractionDigits === 0) body += ".";
   const addDigits = unique ? minDigits : precision;
   let desired = addDigits < 0 ? 0 : addDigits;
   if (totalLength) desired = addDigits - numWholeDigits;
-  if (trim === "0") {
-    if (numFractionDigits === 0) {
-      body += "0";
-      numFractionDigits++;
-    }
-  } else if (trim === "k" && desired > numFractionDigits) {
-    body += "0".repeat(desired - numFractionDigits);
-    numFractionDigits = desired;
-  }
-  if (trim !== "k" && numFractionDigits > 0) {
-    let end = body.length;
-    while (body.charCodeAt(end - 1) === 48) {
-      end--;
-      numFractionDigits--;
-    }
-    body = body.slice(0, end);
-    if (body.endsWith(".")) {
-      if (trim === "0") {
-        body += "0";
-        numFractionDigits++;
-      } else if (trim === "-") {
-        body = body.slice(0, -1);
-      }
-    }
-  }
+  ({ text: body, numFractionDigits } = applyTrim(body, numFractionDigits, desired, trim, true));
   if (padRight >= numFractionDigits) {
     if (trim === "-" && numFractionDigits === 0) body += " ";
     body += " ".repeat(padRight - numFractionDigits);
@@ -423,30 +441,8 @@ export function formatFloatScientific(x: number, isF32: boolean, opts: FloatForm
   let mant = digits[0];
   let numFractionDigits = digits.length - 1;
   if (numFractionDigits > 0) mant += "." + digits.slice(1);
-  if (trim !== "-" && numFractionDigits === 0) mant += ".";
-  let addDigits = unique ? minDigits : precision;
-  if (addDigits < 0) addDigits = 0;
-  if (trim === "0") {
-    if (numFractionDigits === 0) {
-      mant += "0";
-      numFractionDigits++;
-    }
-  } else if (trim === "k" && addDigits > numFractionDigits) {
-    mant += "0".repeat(addDigits - numFractionDigits);
-    numFractionDigits = addDigits;
-  }
-  if (trim !== "k" && numFractionDigits > 0) {
-    let end = mant.length;
-    while (mant.charCodeAt(end - 1) === 48) {
-      end--;
-      numFractionDigits--;
-    }
-    mant = mant.slice(0, end);
-    if (trim === "0" && mant.endsWith(".")) {
-      mant += "0";
-      numFractionDigits++;
-    }
-  }
+  const addDigits = unique ? minDigits : precision;
+  ({ text: mant, numFractionDigits } = applyTrim(mant, numFractionDigits, addDigits < 0 ? 0 : addDigits, trim, false));
   if (expDigits > 5) expDigits = 5;
   if (expDigits < 0) expDigits = 2;
   // as NumPy: at least expDigits digits, and none at all for a zero exponent with expDigits 0
