@@ -7,7 +7,8 @@
  */
 import { allocate, DType, isIntegral } from "./dtype";
 import { forEachLine } from "./iterate";
-import { contiguousStrides, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
+import { contiguousStrides, isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
+import { native, NATIVE_MIN } from "./native";
 import { binaryKernel } from "./ufunc";
 import { perStorage, storageKey } from "./specialise";
 
@@ -183,6 +184,10 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
         }
         return acc;
       };
+  if (x.dtype === "float64" && native) {
+    const r = nativeSum(x, opts.all && x.isContiguous ? [0] : axes, opts.all && x.isContiguous);
+    if (r) return finish(r, [], dtype, x, axes, opts);
+  }
   if (opts.all && x.isContiguous && !isIntegral(x.dtype)) {
     const flat = x.ravel();
     const { values } = foldBlocks(flat, [0], 0, line);
@@ -190,6 +195,37 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
   }
   const { values, outShape } = foldBlocks(x, axes, 0, line);
   return finish(values, outShape, dtype, x, axes, opts);
+}
+
+/**
+ * Float64 sums in the C loops (native.ts) when the reduced axes form one contiguous block
+ * per output element; null otherwise. Same order as the JavaScript path: blocks of BUFSIZE
+ * summed pairwise, added to the accumulator in sequence.
+ */
+function nativeSum(x: NDArray, axes: readonly number[], flat: boolean): Float64Array | null {
+  const v = flat ? x.ravel() : moveReducedLast(x, axes);
+  const k = v.ndim - axes.length;
+  const inner = v.shape.slice(k);
+  if (!isCContiguous(inner, v.nd.stride.slice(k))) return null;
+  const m = inner.reduce((a, b) => a * b, 1);
+  const outShape = v.shape.slice(0, k);
+  const values = new Float64Array(outShape.reduce((a, b) => a * b, 1));
+  const data = v.nd.data as Float64Array;
+  const pw = pairwiseSumFor(data);
+  let idx = 0;
+  forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? v.nd.stride.slice(0, k) : [0], offset: v.nd.offset }], (off, n, st) => {
+    if (st[0] >= 0 && n * m >= NATIVE_MIN) {
+      native!.sumLines(data, off[0], n, m, st[0], values, idx);
+      idx += n;
+      return;
+    }
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let s = 0; s < m; s += BUFSIZE) acc += pw(data, off[0] + j * st[0] + s, Math.min(BUFSIZE, m - s), 1);
+      values[idx++] = acc;
+    }
+  });
+  return values;
 }
 
 function finishArray(acc: NDArray, x: NDArray, axes: readonly number[], opts: { keepdims: boolean; all: boolean }): NDArray | number {

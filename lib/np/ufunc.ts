@@ -8,6 +8,7 @@ import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
+import { native, NATIVE_MIN, nativeCode } from "./native";
 
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
@@ -43,6 +44,17 @@ export function binaryKernel(expr: string, cast: Cast = "none", storage = ""): B
     if (os === 1 && as === 0 && bs === 1) { const x = a[ao]; for (let i = 0; i < n; i++) { const y = b[bo + i]; o[oo + i] = ${e}; } return; }
     for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i * os] = ${e}; }`;
   k = new Function("a", "ao", "as", "b", "bo", "bs", "o", "oo", "os", "n", body) as BinaryKernel;
+  const code = nativeCode(expr, cast, storage);
+  if (code >= 0) {
+    // Long contiguous (or scalar-broadcast) float64 lines go to the C loops (native.ts).
+    const js = k;
+    const c = native!;
+    k = (a, ao, as, b, bo, bs, o, oo, os, n) => {
+      if (n >= NATIVE_MIN && os === 1 && (as === 1 || as === 0) && (bs === 1 || bs === 0) && as + bs > 0) {
+        c.elementwise(code, a as Float64Array, ao, as, b as Float64Array, bo, bs, o as Float64Array, oo, n);
+      } else js(a, ao, as, b, bo, bs, o, oo, os, n);
+    };
+  }
   binaryCache.set(key, k);
   return k;
 }
@@ -55,9 +67,18 @@ export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): Un
   const e = wrap(expr, cast);
   const body = `
     if (os === 1 && as === 1) { for (let i = 0; i < n; i++) { const x = a[ao + i]; o[oo + i] = ${e}; } return; }
-    if (os === 1 && as === 0) { const x = a[ao]; const v = ${e}; for (let i = 0; i < n; i++) o[oo + i] = v; return; }
+    if (os === 1 && as === 0) { const x = a[ao]; o.fill(${e}, oo, oo + n); return; }
     for (let i = 0; i < n; i++) { const x = a[ao + i * as]; o[oo + i * os] = ${e}; }`;
   k = new Function("a", "ao", "as", "o", "oo", "os", "n", body) as UnaryKernel;
+  const code = nativeCode(expr, cast, storage);
+  if (code >= 0) {
+    const js = k;
+    const c = native!;
+    k = (a, ao, as, o, oo, os, n) => {
+      if (n >= NATIVE_MIN && os === 1 && as === 1) c.elementwise(code, a as Float64Array, ao, 1, a as Float64Array, ao, 1, o as Float64Array, oo, n);
+      else js(a, ao, as, o, oo, os, n);
+    };
+  }
   unaryCache.set(key, k);
   return k;
 }

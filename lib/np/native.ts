@@ -1,0 +1,50 @@
+/**
+ * The optional native loops (native/np_loops.c, an N-API addon built by `npm run build`)
+ * for float64 elementwise arithmetic and sums, and the JavaScript fallback when the addon is
+ * missing (no compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
+ *
+ * Why: V8 does not vectorise typed-array loops and WebAssembly cannot reach a JavaScript
+ * ArrayBuffer without a copy into its own memory, so on 4000×4000 float64 the best
+ * JavaScript loops ran `x*x` at ~2× NumPy's time and row sums at ~1.2-1.3× (a wasm SIMD
+ * kernel fed through a scratch buffer: ~1.5× and ~1.1×); the C loops read the arrays in
+ * place (bench/README.md has the figures). Results are the same bit for bit either way:
+ * the C code uses only IEEE-exact operations and NumPy's pairwise summation order.
+ */
+import path from "node:path";
+
+/** The addon's entry points (native/np_loops.c). */
+interface NativeLoops {
+  /** out[oo+i] = op(a[ao+i*as], b[bo+i*bs]) for i < n; as and bs are 0 or 1. */
+  elementwise(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Float64Array, oo: number, n: number): void;
+  /** out[oo+k] = NumPy's sum of a[off+k*stride ... +n] for k < lines. */
+  sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+}
+
+/** Operation codes of the C loops, by the expression ufunc.ts writes for them. */
+const CODES: Record<string, number> = {
+  x: 0, "x * x": 1, "-x": 2, "Math.abs(x)": 3, "Math.sqrt(x)": 4,
+  "x + y": 5, "x - y": 6, "x * y": 7, "x / y": 8,
+};
+
+/** Below this many elements a JavaScript loop beats the cost of an N-API call (~0.3 µs). */
+export const NATIVE_MIN = 1024;
+
+function load(): NativeLoops | null {
+  if (process.env.LAZYLAB_NATIVE === "0") return null;
+  try {
+    // dist/lib/np/native.js → <package>/build/Release/
+    return require(path.join(__dirname, "..", "..", "..", "build", "Release", "lazylab_np.node")) as NativeLoops;
+  } catch {
+    return null;
+  }
+}
+
+/** The addon, or null when it is not built or switched off. */
+export const native: NativeLoops | null = load();
+
+/** The C loop's code for `expr` on float64 storage without a cast, or -1. */
+export function nativeCode(expr: string, cast: string, storage: string): number {
+  if (!native || cast !== "none") return -1;
+  if (storage.split(",").some((s) => s !== "" && s !== "Float64Array")) return -1;
+  return CODES[expr] ?? -1;
+}
