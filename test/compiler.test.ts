@@ -106,6 +106,44 @@ test("inspect shows the signature and TSDoc", async () => {
   assert.match(text, /Doubles a number/);
 });
 
+test("inspect on the shared checker shows what the language service shows, at every position, with no new checker", async () => {
+  (globalThis as Record<string, unknown>).np = np; // what the executor preloads
+  await run("/** A point the notebook made. */\ninterface InsP { /** Across. */ x: number; y?: string }\n/**\n * Scales a point.\n * @param k the factor\n * @returns a new point\n */\nfunction insScale(p: InsP, k = 2): InsP { return { x: p.x * k } }\nclass InsBox<T> { /** Made with a value. */ constructor(public value: T) {} get twice() { return [this.value, this.value] } }");
+  compiler.prepare(); // the declarations above are now in the checker's history file
+  await run("/** Declared just now, not yet in the history file. */\nconst insRecent = insScale({ x: 1 }, 3)");
+  const cells = [
+    "insScale({ x: 2, y: 'a' }).x + insRecent.x",
+    "new InsBox(np.zeros([2])).twice.length",
+    "const local = np.arange(5); local.reshape([5, 1]).sum()",
+    "Math.floor(console.log.length); this",
+    "[1, 2].map((v) => v.toFixed(1)).join(`${insRecent.y}`)",
+  ];
+  let compared = 0;
+  for (const code of cells) {
+    for (let pos = 0; pos <= code.length; pos++) {
+      const shared = compiler.inspect(code, pos);
+      assert.equal(shared, compiler.inspect(code, pos, "service"), `${code} at ${pos}`);
+      if (shared) compared++;
+    }
+  }
+  assert.ok(compared > 100, `only ${compared} positions had something to show`);
+  // The language service's answers above built programs of their own; shared ones build none.
+  compiler.prepare();
+  await run("const insAfter = 1");
+  const before = compiler.checkersBuilt;
+  for (const code of [...cells, "insAfter"]) for (let pos = 0; pos <= code.length; pos += 3) compiler.inspect(code, pos);
+  assert.equal(compiler.checkersBuilt, before, "a shared inspect built a checker");
+  // What a user sees: a user function's signature and each TSDoc part, a recent declaration's doc,
+  // a library function's TSDoc.
+  const scale = compiler.inspect("insScale", 3) ?? "";
+  assert.match(scale, /^function insScale\(p: InsP, k\?: number\): InsP$/m);
+  assert.match(scale, /Scales a point\./);
+  assert.match(scale, /@param k the factor/);
+  assert.match(scale, /@returns a new point/);
+  assert.match(compiler.inspect("insRecent", 2) ?? "", /const insRecent: InsP[\s\S]*Declared just now/);
+  assert.match(compiler.inspect("np.arange", 6) ?? "", /^function arange\(/m);
+});
+
 test("new cells, declaring or not, are checked by the same checker (no new Program per cell)", async () => {
   await run("const fp0 = 1");
   compiler.prepare(); // what the compiler thread does when idle: the history is now in the checker's globals

@@ -102,8 +102,10 @@ export class DeclarationHistory {
       if (ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt) || ts.isExportAssignment(stmt)) continue;
       if (ts.isVariableStatement(stmt)) {
         const kw = stmt.declarationList.flags & ts.NodeFlags.Const ? "const" : stmt.declarationList.flags & ts.NodeFlags.Let ? "let" : "var";
+        // `/** doc */ const x = ...` keeps its TSDoc (inspect shows it); with several names it is the statement's, not each one's.
+        const doc = stmt.declarationList.declarations.length === 1 ? leadingDoc(stmt, d) : "";
         for (const decl of stmt.declarationList.declarations) {
-          if (ts.isIdentifier(decl.name) && declared.has(decl.name.text)) this.add(decl.name.text, `${kw} ${decl.getText(d)};`);
+          if (ts.isIdentifier(decl.name) && declared.has(decl.name.text)) this.add(decl.name.text, `${doc ? doc + "\n" : ""}${kw} ${decl.getText(d)};`);
         }
         continue;
       }
@@ -204,7 +206,12 @@ function stripModifiers(stmt: ts.Statement, sf: ts.SourceFile): string {
       start = Math.max(start, m.getEnd());
     }
   }
-  const doc = sf.text.slice(stmt.pos, stmt.getStart(sf)).trim();
+  const doc = leadingDoc(stmt, sf);
   const body = sf.text.slice(start, stmt.end).trim();
   return doc ? `${doc}\n${body}` : body;
+}
+
+/** The comments before a statement (its TSDoc, in a declaration emit). */
+function leadingDoc(stmt: ts.Statement, sf: ts.SourceFile): string {
+  return sf.text.slice(stmt.pos, stmt.getStart(sf)).trim();
 }

@@ -10,8 +10,9 @@ import path from "node:path";
 import ts from "typescript";
 import { PRELOADED } from "../../lib/globals";
 import { analyseCell, parseCell, type CellSource } from "./cell-source";
-import { formatCompileError, toCellDiagnostics, userFacing, type CellError } from "./diagnostics";
+import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
+import { inspectText, quickInfoAt } from "./quick-info";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
@@ -254,8 +255,9 @@ export class CellCompiler {
       this.recent = {
         key,
         entries: changes && [...changes].map(([name, texts]) => {
-          const text = texts.map((t) => `declare ${t}`).join("\n");
-          return { name, text, words: wordsOf(text) };
+          const text = texts.map(ambient).join("\n");
+          // Words of the declarations, not of their TSDoc: those decide what a cell needs.
+          return { name, text, words: wordsOf(texts.map((t) => t.slice(leadingDoc(t).length)).join("\n")) };
         }),
       };
     }
@@ -388,22 +390,39 @@ export class CellCompiler {
     };
   }
 
-  /** Signature and TSDoc of the name at the cursor, as Jupyter's inspect shows it. */
-  inspect(code: string, cursor: number): string | undefined {
-    this.commitHistory();
-    this.setFile(this.scratchPath, code + "\nexport {};\n");
-    for (const pos of [cursor, cursor - 1]) {
-      if (pos < 0) continue;
-      const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
-      if (!q) continue;
-      // A re-exported library function shows as "(alias) zeros(...)\nexport zeros": the
-      // signature is what matters, not how the name reached the notebook.
-      const sig = ts.displayPartsToString(q.displayParts).replace(/^\(alias\) /, "").replace(/\n(?:export|import) [\w$]+$/, "");
-      const doc = ts.displayPartsToString(q.documentation);
-      const tags = (q.tags ?? []).map((t) => `@${t.name} ${ts.displayPartsToString(t.text)}`.trimEnd());
-      return userFacing([sig, doc, ...tags].filter((s) => s).join("\n\n"));
+  /**
+   * Signature and TSDoc of the name at the cursor, as Jupyter's inspect shows it. Like a cell
+   * and completion, on the current program's checker when it can (quick-info.ts); through the
+   * language service (a program of its own) otherwise.
+   */
+  inspect(code: string, cursor: number, via: "shared" | "service" = "shared"): string | undefined {
+    const text = code + "\nexport {};\n";
+    const positions = [cursor, cursor - 1].filter((p) => p >= 0);
+    // `via: "service"` (tests) asks the language service, the reference the shared path follows.
+    const shared = via === "shared" ? this.sharedFile(text, analyseCell(code, this.scratchPath).declared) : undefined;
+    if (shared) {
+      try {
+        const checker = shared.program.getTypeChecker();
+        for (const pos of positions) {
+          const q = quickInfoAt(checker, shared.sf, pos);
+          if (q) return inspectText(q);
+        }
+        return undefined;
+      } catch {
+        // fall through to the language service
+      }
     }
-    return undefined;
+    this.commitHistory();
+    this.setFile(this.scratchPath, text);
+    try {
+      for (const pos of positions) {
+        const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
+        if (q) return inspectText(q);
+      }
+      return undefined;
+    } finally {
+      this.usedChecker(this.service.getProgram()!);
+    }
   }
 
   private setFile(f: string, text: string): void {
@@ -460,6 +479,16 @@ function sharedCompletions(host: ts.LanguageServiceHost, program: ts.Program, sf
   const completions = (ts as unknown as { Completions: { getCompletionsAtPosition(...a: unknown[]): ts.CompletionInfo | undefined } }).Completions;
   const never = { isCancellationRequested: () => false, throwIfCancellationRequested: () => undefined };
   return completions.getCompletionsAtPosition(host, program, () => undefined, sf, pos, options, undefined, undefined, never, undefined, true);
+}
+
+/** A recorded declaration as an ambient one, after its TSDoc (which must lead the statement to stay its documentation). */
+function ambient(text: string): string {
+  const doc = leadingDoc(text);
+  return `${doc}declare ${text.slice(doc.length)}`;
+}
+
+function leadingDoc(text: string): string {
+  return /^(?:\/\*[\s\S]*?\*\/\s*)*/.exec(text)![0];
 }
 
 /** The identifiers (and other words) of a text. */

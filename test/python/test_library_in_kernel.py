@@ -2,6 +2,7 @@
 completion and inspection of library members."""
 import os
 import re
+import time
 import unittest
 
 from kernel_client import Kernel
@@ -114,6 +115,22 @@ class LibraryInKernel(unittest.TestCase):
             doc, signature = declaration(dts, name)
             self.assertIn(doc, " ".join(text.split()), text)
             self.assertIn(name + signature.split(")")[0], " ".join(text.split()), text)
+
+    def test_inspect_shows_signature_and_tsdoc_of_earlier_cells_declarations(self):
+        doc_f, doc_c = "Joins a label and an array's shape.", "How many rows the notebook uses."
+        self.run_ok(f"/** {doc_f} */\nfunction label(name: string, a = np.zeros(2)): string {{ return name + a.shape }}")
+        self.run_ok(f"/** {doc_c} */\nconst rows = np.arange(4);")
+        # Right after the cells (their declarations are recent ones), then once the kernel has
+        # had idle time to write them into its history.
+        for when in ("recent", "after idle"):
+            for code, signature, doc in [("label", "function label(name: string, a?: NDArray): string", doc_f),
+                                         ("rows", "const rows: NDArray", doc_c)]:
+                reply = self.k.shell_reply(self.k.kc.inspect(code, len(code)))
+                self.assertTrue(reply["content"]["found"], (when, reply["content"]))
+                text = reply["content"]["data"].get("text/plain", "")
+                self.assertEqual(text.split("\n")[0], signature, (when, text))
+                self.assertIn(doc, text, (when, text))
+            time.sleep(1)
 
     def test_type_errors_in_library_calls_are_reported_before_running(self):
         reply, msgs = self.k.run("np.zeros('a')")
