@@ -3,8 +3,11 @@
  * storage and NumPy's type-promotion rules.
  *
  * int64 is stored in a Float64Array holding integral values: exact up to 2**53, with
- * NumPy's itemsize (8) and repr, and the speed of plain number arithmetic. Values beyond
- * 2**53 lose precision where NumPy would wrap; that is the documented trade-off.
+ * NumPy's itemsize (8) and repr, and the speed of plain number arithmetic. Sums and products
+ * are exact with NumPy's wrap-around (int-exact.ts); elementwise arithmetic past 2**53 rounds
+ * where NumPy would wrap. BigInt64Array storage was weighed and rejected: every int64 kernel
+ * would run on BigInts (tens of times slower), and `at()`, `item()` and `tolist()` would hand
+ * notebooks bigints that do not mix with numbers, for the default integer dtype.
  * bool is stored as 0/1 in a Uint8Array.
  */
 export type DType = "float64" | "float32" | "int32" | "int64" | "uint8" | "bool";

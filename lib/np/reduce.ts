@@ -9,6 +9,7 @@ import { allocate, DType, isIntegral } from "./dtype";
 import { forEachLine } from "./iterate";
 import { contiguousStrides, isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { native, NATIVE_MIN } from "./native";
+import { ExactAcc, exactProdLineFor, exactSumLineFor, exactValue } from "./int-exact";
 import { binaryKernel } from "./ufunc";
 import { perStorage, storageKey } from "./specialise";
 
@@ -104,13 +105,13 @@ function moveReducedLast(x: NDArray, axes: readonly number[]): NDArray {
   return x.transpose([...kept, ...axes]);
 }
 
-type LineReducer = (data: ArrayLike<number>, off: number, n: number, st: number, acc: number) => number;
+type LineReducer<A = number> = (data: ArrayLike<number>, off: number, n: number, st: number, acc: A) => A;
 
 /**
  * Generic reduction: for each output position, folds the reduced block line by line with
  * `line` (which gets the running accumulator). Returns a flat Float64Array of results.
  */
-function foldBlocks(x: NDArray, axes: readonly number[], init: number, line: LineReducer): { values: Float64Array; outShape: number[] } {
+function foldBlocks<A = number>(x: NDArray, axes: readonly number[], init: A, line: LineReducer<A>, value?: (acc: A) => number): { values: Float64Array; outShape: number[] } {
   const v = moveReducedLast(x, axes);
   const k = x.ndim - axes.length;
   const outShape = v.shape.slice(0, k);
@@ -127,7 +128,7 @@ function foldBlocks(x: NDArray, axes: readonly number[], init: number, line: Lin
       forEachLine(inner, [{ stride: innerStride, offset: off[0] + j * st[0] }], (o2, m, s2) => {
         acc = line(data, o2[0], m, s2[0], acc);
       });
-      values[idx++] = acc;
+      values[idx++] = value ? value(acc) : (acc as number);
     }
   });
   return { values, outShape };
@@ -170,25 +171,25 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
     // An outer axis: add whole slices in sequence, as NumPy does.
     return finishArray(sequentialAxisSum(x, axes[0]), x, axes, opts);
   }
+  if (isIntegral(x.dtype)) {
+    // Integers add exactly, wrapping like int64 (int-exact.ts); the order does not matter.
+    const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, exactSumLineFor(x.nd.data), exactValue);
+    return finish(values, outShape, dtype, x, axes, opts);
+  }
   const pw = (x.dtype === "float32" ? pairwiseSumF32For : pairwiseSumFor)(x.nd.data);
   const f32 = x.dtype === "float32";
-  const line: LineReducer = isIntegral(x.dtype)
-    ? (a, off, n, st, acc) => {
-        for (let i = 0; i < n; i++) acc += a[off + i * st];
-        return acc;
-      }
-    : (a, off, n, st, acc) => {
-        for (let s = 0; s < n; s += BUFSIZE) {
-          const m = Math.min(BUFSIZE, n - s);
-          acc = f32 ? Math.fround(acc + pw(a, off + s * st, m, st)) : acc + pw(a, off + s * st, m, st);
-        }
-        return acc;
-      };
+  const line: LineReducer = (a, off, n, st, acc) => {
+    for (let s = 0; s < n; s += BUFSIZE) {
+      const m = Math.min(BUFSIZE, n - s);
+      acc = f32 ? Math.fround(acc + pw(a, off + s * st, m, st)) : acc + pw(a, off + s * st, m, st);
+    }
+    return acc;
+  };
   if (x.dtype === "float64" && native) {
     const r = nativeSum(x, opts.all && x.isContiguous ? [0] : axes, opts.all && x.isContiguous);
     if (r) return finish(r, [], dtype, x, axes, opts);
   }
-  if (opts.all && x.isContiguous && !isIntegral(x.dtype)) {
+  if (opts.all && x.isContiguous) {
     const flat = x.ravel();
     const { values } = foldBlocks(flat, [0], 0, line);
     return finish(values, [], dtype, x, axes, opts);
@@ -323,10 +324,12 @@ export function max(x: NDArray, options?: ReduceOptions | number): NDArray | num
 /** Product. */
 export function prod(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "prod");
-  const { values, outShape } = foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
-    for (let i = 0; i < n; i++) acc *= a[off + i * st];
-    return acc;
-  });
+  const { values, outShape } = isIntegral(x.dtype)
+    ? foldBlocks<ExactAcc>(x, opts.axes, 1, exactProdLineFor(x.nd.data), exactValue)
+    : foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
+        for (let i = 0; i < n; i++) acc *= a[off + i * st];
+        return acc;
+      });
   return finish(values, outShape, sumDType(x.dtype), x, opts.axes, opts);
 }
 
