@@ -32,3 +32,78 @@ test("a failing task rejects with an error naming the task, and the pool keeps w
   assert.equal(s, 30);
   shutdownPool();
 });
+
+test("fused reductions of a fromArray in shared memory run on the pool and equal the in-thread scheduler and lib/np", async () => {
+  const { np } = await import("../lib");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  const X = np.random.defaultRng(11).standardNormal([1300, 1100]); // 11 MB: allocated on a SharedArrayBuffer
+  assert.ok(X.nd.data.buffer instanceof SharedArrayBuffer, "a big eager array lives in shared memory");
+  assert.ok(!(np.ones([10]).nd.data.buffer instanceof SharedArrayBuffer), "a small one does not");
+  const ROW = np.random.defaultRng(12).standardNormal([1100]); // small: copied to the workers with each task
+  const x = da.fromArray(X, { chunks: [400, 300] });
+  const row = da.fromArray(ROW, { chunks: 300 });
+  const cases: [string, ReturnType<typeof x.sum>, unknown][] = [
+    ["(x**2).sum(axis=-1)", x.pow(2).sum({ axis: -1 }), X.pow(2).sum({ axis: -1 })],
+    ["(x**2).sum(axis=0)", x.pow(2).sum({ axis: 0 }), X.pow(2).sum({ axis: 0 })],
+    ["(x*row).max()", x.mul(row).max(), X.mul(ROW).max()],
+    ["(x+1).mean(keepdims)", x.add(1).mean({ keepdims: true }), X.add(1).mean({ keepdims: true })],
+    ["(x-2).min(axis=1)", x.sub(2).min({ axis: 1 }), X.sub(2).min({ axis: 1 })],
+    ["(ones*x).sum(axis=0)", da.ones([1300, 1100], { chunks: [400, 300] }).mul(x).sum({ axis: 0 }), X.sum({ axis: 0 })],
+  ];
+  try {
+    for (const [label, lazy, eager] of cases) {
+      da.setPoolSize(2);
+      const p = lazy.compute();
+      assert.equal(busyWorkers(), 2, `${label}: its block tasks went to both workers`);
+      const par = await p;
+      const seq = computeSync(lazy);
+      assert.deepEqual(par.shape, seq.shape, label);
+      assert.equal(par.sub(seq).abs().max(), 0, `${label}: the pool's partials are the in-thread ones, combined in the same order`);
+      const want = typeof eager === "number" ? np.array(eager as never) : (eager as typeof par);
+      assert.ok((par.sub(want).abs().max() as number) <= 1e-9, `${label}: equals lib/np`);
+    }
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("block fold tasks on the pool: a failing one is named, a crash is reported and the pool rebuilt", async () => {
+  const leaf = { data: new Float64Array([1, 2, 3, 4]), offset: 0, stride: [1] };
+  da.setPoolSize(2);
+  try {
+    await assert.rejects(
+      runOnPool({ kind: "block", expr: "v0.nope()", fold: "sum", leaves: [leaf], shape: [4], axes: [0], label: "sum-aggregate-0000beef, block (2, 3)" }),
+      /task sum-aggregate-0000beef, block \(2, 3\) failed: TypeError/,
+    );
+    await assert.rejects(
+      runOnPool({ kind: "block", expr: "(process.exit(3), v0)", fold: "sum", leaves: [leaf], shape: [4], axes: [0], label: "sum-aggregate-0000beef, block (1, 0)" }),
+      /worker crashed running task sum-aggregate-0000beef, block \(1, 0\).*code 3.*pool was rebuilt/,
+    );
+    const v = await runOnPool<Float64Array>({ kind: "block", expr: "v0 * v0", fold: "sum", leaves: [leaf], shape: [4], axes: [0], label: "ok" });
+    assert.deepEqual([...v], [30]);
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("a failing task's error names the task and chunk it failed in, on every path of a compute", async () => {
+  const { np } = await import("../lib");
+  const bad = da.fromFunction(
+    (idx, shape) => {
+      if (idx[0] === 1 && idx[1] === 2) throw new RangeError("bad block");
+      return np.ones(shape as number[]);
+    },
+    [30, 40],
+    { chunks: [10, 10], name: "loader" },
+  );
+  const named = (e: Error) => {
+    assert.equal(e.name, "RangeError", "the task's own error class is kept");
+    assert.match(e.message, /^task loader-[0-9a-f]{8}, block \(1, 2\) failed: bad block$/);
+    return true;
+  };
+  await assert.rejects(bad.compute(), named); // the blocks themselves
+  await assert.rejects(bad.add(1).compute(), named); // written straight into the result
+  await assert.rejects(bad.pow(2).sum({ axis: 0 }).compute(), named); // folded into a reduction
+  await assert.rejects(bad.get("10:20, 20:30").compute(), named); // through a slice
+  assert.equal((await bad.get(":10").sum().compute()).item(), 400, "the chunks that do not fail still compute");
+});

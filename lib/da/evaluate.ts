@@ -10,10 +10,11 @@ import { broadcastStrides, forEachLine } from "../np/iterate";
 import { assign } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { accumulateKernel, foldKernel, fuse, FoldOp, Fused, mapKernel } from "./fuse";
+import { fuse, FoldOp, Fused, mapKernel } from "./fuse";
 import { allocate, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
+import { foldBlock, FoldLeaf } from "./fold-block";
 
 /** Counts tasks run, for tests and benchmarks. */
 export const taskCounter = { tasks: 0 };
@@ -526,27 +527,58 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
     const { expr, leaves } = fused(input);
     const ls = leafBlocks(input, leaves, inIdx, inReg);
     const shape = inReg.map((r) => r.length);
-    const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));
-    const size = keep.reduce((a, b) => a * b, 1);
-    const init = fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity;
-    const value = new NDArray(new Float64Array(size).fill(init), keep, "float64");
-    const O = value.nd.data as Float64Array;
-    const ostride = broadcastStrides(keep, value.nd.stride, shape);
-    const along = foldKernel(expr, leaves.length, fold);
-    const across = accumulateKernel(expr, leaves.length, fold);
-    forEachLine(shape, [...ls, { stride: ostride, offset: 0 }], (offs, n, st) => {
-      const oo = offs[ls.length], os = st[ls.length];
-      if (os === 0) O[oo] = along(...leafArgs(ls, offs, st), n, O[oo]);
-      else across(...leafArgs(ls, offs, st), O, oo, os, n);
-    });
-    ls.forEach((l) => release(l.produced));
-    return { value, count: node.axes.reduce((p, a) => p * shape[a], 1) };
+    try {
+      const O = foldBlock(expr, fold, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
+      return foldedPartial(plan, job, O);
+    } finally {
+      ls.forEach((l) => release(l.produced));
+    }
   }
   const p = evalBlock(input, inIdx, inReg);
   const part = partialOf(node.reduction, p.array, node.axes);
   release(p);
   return part;
 }
+
+/** The partial of a job from the values `foldBlock` returned for it (here or in a worker). */
+export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number], values: Float64Array): Partial {
+  const axes = plan.node.axes;
+  const shape = job.inReg.map((r) => r.length);
+  const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
+  return { value: new NDArray(values, keep, "float64"), count: axes.reduce((p, a) => p * shape[a], 1) };
+}
+
+/**
+ * What a worker thread needs to run job `job` of `plan` (a fused fold whose leaves' blocks are
+ * views of shared memory, or small enough to copy), with `done()` to call when it has run;
+ * undefined if the job must run here.
+ */
+export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
+  const { node } = plan;
+  const input = node.input;
+  const fold = foldable(node.reduction);
+  if (!fold || (input.node.kind !== "binary" && input.node.kind !== "unary")) return undefined;
+  const { expr, leaves } = fused(input);
+  // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
+  if (!leaves.every((l) => l.node.kind === "source" || constantOf(l))) return undefined;
+  const ls = leafBlocks(input, leaves, job.inIdx, job.inReg);
+  const copied = ls.reduce((n, l) => n + (l.produced.array.nd.data.buffer instanceof SharedArrayBuffer ? 0 : l.produced.array.nd.data.byteLength), 0);
+  if (copied > COPY_MAX_BYTES) {
+    ls.forEach((l) => release(l.produced));
+    return undefined;
+  }
+  return {
+    expr,
+    fold,
+    leaves: ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })),
+    shape: job.inReg.map((r) => r.length),
+    axes: node.axes,
+    done: () => ls.forEach((l) => release(l.produced)),
+  };
+}
+
+/** Leaves in ordinary (unshared) memory up to this size are copied to a worker with its task. */
+const COPY_MAX_BYTES = 64 * 1024;
 
 /** Combines two partials of a plan (in job order). */
 export function reduceCombine(plan: ReducePlan, a: Partial, b: Partial): Partial {

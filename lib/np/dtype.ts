@@ -30,8 +30,31 @@ export function checkDType(dtype: unknown, argument = "dtype"): DType {
   throw new TypeError(`${argument}: unsupported dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(", ")}`);
 }
 
-/** A zero-filled buffer of `n` elements of `dtype`. */
+/**
+ * Buffers of at least this many bytes live on a SharedArrayBuffer: lib/da's worker threads
+ * then read (and write) their blocks in place instead of getting copies. Smaller ones stay
+ * ordinary ArrayBuffers (cheaper to make, and too small to be worth a thread).
+ */
+export const SHARED_MIN_BYTES = 1 << 20;
+
+/** A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}). */
 export function allocate(dtype: DType, n: number): Storage {
+  const bytes = n * ITEMSIZE[dtype];
+  if (bytes >= SHARED_MIN_BYTES) {
+    const sab = new SharedArrayBuffer(bytes);
+    switch (dtype) {
+      case "float64":
+      case "int64":
+        return new Float64Array(sab);
+      case "float32":
+        return new Float32Array(sab);
+      case "int32":
+        return new Int32Array(sab);
+      case "uint8":
+      case "bool":
+        return new Uint8Array(sab);
+    }
+  }
   switch (dtype) {
     case "float64":
     case "int64":

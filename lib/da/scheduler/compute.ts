@@ -9,11 +9,12 @@ import { Slice } from "../../np/indexing";
 import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
 import { blockIndices, boundaries } from "../chunks";
-import { blockShape, evalBlock, evalFusedInto, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
+import { blockShape, evalBlock, evalFusedInto, foldedPartial, foldJob, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
 import { dependencies, LazyRef, Produced } from "../graph";
 import { give, recycleWhenDropped, take } from "../pool";
 import { watchProgress } from "../progress";
-import { computeFolded, foldTasks } from "./parallel";
+import { computeFolded, foldTasks, PARALLEL_MIN_ELEMENTS } from "./parallel";
+import { cancelGroup, poolSize, runOnPool } from "./pool";
 import { ComputeRun } from "./run";
 
 /** Nodes reachable from more than one root: their blocks are computed once and shared. */
@@ -36,19 +37,58 @@ function numblocks(x: LazyRef): number[] {
   return x.chunks.map((c) => c.length);
 }
 
+/**
+ * The partials of a big fused reduction's input-block tasks, run on the worker pool: each
+ * task folds its block's leaves where they lie (shared memory) and sends back its partial.
+ * Keyed by output block and job number; undefined when the reduction does not qualify
+ * (one thread, too small, or leaves that would have to be computed or copied).
+ */
+async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<string, Partial> | undefined> {
+  const node = x.node as Extract<LazyRef["node"], { kind: "reduce" }>;
+  if (poolSize() < 2 || node.input.shape.reduce((a, b) => a * b, 1) < PARALLEL_MIN_ELEMENTS) return undefined;
+  const results = new Map<string, Partial>();
+  const pending: Promise<void>[] = [];
+  for (const idx of blockIndices(numblocks(x))) {
+    const plan = reducePlan(x, idx);
+    plan.jobs.forEach((job, j) => {
+      const fj = foldJob(plan, job);
+      if (!fj) return;
+      if (pending.length === 0) run.onCancel((e) => cancelGroup(run.group, e));
+      const { done, ...task } = fj;
+      const key = `${idx.join(",")}/${j}`;
+      const label = `${x.name}, block (${job.inIdx.join(", ")})`;
+      pending.push(
+        runOnPool<Float64Array>({ kind: "block", ...task, label }, run.group)
+          .then((values) => {
+            results.set(key, foldedPartial(plan, job, values));
+            run.done++;
+          })
+          .finally(done),
+      );
+    });
+    if (pending.length === 0) return undefined;
+  }
+  await Promise.all(pending);
+  return results;
+}
+
 /** Every block of `x`, each produced by its tasks (a reduction's input blocks one task each). */
 async function blocksOf(x: LazyRef, run: ComputeRun, held: Produced[]): Promise<{ idx: number[]; p: Produced }[]> {
   const out: { idx: number[]; p: Produced }[] = [];
+  const pooled = x.node.kind === "reduce" ? await poolPartials(x, run) : undefined;
   for (const idx of blockIndices(numblocks(x))) {
     if (run.due()) await run.slice();
     if (x.node.kind === "reduce") {
       const plan = reducePlan(x, idx);
       let acc: Partial | undefined;
-      for (const job of plan.jobs) {
-        if (run.due()) await run.slice();
-        const part = reducePartial(plan, job);
+      for (let j = 0; j < plan.jobs.length; j++) {
+        let part = pooled?.get(`${idx.join(",")}/${j}`);
+        if (!part) {
+          if (run.due()) await run.slice();
+          part = reducePartial(plan, plan.jobs[j]);
+          run.done++;
+        }
         acc = acc ? reduceCombine(plan, acc, part) : part;
-        run.done++;
       }
       const p = { array: reduceFinish(plan, acc!), owned: false };
       held.push(p);

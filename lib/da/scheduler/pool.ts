@@ -6,13 +6,13 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { FoldResult, FoldTask } from "./task";
+import type { FoldResult, PoolTask } from "./task";
 
 interface Job {
-  task: FoldTask;
+  task: PoolTask;
   /** The compute the task belongs to (cancelled together). */
   group: number;
-  resolve: (v: number) => void;
+  resolve: (v: never) => void;
   reject: (e: Error) => void;
 }
 
@@ -52,7 +52,7 @@ function spawn(): Slot {
     const b = slot.busy;
     slot.busy = undefined;
     if (b) {
-      if (r.ok) b.resolve(r.acc);
+      if (r.ok) b.resolve(r.acc as never);
       else b.reject(new TaskError(`task ${b.task.label} failed: ${r.error}`));
     }
     pump();
@@ -86,10 +86,15 @@ function pump(): void {
   for (const s of slots) if (!s.busy) s.worker.unref();
 }
 
-/** Runs a task on the pool; `group` names the compute it belongs to, for {@link cancelGroup}. */
-export function runOnPool(task: Omit<FoldTask, "id">, group = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    queue.push({ task: { ...task, id: nextId++ }, group, resolve, reject });
+type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Runs a task on the pool; `group` names the compute it belongs to, for {@link cancelGroup}.
+ * A stream fold resolves to its accumulator, a block fold to its partial's values.
+ */
+export function runOnPool<T extends number | Float64Array = number>(task: Without<PoolTask, "id">, group = 0): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    queue.push({ task: { ...task, id: nextId++ } as PoolTask, group, resolve: resolve as (v: never) => void, reject });
     pump();
   });
 }

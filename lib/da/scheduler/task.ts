@@ -5,8 +5,10 @@
  */
 import type { FoldOp } from "../fuse";
 import type { StreamSpec } from "../graph";
+import type { FoldLeaf } from "../fold-block";
 
 export interface FoldTask {
+  kind?: "stream";
   id: number;
   /** The fused expression over v0..vN-1. */
   expr: string;
@@ -19,7 +21,25 @@ export interface FoldTask {
   label: string;
 }
 
-export type FoldResult = { id: number; ok: true; acc: number } | { id: number; ok: false; error: string };
+/**
+ * A reduction task over one input block whose leaves are already in memory (shared memory,
+ * read in place, or small copies): `foldBlock`'s arguments. Its result is the block's partial.
+ */
+export interface BlockFoldTask {
+  kind: "block";
+  id: number;
+  expr: string;
+  fold: FoldOp;
+  leaves: FoldLeaf[];
+  shape: number[];
+  axes: number[];
+  label: string;
+}
+
+/** What the pool runs. */
+export type PoolTask = FoldTask | BlockFoldTask;
+
+export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string };
 
 /** Elements generated per piece: the working memory of a fold task is k × 64 k × 8 bytes. */
 export const PIECE = 65536;
