@@ -26,13 +26,15 @@ const dir = path.join(tmpdir(), `lazylab-bench-xr-${files}-${size}`);
 if (process.env.LAZYLAB_BENCH_CHILD) {
   // The lazylab side, in its own process.
   (async () => {
-    const { xr } = require("../lib") as typeof import("../lib");
+    const { xr, da } = require("../lib") as typeof import("../lib");
+    // No progress display (Dask's default shows none either).
+    da.setProgress(false);
     const t0 = performance.now();
     const ds = await xr.openMfDataset(path.join(dir, "THETA_*.nc"));
     const t1 = performance.now();
     const top = await ds.THETA.isel({ k: 0 }).compute();
     const t2 = performance.now();
-    console.log(JSON.stringify({ open: (t1 - t0) / 1e3, compute: (t2 - t1) / 1e3, total: (t2 - t0) / 1e3, peakMB: process.resourceUsage().maxRSS / 1024, result: top.size }));
+    console.log(JSON.stringify({ open: (t1 - t0) / 1e3, compute: (t2 - t1) / 1e3, total: (t2 - t0) / 1e3, peakMB: process.resourceUsage().maxRSS / 1024, result: top.size, cpu: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 }));
   })().catch((e) => {
     console.error(e);
     process.exit(1);
@@ -52,9 +54,11 @@ ds = xr.open_mfdataset(sorted(glob.glob(${JSON.stringify(dir + "/THETA_*.nc")}))
 t1 = time.perf_counter()
 top = ds.THETA.isel(k=0).compute()
 t2 = time.perf_counter()
-print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "result": int(top.size)}))`;
-  type R = { open: number; compute: number; total: number; peakMB: number; result: number };
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB": ru.ru_maxrss / 1024, "result": int(top.size), "cpu": ru.ru_utime + ru.ru_stime}))`;
+  type R = { open: number; compute: number; total: number; peakMB: number; result: number; cpu: number };
   const ours: R[] = [], theirs: R[] = [];
+  console.log(`load before: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);
   for (let r = 0; r < runs; r++) {
     const a = spawnSync(process.execPath, [__filename, String(files), String(runs), String(size)], { env: { ...process.env, LAZYLAB_BENCH_CHILD: "1" }, encoding: "utf8" });
     if (a.status !== 0) throw new Error(a.stderr);
@@ -64,9 +68,10 @@ print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB
     theirs.push(JSON.parse(b.stdout.trim().split("\n").pop()!));
   }
   const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  const row = (name: string, rs: R[]) => `${name.padEnd(16)} open ${med(rs.map((r) => r.open)).toFixed(2)} s  compute ${med(rs.map((r) => r.compute)).toFixed(2)} s  total ${med(rs.map((r) => r.total)).toFixed(2)} s  peak RSS ${med(rs.map((r) => r.peakMB)).toFixed(0)} MB`;
+  const row = (name: string, rs: R[]) => `${name.padEnd(16)} open ${med(rs.map((r) => r.open)).toFixed(2)} s  compute ${med(rs.map((r) => r.compute)).toFixed(2)} s  total ${med(rs.map((r) => r.total)).toFixed(2)} s  CPU ${med(rs.map((r) => r.cpu)).toFixed(2)} s  peak RSS ${med(rs.map((r) => r.peakMB)).toFixed(0)} MB`;
   console.log(`${files} files, THETA 1×50×13×${size}×${size} each, isel(k=0).compute(), median of ${runs} fresh processes`);
   console.log(row("lazylab xr", ours));
   console.log(row("xarray + dask", theirs));
+  console.log(`load after: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);
   console.log(`time ratio (xarray / lazylab): ${(med(theirs.map((r) => r.total)) / med(ours.map((r) => r.total))).toFixed(2)}×   memory ratio (lazylab / xarray peak RSS): ${(med(ours.map((r) => r.peakMB)) / med(theirs.map((r) => r.peakMB))).toFixed(2)}`);
 }

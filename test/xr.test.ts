@@ -15,6 +15,7 @@ import path from "node:path";
 import { xr, mimeBundleOf } from "../lib";
 import { NcFile } from "../lib/xr/netcdf";
 import { warnings } from "../lib/xr/warn";
+import { decoderStats } from "../lib/xr/decoders";
 import { PYTHON, python, pythonJson } from "./oracle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -51,7 +52,7 @@ def group(g):
     return {
         "dims": {k: [len(d), d.isunlimited()] for k, d in g.dimensions.items()},
         "attrs": attrs(g),
-        "vars": {k: {"dims": list(v.dimensions), "shape": list(v.shape), "dtype": str(v.dtype), "attrs": attrs(v),
+        "vars": {k: {"dims": list(v.dimensions), "shape": list(v.shape), "dtype": v.dtype.newbyteorder("=").name if isinstance(v.dtype, np.dtype) else str(v.dtype), "attrs": attrs(v),
                      "chunking": v.chunking(), "filters": {f: bool(x) for f, x in (v.filters() or {}).items() if f in ("zlib", "shuffle")},
                      "values": np.ma.filled(v[...].astype("f8"), np.nan).ravel().tolist() if v.dtype != str else None}
                  for k, v in g.variables.items()},
@@ -205,6 +206,63 @@ print(json.dumps({"repr": repr(ds), "sst": [None if np.isnan(x) else float(x) fo
   assertClose(ds.sst.values.nd.data, py.sst, "sst");
   assert.equal(String(ds), py.repr, "Dataset repr");
   ds.close();
+});
+
+test("raw chunk reads: lazylab's own chunk index + Node zlib read what netCDF4-python reads (fletcher32, unallocated chunks, int16/int64/uint16, edge chunks), and fall back to HDF5 for big-endian, contiguous and HDF5 1.10 indexes", async () => {
+  const file = path.join(DIR, "mix.nc");
+  python(`
+import netCDF4, numpy as np
+ds = netCDF4.Dataset(${JSON.stringify(file)}, "w")
+ds.createDimension("t", None); ds.createDimension("y", 11); ds.createDimension("x", 13)
+a = ds.createVariable("f32", "f4", ("t", "y", "x"), zlib=True, shuffle=True, fletcher32=True, chunksizes=(2, 4, 5)); a[:] = np.random.default_rng(0).random((5, 11, 13), dtype="f4")
+b = ds.createVariable("i16", "i2", ("y", "x"), zlib=True, shuffle=False, chunksizes=(3, 3)); b[:] = np.arange(143).reshape(11, 13) - 70
+c = ds.createVariable("be", "f8", ("y", "x"), zlib=True, endian="big", chunksizes=(5, 5)); c[:] = np.arange(143.).reshape(11, 13)
+d = ds.createVariable("part", "f4", ("y", "x"), zlib=True, chunksizes=(4, 4), fill_value=np.float32(-5)); d[0:4, 0:4] = 1
+e = ds.createVariable("i64", "i8", ("y", "x"), chunksizes=(11, 13)); e[:] = np.arange(143).reshape(11, 13) * 10**10
+f = ds.createVariable("u16", "u2", ("t", "x"), zlib=True, shuffle=True, chunksizes=(1, 13)); f[:] = np.arange(65).reshape(5, 13)
+g = ds.createVariable("contig", "f4", ("y", "x")); g[:] = 3
+ds.close()`);
+  await compareWithNetCDF4(file);
+  const nc = await NcFile.open(file);
+  const raw = Object.fromEntries(nc.group("/").variables.map((v) => [v.name, !!nc.rawPlanOf(v)]));
+  nc.close();
+  assert.deepEqual(raw, { f32: true, i16: true, be: false, part: true, i64: true, u16: true, contig: false });
+  // HDF5 1.10 chunk indexes (h5py, libver="latest"): single chunk read directly, the others through HDF5.
+  const h5 = path.join(DIR, "latest.h5");
+  const expected = pythonJson<Record<string, number[]>>(`
+import h5py, numpy as np, json
+with h5py.File(${JSON.stringify(h5)}, "w", libver="latest") as f:
+    f.create_dataset("single", data=np.arange(60, dtype="f4").reshape(6, 10), chunks=(6, 10), compression="gzip", shuffle=True)
+    f.create_dataset("fixed", data=np.arange(60, dtype="f4").reshape(6, 10), chunks=(2, 5), compression="gzip")
+    f.create_dataset("ext", data=np.arange(60, dtype="i4").reshape(6, 10), chunks=(2, 5), maxshape=(None, 10), compression="gzip")
+    f.create_dataset("bt2", data=np.arange(60, dtype="f8").reshape(6, 10), chunks=(2, 5), maxshape=(None, None), compression="gzip")
+with h5py.File(${JSON.stringify(h5)}) as f:
+    print(json.dumps({k: f[k][...].astype("f8").ravel().tolist() for k in f}))`);
+  const hf = await NcFile.open(h5);
+  for (const v of hf.group("/").variables) {
+    assert.deepEqual(Array.from(hf.read(v, v.shape.map(() => 0), v.shape).nd.data), expected[v.name], v.name);
+    assert.deepEqual(Array.from(hf.read(v, [1, 3], [4, 6]).nd.data), expected[v.name].filter((_, i) => i % 10 >= 3 && i % 10 < 9 && i >= 10 && i < 50), `${v.name} hyperslab`);
+    assert.equal(!!hf.rawPlanOf(v), v.name === "single", `${v.name}: read directly only with the single-chunk index`);
+  }
+  hf.close();
+});
+
+test("decoder threads: an announced compute's chunks are decoded on threads into buffers the notebook's thread owns, with the same values as decoding in place", async () => {
+  const ds = await xr.openMfDataset(path.join(ECCO, "THETA_*.nc"));
+  xr.clearCache();
+  const before = { ...decoderStats };
+  const threaded = await ds.THETA.isel({ k: 0 }).compute();
+  assert.ok(decoderStats.ahead - before.ahead >= 12, `chunks decoded ahead: ${decoderStats.ahead - before.ahead}`);
+  xr.clearCache();
+  process.env.LAZYLAB_XR_DECODERS = "0";
+  try {
+    const inPlace = await ds.THETA.isel({ k: 0 }).compute();
+    assert.deepEqual(Array.from(threaded.values.nd.data), Array.from(inPlace.values.nd.data));
+  } finally {
+    delete process.env.LAZYLAB_XR_DECODERS;
+  }
+  ds.close();
+  xr.clearCache();
 });
 
 /** The xarray+dask side of the ECCO-like comparisons. */

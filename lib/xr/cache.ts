@@ -74,6 +74,11 @@ export function cachedChunk(key: string, load: () => NDArray, keep = true): NDAr
   return chunk;
 }
 
+/** True if the chunk under `key` is held. */
+export function isCached(key: string): boolean {
+  return entries.has(key);
+}
+
 function evictTo(max: number): void {
   for (const [k, v] of entries) {
     if (heldBytes <= max) break;

@@ -15,6 +15,8 @@ import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import type { AttrValue } from "./netcdf";
 import { checkReadRatio } from "./warn";
 import { served } from "./cache";
+import { announce, settle } from "./decoders";
+import { plannedJobs } from "./plan";
 import { dataArrayHtml } from "./html";
 import { floatAttrs } from "./netcdf";
 import { colWidth, DISPLAY_WIDTH, formatArrayFlat, itemKind, maybeTruncate, prettyPrint, pyTuple, summarizeAttr } from "./format";
@@ -332,14 +334,27 @@ export class DataArray {
 
 function computeLazy(x: LazyArray): NDArray {
   const before = served.bytes;
-  const out = computeSync(x);
+  announce(plannedJobs(x));
+  let out: NDArray;
+  try {
+    out = computeSync(x);
+  } finally {
+    settle();
+  }
   checkReadRatio(x, out, served.bytes - before);
   return out;
 }
 
 async function computeLazyAsync(x: LazyArray): Promise<NDArray> {
   const before = served.bytes;
-  const out = await x.compute();
+  // The chunks this compute will decode start decoding on the decoder threads now.
+  announce(plannedJobs(x));
+  let out: NDArray;
+  try {
+    out = await x.compute();
+  } finally {
+    settle();
+  }
   checkReadRatio(x, out, served.bytes - before);
   return out;
 }

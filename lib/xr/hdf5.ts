@@ -39,6 +39,9 @@ export interface H5Attribute {
 export interface H5Entity {
   readonly path: string;
   readonly attrs: Record<string, H5Attribute>;
+  get_attribute(name: string, json_compatible?: boolean): unknown;
+  /** An object reference: for HDF5's object references, the object header's file address (8 bytes, little-endian). */
+  create_reference(): { ref_data: Uint8Array };
 }
 export interface H5Group extends H5Entity {
   keys(): string[];

@@ -14,6 +14,8 @@ import * as fs from "node:fs";
 import { NDArray } from "../np/ndarray";
 import type { DType } from "../np/dtype";
 import { countingReads, h5, H5Dataset, H5Group } from "./hdf5";
+import { FileReader } from "./chunkindex";
+import { rawPlan, readRaw, RawPlan } from "./rawread";
 
 /** An attribute value as xarray shows it: a string, a number, or a list of them. */
 export type AttrValue = string | number | boolean | (string | number)[];
@@ -40,8 +42,8 @@ export interface NcVariable {
   attrs: Record<string, AttrValue>;
   /** Storage chunk shape, or null for contiguous storage. */
   storageChunks: number[] | null;
-  /** HDF5 filter pipeline (deflate, shuffle, ...). */
-  filters: { id: number; name: string }[];
+  /** HDF5 filter pipeline (deflate, shuffle, ...), in the order applied when writing. */
+  filters: { id: number; name: string; cd_values?: number[] }[];
 }
 
 /** A group: its own and inherited dimensions, variables, attributes, subgroups. */
@@ -126,33 +128,42 @@ export function copyAttrs(attrs: Record<string, AttrValue>): Record<string, Attr
   return out;
 }
 
-function readAttrs(entity: { attrs: Record<string, { value: unknown }> }): Record<string, AttrValue> {
+/**
+ * An entity's attribute names, read once. (h5wasm's `attrs` getter lists the names anew on
+ * every access and `attrs[name]` fetches the attribute's metadata before its value; going
+ * through it per attribute made opening a file cost ~100 ms.)
+ */
+type AttrSource = { attrs: object; get_attribute(name: string, json?: boolean): unknown };
+const attrNames = new WeakMap<object, Set<string>>();
+function namesOf(entity: AttrSource): Set<string> {
+  let names = attrNames.get(entity);
+  if (!names) attrNames.set(entity, (names = new Set(Object.keys(entity.attrs))));
+  return names;
+}
+
+function readAttrs(entity: AttrSource): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
   const floats = new Set<string>();
   Object.defineProperty(out, FLOAT_ATTRS, { value: floats, enumerable: false });
-  for (const name of Object.keys(entity.attrs)) {
+  for (const name of namesOf(entity)) {
     if (HIDDEN_ATTRS.has(name)) continue;
-    let v: AttrValue | undefined;
+    let raw: unknown;
     try {
-      v = attrValue(entity.attrs[name].value);
+      raw = entity.get_attribute(name, false);
     } catch {
-      v = undefined; // references and other types xarray would not show either
+      continue; // references and other types xarray would not show either
     }
+    const v = attrValue(raw);
     if (v !== undefined) out[name] = v;
-    try {
-      const raw = entity.attrs[name].value;
-      if (raw instanceof Float32Array || raw instanceof Float64Array) floats.add(name);
-    } catch {
-      /* not readable: not shown either */
-    }
+    if (raw instanceof Float32Array || raw instanceof Float64Array) floats.add(name);
   }
   return out;
 }
 
-function rawAttr(entity: { attrs: Record<string, { value: unknown }> }, name: string): unknown {
-  if (!(name in entity.attrs)) return undefined;
+function rawAttr(entity: AttrSource, name: string): unknown {
+  if (!namesOf(entity).has(name)) return undefined;
   try {
-    return entity.attrs[name].value;
+    return entity.get_attribute(name, false);
   } catch {
     return undefined;
   }
@@ -174,6 +185,10 @@ function typeOf(meta: H5Dataset["metadata"]): { dtype: DType | "str"; diskType: 
 /** An open NetCDF4/HDF5 file. Only metadata is read at open; data on {@link read}. */
 export class NcFile {
   private closed = false;
+  /** Positioned reads for chunks read without HDF5 (opened at the first such read). */
+  private reader: FileReader | undefined | null = null;
+  /** Per variable path: how to read its chunks directly, or undefined (through HDF5). */
+  private readonly plans = new Map<string, RawPlan | undefined>();
 
   private constructor(
     /** The file's path. */
@@ -273,7 +288,7 @@ export class NcFile {
       const name = k.startsWith(NON_COORD_PREFIX) ? k.slice(NON_COORD_PREFIX.length) : k;
       let vdims: string[];
       if (rawAttr(ds, "CLASS") === "DIMENSION_SCALE" && shape.length === 1) vdims = [name];
-      else if ("DIMENSION_LIST" in ds.attrs) {
+      else if (namesOf(ds).has("DIMENSION_LIST")) {
         vdims = shape.map((_, i) => {
           const scales = ds.get_attached_scales(i);
           const s = scales[0];
@@ -293,6 +308,11 @@ export class NcFile {
           const dim = { name: d, size: shape[i], unlimited: false };
           dims.set(d, dim);
           dimOrder.push({ dim, id: 1e9, depth: -1 });
+        } else {
+          // An unlimited dimension that is not a variable has a scale of length 0 on disk:
+          // its length is the longest variable along it, as netCDF-C computes it.
+          const dim = dims.get(d)!;
+          if (dim.unlimited && shape[i] > dim.size) dim.size = shape[i];
         }
       });
       const { dtype, diskType } = typeOf(meta);
@@ -305,7 +325,7 @@ export class NcFile {
         diskType,
         attrs: readAttrs(ds),
         storageChunks: meta.chunks ? [...meta.chunks] : null,
-        filters: ds.filters.map((f) => ({ id: f.id, name: f.name })),
+        filters: ds.filters.map((f) => ({ id: f.id, name: f.name, cd_values: [...f.cd_values] })),
       });
     }
     return { path, dims: dimOrder.map((d) => d.dim), variables, attrs: readAttrs(g), groups };
@@ -320,6 +340,11 @@ export class NcFile {
     const unsupported = v.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
     if (unsupported.length) throw new UnsupportedFilterError(this.path, v.name, unsupported);
     if (v.dtype === "str") throw new TypeError(`${this.path}: variable '${v.name}' holds strings; lazylab's xr reads numeric variables only`);
+    const plan = this.rawPlanOf(v);
+    if (plan) {
+      const raw = readRaw(plan, start, count);
+      if (raw) return toNDArray(raw, [...count], v.dtype);
+    }
     const ds = this.file.get(v.path) as H5Dataset;
     const n = count.reduce((a, b) => a * b, 1);
     let raw: unknown;
@@ -331,9 +356,27 @@ export class NcFile {
     return toNDArray(raw, [...count], v.dtype);
   }
 
+  /** @internal How `v`'s chunks are read without HDF5, if they can be (decided once). */
+  rawPlanOf(v: NcVariable): RawPlan | undefined {
+    if (this.plans.has(v.path)) return this.plans.get(v.path);
+    let plan: RawPlan | undefined;
+    if (v.storageChunks && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
+      if (this.reader === null) this.reader = FileReader.open(this.path);
+      const ds = this.file.get(v.path) as H5Dataset;
+      const ref = ds.create_reference().ref_data;
+      const addr = ref.length >= 8 ? Number(Buffer.from(ref).readBigUInt64LE(0)) : -1;
+      if (addr >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, addr, v, v.filters, ds.metadata.littleEndian));
+    }
+    this.plans.set(v.path, plan);
+    return plan;
+  }
+
   /** Closes the file (its variables can no longer be read). */
   close(): void {
-    if (!this.closed) this.file.close();
+    if (!this.closed) {
+      this.file.close();
+      this.reader?.close();
+    }
     this.closed = true;
   }
 

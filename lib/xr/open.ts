@@ -12,7 +12,10 @@ import { concatenate as npConcatenate } from "../np/creation";
 import { fromFunction, concatenate } from "../da";
 import { LazyArray } from "../da/array";
 import { boundaries } from "../da/chunks";
-import { cachedChunk } from "./cache";
+import { cachedChunk, isCached } from "./cache";
+import { registerChunkJobs } from "./plan";
+import { startDecoders } from "./decoders";
+import { chunkJob, chunksTouched, ChunkJob } from "./rawread";
 import { decodingOf } from "./cf";
 import { DataArray, DimensionError } from "./dataarray";
 import { Dataset, DatasetWithVars } from "./dataset";
@@ -85,6 +88,7 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
   if (typeof file !== "string") throw new TypeError(`openDataset: expected a path, got ${typeof file}`);
   checkChunks(options.chunks);
   const nc = await NcFile.open(file);
+  startDecoders();
   const group = nc.group(options.group ?? "/");
   const key = fileKey(file) + (options.group ?? "/");
   const vars: Record<string, DataArray> = {};
@@ -110,14 +114,22 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
     const chunks = chunkSizes(v, options.chunks);
     const b = chunks.map((c) => boundaries(c));
     const varKey = `${key}/${v.name}`;
+    const keyOf = (start: readonly number[], bshape: readonly number[]) => `${varKey}|${start.join(",")}|${bshape.join(",")}`;
     const lazy = fromFunction(
       (idx, bshape, region) => {
         const start = idx.map((k, d) => b[d][k]);
-        return cachedChunk(`${varKey}|${start.join(",")}|${bshape.join(",")}`, () => dec.decode(nc.read(v, start, bshape)), region !== undefined);
+        return cachedChunk(keyOf(start, bshape), () => dec.decode(nc.read(v, start, bshape)), region !== undefined);
       },
       v.shape,
       { chunks, dtype: dec.dtype, name: `open_dataset-${v.name}`, shared: true },
     );
+    registerChunkJobs(lazy, (idx) => {
+      const start = idx.map((k, d) => b[d][k]);
+      const bshape = idx.map((k, d) => chunks[d][k]);
+      const plan = nc.rawPlanOf(v);
+      if (!plan || isCached(keyOf(start, bshape))) return [];
+      return chunksTouched(plan, start, bshape).map((o) => chunkJob(plan, o)).filter((j): j is ChunkJob => j !== undefined);
+    });
     registerLeaf(lazy, { variable: v.name, dims: v.dims });
     vars[v.name] = new DataArray(lazy, v.dims, { attrs: dec.attrs, name: v.name, isTime: dec.isTime, dask: options.chunks !== undefined, encoding: dec.encoding });
   }

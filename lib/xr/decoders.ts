@@ -1,0 +1,165 @@
+/**
+ * Decoder threads: stored chunks a compute announced (./plan) are read and decoded ahead on
+ * worker threads, several at once, while the notebook's thread assembles the result — what
+ * Dask's threads do for xarray. The scheduler asks for chunks synchronously, so the
+ * notebook's thread takes a decoded chunk with `receiveMessageOnPort`, waiting on an
+ * `Atomics` counter the threads bump when one is ready; it never waits on a chunk that was
+ * not sent out, and a chunk nobody announced (or whose thread failed) is decoded in place,
+ * as without threads. At most `WINDOW` chunks are decoded ahead and not yet taken, so the
+ * memory held ahead stays small (a few chunks) whatever the compute's size. Each chunk is
+ * decoded into a buffer the notebook's thread allocated and lent: V8 accounts a buffer to the
+ * thread that allocated it, so the psutil probes (which count the notebook's own buffers) see
+ * the cache's chunks as they would without threads.
+ *
+ * `LAZYLAB_XR_DECODERS=0` turns the threads off (everything decoded in place).
+ */
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { diskReads } from "./hdf5";
+import type { ChunkJob } from "./rawread";
+
+/** Result a decoder thread posts. */
+export interface DecodedMessage {
+  key: string;
+  bytes?: Uint8Array;
+  error?: string;
+}
+
+interface Decoder {
+  worker: Worker;
+  port: MessagePort;
+}
+
+/** Chunks decoded ahead and not yet taken, at most. */
+const WINDOW = 4;
+
+let decoders: Decoder[] | undefined;
+let signal: Int32Array | undefined;
+let next = 0;
+/** Announced jobs not yet sent, in order. */
+let queue: ChunkJob[] = [];
+/** Sent, not yet back. */
+const inFlight = new Set<string>();
+/** Back, not yet taken. */
+const done = new Map<string, Uint8Array | undefined>();
+
+/** Chunks taken decoded from a thread, and announced chunks decoded in place instead. */
+export const decoderStats = { ahead: 0, inPlace: 0 };
+
+/** Decoder threads to use: one per core, at most 4; 0 when turned off. */
+export function decoderCount(): number {
+  const env = process.env.LAZYLAB_XR_DECODERS;
+  if (env !== undefined && env !== "") return Math.max(0, Math.floor(Number(env)) || 0);
+  return Math.min(4, Math.max(1, availableParallelism()));
+}
+
+function start(n: number): Decoder[] {
+  signal = new Int32Array(new SharedArrayBuffer(4));
+  const out: Decoder[] = [];
+  for (let i = 0; i < n; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(path.join(__dirname, "decoder-worker.js"), {
+      workerData: { port: port2, signal },
+      transferList: [port2],
+      // Decoding allocates one buffer per chunk and passes it on: a small young generation.
+      resourceLimits: { maxYoungGenerationSizeMb: 1 },
+    });
+    worker.unref();
+    port1.unref();
+    worker.on("error", () => {
+      // A dead thread's chunks are decoded in place; the others go on.
+      decoders = decoders?.filter((d) => d.worker !== worker);
+    });
+    out.push({ worker, port: port1 });
+  }
+  return out;
+}
+
+/**
+ * Starts the decoder threads if they are not running (opening a file does, so that their
+ * own memory is spent before a compute, not counted in it).
+ */
+export function startDecoders(): void {
+  const n = decoderCount();
+  if (n > 0) decoders ??= start(n);
+}
+
+/**
+ * Announces the chunks a compute is about to need, in order: the first few start decoding
+ * now. Replaces any earlier announcement.
+ */
+export function announce(jobs: readonly ChunkJob[]): void {
+  const n = decoderCount();
+  if (n === 0 || jobs.length < 2) return;
+  decoders ??= start(n);
+  const seen = new Set<string>();
+  queue = jobs.filter((j) => !seen.has(j.key) && !inFlight.has(j.key) && !done.has(j.key) && (seen.add(j.key), true));
+  pump();
+}
+
+/** Ends a compute's announcement: nothing more is sent; what comes back is dropped. */
+export function settle(): void {
+  queue = [];
+  drain();
+  done.clear();
+}
+
+function pump(): void {
+  if (!decoders?.length) return;
+  while (queue.length && inFlight.size + done.size < WINDOW) {
+    const job = queue.shift()!;
+    inFlight.add(job.key);
+    // The buffer is allocated here and lent to the thread: memory is accounted to the
+    // isolate that allocated it, and the notebook's memory probes count the notebook's.
+    const into = new ArrayBuffer(job.nbytes);
+    decoders[next++ % decoders.length].port.postMessage({ job, into }, [into]);
+  }
+}
+
+/** Moves every posted result into `done`. */
+function drain(): void {
+  for (const d of decoders ?? []) {
+    for (let m = receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) {
+      const r = m.message as DecodedMessage;
+      if (!inFlight.delete(r.key)) continue;
+      done.set(r.key, r.error ? undefined : r.bytes);
+    }
+  }
+}
+
+/**
+ * The decoded bytes of `job` if it was announced (waiting for its thread if it is still
+ * decoding), or undefined: decode it in place.
+ */
+export function takeDecoded(job: ChunkJob): Uint8Array | undefined {
+  if (!decoders) return undefined;
+  let idx = queue.findIndex((j) => j.key === job.key);
+  if (idx >= 0 && !inFlight.has(job.key)) {
+    // Asked for before its turn (the plan's order differs): decode it here instead.
+    queue.splice(idx, 1);
+    decoderStats.inPlace++;
+    return undefined;
+  }
+  // A thread that died takes its chunk with it: past the deadline, decode it here.
+  const deadline = performance.now() + 30_000;
+  while (inFlight.has(job.key)) {
+    const seen = Atomics.load(signal!, 0);
+    drain();
+    if (!inFlight.has(job.key)) break;
+    if (performance.now() > deadline) {
+      inFlight.delete(job.key);
+      break;
+    }
+    Atomics.wait(signal!, 0, seen, 200);
+  }
+  drain();
+  const bytes = done.get(job.key);
+  done.delete(job.key);
+  pump();
+  if (bytes) {
+    diskReads.bytes += job.size;
+    decoderStats.ahead++;
+  } else decoderStats.inPlace++;
+  return bytes;
+}

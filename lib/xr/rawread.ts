@@ -1,0 +1,150 @@
+/**
+ * Hyperslab reads from stored chunks, without HDF5: the chunks a region touches are located
+ * with the dataset's chunk index (./chunkindex), their bytes read with positioned reads and
+ * decoded by ./codec — on the decoder threads (./decoders) when a compute announced them,
+ * else here — and the region's part of each copied out (or, when the region is exactly one
+ * chunk, the decoded chunk used as it is: no copy at all).
+ */
+import { chunkIndex, ChunkIndex, FileReader, StoredChunk } from "./chunkindex";
+import { decodeChunk, PipelineFilter, RAW_FILTERS } from "./codec";
+import { diskReads } from "./hdf5";
+import { takeDecoded } from "./decoders";
+
+/** What reading a variable's chunks directly needs. */
+export interface RawPlan {
+  reader: FileReader;
+  file: string;
+  index: ChunkIndex;
+  filters: PipelineFilter[];
+  diskType: string;
+  shape: number[];
+}
+
+type DiskArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+const DISK_ARRAYS: Record<string, { new (b: ArrayBufferLike, o?: number, n?: number): DiskArray; new (n: number): DiskArray; BYTES_PER_ELEMENT: number }> = {
+  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
+  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array,
+};
+
+/**
+ * The raw-read plan of a variable, or undefined when it must be read through HDF5 (not
+ * chunked, a filter other than deflate/shuffle/fletcher32, big-endian, a layout this reader
+ * does not parse).
+ */
+export function rawPlan(
+  reader: FileReader | undefined,
+  file: string,
+  objectAddress: number,
+  v: { shape: number[]; diskType: string; storageChunks: number[] | null },
+  filters: readonly { id: number; cd_values?: readonly number[] }[],
+  littleEndian: boolean,
+): RawPlan | undefined {
+  if (!reader || !v.storageChunks || !littleEndian || !(v.diskType in DISK_ARRAYS)) return undefined;
+  if (filters.some((f) => !RAW_FILTERS.has(f.id))) return undefined;
+  let index: ChunkIndex | undefined;
+  try {
+    index = chunkIndex(reader, objectAddress, v.shape.length);
+  } catch {
+    return undefined;
+  }
+  if (!index || index.elementSize !== DISK_ARRAYS[v.diskType].BYTES_PER_ELEMENT) return undefined;
+  if (index.chunkShape.join() !== v.storageChunks.join()) return undefined;
+  return { reader, file, index, filters: filters.map((f) => ({ id: f.id, cdValues: [...(f.cd_values ?? [])] })), diskType: v.diskType, shape: v.shape };
+}
+
+/** Storage-chunk origins the region `start`/`count` touches. */
+export function chunksTouched(plan: RawPlan, start: readonly number[], count: readonly number[]): number[][] {
+  const cs = plan.index.chunkShape;
+  let origins: number[][] = [[]];
+  for (let d = 0; d < cs.length; d++) {
+    const next: number[][] = [];
+    const first = Math.floor(start[d] / cs[d]) * cs[d];
+    for (const o of origins) for (let c = first; c < start[d] + count[d]; c += cs[d]) next.push([...o, c]);
+    origins = next;
+  }
+  return count.some((n) => n === 0) ? [] : origins;
+}
+
+/** What decoding one stored chunk needs (sent to a decoder thread as it is). */
+export interface ChunkJob {
+  key: string;
+  file: string;
+  position: number;
+  size: number;
+  filterMask: number;
+  filters: PipelineFilter[];
+  nbytes: number;
+}
+
+/** The job that decodes the chunk at `origin`, or undefined if the chunk is not stored. */
+export function chunkJob(plan: RawPlan, origin: readonly number[]): ChunkJob | undefined {
+  const okey = origin.join(",");
+  const c: StoredChunk | undefined = plan.index.chunks.get(okey);
+  if (!c) return undefined;
+  const nbytes = plan.index.chunkShape.reduce((a, b) => a * b, 1) * plan.index.elementSize;
+  return { key: `${plan.file}#${plan.reader.position(c.address)}`, file: plan.file, position: plan.reader.position(c.address), size: c.size, filterMask: c.filterMask, filters: plan.filters, nbytes };
+}
+
+function decodedBytes(plan: RawPlan, job: ChunkJob): Uint8Array {
+  const ready = takeDecoded(job);
+  if (ready) return ready;
+  diskReads.bytes += job.size;
+  return decodeChunk(plan.reader.read(job.position - plan.reader.position(0), job.size), job.filters, job.filterMask, job.nbytes);
+}
+
+/**
+ * Reads the hyperslab `start`/`count` as a typed array of the disk type, or undefined when a
+ * chunk it needs is not stored (HDF5 then supplies the fill value).
+ */
+export function readRaw(plan: RawPlan, start: readonly number[], count: readonly number[]): DiskArray | undefined {
+  const Ctor = DISK_ARRAYS[plan.diskType];
+  const cs = plan.index.chunkShape;
+  const rank = cs.length;
+  const origins = chunksTouched(plan, start, count);
+  const jobs = origins.map((o) => chunkJob(plan, o));
+  if (jobs.some((j) => !j)) return undefined;
+  const n = count.reduce((a, b) => a * b, 1);
+  // The region is exactly one stored chunk: its decoded bytes are the result.
+  if (origins.length === 1 && origins[0].every((o, d) => o === start[d] && cs[d] === count[d])) {
+    const bytes = decodedBytes(plan, jobs[0]!);
+    return new Ctor(bytes.buffer, bytes.byteOffset, n);
+  }
+  const out = new Ctor(n);
+  const outStride = strides(count);
+  const inStride = strides(cs);
+  origins.forEach((o, i) => {
+    const bytes = decodedBytes(plan, jobs[i]!);
+    const src = new Ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+    // Intersection of the chunk [o, o+cs) with the region [start, start+count).
+    const lo = o.map((c, d) => Math.max(c, start[d]));
+    const hi = o.map((c, d) => Math.min(c + cs[d], start[d] + count[d]));
+    const ext = hi.map((h, d) => h - lo[d]);
+    // Copy runs as long as possible: trailing dimensions the chunk and the region both
+    // cover whole are merged into one contiguous run.
+    let inner = rank - 1;
+    while (inner > 0 && ext[inner] === cs[inner] && ext[inner] === count[inner]) inner--;
+    const runLen = ext.slice(inner).reduce((a, b) => a * b, 1);
+    const outer = ext.slice(0, inner);
+    const idx = outer.map(() => 0);
+    const total = outer.reduce((a, b) => a * b, 1);
+    for (let t = 0; t < total; t++) {
+      let so = (lo[inner] - o[inner]) * inStride[inner], oo = (lo[inner] - start[inner]) * outStride[inner];
+      for (let d = 0; d < inner; d++) {
+        so += (lo[d] - o[d] + idx[d]) * inStride[d];
+        oo += (lo[d] - start[d] + idx[d]) * outStride[d];
+      }
+      (out as Float64Array).set((src as Float64Array).subarray(so, so + runLen), oo);
+      for (let d = inner - 1; d >= 0; d--) {
+        if (++idx[d] < outer[d]) break;
+        idx[d] = 0;
+      }
+    }
+  });
+  return out;
+}
+
+function strides(shape: readonly number[]): number[] {
+  const s = shape.map(() => 1);
+  for (let d = shape.length - 2; d >= 0; d--) s[d] = s[d + 1] * shape[d + 1];
+  return s;
+}
