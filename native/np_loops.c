@@ -16,17 +16,12 @@
 #include <node_api.h>
 #include <math.h>
 #include <stdint.h>
-#include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define PW_BLOCKSIZE 128
 /* NumPy reduces long lines in buffer-sized blocks: acc += pairwise(block). */
 #define BUFSIZE 8192
-/* Outputs larger than this bypass the caches (non-temporal stores): the destination is not
- * read first, so a 128 MB result costs one write of memory instead of a read and a write. */
-#define STREAM_BYTES (4u << 20)
+/* Streaming (non-temporal) stores for large outputs were tried and dropped: on this VM they
+ * were slower than plain stores both into fresh buffers and into touched ones. */
 
 static double pairwise_sum(const double *a, intptr_t n) {
   if (n < 8) {
@@ -52,78 +47,28 @@ static double pairwise_sum(const double *a, intptr_t n) {
 
 enum { OP_COPY, OP_SQUARE, OP_NEG, OP_ABS, OP_SQRT, OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
-/* One elementwise loop per operation, written so the compiler vectorises it; `STORE` is a
- * plain or a streaming store. as/bs are 1 (array) or 0 (a broadcast scalar). */
-#define UNARY(EXPR, STORE)                                                   \
-  for (intptr_t i = 0; i < n; i++) { double x = a[i]; STORE(o + i, EXPR); }
-#define BINARY(EXPR, STORE)                                                  \
-  if (as && bs) { for (intptr_t i = 0; i < n; i++) { double x = a[i], y = b[i]; STORE(o + i, EXPR); } } \
-  else if (as) { double y = b[0]; for (intptr_t i = 0; i < n; i++) { double x = a[i]; STORE(o + i, EXPR); } } \
-  else { double x = a[0]; for (intptr_t i = 0; i < n; i++) { double y = b[i]; STORE(o + i, EXPR); } }
-
-#define PLAIN(p, v) (*(p) = (v))
-
-static void run(int op, const double *a, int as, const double *b, int bs, double *o, intptr_t n) {
-  switch (op) {
-    case OP_COPY: UNARY(x, PLAIN); break;
-    case OP_SQUARE: UNARY(x * x, PLAIN); break;
-    case OP_NEG: UNARY(-x, PLAIN); break;
-    case OP_ABS: UNARY(fabs(x), PLAIN); break;
-    case OP_SQRT: UNARY(sqrt(x), PLAIN); break;
-    case OP_ADD: BINARY(x + y, PLAIN); break;
-    case OP_SUB: BINARY(x - y, PLAIN); break;
-    case OP_MUL: BINARY(x * y, PLAIN); break;
-    case OP_DIV: BINARY(x / y, PLAIN); break;
-  }
-}
-
-#ifdef __SSE2__
-/* The same loops with streaming stores, two elements at a time into 16-byte aligned `o`. */
-#define VUNARY(EXPR)                                                          \
-  for (intptr_t i = 0; i < n; i += 2) { __m128d x = _mm_loadu_pd(a + i); _mm_stream_pd(o + i, EXPR); }
-#define VBINARY(EXPR)                                                         \
-  if (as && bs) { for (intptr_t i = 0; i < n; i += 2) { __m128d x = _mm_loadu_pd(a + i), y = _mm_loadu_pd(b + i); _mm_stream_pd(o + i, EXPR); } } \
-  else if (as) { __m128d y = _mm_set1_pd(b[0]); for (intptr_t i = 0; i < n; i += 2) { __m128d x = _mm_loadu_pd(a + i); _mm_stream_pd(o + i, EXPR); } } \
-  else { __m128d x = _mm_set1_pd(a[0]); for (intptr_t i = 0; i < n; i += 2) { __m128d y = _mm_loadu_pd(b + i); _mm_stream_pd(o + i, EXPR); } }
-
-/* n even, o 16-byte aligned. */
-static void run_stream(int op, const double *a, int as, const double *b, int bs, double *o, intptr_t n) {
-  const __m128d sign = _mm_set1_pd(-0.0);
-  switch (op) {
-    case OP_COPY: VUNARY(x); break;
-    case OP_SQUARE: VUNARY(_mm_mul_pd(x, x)); break;
-    case OP_NEG: VUNARY(_mm_xor_pd(x, sign)); break;
-    case OP_ABS: VUNARY(_mm_andnot_pd(sign, x)); break;
-    case OP_SQRT: VUNARY(_mm_sqrt_pd(x)); break;
-    case OP_ADD: VBINARY(_mm_add_pd(x, y)); break;
-    case OP_SUB: VBINARY(_mm_sub_pd(x, y)); break;
-    case OP_MUL: VBINARY(_mm_mul_pd(x, y)); break;
-    case OP_DIV: VBINARY(_mm_div_pd(x, y)); break;
-  }
-  _mm_sfence();
-}
-#endif
-
-/* True when o[0..n) overlaps p's operand other than element for element (then the results
- * depend on the order elements are written, and only the plain in-order loop is right). */
-static int shifted_overlap(const double *p, int step, const double *o, intptr_t n) {
-  const double *end = p + (step ? n : 1);
-  return p != o && p < o + n && o < end;
-}
+/* One elementwise loop per operation, written so the compiler vectorises it (with a runtime
+ * overlap check: shifted in-place views fall back to the in-order scalar loop, like the
+ * JavaScript one). as/bs are 1 (array) or 0 (a broadcast scalar). */
+#define UNARY(EXPR) \
+  for (intptr_t i = 0; i < n; i++) { double x = a[i]; o[i] = EXPR; }
+#define BINARY(EXPR) \
+  if (as && bs) { for (intptr_t i = 0; i < n; i++) { double x = a[i], y = b[i]; o[i] = EXPR; } } \
+  else if (as) { double y = b[0]; for (intptr_t i = 0; i < n; i++) { double x = a[i]; o[i] = EXPR; } } \
+  else { double x = a[0]; for (intptr_t i = 0; i < n; i++) { double y = b[i]; o[i] = EXPR; } }
 
 static void elementwise(int op, const double *a, int as, const double *b, int bs, double *o, intptr_t n) {
-#ifdef __SSE2__
-  if ((uintptr_t)n * 8 >= STREAM_BYTES && !shifted_overlap(a, as, o, n) && !shifted_overlap(b, bs, o, n)) {
-    intptr_t head = ((uintptr_t)o & 15) ? 1 : 0;
-    if (head) run(op, a, as, b, bs, o, 1);
-    intptr_t body = (n - head) & ~(intptr_t)1;
-    run_stream(op, a + (as ? head : 0), as, b + (bs ? head : 0), bs, o + head, body);
-    intptr_t done = head + body;
-    if (done < n) run(op, a + (as ? done : 0), as, b + (bs ? done : 0), bs, o + done, n - done);
-    return;
+  switch (op) {
+    case OP_COPY: UNARY(x); break;
+    case OP_SQUARE: UNARY(x * x); break;
+    case OP_NEG: UNARY(-x); break;
+    case OP_ABS: UNARY(fabs(x)); break;
+    case OP_SQRT: UNARY(sqrt(x)); break;
+    case OP_ADD: BINARY(x + y); break;
+    case OP_SUB: BINARY(x - y); break;
+    case OP_MUL: BINARY(x * y); break;
+    case OP_DIV: BINARY(x / y); break;
   }
-#endif
-  run(op, a, as, b, bs, o, n);
 }
 
 /* ---- N-API glue ---------------------------------------------------------------------- */
