@@ -95,8 +95,18 @@ export function foldKernel(expr: string, k: number, op: FoldOp): FoldKernel {
   const step =
     op === "sum" ? "acc += e;" : op === "min" ? "if (e < acc || e !== e) acc = e;" : "if (e > acc || e !== e) acc = e;";
   const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).join(" && ") || "true";
+  // A contiguous sum keeps four running sums (four independent chains of additions instead of
+  // one, as NumPy's unrolled loops do), added together at the end of the line.
+  const lane = (j: number) => `{ ${reads(k, true).replace(/ \+ i\]/g, ` + i + ${j}]`)} a${j} += ${expr}; }`;
+  const contiguous =
+    op === "sum"
+      ? `let a1 = 0, a2 = 0, a3 = 0, i = 0;
+         for (; i + 3 < n; i += 4) { { ${reads(k, true)} acc += ${expr}; } ${lane(1)} ${lane(2)} ${lane(3)} }
+         for (; i < n; i++) { ${reads(k, true)} acc += ${expr}; }
+         return acc + ((a1 + a2) + a3);`
+      : `for (let i = 0; i < n; i++) { ${reads(k, true)} const e = ${expr}; ${step} } return acc;`;
   const body = `
-    if (${allOne}) { for (let i = 0; i < n; i++) { ${reads(k, true)} const e = ${expr}; ${step} } return acc; }
+    if (${allOne}) { ${contiguous} }
     for (let i = 0; i < n; i++) { ${reads(k, false)} const e = ${expr}; ${step} }
     return acc;`;
   f = new Function(...params(k), "n", "acc", body) as FoldKernel;
