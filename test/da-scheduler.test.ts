@@ -107,3 +107,24 @@ test("a failing task's error names the task and chunk it failed in, on every pat
   await assert.rejects(bad.get("10:20, 20:30").compute(), named); // through a slice
   assert.equal((await bad.get(":10").sum().compute()).item(), 400, "the chunks that do not fail still compute");
 });
+
+test("elementwise results over eager sources and constants, run as batches of blocks, equal lib/np", async () => {
+  const { np } = await import("../lib");
+  const X = np.random.defaultRng(13).standardNormal([700, 300]);
+  const ROW = np.random.defaultRng(14).standardNormal([300]);
+  const x = da.fromArray(X, { chunks: [64, 100] }); // 11 rows of blocks, 3 batches of ≥ 65,536 elements
+  const row = da.fromArray(ROW, { chunks: 100 });
+  const cases: [string, ReturnType<typeof x.add>, ReturnType<typeof X.add>][] = [
+    ["x * 2 + row", x.mul(2).add(row), X.mul(2).add(ROW)],
+    ["x.T - 1", x.T.sub(1), X.T.sub(1)],
+    ["ones(10000, chunks=1) + 1", da.ones([10000], { chunks: 1 }).add(1), np.ones([10000]).add(1)],
+    ["(x > 0) * x", x.gt(0).mul(x), X.gt(0).mul(X)],
+    ["x[::-3, 5:] ** 2", x.get("::-3, 5:").pow(2), X.get("::-3, 5:").pow(2)],
+  ];
+  for (const [label, lazy, eager] of cases) {
+    const got = await lazy.compute();
+    assert.deepEqual(got.shape, eager.shape, label);
+    assert.equal(got.dtype, eager.dtype, label);
+    assert.equal(got.sub(eager).abs().max(), 0, `${label}: equals lib/np`);
+  }
+});

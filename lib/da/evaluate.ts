@@ -150,6 +150,47 @@ export function evalFusedInto(ref: LazyRef, idx: readonly number[], reg: readonl
   }
 }
 
+/**
+ * True if every leaf of the elementwise node `ref` reads the same values whatever the blocks
+ * (eager sources and constants): then any region of it, spanning many blocks, can be
+ * evaluated in one pass (see {@link evalFusedRegionInto}).
+ */
+export function regionFree(ref: LazyRef): boolean {
+  return fused(ref).leaves.every((l) => l.node.kind === "source" || constantOf(l));
+}
+
+/**
+ * Evaluates the region of `ref` starting at `start` with `shape` (global coordinates, spanning
+ * any number of blocks) straight into `o`, for a {@link regionFree} node: one kernel pass for
+ * a batch of blocks. `first` names the batch's first block in errors.
+ */
+export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], start: readonly number[], shape: readonly number[], o: Storage, oOffset: number, oStride: readonly number[]): void {
+  try {
+    const f = fused(ref);
+    const kernel = (f.map ??= mapKernel(f.expr, f.leaves.length));
+    const ls = f.leaves.map((leaf) => {
+      const c = constantOf(leaf);
+      if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
+      const a = (leaf.node as { array: NDArray }).array;
+      const lead = shape.length - leaf.shape.length;
+      const v = a.get(leaf.shape.map((n, d) => (n === 1 && ref.shape[d + lead] !== 1 ? new Slice(0, 1) : new Slice(start[d + lead], start[d + lead] + shape[d + lead]))));
+      return { data: v.nd.data, stride: broadcastStrides(v.shape, v.nd.stride, shape), offset: v.nd.offset };
+    });
+    const k = ls.length;
+    const args: unknown[] = new Array(3 * k);
+    forEachLine(shape, [...ls, { stride: oStride, offset: oOffset }], (offs, n, st) => {
+      for (let i = 0; i < k; i++) {
+        args[3 * i] = ls[i].data;
+        args[3 * i + 1] = offs[i];
+        args[3 * i + 2] = st[i];
+      }
+      kernel(...args, o, offs[k], st[k], n);
+    });
+  } catch (e) {
+    throw named(e, ref, first);
+  }
+}
+
 function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   const f = fused(ref);
   const kernel = (f.map ??= mapKernel(f.expr, f.leaves.length));

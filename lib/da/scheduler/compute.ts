@@ -9,7 +9,7 @@ import { Slice } from "../../np/indexing";
 import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
 import { blockIndices, boundaries } from "../chunks";
-import { blockShape, evalBlock, evalFusedInto, foldedPartial, foldJob, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
+import { blockShape, evalBlock, evalFusedInto, evalFusedRegionInto, regionFree, foldedPartial, foldJob, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
 import { dependencies, LazyRef, Produced } from "../graph";
 import { give, recycleWhenDropped, take } from "../pool";
 import { watchProgress } from "../progress";
@@ -114,6 +114,9 @@ function taskCount(x: LazyRef): number {
  * An elementwise result: each block's fused kernel writes straight into the result buffer
  * (no chunk per block, nothing to assemble). Same values and tasks as computing every chunk.
  */
+/** The fewest elements a batch of blocks of a region-free elementwise result runs at once. */
+const BATCH_ELEMENTS = 1 << 16;
+
 async function computeElementwise(x: LazyRef, run: ComputeRun, size: number): Promise<NDArray> {
   const buf = take(x.dtype, size);
   const out = new NDArray(buf, x.shape, x.dtype);
@@ -121,6 +124,26 @@ async function computeElementwise(x: LazyRef, run: ComputeRun, size: number): Pr
   const b = x.chunks.map((c) => boundaries(c));
   let done = false;
   try {
+    if (x.shape.length > 0 && regionFree(x)) {
+      // Leaves that read the same whatever the blocks: consecutive rows of blocks are run as
+      // one batch (one kernel pass of at least BATCH_ELEMENTS, or one row of blocks).
+      const rest = x.shape.slice(1);
+      const perRow = rest.reduce((a, c) => a * c, 1);
+      const rowBlocks = numblocks(x).slice(1).reduce((a, c) => a * c, 1);
+      const c0 = x.chunks[0];
+      for (let i = 0; i < c0.length; ) {
+        let j = i, elements = 0;
+        do elements += c0[j++] * perRow;
+        while (j < c0.length && elements < BATCH_ELEMENTS);
+        if (run.due()) await run.slice();
+        evalFusedRegionInto(x, [i, ...rest.map(() => 0)], [b[0][i], ...rest.map(() => 0)], [b[0][j] - b[0][i], ...rest], buf, b[0][i] * stride[0], stride);
+        run.done += (j - i) * rowBlocks;
+        i = j;
+      }
+      done = true;
+      recycleWhenDropped(buf, x.dtype, buf);
+      return out;
+    }
     for (const idx of blockIndices(numblocks(x))) {
       if (run.due()) await run.slice();
       let offset = 0;
