@@ -564,3 +564,45 @@ const slow = da.ones([30, 10], { chunks: [1, 10] }).mapBlocks((b) => (spin(25), 
   assert.match(frames[frames.length - 1], /sum-aggregate-[0-9a-f]+ \[#{30}\] \| 100% Completed \| 30\/30 tasks \| \d+\.\d s\n$/);
   assert.ok(frames.slice(0, -1).some((f) => /\| +\d+% Completed \| ([0-9]|[12][0-9])\/30 tasks/.test(f)), "an intermediate frame");
 });
+
+test("reshape keeps chunks where Dask does (chunks equal Dask's) and equals lib/np", async () => {
+  const CASES: [number[], number[], number[]][] = [
+    [[6, 5, 4], [3, 2, 2], [30, 4]],
+    [[6, 5, 4], [3, 2, 2], [3, 2, 5, 4]],
+    [[6, 5, 4], [3, 2, 2], [6, 20]],
+    [[6, 5, 4], [3, 2, 2], [120]],
+    [[6, 5, 4], [3, 2, 2], [-1]],
+    [[6, 5, 4], [3, 2, 2], [4, 5, 6]], // not even: Dask refuses, lazylab merges into one chunk
+    [[64], [16], [4, 4, 4]],
+    [[64], [10], [8, 8]],
+    [[24, 10], [5, 3], [2, 12, 10]],
+    [[24, 10], [5, 3], [24, 2, 5]],
+    [[24, 10], [5, 3], [240]],
+    [[4, 1, 6], [2, 1, 3], [4, 6]],
+    [[4, 1, 6], [2, 1, 3], [1, 4, 6]],
+    [[10, 12], [1, 5], [120]],
+    [[10, 12], [1, 5], [10, 3, 4]],
+    [[8, 9], [8, 9], [72]],
+  ];
+  const py = pythonJson<(number[][] | null)[]>(`
+import json, dask.array as da
+cases = ${JSON.stringify(CASES)}
+out = []
+for shape, chunks, new in cases:
+    try:
+        out.append([list(c) for c in da.ones(shape, chunks=chunks).reshape(new).chunks])
+    except NotImplementedError:
+        out.append(None)
+print(json.dumps(out))`);
+  for (const [i, [shape, chunks, shape2]] of CASES.entries()) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const X = np.arange(size).astype("float64").reshape(shape);
+    const r = da.fromArray(X, { chunks }).reshape(shape2);
+    const label = `(${shape}) chunks (${chunks}) -> (${shape2})`;
+    if (py[i]) assert.deepEqual(r.chunks, py[i], `${label}: Dask's chunks`);
+    else assert.equal(r.npartitions, 1, `${label}: unsupported by Dask, one chunk here`);
+    await same(label, r, X.reshape(shape2));
+    await same(`${label}, then squared and sliced`, r.pow(2).get("1:"), X.reshape(shape2).pow(2).get("1:"));
+  }
+  assert.equal(py.filter((c) => c === null).length, 1, "Dask refuses exactly the uneven case");
+});

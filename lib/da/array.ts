@@ -17,6 +17,7 @@ import { GetitemDim, graphSize, layers, LazyRef, Node } from "./graph";
 import { blockShape, evalBlock, release } from "./evaluate";
 import { recycleWhenDropped, take } from "./pool";
 import { lazyHtml } from "./repr";
+import { reshapeChunks } from "./reshape";
 import { registerLazy } from "./registry";
 import { computeAll, computeBlocks } from "./scheduler/compute";
 
@@ -171,19 +172,29 @@ export class LazyArray implements LazyRef {
     return new LazyArray(newName("rechunk-merge"), this.shape, this.dtype, c, { kind: "rechunk", input: this });
   }
 
-  /** A new shape; like Dask, only where chunks allow it simply (here: a single-chunk array). */
+  /**
+   * A new shape (lazy). Chunks are kept where Dask keeps them: dimensions that keep their length
+   * keep their chunks, and dimensions that merge or split evenly are rechunked only as much as
+   * each block needs to reshape on its own (`reshape_rechunk`'s plan, so `.chunks` equal Dask's).
+   * Other reshapes, which Dask refuses, merge everything into one chunk.
+   * @example da.ones([6, 5, 4], { chunks: [3, 2, 2] }).reshape(30, 4).chunks  // [[5, 5, 5, 5, 5, 5], [2, 2]]
+   */
   reshape(...shape: (number | readonly number[])[]): LazyArray {
     const dims = shape.flat() as number[];
-    const eager = new NDArray(new Float64Array(0), [0], "float64");
-    void eager;
     const unknown = dims.filter((d) => d === -1).length;
     const known = dims.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const out = dims.map((d) => (d === -1 ? this.size / known : d));
     if (unknown > 1 || out.reduce((a, b) => a * b, 1) !== this.size || out.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new RangeError(`reshape: cannot reshape array of size ${this.size} (shape ${fmtShape(this.shape)}) into shape ${fmtShape(dims)}`);
     }
-    const single = this.npartitions === 1 ? this : this.rechunk(this.shape.map(() => -1));
-    return new LazyArray(newName("reshape"), out, this.dtype, out.map((n) => [n]), { kind: "reshape", input: single });
+    // Like Dask: the same shape (or -1 of a 1-D array) is the array itself.
+    if (out.length === this.ndim && out.every((n, d) => n === this.shape[d])) return this;
+    const plan = this.npartitions === 1 || this.size === 0 ? undefined : reshapeChunks(this.shape, out, this.chunks);
+    if (!plan) {
+      const single = this.npartitions === 1 ? this : this.rechunk(this.shape.map(() => -1));
+      return new LazyArray(newName("reshape"), out, this.dtype, out.map((n) => [n]), { kind: "reshape", input: single });
+    }
+    return new LazyArray(newName("reshape"), out, this.dtype, plan.outchunks, { kind: "reshape", input: this.rechunk(plan.inchunks) });
   }
 
   /**

@@ -260,10 +260,22 @@ function evalTask(ref: LazyRef, idx: readonly number[], region?: readonly DimReg
     case "rechunk":
       return evalRechunk(ref, node.input, idx, reg);
     case "reshape": {
-      const whole = evalBlock(node.input, node.input.shape.map(() => 0));
-      const r = (whole.array.isContiguous ? whole.array : whole.array.copy()).reshape(ref.shape as number[]);
+      // Output block k (C order) is input block k reshaped (reshape.ts plans the chunks so).
+      const input = node.input;
+      let flat = 0;
+      idx.forEach((k, d) => (flat = flat * ref.chunks[d].length + k));
+      const inIdx = new Array<number>(input.shape.length);
+      for (let d = input.shape.length - 1; d >= 0; d--) {
+        const nb = input.chunks[d].length;
+        inIdx[d] = flat % nb;
+        flat = Math.floor(flat / nb);
+      }
+      const whole = evalBlock(input, inIdx);
+      const contiguous = whole.array.isContiguous;
+      const r = (contiguous ? whole.array : whole.array.copy()).reshape(shape);
+      if (!contiguous) release(whole);
       const part = isWhole(reg, shape) ? r : regionView(r, reg);
-      return { array: part, owned: whole.owned && part === r };
+      return { array: part, owned: contiguous && whole.owned && part === r };
     }
     case "mapBlocks": {
       const ins = node.inputs.map((r) => evalBlock(r, idx));
