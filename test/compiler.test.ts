@@ -3,6 +3,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import vm from "node:vm";
 import os from "node:os";
+import path from "node:path";
+import ts from "typescript";
+import { cellCompilerOptions } from "../kernel/compiler/options";
+import { inspectText } from "../kernel/compiler/quick-info";
 import { CellCompiler, isComplete } from "../kernel/compiler/service";
 import { CellRegistry, errorInfo } from "../kernel/executor/traceback";
 import { np } from "../lib/index";
@@ -142,6 +146,35 @@ test("inspect on the shared checker shows what the language service shows, at ev
   assert.match(scale, /@returns a new point/);
   assert.match(compiler.inspect("insRecent", 2) ?? "", /const insRecent: InsP[\s\S]*Declared just now/);
   assert.match(compiler.inspect("np.arange", 6) ?? "", /^function arange\(/m);
+});
+
+test("TSDoc of the standard library and Node's types (parsed without it) reads as TypeScript's own quick info gives it", () => {
+  const code = "console.log(Math.floor(1)); setTimeout(() => 1).unref(); Buffer.from('a'); [1].map(String); process.memoryUsage(); new URL('a').host; performance.now()\nconst t = setTimeout; JSON.stringify({}); new Map<string, number>().get('a'); Promise.all([]); structuredClone(1); new Date().getTime()";
+  // The reference: a plain language service over the same options, every TSDoc parsed.
+  const options = cellCompilerOptions();
+  const file = path.join(os.tmpdir(), "reference.ts");
+  const text = code + "\nexport {};\n";
+  const reference = ts.createLanguageService({
+    getCompilationSettings: () => options,
+    getScriptFileNames: () => [file],
+    getScriptVersion: () => "1",
+    getScriptSnapshot: (f) => (f === file ? ts.ScriptSnapshot.fromString(text) : ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
+    getCurrentDirectory: () => os.tmpdir(),
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: ts.sys.fileExists,
+    readFile: ts.sys.readFile,
+  });
+  let documented = 0;
+  for (const m of code.matchAll(/[A-Za-z]+/g)) {
+    const pos = m.index! + 1;
+    const q = reference.getQuickInfoAtPosition(file, pos);
+    if (!q) continue;
+    const expected = inspectText(q);
+    if (q.documentation?.length) documented++;
+    assert.equal(compiler.inspect(code, pos), expected, `${m[0]} at ${pos}`);
+    assert.equal(compiler.inspect(code, pos, "service"), expected, `${m[0]} at ${pos}, through the language service`);
+  }
+  assert.ok(documented >= 10, `only ${documented} names had TSDoc`);
 });
 
 test("new cells, declaring or not, are checked by the same checker (no new Program per cell)", async () => {

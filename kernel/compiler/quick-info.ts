@@ -9,6 +9,7 @@
  * back to the language service if anything here throws).
  */
 import ts from "typescript";
+import { attachDocs } from "./bundled-docs";
 import { userFacing } from "./diagnostics";
 
 /** The language service's default truncation of a hover's type text. */
@@ -29,12 +30,15 @@ interface Internals {
 }
 const internals = ts as unknown as Internals;
 
+type Info = Pick<ts.QuickInfo, "displayParts" | "documentation" | "tags">;
+
 /** Display parts, documentation and tags of the name at `pos` in `sf`, or undefined (nothing there). */
-export function quickInfoAt(checker: ts.TypeChecker, sf: ts.SourceFile, pos: number): Pick<ts.QuickInfo, "displayParts" | "documentation" | "tags"> | undefined {
+export function quickInfoAt(checker: ts.TypeChecker, sf: ts.SourceFile, pos: number): Info | undefined {
   const touching = internals.getTouchingPropertyName(sf, pos);
   if (touching === sf) return undefined;
   const node = nodeForQuickInfo(touching);
   const symbol = symbolForQuickInfo(node, checker);
+  prepareDocs(checker, node, symbol);
   if (!symbol || (checker as ts.TypeChecker & { isUnknownSymbol(s: ts.Symbol): boolean }).isUnknownSymbol(symbol)) {
     // `this`, a property access on an untyped value...: the type, as the language service shows it.
     if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node) && !ts.isQualifiedName(node) && node.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
@@ -48,6 +52,32 @@ export function quickInfoAt(checker: ts.TypeChecker, sf: ts.SourceFile, pos: num
   const { displayParts, documentation, tags } = internals.SymbolDisplay.getSymbolDisplayPartsDocumentationAndSymbolKind(
     checker, symbol, sf, internals.getContainerNode(node), node, undefined, undefined, MAXIMUM_LENGTH);
   return { displayParts, documentation, tags };
+}
+
+/**
+ * Before quick info at `pos` is computed (here or by the language service): TSDoc for whatever
+ * it may document there, from files parsed without it (bundled-docs.ts).
+ */
+export function prepareDocsAt(checker: ts.TypeChecker, sf: ts.SourceFile, pos: number): void {
+  const touching = internals.getTouchingPropertyName(sf, pos);
+  if (touching === sf) return;
+  const node = nodeForQuickInfo(touching);
+  prepareDocs(checker, node, symbolForQuickInfo(node, checker));
+}
+
+/** The symbol's declarations (and an alias's target's), and those of its type's and the node's type's signatures. */
+function prepareDocs(checker: ts.TypeChecker, node: ts.Node, symbol: ts.Symbol | undefined): void {
+  const decls: ts.Node[] = [];
+  const types: ts.Type[] = [checker.getTypeAtLocation(node)];
+  for (const s of symbol ? [symbol, ...(symbol.flags & ts.SymbolFlags.Alias ? [checker.getAliasedSymbol(symbol)] : [])] : []) {
+    decls.push(...(s.declarations ?? []));
+    if (s.flags & ts.SymbolFlags.Value) types.push(checker.getTypeOfSymbolAtLocation(s, node));
+  }
+  for (const t of types) {
+    decls.push(...(t.symbol?.declarations ?? []));
+    for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) if (sig.declaration) decls.push(sig.declaration);
+  }
+  attachDocs(decls);
 }
 
 /** `new C(...)`'s quick info is C's constructor: the language service looks at the expression. */
@@ -68,7 +98,7 @@ function symbolForQuickInfo(node: ts.Node, checker: ts.TypeChecker): ts.Symbol |
 }
 
 /** The text inspect_request shows: signature, TSDoc, then its tags. */
-export function inspectText(q: Pick<ts.QuickInfo, "displayParts" | "documentation" | "tags">): string {
+export function inspectText(q: Info): string {
   // A re-exported library function shows as "(alias) zeros(...)\nexport zeros": the
   // signature is what matters, not how the name reached the notebook.
   const sig = ts.displayPartsToString(q.displayParts).replace(/^\(alias\) /, "").replace(/\n(?:export|import) [\w$]+$/, "");

@@ -12,7 +12,8 @@ import { PRELOADED } from "../../lib/globals";
 import { analyseCell, parseCell, type CellSource } from "./cell-source";
 import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
-import { inspectText, quickInfoAt } from "./quick-info";
+import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
+import { createDocumentRegistry } from "./bundled-docs";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
@@ -104,7 +105,7 @@ export class CellCompiler {
     this.commitHistory();
     this.setFile(this.cellPath, "export {};\n");
     this.setFile(this.scratchPath, "export {};\n");
-    const registry = ts.createDocumentRegistry();
+    const registry = createDocumentRegistry();
     const host: ts.LanguageServiceHost = (this.host = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [globalsPath, this.historyPath, this.cellPath, this.scratchPath],
@@ -414,15 +415,14 @@ export class CellCompiler {
     }
     this.commitHistory();
     this.setFile(this.scratchPath, text);
-    try {
-      for (const pos of positions) {
-        const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
-        if (q) return inspectText(q);
-      }
-      return undefined;
-    } finally {
-      this.usedChecker(this.service.getProgram()!);
+    const program = this.service.getProgram()!;
+    this.usedChecker(program);
+    for (const pos of positions) {
+      prepareDocsAt(program.getTypeChecker(), program.getSourceFile(this.scratchPath)!, pos);
+      const q = this.service.getQuickInfoAtPosition(this.scratchPath, pos);
+      if (q) return inspectText(q);
     }
+    return undefined;
   }
 
   private setFile(f: string, text: string): void {
