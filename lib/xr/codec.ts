@@ -34,7 +34,11 @@ export function decodeChunk(stored: Uint8Array, filters: readonly PipelineFilter
     const f = filters[active[a]];
     if (f.id === DEFLATE) {
       // One output chunk of the expected size: zlib hands it back without concatenating.
-      data = zlib.inflateSync(data, { chunkSize: Math.max(nbytes, 64) });
+      try {
+        data = zlib.inflateSync(data, { chunkSize: Math.max(nbytes, 64) });
+      } catch (e) {
+        throw new ChunkDecodeError(`deflate: ${(e as Error).message} (the chunk is corrupt)`);
+      }
     } else if (f.id === SHUFFLE) {
       // The last step writes straight into `out` when there is one.
       if (a === 0 && out && data.length === nbytes) data = unshuffle(data, f.cdValues[0] ?? 1, out);

@@ -57,6 +57,14 @@ export class KeyError extends Error {
   override name = "KeyError";
 }
 
+/**
+ * An n-dimensional array with named dimensions, coordinates and attributes (xarray's
+ * `DataArray`), lazy (chunks loaded when computed) or in memory.
+ * @example
+ * const theta = ds.THETA;                               // lazy, dims (time, k, tile, j, i)
+ * const top = await theta.isel({ k: 0 }).compute();     // in memory, dims (time, tile, j, i)
+ * top.mean("time").dims                                  // ["tile", "j", "i"]
+ */
 export class DataArray {
   private _data: XData;
   /** Dimension names, one per axis. */
@@ -100,9 +108,11 @@ export class DataArray {
   get shape(): readonly number[] {
     return this._data.shape;
   }
+  /** Number of dimensions. */
   get ndim(): number {
     return this.dims.length;
   }
+  /** Number of elements. */
   get size(): number {
     return this._data.shape.reduce((a, b) => a * b, 1);
   }

@@ -15,6 +15,14 @@ import { datasetHtml } from "./html";
 /** A Dataset whose variables are also properties: `ds.THETA`. */
 export type DatasetWithVars = Dataset & { readonly [name: string]: DataArray };
 
+/**
+ * Named variables sharing dimensions, split into coordinates and data variables, with
+ * attributes (xarray's `Dataset`). Variables are properties: `ds.THETA`.
+ * @example
+ * const ds = await xr.openMfDataset("data/THETA_*.nc");
+ * ds.sizes                        // { time: 12, k: 50, tile: 13, j: 90, i: 90 }
+ * Object.keys(ds.dataVars)        // ["THETA"]
+ */
 export class Dataset {
   /** @internal Use `xr.openDataset`, `xr.openMfDataset`, `xr.merge`. */
   constructor(

@@ -17,5 +17,6 @@ export type { XData, PositionIndexer, Label, LabelIndexer, DimsArg, XOperand } f
 export { cacheInfo, clearCache, setCacheLimit, resetCacheStats, DEFAULT_CACHE_LIMIT } from "./cache";
 export type { CacheInfo } from "./cache";
 export { NcFile, FileNotFoundError, UnsupportedFilterError } from "./netcdf";
+export { ChunkDecodeError } from "./codec";
 export type { NcVariable, NcGroup, NcDimension, AttrValue } from "./netcdf";
 export { WASTE_RATIO } from "./warn";

@@ -342,7 +342,14 @@ export class NcFile {
     if (v.dtype === "str") throw new TypeError(`${this.path}: variable '${v.name}' holds strings; lazylab's xr reads numeric variables only`);
     const plan = this.rawPlanOf(v);
     if (plan) {
-      const raw = readRaw(plan, start, count);
+      let raw;
+      try {
+        raw = readRaw(plan, start, count);
+      } catch (e) {
+        const err = e as Error;
+        err.message = `${this.path}: reading variable '${v.name}' failed: ${err.message}`;
+        throw err;
+      }
       if (raw) return toNDArray(raw, [...count], v.dtype);
     }
     const ds = this.file.get(v.path) as H5Dataset;
