@@ -1,5 +1,5 @@
 /**
- * lazylab's eager arrays vs NumPy on 4000×4000 float64 (128 MB), ns per element, one run,
+ * lazylab's eager arrays vs NumPy on 4000×4000 float64 (128 MB), ns per element,
  * under the executor's V8 flags and environment (the script re-runs itself with them).
  *
  *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [interleaved|grouped]
@@ -10,8 +10,10 @@
  * `x.sum(axis=-1)`, `standard_normal((n, n))` (a new array, and into a preallocated buffer),
  * and the cost of a fresh buffer's first touch (`zeros` then `fill(1)`) beside `fill(1)` of
  * a buffer already touched. Each figure is the median of `runs` timed calls after one
- * warm-up call. By default the operations take turns within each run so machine noise spreads
- * evenly; `grouped` times each operation's runs back to back instead. (On this VM NumPy's
+ * warm-up call. NumPy runs beside lazylab in a Python process that times one statement on
+ * request: each lazylab call is followed by the same NumPy statement, so both sides of a ratio
+ * see the same moments of a shared machine. By default the operations take turns within each
+ * run so machine noise spreads evenly; `grouped` times each operation's runs back to back. (On this VM NumPy's
  * writes into its long-lived `out` and `touched` arrays are 3-10× slower when operations
  * alternate than back to back; likely the kernel compacting memory for the huge pages NumPy
  * madvises its fresh 128 MB arrays for.)
@@ -19,10 +21,12 @@
  * gone. NumPy runs in Debian's python3 (LAZYLAB_PYTHON overrides), timed with perf_counter_ns.
  * Ratio = NumPy time / lazylab time: above 1 lazylab is faster.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { np } from "../lib";
 import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+import { native } from "../lib/np/native";
 
 // Measure what a notebook cell gets: re-run under the executor's V8 flags and environment
 // (huge pages for large buffers among them).
@@ -60,34 +64,29 @@ const OPS: [string, string, () => void][] = [
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function lazylab(): number[] {
-  const times = OPS.map((): number[] => []);
-  for (const [, , f] of OPS) {
-    collectGarbage();
-    f();
-  }
-  const time = (i: number) => {
-    sink = undefined;
-    collectGarbage();
-    const t = process.hrtime.bigint();
-    OPS[i][2]();
-    times[i].push(Number(process.hrtime.bigint() - t) / size);
-  };
-  if (mode === "grouped") OPS.forEach((_, i) => { for (let r = 0; r < runs; r++) time(i); });
-  else for (let r = 0; r < runs; r++) OPS.forEach((_, i) => time(i));
-  return times.map(median);
+/** Times lazylab's operation i once (ns/element), after an untimed garbage collection. */
+function ours(i: number): number {
+  sink = undefined;
+  collectGarbage();
+  const t = process.hrtime.bigint();
+  OPS[i][2]();
+  return Number(process.hrtime.bigint() - t) / size;
 }
 
-function numpy(): number[] {
+/**
+ * NumPy in a Python process that times one statement per request (a line with its index on
+ * stdin, the ns/element on stdout), so both sides of a ratio are measured in the same moments
+ * of a machine whose load changes from second to second.
+ */
+function startNumpy(): { time(i: number): Promise<number>; close(): void } {
   const code = `
-import gc, json, time
+import gc, sys, time
 import numpy as np
-n, runs = ${n}, ${runs}
+n = ${n}
 g = np.random.default_rng(1)
 x = g.standard_normal((n, n))
 out = np.zeros((n, n))
 touched = np.zeros((n, n)); touched.fill(0.5)
-r = None
 stmts = ${JSON.stringify(OPS.map(([, stmt]) => stmt))}
 codes = [compile(s, "<op>", "exec") for s in stmts]
 env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n)
@@ -97,28 +96,56 @@ def run(c):
     t = time.perf_counter_ns()
     exec(c, env)
     return (time.perf_counter_ns() - t) / (n * n)
-for c in codes: run(c)
-times = [[] for _ in codes]
-if ${JSON.stringify(mode)} == "grouped":
-    for i, c in enumerate(codes):
-        for _ in range(runs): times[i].append(run(c))
-else:
-    for _ in range(runs):
-        for i, c in enumerate(codes): times[i].append(run(c))
-print(json.dumps([sorted(t)[len(t) // 2] for t in times]))
+print("ready", flush=True)
+for line in sys.stdin:
+    print(run(codes[int(line)]), flush=True)
 `;
-  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 20 })) as number[];
+  const child = spawn(PYTHON, ["-c", code], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error("the NumPy process ended early");
+    return r.value;
+  };
+  const ready = next();
+  return {
+    async time(i) {
+      await ready;
+      child.stdin!.write(`${i}\n`);
+      return Number(await next());
+    },
+    close: () => child.stdin!.end(),
+  };
 }
 
-const version = execFileSync(PYTHON, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" }).trim();
-const ours = lazylab();
-sink = undefined;
-collectGarbage();
-const theirs = numpy();
-void sink;
-console.log(`${n}×${n} float64, median of ${runs} runs (${mode}), ns/element; NumPy ${version}, Node ${process.version}`);
-console.log(`${"operation".padEnd(30)}${"lazylab".padStart(9)}${"NumPy".padStart(9)}${"NumPy/lazylab".padStart(15)}`);
-OPS.forEach(([label], i) => {
-  const ratio = theirs[i] / ours[i];
-  console.log(`${label.padEnd(30)}${ours[i].toFixed(3).padStart(9)}${theirs[i].toFixed(3).padStart(9)}${(ratio.toFixed(2) + "×").padStart(15)}`);
-});
+async function main(): Promise<void> {
+  const version = execFileSync(PYTHON, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" }).trim();
+  const py = startNumpy();
+  const mine = OPS.map((): number[] => []);
+  const theirs = OPS.map((): number[] => []);
+  const both = async (i: number, record: boolean) => {
+    const a = ours(i);
+    const b = await py.time(i);
+    if (record) {
+      mine[i].push(a);
+      theirs[i].push(b);
+    }
+  };
+  for (let i = 0; i < OPS.length; i++) await both(i, false); // warm-up
+  if (mode === "grouped") {
+    for (let i = 0; i < OPS.length; i++) for (let r = 0; r < runs; r++) await both(i, true);
+  } else {
+    for (let r = 0; r < runs; r++) for (let i = 0; i < OPS.length; i++) await both(i, true);
+  }
+  py.close();
+  void sink;
+  console.log(`${n}×${n} float64, median of ${runs} runs (${mode}), ns/element; NumPy ${version}, Node ${process.version}, native loops ${native ? "on" : "off"}`);
+  console.log(`${"operation".padEnd(30)}${"lazylab".padStart(9)}${"NumPy".padStart(9)}${"NumPy/lazylab".padStart(15)}`);
+  OPS.forEach(([label], i) => {
+    const a = median(mine[i]);
+    const b = median(theirs[i]);
+    console.log(`${label.padEnd(30)}${a.toFixed(3).padStart(9)}${b.toFixed(3).padStart(9)}${((b / a).toFixed(2) + "×").padStart(15)}`);
+  });
+}
+
+void main();
