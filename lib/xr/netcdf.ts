@@ -160,13 +160,21 @@ function readAttrs(entity: AttrSource): Record<string, AttrValue> {
   return out;
 }
 
+/** Attribute values already read, per entity (CLASS and NAME are asked for more than once). */
+const attrValues = new WeakMap<object, Map<string, unknown>>();
 function rawAttr(entity: AttrSource, name: string): unknown {
   if (!namesOf(entity).has(name)) return undefined;
+  let seen = attrValues.get(entity);
+  if (!seen) attrValues.set(entity, (seen = new Map()));
+  if (seen.has(name)) return seen.get(name);
+  let v: unknown;
   try {
-    return entity.get_attribute(name, false);
+    v = entity.get_attribute(name, false);
   } catch {
-    return undefined;
+    v = undefined;
   }
+  seen.set(name, v);
+  return v;
 }
 
 /** The lazylab dtype and NumPy name of an HDF5 dataset's element type. */
@@ -244,6 +252,13 @@ export class NcFile {
   }
 
   private readGroup(path: string): NcGroup {
+    // One h5wasm object per path while reading, so what was read of it is reused.
+    const children = new Map<string, H5Group | H5Dataset | null>();
+    const child = (grp: H5Group, k: string) => {
+      const key = `${grp.path}/${k}`;
+      if (!children.has(key)) children.set(key, grp.get(k));
+      return children.get(key)!;
+    };
     const g = this.entity(path);
     if (!g || !("keys" in g)) throw new Error(`${this.path}: no group '${path}' (groups: ${this.groupPaths().join(", ")})`);
     // Dimensions visible here: this group's scales, then its ancestors' (inner ones win).
@@ -252,7 +267,7 @@ export class NcFile {
     for (let p = path, depth = 0; ; p = parentOf(p), depth++) {
       const grp = this.entity(p) as H5Group;
       for (const k of grp.keys()) {
-        const e = grp.get(k);
+        const e = child(grp, k);
         if (!e || "keys" in e) continue;
         const ds = e as H5Dataset;
         if (rawAttr(ds, "CLASS") !== "DIMENSION_SCALE") continue;
@@ -274,7 +289,7 @@ export class NcFile {
     let phony = 0;
     const phonyDims: NcDimension[] = [];
     for (const k of g.keys()) {
-      const e = g.get(k);
+      const e = child(g as H5Group, k);
       if (!e) continue;
       if ("keys" in e) {
         groups.push(k);
