@@ -18,8 +18,16 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  busy?: Job;
+  /** Tasks posted to this worker, in the order it runs them (the first is running). */
+  jobs: Job[];
 }
+
+/**
+ * Tasks posted ahead to each worker: it starts the next as soon as one ends, without waiting
+ * for the notebook's thread to wake up and send it (on a loaded machine that wait is
+ * milliseconds per task).
+ */
+const DEPTH = 4;
 
 import { TaskError } from "../errors";
 
@@ -47,10 +55,10 @@ function spawn(): Slot {
   // a few MB of resident memory instead of tens.
   const worker = new Worker(path.join(__dirname, "worker.js"), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   worker.unref();
-  const slot: Slot = { worker };
+  const slot: Slot = { worker, jobs: [] };
   worker.on("message", (r: FoldResult) => {
-    const b = slot.busy;
-    slot.busy = undefined;
+    const i = slot.jobs.findIndex((j) => j.task.id === r.id);
+    const b = i < 0 ? undefined : slot.jobs.splice(i, 1)[0];
     if (b) {
       if (r.ok) b.resolve(r.acc as never);
       else b.reject(new TaskError(`task ${b.task.label} failed: ${r.error}`));
@@ -59,31 +67,40 @@ function spawn(): Slot {
   });
   worker.on("error", (e) => crashed(slot, e));
   worker.on("exit", (code) => {
-    if (slot.busy) crashed(slot, new Error(`worker exited with code ${code}`));
+    if (slot.jobs.length) crashed(slot, new Error(`worker exited with code ${code}`));
   });
   return slot;
 }
 
-function crashed(slot: Slot, e: Error): void {
-  const b = slot.busy;
-  slot.busy = undefined;
+/** Takes a worker out of the pool; its tasks that had not started go back to the queue's front. */
+function remove(slot: Slot): Job[] {
+  const jobs = slot.jobs;
+  slot.jobs = [];
   slots = slots.filter((s) => s !== slot);
   void slot.worker.terminate();
-  if (b) b.reject(new TaskError(`worker crashed running task ${b.task.label}: ${e.message}; the pool was rebuilt`));
+  return jobs;
+}
+
+function crashed(slot: Slot, e: Error): void {
+  if (!slots.includes(slot)) return;
+  const [running, ...waiting] = remove(slot);
+  queue.unshift(...waiting);
+  if (running) running.reject(new TaskError(`worker crashed running task ${running.task.label}: ${e.message}; the pool was rebuilt`));
   pump();
 }
 
 function pump(): void {
   while (queue.length) {
-    let slot = slots.find((s) => !s.busy);
-    if (!slot && slots.length < size) slots.push((slot = spawn()));
+    let slot: Slot | undefined;
+    for (const s of slots) if (s.jobs.length < DEPTH && (!slot || s.jobs.length < slot.jobs.length)) slot = s;
+    if ((!slot || slot.jobs.length > 0) && slots.length < size) slots.push((slot = spawn()));
     if (!slot) return;
     const job = queue.shift()!;
-    slot.busy = job;
+    slot.jobs.push(job);
     slot.worker.ref();
     slot.worker.postMessage(job.task);
   }
-  for (const s of slots) if (!s.busy) s.worker.unref();
+  for (const s of slots) if (!s.jobs.length) s.worker.unref();
 }
 
 type Without<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
@@ -106,24 +123,21 @@ export function runOnPool<T extends number | Float64Array = number>(task: Withou
 export function cancelGroup(group: number, reason: Error): void {
   for (let i = queue.length - 1; i >= 0; i--) if (queue[i].group === group) queue.splice(i, 1)[0].reject(reason);
   for (const s of [...slots]) {
-    if (s.busy?.group !== group) continue;
-    const b = s.busy;
-    s.busy = undefined;
-    slots = slots.filter((x) => x !== s);
-    void s.worker.terminate();
-    b.reject(reason);
+    if (!s.jobs.some((j) => j.group === group)) continue;
+    const jobs = remove(s);
+    queue.unshift(...jobs.filter((j) => j.group !== group));
+    for (const j of jobs) if (j.group === group) j.reject(reason);
   }
   pump();
 }
 
 /** Threads running tasks now (for tests). */
 export function busyWorkers(): number {
-  return slots.filter((s) => s.busy).length;
+  return slots.filter((s) => s.jobs.length).length;
 }
 
 /** Stops every worker (queued tasks are rejected). */
 export function shutdownPool(): void {
-  for (const s of slots) void s.worker.terminate();
-  slots = [];
-  for (const j of queue.splice(0)) j.reject(new TaskError(`task ${j.task.label} cancelled: the pool was shut down`));
+  const posted = [...slots].flatMap(remove);
+  for (const j of [...posted, ...queue.splice(0)]) j.reject(new TaskError(`task ${j.task.label} cancelled: the pool was shut down`));
 }
