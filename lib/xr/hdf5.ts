@@ -4,9 +4,11 @@
  * `fs.readSync` calls on the real file: only the bytes HDF5 asks for (superblock, object
  * headers, B-trees, the compressed chunks a read touches) are read, and no file is copied
  * into the WebAssembly heap. (The alternatives — writing the file into MEMFS, or WORKERFS,
- * which exists only in web workers over Blobs — copy or need a browser.) Decompression
- * (deflate, shuffle) happens inside HDF5, in its heap; the decoded values are copied out
- * into ordinary ArrayBuffers, which is what lazylab's chunk cache holds.
+ * which exists only in web workers over Blobs — copy or need a browser.) lazylab reads
+ * metadata (groups, dimension scales, attributes, types) through it; the chunks of the
+ * variables whose layout and filters lazylab decodes itself are read without it
+ * (./chunkindex, ./rawread), the rest through HDF5, which decodes in its heap and copies the
+ * values out into ordinary ArrayBuffers.
  *
  * The package is ESM with top-level await and 4 MB of code: it is imported only when the
  * first file is opened, so notebooks that never open one pay nothing in their memory figures.
