@@ -31,14 +31,17 @@ def ensure_peers(scratch):
         subprocess.run(["npm", "install", "tslab@1.0.22", "deno@2.9.6"], cwd=scratch, check=True)
     kernels = os.path.join(scratch, "share", "jupyter", "kernels")
     specs = {
-        "lazylab": [shutil.which("node") or "node", os.path.join(ROOT, "dist", "kernel", "cli.js"), "kernel", "-f", "{connection_file}"],
+        "lazylab": None,  # the kernelspec `lazylab install` writes, below
         "tslab": [os.path.join(scratch, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
         "deno": [os.path.join(scratch, "node_modules", ".bin", "deno"), "jupyter", "--kernel", "--conn", "{connection_file}"],
     }
-    # lazylab's environment is the one `lazylab install` writes (kernel/install/kernelspec.ts).
-    lazylab_env = json.loads(subprocess.run(
-        ["node", "-e", "process.stdout.write(JSON.stringify(require(process.argv[1]).kernelSpec('').env))",
-         os.path.join(ROOT, "dist", "kernel", "install", "kernelspec.js")], check=True, capture_output=True, text=True).stdout)
+    # lazylab's command line and environment are the ones `lazylab install` writes (kernel/install/kernelspec.ts).
+    lazylab_spec = json.loads(subprocess.run(
+        ["node", "-e", "process.stdout.write(JSON.stringify(require(process.argv[1]).kernelSpec(process.argv[2])))",
+         os.path.join(ROOT, "dist", "kernel", "install", "kernelspec.js"), os.path.join(ROOT, "dist", "kernel", "cli.js")],
+        check=True, capture_output=True, text=True).stdout)
+    specs["lazylab"] = lazylab_spec["argv"]
+    lazylab_env = lazylab_spec["env"]
     for name, argv in specs.items():
         d = os.path.join(kernels, f"bench-{name}")
         os.makedirs(d, exist_ok=True)

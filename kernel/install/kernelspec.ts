@@ -27,9 +27,17 @@ export const KERNEL_ENV: Record<string, string> = { MALLOC_ARENA_MAX: "1", MALLO
 /** Names the variables of KERNEL_ENV, so the executor can be started without them. */
 export const KERNEL_ONLY_ENV = "LAZYLAB_KERNEL_ONLY_ENV";
 
+/**
+ * V8 flags of the kernel process only (the executor is started with its own: supervisor.ts).
+ * The protocol thread's young generation may grow to 16 MB per semi-space by default, for
+ * messages that are a few KB: 1 MB measured 3 MB less idle RSS and no slower round trips
+ * (bench/README.md). The compiler thread sets its own young generation (compiler/client.ts).
+ */
+export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1"];
+
 export function kernelSpec(cliPath: string) {
   return {
-    argv: [process.execPath, cliPath, "kernel", "-f", "{connection_file}"],
+    argv: [process.execPath, ...KERNEL_NODE_FLAGS, cliPath, "kernel", "-f", "{connection_file}"],
     display_name: "TypeScript (lazylab)",
     language: "typescript",
     interrupt_mode: "message",
