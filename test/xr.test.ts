@@ -415,6 +415,28 @@ test("errors: a corrupt stored chunk fails with ChunkDecodeError naming the file
   }
 });
 
+test("errors across files: a missing path in a list, a variable missing from one file, a variable with other dimensions in one file, each naming the file and the variable", async () => {
+  const dir = path.join(DIR, "mf");
+  mkdirSync(dir, { recursive: true });
+  python(`
+import netCDF4, numpy as np
+def write(name, t0, var_dims, with_a=True):
+    ds = netCDF4.Dataset(${JSON.stringify(dir)} + "/" + name, "w")
+    ds.createDimension("t", 1); ds.createDimension("x", 3); ds.createDimension("y", 3)
+    t = ds.createVariable("t", "f8", ("t",)); t[:] = [t0]
+    if with_a:
+        a = ds.createVariable("a", "f4", var_dims); a[:] = np.ones((1, 3))
+    ds.close()
+write("m1.nc", 0, ("t", "x")); write("m2.nc", 1, ("t", "y")); write("m3.nc", 2, ("t", "x"), with_a=False); write("m4.nc", 3, ("t", "x"))`);
+  const f = (n: string) => path.join(dir, n);
+  await assert.rejects(xr.openMfDataset([f("m1.nc"), f("nope.nc")]), (e: Error) => e.name === "FileNotFoundError" && e.message.includes(f("nope.nc")));
+  await assert.rejects(xr.openMfDataset([f("m1.nc"), f("m2.nc")]), (e: Error) => e.name === "DimensionError" && e.message.includes(f("m2.nc")) && e.message.includes("'a'") && /\(t, y\)/.test(e.message));
+  await assert.rejects(xr.openMfDataset([f("m1.nc"), f("m3.nc")]), (e: Error) => e.name === "DimensionError" && e.message.includes(f("m3.nc")) && e.message.includes("'a'"));
+  const ok = await xr.openMfDataset([f("m4.nc"), f("m1.nc")]);
+  assert.deepEqual(Array.from(ok.t.values.nd.data), [0, 3], "combined by coordinates, in order");
+  ok.close();
+});
+
 test("sel by label matches xarray: time ranges (open ends), partial and full time strings, Date, numeric labels, Dataset.sel", async () => {
   const pattern = path.join(ECCO, "THETA_*.nc");
   const py = pythonJson<Record<string, { time: string[]; values: (number | null)[] }>>(`
