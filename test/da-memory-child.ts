@@ -1,0 +1,63 @@
+/**
+ * The memory figures of a lazy array's life (create, compute a slice, drop, recompute, release),
+ * measured the way a notebook cell sees them. test/da.test.ts runs this in a child process with
+ * the executor's V8 flags and environment, because that is where lazylab's probes are meant to
+ * be read: a test runner's own process compiles code concurrently and at times of its choosing,
+ * which moves its resident memory by tens of kilobytes between two readings.
+ * Prints one JSON object of MB figures on stdout.
+ */
+import { np, da, psutil } from "../lib";
+import type { NDArray } from "../lib/np";
+import type { LazyArray } from "../lib/da";
+
+const MB = 2 ** 20;
+const tick = () => new Promise((r) => setImmediate(r));
+
+async function avail(): Promise<number> {
+  await tick();
+  psutil.collectGarbage();
+  await tick(); // finalizers (results going back to the pool) run after the collection
+  return psutil.virtualMemory().available;
+}
+
+async function main(): Promise<void> {
+  psutil.setView("process");
+  const h: { x?: NDArray; d?: LazyArray; sq?: LazyArray; block?: NDArray } = {};
+  h.x = np.random.defaultRng(1).standardNormal([1000, 1000]);
+  // Warm the paths once (code, kernels) so the figures below are data only, as the kernel's
+  // warm-up does for a notebook.
+  for (let i = 0; i < 2; i++) {
+    h.block = await da.fromArray(h.x, { chunks: [100, 100] }).pow(2).get("0:100, :").compute();
+    h.block = undefined;
+    await avail();
+  }
+  da.releasePool();
+  await avail();
+  psutil.resetBaseline();
+  const a0 = await avail();
+  const out: Record<string, number> = {};
+  h.d = da.fromArray(h.x, { chunks: [100, 100] });
+  h.sq = h.d.pow(2);
+  out.lazy = ((await avail()) - a0) / MB;
+  h.block = await h.sq.get("0:100, :").compute();
+  out.computed = ((await avail()) - a0) / MB;
+  h.block = undefined;
+  out.dropped = ((await avail()) - a0) / MB;
+  out.pooled = da.poolInfo().bytes / MB;
+  h.block = await h.sq.get("0:100, :").compute();
+  out.again = ((await avail()) - a0) / MB;
+  h.block = undefined;
+  await avail();
+  da.releasePool();
+  out.released = ((await avail()) - a0) / MB;
+  process.stdout.write(JSON.stringify(out) + "\n");
+  da.releasePool();
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(String(e?.stack ?? e) + "\n");
+    process.exit(1);
+  },
+);
