@@ -48,7 +48,10 @@ export function pythonSuite(title: string, module: string, opts: { timeoutMs: nu
         continue;
       }
       await t.test(r.name, () => {
-        const detail = output.split(/^={10,}$/m).find((block) => block.includes(r.name.split(".")[1] + " (")) ?? "";
+        // unittest prints each failure as a block "FAIL: test_name (module.Class.test_name)"
+        // between lines of "=" (the verbose listing before them names every test too).
+        const method = r.name.split(".")[1];
+        const detail = output.split(/^={10,}$/m).find((block) => new RegExp(`^\\s*(?:FAIL|ERROR): ${method} \\(`).test(block)) ?? output.slice(-4000);
         assert.equal(r.outcome, "ok", detail.slice(0, 4000));
       });
     }
