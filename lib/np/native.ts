@@ -18,6 +18,10 @@ interface NativeLoops {
   elementwise(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Float64Array, oo: number, n: number): void;
   /** out[oo+k] = NumPy's sum of a[off+k*stride ... +n] for k < lines. */
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** o[off ... off+n] = value. */
+  fill(o: Float64Array, off: number, n: number, value: number): void;
+  /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
+  isa(): string;
 }
 
 /** Operation codes of the C loops, by the expression ufunc.ts writes for them. */

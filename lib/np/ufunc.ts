@@ -74,9 +74,14 @@ export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): Un
   if (code >= 0) {
     const js = k;
     const c = native!;
+    const one = new Float64Array(1);
     k = (a, ao, as, o, oo, os, n) => {
       if (n >= NATIVE_MIN && os === 1 && as === 1) c.elementwise(code, a as Float64Array, ao, 1, a as Float64Array, ao, 1, o as Float64Array, oo, n);
-      else js(a, ao, as, o, oo, os, n);
+      else if (n >= NATIVE_MIN && os === 1 && as === 0) {
+        // A broadcast scalar (fill, assign): f(x) once, then the C fill (streaming stores when large).
+        js(a, ao, 0, one, 0, 1, 1);
+        c.fill(o as Float64Array, oo, n, one[0]);
+      } else js(a, ao, as, o, oo, os, n);
     };
   }
   unaryCache.set(key, k);
