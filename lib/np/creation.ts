@@ -84,7 +84,12 @@ export function asarray(values: NestedList | NDArray | ArrayLike<number>, option
 
 /** A new array of `shape`, every element `value`. */
 export function full(shape: number | readonly number[], value: number | boolean, options: DTypeOption = {}): NDArray {
-  const dims = checkShape(shape, "full");
+  return filled(shape, value, options, "full");
+}
+
+/** full() under the name the user called (errors name it). */
+function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: string): NDArray {
+  const dims = checkShape(shape, what);
   const dt = options.dtype === undefined ? scalarDType(value) : checkDType(options.dtype);
   const out = new NDArray(allocate(dt, dims.reduce((a, b) => a * b, 1)), dims, dt);
   if (value !== 0 && value !== false) assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
@@ -93,17 +98,17 @@ export function full(shape: number | readonly number[], value: number | boolean,
 
 /** Zeros (float64 by default). */
 export function zeros(shape: number | readonly number[], options: DTypeOption = {}): NDArray {
-  return full(shape, 0, { dtype: options.dtype ?? "float64" });
+  return filled(shape, 0, { dtype: options.dtype ?? "float64" }, "zeros");
 }
 
 /** Ones (float64 by default). */
 export function ones(shape: number | readonly number[], options: DTypeOption = {}): NDArray {
-  return full(shape, 1, { dtype: options.dtype ?? "float64" });
+  return filled(shape, 1, { dtype: options.dtype ?? "float64" }, "ones");
 }
 
 /** An array to be filled (zeroed here: JavaScript buffers always are). */
 export function empty(shape: number | readonly number[], options: DTypeOption = {}): NDArray {
-  return zeros(shape, options);
+  return filled(shape, 0, { dtype: options.dtype ?? "float64" }, "empty");
 }
 
 /** Zeros with the shape and dtype of `x`. */

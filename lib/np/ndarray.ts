@@ -408,7 +408,9 @@ export function checkShape(shape: number | readonly number[], what: string): num
   const dims = typeof shape === "number" ? [shape] : [...shape];
   for (const d of dims) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${what}: shape ${JSON.stringify(shape)} must hold non-negative integers (got ${String(d)})`);
+      // String(), not JSON: NaN and Infinity are what users need to see here.
+      const shown = typeof shape === "number" ? String(shape) : `[${dims.map(String).join(", ")}]`;
+      throw new RangeError(`${what}: shape ${shown} must hold non-negative integers (got ${String(d)})`);
     }
   }
   const size = dims.reduce((a, b) => a * b, 1);
