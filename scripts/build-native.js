@@ -10,7 +10,7 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const addon = path.join(root, "build", "Release", "lazylab_np.node");
-const sources = ["binding.gyp", "native/np_loops.c"].map((f) => path.join(root, f));
+const sources = ["binding.gyp", ...fs.readdirSync(path.join(root, "native")).map((f) => path.join("native", f))].map((f) => path.join(root, f));
 
 function mtime(f) {
   try {

@@ -18,11 +18,14 @@ import { native } from "../lib/np/native";
 import type { NDArray } from "../lib/np";
 import { pythonJson } from "./oracle";
 
-/** Below and above the C loops' streaming-store threshold (native/np_loops.c, STREAM_MIN = 2**20). */
+/** Below and above the C loops' streaming-store threshold (native/np_elementwise.c, STREAM_MIN = 2**20). */
 const SHAPES: [number, number][] = [[600, 1000], [1100, 1000]];
 
-/** [NumPy expression over x, y, o (zeros like x), lazylab computation]. */
-const CASES: [string, (x: NDArray, y: NDArray, o: NDArray) => NDArray | number][] = [
+/**
+ * [NumPy expression over x, y, o (zeros like x) and xn (x with NaNs at [::7, ::13]), lazylab
+ * computation]. Results are compared as float64 bytes (bool and int64 results converted).
+ */
+const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArray | number][] = [
   ["x ** 2", (x) => x.pow(2)],
   ["np.square(x, out=o)", (x, _y, o) => x.pow(2, o)],
   ["np.square(x[:, 1:], out=o[:, 1:])", (x, _y, o) => x.get(":, 1:").pow(2, o.get(":, 1:"))],
@@ -52,36 +55,118 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray) => NDArray | number][
   ["x.mean(axis=1)", (x) => x.mean(1)],
   ["x.std()", (x) => x.std()],
   ["o.fill(1.5) or o", (_x, _y, o) => o.fill(1.5)],
+  ["1 / x", (x) => x.pow(-1)],
+  ["np.floor(x * 3)", (x) => np.floor(x.mul(3))],
+  ["np.ceil(x * 3)", (x) => np.ceil(x.mul(3))],
+  ["x > 0", (x) => x.gt(0)],
+  ["x <= y", (x, y) => x.le(y)],
+  ["0.5 < x", (x) => np.lt(0.5, x)],
+  ["np.greater_equal(x.ravel()[1:], y.ravel()[:-1])", (x, y) => np.ge(x.ravel().get("1:"), y.ravel().get(":-1"))],
+  // Comparisons with ties (floor makes many equal values): each predicate's edge.
+  ["np.floor(x * 3) > 0", (x) => np.floor(x.mul(3)).gt(0)],
+  ["np.floor(x * 3) >= 0", (x) => np.floor(x.mul(3)).ge(0)],
+  ["np.floor(x * 3) < np.floor(y * 3)", (x, y) => np.floor(x.mul(3)).lt(np.floor(y.mul(3)))],
+  ["np.floor(x * 3) <= 1", (x) => np.floor(x.mul(3)).le(1)],
+  ["np.floor(x * 3) == np.floor(y * 3)", (x, y) => np.floor(x.mul(3)).eq(np.floor(y.mul(3)))],
+  ["np.floor(x * 3) != 0", (x) => np.floor(x.mul(3)).ne(0)],
+  ["xn == xn", (_x, _y, _o, xn) => xn.eq(xn)],
+  ["xn != x", (x, _y, _o, xn) => xn.ne(x)],
+  ["xn < 0", (_x, _y, _o, xn) => xn.lt(0)],
+  ["x.max()", (x) => x.max()],
+  ["x.min()", (x) => x.min()],
+  ["x.max(axis=1)", (x) => x.max(1)],
+  ["x.min(axis=0)", (x) => x.min(0)],
+  ["x.reshape(-1, 10, 1000).max(axis=1)", (x) => x.reshape(-1, 10, 1000).max(1)],
+  ["x[:, 3:].min(axis=1)", (x) => x.get(":, 3:").min(1)],
+  ["xn.max()", (_x, _y, _o, xn) => xn.max()],
+  ["xn.min(axis=1)", (_x, _y, _o, xn) => xn.min(1)],
+  ["xn.max(axis=0)", (_x, _y, _o, xn) => xn.max(0)],
+  ["xn.T.min()", (_x, _y, _o, xn) => xn.T.min()],
+  ["x.argmax()", (x) => x.argmax()],
+  ["x.argmin(axis=1)", (x) => x.argmin(1)],
+  ["x.argmax(axis=0)", (x) => x.argmax(0)],
+  ["xn.argmin()", (_x, _y, _o, xn) => xn.argmin()],
+  ["xn.argmax(axis=1)", (_x, _y, _o, xn) => xn.argmax(1)],
+  ["np.where(np.isnan(xn), 5.0, xn).argmax()", (_x, _y, _o, xn) => { const c = xn.copy(); c.set("::7, ::13", 5); return c.argmax(); }],
+  ["xn.sum(axis=0)", (_x, _y, _o, xn) => xn.sum(0)],
+];
+
+/**
+ * The C library's functions: NumPy calls them for float64 (on CPUs without AVX-512F), and so
+ * do the native loops, so the bits are the same; V8's Math functions, which the JavaScript
+ * fallback runs, may differ from them in the last place.
+ */
+const LIBM_CASES: [string, (x: NDArray) => NDArray][] = [
+  ["np.exp(x)", (x) => np.exp(x)],
+  ["np.log(np.abs(x))", (x) => np.log(np.abs(x))],
+  ["np.sin(x * 10)", (x) => np.sin(x.mul(10))],
+  ["np.cos(x * 10)", (x) => np.cos(x.mul(10))],
 ];
 
 function digest(r: NDArray | number): string {
-  const bytes = typeof r === "number" ? new Float64Array([r]) : (r.copy().data as Float64Array);
+  const bytes = typeof r === "number" ? new Float64Array([r]) : (r.astype("float64").data as Float64Array);
   return createHash("sha256").update(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)).digest("hex");
 }
 
-function expected(rows: number, cols: number): string[] {
-  return pythonJson<string[]>(`
+interface Expected {
+  digests: string[];
+  libm: { digest: string; head: number[] }[];
+  numpyOwnMath: boolean;
+}
+
+function expected(rows: number, cols: number): Expected {
+  return pythonJson<Expected>(`
 import hashlib, json, numpy as np
+from numpy.core._multiarray_umath import __cpu_features__ as cpu
 g = np.random.default_rng(7)
 x = g.standard_normal((${rows}, ${cols}))
 y = g.standard_normal((${rows}, ${cols}))
+xn = x.copy()
+xn[::7, ::13] = np.nan
+cases, libm = json.loads(input())
+def digest(r):
+    return hashlib.sha256(np.ascontiguousarray(np.asarray(r, dtype=np.float64)).tobytes()).hexdigest()
 out = []
-for e in json.loads(input()):
+for e in cases:
     o = np.zeros_like(x)
+    out.append(digest(eval(e)))
+libm_out = []
+for e in libm:
     r = eval(e)
-    out.append(hashlib.sha256(np.ascontiguousarray(np.asarray(r, dtype=np.float64)).tobytes()).hexdigest())
-print(json.dumps(out))`, JSON.stringify(CASES.map(([e]) => e)));
+    libm_out.append({"digest": digest(r), "head": r.ravel()[:2000].tolist()})
+print(json.dumps({"digests": out, "libm": libm_out, "numpyOwnMath": bool(cpu.get("AVX512F"))}))`, JSON.stringify([CASES.map(([e]) => e), LIBM_CASES.map(([e]) => e)]));
+}
+
+/** |a - b| in units in the last place of b. */
+function ulps(a: number, b: number): number {
+  if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  const ulp = Math.abs(b) > 0 ? 2 ** (Math.floor(Math.log2(Math.abs(b))) - 52) : Number.MIN_VALUE;
+  return Math.abs(a - b) / ulp;
 }
 
 function check(): void {
+  const jsMath = !native;
   for (const [rows, cols] of SHAPES) {
     const want = expected(rows, cols);
     const g = np.random.defaultRng(7);
     const x = g.standardNormal([rows, cols]) as NDArray;
     const y = g.standardNormal([rows, cols]) as NDArray;
+    const xn = x.copy();
+    xn.set("::7, ::13", NaN);
     CASES.forEach(([expr, f], i) => {
       const o = np.zeros([rows, cols]);
-      assert.equal(digest(f(x, y, o)), want[i], `${rows}×${cols}, ${expr}: bytes differ from NumPy's`);
+      assert.equal(digest(f(x, y, o, xn)), want.digests[i], `${rows}×${cols}, ${expr}: bytes differ from NumPy's`);
+    });
+    LIBM_CASES.forEach(([expr, f], i) => {
+      const r = f(x);
+      if (!jsMath && !want.numpyOwnMath) {
+        assert.equal(digest(r), want.libm[i].digest, `${rows}×${cols}, ${expr}: bytes differ from NumPy's (both use the C library)`);
+        return;
+      }
+      // V8's Math (the fallback), or NumPy's own AVX-512 functions: within one unit in the last place.
+      const head = want.libm[i].head;
+      const got = r.ravel().get(`:${head.length}`).tolist() as number[];
+      got.forEach((v, k) => assert.ok(ulps(v, head[k]) <= 1, `${expr}[${k}]: ${v} vs NumPy's ${head[k]}`));
     });
   }
 }

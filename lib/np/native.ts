@@ -1,19 +1,32 @@
 /**
- * The optional native loops (native/np_loops.c, an N-API addon built by `npm run build`)
- * for float64 elementwise arithmetic and sums, and the JavaScript fallback when the addon is
- * missing (no compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
+ * The optional native loops (native/np_*.c, an N-API addon built by `npm run build`) for
+ * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums,
+ * min/max and argmin/argmax, and the JavaScript fallback when the addon is missing (no
+ * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
  *
  * Why: V8 does not vectorise typed-array loops and WebAssembly cannot reach a JavaScript
  * ArrayBuffer without a copy into its own memory. On 4000×4000 float64 the best JavaScript
- * loops took ~2× NumPy's time for `x*x` into `out` and ~1.2-1.3× for row sums; a wasm SIMD
- * kernel fed through a 32 KB scratch buffer ~1.3-1.5× and ~1.1×; the C loops read the arrays
- * in place and run at NumPy's speed (bench/README.md). Results are the same bit for bit
- * either way: the C code uses only IEEE-exact operations and NumPy's pairwise summation.
+ * loops took ~2× NumPy's time for `x*x` into `out` and ~1.2-1.3× for row sums, `x > 0` and
+ * `x.max()` 4-10×; the C loops read the arrays in place and run at NumPy's speed or better
+ * (bench/README.md). Results are the same bit for bit either way for arithmetic, sums and
+ * min/max: the C code uses only IEEE-exact operations and NumPy's pairwise summation. exp,
+ * log, sin and cos are the C library's in the addon, as in NumPy (NumPy's own bits); the
+ * JavaScript fallback's Math functions differ from them in the last bit of some results.
  */
 import path from "node:path";
 
-/** The addon's entry points (native/np_loops.c). */
+/** The addon's entry points (native/np_elementwise.c, native/np_reduce.c). */
 interface NativeLoops {
+  /** out[oo+i] = a[ao+i*as] op b[bo+i*bs] as 0/1 for i < n (op: COMPARE_CODES); as and bs are 0 or 1. */
+  compare(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Uint8Array, oo: number, n: number): void;
+  /** out[oo+k] = the min (isMax false) or max of line k; NaN wins, of equal values the first is kept. */
+  minMaxLines(isMax: boolean, a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+k] = the index of the first min/max of line k (the first NaN if any). */
+  argLines(isMax: boolean, a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+j] = the better of out[oo+j] and a[off + r*stride + j] for rows r in order (min/max's rule per element). */
+  minMaxRows(isMax: boolean, a: Float64Array, off: number, rows: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+j] += a[off + r*stride + j] for rows r < rows in order, j < n. */
+  addRows(a: Float64Array, off: number, rows: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+i] = op(a[ao+i*as], b[bo+i*bs]) for i < n; as and bs are 0 or 1. */
   elementwise(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Float64Array, oo: number, n: number): void;
   /** out[oo+k] = NumPy's sum of a[off+k*stride ... +n] for k < lines. */
@@ -28,6 +41,7 @@ interface NativeLoops {
 const CODES: Record<string, number> = {
   x: 0, "x * x": 1, "-x": 2, "Math.abs(x)": 3, "Math.sqrt(x)": 4,
   "x + y": 5, "x - y": 6, "x * y": 7, "x / y": 8,
+  "1 / x": 9, "Math.floor(x)": 10, "Math.ceil(x)": 11, "Math.exp(x)": 12, "Math.log(x)": 13, "Math.sin(x)": 14, "Math.cos(x)": 15,
 };
 
 /** Below this many elements a JavaScript loop beats the cost of an N-API call (~0.3 µs). */
@@ -45,6 +59,17 @@ function load(): NativeLoops | null {
 
 /** The addon, or null when it is not built or switched off. */
 export const native: NativeLoops | null = load();
+
+/** Comparison codes of the C loops, by the expression ufunc.ts writes for them. */
+const COMPARE_CODES: Record<string, number> = {
+  "x === y ? 1 : 0": 0, "x !== y ? 1 : 0": 1, "x < y ? 1 : 0": 2, "x <= y ? 1 : 0": 3, "x > y ? 1 : 0": 4, "x >= y ? 1 : 0": 5,
+};
+
+/** The C comparison's code for `expr` on float64 operands with a bool (Uint8Array) result, or -1. */
+export function compareCode(expr: string, cast: string, storage: string): number {
+  if (!native || cast !== "bool" || storage !== "Float64Array,Float64Array,Uint8Array,") return -1;
+  return COMPARE_CODES[expr] ?? -1;
+}
 
 /** The C loop's code for `expr` on float64 storage without a cast, or -1. */
 export function nativeCode(expr: string, cast: string, storage: string): number {

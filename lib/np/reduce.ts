@@ -204,6 +204,23 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
  * summed pairwise, added to the accumulator in sequence.
  */
 function nativeSum(x: NDArray, axes: readonly number[], flat: boolean): Float64Array | null {
+  const pw = pairwiseSumFor(x.nd.data);
+  return lineReduce(x, axes, flat, (data, off, lines, m, st, values, idx) => native!.sumLines(data, off, lines, m, st, values, idx), (data, off, m) => {
+    let acc = 0;
+    for (let s = 0; s < m; s += BUFSIZE) acc += pw(data, off + s, Math.min(BUFSIZE, m - s), 1);
+    return acc;
+  });
+}
+
+type LinesCall = (data: Float64Array, off: number, lines: number, m: number, stride: number, values: Float64Array, idx: number) => void;
+
+/**
+ * A float64 reduction whose reduced axes form one contiguous line of m elements per output:
+ * runs of such lines (a constant stride apart) go to `nativeLines` in one call, short ones to
+ * `jsLine`. Returns the outputs in C order, or null when the reduced elements are not one
+ * contiguous line per output.
+ */
+function lineReduce(x: NDArray, axes: readonly number[], flat: boolean, nativeLines: LinesCall, jsLine: (data: Float64Array, off: number, m: number) => number): Float64Array | null {
   const v = flat ? x.ravel() : moveReducedLast(x, axes);
   const k = v.ndim - axes.length;
   const inner = v.shape.slice(k);
@@ -212,20 +229,32 @@ function nativeSum(x: NDArray, axes: readonly number[], flat: boolean): Float64A
   const outShape = v.shape.slice(0, k);
   const values = new Float64Array(outShape.reduce((a, b) => a * b, 1));
   const data = v.nd.data as Float64Array;
-  const pw = pairwiseSumFor(data);
   let idx = 0;
   forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? v.nd.stride.slice(0, k) : [0], offset: v.nd.offset }], (off, n, st) => {
     if (st[0] >= 0 && n * m >= NATIVE_MIN) {
-      native!.sumLines(data, off[0], n, m, st[0], values, idx);
+      nativeLines(data, off[0], n, m, st[0], values, idx);
       idx += n;
       return;
     }
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let s = 0; s < m; s += BUFSIZE) acc += pw(data, off[0] + j * st[0] + s, Math.min(BUFSIZE, m - s), 1);
-      values[idx++] = acc;
-    }
+    for (let j = 0; j < n; j++) values[idx++] = jsLine(data, off[0] + j * st[0], m);
   });
+  return values;
+}
+
+/**
+ * A reduction over one outer axis of a C-contiguous float64 array, row by row as NumPy does
+ * it: for each block before the axis, `rows` rows of `inner` elements folded into the outputs
+ * in order by the C loop `foldRows` (outputs start at `init`). Null when x is not
+ * C-contiguous or too small for the C loops to pay.
+ */
+function rowReduce(x: NDArray, axis: number, init: number, foldRows: LinesCall): Float64Array | null {
+  if (!native || x.dtype !== "float64" || !x.isContiguous || x.size < NATIVE_MIN) return null;
+  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const rows = x.shape[axis];
+  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const values = new Float64Array(outer * inner);
+  if (init !== 0) values.fill(init);
+  for (let o = 0; o < outer; o++) foldRows(x.nd.data as Float64Array, x.nd.offset + o * rows * inner, rows, inner, inner, values, o * inner);
   return values;
 }
 
@@ -238,6 +267,12 @@ function finishArray(acc: NDArray, x: NDArray, axes: readonly number[], opts: { 
 function sequentialAxisSum(x: NDArray, axis: number): NDArray {
   const n = x.shape[axis];
   const outShape = x.shape.filter((_, d) => d !== axis);
+  const rows = rowReduce(x, axis, 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
+  if (rows) {
+    const out = new NDArray(allocate(x.dtype, rows.length), outShape, x.dtype);
+    out.nd.data.set(rows);
+    return out;
+  }
   const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
   const add = binaryKernel("x + y", "none", storageKey(out.nd.data, x.nd.data, out.nd.data));
   const o = out.nd.data;
@@ -293,31 +328,42 @@ function checkNonEmpty(x: NDArray, axes: readonly number[], what: string): void 
 
 /** Minimum (NaN propagates). */
 export function min(x: NDArray, options?: ReduceOptions | number): NDArray | number {
-  const opts = parseOptions(x, options, "min");
-  checkNonEmpty(x, opts.axes, "minimum");
-  const { values, outShape } = foldBlocks(x, opts.axes, Infinity, (a, off, n, st, acc) => {
-    for (let i = 0; i < n; i++) {
-      const v = a[off + i * st];
-      if (!(v >= acc)) acc = v; // NaN wins
-      if (acc !== acc) return acc;
-    }
-    return acc;
-  });
-  return finish(values, outShape, x.dtype, x, opts.axes, opts);
+  return minMax(x, options, false);
 }
 
 /** Maximum (NaN propagates). */
 export function max(x: NDArray, options?: ReduceOptions | number): NDArray | number {
-  const opts = parseOptions(x, options, "max");
-  checkNonEmpty(x, opts.axes, "maximum");
-  const { values, outShape } = foldBlocks(x, opts.axes, -Infinity, (a, off, n, st, acc) => {
+  return minMax(x, options, true);
+}
+
+/**
+ * min/max: the first NaN wins, and of equal values the first is kept (as NumPy's sequential
+ * loops; it decides between -0.0 and 0.0). Float64 lines and rows go to the C loops, which
+ * give the same results (native/np_reduce.c).
+ */
+function minMax(x: NDArray, options: ReduceOptions | number | undefined, isMax: boolean): NDArray | number {
+  const what = isMax ? "max" : "min";
+  const opts = parseOptions(x, options, what);
+  checkNonEmpty(x, opts.axes, isMax ? "maximum" : "minimum");
+  const init = isMax ? -Infinity : Infinity;
+  const better = isMax ? (v: number, acc: number) => !(v <= acc) : (v: number, acc: number) => !(v >= acc);
+  const line: LineReducer = (a, off, n, st, acc) => {
+    if (acc !== acc) return acc; // a NaN from an earlier line of the same output stays
     for (let i = 0; i < n; i++) {
       const v = a[off + i * st];
-      if (!(v <= acc)) acc = v;
+      if (better(v, acc)) acc = v;
       if (acc !== acc) return acc;
     }
     return acc;
-  });
+  };
+  if (x.dtype === "float64" && native) {
+    const flat = opts.all && x.isContiguous;
+    const values =
+      lineReduce(x, flat ? [0] : opts.axes, flat, (data, off, lines, m, st, vals, idx) => native!.minMaxLines(isMax, data, off, lines, m, st, vals, idx), (data, off, m) => line(data, off, m, 1, init)) ??
+      (opts.axes.length === 1 ? rowReduce(x, opts.axes[0], init, (data, off, r, m, st, vals, idx) => native!.minMaxRows(isMax, data, off, r, m, st, vals, idx)) : null);
+    if (values) return finish(values, [], x.dtype, x, opts.axes, opts);
+  }
+  const { values, outShape } = foldBlocks(x, opts.axes, init, line);
   return finish(values, outShape, x.dtype, x, opts.axes, opts);
 }
 
@@ -370,7 +416,14 @@ function argReduce(x: NDArray, options: { axis?: number } | number | undefined, 
   const res = new Float64Array(outShape.reduce((a, b) => a * b, 1));
   let idx = 0;
   const data = v.nd.data;
+  const c = native && x.dtype === "float64" && st === 1 ? native : null;
   forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? v.nd.stride.slice(0, k) : [0], offset: v.nd.offset }], (off, m, s) => {
+    if (c && m * n >= NATIVE_MIN && s[0] >= 0) {
+      // Contiguous float64 lines: the C loop (native/np_reduce.c), same first-index rule.
+      c.argLines(what === "argmax", data as Float64Array, off[0], m, n, s[0], res, idx);
+      idx += m;
+      return;
+    }
     for (let j = 0; j < m; j++) {
       const base = off[0] + j * s[0];
       let best = data[base];

@@ -8,7 +8,7 @@ import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
-import { native, NATIVE_MIN, nativeCode } from "./native";
+import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
 
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
@@ -45,13 +45,15 @@ export function binaryKernel(expr: string, cast: Cast = "none", storage = ""): B
     for (let i = 0; i < n; i++) { const x = a[ao + i * as], y = b[bo + i * bs]; o[oo + i * os] = ${e}; }`;
   k = new Function("a", "ao", "as", "b", "bo", "bs", "o", "oo", "os", "n", body) as BinaryKernel;
   const code = nativeCode(expr, cast, storage);
-  if (code >= 0) {
+  const compare = compareCode(expr, cast, storage);
+  if (code >= 0 || compare >= 0) {
     // Long contiguous (or scalar-broadcast) float64 lines go to the C loops (native.ts).
     const js = k;
     const c = native!;
     k = (a, ao, as, b, bo, bs, o, oo, os, n) => {
       if (n >= NATIVE_MIN && os === 1 && (as === 1 || as === 0) && (bs === 1 || bs === 0) && as + bs > 0) {
-        c.elementwise(code, a as Float64Array, ao, as, b as Float64Array, bo, bs, o as Float64Array, oo, n);
+        if (code >= 0) c.elementwise(code, a as Float64Array, ao, as, b as Float64Array, bo, bs, o as Float64Array, oo, n);
+        else c.compare(compare, a as Float64Array, ao, as, b as Float64Array, bo, bs, o as Uint8Array, oo, n);
       } else js(a, ao, as, b, bo, bs, o, oo, os, n);
     };
   }
@@ -289,21 +291,65 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
 }
 
 type Out = NDArray | undefined;
+
+/**
+ * `np.add(a, b, out?)`: a + b elementwise, with NumPy's broadcasting and type promotion;
+ * written into `out` when given (which is returned). Also the method `a.add(b)`.
+ * @example np.add(np.arange(3), 10)   // array([10, 11, 12])
+ */
 export const add = (a: Operand, b: Operand, out?: Out) => binary(OPS.add, a, b, out);
+/** `np.subtract(a, b, out?)`: a - b elementwise (broadcasting, `out` as in {@link add}). Method: `a.sub(b)`. */
 export const sub = (a: Operand, b: Operand, out?: Out) => binary(OPS.sub, a, b, out);
+/** `np.multiply(a, b, out?)`: a * b elementwise (broadcasting, `out` as in {@link add}). Method: `a.mul(b)`. */
 export const mul = (a: Operand, b: Operand, out?: Out) => binary(OPS.mul, a, b, out);
+/** `np.true_divide(a, b, out?)`: a / b elementwise, float for integer input (NumPy's `/`). Method: `a.div(b)`. */
 export const div = (a: Operand, b: Operand, out?: Out) => binary(OPS.div, a, b, out);
+/**
+ * `np.power(a, b, out?)`: a ** b elementwise; `x ** 2` runs as a square and `x ** 0.5` as a
+ * square root, as in NumPy. Method: `a.pow(b)`.
+ * @example np.arange(4).pow(2)   // array([0, 1, 4, 9])
+ */
 export const pow = (a: Operand, b: Operand, out?: Out) => binary(OPS.pow, a, b, out);
+/** `np.remainder(a, b, out?)` (Python's `%`: the sign of b). Method: `a.mod(b)`. */
 export const mod = (a: Operand, b: Operand, out?: Out) => binary(OPS.mod, a, b, out);
+/** `np.equal(a, b)`: a bool array, a == b elementwise. Method: `a.eq(b)`. */
 export const eq = (a: Operand, b: Operand, out?: Out) => binary(OPS.eq, a, b, out);
+/** `np.not_equal(a, b)`: a bool array, a != b elementwise (true where either is NaN). Method: `a.ne(b)`. */
 export const ne = (a: Operand, b: Operand, out?: Out) => binary(OPS.ne, a, b, out);
+/** `np.less(a, b)`: a bool array, a < b elementwise. Method: `a.lt(b)`. */
 export const lt = (a: Operand, b: Operand, out?: Out) => binary(OPS.lt, a, b, out);
+/** `np.less_equal(a, b)`: a bool array, a <= b elementwise. Method: `a.le(b)`. */
 export const le = (a: Operand, b: Operand, out?: Out) => binary(OPS.le, a, b, out);
+/**
+ * `np.greater(a, b)`: a bool array, a > b elementwise. Method: `a.gt(b)`.
+ * @example np.array([1, 5, 2]).gt(2)   // array([False,  True, False])
+ */
 export const gt = (a: Operand, b: Operand, out?: Out) => binary(OPS.gt, a, b, out);
+/** `np.greater_equal(a, b)`: a bool array, a >= b elementwise. Method: `a.ge(b)`. */
 export const ge = (a: Operand, b: Operand, out?: Out) => binary(OPS.ge, a, b, out);
+/** `np.negative(a, out?)`: -a elementwise (not for bool arrays, as in NumPy). */
 export const neg = (a: Operand, out?: Out) => unary(UNARY.neg, a, out);
+/** `np.abs(a, out?)`: the absolute value elementwise. Method: `a.abs()`. */
 export const abs = (a: Operand, out?: Out) => unary(UNARY.abs, a, out);
+/** `np.sqrt(a, out?)`: the square root elementwise (NaN below zero). Method: `a.sqrt()`. */
 export const sqrt = (a: Operand, out?: Out) => unary(UNARY.sqrt, a, out);
+/** `np.exp(a, out?)`: e ** a elementwise (float64 values are the C library's, as NumPy's). */
 export const exp = (a: Operand, out?: Out) => unary(UNARY.exp, a, out);
+/** `np.log(a, out?)`: the natural logarithm elementwise (-inf at 0, NaN below). */
 export const log = (a: Operand, out?: Out) => unary(UNARY.log, a, out);
+/** `np.square(a, out?)`: a * a elementwise (what NumPy runs for `a ** 2`). */
 export const square = (a: Operand, out?: Out) => unary(UNARY.square, a, out);
+/** `np.sin(a, out?)`: the sine elementwise, in radians. */
+export const sin = (a: Operand, out?: Out) => unary(UNARY.sin, a, out);
+/** `np.cos(a, out?)`: the cosine elementwise, in radians. */
+export const cos = (a: Operand, out?: Out) => unary(UNARY.cos, a, out);
+/** `np.floor(a, out?)`: the largest integer not above each element (integers stay as they are). */
+export const floor = (a: Operand, out?: Out) => unary(UNARY.floor, a, out);
+/** `np.ceil(a, out?)`: the smallest integer not below each element. */
+export const ceil = (a: Operand, out?: Out) => unary(UNARY.ceil, a, out);
+/** `np.reciprocal(a, out?)`: 1 / a elementwise (integer dtypes keep their dtype, as in NumPy). */
+export const reciprocal = (a: Operand, out?: Out) => unary(UNARY.reciprocal, a, out);
+/** `np.isnan(a)`: a bool array, true where an element is NaN. */
+export const isnan = (a: Operand, out?: Out) => unary(UNARY.isnan, a, out);
+/** `np.logical_not(a)`: a bool array, true where an element is zero (or false). */
+export const logicalNot = (a: Operand, out?: Out) => unary(UNARY.not, a, out);

@@ -1,0 +1,35 @@
+/*
+ * The addon's entry point: chooses the instruction set once, then registers the loops of
+ * np_elementwise.c and np_reduce.c (lib/np/native.ts describes each function).
+ */
+#include "np_common.h"
+
+int np_avx2 = 0;
+
+/* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones (tests). */
+static void choose_loops(void) {
+#ifdef LAZYLAB_X86
+  const char *isa = getenv("LAZYLAB_NATIVE_ISA");
+  __builtin_cpu_init();
+  np_avx2 = __builtin_cpu_supports("avx2") && !(isa && strcmp(isa, "baseline") == 0);
+#endif
+}
+
+/* isa(): the instruction set the loops were chosen for ("avx2" or "baseline"), for tests and benchmarks. */
+static napi_value js_isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+  napi_create_string_utf8(env, np_avx2 ? "avx2" : "baseline", NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  choose_loops();
+  napi_property_descriptor props[] = { { "isa", NULL, js_isa, NULL, NULL, NULL, napi_default, NULL } };
+  napi_define_properties(env, exports, 1, props);
+  np_elementwise_register(env, exports);
+  np_reduce_register(env, exports);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

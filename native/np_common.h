@@ -1,0 +1,100 @@
+/*
+ * What lazylab's native loops share (native/np_*.c, one N-API addon loaded by
+ * lib/np/native.ts): the instruction-set choice and the checks on arguments from JavaScript.
+ *
+ * Every loop exists twice on x86-64: for the baseline instruction set and for AVX2, chosen
+ * once at load time (np_addon.c) as NumPy dispatches its own loops. Only the vector width
+ * differs: the same IEEE operations in the same order (AVX2 alone does not enable FMA, and
+ * the addon is built with -ffp-contract=off), so both give the same bits.
+ */
+#ifndef LAZYLAB_NP_COMMON_H
+#define LAZYLAB_NP_COMMON_H
+
+#include <node_api.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LAZYLAB_X86 1
+/* Defines a loop family for the baseline instruction set and for AVX2. */
+#define FOR_EACH_ISA(DEFINE) DEFINE(base, ) DEFINE(avx2, __attribute__((target("avx2"))))
+#else
+#define FOR_EACH_ISA(DEFINE) DEFINE(base, )
+#endif
+
+/* Chooses a loop by instruction set: `PICK(avx2, fn)` is fn_avx2 when AVX2 is on, else fn_base. */
+#ifdef LAZYLAB_X86
+#define PICK(fn) (np_avx2 ? fn##_avx2 : fn##_base)
+#else
+#define PICK(fn) (fn##_base)
+#endif
+
+/* Whether the AVX2 loops are in use (set once at load: np_addon.c). */
+extern int np_avx2;
+
+/* The float64 data of a Float64Array argument, or a TypeError. */
+static inline int get_f64(napi_env env, napi_value v, double **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected a Float64Array");
+    return 0;
+  }
+  *data = (double *)p;
+  return 1;
+}
+
+/* The bytes of a Uint8Array argument (lib/np's bool storage), or a TypeError. */
+static inline int get_u8(napi_env env, napi_value v, uint8_t **data, size_t *length) {
+  napi_typedarray_type type;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected a Uint8Array");
+    return 0;
+  }
+  *data = (uint8_t *)p;
+  return 1;
+}
+
+static inline int get_int(napi_env env, napi_value v, int64_t *out) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected an integer");
+    return 0;
+  }
+  return 1;
+}
+
+static inline int get_double(napi_env env, napi_value v, double *out) {
+  if (napi_get_value_double(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected a number");
+    return 0;
+  }
+  return 1;
+}
+
+/* Elements off, off+step, ... off+(n-1)*step all lie inside an array of `length`. */
+static inline int in_bounds(napi_env env, size_t length, int64_t off, int64_t n, int64_t step) {
+  if (off < 0 || n < 0 || (n > 0 && off + (n - 1) * step >= (int64_t)length)) {
+    napi_throw_range_error(env, NULL, "lazylab native loops: range outside the array");
+    return 0;
+  }
+  return 1;
+}
+
+/* Lines k < lines of n elements at off + k*stride all lie inside an array of `length`. */
+static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int64_t lines, int64_t n, int64_t stride) {
+  if (lines < 0 || n < 0 || stride < 0) {
+    napi_throw_range_error(env, NULL, "lazylab native loops: negative count or stride");
+    return 0;
+  }
+  return lines == 0 || n == 0 || in_bounds(env, length, off + (lines - 1) * stride, n, 1);
+}
+
+/* Registers the functions of one file on the addon's exports. */
+void np_elementwise_register(napi_env env, napi_value exports);
+void np_reduce_register(napi_env env, napi_value exports);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * lazylab's native reductions over float64 lines: NumPy's pairwise sums, min/max, argmin/argmax
+ * and the row-by-row sums of an outer axis. lib/np/reduce.ts calls them when each output's
+ * reduced elements form one contiguous line; the JavaScript loops there are the reference
+ * (and the fallback), and these give the same bits.
+ */
+#include "np_common.h"
+
+#define PW_BLOCKSIZE 128
+/* NumPy reduces long lines in buffer-sized blocks: acc += pairwise(block). */
+#define BUFSIZE 8192
+/* min/max/argmin/argmax look at lines in blocks of this many elements (see arg_line). */
+#define ARG_BLOCK 1024
+
+/*
+ * min/max of a line, continuing from `acc`, exactly as the JavaScript loop does: an element
+ * replaces the accumulator when it is strictly better or NaN, so the first NaN wins and of
+ * equal values the first is kept (which decides between -0.0 and 0.0).
+ */
+static double minmax_exact(int is_max, const double *a, int64_t n, double acc) {
+  if (acc != acc) return acc;
+  for (int64_t i = 0; i < n; i++) {
+    double v = a[i];
+    if (is_max ? !(v <= acc) : !(v >= acc)) acc = v;
+    if (acc != acc) return acc;
+  }
+  return acc;
+}
+
+/* The first index of the best element (NaN counts as best), as the JavaScript argReduce. */
+static int64_t arg_exact(int is_max, const double *a, int64_t n) {
+  double best = a[0];
+  int64_t at = 0;
+  if (best != best) return 0;
+  for (int64_t i = 1; i < n; i++) {
+    double v = a[i];
+    if (v != v) return i;
+    if (is_max ? v > best : v < best) {
+      best = v;
+      at = i;
+    }
+  }
+  return at;
+}
+
+/*
+ * The loops, for each instruction set. The pairwise sum is NumPy's, with its 8 accumulators
+ * and block sizes (the compiler puts the 8 in vector registers but cannot reorder additions).
+ *
+ * block_minmax gives the min or max of n >= 8 elements in 8 lanes (`x < m ? x : m` is exactly
+ * minpd) and whether any element was NaN or infinite (x - x is then NaN). A lane's choice
+ * between equal values is not the sequential one only for -0.0 against 0.0, so the callers
+ * redo a line exactly when the result is zero or anything was NaN/infinite; otherwise a
+ * non-zero minimum has one bit pattern, and the vector answer is the exact one.
+ */
+#define DEFINE_REDUCE(SUFFIX, ATTR) \
+  ATTR static double pairwise_sum_##SUFFIX(const double *a, intptr_t n) { \
+    if (n < 8) { \
+      double res = 0.; \
+      for (intptr_t i = 0; i < n; i++) res += a[i]; \
+      return res; \
+    } \
+    if (n <= PW_BLOCKSIZE) { \
+      double r[8]; \
+      for (int j = 0; j < 8; j++) r[j] = a[j]; \
+      intptr_t i; \
+      for (i = 8; i < n - (n % 8); i += 8) { \
+        for (int j = 0; j < 8; j++) r[j] += a[i + j]; \
+      } \
+      double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])); \
+      for (; i < n; i++) res += a[i]; \
+      return res; \
+    } \
+    intptr_t n2 = n / 2; \
+    n2 -= n2 % 8; \
+    return pairwise_sum_##SUFFIX(a, n2) + pairwise_sum_##SUFFIX(a + n2, n - n2); \
+  } \
+  ATTR static void sum_lines_##SUFFIX(const double *a, int64_t lines, int64_t n, int64_t stride, double *o) { \
+    for (int64_t k = 0; k < lines; k++) { \
+      const double *line = a + k * stride; \
+      double acc = 0.; \
+      for (int64_t s = 0; s < n; s += BUFSIZE) acc += pairwise_sum_##SUFFIX(line + s, n - s < BUFSIZE ? n - s : BUFSIZE); \
+      o[k] = acc; \
+    } \
+  }
+FOR_EACH_ISA(DEFINE_REDUCE)
+
+#ifdef LAZYLAB_X86
+/* block_minmax with 8 lanes in vector registers (max_pd(x, m) is exactly `x > m ? x : m`). */
+#define DEFINE_BLOCK_MINMAX(SUFFIX, ATTR, VT, W, P) \
+  ATTR static double block_minmax_##SUFFIX(int is_max, const double *a, int64_t n, int *special) { \
+    enum { K = 8 / W }; \
+    VT m[K], z[K]; \
+    for (int j = 0; j < K; j++) { m[j] = P##_loadu_pd(a + j * W); z[j] = P##_sub_pd(m[j], m[j]); } \
+    int64_t i = 8; \
+    if (is_max) { \
+      for (; i + 8 <= n; i += 8) for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_max_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } \
+    } else { \
+      for (; i + 8 <= n; i += 8) for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_min_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } \
+    } \
+    double lanes[8], zs[8]; \
+    for (int j = 0; j < K; j++) { P##_storeu_pd(lanes + j * W, m[j]); P##_storeu_pd(zs + j * W, z[j]); } \
+    double r = lanes[0], s = zs[0]; \
+    for (int j = 1; j < 8; j++) { r = is_max ? (lanes[j] > r ? lanes[j] : r) : (lanes[j] < r ? lanes[j] : r); s += zs[j]; } \
+    for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; } \
+    *special = s != s; \
+    return r; \
+  }
+DEFINE_BLOCK_MINMAX(base, , __m128d, 2, _mm)
+DEFINE_BLOCK_MINMAX(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
+#else
+static double block_minmax_base(int is_max, const double *a, int64_t n, int *special) {
+  double r = a[0], z = 0.;
+  for (int64_t i = 0; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); z += x - x; }
+  *special = z != z;
+  return r;
+}
+#endif
+
+/* min/max of a line from acc (see block_minmax for when the vector answer is exact). */
+static double minmax_line(int is_max, const double *a, int64_t n, double acc) {
+  if (acc != acc || n < 8) return minmax_exact(is_max, a, n, acc);
+  int special;
+  double m = PICK(block_minmax)(is_max, a, n, &special);
+  if (special || m == 0.) return minmax_exact(is_max, a, n, acc);
+  return (is_max ? !(m <= acc) : !(m >= acc)) ? m : acc;
+}
+
+/*
+ * argmin/argmax of a line in one pass over memory: blocks of ARG_BLOCK elements are reduced
+ * with the vector loop, and only the block where the best value first appeared is searched
+ * again (from the cache) for its first occurrence. A block holding NaN or an infinity is
+ * looked at exactly, element by element (the first NaN ends the search).
+ */
+static int64_t arg_line(int is_max, const double *a, int64_t n) {
+  if (n < 2 * ARG_BLOCK) return arg_exact(is_max, a, n);
+  double best = a[0];
+  if (best != best) return 0;
+  int64_t where = 0;
+  for (int64_t s = 0; s < n; s += ARG_BLOCK) {
+    int64_t m = n - s < ARG_BLOCK ? n - s : ARG_BLOCK;
+    int special = 1;
+    double b = m >= 8 ? PICK(block_minmax)(is_max, a + s, m, &special) : 0.;
+    if (special) {
+      for (int64_t i = 0; i < m; i++) if (a[s + i] != a[s + i]) return s + i;
+      b = minmax_exact(is_max, a + s, m, a[s]);
+    }
+    if (is_max ? b > best : b < best) {
+      best = b;
+      where = s;
+    }
+  }
+  int64_t m = n - where < ARG_BLOCK ? n - where : ARG_BLOCK;
+  for (int64_t i = 0; i < m; i++) if (a[where + i] == best) return where + i;
+  return where; /* not reached: best was taken from this block */
+}
+
+/*
+ * Reductions over an outer axis, row by row as NumPy does them: o[j] += a[r*stride + j] for
+ * each row r in order, and the same for min/max, where o[j] follows minmax_exact's rule per
+ * element (a NaN stays once there; otherwise strictly better or NaN replaces it).
+ */
+#define DEFINE_ROWS(SUFFIX, ATTR) \
+  ATTR static void add_rows_##SUFFIX(const double *a, int64_t rows, int64_t n, int64_t stride, double *o) { \
+    for (int64_t r = 0; r < rows; r++) { \
+      const double *row = a + r * stride; \
+      for (int64_t j = 0; j < n; j++) o[j] += row[j]; \
+    } \
+  } \
+  ATTR static void minmax_rows_##SUFFIX(int is_max, const double *a, int64_t rows, int64_t n, int64_t stride, double *o) { \
+    for (int64_t r = 0; r < rows; r++) { \
+      const double *row = a + r * stride; \
+      if (is_max) { \
+        for (int64_t j = 0; j < n; j++) { double acc = o[j], v = row[j]; o[j] = acc != acc ? acc : !(v <= acc) ? v : acc; } \
+      } else { \
+        for (int64_t j = 0; j < n; j++) { double acc = o[j], v = row[j]; o[j] = acc != acc ? acc : !(v >= acc) ? v : acc; } \
+      } \
+    } \
+  }
+FOR_EACH_ISA(DEFINE_ROWS)
+
+/* ---- N-API glue ---------------------------------------------------------------------- */
+
+/* (a, offset, lines, n, lineStride, out, outOffset) from argv[first...]. */
+static int line_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *lines, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
+  size_t al, ol;
+  if (!get_f64(env, argv[0], a, &al) || !get_int(env, argv[1], off) || !get_int(env, argv[2], lines) || !get_int(env, argv[3], n) ||
+      !get_int(env, argv[4], stride) || !get_f64(env, argv[5], o, &ol) || !get_int(env, argv[6], oo))
+    return 0;
+  return lines_in_bounds(env, al, *off, *lines, *n, *stride) && in_bounds(env, ol, *oo, *lines, 1);
+}
+
+/* sumLines(a, offset, lines, n, lineStride, out, outOffset): out[k] = NumPy's sum of line k. */
+static napi_value js_sum_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t off, lines, n, stride, oo;
+  double *a, *o;
+  if (argc != 7 || !line_args(env, argv, &a, &off, &lines, &n, &stride, &o, &oo)) return NULL;
+  if (lines > 0) PICK(sum_lines)(a + off, lines, n, stride, o + oo);
+  return NULL;
+}
+
+/* The is-max flag in front of a lines call: minMaxLines(isMax, a, ...), argLines(isMax, a, ...). */
+static int flag_arg(napi_env env, napi_value v, int *flag) {
+  bool b;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected a boolean");
+    return 0;
+  }
+  *flag = b;
+  return 1;
+}
+
+/* minMaxLines(isMax, a, offset, lines, n, lineStride, out, outOffset): out[k] = min/max of line k (n >= 1). */
+static napi_value js_min_max_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int is_max;
+  int64_t off, lines, n, stride, oo;
+  double *a, *o;
+  if (argc != 8 || !flag_arg(env, argv[0], &is_max) || !line_args(env, argv + 1, &a, &off, &lines, &n, &stride, &o, &oo)) return NULL;
+  for (int64_t k = 0; k < lines; k++) o[oo + k] = minmax_line(is_max, a + off + k * stride, n, is_max ? -INFINITY : INFINITY);
+  return NULL;
+}
+
+/* argLines(isMax, a, offset, lines, n, lineStride, out, outOffset): out[k] = argmax/argmin of line k (n >= 1). */
+static napi_value js_arg_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int is_max;
+  int64_t off, lines, n, stride, oo;
+  double *a, *o;
+  if (argc != 8 || !flag_arg(env, argv[0], &is_max) || !line_args(env, argv + 1, &a, &off, &lines, &n, &stride, &o, &oo)) return NULL;
+  if (n < 1 && lines > 0) {
+    napi_throw_range_error(env, NULL, "lazylab native loops: argmin/argmax of an empty line");
+    return NULL;
+  }
+  for (int64_t k = 0; k < lines; k++) o[oo + k] = (double)arg_line(is_max, a + off + k * stride, n);
+  return NULL;
+}
+
+/* addRows(a, offset, rows, n, rowStride, out, outOffset): out[j] += row r's element j, rows in order. */
+static napi_value js_add_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t off, rows, n, stride, oo;
+  double *a, *o;
+  size_t al, ol;
+  if (argc != 7 || !get_f64(env, argv[0], &a, &al) || !get_int(env, argv[1], &off) || !get_int(env, argv[2], &rows) ||
+      !get_int(env, argv[3], &n) || !get_int(env, argv[4], &stride) || !get_f64(env, argv[5], &o, &ol) || !get_int(env, argv[6], &oo))
+    return NULL;
+  if (!lines_in_bounds(env, al, off, rows, n, stride) || !in_bounds(env, ol, oo, n, 1)) return NULL;
+  if (rows > 0 && n > 0) PICK(add_rows)(a + off, rows, n, stride, o + oo);
+  return NULL;
+}
+
+/* minMaxRows(isMax, a, offset, rows, n, rowStride, out, outOffset): out[j] = better of out[j] and each row's element j, rows in order. */
+static napi_value js_min_max_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int is_max;
+  int64_t off, rows, n, stride, oo;
+  double *a, *o;
+  size_t al, ol;
+  if (argc != 8 || !flag_arg(env, argv[0], &is_max) || !get_f64(env, argv[1], &a, &al) || !get_int(env, argv[2], &off) ||
+      !get_int(env, argv[3], &rows) || !get_int(env, argv[4], &n) || !get_int(env, argv[5], &stride) || !get_f64(env, argv[6], &o, &ol) ||
+      !get_int(env, argv[7], &oo))
+    return NULL;
+  if (!lines_in_bounds(env, al, off, rows, n, stride) || !in_bounds(env, ol, oo, n, 1)) return NULL;
+  if (rows > 0 && n > 0) PICK(minmax_rows)(is_max, a + off, rows, n, stride, o + oo);
+  return NULL;
+}
+
+void np_reduce_register(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "sumLines", NULL, js_sum_lines, NULL, NULL, NULL, napi_default, NULL },
+    { "minMaxLines", NULL, js_min_max_lines, NULL, NULL, NULL, napi_default, NULL },
+    { "argLines", NULL, js_arg_lines, NULL, NULL, NULL, napi_default, NULL },
+    { "addRows", NULL, js_add_rows, NULL, NULL, NULL, napi_default, NULL },
+    { "minMaxRows", NULL, js_min_max_rows, NULL, NULL, NULL, napi_default, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
