@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds lib/np's optional native loops (native/np_loops.c → build/Release/lazylab_np.node)
+// Builds lib/np's optional native loops (native/np_*.c → build/Release/lazylab_np.node)
 // with node-gyp, which npm bundles. Run by `npm run build`. Never fails the build: without a
 // C compiler or Node's headers lib/np keeps its JavaScript loops (same results, slower), and
 // this says so. Skips the compile when the addon is newer than its sources.

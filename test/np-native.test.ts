@@ -1,5 +1,5 @@
 /**
- * lib/np's native float64 loops (native/np_loops.c via lib/np/native.ts) and their
+ * lib/np's native float64 loops (native/np_*.c via lib/np/native.ts) and their
  * JavaScript fallback give NumPy's results bit for bit on arrays large enough to take the
  * native paths (views at odd offsets, broadcast scalars, row, block and whole-array sums),
  * at two sizes: 600×1000 (the plain C loops) and 1100×1000, past the 2**20 elements from
