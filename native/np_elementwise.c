@@ -295,6 +295,37 @@ static napi_value js_fill(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Casts between float64 and float32 (rounding to nearest, as Float32Array stores and NumPy's astype do). */
+#define DEFINE_CASTS(SUFFIX, ATTR) \
+  ATTR static void f64_to_f32_##SUFFIX(const double *a, float *o, intptr_t n) { for (intptr_t i = 0; i < n; i++) o[i] = (float)a[i]; } \
+  ATTR static void f32_to_f64_##SUFFIX(const float *a, double *o, intptr_t n) { for (intptr_t i = 0; i < n; i++) o[i] = (double)a[i]; }
+FOR_EACH_ISA(DEFINE_CASTS)
+
+/* castFloat(a, aOffset, out, outOffset, n): a Float64Array into a Float32Array or back. */
+static napi_value js_cast_float(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  napi_typedarray_type at, ot;
+  size_t al, ol;
+  void *a, *o;
+  int64_t ao, oo, n;
+  if (argc != 5 || napi_get_typedarray_info(env, argv[0], &at, &al, &a, NULL, NULL) != napi_ok ||
+      napi_get_typedarray_info(env, argv[2], &ot, &ol, &o, NULL, NULL) != napi_ok || !get_int(env, argv[1], &ao) ||
+      !get_int(env, argv[3], &oo) || !get_int(env, argv[4], &n))
+    return NULL;
+  int down = at == napi_float64_array && ot == napi_float32_array, up = at == napi_float32_array && ot == napi_float64_array;
+  if (!down && !up) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: castFloat takes a Float64Array and a Float32Array");
+    return NULL;
+  }
+  if (!in_bounds(env, al, ao, n, 1) || !in_bounds(env, ol, oo, n, 1)) return NULL;
+  if (n <= 0) return NULL;
+  if (down) PICK(f64_to_f32)((const double *)a + ao, (float *)o + oo, n);
+  else PICK(f32_to_f64)((const float *)a + ao, (double *)o + oo, n);
+  return NULL;
+}
+
 void np_elementwise_register(napi_env env, napi_value exports) {
 #ifdef LAZYLAB_X86
   build_mask_bytes();
@@ -303,6 +334,7 @@ void np_elementwise_register(napi_env env, napi_value exports) {
     { "elementwise", NULL, js_elementwise, NULL, NULL, NULL, napi_default, NULL },
     { "compare", NULL, js_compare, NULL, NULL, NULL, napi_default, NULL },
     { "fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL },
+    { "castFloat", NULL, js_cast_float, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -179,6 +179,23 @@ static int64_t arg_line(int is_max, const double *a, int64_t n) {
   }
 FOR_EACH_ISA(DEFINE_ROWS)
 
+/* Sums of bytes (bool and uint8 arrays, whose sums NumPy gives as int64): exact in 64 bits. */
+#define DEFINE_BYTE_SUMS(SUFFIX, ATTR) \
+  ATTR static void sum_bytes_lines_##SUFFIX(const uint8_t *a, int64_t lines, int64_t n, int64_t stride, double *o) { \
+    for (int64_t k = 0; k < lines; k++) { \
+      const uint8_t *line = a + k * stride; \
+      uint64_t acc = 0; \
+      for (int64_t s = 0; s < n; s += 1 << 16) { \
+        uint32_t part = 0; /* 2**16 bytes of at most 255: no overflow, and the compiler vectorises a 32-bit sum */ \
+        int64_t m = n - s < (1 << 16) ? n - s : (1 << 16); \
+        for (int64_t i = 0; i < m; i++) part += line[s + i]; \
+        acc += part; \
+      } \
+      o[k] = (double)acc; \
+    } \
+  }
+FOR_EACH_ISA(DEFINE_BYTE_SUMS)
+
 /* ---- N-API glue ---------------------------------------------------------------------- */
 
 /* (a, offset, lines, n, lineStride, out, outOffset) from argv[first...]. */
@@ -277,6 +294,23 @@ static napi_value js_min_max_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sumBytesLines(a: Uint8Array, offset, lines, n, lineStride, out, outOffset): out[k] = the sum of line k's bytes. */
+static napi_value js_sum_bytes_lines(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t off, lines, n, stride, oo;
+  uint8_t *a;
+  double *o;
+  size_t al, ol;
+  if (argc != 7 || !get_u8(env, argv[0], &a, &al) || !get_int(env, argv[1], &off) || !get_int(env, argv[2], &lines) ||
+      !get_int(env, argv[3], &n) || !get_int(env, argv[4], &stride) || !get_f64(env, argv[5], &o, &ol) || !get_int(env, argv[6], &oo))
+    return NULL;
+  if (!lines_in_bounds(env, al, off, lines, n, stride) || !in_bounds(env, ol, oo, lines, 1)) return NULL;
+  if (lines > 0) PICK(sum_bytes_lines)(a + off, lines, n, stride, o + oo);
+  return NULL;
+}
+
 void np_reduce_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "sumLines", NULL, js_sum_lines, NULL, NULL, NULL, napi_default, NULL },
@@ -284,6 +318,7 @@ void np_reduce_register(napi_env env, napi_value exports) {
     { "argLines", NULL, js_arg_lines, NULL, NULL, NULL, napi_default, NULL },
     { "addRows", NULL, js_add_rows, NULL, NULL, NULL, napi_default, NULL },
     { "minMaxRows", NULL, js_min_max_rows, NULL, NULL, NULL, napi_default, NULL },
+    { "sumBytesLines", NULL, js_sum_bytes_lines, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -89,6 +89,13 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["xn.argmax(axis=1)", (_x, _y, _o, xn) => xn.argmax(1)],
   ["np.where(np.isnan(xn), 5.0, xn).argmax()", (_x, _y, _o, xn) => { const c = xn.copy(); c.set("::7, ::13", 5); return c.argmax(); }],
   ["xn.sum(axis=0)", (_x, _y, _o, xn) => xn.sum(0)],
+  ["(x > 0).sum()", (x) => x.gt(0).sum()],
+  ["(x > y).sum(axis=1)", (x, y) => x.gt(y).sum(1)],
+  ["(x > 0)[:, 1:].sum(axis=-1)", (x) => x.gt(0).get(":, 1:").sum(-1)],
+  ["x.astype(np.float32)", (x) => x.astype("float32")],
+  ["(x * 1e30).astype(np.float32)", (x) => x.mul(1e30).astype("float32")],
+  ["xn.astype(np.float32).astype(np.float64)", (_x, _y, _o, xn) => xn.astype("float32").astype("float64")],
+  ["x[:, 1:].astype(np.float32)", (x) => x.get(":, 1:").astype("float32")],
 ];
 
 /**

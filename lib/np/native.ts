@@ -25,6 +25,10 @@ interface NativeLoops {
   argLines(isMax: boolean, a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+j] = the better of out[oo+j] and a[off + r*stride + j] for rows r in order (min/max's rule per element). */
   minMaxRows(isMax: boolean, a: Float64Array, off: number, rows: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+k] = the sum of the bytes of line k (bool and uint8 arrays). */
+  sumBytesLines(a: Uint8Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** o[oo+i] = a[ao+i] converted between float64 and float32 (to nearest), i < n. */
+  castFloat(a: Float64Array | Float32Array, ao: number, o: Float32Array | Float64Array, oo: number, n: number): void;
   /** out[oo+j] += a[off + r*stride + j] for rows r < rows in order, j < n. */
   addRows(a: Float64Array, off: number, rows: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+i] = op(a[ao+i*as], b[bo+i*bs]) for i < n; as and bs are 0 or 1. */

@@ -173,7 +173,14 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
   }
   if (isIntegral(x.dtype)) {
     // Integers add exactly, wrapping like int64 (int-exact.ts); the order does not matter.
-    const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, exactSumLineFor(x.nd.data), exactValue);
+    const sumLine = exactSumLineFor(x.nd.data);
+    if (native && x.nd.data instanceof Uint8Array) {
+      // bool and uint8: the C byte sums (exact in 64 bits), one call per run of lines.
+      const flat = opts.all && x.isContiguous;
+      const values = lineReduce<Uint8Array>(x, flat ? [0] : axes, flat, (data, off, lines, m, st, vals, idx) => native!.sumBytesLines(data, off, lines, m, st, vals, idx), (data, off, m) => exactValue(sumLine(data, off, m, 1, 0)));
+      if (values) return finish(values, [], dtype, x, axes, opts);
+    }
+    const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, sumLine, exactValue);
     return finish(values, outShape, dtype, x, axes, opts);
   }
   const pw = (x.dtype === "float32" ? pairwiseSumF32For : pairwiseSumFor)(x.nd.data);
@@ -212,7 +219,7 @@ function nativeSum(x: NDArray, axes: readonly number[], flat: boolean): Float64A
   });
 }
 
-type LinesCall = (data: Float64Array, off: number, lines: number, m: number, stride: number, values: Float64Array, idx: number) => void;
+type LinesCall<D = Float64Array> = (data: D, off: number, lines: number, m: number, stride: number, values: Float64Array, idx: number) => void;
 
 /**
  * A float64 reduction whose reduced axes form one contiguous line of m elements per output:
@@ -220,7 +227,7 @@ type LinesCall = (data: Float64Array, off: number, lines: number, m: number, str
  * `jsLine`. Returns the outputs in C order, or null when the reduced elements are not one
  * contiguous line per output.
  */
-function lineReduce(x: NDArray, axes: readonly number[], flat: boolean, nativeLines: LinesCall, jsLine: (data: Float64Array, off: number, m: number) => number): Float64Array | null {
+function lineReduce<D extends Float64Array | Uint8Array = Float64Array>(x: NDArray, axes: readonly number[], flat: boolean, nativeLines: LinesCall<D>, jsLine: (data: D, off: number, m: number) => number): Float64Array | null {
   const v = flat ? x.ravel() : moveReducedLast(x, axes);
   const k = v.ndim - axes.length;
   const inner = v.shape.slice(k);
@@ -228,7 +235,7 @@ function lineReduce(x: NDArray, axes: readonly number[], flat: boolean, nativeLi
   const m = inner.reduce((a, b) => a * b, 1);
   const outShape = v.shape.slice(0, k);
   const values = new Float64Array(outShape.reduce((a, b) => a * b, 1));
-  const data = v.nd.data as Float64Array;
+  const data = v.nd.data as D;
   let idx = 0;
   forEachLine(outShape.length ? outShape : [1], [{ stride: outShape.length ? v.nd.stride.slice(0, k) : [0], offset: v.nd.offset }], (off, n, st) => {
     if (st[0] >= 0 && n * m >= NATIVE_MIN) {

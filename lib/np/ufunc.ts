@@ -72,6 +72,17 @@ export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): Un
     if (os === 1 && as === 0) { const x = a[ao]; o.fill(${e}, oo, oo + n); return; }
     for (let i = 0; i < n; i++) { const x = a[ao + i * as]; o[oo + i * os] = ${e}; }`;
   k = new Function("a", "ao", "as", "o", "oo", "os", "n", body) as UnaryKernel;
+  if (native && expr === "x" && cast === "none" && (storage === "Float64Array,Float32Array," || storage === "Float32Array,Float64Array,")) {
+    // astype between float64 and float32: the C conversion (the same rounding as Float32Array's).
+    const js = k;
+    const c = native;
+    k = (a, ao, as, o, oo, os, n) => {
+      if (n >= NATIVE_MIN && as === 1 && os === 1) c.castFloat(a as Float64Array, ao, o as Float32Array, oo, n);
+      else js(a, ao, as, o, oo, os, n);
+    };
+    unaryCache.set(key, k);
+    return k;
+  }
   const code = nativeCode(expr, cast, storage);
   if (code >= 0) {
     const js = k;
