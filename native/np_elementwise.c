@@ -326,6 +326,57 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * A 2-D strided copy (a transposed or otherwise strided view copied into an array): tiles of
+ * TILE x TILE elements, so the strided side's cache lines are used while they are in the
+ * cache instead of being fetched once per element. Element (i, j) goes from
+ * a[i*as1 + j*as0] to o[i*os1 + j*os0].
+ */
+#define TILE 32
+static void copy_2d(const double *a, int64_t n1, int64_t n0, int64_t as1, int64_t as0, double *o, int64_t os1, int64_t os0) {
+  for (int64_t i0 = 0; i0 < n1; i0 += TILE) {
+    int64_t i1 = i0 + TILE < n1 ? i0 + TILE : n1;
+    for (int64_t j0 = 0; j0 < n0; j0 += TILE) {
+      int64_t j1 = j0 + TILE < n0 ? j0 + TILE : n0;
+      for (int64_t i = i0; i < i1; i++) {
+        const double *src = a + i * as1;
+        double *dst = o + i * os1;
+        for (int64_t j = j0; j < j1; j++) dst[j * os0] = src[j * as0];
+      }
+    }
+  }
+}
+
+/* The lowest and highest element a 2-D strided walk touches lie in an array of `length`. */
+static int walk_in_bounds(napi_env env, size_t length, int64_t off, int64_t n1, int64_t n0, int64_t s1, int64_t s0) {
+  int64_t lo = off, hi = off;
+  if (n1 <= 0 || n0 <= 0) return 1;
+  if (s1 < 0) lo += (n1 - 1) * s1; else hi += (n1 - 1) * s1;
+  if (s0 < 0) lo += (n0 - 1) * s0; else hi += (n0 - 1) * s0;
+  if (lo < 0 || hi >= (int64_t)length) {
+    napi_throw_range_error(env, NULL, "lazylab native loops: range outside the array");
+    return 0;
+  }
+  return 1;
+}
+
+/* copy2d(a, aOffset, n1, n0, aStride1, aStride0, out, outOffset, outStride1, outStride0). */
+static napi_value js_copy_2d(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  double *a, *o;
+  size_t al, ol;
+  int64_t ao, n1, n0, as1, as0, oo, os1, os0;
+  if (argc != 10 || !get_f64(env, argv[0], &a, &al) || !get_int(env, argv[1], &ao) || !get_int(env, argv[2], &n1) || !get_int(env, argv[3], &n0) ||
+      !get_int(env, argv[4], &as1) || !get_int(env, argv[5], &as0) || !get_f64(env, argv[6], &o, &ol) || !get_int(env, argv[7], &oo) ||
+      !get_int(env, argv[8], &os1) || !get_int(env, argv[9], &os0))
+    return NULL;
+  if (!walk_in_bounds(env, al, ao, n1, n0, as1, as0) || !walk_in_bounds(env, ol, oo, n1, n0, os1, os0)) return NULL;
+  if (n1 > 0 && n0 > 0) copy_2d(a + ao, n1, n0, as1, as0, o + oo, os1, os0);
+  return NULL;
+}
+
 void np_elementwise_register(napi_env env, napi_value exports) {
 #ifdef LAZYLAB_X86
   build_mask_bytes();
@@ -335,6 +386,7 @@ void np_elementwise_register(napi_env env, napi_value exports) {
     { "compare", NULL, js_compare, NULL, NULL, NULL, napi_default, NULL },
     { "fill", NULL, js_fill, NULL, NULL, NULL, napi_default, NULL },
     { "castFloat", NULL, js_cast_float, NULL, NULL, NULL, napi_default, NULL },
+    { "copy2d", NULL, js_copy_2d, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -50,20 +50,7 @@ export function forEachLine(
 ): void {
   const k = ops.length;
   for (const n of shape) if (n === 0) return;
-  // Merge axes (from the innermost outwards) and drop length-1 axes.
-  const dims: number[] = [];
-  const strides: number[][] = ops.map(() => []);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d];
-    if (n === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && ops.every((op, j) => op.stride[d] === strides[j][last] * dims[last])) {
-      dims[last] *= n;
-      continue;
-    }
-    dims.push(n);
-    for (let j = 0; j < k; j++) strides[j].push(ops[j].stride[d]);
-  }
+  const { dims, strides } = mergeAxes(shape, ops);
   const offsets = ops.map((op) => op.offset);
   if (dims.length === 0) {
     line(offsets, 1, ops.map(() => 1));
@@ -92,4 +79,25 @@ export function forEachLine(
     }
     if (d === outer) return;
   }
+}
+
+/**
+ * The axes of `shape` after merging those every operand walks contiguously across, and
+ * dropping length-1 axes: dims and each operand's strides, innermost first.
+ */
+export function mergeAxes(shape: readonly number[], ops: readonly Strided[]): { dims: number[]; strides: number[][] } {
+  const dims: number[] = [];
+  const strides: number[][] = ops.map(() => []);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d];
+    if (n === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && ops.every((op, j) => op.stride[d] === strides[j][last] * dims[last])) {
+      dims[last] *= n;
+      continue;
+    }
+    dims.push(n);
+    for (let j = 0; j < ops.length; j++) strides[j].push(ops[j].stride[d]);
+  }
+  return { dims, strides };
 }

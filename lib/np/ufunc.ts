@@ -4,7 +4,7 @@
  * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
  */
 import { allocate, DType, isIntegral, promote, promoteScalar, scalarDType, Storage } from "./dtype";
-import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
+import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
@@ -295,8 +295,17 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   // Writing an array into an overlapping view of itself: copy the source first.
   const src = v.nd.data === o && v !== target ? v.copy() : v;
   const s = src.nd.data;
+  const ops = [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }];
+  if (native && s instanceof Float64Array && o instanceof Float64Array && target.size >= NATIVE_MIN) {
+    // A strided 2-D float64 copy (e.g. a transposed view): the C loop copies it in tiles.
+    const { dims, strides } = mergeAxes(shape, ops);
+    if (dims.length === 2 && strides[0][0] !== 1 && strides[0][0] !== 0) {
+      native.copy2d(s, src.nd.offset, dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset, strides[1][1], strides[1][0]);
+      return;
+    }
+  }
   const kernel = unaryKernel("x", castOf(target.dtype), storageKey(s, o));
-  forEachLine(shape, [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
+  forEachLine(shape, ops, (off, n, st) =>
     kernel(s, off[0], st[0], o, off[1], st[1], n),
   );
 }
