@@ -9,7 +9,9 @@
  * fast path), row sums
  * `x.sum(axis=-1)`, `standard_normal((n, n))` (a new array, and into a preallocated buffer),
  * and the cost of a fresh buffer's first touch (`zeros` then `fill(1)`) beside `fill(1)` of
- * a buffer already touched. Each figure is the median of `runs` timed calls after one
+ * a buffer already touched; then the other common elementwise operations and reductions
+ * (a sum of two arrays, a comparison, exp, column sums, max/min/argmax, mean, std, the sum of
+ * a comparison, a cast, a transposed copy). Each figure is the median of `runs` timed calls after one
  * warm-up call. NumPy runs beside lazylab in a Python process that times one statement on
  * request: each lazylab call is followed by the same NumPy statement, so both sides of a ratio
  * see the same moments of a shared machine. By default the operations take turns within each
@@ -60,6 +62,19 @@ const OPS: [string, string, () => void][] = [
   ["standard_normal into out", "g.standard_normal(out=out)", () => rng.bitGenerator.fillStandardNormal(out.data as Float64Array)],
   ["zeros + fill(1) (1st touch)", "r = np.zeros((n, n)); r.fill(1)", () => (sink = np.zeros([n, n]).fill(1))],
   ["fill(1) touched buffer", "touched.fill(1)", () => touched.fill(1)],
+  // The rest of "elementwise and reductions": each a new result, as a cell would write it.
+  ["x + touched (new array)", "r = x + touched", () => (sink = x.add(touched))],
+  ["x > 0 (new bool array)", "r = x > 0", () => (sink = x.gt(0))],
+  ["np.exp(x) into out", "np.exp(x, out=out)", () => np.exp(x, out)],
+  ["x.sum(axis=0)", "r = x.sum(axis=0)", () => (sink = x.sum(0))],
+  ["x.max()", "r = x.max()", () => (sink = x.max())],
+  ["x.min(axis=-1)", "r = x.min(axis=-1)", () => (sink = x.min(-1))],
+  ["x.argmax()", "r = x.argmax()", () => (sink = x.argmax())],
+  ["x.mean()", "r = x.mean()", () => (sink = x.mean())],
+  ["x.std()", "r = x.std()", () => (sink = x.std())],
+  ["(x > 0).sum()", "r = (x > 0).sum()", () => (sink = x.gt(0).sum())],
+  ["x.astype(float32)", "r = x.astype(np.float32)", () => (sink = x.astype("float32"))],
+  ["x.T.copy()", "r = x.T.copy()", () => (sink = x.T.copy())],
 ];
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
