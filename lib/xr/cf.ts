@@ -7,6 +7,7 @@
 import { NDArray } from "../np/ndarray";
 import type { DType } from "../np/dtype";
 import { copyAttrs, type AttrValue, type NcVariable } from "./netcdf";
+import type { FillMask } from "./shuffle";
 
 /** How a variable's raw values become its values. */
 export interface Decoding {
@@ -20,6 +21,12 @@ export interface Decoding {
   encoding: Record<string, unknown>;
   /** Decodes a raw chunk (may return the same array when there is nothing to do). */
   decode(raw: NDArray): NDArray;
+  /**
+   * When decoding is only a fill value turned into NaN (float data, one `_FillValue`, no
+   * packing, not times): that mask, for the reader to apply as it decodes each chunk (on the
+   * decoder threads, fused with the unshuffle); `decode` is then not needed.
+   */
+  readerMask?: FillMask;
 }
 
 const UNIT_MS: Record<string, number> = {
@@ -100,6 +107,9 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
   const s = scale ?? 1, o = offset ?? 0;
   const tms = time?.msPerUnit ?? 1, tep = time?.epochMs ?? 0;
   if (!packed && !masked && !time && dtype === v.dtype) return { dtype, isTime: false, attrs, encoding, decode: (r) => r };
+  // float32 attributes are read as their shortest decimal: compared in float32.
+  const onlyMask = masked && !packed && !time && fills.length === 1 && dtype === v.dtype && (dtype === "float32" || dtype === "float64") && fills[0] === fills[0];
+  const readerMask: FillMask | undefined = onlyMask ? { kind: dtype === "float32" ? 1 : 2, value: dtype === "float32" ? Math.fround(fills[0]) : fills[0] } : undefined;
   const decode = (raw: NDArray): NDArray => {
     const src = raw.nd.data;
     const n = src.length;
@@ -126,5 +136,5 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
     }
     return new NDArray(out, raw.shape, dtype);
   };
-  return { dtype, isTime: !!time, attrs, encoding, decode };
+  return { dtype, isTime: !!time, attrs, encoding, decode, readerMask };
 }

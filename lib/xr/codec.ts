@@ -1,11 +1,16 @@
 /**
  * Decoding a stored HDF5 chunk: its filter pipeline undone in reverse order — deflate
- * (inflated with Node's zlib, native code), shuffle (bytes regrouped per element) and
+ * (libdeflate through ./native when built, else Node's zlib), shuffle (bytes regrouped per
+ * element; in C through ./native when built) and
  * fletcher32 (its checksum checked and dropped). These are the filters NetCDF4 writes
  * (`zlib=True, shuffle=True, fletcher32=True`); a chunk with any other filter is read
  * through HDF5 instead. Pure functions over bytes, so worker threads run them too.
  */
 import * as zlib from "node:zlib";
+import { native } from "./native";
+import { ChunkPart, FillMask, gatherInto, maskFill, partElements, runsOf, unshuffle, unshuffleInto } from "./shuffle";
+export type { ChunkPart, FillMask } from "./shuffle";
+export { unshuffle } from "./shuffle";
 
 /** HDF5 filter ids this module decodes. */
 export const DEFLATE = 1, SHUFFLE = 2, FLETCHER32 = 3;
@@ -22,81 +27,114 @@ export class ChunkDecodeError extends Error {
   override name = "ChunkDecodeError";
 }
 
+/** How a stored chunk is decoded, and which of its decoded bytes a read wants. */
+export interface ChunkSpec {
+  /** The dataset's filter pipeline, in the order applied when writing. */
+  filters: readonly PipelineFilter[];
+  /** Bit i set: filter i was not applied to this chunk. */
+  filterMask: number;
+  /** Bytes of the whole decoded chunk. */
+  nbytes: number;
+  /** Bytes per element. */
+  elementSize: number;
+  /** The region of the chunk a read wants (default: all of it). */
+  part?: ChunkPart;
+  /** Fill values to turn into NaN. */
+  fill?: FillMask;
+}
+
 /**
- * The decoded bytes of one stored chunk: `stored` (as read from the file) through the
- * pipeline `filters` backwards, skipping those whose bit is set in `filterMask`. Returns
- * exactly `nbytes` bytes in a buffer of its own (aligned for any typed array), or in `out`.
+ * The decoded bytes of one stored chunk, or of the region `part` of it: `stored` (as read
+ * from the file) through the pipeline `filters` backwards, skipping those whose bit is set
+ * in `filterMask`, fill values masked. Returns them in a buffer of their own (aligned for
+ * any typed array), or in `out`. The last step writes straight into that buffer — inflate
+ * when deflate is the last step and the whole chunk is wanted, else the unshuffle (or the
+ * gathering of the region) fused with the mask — so the only intermediate is the inflated
+ * chunk, in a scratch buffer reused between chunks (./native) or from Node's zlib.
  */
-export function decodeChunk(stored: Uint8Array, filters: readonly PipelineFilter[], filterMask: number, nbytes: number, out?: Uint8Array): Uint8Array {
+export function decodeChunk(stored: Uint8Array, spec: ChunkSpec, out?: Uint8Array): Uint8Array {
+  const { filters, filterMask, nbytes, elementSize: es, part, fill } = spec;
+  const runs = part ? runsOf(part) : null;
+  const length = part ? partElements(part) * es : nbytes;
+  if (out && out.length !== length) throw new RangeError(`decodeChunk: ${length} bytes wanted, into a buffer of ${out.length}`);
+  const steps = filters.filter((_, i) => !(filterMask & (1 << i))).reverse();
   let data = stored;
-  const active = filters.map((_, i) => i).filter((i) => !(filterMask & (1 << i)));
-  for (let a = active.length - 1; a >= 0; a--) {
-    const f = filters[active[a]];
+  /** `data` is the result: the bytes wanted, fill values masked, in `out` or a buffer of its own. */
+  let done = false;
+  for (let s = 0; s < steps.length; s++) {
+    const f = steps[s];
+    const last = s === steps.length - 1;
     if (f.id === DEFLATE) {
-      // One output chunk of the expected size: zlib hands it back without concatenating.
-      try {
-        data = zlib.inflateSync(data, { chunkSize: Math.max(nbytes, 64) });
-      } catch (e) {
-        throw new ChunkDecodeError(`deflate: ${(e as Error).message} (the chunk is corrupt)`);
-      }
+      // Its output is the chunk, plus the checksums of fletcher32 steps still to undo.
+      const expected = nbytes + 4 * steps.slice(s + 1).filter((g) => g.id === FLETCHER32).length;
+      const whole = last && !runs;
+      data = inflate(data, expected, whole ? out : undefined, whole);
+      done = whole && data.length === nbytes && (data === out || (!out && data.byteOffset % 8 === 0 && data.buffer.byteLength === nbytes));
+      if (done && fill) maskFill(data, fill);
     } else if (f.id === SHUFFLE) {
-      // The last step writes straight into `out` when there is one.
-      if (a === 0 && out && data.length === nbytes) data = unshuffle(data, f.cdValues[0] ?? 1, out);
-      else data = unshuffleInPlace(data, f.cdValues[0] ?? 1, data !== stored);
+      const size = f.cdValues[0] ?? 1;
+      if (last && (!runs || size === es)) {
+        if (data.length !== nbytes) throw new ChunkDecodeError(`decoded ${data.length} bytes, expected ${nbytes}`);
+        const dst = out ?? new Uint8Array(length);
+        unshuffleInto(data, size, dst, runs, fill);
+        data = dst;
+        done = true;
+      } else data = unshuffle(data, size);
     } else if (f.id === FLETCHER32) {
       if (data.length < 4) throw new ChunkDecodeError("fletcher32: chunk shorter than its checksum");
       const body = data.subarray(0, data.length - 4);
       const stored32 = (data[data.length - 4] | (data[data.length - 3] << 8) | (data[data.length - 2] << 16) | (data[data.length - 1] << 24)) >>> 0;
       if (fletcher32(body) !== stored32) throw new ChunkDecodeError("fletcher32 checksum mismatch (the chunk is corrupt)");
       data = body;
+      done = false;
     } else {
       throw new ChunkDecodeError(`filter ${f.id} is not decoded here`);
     }
   }
+  if (done) return data;
   if (data.length !== nbytes) throw new ChunkDecodeError(`decoded ${data.length} bytes, expected ${nbytes}`);
-  if (out) {
-    if (data !== out) out.set(data);
-    return out;
-  }
-  if (data.byteOffset % 8 !== 0 || data.buffer.byteLength !== nbytes) data = new Uint8Array(data);
-  return data;
+  const dst = out ?? new Uint8Array(length);
+  gatherInto(data, es, dst, runs, fill);
+  return dst;
 }
 
-/** Reused between chunks: a copy of the shuffled bytes while they are put back in order. */
+/** Bytes {@link decodeChunk} returns for `spec`. */
+export function decodedLength(spec: ChunkSpec): number {
+  return spec.part ? partElements(spec.part) * spec.elementSize : spec.nbytes;
+}
+
+/** Reused between chunks: inflated bytes that a later step (unshuffle, gathering a region) reads. */
 let scratch = new Uint8Array(0);
 
 /**
- * Unshuffles `data` in its own buffer when it is ours (`owned`, e.g. fresh from inflate),
- * through a scratch copy: no new chunk-sized buffer per chunk, so decoding leaves no
- * garbage behind (the memory figures a notebook prints stay those of the chunks it keeps).
+ * The zlib stream `src` inflated: into `into` when given (it must then hold exactly the
+ * output), else into a buffer of its own (`fresh`, or always with Node's zlib) or into the
+ * scratch buffer (native).
  */
-function unshuffleInPlace(data: Uint8Array, size: number, owned: boolean): Uint8Array {
-  if (!owned || size <= 1) return unshuffle(data, size);
-  if (scratch.length < data.length) scratch = new Uint8Array(Math.max(data.length, scratch.length * 2));
-  const src = scratch.subarray(0, data.length);
-  src.set(data);
-  return unshuffle(src, size, data);
-}
-
-/** Undoes HDF5's shuffle: byte b of element i was stored at b·n + i. Writes into `out` if given. */
-export function unshuffle(src: Uint8Array, size: number, out: Uint8Array = new Uint8Array(src.length)): Uint8Array {
-  const n = Math.floor(src.length / size);
-  if (size <= 1 || n <= 1) {
-    if (out !== src) out.set(src);
-    return out;
-  }
-  if (size === 4 && out.byteOffset % 4 === 0) {
-    const o32 = new Uint32Array(out.buffer, out.byteOffset, n);
-    for (let i = 0; i < n; i++) o32[i] = src[i] | (src[n + i] << 8) | (src[2 * n + i] << 16) | (src[3 * n + i] << 24);
-  } else {
-    for (let b = 0; b < size; b++) {
-      const from = b * n;
-      for (let i = 0, o = b; i < n; i++, o += size) out[o] = src[from + i];
+function inflate(src: Uint8Array, expected: number, into: Uint8Array | undefined, fresh: boolean): Uint8Array {
+  if (native?.inflate) {
+    let dst = into ?? (fresh ? new Uint8Array(expected) : undefined);
+    if (!dst) {
+      if (scratch.length < expected) scratch = new Uint8Array(Math.max(expected, scratch.length * 2));
+      dst = scratch.subarray(0, expected);
     }
+    const n = native.inflate(src, dst);
+    if (n === -1) throw new ChunkDecodeError("deflate: invalid compressed data (the chunk is corrupt)");
+    // -2: more output than the chunk holds; Node's zlib says how much (and the size check fails).
+    if (n >= 0) return n === dst.length ? dst : dst.subarray(0, n);
   }
-  // Bytes past the last whole element are stored as they are.
-  out.set(src.subarray(n * size), n * size);
-  return out;
+  let data: Uint8Array;
+  try {
+    // One output chunk of the expected size: zlib hands it back without concatenating.
+    data = zlib.inflateSync(src, { chunkSize: Math.max(expected, 64) });
+  } catch (e) {
+    throw new ChunkDecodeError(`deflate: ${(e as Error).message} (the chunk is corrupt)`);
+  }
+  if (into && data.length === into.length) {
+    into.set(data);
+    return into;
+  }
+  return data;
 }
 
 /** HDF5's Fletcher-32 (16-bit big-endian words, an odd last byte as the high byte). */

@@ -23,7 +23,7 @@ port.on("message", ({ job, into }: { job: ChunkJob; into: ArrayBuffer }) => {
     const stored = readBuf.subarray(0, job.size);
     fs.readSync(fd, stored, 0, job.size, job.position);
     // Decoded into the notebook thread's own buffer (see ./decoders).
-    const bytes = decodeChunk(stored, job.filters, job.filterMask, job.nbytes, new Uint8Array(into));
+    const bytes = decodeChunk(stored, job, new Uint8Array(into));
     msg = { key: job.key, bytes };
     transfer = [into];
   } catch (e) {

@@ -17,6 +17,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { diskReads } from "./hdf5";
+import { decodedLength } from "./codec";
 import type { ChunkJob } from "./rawread";
 
 /** Result a decoder thread posts. */
@@ -112,7 +113,7 @@ function pump(): void {
     inFlight.add(job.key);
     // The buffer is allocated here and lent to the thread: memory is accounted to the
     // isolate that allocated it, and the notebook's memory probes count the notebook's.
-    const into = new ArrayBuffer(job.nbytes);
+    const into = new ArrayBuffer(decodedLength(job));
     decoders[next++ % decoders.length].port.postMessage({ job, into }, [into]);
   }
 }

@@ -16,6 +16,7 @@ import type { DType } from "../np/dtype";
 import { countingReads, h5, H5Dataset, H5Group } from "./hdf5";
 import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
+import { FillMask, maskFill } from "./shuffle";
 
 import { AttrValue, namesOf, rawAttr, readAttrs } from "./attrs";
 export { FLOAT_ATTRS, floatAttrs, copyAttrs } from "./attrs";
@@ -258,10 +259,11 @@ export class NcFile {
   }
 
   /**
-   * Reads the hyperslab `start`/`count` of `v` (raw values, no CF decoding) as a contiguous
-   * array: HDF5 decodes each storage chunk the region touches.
+   * Reads the hyperslab `start`/`count` of `v` (raw values, no CF decoding but the fill
+   * values `fill` masked when given) as a contiguous array: each storage chunk the region
+   * touches is decoded (by lazylab's own reader, else by HDF5).
    */
-  read(v: NcVariable, start: readonly number[], count: readonly number[]): NDArray {
+  read(v: NcVariable, start: readonly number[], count: readonly number[], fill?: FillMask): NDArray {
     this.checkOpen();
     const unsupported = v.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
     if (unsupported.length) throw new UnsupportedFilterError(this.path, v.name, unsupported);
@@ -270,7 +272,7 @@ export class NcFile {
     if (plan) {
       let raw;
       try {
-        raw = readRaw(plan, start, count);
+        raw = readRaw(plan, start, count, fill);
       } catch (e) {
         const err = e as Error;
         err.message = `${this.path}: reading variable '${v.name}' failed: ${err.message}`;
@@ -286,7 +288,12 @@ export class NcFile {
     } catch (e) {
       throw new Error(`${this.path}: reading variable '${v.name}' failed: ${(e as Error).message ?? e}`);
     }
-    return toNDArray(raw, [...count], v.dtype);
+    const out = toNDArray(raw, [...count], v.dtype);
+    if (fill) {
+      const d = out.nd.data as Float32Array | Float64Array;
+      maskFill(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), fill);
+    }
+    return out;
   }
 
   /** @internal How `v`'s chunks are read without HDF5, if they can be (decided once). */

@@ -15,7 +15,7 @@ import { boundaries } from "../da/chunks";
 import { cachedChunk, isCached } from "./cache";
 import { registerChunkJobs } from "./plan";
 import { startDecoders } from "./decoders";
-import { chunkJob, chunksTouched, ChunkJob } from "./rawread";
+import { regionJobs } from "./rawread";
 import { decodingOf } from "./cf";
 import { DataArray, DimensionError } from "./dataarray";
 import { Dataset, DatasetWithVars } from "./dataset";
@@ -118,7 +118,9 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
     const lazy = fromFunction(
       (idx, bshape, region) => {
         const start = idx.map((k, d) => b[d][k]);
-        return cachedChunk(keyOf(start, bshape), () => dec.decode(nc.read(v, start, bshape)), region !== undefined);
+        // A fill-value mask is applied as the chunk is decoded (on a decoder thread when announced).
+        const load = dec.readerMask ? () => nc.read(v, start, bshape, dec.readerMask) : () => dec.decode(nc.read(v, start, bshape));
+        return cachedChunk(keyOf(start, bshape), load, region !== undefined);
       },
       v.shape,
       { chunks, dtype: dec.dtype, name: `open_dataset-${v.name}`, shared: true },
@@ -128,7 +130,7 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
       const bshape = idx.map((k, d) => chunks[d][k]);
       const plan = nc.rawPlanOf(v);
       if (!plan || isCached(keyOf(start, bshape))) return [];
-      return chunksTouched(plan, start, bshape).map((o) => chunkJob(plan, o)).filter((j): j is ChunkJob => j !== undefined);
+      return regionJobs(plan, start, bshape, dec.readerMask) ?? [];
     });
     registerLeaf(lazy, { variable: v.name, dims: v.dims });
     vars[v.name] = new DataArray(lazy, v.dims, { attrs: dec.attrs, name: v.name, isTime: dec.isTime, dask: options.chunks !== undefined, encoding: dec.encoding });

@@ -2,11 +2,11 @@
  * Hyperslab reads from stored chunks, without HDF5: the chunks a region touches are located
  * with the dataset's chunk index (./chunkindex), their bytes read with positioned reads and
  * decoded by ./codec — on the decoder threads (./decoders) when a compute announced them,
- * else here — and the region's part of each copied out (or, when the region is exactly one
- * chunk, the decoded chunk used as it is: no copy at all).
+ * else here — and the region's part of each copied out (or, when the region lies in one
+ * chunk, only that part decoded, into the buffer that is the result: no copy at all).
  */
 import { chunkIndex, ChunkIndex, FileReader, StoredChunk } from "./chunkindex";
-import { decodeChunk, PipelineFilter, RAW_FILTERS } from "./codec";
+import { ChunkSpec, decodeChunk, FillMask, PipelineFilter, RAW_FILTERS } from "./codec";
 import { diskReads } from "./hdf5";
 import { takeDecoded } from "./decoders";
 
@@ -65,55 +65,74 @@ export function chunksTouched(plan: RawPlan, start: readonly number[], count: re
   return count.some((n) => n === 0) ? [] : origins;
 }
 
-/** What decoding one stored chunk needs (sent to a decoder thread as it is). */
-export interface ChunkJob {
+/** What decoding one stored chunk (or the part of it a read uses) needs; sent to a decoder thread as it is. */
+export interface ChunkJob extends ChunkSpec {
+  /** Names the decoded bytes: the stored chunk, the part wanted, the mask. */
   key: string;
   file: string;
   position: number;
+  /** Bytes stored. */
   size: number;
-  filterMask: number;
   filters: PipelineFilter[];
-  nbytes: number;
 }
 
-/** The job that decodes the chunk at `origin`, or undefined if the chunk is not stored. */
-export function chunkJob(plan: RawPlan, origin: readonly number[]): ChunkJob | undefined {
-  const okey = origin.join(",");
-  const c: StoredChunk | undefined = plan.index.chunks.get(okey);
+/**
+ * The job that decodes the chunk at `origin` — only the region `start`/`count` of it when
+ * given (the region must lie inside the chunk): a level of a 25-level chunk, the tiles of an
+ * edge chunk that the dataset has, decoded straight into a buffer of the region's size — or
+ * undefined if the chunk is not stored.
+ */
+export function chunkJob(plan: RawPlan, origin: readonly number[], start?: readonly number[], count?: readonly number[], fill?: FillMask): ChunkJob | undefined {
+  const c: StoredChunk | undefined = plan.index.chunks.get(origin.join(","));
   if (!c) return undefined;
-  const nbytes = plan.index.chunkShape.reduce((a, b) => a * b, 1) * plan.index.elementSize;
-  return { key: `${plan.file}#${plan.reader.position(c.address)}`, file: plan.file, position: plan.reader.position(c.address), size: c.size, filterMask: c.filterMask, filters: plan.filters, nbytes };
+  const shape = plan.index.chunkShape;
+  const elementSize = plan.index.elementSize;
+  const nbytes = shape.reduce((a, b) => a * b, 1) * elementSize;
+  const whole = !start || !count || count.every((n, d) => n === shape[d]);
+  const part = whole ? undefined : { shape, start: start.map((s, d) => s - origin[d]), count: [...count] };
+  const position = plan.reader.position(c.address);
+  const key = `${plan.file}#${position}` + (part ? `[${part.start}|${part.count}]` : "") + (fill ? `~${fill.kind}:${fill.value}` : "");
+  return { key, file: plan.file, position, size: c.size, filterMask: c.filterMask, filters: plan.filters, nbytes, elementSize, part, fill };
+}
+
+/** The jobs reading the region `start`/`count` needs, in order; undefined if a chunk is not stored. */
+export function regionJobs(plan: RawPlan, start: readonly number[], count: readonly number[], fill?: FillMask): ChunkJob[] | undefined {
+  const origins = chunksTouched(plan, start, count);
+  // A region inside one chunk is decoded as that part of it; one spanning chunks, chunk by chunk.
+  const jobs = origins.map((o) => (origins.length === 1 ? chunkJob(plan, o, start, count, fill) : chunkJob(plan, o, undefined, undefined, fill)));
+  return jobs.every((j) => j) ? (jobs as ChunkJob[]) : undefined;
 }
 
 function decodedBytes(plan: RawPlan, job: ChunkJob): Uint8Array {
   const ready = takeDecoded(job);
   if (ready) return ready;
   diskReads.bytes += job.size;
-  return decodeChunk(plan.reader.read(job.position - plan.reader.position(0), job.size), job.filters, job.filterMask, job.nbytes);
+  return decodeChunk(plan.reader.read(job.position - plan.reader.position(0), job.size), job);
 }
 
 /**
- * Reads the hyperslab `start`/`count` as a typed array of the disk type, or undefined when a
- * chunk it needs is not stored (HDF5 then supplies the fill value).
+ * Reads the hyperslab `start`/`count` as a typed array of the disk type, fill values masked
+ * when `fill` is given, or undefined when a chunk it needs is not stored (HDF5 then supplies
+ * the fill value).
  */
-export function readRaw(plan: RawPlan, start: readonly number[], count: readonly number[]): DiskArray | undefined {
+export function readRaw(plan: RawPlan, start: readonly number[], count: readonly number[], fill?: FillMask): DiskArray | undefined {
   const Ctor = DISK_ARRAYS[plan.diskType];
   const cs = plan.index.chunkShape;
   const rank = cs.length;
   const origins = chunksTouched(plan, start, count);
-  const jobs = origins.map((o) => chunkJob(plan, o));
-  if (jobs.some((j) => !j)) return undefined;
+  const jobs = regionJobs(plan, start, count, fill);
+  if (!jobs) return undefined;
   const n = count.reduce((a, b) => a * b, 1);
-  // The region is exactly one stored chunk: its decoded bytes are the result.
-  if (origins.length === 1 && origins[0].every((o, d) => o === start[d] && cs[d] === count[d])) {
-    const bytes = decodedBytes(plan, jobs[0]!);
+  // The region lies in one stored chunk: its decoded bytes are the result.
+  if (origins.length === 1) {
+    const bytes = decodedBytes(plan, jobs[0]);
     return new Ctor(bytes.buffer, bytes.byteOffset, n);
   }
   const out = new Ctor(n);
   const outStride = strides(count);
   const inStride = strides(cs);
   origins.forEach((o, i) => {
-    const bytes = decodedBytes(plan, jobs[i]!);
+    const bytes = decodedBytes(plan, jobs[i]);
     const src = new Ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
     // Intersection of the chunk [o, o+cs) with the region [start, start+count).
     const lo = o.map((c, d) => Math.max(c, start[d]));
