@@ -18,7 +18,7 @@ import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
 import { FillMask, maskFill } from "./shuffle";
 
-import { AttrValue, namesOf, rawAttr, readAttrs } from "./attrs";
+import { AttrValue, DECODING_ATTRS, namesOf, rawAttr, readAttrs } from "./attrs";
 export { FLOAT_ATTRS, floatAttrs, copyAttrs } from "./attrs";
 export type { AttrValue } from "./attrs";
 
@@ -153,17 +153,20 @@ export class NcFile {
     return out;
   }
 
-  /** The metadata of group `path` ("/" by default). */
-  group(path = "/"): NcGroup {
+  /**
+   * The metadata of group `path` ("/" by default). `attrs: "decoding"` reads only the
+   * attributes CF decoding needs (for files opened to be combined with a first one).
+   */
+  group(path = "/", options: { attrs?: "all" | "decoding" } = {}): NcGroup {
     this.checkOpen();
-    return countingReads(() => this.readGroup(path));
+    return countingReads(() => this.readGroup(path, options.attrs === "decoding" ? DECODING_ATTRS : undefined));
   }
 
   private entity(path: string): H5Group | H5Dataset | null {
     return path === "/" ? this.file : this.file.get(path);
   }
 
-  private readGroup(path: string): NcGroup {
+  private readGroup(path: string, only: ReadonlySet<string> | undefined): NcGroup {
     // One h5wasm object per path while reading, so what was read of it is reused.
     const children = new Map<string, H5Group | H5Dataset | null>();
     const child = (grp: H5Group, k: string) => {
@@ -176,6 +179,8 @@ export class NcFile {
     // Dimensions visible here: this group's scales, then its ancestors' (inner ones win).
     const dims = new Map<string, NcDimension>();
     const dimOrder: { dim: NcDimension; id: number; depth: number }[] = [];
+    /** Dimension name by its scale's object address (what DIMENSION_LIST's references hold). */
+    const scaleAt = new Map<number, string>();
     for (let p = path, depth = 0; ; p = parentOf(p), depth++) {
       const grp = this.entity(p) as H5Group;
       for (const k of grp.keys()) {
@@ -190,6 +195,8 @@ export class NcFile {
         const max = meta.maxshape?.[0];
         const dim = { name, size, unlimited: max === undefined || max === null || max > Number.MAX_SAFE_INTEGER || max < 0 };
         dims.set(name, dim);
+        const at = addressOf(ds);
+        if (at >= 0) scaleAt.set(at, name);
         const id = Number(rawAttr(ds, "_Netcdf4Dimid") ?? 1e9);
         dimOrder.push({ dim, id, depth });
       }
@@ -216,7 +223,7 @@ export class NcFile {
       let vdims: string[];
       if (rawAttr(ds, "CLASS") === "DIMENSION_SCALE" && shape.length === 1) vdims = [name];
       else if (namesOf(ds).has("DIMENSION_LIST")) {
-        vdims = shape.map((_, i) => {
+        vdims = dimsFromList(ds, shape.length, scaleAt) ?? shape.map((_, i) => {
           const scales = ds.get_attached_scales(i);
           const s = scales[0];
           return s ? (basename(s).startsWith(NON_COORD_PREFIX) ? basename(s).slice(NON_COORD_PREFIX.length) : basename(s)) : `phony_dim_${phony++}`;
@@ -250,12 +257,12 @@ export class NcFile {
         shape: [...shape],
         dtype,
         diskType,
-        attrs: readAttrs(ds),
+        attrs: readAttrs(ds, only),
         storageChunks: meta.chunks ? [...meta.chunks] : null,
         filters: ds.filters.map((f) => ({ id: f.id, name: f.name, cd_values: [...f.cd_values] })),
       });
     }
-    return { path, dims: dimOrder.map((d) => d.dim), variables, attrs: readAttrs(g), groups };
+    return { path, dims: dimOrder.map((d) => d.dim), variables, attrs: only ? {} : readAttrs(g), groups };
   }
 
   /**
@@ -303,8 +310,7 @@ export class NcFile {
     if (v.storageChunks && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
       if (this.reader === null) this.reader = FileReader.open(this.path);
       const ds = this.file.get(v.path) as H5Dataset;
-      const ref = ds.create_reference().ref_data;
-      const addr = ref.length >= 8 ? Number(Buffer.from(ref).readBigUInt64LE(0)) : -1;
+      const addr = addressOf(ds);
       if (addr >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, addr, v, v.filters, ds.metadata.littleEndian));
     }
     this.plans.set(v.path, plan);
@@ -323,6 +329,32 @@ export class NcFile {
   private checkOpen(): void {
     if (this.closed) throw new Error(`${this.path}: the file is closed`);
   }
+}
+
+/** The file address of a dataset's object header (its HDF5 object reference), or -1. */
+function addressOf(ds: H5Dataset): number {
+  const ref = ds.create_reference().ref_data;
+  return ref.length >= 8 ? Number(Buffer.from(ref).readBigUInt64LE(0)) : -1;
+}
+
+/**
+ * A variable's dimension names from its DIMENSION_LIST attribute (one object reference per
+ * axis to the scale attached there), or undefined when a reference is not to a scale of this
+ * group or its ancestors — then HDF5's H5DSget_scale_name says (3× the cost per axis).
+ */
+function dimsFromList(ds: H5Dataset, rank: number, scaleAt: ReadonlyMap<number, string>): string[] | undefined {
+  const list = rawAttr(ds, "DIMENSION_LIST");
+  if (!Array.isArray(list) || list.length !== rank) return undefined;
+  const out: string[] = [];
+  for (const axis of list) {
+    const ref = (Array.isArray(axis) ? axis[0] : axis) as { ref_data?: ArrayLike<number> } | undefined;
+    const bytes = ref?.ref_data;
+    if (!bytes || bytes.length < 8) return undefined;
+    const name = scaleAt.get(Number(Buffer.from(Array.from(bytes).slice(0, 8)).readBigUInt64LE(0)));
+    if (name === undefined) return undefined;
+    out.push(name);
+  }
+  return out;
 }
 
 function toNDArray(raw: unknown, shape: number[], dtype: DType): NDArray {

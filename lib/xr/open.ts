@@ -85,11 +85,19 @@ function fileKey(file: string): string {
  * const ds = await xr.openDataset("data/THETA_1992_01.nc", { chunks: { k: 1 } });
  */
 export async function openDataset(file: string, options: OpenOptions = {}): Promise<DatasetWithVars> {
+  return openOne(file, options, "all");
+}
+
+/**
+ * {@link openDataset}; with `attrs: "decoding"` (files after the first of openMfDataset, whose
+ * attributes the combined dataset does not show) only the attributes CF decoding needs are read.
+ */
+async function openOne(file: string, options: OpenOptions, attrs: "all" | "decoding"): Promise<DatasetWithVars> {
   if (typeof file !== "string") throw new TypeError(`openDataset: expected a path, got ${typeof file}`);
   checkChunks(options.chunks);
   const nc = await NcFile.open(file);
   startDecoders();
-  const group = nc.group(options.group ?? "/");
+  const group = nc.group(options.group ?? "/", { attrs });
   const key = fileKey(file) + (options.group ?? "/");
   const vars: Record<string, DataArray> = {};
   const coordNames = new Set<string>();
@@ -213,7 +221,8 @@ export async function openMfDataset(paths: string | readonly string[], options: 
   if (combine === "nested" && !options.concatDim) throw new TypeError('openMfDataset: combine "nested" needs concatDim (the dimension to concatenate along)');
   const opts = { ...options, chunks: options.chunks ?? {} };
   const sets: DatasetWithVars[] = [];
-  for (const f of files) sets.push(await openDataset(f, opts));
+  // The combined dataset shows the first file's attributes (xarray's combine_attrs="override").
+  for (const [i, f] of files.entries()) sets.push(await openOne(f, opts, i === 0 ? "all" : "decoding"));
   return combineDatasets(sets, files, combine, options.concatDim);
 }
 
