@@ -69,7 +69,8 @@ print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB
   }
   const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
   const row = (name: string, rs: R[]) => `${name.padEnd(16)} open ${med(rs.map((r) => r.open)).toFixed(2)} s  compute ${med(rs.map((r) => r.compute)).toFixed(2)} s  total ${med(rs.map((r) => r.total)).toFixed(2)} s  CPU ${med(rs.map((r) => r.cpu)).toFixed(2)} s  peak RSS ${med(rs.map((r) => r.peakMB)).toFixed(0)} MB`;
-  console.log(`${files} files, THETA 1×50×13×${size}×${size} each, isel(k=0).compute(), median of ${runs} fresh processes`);
+  const { decodingPath } = require("../lib/xr/native") as typeof import("../lib/xr/native");
+  console.log(`${files} files, THETA 1×50×13×${size}×${size} each, isel(k=0).compute(), median of ${runs} fresh processes; lazylab decodes chunks with ${decodingPath}`);
   console.log(row("lazylab xr", ours));
   console.log(row("xarray + dask", theirs));
   console.log(`load after: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);

@@ -19,6 +19,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+/* MADV_POPULATE_WRITE (Linux 5.14); older kernels answer EINVAL and nothing happens. */
+#define MADV_POPULATE_WRITE_FALLBACK 23
+#endif
 #ifdef LAZYLAB_LIBDEFLATE
 #include <libdeflate.h>
 #endif
@@ -128,6 +133,22 @@ static int fill_args(napi_env env, napi_value kv, napi_value fv, size_t size, in
 }
 
 /*
+ * Fresh output buffers (the cache's memory, allocated by the notebook's thread) are faulted
+ * in page by page as they are first written; asking the kernel to map the whole range at
+ * once costs less per page on this VM (measured 2.6 vs 2.9-3.5 us a page).
+ */
+static void populate(uint8_t *p, size_t n) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE_FALLBACK)
+  if (n < (1u << 16)) return;
+  uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1), b = ((uintptr_t)p + n) & ~(page - 1);
+  if (b > a) madvise((void *)a, b - a, MADV_POPULATE_WRITE_FALLBACK);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+/*
  * The runs argument: null (the whole chunk) or a Float64Array of triples (first source
  * element, first output element, elements), each inside both buffers.
  */
@@ -184,6 +205,7 @@ static napi_value decode_runs(napi_env env, napi_callback_info info, int shuffle
     napi_throw_range_error(env, NULL, "lazylab chunk decoding: source and output overlap");
     return NULL;
   }
+  populate(dst, dlen);
   if (!runs) {
     size_t m = dlen / (size_t)size < n ? dlen / (size_t)size : n;
     if (shuffled) {

@@ -5,8 +5,9 @@
  * notebook's thread takes a decoded chunk with `receiveMessageOnPort`, waiting on an
  * `Atomics` counter the threads bump when one is ready; it never waits on a chunk that was
  * not sent out, and a chunk nobody announced (or whose thread failed) is decoded in place,
- * as without threads. At most `WINDOW` chunks are decoded ahead and not yet taken, so the
- * memory held ahead stays small (a few chunks) whatever the compute's size. Each chunk is
+ * as without threads. At most `AHEAD_BYTES` (32 MB) of chunks are decoded ahead and not yet
+ * taken (but always two per thread), so the memory held ahead stays small whatever the
+ * compute's size. Each chunk is
  * decoded into a buffer the notebook's thread allocated and lent: V8 accounts a buffer to the
  * thread that allocated it, so the psutil probes (which count the notebook's own buffers) see
  * the cache's chunks as they would without threads.
@@ -33,7 +34,9 @@ interface Decoder {
 }
 
 /** Chunks decoded ahead and not yet taken, at most. */
-const WINDOW = 4;
+const AHEAD_BYTES = 32 * 2 ** 20;
+/** ... and at most this many chunks (small chunks: a level each). */
+const AHEAD_CHUNKS = 64;
 
 let decoders: Decoder[] | undefined;
 let signal: Int32Array | undefined;
@@ -44,6 +47,14 @@ let queue: ChunkJob[] = [];
 const inFlight = new Set<string>();
 /** Back, not yet taken. */
 const done = new Map<string, Uint8Array | undefined>();
+/** Bytes of the chunks in flight or back and not yet taken, by key. */
+const aheadOf = new Map<string, number>();
+let ahead = 0;
+
+function release(key: string): void {
+  ahead -= aheadOf.get(key) ?? 0;
+  aheadOf.delete(key);
+}
 
 /** Chunks taken decoded from a thread, and announced chunks decoded in place instead. */
 export const decoderStats = { ahead: 0, inPlace: 0 };
@@ -103,17 +114,23 @@ export function announce(jobs: readonly ChunkJob[]): void {
 export function settle(): void {
   queue = [];
   drain();
+  for (const k of done.keys()) release(k);
   done.clear();
 }
 
 function pump(): void {
   if (!decoders?.length) return;
-  while (queue.length && inFlight.size + done.size < WINDOW) {
+  // Enough ahead that the threads keep decoding through the notebook thread's GC pauses
+  // (10-50 ms each while the cache grows by a GB; 4 chunks ahead left them idle then).
+  while (queue.length && (aheadOf.size < 2 * decoders.length || (aheadOf.size < AHEAD_CHUNKS && ahead + decodedLength(queue[0]) <= AHEAD_BYTES))) {
     const job = queue.shift()!;
     inFlight.add(job.key);
+    const n = decodedLength(job);
+    aheadOf.set(job.key, n);
+    ahead += n;
     // The buffer is allocated here and lent to the thread: memory is accounted to the
     // isolate that allocated it, and the notebook's memory probes count the notebook's.
-    const into = new ArrayBuffer(decodedLength(job));
+    const into = new ArrayBuffer(n);
     decoders[next++ % decoders.length].port.postMessage({ job, into }, [into]);
   }
 }
@@ -150,13 +167,14 @@ export function takeDecoded(job: ChunkJob): Uint8Array | undefined {
     if (!inFlight.has(job.key)) break;
     if (performance.now() > deadline) {
       inFlight.delete(job.key);
+      release(job.key);
       break;
     }
     Atomics.wait(signal!, 0, seen, 200);
   }
   drain();
   const bytes = done.get(job.key);
-  done.delete(job.key);
+  if (done.delete(job.key)) release(job.key);
   pump();
   if (bytes) {
     diskReads.bytes += job.size;
