@@ -209,7 +209,7 @@ print(json.dumps({"repr": repr(ds), "sst": [None if np.isnan(x) else float(x) fo
   ds.close();
 });
 
-test("raw chunk reads: lazylab's own chunk index + Node zlib read what netCDF4-python reads (fletcher32, unallocated chunks, int16/int64/uint16, edge chunks), and fall back to HDF5 for big-endian, contiguous and HDF5 1.10 indexes", async () => {
+test("raw chunk reads: lazylab's own chunk index + decoding read what netCDF4-python reads (fletcher32, unallocated chunks, int16/int64/uint16, edge chunks, contiguous variables in few and many runs), and fall back to HDF5 for big-endian and HDF5 1.10 indexes", async () => {
   const file = path.join(DIR, "mix.nc");
   python(`
 import netCDF4, numpy as np
@@ -222,12 +222,14 @@ d = ds.createVariable("part", "f4", ("y", "x"), zlib=True, chunksizes=(4, 4), fi
 e = ds.createVariable("i64", "i8", ("y", "x"), chunksizes=(11, 13)); e[:] = np.arange(143).reshape(11, 13) * 10**10
 f = ds.createVariable("u16", "u2", ("t", "x"), zlib=True, shuffle=True, chunksizes=(1, 13)); f[:] = np.arange(65).reshape(5, 13)
 g = ds.createVariable("contig", "f4", ("y", "x")); g[:] = 3
+ds.createDimension("c", 3)
+h = ds.createVariable("contig3", "f8", ("y", "x", "c"), fill_value=-1.0); h[:] = np.arange(429.).reshape(11, 13, 3); h[2, 3, 1] = -1
 ds.close()`);
   await compareWithNetCDF4(file);
   const nc = await NcFile.open(file);
   const raw = Object.fromEntries(nc.group("/").variables.map((v) => [v.name, !!nc.rawPlanOf(v)]));
   nc.close();
-  assert.deepEqual(raw, { f32: true, i16: true, be: false, part: true, i64: true, u16: true, contig: false });
+  assert.deepEqual(raw, { f32: true, i16: true, be: false, part: true, i64: true, u16: true, contig: true, contig3: true });
   // HDF5 1.10 chunk indexes (h5py, libver="latest"): single chunk read directly, the others through HDF5.
   const h5 = path.join(DIR, "latest.h5");
   const expected = pythonJson<Record<string, number[]>>(`

@@ -8,7 +8,8 @@
  * more time copying and inflating than xarray spent on the whole compute.
  *
  * Only the layouts NetCDF4 writes by default are handled: layout message version 3 (chunked,
- * B-tree v1 index; HDF5 1.8-compatible files) and version 4 with a single-chunk index. Any
+ * B-tree v1 index, or contiguous; HDF5 1.8-compatible files) and version 4 with a
+ * single-chunk index. Any
  * other layout, an unallocated chunk (fill value) or a big-endian type makes
  * {@link chunkIndex} return undefined, and the caller reads through HDF5 as before.
  */
@@ -75,6 +76,11 @@ export class FileReader {
     const b = Buffer.allocUnsafe(n);
     const got = fs.readSync(this.fd, b, 0, n, this.base + addr);
     return got === n ? b : b.subarray(0, got);
+  }
+
+  /** Reads `n` bytes at file address `addr` into `into` at `offset`; returns the bytes read. */
+  readInto(into: Uint8Array, offset: number, n: number, addr: number): number {
+    return fs.readSync(this.fd, into, offset, n, this.base + addr);
   }
 
   /** The file position of address `addr`. */
@@ -205,6 +211,19 @@ export function chunkIndex(r: FileReader, addr: number, rank: number): ChunkInde
     return { chunkShape: dims.slice(0, rank), elementSize: dims[rank], chunks };
   }
   return undefined;
+}
+
+/**
+ * Where a contiguously stored dataset's bytes are (layout message version 3, class 1: what
+ * netCDF-4 writes for fixed-size variables without chunking), or undefined for any other
+ * layout or storage not yet allocated (HDF5 then supplies the fill value).
+ */
+export function contiguousLayout(r: FileReader, addr: number): { address: number; size: number } | undefined {
+  const layout = headerMessages(r, addr).find((m) => m.type === 0x08)?.body;
+  if (!layout || layout[0] !== 3 || layout[1] !== 1) return undefined;
+  const address = readUint(layout, 2, r.offsetSize);
+  const size = readUint(layout, 2 + r.offsetSize, r.lengthSize);
+  return address >= 0 && size >= 0 ? { address, size } : undefined;
 }
 
 function walkBTree(r: FileReader, addr: number, nd: number, out: Map<string, StoredChunk>): void {

@@ -109,6 +109,8 @@ export class NcFile {
   private reader: FileReader | undefined | null = null;
   /** Per variable path: how to read its chunks directly, or undefined (through HDF5). */
   private readonly plans = new Map<string, RawPlan | undefined>();
+  /** Per variable path, noted while its metadata is read: object header address, byte order. */
+  private readonly located = new Map<string, { address: number; littleEndian: boolean }>();
 
   private constructor(
     /** The file's path. */
@@ -250,6 +252,7 @@ export class NcFile {
         }
       });
       const { dtype, diskType } = typeOf(meta);
+      this.located.set(ds.path, { address: addressOf(ds), littleEndian: meta.littleEndian });
       variables.push({
         name,
         path: ds.path,
@@ -307,11 +310,15 @@ export class NcFile {
   rawPlanOf(v: NcVariable): RawPlan | undefined {
     if (this.plans.has(v.path)) return this.plans.get(v.path);
     let plan: RawPlan | undefined;
-    if (v.storageChunks && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
+    if (v.shape.length > 0 && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
       if (this.reader === null) this.reader = FileReader.open(this.path);
-      const ds = this.file.get(v.path) as H5Dataset;
-      const addr = addressOf(ds);
-      if (addr >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, addr, v, v.filters, ds.metadata.littleEndian));
+      let at = this.located.get(v.path);
+      if (!at) {
+        const ds = this.file.get(v.path) as H5Dataset;
+        at = { address: addressOf(ds), littleEndian: ds.metadata.littleEndian };
+      }
+      const { address, littleEndian } = at;
+      if (address >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, address, v, v.filters, littleEndian));
     }
     this.plans.set(v.path, plan);
     return plan;

@@ -5,7 +5,8 @@
  * else here — and the region's part of each copied out (or, when the region lies in one
  * chunk, only that part decoded, into the buffer that is the result: no copy at all).
  */
-import { chunkIndex, ChunkIndex, FileReader, StoredChunk } from "./chunkindex";
+import { chunkIndex, ChunkIndex, contiguousLayout, FileReader, StoredChunk } from "./chunkindex";
+import { gatherInto, maskFill, runsOf } from "./shuffle";
 import { ChunkSpec, decodeChunk, FillMask, PipelineFilter, RAW_FILTERS } from "./codec";
 import { diskReads } from "./hdf5";
 import { takeDecoded } from "./decoders";
@@ -14,7 +15,10 @@ import { takeDecoded } from "./decoders";
 export interface RawPlan {
   reader: FileReader;
   file: string;
+  /** The storage chunks (a contiguous variable: one unfiltered chunk, the whole variable). */
   index: ChunkIndex;
+  /** True for a contiguous variable: regions are read with one positioned read per run. */
+  contiguous?: boolean;
   filters: PipelineFilter[];
   diskType: string;
   shape: number[];
@@ -27,8 +31,8 @@ const DISK_ARRAYS: Record<string, { new (b: ArrayBufferLike, o?: number, n?: num
 };
 
 /**
- * The raw-read plan of a variable, or undefined when it must be read through HDF5 (not
- * chunked, a filter other than deflate/shuffle/fletcher32, big-endian, a layout this reader
+ * The raw-read plan of a variable, or undefined when it must be read through HDF5 (a filter
+ * other than deflate/shuffle/fletcher32, big-endian, compact storage, a layout this reader
  * does not parse).
  */
 export function rawPlan(
@@ -39,15 +43,28 @@ export function rawPlan(
   filters: readonly { id: number; cd_values?: readonly number[] }[],
   littleEndian: boolean,
 ): RawPlan | undefined {
-  if (!reader || !v.storageChunks || !littleEndian || !(v.diskType in DISK_ARRAYS)) return undefined;
+  if (!reader || !littleEndian || !(v.diskType in DISK_ARRAYS)) return undefined;
   if (filters.some((f) => !RAW_FILTERS.has(f.id))) return undefined;
+  const elementSize = DISK_ARRAYS[v.diskType].BYTES_PER_ELEMENT;
+  if (!v.storageChunks) {
+    // Contiguous: no filters; read without HDF5 when the layout says where and the size fits.
+    let at: { address: number; size: number } | undefined;
+    try {
+      at = filters.length ? undefined : contiguousLayout(reader, objectAddress);
+    } catch {
+      return undefined;
+    }
+    if (!at || at.size !== v.shape.reduce((a, b) => a * b, 1) * elementSize) return undefined;
+    const chunks = new Map<string, StoredChunk>([[v.shape.map(() => 0).join(","), { address: at.address, size: at.size, filterMask: 0 }]]);
+    return { reader, file, index: { chunkShape: [...v.shape], elementSize, chunks }, contiguous: true, filters: [], diskType: v.diskType, shape: v.shape };
+  }
   let index: ChunkIndex | undefined;
   try {
     index = chunkIndex(reader, objectAddress, v.shape.length);
   } catch {
     return undefined;
   }
-  if (!index || index.elementSize !== DISK_ARRAYS[v.diskType].BYTES_PER_ELEMENT) return undefined;
+  if (!index || index.elementSize !== elementSize) return undefined;
   if (index.chunkShape.join() !== v.storageChunks.join()) return undefined;
   return { reader, file, index, filters: filters.map((f) => ({ id: f.id, cdValues: [...(f.cd_values ?? [])] })), diskType: v.diskType, shape: v.shape };
 }
@@ -97,6 +114,7 @@ export function chunkJob(plan: RawPlan, origin: readonly number[], start?: reado
 
 /** The jobs reading the region `start`/`count` needs, in order; undefined if a chunk is not stored. */
 export function regionJobs(plan: RawPlan, start: readonly number[], count: readonly number[], fill?: FillMask): ChunkJob[] | undefined {
+  if (plan.contiguous) return []; // nothing to decode: read in place
   const origins = chunksTouched(plan, start, count);
   // A region inside one chunk is decoded as that part of it; one spanning chunks, chunk by chunk.
   const jobs = origins.map((o) => (origins.length === 1 ? chunkJob(plan, o, start, count, fill) : chunkJob(plan, o, undefined, undefined, fill)));
@@ -116,6 +134,7 @@ function decodedBytes(plan: RawPlan, job: ChunkJob): Uint8Array {
  * the fill value).
  */
 export function readRaw(plan: RawPlan, start: readonly number[], count: readonly number[], fill?: FillMask): DiskArray | undefined {
+  if (plan.contiguous) return readContiguous(plan, start, count, fill);
   const Ctor = DISK_ARRAYS[plan.diskType];
   const cs = plan.index.chunkShape;
   const rank = cs.length;
@@ -159,6 +178,37 @@ export function readRaw(plan: RawPlan, start: readonly number[], count: readonly
       }
     }
   });
+  return out;
+}
+
+/** Runs of a region read one positioned read each, up to this many; more: the span they cover, once. */
+const MAX_READS = 64;
+
+/** The region `start`/`count` of a contiguous variable: positioned reads of its runs straight into the result. */
+function readContiguous(plan: RawPlan, start: readonly number[], count: readonly number[], fill?: FillMask): DiskArray {
+  const Ctor = DISK_ARRAYS[plan.diskType];
+  const es = Ctor.BYTES_PER_ELEMENT;
+  const n = count.reduce((a, b) => a * b, 1);
+  const out = new Ctor(n);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const base = plan.index.chunks.values().next().value!.address;
+  const runs = runsOf({ shape: plan.shape, start, count });
+  let read = 0, wanted = n * es;
+  if (runs.length / 3 <= MAX_READS) {
+    for (let k = 0; k < runs.length; k += 3) read += plan.reader.readInto(bytes, runs[k + 1] * es, runs[k + 2] * es, base + runs[k] * es);
+  } else {
+    const first = runs[0], last = runs[runs.length - 3] + runs[runs.length - 1];
+    wanted = (last - first) * es;
+    const span = plan.reader.read(base + first * es, wanted);
+    read = span.length;
+    if (read === wanted) {
+      for (let k = 0; k < runs.length; k += 3) runs[k] -= first;
+      gatherInto(span, es, bytes, runs);
+    }
+  }
+  diskReads.bytes += read;
+  if (read !== wanted) throw new Error(`read ${read} of ${wanted} bytes (the file is truncated)`);
+  if (fill) maskFill(bytes, fill);
   return out;
 }
 
