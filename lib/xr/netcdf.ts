@@ -157,7 +157,8 @@ export class NcFile {
 
   /**
    * The metadata of group `path` ("/" by default). `attrs: "decoding"` reads only the
-   * attributes CF decoding needs (for files opened to be combined with a first one).
+   * attributes CF decoding needs (for files opened to be combined with a first one), and
+   * leaves `dims` in the order they were found.
    */
   group(path = "/", options: { attrs?: "all" | "decoding" } = {}): NcGroup {
     this.checkOpen();
@@ -199,7 +200,8 @@ export class NcFile {
         dims.set(name, dim);
         const at = addressOf(ds);
         if (at >= 0) scaleAt.set(at, name);
-        const id = Number(rawAttr(ds, "_Netcdf4Dimid") ?? 1e9);
+        // Their order matters for NcGroup.dims only, which a dataset opened to be combined does not show.
+        const id = only ? 1e9 : Number(rawAttr(ds, "_Netcdf4Dimid") ?? 1e9);
         dimOrder.push({ dim, id, depth });
       }
       if (p === "/") break;
