@@ -17,6 +17,7 @@ import { NcFile } from "../lib/xr/netcdf";
 import type { DataArray } from "../lib/xr/dataarray";
 import { warnings } from "../lib/xr/warn";
 import { decoderStats } from "../lib/xr/decoders";
+import { prefetchStats } from "../lib/xr/prefetch";
 import { PYTHON, python, pythonJson } from "./oracle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -266,6 +267,43 @@ test("decoder threads: an announced compute's chunks are decoded on threads into
   }
   ds.close();
   xr.clearCache();
+});
+
+test("openMfDataset reads the files after the first on the decoder threads: the same dataset and values as opening each here, and a damaged file still fails naming it", async () => {
+  const pattern = path.join(ECCO, "THETA_*.nc");
+  const before = { ...prefetchStats };
+  const threaded = await xr.openMfDataset(pattern);
+  assert.equal(prefetchStats.fromThreads - before.fromThreads, 2, "files 2 and 3 came from the threads");
+  process.env.LAZYLAB_XR_DECODERS = "0";
+  try {
+    const mid = { ...prefetchStats };
+    const here = await xr.openMfDataset(pattern);
+    assert.equal(prefetchStats.fromThreads, mid.fromThreads, "no threads: every file opened here");
+    assert.equal(String(threaded), String(here), "Dataset repr");
+    assert.equal(String(threaded.THETA), String(here.THETA), "DataArray repr");
+    assert.deepEqual(threaded.THETA.encoding, here.THETA.encoding);
+    xr.clearCache();
+    const a = await threaded.THETA.isel({ k: 0 }).compute();
+    xr.clearCache();
+    const b = await here.THETA.isel({ k: 0 }).compute();
+    assert.deepEqual(Array.from(a.values.nd.data), Array.from(b.values.nd.data));
+    here.close();
+  } finally {
+    delete process.env.LAZYLAB_XR_DECODERS;
+    xr.clearCache();
+  }
+  threaded.close();
+  const first = path.join(ECCO, "THETA_1992_01.nc");
+  const bad = path.join(DIR, "truncated.nc");
+  writeFileSync(bad, readFileSync(first).subarray(0, 4000));
+  for (const decoders of ["2", "0"]) {
+    process.env.LAZYLAB_XR_DECODERS = decoders;
+    try {
+      await assert.rejects(xr.openMfDataset([first, bad]), (e: Error) => e.message.includes(bad) && /truncated or damaged/.test(e.message));
+    } finally {
+      delete process.env.LAZYLAB_XR_DECODERS;
+    }
+  }
 });
 
 /** The xarray+dask side of the ECCO-like comparisons. */

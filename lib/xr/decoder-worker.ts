@@ -1,11 +1,22 @@
-/** A decoder thread (see ./decoders): reads a stored chunk's bytes and decodes them. */
+/**
+ * A decoder thread (see ./decoders): reads a stored chunk's bytes and decodes them; at open,
+ * reads the metadata of files through its own h5wasm (./prefetch).
+ */
 import * as fs from "node:fs";
 import { workerData, MessagePort } from "node:worker_threads";
 import { decodeChunk } from "./codec";
-import type { DecodedMessage } from "./decoders";
+import type { DecodedMessage, MetadataReply, MetadataRequest } from "./decoders";
 import type { ChunkJob } from "./rawread";
 
-const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+const { port, meta, signal } = workerData as { port: MessagePort; meta: MessagePort; signal: Int32Array };
+
+// Metadata requests: h5wasm and the reader are loaded on the first one only.
+meta.on("message", (req: MetadataRequest) => {
+  (require("./prefetch") as typeof import("./prefetch"))
+    .readMetadata(req.file, req.group, req.attrs)
+    .then(({ meta: m, transfer }) => meta.postMessage({ id: req.id, meta: m } satisfies MetadataReply, transfer))
+    .catch((e: unknown) => meta.postMessage({ id: req.id, error: String((e as Error)?.message ?? e) } satisfies MetadataReply));
+});
 const fds = new Map<string, number>();
 let readBuf = Buffer.allocUnsafeSlow(0);
 

@@ -19,6 +19,7 @@ import path from "node:path";
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import { diskReads } from "./hdf5";
 import { decodedLength } from "./codec";
+import type { FileMetadata } from "./netcdf";
 import type { ChunkJob } from "./rawread";
 
 /** Result a decoder thread posts. */
@@ -31,6 +32,25 @@ export interface DecodedMessage {
 interface Decoder {
   worker: Worker;
   port: MessagePort;
+  /** Metadata requests at open (./prefetch), answered asynchronously. */
+  meta: MessagePort;
+  /** Metadata requests sent and not answered, by id. */
+  pending: Map<number, (reply: MetadataReply) => void>;
+}
+
+/** A decoder thread's answer to a metadata request: the metadata, or why it could not. */
+export interface MetadataReply {
+  id: number;
+  meta?: FileMetadata;
+  error?: string;
+}
+
+/** What a decoder thread is asked at open: the metadata of a group of a file. */
+export interface MetadataRequest {
+  id: number;
+  file: string;
+  group: string;
+  attrs: "all" | "decoding";
 }
 
 /** Chunks decoded ahead and not yet taken, at most. */
@@ -71,19 +91,32 @@ function start(n: number): Decoder[] {
   const out: Decoder[] = [];
   for (let i = 0; i < n; i++) {
     const { port1, port2 } = new MessageChannel();
+    const meta = new MessageChannel();
     const worker = new Worker(path.join(__dirname, "decoder-worker.js"), {
-      workerData: { port: port2, signal },
-      transferList: [port2],
+      workerData: { port: port2, meta: meta.port2, signal },
+      transferList: [port2, meta.port2],
       // Decoding allocates one buffer per chunk and passes it on: a small young generation.
       resourceLimits: { maxYoungGenerationSizeMb: 1 },
     });
     worker.unref();
     port1.unref();
-    worker.on("error", () => {
-      // A dead thread's chunks are decoded in place; the others go on.
-      decoders = decoders?.filter((d) => d.worker !== worker);
+    const d: Decoder = { worker, port: port1, meta: meta.port1, pending: new Map() };
+    meta.port1.on("message", (r: MetadataReply) => {
+      d.pending.get(r.id)?.(r);
+      d.pending.delete(r.id);
+      if (d.pending.size === 0) d.meta.unref();
     });
-    out.push({ worker, port: port1 });
+    meta.port1.unref();
+    const died = () => {
+      // A dead thread's chunks are decoded in place, its files opened here; the others go on.
+      decoders = decoders?.filter((x) => x.worker !== worker);
+      for (const [id, answer] of d.pending) answer({ id, error: "decoder thread stopped" });
+      d.pending.clear();
+      d.meta.unref();
+    };
+    worker.on("error", died);
+    worker.on("exit", died);
+    out.push(d);
   }
   return out;
 }
@@ -95,6 +128,28 @@ function start(n: number): Decoder[] {
 export function startDecoders(): void {
   const n = decoderCount();
   if (n > 0) decoders ??= start(n);
+}
+
+let metaNext = 0, metaId = 0;
+
+/**
+ * Asks a decoder thread for the metadata of group `group` of `file` (what opening it reads),
+ * or undefined when there are no threads. The promise resolves with undefined if the thread
+ * could not read it: the caller then opens the file itself, with the errors that gives.
+ */
+export function requestMetadata(file: string, group: string, attrs: "all" | "decoding"): Promise<FileMetadata | undefined> | undefined {
+  const n = decoderCount();
+  if (n === 0) return undefined;
+  decoders ??= start(n);
+  if (!decoders.length) return undefined;
+  const d = decoders[metaNext++ % decoders.length];
+  const id = ++metaId;
+  return new Promise((resolve) => {
+    d.pending.set(id, (r) => resolve(r.meta));
+    // Held open while answers are due (an unanswered request must keep the process alive).
+    d.meta.ref();
+    d.meta.postMessage({ id, file, group, attrs } satisfies MetadataRequest);
+  });
 }
 
 /**

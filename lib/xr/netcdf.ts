@@ -1,61 +1,21 @@
 /**
- * The NetCDF4 reader: what a NetCDF4/HDF5 file holds (groups, dimensions, variables,
- * attributes, storage chunking and filters) read through h5wasm, and hyperslab reads that
- * decode only the storage chunks they touch.
- *
- * NetCDF4's conventions on top of HDF5: a dimension is an HDF5 *dimension scale* dataset
- * (CLASS="DIMENSION_SCALE"); variables attach one scale per axis (DIMENSION_LIST); a
- * dimension that is not also a variable is a scale whose NAME starts with "This is a netCDF
- * dimension but not a netCDF variable"; `_Netcdf4Dimid` orders dimensions; a variable that
- * clashes with a dimension's name is stored as `_nc4_non_coord_<name>`. Datasets without
- * scales (plain HDF5) get `phony_dim_<n>` dimensions, as h5netcdf names them.
+ * The NetCDF4 reader: an open file, its groups' metadata (./ncgroup, read through h5wasm, or
+ * by a decoder thread at open: ./prefetch) and hyperslab reads that decode only the storage
+ * chunks they touch (./rawread, or HDF5 for what lazylab does not decode itself).
  */
 import * as fs from "node:fs";
 import { NDArray } from "../np/ndarray";
 import type { DType } from "../np/dtype";
-import { countingReads, h5, H5Dataset, H5Group } from "./hdf5";
+import { countingReads, diskReads, h5, h5Loaded, H5Dataset } from "./hdf5";
 import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
 import { FillMask, maskFill } from "./shuffle";
 
-import { AttrValue, DECODING_ATTRS, namesOf, rawAttr, readAttrs } from "./attrs";
+import { AttrValue, DECODING_ATTRS, FLOAT_ATTRS, floatAttrs } from "./attrs";
+import { addressOf, groupPaths, NcGroup, NcVariable, readGroup } from "./ncgroup";
+export type { NcDimension, NcGroup, NcVariable } from "./ncgroup";
 export { FLOAT_ATTRS, floatAttrs, copyAttrs } from "./attrs";
 export type { AttrValue } from "./attrs";
-
-/** A dimension of a group. */
-export interface NcDimension {
-  name: string;
-  size: number;
-  /** True for an unlimited (growable) dimension. */
-  unlimited: boolean;
-}
-
-/** One variable's metadata (nothing of its data is read). */
-export interface NcVariable {
-  name: string;
-  /** Path of the HDF5 dataset inside the file. */
-  path: string;
-  dims: string[];
-  shape: number[];
-  /** lazylab dtype the raw values are read as, or "str" for strings. */
-  dtype: DType | "str";
-  /** The on-disk type, NumPy-style (`int16`, `float32`, ...). */
-  diskType: string;
-  attrs: Record<string, AttrValue>;
-  /** Storage chunk shape, or null for contiguous storage. */
-  storageChunks: number[] | null;
-  /** HDF5 filter pipeline (deflate, shuffle, ...), in the order applied when writing. */
-  filters: { id: number; name: string; cd_values?: number[] }[];
-}
-
-/** A group: its own and inherited dimensions, variables, attributes, subgroups. */
-export interface NcGroup {
-  path: string;
-  dims: NcDimension[];
-  variables: NcVariable[];
-  attrs: Record<string, AttrValue>;
-  groups: string[];
-}
 
 /** A file named by a path could not be opened or read. */
 export class FileNotFoundError extends Error {
@@ -76,35 +36,29 @@ export class UnsupportedFilterError extends Error {
 /** HDF5's built-in filters, all compiled into h5wasm: deflate, shuffle, fletcher32, nbit, scaleoffset. */
 const BUILTIN_FILTERS = new Set([1, 2, 3, 5, 6]);
 
-const NOT_A_VARIABLE = "This is a netCDF dimension but not a netCDF variable";
-const NON_COORD_PREFIX = "_nc4_non_coord_";
-/** HDF5 type classes (H5T_class_t). */
-const H5T_INTEGER = 0, H5T_FLOAT = 1, H5T_STRING = 3;
-
-function basename(p: string): string {
-  return p.slice(p.lastIndexOf("/") + 1);
-}
-function parentOf(p: string): string {
-  const i = p.lastIndexOf("/");
-  return i <= 0 ? "/" : p.slice(0, i);
-}
-
-/** The lazylab dtype and NumPy name of an HDF5 dataset's element type. */
-function typeOf(meta: H5Dataset["metadata"]): { dtype: DType | "str"; diskType: string } {
-  if (meta.type === H5T_STRING || meta.vlen) return { dtype: "str", diskType: "str" };
-  if (meta.type === H5T_FLOAT) return meta.size === 4 ? { dtype: "float32", diskType: "float32" } : { dtype: "float64", diskType: "float64" };
-  if (meta.type === H5T_INTEGER) {
-    const diskType = `${meta.signed ? "int" : "uint"}${meta.size * 8}`;
-    if (diskType === "uint8") return { dtype: "uint8", diskType };
-    if (meta.size <= 2 || diskType === "int32") return { dtype: "int32", diskType };
-    return { dtype: "int64", diskType };
-  }
-  return { dtype: "str", diskType: `hdf5 type class ${meta.type}` };
+/**
+ * What {@link NcFile.metadata} read of a file on another thread: a group's metadata, where
+ * its variables are, and the values read at open (index coordinates, scalars).
+ */
+export interface FileMetadata {
+  group: NcGroup;
+  /** The `attrs` option it was read with. */
+  attrs: "all" | "decoding";
+  /** Names of float-typed attributes, per variable name ("" for the group). */
+  floats: [string, string[]][];
+  located: [string, { address: number; littleEndian: boolean }][];
+  values: [string, { data: ArrayLike<number> & { buffer: ArrayBufferLike }; shape: number[]; dtype: DType }][];
+  /** Bytes read from the file. */
+  bytesRead: number;
 }
 
 /** An open NetCDF4/HDF5 file. Only metadata is read at open; data on {@link read}. */
 export class NcFile {
   private closed = false;
+  private h5file: import("./hdf5").H5File | undefined;
+  /** Metadata read on another thread: groups by path and `attrs` option, values read at open. */
+  private readonly given = new Map<string, NcGroup>();
+  private readonly preread = new Map<string, NDArray>();
   /** Positioned reads for chunks read without HDF5 (opened at the first such read). */
   private reader: FileReader | undefined | null = null;
   /** Per variable path: how to read its chunks directly, or undefined (through HDF5). */
@@ -115,11 +69,68 @@ export class NcFile {
   private constructor(
     /** The file's path. */
     readonly path: string,
-    private readonly file: import("./hdf5").H5File,
-  ) {}
+    file: import("./hdf5").H5File | undefined,
+  ) {
+    this.h5file = file;
+  }
+
+  /** h5wasm's handle, opened now if the file came from {@link fromMetadata}. */
+  private get file(): import("./hdf5").H5File {
+    this.h5file ??= countingReads(() => new (h5Loaded().File)(this.path, "r"));
+    return this.h5file;
+  }
 
   /** Opens `path` (metadata only). */
   static async open(path: string): Promise<NcFile> {
+    NcFile.check(path);
+    const mod = await h5();
+    const file = naming(path, () => countingReads(() => new mod.File(path, "r")));
+    return new NcFile(path, file);
+  }
+
+  /**
+   * The file at `path` as described by `meta` (read by {@link metadata} on a decoder thread);
+   * HDF5 opens it here only if a read needs it. h5wasm must be loaded.
+   */
+  static fromMetadata(path: string, meta: FileMetadata): NcFile {
+    const nc = new NcFile(path, undefined);
+    const floats = new Map(meta.floats);
+    const mark = (attrs: Record<string, AttrValue>, key: string) => Object.defineProperty(attrs, FLOAT_ATTRS, { value: new Set(floats.get(key) ?? []), enumerable: false });
+    mark(meta.group.attrs, "");
+    for (const v of meta.group.variables) mark(v.attrs, v.path);
+    nc.given.set(`${meta.group.path}|${meta.attrs}`, meta.group);
+    for (const [p, at] of meta.located) nc.located.set(p, at);
+    for (const [p, { data, shape, dtype }] of meta.values) nc.preread.set(p, new NDArray(data as Float64Array, shape, dtype));
+    diskReads.bytes += meta.bytesRead;
+    return nc;
+  }
+
+  /**
+   * What opening group `path` with `attrs` reads, as plain data for another thread (see
+   * {@link fromMetadata}); `isOpenRead(v)` picks the variables whose values are read at open.
+   */
+  metadata(path: string, attrs: "all" | "decoding", isOpenRead: (v: NcVariable) => boolean): { meta: FileMetadata; transfer: ArrayBuffer[] } {
+    const before = diskReads.bytes;
+    let group!: NcGroup;
+    const values: FileMetadata["values"] = [];
+    countingReads(() => {
+      group = this.group(path, { attrs });
+      for (const v of group.variables) {
+        if (v.dtype === "str" || !isOpenRead(v)) continue;
+        const a = this.read(v, v.shape.map(() => 0), v.shape);
+        values.push([v.path, { data: a.nd.data as Float64Array, shape: [...a.shape], dtype: a.dtype }]);
+      }
+    });
+    const floats: FileMetadata["floats"] = [["", [...floatAttrs(group.attrs)]], ...group.variables.map((v): [string, string[]] => [v.path, [...floatAttrs(v.attrs)]])];
+    const meta = { group, attrs, floats, located: [...this.located], values, bytesRead: diskReads.bytes - before };
+    // Arrays of their own move to the other thread; a view into anything else is copied.
+    const own = (d: { buffer: ArrayBufferLike; byteOffset?: number; byteLength?: number }) => d.buffer instanceof ArrayBuffer && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer.byteLength > 0;
+    const transfer = values.map(([, v]) => v.data as unknown as Float64Array).filter(own).map((d) => d.buffer as ArrayBuffer);
+    return { meta, transfer: transfer.filter((b, i) => transfer.indexOf(b) === i) };
+  }
+
+  /** Throws the error opening `path` would give for a missing, non-HDF5 or classic NetCDF file. */
+  static check(path: string): void {
     let st: fs.Stats;
     try {
       st = fs.statSync(path);
@@ -136,23 +147,11 @@ export class NcFile {
     }
     if (head.toString("latin1", 0, 3) === "CDF") throw new Error(`${path}: this is a classic NetCDF (version 3) file; lazylab's xr reads NetCDF4/HDF5 files only`);
     if (head.toString("latin1", 1, 4) !== "HDF") throw new Error(`${path}: not a NetCDF4/HDF5 file (no HDF5 signature)`);
-    const mod = await h5();
-    const file = countingReads(() => new mod.File(path, "r"));
-    return new NcFile(path, file);
   }
 
   /** Subgroup paths (`/`, `/grp`, `/grp/sub`, ...). */
   groupPaths(): string[] {
-    const out: string[] = [];
-    const visit = (g: H5Group) => {
-      out.push(g.path);
-      for (const k of g.keys()) {
-        const e = g.get(k);
-        if (e && "keys" in e) visit(e as H5Group);
-      }
-    };
-    visit(this.file);
-    return out;
+    return groupPaths(this.file);
   }
 
   /**
@@ -162,112 +161,9 @@ export class NcFile {
    */
   group(path = "/", options: { attrs?: "all" | "decoding" } = {}): NcGroup {
     this.checkOpen();
-    return countingReads(() => this.readGroup(path, options.attrs === "decoding" ? DECODING_ATTRS : undefined));
-  }
-
-  private entity(path: string): H5Group | H5Dataset | null {
-    return path === "/" ? this.file : this.file.get(path);
-  }
-
-  private readGroup(path: string, only: ReadonlySet<string> | undefined): NcGroup {
-    // One h5wasm object per path while reading, so what was read of it is reused.
-    const children = new Map<string, H5Group | H5Dataset | null>();
-    const child = (grp: H5Group, k: string) => {
-      const key = `${grp.path}/${k}`;
-      if (!children.has(key)) children.set(key, grp.get(k));
-      return children.get(key)!;
-    };
-    const g = this.entity(path);
-    if (!g || !("keys" in g)) throw new Error(`${this.path}: no group '${path}' (groups: ${this.groupPaths().join(", ")})`);
-    // Dimensions visible here: this group's scales, then its ancestors' (inner ones win).
-    const dims = new Map<string, NcDimension>();
-    const dimOrder: { dim: NcDimension; id: number; depth: number }[] = [];
-    /** Dimension name by its scale's object address (what DIMENSION_LIST's references hold). */
-    const scaleAt = new Map<number, string>();
-    for (let p = path, depth = 0; ; p = parentOf(p), depth++) {
-      const grp = this.entity(p) as H5Group;
-      for (const k of grp.keys()) {
-        const e = child(grp, k);
-        if (!e || "keys" in e) continue;
-        const ds = e as H5Dataset;
-        if (rawAttr(ds, "CLASS") !== "DIMENSION_SCALE") continue;
-        const name = k.startsWith(NON_COORD_PREFIX) ? k.slice(NON_COORD_PREFIX.length) : k;
-        if (dims.has(name)) continue;
-        const meta = ds.metadata;
-        const size = meta.shape?.[0] ?? 0;
-        const max = meta.maxshape?.[0];
-        const dim = { name, size, unlimited: max === undefined || max === null || max > Number.MAX_SAFE_INTEGER || max < 0 };
-        dims.set(name, dim);
-        const at = addressOf(ds);
-        if (at >= 0) scaleAt.set(at, name);
-        // Their order matters for NcGroup.dims only, which a dataset opened to be combined does not show.
-        const id = only ? 1e9 : Number(rawAttr(ds, "_Netcdf4Dimid") ?? 1e9);
-        dimOrder.push({ dim, id, depth });
-      }
-      if (p === "/") break;
-    }
-    dimOrder.sort((a, b) => b.depth - a.depth || a.id - b.id);
-    const variables: NcVariable[] = [];
-    const groups: string[] = [];
-    let phony = 0;
-    const phonyDims: NcDimension[] = [];
-    for (const k of g.keys()) {
-      const e = child(g as H5Group, k);
-      if (!e) continue;
-      if ("keys" in e) {
-        groups.push(k);
-        continue;
-      }
-      const ds = e as H5Dataset;
-      const nameAttr = rawAttr(ds, "NAME");
-      if (typeof nameAttr === "string" && nameAttr.startsWith(NOT_A_VARIABLE)) continue;
-      const meta = ds.metadata;
-      const shape = meta.shape ?? [];
-      const name = k.startsWith(NON_COORD_PREFIX) ? k.slice(NON_COORD_PREFIX.length) : k;
-      let vdims: string[];
-      if (rawAttr(ds, "CLASS") === "DIMENSION_SCALE" && shape.length === 1) vdims = [name];
-      else if (namesOf(ds).has("DIMENSION_LIST")) {
-        vdims = dimsFromList(ds, shape.length, scaleAt) ?? shape.map((_, i) => {
-          const scales = ds.get_attached_scales(i);
-          const s = scales[0];
-          return s ? (basename(s).startsWith(NON_COORD_PREFIX) ? basename(s).slice(NON_COORD_PREFIX.length) : basename(s)) : `phony_dim_${phony++}`;
-        });
-      } else {
-        vdims = shape.map((n) => {
-          const existing = phonyDims.find((d) => d.size === n);
-          if (existing) return existing.name;
-          const d = { name: `phony_dim_${phony++}`, size: n, unlimited: false };
-          phonyDims.push(d);
-          return d.name;
-        });
-      }
-      vdims.forEach((d, i) => {
-        if (!dims.has(d)) {
-          const dim = { name: d, size: shape[i], unlimited: false };
-          dims.set(d, dim);
-          dimOrder.push({ dim, id: 1e9, depth: -1 });
-        } else {
-          // An unlimited dimension that is not a variable has a scale of length 0 on disk:
-          // its length is the longest variable along it, as netCDF-C computes it.
-          const dim = dims.get(d)!;
-          if (dim.unlimited && shape[i] > dim.size) dim.size = shape[i];
-        }
-      });
-      const { dtype, diskType } = typeOf(meta);
-      this.located.set(ds.path, { address: addressOf(ds), littleEndian: meta.littleEndian });
-      variables.push({
-        name,
-        path: ds.path,
-        dims: vdims,
-        shape: [...shape],
-        dtype,
-        diskType,
-        attrs: readAttrs(ds, only),
-        storageChunks: meta.chunks ? [...meta.chunks] : null,
-        filters: ds.filters.map((f) => ({ id: f.id, name: f.name, cd_values: [...f.cd_values] })),
-      });
-    }
-    return { path, dims: dimOrder.map((d) => d.dim), variables, attrs: only ? {} : readAttrs(g), groups };
+    const given = this.given.get(`${path}|${options.attrs ?? "all"}`);
+    if (given) return given;
+    return naming(this.path, () => countingReads(() => readGroup(this.file, this.path, path, options.attrs === "decoding" ? DECODING_ATTRS : undefined, this.located)));
   }
 
   /**
@@ -280,6 +176,12 @@ export class NcFile {
     const unsupported = v.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
     if (unsupported.length) throw new UnsupportedFilterError(this.path, v.name, unsupported);
     if (v.dtype === "str") throw new TypeError(`${this.path}: variable '${v.name}' holds strings; lazylab's xr reads numeric variables only`);
+    const pre = this.preread.get(v.path);
+    if (pre && !fill && start.every((s) => s === 0) && count.every((n, d) => n === v.shape[d])) {
+      // Read on a decoder thread at open (fromMetadata): handed over once.
+      this.preread.delete(v.path);
+      return pre;
+    }
     const plan = this.rawPlanOf(v);
     if (plan) {
       let raw;
@@ -329,7 +231,7 @@ export class NcFile {
   /** Closes the file (its variables can no longer be read). */
   close(): void {
     if (!this.closed) {
-      this.file.close();
+      this.h5file?.close();
       this.reader?.close();
     }
     this.closed = true;
@@ -340,30 +242,15 @@ export class NcFile {
   }
 }
 
-/** The file address of a dataset's object header (its HDF5 object reference), or -1. */
-function addressOf(ds: H5Dataset): number {
-  const ref = ds.create_reference().ref_data;
-  return ref.length >= 8 ? Number(Buffer.from(ref).readBigUInt64LE(0)) : -1;
-}
-
-/**
- * A variable's dimension names from its DIMENSION_LIST attribute (one object reference per
- * axis to the scale attached there), or undefined when a reference is not to a scale of this
- * group or its ancestors — then HDF5's H5DSget_scale_name says (3× the cost per axis).
- */
-function dimsFromList(ds: H5Dataset, rank: number, scaleAt: ReadonlyMap<number, string>): string[] | undefined {
-  const list = rawAttr(ds, "DIMENSION_LIST");
-  if (!Array.isArray(list) || list.length !== rank) return undefined;
-  const out: string[] = [];
-  for (const axis of list) {
-    const ref = (Array.isArray(axis) ? axis[0] : axis) as { ref_data?: ArrayLike<number> } | undefined;
-    const bytes = ref?.ref_data;
-    if (!bytes || bytes.length < 8) return undefined;
-    const name = scaleAt.get(Number(Buffer.from(Array.from(bytes).slice(0, 8)).readBigUInt64LE(0)));
-    if (name === undefined) return undefined;
-    out.push(name);
+/** Runs `fn`, making an error from HDF5 name the file (a truncated or damaged file fails there). */
+function naming<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    if (!err.message.includes(path)) err.message = `${path}: HDF5 could not read the file's metadata (${err.message}); is it truncated or damaged?`;
+    throw err;
   }
-  return out;
 }
 
 function toNDArray(raw: unknown, shape: number[], dtype: DType): NDArray {

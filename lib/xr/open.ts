@@ -19,7 +19,8 @@ import { regionJobs } from "./rawread";
 import { decodingOf } from "./cf";
 import { DataArray, DimensionError } from "./dataarray";
 import { Dataset, DatasetWithVars } from "./dataset";
-import { FileNotFoundError, NcFile, NcVariable, AttrValue } from "./netcdf";
+import { FileMetadata, FileNotFoundError, NcFile, NcVariable, AttrValue } from "./netcdf";
+import { openPrefetched, prefetch, readAtOpen } from "./prefetch";
 import { registerLeaf } from "./warn";
 
 /** `chunks` as xarray takes it: per dimension name a size (-1: whole dimension), or one size for all. */
@@ -92,10 +93,10 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
  * {@link openDataset}; with `attrs: "decoding"` (files after the first of openMfDataset, whose
  * attributes the combined dataset does not show) only the attributes CF decoding needs are read.
  */
-async function openOne(file: string, options: OpenOptions, attrs: "all" | "decoding"): Promise<DatasetWithVars> {
+async function openOne(file: string, options: OpenOptions, attrs: "all" | "decoding", prefetched?: Promise<FileMetadata | undefined>): Promise<DatasetWithVars> {
   if (typeof file !== "string") throw new TypeError(`openDataset: expected a path, got ${typeof file}`);
   checkChunks(options.chunks);
-  const nc = await NcFile.open(file);
+  const nc = prefetched ? await openPrefetched(file, prefetched) : await NcFile.open(file);
   startDecoders();
   const group = nc.group(options.group ?? "/", { attrs });
   const key = fileKey(file) + (options.group ?? "/");
@@ -113,7 +114,7 @@ async function openOne(file: string, options: OpenOptions, attrs: "all" | "decod
     }
     dec.encoding.source = path.resolve(file);
     const isIndex = v.dims.length === 1 && v.dims[0] === v.name;
-    if (isIndex || v.shape.length === 0) {
+    if (readAtOpen(v)) {
       const values = dec.decode(nc.read(v, v.shape.map(() => 0), v.shape));
       vars[v.name] = new DataArray(values, v.dims, { attrs: dec.attrs, name: v.name, isTime: dec.isTime, encoding: dec.encoding });
       if (isIndex) coordNames.add(v.name);
@@ -222,7 +223,10 @@ export async function openMfDataset(paths: string | readonly string[], options: 
   const opts = { ...options, chunks: options.chunks ?? {} };
   const sets: DatasetWithVars[] = [];
   // The combined dataset shows the first file's attributes (xarray's combine_attrs="override").
-  for (const [i, f] of files.entries()) sets.push(await openOne(f, opts, i === 0 ? "all" : "decoding"));
+  // The others are read on the decoder threads while this thread opens the first (./prefetch).
+  const group = options.group ?? "/";
+  const ahead = files.length > 1 && files.every((f) => typeof f === "string") ? [undefined, ...prefetch(files.slice(1), group, "decoding")] : [];
+  for (const [i, f] of files.entries()) sets.push(await openOne(f, opts, i === 0 ? "all" : "decoding", ahead[i]));
   return combineDatasets(sets, files, combine, options.concatDim);
 }
 
