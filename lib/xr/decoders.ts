@@ -7,10 +7,12 @@
  * not sent out, and a chunk nobody announced (or whose thread failed) is decoded in place,
  * as without threads. At most `AHEAD_BYTES` (32 MB) of chunks are decoded ahead and not yet
  * taken (but always two per thread), so the memory held ahead stays small whatever the
- * compute's size. Each chunk is
- * decoded into a buffer the notebook's thread allocated and lent: V8 accounts a buffer to the
- * thread that allocated it, so the psutil probes (which count the notebook's own buffers) see
- * the cache's chunks as they would without threads.
+ * compute's size. Each chunk is decoded into a buffer the notebook's thread allocated and
+ * lent: V8 accounts a buffer to the thread that allocated it, so the psutil probes (which
+ * count the notebook's own buffers) see the cache's chunks as they would without threads.
+ *
+ * At open the threads also read files' metadata, on a port of their own answered
+ * asynchronously (./prefetch).
  *
  * `LAZYLAB_XR_DECODERS=0` turns the threads off (everything decoded in place).
  */
@@ -53,7 +55,7 @@ export interface MetadataRequest {
   attrs: "all" | "decoding";
 }
 
-/** Chunks decoded ahead and not yet taken, at most. */
+/** Bytes of chunks decoded ahead and not yet taken, at most (beyond two per thread)... */
 const AHEAD_BYTES = 32 * 2 ** 20;
 /** ... and at most this many chunks (small chunks: a level each). */
 const AHEAD_CHUNKS = 64;
