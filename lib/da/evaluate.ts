@@ -6,11 +6,12 @@
  */
 import { NDArray } from "../np/ndarray";
 import { Slice } from "../np/indexing";
-import { broadcastStrides, forEachLine } from "../np/iterate";
+import { broadcastStrides } from "../np/iterate";
 import { assign } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { fuse, FoldOp, Fused, mapKernel } from "./fuse";
+import { fuse, FoldOp, Fused, mapSlabKernel } from "./fuse";
+import { writeSlabs } from "./slab";
 import { allocate, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
@@ -116,10 +117,10 @@ export function isShared(ref: LazyRef): boolean {
   return !!shared?.has(ref);
 }
 
-const fusedCache = new WeakMap<LazyRef, Fused & { map?: ReturnType<typeof mapKernel> }>();
+const fusedCache = new WeakMap<LazyRef, Fused & { map?: ReturnType<typeof mapSlabKernel> }>();
 
 /** The fused expression of an elementwise node (built once per node, not once per block). */
-export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapKernel> } {
+export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapSlabKernel> } {
   let f = fusedCache.get(ref);
   if (!f) fusedCache.set(ref, (f = fuse(ref)));
   return f;
@@ -167,7 +168,7 @@ export function regionFree(ref: LazyRef): boolean {
 export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], start: readonly number[], shape: readonly number[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   try {
     const f = fused(ref);
-    const kernel = (f.map ??= mapKernel(f.expr, f.leaves.length));
+    const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
     const ls = f.leaves.map((leaf) => {
       const c = constantOf(leaf);
       if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
@@ -176,16 +177,7 @@ export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], star
       const v = a.get(leaf.shape.map((n, d) => (n === 1 && ref.shape[d + lead] !== 1 ? new Slice(0, 1) : new Slice(start[d + lead], start[d + lead] + shape[d + lead]))));
       return { data: v.nd.data, stride: broadcastStrides(v.shape, v.nd.stride, shape), offset: v.nd.offset };
     });
-    const k = ls.length;
-    const args: unknown[] = new Array(3 * k);
-    forEachLine(shape, [...ls, { stride: oStride, offset: oOffset }], (offs, n, st) => {
-      for (let i = 0; i < k; i++) {
-        args[3 * i] = ls[i].data;
-        args[3 * i + 1] = offs[i];
-        args[3 * i + 2] = st[i];
-      }
-      kernel(...args, o, offs[k], st[k], n);
-    });
+    writeSlabs(kernel, ls, shape, o, oOffset, oStride);
   } catch (e) {
     throw named(e, ref, first);
   }
@@ -193,13 +185,10 @@ export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], star
 
 function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   const f = fused(ref);
-  const kernel = (f.map ??= mapKernel(f.expr, f.leaves.length));
+  const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
   const ls = leafBlocks(ref, f.leaves, idx, reg);
-  const k = ls.length;
   try {
-    forEachLine(reg.map((r) => r.length), [...ls, { stride: oStride, offset: oOffset }], (offs, n, st) => {
-      kernel(...leafArgs(ls, offs, st), o, offs[k], st[k], n);
-    });
+    writeSlabs(kernel, ls.map((l) => ({ data: l.produced.array.nd.data, stride: l.stride, offset: l.offset })), reg.map((r) => r.length), o, oOffset, oStride);
   } finally {
     ls.forEach((l) => release(l.produced));
   }
@@ -326,12 +315,6 @@ function leafBlocks(ref: LazyRef, leaves: readonly LazyRef[], idx: readonly numb
     const a = produced.array;
     return { produced, stride: broadcastStrides(a.shape, a.nd.stride, outShape), offset: a.nd.offset };
   });
-}
-
-function leafArgs(leaves: readonly LeafBlock[], offsets: number[], strides: number[]): unknown[] {
-  const args: unknown[] = [];
-  leaves.forEach((l, i) => args.push(l.produced.array.nd.data, offsets[i], strides[i]));
-  return args;
 }
 
 function evalFused(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): Produced {

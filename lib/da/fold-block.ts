@@ -1,12 +1,12 @@
 /**
- * One reduction task over one input block: the fused expression folded along the reduced axes
- * straight into the block's (keepdims-shaped) partial, in a single pass and with no chunk made.
- * Plain data in, plain data out, so the same function runs in the notebook's thread and in a
- * worker thread (reading shared-memory leaves in place) and gives bit-identical partials.
+ * Reduction tasks over input blocks: the fused expression folded along the reduced axes
+ * straight into each block's (keepdims-shaped) partial, in a single pass and with no chunk
+ * made. Plain data in, plain data out, so the same functions run in the notebook's thread and
+ * in a worker thread (reading shared-memory leaves in place) and give bit-identical partials.
  */
 import type { Storage } from "../np/dtype";
-import { forEachLine } from "../np/iterate";
-import { accumulateKernel, foldKernel, FoldOp } from "./fuse";
+import { foldBandKernel, FoldOp } from "./fuse";
+import { slabsOf } from "./slab";
 
 /** A leaf read by a fold: its typed array, first element and strides broadcast to the block. */
 export interface FoldLeaf {
@@ -15,29 +15,78 @@ export interface FoldLeaf {
   stride: readonly number[];
 }
 
-/** Folds `expr` over a block of `shape`, reducing `axes`; returns the C-order keepdims partial. */
-export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[]): Float64Array {
-  const k = leaves.length;
+/** A leaf of a band: the typed array and strides every part reads it with. */
+export interface BandLeaf {
+  data: Storage;
+  stride: readonly number[];
+}
+
+/** One input block of a band: where each leaf's block starts, and the block's shape. */
+export interface BandPart {
+  offsets: number[];
+  shape: number[];
+}
+
+/** The keepdims shape of a block's partial and its strides broadcast to the block (0 along reduced axes). */
+function partialLayout(shape: readonly number[], axes: readonly number[]): { size: number; stride: number[] } {
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
-  const O = new Float64Array(keep.reduce((a, b) => a * b, 1)).fill(fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity);
-  // Partial strides broadcast to the block: 0 along reduced axes.
-  const ostride = new Array<number>(shape.length);
-  for (let d = shape.length - 1, s = 1; d >= 0; d--) {
-    ostride[d] = keep[d] === 1 ? 0 : s;
+  const stride = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    stride[d] = keep[d] === 1 ? 0 : s;
     s *= keep[d];
   }
-  const along = foldKernel(expr, k, fold);
-  const across = accumulateKernel(expr, k, fold);
-  const args: unknown[] = new Array(3 * k);
-  forEachLine(shape, [...leaves, { stride: ostride, offset: 0 }], (offs, n, st) => {
+  return { size: s, stride };
+}
+
+const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * Folds `expr` over each part of a band (blocks whose leaves share arrays and strides, usually
+ * a row of blocks), reducing `axes`; returns the parts' C-order keepdims partials one after the
+ * other. When every part is one slab of the same lines, the parts are read line by line
+ * across them (memory order for a row of blocks); otherwise one part after the other. Either
+ * way each partial is what {@link foldBlock} gives for its block alone.
+ */
+export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[]): Float64Array {
+  const k = leaves.length;
+  const layouts = parts.map((p) => partialLayout(p.shape, axes));
+  const bases: number[] = [];
+  let total = 0;
+  for (const l of layouts) {
+    bases.push(total);
+    total += l.size;
+  }
+  const O = new Float64Array(total).fill(fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity);
+  const kernel = foldBandKernel(expr, k, fold);
+  const slabs = parts.map((p, g) => slabsOf(p.shape, [...leaves.map((l, i) => ({ stride: l.stride, offset: p.offsets[i] })), { stride: layouts[g].stride, offset: bases[g] }]));
+  const args: unknown[] = new Array(3 * k + 8);
+  const run = (P: number[], N: number[], R: number[], m: number, inner: number[], outer: number[]) => {
     for (let i = 0; i < k; i++) {
       args[3 * i] = leaves[i].data;
-      args[3 * i + 1] = offs[i];
-      args[3 * i + 2] = st[i];
+      args[3 * i + 1] = inner[i];
+      args[3 * i + 2] = outer[i];
     }
-    const oo = offs[k], os = st[k];
-    if (os === 0) O[oo] = along(...args, n, O[oo]);
-    else across(...args, O, oo, os, n);
-  });
+    args[3 * k] = P;
+    args[3 * k + 1] = N;
+    args[3 * k + 2] = R;
+    args[3 * k + 3] = N.length;
+    args[3 * k + 4] = m;
+    args[3 * k + 5] = O;
+    args[3 * k + 6] = inner[k];
+    args[3 * k + 7] = outer[k];
+    kernel(...args);
+  };
+  const s0 = slabs[0];
+  if (parts.length > 1 && slabs.every((s) => s.starts.length === 1 && s.m === s0.m && same(s.inner, s0.inner) && same(s.outer, s0.outer))) {
+    run(slabs.flatMap((s) => s.starts[0].slice(0, k)), slabs.map((s) => s.n), slabs.map((s) => s.starts[0][k]), s0.m, s0.inner, s0.outer);
+    return O;
+  }
+  for (const s of slabs) for (const start of s.starts) run(start.slice(0, k), [s.n], [start[k]], s.m, s.inner, s.outer);
   return O;
+}
+
+/** Folds `expr` over a block of `shape`, reducing `axes`; returns the C-order keepdims partial. */
+export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[]): Float64Array {
+  return foldBand(expr, fold, leaves, [{ offsets: leaves.map((l) => l.offset), shape: [...shape] }], axes);
 }

@@ -5,7 +5,7 @@
  */
 import type { FoldOp } from "../fuse";
 import type { StreamSpec } from "../graph";
-import type { FoldLeaf } from "../fold-block";
+import type { BandLeaf, BandPart } from "../fold-block";
 
 export interface FoldTask {
   kind?: "stream";
@@ -22,22 +22,23 @@ export interface FoldTask {
 }
 
 /**
- * A reduction task over one input block whose leaves are already in memory (shared memory,
- * read in place, or small copies): `foldBlock`'s arguments. Its result is the block's partial.
+ * A reduction task over a band of input blocks (usually a row of blocks) whose leaves are
+ * already in memory (shared memory, read in place, or small copies): `foldBand`'s arguments.
+ * Its result is the blocks' partials, one after the other.
  */
-export interface BlockFoldTask {
-  kind: "block";
+export interface BandFoldTask {
+  kind: "band";
   id: number;
   expr: string;
   fold: FoldOp;
-  leaves: FoldLeaf[];
-  shape: number[];
+  leaves: BandLeaf[];
+  parts: BandPart[];
   axes: number[];
   label: string;
 }
 
 /** What the pool runs. */
-export type PoolTask = FoldTask | BlockFoldTask;
+export type PoolTask = FoldTask | BandFoldTask;
 
 export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string };
 
