@@ -179,3 +179,29 @@ test("back-to-back computes of a big result reuse the buffer of the one dropped 
   }
   assert.ok(r);
 });
+
+test("full collections between computes do not deoptimise the scheduler's hot functions (their objects' hidden classes are kept)", { timeout: 60_000 }, async () => {
+  const { spawnSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const { EXECUTOR_FLAGS } = await import("../kernel/executor/supervisor");
+  const lib = path.join(__dirname, "..", "lib");
+  const script = `
+    const { da, np } = require(${JSON.stringify(lib)});
+    const { collectGarbage } = require(${JSON.stringify(path.join(lib, "psutil", "footprint"))});
+    da.setProgress(false);
+    (async () => {
+      const x = da.fromArray(np.random.defaultRng(1).standardNormal([300, 200]), { chunks: [10, 10] });
+      for (let i = 0; i < 12; i++) {
+        collectGarbage(); // as the executor does around every memory reading
+        await da.ones([3000], { chunks: 1 }).transpose().add(1).compute();
+        await x.T.mul(2).get("::2").compute();
+        await x.mul(x).sum({ axis: 0 }).compute();
+      }
+    })();`;
+  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, "--trace-deopt", "-e", script], { encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  const weak = r.stdout.split("\n").filter((l) => l.includes("reason: weak objects"));
+  const hot = ["due", "leafBlocks", "blockShape", "fusedWrite", "applyIndex", "indices", "Slice"];
+  const hit = weak.filter((l) => hot.some((f) => l.includes(`<SharedFunctionInfo ${f}>`)));
+  assert.deepEqual(hit, [], "optimised code of these functions was thrown away after a full collection");
+});

@@ -122,7 +122,12 @@ const fusedCache = new WeakMap<LazyRef, Fused & { map?: ReturnType<typeof mapSla
 /** The fused expression of an elementwise node (built once per node, not once per block). */
 export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapSlabKernel> } {
   let f = fusedCache.get(ref);
-  if (!f) fusedCache.set(ref, (f = fuse(ref)));
+  if (!f) {
+    // Every field from the start (adding `map` later would make a hidden class that dies
+    // with these objects at each full collection: keep-maps.ts).
+    const { expr, leaves } = fuse(ref);
+    fusedCache.set(ref, (f = { expr, leaves, map: undefined }));
+  }
   return f;
 }
 
@@ -231,7 +236,11 @@ function evalTask(ref: LazyRef, idx: readonly number[], region?: readonly DimReg
       const inIdx = inv.map((d) => idx[d]);
       const inReg = inv.map((d) => reg[d]);
       const p = evalBlock(node.input, inIdx, inReg);
-      return { array: p.array.transpose(node.axes), owned: p.owned };
+      // The view made directly: the axes were checked when the graph was built, and np's
+      // transpose() re-checks them (a third of a tiny block's cost on the per-block path).
+      const a = p.array;
+      const view = new NDArray(a.nd.data, node.axes.map((d) => a.nd.shape[d]), a.dtype, a.base ?? a, node.axes.map((d) => a.nd.stride[d]), a.nd.offset);
+      return { array: view, owned: p.owned };
     }
     case "concatenate": {
       let k = idx[node.axis];

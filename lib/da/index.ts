@@ -3,7 +3,7 @@
  * global in every notebook cell.
  */
 import { NDArray } from "../np/ndarray";
-import { checkDType, DType, scalarDType } from "../np/dtype";
+import { allocate, checkDType, DType, scalarDType } from "../np/dtype";
 import { checkShape } from "../np/ndarray";
 import { assign } from "../np/ufunc";
 import * as npRandom from "../np/random";
@@ -12,6 +12,7 @@ import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
 import { computeAll } from "./scheduler/compute";
 import type { DimRegion } from "./graph";
+import "./keep-maps";
 
 export { LazyArray } from "./array";
 export type { LazyOperand, LazyReduceOptions } from "./array";
@@ -80,13 +81,18 @@ function filled(name: string, shape: number | readonly number[], value: number, 
   const dims = checkShape(shape, name);
   const dtype = checkDType(options.dtype ?? (name === "full" ? scalarDType(value) : "float64"));
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
+  // The value as the dtype stores it (NumPy's cast, once); each block is then a typed-array
+  // fill, not an assignment through the strided machinery (most of a tiny block's cost).
+  const stored = new NDArray(allocate(dtype, 1), [1], dtype).fill(value).nd.data[0];
   // Dask names these layers after the *_like functions it builds them with.
   return new LazyArray(newName(`${name}_like`), dims, dtype, chunks, {
     kind: "generate",
     name,
     make: (_idx, bshape, dt) => {
-      const out = new NDArray(take(dt, bshape.reduce((a, b) => a * b, 1)), bshape, dt);
-      return out.fill(value);
+      if (dt !== dtype) return new NDArray(take(dt, bshape.reduce((a, b) => a * b, 1)), bshape, dt).fill(value);
+      const data = take(dt, bshape.reduce((a, b) => a * b, 1));
+      data.fill(stored);
+      return new NDArray(data, bshape, dt);
     },
     stream: { kind: "full", value },
   });
