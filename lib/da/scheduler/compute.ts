@@ -10,15 +10,15 @@ import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
 import { blockIndices, boundaries } from "../chunks";
 import { blockShape, evalBlock, evalFusedInto, evalFusedRegionInto, regionFree, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
-import { poolPartials } from "./bands";
+import { mapSlabKernel } from "../fuse";
 import { dependencies, LazyRef, Produced } from "../graph";
 import { give, mayComeBack, recycleWhenDropped, take } from "../pool";
 import { watchProgress } from "../progress";
-import { computeFolded, foldTasks } from "./parallel";
-import { ComputeRun } from "./run";
-import { mapSlabKernel } from "../fuse";
 import { writeSlabs } from "../slab";
 import { viewOf } from "../views";
+import { poolPartials } from "./bands";
+import { computeFolded, foldTasks } from "./parallel";
+import { ComputeRun } from "./run";
 
 /** The copy kernel the blocks of a result are assembled with. */
 const COPY = mapSlabKernel("v0", 1);
