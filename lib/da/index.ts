@@ -77,20 +77,26 @@ export function fromFunction(
   });
 }
 
+/** Blocks smaller than this are filled in place with a typed-array fill (see `filled`). */
+const SMALL_BLOCK = 1024;
+
 function filled(name: string, shape: number | readonly number[], value: number, options: ChunkOptions & { dtype?: DType }): LazyArray {
   const dims = checkShape(shape, name);
   const dtype = checkDType(options.dtype ?? (name === "full" ? scalarDType(value) : "float64"));
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
-  // The value as the dtype stores it (NumPy's cast, once); each block is then a typed-array
-  // fill, not an assignment through the strided machinery (most of a tiny block's cost).
+  // The value as the dtype stores it (NumPy's cast, once); each small block is then a
+  // typed-array fill, not an assignment through the strided machinery (most of a tiny block's
+  // cost on the per-block path).
   const stored = new NDArray(allocate(dtype, 1), [1], dtype).fill(value).nd.data[0];
   // Dask names these layers after the *_like functions it builds them with.
   return new LazyArray(newName(`${name}_like`), dims, dtype, chunks, {
     kind: "generate",
     name,
     make: (_idx, bshape, dt) => {
-      if (dt !== dtype) return new NDArray(take(dt, bshape.reduce((a, b) => a * b, 1)), bshape, dt).fill(value);
-      const data = take(dt, bshape.reduce((a, b) => a * b, 1));
+      const n = bshape.reduce((a, b) => a * b, 1);
+      // Big blocks through np's fill (its native loop beats TypedArray.prototype.fill there).
+      if (dt !== dtype || n >= SMALL_BLOCK) return new NDArray(take(dt, n), bshape, dt).fill(value);
+      const data = take(dt, n);
       data.fill(stored);
       return new NDArray(data, bshape, dt);
     },
