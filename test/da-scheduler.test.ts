@@ -205,3 +205,31 @@ test("full collections between computes do not deoptimise the scheduler's hot fu
   const hit = weak.filter((l) => hot.some((f) => l.includes(`<SharedFunctionInfo ${f}>`)));
   assert.deepEqual(hit, [], "optimised code of these functions was thrown away after a full collection");
 });
+
+test("a stream fold's memory does not grow with its number of tasks (worker threads reuse their piece buffers)", { timeout: 120_000 }, async () => {
+  const { spawnSync } = await import("node:child_process");
+  const path = await import("node:path");
+  const { EXECUTOR_FLAGS, executorEnvironment } = await import("../kernel/executor/supervisor");
+  const lib = path.join(__dirname, "..", "lib");
+  const peakAbove = (n: number): number => {
+    const script = `
+      const { da } = require(${JSON.stringify(lib)});
+      const fs = require("fs");
+      const st = (f) => Number(new RegExp("^" + f + ":\\\\s+(\\\\d+) kB", "m").exec(fs.readFileSync("/proc/self/status", "utf8"))[1]) * 1024;
+      (async () => {
+        da.setPoolSize(2);
+        da.setProgress(false);
+        await da.random.defaultRng(1).standardNormal([1000, 1000], { chunks: [500, 500] }).pow(2).sum().compute(); // threads up
+        const before = st("VmRSS");
+        await da.random.defaultRng(1).standardNormal([${n}, ${n}], { chunks: [500, 500] }).pow(2).sum().compute();
+        console.log(st("VmHWM") - before);
+        da.shutdownPool();
+      })();`;
+    const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, "-e", script], { encoding: "utf8", env: executorEnvironment({ ...process.env }) });
+    assert.equal(r.status, 0, r.stderr);
+    return Number(r.stdout.trim()) / 2 ** 20;
+  };
+  const few = peakAbove(2000); // 16 tasks
+  const many = peakAbove(7000); // 196 tasks (each folds 250,000 draws a piece at a time)
+  assert.ok(many - few <= 15, `peak RSS above the start: ${few.toFixed(1)} MB for 16 tasks, ${many.toFixed(1)} MB for 196`);
+});
