@@ -197,18 +197,21 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
  * (the kernel interrupt rejects with `Interrupted`), with progress after a second.
  */
 export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> {
-  // A turn of the event loop first if a big result could reuse the buffer of one dropped
-  // since the last compute: its finalizer runs only then (pool.ts). Two immediates: V8 queues
-  // the callbacks through an async handle that libuv reads in its poll phase, and a compute
-  // started from a poll callback (a worker's message, I/O) would get its first immediate
-  // before the next poll.
-  if (roots.some((r) => mayComeBack(r.dtype, r.shape.reduce((a, b) => a * b, 1)))) await new Promise((r) => setImmediate(() => setImmediate(r)));
   const run = new ComputeRun();
   run.total = roots.reduce((n, r) => n + (foldTasks(r)?.tasks.length ?? taskCount(r)), 0);
   const stopListening = onInterrupt(() => run.cancel());
   const stopProgress = watchProgress(run, roots.map((r) => r.name).join(", "));
   const unshare = roots.length > 1 ? shareBlocks(sharedNodes(roots)) : () => undefined;
   try {
+    // A turn of the event loop first if a big result could reuse the buffer of one dropped
+    // since the last compute: its finalizer runs only then (pool.ts). Two immediates: V8
+    // queues the callbacks through an async handle that libuv reads in its poll phase, and a
+    // compute started from a poll callback (a worker's message, I/O) would get its first
+    // immediate before the next poll.
+    if (roots.some((r) => mayComeBack(r.dtype, r.shape.reduce((a, b) => a * b, 1)))) {
+      await new Promise((r) => setImmediate(() => setImmediate(r)));
+      run.check();
+    }
     const out: NDArray[] = [];
     for (const r of roots) out.push(await computeOne(r, run));
     return out;
