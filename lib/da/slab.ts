@@ -8,14 +8,13 @@
  * order, so every result is the same bit for bit.
  */
 import type { Storage } from "../np/dtype";
-import type { Strided } from "../np/iterate";
+import { mergeAxes, type Strided } from "../np/iterate";
 
 /**
- * The slabs of `shape` for operands `ops` after merging the axes that are contiguous for every
- * operand (as `forEachLine` merges them) and dropping length-1 axes: each slab is `m` lines of
- * `n` elements, operand j's line i starting at `starts[s][j] + i*outer[j]` with element stride
- * `inner[j]`. Slabs (and the lines in them) are in `forEachLine`'s order. No slab if `shape`
- * has a zero.
+ * The slabs of a shape for some operands after np's `mergeAxes` (the merging `forEachLine`
+ * does): each slab is `m` lines of `n` elements, operand j's line i starting at
+ * `starts[s][j] + i*outer[j]` with element stride `inner[j]`. Slabs (and the lines in them)
+ * are in `forEachLine`'s order. No slab if the shape has a zero.
  */
 export interface Slabs {
   n: number;
@@ -25,25 +24,14 @@ export interface Slabs {
   starts: number[][];
 }
 
+/** The {@link Slabs} of `shape` for operands `ops`. */
 export function slabsOf(shape: readonly number[], ops: readonly Strided[]): Slabs {
   const k = ops.length;
   const offsets = ops.map((op) => op.offset);
   const none = { n: 0, m: 0, inner: ops.map(() => 1), outer: ops.map(() => 0), starts: [] };
   for (const n of shape) if (n === 0) return none;
-  const dims: number[] = [];
-  const strides: number[][] = ops.map(() => []);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d];
-    if (n === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && ops.every((op, j) => op.stride[d] === strides[j][last] * dims[last])) {
-      dims[last] *= n;
-      continue;
-    }
-    dims.push(n);
-    for (let j = 0; j < k; j++) strides[j].push(ops[j].stride[d]);
-  }
   // dims/strides are innermost-first.
+  const { dims, strides } = mergeAxes(shape, ops);
   if (dims.length === 0) return { ...none, n: 1, m: 1, starts: [offsets] };
   const inner = strides.map((s) => s[0]);
   if (dims.length === 1) return { n: dims[0], m: 1, inner, outer: ops.map(() => 0), starts: [offsets] };
