@@ -7,7 +7,9 @@
  * 1. `(x**2).sum(axis=-1)` over 4000×4000 float64 from `fromArray` with 1000×1000 chunks
  *    (ns per element; NumPy runs it unfused: `(x**2).sum(axis=-1)` on the eager array).
  * 2. `x[:100, :]` of the same array with 100×100 chunks (scheduler overhead on a 1,600-chunk
- *    graph; NumPy's figure is `x[:100, :].copy()`).
+ *    graph; NumPy's figure is `x[:100, :].copy()`). lazylab computes a result that is only a
+ *    view of its source (slices, transposes, rechunks of a `fromArray`) as one copy of the
+ *    source's region (lib/da/views.ts) instead of 40 block tasks and copies.
  * 3. A trivial 20,000-task graph, `ones(10000, chunks=1) + 1` (µs per task, tasks counted as
  *    each library counts its graph: Dask's `len(x.dask)`, lazylab's `graphSize`). lazylab runs
  *    this graph's constant leaves as a few batches of blocks, so a second row times a graph
