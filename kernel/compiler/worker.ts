@@ -4,9 +4,14 @@
  * a cell is checked, and the executor's heap never holds the compiler.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import ts from "typescript";
-import { CellCompiler, isComplete } from "./service";
+import { loadTypeScript } from "./code-cache";
 import type { CompilerApi, CompilerRequest, CompilerResponse } from "./requests";
+
+const t0 = performance.now();
+// Before anything requires typescript (code-cache.ts says why).
+const typescript = loadTypeScript();
+const ts = require("typescript") as typeof import("typescript");
+const { CellCompiler, isComplete } = require("./service") as typeof import("./service");
 
 const compiler = new CellCompiler(workerData.cwd as string);
 
@@ -58,3 +63,7 @@ function prepareWhenIdle(): void {
   }, IDLE_MS);
   prepareTimer.unref();
 }
+
+compiler.warmUp();
+port.postMessage({ seq: 0, ready: true, warmUpMs: performance.now() - t0 } satisfies CompilerResponse);
+typescript.saveIfNeeded();
