@@ -15,6 +15,7 @@ import { describeCompletions, type CompletionType } from "./completion-details";
 import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
 import { createDocumentRegistry } from "./bundled-docs";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
+import { LEAN_NODE_TYPES_FILE, NodeTypes } from "./node-types";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
@@ -50,6 +51,8 @@ export interface CompletionResult {
 }
 
 const GLOBALS_NAME = "__lazylab_globals.d.ts";
+/** The compiler's files that hold cells (not the globals): what the lean Node types' key leaves out. */
+export const isCellFile = (f: string) => /__lazylab_(?:history|cell|scratch)/.test(path.basename(f));
 const HISTORY_NAME = "__lazylab_history.ts";
 const CELL_NAME = "__lazylab_cell.ts";
 const SCRATCH_NAME = "__lazylab_scratch.ts";
@@ -74,7 +77,7 @@ export class CellCompiler {
   private readonly files = new Map<string, { text: string; version: number }>();
   private readonly service: ts.LanguageService;
   private readonly host: ts.LanguageServiceHost;
-  private readonly options = cellCompilerOptions();
+  private readonly options: ts.CompilerOptions;
   private readonly cache = new Map<string, CompiledCell>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -95,8 +98,17 @@ export class CellCompiler {
   readonly cellPath: string;
   private readonly historyPath: string;
   private readonly scratchPath: string;
+  /** Lean or full texts of Node's types (node-types.ts). */
+  private readonly nodeTypes: NodeTypes;
 
-  constructor(readonly cwd: string = process.cwd()) {
+  /**
+   * `leanNodeTypes`: the lean texts of Node's types to use while no cell imports (false: always
+   * the full types); `checkLibFiles`: type-check declaration files too (the build's check of
+   * the lean texts).
+   */
+  constructor(readonly cwd: string = process.cwd(), options: { leanNodeTypes?: string | false; checkLibFiles?: boolean } = {}) {
+    this.options = { ...cellCompilerOptions(), ...(options.checkLibFiles ? { skipLibCheck: false } : {}) };
+    this.nodeTypes = new NodeTypes(options.leanNodeTypes === false ? null : (options.leanNodeTypes ?? LEAN_NODE_TYPES_FILE));
     this.cellPath = path.join(cwd, CELL_NAME);
     this.historyPath = path.join(cwd, HISTORY_NAME);
     this.scratchPath = path.join(cwd, SCRATCH_NAME);
@@ -109,17 +121,17 @@ export class CellCompiler {
     const host: ts.LanguageServiceHost = (this.host = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [globalsPath, this.historyPath, this.cellPath, this.scratchPath],
-      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 0),
+      getScriptVersion: (f) => this.nodeTypes.version(f) ?? String(this.files.get(f)?.version ?? 0),
       getScriptSnapshot: (f) => {
         const v = this.files.get(f);
         if (v) return ts.ScriptSnapshot.fromString(v.text);
-        const text = readBundled(f);
+        const text = this.nodeTypes.text(f) ?? readBundled(f);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
       getCurrentDirectory: () => cwd,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
       fileExists: (f) => this.files.has(f) || existsBundled(f),
-      readFile: (f) => this.files.get(f)?.text ?? readBundled(f),
+      readFile: (f) => this.files.get(f)?.text ?? this.nodeTypes.text(f) ?? readBundled(f),
       readDirectory: ts.sys.readDirectory,
       directoryExists: ts.sys.directoryExists,
       getDirectories: ts.sys.getDirectories,
@@ -146,6 +158,7 @@ export class CellCompiler {
       this.cache.set(key, hit);
       return hit;
     }
+    this.noteText(code);
     const cell = analyseCell(code, this.cellPath);
     const reserved = [...cell.declared].filter((n) => RESERVED_GLOBALS.has(n));
     if (reserved.length) {
@@ -216,7 +229,7 @@ export class CellCompiler {
     if (shared) return shared;
     this.commitHistory();
     this.setFile(this.cellPath, checkedText);
-    const program = this.service.getProgram()!;
+    const program = this.languageServiceProgram();
     this.usedChecker(program);
     return { program, sf: program.getSourceFile(this.cellPath)! };
   }
@@ -284,6 +297,24 @@ export class CellCompiler {
     return "\n" + kept.map((e) => e.text).join("\n") + "\n";
   }
 
+  /** The language service's program (the first one with lean Node types is checked against their key). */
+  languageServiceProgram(): ts.Program {
+    const program = this.service.getProgram()!;
+    if (!this.nodeTypes.verify(program, isCellFile)) return program;
+    this.filesChanged = true;
+    return this.service.getProgram()!;
+  }
+
+  /** Full Node types from now on if `text` may reach beyond the lean ones. */
+  private noteText(text: string): void {
+    if (this.nodeTypes.forText(text)) this.filesChanged = true;
+  }
+
+  /** "lean" while cells get the lean Node types (node-types.ts). */
+  get nodeTypesMode(): "lean" | "full" {
+    return this.nodeTypes.mode;
+  }
+
   private usedChecker(program: ts.Program): void {
     if (program === this.checkedBy?.deref()) return;
     this.checkedBy = new WeakRef(program);
@@ -305,7 +336,7 @@ export class CellCompiler {
     // Asking the language service costs a version check of every file (~0.2 ms): skip it
     // while none of ours changed (bundled files never do).
     const unchanged = this.filesChanged ? undefined : this.checkedBy?.deref();
-    const program = unchanged ?? this.service.getProgram()!;
+    const program = unchanged ?? this.languageServiceProgram();
     this.filesChanged = false;
     this.usedChecker(program);
     return program;
@@ -350,9 +381,13 @@ export class CellCompiler {
     this.cache.clear();
     this.pending.clear();
     this.commitHistory();
+    this.setFile(this.cellPath, "export {};\n");
+    this.setFile(this.scratchPath, "export {};\n");
+    if (this.nodeTypes.restart()) this.filesChanged = true;
   }
 
   complete(code: string, cursor: number): CompletionResult {
+    this.noteText(code);
     let start = cursor;
     while (start > 0 && /[\w$]/.test(code[start - 1])) start--;
     let end = cursor;
@@ -377,8 +412,8 @@ export class CellCompiler {
     if (!program) {
       this.commitHistory();
       this.setFile(this.scratchPath, text);
+      program = this.languageServiceProgram();
       info = this.service.getCompletionsAtPosition(this.scratchPath, cursor, options);
-      program = this.service.getProgram()!;
     }
     const entries = (info?.entries ?? [])
       .filter((e) => !e.name.startsWith("__lazylab") && e.name.toLowerCase().startsWith(prefix.toLowerCase()))
@@ -397,6 +432,7 @@ export class CellCompiler {
    * language service (a program of its own) otherwise.
    */
   inspect(code: string, cursor: number, via: "shared" | "service" = "shared"): string | undefined {
+    this.noteText(code);
     const text = code + "\nexport {};\n";
     const positions = [cursor, cursor - 1].filter((p) => p >= 0);
     // `via: "service"` (tests) asks the language service, the reference the shared path follows.
@@ -415,7 +451,7 @@ export class CellCompiler {
     }
     this.commitHistory();
     this.setFile(this.scratchPath, text);
-    const program = this.service.getProgram()!;
+    const program = this.languageServiceProgram();
     this.usedChecker(program);
     for (const pos of positions) {
       prepareDocsAt(program.getTypeChecker(), program.getSourceFile(this.scratchPath)!, pos);

@@ -1,0 +1,125 @@
+/**
+ * Node's types for the cell compiler: lean while no cell imports a module, full after.
+ *
+ * @types/node and undici-types are 2.3 MB of declarations (100 files), and parsing and binding
+ * them was the largest part of the compiler thread's heap (48 MB of program, bench/README.md).
+ * A cell that imports nothing reaches only what the global scope reaches (`process`, `Buffer`,
+ * `console`, timers, `fetch`, web streams...): ~40 % of that text. The build computes that part
+ * (lean-node-types.ts) into dist/node-types-lean.json; the compiler gives TypeScript those
+ * texts under the same file names, and the full ones from the first cell, completion or
+ * inspect whose text may reach further (an import, a module declaration, a reference
+ * directive, or `getBuiltinModule`, whose type names every module), until the kernel restarts.
+ * Every global's type is the same either way (test/node-types.test.ts compares them).
+ *
+ * The lean texts carry a key of what they were computed from (every file of the program but
+ * the cells, Node's in full); a compiler whose program does not match it uses the full types.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type ts from "typescript";
+import { PACKAGE_ROOT } from "./options";
+
+export const LEAN_NODE_TYPES_FILE = path.join(PACKAGE_ROOT, "dist", "node-types-lean.json");
+
+/** A file of Node's types (what the lean texts replace). */
+export function isNodeTypesFile(fileName: string): boolean {
+  return /[\\/]node_modules[\\/](?:@types[\\/]node|undici-types)[\\/]/.test(fileName);
+}
+
+/** Whether a cell's (or completion's, inspect's) text may use more of Node's types than the lean ones hold. */
+export function needsFullNodeTypes(text: string): boolean {
+  return /\bimport\b|\bdeclare\s+module\b|\/\/\/\s*<reference\b|\bgetBuiltinModule\b|\bBuiltInModule\b/.test(text);
+}
+
+/** dist/node-types-lean.json: texts by path relative to the package root. */
+export interface LeanNodeTypesFile {
+  key: string;
+  files: Record<string, string>;
+}
+
+/**
+ * What lean texts were computed from: every file of `program` but Node's and those `isCell`
+ * names (by name and text), and the full
+ * text of each of Node's files in `nodeFiles` (those a lean program does not load are still
+ * named: which files a program loads depends on the texts).
+ */
+export function leanKey(program: ts.Program, isCell: (fileName: string) => boolean, nodeFiles: Iterable<string>): string {
+  const hash = createHash("sha1");
+  const add = (fileName: string, text: string) => {
+    // Bundled files by their place in the package; the compiler's own (the globals) wherever the kernel runs.
+    const rel = path.relative(PACKAGE_ROOT, fileName);
+    hash.update(/^(?:node_modules|dist)[\\/]/.test(rel) ? rel : path.basename(fileName)).update("\0").update(text).update("\0");
+  };
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const others = program.getSourceFiles().filter((sf) => !isCell(sf.fileName) && !isNodeTypesFile(sf.fileName));
+  for (const sf of others.sort((a, b) => byName(a.fileName, b.fileName))) add(sf.fileName, sf.text);
+  for (const f of [...nodeFiles].sort(byName)) add(f, readFileSync(f, "utf8"));
+  return hash.digest("hex");
+}
+
+/** Which texts of Node's types the compiler's language service is given. */
+export class NodeTypes {
+  private lean: { key: string; texts: Map<string, string> } | undefined;
+  private verified = false;
+  mode: "lean" | "full";
+
+  /** `file`: the lean texts (null: full types only). */
+  constructor(file: string | null) {
+    this.lean = file === null ? undefined : readLean(file);
+    this.mode = this.lean ? "lean" : "full";
+  }
+
+  /** The text to give TypeScript for `fileName` now, if it is one of Node's and lean. */
+  text(fileName: string): string | undefined {
+    return this.mode === "lean" && isNodeTypesFile(fileName) ? this.lean!.texts.get(fileName) : undefined;
+  }
+
+  /** The script version of `fileName`, if it is one of Node's (it changes with the mode). */
+  version(fileName: string): string | undefined {
+    return isNodeTypesFile(fileName) ? this.mode : undefined;
+  }
+
+  /** Full types from now on if `text` needs them; whether the mode changed. */
+  forText(text: string): boolean {
+    if (this.mode === "full" || !needsFullNodeTypes(text)) return false;
+    this.mode = "full";
+    return true;
+  }
+
+  /** Back to the lean types (a restart: no cell has imported anything); whether the mode changed. */
+  restart(): boolean {
+    if (this.mode === "lean" || !this.lean) return false;
+    this.mode = "lean";
+    return true;
+  }
+
+  /**
+   * Checks the first lean program against the key the lean texts were computed for; on a
+   * mismatch (files changed since the build) drops them. Whether the mode changed.
+   */
+  verify(program: ts.Program, isCell: (fileName: string) => boolean): boolean {
+    if (this.verified || this.mode !== "lean") return false;
+    this.verified = true;
+    let key: string | undefined;
+    try {
+      key = leanKey(program, isCell, this.lean!.texts.keys());
+    } catch {
+      // a file the lean texts name is gone: they are stale
+    }
+    if (key === this.lean!.key) return false;
+    this.lean = undefined;
+    this.mode = "full";
+    return true;
+  }
+}
+
+function readLean(file: string): { key: string; texts: Map<string, string> } | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as LeanNodeTypesFile;
+    if (typeof data.key !== "string" || typeof data.files !== "object") return undefined;
+    return { key: data.key, texts: new Map(Object.entries(data.files).map(([rel, text]) => [path.join(PACKAGE_ROOT, rel), text])) };
+  } catch {
+    return undefined;
+  }
+}
