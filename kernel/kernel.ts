@@ -17,6 +17,9 @@ import { validateContent } from "./protocol/validate";
 
 type Handler = (msg: Message, channel: ChannelName) => Promise<void>;
 
+/** Cells history_request can return (Kernel.recordHistory). */
+export const HISTORY_LIMIT = 5_000;
+
 export interface KernelOptions {
   log?: (line: string) => void;
   /** Called after a shutdown_request has been answered. */
@@ -187,12 +190,22 @@ export class Kernel {
       input: (prompt, password) => this.requestInput(msg, prompt, password),
     };
     const outcome = await this.interpreter.execute(c.code, c.user_expressions ?? {}, ctx);
-    if (storeHistory) this.history.push({ line: count, input: c.code, output: lastResult });
+    if (storeHistory) this.recordHistory({ line: count, input: c.code, output: lastResult });
     const reply: ExecuteReply = outcome.status === "ok"
       ? { status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: [] }
       : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
     this.reply("shell", msg, "execute_reply", reply);
     if (outcome.status === "error" && (c.stop_on_error ?? true)) this.abortQueued();
+  }
+
+  /**
+   * history_request answers from the session's last HISTORY_LIMIT cells: unbounded, the inputs
+   * and results of a long session (a soak runs 50 cells a second) would grow the kernel
+   * process for as long as it runs. Dropped a tenth at a time.
+   */
+  private recordHistory(entry: { line: number; input: string; output: string | null }): void {
+    this.history.push(entry);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, HISTORY_LIMIT / 10);
   }
 
   /** After an error, execute requests already queued are answered `aborted`, not run. */

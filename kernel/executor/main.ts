@@ -44,6 +44,22 @@ let inputSeq = 0;
 
 /** Output history, like IPython's `Out`: results stay reachable (and so in memory). */
 const Out: Record<number, unknown> = {};
+/**
+ * IPython's output cache size (its `cache_size` default): with this many results in `Out`, the
+ * oldest fifth is dropped before the next is stored, with IPython's note on stderr. Without a
+ * bound a long session keeps every result it ever showed (the soak: thousands of cells).
+ */
+const OUT_CACHE_SIZE = 1000;
+
+function storeOut(executionCount: number, value: unknown): void {
+  const keys = Object.keys(Out);
+  if (keys.length >= OUT_CACHE_SIZE) {
+    const cull = Math.max(Math.floor(keys.length / 5), 2);
+    for (const k of keys.slice(0, cull)) delete Out[Number(k)];
+    output.report("stderr", `Output cache limit (currently ${keys.length} entries) hit.\nFlushing oldest ${cull} entries.\n`);
+  }
+  Out[executionCount] = value;
+}
 
 function installGlobals(): void {
   for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
@@ -113,7 +129,7 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
   let result: Bundle | undefined;
   let error = outcome.error;
   if (!error && outcome.value !== undefined) {
-    if (req.storeHistory) Out[req.executionCount] = outcome.value;
+    if (req.storeHistory) storeOut(req.executionCount, outcome.value);
     if (!req.silent) {
       try {
         result = bundleOf(outcome.value);
