@@ -9,6 +9,7 @@
  * name, recorded as if it ran, so the next cell sees a changed history) back to back, and with
  * the idle-time preparation the compiler thread does between requests; completion after `np.`
  * and after an array variable. Prints medians and p90 in ms, and the heap.
+ * LAZYLAB_BENCH_NODE_TYPES=full measures with the full Node types (kernel/compiler/node-types.ts).
  */
 import os from "node:os";
 import { CellCompiler } from "../kernel/compiler/service";
@@ -34,7 +35,7 @@ const rows: Record<string, number[][]> = {
   "new cell 1+i": [], "declaring, back to back": [], "declaring, idle between": [], "complete np.": [], "complete arr.": [],
 };
 for (let r = 0; r < runs; r++) {
-  const c = new CellCompiler(os.tmpdir());
+  const c = new CellCompiler(os.tmpdir(), { leanNodeTypes: process.env.LAZYLAB_BENCH_NODE_TYPES === "full" ? false : undefined });
   current = "warm-up";
   const warm = time(() => c.warmUp());
   current = "new cell 1+i";
@@ -74,7 +75,7 @@ for (let r = 0; r < runs; r++) {
   rows["complete np."].push(compNp);
   rows["complete arr."].push(compArr);
   const heap = process.memoryUsage();
-  console.log(`run ${r + 1}: warm-up ${warm.toFixed(0)} ms, heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
+  console.log(`run ${r + 1} (${c.nodeTypesMode} Node types): warm-up ${warm.toFixed(0)} ms, heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
 }
 for (const [name, rs] of Object.entries(rows)) {
   console.log(`${name.padEnd(30)} median ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms; CPU median ${median(cpu[name]).toFixed(2)} ms`);
