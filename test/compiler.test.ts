@@ -259,3 +259,18 @@ test("is_complete: complete, incomplete with indent, invalid", () => {
   assert.deepEqual(isComplete("function f() {"), { status: "incomplete", indent: "    " });
   assert.equal(isComplete("const const = 1").status, "invalid");
 });
+
+test("a cell that declares nothing is emitted without declarations, and the next declaring cell's are recorded", async () => {
+  const c = new CellCompiler(os.tmpdir());
+  const plain = c.compile("1 + 41", "In[1]");
+  assert.ok(plain.ok);
+  assert.equal(c["options"].declaration, true, "the compiler's options are restored after the emit");
+  assert.match(plain.js, /return 1 \+ 41;/);
+  assert.match(plain.map, /"mappings":"[^"]+"/);
+  const decl = c.compile("const fortyTwo: number = 42;", "In[2]");
+  assert.ok(decl.ok);
+  c.record(decl.id);
+  assert.match(c.history.text(), /fortyTwo: number/);
+  const use = c.compile("fortyTwo.toFixed(1)", "In[3]");
+  assert.ok(use.ok, JSON.stringify(use));
+});
