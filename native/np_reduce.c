@@ -198,13 +198,24 @@ FOR_EACH_ISA(DEFINE_BYTE_SUMS)
 
 /* ---- N-API glue ---------------------------------------------------------------------- */
 
-/* (a, offset, lines, n, lineStride, out, outOffset) from argv[first...]. */
-static int line_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *lines, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
+/* The arguments (a, offset, count, n, stride, out, outOffset) of every strided float64 call,
+ * bounds checked: `count` lines of n elements in a, and in out one result per line (per_line) or
+ * one per column (n of them). */
+static int strided_args(napi_env env, napi_value *argv, int per_line, double **a, int64_t *off, int64_t *count, int64_t *n,
+                        int64_t *stride, double **o, int64_t *oo) {
   size_t al, ol;
-  if (!get_f64(env, argv[0], a, &al) || !get_int(env, argv[1], off) || !get_int(env, argv[2], lines) || !get_int(env, argv[3], n) ||
+  if (!get_f64(env, argv[0], a, &al) || !get_int(env, argv[1], off) || !get_int(env, argv[2], count) || !get_int(env, argv[3], n) ||
       !get_int(env, argv[4], stride) || !get_f64(env, argv[5], o, &ol) || !get_int(env, argv[6], oo))
     return 0;
-  return lines_in_bounds(env, al, *off, *lines, *n, *stride) && in_bounds(env, ol, *oo, *lines, 1);
+  return lines_in_bounds(env, al, *off, *count, *n, *stride) && in_bounds(env, ol, *oo, per_line ? *count : *n, 1);
+}
+
+static int line_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *lines, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
+  return strided_args(env, argv, 1, a, off, lines, n, stride, o, oo);
+}
+
+static int row_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *rows, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
+  return strided_args(env, argv, 0, a, off, rows, n, stride, o, oo);
 }
 
 /* sumLines(a, offset, lines, n, lineStride, out, outOffset): out[k] = NumPy's sum of line k. */
@@ -267,11 +278,7 @@ static napi_value js_add_rows(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t off, rows, n, stride, oo;
   double *a, *o;
-  size_t al, ol;
-  if (argc != 7 || !get_f64(env, argv[0], &a, &al) || !get_int(env, argv[1], &off) || !get_int(env, argv[2], &rows) ||
-      !get_int(env, argv[3], &n) || !get_int(env, argv[4], &stride) || !get_f64(env, argv[5], &o, &ol) || !get_int(env, argv[6], &oo))
-    return NULL;
-  if (!lines_in_bounds(env, al, off, rows, n, stride) || !in_bounds(env, ol, oo, n, 1)) return NULL;
+  if (argc != 7 || !row_args(env, argv, &a, &off, &rows, &n, &stride, &o, &oo)) return NULL;
   if (rows > 0 && n > 0) PICK(add_rows)(a + off, rows, n, stride, o + oo);
   return NULL;
 }
@@ -284,12 +291,7 @@ static napi_value js_min_max_rows(napi_env env, napi_callback_info info) {
   int is_max;
   int64_t off, rows, n, stride, oo;
   double *a, *o;
-  size_t al, ol;
-  if (argc != 8 || !flag_arg(env, argv[0], &is_max) || !get_f64(env, argv[1], &a, &al) || !get_int(env, argv[2], &off) ||
-      !get_int(env, argv[3], &rows) || !get_int(env, argv[4], &n) || !get_int(env, argv[5], &stride) || !get_f64(env, argv[6], &o, &ol) ||
-      !get_int(env, argv[7], &oo))
-    return NULL;
-  if (!lines_in_bounds(env, al, off, rows, n, stride) || !in_bounds(env, ol, oo, n, 1)) return NULL;
+  if (argc != 8 || !flag_arg(env, argv[0], &is_max) || !row_args(env, argv + 1, &a, &off, &rows, &n, &stride, &o, &oo)) return NULL;
   if (rows > 0 && n > 0) PICK(minmax_rows)(is_max, a + off, rows, n, stride, o + oo);
   return NULL;
 }

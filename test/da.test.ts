@@ -4,9 +4,8 @@
  * layouts, reprs and reduction values.
  */
 import { test } from "node:test";
-import { spawn } from "node:child_process";
 import path from "node:path";
-import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+import { runLikeExecutor } from "./executor-process";
 import assert from "node:assert/strict";
 import { np, da } from "../lib";
 import type { NDArray } from "../lib/np";
@@ -204,21 +203,7 @@ print(json.dumps({"reprs": reprs, "values": values}))`);
 
 /** The figures of test/da-memory-child.ts, from a fresh process with the executor's flags. */
 function memoryFigures(): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...EXECUTOR_FLAGS, path.join(__dirname, "da-memory-child.js")], {
-      env: executorEnvironment({ ...process.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
-    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`da-memory-child exited with ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as Record<string, number>);
-    });
-  });
+  return runLikeExecutor<Record<string, number>>([path.join(__dirname, "da-memory-child.js")], "da-memory-child");
 }
 
 test("memory: lazy arrays cost 0.0 MB, a slice's compute costs its bytes, and nothing stays once it is dropped (3 fresh executors)", { timeout: 120_000 }, async (t) => {

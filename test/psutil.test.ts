@@ -19,7 +19,7 @@ import path from "node:path";
 import { np, psutil, sys, da } from "../lib";
 import { Pmem, Svmem } from "../lib/psutil";
 import { readMeminfo, svmemFromMeminfo, SVMEM_FIELDS, SvmemValues, usagePercent } from "../lib/psutil/meminfo";
-import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+import { runLikeExecutor } from "./executor-process";
 import { pythonJson } from "./oracle";
 
 const MB = 2 ** 20;
@@ -335,21 +335,7 @@ async function measure(name, f) {
 type Figures = Record<string, number> & { view: string; more: [number, number][] };
 
 function runChild(): Promise<Figures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...EXECUTOR_FLAGS, "-e", CHILD], {
-      env: executorEnvironment({ ...process.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
-    child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`child exited with ${code}: ${stderr}`));
-      else resolve(JSON.parse(stdout) as Figures);
-    });
-  });
+  return runLikeExecutor<Figures>(["-e", CHILD], "child");
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
