@@ -55,6 +55,11 @@ def stdout(msgs):
     return "".join(parts)
 
 
+def result(msgs):
+    """The execute_result's text/plain ("" if there is none)."""
+    return "".join(m["content"]["data"].get("text/plain", "") for m in msgs if m["msg_type"] == "execute_result")
+
+
 def counts(pid):
     return len(os.listdir(f"/proc/{pid}/fd")), len(os.listdir(f"/proc/{pid}/task"))
 
@@ -83,7 +88,9 @@ class Soak(unittest.TestCase):
                 elif kind == "lazy":
                     reply, msgs = k.run(f"const lazy = da.random.defaultRng({i}).standardNormal([1000, 1000], {{ chunks: [250, 250] }}); await lazy.pow(2).sum().compute()", timeout=60)
                     self.assertEqual(reply["content"]["status"], "ok", (i, reply["content"], msgs))
-                    m = re.match(r"array\((.*)\)", stdout(msgs))
+                    # The result only: a compute that takes over a second (a loaded machine) also
+                    # shows its progress as a display (lib/da/progress.ts), which is not a failure.
+                    m = re.match(r"array\((.*)\)", result(msgs))
                     self.assertIsNotNone(m, (i, reply["content"], msgs))
                     total = float(m.group(1))
                     self.assertLess(abs(total - 1e6), 10_000, "a sum of 1e6 squared standard normals")
