@@ -38,8 +38,17 @@ export const KERNEL_ONLY_ENV = "LAZYLAB_KERNEL_ONLY_ENV";
  * thread, whose live heap stays ~50 MB, accumulated up to 200 MB of dead checkers and cells
  * between full GCs when cells came back to back (the soak: kernel RSS 123-340 MB, 136-156
  * with the flag, at the same cells per second).
+ *
+ * `--compact-on-every-full-gc`: V8 compacts (moves live objects out of sparse pages and frees
+ * them) only when its heuristics pick pages, so the compiler thread's old and code spaces kept
+ * growing in committed size while their live size stayed flat (old space 74 → 78 MB, code
+ * space 6.4 → 8.1 MB over the 3-minute soak, live ~50 and 5-6 MB): kernel RSS still rose 2-6 %
+ * after the warm-up. Compacting every full GC keeps the committed size at what is live
+ * (docs/reliability.md, "Soak"); it also took the idle kernel process from 183 to 118-126 MB
+ * RSS, with round trips unchanged (docs/kernel.md). V8's code cache records the flags, so build-kernel-caches
+ * makes the cache under these same flags.
  */
-export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20"];
+export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20", "--compact-on-every-full-gc"];
 
 export function kernelSpec(cliPath: string) {
   return {
