@@ -6,7 +6,7 @@
  * Seeding, `advance` and state access use BigInt (rare, exact); draws run in the
  * WebAssembly kernel (pcg64-kernel.ts) a block at a time, or for float64 `random` and
  * `standard_normal` fills of at least NATIVE_FILL_MIN draws in the native addon
- * (native/np_random.c: ~3× faster, the same bits) when it is loaded.
+ * (native/np_random.c: the same bits, 2-3× faster) when it is loaded.
  */
 import { native } from "../native";
 import { BLOCK, HAS32, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
@@ -39,10 +39,11 @@ export const NativeFill = { Double: 0, Normal: 1 } as const;
 export type NativeFill = (typeof NativeFill)[keyof typeof NativeFill];
 
 /**
- * Below this many draws the WebAssembly kernel is as fast as a call into the addon (its
- * argument checks cost about as much as a few dozen draws); both give the same bits.
+ * Fills of fewer draws stay in the WebAssembly kernel: a call costs ~1 µs either way at
+ * 1-8 draws, and the addon's is faster from ~32 draws up (measured on a loaded machine, so
+ * only roughly). Both give the same bits.
  */
-export const NATIVE_FILL_MIN = 64;
+export const NATIVE_FILL_MIN = 16;
 
 /** The addon's fill, if the addon is loaded and has it (an addon built before it does not). */
 const pcgFill = native && typeof native.pcgFill === "function" ? native.pcgFill : null;
