@@ -6,8 +6,7 @@
  *
  * Why native code: the WebAssembly kernel has no 64×64→128 multiply (four 32-bit products
  * per step) and writes into its own memory, copied out a block at a time; C with
- * `unsigned __int128` is one `mul` and two `imul`s per step, writing in place, and runs two
- * steps of the LCG side by side (raw_block).
+ * `unsigned __int128` is one `mul` and two `imul`s per step, writing in place.
  *
  * The state is the caller's: 128-bit state then increment, as four little-endian uint64
  * words (the layout of PCG64's words in JavaScript), read at the start of a fill and written
@@ -39,90 +38,22 @@ typedef struct {
   u128 inc;
 } pcg64_t;
 
-/* XSL-RR: the 64-bit output of a 128-bit state. */
-static inline uint64_t xsl_rr(u128 s) {
-  uint64_t hi = (uint64_t)(s >> 64);
-  uint64_t x = hi ^ (uint64_t)s;
+/* pcg64_random_r: one LCG step, then XSL-RR of the new state. */
+static inline uint64_t next_uint64(pcg64_t *g) {
+  g->state = g->state * PCG_MULT + g->inc;
+  uint64_t hi = (uint64_t)(g->state >> 64);
+  uint64_t x = hi ^ (uint64_t)g->state;
   unsigned rot = (unsigned)(hi >> 58);
   return (x >> rot) | (x << ((64 - rot) & 63));
 }
 
-/*
- * Draws the next k outputs of pcg64_random_r (one LCG step, then XSL-RR of the new state)
- * into raw[0 .. k), and advances g by k steps.
- *
- * Two chains side by side: s[i+2] = M² s[i] + (M + 1) inc (mod 2**128) is the LCG applied
- * twice, so the even and the odd states are two independent chains of multiplies. One chain
- * is bound by the latency of its 128-bit multiply-add (~2.6 ns a step measured here); two
- * overlap. The states are exactly the LCG's, so the outputs are NumPy's.
- */
-static void raw_block(pcg64_t *g, uint64_t *raw, int k) {
-  const u128 m2 = PCG_MULT * PCG_MULT, c2 = (PCG_MULT + 1) * g->inc;
-  u128 x = g->state * PCG_MULT + g->inc; /* state i + 1 */
-  u128 y = x * PCG_MULT + g->inc;        /* state i + 2 */
-  u128 last = g->state;
-  int i = 0;
-  for (; i + 2 <= k; i += 2) {
-    raw[i] = xsl_rr(x);
-    raw[i + 1] = xsl_rr(y);
-    last = y;
-    x = x * m2 + c2;
-    y = y * m2 + c2;
-  }
-  if (i < k) {
-    raw[i] = xsl_rr(x);
-    last = x;
-  }
-  g->state = last;
-}
-
-/* Draws made a block at a time and handed out one by one, for the ziggurat's variable use. */
-#define RAW_BLOCK 256
-typedef struct {
-  pcg64_t g;      /* the state after the last draw in buf */
-  u128 base;      /* the state before buf[0] */
-  int pos, len;   /* buf[pos .. len) not handed out yet */
-  int64_t want;   /* outputs still to make: a block need not be larger (each takes a draw at least) */
-  uint64_t buf[RAW_BLOCK];
-} source_t;
-
-static void source_init(source_t *s, const pcg64_t *g) {
-  s->g = *g;
-  s->base = g->state;
-  s->pos = s->len = 0;
-  s->want = 0;
-}
-
-static __attribute__((noinline)) void source_refill(source_t *s) {
-  int k = s->want < 1 ? 1 : s->want > RAW_BLOCK ? RAW_BLOCK : (int)s->want;
-  s->base = s->g.state;
-  raw_block(&s->g, s->buf, k);
-  s->pos = 0;
-  s->len = k;
-}
-
-static inline uint64_t next_uint64(source_t *s) {
-  if (s->pos == s->len) source_refill(s);
-  return s->buf[s->pos++];
-}
-
 /* NumPy's next_double: the top 53 bits, times 2**-53. */
-static inline double next_double(source_t *s) {
-  return (double)(next_uint64(s) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/* The generator's state after the draws handed out: draws made but not used are taken back. */
-static void source_settle(const source_t *s, pcg64_t *g) {
-  if (s->pos == s->len) {
-    g->state = s->g.state;
-    return;
-  }
-  g->state = s->base;
-  for (int i = 0; i < s->pos; i++) g->state = g->state * PCG_MULT + g->inc;
+static inline double next_double(pcg64_t *g) {
+  return (double)(next_uint64(g) >> 11) * (1.0 / 9007199254740992.0);
 }
 
 /* random_standard_normal, as numpy/random/src/distributions/distributions.c writes it. */
-static inline double standard_normal(source_t *g, const double *ki, const double *wi, const double *fi) {
+static inline double standard_normal(pcg64_t *g, const double *ki, const double *wi, const double *fi) {
   for (;;) {
     uint64_t r = next_uint64(g); /* e3n52sb8: 8 bits of layer, a sign bit, 52 of magnitude */
     int idx = (int)(r & 0xff);
@@ -202,21 +133,10 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
   load_state((const uint32_t *)words, &g);
   double *o = out + off;
   if (kind == FILL_DOUBLE) {
-    uint64_t raw[RAW_BLOCK];
-    for (int64_t i = 0; i < n; i += RAW_BLOCK) {
-      int k = n - i < RAW_BLOCK ? (int)(n - i) : RAW_BLOCK;
-      raw_block(&g, raw, k);
-      for (int j = 0; j < k; j++) o[i + j] = (double)(raw[j] >> 11) * (1.0 / 9007199254740992.0);
-    }
+    for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
   } else {
     const double *ki = tables, *wi = tables + 256, *fi = tables + 512;
-    source_t src;
-    source_init(&src, &g);
-    for (int64_t i = 0; i < n; i++) {
-      src.want = n - i;
-      o[i] = standard_normal(&src, ki, wi, fi);
-    }
-    source_settle(&src, &g);
+    for (int64_t i = 0; i < n; i++) o[i] = standard_normal(&g, ki, wi, fi);
   }
   store_state(&g, (uint32_t *)words);
   return NULL;
