@@ -11,7 +11,8 @@
  * and the cost of a fresh buffer's first touch (`zeros` then `fill(1)`) beside `fill(1)` of
  * a buffer already touched; then the other common elementwise operations and reductions
  * (a sum of two arrays, a comparison, exp, column sums, max/min/argmax, mean, std, the sum of
- * a comparison, a cast, a transposed copy). Each figure is the median of `runs` timed calls after one
+ * a comparison, a cast, a transposed copy). `LAZYLAB_BENCH_OPS=standard_normal,random` keeps
+ * only the operations whose label contains one of the comma-separated words. Each figure is the median of `runs` timed calls after one
  * warm-up call. NumPy runs beside lazylab in a Python process that times one statement on
  * request: each lazylab call is followed by the same NumPy statement, so both sides of a ratio
  * see the same moments of a shared machine. By default the operations take turns within each
@@ -52,7 +53,7 @@ const touched = np.zeros([n, n]).fill(0.5);
 let sink: unknown;
 
 /** [label, NumPy statement (x, out, touched, g defined), lazylab call]. */
-const OPS: [string, string, () => void][] = [
+const ALL_OPS: [string, string, () => void][] = [
   ["x**2 (new array)", "r = x ** 2", () => (sink = x.pow(2))],
   // NumPy's `x ** 2` operator takes the square fast path; np.power(x, 2, out=...) does not.
   ["x**2 into out (np.square)", "np.square(x, out=out)", () => x.pow(2, out)],
@@ -60,6 +61,7 @@ const OPS: [string, string, () => void][] = [
   ["x.sum(axis=-1)", "r = x.sum(axis=-1)", () => (sink = x.sum({ axis: -1 }))],
   ["standard_normal (new)", "r = g.standard_normal((n, n))", () => (sink = rng.standardNormal([n, n]))],
   ["standard_normal into out", "g.standard_normal(out=out)", () => rng.bitGenerator.fillStandardNormal(out.data as Float64Array)],
+  ["random into out", "g.random(out=out)", () => rng.bitGenerator.fillRandom(out.data as Float64Array)],
   ["zeros + fill(1) (1st touch)", "r = np.zeros((n, n)); r.fill(1)", () => (sink = np.zeros([n, n]).fill(1))],
   ["fill(1) touched buffer", "touched.fill(1)", () => touched.fill(1)],
   // The rest of "elementwise and reductions": each a new result, as a cell would write it.
@@ -76,6 +78,10 @@ const OPS: [string, string, () => void][] = [
   ["x.astype(float32)", "r = x.astype(np.float32)", () => (sink = x.astype("float32"))],
   ["x.T.copy()", "r = x.T.copy()", () => (sink = x.T.copy())],
 ];
+
+const only = process.env.LAZYLAB_BENCH_OPS?.split(",").filter((w) => w !== "");
+const OPS = only ? ALL_OPS.filter(([label]) => only.some((w) => label.includes(w))) : ALL_OPS;
+if (OPS.length === 0) throw new Error(`LAZYLAB_BENCH_OPS=${process.env.LAZYLAB_BENCH_OPS} matches no operation`);
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

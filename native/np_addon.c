@@ -1,6 +1,6 @@
 /*
  * The addon's entry point: chooses the instruction set once, then registers the loops of
- * np_elementwise.c and np_reduce.c (lib/np/native.ts describes each function).
+ * np_elementwise.c, np_reduce.c and np_random.c (lib/np/native.ts describes each function).
  */
 #include "np_common.h"
 
@@ -29,6 +29,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, 1, props);
   np_elementwise_register(env, exports);
   np_reduce_register(env, exports);
+  np_random_register(env, exports);
   return exports;
 }
 

@@ -96,5 +96,6 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
 /* Registers the functions of one file on the addon's exports. */
 void np_elementwise_register(napi_env env, napi_value exports);
 void np_reduce_register(napi_env env, napi_value exports);
+void np_random_register(napi_env env, napi_value exports);
 
 #endif

@@ -1,7 +1,7 @@
 /**
  * The optional native loops (native/np_*.c, an N-API addon built by `npm run build`) for
  * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums,
- * min/max and argmin/argmax, and the JavaScript fallback when the addon is missing (no
+ * min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, and the JavaScript fallback when the addon is missing (no
  * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
  *
  * Why: V8 does not vectorise typed-array loops and WebAssembly cannot reach a JavaScript
@@ -39,6 +39,13 @@ interface NativeLoops {
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
+  /**
+   * out[offset ... offset+n) = n draws of PCG64's next_double (kind 0) or NumPy's
+   * standard_normal (kind 1, with `tables` = ziggurat ki, wi, fi as 768 doubles) from the
+   * state in `words` (state lo, hi, inc lo, hi as uint64 halves), advanced in place
+   * (native/np_random.c).
+   */
+  pcgFill(kind: number, words: Uint32Array, out: Float64Array, offset: number, n: number, tables?: Float64Array): void;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
   isa(): string;
 }

@@ -4,13 +4,17 @@
  * sequence of calls. Shapes and dtypes are the caller's business (see lib/np/rng.ts).
  */
 import { BLOCK, OUT, PARAMS, pcgKernel } from "./pcg64-kernel";
-import { PCG64, PCG64State } from "./pcg64";
+import { NativeFill, PCG64, PCG64State } from "./pcg64";
 import { Entropy, SeedSequence } from "./seed-sequence";
 
 const TWO32 = 2 ** 32;
 
-/** Runs a 64-bit-output kernel over `out` a block at a time. */
-function fill64(bg: PCG64, out: Float64Array, run: (n: number) => void): Float64Array {
+/**
+ * Runs a 64-bit-output kernel over `out` a block at a time, or `kind`'s native fill over
+ * all of it at once when there is one (PCG64.fillNative: the same draws, in place).
+ */
+function fill64(bg: PCG64, out: Float64Array, run: (n: number) => void, kind?: NativeFill): Float64Array {
+  if (kind !== undefined && bg.fillNative(kind, out, 0, out.length)) return out;
   const f64 = pcgKernel.f64;
   const base = OUT >> 3;
   for (let offset = 0; offset < out.length; ) {
@@ -115,7 +119,7 @@ export class Generator {
    */
   fillRandom(out: Float64Array): Float64Array {
     checkOut(out, Float64Array, "fillRandom");
-    return fill64(this.bitGenerator, out, pcgKernel.doubles);
+    return fill64(this.bitGenerator, out, pcgKernel.doubles, NativeFill.Double);
   }
 
   /**
@@ -135,7 +139,7 @@ export class Generator {
    */
   fillStandardNormal(out: Float64Array): Float64Array {
     checkOut(out, Float64Array, "fillStandardNormal");
-    return fill64(this.bitGenerator, out, pcgKernel.normals);
+    return fill64(this.bitGenerator, out, pcgKernel.normals, NativeFill.Normal);
   }
 
   /**
@@ -158,7 +162,7 @@ export class Generator {
     checkNumber(loc, "loc", "fillNormal");
     checkNumber(scale, "scale", "fillNormal");
     if (scale < 0 || Object.is(scale, -0)) throw new RangeError(`normal: scale < 0 (got ${scale})`);
-    fill64(this.bitGenerator, out, pcgKernel.normals);
+    fill64(this.bitGenerator, out, pcgKernel.normals, NativeFill.Normal);
     for (let i = 0; i < out.length; i++) out[i] = loc + scale * out[i];
     return out;
   }
@@ -176,7 +180,7 @@ export class Generator {
     const range = high - low;
     if (!Number.isFinite(range)) throw new RangeError(`uniform: high - low range exceeds valid bounds (low=${low}, high=${high})`);
     if (range < 0 || Object.is(range, -0)) throw new RangeError(`uniform: high - low < 0 (low=${low}, high=${high})`);
-    fill64(this.bitGenerator, out, pcgKernel.doubles);
+    fill64(this.bitGenerator, out, pcgKernel.doubles, NativeFill.Double);
     for (let i = 0; i < out.length; i++) out[i] = low + range * out[i];
     return out;
   }

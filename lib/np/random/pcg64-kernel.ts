@@ -23,7 +23,7 @@ import {
   block, br, brIf, encodeModule, F32, F64, FunctionDef, I32, I64, ifThen, Ins, loop, op,
 } from "./wasm";
 import {
-  floatTables, normalTables, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_INV_R_F, ZIGGURAT_NOR_R, ZIGGURAT_NOR_R_F,
+  floatTables, packedNormalTables, ZIGGURAT_NOR_INV_R, ZIGGURAT_NOR_INV_R_F, ZIGGURAT_NOR_R, ZIGGURAT_NOR_R_F,
 } from "./ziggurat";
 
 /** NumPy's PCG_DEFAULT_MULTIPLIER_128, as its two 64-bit halves. */
@@ -296,7 +296,9 @@ let tablesLoaded = false;
 /** Writes the ziggurat tables into the kernel's memory (first normal draw only; ~20 ms). */
 function loadTables(): void {
   if (tablesLoaded) return;
-  const d = normalTables();
+  // The same arrays the native kernel takes (built once per thread, ~20-40 ms)
+  const p = packedNormalTables();
+  const d = { ki: p.subarray(0, 256), wi: p.subarray(256, 512), fi: p.subarray(512) };
   const f = floatTables(d);
   for (let i = 0; i < 256; i++) {
     u32[(KI >> 2) + 2 * i] = d.ki[i] % 2 ** 32;

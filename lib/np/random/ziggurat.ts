@@ -104,3 +104,19 @@ function nextUp(v: number): number {
   bigWord[0] += 1n;
   return word[0];
 }
+
+let packed: Float64Array | undefined;
+
+/**
+ * The double tables as the native kernel takes them (native/np_random.c): ki, wi, fi one
+ * after another in one Float64Array of 768, built on first use (~20 ms) and kept.
+ */
+export function packedNormalTables(): Float64Array {
+  if (packed) return packed;
+  const { ki, wi, fi } = normalTables();
+  const t = new Float64Array(3 * LAYERS);
+  t.set(ki, 0);
+  t.set(wi, LAYERS);
+  t.set(fi, 2 * LAYERS);
+  return (packed = t);
+}

@@ -1,0 +1,150 @@
+/*
+ * NumPy's PCG64 (XSL-RR 128/64) with its `random` (next_double) and `standard_normal`
+ * (random_standard_normal: the 256-layer ziggurat) written straight into a Float64Array.
+ * lib/np/random/pcg64.ts calls it for float64 fills when the addon is loaded; the
+ * WebAssembly kernel (pcg64-kernel.ts) does the same work otherwise, bit for bit.
+ *
+ * Why native code: the WebAssembly kernel has no 64×64→128 multiply (four 32-bit products
+ * per step) and writes into its own memory, copied out a block at a time; C with
+ * `unsigned __int128` is one `mul` and two `imul`s per step, writing in place.
+ *
+ * The state is the caller's: 128-bit state then increment, as four little-endian uint64
+ * words (the layout of PCG64's words in JavaScript), read at the start of a fill and written
+ * back at its end, so native and JavaScript fills interleave on one stream. NumPy's
+ * buffered half-draw (has_uint32/uinteger) is untouched: next_uint64 and next_double do not
+ * use it in NumPy either.
+ *
+ * The ziggurat's rare steps use the C library's exp and log1p, which are what NumPy calls
+ * (npy_log1p is libm's log1p on Linux). The tables come from JavaScript (ziggurat.ts builds
+ * them and test/np-random.test.ts finds them byte for byte in NumPy's compiled module):
+ * ki, wi, fi as 3 × 256 doubles; ki's integers are below 2**53, exact as doubles, and the
+ * test `rabs < ki[idx]` is made on doubles, exact too since rabs < 2**52.
+ * Built with -ffp-contract=off: the wedge's `(fi[i-1] - fi[i]) * u + fi[i]` is not fused,
+ * as it is not in NumPy's x86-64 build.
+ */
+#include "np_common.h"
+
+typedef unsigned __int128 u128;
+
+/* NumPy's PCG_DEFAULT_MULTIPLIER_128. */
+#define PCG_MULT (((u128)2549297995355413924ULL << 64) | (u128)4865540595714422341ULL)
+
+/* The tail's start r and 1/r, as NumPy's ziggurat_nor_r and ziggurat_nor_inv_r. */
+static const double NOR_R = 3.6541528853610087963519472518;
+static const double NOR_INV_R = 0.27366123732975827203338247596;
+
+typedef struct {
+  u128 state;
+  u128 inc;
+} pcg64_t;
+
+/* pcg64_random_r: one LCG step, then XSL-RR of the new state. */
+static inline uint64_t next_uint64(pcg64_t *g) {
+  g->state = g->state * PCG_MULT + g->inc;
+  uint64_t hi = (uint64_t)(g->state >> 64);
+  uint64_t x = hi ^ (uint64_t)g->state;
+  unsigned rot = (unsigned)(hi >> 58);
+  return (x >> rot) | (x << ((64 - rot) & 63));
+}
+
+/* NumPy's next_double: the top 53 bits, times 2**-53. */
+static inline double next_double(pcg64_t *g) {
+  return (double)(next_uint64(g) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* random_standard_normal, as numpy/random/src/distributions/distributions.c writes it. */
+static inline double standard_normal(pcg64_t *g, const double *ki, const double *wi, const double *fi) {
+  for (;;) {
+    uint64_t r = next_uint64(g); /* e3n52sb8: 8 bits of layer, a sign bit, 52 of magnitude */
+    int idx = (int)(r & 0xff);
+    r >>= 8;
+    uint64_t sign = r & 0x1;
+    uint64_t rabs = (r >> 1) & 0x000fffffffffffffULL;
+    double drabs = (double)rabs;
+    double x = drabs * wi[idx];
+    /* NumPy's `if (sign) x = -x` on x >= +0, without a branch: a coin flip mispredicts half
+     * the time, which cost ~3 ns of the ~9.6 per draw measured with the branch. */
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    bits |= sign << 63;
+    memcpy(&x, &bits, sizeof x);
+    if (drabs < ki[idx]) return x; /* 99.3% of draws */
+    if (idx == 0) {
+      for (;;) {
+        /* 1 - U, as NumPy (GH 13361), to avoid log(0) */
+        double xx = -NOR_INV_R * log1p(-next_double(g));
+        double yy = -log1p(-next_double(g));
+        if (yy + yy > xx * xx) return ((rabs >> 8) & 0x1) ? -(NOR_R + xx) : NOR_R + xx;
+      }
+    } else if ((fi[idx - 1] - fi[idx]) * next_double(g) + fi[idx] < exp(-0.5 * x * x)) {
+      return x;
+    }
+  }
+}
+
+static void load_state(const uint32_t *words, pcg64_t *g) {
+  uint64_t w[4];
+  memcpy(w, words, sizeof w);
+  g->state = ((u128)w[1] << 64) | w[0];
+  g->inc = ((u128)w[3] << 64) | w[2];
+}
+
+static void store_state(const pcg64_t *g, uint32_t *words) {
+  uint64_t w[2] = { (uint64_t)g->state, (uint64_t)(g->state >> 64) };
+  memcpy(words, w, sizeof w);
+}
+
+enum { FILL_DOUBLE, FILL_NORMAL };
+
+/*
+ * pcgFill(kind, words, out, offset, n, tables): out[offset .. offset+n) = n draws of `kind`
+ * (0 next_double, 1 standard normal) from the generator in `words` (a Uint32Array of at
+ * least 8: state lo/hi, inc lo/hi as uint64 halves), whose state advances in place.
+ * `tables` (the normal only) is a Float64Array of ki, wi, fi (768 doubles).
+ */
+static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t kind, off, n;
+  double *out, *tables = NULL;
+  size_t out_length, tables_length = 0, words_length;
+  napi_typedarray_type type;
+  void *words;
+  /* Missing arguments are undefined (napi_get_cb_info fills them in): the checks below reject them. */
+  if (!get_int(env, argv[0], &kind)) return NULL;
+  if (napi_get_typedarray_info(env, argv[1], &type, &words_length, &words, NULL, NULL) != napi_ok || type != napi_uint32_array || words_length < 8) {
+    napi_throw_type_error(env, NULL, "lazylab native pcgFill: the state must be a Uint32Array of at least 8 words");
+    return NULL;
+  }
+  if (!get_f64(env, argv[2], &out, &out_length) || !get_int(env, argv[3], &off) || !get_int(env, argv[4], &n)) return NULL;
+  if (!in_bounds(env, out_length, off, n, 1)) return NULL;
+  if (kind == FILL_NORMAL) {
+    if (!get_f64(env, argv[5], &tables, &tables_length)) return NULL;
+    if (tables_length != 3 * 256) {
+      napi_throw_range_error(env, NULL, "lazylab native pcgFill: the ziggurat tables must be 768 doubles (ki, wi, fi)");
+      return NULL;
+    }
+  } else if (kind != FILL_DOUBLE) {
+    napi_throw_range_error(env, NULL, "lazylab native pcgFill: unknown kind");
+    return NULL;
+  }
+  pcg64_t g;
+  load_state((const uint32_t *)words, &g);
+  double *o = out + off;
+  if (kind == FILL_DOUBLE) {
+    for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
+  } else {
+    const double *ki = tables, *wi = tables + 256, *fi = tables + 512;
+    for (int64_t i = 0; i < n; i++) o[i] = standard_normal(&g, ki, wi, fi);
+  }
+  store_state(&g, (uint32_t *)words);
+  return NULL;
+}
+
+void np_random_register(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "pcgFill", NULL, js_pcg_fill, NULL, NULL, NULL, napi_default, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}
