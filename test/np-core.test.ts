@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np, sys } from "../lib";
 import { pythonJson } from "./oracle";
+import { runLikeExecutor } from "./executor-process";
 import type { NDArray } from "../lib/np";
 
 type Result = { dtype: string; shape: number[]; values: unknown } | { scalar: number | boolean } | { error: string };
@@ -245,4 +246,27 @@ print(json.dumps([a.__sizeof__(), a[0:3, 0:3].__sizeof__(), v.__sizeof__(), v[2:
   const v = np.arange(10);
   const got = [sys.getsizeof(a), sys.getsizeof(a.get("0:3, 0:3")), sys.getsizeof(v), sys.getsizeof(v.get("2:")), sys.getsizeof(np.zeros([])), sys.getsizeof(np.zeros([2, 2, 2], { dtype: "float32" }))];
   assert.deepEqual(got, want);
+});
+
+test("a large new array first frees the dead young temporaries (a minor collection where gc is exposed, as in the executor)", async () => {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  // Each x**2 result is dropped by the next statement; without the scavenge before each new
+  // 32 MB buffer the dead ones stay allocated until V8's next collection.
+  const script = `
+    const { np } = require(${lib});
+    const x = np.ones([2048, 2048]);
+    let y;
+    const peaks = [];
+    for (let i = 0; i < 6; i++) { y = x.pow(2); peaks.push(process.memoryUsage().arrayBuffers); }
+    const small = [];
+    for (let i = 0; i < 6; i++) { y = np.ones([100, 100]); small.push(y.size); }
+    console.log(JSON.stringify({ peaks, small, sum: Number(x.pow(2).sum()) }));`;
+  const withGc = await runLikeExecutor<{ peaks: number[]; sum: number }>(["-e", script], "allocation child");
+  const withoutGc = await runLikeExecutor<{ peaks: number[] }>(["--no-expose-gc", "-e", script], "allocation child without gc");
+  const MB = 2 ** 20;
+  assert.equal(withGc.sum, 2048 * 2048);
+  // x and the current result (32 MB each), plus at most one dead one in flight.
+  assert.ok(Math.max(...withGc.peaks) <= 3 * 32 * MB + 4 * MB, `array buffers ${withGc.peaks.map((b) => (b / MB).toFixed(0)).join(", ")} MB`);
+  // The check can fail: without the collection the dead results pile up.
+  assert.ok(Math.max(...withoutGc.peaks) > 3 * 32 * MB + 4 * MB, `without gc: ${withoutGc.peaks.map((b) => (b / MB).toFixed(0)).join(", ")} MB`);
 });

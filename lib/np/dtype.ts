@@ -1,3 +1,5 @@
+import { getHeapStatistics } from "node:v8";
+
 /**
  * The element types lazylab arrays support, spelled as NumPy spells them, with their
  * storage and NumPy's type-promotion rules.
@@ -37,9 +39,40 @@ export function checkDType(dtype: unknown, argument = "dtype"): DType {
  */
 export const SHARED_MIN_BYTES = 1 << 20;
 
+/**
+ * From this size on, a new buffer is preceded by a garbage collection when the process exposes
+ * `gc` (the executor does). NumPy frees a dropped temporary at once, so the next array of its
+ * size reuses the same huge pages; V8 frees an unreachable buffer only at a later collection,
+ * and a 128 MB array made in the meantime faults in fresh pages the kernel must first compact:
+ * `y = x**2` over 4000×4000 measured 12-16 ns/element (~200 ms of system time a call) against
+ * 2.2-3.2 with a collection first (bench/README.md). Usually a minor (young-generation)
+ * collection, well under a millisecond, which frees the temporaries of the last statements; a
+ * full one once the large buffers made since the last full one reach 256 MB or four times the
+ * live JavaScript heap, so that dead results that lived long enough to be promoted are freed
+ * too and the full collections' cost stays a fraction of the allocating work.
+ */
+export const COLLECT_BEFORE_BYTES = 16 << 20;
+const FULL_COLLECTION_BYTES = 256 << 20;
+
+type Gc = (options?: { type: "minor" | "major" }) => void;
+const gcFn: Gc | undefined = (() => {
+  const g = (globalThis as { gc?: Gc }).gc;
+  return typeof g === "function" ? g : undefined;
+})();
+let largeSinceFull = 0;
+
+function collectBefore(bytes: number, gc: Gc): void {
+  largeSinceFull += bytes;
+  if (largeSinceFull >= Math.max(FULL_COLLECTION_BYTES, 4 * getHeapStatistics().used_heap_size)) {
+    largeSinceFull = 0;
+    gc();
+  } else gc({ type: "minor" });
+}
+
 /** A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}). */
 export function allocate(dtype: DType, n: number): Storage {
   const bytes = n * ITEMSIZE[dtype];
+  if (bytes >= COLLECT_BEFORE_BYTES && gcFn) collectBefore(bytes, gcFn);
   if (bytes >= SHARED_MIN_BYTES) {
     const sab = new SharedArrayBuffer(bytes);
     switch (dtype) {
