@@ -61,17 +61,21 @@ function fuses(fill: FillMask | undefined, size: number): fill is FillMask {
   return fill !== undefined && size === (fill.kind === 1 ? 4 : 8);
 }
 
+type NativeCopy = (src: Uint8Array, size: number, dst: Uint8Array, runs: Float64Array | null, fillKind: number, fillValue: number) => void;
+
+/** A native unshuffle or gather, with the fill mask fused into it where it can be, else applied after. */
+function nativeInto(copy: NativeCopy, src: Uint8Array, size: number, dst: Uint8Array, runs: Float64Array | null, fill?: FillMask): void {
+  const fuse = fuses(fill, size);
+  copy(src, size, dst, runs, fuse ? fill.kind : 0, fuse ? fill.value : 0);
+  if (fill && !fuse) maskFill(dst, fill);
+}
+
 /**
  * The shuffled chunk `src` (elements of `size` bytes) unshuffled into `dst`: whole (`runs`
  * null; `dst` as long as `src`) or the runs of a part. Fill values become NaN.
  */
 export function unshuffleInto(src: Uint8Array, size: number, dst: Uint8Array, runs: Float64Array | null, fill?: FillMask): void {
-  if (native) {
-    const fuse = fuses(fill, size);
-    native.unshuffle(src, size, dst, runs, fuse ? fill.kind : 0, fuse ? fill.value : 0);
-    if (fill && !fuse) maskFill(dst, fill);
-    return;
-  }
+  if (native) return nativeInto(native.unshuffle, src, size, dst, runs, fill);
   if (!runs) unshuffle(src, size, dst);
   else {
     const n = Math.floor(src.length / size);
@@ -82,12 +86,7 @@ export function unshuffleInto(src: Uint8Array, size: number, dst: Uint8Array, ru
 
 /** The runs of elements of `size` bytes of the (unshuffled) chunk `src` copied into `dst` (whole: `runs` null). Fill values become NaN. */
 export function gatherInto(src: Uint8Array, size: number, dst: Uint8Array, runs: Float64Array | null, fill?: FillMask): void {
-  if (native) {
-    const fuse = fuses(fill, size);
-    native.gather(src, size, dst, runs, fuse ? fill.kind : 0, fuse ? fill.value : 0);
-    if (fill && !fuse) maskFill(dst, fill);
-    return;
-  }
+  if (native) return nativeInto(native.gather, src, size, dst, runs, fill);
   if (!runs) dst.set(src.subarray(0, dst.length));
   else for (let k = 0; k < runs.length; k += 3) dst.set(src.subarray(runs[k] * size, (runs[k] + runs[k + 2]) * size), runs[k + 1] * size);
   if (fill) maskFill(dst, fill);
