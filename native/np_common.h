@@ -93,6 +93,10 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
   return lines == 0 || n == 0 || in_bounds(env, length, off + (lines - 1) * stride, n, 1);
 }
 
+/* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
+ * loop about to write that many bytes calls it first. */
+void np_prefault(void *p, size_t bytes);
+
 /* Registers the functions of one file on the addon's exports. */
 void np_elementwise_register(napi_env env, napi_value exports);
 void np_reduce_register(napi_env env, napi_value exports);

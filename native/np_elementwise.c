@@ -217,6 +217,7 @@ static int overlaps(const double *p, intptr_t n, const double *q, intptr_t m) {
 }
 
 static void elementwise(int op, const double *a, int as, const double *b, int bs, double *o, intptr_t n) {
+  if (n >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
 #ifdef LAZYLAB_X86
   if (n >= STREAM_MIN && !overlaps(o, n, a, as ? n : 1) && !overlaps(o, n, b, bs ? n : 1) && PICK(streaming)(op, a, as, b, bs, o, n)) return;
 #endif
@@ -225,6 +226,7 @@ static void elementwise(int op, const double *a, int as, const double *b, int bs
 
 /* o[0..n) = value, streaming for large n. */
 static void fill(double *o, double value, intptr_t n) {
+  if (n >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
 #ifdef LAZYLAB_X86
   if (n >= STREAM_MIN) {
     PICK(stream_fill)(o, value, n);

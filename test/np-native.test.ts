@@ -17,6 +17,7 @@ import { np } from "../lib";
 import { native } from "../lib/np/native";
 import type { NDArray } from "../lib/np";
 import { pythonJson } from "./oracle";
+import { runLikeExecutor } from "./executor-process";
 
 /** Below and above the C loops' streaming-store threshold (native/np_elementwise.c, STREAM_MIN = 2**20). */
 const SHAPES: [number, number][] = [[600, 1000], [1100, 1000]];
@@ -174,10 +175,14 @@ function check(): void {
         assert.equal(digest(r), want.libm[i].digest, `${rows}×${cols}, ${expr}: bytes differ from NumPy's (both use the C library)`);
         return;
       }
-      // V8's Math (the fallback), or NumPy's own AVX-512 functions: within one unit in the last place.
+      // V8's Math (the fallback) against the C library: within one unit in the last place.
+      // NumPy's own AVX-512 functions (SVML's, where NumPy links it) against the C library's
+      // or V8's: measured on an AVX-512 Xeon over 4e6 draws, sin and cos differ in 63 % of
+      // results by at most 3 ulps, exp and log in 24 % by at most 2; allowed: 4.
+      const tolerance = want.numpyOwnMath ? 4 : 1;
       const head = want.libm[i].head;
       const got = r.ravel().get(`:${head.length}`).tolist() as number[];
-      got.forEach((v, k) => assert.ok(ulps(v, head[k]) <= 1, `${expr}[${k}]: ${v} vs NumPy's ${head[k]}`));
+      got.forEach((v, k) => assert.ok(ulps(v, head[k]) <= tolerance, `${expr}[${k}]: ${v} vs NumPy's ${head[k]} (${ulps(v, head[k])} ulps, at most ${tolerance} allowed)`));
     });
   }
 }
@@ -189,6 +194,38 @@ test("the native addon is loaded when it is built", { skip: process.env.LAZYLAB_
 });
 
 test("float64 elementwise results and sums are NumPy's bit for bit", () => check());
+
+test("a loop writing fresh memory faults in only what it writes (native/np_memory.c's prefault): the same resident bytes as NumPy would hold", async () => {
+  // 64 MiB arrays in a process started like the executor (huge pages for large buffers).
+  // zeros() stays untouched; filling a quarter of it makes a quarter resident, not all of it;
+  // a new result is resident in full; writing into memory already resident adds nothing.
+  const script = `
+    const { np } = require(${JSON.stringify(path.join(__dirname, "..", "lib"))});
+    const fs = require("node:fs");
+    const rss = () => Number(fs.readFileSync("/proc/self/statm", "utf8").split(" ")[1]) * 4096 / 2 ** 20;
+    const x = np.ones([4096, 2048]);
+    gc();
+    const r0 = rss();
+    const z = np.zeros([4096, 2048]);
+    const r1 = rss();
+    z.get("1024:2048, :").fill(1);
+    const r2 = rss();
+    const y = x.mul(x);
+    const r3 = rss();
+    const fresh = y.get("4095, 2047").item();
+    x.mul(2, y);
+    const r4 = rss();
+    const ok = z.get("1024, 0").item() === 1 && z.get("0, 0").item() === 0 && z.get("2048, 0").item() === 0 && fresh === 1 && y.get("4095, 2047").item() === 2;
+    console.log(JSON.stringify({ zeros: r1 - r0, quarter: r2 - r1, result: r3 - r2, into: r4 - r3, ok, native: !!require(${JSON.stringify(path.join(__dirname, "..", "lib", "np", "native"))}).native }));`;
+  const got = await runLikeExecutor<{ zeros: number; quarter: number; result: number; into: number; ok: boolean; native: boolean }>(["-e", script], "prefault child");
+  const where = JSON.stringify(got);
+  assert.ok(got.ok, `values written where they should be: ${where}`);
+  assert.ok(got.zeros < 1, `zeros() of 64 MiB is not resident before it is written: ${where}`);
+  // A huge page at each end of the written range may round the figure up by up to 2 MiB.
+  assert.ok(got.quarter > 15.5 && got.quarter < 20.5, `filling 16 MiB of it makes 16 MiB resident: ${where}`);
+  assert.ok(got.result > 63.5 && got.result < 68.5, `a new 64 MiB result is resident in full: ${where}`);
+  assert.ok(Math.abs(got.into) < 1, `writing into a resident array adds nothing: ${where}`);
+});
 
 test("on x86-64 the loops are chosen for AVX2 exactly when the CPU has it (LAZYLAB_NATIVE_ISA=baseline forces the baseline ones, which give the same bits)", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, () => {
   const avx2 = /^flags\s*:.*\bavx2\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
