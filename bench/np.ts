@@ -31,8 +31,7 @@ import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
 import { native } from "../lib/np/native";
 
-// Measure what a notebook cell gets: re-run under the executor's V8 flags and environment
-// (huge pages for large buffers among them).
+// Measure what a notebook cell gets: re-run under the executor's V8 flags and environment.
 if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
   const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
   const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });

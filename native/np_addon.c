@@ -1,6 +1,6 @@
 /*
  * The addon's entry point: chooses the instruction set once, then registers the loops of
- * np_elementwise.c, np_reduce.c and np_random.c (lib/np/native.ts describes each function).
+ * np_elementwise.c, np_reduce.c, np_random.c and np_memory.c (lib/np/native.ts describes each function).
  */
 #include "np_common.h"
 
@@ -30,6 +30,7 @@ static napi_value init(napi_env env, napi_value exports) {
   np_elementwise_register(env, exports);
   np_reduce_register(env, exports);
   np_random_register(env, exports);
+  np_memory_register(env, exports);
   return exports;
 }
 

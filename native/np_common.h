@@ -101,5 +101,6 @@ void np_prefault(void *p, size_t bytes);
 void np_elementwise_register(napi_env env, napi_value exports);
 void np_reduce_register(napi_env env, napi_value exports);
 void np_random_register(napi_env env, napi_value exports);
+void np_memory_register(napi_env env, napi_value exports);
 
 #endif

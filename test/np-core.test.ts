@@ -248,6 +248,36 @@ print(json.dumps([a.__sizeof__(), a[0:3, 0:3].__sizeof__(), v.__sizeof__(), v[2:
   assert.deepEqual(got, want);
 });
 
+test("a large new array runs a full collection only when buffers may have piled up: promoted dead results are freed, and none runs after someone else's", async () => {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  // Part 1: results kept for three statements are promoted before they die, which minor
+  // collections do not free. Part 2: each new array follows a full collection of the caller's
+  // own (as the memory probes run): nothing can have piled up, so allocate adds no full one.
+  // gc is wrapped before lib/np takes it, so the child counts the full collections np asks for.
+  const script = `
+    const realGc = globalThis.gc;
+    let fulls = 0;
+    globalThis.gc = (options) => { if (!options || options.type !== "minor") fulls++; return realGc(options); };
+    const { np } = require(${lib});
+    const x = np.ones([2048, 2048]);
+    const ring = [];
+    let peak = 0;
+    for (let i = 0; i < 40; i++) { ring[i % 3] = x.pow(2); peak = Math.max(peak, process.memoryUsage().arrayBuffers); }
+    const promotedMajors = fulls;
+    ring.length = 0;
+    fulls = 0;
+    let y;
+    for (let i = 0; i < 20; i++) { realGc(); y = x.pow(2); }
+    console.log(JSON.stringify({ peak, promotedMajors, afterOwn: fulls, sum: Number(y.sum()) }));`;
+  const got = await runLikeExecutor<{ peak: number; promotedMajors: number; afterOwn: number; sum: number }>(["-e", script], "full collection child");
+  const MB = 2 ** 20;
+  assert.equal(got.sum, 2048 * 2048);
+  // Live: x and three results (128 MB); at most 256 MB more of dead ones, and the new one.
+  assert.ok(got.peak <= 128 * MB + 256 * MB + 32 * MB + 4 * MB, `array buffers peaked at ${(got.peak / MB).toFixed(0)} MB: ${JSON.stringify(got)}`);
+  assert.ok(got.promotedMajors >= 2, `full collections freed the promoted dead results: ${JSON.stringify(got)}`);
+  assert.equal(got.afterOwn, 0, `no full collection of np's own after the caller's: ${JSON.stringify(got)}`);
+});
+
 test("a large new array first frees the dead young temporaries (a minor collection where gc is exposed, as in the executor)", async () => {
   const lib = JSON.stringify(require.resolve("../lib"));
   // Each x**2 result is dropped by the next statement; without the scavenge before each new

@@ -227,6 +227,32 @@ test("a loop writing fresh memory faults in only what it writes (native/np_memor
   assert.ok(Math.abs(got.into) < 1, `writing into a resident array adds nothing: ${where}`);
 });
 
+const THP = existsSync("/sys/kernel/mm/transparent_hugepage/enabled") ? readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "utf8") : "";
+
+test("a new large array gets transparent huge pages, as NumPy's does (native/np_memory.c)", { skip: !native || !/\[(always|madvise)\]/.test(THP) ? "no addon, or the system has no transparent huge pages" : false }, async () => {
+  // Each side makes a 64 MiB result and reports how many of its bytes became huge pages.
+  const hugeKb = `Number(require("node:fs").readFileSync("/proc/self/smaps_rollup", "utf8").match(/AnonHugePages:\\s+(\\d+)/)[1])`;
+  const script = `
+    const { np } = require(${JSON.stringify(path.join(__dirname, "..", "lib"))});
+    const x = np.ones([4096, 2048]);
+    gc();
+    const h0 = ${hugeKb};
+    const y = x.mul(x);
+    console.log(JSON.stringify((${hugeKb} - h0) / 1024));`;
+  const ours = await runLikeExecutor<number>(["-e", script], "huge pages child");
+  const numpys = pythonJson<number>(`
+import json, re, numpy as np
+def huge():
+    return int(re.search(r"AnonHugePages:\\s+(\\d+)", open("/proc/self/smaps_rollup").read()).group(1))
+x = np.ones((4096, 2048))
+h0 = huge()
+y = x * x
+print(json.dumps((huge() - h0) / 1024))`);
+  // The aligned interior of 64 MiB: 62 MiB at least (one 2 MiB page lost to alignment).
+  assert.ok(numpys >= 60, `NumPy's result: ${numpys} MiB of huge pages (the comparison needs NumPy to get them)`);
+  assert.ok(ours >= 60, `lazylab's result: ${ours} MiB of huge pages, NumPy's ${numpys} MiB`);
+});
+
 test("on x86-64 the loops are chosen for AVX2 exactly when the CPU has it (LAZYLAB_NATIVE_ISA=baseline forces the baseline ones, which give the same bits)", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, () => {
   const avx2 = /^flags\s*:.*\bavx2\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
   const baselineRun = process.env.LAZYLAB_NATIVE_ISA === "baseline";

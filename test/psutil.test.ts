@@ -372,9 +372,13 @@ test("process view: the notebook's figures hit their targets and are the same in
     const viewDelta = median(allocs.map(([v]) => -v));
     assert.ok(Math.abs(rssDelta - viewDelta) <= 0.5, `RSS +${rssDelta.toFixed(3)} MB vs process view ${viewDelta.toFixed(3)} MB: ${JSON.stringify(allocs)}`);
     assert.ok(Math.abs(-r.dropRss - r.drop) <= 0.5 || Math.abs(-r.dropLazyRss - r.dropLazy) <= 0.5, `RSS when the array is dropped: ${r.dropRss}, ${r.dropLazyRss}`);
-    // ... and never grows by more than the view says for the others (a 0.76 MB buffer may
-    // come from malloc memory that is already resident, so RSS may grow by less).
-    for (const k of ["small", "block", "lazy"]) assert.ok(r[k + "Rss"] <= -r[k] + 0.1, `${k}: RSS +${r[k + "Rss"]} MB, view ${r[k]} MB`);
+    // ... and never grows by more than the view says for the others, beyond what malloc may
+    // keep resident for the process itself (a 0.76 MB buffer may come from malloc memory that
+    // is already resident, so RSS may grow by less). That allowance is 0.25 MB: glibc keeps up
+    // to M_TRIM_THRESHOLD (128 KiB) free at the top of its heap and grows it with M_TOP_PAD
+    // (128 KiB) to spare. Measured on a 6.18 kernel: the "small" cell's RSS +0.12-0.16 MB, all
+    // of it in [heap] (the optimising compiler's freed zones), none in V8's spaces or buffers.
+    for (const k of ["small", "block", "lazy"]) assert.ok(r[k + "Rss"] <= -r[k] + 0.25, `${k}: RSS +${r[k + "Rss"]} MB, view ${r[k]} MB`);
   }
 });
 

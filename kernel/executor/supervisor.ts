@@ -66,21 +66,10 @@ export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
     ...base,
     // A fixed mmap threshold makes freed array buffers go back to the OS at once, so the
     // memory probes see a dropped array come back (lib/psutil/footprint.ts).
+    // (Huge pages for large arrays are asked for by lib/np itself, for those buffers only:
+    // lib/np/dtype.ts, native/np_memory.c.)
     MALLOC_MMAP_THRESHOLD_: base.MALLOC_MMAP_THRESHOLD_ ?? "131072",
-    GLIBC_TUNABLES: withHugePages(base.GLIBC_TUNABLES),
   };
-}
-
-/**
- * Transparent huge pages for large array buffers: glibc (2.35+) madvises its mmap'd chunks
- * MADV_HUGEPAGE, as NumPy does for its arrays. Where THP is in `madvise` mode (Debian's
- * default), a fresh 128 MB array's first touch then costs ~1.6 ns per float64 instead of ~25
- * (one fault per 2 MB instead of per 4 KB; bench/np.ts). The memory probes count array bytes,
- * not pages, so their figures do not change. Older glibc ignores the unknown tunable.
- */
-export function withHugePages(tunables: string | undefined): string {
-  if (tunables?.includes("glibc.malloc.hugetlb")) return tunables;
-  return tunables ? `${tunables}:glibc.malloc.hugetlb=1` : "glibc.malloc.hugetlb=1";
 }
 
 export class ExecutorSupervisor extends EventEmitter {

@@ -1,4 +1,5 @@
 import { getHeapStatistics } from "node:v8";
+import { native } from "./native";
 
 /**
  * The element types lazylab arrays support, spelled as NumPy spells them, with their
@@ -41,15 +42,17 @@ export const SHARED_MIN_BYTES = 1 << 20;
 
 /**
  * From this size on, a new buffer is preceded by a garbage collection when the process exposes
- * `gc` (the executor does). NumPy frees a dropped temporary at once, so the next array of its
- * size reuses the same huge pages; V8 frees an unreachable buffer only at a later collection,
- * and a 128 MB array made in the meantime faults in fresh pages the kernel must first compact:
- * `y = x**2` over 4000×4000 measured 12-16 ns/element (~200 ms of system time a call) against
- * 2.2-3.2 with a collection first (bench/README.md). Usually a minor (young-generation)
- * collection, well under a millisecond, which frees the temporaries of the last statements; a
- * full one once the large buffers made since the last full one reach 256 MB or four times the
- * live JavaScript heap, so that dead results that lived long enough to be promoted are freed
- * too and the full collections' cost stays a fraction of the allocating work.
+ * `gc` (the executor does). NumPy frees a dropped temporary at once, so its memory is back
+ * before the next array is made; V8 frees an unreachable buffer only at a later collection,
+ * and dead 128 MB arrays left for V8 to find pile up until the kernel has no free huge pages
+ * left and must compact memory for each new one: `y = x**2` over 4000×4000 measured 12-16
+ * ns/element (~200 ms of system time a call) against 2.2-3.2 with a collection first
+ * (bench/README.md). Always a minor (young-generation) collection, well under a millisecond,
+ * which frees the temporaries of the last statements; then a full one when the array buffers
+ * still held have grown by 256 MB (or four times the live JavaScript heap) since the last full
+ * collection, anyone's: dead results that lived long enough to be promoted are freed too,
+ * and no full collection runs when nothing can have piled up (the memory probes and V8 run
+ * full collections of their own).
  */
 export const COLLECT_BEFORE_BYTES = 16 << 20;
 const FULL_COLLECTION_BYTES = 256 << 20;
@@ -59,34 +62,35 @@ const gcFn: Gc | undefined = (() => {
   const g = (globalThis as { gc?: Gc }).gc;
   return typeof g === "function" ? g : undefined;
 })();
-let largeSinceFull = 0;
+/** Array buffer bytes held after the last full collection: the lowest reading since. */
+let heldAfterFull = -1;
 
 function collectBefore(bytes: number, gc: Gc): void {
-  largeSinceFull += bytes;
-  if (largeSinceFull >= Math.max(FULL_COLLECTION_BYTES, 4 * getHeapStatistics().used_heap_size)) {
-    largeSinceFull = 0;
+  gc({ type: "minor" });
+  const held = process.memoryUsage().arrayBuffers;
+  if (heldAfterFull < 0 || held < heldAfterFull) heldAfterFull = held;
+  if (held + bytes - heldAfterFull >= Math.max(FULL_COLLECTION_BYTES, 4 * getHeapStatistics().used_heap_size)) {
     gc();
-  } else gc({ type: "minor" });
+    heldAfterFull = process.memoryUsage().arrayBuffers;
+  }
 }
+
+/**
+ * From this size on (NumPy's threshold), a new buffer asks the kernel for transparent huge
+ * pages before its first write, as NumPy does for its arrays (native/np_memory.c): a fresh
+ * 128 MB array then faults in 64 pages instead of 32,768. Only the buffer's 2 MiB-aligned
+ * interior is advised, so a written array holds the same resident bytes either way.
+ */
+export const HUGE_PAGES_MIN_BYTES = 4 << 20;
 
 /** A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}). */
 export function allocate(dtype: DType, n: number): Storage {
   const bytes = n * ITEMSIZE[dtype];
   if (bytes >= COLLECT_BEFORE_BYTES && gcFn) collectBefore(bytes, gcFn);
   if (bytes >= SHARED_MIN_BYTES) {
-    const sab = new SharedArrayBuffer(bytes);
-    switch (dtype) {
-      case "float64":
-      case "int64":
-        return new Float64Array(sab);
-      case "float32":
-        return new Float32Array(sab);
-      case "int32":
-        return new Int32Array(sab);
-      case "uint8":
-      case "bool":
-        return new Uint8Array(sab);
-    }
+    const storage = sharedStorage(dtype, new SharedArrayBuffer(bytes));
+    if (bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
+    return storage;
   }
   switch (dtype) {
     case "float64":
@@ -99,6 +103,21 @@ export function allocate(dtype: DType, n: number): Storage {
     case "uint8":
     case "bool":
       return new Uint8Array(n);
+  }
+}
+
+function sharedStorage(dtype: DType, sab: SharedArrayBuffer): Storage {
+  switch (dtype) {
+    case "float64":
+    case "int64":
+      return new Float64Array(sab);
+    case "float32":
+      return new Float32Array(sab);
+    case "int32":
+      return new Int32Array(sab);
+    case "uint8":
+    case "bool":
+      return new Uint8Array(sab);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The optional native loops (native/np_*.c, an N-API addon built by `npm run build`) for
  * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums,
- * min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, and the JavaScript fallback when the addon is missing (no
+ * min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
+ * large arrays (native/np_memory.c), and the JavaScript fallback when the addon is missing (no
  * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
  *
  * Why: V8 does not vectorise typed-array loops and WebAssembly cannot reach a JavaScript
@@ -46,6 +47,12 @@ interface NativeLoops {
    * (native/np_random.c).
    */
   pcgFill(kind: number, words: Uint32Array, out: Float64Array, offset: number, n: number, tables?: Float64Array): void;
+  /**
+   * Advises the 2 MiB-aligned interior of the array's bytes with MADV_HUGEPAGE (Linux), as NumPy
+   * advises its data buffers; returns the bytes advised, 0 where the system has no such advice
+   * (native/np_memory.c).
+   */
+  adviseHugePages(a: Float64Array | Float32Array | Int32Array | Uint8Array): number;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
   isa(): string;
 }
