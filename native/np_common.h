@@ -93,6 +93,13 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
   return lines == 0 || n == 0 || in_bounds(env, length, off + (lines - 1) * stride, n, 1);
 }
 
+/* Whether float64 exp runs np_vexp (the CPUs where NumPy uses its own exp: np_vmath.c). */
+extern int np_own_exp;
+/* Whether the CPU has AVX512F (and the AVX2 loops are in use): np_vexp's eight-lane loop. */
+extern int np_avx512;
+/* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
+void np_vexp(const double *a, double *o, intptr_t n);
+
 /* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
  * loop about to write that many bytes calls it first. */
 void np_prefault(void *p, size_t bytes);

@@ -9,9 +9,11 @@
  *
  * Results are NumPy's bit for bit: + - * / sqrt floor ceil negation and absolute value are
  * exact IEEE operations; exp, log, sin and cos are the C library's, which is what NumPy calls
- * for float64 on CPUs without AVX-512 (with AVX-512F NumPy 1.24 has SIMD exp/log of its own;
- * V8's Math.exp, which the JavaScript fallback uses, differs from glibc's in the last bit of
- * about one result in ten). Built with -ffp-contract=off: nothing is fused into FMAs.
+ * for float64 on CPUs without AVX-512 (with AVX-512F NumPy 1.24 has SIMD exp/log of its own,
+ * SVML's sin/cos too; there exp runs np_vmath.c's vector loop, as fast as NumPy's; V8's
+ * Math.exp, which the JavaScript fallback uses, differs from glibc's in the last bit of about
+ * one result in ten). Built with -ffp-contract=off: nothing is fused into FMAs (np_vmath.c
+ * uses FMA instructions explicitly).
  */
 #include "np_common.h"
 
@@ -219,6 +221,10 @@ static int overlaps(const double *p, intptr_t n, const double *q, intptr_t m) {
 static void elementwise(int op, const double *a, int as, const double *b, int bs, double *o, intptr_t n) {
   if (n >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
 #ifdef LAZYLAB_X86
+  if (op == OP_EXP && np_own_exp && as && !overlaps(o, n, a, n)) {
+    np_vexp(a, o, n);
+    return;
+  }
   if (n >= STREAM_MIN && !overlaps(o, n, a, as ? n : 1) && !overlaps(o, n, b, bs ? n : 1) && PICK(streaming)(op, a, as, b, bs, o, n)) return;
 #endif
   PICK(kernel)(op, a, as, b, bs, o, n);

@@ -11,8 +11,11 @@
  * `x.max()` 4-10×; the C loops read the arrays in place and run at NumPy's speed or better
  * (bench/README.md). Results are the same bit for bit either way for arithmetic, sums and
  * min/max: the C code uses only IEEE-exact operations and NumPy's pairwise summation. exp,
- * log, sin and cos are the C library's in the addon, as in NumPy (NumPy's own bits); the
- * JavaScript fallback's Math functions differ from them in the last bit of some results.
+ * log, sin and cos are the C library's in the addon, as in NumPy on CPUs without AVX-512
+ * (NumPy's own bits). On AVX-512 CPUs NumPy runs SIMD functions of its own (SVML's), whose bits
+ * no library call reproduces; there float64 exp runs the addon's vector loop instead
+ * (native/np_vmath.c, within 1 ulp of the C library's, as fast as NumPy's). The JavaScript
+ * fallback's Math functions differ from the C library's in the last bit of some results.
  */
 import path from "node:path";
 
@@ -53,6 +56,8 @@ interface NativeLoops {
    * (native/np_memory.c).
    */
   adviseHugePages(a: Float64Array | Float32Array | Int32Array | Uint8Array): number;
+  /** Whether float64 exp runs lazylab's vector loop (on AVX-512 CPUs, where NumPy runs its own) rather than the C library's (native/np_vmath.c). */
+  ownExp(): boolean;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
   isa(): string;
 }
