@@ -290,13 +290,23 @@ test("a large new array first frees the dead young temporaries (a minor collecti
     for (let i = 0; i < 6; i++) { y = x.pow(2); peaks.push(process.memoryUsage().arrayBuffers); }
     const small = [];
     for (let i = 0; i < 6; i++) { y = np.ones([100, 100]); small.push(y.size); }
-    console.log(JSON.stringify({ peaks, small, sum: Number(x.pow(2).sum()) }));`;
-  const withGc = await runLikeExecutor<{ peaks: number[]; sum: number }>(["-e", script], "allocation child");
-  const withoutGc = await runLikeExecutor<{ peaks: number[] }>(["--no-expose-gc", "-e", script], "allocation child without gc");
+    // Results below 16 MB (15 MiB bool arrays, then 2 MiB ones) count together towards a collection.
+    let boolPeak = 0;
+    const held0 = process.memoryUsage().arrayBuffers;
+    for (let i = 0; i < 40; i++) { y = x.get(":1920, :").gt(0); boolPeak = Math.max(boolPeak, process.memoryUsage().arrayBuffers); }
+    for (let i = 0; i < 200; i++) { y = x.get(":256, :").gt(0); boolPeak = Math.max(boolPeak, process.memoryUsage().arrayBuffers); }
+    boolPeak -= held0;
+    console.log(JSON.stringify({ peaks, small, boolPeak, sum: Number(x.pow(2).sum()) }));`;
+  const withGc = await runLikeExecutor<{ peaks: number[]; boolPeak: number; sum: number }>(["-e", script], "allocation child");
+  const withoutGc = await runLikeExecutor<{ peaks: number[]; boolPeak: number }>(["--no-expose-gc", "-e", script], "allocation child without gc");
   const MB = 2 ** 20;
   assert.equal(withGc.sum, 2048 * 2048);
   // x and the current result (32 MB each), plus at most one dead one in flight.
   assert.ok(Math.max(...withGc.peaks) <= 3 * 32 * MB + 4 * MB, `array buffers ${withGc.peaks.map((b) => (b / MB).toFixed(0)).join(", ")} MB`);
   // The check can fail: without the collection the dead results pile up.
   assert.ok(Math.max(...withoutGc.peaks) > 3 * 32 * MB + 4 * MB, `without gc: ${withoutGc.peaks.map((b) => (b / MB).toFixed(0)).join(", ")} MB`);
+  // Above what was held before: at most 16 MB of shared buffers since the last collection, the
+  // live result and one in flight; without the collections 40 × 15 MiB and 200 × 2 MiB pile up.
+  assert.ok(withGc.boolPeak <= 16 * MB + 2 * 15 * MB + 4 * MB, `bool results: array buffers peaked at ${(withGc.boolPeak / MB).toFixed(0)} MB`);
+  assert.ok(withoutGc.boolPeak > 100 * MB, `without gc the bool results pile up: ${(withoutGc.boolPeak / MB).toFixed(0)} MB`);
 });
