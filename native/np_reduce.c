@@ -53,6 +53,51 @@ static int64_t arg_exact(int is_max, const double *a, int64_t n) {
  * redo a line exactly when the result is zero or anything was NaN/infinite; otherwise a
  * non-zero minimum has one bit pattern, and the vector answer is the exact one.
  */
+/*
+ * Two neighbouring leaves of the pairwise tree (each of 8 to PW_BLOCKSIZE elements) summed in
+ * one loop: each leaf's 8 accumulators add in NumPy's order, the two leaves' chains are
+ * independent, so the additions of one hide the latency of the other's. Row sums and whole
+ * sums of 4000x4000 measured 0.50-0.54 -> 0.40-0.44 ns/element (C alone, the bits unchanged).
+ */
+#ifdef LAZYLAB_X86
+#define DEFINE_LEAF_PAIR(SUFFIX, ATTR, VT, W, P) \
+  ATTR static void leaf_pair_##SUFFIX(const double *a, intptr_t na, const double *b, intptr_t nb, double *ra, double *rb) { \
+    enum { K = 8 / W }; \
+    VT r[K], q[K]; \
+    for (int j = 0; j < K; j++) { r[j] = P##_loadu_pd(a + j * W); q[j] = P##_loadu_pd(b + j * W); } \
+    intptr_t ma = na - na % 8, mb = nb - nb % 8, m = ma < mb ? ma : mb, i, k; \
+    for (i = 8; i < m; i += 8) \
+      for (int j = 0; j < K; j++) { r[j] = P##_add_pd(r[j], P##_loadu_pd(a + i + j * W)); q[j] = P##_add_pd(q[j], P##_loadu_pd(b + i + j * W)); } \
+    for (k = i; k < ma; k += 8) for (int j = 0; j < K; j++) r[j] = P##_add_pd(r[j], P##_loadu_pd(a + k + j * W)); \
+    for (k = i; k < mb; k += 8) for (int j = 0; j < K; j++) q[j] = P##_add_pd(q[j], P##_loadu_pd(b + k + j * W)); \
+    double x8[8], y8[8]; \
+    for (int j = 0; j < K; j++) { P##_storeu_pd(x8 + j * W, r[j]); P##_storeu_pd(y8 + j * W, q[j]); } \
+    double x = ((x8[0] + x8[1]) + (x8[2] + x8[3])) + ((x8[4] + x8[5]) + (x8[6] + x8[7])); \
+    double y = ((y8[0] + y8[1]) + (y8[2] + y8[3])) + ((y8[4] + y8[5]) + (y8[6] + y8[7])); \
+    for (k = ma; k < na; k++) x += a[k]; \
+    for (k = mb; k < nb; k++) y += b[k]; \
+    *ra = x; \
+    *rb = y; \
+  }
+DEFINE_LEAF_PAIR(base, , __m128d, 2, _mm)
+DEFINE_LEAF_PAIR(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
+#else
+static void leaf_pair_base(const double *a, intptr_t na, const double *b, intptr_t nb, double *ra, double *rb) {
+  double r[8], q[8];
+  for (int j = 0; j < 8; j++) { r[j] = a[j]; q[j] = b[j]; }
+  intptr_t ma = na - na % 8, mb = nb - nb % 8, m = ma < mb ? ma : mb, i, k;
+  for (i = 8; i < m; i += 8) for (int j = 0; j < 8; j++) { r[j] += a[i + j]; q[j] += b[i + j]; }
+  for (k = i; k < ma; k += 8) for (int j = 0; j < 8; j++) r[j] += a[k + j];
+  for (k = i; k < mb; k += 8) for (int j = 0; j < 8; j++) q[j] += b[k + j];
+  double x = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+  double y = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+  for (k = ma; k < na; k++) x += a[k];
+  for (k = mb; k < nb; k++) y += b[k];
+  *ra = x;
+  *rb = y;
+}
+#endif
+
 #define DEFINE_REDUCE(SUFFIX, ATTR) \
   ATTR static double pairwise_sum_##SUFFIX(const double *a, intptr_t n) { \
     if (n < 8) { \
@@ -73,6 +118,11 @@ static int64_t arg_exact(int is_max, const double *a, int64_t n) {
     } \
     intptr_t n2 = n / 2; \
     n2 -= n2 % 8; \
+    if (n - n2 <= PW_BLOCKSIZE) { /* both halves are leaves (n > PW_BLOCKSIZE, so each has >= 64) */ \
+      double x, y; \
+      leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, &x, &y); \
+      return x + y; \
+    } \
     return pairwise_sum_##SUFFIX(a, n2) + pairwise_sum_##SUFFIX(a + n2, n - n2); \
   } \
   ATTR static void sum_lines_##SUFFIX(const double *a, int64_t lines, int64_t n, int64_t stride, double *o) { \

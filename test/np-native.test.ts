@@ -54,6 +54,9 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["x.reshape(-1, 10, 1000).sum(axis=(1, 2))", (x) => x.reshape(-1, 10, 1000).sum({ axis: [1, 2] })],
   ["x.ravel()[3:].sum()", (x) => x.ravel().get("3:").sum()],
   ["x.mean(axis=1)", (x) => x.mean(1)],
+  // Every shape of the pairwise tree the C loops take (lines of 1024 elements or more; leaves
+  // summed two at a time), at an odd offset.
+  ["np.array([x.ravel()[3:3 + m].sum() for m in [*range(1024, 1400), *range(1400, 20000, 997)]])", (x) => np.array([...Array.from({ length: 376 }, (_, i) => 1024 + i), ...Array.from({ length: Math.ceil((20000 - 1400) / 997) }, (_, i) => 1400 + 997 * i)].map((m) => x.ravel().get(`3:${3 + m}`).sum() as number))],
   ["x.std()", (x) => x.std()],
   ["o.fill(1.5) or o", (_x, _y, o) => o.fill(1.5)],
   ["1 / x", (x) => x.pow(-1)],
