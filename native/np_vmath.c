@@ -11,8 +11,8 @@
  * The method is the classic one (fdlibm's e_exp.c, Tang's): x = k ln2 + r with k the nearest
  * integer to x/ln2 and |r| <= ln2/2, ln2 split in a high part with trailing zero bits (so k*hi
  * and x - k*hi are exact) and a low part; exp(r) = 1 + r + r^2 p(r) with p Taylor's series to
- * r^11/13! (the next term is below 2^-56 relative on |r| <= 0.347); 2^k is put into the
- * exponent bits directly. The result is then within ~0.8 ulp of exp(x). Lanes outside
+ * r^11/13! (the next term is below 2^-56 relative on |r| <= 0.347); the scaling by 2^k is
+ * exact (scalef, or k written into the exponent bits). The result is within ~0.8 ulp of exp(x). Lanes outside
  * [-708, 709] (where the result is subnormal, overflows or is NaN) take the C library's exp.
  */
 #include "np_common.h"

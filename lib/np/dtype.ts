@@ -98,39 +98,19 @@ export function allocate(dtype: DType, n: number): Storage {
       collectBefore(bytes, gcFn);
     }
   }
+  const Make = STORAGE[dtype];
   if (bytes >= SHARED_MIN_BYTES) {
-    const storage = sharedStorage(dtype, new SharedArrayBuffer(bytes));
+    const storage = new Make(new SharedArrayBuffer(bytes));
     if (bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
     return storage;
   }
-  switch (dtype) {
-    case "float64":
-    case "int64":
-      return new Float64Array(n);
-    case "float32":
-      return new Float32Array(n);
-    case "int32":
-      return new Int32Array(n);
-    case "uint8":
-    case "bool":
-      return new Uint8Array(n);
-  }
+  return new Make(n);
 }
 
-function sharedStorage(dtype: DType, sab: SharedArrayBuffer): Storage {
-  switch (dtype) {
-    case "float64":
-    case "int64":
-      return new Float64Array(sab);
-    case "float32":
-      return new Float32Array(sab);
-    case "int32":
-      return new Int32Array(sab);
-    case "uint8":
-    case "bool":
-      return new Uint8Array(sab);
-  }
-}
+/** The typed array class that stores each dtype. */
+const STORAGE: Record<DType, { new (length: number): Storage; new (buffer: SharedArrayBuffer): Storage }> = {
+  float64: Float64Array, int64: Float64Array, float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array,
+};
 
 /** True for the integer and bool dtypes. */
 export function isIntegral(dtype: DType): boolean {
