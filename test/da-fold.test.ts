@@ -9,7 +9,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { forEachLine } from "../lib/np/iterate";
 import { foldBand, foldBlock, FoldLeaf } from "../lib/da/fold-block";
-import { foldKernel, FoldOp } from "../lib/da/fuse";
+import { spawnSync } from "node:child_process";
+import { foldBandKernel, foldKernel, FoldOp } from "../lib/da/fuse";
+import { native } from "../lib/np/native";
 
 /** The reference: one foldKernel call per line, or element by element across lines. */
 function perLine(expr: string, fold: FoldOp, leaves: FoldLeaf[], shape: number[], axes: number[]): Float64Array {
@@ -85,4 +87,52 @@ test("slab and band folds give each block the partial of a per-line fold, bit fo
       assert.equal(at, got.length);
     }
   }
+});
+
+test("the fused (x**2).sum over contiguous lines runs the C loop (native squareSumLines) and gives the generated kernel's partials bit for bit", { skip: native ? false : "no native addon" }, () => {
+  assert.equal((foldBandKernel("(v0) * (v0)", 1, "sum") as { nativeLoop?: string }).nativeLoop, "squareSumLines");
+  const r = rng(7);
+  const W = 41;
+  const A = Float64Array.from({ length: W * 40 }, r);
+  // Lines of every length mod 4, line counts that are and are not multiples of 4, odd offsets.
+  for (let lines = 1; lines <= 9; lines++) {
+    for (const n of [1, 3, 4, 5, 8, 13, 40]) {
+      const leaves = [{ data: A, offset: 3 + lines, stride: [W, 1] }];
+      const want = perLine("(v0) * (v0)", "sum", leaves, [lines, n], [1]);
+      const got = foldBlock("(v0) * (v0)", "sum", leaves, [lines, n], [1]);
+      assert.ok(same(got, want), `${lines} lines of ${n}: ${[...got].slice(0, 3)} vs ${[...want].slice(0, 3)}`);
+    }
+  }
+  // A band of three blocks (widths 13, 13, 11) of 27 lines.
+  const parts = [13, 13, 11].map((w, g) => ({ offsets: [W + 13 * g], shape: [27, w] }));
+  const got = foldBand("(v0) * (v0)", "sum", [{ data: A, stride: [W, 1] }], parts, [1]);
+  let at = 0;
+  for (const p of parts) {
+    const want = perLine("(v0) * (v0)", "sum", [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape, [1]);
+    assert.ok(same(got.subarray(at, at + want.length), want), `band part at ${p.offsets[0]}`);
+    at += want.length;
+  }
+});
+
+test("end to end, (x**2).sum(-1) and .sum() of lazy arrays give the same bits with the C loops and without (LAZYLAB_NATIVE=0)", () => {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  const script = `
+    const { np, da } = require(${lib});
+    (async () => {
+      const g = np.random.defaultRng(5);
+      const out = [];
+      for (const [shape, chunks, sl] of [[[1003, 997], [250, 333], null], [[400, 4001], [7, 1000], null], [[999, 1002], [100, 1002], "3:, 1:"], [[64, 3], [5, 3], null]]) {
+        let x = g.standardNormal(shape);
+        if (sl) x = x.get(sl);
+        const d = da.fromArray(x, { chunks });
+        out.push(Array.from((await d.pow(2).sum(-1).compute()).data), await d.pow(2).sum().compute());
+      }
+      console.log(JSON.stringify(out));
+    })();`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.equal(run({}), run({ LAZYLAB_NATIVE: "0" }));
 });

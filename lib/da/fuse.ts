@@ -4,6 +4,7 @@
  * writes the output — or folds it straight into a reduction — in a single pass.
  */
 import type { DType } from "../np/dtype";
+import { native } from "../np/native";
 import { castOf, jsLiteral, powExpression, wrap } from "../np/ufunc";
 import type { LazyRef } from "./graph";
 
@@ -205,8 +206,23 @@ export function foldBandKernel(expr: string, k: number, op: FoldOp): SlabKernel 
   const params: string[] = [];
   for (let i = 0; i < k; i++) params.push(`L${i}`, `s${i}`, `t${i}`);
   f = new Function(...params, "P", "N", "R", "G", "m", "O", "os", "ot", body) as SlabKernel;
+  if (op === "sum" && k === 1 && expr === "(v0) * (v0)" && native) f = withNativeSquareSums(f);
   foldBandCache.set(key, f);
   return f;
+}
+
+/**
+ * `(x**2).sum(axis)` over contiguous lines, each into an element of its own: the C loop
+ * (native/np_reduce.c, squareSumLines) adds in exactly the generated kernel's order, four lines
+ * at a time in vector registers; anything else goes to the generated kernel.
+ */
+function withNativeSquareSums(js: SlabKernel): SlabKernel {
+  const loops = native!;
+  const f = ((L0: unknown, s0: number, t0: number, P: number[], N: number[], R: number[], G: number, m: number, O: Float64Array, os: number, ot: number) => {
+    if (s0 !== 1 || os !== 0 || ot <= 0 || t0 < 0 || !(L0 instanceof Float64Array)) return js(L0, s0, t0, P, N, R, G, m, O, os, ot);
+    for (let g = 0; g < G; g++) loops.squareSumLines(L0, P[g], m, N[g], t0, O, R[g], ot);
+  }) as SlabKernel;
+  return Object.assign(f, { nativeLoop: "squareSumLines" });
 }
 
 /**

@@ -41,6 +41,8 @@ interface NativeLoops {
   elementwise(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Float64Array, oo: number, n: number): void;
   /** out[oo+k] = NumPy's sum of a[off+k*stride ... +n] for k < lines. */
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo + k*os] += line k's sum of squares in lib/da's fused order (fourSums in lib/da/fuse.ts), k < lines. */
+  squareSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number, os: number): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**
