@@ -17,18 +17,7 @@
  */
 #include "np_common.h"
 
-/*
- * Outputs of at least this many elements (8 MB) are written with non-temporal (streaming)
- * stores: they bypass the cache, so a store does not first read the output's cache line (a
- * third of the memory traffic of `o = f(a)`), and an output this size would not stay in the
- * cache anyway. Measured on a quiet 2-core EPYC VM (C loops alone, 4000x4000): `x*x` into
- * `out` 1.33-1.39 -> 0.88-0.95 ns/element, fill 1.03 -> 0.44; at 1000x1000 1.42 -> 1.12.
- * The result is computed in registers and streamed directly: computing a block into the
- * cache and streaming it out from there measured no faster than plain stores (regular and
- * streaming stores interleaved). An earlier try under a load of 12-15 had found streaming
- * slower: the load, not the stores, decided that figure.
- */
-#define STREAM_MIN (1 << 20)
+/* STREAM_MIN (np_common.h): from this many elements on, outputs are written with streaming stores. */
 
 /* Operation codes (lib/np/native.ts has the same table). */
 enum {

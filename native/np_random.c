@@ -132,7 +132,7 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
   pcg64_t g;
   load_state((const uint32_t *)words, &g);
   double *o = out + off;
-  if (n >= (1 << 20)) np_prefault(o, (size_t)n * sizeof(double));
+  if (n >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
   if (kind == FILL_DOUBLE) {
     for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
   } else {

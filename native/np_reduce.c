@@ -44,16 +44,6 @@ static int64_t arg_exact(int is_max, const double *a, int64_t n) {
 }
 
 /*
- * The loops, for each instruction set. The pairwise sum is NumPy's, with its 8 accumulators
- * and block sizes (the compiler puts the 8 in vector registers but cannot reorder additions).
- *
- * block_minmax gives the min or max of n >= 8 elements in 8 lanes (`x < m ? x : m` is exactly
- * minpd) and whether any element was NaN or infinite (x - x is then NaN). A lane's choice
- * between equal values is not the sequential one only for -0.0 against 0.0, so the callers
- * redo a line exactly when the result is zero or anything was NaN/infinite; otherwise a
- * non-zero minimum has one bit pattern, and the vector answer is the exact one.
- */
-/*
  * Two neighbouring leaves of the pairwise tree (each of 8 to PW_BLOCKSIZE elements) summed in
  * one loop: each leaf's 8 accumulators add in NumPy's order, the two leaves' chains are
  * independent, so the additions of one hide the latency of the other's. Row sums and whole
@@ -98,6 +88,16 @@ static void leaf_pair_base(const double *a, intptr_t na, const double *b, intptr
 }
 #endif
 
+/*
+ * The loops, for each instruction set. The pairwise sum is NumPy's, with its 8 accumulators
+ * and block sizes (the compiler puts the 8 in vector registers but cannot reorder additions).
+ *
+ * block_minmax gives the min or max of n >= 8 elements in 8 lanes (`x < m ? x : m` is exactly
+ * minpd) and whether any element was NaN or infinite (x - x is then NaN). A lane's choice
+ * between equal values is not the sequential one only for -0.0 against 0.0, so the callers
+ * redo a line exactly when the result is zero or anything was NaN/infinite; otherwise a
+ * non-zero minimum has one bit pattern, and the vector answer is the exact one.
+ */
 #define DEFINE_REDUCE(SUFFIX, ATTR) \
   ATTR static double pairwise_sum_##SUFFIX(const double *a, intptr_t n) { \
     if (n < 8) { \
@@ -312,23 +312,23 @@ static void square_sum_lines(const double *a, int64_t lines, int64_t n, int64_t 
 /* ---- N-API glue ---------------------------------------------------------------------- */
 
 /* The arguments (a, offset, count, n, stride, out, outOffset) of every strided float64 call,
- * bounds checked: `count` lines of n elements in a, and in out one result per line (per_line) or
- * one per column (n of them). */
-static int strided_args(napi_env env, napi_value *argv, int per_line, double **a, int64_t *off, int64_t *count, int64_t *n,
-                        int64_t *stride, double **o, int64_t *oo) {
+ * bounds checked: `count` lines of n elements in a, and in out one result per line (per_line)
+ * or one per column (n of them), `out_step` elements apart. */
+static int strided_args(napi_env env, napi_value *argv, int per_line, int64_t out_step, double **a, int64_t *off, int64_t *count,
+                        int64_t *n, int64_t *stride, double **o, int64_t *oo) {
   size_t al, ol;
   if (!get_f64(env, argv[0], a, &al) || !get_int(env, argv[1], off) || !get_int(env, argv[2], count) || !get_int(env, argv[3], n) ||
       !get_int(env, argv[4], stride) || !get_f64(env, argv[5], o, &ol) || !get_int(env, argv[6], oo))
     return 0;
-  return lines_in_bounds(env, al, *off, *count, *n, *stride) && in_bounds(env, ol, *oo, per_line ? *count : *n, 1);
+  return lines_in_bounds(env, al, *off, *count, *n, *stride) && in_bounds(env, ol, *oo, per_line ? *count : *n, out_step);
 }
 
 static int line_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *lines, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
-  return strided_args(env, argv, 1, a, off, lines, n, stride, o, oo);
+  return strided_args(env, argv, 1, 1, a, off, lines, n, stride, o, oo);
 }
 
 static int row_args(napi_env env, napi_value *argv, double **a, int64_t *off, int64_t *rows, int64_t *n, int64_t *stride, double **o, int64_t *oo) {
-  return strided_args(env, argv, 0, a, off, rows, n, stride, o, oo);
+  return strided_args(env, argv, 0, 1, a, off, rows, n, stride, o, oo);
 }
 
 /* sumLines(a, offset, lines, n, lineStride, out, outOffset): out[k] = NumPy's sum of line k. */
@@ -351,12 +351,12 @@ static napi_value js_square_sum_lines(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t off, lines, n, stride, oo, os;
   double *a, *o;
-  size_t ol;
-  if (argc != 8 || !line_args(env, argv, &a, &off, &lines, &n, &stride, &o, &oo) || !get_int(env, argv[7], &os)) return NULL;
-  napi_typedarray_type type;
-  void *data;
-  napi_get_typedarray_info(env, argv[5], &type, &ol, &data, NULL, NULL);
-  if (os < 0 || !in_bounds(env, ol, oo, lines, os)) return NULL;
+  if (argc != 8 || !get_int(env, argv[7], &os)) return NULL;
+  if (os < 0) {
+    napi_throw_range_error(env, NULL, "lazylab native loops: negative output stride");
+    return NULL;
+  }
+  if (!strided_args(env, argv, 1, os, &a, &off, &lines, &n, &stride, &o, &oo)) return NULL;
   if (lines > 0) square_sum_lines(a + off, lines, n, stride, o + oo, os);
   return NULL;
 }

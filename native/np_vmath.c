@@ -12,8 +12,9 @@
  * integer to x/ln2 and |r| <= ln2/2, ln2 split in a high part with trailing zero bits (so k*hi
  * and x - k*hi are exact) and a low part; exp(r) = 1 + r + r^2 p(r) with p Taylor's series to
  * r^11/13! (the next term is below 2^-56 relative on |r| <= 0.347); the scaling by 2^k is
- * exact (scalef, or k written into the exponent bits). The result is within ~0.8 ulp of exp(x). Lanes outside
- * [-708, 709] (where the result is subnormal, overflows or is NaN) take the C library's exp.
+ * exact (scalef, or k written into the exponent bits). The result is within ~0.8 ulp of
+ * exp(x). Lanes outside [-708, 709] (where the result is subnormal, overflows or is NaN) take
+ * the C library's exp.
  */
 #include "np_common.h"
 
@@ -62,12 +63,12 @@ __attribute__((target("avx512f"))) static inline void exp8_part(const double *a,
 }
 
 __attribute__((target("avx512f"))) static void vexp8(const double *a, double *o, intptr_t n) {
-  const int stream = n >= (1 << 20);
+  const int stream = n >= STREAM_MIN;
   intptr_t i = 0;
   if (stream) {
     /* Up to the first 64-byte boundary of o, for the streaming stores. */
     intptr_t head = (intptr_t)(((64 - ((uintptr_t)o & 63)) & 63) / sizeof(double));
-    if (head > 0 && head < 8) { exp8_part(a, o, (int)head, 0); i = head; }
+    if (head > 0) { exp8_part(a, o, (int)head, 0); i = head; }
   }
   int aligned = stream && (((uintptr_t)(o + i)) & 63) == 0;
   for (; i + 8 <= n; i += 8) {

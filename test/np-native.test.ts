@@ -19,7 +19,7 @@ import type { NDArray } from "../lib/np";
 import { pythonJson } from "./oracle";
 import { runLikeExecutor } from "./executor-process";
 
-/** Below and above the C loops' streaming-store threshold (native/np_elementwise.c, STREAM_MIN = 2**20). */
+/** Below and above the C loops' streaming-store threshold (native/np_common.h, STREAM_MIN = 2**20). */
 const SHAPES: [number, number][] = [[600, 1000], [1100, 1000]];
 
 /**
@@ -256,11 +256,15 @@ print(json.dumps((huge() - h0) / 1024))`);
   assert.ok(ours >= 60, `lazylab's result: ${ours} MiB of huge pages, NumPy's ${numpys} MiB`);
 });
 
-const OWN_EXP_SKIP = !native || process.arch !== "x64" || !/^flags\s*:.*\bfma\b.*$/m.test(readFileSync("/proc/cpuinfo", "utf8")) || !/^flags\s*:.*\bavx2\b/m.test(readFileSync("/proc/cpuinfo", "utf8"))
+/** The CPU's feature flags as /proc/cpuinfo lists them (none where there is no such file). */
+const CPU_FLAGS = existsSync("/proc/cpuinfo") ? (readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? "") : "";
+const cpuHas = (flag: string) => new RegExp(`\\b${flag}\\b`).test(CPU_FLAGS);
+
+const OWN_EXP_SKIP = !native || process.arch !== "x64" || !cpuHas("fma") || !cpuHas("avx2")
   ? "no addon, or no AVX2 and FMA" : false;
 
 test("float64 exp runs lazylab's vector loop exactly where NumPy runs its own (AVX512F), within 1 ulp of the C library's, with the same bits in 8 and 4 lanes and each result independent of its neighbours", { skip: OWN_EXP_SKIP }, () => {
-  const avx512 = /^flags\s*:.*\bavx512f\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
+  const avx512 = cpuHas("avx512f");
   assert.equal(native!.ownExp(), avx512 && process.env.LAZYLAB_NATIVE_MATH !== "libm" && process.env.LAZYLAB_NATIVE_ISA !== "baseline");
   // Normals, the whole in-range span, tiny values, and the edges and specials scattered
   // among ordinary values (so some vectors mix lanes the C library must take).
@@ -299,7 +303,7 @@ test("float64 exp runs lazylab's vector loop exactly where NumPy runs its own (A
 });
 
 test("on x86-64 the loops are chosen for AVX2 exactly when the CPU has it (LAZYLAB_NATIVE_ISA=baseline forces the baseline ones, which give the same bits)", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, () => {
-  const avx2 = /^flags\s*:.*\bavx2\b/m.test(readFileSync("/proc/cpuinfo", "utf8"));
+  const avx2 = cpuHas("avx2");
   const baselineRun = process.env.LAZYLAB_NATIVE_ISA === "baseline";
   assert.equal(native!.isa(), avx2 && !baselineRun ? "avx2" : "baseline");
   if (baselineRun) return;

@@ -206,10 +206,13 @@ export function foldBandKernel(expr: string, k: number, op: FoldOp): SlabKernel 
   const params: string[] = [];
   for (let i = 0; i < k; i++) params.push(`L${i}`, `s${i}`, `t${i}`);
   f = new Function(...params, "P", "N", "R", "G", "m", "O", "os", "ot", body) as SlabKernel;
-  if (op === "sum" && k === 1 && expr === "(v0) * (v0)" && native) f = withNativeSquareSums(f);
+  if (op === "sum" && k === 1 && expr === SQUARE_OF_LEAF && native) f = withNativeSquareSums(f);
   foldBandCache.set(key, f);
   return f;
 }
+
+/** What {@link fuse} writes for a float64 leaf squared (`x**2`): `(v0) * (v0)`. */
+const SQUARE_OF_LEAF = substitute(powExpression(2, false), "v0");
 
 /**
  * `(x**2).sum(axis)` over contiguous lines, each into an element of its own: the C loop
