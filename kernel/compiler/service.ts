@@ -19,6 +19,7 @@ import { LEAN_NODE_TYPES_FILE, NodeTypes } from "./node-types";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
+import { webGlobalsText } from "./web-globals";
 import { emitLocalModule, fileVersion, isLocalSource, localModuleErrors, localModulesOf, type LocalModule } from "./local-modules";
 
 export interface CompiledCell {
@@ -580,6 +581,7 @@ function globalsText(): string {
   for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
   lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
   lines.push("  const Out: Record<number, unknown>;");
+  lines.push(webGlobalsText());
   lines.push("}");
   return lines.join("\n") + "\n";
 }
