@@ -56,6 +56,9 @@ async function runTests(args: string[]): Promise<number> {
 }
 
 async function runKernel(connectionFile: string): Promise<void> {
+  // First, before anything is logged: the launcher's stdout/stderr are shared with it.
+  const { restoreBlockingStdio } = await import("./process-stdio");
+  for (const problem of restoreBlockingStdio()) process.stderr.write(`[lazylab] ${problem}\n`);
   const { readConnectionFile } = await import("./protocol/connection");
   const { Kernel } = await import("./kernel");
   const { TypeScriptInterpreter } = await import("./typescript-interpreter");

@@ -3,6 +3,22 @@
  * busy/idle is published in exactly one place (dispatch), and every reply goes through
  * reply(). Shell requests run one at a time in arrival order; control requests are served
  * at once, even while a cell runs, since the interpreter never blocks this thread.
+ *
+ * What each channel carries (messaging spec 5.3), and what happens to the rest:
+ * - shell: every request below, in order; `comm_*` get no reply (a comm_open is closed at
+ *   once on iopub: lazylab registers no comm targets). interrupt_request belongs on control
+ *   but is accepted here as ipykernel does; in order, it finds nothing running.
+ * - control: "identical to shell, but on a separate socket", so every shell request is
+ *   answered there too, at once; execute_request joins the shell queue (one interpreter runs
+ *   one cell at a time) and is answered on control.
+ * - stdin: only input_reply, the frontend's answer to the kernel's input_request. The kernel
+ *   never sends anything else there: jupyter_client takes any message on stdin for an
+ *   input_request, so a reply sent there would break that client's next executes. Anything
+ *   else is dropped and logged once, as ipykernel does.
+ * - iopub is PUB and heartbeat echoes; neither reads requests.
+ * A message type with no reply (input_reply, comm_*) on a channel it does not belong to is
+ * dropped and logged once; an unknown request type gets an error reply (ipykernel only logs
+ * it, which leaves a client waiting for the reply forever).
  */
 import { Channels, type ChannelName } from "./protocol/channels";
 import type { ConnectionInfo } from "./protocol/connection";
@@ -39,38 +55,53 @@ export class Kernel {
   private shuttingDown = false;
 
   private readonly shellHandlers: Record<string, Handler> = {
-    execute_request: (m) => this.execute(m as Message<ExecuteRequest>),
+    execute_request: (m, c) => this.execute(m as Message<ExecuteRequest>, c),
     complete_request: (m, c) => this.complete(m as Message<Incoming["complete_request"]>, c),
     inspect_request: (m, c) => this.inspect(m as Message<Incoming["inspect_request"]>, c),
     is_complete_request: (m, c) => this.isComplete(m as Message<Incoming["is_complete_request"]>, c),
     history_request: (m, c) => this.historyRequest(m as Message<HistoryRequest>, c),
     kernel_info_request: (m, c) => this.kernelInfo(m, c),
     comm_info_request: async (m, c) => this.reply(c, m, "comm_info_reply", { status: "ok", comms: {} }),
+    connect_request: async (m, c) => this.reply(c, m, "connect_reply", this.ports),
     shutdown_request: (m, c) => this.shutdown(m as Message<Incoming["shutdown_request"]>, c),
+    interrupt_request: (m, c) => this.interruptRequest(m, c),
+    // No comm targets are registered: the spec asks for an immediate comm_close on a
+    // comm_open whose target is unknown, so the frontend does not wait on a dead comm.
+    comm_open: async (m) => this.publish(m, "comm_close", { comm_id: (m as Message<Incoming["comm_open"]>).content.comm_id, data: {} }),
+    comm_msg: async () => undefined,
+    comm_close: async () => undefined,
   };
 
+  /** Control is shell on its own socket (spec 5.3); execute_request goes through the shell queue instead. */
   private readonly controlHandlers: Record<string, Handler> = {
-    kernel_info_request: (m, c) => this.kernelInfo(m, c),
-    interrupt_request: async (m, c) => {
-      this.interpreter.interrupt();
-      this.reply(c, m, "interrupt_reply", { status: "ok" });
-    },
-    shutdown_request: (m, c) => this.shutdown(m as Message<Incoming["shutdown_request"]>, c),
-    is_complete_request: (m, c) => this.isComplete(m as Message<Incoming["is_complete_request"]>, c),
+    complete_request: this.shellHandlers.complete_request,
+    inspect_request: this.shellHandlers.inspect_request,
+    is_complete_request: this.shellHandlers.is_complete_request,
+    history_request: this.shellHandlers.history_request,
+    kernel_info_request: this.shellHandlers.kernel_info_request,
+    comm_info_request: this.shellHandlers.comm_info_request,
+    connect_request: this.shellHandlers.connect_request,
+    shutdown_request: this.shellHandlers.shutdown_request,
+    interrupt_request: this.shellHandlers.interrupt_request,
   };
 
-  /** Messages that by the spec get no reply. */
-  private static readonly NO_REPLY = new Set(["comm_open", "comm_msg", "comm_close", "input_reply"]);
+  /** Messages that by the spec get no reply, and the one channel each belongs on. */
+  private static readonly NO_REPLY: ReadonlyMap<string, ChannelName> = new Map([
+    ["comm_open", "shell"], ["comm_msg", "shell"], ["comm_close", "shell"], ["input_reply", "stdin"],
+  ]);
+
+  private readonly ports: Outgoing["connect_reply"];
 
   constructor(private readonly interpreter: Interpreter, info: ConnectionInfo, private readonly options: KernelOptions = {}) {
     this.channels = new Channels(info);
+    this.ports = { shell_port: info.shell_port, iopub_port: info.iopub_port, stdin_port: info.stdin_port, hb_port: info.hb_port, control_port: info.control_port };
     this.log = options.log ?? ((l) => process.stderr.write(`[lazylab] ${l}\n`));
   }
 
   async start(): Promise<void> {
     await this.channels.bind({
       onMessage: (channel, msg) => this.receive(channel, msg),
-      onWireError: (channel, fault, detail) => this.wireError(channel, fault, detail),
+      onWireError: (channel, fault, detail) => this.logDropped(channel, fault, detail),
     });
     this.publish(undefined, "status", { execution_state: "starting" });
   }
@@ -80,7 +111,8 @@ export class Kernel {
     this.interpreter.interrupt();
   }
 
-  private wireError(channel: ChannelName, fault: WireFault, detail: string): void {
+  /** Logs the first message of each kind dropped on a channel; a flood cannot fill the log. */
+  private logDropped(channel: ChannelName, fault: WireFault | "wrong-channel" | "bad-content", detail: string): void {
     const key = `${channel}:${fault}`;
     if (this.loggedFaults.has(key)) return;
     this.loggedFaults.add(key);
@@ -88,28 +120,30 @@ export class Kernel {
   }
 
   private receive(channel: ChannelName, msg: Message): void {
-    if (channel === "stdin") {
-      if (msg.header.msg_type !== "input_reply") {
-        // stdin carries only the frontend's answers to input_request; a request sent here is
-        // answered with an error (no busy/idle: nothing ran).
-        if (!Kernel.NO_REPLY.has(msg.header.msg_type)) this.replyError(channel, msg, "UnknownMessageType", `lazylab does not handle ${msg.header.msg_type} on stdin`);
-        return;
-      }
-      if (!msg.invalid) {
-        const parentId = (msg.parent_header as { msg_id?: string }).msg_id ?? "";
-        const resolve = this.pendingInput.get(parentId) ?? [...this.pendingInput.values()][0];
-        const value = (msg.content as { value?: unknown }).value;
-        resolve?.(typeof value === "string" ? value : "");
-        this.pendingInput.clear();
-      }
-      return;
+    const type = msg.header.msg_type;
+    if (channel === "stdin" && type === "input_reply") return this.answerInput(msg);
+    const home = Kernel.NO_REPLY.get(type);
+    if (channel === "stdin" || (home !== undefined && home !== channel)) {
+      // Nothing is ever sent back on stdin but input_request (see the top of this file), and
+      // a message the spec gives no reply has nobody waiting for one.
+      const where = channel === "stdin" ? "stdin carries only input_reply" : `${type} belongs on ${home}`;
+      return this.logDropped(channel, "wrong-channel", `${type.slice(0, 100)} dropped: ${where}`);
     }
-    if (channel === "control") {
+    if (channel === "control" && type !== "execute_request") {
       void this.dispatch(msg, channel, this.controlHandlers);
       return;
     }
     this.shellQueue.push({ msg, channel });
     void this.drainShell();
+  }
+
+  private answerInput(msg: Message): void {
+    if (msg.invalid) return;
+    const parentId = (msg.parent_header as { msg_id?: string }).msg_id ?? "";
+    const resolve = this.pendingInput.get(parentId) ?? [...this.pendingInput.values()][0];
+    const value = (msg.content as { value?: unknown }).value;
+    resolve?.(typeof value === "string" ? value : "");
+    this.pendingInput.clear();
   }
 
   private async drainShell(): Promise<void> {
@@ -128,13 +162,13 @@ export class Kernel {
   /** The one place busy/idle is published around a request. */
   private async dispatch(msg: Message, channel: ChannelName, table: Record<string, Handler>): Promise<void> {
     const type = msg.header.msg_type;
-    if (Kernel.NO_REPLY.has(type)) return;
     this.publish(msg, "status", { execution_state: "busy" });
     try {
       const problem = msg.invalid ? `${type}: ${msg.invalid}` : validateContent(type, msg.content);
       // Own properties only: "constructor" or "toString" must not find Object.prototype's.
       const handler = Object.hasOwn(table, type) ? table[type] : undefined;
-      if (problem) this.replyError(channel, msg, "BadRequest", problem);
+      if (problem && Kernel.NO_REPLY.has(type)) this.logDropped(channel, "bad-content", problem);
+      else if (problem) this.replyError(channel, msg, "BadRequest", problem);
       else if (!handler) this.replyError(channel, msg, "UnknownMessageType", `lazylab does not handle ${type} on ${channel}`);
       else await handler(msg, channel);
     } catch (e) {
@@ -162,7 +196,7 @@ export class Kernel {
     void this.channels.send("iopub", m);
   }
 
-  private async execute(msg: Message<ExecuteRequest>): Promise<void> {
+  private async execute(msg: Message<ExecuteRequest>, channel: ChannelName): Promise<void> {
     const c = msg.content;
     const silent = c.silent ?? false;
     const storeHistory = silent ? false : (c.store_history ?? true);
@@ -194,7 +228,7 @@ export class Kernel {
     const reply: ExecuteReply = outcome.status === "ok"
       ? { status: "ok", execution_count: count, user_expressions: outcome.userExpressions, payload: [] }
       : { status: "error", execution_count: count, ename: outcome.ename, evalue: outcome.evalue, traceback: outcome.traceback };
-    this.reply("shell", msg, "execute_reply", reply);
+    this.reply(channel, msg, "execute_reply", reply);
     if (outcome.status === "error" && (c.stop_on_error ?? true)) this.abortQueued();
   }
 
@@ -220,6 +254,12 @@ export class Kernel {
       this.reply(item.channel, item.msg, "execute_reply", { status: "aborted", execution_count: this.executionCount });
       this.publish(item.msg, "status", { execution_state: "idle" });
     }
+  }
+
+  /** On control, stops the running cell at once; on shell (in order) nothing of shell's is running. */
+  private async interruptRequest(msg: Message, channel: ChannelName): Promise<void> {
+    if (channel === "control") this.interpreter.interrupt();
+    this.reply(channel, msg, "interrupt_reply", { status: "ok" });
   }
 
   private requestInput(parent: Message, prompt: string, password: boolean): Promise<string> {

@@ -76,7 +76,7 @@ export class TypeScriptInterpreter implements Interpreter {
     const req: RunRequest = {
       kind: "run", id, cellName, source: code, js: compiled.js, map: compiled.map, insertions: compiled.insertions,
       executionCount: ctx.executionCount, silent: ctx.silent, storeHistory: ctx.storeHistory, allowStdin: ctx.allowStdin,
-      userExpressions: exprs,
+      userExpressions: exprs, modules: compiled.modules,
     };
     this.active = { id, ctx };
     try {

@@ -19,6 +19,8 @@ import { LEAN_NODE_TYPES_FILE, NodeTypes } from "./node-types";
 import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
+import { webGlobalsText } from "./web-globals";
+import { emitLocalModule, fileVersion, isLocalSource, localModuleErrors, localModulesOf, type LocalModule } from "./local-modules";
 
 export interface CompiledCell {
   ok: true;
@@ -32,6 +34,8 @@ export interface CompiledCell {
   declared: string[];
   /** Key for record(). */
   id: number;
+  /** The notebook's own TypeScript files the cell imports, compiled (local-modules.ts). */
+  modules: LocalModule[];
 }
 export type CompileResult = CompiledCell | { ok: false; error: CellError };
 
@@ -121,7 +125,8 @@ export class CellCompiler {
     const host: ts.LanguageServiceHost = (this.host = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => [globalsPath, this.historyPath, this.cellPath, this.scratchPath],
-      getScriptVersion: (f) => this.nodeTypes.version(f) ?? String(this.files.get(f)?.version ?? 0),
+      // The notebook's own .ts files change while the kernel runs: their version is their mtime.
+      getScriptVersion: (f) => this.nodeTypes.version(f) ?? (this.files.has(f) || !isLocalSource(f) ? String(this.files.get(f)?.version ?? 0) : (fileVersion(f) ?? "0")),
       getScriptSnapshot: (f) => {
         const v = this.files.get(f);
         if (v) return ts.ScriptSnapshot.fromString(v.text);
@@ -180,6 +185,11 @@ export class CellCompiler {
       errors = cellErrors(program, sf);
     }
     if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };
+    // Only a cell that imports reaches local modules (it is checked in the language service's program).
+    const localFiles = /\bimport\b/.test(code) ? localModulesOf(program, sf) : [];
+    const moduleError = localFiles.length ? localModuleErrors(program, localFiles, TOLERATED, this.cwd, cellName) : undefined;
+    if (moduleError) return { ok: false, error: moduleError };
+    const modules = localFiles.map((f) => emitLocalModule(f, this.options));
     const checker = program.getTypeChecker();
     let js = "";
     let map = "";
@@ -206,9 +216,10 @@ export class CellCompiler {
       this.pending.set(id, { sourceFile: sf, dts, checker, declared: cell.declared });
       if (this.pending.size > 8) this.pending.delete(this.pending.keys().next().value!);
     }
-    const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id };
-    // A cell that declares names changes the history when it runs, so it is never a cache hit.
-    if (!cell.declared.size) {
+    const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id, modules };
+    // A cell that declares names changes the history when it runs, so it is never a cache hit;
+    // nor is one that imports local modules, which may have been edited since.
+    if (!cell.declared.size && !modules.length) {
       this.cache.set(key, result);
       if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     }
@@ -570,6 +581,7 @@ function globalsText(): string {
   for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
   lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
   lines.push("  const Out: Record<number, unknown>;");
+  lines.push(webGlobalsText());
   lines.push("}");
   return lines.join("\n") + "\n";
 }

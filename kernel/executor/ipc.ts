@@ -2,6 +2,8 @@
  * Messages between the kernel (protocol process) and its executor child, declared once.
  * The executor knows nothing of ZeroMQ or Jupyter messages; the kernel turns these into them.
  */
+import type { LocalModule } from "../compiler/local-modules";
+
 export interface RunRequest {
   kind: "run";
   id: number;
@@ -18,6 +20,8 @@ export interface RunRequest {
   allowStdin: boolean;
   /** name → compiled JavaScript expression, evaluated after the cell. */
   userExpressions: Record<string, string>;
+  /** The notebook's own TypeScript modules the cell imports, compiled (compiler/local-modules.ts). */
+  modules: LocalModule[];
 }
 
 export type ToExecutor =

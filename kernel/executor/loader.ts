@@ -2,11 +2,14 @@
  * `import` in cells, resolved like Node resolves from a file in the notebook's folder
  * (the kernel's cwd): relative paths, npm packages (CommonJS and ESM-only), node builtins.
  * `lazylab` is the already-loaded library itself, so globals and imports are one object.
+ * The notebook's own .ts files load through require (local-modules.ts); its own .js files
+ * are imported again when their mtime changed, as an edited helper.ts is.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { LOCAL_EXTENSIONS, type LocalModules } from "./local-modules";
 
 export class ModuleNotFound extends Error {
   override name = "ModuleNotFound";
@@ -16,13 +19,25 @@ export class ModuleNotFound extends Error {
 // CommonJS output (which turns import() into require()).
 const dynamicImport = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, unknown>>;
 
-export function createLoader(cwd: string, library: Record<string, unknown>) {
+export function createLoader(cwd: string, library: Record<string, unknown>, local: LocalModules) {
   const req = createRequire(path.join(cwd, "__lazylab_notebook.js"));
   const libraryModule = { ...library, default: library };
+  const jsVersions = new Map<string, number>();
   return async function importModule(specifier: string): Promise<Record<string, unknown>> {
     if (specifier === "lazylab") return libraryModule;
     if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return dynamicImport(specifier);
-    return dynamicImport(pathToFileURL(resolve(specifier, cwd, req)).href);
+    const file = resolve(specifier, cwd, req);
+    if (LOCAL_EXTENSIONS.includes(path.extname(file)) && local.has(file)) {
+      const exports = req(file) as Record<string, unknown>;
+      return exports.__esModule ? exports : { ...exports, default: exports };
+    }
+    if (file.split(path.sep).includes("node_modules")) return dynamicImport(pathToFileURL(file).href);
+    // The notebook's own JavaScript: a new URL (and no cached CommonJS copy) once it changed.
+    const mtime = statSync(file).mtimeMs;
+    const seen = jsVersions.get(file);
+    if (seen !== undefined && seen !== mtime) delete req.cache[file];
+    jsVersions.set(file, mtime);
+    return dynamicImport(`${pathToFileURL(file).href}?mtime=${mtime}`);
   };
 }
 

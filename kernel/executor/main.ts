@@ -13,6 +13,7 @@ import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
 import { INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
+import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
@@ -30,7 +31,8 @@ const send = (m: FromExecutor) => {
   if (process.connected) process.send!(m);
 };
 const output = new OutputCapture(send);
-const registry = new CellRegistry();
+const localModules = new LocalModules();
+const registry = new CellRegistry(localModules, process.cwd());
 const g = globalThis as Record<string, unknown>;
 
 interface Running {
@@ -64,7 +66,7 @@ function storeOut(executionCount: number, value: unknown): void {
 function installGlobals(): void {
   for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
   g.Out = Out;
-  g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>);
+  g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();
@@ -155,6 +157,7 @@ async function run(req: RunRequest): Promise<void> {
   output.beginCell(req.id);
   const fileName = `lazylab-cell-${req.id}.js`;
   registry.add(fileName, req.cellName, req.source, req.map, req.insertions);
+  localModules.update(req.modules ?? []);
   let interrupt!: (e: Interrupted) => void;
   const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
   interrupted.catch(() => undefined);

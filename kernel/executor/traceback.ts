@@ -3,9 +3,11 @@
  * ("Cell In[3], line 2"), frames inside Node's internals and the executor are dropped, and
  * the failing line is shown with an arrow, as IPython does.
  */
+import path from "node:path";
 import { inspect } from "node:util";
 import { decodeMappings, originalPosition, type DecodedMap } from "./sourcemap";
 import type { ErrorInfo } from "./ipc";
+import type { LocalModules } from "./local-modules";
 
 interface CellRecord {
   cellName: string;
@@ -21,6 +23,9 @@ const MAX_CELLS = 500;
 
 export class CellRegistry {
   private readonly cells = new Map<string, CellRecord>();
+
+  /** `local`: the notebook's own TypeScript modules, whose frames map to their files' lines. */
+  constructor(readonly local?: LocalModules, readonly cwd = process.cwd()) {}
 
   add(fileName: string, cellName: string, source: string, map: string, insertions: number[]): void {
     let mappings = "";
@@ -73,6 +78,11 @@ export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
       const name = fn && !fn.startsWith("Object.<anonymous>") && fn !== "<anonymous>" ? fn : undefined;
       frames.push(`    at ${name ? `${name} (` : ""}Cell ${where.cell.cellName}, line ${where.line}:${where.col}${name ? ")" : ""}`);
       snippet ??= codeSnippet(where.cell, where.line);
+    } else if (registry.local?.has(file)) {
+      const at = registry.local.locate(file, Number(l), Number(c));
+      const shown = `${path.relative(registry.cwd, file) || file}:${at ? `${at.line}:${at.col}` : `${l}:${c}`}`;
+      frames.push(`    at ${fn ? `${fn} (${shown})` : shown}`);
+      if (at) snippet ??= [registry.local.snippet(file, at.line, registry.cwd)];
     } else if (!INTERNAL.test(file) && !file.startsWith("evalmachine") && !CELL_FILE.test(file)) {
       frames.push(raw.replace(/^\s*/, "    "));
     }

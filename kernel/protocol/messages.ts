@@ -114,6 +114,8 @@ export interface DisplayDataContent {
 export interface ExecuteResultContent extends DisplayDataContent { execution_count: number }
 export interface ClearOutputContent { wait: boolean }
 export interface InputRequestContent { prompt: string; password: boolean }
+export interface CommOpenContent { comm_id: string; target_name: string; data?: Record<string, unknown> }
+export interface CommCloseContent { comm_id: string; data: Record<string, unknown> }
 
 /** msg_type → content, for the messages the kernel sends. */
 export interface Outgoing {
@@ -126,6 +128,8 @@ export interface Outgoing {
   comm_info_reply: { status: "ok"; comms: Record<string, { target_name: string }> };
   shutdown_reply: { status: "ok"; restart: boolean };
   interrupt_reply: { status: "ok" };
+  /** Deprecated since 5.1 but still in the spec; ipykernel answers it. */
+  connect_reply: { shell_port: number; iopub_port: number; stdin_port: number; hb_port: number; control_port: number };
   error_reply: { status: "error" } & ErrorContent;
   status: StatusContent;
   stream: StreamContent;
@@ -136,6 +140,7 @@ export interface Outgoing {
   clear_output: ClearOutputContent;
   error: ErrorContent;
   input_request: InputRequestContent;
+  comm_close: CommCloseContent;
 }
 export type OutgoingType = keyof Outgoing;
 
@@ -150,7 +155,11 @@ export interface Incoming {
   comm_info_request: CommInfoRequest;
   shutdown_request: ShutdownRequest;
   interrupt_request: Record<string, never>;
+  connect_request: Record<string, never>;
   input_reply: InputReply;
+  comm_open: CommOpenContent;
+  comm_msg: { comm_id: string; data?: Record<string, unknown> };
+  comm_close: { comm_id: string; data?: Record<string, unknown> };
 }
 export type IncomingType = keyof Incoming;
 

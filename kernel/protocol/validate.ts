@@ -18,6 +18,9 @@ const SCHEMAS: Record<string, Record<string, { type: FieldType; required?: boole
   is_complete_request: { code: { type: "string", required: true } },
   history_request: { hist_access_type: { type: "string" }, n: { type: "number" }, start: { type: "number" }, stop: { type: "number" }, pattern: { type: "string" } },
   shutdown_request: { restart: { type: "boolean" } },
+  comm_open: { comm_id: { type: "string", required: true }, target_name: { type: "string", required: true }, data: { type: "object" } },
+  comm_msg: { comm_id: { type: "string", required: true }, data: { type: "object" } },
+  comm_close: { comm_id: { type: "string", required: true }, data: { type: "object" } },
 };
 
 const MAX_CODE = 64 * 1024 * 1024;

@@ -7,13 +7,16 @@ import jupyter_client
 
 
 class Kernel:
-    def __init__(self, cwd=None, name="lazylab", env=None, stderr=None):
-        """env: extra environment variables for the kernel; stderr: a file the kernel's log goes to."""
+    def __init__(self, cwd=None, name="lazylab", env=None, stderr=None, stdout=None):
+        """env: extra environment variables for the kernel; stderr: a file the kernel's log goes to;
+        stdout: the kernel's stdout (by default both are this process's own)."""
         kw = {}
         if env:
             kw["env"] = {**os.environ, **env}
         if stderr is not None:
             kw["stderr"] = stderr
+        if stdout is not None:
+            kw["stdout"] = stdout
         for attempt in range(3):
             try:
                 self.km, self.kc = jupyter_client.manager.start_new_kernel(kernel_name=name, startup_timeout=60, cwd=cwd, **kw)

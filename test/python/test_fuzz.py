@@ -6,7 +6,8 @@ What must hold (issue 9):
   through user_expressions against the sum computed here);
 - unsigned, mis-signed, wrongly-scheme-signed and unreadable frame sets get no reply and are
   logged once per (channel, kind) in the kernel's log;
-- signed messages with a readable header but bad content get an error reply;
+- signed messages with a readable header but bad content get an error reply (on stdin, which
+  carries only input_reply, nothing is ever answered: they are dropped and logged once);
 - the kernel process never dies, the executor is never replaced, the heartbeat answers.
 
 The generator is seeded (LAZYLAB_FUZZ_SEED); a failure names the seed and the message kind,
@@ -188,7 +189,10 @@ class Fuzzer:
     def comm(self, ch):
         ch = "shell" if ch == "stdin" else ch
         h = self.header(self.rng.choice(["comm_open", "comm_msg", "comm_close"]))
-        return ch, self.frames(h, self.rng.choice([{}, {"comm_id": 5}, {"data": self.text(50)}, {"target_name": None}])), h["msg_id"], "none", None
+        # comm messages belong on shell, where these (all without a string comm_id) are dropped
+        # for their content; on control they are dropped for the channel
+        return ch, self.frames(h, self.rng.choice([{}, {"comm_id": 5}, {"data": self.text(50)}, {"target_name": None}])), h["msg_id"], "none", \
+            "bad-content" if ch == "shell" else "wrong-channel"
 
     def stray_input_reply(self, ch):
         ch = "stdin"
@@ -230,11 +234,12 @@ class Fuzzer:
 
     def unknown_type(self, ch):
         t = self.rng.choice(UNKNOWN_TYPES + [self.text(self.rng.randint(1, 30)) + "_request"])
-        if ch == "control" and self.rng.random() < 0.3:
-            t = self.rng.choice(["execute_request", "complete_request", "history_request"])  # shell-only types
         if ch == "stdin" and self.rng.random() < 0.3:
             t = self.rng.choice(["execute_request", "kernel_info_request"])  # requests do not belong on stdin
         h = self.header(t)
+        if ch == "stdin":
+            # the kernel never answers on stdin (jupyter_client would take it for an input_request)
+            return ch, self.frames(h, {"code": "1"}), h["msg_id"], "none", "wrong-channel"
         return ch, self.frames(h, {"code": "1"}), h["msg_id"], "error", "type"
 
     def huge_type(self, ch):

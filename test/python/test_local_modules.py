@@ -1,0 +1,105 @@
+"""The notebook's own TypeScript files imported from cells (issue 18, part 3), and every global
+of the executor named in a cell, through Debian's jupyter_client."""
+import json
+import os
+import re
+import shutil
+import time
+import unittest
+
+from kernel_client import Kernel
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "test-output", "local-modules"))
+
+HELPER = '''import { basename } from "node:path";
+import { scale } from "./util";
+
+export function describe(p: string): string {
+  return `${basename(p)} x${scale(2)}`;
+}
+
+export function boom(): never {
+  throw new RangeError("inside helper");
+}
+'''
+UTIL = "export const factor: number = 10;\nexport function scale(n: number): number {\n  return n * factor;\n}\n"
+
+
+def write(name, text):
+    path = os.path.join(ROOT, name)
+    before = os.stat(path).st_mtime_ns if os.path.exists(path) else 0
+    with open(path, "w") as f:
+        f.write(text)
+    # a new mtime even on a file system with coarse timestamps
+    if os.stat(path).st_mtime_ns == before:
+        os.utime(path, ns=(before + 10_000_000, before + 10_000_000))
+
+
+class LocalModules(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        shutil.rmtree(ROOT, ignore_errors=True)
+        os.makedirs(ROOT)
+        write("helper.ts", HELPER)
+        write("util.ts", UTIL)
+        write("plain.js", "exports.answer = () => 42;\n")
+        cls.k = Kernel(cwd=ROOT)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def run_ok(self, code):
+        reply, msgs = self.k.run(code)
+        self.assertEqual(reply["content"]["status"], "ok", "\n".join(reply["content"].get("traceback", [])))
+        return self.k.text(msgs)
+
+    def test_a_local_module_with_its_own_imports_runs_and_an_edit_is_picked_up_on_rerun(self):
+        cell = 'import { describe } from "./helper"\ndescribe("/data/b.txt")'
+        self.assertEqual(self.run_ok(cell), "'b.txt x20'")
+        write("util.ts", UTIL.replace("n * factor", "n * factor + 1"))  # a module helper.ts imports
+        self.assertEqual(self.run_ok(cell), "'b.txt x21'")
+        write("util.ts", UTIL)
+        self.assertEqual(self.run_ok(cell), "'b.txt x20'")
+
+    def test_a_throw_inside_a_local_module_names_its_file_and_line(self):
+        reply, _ = self.k.run('import { boom } from "./helper"\nboom()')
+        c = reply["content"]
+        self.assertEqual((c["ename"], c["evalue"]), ("RangeError", "inside helper"))
+        tb = "\n".join(c["traceback"])
+        line = HELPER.split("\n").index('  throw new RangeError("inside helper");') + 1
+        self.assertIn(f"at boom (helper.ts:{line}:", tb)
+        self.assertIn(f"File helper.ts, line {line}", tb)
+
+    def test_a_type_error_in_a_local_module_is_reported_on_the_importing_cell(self):
+        write("broken.ts", 'export const n: number = "text";\n')
+        reply, msgs = self.k.run('import { n } from "./broken"\nn')
+        c = reply["content"]
+        self.assertEqual(c["status"], "error")
+        self.assertEqual(c["ename"], "TS2322")
+        self.assertIn("(broken.ts:1)", c["evalue"])
+        self.assertIn("File broken.ts, line 1", "\n".join(c["traceback"]))
+        write("broken.ts", "export const n: number = 3;\n")
+        self.assertEqual(self.run_ok('import { n } from "./broken"\nn'), "3")
+
+    def test_local_javascript_imports_and_is_reloaded_after_an_edit(self):
+        self.assertEqual(self.run_ok('// @ts-ignore\nimport { answer } from "./plain.js"\nanswer()'), "42")
+        write("plain.js", "exports.answer = () => 43;\n")
+        self.assertEqual(self.run_ok('// @ts-ignore\nimport { answer } from "./plain.js"\nanswer()'), "43")
+
+    def test_every_global_of_the_executor_can_be_named_in_a_cell(self):
+        names = json.loads(self.run_ok("console.log(JSON.stringify(Object.getOwnPropertyNames(globalThis)))"))
+        # the import hook is the kernel's, not the user's
+        names = [n for n in names if re.fullmatch(r"[A-Za-z_$][\w$]*", n) and n != "__lazylab_import"]
+        self.assertGreater(len(names), 100)
+        reply, _ = self.k.run("\n".join(f"typeof {n};" for n in names))
+        tb = "\n".join(reply["content"].get("traceback", []))
+        self.assertEqual(sorted(set(re.findall(r"Cannot find name '([^']+)'", tb))), [])
+        self.assertEqual(reply["content"]["status"], "ok", tb[:2000])
+
+    def test_webassembly_memory_type_checks_and_runs(self):
+        self.assertEqual(self.run_ok("new WebAssembly.Memory({ initial: 1 }).buffer.byteLength"), "65536")
+
+
+if __name__ == "__main__":
+    unittest.main()
