@@ -185,7 +185,7 @@ np.save(os.path.join(${d}, "big.npy"), np.array([1.0], dtype=">f8"))
 np.savez(os.path.join(${d}, "mixed.npz"), good=np.arange(3), cplx=np.array([1j]), obj=np.array([{"a": 1}], dtype=object))
 print(json.dumps(0))`);
   const c16 = path.join(DIR, "c16.npy");
-  assert.throws(() => np.load(c16), { name: "NpyFormatError", message: new RegExp(`^np\\.load: '${escape(c16)}': unsupported dtype '<c16'; lazylab reads <f8, <f4, <i4, <i8, \\|u1, \\|b1$`) });
+  assert.throws(() => np.load(c16), { name: "NpyFormatError", message: new RegExp(`^np\\.load: '${escape(c16)}': unsupported dtype '<c16'; lazylab reads <f8, <f4, \\|i1, <i2, <i4, <i8, \\|u1, <u2, <u4, <u8, \\|b1$`) });
   assert.throws(() => np.load(path.join(DIR, "big.npy")), /unsupported dtype '>f8' \(big-endian\)/);
   const mixed = np.load(path.join(DIR, "mixed.npz") as `${string}.npz`);
   assert.deepEqual(mixed.files, ["good", "cplx", "obj"]);

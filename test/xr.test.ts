@@ -541,7 +541,7 @@ print(json.dumps([repr(ds.THETA.isel(k=0, tile=0, j=0).compute()), repr(ds.THETA
   g.close();
 });
 
-test("CF decoding can be turned off as in xarray: decodeTimes: false keeps times numeric with their units, maskAndScale: false keeps packed ints and fill values", async () => {
+test("CF decoding can be turned off as in xarray: decodeTimes: false keeps times numeric with their units, maskAndScale: false keeps packed ints and fill values; undecoded int8/int16/uint16/uint32 keep their type", async () => {
   const file = path.join(DIR, "cf.nc");
   python(`
 import netCDF4, numpy as np
@@ -550,25 +550,27 @@ ds.createDimension("time", 3); ds.createDimension("x", 4)
 t = ds.createVariable("time", "i4", ("time",)); t.units = "days since 2001-02-03 04:05:06"; t.calendar = "proleptic_gregorian"; t[:] = [0, 10, 400]
 p = ds.createVariable("p", "i2", ("time", "x"), zlib=True, fill_value=np.int16(-32767)); p.scale_factor = 0.01; p.add_offset = 273.15; p.missing_value = np.int16(-1)
 p.set_auto_maskandscale(False); raw = np.arange(12, dtype="i2").reshape(3, 4) * 100; raw[0, 1] = -32767; raw[2, 3] = -1; p[:] = raw
+for name, t, vals in (("b", "i1", [-128, -1, 0, 127]), ("s", "i2", [-32768, -1, 0, 32767]), ("u", "u2", [0, 1, 40000, 65535]), ("w", "u4", [0, 1, 2**31, 2**32 - 1])):
+    v = ds.createVariable(name, t, ("x",), fill_value=False); v[:] = np.array(vals, dtype=t)
 ds.close()`);
   const py = pythonJson<Record<string, { values: (number | null)[]; dtype: string; attrs: string[] }>>(`
 import json, xarray as xr, numpy as np
 out = {}
 for name, kw in {"default": {}, "raw_times": {"decode_times": False}, "raw": {"mask_and_scale": False, "decode_times": False}}.items():
     ds = xr.open_dataset(${JSON.stringify(file)}, **kw)
-    for v in ("time", "p"):
+    for v in ("time", "p", "b", "s", "u", "w"):
         a = ds[v]
         vals = a.values.astype("datetime64[ms]").astype("f8") if a.dtype.kind == "M" else a.values.astype("f8")
         out[name + "/" + v] = {"values": [None if np.isnan(x) else float(x) for x in vals.ravel()], "dtype": str(a.dtype), "attrs": sorted(a.attrs)}
 print(json.dumps(out))`);
   for (const [name, opts] of [["default", {}], ["raw_times", { decodeTimes: false }], ["raw", { maskAndScale: false, decodeTimes: false }]] as const) {
     const ds = await xr.openDataset(file, opts);
-    for (const v of ["time", "p"]) {
+    for (const v of ["time", "p", "b", "s", "u", "w"]) {
       const a = ds.get(v);
       const e = py[`${name}/${v}`];
       assertClose(a.values.nd.data, e.values, `${name}/${v} values`, 1e-6);
-      // lazylab's np has no 8/16-bit signed ints: undecoded int16 values are int32 (docs/porting.md).
-      assert.equal(a.dtype, e.dtype.replace(/^u?int(8|16)$/, (t) => (t === "uint8" ? t : "int32")), `${name}/${v} dtype`);
+      // Undecoded int16 values keep their type, as in xarray.
+      assert.equal(a.dtype, e.dtype, `${name}/${v} dtype`);
       assert.deepEqual(Object.keys(a.attrs).sort(), e.attrs, `${name}/${v} attrs`);
     }
     ds.close();

@@ -351,8 +351,8 @@ function binary(op: BinaryOp, left: LazyOperand, right: LazyOperand): LazyArray 
   a = align(a);
   b = align(b);
   const dt = (o: LazyArray | number, orig: LazyOperand) => (typeof o === "number" ? (typeof orig === "boolean" ? orig : o) : o.dtype);
-  op.check?.(typeof a === "number" ? (Number.isInteger(a) ? "int64" : "float64") : a.dtype, typeof b === "number" ? (Number.isInteger(b) ? "int64" : "float64") : b.dtype, typeof b === "number" ? b : undefined);
   const dtype = binaryResultDType(op, dt(a, left), dt(b, right));
+  op.check?.(typeof a === "number" ? (Number.isInteger(a) ? "int64" : "float64") : a.dtype, typeof b === "number" ? (Number.isInteger(b) ? "int64" : "float64") : b.dtype, typeof b === "number" ? b : undefined, dtype);
   return new LazyArray(newName(OP_NAMES[op.name] ?? op.name), shape, dtype, chunks, { kind: "binary", op, args: [a, b] });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { DType } from "../np/dtype";
 import { native } from "../np/native";
-import { castOf, jsLiteral, powExpression, wrap } from "../np/ufunc";
+import { binaryExpr, castOf, jsLiteral, powExpression, unaryExpr, wrap } from "../np/ufunc";
 import type { LazyRef } from "./graph";
 
 /** A fused expression: source code over v0..vN-1 and the leaves those stand for. */
@@ -39,7 +39,7 @@ export function fuse(root: LazyRef): Fused {
   const build = (r: LazyRef): string => {
     if (!isElementwise(r)) return leafVar(r);
     const node = r.node;
-    if (node.kind === "unary") return nodeExpr(r, r.dtype, substitute(node.op.expr, build(node.arg)));
+    if (node.kind === "unary") return nodeExpr(r, r.dtype, substitute(unaryExpr(node.op, r.dtype), build(node.arg)));
     if (node.kind !== "binary") throw new Error("unreachable");
     const [a, b] = node.args;
     const xa = typeof a === "number" ? jsLiteral(a) : build(a);
@@ -48,7 +48,7 @@ export function fuse(root: LazyRef): Fused {
       return nodeExpr(r, r.dtype, substitute(powExpression(b, integral), xa));
     }
     const xb = typeof b === "number" ? jsLiteral(b) : build(b);
-    return nodeExpr(r, r.dtype, substitute(node.op.expr, xa, xb));
+    return nodeExpr(r, r.dtype, substitute(binaryExpr(node.op, r.dtype), xa, xb));
   };
   const expr = build(root);
   return { expr, leaves };

@@ -71,8 +71,12 @@ export function array(values: NestedList | NDArray | ArrayLike<number>, options:
 
 function typedDType(v: ArrayBufferView): DType {
   if (v instanceof Float32Array) return "float32";
+  if (v instanceof Int8Array) return "int8";
+  if (v instanceof Int16Array) return "int16";
   if (v instanceof Int32Array) return "int32";
-  if (v instanceof Uint8Array) return "uint8";
+  if (v instanceof Uint8Array || v instanceof Uint8ClampedArray) return "uint8";
+  if (v instanceof Uint16Array) return "uint16";
+  if (v instanceof Uint32Array) return "uint32";
   return "float64";
 }
 

@@ -3,24 +3,30 @@ import { native } from "./native";
 
 /**
  * The element types lazylab arrays support, spelled as NumPy spells them, with their
- * storage and NumPy's type-promotion rules.
+ * storage. Type promotion (NumPy 1.24's, value-based for scalars) is in casting.ts.
  *
- * int64 is stored in a Float64Array holding integral values: exact up to 2**53, with
- * NumPy's itemsize (8) and repr, and the speed of plain number arithmetic. Sums and products
- * are exact with NumPy's wrap-around (int-exact.ts); elementwise arithmetic past 2**53 rounds
- * where NumPy would wrap. BigInt64Array storage was weighed and rejected: every int64 kernel
+ * int64 and uint64 are stored in a Float64Array holding integral values: exact up to 2**53,
+ * with NumPy's itemsize (8) and repr, and the speed of plain number arithmetic. Sums and
+ * products are exact with NumPy's wrap-around (int-exact.ts), and so are add, subtract and
+ * multiply (computed again in BigInt when a result reaches 2**53); a value past 2**53 is then
+ * held as the double nearest to NumPy's (uint64 `[1] - 3` holds 2**64, NumPy's
+ * 18446744073709551614). BigInt64Array storage was weighed and rejected: every int64 kernel
  * would run on BigInts (tens of times slower), and `at()`, `item()` and `tolist()` would hand
  * notebooks bigints that do not mix with numbers, for the default integer dtype.
- * bool is stored as 0/1 in a Uint8Array.
+ * The other integers are stored in their own typed arrays, whose stores wrap modulo 2**bits
+ * as NumPy's integer overflow does; bool is stored as 0/1 in a Uint8Array.
+ * float16 is not supported (Node 20 has no Float16Array).
  */
-export type DType = "float64" | "float32" | "int32" | "int64" | "uint8" | "bool";
+export type DType = "float64" | "float32" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool";
 
-export const DTYPES: readonly DType[] = ["float64", "float32", "int32", "int64", "uint8", "bool"];
+export const DTYPES: readonly DType[] = ["float64", "float32", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool"];
 
 /** The typed array that stores each dtype. */
-export type Storage = Float64Array | Float32Array | Int32Array | Uint8Array;
+export type Storage = Float64Array | Float32Array | Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
-const ITEMSIZE: Record<DType, number> = { float64: 8, float32: 4, int32: 4, int64: 8, uint8: 1, bool: 1 };
+const ITEMSIZE: Record<DType, number> = {
+  float64: 8, float32: 4, int8: 1, int16: 2, int32: 4, int64: 8, uint8: 1, uint16: 2, uint32: 4, uint64: 8, bool: 1,
+};
 
 /** Bytes per element, as NumPy's `itemsize`. */
 export function itemsize(dtype: DType): number {
@@ -109,8 +115,14 @@ export function allocate(dtype: DType, n: number): Storage {
 
 /** The typed array class that stores each dtype. */
 const STORAGE: Record<DType, { new (length: number): Storage; new (buffer: SharedArrayBuffer): Storage }> = {
-  float64: Float64Array, int64: Float64Array, float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array,
+  float64: Float64Array, int64: Float64Array, uint64: Float64Array, float32: Float32Array,
+  int8: Int8Array, int16: Int16Array, int32: Int32Array, uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, bool: Uint8Array,
 };
+
+/** The typed array class that stores `dtype`. */
+export function storageClass(dtype: DType): { new (length: number): Storage } {
+  return STORAGE[dtype];
+}
 
 /** True for the integer and bool dtypes. */
 export function isIntegral(dtype: DType): boolean {
@@ -123,38 +135,22 @@ export function coerce(dtype: DType, v: number): number {
     case "bool":
       return v !== 0 && !Number.isNaN(v) ? 1 : 0;
     case "int64":
-      return Number.isFinite(v) ? Math.trunc(v) : v;
-    default:
+    case "uint64": {
+      if (!Number.isFinite(v)) return v;
+      const t = Math.trunc(v);
+      if (dtype === "uint64") return t < 0 ? t + 2 ** 64 : t >= 2 ** 64 ? Number(BigInt.asUintN(64, BigInt(t))) : t;
+      return t >= 2 ** 63 || t < -(2 ** 63) ? Number(BigInt.asIntN(64, BigInt(t))) : t;
+    }
+    case "float32":
+      return Math.fround(v);
+    case "float64":
       return v;
+    default: {
+      const one = new STORAGE[dtype](1);
+      one[0] = v;
+      return one[0];
+    }
   }
 }
 
-const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
-
-/** NumPy's `result_type` for two array dtypes. */
-export function promote(a: DType, b: DType): DType {
-  if (a === b) return a;
-  const [lo, hi] = RANK[a] <= RANK[b] ? [a, b] : [b, a];
-  if (lo === "bool") return hi;
-  if (hi === "float32") return lo === "uint8" ? "float32" : "float64"; // int32/int64 with float32 → float64
-  if (hi === "float64") return "float64";
-  return hi; // uint8 < int32 < int64
-}
-
-/**
- * The dtype of an array combined with a Python-like scalar (NumPy 2's weak scalars): an
- * integral JS number keeps an integer array's dtype, a fractional one makes it float64
- * (float32 arrays stay float32); a boolean keeps the array's dtype.
- */
-export function promoteScalar(a: DType, s: number | boolean): DType {
-  if (typeof s === "boolean") return a;
-  if (Number.isInteger(s)) return a === "bool" ? "int64" : a;
-  if (a === "float32" || a === "float64") return a;
-  return "float64";
-}
-
-/** The dtype NumPy infers for a JS scalar. */
-export function scalarDType(s: number | boolean): DType {
-  if (typeof s === "boolean") return "bool";
-  return Number.isInteger(s) ? "int64" : "float64";
-}
+export { isSigned, isUnsigned, promoteTypes as promote, resultType, scalarDType } from "./casting";

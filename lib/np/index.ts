@@ -6,11 +6,13 @@ export { NDArray, isNDArray, sharesMemory } from "./ndarray";
 export type { Operand, NestedList, ReduceOptions } from "./ndarray";
 export type { DType } from "./dtype";
 export { DTYPES } from "./dtype";
+export { resultType, promoteTypes, minScalarType } from "./casting";
+export type { TypeOperand } from "./casting";
 export { Slice, slice } from "./indexing";
 export type { Index, IndexItem } from "./indexing";
 export { array, asarray, zeros, ones, empty, full, zerosLike, onesLike, arange, linspace, copy, append, diff, concatenate, stack } from "./creation";
 export type { DTypeOption } from "./creation";
-export { add, sub, mul, div, pow, mod, eq, ne, lt, le, gt, ge, neg, abs, sqrt, exp, log, square, sin, cos, floor, ceil, reciprocal, isnan, logicalNot } from "./ufunc";
+export { add, sub, mul, div, floordiv, pow, mod, eq, ne, lt, le, gt, ge, neg, abs, sqrt, exp, log, square, sin, cos, floor, ceil, reciprocal, isnan, logicalNot } from "./ufunc";
 export { sum, mean, min, max, std, variance as var, prod, argmin, argmax, any, all } from "./reduce";
 export * as random from "./rng";
 

@@ -57,7 +57,7 @@ interface NativeLoops {
    * advises its data buffers; returns the bytes advised, 0 where the system has no such advice
    * (native/np_memory.c).
    */
-  adviseHugePages(a: Float64Array | Float32Array | Int32Array | Uint8Array): number;
+  adviseHugePages(a: ArrayBufferView): number;
   /** Whether float64 exp runs lazylab's vector loop (on AVX-512 CPUs, where NumPy runs its own) rather than the C library's (native/np_vmath.c). */
   ownExp(): boolean;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */

@@ -237,6 +237,8 @@ export class NDArray {
   mul(other: Operand, out?: NDArray): NDArray { return uf.mul(this, other, out); }
   /** `this / other` (true division: float result). */
   div(other: Operand, out?: NDArray): NDArray { return uf.div(this, other, out); }
+  /** `this // other` (floor division; integer dtypes stay integer). */
+  floordiv(other: Operand, out?: NDArray): NDArray { return uf.floordiv(this, other, out); }
   /** `this ** other`. */
   pow(other: Operand, out?: NDArray): NDArray { return uf.pow(this, other, out); }
   /** `this % other` (sign of the divisor, like NumPy). */

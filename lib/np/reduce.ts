@@ -5,7 +5,7 @@
  * the innermost (contiguous) axis NumPy sums pairwise in 8-wide blocks; along outer axes it
  * adds whole slices in sequence. We do the same.
  */
-import { allocate, DType, isIntegral } from "./dtype";
+import { allocate, DType, isIntegral, isUnsigned } from "./dtype";
 import { forEachLine } from "./iterate";
 import { contiguousStrides, isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { native, NATIVE_MIN } from "./native";
@@ -135,6 +135,7 @@ function foldBlocks<A = number>(x: NDArray, axes: readonly number[], init: A, li
 }
 
 function finish(values: Float64Array, outShape: number[], dtype: DType, x: NDArray, axes: readonly number[], opts: { keepdims: boolean; all: boolean }): NDArray | number {
+  if (dtype === "uint64") values = values.map((v) => (v < 0 ? v + 2 ** 64 : v)); // int-exact.ts wraps as int64
   if (opts.all && !opts.keepdims) return values[0];
   const shape = reducedShape(x.shape, axes, opts.keepdims);
   const out = new NDArray(allocate(dtype, values.length), shape, dtype);
@@ -143,8 +144,9 @@ function finish(values: Float64Array, outShape: number[], dtype: DType, x: NDArr
   return out;
 }
 
+/** NumPy's sum and prod dtype: the platform integer for integers, its unsigned twin for unsigned ones. */
 function sumDType(d: DType): DType {
-  return isIntegral(d) ? "int64" : d;
+  return isUnsigned(d) ? "uint64" : isIntegral(d) ? "int64" : d;
 }
 
 /** True when the reduced axes are the innermost ones in memory (NumPy sums those pairwise). */

@@ -3,7 +3,8 @@
  * arrays. Each operation is one expression; its loops are generated once per expression
  * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
  */
-import { allocate, DType, isIntegral, promote, promoteScalar, scalarDType, Storage } from "./dtype";
+import { allocate, DType, isIntegral, Storage } from "./dtype";
+import { linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
 import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
@@ -13,17 +14,78 @@ import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
 
-/** How a result is stored: as is, truncated to an integer, or as a 0/1 truth value. */
-type Cast = "none" | "trunc" | "bool";
+/**
+ * How a result is stored: as is, as a 0/1 truth value, or as an integer of the result dtype,
+ * truncated and wrapped as NumPy's integer overflow and casts wrap ("trunc" is int64). The
+ * typed arrays of the small integers wrap on store too; the explicit wrap keeps the fused
+ * expressions of lib/da, which never store intermediate values, right.
+ */
+type Cast = "none" | "trunc" | "bool" | "i8" | "u8" | "i16" | "u16" | "i32" | "u32" | "u64";
+
+const CASTS: Partial<Record<DType, Cast>> = {
+  bool: "bool", int64: "trunc", uint64: "u64", int8: "i8", uint8: "u8", int16: "i16", uint16: "u16", int32: "i32", uint32: "u32",
+};
 
 function castOf(dtype: DType): Cast {
-  return dtype === "bool" ? "bool" : dtype === "int64" ? "trunc" : "none";
+  return CASTS[dtype] ?? "none";
 }
 
 function wrap(expr: string, cast: Cast): string {
-  if (cast === "bool") return `((${expr}) !== 0 ? 1 : 0)`;
-  if (cast === "trunc") return `Math.trunc(${expr})`;
-  return expr;
+  switch (cast) {
+    case "bool": return `((${expr}) !== 0 ? 1 : 0)`;
+    // int64/uint64 operations wrap in their own expressions (exact64, intPow, floordiv64) and
+    // casts between the two in castExpr: a wrap test here would cost every int64 loop (7x measured).
+    case "trunc": return `Math.trunc(${expr})`;
+    case "u64": return `Math.trunc(${expr})`;
+    case "i8": return `((${expr}) << 24 >> 24)`;
+    case "u8": return `((${expr}) & 255)`;
+    case "i16": return `((${expr}) << 16 >> 16)`;
+    case "u16": return `((${expr}) & 65535)`;
+    case "i32": return `((${expr}) | 0)`;
+    case "u32": return `((${expr}) >>> 0)`;
+    default: return expr;
+  }
+}
+
+/** Integers of at most 32 bits: their products wrap exactly with Math.imul. */
+function isSmallInt(d: DType): boolean {
+  return d === "int8" || d === "uint8" || d === "int16" || d === "uint16" || d === "int32" || d === "uint32";
+}
+
+function is64(d: DType): boolean {
+  return d === "int64" || d === "uint64";
+}
+
+/**
+ * `x op y` for int64/uint64 results: the double result while it is below 2**53 (exact), else
+ * the exact result in BigInt, wrapped to 64 bits, as the nearest double.
+ */
+function exact64(op: "+" | "-" | "*", d: DType): string {
+  const as = d === "uint64" ? "asUintN" : "asIntN";
+  // x op y twice rather than a closure per element: V8 folds the repeat, and allocates the
+  // closure (measured 8x slower); Math.abs beats two comparisons.
+  const safe = d === "uint64" ? `x ${op} y >= 0 && x ${op} y < 9007199254740992` : `Math.abs(x ${op} y) < 9007199254740992`;
+  return `(${safe} ? x ${op} y : Number(BigInt.${as}(64, BigInt(x) ${op} BigInt(y))))`;
+}
+
+/**
+ * The expression converting a value of dtype `from` to `to` (astype, assignment): int64 and
+ * uint64 wrap into each other (both are doubles, dtype.ts); other conversions are the cast's.
+ */
+export function castExpr(from: DType, to: DType): string {
+  if (from === "uint64" && (to === "int64")) return "(x >= 9223372036854775808 ? x - 18446744073709551616 : x)";
+  if ((from === "int64" || from === "int32" || from === "int16" || from === "int8") && to === "uint64") return "(x < 0 ? x + 18446744073709551616 : x)";
+  return "x";
+}
+
+/** Integer `x ** y` by squaring, wrapping as NumPy's integer power does (y >= 0). */
+function intPow(d: DType): string {
+  if (isSmallInt(d)) {
+    return "((b, e) => { let r = 1; while (e > 0) { if (e % 2 === 1) r = Math.imul(r, b); b = Math.imul(b, b); e = Math.floor(e / 2); } return r; })(x, y)";
+  }
+  const as = d === "uint64" ? "asUintN" : "asIntN";
+  // Doubles while every partial result is below 2**53, then BigInt from the start.
+  return `((b, e) => { let r = 1, p = b, k = e; while (k > 0) { if (k % 2 === 1) r *= p; k = Math.floor(k / 2); if (k > 0) p *= p; if (!(Math.abs(r) < 9007199254740992 && Math.abs(p) < 9007199254740992)) { let R = 1n, P = BigInt(b), K = BigInt(e); while (K > 0n) { if (K & 1n) R = BigInt.${as}(64, R * P); P = BigInt.${as}(64, P * P); K >>= 1n; } return Number(R); } } return r; })(x, y)`;
 }
 
 const binaryCache = new Map<string, BinaryKernel>();
@@ -104,34 +166,53 @@ export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): Un
 /** A binary operation: its expression and the rule for its result dtype. */
 export interface BinaryOp {
   name: string;
+  /** The expression over x and y (doubles); see {@link binaryExpr} for integer results. */
   expr: string;
+  /** The expression for a result dtype, where it differs from `expr` (integer wrap-around). */
+  exprFor?(result: DType): string | undefined;
   /** Result dtype from the promoted operand dtype. */
   result(promoted: DType): DType;
-  /** Throws for operand dtypes NumPy refuses. */
-  check?(a: DType, b: DType, bScalar?: number): void;
+  /** NumPy resolves this ufunc's loop by its default linear search (casting.ts), not by `result_type`. */
+  linear?: boolean;
+  /** Throws for operand dtypes NumPy refuses (`result`: the result dtype). */
+  check?(a: DType, b: DType, bScalar: number | undefined, result: DType): void;
 }
 
 const same = (d: DType) => d;
 const toBool = () => "bool" as DType;
 const toFloat = (d: DType): DType => (d === "float32" ? "float32" : "float64");
+/** Ufuncs without a bool loop (power, remainder, floor_divide) run bool operands as int8. */
+const noBool = (d: DType): DType => (d === "bool" ? "int8" : d);
+
+/** NumPy's float remainder (npy_divmod): the sign of the divisor, a zero signed like it. */
+const FLOAT_MOD = "((r) => r !== 0 ? ((y < 0) !== (r < 0) ? r + y : r) : (y < 0 ? -0 : 0))(x % y)";
+/** Integer remainder: the sign of the divisor; 0 for a zero divisor, as NumPy (which warns). */
+const INT_MOD = "(y === 0 ? 0 : ((r) => r !== 0 && (r < 0) !== (y < 0) ? r + y : r)(x % y))";
+/** NumPy's float floor division (npy_floor_divide): from the remainder, so that x == q*y + x % y. */
+const FLOAT_FLOORDIV = "(y === 0 ? x / y : ((m) => { let d = (x - m) / y; if (m !== 0 && (y < 0) !== (m < 0)) d -= 1; if (d === 0) { const q = x / y; return q < 0 || Object.is(q, -0) ? -0 : 0; } const f = Math.floor(d); return d - f > 0.5 ? f + 1 : f; })(x % y))";
+const INT_FLOORDIV = "(y === 0 ? 0 : Math.floor(x / y))";
+/** 64-bit floor division: the quotient of doubles is exact below 2**53, BigInt's above (wrapping MIN // -1 as NumPy). */
+const floordiv64 = (d: DType) =>
+  `(y === 0 ? 0 : x < 9007199254740992 && x > -9007199254740992 ? Math.floor(x / y) : ((X, Y) => { let q = X / Y; if (X % Y !== 0n && (X < 0n) !== (Y < 0n)) q -= 1n; return Number(BigInt.${d === "uint64" ? "asUintN" : "asIntN"}(64, q)); })(BigInt(x), BigInt(y)))`;
 
 export const OPS = {
-  add: { name: "add", expr: "x + y", result: same },
+  add: { name: "add", expr: "x + y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("+", d) : undefined) },
   sub: {
-    name: "subtract", expr: "x - y", result: same,
+    name: "subtract", expr: "x - y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("-", d) : undefined),
     check(a: DType, b: DType) {
       if (a === "bool" && b === "bool") throw new TypeError("numpy boolean subtract, the `-` operator, is not supported; use logical xor (ne) instead");
     },
   },
-  mul: { name: "multiply", expr: "x * y", result: same },
+  mul: { name: "multiply", expr: "x * y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("*", d) : isSmallInt(d) ? "Math.imul(x, y)" : undefined) },
   div: { name: "true_divide", expr: "x / y", result: toFloat },
+  floordiv: { name: "floor_divide", expr: FLOAT_FLOORDIV, result: noBool, linear: true, exprFor: (d: DType) => (is64(d) ? floordiv64(d) : isIntegral(d) ? INT_FLOORDIV : undefined) },
   pow: {
-    name: "power", expr: "Math.pow(x, y)", result: (d: DType) => (d === "bool" ? "int64" : d),
-    check(a: DType, b: DType, s?: number) {
-      if (isIntegral(a) && isIntegral(b) && s !== undefined && s < 0) throw new RangeError("Integers to negative integer powers are not allowed.");
+    name: "power", expr: "Math.pow(x, y)", result: noBool, linear: true, exprFor: (d: DType) => (isIntegral(d) ? intPow(d) : undefined),
+    check(a: DType, b: DType, s: number | undefined, result: DType) {
+      if (isIntegral(result) && s !== undefined && s < 0) throw new RangeError("Integers to negative integer powers are not allowed.");
     },
   },
-  mod: { name: "remainder", expr: "(y === 0 ? (Number.isInteger(x) && Number.isInteger(y) ? 0 : NaN) : ((r) => (r !== 0 && (r < 0) !== (y < 0) ? r + y : r))(x % y))", result: (d: DType) => (d === "bool" ? "int64" : d) },
+  mod: { name: "remainder", expr: FLOAT_MOD, result: noBool, linear: true, exprFor: (d: DType) => (isIntegral(d) ? INT_MOD : undefined) },
   eq: { name: "equal", expr: "x === y ? 1 : 0", result: toBool },
   ne: { name: "not_equal", expr: "x !== y ? 1 : 0", result: toBool },
   lt: { name: "less", expr: "x < y ? 1 : 0", result: toBool },
@@ -140,11 +221,23 @@ export const OPS = {
   ge: { name: "greater_equal", expr: "x >= y ? 1 : 0", result: toBool },
 } satisfies Record<string, BinaryOp>;
 
+/** The expression `op` runs for a result of `dtype`. */
+export function binaryExpr(op: BinaryOp, dtype: DType): string {
+  return op.exprFor?.(dtype) ?? op.expr;
+}
+
 /** A unary operation. */
 export interface UnaryOp {
   name: string;
   expr: string;
+  /** The expression for a result dtype, where it differs from `expr`. */
+  exprFor?(result: DType): string | undefined;
   result(d: DType): DType;
+}
+
+/** The expression `op` runs for a result of `dtype`. */
+export function unaryExpr(op: UnaryOp, dtype: DType): string {
+  return op.exprFor?.(dtype) ?? op.expr;
 }
 
 export const UNARY = {
@@ -153,7 +246,10 @@ export const UNARY = {
   sqrt: { name: "sqrt", expr: "Math.sqrt(x)", result: toFloat },
   exp: { name: "exp", expr: "Math.exp(x)", result: toFloat },
   log: { name: "log", expr: "Math.log(x)", result: toFloat },
-  square: { name: "square", expr: "x * x", result: same },
+  square: {
+    name: "square", expr: "x * x", result: same,
+    exprFor: (d: DType) => (isSmallInt(d) ? "Math.imul(x, x)" : is64(d) ? exact64("*", d).replace(/\by\b/g, "x") : undefined),
+  },
   reciprocal: { name: "reciprocal", expr: "1 / x", result: same },
   copy: { name: "positive", expr: "x", result: same },
   sin: { name: "sin", expr: "Math.sin(x)", result: toFloat },
@@ -182,16 +278,12 @@ function checkOut(out: NDArray, shape: readonly number[], what: string): void {
 
 /**
  * The result dtype of a binary operation on operands given as dtypes (arrays) or JS scalars,
- * with NumPy's promotion (weak scalars). Used by lazy arrays to type a graph without data.
+ * with NumPy 1.24's promotion (value-based for scalars, casting.ts). Used by lazy arrays to
+ * type a graph without data.
  */
 export function binaryResultDType(op: BinaryOp, a: DType | number | boolean, b: DType | number | boolean): DType {
-  const isDt = (v: unknown): v is DType => typeof v === "string";
-  let promoted: DType;
-  if (isDt(a) && isDt(b)) promoted = promote(a, b);
-  else if (isDt(a)) promoted = promoteScalar(a, b as number | boolean);
-  else if (isDt(b)) promoted = promoteScalar(b, a as number | boolean);
-  else promoted = promote(scalarDType(a as number | boolean), scalarDType(b as number | boolean));
-  return op.result(promoted);
+  const t = (v: DType | number | boolean): TypeOperand => (typeof v === "string" ? { dtype: v } : v);
+  return op.result((op.linear ? linearSearchType : resultType)(t(a), t(b)));
 }
 
 /** Expression of `x ** y` for a scalar exponent, with NumPy's fast cases (x**2 is x*x). */
@@ -220,16 +312,12 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const b = operand(right, op.name);
   const aDt = typeof a === "number" ? scalarDType(typeof left === "boolean" ? left : a) : a.dtype;
   const bDt = typeof b === "number" ? scalarDType(typeof right === "boolean" ? right : b) : b.dtype;
-  let promoted: DType;
-  if (typeof a === "number" && typeof b === "number") promoted = promote(aDt, bDt);
-  else if (typeof a === "number") promoted = promoteScalar((b as NDArray).dtype, typeof left === "boolean" ? left : a);
-  else if (typeof b === "number") promoted = promoteScalar(a.dtype, typeof right === "boolean" ? right : b);
-  else promoted = promote(a.dtype, b.dtype);
-  op.check?.(aDt, bDt, typeof b === "number" ? b : undefined);
-  if (op === OPS.pow && typeof b !== "number" && isIntegral(aDt) && isIntegral(bDt) && b.size > 0 && (b.min() as number) < 0) {
+  const promoted = (op.linear ? linearSearchType : resultType)(typeOperand(left, a), typeOperand(right, b));
+  const dtype = op.result(promoted);
+  op.check?.(aDt, bDt, typeof b === "number" ? b : undefined, dtype);
+  if (op === OPS.pow && typeof b !== "number" && isIntegral(dtype) && b.size > 0 && (b.min() as number) < 0) {
     throw new RangeError("Integers to negative integer powers are not allowed.");
   }
-  const dtype = op.result(promoted);
 
   // NumPy's fast scalar powers: x**2 is a square, x**0.5 a square root, ...
   if (op === OPS.pow && typeof b === "number" && typeof a !== "number") {
@@ -242,9 +330,11 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const shape = broadcastShapes(aShape, bShape);
   if (out) checkOut(out, shape, op.name);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
-  const aData = typeof a === "number" ? Float64Array.of(a) : a.nd.data;
-  const bData = typeof b === "number" ? Float64Array.of(b) : b.nd.data;
-  const kernel = binaryKernel(op.expr, castOf(dtype), storageKey(aData, bData, target.nd.data));
+  // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
+  const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
+  const aData = typeof a === "number" ? scalarData(a) : a.nd.data;
+  const bData = typeof b === "number" ? scalarData(b) : b.nd.data;
+  const kernel = binaryKernel(binaryExpr(op, dtype), castOf(dtype), storageKey(aData, bData, target.nd.data));
   const aOp = typeof a === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(a.shape, a.nd.stride, shape), offset: a.nd.offset };
   const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
   const tOp = { stride: target.nd.stride, offset: target.nd.offset };
@@ -254,13 +344,20 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   return out ?? target;
 }
 
+/** What NumPy 1.24's promotion sees of an operand: a scalar's value (also a 0-d array's), an array's dtype. */
+function typeOperand(given: Operand | NestedList, x: NDArray | number): TypeOperand {
+  if (typeof x === "number") return typeof given === "boolean" ? given : x;
+  if (x.ndim === 0) return { dtype: x.dtype, scalar: x.dtype === "bool" ? x.flatAt(0) !== 0 : x.flatAt(0) };
+  return { dtype: x.dtype };
+}
+
 function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
   const shape = a.shape;
   if (out) checkOut(out, shape, op.name);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size), shape, dtype);
   const src = a.nd.data;
   const o = target.nd.data;
-  const kernel = unaryKernel(op.expr, castOf(dtype), storageKey(src, o));
+  const kernel = unaryKernel(unaryExpr(op, dtype), castOf(dtype), storageKey(src, o));
   forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
     kernel(src, off[0], st[0], o, off[1], st[1], n),
   );
@@ -296,7 +393,11 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   const src = v.nd.data === o && v !== target ? v.copy() : v;
   const s = src.nd.data;
   const ops = [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }];
-  if (native && s instanceof Float64Array && o instanceof Float64Array && target.size >= NATIVE_MIN) {
+  const expr = castExpr(src.dtype, target.dtype);
+  // float64, int64 and uint64 share Float64Array storage: only a same-dtype copy (or one that
+  // converts nothing) may skip the cast.
+  const plain = src.dtype === target.dtype || (expr === "x" && castOf(target.dtype) === "none");
+  if (native && plain && s instanceof Float64Array && o instanceof Float64Array && target.size >= NATIVE_MIN) {
     // A strided 2-D float64 copy (e.g. a transposed view): the C loop copies it in tiles.
     const { dims, strides } = mergeAxes(shape, ops);
     if (dims.length === 2 && strides[0][0] !== 1 && strides[0][0] !== 0) {
@@ -304,7 +405,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
       return;
     }
   }
-  const kernel = unaryKernel("x", castOf(target.dtype), storageKey(s, o));
+  const kernel = unaryKernel(expr, castOf(target.dtype), storageKey(s, o));
   forEachLine(shape, ops, (off, n, st) =>
     kernel(s, off[0], st[0], o, off[1], st[1], n),
   );
@@ -324,6 +425,12 @@ export const sub = (a: Operand, b: Operand, out?: Out) => binary(OPS.sub, a, b, 
 export const mul = (a: Operand, b: Operand, out?: Out) => binary(OPS.mul, a, b, out);
 /** `np.true_divide(a, b, out?)`: a / b elementwise, float for integer input (NumPy's `/`). Method: `a.div(b)`. */
 export const div = (a: Operand, b: Operand, out?: Out) => binary(OPS.div, a, b, out);
+/**
+ * `np.floor_divide(a, b, out?)`: the floor of a / b elementwise (Python's `//`; 0 for an
+ * integer division by zero, as NumPy). Method: `a.floordiv(b)`.
+ * @example np.array([7, -7]).floordiv(2)   // array([ 3, -4])
+ */
+export const floordiv = (a: Operand, b: Operand, out?: Out) => binary(OPS.floordiv, a, b, out);
 /**
  * `np.power(a, b, out?)`: a ** b elementwise; `x ** 2` runs as a square and `x ** 0.5` as a
  * square root, as in NumPy. Method: `a.pow(b)`.

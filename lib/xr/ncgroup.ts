@@ -9,7 +9,7 @@
  * stored as `_nc4_non_coord_<name>`. Datasets without scales (plain HDF5) get
  * `phony_dim_<n>` dimensions, as h5netcdf names them.
  */
-import type { DType } from "../np/dtype";
+import { DTYPES, type DType } from "../np/dtype";
 import type { H5Dataset, H5File, H5Group } from "./hdf5";
 import { AttrValue, namesOf, rawAttr, readAttrs } from "./attrs";
 
@@ -67,8 +67,8 @@ function typeOf(meta: H5Dataset["metadata"]): { dtype: DType | "str"; diskType: 
   if (meta.type === H5T_FLOAT) return meta.size === 4 ? { dtype: "float32", diskType: "float32" } : { dtype: "float64", diskType: "float64" };
   if (meta.type === H5T_INTEGER) {
     const diskType = `${meta.signed ? "int" : "uint"}${meta.size * 8}`;
-    if (diskType === "uint8") return { dtype: "uint8", diskType };
-    if (meta.size <= 2 || diskType === "int32") return { dtype: "int32", diskType };
+    // Every NetCDF integer type has its own dtype: undecoded variables keep it, as in xarray.
+    if ((DTYPES as readonly string[]).includes(diskType)) return { dtype: diskType as DType, diskType };
     return { dtype: "int64", diskType };
   }
   return { dtype: "str", diskType: `hdf5 type class ${meta.type}` };

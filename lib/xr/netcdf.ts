@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { NDArray } from "../np/ndarray";
-import type { DType } from "../np/dtype";
+import { storageClass, type DType } from "../np/dtype";
 import { countingReads, diskReads, h5, h5Loaded, H5Dataset } from "./hdf5";
 import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
@@ -258,11 +258,10 @@ function toNDArray(raw: unknown, shape: number[], dtype: DType): NDArray {
   const src = raw as ArrayLike<number | bigint>;
   const n = shape.reduce((a, b) => a * b, 1);
   if (src.length !== n) throw new RangeError(`read ${src.length} values, expected ${n}`);
-  if (dtype === "float32" && raw instanceof Float32Array) return new NDArray(raw, shape, dtype);
-  if (dtype === "float64" && raw instanceof Float64Array) return new NDArray(raw, shape, dtype);
-  if (dtype === "int32" && raw instanceof Int32Array) return new NDArray(raw, shape, dtype);
-  if (dtype === "uint8" && raw instanceof Uint8Array) return new NDArray(raw, shape, dtype);
-  const out = dtype === "float32" ? new Float32Array(n) : dtype === "int32" ? new Int32Array(n) : dtype === "uint8" ? new Uint8Array(n) : new Float64Array(n);
+  const Storage = storageClass(dtype);
+  // int64/uint64 are stored as doubles (np/dtype.ts): their BigInt arrays are converted below.
+  if (raw instanceof Storage) return new NDArray(raw, shape, dtype);
+  const out = new Storage(n);
   if (typeof src[0] === "bigint") for (let i = 0; i < n; i++) out[i] = Number(src[i]);
   else out.set(src as ArrayLike<number>);
   return new NDArray(out, shape, dtype);

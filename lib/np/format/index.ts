@@ -7,7 +7,7 @@
  */
 
 /** The dtypes the formatter knows, spelled as NumPy spells them. */
-export type FormatDType = "float64" | "float32" | "int32" | "int64" | "uint8" | "bool";
+export type FormatDType = "float64" | "float32" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool";
 
 /** What the formatter needs from an array. */
 export interface ReprSource {

@@ -3,9 +3,9 @@
  * header that is a Python dict literal (`{'descr': '<f8', 'fortran_order': False,
  * 'shape': (3, 4), }`) padded so the data starts at a multiple of 64 bytes, then the raw
  * elements. lazylab writes version 1.0 exactly as NumPy 1.24 does (same bytes) and reads
- * versions 1.0, 2.0 and 3.0, C or Fortran order, for its six little-endian dtypes.
+ * versions 1.0, 2.0 and 3.0, C or Fortran order, for its eleven little-endian dtypes.
  */
-import { allocate, DType } from "../dtype";
+import { allocate, DType, itemsize as itemsizeOf } from "../dtype";
 import { contiguousStrides, NDArray } from "../ndarray";
 
 /** A file (or a member of an .npz) that is not a valid NPY file, or holds what lazylab cannot read. */
@@ -17,7 +17,9 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const ALIGN = 64;
 
 /** Each dtype's NPY `descr` on a little-endian machine, as NumPy writes it. */
-const DESCR: Record<DType, string> = { float64: "<f8", float32: "<f4", int32: "<i4", int64: "<i8", uint8: "|u1", bool: "|b1" };
+const DESCR: Record<DType, string> = {
+  float64: "<f8", float32: "<f4", int8: "|i1", int16: "<i2", int32: "<i4", int64: "<i8", uint8: "|u1", uint16: "<u2", uint32: "<u4", uint64: "<u8", bool: "|b1",
+};
 const FROM_DESCR: Record<string, DType> = Object.fromEntries(
   Object.entries(DESCR).flatMap(([dt, d]) => [[d, dt as DType], [d.replace(/^[<|]/, "="), dt as DType], ...(d[0] === "|" ? [["<" + d.slice(1), dt as DType]] : [])]),
 );
@@ -58,9 +60,11 @@ export function encodeNpy(a: NDArray): Uint8Array {
 /** The elements in C order as little-endian bytes of the array's NPY dtype. */
 function elementBytes(a: NDArray): Uint8Array {
   const src = a.toContiguous();
-  if (a.dtype === "int64") {
-    const out = new BigInt64Array(src.length);
-    for (let i = 0; i < src.length; i++) out[i] = BigInt(src[i]);
+  if (a.dtype === "int64" || a.dtype === "uint64") {
+    // Stored as doubles (dtype.ts); a double of 2**64 (the nearest to a uint64 near the top) is written as the largest uint64.
+    const out = a.dtype === "int64" ? new BigInt64Array(src.length) : new BigUint64Array(src.length);
+    const as = a.dtype === "int64" ? BigInt.asIntN : BigInt.asUintN;
+    for (let i = 0; i < src.length; i++) out[i] = Number.isFinite(src[i]) ? (a.dtype === "uint64" && src[i] >= 2 ** 64 ? 2n ** 64n - 1n : as(64, BigInt(src[i]))) : 0n;
     return new Uint8Array(out.buffer);
   }
   // Every other dtype's storage already is its NPY layout (this runs on little-endian hosts only).
@@ -135,7 +139,7 @@ export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
     throw new NpyFormatError(`${where}: unsupported dtype '${h.descr}'${why}; lazylab reads ${supportedList()}`);
   }
   const size = h.shape.reduce((a, b) => a * b, 1);
-  const itemsize = dtype === "float64" || dtype === "int64" ? 8 : dtype === "float32" || dtype === "int32" ? 4 : 1;
+  const itemsize = itemsizeOf(dtype);
   const dataStart = start + headerLen;
   const need = size * itemsize;
   if (bytes.length - dataStart < need) {
@@ -143,8 +147,8 @@ export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
   }
   const data = allocate(dtype, size);
   const body = bytes.subarray(dataStart, dataStart + need);
-  if (dtype === "int64") {
-    const ints = new BigInt64Array(copyOut(body).buffer);
+  if (dtype === "int64" || dtype === "uint64") {
+    const ints = dtype === "int64" ? new BigInt64Array(copyOut(body).buffer) : new BigUint64Array(copyOut(body).buffer);
     for (let i = 0; i < size; i++) data[i] = Number(ints[i]);
   } else if (dtype === "bool") {
     for (let i = 0; i < size; i++) data[i] = body[i] !== 0 ? 1 : 0;
