@@ -259,11 +259,6 @@ export class NcFile {
     if (!this.closed) holdCached(prefix);
   }
 
-  /** True while the file is open (it reopens when read after {@link close}). */
-  get isOpen(): boolean {
-    return !this.closed;
-  }
-
   /**
    * Closes the file: HDF5's handle and the file descriptor go, and its chunks leave the chunk
    * cache (unless another open dataset reads the same file). Reading it again reopens it.
