@@ -42,9 +42,13 @@ export interface SupervisorOptions {
  * thread gives it back some milliseconds later (measured: RSS 137 MB right after `gc()` with a
  * dead 128 MB array, 41 MB 50 ms later; 41 MB at once with the flag), so a new array made
  * meanwhile competes with the unmapping for the kernel's free huge pages.
+ * `--harmony-weak-refs-with-cleanup-some`: lib/da's buffer pool takes back dropped results
+ * when a compute asks for a buffer, not when the event loop happens to turn (lib/da/pool.ts),
+ * so a loop over files shows the same figures every run.
  */
 export const EXECUTOR_FLAGS = [
   "--expose-gc",
+  "--harmony-weak-refs-with-cleanup-some",
   "--no-force-async-hooks-checks",
   "--no-flush-bytecode",
   "--no-concurrent-recompilation",

@@ -19,6 +19,7 @@ function key(dtype: DType, n: number): string {
 
 /** A buffer of `n` elements of `dtype` (contents unspecified: callers overwrite all of it). */
 export function take(dtype: DType, n: number): Storage {
+  collectDropped();
   const list = free.get(key(dtype, n));
   const b = list?.pop();
   if (b) {
@@ -53,6 +54,27 @@ const finalizer = new FinalizationRegistry<{ dtype: DType; buf: Storage; generat
 });
 
 /**
+ * V8 runs a FinalizationRegistry's callbacks as a task of the event loop, so by default
+ * whether a result dropped before a compute is back in the pool when the compute asks for a
+ * buffer depends on whether the event loop turned in between — which a compute's time
+ * slices (lib/da/scheduler/run.ts) and the xr decoder threads' timing decide. A loop over
+ * files then showed memory figures 2-6 MB apart from run to run. `cleanupSome` (V8's
+ * `--harmony-weak-refs-with-cleanup-some`, which the executor is started with) runs the
+ * callbacks of every result the last collection found dead now, so the pool holds exactly
+ * the results dropped before the last collection whenever a buffer is taken, whatever the
+ * timing. Without the flag (lazylab used as a package) the event loop's turns decide, as before.
+ */
+const cleanupSome = (finalizer as unknown as { cleanupSome?: () => void }).cleanupSome?.bind(finalizer);
+
+/** Gives back to the pool every result the last garbage collection found dropped (see {@link cleanupSome}). */
+export function collectDropped(): void {
+  if (outstanding > 0) cleanupSome?.();
+}
+
+/** True when dropped results return to the pool at the next {@link take} rather than at a turn of the event loop. */
+export const returnsSynchronously = cleanupSome !== undefined;
+
+/**
  * Registers a compute's result: when its typed array `holder` is collected, `buf` (the same
  * memory) returns to the pool.
  */
@@ -67,9 +89,11 @@ export function recycleWhenDropped(holder: object, dtype: DType, buf: Storage): 
  * microtasks of an `await` chain, so back-to-back computes in one cell would otherwise never
  * see their dropped results and page in fresh memory each time (a fresh 3.2 MB took 3-5 ms
  * of page faults on this VM, a pooled one none). True when results are outstanding, none of
- * that size is pooled and it is at least {@link RECYCLE_WAIT_BYTES}.
+ * that size is pooled and it is at least {@link RECYCLE_WAIT_BYTES}. Never when
+ * {@link returnsSynchronously}: then `take` collects them itself, and waiting gains nothing.
  */
 export function mayComeBack(dtype: DType, n: number): boolean {
+  if (returnsSynchronously) return false;
   return outstanding > 0 && n * itemsize(dtype) >= RECYCLE_WAIT_BYTES && !free.get(key(dtype, n))?.length;
 }
 
@@ -78,6 +102,7 @@ const RECYCLE_WAIT_BYTES = 1 << 20;
 
 /** What the pool holds and has done. */
 export function poolInfo(): { bytes: number; buffers: number; capBytes: number; allocated: number; reused: number; returned: number } {
+  collectDropped();
   let buffers = 0;
   for (const l of free.values()) buffers += l.length;
   return { bytes: pooledBytes, buffers, capBytes, ...stats };

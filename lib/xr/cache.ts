@@ -88,6 +88,29 @@ function evictTo(max: number): void {
   }
 }
 
+/** Open files per cache key prefix: a file's chunks are dropped when the last one closes. */
+const openFiles = new Map<string, number>();
+
+/** Notes an open file whose chunks are cached under keys starting with `prefix`. */
+export function holdCached(prefix: string): void {
+  openFiles.set(prefix, (openFiles.get(prefix) ?? 0) + 1);
+}
+
+/**
+ * Notes a file closed: when no other open file reads the same chunks (two datasets opened on
+ * one file share them), its cached chunks are dropped, as closing a file under xarray frees
+ * netCDF-C's chunk cache of that file.
+ */
+export function releaseCached(prefix: string): void {
+  const n = (openFiles.get(prefix) ?? 1) - 1;
+  if (n > 0) {
+    openFiles.set(prefix, n);
+    return;
+  }
+  openFiles.delete(prefix);
+  dropCached(prefix);
+}
+
 /** Drops every cached chunk of keys starting with `prefix` (a closed file's). */
 export function dropCached(prefix: string): void {
   for (const [k, v] of entries) {

@@ -13,7 +13,7 @@ import { computeSync } from "../da/array";
 import { fromArray } from "../da";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import type { AttrValue } from "./netcdf";
-import { checkReadRatio } from "./warn";
+import { checkReadRatio, reopenFiles } from "./warn";
 import { served } from "./cache";
 import { announce, settle } from "./decoders";
 import { plannedJobs } from "./plan";
@@ -343,6 +343,7 @@ export class DataArray {
 // ---- helpers ----------------------------------------------------------------------
 
 function computeLazy(x: LazyArray): NDArray {
+  reopenFiles(x);
   const before = served.bytes;
   announce(plannedJobs(x));
   let out: NDArray;
@@ -356,6 +357,8 @@ function computeLazy(x: LazyArray): NDArray {
 }
 
 async function computeLazyAsync(x: LazyArray): Promise<NDArray> {
+  // A closed dataset's files reopen now, or the compute fails here naming the one that is gone.
+  reopenFiles(x);
   const before = served.bytes;
   // The chunks this compute will decode start decoding on the decoder threads now.
   announce(plannedJobs(x));

@@ -121,7 +121,18 @@ export class Dataset {
     return Dataset.wrap(new Dataset(out, this.coordNames, this.attrs));
   }
 
-  /** Closes the files the dataset reads (xarray's `ds.close()`). */
+  /**
+   * Closes the files the dataset reads (xarray's `ds.close()`) and drops their chunks from the
+   * chunk cache (`xr.cacheInfo().bytes` falls; chunks another open dataset of the same file
+   * reads stay). As with xarray's file manager, a variable computed after `close()` reopens
+   * its file and reads it again (counted in `xr.cacheInfo()`); if the file is gone by then, the
+   * compute fails at once with `FileNotFoundError` naming it.
+   * @example
+   * const ds = await xr.openDataset("data/THETA_1992_01.nc");
+   * const top = await ds.THETA.isel({ k: 0 }).compute();
+   * ds.close();                                        // file and cached chunks let go
+   * const again = await ds.THETA.isel({ k: 0 }).compute(); // reopens the file
+   */
   close(): void {
     for (const f of this.files) f.close();
   }

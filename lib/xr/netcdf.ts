@@ -10,6 +10,7 @@ import { countingReads, diskReads, h5, h5Loaded, H5Dataset } from "./hdf5";
 import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
 import { FillMask, maskFill } from "./shuffle";
+import { holdCached, releaseCached } from "./cache";
 
 import { AttrValue, DECODING_ATTRS, FLOAT_ATTRS, floatAttrs } from "./attrs";
 import { addressOf, groupPaths, NcGroup, NcVariable, readGroup } from "./ncgroup";
@@ -22,6 +23,18 @@ export class FileNotFoundError extends Error {
   override name = "FileNotFoundError";
   constructor(readonly path: string, detail = "No such file or directory") {
     super(`[Errno 2] ${detail}: '${path}'`);
+  }
+}
+
+/**
+ * A closed file could not be reopened to read a variable: it was changed or replaced since
+ * it was opened (its chunks may have moved). A file that is gone fails with
+ * {@link FileNotFoundError} instead, as reopening it in xarray does.
+ */
+export class FileChangedError extends Error {
+  override name = "FileChangedError";
+  constructor(readonly path: string) {
+    super(`${path}: the dataset was closed and the file changed since it was opened; open it again (xr.openDataset) to read its new contents`);
   }
 }
 
@@ -52,9 +65,17 @@ export interface FileMetadata {
   bytesRead: number;
 }
 
-/** An open NetCDF4/HDF5 file. Only metadata is read at open; data on {@link read}. */
+/**
+ * An open NetCDF4/HDF5 file. Only metadata is read at open; data on {@link read}. Closed, it
+ * reopens itself when data is read again, as xarray's CachingFileManager does: a dataset's
+ * variables stay readable after `close()`, which only lets go of the file and its cached chunks.
+ */
 export class NcFile {
   private closed = false;
+  /** Size and modification time when opened: a reopened file must be the same file. */
+  private readonly stamp: string | undefined;
+  /** Chunk-cache key prefixes of this file's variables (./cache), held while it is open. */
+  private readonly cacheKeys = new Set<string>();
   private h5file: import("./hdf5").H5File | undefined;
   /** Metadata read on another thread: groups by path and `attrs` option, values read at open. */
   private readonly given = new Map<string, NcGroup>();
@@ -72,10 +93,12 @@ export class NcFile {
     file: import("./hdf5").H5File | undefined,
   ) {
     this.h5file = file;
+    this.stamp = stampOf(path);
   }
 
   /** h5wasm's handle, opened now if the file came from {@link fromMetadata}. */
   private get file(): import("./hdf5").H5File {
+    this.ensureOpen();
     this.h5file ??= countingReads(() => new (h5Loaded().File)(this.path, "r"));
     return this.h5file;
   }
@@ -160,7 +183,7 @@ export class NcFile {
    * leaves `dims` in the order they were found.
    */
   group(path = "/", options: { attrs?: "all" | "decoding" } = {}): NcGroup {
-    this.checkOpen();
+    this.ensureOpen();
     const given = this.given.get(`${path}|${options.attrs ?? "all"}`);
     if (given) return given;
     return naming(this.path, () => countingReads(() => readGroup(this.file, this.path, path, options.attrs === "decoding" ? DECODING_ATTRS : undefined, this.located)));
@@ -172,7 +195,7 @@ export class NcFile {
    * touches is decoded (by lazylab's own reader, else by HDF5).
    */
   read(v: NcVariable, start: readonly number[], count: readonly number[], fill?: FillMask): NDArray {
-    this.checkOpen();
+    this.ensureOpen();
     const unsupported = v.filters.filter((f) => !BUILTIN_FILTERS.has(f.id));
     if (unsupported.length) throw new UnsupportedFilterError(this.path, v.name, unsupported);
     if (v.dtype === "str") throw new TypeError(`${this.path}: variable '${v.name}' holds strings; lazylab's xr reads numeric variables only`);
@@ -212,6 +235,7 @@ export class NcFile {
 
   /** @internal How `v`'s chunks are read without HDF5, if they can be (decided once). */
   rawPlanOf(v: NcVariable): RawPlan | undefined {
+    this.ensureOpen();
     if (this.plans.has(v.path)) return this.plans.get(v.path);
     let plan: RawPlan | undefined;
     if (v.shape.length > 0 && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
@@ -228,17 +252,49 @@ export class NcFile {
     return plan;
   }
 
-  /** Closes the file (its variables can no longer be read). */
-  close(): void {
-    if (!this.closed) {
-      this.h5file?.close();
-      this.reader?.close();
-    }
-    this.closed = true;
+  /** @internal Notes that this file's chunks are cached under keys starting with `prefix`. */
+  cachesUnder(prefix: string): void {
+    if (this.cacheKeys.has(prefix)) return;
+    this.cacheKeys.add(prefix);
+    if (!this.closed) holdCached(prefix);
   }
 
-  private checkOpen(): void {
-    if (this.closed) throw new Error(`${this.path}: the file is closed`);
+  /**
+   * Closes the file: HDF5's handle and the file descriptor go, and its chunks leave the chunk
+   * cache (unless another open dataset reads the same file). Reading it again reopens it.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.h5file?.close();
+    this.h5file = undefined;
+    if (this.reader) this.reader.close();
+    this.reader = null;
+    // Plans read through the closed descriptor: made again on reopening.
+    this.plans.clear();
+    this.closed = true;
+    for (const k of this.cacheKeys) releaseCached(k);
+  }
+
+  /** @internal Reopens a closed file (xarray's CachingFileManager), failing at once, naming it, if it is gone or changed. */
+  ensureOpen(): void {
+    if (!this.closed) return;
+    NcFile.check(this.path);
+    if (stampOf(this.path) !== this.stamp) throw new FileChangedError(this.path);
+    this.closed = false;
+    reopened.count++;
+    for (const k of this.cacheKeys) holdCached(k);
+  }
+}
+
+/** Files reopened after close() to be read again (for tests). */
+export const reopened = { count: 0 };
+
+function stampOf(path: string): string | undefined {
+  try {
+    const st = fs.statSync(path);
+    return `${st.size}@${st.mtimeMs}`;
+  } catch {
+    return undefined;
   }
 }
 

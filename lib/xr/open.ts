@@ -100,6 +100,8 @@ async function openOne(file: string, options: OpenOptions, attrs: "all" | "decod
   startDecoders();
   const group = nc.group(options.group ?? "/", { attrs });
   const key = fileKey(file) + (options.group ?? "/");
+  // Closing the file drops these chunks from the cache (./cache).
+  nc.cachesUnder(`${key}/`);
   const vars: Record<string, DataArray> = {};
   const coordNames = new Set<string>();
   const named = new Set<string>();
@@ -141,7 +143,7 @@ async function openOne(file: string, options: OpenOptions, attrs: "all" | "decod
       if (!plan || isCached(keyOf(start, bshape))) return [];
       return regionJobs(plan, start, bshape, dec.readerMask) ?? [];
     });
-    registerLeaf(lazy, { variable: v.name, dims: v.dims });
+    registerLeaf(lazy, { variable: v.name, dims: v.dims, file: nc });
     vars[v.name] = new DataArray(lazy, v.dims, { attrs: dec.attrs, name: v.name, isTime: dec.isTime, dask: options.chunks !== undefined, encoding: dec.encoding });
   }
   for (const c of named) if (c in vars) coordNames.add(c);

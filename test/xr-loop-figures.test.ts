@@ -1,0 +1,83 @@
+/**
+ * Memory figures repeat in a loop over datasets: opening 50 NetCDF files one after another,
+ * computing one level of each and closing it, with xr's decoder threads on, prints the same
+ * figures in five fresh kernels (spread ≤ 0.1 MB, as the ported tutorial's). Before, how much
+ * of the previous results lib/da's buffer pool reused depended on when the event loop turned
+ * (a compute's time slices, the threads' timing): runs differed by 2-6 MB.
+ * The kernel is Debian's jupyter_client's (test/python/kernel_client.py).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import { PYTHON } from "./oracle";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const DIR = path.join(ROOT, "test-output", "xr-loop-figures");
+const FILES = 50;
+const RUNS = 5;
+
+/** One fresh kernel running the loop: the figure after each file and the decoder threads' count of chunks decoded ahead. */
+const DRIVER = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(ROOT, "test", "python"))})
+from kernel_client import Kernel
+k = Kernel(env={"LAZYLAB_XR_DECODERS": "2"})
+cells = [
+    """import * as fs from "node:fs"; import * as path from "node:path";
+import { decoderStats } from ${JSON.stringify(path.join(ROOT, "dist", "lib", "xr", "decoders.js"))};
+const dir = ${JSON.stringify(DIR)};
+const files = fs.readdirSync(dir).filter((f) => f.endsWith(".nc")).sort().map((f) => path.join(dir, f));
+const ahead0 = decoderStats.ahead;""",
+    """let memory_log = np.array([psutil.virtualMemory().available]);
+for (const f of files) {
+  const ds = await xr.openDataset(f);
+  const theta = await ds.THETA.isel({ k: 0 }).compute();
+  ds.close();
+  memory_log = np.append(memory_log, psutil.virtualMemory().available);
+}
+console.log(JSON.stringify({ changes: Array.from(np.diff(memory_log).nd.data, (x) => x / 2 ** 20), ahead: decoderStats.ahead - ahead0, files: files.length }));""",
+]
+out = None
+try:
+    for c in cells:
+        reply, msgs = k.run(c, timeout=240)
+        if reply["content"]["status"] != "ok":
+            raise SystemExit("cell failed: " + json.dumps(reply["content"]))
+        for line in k.text(msgs).splitlines():
+            if line.startswith("{"):
+                out = line
+finally:
+    k.close()
+print(out)
+`;
+
+test(`a loop opening ${FILES} NetCDF files, computing one level of each and closing it, prints the same memory figures in ${RUNS} fresh kernels with the decoder threads on (spread ≤ 0.1 MB)`, { timeout: 600_000 }, (t) => {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  // One level each, 13 tiles of 30×30 in 8 stored chunks: small, and enough chunks for the threads.
+  execFileSync(PYTHON, [path.join(ROOT, "examples", "data", "make-ecco-like"), DIR, "--files", String(FILES), "--levels", "1", "--size", "30"], { stdio: "pipe" });
+  const runs: { changes: number[]; ahead: number; files: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const stdout = execFileSync(PYTHON, ["-c", DRIVER], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 300_000 });
+    runs.push(JSON.parse(stdout.trim().split("\n").pop()!));
+  }
+  for (const r of runs) {
+    assert.equal(r.files, FILES);
+    assert.equal(r.changes.length, FILES);
+    assert.ok(r.ahead >= FILES, `chunks were decoded on the threads: ${r.ahead}`);
+  }
+  const totals = runs.map((r) => r.changes.reduce((a, b) => a + b, 0));
+  t.diagnostic(`total change over the loop per kernel: ${totals.map((x) => x.toFixed(4)).join(", ")} MB`);
+  let worst = 0, at = 0;
+  for (let i = 0; i < FILES; i++) {
+    const xs = runs.map((r) => r.changes[i]);
+    const spread = Math.max(...xs) - Math.min(...xs);
+    if (spread > worst) [worst, at] = [spread, i];
+  }
+  t.diagnostic(`largest spread of one file's figure: ${worst.toFixed(4)} MB (file ${at + 1}: ${runs.map((r) => r.changes[at].toFixed(4)).join(", ")})`);
+  assert.ok(worst <= 0.1, `file ${at + 1}'s figure spreads by ${worst.toFixed(4)} MB over ${RUNS} kernels: ${runs.map((r) => r.changes[at].toFixed(4)).join(", ")}`);
+  assert.ok(Math.max(...totals) - Math.min(...totals) <= 0.1, `the loop's total spreads by more than 0.1 MB: ${totals.join(", ")}`);
+  rmSync(DIR, { recursive: true, force: true });
+});
