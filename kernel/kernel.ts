@@ -14,6 +14,7 @@ import {
 import type { WireFault } from "./protocol/wire";
 import type { ExecuteContext, Interpreter } from "./interpreter";
 import { validateContent } from "./protocol/validate";
+import { UsageSampler } from "./usage";
 
 type Handler = (msg: Message, channel: ChannelName) => Promise<void>;
 
@@ -37,6 +38,7 @@ export class Kernel {
   private readonly pendingInput = new Map<string, (value: string) => void>();
   private readonly log: (line: string) => void;
   private shuttingDown = false;
+  private readonly usage = new UsageSampler();
 
   private readonly shellHandlers: Record<string, Handler> = {
     execute_request: (m) => this.execute(m as Message<ExecuteRequest>),
@@ -57,6 +59,8 @@ export class Kernel {
     },
     shutdown_request: (m, c) => this.shutdown(m as Message<Incoming["shutdown_request"]>, c),
     is_complete_request: (m, c) => this.isComplete(m as Message<Incoming["is_complete_request"]>, c),
+    // ipykernel answers it on control only; JupyterLab's kernel-usage panel asks every few seconds.
+    usage_request: async (m, c) => this.reply(c, m, "usage_reply", await this.usage.sample(this.interpreter.codeProcessId())),
   };
 
   /** Messages that by the spec get no reply. */
