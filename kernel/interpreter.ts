@@ -33,6 +33,8 @@ export interface Interpreter {
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<Omit<InspectReply, "status">>;
   isComplete(code: string): Promise<IsCompleteReply>;
   interrupt(): void;
+  /** The process that runs the user's code (usage_request describes it), if it is running. */
+  codeProcessId(): number | undefined;
   /** Clears all state (restart) or ends (shutdown). */
   shutdown(restart: boolean): Promise<void>;
 }

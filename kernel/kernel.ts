@@ -30,6 +30,7 @@ import {
 import type { WireFault } from "./protocol/wire";
 import type { ExecuteContext, Interpreter } from "./interpreter";
 import { validateContent } from "./protocol/validate";
+import { UsageSampler } from "./usage";
 
 type Handler = (msg: Message, channel: ChannelName) => Promise<void>;
 
@@ -53,6 +54,7 @@ export class Kernel {
   private readonly pendingInput = new Map<string, (value: string) => void>();
   private readonly log: (line: string) => void;
   private shuttingDown = false;
+  private readonly usage = new UsageSampler();
 
   private readonly shellHandlers: Record<string, Handler> = {
     execute_request: (m, c) => this.execute(m as Message<ExecuteRequest>, c),
@@ -83,6 +85,8 @@ export class Kernel {
     connect_request: this.shellHandlers.connect_request,
     shutdown_request: this.shellHandlers.shutdown_request,
     interrupt_request: this.shellHandlers.interrupt_request,
+    // ipykernel answers it on control only; JupyterLab's kernel-usage panel asks every few seconds.
+    usage_request: async (m, c) => this.reply(c, m, "usage_reply", await this.usage.sample(this.interpreter.codeProcessId())),
   };
 
   /** Messages that by the spec get no reply, and the one channel each belongs on. */

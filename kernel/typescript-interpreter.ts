@@ -142,6 +142,10 @@ export class TypeScriptInterpreter implements Interpreter {
     }, INTERRUPT_GRACE_MS);
   }
 
+  codeProcessId(): number | undefined {
+    return this.executor.alive ? this.executor.pid : undefined;
+  }
+
   async shutdown(restart: boolean): Promise<void> {
     await this.executor.stop();
     await this.compiler.api.reset();

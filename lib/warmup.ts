@@ -11,6 +11,8 @@ import { computeSync } from "./da/array";
 import { getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
+import { trackWorkers } from "./psutil/isolates";
+import { trackWasmMemories } from "./psutil/wasm";
 
 const extraWarmers: (() => void)[] = [];
 
@@ -60,6 +62,10 @@ function exercise(): void {
  * then selects the process view and takes its baseline.
  */
 export function warmUp(): void {
+  // Before any thread or WebAssembly memory of the library's own exists: the process view
+  // counts them (lib/psutil/footprint.ts).
+  trackWorkers();
+  trackWasmMemories();
   for (let i = 0; i < 3; i++) exercise();
   // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
   da.releasePool();

@@ -37,7 +37,28 @@
 #endif
 #endif
 
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HAVE_MALLINFO2 1
+#endif
+
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* mallocInUse(): bytes malloc has handed out and not had back, in every arena and in its
+ * mmapped chunks (glibc's mallinfo2 uordblks + hblkhd), or -1 where there is no mallinfo2.
+ * Free lists and trimmed-but-kept heap are not counted: this is what the process's native
+ * code (array buffers, zlib, addons) holds, not what the allocator keeps for later. */
+static napi_value js_malloc_in_use(napi_env env, napi_callback_info info) {
+  (void)info;
+  double bytes = -1;
+#if defined(HAVE_MALLINFO2)
+  struct mallinfo2 m = mallinfo2();
+  bytes = (double)m.uordblks + (double)m.hblkhd;
+#endif
+  napi_value r;
+  napi_create_double(env, bytes, &r);
+  return r;
+}
 
 /* adviseHugePages(a): advises the 2 MiB-aligned interior of typed array a's bytes with
  * MADV_HUGEPAGE; returns the bytes advised (0 where the system has no such advice). */
@@ -69,9 +90,47 @@ static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* residentBytes(buffer): how many of an ArrayBuffer's bytes are in resident pages (mincore),
+ * whole pages counted; its byteLength where mincore is not available. For WebAssembly
+ * memories, whose pages the kernel supplies only when first written. */
+static napi_value js_resident_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t length;
+  bool is_ab = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_is_arraybuffer(env, argv[0], &is_ab) != napi_ok || !is_ab ||
+      napi_get_arraybuffer_info(env, argv[0], &data, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab native residentBytes: expected an ArrayBuffer");
+    return NULL;
+  }
+  double bytes = (double)length;
+#if defined(__linux__)
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t start = (uintptr_t)data & ~(page - 1);
+  uintptr_t end = ((uintptr_t)data + length + page - 1) & ~(page - 1);
+  if (data != NULL && end > start) {
+    size_t pages = (end - start) / page;
+    unsigned char *vec = malloc(pages);
+    if (vec != NULL && mincore((void *)start, end - start, vec) == 0) {
+      size_t n = 0;
+      for (size_t i = 0; i < pages; i++) n += vec[i] & 1;
+      bytes = (double)n * (double)page;
+    }
+    free(vec);
+  }
+#endif
+  napi_value r;
+  napi_create_double(env, bytes, &r);
+  return r;
+}
+
 void np_memory_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_default, NULL },
+    { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
+    { "residentBytes", NULL, js_resident_bytes, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -273,7 +273,64 @@ test("Process().memoryInfo() has psutil's pmem fields; values equal psutil's for
   assert.deepEqual(Object.keys(new psutil.Process().memoryInfo().asDict()), fields);
   assert.equal(String(new Pmem(1, 2, 3, 4, 5, 6, 7)), "pmem(rss=1, vms=2, shared=3, text=4, lib=5, data=6, dirty=7)");
   assert.throws(() => new psutil.Process(0), RangeError);
-  assert.throws(() => new psutil.Process(2 ** 22 + 12345).memoryInfo(), /no such process/);
+});
+
+test("Process().memoryFullInfo() equals psutil's memory_full_info() for a quiet process: fields, values, repr", async () => {
+  const sleeper = spawn("sleep", ["30"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    const pid = sleeper.pid!;
+    const mine = new psutil.Process(pid).memoryFullInfo();
+    const py = pythonJson<{ fields: string[]; values: number[]; repr: string }>(
+      `import json, psutil; m = psutil.Process(${pid}).memory_full_info(); print(json.dumps({"fields": list(m._fields), "values": list(m), "repr": repr(m)}))`,
+    );
+    assert.deepEqual(Object.keys(mine.asDict()), py.fields);
+    // pss divides shared pages (libc) among the processes mapping them, and Python's own
+    // process maps libc while it reads: pss may differ by a few KB; the rest is exact.
+    const pssAt = py.fields.indexOf("pss");
+    const exact = (v: number[]) => v.filter((_, i) => i !== pssAt);
+    assert.deepEqual(exact(mine.toArray()), exact(py.values));
+    assert.ok(Math.abs(mine.pss - py.values[pssAt]) <= 0.05 * py.values[pssAt], `pss ours ${mine.pss}, psutil ${py.values[pssAt]}`);
+    const reprOfOurs = pythonJson<string>(`import json, sys; from psutil._pslinux import pfullmem; print(json.dumps(repr(pfullmem(*json.load(sys.stdin)))))`, JSON.stringify(mine.toArray()));
+    assert.equal(String(mine), reprOfOurs);
+    assert.match(py.repr, /^pfullmem\(rss=\d+, vms=\d+, shared=\d+, text=\d+, lib=\d+, data=\d+, dirty=\d+, uss=\d+, pss=\d+, swap=\d+\)$/);
+    assert.ok(mine.uss > 0 && mine.pss > 0, String(mine));
+  } finally {
+    sleeper.kill();
+  }
+});
+
+test("the executor-like process's uss and pss are within 5% of what psutil reads for its pid", () => {
+  const mine = new psutil.Process().memoryFullInfo();
+  const theirs = pythonJson<{ uss: number; pss: number }>(`import json, psutil; m = psutil.Process(${process.pid}).memory_full_info(); print(json.dumps({"uss": m.uss, "pss": m.pss}))`);
+  assert.ok(Math.abs(mine.uss - theirs.uss) <= 0.05 * theirs.uss, `uss ours ${mine.uss}, psutil ${theirs.uss}`);
+  assert.ok(Math.abs(mine.pss - theirs.pss) <= 0.05 * theirs.pss, `pss ours ${mine.pss}, psutil ${theirs.pss}`);
+});
+
+test("a process that is gone raises NoSuchProcess with psutil's messages", async () => {
+  const child = spawn("sleep", ["30"], { stdio: "ignore" });
+  await new Promise((r) => setTimeout(r, 100));
+  const pid = child.pid!;
+  const p = new psutil.Process(pid);
+  child.kill("SIGKILL");
+  await new Promise((r) => child.once("exit", r));
+  // Reaped by node: the pid is free, as for psutil after the process ended.
+  const py = pythonJson<{ gone: string; notFound: string; name: string }>(
+    `import json, psutil
+# What a Process made while the process lived raises once it is gone (psutil's wrap_exceptions).
+gone = "NoSuchProcess: " + str(psutil.NoSuchProcess(${pid}))
+try:
+    psutil.Process(${pid})
+    nf = ""
+except psutil.NoSuchProcess as e:
+    nf = str(e)
+print(json.dumps({"gone": gone, "notFound": nf, "name": "NoSuchProcess"}))`,
+  );
+  for (const f of [() => p.memoryInfo(), () => p.memoryFullInfo()]) {
+    assert.throws(f, (e: Error) => e instanceof psutil.NoSuchProcess && `${e.name}: ${e.message}` === py.gone);
+  }
+  assert.equal(py.gone, `NoSuchProcess: process no longer exists (pid=${pid})`);
+  assert.throws(() => new psutil.Process(pid), (e: Error) => e.name === py.name && e.message === py.notFound);
 });
 
 test("the RSS of this node process is within 10% of what psutil reports for its pid", () => {

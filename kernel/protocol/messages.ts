@@ -55,6 +55,8 @@ export interface HistoryRequest {
 }
 export interface ShutdownRequest { restart: boolean }
 export interface CommInfoRequest { target_name?: string }
+/** ipykernel's usage_request (control channel, no content): JupyterLab's kernel-usage panel. */
+export type UsageRequest = Record<string, never>;
 export interface InputReply { value: string }
 
 // ---- replies -------------------------------------------------------------------------
@@ -102,6 +104,25 @@ export interface KernelInfoReply {
   debugger: boolean;
 }
 
+/**
+ * ipykernel's usage_reply (ipykernel/kernelbase.py `usage_request`; not in the 5.3 spec):
+ * CPU % and memory of the process running the user's code, and the host's.
+ */
+export interface UsageReply {
+  hostname: string;
+  /** The process that runs the user's code (lazylab's executor). */
+  pid: number;
+  /** Its CPU use in % since the previous request (100 = one core). */
+  kernel_cpu: number;
+  /** Its memory in bytes. */
+  kernel_memory: number;
+  /** The host's CPU use in % since the previous request; absent on the first (as in ipykernel). */
+  host_cpu_percent?: number;
+  cpu_count: number;
+  /** psutil.virtual_memory()._asdict() of the host. */
+  host_virtual_memory: Record<string, number>;
+}
+
 // ---- iopub ---------------------------------------------------------------------------
 export interface StatusContent { execution_state: "busy" | "idle" | "starting" }
 export interface StreamContent { name: "stdout" | "stderr"; text: string }
@@ -130,6 +151,7 @@ export interface Outgoing {
   interrupt_reply: { status: "ok" };
   /** Deprecated since 5.1 but still in the spec; ipykernel answers it. */
   connect_reply: { shell_port: number; iopub_port: number; stdin_port: number; hb_port: number; control_port: number };
+  usage_reply: UsageReply;
   error_reply: { status: "error" } & ErrorContent;
   status: StatusContent;
   stream: StreamContent;
@@ -156,6 +178,7 @@ export interface Incoming {
   shutdown_request: ShutdownRequest;
   interrupt_request: Record<string, never>;
   connect_request: Record<string, never>;
+  usage_request: UsageRequest;
   input_reply: InputReply;
   comm_open: CommOpenContent;
   comm_msg: { comm_id: string; data?: Record<string, unknown> };

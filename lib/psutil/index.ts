@@ -14,6 +14,7 @@
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
+import { readFileSync } from "node:fs";
 import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 
 export { footprint, collectGarbage };
@@ -176,24 +177,106 @@ export class Pmem extends NamedTuple<"rss" | "vms" | "shared" | "text" | "lib" |
   }
 }
 
-/** `psutil.Process(pid)`: a process (the executor itself by default). */
+/** psutil's `pfullmem` for Linux: `pmem` plus uss, pss and swap (bytes). */
+export class Pfullmem extends NamedTuple<"rss" | "vms" | "shared" | "text" | "lib" | "data" | "dirty" | "uss" | "pss" | "swap"> {
+  protected readonly typeName = "pfullmem";
+  protected readonly fieldNames = ["rss", "vms", "shared", "text", "lib", "data", "dirty", "uss", "pss", "swap"] as const;
+  protected readonly floatFields = [] as const;
+  constructor(
+    readonly rss: number,
+    readonly vms: number,
+    readonly shared: number,
+    readonly text: number,
+    readonly lib: number,
+    readonly data: number,
+    readonly dirty: number,
+    /** Memory only this process holds (Private_* of smaps_rollup). */
+    readonly uss: number,
+    /** Proportional set size: shared pages divided among their sharers. */
+    readonly pss: number,
+    /** Swapped out. */
+    readonly swap: number,
+  ) {
+    super();
+  }
+}
+
+/**
+ * psutil's `NoSuchProcess`: the process asked about does not exist (any more). The message is
+ * psutil's: `process no longer exists (pid=123)`, or `process PID not found (pid=123)` from the
+ * constructor.
+ */
+export class NoSuchProcess extends Error {
+  override name = "NoSuchProcess";
+  constructor(
+    readonly pid: number,
+    readonly msg = "process no longer exists",
+  ) {
+    super(`${msg} (pid=${pid})`);
+  }
+}
+
+/**
+ * `psutil.Process(pid)`: a process (the executor itself by default). Throws
+ * {@link NoSuchProcess} when there is no process `pid`, and its methods throw it once the
+ * process has ended.
+ *
+ * @example
+ * const p = new psutil.Process();
+ * p.memoryFullInfo().uss / 2 ** 20; // MB only this process holds
+ */
 export class Process {
   /** Process id. */
   readonly pid: number;
   constructor(pid?: number) {
     if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0)) throw new RangeError(`Process: pid must be a positive integer, got ${pid}`);
     this.pid = pid ?? process.pid;
+    try {
+      readStatm(this.pid);
+    } catch {
+      throw new NoSuchProcess(this.pid, "process PID not found");
+    }
+  }
+  private proc(): number | "self" {
+    return this.pid === process.pid ? "self" : this.pid;
   }
   /** `memory_info()`: rss, vms, shared, text, lib, data, dirty from /proc/PID/statm. */
   memoryInfo(): Pmem {
     let st: number[];
     try {
-      st = readStatm(this.pid === process.pid ? "self" : this.pid);
+      st = readStatm(this.proc());
     } catch {
-      throw new Error(`psutil.Process(${this.pid}): no such process`);
+      throw new NoSuchProcess(this.pid);
     }
     const [vms, rss, shared, text, lib, data, dirty] = st;
     return new Pmem(rss, vms, shared, text, lib, data, dirty);
+  }
+  /**
+   * `memory_full_info()`: memoryInfo()'s fields and uss, pss, swap from /proc/PID/smaps_rollup,
+   * read as psutil reads them.
+   *
+   * @example
+   * new psutil.Process().memoryFullInfo(); // pfullmem(rss=..., ..., uss=..., pss=..., swap=...)
+   */
+  memoryFullInfo(): Pfullmem {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${this.proc()}/smaps_rollup`, "latin1");
+    } catch {
+      throw new NoSuchProcess(this.pid);
+    }
+    let uss = 0;
+    let pss = 0;
+    let swap = 0;
+    for (const line of text.split("\n")) {
+      const kb = () => Number(line.split(/\s+/)[1]) * 1024;
+      // Private_Clean, Private_Dirty, Private_Hugetlb
+      if (line.startsWith("Private_")) uss += kb();
+      else if (line.startsWith("Pss:")) pss = kb();
+      else if (line.startsWith("Swap:")) swap = kb();
+    }
+    const m = this.memoryInfo();
+    return new Pfullmem(m.rss, m.vms, m.shared, m.text, m.lib, m.data, m.dirty, uss, pss, swap);
   }
   /** This process's footprint as the process view counts it (after a full GC). */
   footprint(): number {

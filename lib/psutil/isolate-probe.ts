@@ -1,0 +1,59 @@
+/**
+ * The memory probe inside each worker thread of the executor: preloaded into every worker
+ * (`--require`, added by isolates.ts), it answers the notebook thread's question "how much
+ * memory does your isolate hold?" on a BroadcastChannel, after a full collection of its own
+ * heap. Nothing else in the worker changes: the channel is unref'd (it never keeps a worker
+ * alive) and the worker's own messages, workerData and ports are untouched.
+ */
+import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
+import { getHeapStatistics } from "node:v8";
+import { collectGarbage } from "./gc";
+import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
+
+/** The channel's name, the same in every thread of the process. */
+export const ISOLATE_CHANNEL = "lazylab:isolate-memory";
+
+/** The notebook thread asks (`seq` > 0). */
+export interface IsolateAsk {
+  kind: "ask";
+  seq: number;
+}
+
+/** A worker heard the question and is collecting (it answers soon: it is not busy). */
+export interface IsolateAck {
+  kind: "ack";
+  seq: number;
+  threadId: number;
+}
+
+/** A worker answers (`seq` 0: sent unasked when the worker starts). */
+export interface IsolateReport {
+  kind: "report";
+  seq: number;
+  threadId: number;
+  /** V8 heap pages the isolate holds (total_physical_size after a full GC). */
+  heap: number;
+  /** Resident bytes of the worker's WebAssembly memories. */
+  wasm: number;
+}
+
+function report(channel: BroadcastChannel, seq: number): void {
+  collectGarbage();
+  const r: IsolateReport = { kind: "report", seq, threadId, heap: getHeapStatistics().total_physical_size, wasm: wasmMemoryBytes() };
+  channel.postMessage(r);
+}
+
+if (!isMainThread) {
+  trackWasmMemories();
+  const channel = new BroadcastChannel(ISOLATE_CHANNEL);
+  channel.onmessage = (e) => {
+    const m = (e as MessageEvent).data as IsolateAsk;
+    if (m && m.kind === "ask") {
+      channel.postMessage({ kind: "ack", seq: m.seq, threadId } satisfies IsolateAck);
+      report(channel, m.seq);
+    }
+  };
+  // After onmessage, which refs the channel.
+  channel.unref();
+  report(channel, 0);
+}

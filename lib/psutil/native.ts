@@ -1,0 +1,26 @@
+/**
+ * The memory probes' two calls into lazylab's addon (native/np_memory.c): malloc's bytes in
+ * use and the resident bytes of a buffer. Loaded whether or not lib/np uses the addon's loops
+ * (`LAZYLAB_NATIVE=0` switches the loops, not the accounting); null when the addon is not built.
+ */
+import path from "node:path";
+
+export interface MemoryCalls {
+  /** glibc's mallinfo2 uordblks + hblkhd: malloc's bytes handed out, all arenas; -1 without mallinfo2. */
+  mallocInUse(): number;
+  /** Bytes of the buffer in resident pages (mincore). */
+  residentBytes(buffer: ArrayBuffer): number;
+}
+
+function load(): MemoryCalls | null {
+  try {
+    // dist/lib/psutil/native.js → <package>/build/Release/
+    const m = require(path.join(__dirname, "..", "..", "..", "build", "Release", "lazylab_np.node")) as Partial<MemoryCalls>;
+    return typeof m.mallocInUse === "function" && typeof m.residentBytes === "function" && m.mallocInUse() >= 0 ? (m as MemoryCalls) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The calls, or null (no addon, or a C library without mallinfo2). */
+export const memoryCalls: MemoryCalls | null = load();
