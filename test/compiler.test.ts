@@ -79,6 +79,30 @@ test("runtime errors map to cell lines through the source map, past inserted exp
   }
 });
 
+test("statements in frames of their own keep the cell's meaning: hoisting, var in blocks, this, await, the value", async () => {
+  assert.equal(await run("const early = hoisted(2);\nfunction hoisted(x: number) { return x * 3 }\nearly"), 6);
+  assert.equal(await run("for (var vi = 0, vn = 3; vi < vn; vi++) {}\nvi + vn"), 6);
+  assert.equal(await run("for (var [vk, vv] of [[1, 2]]) { if (vk) { var vz = vk + vv } }\nvk! + vv! + vz!"), 6);
+  assert.equal(await run("const fns: Array<() => number> = [];\nfor (var vc of [1, 2]) fns.push(() => vc);\nfns[0]() + fns[1]()"), 4);
+  assert.equal(await run("this === undefined"), true);
+  assert.equal(await run("const w1 = await Promise.resolve(1);\nlet w2 = 0;\nfor await (const x of [Promise.resolve(2)]) w2 += x;\nw1 + w2"), 3);
+  assert.deepEqual(await run("({ o: 1 })"), { o: 1 });
+  assert.equal(await run("outer: for (const a of [1, 2]) { for (const b of [1]) { if (a === 2) break outer; } }\n7"), 7);
+});
+
+test("errors after an await in the cell point at cell lines, with no wrapper frames", async () => {
+  await run("async function laterBoom(): Promise<never> {\n  await null;\n  throw new RangeError('later')\n}");
+  try {
+    await run("1;\nawait null;\nawait laterBoom()");
+    assert.fail("expected a throw");
+  } catch (e) {
+    const tb = errorInfo(e, registry).traceback.join("\n");
+    assert.match(tb, /at laterBoom \(Cell In\[\d+\], line 3:9\)/);
+    assert.match(tb, /at Cell In\[\d+\], line 3:1/);
+    assert.doesNotMatch(tb, /lazylab-cell/);
+  }
+});
+
 test("top-level await, the last expression as value, undefined for declarations", async () => {
   assert.equal(await run("await Promise.resolve(41) + 1"), 42);
   assert.equal(await run("const ignored = 5"), undefined);

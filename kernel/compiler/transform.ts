@@ -7,10 +7,13 @@
  * defined earlier) see the current binding, and re-running a cell rebinds instead of
  * failing with "already declared". Imports become awaited dynamic imports resolved by the
  * executor from the notebook's folder. The last expression statement becomes the return
- * value: the cell's result.
+ * value: the cell's result. Each top-level statement runs in a function frame of its own, so
+ * what it computed and did not bind is garbage once it ends (./statement-frames.ts).
  */
 import ts from "typescript";
 
+import { assignmentTarget } from "./binding-targets";
+import { inOwnFrames } from "./statement-frames";
 import { IMPORT_HOOK, LOCAL_PREFIX } from "./transform-names";
 
 const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
@@ -62,25 +65,6 @@ export function importsToGlobals(checker: ts.TypeChecker): ts.TransformerFactory
   };
 }
 
-function bindingToAssignmentTarget(f: ts.NodeFactory, name: ts.BindingName): ts.Expression {
-  if (ts.isIdentifier(name)) return globalRef(f, name.text, name);
-  if (ts.isObjectBindingPattern(name)) {
-    return f.createObjectLiteralExpression(name.elements.map((el) => {
-      const target = bindingToAssignmentTarget(f, el.name);
-      const value = el.initializer ? f.createAssignment(target, el.initializer) : target;
-      if (el.dotDotDotToken) return f.createSpreadAssignment(target);
-      const key = el.propertyName ?? (ts.isIdentifier(el.name) ? f.createIdentifier(el.name.text) : undefined);
-      return f.createPropertyAssignment(key as ts.PropertyName, value);
-    }));
-  }
-  return f.createArrayLiteralExpression(name.elements.map((el) => {
-    if (ts.isOmittedExpression(el)) return f.createOmittedExpression();
-    const target = bindingToAssignmentTarget(f, el.name);
-    if (el.dotDotDotToken) return f.createSpreadElement(target);
-    return el.initializer ? f.createAssignment(target, el.initializer) : target;
-  }));
-}
-
 const isLocal = (stmt: ts.VariableStatement) =>
   stmt.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.name.text.startsWith(LOCAL_PREFIX));
 
@@ -116,7 +100,7 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
     if (ts.isVariableStatement(stmt) && !isLocal(stmt)) {
       for (const decl of stmt.declarationList.declarations) {
         const init = decl.initializer ?? f.createVoidZero();
-        const target = bindingToAssignmentTarget(f, decl.name);
+        const target = assignmentTarget(f, decl.name, (id) => globalRef(f, id.text, id));
         const assign = ts.isIdentifier(decl.name)
           ? f.createAssignment(target, init)
           : f.createParenthesizedExpression(f.createAssignment(target, init));
@@ -126,12 +110,11 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
     }
     body.push(stmt);
   }
-  const last = body[body.length - 1];
-  if (valueStatement && last === valueStatement) {
-    body[body.length - 1] = ts.setTextRange(f.createReturnStatement(valueStatement.expression), valueStatement);
-  }
+  const value = valueStatement && body[body.length - 1] === valueStatement ? valueStatement : undefined;
+  // Import temporaries stay in the cell's frame: the binding statements after them read them.
+  const keep = (s: ts.Statement) => ts.isVariableStatement(s) && isLocal(s);
   const fn = f.createFunctionExpression([f.createModifier(ts.SyntaxKind.AsyncKeyword)], undefined, undefined, undefined, [], undefined,
-    f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...hoisted, ...body], true));
+    f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...inOwnFrames(f, [...hoisted, ...body], { value, keep })], true));
   const call = f.createCallExpression(f.createParenthesizedExpression(fn), undefined, []);
   return f.updateSourceFile(sf, [f.createExpressionStatement(call)]);
 };

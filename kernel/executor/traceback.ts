@@ -56,7 +56,8 @@ export class CellRegistry {
   }
 }
 
-const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+// "at async f (file:1:2)": a frame an await resumed (V8's async stack traces).
+const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 /** The cell's own wrapper call has no source position: not a frame the user wrote. */
 const CELL_FILE = /^lazylab-cell-\d+\.js$/;
 const INTERNAL = /^(node:|internal\/|.*\/kernel\/executor\/)/;
