@@ -16,6 +16,7 @@ import { allocate, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
 import { foldBlock, FoldLeaf } from "./fold-block";
+import type { Program } from "./machine";
 
 /** Counts tasks run, for tests and benchmarks. */
 export const taskCounter = { tasks: 0 };
@@ -125,8 +126,8 @@ export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapSlabKe
   if (!f) {
     // Every field from the start (adding `map` later would make a hidden class that dies
     // with these objects at each full collection: keep-maps.ts).
-    const { expr, leaves } = fuse(ref);
-    fusedCache.set(ref, (f = { expr, leaves, map: undefined }));
+    const { expr, leaves, program } = fuse(ref);
+    fusedCache.set(ref, (f = { expr, leaves, program, map: undefined }));
   }
   return f;
 }
@@ -569,11 +570,11 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
   const { inIdx, inReg } = job;
   if (fold && (input.node.kind === "binary" || input.node.kind === "unary")) {
     // One pass over the leaves' blocks into the (keepdims-shaped) partial: no chunk is made.
-    const { expr, leaves } = fused(input);
+    const { expr, leaves, program } = fused(input);
     const ls = leafBlocks(input, leaves, inIdx, inReg);
     const shape = inReg.map((r) => r.length);
     try {
-      const O = foldBlock(expr, fold, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
+      const O = foldBlock(expr, fold, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes, program);
       return foldedPartial(plan, job, O);
     } finally {
       ls.forEach((l) => release(l.produced));
@@ -598,12 +599,12 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
  * views of shared memory, or small enough to copy), with `done()` to call when it has run;
  * undefined if the job must run here.
  */
-export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
+export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
   const { node } = plan;
   const input = node.input;
   const fold = foldable(node.reduction);
   if (!fold || (input.node.kind !== "binary" && input.node.kind !== "unary")) return undefined;
-  const { expr, leaves } = fused(input);
+  const { expr, leaves, program } = fused(input);
   // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
   if (!leaves.every((l) => l.node.kind === "source" || constantOf(l))) return undefined;
   const ls = leafBlocks(input, leaves, job.inIdx, job.inReg);
@@ -614,6 +615,7 @@ export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { ex
   }
   return {
     expr,
+    program,
     fold,
     leaves: ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })),
     shape: job.inReg.map((r) => r.length),
