@@ -216,6 +216,10 @@ const CHAINS: { ts: string; py: string }[] = [
   { ts: "d.mul(d).add(d).min({ axis: 0 })", py: "(x * x + x).min(axis=0)" },
   { ts: "d.T.mul(2).add(d.T.abs()).sum({ axis: 1 })", py: "(x.T * 2 + np.abs(x.T)).sum(axis=1)" },
   { ts: "d.le(0.5).mul(d).max()", py: "((x <= 0.5) * x).max()" },
+  { ts: "d.gt(3.5).any({ axis: 1 })", py: "(x > 3.5).any(axis=1)" },
+  { ts: "d.mul(2).sub(d.abs()).all({ axis: 0 })", py: "(x * 2 - np.abs(x)).all(axis=0)" },
+  { ts: "d.gt(-4.5).all()", py: "(x > -4.5).all()" },
+  { ts: "d.sub(d).any()", py: "(x - x).any()" },
 ];
 
 /** The chains' results as JSON, computed in a child process with `env`. */

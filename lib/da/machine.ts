@@ -142,3 +142,16 @@ export function compile(root: LazyRef, leaves: readonly LazyRef[]): Program | un
   if (top > MAX_REGS) return undefined;
   return { code: Int32Array.from([nc, k, top, number(result), ...code]), consts: Float64Array.from(consts), exact };
 }
+
+const truths = new WeakMap<Program, Program | undefined>();
+
+/** `program`'s result as a truth value, 1 or 0 (`e !== 0 ? 1 : 0`, as wrap(expr, "bool") writes it): what any/all fold. */
+export function truthOf(program: Program): Program | undefined {
+  if (truths.has(program)) return truths.get(program);
+  const code = program.code;
+  const top = code[2];
+  const t: Program | undefined =
+    top + 1 > MAX_REGS ? undefined : { code: Int32Array.from([code[0], code[1], top + 1, top, ...code.subarray(4), Op.Bool, top, code[3], code[3]]), consts: program.consts, exact: program.exact };
+  truths.set(program, t);
+  return t;
+}
