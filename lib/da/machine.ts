@@ -57,6 +57,8 @@ const BINARY_CODES: Record<string, Op> = {
 };
 
 const INEXACT = new Set<Op>([Op.Exp, Op.Log, Op.Sin, Op.Cos]);
+/** Operations whose results are already 1 or 0: the bool cast after them is the identity, and is left out. */
+const TRUTH = new Set<Op>([Op.Eq, Op.Ne, Op.Lt, Op.Le, Op.Gt, Op.Ge, Op.IsNan, Op.Not, Op.Bool]);
 
 class Unsupported extends Error {}
 
@@ -76,8 +78,11 @@ export function compile(root: LazyRef, leaves: readonly LazyRef[]): Program | un
     if (i < 0) i = consts.push(v) - 1;
     return { kind: "const", i };
   };
+  const truth = new Set<number>();
   const emit = (op: Op, a: Ref, b: Ref = a): Ref => {
+    if (op === Op.Bool && a.kind === "temp" && truth.has(a.i)) return a;
     if (INEXACT.has(op)) exact = false;
+    if (TRUTH.has(op)) truth.add(temps);
     const d: Ref = { kind: "temp", i: temps++ };
     ins.push({ op, a, b, d });
     return d;
@@ -150,8 +155,10 @@ export function truthOf(program: Program): Program | undefined {
   if (truths.has(program)) return truths.get(program);
   const code = program.code;
   const top = code[2];
+  const last = code.length - 4;
   const t: Program | undefined =
-    top + 1 > MAX_REGS ? undefined : { code: Int32Array.from([code[0], code[1], top + 1, top, ...code.subarray(4), Op.Bool, top, code[3], code[3]]), consts: program.consts, exact: program.exact };
+    last >= 4 && code[last + 1] === code[3] && TRUTH.has(code[last]) ? program
+    : top + 1 > MAX_REGS ? undefined : { code: Int32Array.from([code[0], code[1], top + 1, top, ...code.subarray(4), Op.Bool, top, code[3], code[3]]), consts: program.consts, exact: program.exact };
   truths.set(program, t);
   return t;
 }
