@@ -174,7 +174,7 @@ function lineReads(k: number, contiguous: boolean): string {
  * the same bit for bit as when it is folded alone.
  */
 export function foldBandKernel(expr: string, k: number, op: FoldOp, program?: Program): SlabKernel {
-  const machine = native && program ? program : undefined;
+  const machine = native && program && MACHINE ? program : undefined;
   const key = `${op}|${k}|${machine ? "machine|" : ""}${expr}`;
   let f = foldBandCache.get(key);
   if (f) return f;
@@ -235,6 +235,9 @@ function withNativeSquareSums(js: SlabKernel): SlabKernel {
   }) as SlabKernel;
   return Object.assign(f, { nativeLoop: "squareSumLines" });
 }
+
+/** LAZYLAB_DA_MACHINE=0 leaves fused folds to the generated kernels (benchmarks compare the two). */
+const MACHINE = process.env.LAZYLAB_DA_MACHINE !== "0";
 
 /**
  * Below this many elements per line, or this many in a call, the generated kernel is faster
