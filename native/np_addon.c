@@ -1,6 +1,6 @@
 /*
  * The addon's entry point: chooses the instruction set once, then registers the loops of
- * np_elementwise.c, np_reduce.c, np_random.c, np_memory.c and np_vmath.c (lib/np/native.ts describes each function).
+ * np_elementwise.c, np_reduce.c, np_random.c, np_memory.c, np_vmath.c and np_machine.c (lib/np/native.ts describes each function).
  */
 #include "np_common.h"
 
@@ -51,6 +51,7 @@ static napi_value init(napi_env env, napi_value exports) {
   np_reduce_register(env, exports);
   np_random_register(env, exports);
   np_memory_register(env, exports);
+  np_machine_register(env, exports);
   return exports;
 }
 

@@ -113,6 +113,11 @@ extern int np_avx512;
 /* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
 void np_vexp(const double *a, double *o, intptr_t n);
 
+/* The min (or max) of a[0..n), n >= 8, with vector min/max; *special is set when an element was
+ * NaN or infinite (then, or when the answer is zero, the exact element-by-element rule may
+ * differ: the caller redoes the line). np_reduce.c. */
+double np_block_minmax(int is_max, const double *a, int64_t n, int *special);
+
 /* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
  * loop about to write that many bytes calls it first. */
 void np_prefault(void *p, size_t bytes);
@@ -122,5 +127,6 @@ void np_elementwise_register(napi_env env, napi_value exports);
 void np_reduce_register(napi_env env, napi_value exports);
 void np_random_register(napi_env env, napi_value exports);
 void np_memory_register(napi_env env, napi_value exports);
+void np_machine_register(napi_env env, napi_value exports);
 
 #endif

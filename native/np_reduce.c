@@ -167,6 +167,11 @@ static double block_minmax_base(int is_max, const double *a, int64_t n, int *spe
 }
 #endif
 
+/* block_minmax for the instruction set in use (np_common.h; np_machine.c folds its blocks with it). */
+double np_block_minmax(int is_max, const double *a, int64_t n, int *special) {
+  return PICK(block_minmax)(is_max, a, n, special);
+}
+
 /* min/max of a line from acc (see block_minmax for when the vector answer is exact). */
 static double minmax_line(int is_max, const double *a, int64_t n, double acc) {
   if (acc != acc || n < 8) return minmax_exact(is_max, a, n, acc);

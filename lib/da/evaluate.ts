@@ -7,7 +7,7 @@
 import { NDArray } from "../np/ndarray";
 import { Slice } from "../np/indexing";
 import { broadcastStrides } from "../np/iterate";
-import { assign } from "../np/ufunc";
+import { assign, wrap } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
 import { fuse, FoldOp, Fused, mapSlabKernel } from "./fuse";
@@ -16,6 +16,7 @@ import { allocate, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
 import { foldBlock, FoldLeaf } from "./fold-block";
+import { truthOf, type Program } from "./machine";
 
 /** Counts tasks run, for tests and benchmarks. */
 export const taskCounter = { tasks: 0 };
@@ -125,8 +126,8 @@ export function fused(ref: LazyRef): Fused & { map?: ReturnType<typeof mapSlabKe
   if (!f) {
     // Every field from the start (adding `map` later would make a hidden class that dies
     // with these objects at each full collection: keep-maps.ts).
-    const { expr, leaves } = fuse(ref);
-    fusedCache.set(ref, (f = { expr, leaves, map: undefined }));
+    const { expr, leaves, program } = fuse(ref);
+    fusedCache.set(ref, (f = { expr, leaves, program, map: undefined }));
   }
   return f;
 }
@@ -507,9 +508,19 @@ function finishPartial(reduction: string, p: Partial, ddof: number): NDArray {
   return p.value;
 }
 
-/** Whether a fused fold can reduce this block without materialising it. */
+/**
+ * Whether a fused fold can reduce this block without materialising it, and how: any/all fold
+ * the expression's truth (`e !== 0 ? 1 : 0`, NaN counting as true as in NumPy) with max/min.
+ */
 function foldable(reduction: string): FoldOp | undefined {
-  return reduction === "sum" || reduction === "mean" ? "sum" : reduction === "min" ? "min" : reduction === "max" ? "max" : undefined;
+  return reduction === "sum" || reduction === "mean" ? "sum" : reduction === "min" || reduction === "all" ? "min" : reduction === "max" || reduction === "any" ? "max" : undefined;
+}
+
+/** The fused expression a reduction folds: the input's, or its truth for any/all. */
+function foldedExpression(input: LazyRef, reduction: string): { expr: string; leaves: LazyRef[]; program: Program | undefined } {
+  const f = fused(input);
+  if (reduction !== "any" && reduction !== "all") return f;
+  return { expr: wrap(f.expr, "bool"), leaves: f.leaves, program: f.program && truthOf(f.program) };
 }
 
 type ReduceNode = Extract<LazyRef["node"], { kind: "reduce" }>;
@@ -569,11 +580,11 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
   const { inIdx, inReg } = job;
   if (fold && (input.node.kind === "binary" || input.node.kind === "unary")) {
     // One pass over the leaves' blocks into the (keepdims-shaped) partial: no chunk is made.
-    const { expr, leaves } = fused(input);
+    const { expr, leaves, program } = foldedExpression(input, node.reduction);
     const ls = leafBlocks(input, leaves, inIdx, inReg);
     const shape = inReg.map((r) => r.length);
     try {
-      const O = foldBlock(expr, fold, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
+      const O = foldBlock(expr, fold, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes, program);
       return foldedPartial(plan, job, O);
     } finally {
       ls.forEach((l) => release(l.produced));
@@ -590,6 +601,8 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
   const axes = plan.node.axes;
   const shape = job.inReg.map((r) => r.length);
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
+  // any() of nothing is false: the max fold's starting value (-Infinity) is not a truth value.
+  if (plan.node.reduction === "any") for (let i = 0; i < values.length; i++) if (values[i] === -Infinity) values[i] = 0;
   return { value: new NDArray(values, keep, "float64"), count: axes.reduce((p, a) => p * shape[a], 1) };
 }
 
@@ -598,12 +611,12 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
  * views of shared memory, or small enough to copy), with `done()` to call when it has run;
  * undefined if the job must run here.
  */
-export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
+export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
   const { node } = plan;
   const input = node.input;
   const fold = foldable(node.reduction);
   if (!fold || (input.node.kind !== "binary" && input.node.kind !== "unary")) return undefined;
-  const { expr, leaves } = fused(input);
+  const { expr, leaves, program } = foldedExpression(input, node.reduction);
   // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
   if (!leaves.every((l) => l.node.kind === "source" || constantOf(l))) return undefined;
   const ls = leafBlocks(input, leaves, job.inIdx, job.inReg);
@@ -614,6 +627,7 @@ export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { ex
   }
   return {
     expr,
+    program,
     fold,
     leaves: ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })),
     shape: job.inReg.map((r) => r.length),

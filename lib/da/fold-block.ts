@@ -7,6 +7,7 @@
 import type { Storage } from "../np/dtype";
 import { foldBandKernel, FoldOp } from "./fuse";
 import { slabsOf } from "./slab";
+import type { Program } from "./machine";
 
 /** A leaf read by a fold: its typed array, first element and strides broadcast to the block. */
 export interface FoldLeaf {
@@ -46,9 +47,10 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
  * a row of blocks), reducing `axes`; returns the parts' C-order keepdims partials one after the
  * other. When every part is one slab of the same lines, the parts are read line by line
  * across them (memory order for a row of blocks); otherwise one part after the other. Either
- * way each partial is what {@link foldBlock} gives for its block alone.
+ * way each partial is what {@link foldBlock} gives for its block alone. `program`: as in
+ * {@link foldBlock}.
  */
-export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[]): Float64Array {
+export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[], program?: Program): Float64Array {
   const k = leaves.length;
   const layouts = parts.map((p) => partialLayout(p.shape, axes));
   const bases: number[] = [];
@@ -58,7 +60,7 @@ export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[]
     total += l.size;
   }
   const O = new Float64Array(total).fill(fold === "sum" ? 0 : fold === "min" ? Infinity : -Infinity);
-  const kernel = foldBandKernel(expr, k, fold);
+  const kernel = foldBandKernel(expr, k, fold, program);
   const slabs = parts.map((p, g) => slabsOf(p.shape, [...leaves.map((l, i) => ({ stride: l.stride, offset: p.offsets[i] })), { stride: layouts[g].stride, offset: bases[g] }]));
   const args: unknown[] = new Array(3 * k + 8);
   const run = (P: number[], N: number[], R: number[], m: number, inner: number[], outer: number[]) => {
@@ -86,7 +88,11 @@ export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[]
   return O;
 }
 
-/** Folds `expr` over a block of `shape`, reducing `axes`; returns the C-order keepdims partial. */
-export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[]): Float64Array {
-  return foldBand(expr, fold, leaves, [{ offsets: leaves.map((l) => l.offset), shape: [...shape] }], axes);
+/**
+ * Folds `expr` over a block of `shape`, reducing `axes`; returns the C-order keepdims partial.
+ * With `program` (the same expression compiled by machine.ts) the native expression machine
+ * runs it when the addon is there, with the same bits.
+ */
+export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[], program?: Program): Float64Array {
+  return foldBand(expr, fold, leaves, [{ offsets: leaves.map((l) => l.offset), shape: [...shape] }], axes, program);
 }

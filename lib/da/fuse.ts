@@ -7,11 +7,17 @@ import type { DType } from "../np/dtype";
 import { native } from "../np/native";
 import { binaryExpr, castOf, jsLiteral, powExpression, unaryExpr, wrap } from "../np/ufunc";
 import type { LazyRef } from "./graph";
+import { compile, FOLD_CODES, type Program } from "./machine";
 
-/** A fused expression: source code over v0..vN-1 and the leaves those stand for. */
+/**
+ * A fused expression: source code over v0..vN-1, the leaves those stand for, and the same
+ * expression compiled for the native expression machine (undefined when it has an operation
+ * the machine lacks).
+ */
 export interface Fused {
   expr: string;
   leaves: LazyRef[];
+  program: Program | undefined;
 }
 
 function isElementwise(r: LazyRef): boolean {
@@ -51,7 +57,7 @@ export function fuse(root: LazyRef): Fused {
     return nodeExpr(r, r.dtype, substitute(binaryExpr(node.op, r.dtype), xa, xb));
   };
   const expr = build(root);
-  return { expr, leaves };
+  return { expr, leaves, program: compile(root, leaves) };
 }
 
 type FoldKernel = (...args: unknown[]) => number;
@@ -167,8 +173,9 @@ function lineReads(k: number, contiguous: boolean): string {
  * additions, per line), otherwise element i into `R[g] + j*ot + i*os`. Each part's partial is
  * the same bit for bit as when it is folded alone.
  */
-export function foldBandKernel(expr: string, k: number, op: FoldOp): SlabKernel {
-  const key = `${op}|${k}|${expr}`;
+export function foldBandKernel(expr: string, k: number, op: FoldOp, program?: Program): SlabKernel {
+  const machine = native && program && MACHINE ? program : undefined;
+  const key = `${op}|${k}|${machine ? "machine|" : ""}${expr}`;
   let f = foldBandCache.get(key);
   if (f) return f;
   const step =
@@ -206,6 +213,7 @@ export function foldBandKernel(expr: string, k: number, op: FoldOp): SlabKernel 
   const params: string[] = [];
   for (let i = 0; i < k; i++) params.push(`L${i}`, `s${i}`, `t${i}`);
   f = new Function(...params, "P", "N", "R", "G", "m", "O", "os", "ot", body) as SlabKernel;
+  if (machine) f = withMachine(f, machine, k, op);
   if (op === "sum" && k === 1 && expr === SQUARE_OF_LEAF && native) f = withNativeSquareSums(f);
   foldBandCache.set(key, f);
   return f;
@@ -226,6 +234,44 @@ function withNativeSquareSums(js: SlabKernel): SlabKernel {
     for (let g = 0; g < G; g++) loops.squareSumLines(L0, P[g], m, N[g], t0, O, R[g], ot);
   }) as SlabKernel;
   return Object.assign(f, { nativeLoop: "squareSumLines" });
+}
+
+/** LAZYLAB_DA_MACHINE=0 leaves fused folds to the generated kernels (benchmarks compare the two). */
+const MACHINE = process.env.LAZYLAB_DA_MACHINE !== "0";
+
+/**
+ * Below this many elements per line, or this many in a call, the generated kernel is faster
+ * than the machine's per-line and per-call costs (an N-API call with its checks is ~1 µs).
+ */
+const MACHINE_MIN_LINE = 16;
+const MACHINE_MIN_CALL = 4096;
+
+/**
+ * A band kernel running `program` on the native expression machine (native/np_machine.c):
+ * the same arguments, the same walk and the same order of additions and comparisons as the
+ * generated kernel `js`, so the same partials; small bands (short lines, few elements) go to
+ * `js`.
+ */
+function withMachine(js: SlabKernel, program: Program, k: number, op: FoldOp): SlabKernel {
+  const loops = native!;
+  const fold = FOLD_CODES[op];
+  const f = ((...args: unknown[]) => {
+    const P = args[3 * k] as number[], N = args[3 * k + 1] as number[], R = args[3 * k + 2] as number[], m = args[3 * k + 4] as number, O = args[3 * k + 5];
+    let total = 0, shortest = Infinity;
+    for (const n of N) {
+      total += n;
+      if (n < shortest) shortest = n;
+    }
+    if (!(O instanceof Float64Array) || shortest < MACHINE_MIN_LINE || total * m < MACHINE_MIN_CALL) return js(...args);
+    const leaves: unknown[] = new Array(k), strides: number[] = new Array(2 * k);
+    for (let i = 0; i < k; i++) {
+      leaves[i] = args[3 * i];
+      strides[2 * i] = args[3 * i + 1] as number;
+      strides[2 * i + 1] = args[3 * i + 2] as number;
+    }
+    loops.machineFold(program.code, program.consts, fold, leaves, strides, P, N, R, m, O, args[3 * k + 6] as number, args[3 * k + 7] as number);
+  }) as SlabKernel;
+  return Object.assign(f, { nativeLoop: "machineFold" });
 }
 
 /**

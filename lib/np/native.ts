@@ -43,6 +43,13 @@ interface NativeLoops {
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo + k*os] += line k's sum of squares in lib/da's fused order (fourSums in lib/da/fuse.ts), k < lines. */
   squareSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number, os: number): void;
+  /**
+   * lib/da's band fold (fuse.ts, foldBandKernel) with a compiled expression (lib/da/machine.ts)
+   * in place of the generated one: the parts' line j (leaf i from P[g*k+i] + j*t_i, element
+   * stride s_i, `strides` = [s0, t0, s1, t1, ...]) folded with `fold` (0 sum, 1 min, 2 max)
+   * into O at R[g] + j*ot, element i at + i*os (native/np_machine.c).
+   */
+  machineFold(program: Int32Array, consts: Float64Array, fold: number, leaves: unknown[], strides: number[], P: number[], N: number[], R: number[], m: number, O: Float64Array, os: number, ot: number): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**

@@ -83,12 +83,12 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
   const max = Math.max(1, Math.floor(items.length / (BANDS_PER_THREAD * poolSize())));
   const results = new Map<string, Partial>();
   run.onCancel((e) => cancelGroup(run.group, e));
-  const { expr, fold, axes } = items[0].task;
+  const { expr, program, fold, axes } = items[0].task;
   await Promise.all(
     bandsOf(items, max).map((band) => {
       const leaves: BandLeaf[] = band[0].task.leaves.map((l) => ({ data: l.data, stride: l.stride }));
       const parts: BandPart[] = band.map((it) => ({ offsets: it.task.leaves.map((l) => l.offset), shape: it.task.shape }));
-      return runOnPool<Float64Array>({ kind: "band", expr, fold, leaves, parts, axes, label: bandLabel(x, band) }, run.group)
+      return runOnPool<Float64Array>({ kind: "band", expr, program, fold, leaves, parts, axes, label: bandLabel(x, band) }, run.group)
         .then((values) => {
           let at = 0;
           for (const it of band) {

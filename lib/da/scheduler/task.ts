@@ -6,6 +6,7 @@
 import type { FoldOp } from "../fuse";
 import type { StreamSpec } from "../graph";
 import type { BandLeaf, BandPart } from "../fold-block";
+import type { Program } from "../machine";
 
 export interface FoldTask {
   kind?: "stream";
@@ -30,6 +31,8 @@ export interface BandFoldTask {
   kind: "band";
   id: number;
   expr: string;
+  /** The expression compiled for the native expression machine, if it compiles. */
+  program?: Program;
   fold: FoldOp;
   leaves: BandLeaf[];
   parts: BandPart[];

@@ -7,7 +7,7 @@ import type { FoldResult, PoolTask } from "./task";
 parentPort!.on("message", (task: PoolTask) => {
   let result: FoldResult;
   try {
-    result = { id: task.id, ok: true, acc: task.kind === "band" ? foldBand(task.expr, task.fold, task.leaves, task.parts, task.axes) : runFold(task) };
+    result = { id: task.id, ok: true, acc: task.kind === "band" ? foldBand(task.expr, task.fold, task.leaves, task.parts, task.axes, task.program) : runFold(task) };
   } catch (e) {
     result = { id: task.id, ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
   }

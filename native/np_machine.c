@@ -1,0 +1,389 @@
+/*
+ * lib/da's expression machine: a fused elementwise expression, compiled to a small bytecode
+ * (lib/da/machine.ts), run over blocks of MACHINE_BLOCK elements of each line and folded into a
+ * reduction. numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
+ * loop over a whole block, which the compiler vectorises, and a block's temporaries stay in
+ * the L1 cache, so a chain of any length reads its leaves once and runs at vector speed.
+ *
+ * The folds add, compare and combine in exactly the order of the generated JavaScript kernel
+ * (lib/da/fuse.ts, foldBandKernel), so every partial has the same bits as there: a contiguous
+ * sum keeps four running sums per line (elements i % 4, the first starting from the output's
+ * value, the last n % 4 elements added to it, then acc + ((a1 + a2) + a3)); a strided line sums
+ * in order; lines folding into elements of their own (os != 0) add element by element; min and
+ * max follow the JavaScript rule (`e < acc || e !== e`: a NaN replaces the accumulator, of equal
+ * values the first is kept), checked per block with vector min/max and redone element by
+ * element where that could differ (a NaN, or a zero that might be -0.0). Arithmetic, sqrt, abs,
+ * floor, ceil, trunc, comparisons and float32 rounding are exact IEEE operations, the same bits
+ * as V8's; exp, log, sin and cos are the C library's (NumPy's bits, as the eager native loops).
+ */
+#include "np_common.h"
+
+/* Elements per block: a few temporaries of 8 KB each stay in a 32 KB L1 data cache. */
+#define MACHINE_BLOCK 1024
+#define MACHINE_MAX_REGS 64
+#define MACHINE_MAX_LEAVES 32
+/* Registers lie this many doubles apart: not a multiple of 4 KB, so a loop storing into one
+ * register while loading another does not stall on 4K aliasing (an op reading a register 8 KB
+ * below the one it writes ran ~3x slower measured). */
+#define MACHINE_REG_STRIDE (MACHINE_BLOCK + 24)
+
+/* Instruction codes (lib/da/machine.ts has the same table). Each instruction is four int32:
+ * code, destination register, operand a, operand b. */
+enum {
+  M_ADD, M_SUB, M_MUL, M_DIV, M_NEG, M_ABS, M_SQRT, M_FLOOR, M_CEIL, M_EXP, M_LOG, M_SIN, M_COS,
+  M_EQ, M_NE, M_LT, M_LE, M_GT, M_GE, M_ISNAN, M_NOT, M_BOOL, M_TRUNC, M_FROUND, M_LAST = M_FROUND
+};
+/* Reductions (lib/da/machine.ts: FOLD_CODES). */
+enum { F_SUM, F_MIN, F_MAX };
+
+/* Four float64 lanes (GCC/Clang vector extension): one AVX2 register, or two SSE2 ones. */
+typedef double v4d __attribute__((vector_size(32)));
+
+#define U(EXPR) for (int64_t i = 0; i < n; i++) { double x = a[i]; o[i] = EXPR; }
+/* A constant operand (a register below nconst) is read as a scalar: no block of it streams
+ * through the loop. */
+#define B(EXPR) \
+  if (cb) { double y = b[0]; for (int64_t i = 0; i < n; i++) { double x = a[i]; o[i] = EXPR; } } \
+  else if (ca) { double x = a[0]; for (int64_t i = 0; i < n; i++) { double y = b[i]; o[i] = EXPR; } } \
+  else for (int64_t i = 0; i < n; i++) { double x = a[i], y = b[i]; o[i] = EXPR; }
+
+/*
+ * One block through the program: r[d] = op(r[a], r[b]) over n elements per instruction. The
+ * destination of an instruction is never one of its operands (machine.ts allocates it so), so
+ * the loops are restrict and vectorise without overlap checks.
+ */
+#define DEFINE_MACHINE(SUFFIX, ATTR) \
+  ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, double *const *r, int64_t n) { \
+    for (int64_t c = 0; c < count; c++) { \
+      const int32_t *ins = code + 4 * c; \
+      double *restrict o = r[ins[1]]; \
+      const double *restrict a = r[ins[2]]; \
+      const double *restrict b = r[ins[3]]; \
+      int ca = ins[2] < nconst, cb = ins[3] < nconst; \
+      (void)ca; (void)cb; \
+      switch (ins[0]) { \
+        case M_ADD: B(x + y); break; \
+        case M_SUB: B(x - y); break; \
+        case M_MUL: B(x * y); break; \
+        case M_DIV: B(x / y); break; \
+        case M_NEG: U(-x); break; \
+        case M_ABS: U(fabs(x)); break; \
+        case M_SQRT: U(sqrt(x)); break; \
+        case M_FLOOR: U(floor(x)); break; \
+        case M_CEIL: U(ceil(x)); break; \
+        case M_EXP: \
+          if (np_own_exp) np_vexp(a, o, n); \
+          else U(exp(x)); \
+          break; \
+        case M_LOG: U(log(x)); break; \
+        case M_SIN: U(sin(x)); break; \
+        case M_COS: U(cos(x)); break; \
+        case M_EQ: B(x == y ? 1.0 : 0.0); break; \
+        case M_NE: B(x != y ? 1.0 : 0.0); break; \
+        case M_LT: B(x < y ? 1.0 : 0.0); break; \
+        case M_LE: B(x <= y ? 1.0 : 0.0); break; \
+        case M_GT: B(x > y ? 1.0 : 0.0); break; \
+        case M_GE: B(x >= y ? 1.0 : 0.0); break; \
+        case M_ISNAN: U(x != x ? 1.0 : 0.0); break; \
+        case M_NOT: U(x == 0.0 ? 1.0 : 0.0); break; \
+        case M_BOOL: U(x != 0.0 ? 1.0 : 0.0); break; \
+        case M_TRUNC: U(trunc(x)); break; \
+        case M_FROUND: U((double)(float)x); break; \
+      } \
+    } \
+  } \
+  /* The four running sums of a contiguous line over a block of n % 4 == 0 elements: lane q \
+   * gets elements i % 4 == q, in order. */ \
+  ATTR static void sum4_##SUFFIX(const double *restrict e, int64_t n, double *restrict lanes) { \
+    v4d acc, x; \
+    memcpy(&acc, lanes, sizeof acc); \
+    for (int64_t i = 0; i < n; i += 4) { memcpy(&x, e + i, sizeof x); acc += x; } \
+    memcpy(lanes, &acc, sizeof acc); \
+  } \
+  /* o[i*os] += e[i]: lines folding into elements of their own, element by element. */ \
+  ATTR static void add_into_##SUFFIX(const double *restrict e, int64_t n, double *restrict o, int64_t os) { \
+    if (os == 1) for (int64_t i = 0; i < n; i++) o[i] += e[i]; \
+    else for (int64_t i = 0; i < n; i++) o[i * os] += e[i]; \
+  }
+FOR_EACH_ISA(DEFINE_MACHINE)
+
+/* The JavaScript kernel's min/max step over a block, element by element. */
+static double extreme_exact(int is_max, const double *e, int64_t n, double acc) {
+  if (is_max) {
+    for (int64_t i = 0; i < n; i++) if (e[i] > acc || e[i] != e[i]) acc = e[i];
+  } else {
+    for (int64_t i = 0; i < n; i++) if (e[i] < acc || e[i] != e[i]) acc = e[i];
+  }
+  return acc;
+}
+
+/* acc folded with a block, as extreme_exact; the vector answer where it is the same. */
+static double extreme_block(int is_max, const double *e, int64_t n, double acc) {
+  if (n < 16) return extreme_exact(is_max, e, n, acc);
+  int special;
+  double m = np_block_minmax(is_max, e, n, &special);
+  /* A NaN or an infinity flags the block: the exact loop decides it. */
+  if (special || m == 0.) return extreme_exact(is_max, e, n, acc);
+  /* No NaN in the block, m is its only extreme bit pattern: replaced iff strictly better (or acc is NaN:
+   * then no element replaces it, since none is NaN and none compares). */
+  return (is_max ? m > acc : m < acc) ? m : acc;
+}
+
+/* o[i*os] = better of o[i*os] and e[i], element by element (the kernel's `put`). */
+static void extreme_into(int is_max, const double *e, int64_t n, double *o, int64_t os) {
+  for (int64_t i = 0; i < n; i++) {
+    double a = o[i * os], x = e[i];
+    if (is_max ? (x > a || x != x) : (x < a || x != x)) o[i * os] = x;
+  }
+}
+
+/* A leaf as the machine reads it: its data and element type. */
+typedef struct {
+  void *data;
+  size_t length;
+  napi_typedarray_type type;
+  int64_t s, t; /* element stride, line stride */
+} Leaf;
+
+/* Leaf elements p, p+s, ... (n of them) as float64 into buf, or a pointer straight into a contiguous float64 leaf. */
+static double *load_leaf(const Leaf *l, int64_t p, int64_t n, double *buf) {
+  int64_t s = l->s;
+  switch (l->type) {
+    case napi_float64_array: {
+      const double *d = (const double *)l->data + p;
+      if (s == 1) return (double *)d;
+      for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
+      break;
+    }
+    case napi_float32_array: {
+      const float *d = (const float *)l->data + p;
+      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
+      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
+      break;
+    }
+    case napi_int32_array: {
+      const int32_t *d = (const int32_t *)l->data + p;
+      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
+      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
+      break;
+    }
+    default: {
+      const uint8_t *d = (const uint8_t *)l->data + p;
+      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
+      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
+      break;
+    }
+  }
+  return buf;
+}
+
+/* Everything one fold call needs (see js_machine_fold for the arguments). */
+typedef struct {
+  const int32_t *code;
+  int64_t count, nconst, nregs, result;
+  int k;
+  Leaf leaves[MACHINE_MAX_LEAVES];
+  int fold;
+  double *o;
+  int64_t os, ot;
+} Machine;
+
+/* Runs the program over elements [i0, i0+n) of one line (leaf i's line starts at p[i]); returns the result block. */
+static const double *evaluate(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n) {
+  for (int i = 0; i < M->k; i++) {
+    const Leaf *l = &M->leaves[i];
+    int64_t reg = M->nconst + i;
+    r[reg] = load_leaf(l, p[i] + i0 * l->s, n, store + reg * MACHINE_REG_STRIDE);
+  }
+  PICK(run_block)(M->code, M->count, M->nconst, r, n);
+  return r[M->result];
+}
+
+/* Folds one line of n elements (leaf i from p[i]) into the output at q. */
+static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous) {
+  double *o = M->o;
+  int is_max = M->fold == F_MAX;
+  if (M->os != 0) {
+    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
+      int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      const double *e = evaluate(M, r, store, p, i0, nb);
+      if (M->fold == F_SUM) PICK(add_into)(e, nb, o + q + i0 * M->os, M->os);
+      else extreme_into(is_max, e, nb, o + q + i0 * M->os, M->os);
+    }
+    return;
+  }
+  if (M->fold == F_SUM && contiguous) {
+    double lanes[4] = { o[q], 0., 0., 0. };
+    int64_t m = n - n % 4;
+    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
+      int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      const double *e = evaluate(M, r, store, p, i0, nb);
+      int64_t v = i0 + nb <= m ? nb : m - i0; /* the tail (past m) only ever sits in the last block */
+      PICK(sum4)(e, v, lanes);
+      for (int64_t i = v; i < nb; i++) lanes[0] += e[i];
+    }
+    o[q] = lanes[0] + ((lanes[1] + lanes[2]) + lanes[3]);
+    return;
+  }
+  double acc = o[q];
+  for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
+    int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+    const double *e = evaluate(M, r, store, p, i0, nb);
+    if (M->fold == F_SUM) for (int64_t i = 0; i < nb; i++) acc += e[i];
+    else acc = extreme_block(is_max, e, nb, acc);
+  }
+  o[q] = acc;
+}
+
+/* ---- N-API glue ---------------------------------------------------------------------- */
+
+static int throw_range(napi_env env, const char *what) {
+  napi_throw_range_error(env, NULL, what);
+  return 0;
+}
+
+/* A JavaScript array of integers (at most `max`). */
+static int get_int_list(napi_env env, napi_value v, int64_t *out, uint32_t expect) {
+  uint32_t len;
+  if (napi_get_array_length(env, v, &len) != napi_ok || len != expect) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: expected an array of integers of the right length");
+    return 0;
+  }
+  for (uint32_t i = 0; i < len; i++) {
+    napi_value e;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !get_int(env, e, out + i)) return 0;
+  }
+  return 1;
+}
+
+/* Whether element off + j*t + i*s (j < m, i < n) stays inside [0, length) for all of them. */
+static int span_in(size_t length, int64_t off, int64_t m, int64_t t, int64_t n, int64_t s) {
+  if (m <= 0 || n <= 0) return 1;
+  int64_t lo = off, hi = off;
+  if (t < 0) lo += (m - 1) * t; else hi += (m - 1) * t;
+  if (s < 0) lo += (n - 1) * s; else hi += (n - 1) * s;
+  return lo >= 0 && hi < (int64_t)length;
+}
+
+/*
+ * machineFold(program, consts, fold, leaves, strides, P, N, R, m, O, os, ot): runs lib/da's
+ * band kernel (fuse.ts, foldBandKernel) with the program in place of the generated expression.
+ * program: Int32Array [nconst, k, nregs, result, code...]; consts: Float64Array (registers
+ * 0..nconst-1); leaves: k typed arrays (registers nconst..nconst+k-1); strides: [s0, t0, s1,
+ * t1, ...]; P: G*k line starts; N, R: G lengths and output starts; the parts' line j is folded
+ * into O at R[g] + j*ot (one element when os is 0, else element i at + i*os).
+ */
+static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 12) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: machineFold takes 12 arguments");
+    return NULL;
+  }
+  Machine M;
+  napi_typedarray_type type;
+  size_t plen, clen, olen;
+  void *pdata, *cdata;
+  int64_t fold, m, os, ot;
+  if (napi_get_typedarray_info(env, argv[0], &type, &plen, &pdata, NULL, NULL) != napi_ok || type != napi_int32_array || plen < 4) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: the program must be an Int32Array");
+    return NULL;
+  }
+  const int32_t *prog = (const int32_t *)pdata;
+  if (!get_f64(env, argv[1], (double **)&cdata, &clen) || !get_int(env, argv[2], &fold) || !get_int(env, argv[8], &m) ||
+      !get_f64(env, argv[9], &M.o, &olen) || !get_int(env, argv[10], &os) || !get_int(env, argv[11], &ot))
+    return NULL;
+  M.nconst = prog[0];
+  M.k = prog[1];
+  M.nregs = prog[2];
+  M.result = prog[3];
+  M.code = prog + 4;
+  M.count = (int64_t)(plen - 4) / 4;
+  M.fold = (int)fold;
+  M.os = os;
+  M.ot = ot;
+  /* The program is checked whole before it runs: registers in range, constants and leaves never written. */
+  if (M.nconst < 0 || (size_t)M.nconst != clen || M.k < 0 || M.k > MACHINE_MAX_LEAVES || M.nregs > MACHINE_MAX_REGS ||
+      M.nregs < M.nconst + M.k || M.result < 0 || M.result >= M.nregs || (plen - 4) % 4 != 0 || fold < F_SUM || fold > F_MAX || m < 0) {
+    throw_range(env, "lazylab expression machine: malformed program or arguments");
+    return NULL;
+  }
+  for (int64_t c = 0; c < M.count; c++) {
+    const int32_t *ins = M.code + 4 * c;
+    if (ins[0] < 0 || ins[0] > M_LAST || ins[1] < M.nconst + M.k || ins[1] >= M.nregs || ins[2] < 0 || ins[2] >= M.nregs ||
+        ins[3] < 0 || ins[3] >= M.nregs || ins[1] == ins[2] || ins[1] == ins[3]) {
+      throw_range(env, "lazylab expression machine: malformed instruction");
+      return NULL;
+    }
+  }
+  uint32_t nleaves;
+  if (napi_get_array_length(env, argv[3], &nleaves) != napi_ok || nleaves != (uint32_t)M.k) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: expected one typed array per leaf");
+    return NULL;
+  }
+  int64_t strides[2 * MACHINE_MAX_LEAVES];
+  if (!get_int_list(env, argv[4], strides, 2 * M.k)) return NULL;
+  for (int i = 0; i < M.k; i++) {
+    napi_value e;
+    Leaf *l = &M.leaves[i];
+    if (napi_get_element(env, argv[3], i, &e) != napi_ok ||
+        napi_get_typedarray_info(env, e, &l->type, &l->length, &l->data, NULL, NULL) != napi_ok ||
+        (l->type != napi_float64_array && l->type != napi_float32_array && l->type != napi_int32_array && l->type != napi_uint8_array)) {
+      napi_throw_type_error(env, NULL, "lazylab expression machine: a leaf must be a Float64Array, Float32Array, Int32Array or Uint8Array");
+      return NULL;
+    }
+    l->s = strides[2 * i];
+    l->t = strides[2 * i + 1];
+  }
+  uint32_t G;
+  if (napi_get_array_length(env, argv[6], &G) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: expected an array of part lengths");
+    return NULL;
+  }
+  int64_t *lists = malloc(sizeof(int64_t) * ((size_t)G * (M.k + 2) + 1));
+  double *store = aligned_alloc(64, sizeof(double) * MACHINE_REG_STRIDE * (size_t)M.nregs);
+  if (!lists || !store) {
+    free(lists);
+    free(store);
+    napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
+    return NULL;
+  }
+  int64_t *P = lists, *N = P + (size_t)G * M.k, *R = N + G;
+  if (!get_int_list(env, argv[5], P, G * M.k) || !get_int_list(env, argv[6], N, G) || !get_int_list(env, argv[7], R, G)) goto done;
+  for (uint32_t g = 0; g < G; g++) {
+    for (int i = 0; i < M.k; i++)
+      if (!span_in(M.leaves[i].length, P[g * M.k + i], m, M.leaves[i].t, N[g], M.leaves[i].s)) {
+        throw_range(env, "lazylab expression machine: a leaf's lines reach outside its array");
+        goto done;
+      }
+    if (N[g] < 0 || !span_in(olen, R[g], m, ot, os == 0 ? 1 : N[g], os)) {
+      throw_range(env, "lazylab expression machine: the output range is outside the array");
+      goto done;
+    }
+  }
+  double *r[MACHINE_MAX_REGS];
+  for (int64_t i = 0; i < M.nregs; i++) r[i] = store + i * MACHINE_REG_STRIDE;
+  for (int64_t c = 0; c < M.nconst; c++)
+    for (int64_t i = 0; i < MACHINE_BLOCK; i++) r[c][i] = ((const double *)cdata)[c];
+  int contiguous = 1;
+  for (int i = 0; i < M.k; i++) contiguous &= M.leaves[i].s == 1;
+  int64_t p[MACHINE_MAX_LEAVES];
+  /* Line by line across the parts, as the JavaScript kernel walks a row of blocks (memory order). */
+  for (int64_t j = 0; j < m; j++)
+    for (uint32_t g = 0; g < G; g++) {
+      for (int i = 0; i < M.k; i++) p[i] = P[g * M.k + i] + j * M.leaves[i].t;
+      fold_line(&M, r, store, p, N[g], R[g] + j * ot, contiguous);
+    }
+done:
+  free(lists);
+  free(store);
+  return NULL;
+}
+
+void np_machine_register(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "machineFold", NULL, js_machine_fold, NULL, NULL, NULL, napi_default, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+}

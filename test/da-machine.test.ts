@@ -1,0 +1,281 @@
+/**
+ * lib/da's expression machine (lib/da/machine.ts compiling, native/np_machine.c running) against
+ * the generated JavaScript fold kernels it replaces: for randomly generated expression trees
+ * (every operation the machine has, casts of bool, int64 and float32 results, scalars on
+ * either side, leaves of every storage type, contiguous, strided and broadcast), every
+ * reduction and axis, lines of every length mod 4, shorter and longer than a block, the
+ * partials must be the JavaScript kernel's bit for bit (exp/log/sin/cos: within a few ulps,
+ * the C library's against V8's). End to end, chains of lazy arrays must agree with NumPy and
+ * Dask, and give the same bits with the addon switched off (LAZYLAB_NATIVE=0).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { foldBand, foldBlock, FoldLeaf } from "../lib/da/fold-block";
+import { foldBandKernel, FoldOp, fuse } from "../lib/da/fuse";
+import { compile } from "../lib/da/machine";
+import type { LazyRef, Node } from "../lib/da/graph";
+import { promote, promoteScalar, type DType } from "../lib/np/dtype";
+import { OPS, UNARY, type BinaryOp, type UnaryOp } from "../lib/np/ufunc";
+import { native } from "../lib/np/native";
+import { pythonJson } from "./oracle";
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+/** Bits equal (any NaN equals any NaN: V8 and C may carry different NaN payloads). */
+const sameBits = (a: number, b: number) => Object.is(a, b) || (a !== a && b !== b);
+
+/** A stand-in graph node: fuse and compile read only `node` and `dtype`. */
+const ref = (node: Node | { kind: "source" }, dtype: DType): LazyRef => ({ node, dtype, shape: [2, 2] }) as unknown as LazyRef;
+
+const LEAF_TYPES: DType[] = ["float64", "float64", "float64", "float32", "int32", "bool"];
+const SCALARS = [2, 0.5, -1, 0, 3.25, -0, 1e-3];
+const EXACT_UNARY: UnaryOp[] = [UNARY.neg, UNARY.abs, UNARY.sqrt, UNARY.square, UNARY.reciprocal, UNARY.copy, UNARY.floor, UNARY.ceil, UNARY.isnan, UNARY.not];
+const LIBM_UNARY: UnaryOp[] = [UNARY.exp, UNARY.log, UNARY.sin, UNARY.cos];
+const BINARY: BinaryOp[] = [OPS.add, OPS.sub, OPS.mul, OPS.div, OPS.eq, OPS.ne, OPS.lt, OPS.le, OPS.gt, OPS.ge];
+
+/** A random elementwise tree over `leaves` (placeholders of the leaf dtypes), exact operations only unless `libm`. */
+function randomTree(r: () => number, leaves: LazyRef[], depth: number, libm: boolean): LazyRef {
+  if (depth === 0 || r() < 0.2) return leaves[Math.floor(r() * leaves.length)];
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const u = r();
+  if (u < 0.35) {
+    const op = libm && r() < 0.5 ? pick(LIBM_UNARY) : pick(EXACT_UNARY);
+    const arg = randomTree(r, leaves, depth - 1, libm);
+    if (op === UNARY.neg && arg.dtype === "bool") return arg;
+    return ref({ kind: "unary", op, arg }, op.result(arg.dtype));
+  }
+  if (u < 0.45) {
+    // x ** scalar: NumPy's fast cases compile (x*x, x, sqrt, 1/x); others stay with JavaScript.
+    const arg = randomTree(r, leaves, depth - 1, libm);
+    const e = pick([2, 1, 0.5, -1, 2]);
+    if (e < 0 && arg.dtype !== "float64" && arg.dtype !== "float32") return arg;
+    return ref({ kind: "binary", op: OPS.pow, args: [arg, e] }, OPS.pow.result(promoteScalar(arg.dtype, e)));
+  }
+  const op = pick(BINARY);
+  const a = randomTree(r, leaves, depth - 1, libm);
+  const scalar = r() < 0.4;
+  const b = scalar ? pick(SCALARS) : randomTree(r, leaves, depth - 1, libm);
+  if (typeof b !== "number" && op === OPS.sub && a.dtype === "bool" && b.dtype === "bool") return a;
+  const promoted = typeof b === "number" ? promoteScalar(a.dtype, b) : promote(a.dtype, b.dtype);
+  const args: [LazyRef | number, LazyRef | number] = scalar && r() < 0.3 ? [b, a] : [a, b];
+  if (typeof args[0] === "number" && op === OPS.sub && a.dtype === "bool") return a;
+  return ref({ kind: "binary", op, args }, op.result(promoted));
+}
+
+/** Leaf data of a storage type: mostly ordinary values, with zeros of both signs, NaN and infinities sprinkled in. */
+function leafData(r: () => number, dtype: DType, length: number): Float64Array | Float32Array | Int32Array | Uint8Array {
+  if (dtype === "bool") return Uint8Array.from({ length }, () => (r() < 0.5 ? 1 : 0));
+  if (dtype === "int32") return Int32Array.from({ length }, () => Math.floor(r() * 21) - 10);
+  // NaN and infinities rare enough that most lines' sums stay finite (and can differ in their last bit).
+  const special = [0, -0, 1, -1, 0.5];
+  const values = Array.from({ length }, () => {
+    const u = r();
+    return u < 0.0002 ? NaN : u < 0.0004 ? (r() < 0.5 ? Infinity : -Infinity) : u < 0.01 ? special[Math.floor(r() * special.length)] : (r() - 0.5) * 8;
+  });
+  return dtype === "float32" ? Float32Array.from(values) : Float64Array.from(values);
+}
+
+/** Leaves laid out for a block of `shape` [rows, n]: contiguous in a wider array, transposed, or broadcast along the rows. */
+function layout(r: () => number, data: FoldLeaf["data"][], rows: number, n: number, allContiguous: boolean): FoldLeaf[] {
+  return data.map((d, i) => {
+    const kind = allContiguous ? 0 : Math.floor(r() * 3);
+    if (kind === 0) return { data: d, offset: 2 + i, stride: [n + 3, 1] };
+    if (kind === 1) return { data: d, offset: 1, stride: [1, rows + 1] };
+    return { data: d, offset: 5, stride: [0, 1] };
+  });
+}
+
+const show = (v: number) => (Object.is(v, -0) ? "-0" : String(v));
+
+function check(label: string, got: Float64Array, want: Float64Array, exact: boolean): void {
+  assert.equal(got.length, want.length, label);
+  for (let i = 0; i < got.length; i++) {
+    const a = got[i], b = want[i];
+    if (exact) assert.ok(sameBits(a, b), `${label} [${i}]: machine ${show(a)} vs JavaScript ${show(b)}`);
+    else assert.ok(sameBits(a, b) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)), `${label} [${i}]: machine ${show(a)} vs JavaScript ${show(b)}`);
+  }
+}
+
+const SKIP = native ? false : "no native addon";
+
+function runTrees(seed: number, count: number, libm: boolean): number {
+  const r = rng(seed);
+  let compiled = 0;
+  for (let t = 0; t < count; t++) {
+    const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
+    const placeholders = types.map((d) => ref({ kind: "source" }, d));
+    const root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), libm);
+    if (root.node.kind !== "unary" && root.node.kind !== "binary") continue;
+    const { expr, leaves, program } = fuse(root);
+    if (!program) {
+      assert.match(expr, /Math\.pow/, `only Math.pow has no instruction among these operations: ${expr}`);
+      continue;
+    }
+    compiled++;
+    const exact = program.exact;
+    if (!libm) assert.ok(exact, `${expr}: exact operations only, yet marked inexact`);
+    for (const n of [1021, 1022, 1023, 1024, 2053]) {
+      const rows = 5;
+      const data = leaves.map((l) => leafData(r, l.dtype, (n + 3) * rows + 8 + n * (rows + 1)));
+      for (const contiguous of [true, false]) {
+        const ls = layout(r, data, rows, n, contiguous);
+        for (const fold of ["sum", "min", "max"] as FoldOp[]) {
+          const kernel = foldBandKernel(expr, leaves.length, fold, program) as { nativeLoop?: string };
+          assert.ok(kernel.nativeLoop === "machineFold" || kernel.nativeLoop === "squareSumLines", `${expr} runs on the machine`);
+          for (const axes of [[1], [0], [0, 1]]) {
+            const want = foldBlock(expr, fold, ls, [rows, n], axes);
+            const got = foldBlock(expr, fold, ls, [rows, n], axes, program);
+            check(`${fold} axes (${axes}) of ${expr}, lines of ${n}, ${contiguous ? "contiguous" : "mixed"} leaves`, got, want, exact);
+          }
+        }
+      }
+    }
+  }
+  return compiled;
+}
+
+test("random expression trees folded by the machine give the JavaScript kernel's partials bit for bit (sum, min, max; every axis; lines of every length mod 4)", { skip: SKIP }, () => {
+  const compiled = runTrees(17, 60, false);
+  assert.ok(compiled >= 30, `only ${compiled} trees compiled`);
+});
+
+test("with exp, log, sin and cos (the C library's, as NumPy's) the machine's partials are within a few ulps of the JavaScript kernel's", { skip: SKIP }, () => {
+  const compiled = runTrees(29, 20, true);
+  assert.ok(compiled >= 10, `only ${compiled} trees compiled`);
+});
+
+test("a band of blocks and a 3-D block with merged axes fold on the machine as in JavaScript", { skip: SKIP }, () => {
+  const r = rng(3);
+  const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "float32");
+  const root = ref({ kind: "binary", op: OPS.add, args: [ref({ kind: "unary", op: UNARY.sqrt, arg: ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64") }, "float64"), y] }, "float64");
+  const { expr, leaves, program } = fuse(root);
+  assert.ok(program && program.exact);
+  assert.equal(leaves.length, 2);
+  const W = 3001;
+  const A = leafData(r, "float64", W * 40), B = leafData(r, "float32", W * 40);
+  for (const fold of ["sum", "min", "max"] as FoldOp[]) {
+    for (const axes of [[1], [0]]) {
+      const parts = [1000, 1000, 1001].map((w, g) => ({ offsets: [W + 1000 * g, 7 + 1000 * g], shape: [27, w] }));
+      const band = [{ data: A, stride: [W, 1] }, { data: B, stride: [W, 1] }];
+      check(`band ${fold} (${axes})`, foldBand(expr, fold, band, parts, axes, program), foldBand(expr, fold, band, parts, axes), true);
+    }
+    for (const axes of [[2], [0, 2], [1], [0, 1, 2]]) {
+      const ls = [{ data: A, offset: 0, stride: [W * 10, 2 * W, 1] }, { data: B, offset: 3, stride: [W * 10, W, 1] }];
+      check(`3-D ${fold} (${axes})`, foldBlock(expr, fold, ls, [3, 5, 1500], axes, program), foldBlock(expr, fold, ls, [3, 5, 1500], axes), true);
+    }
+  }
+});
+
+test("min and max keep the JavaScript rule on signed zeros and NaN: of equal values the first is kept, a NaN replaces the accumulator", { skip: SKIP }, () => {
+  const x = ref({ kind: "source" }, "float64");
+  const { expr, program } = fuse(ref({ kind: "binary", op: OPS.mul, args: [x, 1] }, "float64"));
+  const n = 4096;
+  for (const [first, second] of [[-0, 0], [0, -0]]) {
+    for (const fold of ["min", "max"] as FoldOp[]) {
+      // Every element on the far side of zero, the two zeros in different vector lanes.
+      const A = Float64Array.from({ length: n }, (_, i) => (fold === "max" ? -1 - (i % 7) : 1 + (i % 7)));
+      A[5] = first;
+      A[8] = second;
+      const want = foldBlock(expr, fold, [{ data: A, offset: 0, stride: [1] }], [n], [0]);
+      assert.ok(Object.is(want[0], first), "the JavaScript kernel keeps the first zero");
+      check(`${fold} with zeros ${show(first)}, ${show(second)}`, foldBlock(expr, fold, [{ data: A, offset: 0, stride: [1] }], [n], [0], program), want, true);
+      A[3000] = NaN;
+      check(`${fold} with a NaN`, foldBlock(expr, fold, [{ data: A, offset: 0, stride: [1] }], [n], [0], program), foldBlock(expr, fold, [{ data: A, offset: 0, stride: [1] }], [n], [0]), true);
+    }
+  }
+});
+
+test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
+  const x = ref({ kind: "source" }, "float64");
+  const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
+  const A = new Float64Array(100), O = new Float64Array(4);
+  const call = (code: Int32Array, P: number[], m = 1) => native!.machineFold(code, program.consts, 0, [A], [1, 100], P, [100], [0], m, O, 0, 1);
+  call(program.code, [0]);
+  assert.throws(() => call(program.code, [1]), /outside its array/);
+  assert.throws(() => call(program.code, [0], 2), /outside its array/);
+  const bad = program.code.slice();
+  bad[5] = 0; // the destination is the leaf's register
+  assert.throws(() => call(bad, [0]), /malformed instruction/);
+  const unknown = program.code.slice();
+  unknown[4] = 99;
+  assert.throws(() => call(unknown, [0]), /malformed instruction/);
+});
+
+const CHAINS: { ts: string; py: string }[] = [
+  { ts: "d.pow(2).sum({ axis: -1 })", py: "(x ** 2).sum(axis=-1)" },
+  { ts: "d.abs().sqrt().mul(2).add(1).sum({ axis: -1 })", py: "(np.sqrt(np.abs(x)) * 2 + 1).sum(axis=-1)" },
+  { ts: "d.gt(0).sum()", py: "(x > 0).sum()" },
+  { ts: "d.gt(0).sum({ axis: 0 })", py: "(x > 0).sum(axis=0)" },
+  { ts: "d.mul(3).sub(1).mean({ axis: 0 })", py: "(x * 3 - 1).mean(axis=0)" },
+  { ts: "d.mul(3).sub(1).mean()", py: "(x * 3 - 1).mean()" },
+  { ts: "d.abs().sub(0.5).max({ axis: -1 })", py: "(np.abs(x) - 0.5).max(axis=-1)" },
+  { ts: "d.mul(d).add(d).min({ axis: 0 })", py: "(x * x + x).min(axis=0)" },
+  { ts: "d.T.mul(2).add(d.T.abs()).sum({ axis: 1 })", py: "(x.T * 2 + np.abs(x.T)).sum(axis=1)" },
+  { ts: "d.le(0.5).mul(d).max()", py: "((x <= 0.5) * x).max()" },
+  { ts: "d.gt(3.5).any({ axis: 1 })", py: "(x > 3.5).any(axis=1)" },
+  { ts: "d.mul(2).sub(d.abs()).all({ axis: 0 })", py: "(x * 2 - np.abs(x)).all(axis=0)" },
+  { ts: "d.gt(-4.5).all()", py: "(x > -4.5).all()" },
+  { ts: "d.sub(d).any()", py: "(x - x).any()" },
+];
+
+/** The chains' results as JSON, computed in a child process with `env`. */
+function lazyChains(env: Record<string, string>): string {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  const script = `
+    const { np, da } = require(${lib});
+    (async () => {
+      const x = np.random.defaultRng(5).standardNormal([1003, 2101]);
+      const d = da.fromArray(x, { chunks: [250, 1000] });
+      const out = [];
+      for (const e of ${JSON.stringify(CHAINS.map((c) => c.ts))}) {
+        const r = await eval(e).compute();
+        out.push(Array.from(r.flatten().nd.data, (v) => (Object.is(v, -0) ? "-0" : v)));
+      }
+      console.log(JSON.stringify(out));
+      da.shutdownPool();
+    })();`;
+  const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test("end to end, fused chains over every axis give the same bits with the machine and without the addon (LAZYLAB_NATIVE=0), and agree with NumPy and Dask", () => {
+  const machine = lazyChains({});
+  assert.equal(machine, lazyChains({ LAZYLAB_NATIVE: "0" }));
+  const ours = JSON.parse(machine) as (number | string)[][];
+  const py = pythonJson<{ numpy: number[][]; dask: number[][] }>(`
+import json
+import numpy as np, dask.array as da
+x = np.random.default_rng(5).standard_normal((1003, 2101))
+d = da.from_array(x, chunks=(250, 1000))
+chains = ${JSON.stringify(CHAINS.map((c) => c.py))}
+out = {"numpy": [], "dask": []}
+for e in chains:
+    out["numpy"].append(np.asarray(eval(e), dtype=float).ravel().tolist())
+    out["dask"].append(np.asarray(eval(e, {"np": da, "x": d}).compute(), dtype=float).ravel().tolist())
+print(json.dumps(out))
+`);
+  CHAINS.forEach((c, k) => {
+    for (const peer of ["numpy", "dask"] as const) {
+      const want = py[peer][k];
+      assert.equal(ours[k].length, want.length, c.ts);
+      ours[k].forEach((v, i) => {
+        const a = v === "-0" ? -0 : (v as number);
+        assert.ok(Math.abs(a - want[i]) <= 1e-10 * Math.max(1, Math.abs(want[i])), `${c.ts} [${i}]: ${a} vs ${peer} ${want[i]}`);
+      });
+    }
+  });
+});
+
+test("the machine's baseline (non-AVX2) loops give the same bits (LAZYLAB_NATIVE_ISA=baseline)", { skip: !native || process.arch !== "x64" || process.env.LAZYLAB_NATIVE_ISA ? "no addon, not x86-64, or this is the baseline run" : false }, () => {
+  // Without NODE_TEST_CONTEXT the child is a test run of its own, with its own exit status and report.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT"));
+  const r = spawnSync(process.execPath, ["--test", "--test-name-pattern", "bit for bit|band of blocks|signed zeros", __filename], { env: { ...env, LAZYLAB_NATIVE_ISA: "baseline" }, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /# pass [1-9]/);
+  assert.match(r.stdout, /# fail 0/);
+});
