@@ -31,8 +31,20 @@
  * code, destination register, operand a, operand b. */
 enum {
   M_ADD, M_SUB, M_MUL, M_DIV, M_NEG, M_ABS, M_SQRT, M_FLOOR, M_CEIL, M_EXP, M_LOG, M_SIN, M_COS,
-  M_EQ, M_NE, M_LT, M_LE, M_GT, M_GE, M_ISNAN, M_NOT, M_BOOL, M_TRUNC, M_FROUND, M_LAST = M_FROUND
+  M_EQ, M_NE, M_LT, M_LE, M_GT, M_GE, M_ISNAN, M_NOT, M_BOOL, M_TRUNC, M_FROUND,
+  M_I8, M_U8, M_I16, M_U16, M_I32, M_U32, M_IMUL, M_LAST = M_IMUL
 };
+
+/* JavaScript's ToUint32 (ECMA-262 7.1.7), which `x | 0`, `x >>> 0`, `x & 255` and the shifts
+ * of lib/np/ufunc.ts's integer wraps apply first: NaN and infinities give 0, others are
+ * truncated and taken modulo 2^32 (fmod is exact). */
+static inline uint32_t js_uint32(double x) {
+  if (x >= 0.0 && x < 4294967296.0) return (uint32_t)x;
+  if (!isfinite(x)) return 0;
+  double m = fmod(trunc(x), 4294967296.0);
+  if (m < 0.0) m += 4294967296.0;
+  return (uint32_t)m;
+}
 /* Reductions (lib/da/machine.ts: FOLD_CODES). */
 enum { F_SUM, F_MIN, F_MAX };
 
@@ -89,6 +101,13 @@ typedef double v4d __attribute__((vector_size(32)));
         case M_BOOL: U(x != 0.0 ? 1.0 : 0.0); break; \
         case M_TRUNC: U(trunc(x)); break; \
         case M_FROUND: U((double)(float)x); break; \
+        case M_I8: U((double)(int8_t)(uint8_t)js_uint32(x)); break; \
+        case M_U8: U((double)(js_uint32(x) & 255u)); break; \
+        case M_I16: U((double)(int16_t)(uint16_t)js_uint32(x)); break; \
+        case M_U16: U((double)(js_uint32(x) & 65535u)); break; \
+        case M_I32: U((double)(int32_t)js_uint32(x)); break; \
+        case M_U32: U((double)js_uint32(x)); break; \
+        case M_IMUL: B((double)(int32_t)(js_uint32(x) * js_uint32(y))); break; \
       } \
     } \
   } \

@@ -13,13 +13,14 @@
  * with a general exponent, `%`) leave the expression to the JavaScript kernel.
  */
 import type { DType } from "../np/dtype";
-import { castOf, powExpression } from "../np/ufunc";
+import { binaryExpr, castOf, powExpression, unaryExpr } from "../np/ufunc";
 import type { LazyRef } from "./graph";
 
 /** Instruction codes: native/np_machine.c has the same table. */
 const enum Op {
   Add, Sub, Mul, Div, Neg, Abs, Sqrt, Floor, Ceil, Exp, Log, Sin, Cos,
   Eq, Ne, Lt, Le, Gt, Ge, IsNan, Not, Bool, Trunc, Fround,
+  I8, U8, I16, U16, I32, U32, Imul,
 }
 
 /** Reduction codes of `machineFold` (native/np_machine.c). */
@@ -45,15 +46,21 @@ const MAX_LEAVES = 32;
 /** An operand before registers are numbered: a constant, a leaf, or a temporary. */
 type Ref = { kind: "const"; i: number } | { kind: "leaf"; i: number } | { kind: "temp"; i: number };
 
-const UNARY_CODES: Record<string, Op | "same" | "square" | "reciprocal"> = {
+const UNARY_CODES: Record<string, Op | "same" | "square" | "isquare" | "reciprocal"> = {
   "-x": Op.Neg, "Math.abs(x)": Op.Abs, "Math.sqrt(x)": Op.Sqrt, "Math.exp(x)": Op.Exp, "Math.log(x)": Op.Log,
   "Math.sin(x)": Op.Sin, "Math.cos(x)": Op.Cos, "Math.floor(x)": Op.Floor, "Math.ceil(x)": Op.Ceil,
   "x !== x ? 1 : 0": Op.IsNan, "x === 0 ? 1 : 0": Op.Not, "x * x": "square", "1 / x": "reciprocal", x: "same",
+  "Math.imul(x, x)": "isquare",
 };
 
 const BINARY_CODES: Record<string, Op> = {
-  "x + y": Op.Add, "x - y": Op.Sub, "x * y": Op.Mul, "x / y": Op.Div,
+  "x + y": Op.Add, "x - y": Op.Sub, "x * y": Op.Mul, "x / y": Op.Div, "Math.imul(x, y)": Op.Imul,
   "x === y ? 1 : 0": Op.Eq, "x !== y ? 1 : 0": Op.Ne, "x < y ? 1 : 0": Op.Lt, "x <= y ? 1 : 0": Op.Le, "x > y ? 1 : 0": Op.Gt, "x >= y ? 1 : 0": Op.Ge,
+};
+
+/** The casts of ufunc.ts's `wrap`: uint64's is a truncation as int64's; the small integers wrap as JavaScript's ToInt32/ToUint32 do. */
+const CAST_CODES: Record<Exclude<ReturnType<typeof castOf>, "none">, Op> = {
+  bool: Op.Bool, trunc: Op.Trunc, u64: Op.Trunc, i8: Op.I8, u8: Op.U8, i16: Op.I16, u16: Op.U16, i32: Op.I32, u32: Op.U32,
 };
 
 const INEXACT = new Set<Op>([Op.Exp, Op.Log, Op.Sin, Op.Cos]);
@@ -92,14 +99,14 @@ export function compile(root: LazyRef, leaves: readonly LazyRef[]): Program | un
     if (code === undefined) throw new Unsupported(template);
     if (code === "same") return x;
     if (code === "square") return emit(Op.Mul, x, x);
+    if (code === "isquare") return emit(Op.Imul, x, x);
     if (code === "reciprocal") return emit(Op.Div, constant(1), x);
     return emit(code, x);
   };
   // The node's cast and float32 rounding, as fuse.ts's nodeExpr writes them.
   const finish = (r: Ref, dtype: DType): Ref => {
     const cast = castOf(dtype);
-    if (cast === "bool") r = emit(Op.Bool, r);
-    else if (cast === "trunc") r = emit(Op.Trunc, r);
+    if (cast !== "none") r = emit(CAST_CODES[cast], r);
     if (dtype === "float32") r = emit(Op.Fround, r);
     return r;
   };
@@ -110,15 +117,18 @@ export function compile(root: LazyRef, leaves: readonly LazyRef[]): Program | un
       if (i < 0) throw new Unsupported("leaf");
       return { kind: "leaf", i };
     }
-    if (node.kind === "unary") return finish(unary(node.op.expr, build(node.arg)), r.dtype);
+    // The dtype's own expression, as fuse.ts takes it (int64's exact arithmetic, Math.imul …):
+    // only one that is the operation's plain expression has an instruction.
+    if (node.kind === "unary") return finish(unary(unaryExpr(node.op, r.dtype), build(node.arg)), r.dtype);
     const [a, b] = node.args;
     const xa = typeof a === "number" ? constant(a) : build(a);
     if (node.op.name === "power" && typeof b === "number" && typeof a !== "number") {
       const integral = r.dtype !== "float64" && r.dtype !== "float32";
       return finish(unary(powExpression(b, integral), xa), r.dtype);
     }
-    const code = BINARY_CODES[node.op.expr];
-    if (code === undefined) throw new Unsupported(node.op.expr);
+    const expr = binaryExpr(node.op, r.dtype);
+    const code = BINARY_CODES[expr];
+    if (code === undefined) throw new Unsupported(expr);
     const xb = typeof b === "number" ? constant(b) : build(b);
     return finish(emit(code, xa, xb), r.dtype);
   };
