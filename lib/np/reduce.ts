@@ -6,8 +6,9 @@
  * adds whole slices in sequence. We do the same.
  */
 import { allocate, DType, isIntegral } from "./dtype";
-import { forEachLine } from "./iterate";
-import { contiguousStrides, isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
+import { forEachLine, mergeAxes } from "./iterate";
+import { emptyLikeKeepOrder, iterationOrder } from "./order";
+import { isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { native, NATIVE_MIN } from "./native";
 import { ExactAcc, exactProdLineFor, exactSumLineFor, exactValue } from "./int-exact";
 import { binaryKernel } from "./ufunc";
@@ -147,17 +148,6 @@ function sumDType(d: DType): DType {
   return isIntegral(d) ? "int64" : d;
 }
 
-/** True when the reduced axes are the innermost ones in memory (NumPy sums those pairwise). */
-function reducesInnermost(x: NDArray, axes: readonly number[]): boolean {
-  if (axes.length === 0) return false;
-  const stride = x.nd.stride;
-  const shape = x.nd.shape;
-  const last = axes[axes.length - 1];
-  if (shape[last] > 1 && Math.abs(stride[last]) !== 1) return false;
-  // Reduced axes together must be contiguous: the kept axes then have larger strides.
-  return axes.every((a, i) => i === axes.length - 1 || shape[a] <= 1 || stride[a] === contiguousStrides(axes.map((b) => shape[b]))[i] * Math.sign(stride[last] || 1));
-}
-
 /** Sum over axes, NumPy's summation order. */
 export function sum(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "sum");
@@ -167,10 +157,6 @@ export function sum(x: NDArray, options?: ReduceOptions | number): NDArray | num
 
 function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boolean }, dtype: DType): NDArray | number {
   const axes = opts.axes;
-  if (!isIntegral(x.dtype) && !(opts.all && x.isContiguous) && !reducesInnermost(x, axes) && axes.length === 1) {
-    // An outer axis: add whole slices in sequence, as NumPy does.
-    return finishArray(sequentialAxisSum(x, axes[0]), x, axes, opts);
-  }
   if (isIntegral(x.dtype)) {
     // Integers add exactly, wrapping like int64 (int-exact.ts); the order does not matter.
     const sumLine = exactSumLineFor(x.nd.data);
@@ -183,26 +169,113 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
     const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, sumLine, exactValue);
     return finish(values, outShape, dtype, x, axes, opts);
   }
-  const pw = (x.dtype === "float32" ? pairwiseSumF32For : pairwiseSumFor)(x.nd.data);
-  const f32 = x.dtype === "float32";
-  const line: LineReducer = (a, off, n, st, acc) => {
-    for (let s = 0; s < n; s += BUFSIZE) {
-      const m = Math.min(BUFSIZE, n - s);
-      acc = f32 ? Math.fround(acc + pw(a, off + s * st, m, st)) : acc + pw(a, off + s * st, m, st);
+  const order = sumOrder(x, axes);
+  if (x.dtype === "float64" && native && x.size > 0) {
+    // The C loops where each output's elements are one contiguous line (or, for an outer
+    // axis of a C-contiguous array, rows added in sequence): the same order as floatSum.
+    const flat = opts.all && x.isContiguous;
+    const lines = flat || order.inner.length === order.reduced ? nativeSum(x, flat ? [0] : axes, flat) : null;
+    if (lines) return finish(lines, [], dtype, x, axes, opts);
+    if (order.inner.length === 0 && axes.length === 1) {
+      const rows = rowReduce(x, axes[0], 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
+      if (rows) return finish(rows, [], dtype, x, axes, opts);
     }
-    return acc;
-  };
-  if (x.dtype === "float64" && native) {
-    const r = nativeSum(x, opts.all && x.isContiguous ? [0] : axes, opts.all && x.isContiguous);
-    if (r) return finish(r, [], dtype, x, axes, opts);
   }
-  if (opts.all && x.isContiguous) {
-    const flat = x.ravel();
-    const { values } = foldBlocks(flat, [0], 0, line);
-    return finish(values, [], dtype, x, axes, opts);
+  return finishArray(floatSum(x, axes, order), x, axes, opts);
+}
+
+/**
+ * How NumPy's reduction iterator walks x (see order.ts): `outer` are the axes longer than 1
+ * outside `inner`, outermost first, and `inner` the run of reduced axes innermost in the
+ * iteration order (empty when the innermost axis is a kept one); `reduced` counts the
+ * reduced axes longer than 1.
+ */
+interface SumOrder {
+  outer: number[];
+  inner: number[];
+  reduced: number;
+}
+
+function sumOrder(x: NDArray, axes: readonly number[]): SumOrder {
+  const order = iterationOrder(x.shape, [x.nd.stride]).filter((d) => x.shape[d] > 1);
+  let k = order.length;
+  while (k > 0 && axes.includes(order[k - 1])) k--;
+  return { outer: order.slice(0, k), inner: order.slice(k), reduced: order.filter((d) => axes.includes(d)).length };
+}
+
+/**
+ * A float sum over `axes` in NumPy 1.24's order, into a new array of the kept axes (C order)
+ * in x's dtype (float32 sums add in float32, as NumPy's).
+ *
+ * When the innermost axes of the iteration are reduced (`inner`), NumPy's inner loop is its
+ * pairwise sum over each output's block of those axes, taken in buffer-sized pieces of
+ * BUFSIZE elements from the block's start (the buffered iterator's "reduce inner size",
+ * nditer_api.c `npyiter_checkreducesize`): acc += pairwise(piece). A block that is not one
+ * strided line (its axes do not coalesce) is copied into the buffer a piece at a time, so
+ * pieces run across its lines. The remaining reduced axes (in `outer`) repeat that, in the
+ * iteration's order. When the innermost axis is kept, the inner loop is an elementwise
+ * `out += slice`, so each output adds its elements one by one in the iteration's order.
+ */
+function floatSum(x: NDArray, axes: readonly number[], order: SumOrder): NDArray {
+  const kept = [...Array(x.ndim).keys()].filter((d) => !axes.includes(d));
+  const outShape = kept.map((d) => x.shape[d]);
+  const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
+  if (x.size === 0) return out;
+  const outStride = (d: number) => (axes.includes(d) ? 0 : out.nd.stride[kept.indexOf(d)]);
+  const outer = order.outer;
+  const ops = [
+    { stride: outer.map((d) => x.nd.stride[d]), offset: x.nd.offset },
+    { stride: outer.map(outStride), offset: 0 },
+  ];
+  const o = out.nd.data;
+  const data = x.nd.data;
+  if (order.inner.length === 0) {
+    const add = binaryKernel("x + y", "none", storageKey(o, data, o));
+    forEachLine(outer.map((d) => x.shape[d]), ops, (offs, n, st) => add(o, offs[1], st[1], data, offs[0], st[0], o, offs[1], st[1], n));
+    return out;
   }
-  const { values, outShape } = foldBlocks(x, axes, 0, line);
-  return finish(values, outShape, dtype, x, axes, opts);
+  const f32 = x.dtype === "float32";
+  const pw = (f32 ? pairwiseSumF32For : pairwiseSumFor)(data);
+  const { dims, strides } = mergeAxes(order.inner.map((d) => x.shape[d]), [{ stride: order.inner.map((d) => x.nd.stride[d]), offset: 0 }]);
+  const n = dims.reduce((a, b) => a * b, 1);
+  let block: (off: number, acc: number) => number;
+  if (dims.length === 1) {
+    const st = strides[0][0];
+    block = (off, acc) => {
+      for (let s = 0; s < n; s += BUFSIZE) {
+        const p = pw(data, off + s * st, Math.min(BUFSIZE, n - s), st);
+        acc = f32 ? Math.fround(acc + p) : acc + p;
+      }
+      return acc;
+    };
+  } else {
+    // Not one line: gather BUFSIZE elements at a time, as NumPy copies them into its buffer.
+    const buf = allocate(x.dtype, Math.min(BUFSIZE, n));
+    const pwBuf = (f32 ? pairwiseSumF32For : pairwiseSumFor)(buf);
+    const shape = [...dims].reverse();
+    const stride = [...strides[0]].reverse();
+    block = (off, acc) => {
+      let fill = 0;
+      forEachLine(shape, [{ stride, offset: off }], (o2, m, s2) => {
+        for (let i = 0; i < m; i++) {
+          buf[fill++] = data[o2[0] + i * s2[0]];
+          if (fill === BUFSIZE) {
+            acc = f32 ? Math.fround(acc + pwBuf(buf, 0, fill, 1)) : acc + pwBuf(buf, 0, fill, 1);
+            fill = 0;
+          }
+        }
+      });
+      if (fill > 0) acc = f32 ? Math.fround(acc + pwBuf(buf, 0, fill, 1)) : acc + pwBuf(buf, 0, fill, 1);
+      return acc;
+    };
+  }
+  forEachLine(outer.map((d) => x.shape[d]), ops, (offs, m, st) => {
+    for (let j = 0; j < m; j++) {
+      const k = offs[1] + j * st[1];
+      o[k] = block(offs[0] + j * st[0], o[k]);
+    }
+  });
+  return out;
 }
 
 /**
@@ -270,63 +343,58 @@ function finishArray(acc: NDArray, x: NDArray, axes: readonly number[], opts: { 
   return opts.keepdims ? acc.reshape(reducedShape(x.shape, axes, true)) : acc;
 }
 
-/** out = x[0] + x[1] + ... along `axis`, slice by slice. */
-function sequentialAxisSum(x: NDArray, axis: number): NDArray {
-  const n = x.shape[axis];
-  const outShape = x.shape.filter((_, d) => d !== axis);
-  const rows = rowReduce(x, axis, 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
-  if (rows) {
-    const out = new NDArray(allocate(x.dtype, rows.length), outShape, x.dtype);
-    out.nd.data.set(rows);
-    return out;
-  }
-  const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
-  const add = binaryKernel("x + y", "none", storageKey(out.nd.data, x.nd.data, out.nd.data));
-  const o = out.nd.data;
-  const strideRest = x.nd.stride.filter((_, d) => d !== axis);
-  for (let i = 0; i < n; i++) {
-    const off = x.nd.offset + i * x.nd.stride[axis];
-    forEachLine(outShape, [{ stride: strideRest, offset: off }, { stride: out.nd.stride, offset: 0 }], (offs, m, st) =>
-      add(o, offs[1], st[1], x.nd.data, offs[0], st[0], o, offs[1], st[1], m),
-    );
-  }
-  return out;
-}
-
 function count(x: NDArray, axes: readonly number[]): number {
   return axes.reduce((p, a) => p * x.shape[a], 1);
 }
 
-/** Arithmetic mean (float64 for integer input, like NumPy). */
+/**
+ * The divisor NumPy's `mean` and `var` use for an array result: `true_divide(sum, n)` with n
+ * an integer scalar runs the loop of the sum's dtype, so float32 divides by float32(n).
+ * A scalar result divides in float64 and rounds back (`ret.dtype.type(ret / rcount)`).
+ */
+function divisor(dtype: DType, n: number): number {
+  return dtype === "float32" ? Math.fround(n) : n;
+}
+
+/** A scalar of `dtype` (float32 results are rounded to float32, as NumPy returns them). */
+function scalarOf(dtype: DType, v: number): number {
+  return dtype === "float32" ? Math.fround(v) : v;
+}
+
+/** Arithmetic mean (float64 for integer input, like NumPy; float32 sums in float32). */
 export function mean(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "mean");
   const n = count(x, opts.axes);
   const src = isIntegral(x.dtype) ? x.astype("float64") : x;
   const s = sumAs(src, opts, src.dtype);
-  if (typeof s === "number") return x.dtype === "float32" ? Math.fround(s / n) : s / n;
-  return s.div(n, s);
+  if (typeof s === "number") return scalarOf(src.dtype, s / n);
+  return s.div(divisor(s.dtype, n), s);
 }
 
-/** Variance with `ddof` (NumPy's two-pass formula). */
+/**
+ * Variance with `ddof`: NumPy's two-pass formula, step for step (numpy/core/_methods.py
+ * `_var`): the mean with keepdims, `x - mean` into an array laid out in x's iteration order
+ * (order.ts), squared in place, summed in that array's order, divided by max(n - ddof, 0).
+ */
 export function variance(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
   const o = typeof options === "number" ? { axis: options } : (options ?? {});
   const opts = parseOptions(x, o, "var");
   const n = count(x, opts.axes);
   const src = isIntegral(x.dtype) ? x.astype("float64") : x;
   const m = sumAs(src, { ...opts, keepdims: true, all: false }, src.dtype) as NDArray;
-  m.div(n, m);
-  const d = src.sub(m);
+  m.div(divisor(m.dtype, n), m);
+  const d = src.sub(m, emptyLikeKeepOrder(src));
   d.mul(d, d);
   const s = sumAs(d, opts, d.dtype);
   const div = Math.max(n - (o.ddof ?? 0), 0);
-  if (typeof s === "number") return s / div;
-  return s.div(div, s);
+  if (typeof s === "number") return scalarOf(d.dtype, s / div);
+  return s.div(divisor(s.dtype, div), s);
 }
 
 /** Standard deviation: the square root of `var`. */
 export function std(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
   const v = variance(x, options);
-  return typeof v === "number" ? Math.sqrt(v) : v.sqrt(v);
+  return typeof v === "number" ? scalarOf(x.dtype === "float32" ? "float32" : "float64", Math.sqrt(v)) : v.sqrt(v);
 }
 
 function checkNonEmpty(x: NDArray, axes: readonly number[], what: string): void {
