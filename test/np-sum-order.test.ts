@@ -49,6 +49,10 @@ for (const dtype of ["float64", "float32"] as const) {
   });
 }
 
+test("mean, var and std of int64 and int32 views match NumPy bit for bit (summed as float64 in NumPy's order)", () => {
+  for (const dtype of ["int64", "int32"] as const) check(dtype, (i) => ours(JOBS[i]), (j) => ours(j, true));
+});
+
 test("the JavaScript fallback (LAZYLAB_NATIVE=0) gives the same bits for every case", { skip: native ? false : "this process already runs without the addon" }, () => {
   const cases = JSON.stringify(require.resolve("./sum-order-cases"));
   const child = (script: string) => {
@@ -59,5 +63,5 @@ test("the JavaScript fallback (LAZYLAB_NATIVE=0) gives the same bits for every c
   const fallback = child("process.stdout.write(JSON.stringify(c.jobs().map((j) => c.ours(j))));");
   // Bytes of a job that differs, from the fallback too (only computed on failure).
   const bytes = (j: Job) => child(`process.stdout.write(JSON.stringify([c.ours(${JSON.stringify(j)}, true)]));`)[0];
-  for (const dtype of ["float64", "float32"] as const) check(dtype, (i) => fallback[i], bytes);
+  for (const dtype of ["float64", "float32", "int64", "int32"] as const) check(dtype, (i) => fallback[i], bytes);
 });

@@ -13,7 +13,7 @@ import { pythonJson } from "./oracle";
 /** One reduction of one view: `x[index].transpose(perm).fn(axis=..., keepdims=..., ddof=...)`. */
 export interface Job {
   shape: number[];
-  dtype: "float64" | "float32";
+  dtype: "float64" | "float32" | "int64" | "int32";
   index: string;
   perm: number[] | null;
   fn: "sum" | "mean" | "var" | "std";
@@ -55,12 +55,12 @@ function axisChoices(n: number): (number | number[] | null)[] {
  */
 export function jobs(): Job[] {
   const out: Job[] = [];
-  const add = (shape: number[], indices: string[], permList: (number[] | null)[], fns = FNS) => {
-    for (const dtype of ["float64", "float32"] as const)
+  const add = (shape: number[], indices: string[], permList: (number[] | null)[], dtypes: Job["dtype"][] = ["float64", "float32"]) => {
+    for (const dtype of dtypes)
       for (const index of indices)
         for (const perm of permList)
           for (const axis of axisChoices(shape.length))
-            for (const fn of fns)
+            for (const fn of dtype.startsWith("int") ? FNS.slice(1) : FNS)
               for (const keepdims of axis === null || typeof axis === "number" ? [false, true] : [false]) {
                 out.push({ shape, dtype, index, perm, fn, axis, keepdims, ddof: keepdims && (fn === "var" || fn === "std") ? 1 : 0 });
               }
@@ -72,6 +72,9 @@ export function jobs(): Job[] {
   for (const shape of [[9, 17, 130], [5, 3, 2731], [8, 128, 8], [4, 1, 33]]) {
     add(shape, ["", "::-1", ":, ::2", "::-3, :, ::-2", ":, :, ::2", "1:, :, 1:"], perms(3));
   }
+  // Integer arrays: mean, var and std sum them as float64 in the same order.
+  add([300, 301], ["", "::-1", ":, ::2", "::2, ::2"], [null, [1, 0]], ["int64", "int32"]);
+  add([9, 17, 130], ["", "::-3, :, ::-2"], perms(3), ["int64", "int32"]);
   return out;
 }
 
@@ -81,8 +84,12 @@ arrays = {}
 def array(shape, dtype):
     key = (tuple(shape), dtype)
     if key not in arrays:
-        x = np.random.default_rng(sum(shape)).standard_normal(shape)
-        arrays[key] = (x * x * x).astype(dtype)
+        g = np.random.default_rng(sum(shape))
+        if dtype.startswith("int"):
+            arrays[key] = g.integers(-1000, 1000, shape).astype(dtype)
+        else:
+            x = g.standard_normal(shape)
+            arrays[key] = (x * x * x).astype(dtype)
     return arrays[key]
 def view(j):
     v = eval("a[" + j["index"] + "]", {"a": array(j["shape"], j["dtype"])}) if j["index"] else array(j["shape"], j["dtype"])
@@ -108,8 +115,12 @@ function array(shape: number[], dtype: Job["dtype"]): NDArray {
   const key = `${shape}|${dtype}`;
   let a = arrays.get(key);
   if (!a) {
-    const x = np.random.defaultRng(shape.reduce((s, n) => s + n, 0)).standardNormal(shape);
-    a = x.mul(x).mul(x).astype(dtype);
+    const g = np.random.defaultRng(shape.reduce((s, n) => s + n, 0));
+    if (dtype.startsWith("int")) a = g.integers(-1000, 1000, shape).astype(dtype);
+    else {
+      const x = g.standardNormal(shape);
+      a = x.mul(x).mul(x).astype(dtype);
+    }
     arrays.set(key, a);
   }
   return a;
@@ -122,9 +133,11 @@ export function ours(j: Job, full = false): Bits {
   if (j.perm) v = v.transpose(j.perm);
   const axis = j.axis ?? undefined;
   const r = j.fn === "var" || j.fn === "std" ? v[j.fn]({ axis, keepdims: j.keepdims, ddof: j.ddof }) : v[j.fn]({ axis, keepdims: j.keepdims });
-  const data = typeof r === "number" ? (j.dtype === "float32" ? Float32Array.of(r) : Float64Array.of(r)) : r.toContiguous();
+  // A number stands for NumPy's scalar: float32 for float32 input, else float64.
+  const scalar = j.dtype === "float32" ? "float32" : "float64";
+  const data = typeof r === "number" ? (scalar === "float32" ? Float32Array.of(r) : Float64Array.of(r)) : r.toContiguous();
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return { dtype: typeof r === "number" ? j.dtype : r.dtype, shape: typeof r === "number" ? [] : r.shape, bits: full ? bytes.toString("base64") : createHash("sha256").update(bytes).digest("hex") };
+  return { dtype: typeof r === "number" ? scalar : r.dtype, shape: typeof r === "number" ? [] : r.shape, bits: full ? bytes.toString("base64") : createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** How far apart two results are: elements that differ and the largest difference in ulps. */

@@ -13,7 +13,7 @@
  * iteration get positive strides in the sorted axis order.
  */
 import { NDArray } from "./ndarray";
-import { allocate } from "./dtype";
+import { allocate, DType } from "./dtype";
 
 /**
  * The axes of `shape` in NumPy's iteration order, outermost first (a C-contiguous operand
@@ -52,12 +52,12 @@ export function iterationOrder(shape: readonly number[], strides: readonly (read
 }
 
 /**
- * A new uninitialised array of x's shape and dtype laid out as NumPy allocates the result of
- * an elementwise operation on x (`order="K"`): contiguous, positive strides, axes in x's
- * iteration order. `x - m` in NumPy's `var` has this layout, and the sum of its squares
- * follows it.
+ * A new uninitialised array of x's shape (and x's dtype unless given) laid out as NumPy
+ * allocates the result of an elementwise operation on x (`order="K"`): contiguous, positive
+ * strides, axes in x's iteration order. `x - m` in NumPy's `var` has this layout, and the sum
+ * of its squares follows it.
  */
-export function emptyLikeKeepOrder(x: NDArray): NDArray {
+export function emptyLikeKeepOrder(x: NDArray, dtype: DType = x.dtype): NDArray {
   const shape = x.shape;
   const order = iterationOrder(shape, [x.nd.stride]);
   const stride = new Array<number>(shape.length).fill(0);
@@ -66,5 +66,5 @@ export function emptyLikeKeepOrder(x: NDArray): NDArray {
     stride[order[i]] = step;
     step *= Math.max(shape[order[i]], 1);
   }
-  return new NDArray(allocate(x.dtype, x.size), shape, x.dtype, null, stride, 0);
+  return new NDArray(allocate(dtype, x.size), shape, dtype, null, stride, 0);
 }

@@ -11,7 +11,7 @@ import { emptyLikeKeepOrder, iterationOrder } from "./order";
 import { isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { native, NATIVE_MIN } from "./native";
 import { ExactAcc, exactProdLineFor, exactSumLineFor, exactValue } from "./int-exact";
-import { binaryKernel } from "./ufunc";
+import { assign, binaryKernel } from "./ufunc";
 import { perStorage, storageKey } from "./specialise";
 
 const PW_BLOCKSIZE = 128;
@@ -361,11 +361,22 @@ function scalarOf(dtype: DType, v: number): number {
   return dtype === "float32" ? Math.fround(v) : v;
 }
 
+/**
+ * The float array mean and var sum: x itself, or for integers a float64 copy in x's iteration
+ * order (order.ts), which NumPy's casting reduction walks in the same order as x.
+ */
+function floatSource(x: NDArray): NDArray {
+  if (!isIntegral(x.dtype)) return x;
+  const f = emptyLikeKeepOrder(x, "float64");
+  assign(f, x);
+  return f;
+}
+
 /** Arithmetic mean (float64 for integer input, like NumPy; float32 sums in float32). */
 export function mean(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "mean");
   const n = count(x, opts.axes);
-  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const src = floatSource(x);
   const s = sumAs(src, opts, src.dtype);
   if (typeof s === "number") return scalarOf(src.dtype, s / n);
   return s.div(divisor(s.dtype, n), s);
@@ -380,7 +391,7 @@ export function variance(x: NDArray, options?: (ReduceOptions & { ddof?: number 
   const o = typeof options === "number" ? { axis: options } : (options ?? {});
   const opts = parseOptions(x, o, "var");
   const n = count(x, opts.axes);
-  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const src = floatSource(x);
   const m = sumAs(src, { ...opts, keepdims: true, all: false }, src.dtype) as NDArray;
   m.div(divisor(m.dtype, n), m);
   const d = src.sub(m, emptyLikeKeepOrder(src));
