@@ -5,7 +5,7 @@
  * the innermost (contiguous) axis NumPy sums pairwise in 8-wide blocks; along outer axes it
  * adds whole slices in sequence. We do the same.
  */
-import { allocate, DType, isIntegral } from "./dtype";
+import { allocate, DType, isIntegral, Storage } from "./dtype";
 import { forEachLine, mergeAxes } from "./iterate";
 import { emptyLikeKeepOrder, iterationOrder } from "./order";
 import { isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
@@ -204,6 +204,25 @@ function sumOrder(x: NDArray, axes: readonly number[]): SumOrder {
 }
 
 /**
+ * The pairwise sum of one piece (at most BUFSIZE elements): float64 pieces of contiguous
+ * elements long enough to pay for the call run in the C loop (its `0 + pairwise` differs from
+ * the pairwise sum only by turning -0 into +0, which the caller's `acc +` does anyway: acc
+ * starts at +0 and a sum from +0 never becomes -0).
+ */
+function pieceSum(data: Storage, f32: boolean): (a: Storage, off: number, n: number, st: number) => number {
+  if (f32) return pairwiseSumF32For(data);
+  const js = pairwiseSumFor(data);
+  const c = native;
+  if (!c || !(data instanceof Float64Array)) return js;
+  const one = new Float64Array(1);
+  return (a, off, n, st) => {
+    if (st !== 1 || n < NATIVE_MIN) return js(a, off, n, st);
+    c.sumLines(a as Float64Array, off, 1, n, 0, one, 0);
+    return one[0];
+  };
+}
+
+/**
  * A float sum over `axes` in NumPy 1.24's order, into a new array of the kept axes (C order)
  * in x's dtype (float32 sums add in float32, as NumPy's).
  *
@@ -235,7 +254,7 @@ function floatSum(x: NDArray, axes: readonly number[], order: SumOrder): NDArray
     return out;
   }
   const f32 = x.dtype === "float32";
-  const pw = (f32 ? pairwiseSumF32For : pairwiseSumFor)(data);
+  const pw = pieceSum(data, f32);
   const { dims, strides } = mergeAxes(order.inner.map((d) => x.shape[d]), [{ stride: order.inner.map((d) => x.nd.stride[d]), offset: 0 }]);
   const n = dims.reduce((a, b) => a * b, 1);
   let block: (off: number, acc: number) => number;
@@ -251,14 +270,19 @@ function floatSum(x: NDArray, axes: readonly number[], order: SumOrder): NDArray
   } else {
     // Not one line: gather BUFSIZE elements at a time, as NumPy copies them into its buffer.
     const buf = allocate(x.dtype, Math.min(BUFSIZE, n));
-    const pwBuf = (f32 ? pairwiseSumF32For : pairwiseSumFor)(buf);
+    const pwBuf = pieceSum(buf, f32);
     const shape = [...dims].reverse();
     const stride = [...strides[0]].reverse();
     block = (off, acc) => {
       let fill = 0;
       forEachLine(shape, [{ stride, offset: off }], (o2, m, s2) => {
-        for (let i = 0; i < m; i++) {
-          buf[fill++] = data[o2[0] + i * s2[0]];
+        for (let i = 0; i < m; ) {
+          const take = Math.min(m - i, BUFSIZE - fill);
+          const from = o2[0] + i * s2[0];
+          if (s2[0] === 1 && take >= 64) buf.set(data.subarray(from, from + take), fill);
+          else for (let k = 0; k < take; k++) buf[fill + k] = data[from + k * s2[0]];
+          fill += take;
+          i += take;
           if (fill === BUFSIZE) {
             acc = f32 ? Math.fround(acc + pwBuf(buf, 0, fill, 1)) : acc + pwBuf(buf, 0, fill, 1);
             fill = 0;
