@@ -1,6 +1,6 @@
 /**
- * Float sums follow NumPy's summation order on views of every stride pattern: sum, mean, var
- * and std of float64 and float32 arrays (steps 2, -1, -3, transposes, 3-D permutations, every
+ * Float sums follow NumPy's summation order on views of every stride pattern: sum, mean, var,
+ * std and prod of float64 and float32 arrays (steps 2, -1, -3, transposes, 3-D permutations, every
  * axis choice, keepdims) compared bit for bit with Debian's NumPy, with the C loops and with
  * the JavaScript fallback (LAZYLAB_NATIVE=0). The cases are in sum-order-cases.ts.
  */
@@ -44,7 +44,7 @@ function check(dtype: Job["dtype"], got: (i: number) => Bits, ourBytes: (j: Job)
 }
 
 for (const dtype of ["float64", "float32"] as const) {
-  test(`${dtype} sum, mean, var and std of views of every stride pattern match NumPy bit for bit${native ? " (with the C loops)" : ""}`, () => {
+  test(`${dtype} sum, mean, var, std and prod of views of every stride pattern match NumPy bit for bit${native ? " (with the C loops)" : ""}`, () => {
     check(dtype, (i) => ours(JOBS[i]), (j) => ours(j, true));
   });
 }

@@ -1,9 +1,11 @@
 /**
- * The cases of np-sum-order.test.ts: float64 and float32 arrays drawn from one seeded PCG64
- * stream on both sides (lazylab's `np.random.defaultRng` gives NumPy's draws), views of every
- * stride pattern (steps 2, -1, -3, transposes), and sum/mean/var/std over every axis choice.
- * NumPy's results come back as their raw bytes; ours are computed here (in the test process,
- * and in a child with LAZYLAB_NATIVE=0) and compared byte for byte.
+ * The cases of np-sum-order.test.ts: float64, float32 and integer arrays drawn from one
+ * seeded PCG64 stream on both sides (lazylab's `np.random.defaultRng` gives NumPy's draws),
+ * views of every stride pattern (steps 2, -1, -3, offsets, transposes and permutations up to
+ * 4-D), and sum/mean/var/std/prod over every axis choice. Results are compared by the SHA-256
+ * of their raw bytes (NumPy's `tobytes()`, ours from the typed array), computed in the test
+ * process and in a child with LAZYLAB_NATIVE=0; the bytes themselves are fetched only for
+ * results that differ, to count ulps.
  */
 import { createHash } from "node:crypto";
 import { np } from "../lib";
@@ -16,7 +18,7 @@ export interface Job {
   dtype: "float64" | "float32" | "int64" | "int32";
   index: string;
   perm: number[] | null;
-  fn: "sum" | "mean" | "var" | "std";
+  fn: "sum" | "mean" | "var" | "std" | "prod";
   axis: number | number[] | null;
   keepdims: boolean;
   ddof: number;
@@ -55,12 +57,12 @@ function axisChoices(n: number): (number | number[] | null)[] {
  */
 export function jobs(): Job[] {
   const out: Job[] = [];
-  const add = (shape: number[], indices: string[], permList: (number[] | null)[], dtypes: Job["dtype"][] = ["float64", "float32"]) => {
+  const add = (shape: number[], indices: string[], permList: (number[] | null)[], dtypes: Job["dtype"][] = ["float64", "float32"], fns = FNS) => {
     for (const dtype of dtypes)
       for (const index of indices)
         for (const perm of permList)
           for (const axis of axisChoices(shape.length))
-            for (const fn of dtype.startsWith("int") ? FNS.slice(1) : FNS)
+            for (const fn of dtype.startsWith("int") ? fns.filter((f) => f !== "sum") : fns)
               for (const keepdims of axis === null || typeof axis === "number" ? [false, true] : [false]) {
                 out.push({ shape, dtype, index, perm, fn, axis, keepdims, ddof: keepdims && (fn === "var" || fn === "std") ? 1 : 0 });
               }
@@ -73,6 +75,9 @@ export function jobs(): Job[] {
     add(shape, ["", "::-1", ":, ::2", "::-3, :, ::-2", ":, :, ::2", "1:, :, 1:"], perms(3));
   }
   add([3, 4, 5, 131], ["", "::-1, :, ::2", ":, ::-2, :, ::3"], [null, [3, 1, 0, 2], [2, 3, 0, 1], [1, 0, 3, 2]]);
+  // Products multiply one by one in the iteration order (of 1 + x/64, to stay finite).
+  add([9, 17, 130], ["", "::-1", "::-3, :, ::-2", ":, :, ::2"], perms(3), ["float64", "float32"], ["prod"]);
+  add([129, 131], ["", "::-1, ::-1", ":, ::2"], [null, [1, 0]], ["float64", "float32"], ["prod"]);
   // Integer arrays: mean, var and std sum them as float64 in the same order.
   add([300, 301], ["", "::-1", ":, ::2", "::2, ::2"], [null, [1, 0]], ["int64", "int32"]);
   add([9, 17, 130], ["", "::-3, :, ::-2"], perms(3), ["int64", "int32"]);
@@ -93,7 +98,9 @@ def array(shape, dtype):
             arrays[key] = (x * x * x).astype(dtype)
     return arrays[key]
 def view(j):
-    v = eval("a[" + j["index"] + "]", {"a": array(j["shape"], j["dtype"])}) if j["index"] else array(j["shape"], j["dtype"])
+    a = array(j["shape"], j["dtype"])
+    if j["fn"] == "prod": a = 1 + a * np.array(2.0 ** -6, a.dtype)
+    v = eval("a[" + j["index"] + "]", {"a": a}) if j["index"] else a
     return v.transpose(j["perm"]) if j["perm"] is not None else v
 def run(j, full):
     v = view(j)
@@ -130,10 +137,11 @@ function array(shape: number[], dtype: Job["dtype"]): NDArray {
 /** lazylab's result of one job, as NumPy's are reported: a SHA-256, or the bytes when `full`. */
 export function ours(j: Job, full = false): Bits {
   let v = array(j.shape, j.dtype);
+  if (j.fn === "prod") v = v.mul(2 ** -6).add(1);
   if (j.index) v = v.get(j.index);
   if (j.perm) v = v.transpose(j.perm);
   const axis = j.axis ?? undefined;
-  const r = j.fn === "var" || j.fn === "std" ? v[j.fn]({ axis, keepdims: j.keepdims, ddof: j.ddof }) : v[j.fn]({ axis, keepdims: j.keepdims });
+  const r = j.fn === "prod" ? v.prod({ axis, keepdims: j.keepdims }) : j.fn === "var" || j.fn === "std" ? v[j.fn]({ axis, keepdims: j.keepdims, ddof: j.ddof }) : v[j.fn]({ axis, keepdims: j.keepdims });
   // A number stands for NumPy's scalar: float32 for float32 input, else float64.
   const scalar = j.dtype === "float32" ? "float32" : "float64";
   const data = typeof r === "number" ? (scalar === "float32" ? Float32Array.of(r) : Float64Array.of(r)) : r.toContiguous();

@@ -480,10 +480,13 @@ function minMax(x: NDArray, options: ReduceOptions | number | undefined, isMax: 
 /** Product. */
 export function prod(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "prod");
+  // Floats multiply one by one in NumPy's iteration order (order.ts), float32 in float32.
+  const f32 = x.dtype === "float32";
   const { values, outShape } = isIntegral(x.dtype)
     ? foldBlocks<ExactAcc>(x, opts.axes, 1, exactProdLineFor(x.nd.data), exactValue)
-    : foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
-        for (let i = 0; i < n; i++) acc *= a[off + i * st];
+    : foldBlocks(x, iterationOrder(x.shape, [x.nd.stride]).filter((d) => opts.axes.includes(d)), 1, (a, off, n, st, acc) => {
+        if (f32) for (let i = 0; i < n; i++) acc = Math.fround(acc * a[off + i * st]);
+        else for (let i = 0; i < n; i++) acc *= a[off + i * st];
         return acc;
       });
   return finish(values, outShape, sumDType(x.dtype), x, opts.axes, opts);
