@@ -1,9 +1,10 @@
 /**
  * Reductions over axes: sum, mean, min, max, std, var, prod, argmin, argmax, any, all.
  *
- * Summation follows NumPy's order so results match bit for bit where it matters: along
- * the innermost (contiguous) axis NumPy sums pairwise in 8-wide blocks; along outer axes it
- * adds whole slices in sequence. We do the same.
+ * Float sums, means, variances and products follow NumPy's order, so results match its bits
+ * on views too (test/np-sum-order.test.ts): the axes in NumPy's iteration order (order.ts);
+ * reduced axes innermost in that order are summed pairwise in 8-wide blocks, a buffer of 8192
+ * elements at a time; otherwise whole slices are added in sequence (floatSum).
  */
 import { allocate, DType, isIntegral, Storage } from "./dtype";
 import { forEachLine, mergeAxes } from "./iterate";
