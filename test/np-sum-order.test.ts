@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { native } from "../lib/np/native";
+import { pairwiseSum, pairwiseSumF32 } from "../lib/np/float-sum";
 import { Bits, describe, distance, Job, jobs, numpyBits, ours } from "./sum-order-cases";
 
 const JOBS = jobs();
@@ -53,15 +54,44 @@ test("mean, var and std of int64 and int32 views match NumPy bit for bit (summed
   for (const dtype of ["int64", "int32"] as const) check(dtype, (i) => ours(JOBS[i]), (j) => ours(j, true));
 });
 
-test("the JavaScript fallback (LAZYLAB_NATIVE=0) gives the same bits for every case", { skip: native ? false : "this process already runs without the addon" }, () => {
+/** Our results of the jobs (SHA-256s) from a child process with `env` added, and a way to get one job's bytes there. */
+function childResults(env: Record<string, string>, filter = "() => true"): { got: (i: number) => Bits; bytes: (j: Job) => Bits } {
   const cases = JSON.stringify(require.resolve("./sum-order-cases"));
   const child = (script: string) => {
-    const r = spawnSync(process.execPath, ["-e", `const c = require(${cases}); ${script}`], { input: "", env: { ...process.env, LAZYLAB_NATIVE: "0" }, encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(process.execPath, ["-e", `const c = require(${cases}); ${script}`], { input: "", env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 28 });
     assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as Bits[];
+    return JSON.parse(r.stdout) as (Bits | null)[];
   };
-  const fallback = child("process.stdout.write(JSON.stringify(c.jobs().map((j) => c.ours(j))));");
-  // Bytes of a job that differs, from the fallback too (only computed on failure).
-  const bytes = (j: Job) => child(`process.stdout.write(JSON.stringify([c.ours(${JSON.stringify(j)}, true)]));`)[0];
-  for (const dtype of ["float64", "float32", "int64", "int32"] as const) check(dtype, (i) => fallback[i], bytes);
+  const all = child(`process.stdout.write(JSON.stringify(c.jobs().map((j) => ((${filter})(j) ? c.ours(j) : null))));`);
+  return {
+    got: (i) => all[i] as Bits,
+    // Bytes of a job that differs (only computed on failure).
+    bytes: (j) => child(`process.stdout.write(JSON.stringify([c.ours(${JSON.stringify(j)}, true)]));`)[0] as Bits,
+  };
+}
+
+test("the JavaScript fallback (LAZYLAB_NATIVE=0) gives the same bits for every case", { skip: native ? false : "this process already runs without the addon" }, () => {
+  const { got, bytes } = childResults({ LAZYLAB_NATIVE: "0" });
+  for (const dtype of ["float64", "float32", "int64", "int32"] as const) check(dtype, got, bytes);
+});
+
+test("float32 sums in the C loops give the same bits with the baseline loops as with AVX2 (LAZYLAB_NATIVE_ISA=baseline)", { skip: native && process.arch === "x64" ? false : "no addon, or not x86-64" }, () => {
+  const { got, bytes } = childResults({ LAZYLAB_NATIVE_ISA: "baseline" }, `(j) => j.dtype === "float32"`);
+  check("float32", got, bytes);
+});
+
+test("the C float32 sum refuses arrays of the wrong type and ranges outside the array", { skip: native ? false : "no addon" }, () => {
+  const c = native!;
+  const out = new Float64Array(2);
+  const a = new Float32Array(100);
+  assert.throws(() => c.sumLinesF32(new Float64Array(100) as never, 0, 1, 100, 0, out, 0), /expected a Float32Array/);
+  assert.throws(() => c.sumLinesF32(a, 1, 1, 100, 0, out, 0), /range outside the array/);
+  assert.throws(() => c.sumLinesF32(a, 0, 2, 60, 50, out, 0), /range outside the array/);
+  assert.throws(() => c.sumLinesF32(a, 0, 3, 10, 10, out, 0), /range outside the array/);
+  assert.throws(() => c.sumLinesF32(a, 0, 1, 10, -1, out, 0), /negative count or stride/);
+  // Float32 accumulators: the JavaScript float32 pairwise sum's bits, not the float64 sum's.
+  const h = Float32Array.from({ length: 1000 }, (_, i) => 1 / (i + 1));
+  c.sumLinesF32(h, 0, 1, 1000, 0, out, 0);
+  assert.equal(out[0], pairwiseSumF32(h, 0, 1000, 1));
+  assert.notEqual(out[0], Math.fround(pairwiseSum(h, 0, 1000, 1)));
 });

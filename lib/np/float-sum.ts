@@ -98,20 +98,20 @@ export function sumOrder(x: NDArray, axes: readonly number[]): SumOrder {
 }
 
 /**
- * The pairwise sum of one piece (at most BUFSIZE elements): float64 pieces of contiguous
- * elements long enough to pay for the call run in the C loop (its `0 + pairwise` differs from
- * the pairwise sum only by turning -0 into +0, which the caller's `acc +` does anyway: acc
- * starts at +0 and a sum from +0 never becomes -0).
+ * The pairwise sum of one piece (at most BUFSIZE elements): pieces of contiguous elements
+ * long enough to pay for the call run in the C loop (native/np_reduce.c; its `0 + pairwise`
+ * differs from the pairwise sum only by turning -0 into +0, which the caller's `acc +` does
+ * anyway: acc starts at +0 and a sum from +0 never becomes -0).
  */
 function pieceSum(data: Storage, f32: boolean): (a: Storage, off: number, n: number, st: number) => number {
-  if (f32) return pairwiseSumF32For(data);
-  const js = pairwiseSumFor(data);
+  const js = (f32 ? pairwiseSumF32For : pairwiseSumFor)(data);
   const c = native;
-  if (!c || !(data instanceof Float64Array)) return js;
+  if (!c || !(data instanceof Float64Array || data instanceof Float32Array)) return js;
   const one = new Float64Array(1);
   return (a, off, n, st) => {
     if (st !== 1 || n < NATIVE_MIN) return js(a, off, n, st);
-    c.sumLines(a as Float64Array, off, 1, n, 0, one, 0);
+    if (f32) c.sumLinesF32(a as Float32Array, off, 1, n, 0, one, 0);
+    else c.sumLines(a as Float64Array, off, 1, n, 0, one, 0);
     return one[0];
   };
 }
