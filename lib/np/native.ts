@@ -1,8 +1,7 @@
 /**
  * The optional native loops (native/np_*.c, an N-API addon built by `npm run build`) for
- * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums (and
- * float32 sums),
- * min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
+ * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums (float32's
+ * too), min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
  * large arrays (native/np_memory.c), and the JavaScript fallback when the addon is missing (no
  * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
  *
