@@ -1,5 +1,5 @@
 /*
- * lazylab's native reductions over float64 lines: NumPy's pairwise sums, min/max, argmin/argmax
+ * lazylab's native reductions over float64 lines (and float32 sums): NumPy's pairwise sums, min/max, argmin/argmax
  * and the row-by-row sums of an outer axis. lib/np/reduce.ts calls them when each output's
  * reduced elements form one contiguous line; the JavaScript loops there are the reference
  * (and the fallback), and these give the same bits.
@@ -134,6 +134,43 @@ static void leaf_pair_base(const double *a, intptr_t na, const double *b, intptr
     } \
   }
 FOR_EACH_ISA(DEFINE_REDUCE)
+
+/*
+ * NumPy's float32 pairwise sum (its FLOAT loop): the same tree as pairwise_sum with float
+ * accumulators, so every addition rounds to float32 as NumPy's do. Only the JavaScript
+ * caller's pieces of at most BUFSIZE come here; the piece sums go back as doubles (exact).
+ */
+#define DEFINE_REDUCE_F32(SUFFIX, ATTR) \
+  ATTR static float pairwise_sum_f32_##SUFFIX(const float *a, intptr_t n) { \
+    if (n < 8) { \
+      float res = -0.f; \
+      for (intptr_t i = 0; i < n; i++) res += a[i]; \
+      return res; \
+    } \
+    if (n <= PW_BLOCKSIZE) { \
+      float r[8]; \
+      for (int j = 0; j < 8; j++) r[j] = a[j]; \
+      intptr_t i; \
+      for (i = 8; i < n - (n % 8); i += 8) { \
+        for (int j = 0; j < 8; j++) r[j] += a[i + j]; \
+      } \
+      float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7])); \
+      for (; i < n; i++) res += a[i]; \
+      return res; \
+    } \
+    intptr_t n2 = n / 2; \
+    n2 -= n2 % 8; \
+    return pairwise_sum_f32_##SUFFIX(a, n2) + pairwise_sum_f32_##SUFFIX(a + n2, n - n2); \
+  } \
+  ATTR static void sum_lines_f32_##SUFFIX(const float *a, int64_t lines, int64_t n, int64_t stride, double *o) { \
+    for (int64_t k = 0; k < lines; k++) { \
+      const float *line = a + k * stride; \
+      float acc = 0.f; \
+      for (int64_t s = 0; s < n; s += BUFSIZE) acc += pairwise_sum_f32_##SUFFIX(line + s, n - s < BUFSIZE ? n - s : BUFSIZE); \
+      o[k] = acc; \
+    } \
+  }
+FOR_EACH_ISA(DEFINE_REDUCE_F32)
 
 #ifdef LAZYLAB_X86
 /* block_minmax with 8 lanes in vector registers (max_pd(x, m) is exactly `x > m ? x : m`). */
@@ -348,6 +385,30 @@ static napi_value js_sum_lines(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* sumLinesF32(a: Float32Array, offset, lines, n, lineStride, out: Float64Array, outOffset):
+ * out[k] = NumPy's float32 sum of line k (float32 accumulators). */
+static napi_value js_sum_lines_f32(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t off, lines, n, stride, oo;
+  napi_typedarray_type type;
+  void *p;
+  size_t al, ol;
+  double *o;
+  if (argc != 7) return NULL;
+  if (napi_get_typedarray_info(env, argv[0], &type, &al, &p, NULL, NULL) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: expected a Float32Array");
+    return NULL;
+  }
+  if (!get_int(env, argv[1], &off) || !get_int(env, argv[2], &lines) || !get_int(env, argv[3], &n) || !get_int(env, argv[4], &stride) ||
+      !get_f64(env, argv[5], &o, &ol) || !get_int(env, argv[6], &oo))
+    return NULL;
+  if (!lines_in_bounds(env, al, off, lines, n, stride) || !in_bounds(env, ol, oo, lines, 1)) return NULL;
+  if (lines > 0) PICK(sum_lines_f32)((const float *)p + off, lines, n, stride, o + oo);
+  return NULL;
+}
+
 /* squareSumLines(a, offset, lines, n, lineStride, out, outOffset, outStride):
  * out[outOffset + k*outStride] += line k's sum of squares, in lib/da's fused order. */
 static napi_value js_square_sum_lines(napi_env env, napi_callback_info info) {
@@ -452,6 +513,7 @@ static napi_value js_sum_bytes_lines(napi_env env, napi_callback_info info) {
 void np_reduce_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "sumLines", NULL, js_sum_lines, NULL, NULL, NULL, napi_default, NULL },
+    { "sumLinesF32", NULL, js_sum_lines_f32, NULL, NULL, NULL, napi_default, NULL },
     { "minMaxLines", NULL, js_min_max_lines, NULL, NULL, NULL, napi_default, NULL },
     { "argLines", NULL, js_arg_lines, NULL, NULL, NULL, napi_default, NULL },
     { "addRows", NULL, js_add_rows, NULL, NULL, NULL, napi_default, NULL },

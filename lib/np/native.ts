@@ -1,7 +1,7 @@
 /**
  * The optional native loops (native/np_*.c, an N-API addon built by `npm run build`) for
- * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums,
- * min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
+ * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums (float32's
+ * too), min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
  * large arrays (native/np_memory.c), and the JavaScript fallback when the addon is missing (no
  * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
  *
@@ -41,6 +41,8 @@ interface NativeLoops {
   elementwise(op: number, a: Float64Array, ao: number, as: number, b: Float64Array, bo: number, bs: number, o: Float64Array, oo: number, n: number): void;
   /** out[oo+k] = NumPy's sum of a[off+k*stride ... +n] for k < lines. */
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+k] = NumPy's float32 sum of a[off+k*stride ... +n] for k < lines (float32 accumulators). */
+  sumLinesF32(a: Float32Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo + k*os] += line k's sum of squares in lib/da's fused order (fourSums in lib/da/fuse.ts), k < lines. */
   squareSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number, os: number): void;
   /**

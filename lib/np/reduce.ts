@@ -1,83 +1,19 @@
 /**
  * Reductions over axes: sum, mean, min, max, std, var, prod, argmin, argmax, any, all.
  *
- * Summation follows NumPy's order so results match bit for bit where it matters: along
- * the innermost (contiguous) axis NumPy sums pairwise in 8-wide blocks; along outer axes it
- * adds whole slices in sequence. We do the same.
+ * Float sums, means, variances and products follow NumPy's order, so results match its bits
+ * on views too (test/np-sum-order.test.ts): the axes in NumPy's iteration order (order.ts);
+ * reduced axes innermost in that order are summed pairwise in 8-wide blocks, a buffer of 8192
+ * elements at a time; otherwise whole slices are added in sequence (floatSum).
  */
 import { allocate, DType, isIntegral, isUnsigned } from "./dtype";
 import { forEachLine } from "./iterate";
-import { contiguousStrides, isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
+import { emptyLikeKeepOrder, iterationOrder } from "./order";
+import { BUFSIZE, floatSum, pairwiseSumFor, sumOrder } from "./float-sum";
+import { isCContiguous, NDArray, normaliseAxis, ReduceOptions } from "./ndarray";
 import { native, NATIVE_MIN } from "./native";
 import { ExactAcc, exactProdLineFor, exactSumLineFor, exactValue } from "./int-exact";
-import { binaryKernel } from "./ufunc";
-import { perStorage, storageKey } from "./specialise";
-
-const PW_BLOCKSIZE = 128;
-
-/** NumPy's pairwise summation of n elements of `a` from `off` with stride `st`. */
-export function pairwiseSum(a: ArrayLike<number>, off: number, n: number, st: number): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[off + i * st];
-    return res;
-  }
-  if (n <= PW_BLOCKSIZE) {
-    let r0 = a[off], r1 = a[off + st], r2 = a[off + 2 * st], r3 = a[off + 3 * st];
-    let r4 = a[off + 4 * st], r5 = a[off + 5 * st], r6 = a[off + 6 * st], r7 = a[off + 7 * st];
-    const m = n - (n % 8);
-    let i = 8;
-    if (st === 1) {
-      for (; i < m; i += 8) {
-        const p = off + i;
-        r0 += a[p]; r1 += a[p + 1]; r2 += a[p + 2]; r3 += a[p + 3];
-        r4 += a[p + 4]; r5 += a[p + 5]; r6 += a[p + 6]; r7 += a[p + 7];
-      }
-    } else {
-      for (; i < m; i += 8) {
-        const p = off + i * st;
-        r0 += a[p]; r1 += a[p + st]; r2 += a[p + 2 * st]; r3 += a[p + 3 * st];
-        r4 += a[p + 4 * st]; r5 += a[p + 5 * st]; r6 += a[p + 6 * st]; r7 += a[p + 7 * st];
-      }
-    }
-    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) res += a[off + i * st];
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, off, n2, st) + pairwiseSum(a, off + n2 * st, n - n2, st);
-}
-
-/** The same in float32 arithmetic (NumPy sums float32 arrays in float32). */
-export function pairwiseSumF32(a: ArrayLike<number>, off: number, n: number, st: number): number {
-  const f = Math.fround;
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res = f(res + a[off + i * st]);
-    return res;
-  }
-  if (n <= PW_BLOCKSIZE) {
-    const r = new Array<number>(8);
-    for (let j = 0; j < 8; j++) r[j] = a[off + j * st];
-    const m = n - (n % 8);
-    let i = 8;
-    for (; i < m; i += 8) for (let j = 0; j < 8; j++) r[j] = f(r[j] + a[off + (i + j) * st]);
-    let res = f(f(f(r[0] + r[1]) + f(r[2] + r[3])) + f(f(r[4] + r[5]) + f(r[6] + r[7])));
-    for (; i < n; i++) res = f(res + a[off + i * st]);
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return f(pairwiseSumF32(a, off, n2, st) + pairwiseSumF32(a, off + n2 * st, n - n2, st));
-}
-
-/** Copies of the pairwise sums per storage class (specialise.ts). */
-const pairwiseSumFor = perStorage(pairwiseSum, { PW_BLOCKSIZE });
-const pairwiseSumF32For = perStorage(pairwiseSumF32, { PW_BLOCKSIZE });
-
-/** NumPy processes long reductions in buffer-sized blocks of this many elements. */
-const BUFSIZE = 8192;
+import { assign } from "./ufunc";
 
 function parseOptions(x: NDArray, options: ReduceOptions | number | undefined, what: string): { axes: number[]; keepdims: boolean; all: boolean } {
   const o: ReduceOptions = typeof options === "number" ? { axis: options } : (options ?? {});
@@ -149,17 +85,6 @@ function sumDType(d: DType): DType {
   return isUnsigned(d) ? "uint64" : isIntegral(d) ? "int64" : d;
 }
 
-/** True when the reduced axes are the innermost ones in memory (NumPy sums those pairwise). */
-function reducesInnermost(x: NDArray, axes: readonly number[]): boolean {
-  if (axes.length === 0) return false;
-  const stride = x.nd.stride;
-  const shape = x.nd.shape;
-  const last = axes[axes.length - 1];
-  if (shape[last] > 1 && Math.abs(stride[last]) !== 1) return false;
-  // Reduced axes together must be contiguous: the kept axes then have larger strides.
-  return axes.every((a, i) => i === axes.length - 1 || shape[a] <= 1 || stride[a] === contiguousStrides(axes.map((b) => shape[b]))[i] * Math.sign(stride[last] || 1));
-}
-
 /** Sum over axes, NumPy's summation order. */
 export function sum(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "sum");
@@ -169,10 +94,6 @@ export function sum(x: NDArray, options?: ReduceOptions | number): NDArray | num
 
 function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boolean }, dtype: DType): NDArray | number {
   const axes = opts.axes;
-  if (!isIntegral(x.dtype) && !(opts.all && x.isContiguous) && !reducesInnermost(x, axes) && axes.length === 1) {
-    // An outer axis: add whole slices in sequence, as NumPy does.
-    return finishArray(sequentialAxisSum(x, axes[0]), x, axes, opts);
-  }
   if (isIntegral(x.dtype)) {
     // Integers add exactly, wrapping like int64 (int-exact.ts); the order does not matter.
     const sumLine = exactSumLineFor(x.nd.data);
@@ -185,26 +106,19 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
     const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, sumLine, exactValue);
     return finish(values, outShape, dtype, x, axes, opts);
   }
-  const pw = (x.dtype === "float32" ? pairwiseSumF32For : pairwiseSumFor)(x.nd.data);
-  const f32 = x.dtype === "float32";
-  const line: LineReducer = (a, off, n, st, acc) => {
-    for (let s = 0; s < n; s += BUFSIZE) {
-      const m = Math.min(BUFSIZE, n - s);
-      acc = f32 ? Math.fround(acc + pw(a, off + s * st, m, st)) : acc + pw(a, off + s * st, m, st);
+  const order = sumOrder(x, axes);
+  if (x.dtype === "float64" && native && x.size > 0) {
+    // The C loops where each output's elements are one contiguous line (or, for an outer
+    // axis of a C-contiguous array, rows added in sequence): the same order as floatSum.
+    const flat = opts.all && x.isContiguous;
+    const lines = flat || order.inner.length === order.reduced ? nativeSum(x, flat ? [0] : axes, flat) : null;
+    if (lines) return finish(lines, [], dtype, x, axes, opts);
+    if (order.inner.length === 0 && axes.length === 1) {
+      const rows = rowReduce(x, axes[0], 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
+      if (rows) return finish(rows, [], dtype, x, axes, opts);
     }
-    return acc;
-  };
-  if (x.dtype === "float64" && native) {
-    const r = nativeSum(x, opts.all && x.isContiguous ? [0] : axes, opts.all && x.isContiguous);
-    if (r) return finish(r, [], dtype, x, axes, opts);
   }
-  if (opts.all && x.isContiguous) {
-    const flat = x.ravel();
-    const { values } = foldBlocks(flat, [0], 0, line);
-    return finish(values, [], dtype, x, axes, opts);
-  }
-  const { values, outShape } = foldBlocks(x, axes, 0, line);
-  return finish(values, outShape, dtype, x, axes, opts);
+  return finishArray(floatSum(x, axes, order), x, axes, opts);
 }
 
 /**
@@ -272,63 +186,69 @@ function finishArray(acc: NDArray, x: NDArray, axes: readonly number[], opts: { 
   return opts.keepdims ? acc.reshape(reducedShape(x.shape, axes, true)) : acc;
 }
 
-/** out = x[0] + x[1] + ... along `axis`, slice by slice. */
-function sequentialAxisSum(x: NDArray, axis: number): NDArray {
-  const n = x.shape[axis];
-  const outShape = x.shape.filter((_, d) => d !== axis);
-  const rows = rowReduce(x, axis, 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
-  if (rows) {
-    const out = new NDArray(allocate(x.dtype, rows.length), outShape, x.dtype);
-    out.nd.data.set(rows);
-    return out;
-  }
-  const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
-  const add = binaryKernel("x + y", "none", storageKey(out.nd.data, x.nd.data, out.nd.data));
-  const o = out.nd.data;
-  const strideRest = x.nd.stride.filter((_, d) => d !== axis);
-  for (let i = 0; i < n; i++) {
-    const off = x.nd.offset + i * x.nd.stride[axis];
-    forEachLine(outShape, [{ stride: strideRest, offset: off }, { stride: out.nd.stride, offset: 0 }], (offs, m, st) =>
-      add(o, offs[1], st[1], x.nd.data, offs[0], st[0], o, offs[1], st[1], m),
-    );
-  }
-  return out;
-}
-
 function count(x: NDArray, axes: readonly number[]): number {
   return axes.reduce((p, a) => p * x.shape[a], 1);
 }
 
-/** Arithmetic mean (float64 for integer input, like NumPy). */
+/**
+ * The divisor NumPy's `mean` and `var` use for an array result: `true_divide(sum, n)` with n
+ * an integer scalar runs the loop of the sum's dtype, so float32 divides by float32(n).
+ * A scalar result divides in float64 and rounds back (`ret.dtype.type(ret / rcount)`).
+ */
+function divisor(dtype: DType, n: number): number {
+  return dtype === "float32" ? Math.fround(n) : n;
+}
+
+/** A scalar of `dtype` (float32 results are rounded to float32, as NumPy returns them). */
+function scalarOf(dtype: DType, v: number): number {
+  return dtype === "float32" ? Math.fround(v) : v;
+}
+
+/**
+ * The float array mean and var sum: x itself, or for integers a float64 copy in x's iteration
+ * order (order.ts), which NumPy's casting reduction walks in the same order as x.
+ */
+function floatSource(x: NDArray): NDArray {
+  if (!isIntegral(x.dtype)) return x;
+  const f = emptyLikeKeepOrder(x, "float64");
+  assign(f, x);
+  return f;
+}
+
+/** Arithmetic mean (float64 for integer input, like NumPy; float32 sums in float32). */
 export function mean(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "mean");
   const n = count(x, opts.axes);
-  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const src = floatSource(x);
   const s = sumAs(src, opts, src.dtype);
-  if (typeof s === "number") return x.dtype === "float32" ? Math.fround(s / n) : s / n;
-  return s.div(n, s);
+  if (typeof s === "number") return scalarOf(src.dtype, s / n);
+  return s.div(divisor(s.dtype, n), s);
 }
 
-/** Variance with `ddof` (NumPy's two-pass formula). */
+/**
+ * Variance with `ddof`: NumPy's two-pass formula, step for step (numpy/core/_methods.py
+ * `_var`): the mean with keepdims, `x - mean` into an array laid out in x's iteration order
+ * (order.ts), squared in place, summed in that array's order, divided by max(n - ddof, 0).
+ */
 export function variance(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
   const o = typeof options === "number" ? { axis: options } : (options ?? {});
   const opts = parseOptions(x, o, "var");
   const n = count(x, opts.axes);
-  const src = isIntegral(x.dtype) ? x.astype("float64") : x;
+  const src = floatSource(x);
   const m = sumAs(src, { ...opts, keepdims: true, all: false }, src.dtype) as NDArray;
-  m.div(n, m);
-  const d = src.sub(m);
+  m.div(divisor(m.dtype, n), m);
+  const d = src.sub(m, emptyLikeKeepOrder(src));
   d.mul(d, d);
   const s = sumAs(d, opts, d.dtype);
   const div = Math.max(n - (o.ddof ?? 0), 0);
-  if (typeof s === "number") return s / div;
-  return s.div(div, s);
+  if (typeof s === "number") return scalarOf(d.dtype, s / div);
+  return s.div(divisor(s.dtype, div), s);
 }
 
 /** Standard deviation: the square root of `var`. */
 export function std(x: NDArray, options?: (ReduceOptions & { ddof?: number }) | number): NDArray | number {
   const v = variance(x, options);
-  return typeof v === "number" ? Math.sqrt(v) : v.sqrt(v);
+  return typeof v === "number" ? scalarOf(x.dtype === "float32" ? "float32" : "float64", Math.sqrt(v)) : v.sqrt(v);
 }
 
 function checkNonEmpty(x: NDArray, axes: readonly number[], what: string): void {
@@ -379,10 +299,13 @@ function minMax(x: NDArray, options: ReduceOptions | number | undefined, isMax: 
 /** Product. */
 export function prod(x: NDArray, options?: ReduceOptions | number): NDArray | number {
   const opts = parseOptions(x, options, "prod");
+  // Floats multiply one by one in NumPy's iteration order (order.ts), float32 in float32.
+  const f32 = x.dtype === "float32";
   const { values, outShape } = isIntegral(x.dtype)
     ? foldBlocks<ExactAcc>(x, opts.axes, 1, exactProdLineFor(x.nd.data), exactValue)
-    : foldBlocks(x, opts.axes, 1, (a, off, n, st, acc) => {
-        for (let i = 0; i < n; i++) acc *= a[off + i * st];
+    : foldBlocks(x, iterationOrder(x.shape, [x.nd.stride]).filter((d) => opts.axes.includes(d)), 1, (a, off, n, st, acc) => {
+        if (f32) for (let i = 0; i < n; i++) acc = Math.fround(acc * a[off + i * st]);
+        else for (let i = 0; i < n; i++) acc *= a[off + i * st];
         return acc;
       });
   return finish(values, outShape, sumDType(x.dtype), x, opts.axes, opts);
