@@ -4,7 +4,8 @@
  */
 import { allocate, DType } from "./dtype";
 import { resultType } from "./casting";
-import { broadcastShapes, broadcastStrides, forEachLine } from "./iterate";
+import { broadcastStrides, forEachLine } from "./iterate";
+import { broadcastTogether } from "./errors";
 import { NDArray, NestedList, Operand } from "./ndarray";
 import { array, asArrayArg } from "./creation";
 
@@ -40,7 +41,7 @@ export function isclose(a: Operand | NestedList, b: Operand | NestedList, option
   const work = resultType({ dtype: x.dtype }, { dtype: yt }, rtol, atol);
   const r = work === "float32" ? Math.fround : (v: number) => v;
   const equalNan = !!options.equalNan;
-  const shape = broadcastShapes(x.shape, y.shape);
+  const shape = broadcastTogether(x.shape, y.shape);
   const out = new NDArray(allocate("bool", shape.reduce((p, n) => p * n, 1)), shape, "bool");
   const xd = x.nd.data, yd = y.nd.data, od = out.nd.data;
   const rt = r(rtol), at = r(atol);

@@ -1,3 +1,5 @@
+import { broadcastShapes } from "./iterate";
+
 /**
  * NumPy's exception types, under NumPy's names so a traceback reads as Python's would:
  * `ValueError: shapes (2,3) and (2,3) not aligned: 3 (dim 1) != 2 (dim 0)`.
@@ -25,21 +27,33 @@ export function checkAxis(axis: number, ndim: number, what: string): number {
 }
 
 /**
+ * NumPy's broadcasting of operand shapes, failing with NumPy's ValueError and message
+ * (`operands could not be broadcast together with shapes (4,5) (3,) `, trailing space included).
+ */
+export function broadcastTogether(...shapes: (readonly number[])[]): number[] {
+  try {
+    return broadcastShapes(...shapes);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const tight = (s: readonly number[]) => `(${s.join(",")}${s.length === 1 ? "," : ""})`;
+    throw new ValueError(`operands could not be broadcast together with shapes ${shapes.map(tight).join(" ")} `);
+  }
+}
+
+/**
  * NumPy's `RuntimeWarning`s (e.g. "Mean of empty slice"): printed on stderr as Python prints
  * them, and kept in {@link runtimeWarnings} for tests. Python's default filter shows a warning
- * once per source line; lazylab cannot see the caller's line, so it leaves out a repeat of the
- * same message within a second instead: a loop does not flood the output.
+ * once per source line; lazylab cannot see the caller's line, so it shows a message once per
+ * turn of the event loop: a loop in one cell warns once, the next cell warns again.
  */
 export const runtimeWarnings: string[] = [];
-let lastWarning = "";
-let lastWarningAt = -Infinity;
+const shownThisTurn = new Set<string>();
 
-/** Prints `RuntimeWarning: message` (not twice within the same second for the same message). */
+/** Prints `RuntimeWarning: message` on stderr (once per turn of the event loop). */
 export function runtimeWarning(message: string): void {
   runtimeWarnings.push(message);
-  const now = Date.now();
-  if (message === lastWarning && now - lastWarningAt < 1000) return;
-  lastWarning = message;
-  lastWarningAt = now;
+  if (shownThisTurn.has(message)) return;
+  if (shownThisTurn.size === 0) setImmediate(() => shownThisTurn.clear()).unref();
+  shownThisTurn.add(message);
   console.warn(`RuntimeWarning: ${message}`);
 }

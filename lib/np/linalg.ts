@@ -11,11 +11,10 @@
  */
 import { allocate, DType, Storage } from "./dtype";
 import { promoteTypes } from "./casting";
-import { broadcastShapes } from "./iterate";
 import { NDArray, NestedList, Operand } from "./ndarray";
 import { array, asArrayArg } from "./creation";
 import { mul } from "./ufunc";
-import { ValueError } from "./errors";
+import { broadcastTogether, ValueError } from "./errors";
 
 /** A strided 2-D operand. */
 interface Mat {
@@ -189,7 +188,7 @@ export function matmul(a: Operand | NestedList, b: Operand | NestedList): NDArra
   }
   const xb = x2.shape.slice(0, -2);
   const yb = y2.shape.slice(0, -2);
-  const batch = broadcastShapes(xb, yb);
+  const batch = broadcastTogether(xb, yb);
   const nb = batch.reduce((p, q) => p * q, 1);
   const out = new NDArray(allocate(dtype, nb * n * m), [...batch, n, m], dtype);
   const index = (shape: readonly number[], flat: number): number[] => {

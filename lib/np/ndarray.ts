@@ -226,7 +226,7 @@ export class NDArray {
    */
   sort(options?: { axis?: number; kind?: so.SortOptions["kind"] } | number): void {
     const o = typeof options === "number" ? { axis: options } : (options ?? {});
-    so.checkKind(o.kind, "sort");
+    so.checkKind(o.kind);
     if (this.ndim === 0) throw new RangeError("sort: cannot sort a 0-d array");
     so.sortInPlace(this, normaliseAxis(o.axis ?? -1, this.ndim, "sort"));
   }

@@ -4,10 +4,10 @@
  */
 import { allocate, DType } from "./dtype";
 import { canCastSameKind, resultType, TypeOperand } from "./casting";
-import { broadcastShapes, broadcastStrides, forEachLine, Strided } from "./iterate";
+import { broadcastStrides, forEachLine, Strided } from "./iterate";
 import { NDArray, NestedList, Operand } from "./ndarray";
 import { array, asArrayArg } from "./creation";
-import { ValueError } from "./errors";
+import { broadcastTogether, ValueError } from "./errors";
 
 /** An operand as an array, and what NumPy 1.24's promotion sees of it (a scalar's value, an array's dtype). */
 function typed(x: Operand | NestedList, what: string): { arr: NDArray; type: TypeOperand } {
@@ -38,7 +38,7 @@ export function where(condition: Operand | NestedList, x?: Operand | NestedList,
   const a = typed(x, "where: x");
   const b = typed(y, "where: y");
   const dtype = resultType(a.type, b.type);
-  const shape = broadcastShapes(c.shape, a.arr.shape, b.arr.shape);
+  const shape = broadcastTogether(c.shape, a.arr.shape, b.arr.shape);
   const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
   const cd = c.nd.data, ad = a.arr.nd.data, bd = b.arr.nd.data, od = out.nd.data;
   // A float scalar beside float32 counts as float32 (value-based): stored through od, it rounds as NumPy's cast does.
@@ -92,7 +92,7 @@ export interface ClipOptions {
  * max wins where min > max). Either bound may be null (not both); bounds broadcast. The dtype
  * is NumPy 1.24's `result_type(a, min, max)` (value-based: uint8 clipped to 300 is uint16),
  * or `dtype`. NaN elements stay NaN; a NaN bound given as an array propagates, a scalar NaN
- * with the other bound given is ignored, as NumPy's clip loop does. Also `a.clip(min, max)`.
+ * bound is ignored, as NumPy 1.24's clip does. Also `a.clip(min, max)`.
  * @example np.clip(np.array([-2, 5, 12]), 0, 10)    // array([ 0,  5, 10])
  * np.clip(x, null, 1)                               // only an upper bound
  */
@@ -114,16 +114,15 @@ export function clip(a: Operand | NestedList, min: Operand | NestedList | null, 
   } else dtype = resultType(...ops.filter((o) => o !== null).map((o) => o!.type));
   const isFloat = dtype === "float64" || dtype === "float32";
   const round = dtype === "float32" ? Math.fround : (v: number) => v;
-  // Only one bound given: NumPy runs maximum/minimum, where a NaN bound propagates too.
-  const both = lo !== null && hi !== null;
+  // NumPy 1.24's clip loop with a constant bound skips a NaN one (measured: np.clip(x, None, nan) is x).
   const bound = (o: typeof lo, none: number): NDArray => {
     if (o === null) return array(none);
-    if (both && o.arr.ndim === 0 && Number.isNaN(o.arr.flatAt(0))) return array(none);
+    if (o.arr.ndim === 0 && Number.isNaN(o.arr.flatAt(0))) return array(none);
     return o.arr;
   };
   const l = bound(lo, -Infinity);
   const h = bound(hi, Infinity);
-  const shape = broadcastShapes(x.arr.shape, l.shape, h.shape);
+  const shape = broadcastTogether(...[x, lo, hi].flatMap((o) => (o ? [o.arr.shape] : [])));
   const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
   const xd = x.arr.nd.data, ld = l.nd.data, hd = h.nd.data, od = out.nd.data;
   forEachLine(shape, [strided(x.arr, shape), strided(l, shape), strided(h, shape), { stride: out.nd.stride, offset: 0 }], (off, n, st) => {

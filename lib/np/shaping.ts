@@ -15,7 +15,18 @@ import { checkAxis, ValueError } from "./errors";
 export function reshape(a: NDArray | NestedList, newshape: number | readonly number[]): NDArray {
   const x = asArrayArg(a, "reshape: a");
   if (typeof newshape !== "number" && !Array.isArray(newshape)) throw new TypeError(`reshape: newshape must be a number or a list of numbers, got ${String(newshape)}`);
-  return x.reshape(typeof newshape === "number" ? [newshape] : newshape);
+  const dims = typeof newshape === "number" ? [newshape] : [...newshape];
+  try {
+    return x.reshape(dims);
+  } catch (e) {
+    // NumPy's messages (the method's own name the old shape too); NumPy prints -1 as "newaxis".
+    if (e instanceof RangeError && /cannot reshape/.test(e.message)) {
+      const shown = dims.map((d) => (d === -1 ? "newaxis" : String(d)));
+      throw new ValueError(`cannot reshape array of size ${x.size} into shape (${shown.join(",")}${dims.length === 1 ? "," : ""})`);
+    }
+    if (e instanceof RangeError && /one unknown dimension/.test(e.message)) throw new ValueError("can only specify one unknown dimension");
+    throw e;
+  }
 }
 
 /**

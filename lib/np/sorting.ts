@@ -25,7 +25,7 @@ const KINDS = ["quicksort", "mergesort", "heapsort", "stable"];
 
 function prepare(a: NDArray | NestedList, options: SortOptions | number | null | undefined, what: string): { x: NDArray; axis: number } {
   const o: SortOptions = typeof options === "number" || options === null ? { axis: options } : (options ?? {});
-  checkKind(o.kind, what);
+  checkKind(o.kind);
   let x = asArrayArg(a, `${what}: a`);
   if (o.axis === null) x = x.ravel();
   if (x.ndim === 0) throw new ValueError(`${what}: cannot sort a 0-d array; reshape it to 1-d first`);
@@ -33,8 +33,9 @@ function prepare(a: NDArray | NestedList, options: SortOptions | number | null |
 }
 
 /** @internal Refuses a sort kind NumPy does not have, naming those it does. */
-export function checkKind(kind: unknown, what: string): void {
-  if (kind !== undefined && !KINDS.includes(kind as string)) throw new ValueError(`${what}: kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+export function checkKind(kind: unknown): void {
+  // NumPy's message (it accepts any prefix of the names: "q", "merge", ...; lazylab the full names).
+  if (kind !== undefined && !KINDS.includes(kind as string)) throw new ValueError(`sort kind must be one of 'quick', 'heap', or 'stable' (got '${String(kind)}')`);
 }
 
 /** Ascending order with NaN last (the order of a typed array's own sort, and of NumPy's). */
