@@ -30,6 +30,12 @@ function strided(x: NDArray, shape: readonly number[]): Strided {
  * const [rows, cols] = np.where(m.gt(0.5))   // positions of the large elements
  */
 export function where(condition: Operand | NestedList): NDArray[];
+/**
+ * `np.where(condition, x, y)`: elements of `x` where `condition` is true, of `y` elsewhere
+ * (broadcast together; dtype NumPy 1.24's value-based `result_type(x, y)`). With only
+ * `condition`: the indices of its true elements, one int64 array per dimension.
+ * @example np.where(x.gt(0), x, 0)   // negatives replaced by 0
+ */
 export function where(condition: Operand | NestedList, x: Operand | NestedList, y: Operand | NestedList): NDArray;
 export function where(condition: Operand | NestedList, x?: Operand | NestedList, y?: Operand | NestedList): NDArray | NDArray[] {
   if (x === undefined && y === undefined) return nonzero(condition);

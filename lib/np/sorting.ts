@@ -133,6 +133,12 @@ export interface UniqueOptions {
  * const [values, counts] = np.unique(a, { returnCounts: true })
  */
 export function unique(a: NDArray | NestedList, options?: UniqueOptions & { returnIndex?: false; returnInverse?: false; returnCounts?: false }): NDArray;
+/**
+ * `np.unique(a, return_index=..., return_inverse=..., return_counts=...)`: a list
+ * `[values, index?, inverse?, counts?]` in NumPy's tuple order, holding those asked for
+ * (int64 arrays); `values` sorted, NaNs as one value unless `equalNan: false`.
+ * @example const [values, counts] = np.unique(a, { returnCounts: true })
+ */
 export function unique(a: NDArray | NestedList, options: UniqueOptions): NDArray[];
 export function unique(a: NDArray | NestedList, options: UniqueOptions = {}): NDArray | NDArray[] {
   if (typeof options !== "object" || options === null) throw new TypeError(`unique: options must be an object like { returnCounts: true }, got ${String(options)}`);

@@ -85,6 +85,11 @@ export class Dataset {
    * ds.get(["THETA"])                 // a Dataset holding THETA and its coordinates
    */
   get(name: string): DataArray;
+  /**
+   * `ds[["THETA", ...]]`: a Dataset of those variables, the coordinates that fit their
+   * dimensions and the dataset's attributes.
+   * @example xr.merge([grid, ds.get(["THETA"])])
+   */
   get(names: readonly string[]): DatasetWithVars;
   get(name: string | readonly string[]): DataArray | DatasetWithVars {
     if (Array.isArray(name)) return this.subset(name);
