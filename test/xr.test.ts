@@ -12,7 +12,7 @@ import { execFileSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { xr, mimeBundleOf } from "../lib";
+import { np, xr, mimeBundleOf } from "../lib";
 import { NcFile } from "../lib/xr/netcdf";
 import type { DataArray } from "../lib/xr/dataarray";
 import { warnings } from "../lib/xr/warn";
@@ -354,6 +354,53 @@ test("API: openMfDataset over ECCO-like files computes what xarray+dask computes
   ds.close();
   grid.close();
   byDefault.close();
+});
+
+test("ds.get([names]), xr.merge, a.copy({ data }), chunks and nbytes match xarray on the same files (reprs, mappings, MergeError and ValueError messages)", async () => {
+  const pattern = path.join(ECCO, "THETA_*.nc");
+  const gridFile = path.join(ECCO, "ECCO-GRID.nc");
+  const py = pythonJson<[string, string, string, number, number, number, number, Record<string, number[]>, Record<string, number[]>, number[][] | null, number[][], string, string, string]>(`
+import json, xarray as xr, numpy as np, glob
+ds = xr.open_mfdataset(sorted(glob.glob(${JSON.stringify(pattern)})), chunks={"k": 25, "tile": 3, "j": 5, "i": 5})
+grid = xr.open_dataset(${JSON.stringify(gridFile)})
+def err(f):
+    try: f(); return "no error"
+    except Exception as e: return f"{type(e).__name__}: {e}"
+a = xr.DataArray(np.arange(3.), dims=["x"], name="v")
+print(json.dumps([repr(ds[["THETA"]]), repr(xr.merge([grid[["rA"]], ds[["THETA"]]])), repr(grid[["rA", "Depth"]]),
+  ds.nbytes, grid.nbytes, ds.THETA.nbytes, grid.rA.nbytes, {k: list(v) for k, v in ds.chunks.items()}, dict(grid.chunks), grid.rA.chunks,
+  [list(c) for c in ds.THETA.chunks], repr(grid.rA.isel(tile=0, j=0).copy(data=np.arange(10.))),
+  err(lambda: grid.rA.copy(data=np.zeros(3))), err(lambda: xr.merge([a, a + 1]))]))`);
+  const ds = await xr.openMfDataset(pattern, { chunks: { k: 25, tile: 3, j: 5, i: 5 } });
+  const grid = await xr.openDataset(gridFile);
+  const err = (f: () => unknown): string => {
+    try {
+      f();
+      return "no error";
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+  const a = xr.DataArray.from(np.arange(3, undefined, undefined, { dtype: "float64" }), ["x"], { name: "v" });
+  const ours = [String(ds.get(["THETA"])), String(xr.merge([grid.get(["rA"]), ds.get(["THETA"])])), String(grid.get(["rA", "Depth"])),
+    ds.nbytes, grid.nbytes, ds.THETA.nbytes, grid.rA.nbytes, ds.chunks, grid.chunks, grid.rA.chunks,
+    ds.THETA.chunks, String(grid.rA.isel({ tile: 0, j: 0 }).copy({ data: np.arange(10, undefined, undefined, { dtype: "float64" }) })),
+    err(() => grid.rA.copy({ data: np.zeros(3) })), err(() => xr.merge([a, a.add(1).rename("v")]))];
+  const names = ["ds[['THETA']]", "merge", "grid[['rA', 'Depth']]", "ds.nbytes", "grid.nbytes", "THETA.nbytes", "rA.nbytes", "ds.chunks", "grid.chunks", "rA.chunks", "THETA.chunks", "copy(data=...)", "copy shape error", "merge conflict"];
+  ours.forEach((o, i) => assert.deepEqual(o, py[i], names[i]));
+  // The merged dataset computes as its parts do; a deep copy owns its data, a shallow one shares it.
+  const merged = xr.merge([grid.get(["rA"]), ds.get(["THETA"])]);
+  assert.deepEqual(merged.THETA.isel({ k: 0, time: 0 }).values.tolist(), ds.THETA.isel({ k: 0, time: 0 }).values.tolist());
+  const top = await ds.THETA.isel({ k: 0 }).compute();
+  assert.ok(!np.sharesMemory(top.copy().values, top.values) && np.sharesMemory(top.copy({ deep: false }).values, top.values));
+  assert.equal(top.copy().isDask, false);
+  assert.throws(() => ds.get(["THETA", "NOPE"]), { name: "KeyError", message: /no variable named 'NOPE'; variables: time, k, tile, j, i, Z, XC, YC, THETA/ });
+  assert.throws(() => xr.merge([grid.get(["rA"]), grid.get(["rA"]).isel({ j: "0:5" })]), { name: "MergeError", message: /index 'j' has shape \(10\) in an earlier object but \(5\) in objects\[1\]; lazylab merges only objects whose indexes are identical/ });
+  assert.equal(xr.merge([a, a.add(1).rename("v")], { compat: "override" }).v.values.at(0), 0, "compat override: the first wins");
+  const holes = xr.DataArray.from(np.array([NaN, 1, 2]), ["x"], { name: "v" });
+  assert.deepEqual(xr.merge([holes, a]).v.values.tolist(), [0, 1, 2], "no_conflicts fills NaN from the other object, as xarray");
+  ds.close();
+  grid.close();
 });
 
 test("cache: default 25-level chunks load and keep ≈25× the top level; one level per chunk keeps nothing beyond the result; a repeat compute hits; clearCache empties", async () => {

@@ -195,3 +195,16 @@ export function linearSearchType(...operands: TypeOperand[]): DType {
     });
   return LOOP_ORDER.find(fits) ?? "float64";
 }
+
+const KIND_RANK: Record<Kind, number> = { b: 0, u: 1, i: 2, f: 3 };
+
+/**
+ * `np.can_cast(from, to, "same_kind")`, the rule ufuncs apply to a `dtype=` argument: safe
+ * casts, and casts to a dtype of the same or a higher kind (bool < unsigned < signed < float):
+ * float64 → float32 and int64 → int8 pass, float64 → int64 and int64 → uint8 do not. A
+ * scalar is judged by its value (`0` casts to uint8, `-1` does not).
+ */
+export function canCastSameKind(from: TypeOperand, to: DType): boolean {
+  const dt = typeof from === "number" || typeof from === "boolean" ? minScalarType(from).dtype : from.dtype;
+  return canCastSafely(dt, to) || KIND_RANK[INFO[dt].kind] <= KIND_RANK[INFO[to].kind];
+}

@@ -169,7 +169,8 @@ export function copy(x: NDArray): NDArray {
   return x.copy();
 }
 
-function asArrayArg(x: NDArray | NestedList, what: string): NDArray {
+/** An array argument: an array as is, a nested list or a scalar made into one (NumPy's array_like). */
+export function asArrayArg(x: NDArray | NestedList, what: string): NDArray {
   if (x instanceof NDArray) return x;
   if (typeof x === "number" || typeof x === "boolean" || Array.isArray(x)) return array(x);
   throw new TypeError(`${what}: expected an array, a list or a number, got ${x === null ? "null" : typeof x}`);

@@ -14,6 +14,18 @@ export { array, asarray, zeros, ones, empty, full, zerosLike, onesLike, arange, 
 export type { DTypeOption } from "./creation";
 export { add, sub, mul, div, floordiv, pow, mod, eq, ne, lt, le, gt, ge, neg, abs, sqrt, exp, log, square, sin, cos, floor, ceil, reciprocal, isnan, logicalNot } from "./ufunc";
 export { sum, mean, min, max, std, variance as var, prod, argmin, argmax, any, all } from "./reduce";
+export { reshape, transpose, ravel, squeeze, expandDims } from "./shaping";
+export { where, nonzero, clip } from "./select";
+export type { ClipOptions } from "./select";
+export { nansum, nanmean } from "./nan";
+export { cumsum, cumprod } from "./cumulative";
+export type { CumulativeOptions } from "./cumulative";
+export { sort, argsort, unique } from "./sorting";
+export type { SortOptions, UniqueOptions } from "./sorting";
+export { isclose, allclose, arrayEqual } from "./compare";
+export type { CloseOptions } from "./compare";
+export { dot, matmul } from "./linalg";
+export { ValueError, AxisError } from "./errors";
 export * as random from "./rng";
 
 /** NumPy's `np.nan`. */

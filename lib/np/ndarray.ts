@@ -15,6 +15,11 @@ import { SIZEOF } from "../sys/sizeof";
 import { arrayHtml, arrayRepr, arrayStr } from "./format";
 import * as uf from "./ufunc";
 import * as rd from "./reduce";
+import * as sh from "./shaping";
+import * as sel from "./select";
+import * as cu from "./cumulative";
+import * as so from "./sorting";
+import * as la from "./linalg";
 
 /** A scalar or array operand of arithmetic. */
 export type Operand = NDArray | number | boolean;
@@ -178,14 +183,14 @@ export class NDArray {
     return new NDArray(src.nd.data, dims, this.dtype, src.base ?? src, contiguousStrides(dims), src.nd.offset);
   }
 
-  /** The elements as a 1-D array (a view when contiguous). */
+  /** The elements as a 1-D array: a view when contiguous, else a new array (`base` null, as NumPy's). */
   ravel(): NDArray {
-    return this.reshape(this.size);
+    return this.isContiguous ? this.reshape(this.size) : this.flatten();
   }
 
   /** The elements as a new 1-D array (always a copy). */
   flatten(): NDArray {
-    return this.copy().reshape(this.size);
+    return new NDArray(this.copy().nd.data, [this.size], this.dtype);
   }
 
   /** Permutes the axes (reverses them by default): a view. */
@@ -198,6 +203,39 @@ export class NDArray {
     if (new Set(perm).size !== n) throw new RangeError(`transpose(): repeated axis in ${JSON.stringify(axes.flat())}`);
     return new NDArray(this.nd.data, perm.map((a) => this.nd.shape[a]), this.dtype, this.base ?? this, perm.map((a) => this.nd.stride[a]), this.nd.offset);
   }
+
+  /** Drops axes of length 1 (all, or those named): a view. See `np.squeeze`. */
+  squeeze(options?: { axis?: number | readonly number[] | null } | number): NDArray { return sh.squeeze(this, options); }
+
+  /** Elements bounded to [min, max] (either may be null). See `np.clip`. */
+  clip(min: Operand | null, max: Operand | null, options?: sel.ClipOptions): NDArray { return sel.clip(this, min, max, options); }
+
+  /** The indices of the non-zero elements, one int64 array per dimension. See `np.nonzero`. */
+  nonzero(): NDArray[] { return sel.nonzero(this); }
+
+  /** Running sums (of the flattened array without `axis`). See `np.cumsum`. */
+  cumsum(options?: cu.CumulativeOptions | number): NDArray { return cu.cumsum(this, options); }
+
+  /** Running products. See `np.cumprod`. */
+  cumprod(options?: cu.CumulativeOptions | number): NDArray { return cu.cumprod(this, options); }
+
+  /**
+   * Sorts in place along `axis` (-1 by default), NaN last; returns nothing, as NumPy's
+   * `a.sort()`. `np.sort(a)` returns a sorted copy instead.
+   * @example const a = np.array([3, 1, 2]); a.sort(); a   // array([1, 2, 3])
+   */
+  sort(options?: { axis?: number; kind?: so.SortOptions["kind"] } | number): void {
+    const o = typeof options === "number" ? { axis: options } : (options ?? {});
+    so.checkKind(o.kind);
+    if (this.ndim === 0) throw new RangeError("sort: cannot sort a 0-d array");
+    so.sortInPlace(this, normaliseAxis(o.axis ?? -1, this.ndim, "sort"));
+  }
+
+  /** Indices (int64) that sort along `axis`; stable. See `np.argsort`. */
+  argsort(options?: so.SortOptions | number | null): NDArray { return so.argsort(this, options); }
+
+  /** The inner/matrix product with `other`. See `np.dot`. */
+  dot(other: Operand | NDArray): NDArray | number | boolean { return la.dot(this, other); }
 
   /** A copy converted to another dtype (floats to ints truncate toward zero, like NumPy). */
   astype(dtype: DType): NDArray {

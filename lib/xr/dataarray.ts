@@ -7,6 +7,8 @@
  */
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
+import { itemsize } from "../np/dtype";
+import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
 import { LazyArray } from "../da/array";
 import { computeSync } from "../da/array";
@@ -120,21 +122,29 @@ export class DataArray {
   get dtype(): string {
     return this.isTime ? "datetime64[ns]" : this._data.dtype;
   }
-  /** Bytes the values take. */
+  /**
+   * Bytes the values take (xarray's `a.nbytes`: size × itemsize, whether loaded or not).
+   * @example ds.THETA.nbytes / 2 ** 20   // MB the variable takes once computed
+   */
   get nbytes(): number {
-    return this.size * (this.isTime ? 8 : this._data.nbytes / Math.max(this.size, 1));
+    return this.size * (this.isTime ? 8 : itemsize(this._data.dtype));
   }
   /** Size of each dimension by name. */
   get sizes(): Record<string, number> {
     return Object.fromEntries(this.dims.map((d, i) => [d, this.shape[i]]));
   }
-  /** Chunk sizes per dimension (xarray's `.chunks`), or null for eager data. */
+  /**
+   * The block sizes along each dimension (xarray's `a.chunks`, a tuple of tuples), or null
+   * when the data is not a dask-like array: in memory, or opened without `chunks` (lazily
+   * indexed, as xarray's `None`).
+   * @example (await xr.openMfDataset("data/THETA_*.nc")).THETA.chunks   // [[1, 1, ...], [25, 25], [13], [90], [90]]
+   */
   get chunks(): number[][] | null {
-    return this._data instanceof LazyArray ? this._data.chunks.map((c) => [...c]) : null;
+    return this._data instanceof LazyArray && this.isDask ? this._data.chunks.map((c) => [...c]) : null;
   }
-  /** The largest chunk along each dimension, or null for eager data. */
+  /** The largest chunk along each dimension, or null when not a dask-like array (see {@link chunks}). */
   get chunksizes(): number[] | null {
-    return this._data instanceof LazyArray ? this._data.chunksize : null;
+    return this._data instanceof LazyArray && this.isDask ? this._data.chunksize : null;
   }
   /** Coordinates, by name. */
   get coords(): Record<string, DataArray> {
@@ -268,6 +278,28 @@ export class DataArray {
     if (order.length !== this.ndim || order.some((d) => !this.dims.includes(d))) throw new DimensionError(`transpose: (${order.join(", ")}) must be a permutation of (${this.dims.join(", ")})`);
     const perm = order.map((d) => this.dims.indexOf(d));
     return this.with(this._data.transpose(perm) as XData, order, this._coords);
+  }
+
+  /**
+   * A copy (xarray's `a.copy(deep=True, data=None)`): the same dimensions, coordinates,
+   * attributes and name. With `data`, that array (same shape, which is checked) replaces the
+   * values; otherwise in-memory data is copied (`deep: false` shares it) and lazy data stays
+   * lazy (nothing is loaded).
+   * @example const anomaly = theta.copy({ data: theta.values.sub(theta.values.mean() as number) })
+   */
+  copy(options: { deep?: boolean; data?: XData | null } = {}): DataArray {
+    if (typeof options !== "object" || options === null) throw new TypeError(`copy: options must be an object like { data } or { deep: false }, got ${String(options)}`);
+    const deep = options.deep ?? true;
+    let data: XData;
+    if (options.data !== undefined && options.data !== null) {
+      data = options.data;
+      if (!(data instanceof NDArray) && !(data instanceof LazyArray)) throw new TypeError("copy: data must be an np array or a lazy (da) array");
+      if (data.shape.length !== this.shape.length || data.shape.some((n, i) => n !== this.shape[i])) {
+        throw new ValueError(`Data shape ${pyTuple(data.shape)} must match shape of object ${pyTuple(this.shape)}`);
+      }
+    } else data = deep && this._data instanceof NDArray ? this._data.copy() : this._data;
+    const coords = deep ? Object.fromEntries(Object.entries(this._coords).map(([k, c]) => [k, c.copy({ deep })])) : { ...this._coords };
+    return new DataArray(data, this.dims, { coords, attrs: deep ? structuredClone(this.attrs) : { ...this.attrs }, name: this.name, isTime: this.isTime, dask: data instanceof LazyArray && (options.data ? true : this.isDask), encoding: { ...this.encoding } });
   }
 
   /** Renames the array. */

@@ -11,6 +11,7 @@ import type { AttrValue, NcFile } from "./netcdf";
 import { floatAttrs } from "./netcdf";
 import { colWidth, prettyPrint, summarizeAttr } from "./format";
 import { datasetHtml } from "./html";
+import { ValueError } from "../np/errors";
 
 /** A Dataset whose variables are also properties: `ds.THETA`. */
 export type DatasetWithVars = Dataset & { readonly [name: string]: DataArray };
@@ -76,8 +77,23 @@ export class Dataset {
     return Object.fromEntries(Object.keys(this.variables).filter((k) => !this.coordNames.has(k)).map((k) => [k, this.get(k)]));
   }
 
-  /** The variable `name` as a DataArray with its coordinates (`ds[name]`). */
-  get(name: string): DataArray {
+  /**
+   * `ds["THETA"]`: the variable as a DataArray with its coordinates. With a list of names,
+   * `ds[["THETA"]]`: a Dataset of those variables, the coordinates that fit their dimensions
+   * and the dataset's attributes.
+   * @example ds.get("THETA")          // a DataArray
+   * ds.get(["THETA"])                 // a Dataset holding THETA and its coordinates
+   */
+  get(name: string): DataArray;
+  /**
+   * `ds[["THETA", ...]]`: a Dataset of those variables, the coordinates that fit their
+   * dimensions and the dataset's attributes.
+   * @example xr.merge([grid, ds.get(["THETA"])])
+   */
+  get(names: readonly string[]): DatasetWithVars;
+  get(name: string | readonly string[]): DataArray | DatasetWithVars {
+    if (Array.isArray(name)) return this.subset(name);
+    if (typeof name !== "string") throw new TypeError(`get: expected a variable name or a list of names, got ${String(name)}`);
     const v = this.variables[name];
     if (!v) throw new KeyError(`no variable named '${name}'; variables: ${Object.keys(this.variables).join(", ")}`);
     const coords: Record<string, DataArray> = {};
@@ -86,6 +102,53 @@ export class Dataset {
       if (cv.dims.every((d) => v.dims.includes(d))) coords[c] = cv;
     }
     return v.withCoords(coords);
+  }
+
+  /** xarray's `_copy_listed`: the named variables, then every coordinate whose dimensions they use. */
+  private subset(names: readonly string[]): DatasetWithVars {
+    const out: Record<string, DataArray> = {};
+    for (const n of names) {
+      if (typeof n !== "string") throw new TypeError(`get: variable names must be strings, got ${String(n)}`);
+      const v = this.variables[n];
+      if (!v) throw new KeyError(`no variable named '${n}'; variables: ${Object.keys(this.variables).join(", ")}`);
+      out[n] = v;
+    }
+    const dims = new Set(Object.values(out).flatMap((v) => v.dims));
+    const coordNames = new Set<string>();
+    for (const [k, v] of Object.entries(this.variables)) {
+      if (this.coordNames.has(k) && v.dims.every((d) => dims.has(d))) {
+        coordNames.add(k);
+        if (!(k in out)) out[k] = v;
+      }
+    }
+    // The named variables in the order asked for, then the coordinates in the dataset's order (xarray's).
+    return Dataset.wrap(new Dataset(out, coordNames, this.attrs, this.files));
+  }
+
+  /**
+   * Bytes all variables take, coordinates included (xarray's `ds.nbytes`), loaded or not.
+   * @example ds.nbytes / 2 ** 20   // MB
+   */
+  get nbytes(): number {
+    return Object.values(this.variables).reduce((s, v) => s + v.nbytes, 0);
+  }
+
+  /**
+   * The block sizes of each dimension over the dask-like variables (xarray's `ds.chunks`): `{}`
+   * when none is chunked. Variables chunking a dimension differently raise ValueError, as in xarray.
+   * @example ds.chunks   // { time: [1, 1, 1], k: [25, 25], tile: [13], j: [90], i: [90] }
+   */
+  get chunks(): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
+    for (const v of Object.values(this.variables)) {
+      const c = v.chunks;
+      if (!c) continue;
+      v.dims.forEach((d, i) => {
+        if (d in out && out[d].join() !== c[i].join()) throw new ValueError(`Object has inconsistent chunks along dimension ${d}. This can be fixed by calling unify_chunks().`);
+        out[d] = c[i];
+      });
+    }
+    return out;
   }
 
   private map(fn: (v: DataArray) => DataArray, dimsTouched: string[]): DatasetWithVars {
@@ -186,40 +249,4 @@ function resolvedSlice(index: DataArray, probe: DataArray, d: string): PositionI
   const start = Array.prototype.indexOf.call(all, got[0]) as number;
   void d;
   return `${start}:${start + got.length}`;
-}
-
-/**
- * `xr.merge([a, b, ...])`: one Dataset with the variables of all (DataArrays need names).
- * Variables present in several must have the same dimensions and sizes; the first wins.
- */
-export function merge(objects: readonly (Dataset | DataArray)[]): DatasetWithVars {
-  const vars: Record<string, DataArray> = {};
-  const coordNames = new Set<string>();
-  const attrs: Record<string, AttrValue> = {};
-  const files: NcFile[] = [];
-  objects.forEach((o, i) => {
-    if (o instanceof DataArray) {
-      if (o.name === undefined) throw new TypeError(`merge: objects[${i}] is an unnamed DataArray; give it a name with .rename(name)`);
-      for (const [k, c] of Object.entries(o.coords)) addVar(k, c, true, i);
-      addVar(o.name, o.withCoords({}), false, i);
-    } else if (o instanceof Dataset) {
-      for (const [k, v] of Object.entries(o.variables)) addVar(k, v, o.coordNames.has(k), i);
-      if (!Object.keys(attrs).length) Object.assign(attrs, o.attrs);
-      files.push(...o.files);
-    } else throw new TypeError(`merge: objects[${i}] is not a Dataset or a DataArray`);
-  });
-  function addVar(name: string, v: DataArray, isCoord: boolean, i: number): void {
-    const prev = vars[name];
-    if (prev) {
-      if (prev.dims.join() !== v.dims.join() || prev.shape.join() !== v.shape.join()) {
-        throw new DimensionError(`merge: variable '${name}' is (${prev.dims.join(", ")}) with shape (${prev.shape.join(", ")}) in an earlier object but (${v.dims.join(", ")}) with shape (${v.shape.join(", ")}) in objects[${i}]`);
-      }
-      if (isCoord) coordNames.add(name);
-      return;
-    }
-    vars[name] = v;
-    if (isCoord) coordNames.add(name);
-  }
-  // Coordinates first, as xarray orders merged variables.
-  return Dataset.wrap(new Dataset(vars, coordNames, attrs, files));
 }

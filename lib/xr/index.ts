@@ -10,7 +10,9 @@
  */
 export { openDataset, openMfDataset, glob } from "./open";
 export type { OpenOptions, OpenMfOptions, XChunks } from "./open";
-export { Dataset, merge } from "./dataset";
+export { Dataset } from "./dataset";
+export { merge, MergeError } from "./merge";
+export type { MergeOptions } from "./merge";
 export type { DatasetWithVars } from "./dataset";
 export { DataArray, DimensionError, KeyError } from "./dataarray";
 export type { XData, PositionIndexer, Label, LabelIndexer, DimsArg, XOperand } from "./dataarray";

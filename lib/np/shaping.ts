@@ -1,0 +1,104 @@
+/**
+ * NumPy's shape functions: `np.reshape`, `np.transpose`, `np.ravel`, `np.squeeze`,
+ * `np.expandDims`. Each changes only (shape, strides, offset), so the result is a view of its
+ * argument wherever NumPy's is (a non-contiguous array reshaped or ravelled is copied first).
+ */
+import { NDArray, NestedList } from "./ndarray";
+import { asArrayArg } from "./creation";
+import { checkAxis, ValueError } from "./errors";
+
+/**
+ * `np.reshape(a, newshape)`: the same elements in a new shape (C order); one axis may be -1.
+ * A view when `a` is contiguous, else a copy. Also the method `a.reshape(...)`.
+ * @example np.reshape(np.arange(6), [2, -1])   // array([[0, 1, 2], [3, 4, 5]])
+ */
+export function reshape(a: NDArray | NestedList, newshape: number | readonly number[]): NDArray {
+  const x = asArrayArg(a, "reshape: a");
+  if (typeof newshape !== "number" && !Array.isArray(newshape)) throw new TypeError(`reshape: newshape must be a number or a list of numbers, got ${String(newshape)}`);
+  const dims = typeof newshape === "number" ? [newshape] : [...newshape];
+  try {
+    return x.reshape(dims);
+  } catch (e) {
+    // NumPy's messages (the method's own name the old shape too); NumPy prints -1 as "newaxis".
+    if (e instanceof RangeError && /cannot reshape/.test(e.message)) {
+      const shown = dims.map((d) => (d === -1 ? "newaxis" : String(d)));
+      throw new ValueError(`cannot reshape array of size ${x.size} into shape (${shown.join(",")}${dims.length === 1 ? "," : ""})`);
+    }
+    if (e instanceof RangeError && /one unknown dimension/.test(e.message)) throw new ValueError("can only specify one unknown dimension");
+    throw e;
+  }
+}
+
+/**
+ * `np.transpose(a, axes?)`: the axes reversed, or permuted as `axes` says (a view).
+ * @example np.transpose(np.zeros([2, 3, 4]), [1, 0, 2]).shape   // [3, 2, 4]
+ */
+export function transpose(a: NDArray | NestedList, axes?: readonly number[] | null): NDArray {
+  const x = asArrayArg(a, "transpose: a");
+  if (axes === undefined || axes === null) return x.transpose();
+  if (!Array.isArray(axes)) throw new TypeError(`transpose: axes must be a list of axis numbers, got ${String(axes)}`);
+  if (axes.length !== x.ndim) throw new ValueError("axes don't match array");
+  const perm = axes.map((d) => checkAxis(d, x.ndim, "transpose"));
+  if (new Set(perm).size !== perm.length) throw new ValueError("repeated axis in transpose");
+  return x.transpose(perm);
+}
+
+/**
+ * `np.ravel(a)`: the elements as a 1-D array in C order: a view when `a` is contiguous, else
+ * a new array (its `base` is null, as NumPy's).
+ * @example np.sharesMemory(np.ravel(x), x)   // true for a contiguous x
+ */
+export function ravel(a: NDArray | NestedList): NDArray {
+  const x = asArrayArg(a, "ravel: a");
+  return x.ravel();
+}
+
+/**
+ * `np.squeeze(a, axis?)`: drops axes of length 1 (all of them, or those named by `axis`,
+ * which must have length 1). A view. Also the method `a.squeeze()`.
+ * @example np.squeeze(np.zeros([1, 3, 1])).shape              // [3]
+ * np.squeeze(np.zeros([1, 3, 1]), { axis: 0 }).shape          // [3, 1]
+ */
+export function squeeze(a: NDArray | NestedList, options: { axis?: number | readonly number[] | null } | number = {}): NDArray {
+  const x = asArrayArg(a, "squeeze: a");
+  const axisOpt = typeof options === "number" ? options : options.axis;
+  const shape = x.shape;
+  let drop: number[];
+  if (axisOpt === undefined || axisOpt === null) drop = shape.flatMap((n, d) => (n === 1 ? [d] : []));
+  else {
+    drop = (typeof axisOpt === "number" ? [axisOpt] : [...axisOpt]).map((d) => checkAxis(d, x.ndim, "squeeze"));
+    if (new Set(drop).size !== drop.length) throw new ValueError("repeated axis");
+    if (drop.some((d) => shape[d] !== 1)) throw new ValueError("cannot select an axis to squeeze out which has size not equal to one");
+  }
+  const keep = shape.map((_, d) => d).filter((d) => !drop.includes(d));
+  return new NDArray(x.nd.data, keep.map((d) => shape[d]), x.dtype, x.base ?? x, keep.map((d) => x.nd.stride[d]), x.nd.offset);
+}
+
+/**
+ * `np.expand_dims(a, axis)`: inserts axes of length 1 at the positions `axis` names in the
+ * result (negative counts from the result's end; several at once with a list). A view.
+ * @example np.expandDims(np.zeros([2, 3]), -1).shape       // [2, 3, 1]
+ * np.expandDims(np.zeros([2, 3]), [0, 2]).shape             // [1, 2, 1, 3]
+ */
+export function expandDims(a: NDArray | NestedList, axis: number | readonly number[]): NDArray {
+  const x = asArrayArg(a, "expandDims: a");
+  if (typeof axis !== "number" && !Array.isArray(axis)) throw new TypeError(`expandDims: axis must be a number or a list of numbers, got ${String(axis)}`);
+  const list = typeof axis === "number" ? [axis] : [...axis];
+  const ndim = x.ndim + list.length;
+  const axes = list.map((d) => checkAxis(d, ndim, "expandDims"));
+  if (new Set(axes).size !== axes.length) throw new ValueError("repeated axis");
+  const shape: number[] = [];
+  const stride: number[] = [];
+  let k = 0;
+  for (let d = 0; d < ndim; d++) {
+    if (axes.includes(d)) {
+      shape.push(1);
+      stride.push(0);
+    } else {
+      shape.push(x.nd.shape[k]);
+      stride.push(x.nd.stride[k++]);
+    }
+  }
+  return new NDArray(x.nd.data, shape, x.dtype, x.base ?? x, stride, x.nd.offset);
+}
+
