@@ -5,6 +5,7 @@
  * API over plain spec objects, nothing drawn until rendered).
  */
 import { toCss, scheme, ValueError, type Color } from "./colors";
+import type { Figure } from "./figure";
 import { column, edges, field, type Values1D, type Values2D } from "./data";
 
 type Spec = Record<string, unknown>;
@@ -117,7 +118,13 @@ export class Axes {
   mesh: Mesh | undefined;
 
   /** @internal Created by `plt.subplots` / `fig.add_subplot`. */
-  constructor(private readonly onChange: () => void) {}
+  constructor(
+    /** The figure this axes belongs to (matplotlib's `ax.figure`). */
+    readonly figure: Figure,
+  ) {}
+  private onChange(): void {
+    this.figure.changed();
+  }
 
   private add(layer: Layer): void {
     this.layers.push(layer);
@@ -326,8 +333,9 @@ export class Axes {
     const hasBars = this.layers.some((l) => l.patch && l.mark.type === "rect");
     const series = this.layers.flatMap((l) => (l.series ? [l.series] : []));
     const scaleOf = (lim: [number, number] | undefined, zero: boolean): Spec => (lim ? { domain: lim, nice: false, zero: false } : { zero });
-    const x: Spec = { type: temporal ? "temporal" : "quantitative", title: this.labels.xlabel ?? null, scale: scaleOf(this.lims.x, false), axis: { grid: this.showGrid } };
-    const y: Spec = { type: "quantitative", title: this.labels.ylabel ?? null, scale: { ...scaleOf(this.lims.y, hasBars), ...(this.yInverted ? { reverse: true } : {}) }, axis: { grid: this.showGrid } };
+    const lines = (t: string | undefined) => (t === undefined ? null : t.includes("\n") ? t.split("\n") : t);
+    const x: Spec = { type: temporal ? "temporal" : "quantitative", title: lines(this.labels.xlabel), scale: scaleOf(this.lims.x, false), axis: { grid: this.showGrid } };
+    const y: Spec = { type: "quantitative", title: lines(this.labels.ylabel), scale: { ...scaleOf(this.lims.y, hasBars), ...(this.yInverted ? { reverse: true } : {}) }, axis: { grid: this.showGrid } };
     const legend = this.showLegend && series.length ? { title: null, orient: "top-right", fillColor: "rgba(255,255,255,0.8)", strokeColor: "#cccccc", padding: 6, cornerRadius: 3 } : null;
     const colorEnc = { field: "series", type: "nominal", scale: { domain: series.map((s) => s.label), range: series.map((s) => s.color) }, legend };
     const clip = !!(this.lims.x || this.lims.y);
@@ -339,7 +347,7 @@ export class Axes {
         else if (ch === "fill" && this.mesh) {
           const m = this.mesh;
           const scale = { ...scheme(m.cmap), domain: [m.vmin, m.vmax], clamp: true };
-          enc.fill = { ...(e as Spec), scale, legend: m.colorbar ? { title: m.colorbar.label ?? null, type: "gradient", gradientLength: Math.max(20, height - 22), gradientThickness: 16, direction: "vertical", orient: "right" } : null };
+          enc.fill = { ...(e as Spec), scale, legend: m.colorbar ? { title: lines(m.colorbar.label), titleLimit: 1000, type: "gradient", gradientLength: Math.max(20, height - 22), gradientThickness: 16, direction: "vertical", orient: "right" } : null };
           // The same colour as a thin outline closes the hairline seams antialiasing leaves between cells.
           enc.stroke = { ...(e as Spec), scale, legend: null };
         } else enc[ch] = e;
@@ -352,7 +360,7 @@ export class Axes {
       // An empty axes, as matplotlib draws one: 0..1 on both axes.
       layer.push({ data: { values: [] }, mark: { type: "point", clip }, encoding: { x: { ...x, field: "x", scale: { domain: this.lims.x ?? [0, 1], nice: false } }, y: { ...y, field: "y", scale: { domain: this.lims.y ?? [0, 1], nice: false } } } } as never);
     }
-    return { width, height, ...(this.labels.title ? { title: this.labels.title } : {}), layer, resolve: { scale: { fill: "independent" } } };
+    return { width, height, ...(this.labels.title ? { title: { text: lines(this.labels.title) } } : {}), layer, resolve: { scale: { fill: "independent" } } };
   }
 
   /** @internal Whether a colorbar is drawn (it counts as an axes in the figure's repr). */

@@ -20,7 +20,12 @@ const BASE: Record<string, string> = { b: "#0000ff", g: "#008000", r: "#ff0000",
 /** A matplotlib colour: a name, letter, 'C3', '#rrggbb', a grey level string, or an RGB(A) tuple in 0..1. */
 export type Color = string | readonly [number, number, number] | readonly [number, number, number, number];
 
-const hex2 = (v: number) => Math.round(v * 255).toString(16).padStart(2, "0");
+/** Python's round(): halves go to the even neighbour (matplotlib's to_hex rounds 0.3 × 255 = 76.5 to 76). */
+const roundHalfEven = (x: number) => {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+const hex2 = (v: number) => roundHalfEven(v * 255).toString(16).padStart(2, "0");
 
 /** The CSS colour SVG draws for a matplotlib colour. */
 export function toCss(color: Color): string {

@@ -60,10 +60,10 @@ export class Figure {
     this.dpi = dpi;
   }
 
-  /** @internal */
-  changed = (): void => {
+  /** @internal Called by its axes on every change (a new render is then due). */
+  changed(): void {
     this.version++;
-  };
+  }
 
   /** @internal Lays out `rows`×`cols` new axes (plt.subplots). */
   makeGrid(rows: number, cols: number): Axes[] {
@@ -72,7 +72,7 @@ export class Figure {
     }
     if (this.axes.length) throw new ValueError("this figure already has axes; make a new one with plt.subplots()");
     this.grid = { rows, cols };
-    for (let i = 0; i < rows * cols; i++) this.axes.push(new Axes(this.changed));
+    for (let i = 0; i < rows * cols; i++) this.axes.push(new Axes(this));
     this.changed();
     return this.axes;
   }
@@ -119,7 +119,7 @@ export class Figure {
   toSpec(): VegaLiteSpec {
     const { width, height } = this.size;
     const k = this.dpi / 100;
-    const axes = this.axes.length ? this.axes : [new Axes(() => undefined)];
+    const axes = this.axes.length ? this.axes : [new Axes(this)];
     const { rows, cols } = this.axes.length ? this.grid : { rows: 1, cols: 1 };
     const cellW = width / cols, cellH = (height - (this.title ? MARGIN.suptitle * k : 0)) / rows;
     const inner = (ax: Axes) => ({
