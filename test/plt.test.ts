@@ -69,6 +69,9 @@ test("colours are matplotlib's: letters, the C0..C9 cycle, tab: names, grey leve
   const layers = axesSpecs(plt.gcf().toSpec())[0].layer;
   assert.deepEqual(layers.map((l: Spec) => l.mark.color), cycle);
   plt.close("all");
+  assert.deepEqual([...plt.CSS4_NAMES].sort(), pythonJson<string[]>(`${MPL}from matplotlib.colors import CSS4_COLORS\nprint(json.dumps(sorted(CSS4_COLORS)))`));
+  assert.equal(plt.toCss("RebeccaPurple"), "rebeccapurple");
+  assert.throws(() => plt.toCss("rde"), (e: Error) => e.name === "ValueError" && /'rde' is not a valid color value/.test(e.message));
   assert.throws(() => plt.toCss("notacolour!"), (e: Error) => e.name === "ValueError" && /not a valid color value.*bgrcmykw.*'C0'\.\.'C9'/.test(e.message));
 });
 

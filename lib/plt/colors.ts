@@ -17,6 +17,30 @@ const TAB_NAMES = ["blue", "orange", "green", "red", "purple", "brown", "pink", 
 /** matplotlib's BASE_COLORS (its single letters are not CSS's: 'g' is dark green, 'c' is 0.75 cyan). */
 const BASE: Record<string, string> = { b: "#0000ff", g: "#008000", r: "#ff0000", c: "#00bfbf", m: "#bf00bf", y: "#bfbf00", k: "#000000", w: "#ffffff" };
 
+/** matplotlib's named colours: the CSS4 list (SVG draws each by its name). */
+export const CSS4_NAMES: ReadonlySet<string> = new Set(
+  (
+  "aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue blueviolet brown " +
+  "burlywood cadetblue chartreuse chocolate coral cornflowerblue cornsilk crimson cyan darkblue " +
+  "darkcyan darkgoldenrod darkgray darkgreen darkgrey darkkhaki darkmagenta darkolivegreen darkorange " +
+  "darkorchid darkred darksalmon darkseagreen darkslateblue darkslategray darkslategrey darkturquoise " +
+  "darkviolet deeppink deepskyblue dimgray dimgrey dodgerblue firebrick floralwhite forestgreen fuchsia " +
+  "gainsboro ghostwhite gold goldenrod gray green greenyellow grey honeydew hotpink indianred indigo " +
+  "ivory khaki lavender lavenderblush lawngreen lemonchiffon lightblue lightcoral lightcyan " +
+  "lightgoldenrodyellow lightgray lightgreen lightgrey lightpink lightsalmon lightseagreen lightskyblue " +
+  "lightslategray lightslategrey lightsteelblue lightyellow lime limegreen linen magenta maroon " +
+  "mediumaquamarine mediumblue mediumorchid mediumpurple mediumseagreen mediumslateblue " +
+  "mediumspringgreen mediumturquoise mediumvioletred midnightblue mintcream mistyrose moccasin " +
+  "navajowhite navy oldlace olive olivedrab orange orangered orchid palegoldenrod palegreen " +
+  "paleturquoise palevioletred papayawhip peachpuff peru pink plum powderblue purple rebeccapurple red " +
+  "rosybrown royalblue saddlebrown salmon sandybrown seagreen seashell sienna silver skyblue slateblue " +
+  "slategray slategrey snow springgreen steelblue tan teal thistle tomato turquoise violet wheat white " +
+  "whitesmoke yellow yellowgreen "
+  )
+    .split(" ")
+    .filter(Boolean),
+);
+
 /** A matplotlib colour: a name, letter, 'C3', '#rrggbb', a grey level string, or an RGB(A) tuple in 0..1. */
 export type Color = string | readonly [number, number, number] | readonly [number, number, number, number];
 
@@ -45,7 +69,7 @@ export function toCss(color: Color): string {
   if (m && TAB_NAMES.includes(m[1])) return TAB10[TAB_NAMES.indexOf(m[1])];
   if (/^#([0-9a-f]{6}|[0-9a-f]{8}|[0-9a-f]{3})$/.test(s)) return s;
   if (/^(0(\.\d*)?|1(\.0*)?|\.\d+)$/.test(s)) return `#${hex2(Number(s)).repeat(3)}`;
-  if (/^[a-z]+$/.test(s) && s.length > 1) return s;
+  if (CSS4_NAMES.has(s)) return s;
   throw new ValueError(`'${color}' is not a valid color value: use a name ('red'), a letter (bgrcmykw), 'C0'..'C9', 'tab:blue', '#rrggbb', a grey level ('0.5') or an [r, g, b] tuple in 0..1`);
 }
 

@@ -15,7 +15,7 @@ import type { Values1D, Values2D } from "./data";
 import { currentCell, Figure, nextCell, type FigureOptions } from "./figure";
 
 export { Axes, Figure, ValueError };
-export { TAB10, COLORMAPS, toCss, type Color } from "./colors";
+export { TAB10, COLORMAPS, CSS4_NAMES, toCss, type Color } from "./colors";
 export type { LineOptions, ScatterOptions, PatchOptions, MeshOptions, ColorbarOptions, LineStyle } from "./axes";
 export type { FigureOptions } from "./figure";
 export type { Values1D, Values2D } from "./data";
