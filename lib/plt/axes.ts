@@ -274,7 +274,7 @@ export class Axes {
     scheme(cmap);
     this.mesh = { cmap, vmin: options.vmin ?? lo, vmax: options.vmax ?? hi };
     if (image) this.yInverted = true;
-    this.add({ mark: { type: "rect", strokeWidth: 0.5 }, values, encoding: { x: { field: "x" }, x2: { field: "x2" }, y: { field: "y" }, y2: { field: "y2" }, fill: { field: "v", type: "quantitative" } } });
+    this.add({ mark: { type: "rect", strokeWidth: 0.5, aria: false }, values, encoding: { x: { field: "x" }, x2: { field: "x2" }, y: { field: "y" }, y2: { field: "y2" }, fill: { field: "v", type: "quantitative" } } });
     if (!this.lims.x) this.lims.x = [Math.min(xe[0], xe[f.cols]), Math.max(xe[0], xe[f.cols])];
     if (!this.lims.y) this.lims.y = [Math.min(ye[0], ye[f.rows]), Math.max(ye[0], ye[f.rows])];
   }
