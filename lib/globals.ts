@@ -3,5 +3,5 @@
  * `import { np, ... } from "lazylab"`. The kernel's executor defines them on globalThis and
  * its compiler declares them for type checking, both from this one list.
  */
-export const PRELOADED = ["np", "da", "psutil", "sys", "xr", "memory", "retainers", "display", "displayBundle", "clearOutput", "input", "del"] as const;
+export const PRELOADED = ["np", "da", "psutil", "sys", "xr", "plt", "memory", "retainers", "display", "displayBundle", "clearOutput", "input", "del"] as const;
 export type PreloadedName = (typeof PRELOADED)[number];

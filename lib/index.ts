@@ -7,8 +7,9 @@ import * as psutil from "./psutil";
 import * as sys from "./sys";
 import * as da from "./da";
 import * as xr from "./xr";
+import * as plt from "./plt";
 
-export { np, da, psutil, sys, xr };
+export { np, da, psutil, sys, xr, plt };
 export { display, displayBundle, clearOutput, MIME_BUNDLE, mimeBundleOf, plainRepr } from "./display";
 export type { MimeBundle, HasMimeBundle, DisplayOptions } from "./display";
 export { input, del, StdinNotAvailable } from "./notebook";

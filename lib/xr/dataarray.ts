@@ -20,6 +20,8 @@ import { served } from "./cache";
 import { announce, settle } from "./decoders";
 import { plannedJobs } from "./plan";
 import { dataArrayHtml } from "./html";
+import { plotDataArray, type DataArrayPlotOptions } from "./plot";
+import type { Figure } from "../plt/figure";
 import { floatAttrs } from "./netcdf";
 import { colWidth, DISPLAY_WIDTH, formatArrayFlat, itemKind, maybeTruncate, prettyPrint, pyTuple, summarizeAttr } from "./format";
 
@@ -231,6 +233,22 @@ export class DataArray {
     const pos: Record<string, PositionIndexer> = {};
     for (const [d, label] of Object.entries(indexers)) pos[d] = labelToPosition(this, d, label);
     return this.isel(pos);
+  }
+
+  /**
+   * Plots the values as xarray's `.plot()` does: 1-D as a line over its coordinate, 2-D as a
+   * heat map (pcolormesh) with a colorbar, labelled from the attributes (long_name, units) and
+   * titled with the selection (`time = ..., k = 0`). Dimensions of size 1 are dropped first;
+   * more than 2 others is an error (xarray would draw a histogram). Draws on the current
+   * axes (`plt.gca()`) unless `ax` is given; returns the figure, which shows as an SVG.
+   * Lazy data is loaded.
+   * @example
+   * ds.THETA.isel({ time: 0, k: 0, tile: 1 }).plot()              // a heat map, one line
+   * ds.THETA.isel({ k: 0, tile: 1, j: 5, i: 5 }).plot()           // a line over time
+   * ds.THETA.isel({ time: 0, k: 0, tile: 1 }).plot({ cmap: "RdBu_r", ax: ax[1] })
+   */
+  plot(options: DataArrayPlotOptions = {}): Figure {
+    return plotDataArray(this, options);
   }
 
   // ---- reductions ------------------------------------------------------------------

@@ -16,6 +16,7 @@ export type { MergeOptions } from "./merge";
 export type { DatasetWithVars } from "./dataset";
 export { DataArray, DimensionError, KeyError } from "./dataarray";
 export type { XData, PositionIndexer, Label, LabelIndexer, DimsArg, XOperand } from "./dataarray";
+export type { DataArrayPlotOptions } from "./plot";
 export { cacheInfo, clearCache, setCacheLimit, resetCacheStats, DEFAULT_CACHE_LIMIT } from "./cache";
 export type { CacheInfo } from "./cache";
 export { NcFile, FileNotFoundError, FileChangedError, UnsupportedFilterError } from "./netcdf";

@@ -137,6 +137,49 @@ class LibraryInKernel(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertTrue(reply["content"]["ename"].startswith("TS"), reply["content"])
 
+    def figure_outputs(self, code):
+        reply, msgs = self.k.run(code, timeout=120)
+        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs))
+        return [(m["msg_type"], m["content"]["data"]) for m in msgs if m["msg_type"] in ("display_data", "execute_result")]
+
+    def test_pyplot_figures_show_once_as_one_svg_with_matplotlibs_repr(self):
+        import matplotlib
+        matplotlib.use("agg")
+        import matplotlib.pyplot as plt
+        expected = repr(plt.subplots(1, 2, figsize=(12, 7))[0])
+        plt.close("all")
+        # plt.show(): exactly one display_data, the SVG with matplotlib's text.
+        outs = self.figure_outputs("const [fig, ax] = plt.subplots(1, 2, { figsize: [12, 7] });\n"
+                                   "ax[0].plot([1, 2, 3], [3, 1, 2], { color: 'r', label: 'available' });\n"
+                                   "ax[0].axhline(0); ax[0].set_ylim(-1, 4); ax[0].legend(); plt.title('memory');\nplt.show();")
+        self.assertEqual([o[0] for o in outs], ["display_data"], outs)
+        data = outs[0][1]
+        self.assertEqual(data["text/plain"], expected)
+        self.assertRegex(data["image/svg+xml"], r'^<svg[^>]* width="1200" height="700"')
+        self.assertIn(">memory</text>", data["image/svg+xml"])
+        # Not shown by the cell: shown when it ends (the inline backend's behaviour), once.
+        outs = self.figure_outputs("plt.plot([1, 2]);\nconsole.log('drawn');")
+        self.assertEqual([(o[0], o[1]["text/plain"]) for o in outs], [("display_data", "<Figure size 640x480 with 1 Axes>")])
+        # The cell's value: one execute_result, not repeated at the end.
+        outs = self.figure_outputs("const f2 = plt.figure({ figsize: [4, 3] }); plt.plot([1, 2]); f2")
+        self.assertEqual([(o[0], o[1]["text/plain"]) for o in outs], [("execute_result", "<Figure size 400x300 with 1 Axes>")])
+        self.assertIn("image/svg+xml", outs[0][1])
+        # A later cell starts clean: the figures were closed.
+        self.assertEqual(self.figure_outputs("console.log(plt.openFigures().length)"), [])
+
+    def test_pyplot_bad_input_fails_the_cell_not_the_kernel(self):
+        reply, msgs = self.k.run("plt.plot([1, 2], { color: 'notacolour' })")
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "ValueError")
+        self.assertIn("is not a valid color value", reply["content"]["evalue"])
+        self.assertIn("2", self.run_ok("console.log(1 + 1)"))
+
+    def test_inspect_shows_the_tsdoc_of_plt_functions(self):
+        for code, dts, name in [("plt.subplots", "plt/index.d.ts", "subplots"), ("plt.show", "plt/index.d.ts", "show")]:
+            reply = self.k.shell_reply(self.k.kc.inspect(code, len(code)))
+            text = " ".join(reply["content"]["data"].get("text/plain", "").split())
+            self.assertIn(declaration(dts, name)[0], text)
+
 
 if __name__ == "__main__":
     unittest.main()
