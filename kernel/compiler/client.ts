@@ -1,6 +1,7 @@
 /** The protocol thread's handle on the compiler thread: the same API, asynchronous. */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { markStart } from "../start-trace";
 import type { CompilerApi, CompilerMethod, CompilerRequest, CompilerResponse } from "./requests";
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
@@ -25,7 +26,10 @@ export class CompilerClient {
     let ready!: (ms: number) => void;
     this.ready = new Promise((r) => (ready = r));
     this.worker.on("message", (m: CompilerResponse) => {
-      if ("ready" in m) return ready(m.warmUpMs);
+      if ("ready" in m) {
+        markStart("kernel", "compiler ready");
+        return ready(m.warmUpMs);
+      }
       const w = this.waiting.get(m.seq);
       this.waiting.delete(m.seq);
       if (!w) return;

@@ -14,6 +14,7 @@
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
+import { getBaseline, setBaseline } from "./baseline";
 import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 
 export { footprint, collectGarbage };
@@ -104,13 +105,7 @@ export class Svmem extends NamedTuple<SvmemField> implements SvmemValues {
 /** Which numbers `virtualMemory()` reports. */
 export type MemoryView = "process" | "system";
 
-interface Baseline {
-  system: SvmemValues;
-  footprint: number;
-}
-
 let view: MemoryView = "system";
-let baseline: Baseline | undefined;
 
 /**
  * Chooses what `virtualMemory()` reports by default: `"process"` (deterministic: the
@@ -133,7 +128,7 @@ export function getView(): MemoryView {
  */
 export function resetBaseline(): void {
   const fp = footprint();
-  baseline = { system: svmemFromMeminfo(readMeminfo()), footprint: fp };
+  setBaseline({ system: svmemFromMeminfo(readMeminfo()), footprint: fp });
 }
 
 /**
@@ -144,8 +139,8 @@ export function virtualMemory(options: { view?: MemoryView } = {}): Svmem {
   const v = options.view ?? view;
   if (v !== "process" && v !== "system") throw new TypeError(`virtualMemory: view must be "process" or "system", got ${JSON.stringify(v)}`);
   if (v === "system") return new Svmem(svmemFromMeminfo(readMeminfo()));
-  if (!baseline) resetBaseline();
-  const b = baseline!;
+  if (!getBaseline()) resetBaseline();
+  const b = getBaseline()!;
   const delta = footprint() - b.footprint;
   const s = b.system;
   const available = Math.min(s.total, Math.max(0, s.available - delta));
