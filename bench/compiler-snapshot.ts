@@ -36,6 +36,8 @@ function report(compiler: CellCompilerType): void {
       compileMs,
       rssMb: kb("Rss") / 1024,
       anonMb: kb("Anonymous") / 1024,
+      heapMb: require("node:v8").getHeapStatistics().total_heap_size / 2 ** 20,
+      mallocMb: require("node:v8").getHeapStatistics().malloced_memory / 2 ** 20,
     }) + "\n");
   }, 2000);
 }
@@ -112,7 +114,7 @@ if (ROLE === "build") {
       for (const role of ["plain", "snapshot"] as const) {
         const load = os.loadavg()[0].toFixed(1);
         const r = run(role);
-        console.log(`${role.padEnd(8)} spawn to two cells compiled ${r.spawnToCheckedMs.toFixed(0).padStart(5)} ms, two cells ${r.compileMs.toFixed(0).padStart(4)} ms (${r.firstCell}, ${r.secondCell}), RSS 2 s later ${r.rssMb.toFixed(0)} MB (anonymous ${r.anonMb.toFixed(0)}), load ${load}`);
+        console.log(`${role.padEnd(8)} spawn to two cells compiled ${r.spawnToCheckedMs.toFixed(0).padStart(5)} ms, two cells ${r.compileMs.toFixed(0).padStart(4)} ms (${r.firstCell}, ${r.secondCell}), RSS 2 s later ${r.rssMb.toFixed(0)} MB (anonymous ${r.anonMb.toFixed(0)}, V8 heap ${r.heapMb.toFixed(0)}), load ${load}`);
       }
     }
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """lazylab vs tslab vs deno, measured in one run with Debian's jupyter_client.
 
-    bench/kernel.py [--scratch DIR] [--runs N]
+    bench/kernel.py [--scratch DIR] [--runs N] [--rounds N] [--kernels lazylab,tslab,deno]
 
 tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing, and
 their kernelspecs are written under DIR, not into the user's Jupyter directories. Prints, per
@@ -134,10 +134,11 @@ def main():
     ap.add_argument("--scratch", default="/tmp/lazylab-bench")
     ap.add_argument("--runs", type=int, default=3, help="kernel starts per kernel (medians reported)")
     ap.add_argument("--rounds", type=int, default=50)
+    ap.add_argument("--kernels", default="lazylab,tslab,deno", help="which kernels, comma-separated")
     a = ap.parse_args()
     data_dir = ensure_peers(a.scratch)
     results = {}
-    runs = {name: [] for name in ("lazylab", "tslab", "deno")}
+    runs = {name: [] for name in a.kernels.split(",")}
     # The kernels take turns, so a machine whose load changes meanwhile weighs on all alike.
     for _ in range(a.runs):
         for name in runs:

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadTypeScript } from "./code-cache";
 import type { CompilerApi, CompilerRequest, CompilerResponse } from "./requests";
-import { relaxGcWhileStarting } from "./start-gc";
+import { compactHeap, relaxGcWhileStarting } from "./start-gc";
 import { markStart } from "../start-trace";
 
 const t0 = performance.now();
@@ -44,8 +44,9 @@ const api: CompilerApi = {
  */
 let restOfWarmUp: (() => void) | undefined = () => {
   compiler.warmUpRest();
-  markStart("compiler", "rest of warm-up done");
   typescript.saveIfNeeded();
+  compactHeap();
+  markStart("compiler", "rest of warm-up done");
 };
 function finishWarmUp(): void {
   const rest = restOfWarmUp;
