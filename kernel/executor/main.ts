@@ -63,20 +63,32 @@ function storeOut(executionCount: number, value: unknown): void {
   Out[executionCount] = value;
 }
 
-/** The warm-up (lib/warmup.ts) has run. */
+/** The warm-up (lib/warmup.ts) has run to its end. */
 let warm = false;
+/** The warm-up is running (a guard against re-entry; a stale true is reset by run()). */
+let warming = false;
+/** Cells run so far (the first one may run before the warm-up). */
+let cellsRun = 0;
 
 /**
  * Runs the library's warm-up once, before anything of the library is first used by a cell: a
- * first cell that never touches it (`1+1`) does not wait for it, and gets it run right after
- * (finish). Synchronous, so a cell that reaches for `np` mid-way has it warm by the next line.
+ * first cell that never touches it (`1+1`) does not wait for it. Synchronous, so a cell that
+ * reaches for `np` mid-way has it warm by the next line.
+ *
+ * It runs only while a cell is running (as part of it: the first that uses the library, or the
+ * second cell), never between cells: an interrupt meant for a cell that arrives while the main
+ * thread is busy stops whatever JavaScript runs (watchdog.ts), and between cells that would be
+ * the warm-up, leaving the cell queued behind it uninterruptible. Stopped by an interrupt, it
+ * is the cell that reports `Interrupted`, and the warm-up starts again with the next one.
  */
 function ensureWarm(): void {
-  if (warm) return;
-  warm = true;
+  if (warm || warming) return;
+  warming = true;
   markStart("executor", "warm-up start");
   warmUpSession();
   for (const name of PRELOADED) if (isLazyGlobal(name)) g[name] = libraryValue(name);
+  warm = true;
+  warming = false;
   markStart("executor", "warm-up done");
 }
 
@@ -201,8 +213,6 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
   if (current === run) current = undefined;
   send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
   markStart("executor", "first cell done");
-  // After the first cell's answer is on its way, before the next cell is read.
-  if (!warm) setImmediate(ensureWarm);
 }
 
 async function run(req: RunRequest): Promise<void> {
@@ -215,6 +225,9 @@ async function run(req: RunRequest): Promise<void> {
   const running: Running = { req, finished: false, interrupt };
   current = running;
   try {
+    // No warm-up is running now: one stopped by an interrupt left its flag behind.
+    warming = false;
+    if (cellsRun++ > 0) ensureWarm();
     runBeforeCell();
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);

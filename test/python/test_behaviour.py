@@ -238,6 +238,24 @@ class FirstCell(unittest.TestCase):
         finally:
             k.close()
 
+    def test_an_interrupt_during_the_deferred_warm_up_stops_the_cell_not_the_executor(self):
+        # The second cell runs the warm-up the first one did not need; an interrupt then may
+        # stop the warm-up or the loop: either way the cell reports Interrupted.
+        k, trace = self.traced_kernel("interrupt")
+        try:
+            k.run("const kept = 'still here'")
+            msg_id = k.kc.execute("while (true) {}")
+            time.sleep(0.1)
+            k.km.interrupt_kernel()
+            r = k.shell_reply(msg_id, timeout=20)
+            self.assertEqual(r["content"]["ename"], "Interrupted")
+            k.iopub_until_idle(msg_id)
+            _, msgs = k.run("[kept, Number(np.arange(4).sum())]")
+            self.assertEqual(k.text(msgs).replace(" ", ""), "['stillhere',6]")
+            self.assertIn("warm-up done", self.executor_marks(trace))
+        finally:
+            k.close()
+
     def test_a_type_error_in_the_very_first_cell_stops_it_from_running(self):
         k = Kernel()
         try:
