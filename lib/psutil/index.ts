@@ -124,7 +124,8 @@ export function getView(): MemoryView {
 
 /**
  * Takes the process view's baseline now: the system's memory and this process's footprint.
- * The kernel does this once at start, after warming the library up.
+ * The kernel does this once at start, and adds the library's warm-up to it when that runs
+ * (lib/warmup.ts).
  */
 export function resetBaseline(): void {
   const fp = footprint();
