@@ -6,7 +6,7 @@
  *   lazylab test NOTEBOOK... [options]                       re-run notebooks, compare outputs
  */
 import path from "node:path";
-import { installKernelSpec, type InstallOptions } from "./install/kernelspec";
+import type { InstallOptions } from "./install/kernelspec";
 
 const USAGE = `usage:
   lazylab install [--user | --sys-prefix | --prefix DIR]
@@ -59,11 +59,16 @@ async function runKernel(connectionFile: string): Promise<void> {
   // First, before anything is logged: the launcher's stdout/stderr are shared with it.
   const { restoreBlockingStdio } = await import("./process-stdio");
   for (const problem of restoreBlockingStdio()) process.stderr.write(`[lazylab] ${problem}\n`);
+  const { markStart } = await import("./start-trace");
+  markStart("kernel", "process start", 0);
+  markStart("kernel", "cli main");
   const { readConnectionFile } = await import("./protocol/connection");
-  const { Kernel } = await import("./kernel");
-  const { TypeScriptInterpreter } = await import("./typescript-interpreter");
   const info = readConnectionFile(connectionFile);
+  // The compiler thread and the executor start before the protocol's modules (ZeroMQ) load:
+  // a first cell waits for them, not for the sockets (docs/kernel.md, "Start").
+  const { TypeScriptInterpreter } = await import("./typescript-interpreter");
   const interpreter = new TypeScriptInterpreter(process.cwd());
+  const { Kernel } = await import("./kernel");
   const kernel = new Kernel(interpreter, info, { onShutdown: () => process.exit(0) });
   process.on("SIGINT", () => kernel.interrupt());
   process.on("SIGTERM", () => process.exit(0));
@@ -78,7 +83,9 @@ async function runKernel(connectionFile: string): Promise<void> {
     }
     if (process.ppid === 1 && parent !== 1) process.exit(0);
   }, 2000).unref();
+  markStart("kernel", "modules loaded");
   await kernel.start();
+  markStart("kernel", "sockets bound");
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -96,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
     }
+    const { installKernelSpec } = await import("./install/kernelspec");
     const dir = installKernelSpec(opts, path.resolve(__filename));
     console.log(`Installed the lazylab kernelspec in ${dir}`);
     return 0;

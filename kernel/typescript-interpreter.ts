@@ -8,6 +8,7 @@ import { ExecutorCrashed, ExecutorSupervisor } from "./executor/supervisor";
 import type { FromExecutor, RunRequest } from "./executor/ipc";
 import type { ExecuteContext, ExecuteOutcome, Interpreter } from "./interpreter";
 import type { InspectReply, IsCompleteReply } from "./protocol/messages";
+import { markStart } from "./start-trace";
 
 const VERSION: string = require("../../package.json").version;
 /** How long an interrupted cell may take to stop before the executor is replaced. */
@@ -59,9 +60,11 @@ export class TypeScriptInterpreter implements Interpreter {
     // Late output waits for a cell that shows output: a silent one would drop it.
     if (!ctx.silent) for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
     const cellName = `In[${ctx.executionCount}]`;
+    markStart("kernel", "first cell received");
     this.compiling = true;
     this.interruptedWhileCompiling = false;
     const compiled = await this.compiler.api.compile(code, cellName).finally(() => (this.compiling = false));
+    markStart("kernel", "first cell checked");
     if (this.interruptedWhileCompiling) {
       const content = { ename: "Interrupted", evalue: "the cell was interrupted before it ran; variables from earlier cells are kept", traceback: ["Interrupted: the cell was interrupted before it ran"] };
       ctx.error(content);
@@ -83,6 +86,7 @@ export class TypeScriptInterpreter implements Interpreter {
       const done = await this.executor.run(req);
       void this.compiler.api.record(compiled.id);
       if (done.result) ctx.result(done.result.data, done.result.metadata);
+      markStart("kernel", "first result published");
       if (done.error) {
         ctx.error(done.error);
         return { status: "error", ...done.error };

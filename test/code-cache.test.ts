@@ -70,3 +70,33 @@ test("an unreadable or truncated cache falls back to the source", () => {
   writeFileSync(cacheFile, readFileSync(cacheFile).subarray(0, 100_000));
   assert.equal(load().cached, false);
 });
+
+/**
+ * The compiler thread relaxes the kernel's GC flags while it builds its first checker, then
+ * compacts its heap with a gc() it gets by setting --expose-gc for a moment
+ * (kernel/compiler/start-gc.ts). V8 keys the cache by the flags in force when it is written.
+ */
+function saveAfterStartGc(order: "restored, then compacted" | "while relaxed"): void {
+  const script = `
+    const { loadTypeScript } = require(${JSON.stringify(path.join(__dirname, "..", "kernel", "compiler", "code-cache.js"))});
+    const { relaxGcWhileStarting, compactHeap } = require(${JSON.stringify(path.join(__dirname, "..", "kernel", "compiler", "start-gc.js"))});
+    const loaded = loadTypeScript(${JSON.stringify(cacheFile)});
+    const restore = relaxGcWhileStarting();
+    if (${JSON.stringify(order)} === "while relaxed") loaded.saveIfNeeded();
+    restore();
+    compactHeap();
+    loaded.saveIfNeeded();`;
+  rmSync(cacheFile, { force: true });
+  const r = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, "-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test("a cache written once the start's GC flags are restored (and gc() exposed and hidden again) is used by the next kernel", () => {
+  saveAfterStartGc("restored, then compacted");
+  assert.equal(load().cached, true);
+});
+
+test("a cache written while the start's GC flags are relaxed would be refused: the thread writes it after restoring them", () => {
+  saveAfterStartGc("while relaxed");
+  assert.equal(load().cached, false);
+});

@@ -1,6 +1,7 @@
 /** The protocol thread's handle on the compiler thread: the same API, asynchronous. */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { markStart } from "../start-trace";
 import type { CompilerApi, CompilerMethod, CompilerRequest, CompilerResponse } from "./requests";
 
 type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<R> : never };
@@ -16,7 +17,11 @@ export class CompilerClient {
     // Young generation size trades speed for idle RSS. Since cells share one checker (service.ts)
     // a cell allocates little, so 8 MB costs new cells nothing measurable and the kernel process
     // idles ~20 MB lower than with 32 (bench/README.md); a new checker (built at idle time) is
-    // what pays for the extra scavenges.
+    // what pays for the extra scavenges. In the kernel the process-wide V8 flag
+    // --max-semi-space-size=1 (kernelspec.ts) takes precedence over this limit, so the thread
+    // runs with 1 MB semi-spaces: new space 2.0 MB against 8.0 MB with the flag unset when the
+    // worker is made, 125 scavenges against 34 building the first checker, yet that check was
+    // no faster measurably (noise of the loaded VM) and the process ~0.4-1 MB larger.
     this.worker = new Worker(path.join(__dirname, "worker.js"), {
       workerData: { cwd },
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
@@ -25,7 +30,10 @@ export class CompilerClient {
     let ready!: (ms: number) => void;
     this.ready = new Promise((r) => (ready = r));
     this.worker.on("message", (m: CompilerResponse) => {
-      if ("ready" in m) return ready(m.warmUpMs);
+      if ("ready" in m) {
+        markStart("kernel", "compiler ready");
+        return ready(m.warmUpMs);
+      }
       const w = this.waiting.get(m.seq);
       this.waiting.delete(m.seq);
       if (!w) return;

@@ -146,13 +146,30 @@ export class CellCompiler {
     this.service = ts.createLanguageService(host, registry);
   }
 
-  /** Loads and binds the standard library and node types: the slow first check, done at start. */
+  /** The whole warm-up at once: warmUpCheck() then warmUpRest(). */
   warmUp(): void {
+    this.warmUpCheck();
+    this.warmUpRest();
+  }
+
+  /**
+   * Loads and binds the standard library and Node's types and builds the checker: the slow
+   * first check, which a first cell cannot do without. Done at start.
+   */
+  warmUpCheck(): void {
     this.compile("const __lazylab_warm: number = 1 + 1; __lazylab_warm", "warm-up");
-    this.complete("Math.", 5);
-    this.prepare();
     this.cache.clear();
     this.pending.clear();
+  }
+
+  /**
+   * What a first cell does not need: completion's code paths and the idle-time program
+   * (prepare). The compiler thread runs it once it is idle, after the first cell if one is
+   * waiting (worker.ts).
+   */
+  warmUpRest(): void {
+    this.complete("Math.", 5);
+    this.prepare();
   }
 
   compile(code: string, cellName: string): CompileResult {

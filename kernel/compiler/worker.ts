@@ -6,13 +6,17 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { loadTypeScript } from "./code-cache";
 import type { CompilerApi, CompilerRequest, CompilerResponse } from "./requests";
+import { compactHeap, relaxGcWhileStarting } from "./start-gc";
+import { markStart } from "../start-trace";
 
 const t0 = performance.now();
+markStart("compiler", "thread start");
 // Before anything requires typescript (code-cache.ts says why).
 const typescript = loadTypeScript();
 const ts = require("typescript") as typeof import("typescript");
 const { CellCompiler, isComplete } = require("./service") as typeof import("./service");
 
+markStart("compiler", "typescript loaded");
 const compiler = new CellCompiler(workerData.cwd as string);
 
 const api: CompilerApi = {
@@ -33,8 +37,28 @@ const api: CompilerApi = {
   },
 };
 
+/**
+ * The part of the warm-up a first cell does not need (completion, the idle-time program, and
+ * writing the code cache, which should hold the functions those compile): run once the thread
+ * is idle, or before serving any request other than a cell's, whichever comes first.
+ */
+let restOfWarmUp: (() => void) | undefined = () => {
+  compiler.warmUpRest();
+  typescript.saveIfNeeded();
+  compactHeap();
+  markStart("compiler", "rest of warm-up done");
+};
+function finishWarmUp(): void {
+  const rest = restOfWarmUp;
+  restOfWarmUp = undefined;
+  try { rest?.(); } catch { /* a failed warm-up only costs a later request time */ }
+}
+/** Requests a first cell sends: answered before the rest of the warm-up. */
+const CELL_METHODS = new Set<string>(["compile", "record", "isComplete", "transpileExpressions"]);
+
 const port = parentPort!;
 port.on("message", (req: CompilerRequest) => {
+  if (!CELL_METHODS.has(req.method)) finishWarmUp();
   let res: CompilerResponse;
   try {
     const value = (api[req.method] as (...a: unknown[]) => unknown)(...req.args);
@@ -59,11 +83,18 @@ function prepareWhenIdle(): void {
   clearTimeout(prepareTimer);
   prepareTimer = setTimeout(() => {
     prepareTimer = undefined;
+    if (restOfWarmUp) return finishWarmUp(); // it ends with prepare()
     try { compiler.prepare(); } catch { /* a failed warm-up only costs the next cell time */ }
   }, IDLE_MS);
   prepareTimer.unref();
 }
 
-compiler.warmUp();
+const restoreGc = relaxGcWhileStarting();
+try {
+  compiler.warmUpCheck();
+} finally {
+  restoreGc();
+}
+markStart("compiler", "checker ready");
 port.postMessage({ seq: 0, ready: true, warmUpMs: performance.now() - t0 } satisfies CompilerResponse);
-typescript.saveIfNeeded();
+prepareWhenIdle();

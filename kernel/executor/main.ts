@@ -18,6 +18,8 @@ import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
 import { IMPORT_HOOK } from "../compiler/transform-names";
+import { markStart } from "../start-trace";
+import { startSession, warmUpSession } from "../../lib/warmup";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -63,10 +65,71 @@ function storeOut(executionCount: number, value: unknown): void {
   Out[executionCount] = value;
 }
 
+/** The warm-up (lib/warmup.ts) has run to its end. */
+let warm = false;
+/** The warm-up is running (a guard against re-entry; a stale true is reset by run()). */
+let warming = false;
+/** Cells run so far (the first one may run before the warm-up). */
+let cellsRun = 0;
+
+/**
+ * Runs the library's warm-up once, before anything of the library is first used by a cell: a
+ * first cell that never touches it (`1+1`) does not wait for it. Synchronous, so a cell that
+ * reaches for `np` mid-way has it warm by the next line.
+ *
+ * It runs only while a cell is running (as part of it: the first that uses the library, or the
+ * second cell), never between cells: an interrupt meant for a cell that arrives while the main
+ * thread is busy stops whatever JavaScript runs (watchdog.ts), and between cells that would be
+ * the warm-up, leaving the cell queued behind it uninterruptible. Stopped by an interrupt, it
+ * is the cell that reports `Interrupted`, and the warm-up starts again with the next one.
+ */
+function ensureWarm(): void {
+  if (warm || warming) return;
+  warming = true;
+  markStart("executor", "warm-up start");
+  warmUpSession();
+  for (const name of PRELOADED) if (isLazyGlobal(name)) g[name] = libraryValue(name);
+  warm = true;
+  warming = false;
+  markStart("executor", "warm-up done");
+}
+
+const libraryValue = (name: string) => (library as Record<string, unknown>)[name];
+/** The getters of the preloaded names that are still accessors (defineLazyGlobal). */
+const lazyGetters = new Set<() => unknown>();
+const isLazyGlobal = (name: string) => {
+  const get = Object.getOwnPropertyDescriptor(g, name)?.get;
+  return get !== undefined && lazyGetters.has(get);
+};
+
+/**
+ * The preloaded names are accessors until the warm-up has run: reading one warms the library
+ * up first, then it becomes the plain writable property it always was; assigning one just
+ * makes it that property (the user's value, no warm-up needed).
+ */
+function defineLazyGlobal(name: string): void {
+  const get = () => {
+    ensureWarm();
+    return libraryValue(name);
+  };
+  lazyGetters.add(get);
+  Object.defineProperty(g, name, {
+    get,
+    set: (value: unknown) => Object.defineProperty(g, name, { value, writable: true, enumerable: true, configurable: true }),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 function installGlobals(): void {
-  for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
+  for (const name of PRELOADED) defineLazyGlobal(name);
   g.Out = Out;
-  g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
+  const load = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
+  // An import may reach the library (`from "lazylab"`) without reading a global.
+  g[IMPORT_HOOK] = (specifier: string) => {
+    ensureWarm();
+    return load(specifier);
+  };
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();
@@ -151,6 +214,7 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
   output.flush();
   if (current === run) current = undefined;
   send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
+  markStart("executor", "first cell done");
 }
 
 async function run(req: RunRequest): Promise<void> {
@@ -164,6 +228,9 @@ async function run(req: RunRequest): Promise<void> {
   const running: Running = { req, finished: false, interrupt };
   current = running;
   try {
+    // No warm-up is running now: one stopped by an interrupt left its flag behind.
+    warming = false;
+    if (cellsRun++ > 0) ensureWarm();
     runBeforeCell();
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);
@@ -203,6 +270,8 @@ function reportLate(kind: string, err: unknown): void {
 }
 
 function main(): void {
+  markStart("executor", "process start", 0);
+  markStart("executor", "library loaded");
   output.install();
   installGlobals();
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
@@ -229,8 +298,7 @@ function main(): void {
   });
   startWatchdog();
   const t0 = performance.now();
-  const lib = library as Record<string, unknown> & { warmUp?: () => void };
-  lib.warmUp?.();
+  startSession();
   send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
 }
 

@@ -8,6 +8,7 @@ import { EventEmitter } from "node:events";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import type { FromExecutor, RunRequest, ToExecutor } from "./ipc";
+import { markStart } from "../start-trace";
 
 type Done = Extract<FromExecutor, { kind: "done" }>;
 
@@ -97,6 +98,7 @@ export class ExecutorSupervisor extends EventEmitter {
   /** Starts the executor (if not running) and resolves when it has warmed up. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
+    markStart("kernel", "executor spawn");
     const child = fork(path.join(__dirname, "main.js"), [], {
       cwd: this.options.cwd,
       execArgv: [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), ...(this.options.execArgv ?? [])],
@@ -115,6 +117,7 @@ export class ExecutorSupervisor extends EventEmitter {
     this.ready = new Promise<void>((resolve, reject) => {
       child.on("message", (m: FromExecutor) => {
         if (m.kind === "ready") {
+          markStart("kernel", "executor ready");
           this.pid = m.pid;
           this.warmUpMs = m.warmUpMs;
           resolve();

@@ -15,6 +15,7 @@ import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
 import { readFileSync } from "node:fs";
+import { getBaseline, setBaseline } from "./baseline";
 import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 
 export { footprint, collectGarbage };
@@ -105,13 +106,7 @@ export class Svmem extends NamedTuple<SvmemField> implements SvmemValues {
 /** Which numbers `virtualMemory()` reports. */
 export type MemoryView = "process" | "system";
 
-interface Baseline {
-  system: SvmemValues;
-  footprint: number;
-}
-
 let view: MemoryView = "system";
-let baseline: Baseline | undefined;
 
 /**
  * Chooses what `virtualMemory()` reports by default: `"process"` (deterministic: the
@@ -130,11 +125,12 @@ export function getView(): MemoryView {
 
 /**
  * Takes the process view's baseline now: the system's memory and this process's footprint.
- * The kernel does this once at start, after warming the library up.
+ * The kernel does this once at start, and adds the library's warm-up to it when that runs
+ * (lib/warmup.ts).
  */
 export function resetBaseline(): void {
   const fp = footprint();
-  baseline = { system: svmemFromMeminfo(readMeminfo()), footprint: fp };
+  setBaseline({ system: svmemFromMeminfo(readMeminfo()), footprint: fp });
 }
 
 /**
@@ -145,8 +141,8 @@ export function virtualMemory(options: { view?: MemoryView } = {}): Svmem {
   const v = options.view ?? view;
   if (v !== "process" && v !== "system") throw new TypeError(`virtualMemory: view must be "process" or "system", got ${JSON.stringify(v)}`);
   if (v === "system") return new Svmem(svmemFromMeminfo(readMeminfo()));
-  if (!baseline) resetBaseline();
-  const b = baseline!;
+  if (!getBaseline()) resetBaseline();
+  const b = getBaseline()!;
   const delta = footprint() - b.footprint;
   const s = b.system;
   const available = Math.min(s.total, Math.max(0, s.available - delta));

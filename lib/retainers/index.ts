@@ -24,7 +24,7 @@ export interface Retainer {
 
 let baseline: Set<string> | undefined;
 
-/** @internal Records the globals that are not the notebook's (called at warm-up). */
+/** @internal Records the globals that are not the notebook's (called before the first cell). */
 export function markGlobalsBaseline(): void {
   baseline = new Set(Object.getOwnPropertyNames(globalThis));
 }

@@ -195,6 +195,80 @@ class Behaviour(unittest.TestCase):
         self.assertEqual(self.k.text(msgs), "42")
 
 
+class FirstCell(unittest.TestCase):
+    """A fresh kernel's first cell (docs/kernel.md, "Start"), told apart by the start trace
+    (LAZYLAB_START_TRACE: marks appended in the order they happen)."""
+
+    OUTPUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "test-output")
+
+    def traced_kernel(self, name):
+        os.makedirs(self.OUTPUT, exist_ok=True)
+        trace = os.path.join(self.OUTPUT, f"start-trace-{name}.txt")
+        if os.path.exists(trace):
+            os.unlink(trace)
+        return Kernel(env={"LAZYLAB_START_TRACE": trace}), trace
+
+    @staticmethod
+    def executor_marks(trace):
+        with open(trace) as f:
+            return [line.rstrip("\n").split(" ", 2)[2] for line in f if line.split(" ", 2)[1] == "executor"]
+
+    def test_a_first_1_plus_1_is_answered_before_the_executor_warms_up(self):
+        k, trace = self.traced_kernel("plain")
+        try:
+            reply, msgs = k.run("1+1")
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertEqual(k.text(msgs), "2")
+            # The warm-up still comes before the first memory reading.
+            reply, msgs = k.run("psutil.virtualMemory().available > 0")
+            self.assertEqual(k.text(msgs), "true")
+            marks = self.executor_marks(trace)
+            self.assertIn("warm-up done", marks)
+            self.assertLess(marks.index("first cell done"), marks.index("warm-up start"), marks)
+        finally:
+            k.close()
+
+    def test_a_first_cell_that_uses_the_library_waits_for_the_warm_up(self):
+        k, trace = self.traced_kernel("library")
+        try:
+            reply, msgs = k.run("np.arange(4).sum()")
+            self.assertEqual(k.text(msgs), "6")
+            marks = self.executor_marks(trace)
+            self.assertLess(marks.index("warm-up done"), marks.index("first cell done"), marks)
+        finally:
+            k.close()
+
+    def test_an_interrupt_during_the_deferred_warm_up_stops_the_cell_not_the_executor(self):
+        # The second cell runs the warm-up the first one did not need; an interrupt then may
+        # stop the warm-up or the loop: either way the cell reports Interrupted.
+        k, trace = self.traced_kernel("interrupt")
+        try:
+            k.run("const kept = 'still here'")
+            msg_id = k.kc.execute("while (true) {}")
+            time.sleep(0.1)
+            k.km.interrupt_kernel()
+            r = k.shell_reply(msg_id, timeout=20)
+            self.assertEqual(r["content"]["ename"], "Interrupted")
+            k.iopub_until_idle(msg_id)
+            _, msgs = k.run("[kept, Number(np.arange(4).sum())]")
+            self.assertEqual(k.text(msgs).replace(" ", ""), "['stillhere',6]")
+            self.assertIn("warm-up done", self.executor_marks(trace))
+        finally:
+            k.close()
+
+    def test_a_type_error_in_the_very_first_cell_stops_it_from_running(self):
+        k = Kernel()
+        try:
+            reply, msgs = k.run('console.log("ran");\n(globalThis as any).touched = 1;\nconst n: number = "not a number"')
+            self.assertEqual(reply["content"]["status"], "error")
+            self.assertEqual(reply["content"]["ename"], "TS2322")
+            self.assertNotIn("ran", k.text(msgs))
+            reply, msgs = k.run('["touched" in globalThis, "n" in globalThis]')
+            self.assertEqual(k.text(msgs).replace(" ", ""), "[false,false]")
+        finally:
+            k.close()
+
+
 class Imports(unittest.TestCase):
     def test_cjs_esm_and_builtin_imports_resolve_from_the_notebook_folder(self):
         with tempfile.TemporaryDirectory() as d:
