@@ -1,4 +1,7 @@
 {
+  "variables": {
+    "libdeflate%": "<!(node -p \"process.env.LAZYLAB_LIBDEFLATE||'none'\")"
+  },
   "targets": [
     {
       "target_name": "lazylab_np",
@@ -11,8 +14,16 @@
       "sources": ["native/inflate.c"],
       "cflags": ["-O3"],
       "xcode_settings": { "OTHER_CFLAGS": ["-O3"] },
+      # scripts/build-native.js sets LAZYLAB_LIBDEFLATE: "static" when libdeflate.a links into a
+      # shared object (Debian's libdeflate-dev), so the addon packed into the npm tarball loads on
+      # machines without libdeflate; "shared" when only libdeflate.so does; else "none".
       "conditions": [
-        ["<!(node -p \"process.env.LAZYLAB_LIBDEFLATE||0\")==1", {
+        ["libdeflate=='static'", {
+          "defines": ["LAZYLAB_LIBDEFLATE"],
+          "libraries": ["-l:libdeflate.a"],
+          "ldflags": ["-Wl,--exclude-libs,ALL"]
+        }],
+        ["libdeflate=='shared'", {
           "defines": ["LAZYLAB_LIBDEFLATE"],
           "libraries": ["-ldeflate"]
         }]

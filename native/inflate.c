@@ -55,12 +55,6 @@ static int int_of(napi_env env, napi_value v, int64_t *out) {
   return 1;
 }
 
-static napi_value number(napi_env env, double x) {
-  napi_value v;
-  napi_create_double(env, x, &v);
-  return v;
-}
-
 /*
  * HDF5's shuffle stores byte b of element i of an n-element chunk at b*n + i. Writes m
  * elements from element e0 on, unshuffled, to dst; elements equal to the fill value become
@@ -253,6 +247,12 @@ static napi_value js_mask(napi_env env, napi_callback_info info) {
 }
 
 #ifdef LAZYLAB_LIBDEFLATE
+static napi_value number(napi_env env, double x) {
+  napi_value v;
+  napi_create_double(env, x, &v);
+  return v;
+}
+
 static void free_decompressor(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;

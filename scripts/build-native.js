@@ -1,23 +1,32 @@
 #!/usr/bin/env node
 // Builds lazylab's optional native addons with node-gyp, which npm bundles. Run by
-// `npm run build`:
-//   native/np_*.c     → build/Release/lazylab_np.node       (lib/np's float64 loops)
-//   native/inflate.c  → build/Release/lazylab_inflate.node  (lib/xr's chunk decoding; with
-//                       libdeflate when its headers and library are found, else unshuffle only)
+// `npm run build`, and only by it (package.json's "gypfile": false keeps npm from running
+// node-gyp on install):
+//   native/np_*.c     → prebuilds/<platform>-<arch>/lazylab_np.node       (lib/np's float64 loops)
+//   native/inflate.c  → prebuilds/<platform>-<arch>/lazylab_inflate.node  (lib/xr's chunk decoding;
+//                       with libdeflate linked in statically when its headers and archive are
+//                       found, else unshuffle only)
+// prebuilds/ is what lib/addon.ts loads and what `npm pack` ships, so an install from the
+// tarball needs no compiler; build/ is node-gyp's scratch folder.
 // Never fails the build: without a C compiler or Node's headers lib/np keeps its JavaScript
 // loops and lib/xr its Node-zlib/JavaScript decoding (same results, slower); without
-// libdeflate-dev lib/xr inflates with Node's zlib. It says which. Skips the compile when the
-// addons are newer than their sources and libdeflate's presence has not changed.
+// libdeflate-dev lib/xr inflates with Node's zlib. It says which, in one line; node-gyp's
+// own output is shown only when it fails. Skips the compile when the addons are newer than
+// their sources and libdeflate's presence has not changed.
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const release = path.join(root, "build", "Release");
-const addons = ["lazylab_np.node", "lazylab_inflate.node"].map((f) => path.join(release, f));
+const names = ["lazylab_np", "lazylab_inflate"];
+const prebuilds = path.join(root, "prebuilds", `${process.platform}-${process.arch}`);
+const addons = names.map((n) => path.join(prebuilds, `${n}.node`));
 const sources = ["binding.gyp", ...fs.readdirSync(path.join(root, "native")).map((f) => path.join("native", f))].map((f) => path.join(root, f));
-const stamp = path.join(root, "build", "lazylab-native.json");
+// Read by test/xr-native.test.ts; shipped beside the addons, it says how they were built.
+const stamp = path.join(prebuilds, "lazylab-native.json");
 
 function mtime(f) {
   try {
@@ -32,22 +41,29 @@ function fallback(why) {
   process.exit(0);
 }
 
-/** True if a C program including <libdeflate.h> links with -ldeflate here. */
-function haveLibdeflate() {
-  if (process.env.LAZYLAB_LIBDEFLATE === "0") return false;
+/**
+ * How lazylab_inflate can link libdeflate here: "static" if a shared object including
+ * <libdeflate.h> links its archive (the addon then needs no libdeflate where it is installed),
+ * "shared" if only the shared library links, "none" otherwise or with LAZYLAB_LIBDEFLATE=0.
+ */
+function libdeflateLink() {
+  if (process.env.LAZYLAB_LIBDEFLATE === "0") return "none";
   const cc = process.env.CC || "cc";
-  const program = "#include <libdeflate.h>\nint main(void) { struct libdeflate_decompressor *d = libdeflate_alloc_decompressor(); libdeflate_free_decompressor(d); return 0; }\n";
-  const out = path.join(require("node:os").tmpdir(), `lazylab-libdeflate-probe-${process.pid}`);
-  const r = spawnSync(cc, ["-x", "c", "-", "-o", out, "-ldeflate"], { input: program, stdio: ["pipe", "ignore", "ignore"] });
-  fs.rmSync(out, { force: true });
-  return r.status === 0;
+  const program = "#include <libdeflate.h>\nvoid *probe(void) { return libdeflate_alloc_decompressor(); }\n";
+  const out = path.join(os.tmpdir(), `lazylab-libdeflate-probe-${process.pid}.so`);
+  const links = (lib) => spawnSync(cc, ["-x", "c", "-", "-shared", "-fPIC", "-o", out, lib], { input: program, stdio: ["pipe", "ignore", "ignore"] }).status === 0;
+  try {
+    return links("-l:libdeflate.a") ? "static" : links("-ldeflate") ? "shared" : "none";
+  } finally {
+    fs.rmSync(out, { force: true });
+  }
 }
 
 if (process.env.LAZYLAB_NATIVE === "0") fallback("LAZYLAB_NATIVE=0");
-let libdeflate = haveLibdeflate();
+let libdeflate = libdeflateLink();
 let previous = null;
 try {
-  previous = JSON.parse(fs.readFileSync(stamp, "utf8")).libdeflate;
+  previous = JSON.parse(fs.readFileSync(stamp, "utf8")).link;
 } catch {
   /* first build */
 }
@@ -58,28 +74,35 @@ const prefix = path.join(path.dirname(process.execPath), "..");
 const gyp = [process.env.npm_config_node_gyp, path.join(prefix, "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js")]
   .find((p) => p && fs.existsSync(p));
 if (!gyp) fallback("node-gyp not found");
-const args = [gyp, "rebuild"];
+const args = [gyp, "rebuild", "--loglevel=warn"];
 // Distribution packages of Node ship the headers under <prefix>/include/node: use them
 // instead of downloading, unless npm's nodedir setting says otherwise.
 if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, "include", "node", "node_api.h"))) args.push(`--nodedir=${prefix}`);
 
-// binding.gyp links lazylab_inflate with libdeflate when LAZYLAB_LIBDEFLATE=1.
-const build = () => spawnSync(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", env: { ...process.env, LAZYLAB_LIBDEFLATE: libdeflate ? "1" : "0" } });
+// binding.gyp reads LAZYLAB_LIBDEFLATE to link lazylab_inflate with libdeflate.
+const build = () => spawnSync(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", env: { ...process.env, LAZYLAB_LIBDEFLATE: libdeflate } });
 let r = build();
-if (r.status !== 0 && libdeflate) {
+if (r.status !== 0 && libdeflate !== "none") {
   // Found by the probe but not usable by node-gyp's flags: build without it rather than lose both addons.
   process.stderr.write(r.stderr.slice(-2000));
   console.warn("lazylab: building lazylab_inflate with libdeflate failed; building it without (lib/xr inflates with Node's zlib).");
-  libdeflate = false;
+  libdeflate = "none";
   r = build();
 }
 if (r.status !== 0) {
   process.stderr.write(r.stdout.slice(-2000) + r.stderr.slice(-4000));
   fallback(`node-gyp exited with ${r.status ?? r.signal}`);
 }
-fs.writeFileSync(stamp, JSON.stringify({ libdeflate }) + "\n");
-console.log(`lazylab: built ${addons.map((a) => path.relative(root, a)).join(", ")}`);
-if (!libdeflate) {
+fs.mkdirSync(prebuilds, { recursive: true });
+for (const [i, name] of names.entries()) {
+  // Copied to a new file and renamed over the old: a process that has the old one loaded keeps it intact.
+  const tmp = `${addons[i]}.${process.pid}`;
+  fs.copyFileSync(path.join(release, `${name}.node`), tmp);
+  fs.renameSync(tmp, addons[i]);
+}
+fs.writeFileSync(stamp, JSON.stringify({ libdeflate: libdeflate !== "none", link: libdeflate }) + "\n");
+console.log(`lazylab: built ${addons.map((a) => path.relative(root, a)).join(", ")}${libdeflate === "none" ? "" : ` (libdeflate linked ${libdeflate === "static" ? "in" : "as a shared library"})`}`);
+if (libdeflate === "none") {
   const why = process.env.LAZYLAB_LIBDEFLATE === "0" ? "not used (LAZYLAB_LIBDEFLATE=0)" : "not found (Debian: libdeflate-dev, installed by scripts/install-debian-packages)";
   console.warn(`lazylab: libdeflate ${why}; lib/xr inflates chunks with Node's zlib (same results, slower).`);
 }

@@ -1,7 +1,7 @@
 /**
  * Faults in cells through jupyter_client (test/python/test_faults.py): loops, recursion, heap
  * exhaustion, process.exit/abort, throwing workers, late rejections, never-settling promises,
- * 100 MB of output, native calls that ignore interrupts. Writes docs/reliability.md figures.
+ * 100 MB of output, native calls that ignore interrupts. Writes its figures to test-output/figures/ (npm run docs:figures).
  */
 import { pythonSuite } from "./python-suite";
 

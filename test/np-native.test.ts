@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { np } from "../lib";
 import { native } from "../lib/np/native";
+import { addonPath } from "../lib/addon";
 import type { NDArray } from "../lib/np";
 import { pythonJson } from "./oracle";
 import { runLikeExecutor } from "./executor-process";
@@ -190,7 +191,7 @@ function check(): void {
   }
 }
 
-const ADDON = path.join(__dirname, "..", "..", "build", "Release", "lazylab_np.node");
+const ADDON = addonPath("lazylab_np");
 
 test("the native addon is loaded when it is built", { skip: process.env.LAZYLAB_NATIVE === "0" || !existsSync(ADDON) ? "addon not built or switched off" : false }, () => {
   assert.ok(native, `${ADDON} exists but lib/np/native.ts did not load it`);

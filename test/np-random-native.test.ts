@@ -12,12 +12,13 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { native } from "../lib/np/native";
+import { addonPath } from "../lib/addon";
 import { defaultRng, Generator, PCG64 } from "../lib/np/random";
 import { NATIVE_FILL_MIN } from "../lib/np/random/pcg64";
 import { normalTables, packedNormalTables, ZIGGURAT_NOR_R } from "../lib/np/random/ziggurat";
 import { pythonJson } from "./oracle";
 
-const ADDON = path.join(__dirname, "..", "..", "build", "Release", "lazylab_np.node");
+const ADDON = addonPath("lazylab_np");
 const fallbackRun = process.env.LAZYLAB_NATIVE === "0";
 
 const sha = (a: Float64Array): string => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");

@@ -15,12 +15,13 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { native, decodingPath } from "../lib/xr/native";
+import { addonPath, ADDON_DIR } from "../lib/addon";
 import { NcFile } from "../lib/xr/netcdf";
 import { PYTHON, python, pythonJson } from "./oracle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const ADDON = path.join(ROOT, "build", "Release", "lazylab_inflate.node");
-const STAMP = path.join(ROOT, "build", "lazylab-native.json");
+const ADDON = addonPath("lazylab_inflate");
+const STAMP = path.join(ADDON_DIR, "lazylab-native.json");
 const DIR = mkdtempSync(path.join(tmpdir(), "lazylab-xr-native-"));
 process.on("exit", () => rmSync(DIR, { recursive: true, force: true }));
 

@@ -19,10 +19,8 @@
  * unresolved would be an error there.
  */
 import { renameSync, unlinkSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import ts from "typescript";
-import { isNodeTypesFile, leanKey, type LeanNodeTypesFile } from "./node-types";
-import { PACKAGE_ROOT } from "./options";
+import { isNodeTypesFile, leanKey, portableName, type LeanNodeTypesFile } from "./node-types";
 import { CellCompiler, isCellFile } from "./service";
 
 /** file name → lean text, for every file of Node's types in `program`. */
@@ -225,7 +223,7 @@ export function writeLeanNodeTypes(cwd: string, outFile: string): string[] {
   const nodeFiles = full.getSourceFiles().map((sf) => sf.fileName).filter(isNodeTypesFile);
   const lean: LeanNodeTypesFile = {
     key: leanKey(full, isCellFile, nodeFiles),
-    files: Object.fromEntries([...leanNodeTypeTexts(full)].map(([f, text]) => [path.relative(PACKAGE_ROOT, f), text])),
+    files: Object.fromEntries([...leanNodeTypeTexts(full)].map(([f, text]) => [portableName(f) ?? f, text])),
   };
   const tmp = `${outFile}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(lean));

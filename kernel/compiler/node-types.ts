@@ -18,9 +18,29 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type ts from "typescript";
-import { PACKAGE_ROOT } from "./options";
+import { DEPENDENCIES_ROOT, PACKAGE_ROOT } from "./options";
 
 export const LEAN_NODE_TYPES_FILE = path.join(PACKAGE_ROOT, "dist", "node-types-lean.json");
+
+/**
+ * A bundled file's name wherever lazylab is installed (the lean texts are computed in a clone
+ * and used in installs from the npm tarball too, where the dependencies sit beside the package):
+ * `node_modules/...` for a dependency's file, `dist/...` for the package's own; undefined for
+ * other files.
+ */
+export function portableName(fileName: string): string | undefined {
+  const dist = path.relative(path.join(PACKAGE_ROOT, "dist"), fileName);
+  if (!dist.startsWith("..") && !path.isAbsolute(dist)) return path.join("dist", dist);
+  const dep = path.relative(DEPENDENCIES_ROOT, fileName);
+  if (!dep.startsWith("..") && !path.isAbsolute(dep)) return path.join("node_modules", dep);
+  return undefined;
+}
+
+/** The file a portableName names here. */
+export function fromPortableName(name: string): string {
+  const [top, ...rest] = name.split(/[\\/]/);
+  return top === "node_modules" ? path.join(DEPENDENCIES_ROOT, ...rest) : path.join(PACKAGE_ROOT, name);
+}
 
 /** A file of Node's types (what the lean texts replace). */
 export function isNodeTypesFile(fileName: string): boolean {
@@ -45,16 +65,16 @@ export interface LeanNodeTypesFile {
  * named: which files a program loads depends on the texts).
  */
 export function leanKey(program: ts.Program, isCell: (fileName: string) => boolean, nodeFiles: Iterable<string>): string {
-  const hash = createHash("sha1");
-  const add = (fileName: string, text: string) => {
-    // Bundled files by their place in the package; the compiler's own (the globals) wherever the kernel runs.
-    const rel = path.relative(PACKAGE_ROOT, fileName);
-    hash.update(/^(?:node_modules|dist)[\\/]/.test(rel) ? rel : path.basename(fileName)).update("\0").update(text).update("\0");
-  };
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  // Bundled files by their place in the package, the compiler's own (the globals) by their
+  // base name, and in the order of those names: absolute paths sort differently in a clone
+  // (<root>/dist < <root>/node_modules) and in an install (node_modules/@types < node_modules/lazylab).
+  const name = (fileName: string) => portableName(fileName) ?? path.basename(fileName);
+  const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   const others = program.getSourceFiles().filter((sf) => !isCell(sf.fileName) && !isNodeTypesFile(sf.fileName));
-  for (const sf of others.sort((a, b) => byName(a.fileName, b.fileName))) add(sf.fileName, sf.text);
-  for (const f of [...nodeFiles].sort(byName)) add(f, readFileSync(f, "utf8"));
+  const hash = createHash("sha1");
+  for (const files of [others.map((sf): [string, string] => [name(sf.fileName), sf.text]), [...nodeFiles].map((f): [string, string] => [name(f), readFileSync(f, "utf8")])]) {
+    for (const [n, text] of files.sort(byName)) hash.update(n).update("\0").update(text).update("\0");
+  }
   return hash.digest("hex");
 }
 
@@ -118,7 +138,7 @@ function readLean(file: string): { key: string; texts: Map<string, string> } | u
   try {
     const data = JSON.parse(readFileSync(file, "utf8")) as LeanNodeTypesFile;
     if (typeof data.key !== "string" || typeof data.files !== "object") return undefined;
-    return { key: data.key, texts: new Map(Object.entries(data.files).map(([rel, text]) => [path.join(PACKAGE_ROOT, rel), text])) };
+    return { key: data.key, texts: new Map(Object.entries(data.files).map(([rel, text]) => [fromPortableName(rel), text])) };
   } catch {
     return undefined;
   }

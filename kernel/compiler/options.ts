@@ -10,6 +10,12 @@ function typesRoot(): string {
   return path.dirname(path.dirname(require.resolve("@types/node/package.json")));
 }
 
+/**
+ * The node_modules folder holding lazylab's dependencies (typescript, @types/node): the
+ * package's own in a clone, the one the package itself sits in when installed from npm.
+ */
+export const DEPENDENCIES_ROOT = path.dirname(typesRoot());
+
 export function cellCompilerOptions(): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,

@@ -16,7 +16,7 @@ import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
 import { createDocumentRegistry } from "./bundled-docs";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { LEAN_NODE_TYPES_FILE, NodeTypes } from "./node-types";
-import { cellCompilerOptions, PACKAGE_ROOT } from "./options";
+import { cellCompilerOptions, DEPENDENCIES_ROOT, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
 import { webGlobalsText } from "./web-globals";
@@ -525,7 +525,7 @@ export function isComplete(code: string): IsComplete {
 
 // The standard library and the bundled types never change while the kernel runs: read them
 // once. Files elsewhere (the notebook's own node_modules) are read afresh, as they may change.
-const bundledRoots = [path.join(PACKAGE_ROOT, "node_modules") + path.sep, path.join(PACKAGE_ROOT, "dist", "lib") + path.sep];
+const bundledRoots = [DEPENDENCIES_ROOT + path.sep, path.join(PACKAGE_ROOT, "dist", "lib") + path.sep];
 const isBundled = (f: string) => bundledRoots.some((r) => f.startsWith(r));
 const bundledText = new Map<string, string | undefined>();
 const bundledExists = new Map<string, boolean>();

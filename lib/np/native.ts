@@ -3,7 +3,7 @@
  * float64 elementwise arithmetic, the C library's exp/log/sin/cos, comparisons, sums (float32's
  * too), min/max and argmin/argmax, PCG64's float64 `random` and `standard_normal` fills, huge pages for
  * large arrays (native/np_memory.c), and the JavaScript fallback when the addon is missing (no
- * compiler at install time) or switched off with `LAZYLAB_NATIVE=0`.
+ * compiler when it was built, another platform) or switched off with `LAZYLAB_NATIVE=0`.
  *
  * Why: V8 does not vectorise typed-array loops and WebAssembly cannot reach a JavaScript
  * ArrayBuffer without a copy into its own memory. On 4000×4000 float64 the best JavaScript
@@ -17,7 +17,7 @@
  * (native/np_vmath.c, within 1 ulp of the C library's, as fast as NumPy's). The JavaScript
  * fallback's Math functions differ from the C library's in the last bit of some results.
  */
-import path from "node:path";
+import { loadAddon } from "../addon";
 
 /** The addon's entry points (native/np_elementwise.c, native/np_reduce.c). */
 interface NativeLoops {
@@ -83,18 +83,8 @@ const CODES: Record<string, number> = {
 /** Below this many elements a JavaScript loop beats the cost of an N-API call (~0.3 µs). */
 export const NATIVE_MIN = 1024;
 
-function load(): NativeLoops | null {
-  if (process.env.LAZYLAB_NATIVE === "0") return null;
-  try {
-    // dist/lib/np/native.js → <package>/build/Release/
-    return require(path.join(__dirname, "..", "..", "..", "build", "Release", "lazylab_np.node")) as NativeLoops;
-  } catch {
-    return null;
-  }
-}
-
 /** The addon, or null when it is not built or switched off. */
-export const native: NativeLoops | null = load();
+export const native: NativeLoops | null = loadAddon<NativeLoops>("lazylab_np");
 
 /** Comparison codes of the C loops, by the expression ufunc.ts writes for them. */
 const COMPARE_CODES: Record<string, number> = {

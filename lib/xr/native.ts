@@ -11,7 +11,7 @@
  * unshuffle ran at ~0.5 GB/s; libdeflate inflated at ~0.9 GB/s and the C unshuffle at ~7
  * GB/s (bench/README.md). Each worker thread loads its own instance of the addon.
  */
-import path from "node:path";
+import { loadAddon } from "../addon";
 
 /** The addon's entry points (native/inflate.c). */
 export interface NativeDecoding {
@@ -30,16 +30,10 @@ export interface NativeDecoding {
 }
 
 function load(): NativeDecoding | null {
-  if (process.env.LAZYLAB_NATIVE === "0") return null;
-  try {
-    // dist/lib/xr/native.js → <package>/build/Release/
-    const addon = require(path.join(__dirname, "..", "..", "..", "build", "Release", "lazylab_inflate.node")) as NativeDecoding;
-    // LAZYLAB_XR_LIBDEFLATE=0: Node's zlib inflates, the rest stays native (for tests and measurements).
-    if (process.env.LAZYLAB_XR_LIBDEFLATE === "0") return { unshuffle: addon.unshuffle, gather: addon.gather, mask: addon.mask };
-    return addon;
-  } catch {
-    return null;
-  }
+  const addon = loadAddon<NativeDecoding>("lazylab_inflate");
+  // LAZYLAB_XR_LIBDEFLATE=0: Node's zlib inflates, the rest stays native (for tests and measurements).
+  if (addon && process.env.LAZYLAB_XR_LIBDEFLATE === "0") return { unshuffle: addon.unshuffle, gather: addon.gather, mask: addon.mask };
+  return addon;
 }
 
 /** The addon, or null when it is not built or switched off. */

@@ -1,30 +1,24 @@
-"""Writes a test's measured figures into docs/reliability.md, between
-<!-- figures:NAME --> and <!-- /figures:NAME --> markers, so the doc always shows the last
-passing run. Called at the end of a test, after its assertions passed."""
+"""Writes a test's measured figures to test-output/figures/NAME.md, as the block that
+scripts/update-reliability-figures.js puts into docs/reliability.md between
+<!-- figures:NAME --> and <!-- /figures:NAME --> markers (`npm run docs:figures`). Tests write
+only under test-output/: the tracked doc changes only when someone means it to. Called at the
+end of a test, after its assertions passed."""
 import datetime
 import os
 import platform
-import re
 
-DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "reliability.md")
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+OUT = os.environ.get("LAZYLAB_FIGURES_DIR") or os.path.join(ROOT, "test-output", "figures")
 
 
 def record(name, lines):
     begin, end = f"<!-- figures:{name} -->", f"<!-- /figures:{name} -->"
     stamp = f"_Measured {datetime.date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, by `test/python/{caller()}`._"
-    block = "\n".join([begin, stamp, "", *lines, end])
-    try:
-        with open(DOC) as f:
-            text = f.read()
-    except FileNotFoundError:
-        return
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    with open(DOC, "w") as f:
-        f.write(text)
+    os.makedirs(OUT, exist_ok=True)
+    tmp = os.path.join(OUT, f".{name}.md.{os.getpid()}")
+    with open(tmp, "w") as f:
+        f.write("\n".join([begin, stamp, "", *lines, end]) + "\n")
+    os.replace(tmp, os.path.join(OUT, f"{name}.md"))
 
 
 def caller():
