@@ -259,7 +259,7 @@ export class DebugSession {
     this.pauseRequested = false;
     this.paused = { callFrames: p.callFrames };
     this.stopReported = true;
-    this.event("stopped", { reason, threadId: MAIN_THREAD_ID, allThreadsStopped: true, ...(p.hitBreakpoints?.length ? { hitBreakpointIds: [] } : {}) });
+    this.event("stopped", { reason, threadId: MAIN_THREAD_ID, allThreadsStopped: true });
   }
 
   private onResumed(): void {

@@ -209,6 +209,16 @@ class Debugger(unittest.TestCase):
         reply, msgs = self.k.run("kept + 1")
         self.assertEqual(self.k.text(msgs), "6")
 
+    def test_restart_while_stopped_gives_a_working_kernel(self):
+        self.break_at(CELL, [2])
+        self.kc.execute(CELL)
+        self.wait_event("stopped")
+        self.k.km.restart_kernel(now=False)
+        self.kc.wait_for_ready(timeout=60)
+        self.k.drain_iopub(0.3)
+        reply, msgs = self.k.run("6 * 7")
+        self.assertEqual(self.k.text(msgs), "42")
+
     def test_pause_stops_a_spinning_cell(self):
         msg_id = self.kc.execute("let spins = 0;\nwhile (true) {\n  spins++;\n}")
         time.sleep(0.5)
