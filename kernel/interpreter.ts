@@ -3,6 +3,7 @@
  * xinterpreter. The kernel (kernel.ts) owns sockets, message order, busy/idle and
  * execution counts; an interpreter only answers, and talks back through ExecuteContext.
  */
+import type { DapEvent, DapRequest, DapResponse } from "./debugger/dap";
 import type {
   CompleteReply, ErrorContent, InspectReply, IsCompleteReply, KernelInfoReply,
 } from "./protocol/messages";
@@ -33,6 +34,12 @@ export interface Interpreter {
   inspect(code: string, cursorPos: number, detailLevel: number): Promise<Omit<InspectReply, "status">>;
   isComplete(code: string): Promise<IsCompleteReply>;
   interrupt(): void;
+  /**
+   * One request of Jupyter's debugger (a DAP request from debug_request); events the debugger
+   * sends on its own (stopped, continued) go to the listener given to onDebugEvent.
+   */
+  debug(request: DapRequest): Promise<DapResponse>;
+  onDebugEvent(listener: (event: DapEvent) => void): void;
   /** The process that runs the user's code (usage_request describes it), if it is running. */
   codeProcessId(): number | undefined;
   /** Clears all state (restart) or ends (shutdown). */

@@ -31,6 +31,7 @@ import type { WireFault } from "./protocol/wire";
 import type { ExecuteContext, Interpreter } from "./interpreter";
 import { validateContent } from "./protocol/validate";
 import { UsageSampler } from "./usage";
+import { MalformedDebugRequest, parseDapRequest, respond } from "./debugger/dap";
 
 type Handler = (msg: Message, channel: ChannelName) => Promise<void>;
 
@@ -87,6 +88,9 @@ export class Kernel {
     interrupt_request: this.shellHandlers.interrupt_request,
     // ipykernel answers it on control only; JupyterLab's kernel-usage panel asks every few seconds.
     usage_request: async (m, c) => this.reply(c, m, "usage_reply", await this.usage.sample(this.interpreter.codeProcessId())),
+    // Jupyter's debugger: routed to the interpreter's debugger (kernel/debugger/), answered
+    // while a breakpoint holds the cell, since control never waits for the shell queue.
+    debug_request: (m, c) => this.debugRequest(m, c),
   };
 
   /** Messages that by the spec get no reply, and the one channel each belongs on. */
@@ -95,11 +99,14 @@ export class Kernel {
   ]);
 
   private readonly ports: Outgoing["connect_reply"];
+  /** The last debug_request: the parent of debug events, as ipykernel's control parent. */
+  private debugParent: Message | undefined;
 
   constructor(private readonly interpreter: Interpreter, info: ConnectionInfo, private readonly options: KernelOptions = {}) {
     this.channels = new Channels(info);
     this.ports = { shell_port: info.shell_port, iopub_port: info.iopub_port, stdin_port: info.stdin_port, hb_port: info.hb_port, control_port: info.control_port };
     this.log = options.log ?? ((l) => process.stderr.write(`[lazylab] ${l}\n`));
+    interpreter.onDebugEvent((event) => this.publish(this.debugParent, "debug_event", event));
   }
 
   async start(): Promise<void> {
@@ -264,6 +271,21 @@ export class Kernel {
   private async interruptRequest(msg: Message, channel: ChannelName): Promise<void> {
     if (channel === "control") this.interpreter.interrupt();
     this.reply(channel, msg, "interrupt_reply", { status: "ok" });
+  }
+
+  /** A debug_request whose content is not a DAP request gets a failed DAP response naming why. */
+  private async debugRequest(msg: Message, channel: ChannelName): Promise<void> {
+    this.debugParent = msg;
+    let request;
+    try {
+      request = parseDapRequest(msg.content);
+    } catch (e) {
+      if (!(e instanceof MalformedDebugRequest)) throw e;
+      const c = (msg.content ?? {}) as { seq?: unknown; command?: unknown };
+      const seq = typeof c.seq === "number" ? c.seq : 0;
+      return this.reply(channel, msg, "debug_reply", respond({ seq, command: typeof c.command === "string" ? c.command : "" }, {}, e.message));
+    }
+    this.reply(channel, msg, "debug_reply", await this.interpreter.debug(request));
   }
 
   private requestInput(parent: Message, prompt: string, password: boolean): Promise<string> {

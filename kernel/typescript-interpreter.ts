@@ -9,6 +9,8 @@ import type { FromExecutor, RunRequest } from "./executor/ipc";
 import type { ExecuteContext, ExecuteOutcome, Interpreter } from "./interpreter";
 import type { InspectReply, IsCompleteReply } from "./protocol/messages";
 import { markStart } from "./start-trace";
+import { Debugger } from "./debugger/debugger";
+import type { DapEvent, DapRequest, DapResponse } from "./debugger/dap";
 
 const VERSION: string = require("../../package.json").version;
 /** How long an interrupted cell may take to stop before the executor is replaced. */
@@ -25,13 +27,26 @@ export class TypeScriptInterpreter implements Interpreter {
   /** A cell is being compiled; an interrupt now stops it before it runs. */
   private compiling = false;
   private interruptedWhileCompiling = false;
+  private readonly debugListeners: Array<(event: DapEvent) => void> = [];
+  private readonly debugger: Debugger;
 
   constructor(private readonly cwd: string) {
     this.compiler = new CompilerClient(cwd);
     this.executor = new ExecutorSupervisor({ cwd });
     this.executor.on("message", (m: FromExecutor) => this.route(m));
     this.executor.on("native", (name: "stdout" | "stderr", text: string) => this.streamTo(null, name, text));
+    this.debugger = new Debugger({ request: (r) => this.executor.debug(r) }, (event) => this.debugListeners.forEach((l) => l(event)));
+    this.executor.on("debug_event", (event: DapEvent) => this.debugger.onEvent(event));
+    this.executor.on("ended", () => this.debugger.executorEnded());
     void this.executor.start().catch(() => undefined);
+  }
+
+  debug(request: DapRequest): Promise<DapResponse> {
+    return this.debugger.handle(request);
+  }
+
+  onDebugEvent(listener: (event: DapEvent) => void): void {
+    this.debugListeners.push(listener);
   }
 
   kernelInfo() {
@@ -48,7 +63,7 @@ export class TypeScriptInterpreter implements Interpreter {
       },
       banner: `lazylab ${VERSION}: TypeScript with np, da, xr, psutil and sys preloaded`,
       help_links: [{ text: "lazylab", url: "https://github.com/lazylab/lazylab" }],
-      debugger: false,
+      debugger: true,
     };
   }
 
@@ -80,6 +95,7 @@ export class TypeScriptInterpreter implements Interpreter {
       kind: "run", id, cellName, source: code, js: compiled.js, map: compiled.map, insertions: compiled.insertions,
       executionCount: ctx.executionCount, silent: ctx.silent, storeHistory: ctx.storeHistory, allowStdin: ctx.allowStdin,
       userExpressions: exprs, modules: compiled.modules,
+      ...(this.debugger.active ? { debugPath: this.debugger.pathOf(code) } : {}),
     };
     this.active = { id, ctx };
     try {
@@ -105,7 +121,7 @@ export class TypeScriptInterpreter implements Interpreter {
   private async recoverFromCrash(e: ExecutorCrashed, ctx: ExecuteContext): Promise<ExecuteOutcome> {
     const lost = await this.compiler.api.names();
     await this.compiler.api.reset();
-    const restarted = this.executor.start().then(() => true, () => false);
+    const restarted = this.executor.start().then(() => this.debugger.replay()).then(() => true, () => false);
     const names = lost.length ? `: ${lost.join(", ")}` : "";
     const content = {
       ename: e.name,

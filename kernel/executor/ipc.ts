@@ -22,6 +22,8 @@ export interface RunRequest {
   userExpressions: Record<string, string>;
   /** The notebook's own TypeScript modules the cell imports, compiled (compiler/local-modules.ts). */
   modules: LocalModule[];
+  /** The path the debugger's dumpCell gives this code (kernel/debugger/hash.ts), while a debugger is attached. */
+  debugPath?: string;
 }
 
 export type ToExecutor =
@@ -62,3 +64,8 @@ export type FromExecutor =
 
 /** File descriptor of the pipe the kernel writes interrupt bytes to (see supervisor). */
 export const INTERRUPT_FD = 4;
+/** File descriptor of the debugger's pipe (JSON lines both ways, read by the watchdog thread). */
+export const DEBUG_FD = 5;
+
+/** The global through which the debug session reaches executor/debug-values.ts (not enumerable). */
+export const DEBUG_HELPERS = "__lazylab_debug";

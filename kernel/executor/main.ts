@@ -11,12 +11,13 @@ import * as library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
-import { INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
+import { DEBUG_FD, INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
+import { installDebugHelpers } from "./debug-values";
 import { IMPORT_HOOK } from "../compiler/transform-names";
 import { markStart } from "../start-trace";
 import { startSession, warmUpSession } from "../../lib/warmup";
@@ -232,6 +233,7 @@ async function run(req: RunRequest): Promise<void> {
     warming = false;
     if (cellsRun++ > 0) ensureWarm();
     runBeforeCell();
+    if (debugging && req.debugPath) await announceToDebugger({ fileName, sourcePath: req.debugPath, js: req.js, map: req.map });
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);
     finish(running, { value });
@@ -255,12 +257,39 @@ function interruptCurrent(): void {
   setImmediate(() => finish(run, { error: errorInfo(e, registry), interrupted: true }));
 }
 
+let watchdog: Worker | undefined;
+/** A debugger is attached: cells are announced to it before they run (watchdog.ts). */
+let debugging = false;
+const announced = new Map<string, () => void>();
+
+/** Lets the debug session set the cell's breakpoints on its script before the script exists. */
+function announceToDebugger(cell: { fileName: string; sourcePath: string; js: string; map: string }): Promise<void> {
+  return new Promise((resolve) => {
+    announced.set(cell.fileName, resolve);
+    watchdog!.postMessage({ kind: "cell", ...cell } satisfies WatchdogReply);
+  });
+}
+
 function startWatchdog(): void {
-  const worker = new Worker(path.join(__dirname, "watchdog.js"), { workerData: { fd: INTERRUPT_FD } });
+  const worker = new Worker(path.join(__dirname, "watchdog.js"), { workerData: { fd: INTERRUPT_FD, debugFd: DEBUG_FD } });
+  watchdog = worker;
   worker.unref();
   worker.on("message", (m: WatchdogMessage) => {
-    if (m.kind === "ping") worker.postMessage({ kind: "pong", seq: m.seq } satisfies WatchdogReply);
-    interruptCurrent();
+    switch (m.kind) {
+      case "ping":
+        worker.postMessage({ kind: "pong", seq: m.seq } satisfies WatchdogReply);
+        return interruptCurrent();
+      case "terminated":
+        return interruptCurrent();
+      case "debugging":
+        debugging = m.on;
+        if (!m.on) for (const resolve of announced.values()) resolve();
+        return;
+      case "cell-ready":
+        announced.get(m.fileName)?.();
+        announced.delete(m.fileName);
+        return;
+    }
   });
 }
 
@@ -274,6 +303,7 @@ function main(): void {
   markStart("executor", "library loaded");
   output.install();
   installGlobals();
+  installDebugHelpers(g);
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
   process.on("uncaughtException", (err) => reportLate("Uncaught exception", err));
   process.on("disconnect", () => process.exit(0));

@@ -6,8 +6,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import path from "node:path";
-import type { Writable } from "node:stream";
-import type { FromExecutor, RunRequest, ToExecutor } from "./ipc";
+import type { Duplex, Writable } from "node:stream";
+import { DEBUG_FD, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
+import type { DebugPipeMessage, DebugPipeRequest } from "./watchdog";
+import { respond, type DapEvent, type DapRequest, type DapResponse } from "../debugger/dap";
 import { markStart } from "../start-trace";
 
 type Done = Extract<FromExecutor, { kind: "done" }>;
@@ -88,6 +90,8 @@ export class ExecutorSupervisor extends EventEmitter {
   private ready: Promise<void> | undefined;
   private running = new Map<number, { resolve: (d: Done) => void; reject: (e: Error) => void }>();
   private stderrTail = "";
+  private debugPending = new Map<number, { req: DapRequest; resolve: (r: DapResponse) => void }>();
+  private debugSeq = 0;
   pid: number | undefined;
   warmUpMs = 0;
 
@@ -102,7 +106,7 @@ export class ExecutorSupervisor extends EventEmitter {
     const child = fork(path.join(__dirname, "main.js"), [], {
       cwd: this.options.cwd,
       execArgv: [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), ...(this.options.execArgv ?? [])],
-      stdio: ["ignore", "pipe", "pipe", "ipc", "pipe"],
+      stdio: ["ignore", "pipe", "pipe", "ipc", "pipe", "pipe"],
       env: executorEnvironment({ ...process.env, ...this.options.env }),
       serialization: "advanced",
     });
@@ -114,6 +118,7 @@ export class ExecutorSupervisor extends EventEmitter {
       this.emit("native", "stderr", t);
     });
     (child.stdio[4] as Writable).on("error", () => undefined);
+    this.readDebugPipe((child.stdio as unknown as Duplex[])[DEBUG_FD]);
     this.ready = new Promise<void>((resolve, reject) => {
       child.on("message", (m: FromExecutor) => {
         if (m.kind === "ready") {
@@ -136,7 +141,9 @@ export class ExecutorSupervisor extends EventEmitter {
         reject(err);
         for (const r of this.running.values()) r.reject(err);
         this.running.clear();
+        this.failDebugRequests(err.message);
         this.emit("exit", err);
+        this.emit("ended");
       });
     });
     this.ready.catch(() => undefined);
@@ -165,6 +172,45 @@ export class ExecutorSupervisor extends EventEmitter {
     pipe?.write("i");
   }
 
+  /**
+   * Sends a DAP request to the executor's debug session (on the watchdog thread, so it is
+   * answered while a breakpoint stops the cell); resolves with its response, or a failure
+   * if the executor ends first.
+   */
+  async debug(request: DapRequest): Promise<DapResponse> {
+    await this.start();
+    const pipe = this.child ? (this.child.stdio as unknown as Duplex[])[DEBUG_FD] : undefined;
+    if (!pipe) return respond(request, {}, "the executor is not running");
+    const id = ++this.debugSeq;
+    return new Promise<DapResponse>((resolve) => {
+      this.debugPending.set(id, { req: request, resolve });
+      pipe.write(JSON.stringify({ id, request } satisfies DebugPipeRequest) + "\n");
+    });
+  }
+
+  private readDebugPipe(pipe: Duplex): void {
+    let pending = "";
+    pipe.on("error", () => undefined);
+    pipe.setEncoding("utf8").on("data", (text: string) => {
+      pending += text;
+      let nl;
+      while ((nl = pending.indexOf("\n")) >= 0) {
+        const m = JSON.parse(pending.slice(0, nl)) as DebugPipeMessage;
+        pending = pending.slice(nl + 1);
+        if (m.kind === "event") this.emit("debug_event", m.event as DapEvent);
+        else {
+          this.debugPending.get(m.id)?.resolve(m.response as DapResponse);
+          this.debugPending.delete(m.id);
+        }
+      }
+    });
+  }
+
+  private failDebugRequests(why: string): void {
+    for (const { req, resolve } of this.debugPending.values()) resolve(respond(req, {}, `${req.command}: ${why}`));
+    this.debugPending.clear();
+  }
+
   /** Ends the executor; a later start() makes a fresh one. */
   async stop(reason = "the executor was stopped"): Promise<void> {
     const child = this.child;
@@ -177,6 +223,8 @@ export class ExecutorSupervisor extends EventEmitter {
     const err = new ExecutorCrashed(reason, null, "SIGKILL");
     for (const r of this.running.values()) r.reject(err);
     this.running.clear();
+    this.failDebugRequests(reason);
+    this.emit("ended");
   }
 
   private describeExit(code: number | null, signal: NodeJS.Signals | null): string {

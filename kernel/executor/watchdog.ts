@@ -8,13 +8,29 @@
  * through an inspector session on the main thread (`Runtime.terminateExecution`, which V8
  * delivers as an interrupt), then tells the main thread, which reports `Interrupted`.
  * State from earlier cells lives on globalThis and is untouched.
+ *
+ * The debugger lives here too (debug-session.ts, loaded on the first debug request): its
+ * requests arrive on a pipe of their own, so they are answered while a breakpoint holds the
+ * main thread.
  */
 import { Socket } from "node:net";
 import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
+import type { CellScript, DebugSession } from "./debug-session";
+import type { DapRequest } from "../debugger/dap";
 
-export type WatchdogMessage = { kind: "ping"; seq: number } | { kind: "terminated" };
-export type WatchdogReply = { kind: "pong"; seq: number };
+export type WatchdogMessage =
+  | { kind: "ping"; seq: number }
+  | { kind: "terminated" }
+  /** Whether the main thread must announce cells (debug-session.ts addCell) before running them. */
+  | { kind: "debugging"; on: boolean }
+  | { kind: "cell-ready"; fileName: string };
+export type WatchdogReply = { kind: "pong"; seq: number } | ({ kind: "cell" } & CellScript);
+
+/** A line on the debug pipe, kernel → executor. */
+export interface DebugPipeRequest { id: number; request: DapRequest }
+/** A line on the debug pipe, executor → kernel. */
+export type DebugPipeMessage = { kind: "response"; id: number; response: unknown } | { kind: "event"; event: unknown };
 
 const PING_MS = 50;
 const port = parentPort!;
@@ -23,6 +39,11 @@ let seq = 0;
 const pongs = new Set<number>();
 port.on("message", (m: WatchdogReply) => {
   if (m.kind === "pong") pongs.add(m.seq);
+  else if (m.kind === "cell") {
+    const done = () => port.postMessage({ kind: "cell-ready", fileName: m.fileName } satisfies WatchdogMessage);
+    if (debug) debug.addCell(m).then(done, done);
+    else done();
+  }
 });
 
 function interrupt(): void {
@@ -30,6 +51,7 @@ function interrupt(): void {
   port.postMessage({ kind: "ping", seq: mine } satisfies WatchdogMessage);
   setTimeout(() => {
     if (pongs.delete(mine)) return; // the main thread was free and handled it
+    if (debug?.isPaused) return debug.interruptPaused();
     // Connected only for this: a session left open makes process.exit() in a cell wait
     // forever for "the debugger to disconnect".
     const session = new Session();
@@ -48,3 +70,37 @@ pipe.on("data", (buf: Buffer) => {
   for (const b of buf) if (b === 0x69 /* "i" */) interrupt();
 });
 pipe.on("error", () => undefined);
+
+let debug: DebugSession | undefined;
+const debugPipe = new Socket({ fd: workerData.debugFd as number, readable: true, writable: true });
+const sendDebug = (m: DebugPipeMessage) => debugPipe.write(JSON.stringify(m) + "\n");
+let pending = "";
+debugPipe.setEncoding("utf8");
+debugPipe.on("data", (text: string) => {
+  pending += text;
+  let nl;
+  while ((nl = pending.indexOf("\n")) >= 0) {
+    const line = pending.slice(0, nl);
+    pending = pending.slice(nl + 1);
+    void answer(line);
+  }
+});
+debugPipe.on("error", () => undefined);
+
+async function answer(line: string): Promise<void> {
+  let msg: DebugPipeRequest;
+  try {
+    msg = JSON.parse(line) as DebugPipeRequest;
+  } catch {
+    return; // the kernel writes only JSON lines; nothing to answer
+  }
+  if (!debug) {
+    const { DebugSession } = require("./debug-session") as typeof import("./debug-session");
+    debug = new DebugSession(
+      (event) => sendDebug({ kind: "event", event }),
+      (on) => port.postMessage({ kind: "debugging", on } satisfies WatchdogMessage),
+      () => port.postMessage({ kind: "terminated" } satisfies WatchdogMessage),
+    );
+  }
+  sendDebug({ kind: "response", id: msg.id, response: await debug.handle(msg.request) });
+}

@@ -57,7 +57,7 @@ export function kernelSpec(cliPath: string) {
     language: "typescript",
     interrupt_mode: "message",
     env: { ...KERNEL_ENV, [KERNEL_ONLY_ENV]: Object.keys(KERNEL_ENV).join(",") },
-    metadata: { debugger: false },
+    metadata: { debugger: true },
   };
 }
 

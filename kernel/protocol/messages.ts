@@ -4,6 +4,7 @@
  * Handlers import these instead of building objects by hand, so the spec is readable here.
  */
 import { randomUUID } from "node:crypto";
+import type { DapEvent, DapResponse } from "../debugger/dap";
 
 export const PROTOCOL_VERSION = "5.3";
 
@@ -58,6 +59,8 @@ export interface CommInfoRequest { target_name?: string }
 /** ipykernel's usage_request (control channel, no content): JupyterLab's kernel-usage panel. */
 export type UsageRequest = Record<string, never>;
 export interface InputReply { value: string }
+/** Jupyter's debugger (spec 5.3, control channel): the content is a DAP request (kernel/debugger/dap.ts). */
+export type DebugRequest = Record<string, unknown>;
 
 // ---- replies -------------------------------------------------------------------------
 export interface ErrorContent { ename: string; evalue: string; traceback: string[] }
@@ -152,6 +155,10 @@ export interface Outgoing {
   /** Deprecated since 5.1 but still in the spec; ipykernel answers it. */
   connect_reply: { shell_port: number; iopub_port: number; stdin_port: number; hb_port: number; control_port: number };
   usage_reply: UsageReply;
+  /** The DAP response itself. */
+  debug_reply: DapResponse;
+  /** A DAP event (stopped, continued), on iopub. */
+  debug_event: DapEvent;
   error_reply: { status: "error" } & ErrorContent;
   status: StatusContent;
   stream: StreamContent;
@@ -179,6 +186,7 @@ export interface Incoming {
   interrupt_request: Record<string, never>;
   connect_request: Record<string, never>;
   usage_request: UsageRequest;
+  debug_request: DebugRequest;
   input_reply: InputReply;
   comm_open: CommOpenContent;
   comm_msg: { comm_id: string; data?: Record<string, unknown> };
