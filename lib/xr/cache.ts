@@ -16,6 +16,7 @@
 import { inspect } from "node:util";
 import type { NDArray } from "../np/ndarray";
 import { diskReads } from "./hdf5";
+import { storeReads } from "./store";
 
 /** Statistics of the chunk cache. */
 export interface CacheInfo {
@@ -31,6 +32,10 @@ export interface CacheInfo {
   misses: number;
   /** Bytes HDF5 read from files (compressed, metadata included). */
   bytesReadFromDisk: number;
+  /** Bytes stores returned: Zarr chunks and metadata from folders and over HTTP, remote files' ranges. */
+  bytesFetched: number;
+  /** HTTP requests retried after a dropped connection or a 5xx answer. */
+  retries: number;
   /** Bytes of decoded chunks produced by misses. */
   bytesDecoded: number;
   /** Chunks evicted to stay under the limit. */
@@ -129,12 +134,14 @@ class CacheInfoRecord implements CacheInfo {
     readonly hits: number,
     readonly misses: number,
     readonly bytesReadFromDisk: number,
+    readonly bytesFetched: number,
+    readonly retries: number,
     readonly bytesDecoded: number,
     readonly evictions: number,
   ) {}
   toString(): string {
     const mb = (b: number) => `${(b / 2 ** 20).toFixed(2)} MB`;
-    return `CacheInfo(held=${mb(this.bytes)} in ${this.chunks} chunks, limit=${mb(this.limitBytes)}, hits=${this.hits}, misses=${this.misses}, read from disk=${mb(this.bytesReadFromDisk)}, decoded=${mb(this.bytesDecoded)}, evictions=${this.evictions})`;
+    return `CacheInfo(held=${mb(this.bytes)} in ${this.chunks} chunks, limit=${mb(this.limitBytes)}, hits=${this.hits}, misses=${this.misses}, read from disk=${mb(this.bytesReadFromDisk)}, ${this.bytesFetched ? `fetched=${mb(this.bytesFetched)}${this.retries ? ` (${this.retries} retries)` : ""}, ` : ""}decoded=${mb(this.bytesDecoded)}, evictions=${this.evictions})`;
   }
   [inspect.custom](): string {
     return this.toString();
@@ -148,7 +155,7 @@ class CacheInfoRecord implements CacheInfo {
  * xr.cacheInfo(); // CacheInfo(held=..., hits=0, misses=26, read from disk=...)
  */
 export function cacheInfo(): CacheInfo {
-  return new CacheInfoRecord(heldBytes, entries.size, limit, stats.hits, stats.misses, diskReads.bytes, stats.bytesDecoded, stats.evictions);
+  return new CacheInfoRecord(heldBytes, entries.size, limit, stats.hits, stats.misses, diskReads.bytes, storeReads.bytes, storeReads.retries, stats.bytesDecoded, stats.evictions);
 }
 
 /** Empties the chunk cache (its memory returns at the next garbage collection). Statistics are kept. */
@@ -161,6 +168,7 @@ export function clearCache(): void {
 export function resetCacheStats(): void {
   stats.hits = stats.misses = stats.bytesDecoded = stats.evictions = 0;
   diskReads.bytes = 0;
+  storeReads.bytes = storeReads.retries = storeReads.requests = 0;
 }
 
 /** Sets the most bytes the cache holds (0 disables caching); evicts down to it now. */

@@ -18,7 +18,7 @@ import type { AttrValue } from "./netcdf";
 import { checkReadRatio, reopenFiles } from "./warn";
 import { served } from "./cache";
 import { announce, settle } from "./decoders";
-import { plannedJobs } from "./plan";
+import { announcePlan, plannedJobs } from "./plan";
 import { dataArrayHtml } from "./html";
 import { plotDataArray, type DataArrayPlotOptions } from "./plot";
 import type { Figure } from "../plt/figure";
@@ -396,6 +396,7 @@ function computeLazy(x: LazyArray): NDArray {
   reopenFiles(x);
   const before = served.bytes;
   announce(plannedJobs(x));
+  announcePlan(x);
   let out: NDArray;
   try {
     out = computeSync(x);
@@ -412,6 +413,7 @@ async function computeLazyAsync(x: LazyArray): Promise<NDArray> {
   const before = served.bytes;
   // The chunks this compute will decode start decoding on the decoder threads now.
   announce(plannedJobs(x));
+  announcePlan(x);
   let out: NDArray;
   try {
     out = await x.compute();

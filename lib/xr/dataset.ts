@@ -7,7 +7,7 @@ import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
 import { DataArray, DimensionError, KeyError, LabelIndexer, PositionIndexer } from "./dataarray";
-import type { AttrValue, NcFile } from "./netcdf";
+import type { AttrValue } from "./netcdf";
 import { floatAttrs } from "./netcdf";
 import { colWidth, prettyPrint, summarizeAttr } from "./format";
 import { datasetHtml } from "./html";
@@ -34,7 +34,7 @@ export class Dataset {
     /** Global attributes. */
     readonly attrs: Record<string, AttrValue> = {},
     /** @internal Files the variables read from. */
-    readonly files: readonly NcFile[] = [],
+    readonly files: readonly { close(): void }[] = [],
   ) {
     const sizes: Record<string, number> = {};
     for (const [name, v] of Object.entries(variables)) {

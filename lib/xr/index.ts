@@ -10,6 +10,10 @@
  */
 export { openDataset, openMfDataset, glob } from "./open";
 export type { OpenOptions, OpenMfOptions, XChunks } from "./open";
+export { openZarr, ZarrFormatError } from "./zarr";
+export type { OpenZarrOptions } from "./zarr";
+export { RangeNotSupportedError, HttpError } from "./store";
+export { ZarrReadError } from "./zarr-sync";
 export { Dataset } from "./dataset";
 export { merge, MergeError } from "./merge";
 export type { MergeOptions } from "./merge";

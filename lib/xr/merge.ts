@@ -5,7 +5,7 @@
 import { NDArray } from "../np/ndarray";
 import { DataArray, DimensionError } from "./dataarray";
 import { Dataset, DatasetWithVars } from "./dataset";
-import type { AttrValue, NcFile } from "./netcdf";
+import type { AttrValue } from "./netcdf";
 
 /** Variables that cannot be merged (xarray's `MergeError`): conflicting values, differing indexes. */
 export class MergeError extends Error {
@@ -46,7 +46,7 @@ export function merge(objects: readonly (Dataset | DataArray)[], options: MergeO
   const vars: Record<string, DataArray> = {};
   const coordNames = new Set<string>();
   const attrs: Record<string, AttrValue> = {};
-  const files: NcFile[] = [];
+  const files: { close(): void }[] = [];
   let attrsTaken = false;
   objects.forEach((o, i) => {
     if (o instanceof DataArray) {

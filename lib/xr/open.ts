@@ -50,7 +50,7 @@ export interface OpenMfOptions extends OpenOptions {
   combine?: "by_coords" | "nested";
 }
 
-function checkChunks(chunks: XChunks | undefined): void {
+export function checkChunks(chunks: XChunks | undefined): void {
   if (chunks === undefined) return;
   if (typeof chunks === "number") {
     if (!(Number.isInteger(chunks) && (chunks > 0 || chunks === -1))) throw new RangeError(`chunks must be a positive integer or -1, got ${chunks}`);
@@ -63,7 +63,7 @@ function checkChunks(chunks: XChunks | undefined): void {
 }
 
 /** Per-dimension chunk sizes of variable `v`: requested ones, else storage ones. */
-function chunkSizes(v: NcVariable, chunks: XChunks | undefined): number[][] {
+export function chunkSizes(v: Pick<NcVariable, "shape" | "dims" | "storageChunks">, chunks: XChunks | undefined): number[][] {
   return v.shape.map((n, d) => {
     const asked = typeof chunks === "number" ? chunks : chunks?.[v.dims[d]];
     const size = asked === undefined ? (v.storageChunks?.[d] ?? n) : asked === -1 ? n : asked;

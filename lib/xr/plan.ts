@@ -119,3 +119,16 @@ export function plannedJobs(root: LazyRef): ChunkJob[] {
   for (const { leaf, idx } of plannedBlocks(root, (r) => leafJobs.has(r))) out.push(...leafJobs.get(leaf)!(idx));
   return out;
 }
+
+/** Readers told of each compute before it starts (./zarr batches its fetches by it). */
+const planners: ((root: LazyRef) => void)[] = [];
+
+/** Registers `fn` to be told of every compute's root before it starts. */
+export function onPlan(fn: (root: LazyRef) => void): void {
+  planners.push(fn);
+}
+
+/** Tells the planners of a compute about to start. */
+export function announcePlan(root: LazyRef): void {
+  for (const fn of planners) fn(root);
+}
