@@ -17,7 +17,8 @@ import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
-import { IMPORT_HOOK } from "../compiler/transform-names";
+import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
+import { MagicRuntime } from "./magics";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -34,6 +35,7 @@ const output = new OutputCapture(send);
 const localModules = new LocalModules();
 const registry = new CellRegistry(localModules, process.cwd());
 const g = globalThis as Record<string, unknown>;
+const magics = new MagicRuntime();
 
 interface Running {
   req: RunRequest;
@@ -66,6 +68,7 @@ function storeOut(executionCount: number, value: unknown): void {
 function installGlobals(): void {
   for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
   g.Out = Out;
+  g[MAGIC_RUNTIME] = magics;
   g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
   setNotebookHost({
     display(bundle, metadata, options) {
@@ -165,6 +168,7 @@ async function run(req: RunRequest): Promise<void> {
   current = running;
   try {
     runBeforeCell();
+    magics.reset();
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);
     finish(running, { value });
