@@ -6,8 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pythonJson } from "./oracle";
 import { formatTime, TimeitResult } from "../kernel/executor/magics";
-import { findMagics, MagicUsageError } from "../kernel/compiler/magics";
+import { findMagics, magicHelp, MagicUsageError } from "../kernel/compiler/magics";
 import { analyseCell, toUserOffset } from "../kernel/compiler/cell-source";
+import { isComplete } from "../kernel/compiler/service";
 
 const IPY = "import sys, io, json; sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding='utf-8'); from IPython.core.magics.execution import _format_time, TimeitResult;";
 
@@ -56,4 +57,25 @@ test("bad magics are UsageErrors that name what is allowed", () => {
   usage("1\n%%time\n2");
   assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%time, %%timeit, %time, %timeit/);
   assert.throws(() => findMagics("%timeit -z 1"), /unknown option -z; the options are -n<N>/);
+});
+
+test("a % at the start of a line inside a template literal, string or comment is text, not a magic", () => {
+  for (const text of ["const s = `a\n%d items`", "/* x\n%foo */ 1", "const t = `${1}\n%x ${ { a: 1 }.a }\n%y`", "const u = `${`\n%in`}`"]) {
+    assert.deepEqual(findMagics(text).found, [], text);
+    assert.equal(findMagics(text).clean, text);
+  }
+  const code = "const r = /a`/g; const q = 4 / 2\n%time q";
+  assert.deepEqual(findMagics(code).found.map((f) => f.at), [code.indexOf("%time")]);
+});
+
+test("inspect (Shift+Tab) on a magic shows its usage; off the magic, nothing of it", () => {
+  assert.match(magicHelp("%%timeit -n 10\n1", 4) ?? "", /^%%timeit \[-n<N> -r<R> -p<P> -q -o\] \[setup\]/);
+  assert.match(magicHelp("const a = 1\n  %time a", 16) ?? "", /^%time statement/);
+  assert.equal(magicHelp("%%time\nconst a = 1", 10), undefined);
+  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%time, %%timeit, %time, %timeit/);
+});
+
+test("is_complete reads a cell with a magic as the code after it", () => {
+  assert.deepEqual(isComplete("%%time\nconst a = 1"), { status: "complete" });
+  assert.equal(isComplete("%%timeit -n 10\nfor (let i = 0; i < 3; i++) {").status, "incomplete");
 });

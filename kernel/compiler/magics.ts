@@ -67,8 +67,12 @@ export function findMagics(text: string): Magics {
   const found: FoundMagic[] = [];
   let clean = text;
   const firstCode = /^\s*/.exec(text)![0].length;
+  let literals: Array<[number, number]> | undefined;
   for (const m of text.matchAll(MAGIC_LINE)) {
     const at = m.index! + m[1].length;
+    // `%d` at the start of a line of a template literal or a comment is text, not a magic.
+    literals ??= literalRanges(text);
+    if (literals.some(([a, b]) => a < at && at < b)) continue;
     const cell = m[2] === "%%";
     const name = m[3];
     const nl = text.indexOf("\n", at);
@@ -95,6 +99,51 @@ export function findMagics(text: string): Magics {
     found.push({ name: name as MagicName, cell, at, code, lineEnd, options });
   }
   return { clean, found };
+}
+
+/**
+ * Where the text's comments, strings, templates and regular expressions are, from
+ * TypeScript's scanner (which reads `%%time` as two `%` tokens and a name, so the magics
+ * themselves do not disturb it).
+ */
+function literalRanges(text: string): Array<[number, number]> {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const out: Array<[number, number]> = [];
+  // Brace depth at each open template `${`: its `}` resumes the template.
+  const templates: number[] = [];
+  let depth = 0;
+  let previous = ts.SyntaxKind.Unknown;
+  const K = ts.SyntaxKind;
+  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === K.OpenBraceToken) depth++;
+    else if (kind === K.CloseBraceToken) {
+      if (templates.length && templates[templates.length - 1] === depth) {
+        templates.pop();
+        kind = scanner.reScanTemplateToken(false);
+      } else depth--;
+    } else if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && !endsExpression(previous)) {
+      kind = scanner.reScanSlashToken();
+    }
+    if (kind === K.TemplateHead || kind === K.TemplateMiddle) templates.push(depth);
+    if (
+      kind === K.SingleLineCommentTrivia || kind === K.MultiLineCommentTrivia || kind === K.StringLiteral ||
+      kind === K.NoSubstitutionTemplateLiteral || kind === K.TemplateHead || kind === K.TemplateMiddle || kind === K.TemplateTail ||
+      kind === K.RegularExpressionLiteral
+    ) {
+      out.push([scanner.getTokenStart(), scanner.getTokenEnd()]);
+    }
+    if (kind !== K.WhitespaceTrivia && kind !== K.NewLineTrivia && kind !== K.SingleLineCommentTrivia && kind !== K.MultiLineCommentTrivia) previous = kind;
+  }
+  return out;
+}
+
+/** Tokens after which `/` divides (anything else: it starts a regular expression). */
+function endsExpression(kind: ts.SyntaxKind): boolean {
+  const K = ts.SyntaxKind;
+  return kind === K.Identifier || kind === K.NumericLiteral || kind === K.BigIntLiteral || kind === K.StringLiteral || kind === K.CloseParenToken ||
+    kind === K.CloseBracketToken || kind === K.CloseBraceToken || kind === K.TemplateTail || kind === K.NoSubstitutionTemplateLiteral ||
+    kind === K.ThisKeyword || kind === K.SuperKeyword || kind === K.TrueKeyword || kind === K.FalseKeyword || kind === K.NullKeyword ||
+    kind === K.PlusPlusToken || kind === K.MinusMinusToken || kind === K.RegularExpressionLiteral;
 }
 
 function skipBlanks(text: string, i: number, end: number): number {
@@ -166,9 +215,10 @@ export function planMagics(sf: ts.SourceFile, magics: Magics): MagicPlan {
   const add = (at: number, text: string, first = true) => plan.insertions.push({ at, text, first });
   for (const m of magics.found) {
     if (m.cell) {
-      const body = sf.statements.filter((s) => s.getStart(sf) > m.lineEnd || (m.name === "timeit" && s.getStart(sf) >= m.code));
-      if (m.name === "time") planCellTime(body, sf, plan, add, m);
-      else planTimeit(sf, m, sf.statements.filter((s) => s.getStart(sf) >= m.code), true, plan, add);
+      // %%timeit's setup (on the magic's line) and body; %%time has nothing on its line.
+      const stmts = sf.statements.filter((s) => s.getStart(sf) >= m.code);
+      if (m.name === "time") planCellTime(stmts, sf, plan, add, m);
+      else planTimeit(sf, m, stmts, true, plan, add);
       continue;
     }
     const stmts = statementsOnLine(sf, m);
@@ -284,4 +334,19 @@ export function completeMagic(code: string, cursor: number): { matches: string[]
   const start = cursor - m[1].length - m[2].length;
   const names = m[1] === "%%" ? CELL_MAGICS.map((n) => `%%${n}`) : MAGIC_LIST;
   return { matches: names.filter((n) => n.startsWith(m[1] + m[2])), start };
+}
+
+const HELP: Record<string, string> = {
+  "%%time": "%%time (first line of a cell)\n\nRuns the cell, then prints IPython's lines:\n  CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms\n  Wall time: 1.5 ms\nThe cell's value and declarations are kept.\n@example %%time\nconst s = np.ones([1000, 1000]).sum()",
+  "%time": "%time statement\n\nTimes the statements on its line (IPython's CPU times and Wall time lines); the rest of the cell runs untimed.\n@example %time const s = await x.sum().compute()",
+  "%%timeit": "%%timeit [-n<N> -r<R> -p<P> -q -o] [setup]\n\nTimes the cell's body as IPython does: loops 1, 10, 100, ... until a run takes 0.2 s (or -n), 7 runs (or -r), then\n  12.3 µs ± 1.1 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nThe setup (rest of the first line) runs before each run; -o makes the TimeitResult the cell's value.\n@example %%timeit -r 3\nnp.zeros([100, 100]).sum()",
+  "%timeit": "%timeit [-n<N> -r<R> -p<P> -q -o] statement\n\nTimes the statements on its line as IPython's %timeit does (see %%timeit).\n@example %timeit np.zeros([100, 100]).sum()",
+};
+
+/** The help of the magic under the cursor (inspect, Shift+Tab), or undefined when the cursor is not on one. */
+export function magicHelp(code: string, cursor: number): string | undefined {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const m = /^[ \t]*(%%?\w+)/.exec(code.slice(lineStart));
+  if (!m || cursor > lineStart + m[0].length || cursor < lineStart + m[0].length - m[1].length) return undefined;
+  return HELP[m[1]] ?? `${m[1]} is not a magic. The magics are ${MAGIC_LIST.join(", ")}`;
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import ts from "typescript";
 import { PRELOADED, PRELOADED_MODULES } from "../../lib/globals";
 import { analyseCell, lineCol, MagicUsageError, parseCell, withoutMagics, type CellSource, type Insertion } from "./cell-source";
-import { completeMagic, MAGIC_RUNTIME_TYPE } from "./magics";
+import { completeMagic, magicHelp, MAGIC_RUNTIME_TYPE } from "./magics";
 import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
 import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
@@ -463,6 +463,8 @@ export class CellCompiler {
    * language service (a program of its own) otherwise.
    */
   inspect(code: string, cursor: number, via: "shared" | "service" = "shared"): string | undefined {
+    const help = magicHelp(code, cursor);
+    if (help) return help;
     code = withoutMagics(code);
     this.noteText(code);
     const text = code + "\nexport {};\n";
@@ -505,6 +507,7 @@ export type IsComplete = { status: "complete" } | { status: "incomplete"; indent
 
 /** Whether a frontend should run the code or let the user keep typing (console-style). */
 export function isComplete(code: string): IsComplete {
+  code = withoutMagics(code);
   const sf = parseCell(code, "is-complete.ts") as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] };
   const diags = sf.parseDiagnostics ?? [];
   if (!diags.length) return { status: "complete" };

@@ -147,6 +147,10 @@ class Magics(unittest.TestCase):
         reply = self.k.shell_reply(self.k.kc.inspect(code, code.index("zeros") + 2))
         self.assertTrue(reply["content"]["found"], reply["content"])
         self.assertIn("zeros(shape", reply["content"]["data"]["text/plain"])
+        # Shift+Tab on the magic itself: its usage, with IPython's options.
+        reply = self.k.shell_reply(self.k.kc.inspect("%%timeit -n 10\n1", 4))
+        self.assertTrue(reply["content"]["found"], reply["content"])
+        self.assertIn("-n<N> -r<R>", reply["content"]["data"]["text/plain"])
 
     def test_unknown_magic_or_bad_option_is_a_usage_error_naming_what_exists(self):
         reply, _ = self.k.run("%%timme\n1")
