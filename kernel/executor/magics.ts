@@ -6,6 +6,7 @@
  */
 import { inspect } from "node:util";
 import { MIME_BUNDLE, type MimeBundle } from "../../lib/display/mime";
+import { onInterrupt } from "../../lib/notebook";
 
 /** IPython's `%.*g`: `precision` significant digits, trailing zeros dropped, exponent form outside 1e-4 ≤ |x| < 10^precision. */
 export function formatG(x: number, precision: number): string {
@@ -137,10 +138,14 @@ export class MagicRuntime {
       for (let r = 0; r < options.repeat; r++) runs.push(run(number));
       return this.report(options, number, runs);
     }
+    // An interrupt fails the cell at once (main.ts); the loops must stop too, not run on unseen.
+    let stopped = false;
+    const stop = onInterrupt(() => (stopped = true));
     const run = async (n: number): Promise<number> => {
       const stmt = (await setup()) as () => Promise<unknown>;
       const t0 = performance.now();
-      for (let i = 0; i < n; i++) await stmt();
+      for (let i = 0; i < n && !stopped; i++) await stmt();
+      if (stopped) throw new Error("%timeit was interrupted");
       return (performance.now() - t0) / 1000;
     };
     return (async () => {
@@ -154,7 +159,7 @@ export class MagicRuntime {
       const runs: number[] = [];
       for (let r = 0; r < options.repeat; r++) runs.push(await run(number));
       return this.report(options, number, runs);
-    })();
+    })().finally(stop);
   }
 
   private report(options: TimeitOptions, number: number, runs: number[]): TimeitResult | undefined {

@@ -5,6 +5,7 @@ the library's types without an import, no progress display by default."""
 import contextlib
 import io
 import re
+import time
 import unittest
 
 from IPython.core.interactiveshell import InteractiveShell
@@ -122,6 +123,18 @@ class Magics(unittest.TestCase):
         msgs = self.run_ok("%%timeit -o -n 5 -r 2\nawait new Promise((r) => setTimeout(r, 1))")
         self.assertRegex(SLOWEST.sub("", self.stdout(msgs)), pattern_of(ipython("timeit", "-n 5 -r 2 pass")))
         self.assertRegex(self.result(msgs), r"^<TimeitResult : " + TIME + " ± " + TIME + r" per loop \(mean ± std. dev. of 2 runs, 5 loops each\)>$")
+
+    def test_interrupt_stops_timeit_loops_sync_and_async(self):
+        self.run_ok("const ticks = { n: 0 };")
+        for body in ("for (const t = performance.now(); performance.now() - t < 2;);\nticks.n++",
+                     "await new Promise((r) => setTimeout(r, 2));\nticks.n++"):
+            msg_id = self.k.kc.execute("%%timeit -n 100000\n" + body)
+            time.sleep(1.0)
+            self.k.km.interrupt_kernel()
+            self.assertEqual(self.k.shell_reply(msg_id, 10)["content"]["ename"], "Interrupted")
+            first = int(self.result(self.run_ok("ticks.n")))
+            time.sleep(0.5)
+            self.assertEqual(int(self.result(self.run_ok("ticks.n"))), first, "the loops stopped with the cell")
 
     def test_errors_in_a_time_cell_name_the_users_line(self):
         reply, msgs = self.k.run("%%time\nconst e1 = 1\nthrow new Error('on line ' + (e1 + 2))")
