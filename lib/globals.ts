@@ -5,3 +5,9 @@
  */
 export const PRELOADED = ["np", "da", "psutil", "sys", "xr", "plt", "memory", "retainers", "display", "displayBundle", "clearOutput", "input", "del"] as const;
 export type PreloadedName = (typeof PRELOADED)[number];
+
+/**
+ * The preloaded names that are modules: cells can also name their types (`psutil.Svmem`,
+ * `np.NDArray`) without importing, as the compiler declares them as namespaces.
+ */
+export const PRELOADED_MODULES: ReadonlySet<PreloadedName> = new Set(["np", "da", "psutil", "sys", "xr", "memory"]);

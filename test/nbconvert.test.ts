@@ -85,8 +85,8 @@ const svgDataUris = (html: string) =>
   [...html.matchAll(/<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
 
 /**
- * A compute's progress display (lib/da/progress): it appears only when a compute runs past a
- * second, so two executions of a notebook on a busy machine may differ by one.
+ * A compute's progress display (lib/da/progress): once turned on (da.setProgress), it appears
+ * only when a compute runs past a second, so two executions of a notebook on a busy machine may differ by one.
  */
 const PROGRESS = /^\s*<div><code>[^<]*<\/code> <progress /;
 const isProgress = (o: Output) => PROGRESS.test(joined(o.data?.["text/html"]));

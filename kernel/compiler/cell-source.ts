@@ -3,20 +3,28 @@
  *
  * Cells are type-checked as modules (so top-level `await` works and a cell may shadow an
  * earlier cell's names) with `export ` inserted before each top-level declaration, so that
- * TypeScript's declaration emit describes all of them for later cells. The insertions are
- * recorded so positions in diagnostics and source maps map back to what the user typed.
+ * TypeScript's declaration emit describes all of them for later cells. Magics (`%%time`, ...)
+ * are blanked and the code that times the statements inserted (magics.ts); a top-level
+ * `x = ...` of a name `del` removed becomes `export let x = ...` (Python binds it again). The
+ * insertions are recorded so positions in diagnostics and source maps map back to what the
+ * user typed.
  */
 import ts from "typescript";
+import { findMagics, planMagics, MagicUsageError } from "./magics";
 
 const EXPORT = "export ";
+const EXPORT_LET = "export let ";
+
+/** Text inserted into the user's text: at `at` (an offset of the user's text), `length` characters. */
+export type Insertion = [at: number, length: number];
 
 export interface CellSource {
   /** The text given to the type checker: the user's text with insertions, plus a module marker. */
   checkedText: string;
   /** Names this cell declares at top level (variables, functions, classes, types, imports). */
   declared: Set<string>;
-  /** Offsets (in the user's text) where "export " was inserted. */
-  insertions: number[];
+  /** Where text was inserted (in the user's text), in order. */
+  insertions: Insertion[];
   /** Top-level `import` declarations of the user's text, as written. */
   imports: ts.ImportDeclaration[];
 }
@@ -70,32 +78,71 @@ export function parseCell(text: string, fileName: string): ts.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
 }
 
-export function analyseCell(text: string, fileName: string): CellSource {
-  const sf = parseCell(text, fileName);
+/**
+ * A cell's checked text and what it declares. `rebindable`: names `del` removed, which a
+ * top-level assignment declares again. Throws MagicUsageError for a bad magic.
+ */
+export function analyseCell(text: string, fileName: string, rebindable: ReadonlySet<string> = new Set()): CellSource {
+  const magics = findMagics(text);
+  const sf = parseCell(magics.clean, fileName);
+  const plan = magics.found.length ? planMagics(sf, magics) : undefined;
+  const isLocal = (s: ts.Statement) => plan?.local.some(([a, b]) => s.getStart(sf) >= a && s.end <= b) ?? false;
   const declared = new Set<string>();
-  const insertions: number[] = [];
+  const edits: Array<{ at: number; text: string; order: number }> = [];
   const imports: ts.ImportDeclaration[] = [];
   for (const stmt of sf.statements) {
+    if (isLocal(stmt)) continue;
     for (const n of declaredNames(stmt) ?? []) declared.add(n);
     if (ts.isImportDeclaration(stmt)) imports.push(stmt);
-    if (wantsExport(stmt)) insertions.push(stmt.getStart(sf));
+    if (wantsExport(stmt)) edits.push({ at: stmt.getStart(sf), text: EXPORT, order: 1 });
   }
+  for (const stmt of sf.statements) {
+    const name = rebinding(stmt);
+    if (!name || !rebindable.has(name) || declared.has(name) || isLocal(stmt) || plan?.wrapped.has(stmt)) continue;
+    declared.add(name);
+    edits.push({ at: stmt.getStart(sf), text: EXPORT_LET, order: 1 });
+  }
+  for (const i of plan?.insertions ?? []) edits.push({ at: i.at, text: i.text, order: i.first ? 0 : 2 });
+  edits.sort((a, b) => a.at - b.at || a.order - b.order);
   let checkedText = "";
   let last = 0;
-  for (const at of insertions) {
-    checkedText += text.slice(last, at) + EXPORT;
-    last = at;
+  for (const e of edits) {
+    checkedText += magics.clean.slice(last, e.at) + e.text;
+    last = e.at;
   }
-  checkedText += text.slice(last) + "\nexport {};\n";
-  return { checkedText, declared, insertions, imports };
+  checkedText += magics.clean.slice(last) + "\nexport {};\n";
+  return { checkedText, declared, insertions: edits.map((e): Insertion => [e.at, e.text.length]), imports };
 }
+
+/** `x = ...` as a statement: the name it assigns. */
+function rebinding(stmt: ts.Statement): string | undefined {
+  if (!ts.isExpressionStatement(stmt)) return undefined;
+  const e = stmt.expression;
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isIdentifier(e.left)) return undefined;
+  return e.left.text;
+}
+
+/**
+ * The user's text as completion and inspection read it: magics blanked (same offsets), even a
+ * misspelt one, so the code after it still completes.
+ */
+export function withoutMagics(text: string): string {
+  try {
+    return findMagics(text).clean;
+  } catch (e) {
+    if (!(e instanceof MagicUsageError)) throw e;
+    return text.replace(/^([ \t]*)(%%?\w*)/gm, (_, indent: string, magic: string) => indent + " ".repeat(magic.length));
+  }
+}
+
+export { MagicUsageError };
 
 /** Maps an offset in the checked text back to the user's text. */
 export function toUserOffset(cell: Pick<CellSource, "insertions">, checkedOffset: number): number {
   let shift = 0;
-  for (const at of cell.insertions) {
-    if (at + shift + EXPORT.length <= checkedOffset) shift += EXPORT.length;
-    else if (at + shift <= checkedOffset) return at; // inside an inserted "export "
+  for (const [at, length] of cell.insertions) {
+    if (at + shift + length <= checkedOffset) shift += length;
+    else if (at + shift <= checkedOffset) return at; // inside inserted text
     else break;
   }
   return checkedOffset - shift;

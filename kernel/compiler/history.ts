@@ -29,6 +29,7 @@ export class DeclarationHistory {
   private readonly declarations = new Map<string, string[]>();
   private readonly imports: ImportEntry[] = [];
   private aliasCounter = 0;
+  private readonly deleted = new Set<string>();
   private cachedText: string | undefined;
   private importsVersion = 0;
   version = 0;
@@ -44,7 +45,26 @@ export class DeclarationHistory {
     return this.declarations.has(name) || this.imports.some((i) => i.globals.has(name));
   }
 
-  /** Forget names (the user's `del("x")`). */
+  /**
+   * Forgets names the user's `del("x")` removed. A later cell's top-level `x = ...` declares
+   * such a name again (cell-source.ts), as Python binds a deleted name again.
+   */
+  forget(names: Iterable<string>): void {
+    let added = false;
+    for (const n of names) {
+      added ||= !this.deleted.has(n);
+      this.deleted.add(n);
+    }
+    this.remove(names);
+    if (added) this.touch();
+  }
+
+  /** Names `del` removed that no cell has declared since. */
+  deletedNames(): ReadonlySet<string> {
+    return this.deleted;
+  }
+
+  /** Removes names' declarations. */
   remove(names: Iterable<string>): void {
     let changed = false;
     for (const n of names) {
@@ -60,6 +80,7 @@ export class DeclarationHistory {
   }
 
   clear(): void {
+    this.deleted.clear();
     this.declarations.clear();
     this.imports.length = 0;
     this.importsVersion++;
@@ -95,6 +116,7 @@ export class DeclarationHistory {
    */
   record(cell: ts.SourceFile, dts: string, checker: ts.TypeChecker, declared: ReadonlySet<string>): void {
     if (declared.size === 0) return;
+    for (const n of declared) this.deleted.delete(n);
     this.remove(declared);
 
     const d = ts.createSourceFile("cell.d.ts", dts, ts.ScriptTarget.ES2022, true);

@@ -8,8 +8,9 @@
  */
 import path from "node:path";
 import ts from "typescript";
-import { PRELOADED } from "../../lib/globals";
-import { analyseCell, parseCell, type CellSource } from "./cell-source";
+import { PRELOADED, PRELOADED_MODULES } from "../../lib/globals";
+import { analyseCell, lineCol, MagicUsageError, parseCell, withoutMagics, type CellSource, type Insertion } from "./cell-source";
+import { completeMagic, magicHelp, MAGIC_RUNTIME_TYPE } from "./magics";
 import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
 import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
@@ -28,8 +29,8 @@ export interface CompiledCell {
   js: string;
   /** Its source map (v3 JSON), mapping to the checked text. */
   map: string;
-  /** Where "export " was inserted, to map columns back to the user's text. */
-  insertions: number[];
+  /** Where the compiler inserted text ("export ", magics), to map columns back to the user's text. */
+  insertions: Insertion[];
   /** Names the cell declares at top level. */
   declared: string[];
   /** Key for record(). */
@@ -181,7 +182,13 @@ export class CellCompiler {
       return hit;
     }
     this.noteText(code);
-    const cell = analyseCell(code, this.cellPath);
+    let cell: CellSource;
+    try {
+      cell = analyseCell(code, this.cellPath, this.history.deletedNames());
+    } catch (e) {
+      if (!(e instanceof MagicUsageError)) throw e;
+      return { ok: false, error: magicError(e, code, cellName) };
+    }
     const reserved = [...cell.declared].filter((n) => RESERVED_GLOBALS.has(n));
     if (reserved.length) {
       return {
@@ -411,7 +418,7 @@ export class CellCompiler {
 
   /** Names removed by `del(...)`. */
   forget(names: string[]): void {
-    this.history.remove(names);
+    this.history.forget(names);
   }
 
   reset(): void {
@@ -425,6 +432,9 @@ export class CellCompiler {
   }
 
   complete(code: string, cursor: number): CompletionResult {
+    const magic = completeMagic(code, cursor);
+    if (magic) return { matches: magic.matches, cursorStart: magic.start, cursorEnd: cursor, types: magic.matches.map((text) => ({ text, type: "magic" })) };
+    code = withoutMagics(code);
     this.noteText(code);
     let start = cursor;
     while (start > 0 && /[\w$]/.test(code[start - 1])) start--;
@@ -470,6 +480,9 @@ export class CellCompiler {
    * language service (a program of its own) otherwise.
    */
   inspect(code: string, cursor: number, via: "shared" | "service" = "shared"): string | undefined {
+    const help = magicHelp(code, cursor);
+    if (help) return help;
+    code = withoutMagics(code);
     this.noteText(code);
     const text = code + "\nexport {};\n";
     const positions = [cursor, cursor - 1].filter((p) => p >= 0);
@@ -511,6 +524,7 @@ export type IsComplete = { status: "complete" } | { status: "incomplete"; indent
 
 /** Whether a frontend should run the code or let the user keep typing (console-style). */
 export function isComplete(code: string): IsComplete {
+  code = withoutMagics(code);
   const sf = parseCell(code, "is-complete.ts") as ts.SourceFile & { parseDiagnostics?: ts.Diagnostic[] };
   const diags = sf.parseDiagnostics ?? [];
   if (!diags.length) return { status: "complete" };
@@ -570,6 +584,16 @@ function wordsOf(text: string): Set<string> {
   return new Set(text.match(/[\p{ID_Continue}$\u200c\u200d]+/gu));
 }
 
+/** A bad magic as a compile error: IPython's `UsageError`, at the magic's line. */
+function magicError(e: MagicUsageError, code: string, cellName: string): CellError {
+  const { line, col } = lineCol(code, e.offset);
+  return {
+    ename: e.name,
+    evalue: e.message,
+    traceback: [`Cell ${cellName}, line ${line + 1}, column ${col + 1}`, `--> ${String(line + 1).padStart(3)} | ${code.split("\n")[line]}`, `${e.name}: ${e.message}`],
+  };
+}
+
 function cellErrors(program: ts.Program, sf: ts.SourceFile): ts.Diagnostic[] {
   const syntactic = program.getSyntacticDiagnostics(sf);
   const diags = syntactic.length ? syntactic : program.getSemanticDiagnostics(sf);
@@ -595,7 +619,10 @@ function isSelfContained(sf: ts.SourceFile): boolean {
  */
 function globalsText(): string {
   const lines = [`import * as __lazylab_module from "lazylab";`, "export {};", "declare global {", "  export import __lazylab = __lazylab_module;"];
-  for (const name of PRELOADED) lines.push(`  const ${name}: typeof __lazylab.${name};`);
+  for (const name of PRELOADED) {
+    lines.push(PRELOADED_MODULES.has(name) ? `  export import ${name} = __lazylab.${name};` : `  const ${name}: typeof __lazylab.${name};`);
+  }
+  lines.push(MAGIC_RUNTIME_TYPE);
   lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
   lines.push("  const Out: Record<number, unknown>;");
   lines.push(webGlobalsText());

@@ -5,3 +5,6 @@ export const IMPORT_HOOK = "__lazylab_import";
 
 /** Temporaries the transform introduces; they stay local to the cell's function. */
 export const LOCAL_PREFIX = "__lazylab_";
+
+/** The executor's runtime of the timing magics (`%time`, `%%timeit`, ...), a global the compiled magics call. */
+export const MAGIC_RUNTIME = "__lazylab_magic";

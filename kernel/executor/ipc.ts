@@ -3,6 +3,7 @@
  * The executor knows nothing of ZeroMQ or Jupyter messages; the kernel turns these into them.
  */
 import type { LocalModule } from "../compiler/local-modules";
+import type { Insertion } from "../compiler/cell-source";
 
 export interface RunRequest {
   kind: "run";
@@ -13,7 +14,8 @@ export interface RunRequest {
   source: string;
   js: string;
   map: string;
-  insertions: number[];
+  /** Text the compiler inserted into the user's (cell-source.ts), to map columns back. */
+  insertions: Insertion[];
   executionCount: number;
   silent: boolean;
   storeHistory: boolean;

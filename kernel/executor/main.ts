@@ -18,7 +18,8 @@ import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
 import { installDebugHelpers } from "./debug-values";
-import { IMPORT_HOOK } from "../compiler/transform-names";
+import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
+import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
 import { startSession, warmUpSession } from "../../lib/warmup";
 
@@ -37,6 +38,7 @@ const output = new OutputCapture(send);
 const localModules = new LocalModules();
 const registry = new CellRegistry(localModules, process.cwd());
 const g = globalThis as Record<string, unknown>;
+const magics = new MagicRuntime();
 
 interface Running {
   req: RunRequest;
@@ -125,6 +127,7 @@ function defineLazyGlobal(name: string): void {
 function installGlobals(): void {
   for (const name of PRELOADED) defineLazyGlobal(name);
   g.Out = Out;
+  g[MAGIC_RUNTIME] = magics;
   const load = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
   // An import may reach the library (`from "lazylab"`) without reading a global.
   g[IMPORT_HOOK] = (specifier: string) => {
@@ -234,6 +237,7 @@ async function run(req: RunRequest): Promise<void> {
     if (cellsRun++ > 0) ensureWarm();
     runBeforeCell();
     if (debugging && req.debugPath) await announceToDebugger({ fileName, sourcePath: req.debugPath, js: req.js, map: req.map });
+    magics.reset();
     const promise = new vm.Script(req.js, { filename: fileName }).runInThisContext() as Promise<unknown>;
     const value = await Promise.race([promise, interrupted]);
     finish(running, { value });

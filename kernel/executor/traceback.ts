@@ -8,17 +8,17 @@ import { inspect } from "node:util";
 import { decodeMappings, originalPosition, type DecodedMap } from "./sourcemap";
 import type { ErrorInfo } from "./ipc";
 import type { LocalModules } from "./local-modules";
+import type { Insertion } from "../compiler/cell-source";
 
 interface CellRecord {
   cellName: string;
   source: string;
   mappings: string;
   decoded?: DecodedMap;
-  /** [line, col] (0-based, user text) of each inserted "export ". */
-  insertAt: Array<[number, number]>;
+  /** [line, col, length] (0-based, user text) of each text the compiler inserted ("export ", a magic's calls), in order. */
+  insertAt: Array<[number, number, number]>;
 }
 
-const EXPORT_LEN = "export ".length;
 const MAX_CELLS = 500;
 
 export class CellRegistry {
@@ -27,17 +27,17 @@ export class CellRegistry {
   /** `local`: the notebook's own TypeScript modules, whose frames map to their files' lines. */
   constructor(readonly local?: LocalModules, readonly cwd = process.cwd()) {}
 
-  add(fileName: string, cellName: string, source: string, map: string, insertions: number[]): void {
+  add(fileName: string, cellName: string, source: string, map: string, insertions: readonly Insertion[]): void {
     let mappings = "";
     try {
       mappings = (JSON.parse(map) as { mappings: string }).mappings;
     } catch {
       /* no map: frames show generated positions */
     }
-    const insertAt = insertions.map((off): [number, number] => {
+    const insertAt = insertions.map(([off, length]): [number, number, number] => {
       const before = source.slice(0, off);
       const line = before.split("\n").length - 1;
-      return [line, off - (before.lastIndexOf("\n") + 1)];
+      return [line, off - (before.lastIndexOf("\n") + 1), length];
     });
     this.cells.set(fileName, { cellName, source, mappings, insertAt });
     if (this.cells.size > MAX_CELLS) this.cells.delete(this.cells.keys().next().value!);
@@ -50,9 +50,14 @@ export class CellRegistry {
     cell.decoded ??= decodeMappings(cell.mappings);
     const pos = originalPosition(cell.decoded, line, column);
     if (!pos) return undefined;
-    let col = pos.col;
-    for (const [l, c] of cell.insertAt) if (l === pos.line && c + EXPORT_LEN <= col) col -= EXPORT_LEN;
-    return { cell, line: pos.line + 1, col: col + 1 };
+    let shift = 0;
+    for (const [l, c, length] of cell.insertAt) {
+      if (l !== pos.line) continue;
+      if (c + shift + length <= pos.col) shift += length;
+      else if (c + shift <= pos.col) return { cell, line: pos.line + 1, col: c + 1 }; // in inserted code: where it was inserted
+      else break;
+    }
+    return { cell, line: pos.line + 1, col: pos.col - shift + 1 };
   }
 }
 

@@ -234,8 +234,8 @@ export class LazyArray implements LazyRef {
 
   /**
    * Runs the graph and returns the eager result. Big reductions over generated arrays run on
-   * worker threads; the rest runs in the notebook's thread a slice at a time. Shows progress
-   * after a second; the kernel interrupt cancels it (`Interrupted`) and frees its chunks.
+   * worker threads; the rest runs in the notebook's thread a slice at a time. With `da.setProgress(true)`,
+   * shows progress after a second; the kernel interrupt cancels it (`Interrupted`) and frees its chunks.
    * @example const block = await d.pow(2).get("0:100, :").compute();
    */
   async compute(): Promise<NDArray> {

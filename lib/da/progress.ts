@@ -1,28 +1,33 @@
 /**
- * Progress of long computes: after `after` seconds (1 by default) a compute shows how many of
- * its tasks are done — in a notebook as one display updated in place (update_display_data),
- * elsewhere as a bar redrawn on stderr. `da.setProgress(false)` turns it off.
+ * Progress of long computes, off by default as in Dask (which shows a bar only inside
+ * `with ProgressBar():`), so a ported notebook prints what Dask prints. Once turned on with
+ * `da.setProgress(true)`, a compute that runs longer than `after` seconds (1 by default) shows
+ * how many of its tasks are done — in a notebook as one display updated in place
+ * (update_display_data), elsewhere as a bar redrawn on stderr.
  */
 import { displayBundle } from "../display";
 import { inNotebook } from "../notebook/host";
 import type { ComputeRun } from "./scheduler/run";
 
-let enabled = true;
+let enabled = false;
 let afterSeconds = 1;
 let counter = 0;
 const REFRESH_MS = 100;
 
 /**
- * Turns the progress display of computes on or off, or sets after how many seconds it appears.
- * @example da.setProgress(false); da.setProgress({ after: 0.2 })
+ * Turns the progress display of computes on or off (off by default, as in Dask: Dask's
+ * `with dask.diagnostics.ProgressBar():`), or turns it on for computes longer than `after`
+ * seconds (1 by default).
+ * @example da.setProgress(true); da.setProgress({ after: 0.2 }); da.setProgress(false)
  */
 export function setProgress(options: boolean | { after?: number }): void {
   if (typeof options === "boolean") {
     enabled = options;
     return;
   }
+  if (options === null || typeof options !== "object") throw new TypeError(`setProgress: expected true, false or { after: seconds }, got ${String(options)}`);
   const after = options.after ?? afterSeconds;
-  if (!Number.isFinite(after) || after < 0) throw new RangeError(`setProgress: after must be a non-negative number of seconds, got ${after}`);
+  if (typeof after !== "number" || !Number.isFinite(after) || after < 0) throw new RangeError(`setProgress: after must be a non-negative number of seconds, got ${String(after)}`);
   enabled = true;
   afterSeconds = after;
 }

@@ -1,10 +1,10 @@
 /**
- * `retainers(x)`: what still holds an array — notebook variables, the `Out` history of
- * results, and lazy arrays whose graphs read it — found from lazylab's own bookkeeping
- * (the notebook's global variables, one level into arrays and plain objects, and the live
- * lazy arrays). It explains why `del("name")` freed nothing: something else still holds the
- * data. It does not see references hidden in closures or other libraries' objects; for those,
- * take a heap snapshot (node:v8 `writeHeapSnapshot`).
+ * `retainers(x)`: what still holds an array or a lazy array — notebook variables, the `Out`
+ * history of results, and lazy arrays whose graphs read it — found from lazylab's own
+ * bookkeeping (the notebook's global variables, one level into arrays and plain objects, and
+ * the live lazy arrays). It explains why `del("name")` freed nothing: something else still
+ * holds the data. To count every reference, closures and other libraries' objects included,
+ * `sys.getrefcount(x)` reads a heap snapshot.
  */
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
@@ -13,6 +13,7 @@ import { collectGarbage } from "../psutil/footprint";
 import { walk } from "../da/graph";
 import type { LazyRef } from "../da/graph";
 import { liveLazyArrays } from "../da/registry";
+import { LazyArray } from "../da/array";
 
 /** One holder of an array's data. */
 export interface Retainer {
@@ -33,26 +34,39 @@ function owner(a: NDArray): NDArray {
   return a.base ?? a;
 }
 
-function lazyReads(x: LazyRef, target: NDArray): boolean {
-  return walk([x]).some((r) => r.node.kind === "source" && owner(r.node.array) === target);
+const isLazy = (value: unknown): value is LazyRef => !!value && typeof value === "object" && "node" in value && "chunks" in value;
+
+/** Whether the lazy array `x`'s graph reads `target` (an array's owner, or a lazy array). */
+function lazyReads(x: LazyRef, target: NDArray | LazyRef): boolean {
+  if (target instanceof NDArray) return walk([x]).some((r) => r.node.kind === "source" && owner(r.node.array) === target);
+  return x !== target && walk([x]).includes(target);
 }
 
-function describe(value: unknown, target: NDArray): string | undefined {
+function describe(value: unknown, target: NDArray | LazyRef): string | undefined {
   if (value instanceof NDArray) {
+    if (!(target instanceof NDArray)) return undefined;
     if (value === target) return "is the array";
     if (owner(value) === target) return value.base === target && value.nd.data === target.nd.data ? `a view of it, shape (${value.shape.join(", ")})` : "shares its data";
     return undefined;
   }
-  if (value && typeof value === "object" && "node" in value && "chunks" in value) {
-    return lazyReads(value as LazyRef, target) ? `a lazy array reading it: ${String(value)}` : undefined;
+  if (isLazy(value)) {
+    if (value === target) return "is the lazy array";
+    if (!lazyReads(value, target)) return undefined;
+    return target instanceof NDArray ? `a lazy array reading it: ${String(value)}` : `a lazy array built on it: ${String(value)}`;
   }
   return undefined;
 }
 
-/** The holders of `x`'s data (its owner's, if `x` is a view). */
-export function retainers(x: NDArray): Retainers {
-  if (!(x instanceof NDArray)) throw new TypeError("retainers: x must be an np array");
-  const target = owner(x);
+/**
+ * The holders of `x`: for an np array, of its data (its owner's, if `x` is a view); for a
+ * lazy array, of the lazy array (variables, `Out`, lazy arrays built on it).
+ * @example retainers(random_array)   // variable random_array: is the array; variable dask_random_array: a lazy array reading it
+ */
+export function retainers(x: NDArray | LazyArray): Retainers {
+  if (!(x instanceof NDArray) && !(x instanceof LazyArray)) {
+    throw new TypeError(`retainers: x must be an np array or a lazy array (da), got ${x === null ? "null" : typeof x === "object" ? (x as object).constructor?.name ?? "an object" : typeof x}; for any object, sys.getrefcount(x) counts its references`);
+  }
+  const target = x instanceof NDArray ? owner(x) : x;
   collectGarbage();
   const found: Retainer[] = [];
   const g = globalThis as Record<string, unknown>;
@@ -81,7 +95,8 @@ export function retainers(x: NDArray): Retainers {
     if (seenLazy.has(lazy)) continue;
     // Only lazy arrays not reachable from a variable: a graph kept by another object.
     const isInput = [...seenLazy].some((s) => s && typeof s === "object" && "node" in s && walk([s as LazyRef]).includes(lazy));
-    if (!isInput && (lazy.node.kind === "source" && owner(lazy.node.array) === target)) {
+    const reads = target instanceof NDArray ? lazy.node.kind === "source" && owner(lazy.node.array) === target : lazy !== target && walk([lazy]).includes(target);
+    if (!isInput && reads) {
       found.push({ where: `lazy array ${lazy.name} (not in a variable)`, how: "its graph reads it" });
     }
   }
@@ -91,15 +106,17 @@ export function retainers(x: NDArray): Retainers {
 /** The answer of `retainers(x)`: a list with a readable repr. */
 export class Retainers {
   constructor(
-    /** The array whose data is held. */
-    readonly array: NDArray,
+    /** The array whose data is held, or the lazy array held. */
+    readonly array: NDArray | LazyArray,
     /** Who holds it. */
     readonly holders: Retainer[],
   ) {}
 
   toString(): string {
     const a = this.array;
-    const head = `array of shape (${a.shape.join(", ")}), ${a.dtype}, ${(a.nbytes / 2 ** 20).toFixed(2)} MB`;
+    const head = a instanceof NDArray
+      ? `array of shape (${a.shape.join(", ")}), ${a.dtype}, ${(a.nbytes / 2 ** 20).toFixed(2)} MB`
+      : `lazy array ${a.name} of shape (${a.shape.join(", ")}), ${a.dtype}, ${(a.nbytes / 2 ** 20).toFixed(2)} MB once computed`;
     if (!this.holders.length) return `${head}: nothing in the notebook holds it (it is freed at the next garbage collection)`;
     return `${head} is held by:\n${this.holders.map((h) => `  - ${h.where}: ${h.how}`).join("\n")}`;
   }

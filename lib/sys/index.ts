@@ -2,6 +2,7 @@
  * `sys`: the parts of Python's `sys` module a memory tutorial uses.
  */
 import { SIZEOF, HasSizeof } from "./sizeof";
+import { heapReferencesTo } from "../retainers/heap-references";
 
 export { SIZEOF };
 export type { HasSizeof };
@@ -44,3 +45,20 @@ export const platform: string = process.platform;
 
 /** The Node.js version running the cells. */
 export const version: string = process.version;
+
+/**
+ * `sys.getrefcount(x)`: the references that hold `x`, plus one for the argument, as CPython
+ * counts them. JavaScript keeps no reference counts, so they are counted in a heap snapshot of
+ * the executor (a second or two): notebook variables, `Out[n]`, array elements, object fields
+ * (a view's `base`, a lazy array's graph), Map and Set entries, closures' variables and bound
+ * arguments. Weak references (WeakRef, WeakMap) do not count, as in CPython. For np arrays,
+ * lazy arrays, xr objects, arrays, plain objects and functions; a number, string or other
+ * primitive has no references to count (TypeError).
+ * @example let a = np.zeros(3); sys.getrefcount(a)   // 2, as CPython: the variable and the argument
+ */
+export function getrefcount(x: object): number {
+  if (x === null || (typeof x !== "object" && typeof x !== "function")) {
+    throw new TypeError(`getrefcount: x must be an object (an np array, a lazy array, an xr object, an array, a plain object or a function), got ${x === null ? "null" : `a ${typeof x}`}: JavaScript passes primitives by value, so they have no references to count`);
+  }
+  return heapReferencesTo(x).length + 1;
+}

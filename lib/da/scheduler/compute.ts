@@ -194,7 +194,7 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
 
 /**
  * Computes `roots` together: work they share is done once; results in order. Interruptible
- * (the kernel interrupt rejects with `Interrupted`), with progress after a second.
+ * (the kernel interrupt rejects with `Interrupted`), with progress after a second once `da.setProgress(true)` turned it on.
  */
 export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> {
   const run = new ComputeRun();

@@ -1,0 +1,352 @@
+/**
+ * IPython's timing magics in a TypeScript cell: `%%time` and `%%timeit` on a cell's first
+ * line, `%time` and `%timeit` before a statement on any line.
+ *
+ * A magic is not TypeScript, so it never reaches the type checker: findMagics() blanks each
+ * magic (and its options) with spaces, which keeps every offset, line and column of the
+ * user's text; planMagics() then says what code to insert around the statements it times
+ * (calls to the executor's MAGIC_RUNTIME, kernel/executor/magics.ts). Those insertions are
+ * recorded like the `export ` ones (cell-source.ts), so errors still point at the user's
+ * line and column.
+ */
+import ts from "typescript";
+import { MAGIC_RUNTIME } from "./transform-names";
+
+export const CELL_MAGICS = ["time", "timeit"] as const;
+export const LINE_MAGICS = ["time", "timeit"] as const;
+type MagicName = (typeof LINE_MAGICS)[number];
+
+/** The magics a cell may use, as the user writes them (for errors and completion). */
+export const MAGIC_LIST = [...CELL_MAGICS.map((m) => `%%${m}`), ...LINE_MAGICS.map((m) => `%${m}`)];
+
+/** `%timeit`'s options, IPython's: `-n<N> -r<R> -p<P> -q -o`. */
+export interface TimeitOptions {
+  /** Loops per run; 0: chosen as IPython does (10^k until a run takes ≥ 0.2 s). */
+  number: number;
+  repeat: number;
+  precision: number;
+  quiet: boolean;
+  /** Return the TimeitResult (the cell's value when the magic is its last statement). */
+  result: boolean;
+}
+
+/** A bad magic: IPython's name for it (`UsageError`), with what is allowed. */
+export class MagicUsageError extends Error {
+  override name = "UsageError";
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+interface FoundMagic {
+  name: MagicName;
+  cell: boolean;
+  /** Offset of the `%`. */
+  at: number;
+  /** Offset of the code after the magic and its options (the statement, or %%timeit's setup). */
+  code: number;
+  /** End of the magic's line (the offset of its newline, or the text's end). */
+  lineEnd: number;
+  options?: TimeitOptions;
+}
+
+export interface Magics {
+  /** The user's text with the magics blanked: same length, same lines and columns. */
+  clean: string;
+  found: FoundMagic[];
+}
+
+const MAGIC_LINE = /^([ \t]*)(%%?)([A-Za-z_]\w*)/gm;
+
+/**
+ * The magics in a cell's text. A line whose first non-blank characters are `%name` is a line
+ * magic and `%%name` on the first non-blank line a cell magic (as in IPython, where a cell
+ * magic must come first). Throws MagicUsageError for an unknown magic or bad options.
+ */
+export function findMagics(text: string): Magics {
+  const found: FoundMagic[] = [];
+  let clean = text;
+  const firstCode = /^\s*/.exec(text)![0].length;
+  let literals: Array<[number, number]> | undefined;
+  for (const m of text.matchAll(MAGIC_LINE)) {
+    const at = m.index! + m[1].length;
+    // `%d` at the start of a line of a template literal or a comment is text, not a magic.
+    literals ??= literalRanges(text);
+    if (literals.some(([a, b]) => a < at && at < b)) continue;
+    const cell = m[2] === "%%";
+    const name = m[3];
+    const nl = text.indexOf("\n", at);
+    const lineEnd = nl < 0 ? text.length : nl;
+    const known: readonly string[] = cell ? CELL_MAGICS : LINE_MAGICS;
+    if (!known.includes(name)) {
+      const kind = cell ? "Cell magic" : "Line magic function";
+      throw new MagicUsageError(`${kind} \`${m[2]}${name}\` not found. The magics are ${MAGIC_LIST.join(", ")}`, at);
+    }
+    if (cell && at !== firstCode) {
+      throw new MagicUsageError(`\`%%${name}\` must be on the cell's first line (a cell magic applies to the whole cell); on another line use \`%${name}\``, at);
+    }
+    let code = at + m[2].length + name.length;
+    let options: TimeitOptions | undefined;
+    if (name === "timeit") ({ options, code } = timeitOptions(text, code, lineEnd, `${m[2]}${name}`));
+    else code = skipBlanks(text, code, lineEnd);
+    if (cell && name === "time" && code < lineEnd && !text.slice(code, lineEnd).trimStart().startsWith("//")) {
+      throw new MagicUsageError("`%%time` takes no arguments: put the code to time on the lines below it (or use `%time statement` on one line)", code);
+    }
+    if (!cell && code >= lineEnd) {
+      throw new MagicUsageError(`\`%${name}\` needs a statement after it on the same line, e.g. \`%${name} x.sum()\``, at);
+    }
+    clean = clean.slice(0, at) + " ".repeat(code - at) + clean.slice(code);
+    found.push({ name: name as MagicName, cell, at, code, lineEnd, options });
+  }
+  return { clean, found };
+}
+
+/**
+ * Where the text's comments, strings, templates and regular expressions are, from
+ * TypeScript's scanner (which reads `%%time` as two `%` tokens and a name, so the magics
+ * themselves do not disturb it).
+ */
+function literalRanges(text: string): Array<[number, number]> {
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+  const out: Array<[number, number]> = [];
+  // Brace depth at each open template `${`: its `}` resumes the template.
+  const templates: number[] = [];
+  let depth = 0;
+  let previous = ts.SyntaxKind.Unknown;
+  const K = ts.SyntaxKind;
+  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === K.OpenBraceToken) depth++;
+    else if (kind === K.CloseBraceToken) {
+      if (templates.length && templates[templates.length - 1] === depth) {
+        templates.pop();
+        kind = scanner.reScanTemplateToken(false);
+      } else depth--;
+    } else if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && !endsExpression(previous)) {
+      kind = scanner.reScanSlashToken();
+    }
+    if (kind === K.TemplateHead || kind === K.TemplateMiddle) templates.push(depth);
+    if (
+      kind === K.SingleLineCommentTrivia || kind === K.MultiLineCommentTrivia || kind === K.StringLiteral ||
+      kind === K.NoSubstitutionTemplateLiteral || kind === K.TemplateHead || kind === K.TemplateMiddle || kind === K.TemplateTail ||
+      kind === K.RegularExpressionLiteral
+    ) {
+      out.push([scanner.getTokenStart(), scanner.getTokenEnd()]);
+    }
+    if (kind !== K.WhitespaceTrivia && kind !== K.NewLineTrivia && kind !== K.SingleLineCommentTrivia && kind !== K.MultiLineCommentTrivia) previous = kind;
+  }
+  return out;
+}
+
+/** Tokens after which `/` divides (anything else: it starts a regular expression). */
+function endsExpression(kind: ts.SyntaxKind): boolean {
+  const K = ts.SyntaxKind;
+  return kind === K.Identifier || kind === K.NumericLiteral || kind === K.BigIntLiteral || kind === K.StringLiteral || kind === K.CloseParenToken ||
+    kind === K.CloseBracketToken || kind === K.CloseBraceToken || kind === K.TemplateTail || kind === K.NoSubstitutionTemplateLiteral ||
+    kind === K.ThisKeyword || kind === K.SuperKeyword || kind === K.TrueKeyword || kind === K.FalseKeyword || kind === K.NullKeyword ||
+    kind === K.PlusPlusToken || kind === K.MinusMinusToken || kind === K.RegularExpressionLiteral;
+}
+
+function skipBlanks(text: string, i: number, end: number): number {
+  while (i < end && (text[i] === " " || text[i] === "\t")) i++;
+  return i;
+}
+
+const TIMEIT_USAGE = "the options are -n<N> (loops per run), -r<R> (runs, default 7), -p<P> (significant digits, default 3), -q (quiet), -o (return the TimeitResult)";
+
+/** IPython's `-n<N> -r<R> -p<P> -q -o`, each value joined (`-n10`) or after a space (`-n 10`). */
+function timeitOptions(text: string, from: number, end: number, magic: string): { options: TimeitOptions; code: number } {
+  const options: TimeitOptions = { number: 0, repeat: 7, precision: 3, quiet: false, result: false };
+  let i = skipBlanks(text, from, end);
+  while (i < end && text[i] === "-" && /[A-Za-z]/.test(text[i + 1] ?? "")) {
+    const start = i;
+    i++;
+    while (i < end && /[A-Za-z]/.test(text[i])) {
+      const flag = text[i++];
+      if (flag === "q") options.quiet = true;
+      else if (flag === "o") options.result = true;
+      else if (flag === "n" || flag === "r" || flag === "p") {
+        if (i >= end || !/\d/.test(text[i])) i = skipBlanks(text, i, end);
+        const digits = /^\d+/.exec(text.slice(i, end))?.[0];
+        const value = digits === undefined ? NaN : Number(digits);
+        if (!(value >= 1)) throw new MagicUsageError(`${magic}: -${flag} needs a positive whole number, e.g. -${flag}${flag === "p" ? 4 : 10}; ${TIMEIT_USAGE}`, start);
+        i += digits!.length;
+        if (flag === "n") options.number = value;
+        else if (flag === "r") options.repeat = value;
+        else options.precision = value;
+        break;
+      } else {
+        throw new MagicUsageError(`${magic}: unknown option -${flag}; ${TIMEIT_USAGE}`, start);
+      }
+    }
+    if (i < end && !/\s/.test(text[i])) throw new MagicUsageError(`${magic}: cannot read the option at "${text.slice(start, end).split(/\s/)[0]}"; ${TIMEIT_USAGE}`, start);
+    i = skipBlanks(text, i, end);
+  }
+  return { options, code: i };
+}
+
+/** Code inserted into the checked text at `at` (before the user's text there when `first`). */
+export interface MagicInsertion {
+  at: number;
+  text: string;
+  first: boolean;
+}
+
+export interface MagicPlan {
+  insertions: MagicInsertion[];
+  /** Ranges of the user's text that become the body of a function (%timeit): nothing there is a top-level declaration. */
+  local: Array<[number, number]>;
+  /** Top-level statements whose first token a magic call now precedes: never rebinding targets. */
+  wrapped: Set<ts.Statement>;
+}
+
+const R = MAGIC_RUNTIME;
+
+/** The runtime's type, for inside `declare global` (kernel/executor/magics.ts implements it). */
+export const MAGIC_RUNTIME_TYPE = `  const ${R}: {
+    timeStart(): void;
+    timeEnd(): void;
+    timeEnd<T>(value: T): T;
+    timeit(options: { number: number; repeat: number; precision: number; quiet: boolean; result: boolean }, setup: () => unknown): unknown;
+  };`;
+
+/** What to insert around the statements each magic times (`sf`: the parsed clean text). */
+export function planMagics(sf: ts.SourceFile, magics: Magics): MagicPlan {
+  const plan: MagicPlan = { insertions: [], local: [], wrapped: new Set() };
+  const add = (at: number, text: string, first = true) => plan.insertions.push({ at, text, first });
+  for (const m of magics.found) {
+    if (m.cell) {
+      // %%timeit's setup (on the magic's line) and body; %%time has nothing on its line.
+      const stmts = sf.statements.filter((s) => s.getStart(sf) >= m.code);
+      if (m.name === "time") planCellTime(stmts, sf, plan, add, m);
+      else planTimeit(sf, m, stmts, true, plan, add);
+      continue;
+    }
+    const stmts = statementsOnLine(sf, m);
+    if (!stmts.length) throw new MagicUsageError(`\`%${m.name}\` must be followed by a statement on its line (not the middle of an expression)`, m.at);
+    if (m.name === "time") {
+      const first = stmts[0];
+      const last = stmts[stmts.length - 1];
+      if (stmts.length === 1 && ts.isExpressionStatement(first)) {
+        add(first.getStart(sf), `${R}.timeEnd((${R}.timeStart(), (`);
+        add(first.expression.end, ")))", false);
+      } else {
+        add(first.getStart(sf), `${R}.timeStart(); `);
+        add(last.end, `;${R}.timeEnd();`, false);
+      }
+      if (first.parent === sf) plan.wrapped.add(first);
+    } else {
+      planTimeit(sf, m, stmts, false, plan, add);
+    }
+  }
+  return plan;
+}
+
+function planCellTime(body: ts.Statement[], sf: ts.SourceFile, plan: MagicPlan, add: (at: number, text: string, first?: boolean) => void, m: FoundMagic): void {
+  if (!body.length) {
+    add(m.lineEnd, `;${R}.timeStart();${R}.timeEnd();`, false);
+    return;
+  }
+  const first = body[0];
+  const last = body[body.length - 1];
+  add(first.getStart(sf), `${R}.timeStart(); `);
+  plan.wrapped.add(first);
+  // The cell's value stays its last expression's: timeEnd returns what it is given.
+  if (ts.isExpressionStatement(last)) {
+    add(last.getStart(sf), `${R}.timeEnd((`, first !== last);
+    add(last.expression.end, "))", false);
+    plan.wrapped.add(last);
+  } else {
+    add(last.end, `;${R}.timeEnd();`, false);
+  }
+}
+
+/**
+ * `%timeit stmt` → `await R.timeit(options, () => () => { stmt })`; `%%timeit setup` → the
+ * setup in the outer function (run before each run, as IPython does) and the cell's body in
+ * the inner one. Both are functions, so the timed code's declarations stay local, as in
+ * IPython's `%timeit` (it runs in a namespace of its own).
+ */
+function planTimeit(sf: ts.SourceFile, m: FoundMagic, stmts: readonly ts.Statement[], cell: boolean, plan: MagicPlan, add: (at: number, text: string, first?: boolean) => void): void {
+  const isAsync = stmts.some((s) => containsAwait(s));
+  const fn = isAsync ? "async () =>" : "() =>";
+  const topLevel = !stmts.length || stmts[0].parent === sf;
+  const awaitIt = topLevel || isAsync || insideAsync(stmts[0]) ? "await " : "";
+  const options = JSON.stringify(m.options);
+  if (cell) {
+    const end = sf.text.length;
+    add(m.code, `${awaitIt}${R}.timeit(${options}, ${fn} { `);
+    // After the magic's line, whatever it ends with (a `//` comment would swallow code on it).
+    const bodyAt = m.lineEnd < end ? m.lineEnd + 1 : end;
+    add(bodyAt, `return ${fn} { `, m.lineEnd < end);
+    add(end, "\n}; });", false);
+    plan.local.push([m.code, end]);
+    return;
+  }
+  const last = stmts[stmts.length - 1];
+  add(stmts[0].getStart(sf), `${awaitIt}${R}.timeit(${options}, () => ${fn} { `);
+  add(last.end, " });", false);
+  plan.local.push([stmts[0].getStart(sf), last.end]);
+}
+
+/** The statements that start on the magic's line, in the innermost statement list holding the first. */
+function statementsOnLine(sf: ts.SourceFile, m: FoundMagic): ts.Statement[] {
+  let list: readonly ts.Statement[] | undefined;
+  const visit = (node: ts.Node): void => {
+    if (list) return;
+    const stmts = statementList(node);
+    if (stmts) {
+      const hit = stmts.find((s) => s.getStart(sf) === m.code);
+      if (hit) {
+        list = stmts;
+        return;
+      }
+    }
+    if (node.pos <= m.code && m.code < node.end) ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return list ? list.filter((s) => s.getStart(sf) >= m.code && s.getStart(sf) < m.lineEnd) : [];
+}
+
+function statementList(node: ts.Node): readonly ts.Statement[] | undefined {
+  if (ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node)) return node.statements;
+  return undefined;
+}
+
+/** An `await` (or `for await`) of this statement's own, not of a function inside it. */
+function containsAwait(node: ts.Node): boolean {
+  if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) return true;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  return ts.forEachChild(node, containsAwait) ?? false;
+}
+
+function insideAsync(node: ts.Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ts.isFunctionLike(p)) return (ts.getCombinedModifierFlags(p as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  }
+  return true;
+}
+
+/** Magic names completing `%ti` / `%%ti` at the start of a line, or undefined when the cursor is not on one. */
+export function completeMagic(code: string, cursor: number): { matches: string[]; start: number } | undefined {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const m = /^[ \t]*(%%?)(\w*)$/.exec(code.slice(lineStart, cursor));
+  if (!m) return undefined;
+  const start = cursor - m[1].length - m[2].length;
+  const names = m[1] === "%%" ? CELL_MAGICS.map((n) => `%%${n}`) : MAGIC_LIST;
+  return { matches: names.filter((n) => n.startsWith(m[1] + m[2])), start };
+}
+
+const HELP: Record<string, string> = {
+  "%%time": "%%time (first line of a cell)\n\nRuns the cell, then prints IPython's lines:\n  CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms\n  Wall time: 1.5 ms\nThe cell's value and declarations are kept.\n@example %%time\nconst s = np.ones([1000, 1000]).sum()",
+  "%time": "%time statement\n\nTimes the statements on its line (IPython's CPU times and Wall time lines); the rest of the cell runs untimed.\n@example %time const s = await x.sum().compute()",
+  "%%timeit": "%%timeit [-n<N> -r<R> -p<P> -q -o] [setup]\n\nTimes the cell's body as IPython does: loops 1, 10, 100, ... until a run takes 0.2 s (or -n), 7 runs (or -r), then\n  12.3 µs ± 1.1 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nThe setup (rest of the first line) runs before each run; -o makes the TimeitResult the cell's value.\n@example %%timeit -r 3\nnp.zeros([100, 100]).sum()",
+  "%timeit": "%timeit [-n<N> -r<R> -p<P> -q -o] statement\n\nTimes the statements on its line as IPython's %timeit does (see %%timeit).\n@example %timeit np.zeros([100, 100]).sum()",
+};
+
+/** The help of the magic under the cursor (inspect, Shift+Tab), or undefined when the cursor is not on one. */
+export function magicHelp(code: string, cursor: number): string | undefined {
+  const lineStart = code.lastIndexOf("\n", cursor - 1) + 1;
+  const m = /^[ \t]*(%%?\w+)/.exec(code.slice(lineStart));
+  if (!m || cursor > lineStart + m[0].length || cursor < lineStart + m[0].length - m[1].length) return undefined;
+  return HELP[m[1]] ?? `${m[1]} is not a magic. The magics are ${MAGIC_LIST.join(", ")}`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The timing magics' parts: times formatted exactly as IPython's `_format_time`, TimeitResult
+ * as IPython's, magics blanked with every offset kept, and their errors.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { pythonJson } from "./oracle";
+import { formatTime, TimeitResult } from "../kernel/executor/magics";
+import { findMagics, magicHelp, MagicUsageError } from "../kernel/compiler/magics";
+import { analyseCell, toUserOffset } from "../kernel/compiler/cell-source";
+import { isComplete } from "../kernel/compiler/service";
+
+const IPY = "import sys, io, json; sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding='utf-8'); from IPython.core.magics.execution import _format_time, TimeitResult;";
+
+test("times are formatted as IPython's _format_time formats them, units, digits, exponents and minutes", () => {
+  const durations = [0, 1e-12, 3.2e-14, 1e-9, 1.2345e-9, 9.9996e-7, 1.5e-6, 12.3456e-6, 0.000999, 0.00123, 0.0456, 0.2, 0.99996, 1, 1.5, 9.999, 59.99, 60, 75.3, 3600.5, 3725.25, 90061, 2 / 3, Math.PI / 1000];
+  for (const precision of [3, 1, 5]) {
+    const expected = pythonJson<string[]>(`${IPY} print(json.dumps([_format_time(t, ${precision}) for t in json.loads(sys.stdin.read())]))`, JSON.stringify(durations));
+    assert.deepEqual(durations.map((t) => formatTime(t, precision)), expected, `precision ${precision}`);
+  }
+});
+
+test("a TimeitResult prints as IPython's, mean ± population std. dev., loops with thousands separators", () => {
+  const cases: Array<[number, number[]]> = [[10, [0.0021, 0.0019, 0.0025]], [1, [1.25]], [1000000, [0.21, 0.22, 0.2, 0.3, 0.2, 0.21, 0.25]]];
+  for (const [loops, runs] of cases) {
+    const want = pythonJson<string>(`${IPY} r = TimeitResult(${loops}, ${runs.length}, 0, 0, ${JSON.stringify(runs)}, 0, 3); print(json.dumps(str(r)))`);
+    const got = new TimeitResult(loops, runs.length, Math.min(...runs) / loops, Math.max(...runs) / loops, runs);
+    assert.equal(String(got), want);
+  }
+});
+
+test("magics are blanked with the same length, so lines and columns of the user's text stay", () => {
+  const text = "%%timeit -n 10 -r2\nconst a = 1\n  %time a + 1\n";
+  const { clean, found } = findMagics(text);
+  assert.equal(clean.length, text.length);
+  assert.deepEqual(clean.split("\n").map((l) => l.length), text.split("\n").map((l) => l.length));
+  assert.equal(clean, " ".repeat("%%timeit -n 10 -r2".length) + "\nconst a = 1\n        a + 1\n");
+  assert.deepEqual(found.map((f) => [f.name, f.cell, f.options?.number, f.options?.repeat]), [["timeit", true, 10, 2], ["time", false, undefined, undefined]]);
+});
+
+test("inserted code maps back to where it was inserted, the user's code to its own offsets", () => {
+  const text = "%%time\nconst x = 1\nx + 1";
+  const cell = analyseCell(text, "/tmp/cell.ts");
+  for (const word of ["const", "x + 1"]) {
+    assert.equal(toUserOffset(cell, cell.checkedText.indexOf(word)), text.indexOf(word), word);
+  }
+  assert.deepEqual([...cell.declared], ["x"]);
+});
+
+test("bad magics are UsageErrors that name what is allowed", () => {
+  const usage = (text: string) => assert.throws(() => findMagics(text), (e: unknown) => e instanceof MagicUsageError && e.name === "UsageError");
+  usage("%%tim\n1");
+  usage("%timeit -n0 1");
+  usage("%timeit -n x 1");
+  usage("%timeit -t 1");
+  usage("%time");
+  usage("1\n%%time\n2");
+  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%time, %%timeit, %time, %timeit/);
+  assert.throws(() => findMagics("%timeit -z 1"), /unknown option -z; the options are -n<N>/);
+});
+
+test("a % at the start of a line inside a template literal, string or comment is text, not a magic", () => {
+  for (const text of ["const s = `a\n%d items`", "/* x\n%foo */ 1", "const t = `${1}\n%x ${ { a: 1 }.a }\n%y`", "const u = `${`\n%in`}`"]) {
+    assert.deepEqual(findMagics(text).found, [], text);
+    assert.equal(findMagics(text).clean, text);
+  }
+  const code = "const r = /a`/g; const q = 4 / 2\n%time q";
+  assert.deepEqual(findMagics(code).found.map((f) => f.at), [code.indexOf("%time")]);
+});
+
+test("inspect (Shift+Tab) on a magic shows its usage; off the magic, nothing of it", () => {
+  assert.match(magicHelp("%%timeit -n 10\n1", 4) ?? "", /^%%timeit \[-n<N> -r<R> -p<P> -q -o\] \[setup\]/);
+  assert.match(magicHelp("const a = 1\n  %time a", 16) ?? "", /^%time statement/);
+  assert.equal(magicHelp("%%time\nconst a = 1", 10), undefined);
+  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%time, %%timeit, %time, %timeit/);
+});
+
+test("is_complete reads a cell with a magic as the code after it", () => {
+  assert.deepEqual(isComplete("%%time\nconst a = 1"), { status: "complete" });
+  assert.equal(isComplete("%%timeit -n 10\nfor (let i = 0; i < 3; i++) {").status, "incomplete");
+});
