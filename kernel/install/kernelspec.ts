@@ -47,8 +47,12 @@ export const KERNEL_ONLY_ENV = "LAZYLAB_KERNEL_ONLY_ENV";
  * (docs/reliability.md, "Soak"); it also took the idle kernel process from 183 to 118-126 MB
  * RSS, with round trips unchanged (docs/kernel.md). V8's code cache records the flags, so build-kernel-caches
  * makes the cache under these same flags.
+ *
+ * `--expose-gc`: the compiler thread collects once, compacting, after its first cell
+ * (compiler/start-gc.ts); a worker gets `gc` only from the process's flags, and the kernel
+ * process runs no user code, so exposing it costs nothing (nothing evaluates code to fetch it).
  */
-export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20", "--compact-on-every-full-gc"];
+export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1", "--heap-growing-percent=20", "--compact-on-every-full-gc", "--expose-gc"];
 
 export function kernelSpec(cliPath: string) {
   return {
