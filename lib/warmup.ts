@@ -1,9 +1,8 @@
 /**
  * Warming the library up before the first memory reading: the first use of a code path
  * compiles it (bytecode, feedback, optimised code), and that memory would otherwise show as
- * the cost of whichever cell used the path first. The kernel's executor warms up (warmUpSession)
- * before the first cell that uses the library (or right after a first cell that does not), and
- * takes the warm-up's own memory out of the process view's baseline.
+ * the cost of whichever cell used the path first. The kernel's executor calls `warmUp()`
+ * once at start, then takes the process view's baseline.
  */
 import * as np from "./np";
 import * as psutil from "./psutil";
@@ -14,8 +13,6 @@ import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
 import { trackWorkers } from "./psutil/isolates";
 import { trackWasmMemories } from "./psutil/wasm";
-import { footprint } from "./psutil/footprint";
-import { shiftBaseline } from "./psutil/baseline";
 
 const extraWarmers: (() => void)[] = [];
 
@@ -62,48 +59,17 @@ function exercise(): void {
 
 /**
  * Exercises every common path a few times (so optimised code exists before the baseline),
- * then selects the process view and takes its baseline. For a process of one's own (a script,
- * a test); the kernel's executor splits this in two: `startSession()` and `warmUpSession()`.
+ * then selects the process view and takes its baseline.
  */
 export function warmUp(): void {
   // Before any thread or WebAssembly memory of the library's own exists: the process view
   // counts them (lib/psutil/footprint.ts).
   trackWorkers();
   trackWasmMemories();
-  exerciseAll();
-  markGlobalsBaseline();
-  psutil.setView("process");
-  psutil.resetBaseline();
-}
-
-function exerciseAll(): void {
   for (let i = 0; i < 3; i++) exercise();
   // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
   da.releasePool();
-}
-
-/**
- * @internal The kernel executor's start, before any cell: records the globals that are not
- * the notebook's, selects the process view and takes its baseline. The warm-up itself
- * (`warmUpSession`) may come later.
- */
-export function startSession(): void {
-  // Before any thread or WebAssembly memory of the library's own exists (as in warmUp).
-  trackWorkers();
-  trackWasmMemories();
   markGlobalsBaseline();
   psutil.setView("process");
   psutil.resetBaseline();
-}
-
-/**
- * @internal The warm-up, run by the executor after startSession(): before the first cell that
- * touches the library, or right after a first cell that does not (kernel/executor/main.ts), so
- * that a first `1+1` does not wait for it. What it leaves allocated is counted as the
- * baseline's, as when it ran before the baseline was taken, so it never shows in a reading.
- */
-export function warmUpSession(): void {
-  const before = footprint();
-  exerciseAll();
-  shiftBaseline(footprint() - before);
 }

@@ -21,7 +21,7 @@ import { installDebugHelpers } from "./debug-values";
 import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
-import { startSession, warmUpSession } from "../../lib/warmup";
+import { warmUp } from "../../lib/warmup";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -68,72 +68,11 @@ function storeOut(executionCount: number, value: unknown): void {
   Out[executionCount] = value;
 }
 
-/** The warm-up (lib/warmup.ts) has run to its end. */
-let warm = false;
-/** The warm-up is running (a guard against re-entry; a stale true is reset by run()). */
-let warming = false;
-/** Cells run so far (the first one may run before the warm-up). */
-let cellsRun = 0;
-
-/**
- * Runs the library's warm-up once, before anything of the library is first used by a cell: a
- * first cell that never touches it (`1+1`) does not wait for it. Synchronous, so a cell that
- * reaches for `np` mid-way has it warm by the next line.
- *
- * It runs only while a cell is running (as part of it: the first that uses the library, or the
- * second cell), never between cells: an interrupt meant for a cell that arrives while the main
- * thread is busy stops whatever JavaScript runs (watchdog.ts), and between cells that would be
- * the warm-up, leaving the cell queued behind it uninterruptible. Stopped by an interrupt, it
- * is the cell that reports `Interrupted`, and the warm-up starts again with the next one.
- */
-function ensureWarm(): void {
-  if (warm || warming) return;
-  warming = true;
-  markStart("executor", "warm-up start");
-  warmUpSession();
-  for (const name of PRELOADED) if (isLazyGlobal(name)) g[name] = libraryValue(name);
-  warm = true;
-  warming = false;
-  markStart("executor", "warm-up done");
-}
-
-const libraryValue = (name: string) => (library as Record<string, unknown>)[name];
-/** The getters of the preloaded names that are still accessors (defineLazyGlobal). */
-const lazyGetters = new Set<() => unknown>();
-const isLazyGlobal = (name: string) => {
-  const get = Object.getOwnPropertyDescriptor(g, name)?.get;
-  return get !== undefined && lazyGetters.has(get);
-};
-
-/**
- * The preloaded names are accessors until the warm-up has run: reading one warms the library
- * up first, then it becomes the plain writable property it always was; assigning one just
- * makes it that property (the user's value, no warm-up needed).
- */
-function defineLazyGlobal(name: string): void {
-  const get = () => {
-    ensureWarm();
-    return libraryValue(name);
-  };
-  lazyGetters.add(get);
-  Object.defineProperty(g, name, {
-    get,
-    set: (value: unknown) => Object.defineProperty(g, name, { value, writable: true, enumerable: true, configurable: true }),
-    enumerable: true,
-    configurable: true,
-  });
-}
-
 function installGlobals(): void {
-  for (const name of PRELOADED) defineLazyGlobal(name);
+  for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
   g.Out = Out;
   g[MAGIC_RUNTIME] = magics;
-  const load = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
-  // An import may reach the library (`from "lazylab"`) without reading a global.
-  g[IMPORT_HOOK] = (specifier: string) => {
-    ensureWarm();
-    return load(specifier);
-  };
+  g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();
@@ -232,9 +171,6 @@ async function run(req: RunRequest): Promise<void> {
   const running: Running = { req, finished: false, interrupt };
   current = running;
   try {
-    // No warm-up is running now: one stopped by an interrupt left its flag behind.
-    warming = false;
-    if (cellsRun++ > 0) ensureWarm();
     runBeforeCell();
     if (debugging && req.debugPath) await announceToDebugger({ fileName, sourcePath: req.debugPath, js: req.js, map: req.map });
     magics.reset();
@@ -332,7 +268,13 @@ function main(): void {
   });
   startWatchdog();
   const t0 = performance.now();
-  startSession();
+  // The warm-up runs before the first cell, and the process view's baseline is taken after it
+  // (lib/warmup.ts). Deferred into the first cell that used the library, it left ~1.1 MB that
+  // was given back during a later cell: examples/memory-management-extras.ipynb's da.fromArray
+  // step read +1.12 MB instead of 0 (docs/kernel.md, "Start").
+  markStart("executor", "warm-up start");
+  warmUp();
+  markStart("executor", "warm-up done");
   send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
 }
 

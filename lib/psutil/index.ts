@@ -15,7 +15,6 @@ import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
 import { readFileSync } from "node:fs";
-import { getBaseline, setBaseline } from "./baseline";
 import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 
 export { footprint, collectGarbage };
@@ -106,7 +105,13 @@ export class Svmem extends NamedTuple<SvmemField> implements SvmemValues {
 /** Which numbers `virtualMemory()` reports. */
 export type MemoryView = "process" | "system";
 
+interface Baseline {
+  system: SvmemValues;
+  footprint: number;
+}
+
 let view: MemoryView = "system";
+let baseline: Baseline | undefined;
 
 /**
  * Chooses what `virtualMemory()` reports by default: `"process"` (deterministic: the
@@ -125,12 +130,11 @@ export function getView(): MemoryView {
 
 /**
  * Takes the process view's baseline now: the system's memory and this process's footprint.
- * The kernel does this once at start, and adds the library's warm-up to it when that runs
- * (lib/warmup.ts).
+ * The kernel does this once at start, after warming the library up.
  */
 export function resetBaseline(): void {
   const fp = footprint();
-  setBaseline({ system: svmemFromMeminfo(readMeminfo()), footprint: fp });
+  baseline = { system: svmemFromMeminfo(readMeminfo()), footprint: fp };
 }
 
 /**
@@ -141,8 +145,8 @@ export function virtualMemory(options: { view?: MemoryView } = {}): Svmem {
   const v = options.view ?? view;
   if (v !== "process" && v !== "system") throw new TypeError(`virtualMemory: view must be "process" or "system", got ${JSON.stringify(v)}`);
   if (v === "system") return new Svmem(svmemFromMeminfo(readMeminfo()));
-  if (!getBaseline()) resetBaseline();
-  const b = getBaseline()!;
+  if (!baseline) resetBaseline();
+  const b = baseline!;
   const delta = footprint() - b.footprint;
   const s = b.system;
   const available = Math.min(s.total, Math.max(0, s.available - delta));

@@ -213,21 +213,6 @@ class FirstCell(unittest.TestCase):
         with open(trace) as f:
             return [line.rstrip("\n").split(" ", 2)[2] for line in f if line.split(" ", 2)[1] == "executor"]
 
-    def test_a_first_1_plus_1_is_answered_before_the_executor_warms_up(self):
-        k, trace = self.traced_kernel("plain")
-        try:
-            reply, msgs = k.run("1+1")
-            self.assertEqual(reply["content"]["status"], "ok")
-            self.assertEqual(k.text(msgs), "2")
-            # The warm-up still comes before the first memory reading.
-            reply, msgs = k.run("psutil.virtualMemory().available > 0")
-            self.assertEqual(k.text(msgs), "true")
-            marks = self.executor_marks(trace)
-            self.assertIn("warm-up done", marks)
-            self.assertLess(marks.index("first cell done"), marks.index("warm-up start"), marks)
-        finally:
-            k.close()
-
     def test_a_first_cell_that_uses_the_library_waits_for_the_warm_up(self):
         k, trace = self.traced_kernel("library")
         try:
@@ -235,24 +220,6 @@ class FirstCell(unittest.TestCase):
             self.assertEqual(k.text(msgs), "6")
             marks = self.executor_marks(trace)
             self.assertLess(marks.index("warm-up done"), marks.index("first cell done"), marks)
-        finally:
-            k.close()
-
-    def test_an_interrupt_during_the_deferred_warm_up_stops_the_cell_not_the_executor(self):
-        # The second cell runs the warm-up the first one did not need; an interrupt then may
-        # stop the warm-up or the loop: either way the cell reports Interrupted.
-        k, trace = self.traced_kernel("interrupt")
-        try:
-            k.run("const kept = 'still here'")
-            msg_id = k.kc.execute("while (true) {}")
-            time.sleep(0.1)
-            k.km.interrupt_kernel()
-            r = k.shell_reply(msg_id, timeout=20)
-            self.assertEqual(r["content"]["ename"], "Interrupted")
-            k.iopub_until_idle(msg_id)
-            _, msgs = k.run("[kept, Number(np.arange(4).sum())]")
-            self.assertEqual(k.text(msgs).replace(" ", ""), "['stillhere',6]")
-            self.assertIn("warm-up done", self.executor_marks(trace))
         finally:
             k.close()
 
