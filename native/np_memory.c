@@ -60,6 +60,42 @@ static napi_value js_malloc_in_use(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* mallocParts(): glibc's mallinfo2 split: { arena, inUse, free, mmapped, mmappedBlocks } (bytes
+ * the arenas have from the system, handed out from them, free in them; bytes and count of the
+ * blocks mmapped each on its own), or null without mallinfo2. */
+static napi_value js_malloc_parts(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value r;
+#if defined(HAVE_MALLINFO2)
+  struct mallinfo2 m = mallinfo2();
+  napi_create_object(env, &r);
+  const char *names[] = { "arena", "inUse", "free", "mmapped", "mmappedBlocks" };
+  double values[] = { (double)m.arena, (double)m.uordblks, (double)m.fordblks, (double)m.hblkhd, (double)m.hblks };
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    napi_value v;
+    napi_create_double(env, values[i], &v);
+    napi_set_named_property(env, r, names[i], v);
+  }
+#else
+  napi_get_null(env, &r);
+#endif
+  return r;
+}
+
+/* mallocTrim(): gives malloc's free pages back to the system, in every arena (glibc's
+ * malloc_trim(0)); returns whether any were. For readings of the resident set size that show
+ * what the process holds rather than what its allocator keeps for later. */
+static napi_value js_malloc_trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  bool released = false;
+#if defined(HAVE_MALLINFO2)
+  released = malloc_trim(0) != 0;
+#endif
+  napi_value r;
+  napi_get_boolean(env, released, &r);
+  return r;
+}
+
 /* adviseHugePages(a): advises the 2 MiB-aligned interior of typed array a's bytes with
  * MADV_HUGEPAGE; returns the bytes advised (0 where the system has no such advice). */
 static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
@@ -130,6 +166,8 @@ void np_memory_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_default, NULL },
     { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
+    { "mallocParts", NULL, js_malloc_parts, NULL, NULL, NULL, napi_default, NULL },
+    { "mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL },
     { "residentBytes", NULL, js_resident_bytes, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

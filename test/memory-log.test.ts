@@ -23,8 +23,9 @@ test("each reading is psutil.virtualMemory().available at that moment", () => {
     const before = psutil.virtualMemory().available;
     const r = log.record(label);
     const after = psutil.virtualMemory().available;
-    // Only the reading object itself is allocated between the three measurements.
-    assert.ok(r.available <= before && r.available >= after - 4096, `${label}: ${before} ≥ ${r.available} ≥ ${after} - 4 KB`);
+    // Only the reading object itself is allocated between the three measurements, and Node
+    // mallocs and frees a few hundred bytes of its own (malloc's count is in the footprint).
+    assert.ok(r.available <= before + 4096 && r.available >= after - 4096, `${label}: ${before} + 4 KB ≥ ${r.available} ≥ ${after} - 4 KB`);
     assert.equal(r.label, label);
   }
   assert.equal(log.length, 3);

@@ -48,6 +48,17 @@ export interface SupervisorOptions {
  * `--harmony-weak-refs-with-cleanup-some`: lib/da's buffer pool takes back dropped results
  * when a compute asks for a buffer, not when the event loop happens to turn (lib/da/pool.ts),
  * so a loop over files shows the same figures every run.
+ * `--liftoff-only`: WebAssembly (h5wasm) is compiled once, by V8's baseline compiler, when it is
+ * instantiated, and never again by the optimising tier in the background; that tier-up
+ * mallocs 1-13 MB of compiler memory at moments set by how hot functions got and by thread
+ * timing, and malloc's count is in the footprint (measured on the 50-file xr loop: file
+ * figures 2-13 MB apart between kernels with tier-up, 0.12 MB without). Cost: h5wasm's code
+ * runs slower; it reads only metadata (lib/xr decodes chunks itself).
+ * `--min-semi-space-size=4 --max-semi-space-size=4`: every isolate's young generation has a
+ * fixed size (what V8's --predictable-gc-schedule uses), so a worker's, counted in the
+ * footprint at its capacity, does not grow and shrink with V8's allocation-throughput
+ * heuristics (measured: an idle decoder thread's young generation moved by 0.26-4 MB between
+ * readings; lib/psutil/isolate-probe.ts).
  */
 export const EXECUTOR_FLAGS = [
   "--expose-gc",
@@ -57,6 +68,9 @@ export const EXECUTOR_FLAGS = [
   "--no-concurrent-recompilation",
   "--no-lazy-feedback-allocation",
   "--no-concurrent-array-buffer-sweeping",
+  "--liftoff-only",
+  "--min-semi-space-size=4",
+  "--max-semi-space-size=4",
 ];
 
 /**

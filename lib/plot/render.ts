@@ -58,12 +58,13 @@ export function renderSvg(spec: VegaLiteSpec, scale = 1): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, "worker.js"));
     let settled = false;
+    // Settles once the thread has ended: its memory (vega's heap, Node's per-thread data) is
+    // then gone, so a memory reading after `await` never sees a thread still winding down.
     const finish = (f: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
-      f();
+      worker.terminate().then(f, f);
     };
     const timer = setTimeout(() => finish(() => reject(new PlotError(`plot: rendering took more than ${TIMEOUT_MS / 1000} s and was stopped`))), TIMEOUT_MS);
     worker.on("message", (r: RenderReply) => finish(() => (r.ok ? resolve(r.svg) : reject(new PlotError(`plot: ${r.error}`)))));

@@ -4,23 +4,34 @@
  *
  * footprint = the notebook thread's live JavaScript objects (V8's heap in use after a full
  *               collection, compiled code excluded)
- *           + the notebook thread's live array buffers (every array's data)
- *           + the heaps of worker isolates (V8 pages they hold after each collects; asked
+ *           + malloc's bytes in use, every thread (glibc's mallinfo2: the arenas' chunks handed
+ *               out and the blocks mmapped on their own): the array buffers of every isolate
+ *               (the notebook's, the workers', those a worker made and transferred here, even
+ *               after it exited), zlib's streams, the addons' and libdeflate's memory, Node's
+ *               per-thread data
+ *           + the heaps of worker isolates (V8 pages each holds after it collects; asked
  *               through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts)
  *
- * The parts do not overlap: V8 maps its heap pages and WebAssembly memories itself (mmap), and
- * array buffers are malloc's. Not counted (yet): malloc's other native memory (zlib streams,
- * the addons' buffers, array buffers a worker made and transferred here). glibc's mallinfo2
- * counts all of it (`footprintParts().malloc`, native/np_memory.c), but measured in the
- * tutorial it also moves by 0.1-0.2 MB in some runs with allocations of Node and V8 that come
- * and go with timing (I/O buffers, compiler zones), so it is reported beside the footprint,
- * not in it (docs/porting.md).
+ * The parts do not overlap: V8 maps its heap pages and WebAssembly memories itself (mmap, not
+ * malloc), and Node's array buffer allocator is malloc. Thread stacks (mmapped by pthreads)
+ * and the allocator's free lists are not counted: they are not what the notebook holds.
+ * Without lazylab's addon (or without mallinfo2) malloc's part is the notebook thread's array
+ * buffers alone (`process.memoryUsage().arrayBuffers`), as before the addon counted malloc.
+ *
+ * Deterministic: malloc's count is read after the collections have freed every dead array
+ * buffer (the executor runs V8 with --no-concurrent-array-buffer-sweeping, and each worker
+ * collects before it answers), so what remains is what live objects hold; the small
+ * allocations Node and V8 make and free around a reading are the same every run. Measured
+ * over 19 fresh kernels running the ported tutorial: its nine figures spread by 0.008 MB
+ * with malloc counted (0.001 MB with the notebook thread's array buffers instead).
+ * Nothing may be allocated between the collection and the readings (a version of footprint()
+ * that built an object of parts first read 0.2 MB of its own garbage now and then): the
+ * readings are taken in one expression, the heap first.
  *
  * Why not the resident set size itself: RSS also moves with allocator free lists, V8's
  * young-generation pages and metadata that come and go with GC and compiler timing. Measured
- * here, RSS-based deltas of the same cell spread by ±0.05–0.1 MB run to run; this measure by
- * ±0.002 MB (with the executor's V8 flags, kernel/executor/supervisor.ts). The two agree on
+ * here, RSS-based deltas of the same cell spread by ±0.05–1 MB run to run. The two agree on
  * what the notebook allocates (test/psutil.test.ts and test/process-view.test.ts check each
  * category against RSS), and `Process().memoryInfo().rss` stays available for the raw figure.
  */
@@ -44,42 +55,45 @@ export function arrayBufferBytes(): number {
   return process.memoryUsage().arrayBuffers;
 }
 
+/**
+ * Bytes malloc has handed out and not had back, every thread (no GC is run); without the addon,
+ * the notebook thread's array buffers (most of what malloc holds for a notebook).
+ */
+export function nativeBytes(): number {
+  return memoryCalls ? memoryCalls.mallocInUse() : arrayBufferBytes();
+}
+
 /** The footprint by category, in bytes (see the module comment). */
 export interface FootprintParts {
   /** The notebook thread's live V8 objects, compiled code excluded. */
   heap: number;
-  /** Live array buffers of the notebook thread. */
-  arrayBuffers: number;
+  /** malloc's bytes in use, all threads (array buffers of every isolate among them); see {@link nativeBytes}. */
+  malloc: number;
   /** V8 pages held by worker isolates. */
   workers: number;
   /** Resident WebAssembly memory of all threads. */
   wasm: number;
-  /** malloc's bytes in use, all threads (not in the footprint: see the module comment); -1 without the addon. */
-  malloc: number;
+  /** Not a part (malloc counts them): the notebook thread's live array buffers, for comparison. */
+  arrayBuffers: number;
   /** Workers that were busy and gave their previous figure. */
   staleWorkers: number;
 }
 
-/** The footprint's parts after a full GC of every isolate, and malloc's count beside them. */
+/** The footprint's parts after a full GC of every isolate (their sum is {@link footprint}). */
 export function footprintParts(): FootprintParts {
   const w = workerMemory();
   collectGarbage();
-  return {
-    heap: liveHeapBytes(),
-    arrayBuffers: arrayBufferBytes(),
-    workers: w.heap,
-    wasm: wasmMemoryBytes() + w.wasm,
-    malloc: memoryCalls ? memoryCalls.mallocInUse() : -1,
-    staleWorkers: w.stale,
-  };
+  // Read before anything is allocated (see the module comment), in footprint()'s order.
+  const heap = liveHeapBytes();
+  const malloc = nativeBytes();
+  const wasm = wasmMemoryBytes() + w.wasm;
+  return { heap, malloc, workers: w.heap, wasm, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
 }
 
 /** The process's footprint in bytes, after a full GC of every isolate (see the module comment). */
 export function footprint(): number {
   // The workers first: what they free is then gone before this thread collects.
-  // (One expression, measured stable; a version that built footprintParts() here moved the
-  // tutorial's figures by 0.1-0.2 MB in some runs.)
   const w = workerMemory();
   collectGarbage();
-  return liveHeapBytes() + arrayBufferBytes() + w.heap + w.wasm + wasmMemoryBytes();
+  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes();
 }

@@ -7,8 +7,8 @@
  * In the process view (the default inside the lazylab kernel) every field is the system's
  * value when the view's baseline was taken, adjusted by exactly how much the executor's own
  * footprint (footprint.ts: live V8 heap objects after a full GC, compiled code excluded,
- * plus live ArrayBuffer backing stores)
- * changed since: `available` and `free` go down by it, `used` goes up, `percent` follows.
+ * plus malloc's bytes in use (every array buffer, zlib, addons), worker threads' heaps and
+ * WebAssembly memories) changed since: `available` and `free` go down by it, `used` goes up, `percent` follows.
  * `virtualMemory({ view: "system" })`, or `setView("system")`, gives psutil's raw numbers.
  */
 import { inspect } from "node:util";

@@ -6,7 +6,7 @@
  * alive) and the worker's own messages, workerData and ports are untouched.
  */
 import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
-import { getHeapStatistics } from "node:v8";
+import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
 
@@ -31,15 +31,30 @@ export interface IsolateReport {
   kind: "report";
   seq: number;
   threadId: number;
-  /** V8 heap pages the isolate holds (total_physical_size after a full GC). */
+  /** V8 heap pages the isolate holds after a full GC (see heapPages). */
   heap: number;
   /** Resident bytes of the worker's WebAssembly memories. */
   wasm: number;
 }
 
+/**
+ * The V8 pages the isolate holds: every space's resident pages, but the young generation's
+ * two semi-spaces at their capacity. Its resident pages follow how far allocation got since V8
+ * last resized or uncommitted it, which is timing (measured: 0.26-4 MB between identical
+ * readings of an idle decoder thread); its capacity is fixed by the executor's semi-space
+ * flags (kernel/executor/supervisor.ts) and is resident once the worker has allocated that
+ * much (a worker that has allocated less is counted up to 8 MB above its resident pages).
+ */
+function heapPages(): number {
+  let bytes = 0;
+  // Both semi-spaces at the to-space's capacity (used + available).
+  for (const s of getHeapSpaceStatistics()) bytes += s.space_name === "new_space" ? 2 * (s.space_used_size + s.space_available_size) : s.physical_space_size;
+  return bytes;
+}
+
 function report(channel: BroadcastChannel, seq: number): void {
   collectGarbage();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap: getHeapStatistics().total_physical_size, wasm: wasmMemoryBytes() };
+  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes() };
   channel.postMessage(r);
 }
 

@@ -1,6 +1,6 @@
 /**
- * The memory probes' two calls into lazylab's addon (native/np_memory.c): malloc's bytes in
- * use and the resident bytes of a buffer. Loaded whether or not lib/np uses the addon's loops
+ * The memory probes' calls into lazylab's addon (native/np_memory.c): malloc's bytes in use
+ * (and their split), giving malloc's free pages back, and the resident bytes of a buffer. Loaded whether or not lib/np uses the addon's loops
  * (`LAZYLAB_NATIVE=0` switches the loops, not the accounting); null when the addon is not built.
  */
 import path from "node:path";
@@ -8,6 +8,10 @@ import path from "node:path";
 export interface MemoryCalls {
   /** glibc's mallinfo2 uordblks + hblkhd: malloc's bytes handed out, all arenas; -1 without mallinfo2. */
   mallocInUse(): number;
+  /** mallinfo2's split, bytes: the arenas' memory from the system, handed out, free; the blocks mmapped on their own and their count. */
+  mallocParts(): { arena: number; inUse: number; free: number; mmapped: number; mmappedBlocks: number };
+  /** malloc_trim(0): gives the arenas' free pages back to the system (so an RSS reading shows what is held); whether any were. */
+  mallocTrim(): boolean;
   /** Bytes of the buffer in resident pages (mincore). */
   residentBytes(buffer: ArrayBuffer): number;
 }
@@ -16,7 +20,7 @@ function load(): MemoryCalls | null {
   try {
     // dist/lib/psutil/native.js → <package>/build/Release/
     const m = require(path.join(__dirname, "..", "..", "..", "build", "Release", "lazylab_np.node")) as Partial<MemoryCalls>;
-    return typeof m.mallocInUse === "function" && typeof m.residentBytes === "function" && m.mallocInUse() >= 0 ? (m as MemoryCalls) : null;
+    return typeof m.mallocInUse === "function" && typeof m.mallocTrim === "function" && typeof m.residentBytes === "function" && m.mallocInUse() >= 0 ? (m as MemoryCalls) : null;
   } catch {
     return null;
   }
