@@ -49,10 +49,11 @@ WRONG_TYPES = {
     "shutdown_request": {"restart": ["yes", 1, []]},
 }
 # Valid for no channel; some are Object.prototype names, which a plain-object dispatch table
-# would mistake for handlers.
+# would mistake for handlers. (debug_request is a request since the debugger: any content gets
+# a debug_reply, success false for a malformed one, as ipykernel's; debug_reply stays unknown.)
 UNKNOWN_TYPES = ["frobnicate_request", "constructor", "__proto__", "toString", "hasOwnProperty", "valueOf",
                  "isPrototypeOf", "__defineGetter__", "execute_reply", "status", "stream", "input_request", "",
-                 "💥_request", "kernel_info_reply", "debug_request", "x" * 300]
+                 "💥_request", "kernel_info_reply", "debug_reply", "x" * 300]
 EVIL = "globalThis.pwned = true; acc += 1000000"
 
 
