@@ -52,15 +52,22 @@ after(async () => {
   clearTimeout(timer);
 });
 
-/** Computes `x` on the cluster, then locally (disconnected), and reconnects. */
-async function both(x: LazyArray): Promise<{ remote: NDArray; local: NDArray }> {
-  const remote = await x.compute();
+/** Computes each of `xs` on the cluster, then each locally (disconnected), and reconnects. */
+async function bothAll(xs: LazyArray[]): Promise<{ remote: NDArray; local: NDArray }[]> {
+  const remote: NDArray[] = [];
+  for (const x of xs) remote.push(await x.compute());
   await da.disconnect();
   try {
-    return { remote, local: await x.compute() };
+    const out: { remote: NDArray; local: NDArray }[] = [];
+    for (let i = 0; i < xs.length; i++) out.push({ remote: remote[i], local: await xs[i].compute() });
+    return out;
   } finally {
     await da.connect(address);
   }
+}
+
+async function both(x: LazyArray): Promise<{ remote: NDArray; local: NDArray }> {
+  return (await bothAll([x]))[0];
 }
 
 function values(a: NDArray): number[] {
@@ -105,20 +112,18 @@ test("results on the cluster are bit-identical to local computes where both sum 
     ["comparison gives bool", a.gt(0)],
     ["rechunk and transpose", a.rechunk([100, 100]).transpose()],
   ];
-  for (const [what, x] of cases) {
-    const { remote, local } = await both(x);
+  const [std, rsum, total, ...results] = await bothAll([a.std({ axis: 0 }), r.pow(2).sum({ axis: 1 }), a.sum(), ...cases.map(([, x]) => x)]);
+  results.forEach(({ remote, local }, i) => {
+    const what = cases[i][0];
     assert.deepEqual(remote.shape, local.shape, what);
     assert.equal(remote.dtype, local.dtype, what);
     assert.deepEqual(values(remote), values(local), what);
-  }
-  const { remote, local } = await both(a.std({ axis: 0 }));
-  close(values(remote), values(local), "std");
-  const rsum = await both(r.pow(2).sum({ axis: 1 }));
+  });
+  close(values(std.remote), values(std.local), "std");
   close(values(rsum.remote), values(rsum.local), "random sum over axis 1");
   // A sum over both axes of a 5×4 grid of chunks: Dask sums the 20 partials with NumPy's
   // pairwise loop (8 accumulators from 8 elements on), lazylab's local scheduler one by one.
   // The cluster gives Python Dask's value exactly, and lazylab's within 1e-12.
-  const total = await both(a.sum());
   const dask = pythonJson<number>(`import json, numpy as np, dask, dask.array as da
 b = np.random.default_rng(7).standard_normal((300, 200))
 with dask.config.set(scheduler="sync"):
@@ -149,6 +154,13 @@ test("persist() on the cluster keeps its spelling: the persisted array computes 
   const { remote, local } = await both(p.sub(r.mul(10)).abs().max());
   assert.equal(values(remote)[0], 0);
   assert.equal(values(local)[0], 0);
+});
+
+test("a 32 MB result arrives whole over the pipe (many reads), equal to the local compute", { timeout: 60_000 }, async () => {
+  const x = da.random.defaultRng(2).random([2000, 2000], { chunks: [500, 1000] }).mul(4).sub(1);
+  const { remote, local } = await both(x);
+  assert.deepEqual(remote.shape, [2000, 2000]);
+  assert.ok(Buffer.from(remote.nd.data.buffer, remote.nd.data.byteOffset, remote.nd.data.byteLength).equals(Buffer.from(local.nd.data.buffer, local.nd.data.byteOffset, local.nd.data.byteLength)));
 });
 
 test("clusterInfo lists the two workers with their pids and memory, from the scheduler", async () => {

@@ -36,6 +36,10 @@ export class Bridge {
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: { reply: BridgeReply; buffers: Buffer[] }) => void; reject: (e: Error) => void }>();
   private input: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes the message being received needs in all, once its header line has been read. */
+  private need: number | undefined;
   private stderrTail = "";
   private exited: Error | undefined;
 
@@ -86,18 +90,28 @@ export class Bridge {
   }
 
   private read(d: Buffer): void {
-    this.input = this.input.length ? Buffer.concat([this.input, d]) : d;
+    // Chunks are kept in a list and joined only once a whole message is there: a big result
+    // arrives in 64 KB pieces, and joining at every piece would copy it quadratically often.
+    this.chunks.push(d);
+    this.buffered += d.length;
+    if (this.need !== undefined && this.buffered < this.need) return;
+    this.input = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [];
+    this.buffered = 0;
+    this.need = undefined;
     for (;;) {
       const nl = this.input.indexOf(10);
-      if (nl < 0) return;
+      if (nl < 0) break;
       const reply = JSON.parse(this.input.subarray(0, nl).toString("utf8")) as BridgeReply;
-      const need = reply.buffers.reduce((a, b) => a + b, 0);
-      if (this.input.length < nl + 1 + need) return;
+      const total = nl + 1 + reply.buffers.reduce((a, b) => a + b, 0);
+      if (this.input.length < total) {
+        this.need = total;
+        break;
+      }
       const buffers: Buffer[] = [];
       let at = nl + 1;
       for (const n of reply.buffers) {
-        // A copy: the input buffer is reused for what follows.
-        buffers.push(Buffer.from(this.input.subarray(at, at + n)));
+        buffers.push(this.input.subarray(at, at + n));
         at += n;
       }
       this.input = this.input.subarray(at);
@@ -105,5 +119,10 @@ export class Bridge {
       this.pending.delete(reply.id);
       p?.resolve({ reply, buffers });
     }
+    if (this.input.length) {
+      this.chunks.push(this.input);
+      this.buffered = this.input.length;
+    }
+    this.input = Buffer.alloc(0);
   }
 }
