@@ -24,6 +24,8 @@ export { liveLazyArrays } from "./registry";
 export { poolSize, setPoolSize, shutdownPool } from "./scheduler/pool";
 export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";
+export { connect, disconnect, clusterInfo, ClusterUnavailable, ClusterUnsupported } from "./cluster";
+export type { ClusterInfo, ClusterWorker } from "./cluster";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {

@@ -19,6 +19,15 @@ import { viewOf } from "../views";
 import { poolPartials } from "./bands";
 import { computeFolded, foldTasks } from "./parallel";
 import { ComputeRun } from "./run";
+import { clusterWanted, computeOnCluster } from "../cluster";
+
+/** A cluster's result cut into `x`'s chunks (what persist() keeps). */
+function splitBlocks(x: LazyRef, whole: NDArray): Map<string, NDArray> {
+  const b = x.chunks.map((c) => boundaries(c));
+  const out = new Map<string, NDArray>();
+  for (const idx of blockIndices(numblocks(x))) out.set(idx.join(","), whole.get(idx.map((k, d) => new Slice(b[d][k], b[d][k + 1]))).copy());
+  return out;
+}
 
 /** The copy kernel the blocks of a result are assembled with. */
 const COPY = mapSlabKernel("v0", 1);
@@ -197,6 +206,11 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
  * (the kernel interrupt rejects with `Interrupted`), with progress after a second once `da.setProgress(true)` turned it on.
  */
 export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> {
+  if (clusterWanted()) {
+    const out: NDArray[] = [];
+    for (const r of roots) out.push(await computeOnCluster(r));
+    return out;
+  }
   const run = new ComputeRun();
   run.total = roots.reduce((n, r) => n + (foldTasks(r)?.tasks.length ?? taskCount(r)), 0);
   const stopListening = onInterrupt(() => run.cancel());
@@ -227,6 +241,7 @@ export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> 
 
 /** Computes every block of `x` and keeps them (for `persist()`). */
 export async function computeBlocks(x: LazyRef): Promise<Map<string, NDArray>> {
+  if (clusterWanted()) return splitBlocks(x, await computeOnCluster(x));
   const run = new ComputeRun();
   run.total = taskCount(x);
   const stopListening = onInterrupt(() => run.cancel());

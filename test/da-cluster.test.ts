@@ -1,0 +1,237 @@
+/**
+ * Computes on a dask.distributed cluster (lib/da/cluster, python/lazylab_bridge.py), against
+ * the same graphs computed locally. The cluster is Debian's distributed 2022.12: a
+ * LocalCluster with two worker processes, one thread each, on the loopback, started by this
+ * file (test/python/local_cluster.py) and shut down at the end.
+ *
+ * Bit-identical is required where both sides run the same NumPy loops in the same order:
+ * elementwise results, slicing, min/max, random draws (the same PCG64 streams per block), and
+ * sums/means along a chunked axis (lazylab and Dask both sum each chunk with NumPy's pairwise
+ * loop and then add the per-chunk partials in block order). Four are compared within 1e-12
+ * relative instead: a sum over all axes of a 2-D grid of chunks (Dask adds the partials
+ * pairwise, lazylab in order: the cluster's value is checked equal to Python Dask's), std (Dask's moment aggregation and lazylab's round in different orders),
+ * and reductions over generated (random) arrays, which lazylab runs locally as fused folds
+ * (on its worker pool when big) that add in their own order rather than NumPy's pairwise one.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { da, np } from "../lib";
+import type { LazyArray } from "../lib/da";
+import type { NDArray } from "../lib/np";
+import { notifyInterrupt } from "../lib/notebook/host";
+import { PYTHON, pythonJson } from "./oracle";
+
+let cluster: ChildProcess;
+let address = "";
+let workerPids: number[] = [];
+
+before(async () => {
+  cluster = spawn(PYTHON, [path.join(__dirname, "..", "..", "test", "python", "local_cluster.py")], { stdio: ["pipe", "pipe", "ignore"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    cluster.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]);
+    });
+    cluster.once("exit", (code) => reject(new Error(`the LocalCluster exited (${code}) before it was up`)));
+  });
+  ({ address, pids: workerPids } = JSON.parse(line) as { address: string; pids: number[] });
+  await da.connect(address);
+});
+
+after(async () => {
+  await da.disconnect();
+  const gone = new Promise((r) => cluster.once("exit", r));
+  cluster.stdin!.end();
+  const timer = setTimeout(() => cluster.kill("SIGKILL"), 20_000);
+  await gone;
+  clearTimeout(timer);
+});
+
+/** Computes each of `xs` on the cluster, then each locally (disconnected), and reconnects. */
+async function bothAll(xs: LazyArray[]): Promise<{ remote: NDArray; local: NDArray }[]> {
+  const remote: NDArray[] = [];
+  for (const x of xs) remote.push(await x.compute());
+  await da.disconnect();
+  try {
+    const out: { remote: NDArray; local: NDArray }[] = [];
+    for (let i = 0; i < xs.length; i++) out.push({ remote: remote[i], local: await xs[i].compute() });
+    return out;
+  } finally {
+    await da.connect(address);
+  }
+}
+
+async function both(x: LazyArray): Promise<{ remote: NDArray; local: NDArray }> {
+  return (await bothAll([x]))[0];
+}
+
+function values(a: NDArray): number[] {
+  return Array.from(a.flatten().nd.data as ArrayLike<number>);
+}
+
+/** Equal within 1e-12 relative, element by element. */
+function close(actual: number[], expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) <= 1e-12 * Math.abs(expected[i]), `${what}[${i}]: ${v} vs ${expected[i]}`));
+}
+
+/** Children of this process running the bridge script, from /proc. */
+function bridgeProcesses(): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== process.pid) continue;
+      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("lazylab_bridge.py")) out.push(Number(pid));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+test("results on the cluster are bit-identical to local computes where both sum in the same order", { timeout: 120_000 }, async () => {
+  const base = np.random.defaultRng(7).standardNormal([300, 200]);
+  const a = da.fromArray(base, { chunks: [70, 50] });
+  const r = da.random.defaultRng(11).standardNormal([256, 192], { chunks: [64, 64] });
+  const cases: [string, LazyArray][] = [
+    ["fromArray elementwise (binary and unary ufuncs)", a.mul(3).add(1).abs().sqrt().neg()],
+    ["fromArray sum over the chunked axis 0", a.mul(2).sum({ axis: 0 })],
+    ["fromArray mean over axis 1", a.mean({ axis: 1 })],
+    ["slicing with a step and an integer", a.get("10:290:3, 5")],
+    ["max and min", a.max({ axis: 0 }).sub(a.min({ axis: 0 }))],
+    ["random draws (lazylab's streams per block)", r],
+    ["zeros plus random, sliced", da.zeros([256, 192], { chunks: [64, 64] }).add(r).get("::-2, 3:100")],
+    ["int64 array", da.fromArray(np.arange(0, 1200).reshape([40, 30]), { chunks: 16 }).mul(3).sum({ axis: 0 })],
+    ["comparison gives bool", a.gt(0)],
+    ["rechunk and transpose", a.rechunk([100, 100]).transpose()],
+  ];
+  const [std, rsum, total, ...results] = await bothAll([a.std({ axis: 0 }), r.pow(2).sum({ axis: 1 }), a.sum(), ...cases.map(([, x]) => x)]);
+  results.forEach(({ remote, local }, i) => {
+    const what = cases[i][0];
+    assert.deepEqual(remote.shape, local.shape, what);
+    assert.equal(remote.dtype, local.dtype, what);
+    assert.deepEqual(values(remote), values(local), what);
+  });
+  close(values(std.remote), values(std.local), "std");
+  close(values(rsum.remote), values(rsum.local), "random sum over axis 1");
+  // A sum over both axes of a 5×4 grid of chunks: Dask sums the 20 partials with NumPy's
+  // pairwise loop (8 accumulators from 8 elements on), lazylab's local scheduler one by one.
+  // The cluster gives Python Dask's value exactly, and lazylab's within 1e-12.
+  const dask = pythonJson<number>(`import json, numpy as np, dask, dask.array as da
+b = np.random.default_rng(7).standard_normal((300, 200))
+with dask.config.set(scheduler="sync"):
+    print(json.dumps(float(da.from_array(b, chunks=(70, 50)).sum().compute())))`);
+  assert.equal(values(total.remote)[0], dask);
+  close(values(total.remote), values(total.local), "sum of everything");
+});
+
+test("an array made in the notebook is scattered once, not per compute", async () => {
+  const base = np.random.defaultRng(3).random([100, 100]);
+  const x = da.fromArray(base, { chunks: 50 });
+  const before = (await da.clusterInfo()).scattered;
+  await x.sum().compute();
+  for (let i = 0; i < 3; i++) await x.mul(i).add(x).sum().compute();
+  // Another lazy array over the same data is the same content: not scattered again.
+  await da.fromArray(base, { chunks: 25 }).max().compute();
+  assert.equal((await da.clusterInfo()).scattered, before + 1);
+  // Written to, it is new content.
+  base.set([0, 0], 5);
+  assert.equal(values(await x.max().compute())[0], 5);
+  assert.equal((await da.clusterInfo()).scattered, before + 2);
+});
+
+test("persist() on the cluster keeps its spelling: the persisted array computes on, locally or on the cluster", async () => {
+  const r = da.random.defaultRng(21).random([120, 80], { chunks: [40, 40] });
+  const p = await r.mul(10).persist();
+  assert.deepEqual(p.chunks, [[40, 40, 40], [40, 40]]);
+  const { remote, local } = await both(p.sub(r.mul(10)).abs().max());
+  assert.equal(values(remote)[0], 0);
+  assert.equal(values(local)[0], 0);
+});
+
+test("a 32 MB result arrives whole over the pipe (many reads), equal to the local compute", { timeout: 60_000 }, async () => {
+  const x = da.random.defaultRng(2).random([2000, 2000], { chunks: [500, 1000] }).mul(4).sub(1);
+  const { remote, local } = await both(x);
+  assert.deepEqual(remote.shape, [2000, 2000]);
+  assert.ok(Buffer.from(remote.nd.data.buffer, remote.nd.data.byteOffset, remote.nd.data.byteLength).equals(Buffer.from(local.nd.data.buffer, local.nd.data.byteOffset, local.nd.data.byteLength)));
+});
+
+test("clusterInfo lists the two workers with their pids and memory, from the scheduler", async () => {
+  const info = await da.clusterInfo();
+  assert.equal(info.scheduler, address);
+  assert.equal(info.workers.length, 2);
+  assert.deepEqual(info.workers.map((w) => w.pid).sort(), [...workerPids].sort());
+  for (const w of info.workers) {
+    assert.equal(w.nthreads, 1);
+    assert.ok(w.memory > 10 << 20, `worker memory ${w.memory}`);
+    assert.ok(w.memoryLimit > 0);
+  }
+});
+
+test("a node the bridge does not run is refused with an error naming it", async () => {
+  await assert.rejects(da.arange(0, 10, 1, { chunks: 5 }).sum().compute(), (e: Error) => e.name === "ClusterUnsupported" && /arange/.test(e.message));
+  // The connection is still usable.
+  assert.equal(values(await da.ones([4], { chunks: 2 }).sum().compute())[0], 4);
+});
+
+test("a worker killed mid-compute: the compute still finishes, with the same result", { timeout: 120_000 }, async () => {
+  const x = da.random.defaultRng(5).standardNormal([6000, 4000], { chunks: [500, 500] }).pow(2).sum({ axis: 0 });
+  const running = x.compute();
+  // Kill a worker once tasks are in flight.
+  let killed = 0;
+  for (let i = 0; i < 200 && !killed; i++) {
+    const info = await da.clusterInfo();
+    const busy = info.workers.find((w) => w.processing > 0);
+    if (busy) {
+      process.kill(busy.pid, "SIGKILL");
+      killed = busy.pid;
+    } else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(killed, "no worker was ever busy");
+  const remote = await running;
+  await da.disconnect();
+  const local = await x.compute();
+  await da.connect(address);
+  close(values(remote), values(local), "column sums");
+});
+
+test("an interrupt cancels the cluster's futures: Interrupted at once, nothing left processing", { timeout: 60_000 }, async () => {
+  const x = da.random.defaultRng(9).standardNormal([8000, 8000], { chunks: [500, 500] }).sum();
+  const running = x.compute();
+  await new Promise((r) => setTimeout(r, 500));
+  const t0 = Date.now();
+  notifyInterrupt();
+  await assert.rejects(running, (e: Error) => e.name === "Interrupted");
+  assert.ok(Date.now() - t0 < 5000, `interrupt took ${Date.now() - t0} ms`);
+  let processing = -1;
+  for (let i = 0; i < 100 && processing !== 0; i++) {
+    processing = (await da.clusterInfo()).processing;
+    if (processing) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(processing, 0);
+});
+
+test("no scheduler at the address: ClusterUnavailable within seconds, no bridge process left", { timeout: 30_000 }, async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const t0 = Date.now();
+  await assert.rejects(da.connect(`tcp://127.0.0.1:${port}`, { timeoutMs: 2000 }), (e: Error) => e.name === "ClusterUnavailable" && e.message.includes(String(port)));
+  const ms = Date.now() - t0;
+  assert.ok(ms < 10_000, `took ${ms} ms`);
+  assert.deepEqual(bridgeProcesses(), []);
+  // Computes are local again until the next connect.
+  assert.equal(values(await da.ones([3], { chunks: 2 }).sum().compute())[0], 3);
+  await assert.rejects(da.connect("localhost:8786"), TypeError);
+  await da.connect(address);
+});
