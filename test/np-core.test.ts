@@ -307,6 +307,9 @@ test("a large new array first frees the dead young temporaries (a minor collecti
   assert.ok(Math.max(...withoutGc.peaks) > 3 * 32 * MB + 4 * MB, `without gc: ${withoutGc.peaks.map((b) => (b / MB).toFixed(0)).join(", ")} MB`);
   // Above what was held before: at most 16 MB of shared buffers since the last collection, the
   // live result and one in flight; without the collections 40 × 15 MiB and 200 × 2 MiB pile up.
-  assert.ok(withGc.boolPeak <= 16 * MB + 2 * 15 * MB + 4 * MB, `bool results: array buffers peaked at ${(withGc.boolPeak / MB).toFixed(0)} MB`);
-  assert.ok(withoutGc.boolPeak > 100 * MB, `without gc the bool results pile up: ${(withoutGc.boolPeak / MB).toFixed(0)} MB`);
+  const boolBound = 16 * MB + 2 * 15 * MB + 4 * MB;
+  assert.ok(withGc.boolPeak <= boolBound, `bool results: array buffers peaked at ${(withGc.boolPeak / MB).toFixed(0)} MB`);
+  // The check can fail: without the collections the same bound is passed. (How far depends on
+  // when V8 collects by itself, which moves with how much code is loaded: 78-150 MB measured.)
+  assert.ok(withoutGc.boolPeak > boolBound, `without gc the bool results pile up: ${(withoutGc.boolPeak / MB).toFixed(0)} MB`);
 });
