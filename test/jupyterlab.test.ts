@@ -38,10 +38,9 @@ async function openNotebook(page: Page, server: JupyterServer, name: string): Pr
   await page.locator(".jp-DocumentTab.lm-mod-current, .lm-TabBar-tab.lm-mod-current", { hasText: name }).first().waitFor();
   await page.waitForFunction(() => {
     const t = [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")].map((e: any) => e.textContent as string);
-    return t.some((s) => s.endsWith("| Idle"));
+    return t.includes("TypeScript (lazylab) | Idle");
   }, undefined, { timeout: 60_000, polling: 250 });
   assert.equal((await page.locator(`${PANEL} .jp-KernelName`).innerText()).trim(), "TypeScript (lazylab)");
-  assert.match(await kernelStatus(page), /^TypeScript \(lazylab\) \| Idle$/);
 }
 
 /** Clicks a menu bar menu, then an item of it, by their labels. */
@@ -224,5 +223,59 @@ describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
     await runCell(page);
     const sources = await page.evaluate(([p, src]) => [...document.querySelectorAll(`${p} .jp-Cell`)].map(eval(src)).join("\n"), [PANEL, SOURCE.toString()] as const) as string;
     assert.match(await lastCell(page).locator(".jp-OutputArea").innerText(), expectedStateAfterRunAll(sources), "test_list and the memory log survived the interrupt");
+  });
+  test("input() shows a stdin box whose answer the cell receives", async () => {
+    await addCell(page, '"hello " + await input("Your name? ")');
+    await page.keyboard.press("Control+Enter");
+    const box = lastCell(page).locator(".jp-Stdin-input");
+    await box.waitFor();
+    assert.equal((await lastCell(page).locator(".jp-Stdin-prompt").innerText()).trim(), "Your name?");
+    await box.fill("lab");
+    await box.press("Enter");
+    await waitAllDone(page);
+    const out = await lastCell(page).locator(".jp-OutputArea").innerText();
+    assert.match(out, /Your name\?\s+lab/, "the answered box stays as the prompt and the answer");
+    assert.match(out, /hello lab/);
+  });
+
+  test("display(v, { id, update: true }) replaces an earlier cell's output in place", async () => {
+    await addCell(page, 'display("first value", { id: "lab-update" })');
+    await runCell(page);
+    const target = page.locator(`${PANEL} .jp-Cell`).nth(await page.locator(`${PANEL} .jp-Cell`).count() - 1);
+    assert.match(await target.locator(".jp-OutputArea").innerText(), /first value/);
+    await addCell(page, 'display("second value", { id: "lab-update", update: true })');
+    await runCell(page);
+    const updated = await target.locator(".jp-OutputArea").innerText();
+    assert.match(updated, /second value/);
+    assert.doesNotMatch(updated, /first value/);
+    assert.equal(await target.locator(".jp-OutputArea-output").count(), 1, "one output, updated, not a second one");
+    assert.equal(await lastCell(page).locator(".jp-OutputArea-output").count(), 0, "the updating cell shows nothing of its own");
+  });
+
+  test("the toolbar's restart button gives a fresh kernel that runs cells", async () => {
+    await page.locator(`${PANEL} jp-button[data-command="notebook:restart-kernel"]`).click();
+    const dialog = page.locator(".jp-Dialog");
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Restart/);
+    await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
+    await dialog.waitFor({ state: "detached" });
+    await addCell(page, "np.arange(3).sum()");
+    await runCell(page, 60_000);
+    assert.match(await lastCell(page).locator(".jp-InputArea-prompt").innerText(), /\[1\]/, "the new kernel counts from 1");
+    assert.match(await lastCell(page).locator(".jp-OutputArea").innerText(), /^\s*\[1\]:\s*3\s*$/, "np is preloaded again");
+    await addCell(page, "test_list");
+    await runCell(page);
+    assert.match(await lastCell(page).locator(".jp-OutputArea").innerText(), /Cannot find name 'test_list'/, "the old kernel's variables are gone");
+  });
+
+  test("memory-management-extras.ipynb shows its plot as an image", async () => {
+    await openNotebook(page, server!, "memory-management-extras.ipynb");
+    await clearAndRunAll(page);
+    await waitAllDone(page, { allRun: true });
+    const img = page.locator(`${PANEL} .jp-OutputArea-output img[src^="data:image/svg+xml"]`).first();
+    await img.scrollIntoViewIfNeeded();
+    assertPlotShown(await img.evaluate((el: any) => ({ w: el.naturalWidth, h: el.naturalHeight, complete: el.complete, box: el.getBoundingClientRect().width, svg: atob(el.src.split(",")[1]) })));
+    assert.ok(await page.locator(`${PANEL} table.lazylab-memory-log`).count() >= 1, "the memory log's table");
+    await page.screenshot({ path: path.join(OUT, "memory-management-extras.png") });
   });
 });
