@@ -44,9 +44,28 @@ async function openNotebook(page: Page, server: JupyterServer, name: string): Pr
 }
 
 /** Clicks a menu bar menu, then an item of it, by their labels. */
-async function menu(page: Page, name: string, item: string): Promise<void> {
+async function menu(page: Page, name: string, item: string | RegExp): Promise<void> {
   await page.locator(".lm-MenuBar-itemLabel", { hasText: new RegExp(`^${name}$`) }).click();
-  await page.locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${item}$`) }).click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: typeof item === "string" ? new RegExp(`^${item}$`) : item }).click();
+}
+
+/**
+ * Kernel → Change Kernel…, then picks lazylab in the dialog's list of kernelspecs, as a user
+ * does for a notebook made with another kernel; waits for the kernel it starts.
+ */
+async function chooseLazylab(page: Page): Promise<void> {
+  await menu(page, "Kernel", /^Change Kernel/);
+  const dialog = page.locator(".jp-Dialog");
+  const select = dialog.locator("select");
+  await select.waitFor();
+  const labels = await select.locator("option").allInnerTexts();
+  assert.ok(labels.includes("TypeScript (lazylab)"), `the dialog offers lazylab: ${labels.join(", ")}`);
+  const value = await select.locator("option", { hasText: /^TypeScript \(lazylab\)$/ }).first().getAttribute("value");
+  await select.selectOption(value!);
+  await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(() => [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")]
+    .some((e: any) => e.textContent === "TypeScript (lazylab) | Idle"), undefined, { timeout: 60_000, polling: 250 });
 }
 
 /** Edit → Clear Outputs of All Cells, then Run → Run All Cells. */
@@ -146,6 +165,7 @@ describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
 
   test("Run All on memory-management.ipynb shows memory lines, array tables and the lazy array's chunk grid", async () => {
     await openNotebook(page, server!, "memory-management.ipynb");
+    await chooseLazylab(page);
     await clearAndRunAll(page);
     await waitAllDone(page, { allRun: true });
     const outputs = await outputsText(page);
@@ -201,9 +221,10 @@ describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
     await page.keyboard.press("Escape");
   });
 
-  // JupyterLab's list after `np.` lacks a varying run of the 97 names the kernel's
-  // complete_reply holds (checked with jupyter_client); not yet understood.
-  test("Tab after np. offers every export of np", { todo: "JupyterLab's completer drops some of the kernel's matches" }, async () => {
+  // The kernel's own complete_reply to this page (read off the websocket) holds 71 names,
+  // alphabetical, some of np's exports missing; the same cells and request sent with
+  // jupyter_client get all 97. The Notebook 6 test fails here the same way: a kernel bug.
+  test("Tab after np. offers every export of np", { todo: "the kernel's complete_reply lacks some np exports after this page's Run All" }, async () => {
     const members = await completions("np.");
     const missing = Object.keys(lazylab.np).filter((k) => !members.includes(k));
     assert.deepEqual(missing, [], `np's exports missing from the completion list (${members.length} offered)`);

@@ -8,7 +8,7 @@
  *   themes/   the light theme's CSS, which the theme manager loads by URL
  * The hash covers package-lock.json and this folder's sources, so an unchanged tree reuses the
  * bundle (esbuild rather than @jupyterlab/builder's webpack: seconds, not minutes, on 2 cores).
- * Prints the output folder; `--force` rebuilds.
+ * Prints the output folder (and removes older ones); `--force` rebuilds.
  */
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
@@ -112,6 +112,10 @@ async function main() {
     fs.rmSync(out, { recursive: true, force: true });
     await bundle(out);
     fs.writeFileSync(path.join(out, "complete"), `${Date.now() - started} ms\n`);
+    // Bundles of earlier sources are never used again.
+    for (const old of fs.readdirSync(path.dirname(out))) {
+      if (old !== path.basename(out)) fs.rmSync(path.join(path.dirname(out), old), { recursive: true, force: true });
+    }
     process.stderr.write(`jupyterlab-app: bundled in ${Date.now() - started} ms\n`);
   }
   process.stdout.write(`${out}\n`);
