@@ -9,11 +9,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import ts from "typescript";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startJupyterServer, type JupyterServer } from "./jupyter-server";
 import * as lazylab from "../lib";
-import { pythonJson } from "./oracle";
+import { assertArrayTables, assertLazyTable, assertMemoryLines, assertPlotShown, expectedStateAfterRunAll, launchChromium, tsDoc } from "./browser-helpers";
 
 // The page's globals, reached only inside page.evaluate / waitForFunction (the build has no DOM lib).
 declare const document: any;
@@ -22,9 +21,6 @@ declare const window: any;
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "test-output", "browser");
-const CHROMIUM = process.env.LAZYLAB_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** Opens a notebook and waits until the page's kernel is connected; checks it is lazylab. */
 async function openNotebook(browser: Browser, server: JupyterServer, name: string): Promise<Page> {
@@ -101,15 +97,6 @@ async function cellIndex(page: Page, prefix: string): Promise<number> {
   return i;
 }
 
-/** The TSDoc TypeScript itself reads for an exported function of a library file. */
-function tsDoc(file: string, name: string): string {
-  const program = ts.createProgram([file], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS });
-  const checker = program.getTypeChecker();
-  const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).find((s) => s.name === name);
-  assert.ok(symbol, `${name} exported by ${file}`);
-  return ts.displayPartsToString(symbol.getDocumentationComment(checker));
-}
-
 describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () => {
   let server: JupyterServer | undefined;
   let browser: Browser | undefined;
@@ -118,7 +105,7 @@ describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () =
   before(async () => {
     mkdirSync(OUT, { recursive: true });
     server = await startJupyterServer("notebook", path.join(ROOT, "examples"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -137,22 +124,13 @@ describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () =
     const errors = await page.locator("#notebook .output_error, #notebook .output_stderr").count();
     assert.equal(errors, 0, `no error output:\n${outputs.join("\n---\n")}`);
 
-    // Memory lines: a 1000×1000 float64 array costs its 8,000,000 bytes; a lazy view of it ~nothing.
-    const changes = outputs.join("\n").match(/Change in available memory: {2}(\S+) {2}MB/g)?.map((l) => Number(l.split(/\s+/)[4])) ?? [];
-    assert.ok(changes.length >= 4, `memory lines in the page: ${changes.join(", ")}`);
-    assert.ok(Math.abs(changes[0] + 8e6 / 2 ** 20) < 0.2, `random_array costs ~7.63 MB: ${changes[0]}`);
-    assert.ok(Math.abs(changes[1]) < 0.2, `da.fromArray costs ~0 MB: ${changes[1]}`);
-    const size = pythonJson<number>("import sys, json, numpy as np; print(json.dumps(sys.getsizeof(np.zeros((1000, 1000))) / 2**20))");
-    assert.ok(outputs.join("\n").includes(`Array size estimate:  ${size}  MB`), `sys.getsizeof(random_array) is NumPy's ${size} MB`);
+    assertMemoryLines(outputs.join("\n"));
 
     // Array reprs as HTML tables: the eager slice, the lazy slice computed, and its square agree.
     const eager = await tableValues(page, await cellIndex(page, 'random_array.get("0:3, 0:3")'));
     const lazy = await tableValues(page, await cellIndex(page, 'await dask_random_array.get("0:3, 0:3")'));
     const squared = await tableValues(page, await cellIndex(page, 'await dask_sq_array.get("0:3, 0:3")'));
-    assert.equal(eager.length, 3);
-    assert.ok(eager.every((r) => r.length === 3 && r.every(Number.isFinite)), JSON.stringify(eager));
-    assert.deepEqual(lazy, eager, "the lazy array computes the values it wraps");
-    squared.forEach((r, i) => r.forEach((v, j) => assert.ok(Math.abs(v - eager[i][j] ** 2) <= 1e-7 * Math.max(1, v), `(${i},${j}) squared: ${v}`)));
+    assertArrayTables(eager, lazy, squared);
     const list = await outputOf(page, await cellIndex(page, "view_list[1] = 4;"));
     assert.match(list, /\[ 1, 4, 3 \]/);
 
@@ -162,15 +140,7 @@ describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () =
     await waitAllDone(page);
     const lazyTable = page.locator("#notebook .cell").last().locator(".output_html table");
     const tableText = await lazyTable.first().innerText();
-    // Dask's own figures for the same array.
-    const dask = pythonJson<{ bytes: string; chunk: string; graph: string }>(`import json, numpy as np, dask.array as da
-from dask.utils import format_bytes
-x = da.from_array(np.zeros((1000, 1000)), chunks=(100, 100)) ** 2
-print(json.dumps({"bytes": format_bytes(x.nbytes), "chunk": format_bytes(x.blocks[0, 0].nbytes), "graph": f"{x.npartitions} chunks in {len(x.dask.layers)} graph layers"}))`);
-    assert.match(tableText, new RegExp(`Bytes\\s+${dask.bytes}\\s+${dask.chunk}`));
-    assert.match(tableText, /Shape\s+\(1000, 1000\)\s+\(100, 100\)/);
-    assert.ok(tableText.includes(dask.graph), `${dask.graph} in\n${tableText}`);
-    assert.equal(await page.locator("#notebook .cell").last().locator(".output_html svg line").count(), 22, "the chunk grid: 11 + 11 lines");
+    assertLazyTable(tableText, await page.locator("#notebook .cell").last().locator(".output_html svg line").count());
 
     // The executed notebook's arrays and the lazy array's table, for test-output/ (and docs/ when asked).
     await page.locator("#notebook .cell").last().evaluate((el: any) => el.scrollIntoView({ block: "end" }));
@@ -221,10 +191,8 @@ print(json.dumps({"bytes": format_bytes(x.nbytes), "chunk": format_bytes(x.block
     await page.keyboard.press("Control+Enter");
     await waitAllDone(page, { timeout: 30_000 });
     const out = await page.locator("#notebook .cell").last().locator(".output_wrapper").innerText();
-    // memory_log: its first reading plus one per np.append(memory_log, ...) in the cells Run All ran.
     const sources: string = await page.evaluate(() => Jupyter.notebook.get_cells().map((c: any) => c.get_text()).join("\n"));
-    const readings = 1 + sources.split("np.append(memory_log,").length - 1;
-    assert.match(out, new RegExp(`\\[ \\[ 1, 2, 3 \\], ${readings} \\]`), "test_list and the memory log survived the interrupt");
+    assert.match(out, expectedStateAfterRunAll(sources), "test_list and the memory log survived the interrupt");
   });
 
   test("memory-management-extras.ipynb shows its plot as an image", async () => {
@@ -235,8 +203,7 @@ print(json.dumps({"bytes": format_bytes(x.nbytes), "chunk": format_bytes(x.block
     const img = page.locator('#notebook .output_html img[src^="data:image/svg+xml"]');
     await img.scrollIntoViewIfNeeded();
     const shown = await img.evaluate((el: any) => ({ w: el.naturalWidth, h: el.naturalHeight, complete: el.complete, box: el.getBoundingClientRect().width, svg: atob(el.src.split(",")[1]) }));
-    assert.ok(shown.complete && shown.w > 100 && shown.h > 100 && shown.box > 100, `the plot decoded and laid out: ${JSON.stringify({ ...shown, svg: undefined })}`);
-    assert.ok(shown.svg.includes("Available memory through this notebook"), "the plot's title");
+    assertPlotShown(shown);
     assert.equal(await page.locator("#notebook table.lazylab-memory-log").count() >= 1, true, "the memory log's table");
     await page.screenshot({ path: path.join(OUT, "memory-management-extras.png") });
   });

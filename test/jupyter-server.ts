@@ -1,6 +1,7 @@
 /**
- * A real Jupyter server for client tests: Debian's Notebook 6 (`python3 -m notebook`) or
- * jupyter_server (`python3 -m jupyter_server`) on 127.0.0.1, a free port, a random token,
+ * A real Jupyter server for client tests: Debian's Notebook 6 (`python3 -m notebook`),
+ * jupyter_server (`python3 -m jupyter_server`), or jupyter_server serving the test's JupyterLab
+ * bundle through jupyterlab_server (test/jupyterlab-app/serve.py) on 127.0.0.1, a free port, a random token,
  * throw-away config/runtime/data dirs, and JUPYTER_PATH inherited so the lazylab kernelspec
  * of the current build (or the user one `npm test` installs) is the one started.
  */
@@ -24,7 +25,12 @@ export interface JupyterServer {
   stop(): Promise<void>;
 }
 
-export type ServerKind = "notebook" | "jupyter_server";
+export type ServerKind = "notebook" | "jupyter_server" | "jupyterlab";
+
+/** Where a JupyterLab server finds its page: the folder test/jupyterlab-app/build.js printed. */
+export interface LabOptions {
+  bundle: string;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -49,7 +55,7 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
  * Starts a server and resolves once `/api/status` answers. `copyFrom` is copied into a temp
  * folder that becomes the server's root (so executed notebooks never touch the repository).
  */
-export async function startJupyterServer(kind: ServerKind, copyFrom?: string): Promise<JupyterServer> {
+export async function startJupyterServer(kind: ServerKind, copyFrom?: string, lab?: LabOptions): Promise<JupyterServer> {
   const tmp = mkdtempSync(path.join(tmpdir(), `lazylab-${kind}-`));
   const root = path.join(tmp, "root");
   if (copyFrom) cpSync(copyFrom, root, { recursive: true });
@@ -57,15 +63,18 @@ export async function startJupyterServer(kind: ServerKind, copyFrom?: string): P
   const token = randomBytes(16).toString("hex");
   const port = await freePort();
   const app = kind === "notebook" ? "NotebookApp" : "ServerApp";
+  if (kind === "jupyterlab" && !lab) throw new Error("a jupyterlab server needs the bundle's folder");
   const env = {
     ...process.env,
+    ...(lab ? { LAZYLAB_LAB_BUNDLE: lab.bundle, LAZYLAB_LAB_STATE: path.join(tmp, "lab") } : {}),
     JUPYTER_CONFIG_DIR: path.join(tmp, "config"),
     JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
     JUPYTER_DATA_DIR: path.join(tmp, "data"),
     JUPYTER_PLATFORM_DIRS: "0",
   };
+  const main = kind === "jupyterlab" ? [path.resolve(__dirname, "..", "..", "test", "jupyterlab-app", "serve.py")] : ["-m", kind];
   const args = [
-    "-m", kind, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--${app}.port_retries=0`,
+    ...main, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--${app}.port_retries=0`,
     `--${app}.token=${token}`, `--${app}.${kind === "notebook" ? "notebook_dir" : "root_dir"}=${root}`,
     `--${app}.open_browser=False`,
   ];
