@@ -221,10 +221,7 @@ describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
     await page.keyboard.press("Escape");
   });
 
-  // The kernel's own complete_reply to this page (read off the websocket) holds 71 names,
-  // alphabetical, some of np's exports missing; the same cells and request sent with
-  // jupyter_client get all 97. The Notebook 6 test fails here the same way: a kernel bug.
-  test("Tab after np. offers every export of np", { todo: "the kernel's complete_reply lacks some np exports after this page's Run All" }, async () => {
+  test("Tab after np. offers every export of np", async () => {
     const members = await completions("np.");
     const missing = Object.keys(lazylab.np).filter((k) => !members.includes(k));
     assert.deepEqual(missing, [], `np's exports missing from the completion list (${members.length} offered)`);
