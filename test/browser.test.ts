@@ -207,4 +207,20 @@ describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () =
     assert.equal(await page.locator("#notebook table.lazylab-memory-log").count() >= 1, true, "the memory log's table");
     await page.screenshot({ path: path.join(OUT, "memory-management-extras.png") });
   });
+
+  test("memory-management-more.ipynb shows its two figures (plt's two panels, DataArray.plot()'s heat map) as images", async () => {
+    await page.close();
+    page = await openNotebook(browser!, server!, "memory-management-more.ipynb");
+    await clearAndRunAll(page);
+    await waitAllDone(page, { allRun: true });
+    assert.equal(await page.locator("#notebook .output_error").count(), 0, "no error output");
+    const imgs = page.locator('#notebook .output_html img[src^="data:image/svg+xml"]');
+    assert.equal(await imgs.count(), 2, "one image per figure");
+    for (const [i, size] of [[0, [1200, 500]], [1, [640, 480]]] as const) {
+      await imgs.nth(i).scrollIntoViewIfNeeded();
+      const shown = await imgs.nth(i).evaluate((el: any) => ({ w: el.naturalWidth, h: el.naturalHeight, complete: el.complete }));
+      assert.deepEqual(shown, { w: size[0], h: size[1], complete: true }, `figure ${i + 1}: figsize × dpi pixels, decoded`);
+    }
+    await page.screenshot({ path: path.join(OUT, "memory-management-more.png") });
+  });
 });
