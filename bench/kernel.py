@@ -88,7 +88,7 @@ class WrongResult(Exception):
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-LATE = {"results after idle": 0}
+LATE = {"results after idle": 0, "lines before idle": 0}
 
 
 def run_until_idle(kc, code, timeout=60, expect=None, lines=0):
@@ -100,6 +100,7 @@ def run_until_idle(kc, code, timeout=60, expect=None, lines=0):
     of stdout have come; the stdout lines seen before idle are in LATE["lines before idle"]."""
     msg_id = kc.execute(code)
     deadline = time.time() + timeout
+    LATE["lines before idle"] = 0
     value, stdout, at, error, idle = None, [], None, None, False
     def enough():
         return (expect is None or at is not None) and "".join(stdout).count("\n") >= lines
@@ -169,7 +170,7 @@ def measure(name, data_dir, rounds):
         except WrongResult:
             raise
         except Exception:
-            lines, lines_ok = float("inf"), LATE.get("lines before idle", 0)  # never idle, or lines missing
+            lines, lines_ok = float("inf"), LATE["lines before idle"]  # never idle, or lines missing
         q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
         return {"first_s": first, "info_s": info, "rt_ms": statistics.median(same) * 1e3, "rt_p95_ms": q(same, 0.95) * 1e3,
                 "rt_fresh_ms": statistics.median(fresh) * 1e3, "rt_decl_ms": statistics.median(declaring) * 1e3,
