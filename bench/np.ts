@@ -1,7 +1,7 @@
 /**
  * lazylab's eager arrays vs NumPy on n×n float64 (4000² = 128 MB), ns per element.
  *
- *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [--interleaved] [--collected]
+ *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [--interleaved] [--collected | --cells]
  *
  * Both sides run the same statements on the same data (`x` = `default_rng(1).standard_normal`,
  * bit-identical on both sides) with the same algorithms: `x**2` is `x*x` on both (NumPy's
@@ -14,13 +14,16 @@
  * Configuration (default: **kernel**): lazylab runs in an executor-like process — the
  * executor's V8 flags (kernel/executor/supervisor.ts's EXECUTOR_FLAGS and heap limit), its
  * environment (executorEnvironment), the preloaded globals and the library's warm-up as
- * kernel/executor/main.ts does them — and the benchmark adds no garbage collection of its own:
+ * kernel/executor/main.ts does them, each statement a script run in this context as the
+ * executor runs a cell — and the benchmark adds no garbage collection of its own:
  * the collections lib/np runs before large buffers are inside the timed calls, and each
  * statement's previous result stays alive until the statement rebinds it, as when a notebook
  * cell is re-run (`r = x ** 2` in Python frees the old `r` after the new one is made, the
  * same on both sides). `--collected`: both sides drop the previous result and collect garbage
  * (untimed) before each call (gc.collect() on NumPy's side; there reference counting has
- * freed the result already).
+ * freed the result already). `--cells`: lazylab's statements run as cells in a real lazylab
+ * kernel (started with jupyter_client from the kernelspec `lazylab install` writes), each cell
+ * reading the clock around its statement; the same statements' source serves both.
  *
  * Order (default: **grouped**): each row's runs back to back, row after row. `--interleaved`:
  * the rows take turns within each run; on this VM that slows NumPy's writes into its
@@ -37,15 +40,17 @@
  * medians: above 1 lazylab is faster.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import vm from "node:vm";
 import * as library from "../lib";
 import { PRELOADED } from "../lib/globals";
 import { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
+import { kernelSpec } from "../kernel/install/kernelspec";
 import { native } from "../lib/np/native";
 import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, load, pythonVersions, spread, type Tolerance } from "./report";
 
@@ -60,89 +65,98 @@ if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-for (const f of flags) if (f !== "--interleaved" && f !== "--collected") throw new Error(`np.js: unknown option ${f} (--interleaved, --collected)`);
+const OPTIONS = ["--interleaved", "--collected", "--cells"];
+for (const f of flags) if (!OPTIONS.includes(f)) throw new Error(`np.js: unknown option ${f} (${OPTIONS.join(", ")})`);
 const n = Number(positional[0] ?? 4000);
 const runs = Number(positional[1] ?? 5);
 if (!Number.isInteger(n) || n < 4 || !Number.isInteger(runs) || runs < 1) throw new Error(`np.js: n must be an integer ≥ 4 and runs ≥ 1, got ${positional.join(" ")}`);
 const order = flags.includes("--interleaved") ? "interleaved" : "grouped";
-const configuration = flags.includes("--collected") ? "collected" : "kernel";
+const configuration = flags.includes("--cells") ? "cells" : flags.includes("--collected") ? "collected" : "kernel";
+if (flags.includes("--cells") && flags.includes("--collected")) throw new Error("np.js: --cells and --collected exclude each other");
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 /** The smaller draw of the issue's table (1000² beside 4000²). */
 const m = Math.max(2, Math.round(n / 4));
-
-// What the executor does before the first cell (kernel/executor/main.ts): preload, warm up.
-const g = globalThis as Record<string, unknown>;
-for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
-(library as { warmUp?: () => void }).warmUp?.();
-
-const rng = np.random.defaultRng(1);
-const x = rng.standardNormal([n, n]);
-const out = np.zeros([n, n]);
-const touched = np.zeros([n, n]).fill(0.5);
-/** The statement's result variable (`r` on NumPy's side). */
-let sink: unknown;
 
 interface Op {
   label: string;
   /** The NumPy statement (x, out, touched, g, n, m defined), whose result is `result`. */
   numpy: string;
+  /** lazylab's statement, valid as JavaScript and as a TypeScript cell (x, out, out64, touched, rng, n, m, r defined). */
+  cell: string;
+  /** The variable holding what the statement computed, on both sides. */
   result: "r" | "out" | "touched";
-  /** lazylab's statement; returns what it computed. */
-  ours: () => unknown;
   elements: number;
   tolerance: Tolerance;
 }
 
 const BITS: Tolerance = { bits: true };
-const set = (v: unknown) => (sink = v);
+const row = (label: string, numpy: string, cell: string, result: Op["result"], elements = n * n, tolerance: Tolerance = BITS): Op => ({ label, numpy, cell, result, elements, tolerance });
 const ALL_OPS: Op[] = [
-  { label: "x**2 (new array)", numpy: "r = x ** 2", result: "r", ours: () => set(x.pow(2)), elements: n * n, tolerance: BITS },
+  row("x**2 (new array)", "r = x ** 2", "r = x.pow(2)", "r"),
   // NumPy's `x ** 2` runs np.square; lazylab's pow(2) multiplies: both x*x. (np.power(x, 2)
   // calls pow() per element, which lazylab has no separate path for: not compared.)
-  { label: "x**2 into out (np.square)", numpy: "np.square(x, out=out)", result: "out", ours: () => x.pow(2, out), elements: n * n, tolerance: BITS },
-  { label: "x * x (new array)", numpy: "r = x * x", result: "r", ours: () => set(x.mul(x)), elements: n * n, tolerance: BITS },
-  { label: "x.sum(axis=-1)", numpy: "r = x.sum(axis=-1)", result: "r", ours: () => set(x.sum({ axis: -1 })), elements: n * n, tolerance: BITS },
-  { label: "(x**2).sum(axis=-1) eager", numpy: "r = (x ** 2).sum(axis=-1)", result: "r", ours: () => set(x.pow(2).sum({ axis: -1 })), elements: n * n, tolerance: BITS },
-  { label: `standard_normal ${n}² (new)`, numpy: "r = g.standard_normal((n, n))", result: "r", ours: () => set(rng.standardNormal([n, n])), elements: n * n, tolerance: BITS },
-  { label: `standard_normal ${m}² (new)`, numpy: "r = g.standard_normal((m, m))", result: "r", ours: () => set(rng.standardNormal([m, m])), elements: m * m, tolerance: BITS },
-  { label: "standard_normal into out", numpy: "g.standard_normal(out=out)", result: "out", ours: () => rng.bitGenerator.fillStandardNormal(out.data as Float64Array) && out, elements: n * n, tolerance: BITS },
-  { label: "random (new)", numpy: "r = g.random((n, n))", result: "r", ours: () => set(rng.random([n, n])), elements: n * n, tolerance: BITS },
-  { label: "random into out", numpy: "g.random(out=out)", result: "out", ours: () => rng.bitGenerator.fillRandom(out.data as Float64Array) && out, elements: n * n, tolerance: BITS },
-  { label: "zeros + fill(1) (1st touch)", numpy: "r = np.zeros((n, n)); r.fill(1)", result: "r", ours: () => set(np.zeros([n, n]).fill(1)), elements: n * n, tolerance: BITS },
-  { label: "fill(1) touched buffer", numpy: "touched.fill(1)", result: "touched", ours: () => touched.fill(1), elements: n * n, tolerance: BITS },
-  { label: "x + touched (new array)", numpy: "r = x + touched", result: "r", ours: () => set(x.add(touched)), elements: n * n, tolerance: BITS },
-  { label: "x > 0 (new bool array)", numpy: "r = x > 0", result: "r", ours: () => set(x.gt(0)), elements: n * n, tolerance: BITS },
-  { label: "np.exp(x) into out", numpy: "np.exp(x, out=out)", result: "out", ours: () => np.exp(x, out), elements: n * n, tolerance: { ulps: 3 } },
-  { label: "x.sum(axis=0)", numpy: "r = x.sum(axis=0)", result: "r", ours: () => set(x.sum(0)), elements: n * n, tolerance: BITS },
-  { label: "x.max()", numpy: "r = x.max()", result: "r", ours: () => set(x.max()), elements: n * n, tolerance: BITS },
-  { label: "x.min(axis=-1)", numpy: "r = x.min(axis=-1)", result: "r", ours: () => set(x.min(-1)), elements: n * n, tolerance: BITS },
-  { label: "x.argmax()", numpy: "r = x.argmax()", result: "r", ours: () => set(x.argmax()), elements: n * n, tolerance: BITS },
-  { label: "x.mean()", numpy: "r = x.mean()", result: "r", ours: () => set(x.mean()), elements: n * n, tolerance: BITS },
-  { label: "x.std()", numpy: "r = x.std()", result: "r", ours: () => set(x.std()), elements: n * n, tolerance: BITS },
-  { label: "(x > 0).sum()", numpy: "r = (x > 0).sum()", result: "r", ours: () => set(x.gt(0).sum()), elements: n * n, tolerance: BITS },
-  { label: "x.astype(float32)", numpy: "r = x.astype(np.float32)", result: "r", ours: () => set(x.astype("float32")), elements: n * n, tolerance: BITS },
-  { label: "x.T.copy()", numpy: "r = x.T.copy()", result: "r", ours: () => set(x.T.copy()), elements: n * n, tolerance: BITS },
+  row("x**2 into out (np.square)", "np.square(x, out=out)", "x.pow(2, out)", "out"),
+  row("x * x (new array)", "r = x * x", "r = x.mul(x)", "r"),
+  row("x.sum(axis=-1)", "r = x.sum(axis=-1)", "r = x.sum({ axis: -1 })", "r"),
+  row("(x**2).sum(axis=-1) eager", "r = (x ** 2).sum(axis=-1)", "r = x.pow(2).sum({ axis: -1 })", "r"),
+  row(`standard_normal ${n}² (new)`, "r = g.standard_normal((n, n))", "r = rng.standardNormal([n, n])", "r"),
+  row(`standard_normal ${m}² (new)`, "r = g.standard_normal((m, m))", "r = rng.standardNormal([m, m])", "r", m * m),
+  row("standard_normal into out", "g.standard_normal(out=out)", "rng.bitGenerator.fillStandardNormal(out64)", "out"),
+  row("random (new)", "r = g.random((n, n))", "r = rng.random([n, n])", "r"),
+  row("random into out", "g.random(out=out)", "rng.bitGenerator.fillRandom(out64)", "out"),
+  row("zeros + fill(1) (1st touch)", "r = np.zeros((n, n)); r.fill(1)", "r = np.zeros([n, n]).fill(1)", "r"),
+  row("fill(1) touched buffer", "touched.fill(1)", "touched.fill(1)", "touched"),
+  row("x + touched (new array)", "r = x + touched", "r = x.add(touched)", "r"),
+  row("x > 0 (new bool array)", "r = x > 0", "r = x.gt(0)", "r"),
+  row("np.exp(x) into out", "np.exp(x, out=out)", "np.exp(x, out)", "out", n * n, { ulps: 3 }),
+  row("x.sum(axis=0)", "r = x.sum(axis=0)", "r = x.sum(0)", "r"),
+  row("x.max()", "r = x.max()", "r = x.max()", "r"),
+  row("x.min(axis=-1)", "r = x.min(axis=-1)", "r = x.min(-1)", "r"),
+  row("x.argmax()", "r = x.argmax()", "r = x.argmax()", "r"),
+  row("x.mean()", "r = x.mean()", "r = x.mean()", "r"),
+  row("x.std()", "r = x.std()", "r = x.std()", "r"),
+  row("(x > 0).sum()", "r = (x > 0).sum()", "r = x.gt(0).sum()", "r"),
+  row("x.astype(float32)", "r = x.astype(np.float32)", "r = x.astype(\"float32\")", "r"),
+  row("x.T.copy()", "r = x.T.copy()", "r = x.T.copy()", "r"),
 ];
 
 const only = process.env.LAZYLAB_BENCH_OPS?.split(",").filter((w) => w !== "");
 const OPS = only ? ALL_OPS.filter(({ label }) => only.some((w) => label.includes(w))) : ALL_OPS;
 if (OPS.length === 0) throw new Error(`LAZYLAB_BENCH_OPS=${process.env.LAZYLAB_BENCH_OPS} matches no operation`);
 
-/** Times lazylab's statement i once (ns/element); returns the time and what it computed. */
-function ours(i: number): [number, unknown] {
-  if (configuration === "collected") {
-    sink = undefined;
-    collectGarbage();
-  }
-  const t = process.hrtime.bigint();
-  const result = OPS[i].ours();
-  return [Number(process.hrtime.bigint() - t) / OPS[i].elements, result];
-}
-
+/** What one side computed: its shape, dtype and the SHA-1 of its bytes as lazylab stores them. */
 interface Described {
   shape: number[];
   dtype: string;
   sha1: string;
+}
+
+/** One side of the comparison: times statement i, describes and dumps (as float64) its result. */
+interface Side {
+  time(i: number): Promise<number>;
+  describe(i: number): Promise<Described>;
+  dump(i: number, file: string): Promise<void>;
+  close(): void;
+}
+
+/** A Python child answering one request per stdin line with one stdout line. */
+function pythonChild(code: string, args: string[] = []): { ask(line: string): Promise<string>; close(): void } {
+  const child = spawn(PYTHON, ["-c", code, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error("a Python helper process ended early");
+    return r.value;
+  };
+  const ready = next();
+  return {
+    async ask(line) {
+      await ready;
+      child.stdin!.write(`${line}\n`);
+      return next();
+    },
+    close: () => child.stdin!.end(),
+  };
 }
 
 /**
@@ -150,7 +164,7 @@ interface Described {
  * (ns/element), `c i` describes its result (shape, dtype, SHA-1 of the bytes as lazylab stores
  * them: int64 as float64), `d i PATH` writes the result's values as float64 to PATH.
  */
-function startNumpy(): { ask(line: string): Promise<string>; close(): void } {
+function numpySide(): Side {
   const code = `
 import gc, hashlib, json, sys, time
 import numpy as np
@@ -186,61 +200,183 @@ for line in sys.stdin:
         result(i)[0].astype(np.float64).tofile(w[2])
         print("ok", flush=True)
 `;
-  const child = spawn(PYTHON, ["-c", code], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async (): Promise<string> => {
-    const r = await lines.next();
-    if (r.done) throw new Error("the NumPy process ended early");
-    return r.value;
-  };
-  const ready = next();
+  const py = pythonChild(code);
   return {
-    async ask(line) {
-      await ready;
-      child.stdin!.write(`${line}\n`);
-      return next();
+    time: async (i) => Number(await py.ask(`t ${i}`)),
+    describe: async (i) => JSON.parse(await py.ask(`c ${i}`)) as Described,
+    dump: async (i, file) => void (await py.ask(`d ${i} ${file}`)),
+    close: () => py.close(),
+  };
+}
+
+/** A result as lazylab stores it: a JavaScript number has no dtype and is compared as float64. */
+function stored(v: unknown): { shape: number[]; dtype: string; data: ArrayBufferView & ArrayLike<number> } {
+  if (v instanceof NDArray) return { shape: [...v.shape], dtype: v.dtype, data: v.toContiguous() };
+  if (typeof v === "number") return { shape: [], dtype: "number", data: new Float64Array([v]) };
+  throw new Error(`a lazylab statement left ${typeof v}, not an array or a number`);
+}
+
+/**
+ * lazylab in this process, configured as the executor (flags, environment, preloaded globals,
+ * warm-up); each statement a script run in this context, as the executor runs a cell.
+ */
+function inProcessSide(): Side {
+  const g = globalThis as Record<string, unknown>;
+  for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
+  (library as { warmUp?: () => void }).warmUp?.();
+  const rng = np.random.defaultRng(1);
+  const x = rng.standardNormal([n, n]);
+  const out = np.zeros([n, n]);
+  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined });
+  const scripts = OPS.map((o) => new vm.Script(o.cell, { filename: o.label }));
+  return {
+    async time(i) {
+      if (configuration === "collected") {
+        g.r = undefined;
+        collectGarbage();
+      }
+      const t = process.hrtime.bigint();
+      scripts[i].runInThisContext();
+      return Number(process.hrtime.bigint() - t) / OPS[i].elements;
     },
-    close: () => child.stdin!.end(),
+    async describe(i) {
+      const s = stored(g[OPS[i].result]);
+      return { shape: s.shape, dtype: s.dtype, sha1: digest(s.data) };
+    },
+    async dump(i, file) {
+      writeFileSync(file, Float64Array.from(stored(g[OPS[i].result]).data));
+    },
+    close: () => undefined,
+  };
+}
+
+/**
+ * lazylab as cells in a real kernel (`--cells`): a Python helper starts the kernel from the
+ * kernelspec `lazylab install` writes (kernel/install/kernelspec.ts) with jupyter_client and
+ * runs one cell per request; each timed cell reads the clock around the statement (as %timeit
+ * would), so the figure is the statement in the executor, not the round trip.
+ */
+function kernelSide(): Side {
+  const cli = path.join(__dirname, "..", "kernel", "cli.js");
+  const spec = kernelSpec(cli);
+  const code = `
+import json, os, shutil, sys, tempfile
+import jupyter_client
+d = tempfile.mkdtemp(prefix="lazylab-bench-np-cells-")
+os.makedirs(os.path.join(d, "kernels", "bench-lazylab"))
+with open(os.path.join(d, "kernels", "bench-lazylab", "kernel.json"), "w") as f:
+    f.write(sys.argv[1])
+os.environ["JUPYTER_PATH"] = d
+km = jupyter_client.KernelManager(kernel_name="bench-lazylab")
+km.start_kernel()
+kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=300)
+def run(code):
+    msg_id = kc.execute(code)
+    value, out, error = None, [], None
+    while True:
+        m = kc.get_iopub_msg(timeout=3600)
+        if m["parent_header"].get("msg_id") != msg_id: continue
+        k, c = m["msg_type"], m["content"]
+        if k == "execute_result": value = c["data"].get("text/plain")
+        elif k == "stream": out.append(c["text"])
+        elif k == "error": error = c["ename"] + ": " + c["evalue"]
+        elif k == "status" and c["execution_state"] == "idle": break
+    return {"value": value, "stdout": "".join(out), "error": error}
+print("ready", flush=True)
+try:
+    for line in sys.stdin:
+        print(json.dumps(run(json.loads(line))), flush=True)
+finally:
+    kc.stop_channels(); km.shutdown_kernel(now=True)
+    shutil.rmtree(d, ignore_errors=True)
+    sys.stdout.flush()
+    os._exit(0)  # skips jupyter_client's destructors, which log after logging is torn down
+`;
+  const py = pythonChild(code, [JSON.stringify(spec)]);
+  const cell = async (source: string): Promise<{ value: string | null; stdout: string }> => {
+    const r = JSON.parse(await py.ask(JSON.stringify(source))) as { value: string | null; stdout: string; error: string | null };
+    if (r.error) throw new Error(`lazylab cell failed: ${r.error}\n${source}`);
+    return r;
+  };
+  const setup = Promise.resolve()
+    .then(() => cell(`import { createHash } from "node:crypto";\nimport { writeFileSync } from "node:fs";`))
+    .then(() => cell(`const n = ${n}, m = ${m};
+const rng = np.random.defaultRng(1);
+const x = rng.standardNormal([n, n]);
+const out = np.zeros([n, n]);
+const out64 = out.data as Float64Array;
+const touched = np.zeros([n, n]).fill(0.5);
+let r: unknown;
+let __t = 0n;
+function __stored(v: unknown): { shape: number[]; dtype: string; data: Float64Array | Float32Array | Int32Array | Uint8Array } {
+  if (typeof v === "number") return { shape: [], dtype: "number", data: new Float64Array([v]) };
+  const a = v as ReturnType<typeof np.zeros>;
+  return { shape: [...a.shape], dtype: a.dtype, data: a.toContiguous() as Float64Array };
+}
+function __describe(v: unknown): string {
+  const s = __stored(v);
+  const sha1 = createHash("sha1").update(new Uint8Array(s.data.buffer, s.data.byteOffset, s.data.byteLength)).digest("hex");
+  return JSON.stringify({ shape: s.shape, dtype: s.dtype, sha1 });
+}
+function __dump(v: unknown, file: string): void {
+  writeFileSync(file, Float64Array.from(__stored(v).data));
+}`));
+  return {
+    async time(i) {
+      await setup;
+      const r = await cell(`__t = process.hrtime.bigint();\n${OPS[i].cell};\nNumber(process.hrtime.bigint() - __t)`);
+      return Number(r.value) / OPS[i].elements;
+    },
+    async describe(i) {
+      await setup;
+      return JSON.parse((await cell(`console.log(__describe(${OPS[i].result}))`)).stdout) as Described;
+    },
+    async dump(i, file) {
+      await setup;
+      await cell(`__dump(${OPS[i].result}, ${JSON.stringify(file)})`);
+    },
+    close: () => py.close(),
   };
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), "lazylab-bench-np-"));
 
-/** Compares lazylab's result of row i with NumPy's; throws BenchMismatch beyond the tolerance. */
-async function compare(py: ReturnType<typeof startNumpy>, i: number, mine: unknown): Promise<string> {
+/** Compares both sides' results of row i; throws BenchMismatch beyond the row's tolerance. */
+async function compare(ours: Side, theirs: Side, i: number): Promise<string> {
   const op = OPS[i];
-  const theirs = JSON.parse(await py.ask(`c ${i}`)) as Described;
+  const [a, b] = [await ours.describe(i), await theirs.describe(i)];
   // A JavaScript number has no dtype: it is compared with NumPy's scalar by value (as float64).
-  if (!(mine instanceof NDArray) && typeof mine !== "number") throw new BenchMismatch(op.label, `lazylab returned ${typeof mine}`);
-  const shape = mine instanceof NDArray ? mine.shape : [];
-  if (JSON.stringify(shape) !== JSON.stringify(theirs.shape) || (mine instanceof NDArray && mine.dtype !== theirs.dtype)) {
-    throw new BenchMismatch(op.label, `lazylab ${mine instanceof NDArray ? mine.dtype : "number"} [${shape}], NumPy ${theirs.dtype} [${theirs.shape}]`);
+  if (JSON.stringify(a.shape) !== JSON.stringify(b.shape) || (a.dtype !== "number" && a.dtype !== b.dtype)) {
+    throw new BenchMismatch(op.label, `lazylab ${a.dtype} [${a.shape}], NumPy ${b.dtype} [${b.shape}]`);
   }
-  const data = mine instanceof NDArray ? mine.toContiguous() : new Float64Array([mine]);
-  if (digest(data) === theirs.sha1) return "bit-identical";
-  const file = path.join(scratch, `r${i}.f64`);
-  await py.ask(`d ${i} ${file}`);
-  const bytes = readFileSync(file);
-  rmSync(file);
-  const values = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-  return check(op.label, Float64Array.from(data as ArrayLike<number>), values, op.tolerance);
+  if (a.sha1 === b.sha1) return "bit-identical";
+  const read = async (side: Side, name: string) => {
+    const file = path.join(scratch, name);
+    await side.dump(i, file);
+    const bytes = readFileSync(file);
+    rmSync(file);
+    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  };
+  return check(op.label, await read(ours, `ours${i}.f64`), await read(theirs, `theirs${i}.f64`), op.tolerance);
 }
 
 async function main(): Promise<void> {
-  const py = startNumpy();
+  const theirs = numpySide();
+  const ours = configuration === "cells" ? kernelSide() : inProcessSide();
   const versions = `lazylab (native loops ${native ? "on" : "off"}), ${pythonVersions(PYTHON, ["numpy"])}`;
-  console.log(header(`np: ${n}×${n} float64, ${runs} runs per row, ${order}, ${configuration} configuration, ns/element`, versions));
+  const where = { kernel: "kernel configuration (executor-like process)", collected: "collected configuration", cells: "cells in a real lazylab kernel" }[configuration];
+  console.log(header(`np: ${n}×${n} float64, ${runs} runs per row, ${order}, ${where}, ns/element`, versions));
   const mine = OPS.map((): number[] => []);
-  const theirs = OPS.map((): number[] => []);
+  const peer = OPS.map((): number[] => []);
   const checks = OPS.map((): string[] => []);
   const both = async (i: number, record: boolean, checked: boolean) => {
-    const [a, result] = ours(i);
-    const b = Number(await py.ask(`t ${i}`));
+    const a = await ours.time(i);
+    const b = await theirs.time(i);
     if (record) {
       mine[i].push(a);
-      theirs[i].push(b);
+      peer[i].push(b);
     }
-    if (checked) checks[i].push(await compare(py, i, result));
+    if (checked) checks[i].push(await compare(ours, theirs, i));
   };
   try {
     if (order === "grouped") {
@@ -253,19 +389,19 @@ async function main(): Promise<void> {
       for (let r = 0; r < runs; r++) for (let i = 0; i < OPS.length; i++) await both(i, true, r === runs - 1);
     }
   } finally {
-    py.close();
+    theirs.close();
+    ours.close();
     rmSync(scratch, { recursive: true, force: true });
   }
-  void sink;
   console.log(`load after (1/5/15 min): ${load()}`);
   console.log(`${"operation".padEnd(32)}${"lazylab median (min-max)".padStart(26)}${"NumPy median (min-max)".padStart(26)}${"NumPy/lazylab".padStart(15)}  result check`);
   OPS.forEach(({ label, tolerance }, i) => {
-    const ratio = spread(theirs[i]).median / spread(mine[i]).median;
+    const ratio = spread(peer[i]).median / spread(mine[i]).median;
     const found = [...new Set(checks[i])].join("; ");
-    console.log(`${label.padEnd(32)}${formatSpread(mine[i]).padStart(26)}${formatSpread(theirs[i]).padStart(26)}${(ratio.toFixed(2) + "×").padStart(15)}  ${found} (required: ${describeTolerance(tolerance)})`);
+    console.log(`${label.padEnd(32)}${formatSpread(mine[i]).padStart(26)}${formatSpread(peer[i]).padStart(26)}${(ratio.toFixed(2) + "×").padStart(15)}  ${found} (required: ${describeTolerance(tolerance)})`);
   });
   console.log("all runs, ns/element (lazylab | NumPy):");
-  OPS.forEach(({ label }, i) => console.log(`  ${label.padEnd(30)} ${allRuns(mine[i])} | ${allRuns(theirs[i])}`));
+  OPS.forEach(({ label }, i) => console.log(`  ${label.padEnd(30)} ${allRuns(mine[i])} | ${allRuns(peer[i])}`));
 }
 
 main().catch((e) => {
