@@ -16,7 +16,7 @@
 import os from "node:os";
 import ts from "typescript";
 import { CellCompiler } from "../kernel/compiler/service";
-import { formatSpread, header, load } from "./report";
+import { formatSpread, header, lazylabVersion, load } from "./report";
 
 const cells = Number(process.argv[2] ?? 100);
 const runs = Number(process.argv[3] ?? 3);
@@ -35,7 +35,7 @@ function time(f: () => void): number {
   return performance.now() - t;
 }
 
-console.log(header(`compiler: ${cells} cells of each kind, ${runs} runs (a fresh CellCompiler each)`, `TypeScript ${ts.version}`));
+console.log(header(`compiler: ${cells} cells of each kind, ${runs} runs (a fresh CellCompiler each)`, `${lazylabVersion()}, TypeScript ${ts.version}`));
 const rows: Record<string, number[][]> = {
   "new cell 1+i": [], "declaring, back to back": [], "declaring, idle between": [], "complete np.": [], "complete arr.": [],
 };

@@ -47,7 +47,7 @@ import { np, da } from "../lib";
 import type { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, check, formatSpread, header, load, pythonVersions, spread, type Tolerance } from "./report";
+import { allRuns, check, formatSpread, header, lazylabVersion, load, pythonVersions, spread, type Tolerance } from "./report";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -220,7 +220,7 @@ async function main(): Promise<void> {
   const bigRuns = Number(positional[1] ?? 3);
   const bigN = Number(positional[2] ?? 20000);
   const bigChunk = Number(positional[3] ?? 2000);
-  const versions = `lazylab, ${pythonVersions(PYTHON, ["numpy", "numexpr", "dask"])}`;
+  const versions = `${lazylabVersion()}, ${pythonVersions(PYTHON, ["numpy", "numexpr", "dask"])}`;
   console.log(header(`da: ${N}² float64 workloads, ${runs} runs each, ${INTERLEAVED ? "interleaved" : "grouped"}; threads: each library's default (${availableParallelism()} cores)`, versions));
   const ours = await lazylab(runs);
   collectGarbage();

@@ -25,7 +25,7 @@ import { np } from "../lib";
 import { allocate } from "../lib/np/dtype";
 import type { NDArray } from "../lib/np/ndarray";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, BenchMismatch, digest, formatSpread, header, load, pythonVersions, spread } from "./report";
+import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonVersions, spread } from "./report";
 
 if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
   const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
@@ -104,7 +104,7 @@ for line in sys.stdin:
 }
 
 async function main(): Promise<void> {
-  console.log(header(`np.random: n = ${n}, ${runs} runs per row, ${order}, ${into ? "both sides into a preallocated out" : "a new array per call on both sides"}, ns/element`, `lazylab, ${pythonVersions(PYTHON, ["numpy"])}`));
+  console.log(header(`np.random: n = ${n}, ${runs} runs per row, ${order}, ${into ? "both sides into a preallocated out" : "a new array per call on both sides"}, ns/element`, `${lazylabVersion()}, ${pythonVersions(PYTHON, ["numpy"])}`));
   const py = startNumpy();
   const mine = OPS.map((): number[] => []);
   const theirs = OPS.map((): number[] => []);

@@ -52,7 +52,7 @@ import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
 import { kernelSpec } from "../kernel/install/kernelspec";
 import { native } from "../lib/np/native";
-import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, load, pythonVersions, spread, type Tolerance } from "./report";
+import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, lazylabVersion, load, pythonVersions, spread, type Tolerance } from "./report";
 
 const { np } = library;
 
@@ -363,7 +363,7 @@ async function compare(ours: Side, theirs: Side, i: number): Promise<string> {
 async function main(): Promise<void> {
   const theirs = numpySide();
   const ours = configuration === "cells" ? kernelSide() : inProcessSide();
-  const versions = `lazylab (native loops ${native ? "on" : "off"}), ${pythonVersions(PYTHON, ["numpy"])}`;
+  const versions = `${lazylabVersion()} (native loops ${native ? "on" : "off"}), ${pythonVersions(PYTHON, ["numpy"])}`;
   const where = { kernel: "kernel configuration (executor-like process)", collected: "collected configuration", cells: "cells in a real lazylab kernel" }[configuration];
   console.log(header(`np: ${n}×${n} float64, ${runs} runs per row, ${order}, ${where}, ns/element`, versions));
   const mine = OPS.map((): number[] => []);

@@ -6,7 +6,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
+import path from "node:path";
 
 /** Both sides of a benchmark computed different results (beyond the stated tolerance). */
 export class BenchMismatch extends Error {
@@ -37,6 +39,19 @@ export function load(): string {
 /** The header every benchmark prints first: machine, load, both sides' versions. */
 export function header(what: string, versions: string): string {
   return `${what}\nmachine: ${machine()}; load (1/5/15 min): ${load()}\nversions: ${versions}; Node ${process.version}`;
+}
+
+/** lazylab's package version and the checkout's commit (with "+changes" when the tree is dirty). */
+export function lazylabVersion(): string {
+  const root = path.resolve(__dirname, "..", "..");
+  const version = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+  try {
+    const commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() !== "";
+    return `lazylab ${version} (${commit}${dirty ? "+changes" : ""})`;
+  } catch {
+    return `lazylab ${version}`;
+  }
 }
 
 /** Python's and some of its modules' versions (`modules` imported by name). */

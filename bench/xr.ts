@@ -24,7 +24,7 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, BenchMismatch, formatSpread, header, load, pythonVersions, spread } from "./report";
+import { allRuns, BenchMismatch, formatSpread, header, lazylabVersion, load, pythonVersions, spread } from "./report";
 
 /** A Debian package's version, or "?" where dpkg is missing. */
 function debianVersion(pkg: string): string {
@@ -83,7 +83,7 @@ print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB
   type Result = { shape: number[]; dtype: string; sha1: string };
   type R = { open: number; compute: number; total: number; peakMB: number; result: Result; cpu: number };
   const { decodingPath } = require("../lib/xr/native") as typeof import("../lib/xr/native");
-  console.log(header(`xr: ${files} files, THETA 1×50×13×${size}×${size} each, open_mfdataset + isel(k=0).compute(), ${runs} fresh processes each (taking turns, after one untimed warm-up of each); lazylab decodes chunks with ${decodingPath}`, `lazylab, ${pythonVersions(PY, ["numpy", "xarray", "dask", "netCDF4"])} (Debian python3-xarray ${debianVersion("python3-xarray")}: its xarray.__version__ may say 999)`));
+  console.log(header(`xr: ${files} files, THETA 1×50×13×${size}×${size} each, open_mfdataset + isel(k=0).compute(), ${runs} fresh processes each (taking turns, after one untimed warm-up of each); lazylab decodes chunks with ${decodingPath}`, `${lazylabVersion()}, ${pythonVersions(PY, ["numpy", "xarray", "dask", "netCDF4"])} (Debian python3-xarray ${debianVersion("python3-xarray")}: its xarray.__version__ may say 999)`));
   const lazylabRun = (): R => {
     // What a notebook cell gets: the executor's V8 flags and environment.
     const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_CHILD: "1" };
