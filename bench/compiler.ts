@@ -8,11 +8,15 @@
  * cells of each kind, timed one by one: `1 + i` (declares nothing); `const v_i = i` (declares a
  * name, recorded as if it ran, so the next cell sees a changed history) back to back, and with
  * the idle-time preparation the compiler thread does between requests; completion after `np.`
- * and after an array variable. Prints medians and p90 in ms, and the heap.
+ * and after an array variable. Prints, per kind, each run's median and p90 and, over every
+ * cell of every run, median (min-max) in ms; the heap; the machine, the load and TypeScript's
+ * version. No peer: this is lazylab's own cost (bench/kernel.py compares kernels end to end).
  * LAZYLAB_BENCH_NODE_TYPES=full measures with the full Node types (kernel/compiler/node-types.ts).
  */
 import os from "node:os";
+import ts from "typescript";
 import { CellCompiler } from "../kernel/compiler/service";
+import { formatSpread, header, lazylabVersion, load } from "./report";
 
 const cells = Number(process.argv[2] ?? 100);
 const runs = Number(process.argv[3] ?? 3);
@@ -31,6 +35,7 @@ function time(f: () => void): number {
   return performance.now() - t;
 }
 
+console.log(header(`compiler: ${cells} cells of each kind, ${runs} runs (a fresh CellCompiler each)`, `${lazylabVersion()}, TypeScript ${ts.version}`));
 const rows: Record<string, number[][]> = {
   "new cell 1+i": [], "declaring, back to back": [], "declaring, idle between": [], "complete np.": [], "complete arr.": [],
 };
@@ -78,5 +83,6 @@ for (let r = 0; r < runs; r++) {
   console.log(`run ${r + 1} (${c.nodeTypesMode} Node types): warm-up ${warm.toFixed(0)} ms, heap ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
 }
 for (const [name, rs] of Object.entries(rows)) {
-  console.log(`${name.padEnd(30)} median ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms; CPU median ${median(cpu[name]).toFixed(2)} ms`);
+  console.log(`${name.padEnd(30)} median per run ${rs.map((x) => median(x).toFixed(2)).join(" / ")} ms, p90 ${rs.map((x) => p90(x).toFixed(2)).join(" / ")} ms; all cells ${formatSpread(rs.flat(), 2)} ms; CPU median ${median(cpu[name]).toFixed(2)} ms`);
 }
+console.log(`load after (1/5/15 min): ${load()}`);

@@ -1,18 +1,34 @@
 #!/usr/bin/python3
 """lazylab vs tslab vs deno, measured in one run with Debian's jupyter_client.
 
-    bench/kernel.py [--scratch DIR] [--runs N] [--rounds N] [--kernels lazylab,tslab,deno]
+    bench/kernel.py [--scratch DIR] [--runs N] [--rounds N]
 
-tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing, and
-their kernelspecs are written under DIR, not into the user's Jupyter directories. Prints, per
-kernel: start to first kernel_info_reply, start to the first `1+1` result (what the user waits
-for: process spawn until the cell's first output), `1+1` round trip (median, p95; and `1+i`, which no
-cache can answer; `const v_i = i`, new cells that declare), idle RSS and PSS of the kernel's
-process tree, time to print 1,000 lines.
+tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing; the
+kernelspecs are written under DIR (one folder per lazylab checkout), not into the user's
+Jupyter directories. Every kernel is measured the same way, `runs` fresh kernel processes each
+(the kernels take turns), and every figure is printed as median (min-max) with every run:
+
+- first result (the headline start figure): from the kernel process's spawn until the first
+  `1+1` cell's result arrives — what a user waits for. The client does what a frontend does:
+  it waits for the first kernel_info_reply, then sends the cell at once.
+- kernel_info: from spawn to the first kernel_info_reply (secondary: a kernel may answer it
+  before it can run a cell).
+- `1+1` round trip to idle (median, p95 over `rounds`), `1+i` (new cells, which no cache can
+  answer), `const v_i = i` (new cells that declare), idle RSS and PSS of the kernel's process
+  tree (after the cells, 2 s idle), time until a cell's 1,000 printed lines are all in.
+
+Checks: every cell's result must be the expected value (`1+1` → 2, `1+i` → 1+i; tslab prints
+the last value on stdout rather than as an execute_result, so a stream with that text counts),
+and declaring cells must end without an error (then `v_last + 1` must see them); a kernel
+that gets any of it wrong fails the script. How many of the 1,000 lines a kernel printed, in
+before it went idle is reported beside the time, which runs until all 1,000 are in and the
+kernel is idle (what the user waits for).
 """
 import argparse
+import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -30,7 +46,9 @@ def ensure_peers(scratch):
     if not os.path.exists(os.path.join(scratch, "node_modules", "tslab")) or not os.path.exists(os.path.join(scratch, "node_modules", "deno")):
         subprocess.run(["npm", "init", "-y"], cwd=scratch, check=True, stdout=subprocess.DEVNULL)
         subprocess.run(["npm", "install", "tslab@1.0.22", "deno@2.9.6"], cwd=scratch, check=True)
-    kernels = os.path.join(scratch, "share", "jupyter", "kernels")
+    # One folder of kernelspecs per lazylab checkout: several checkouts may share the scratch dir.
+    share = os.path.join(scratch, "share-" + hashlib.sha1(ROOT.encode()).hexdigest()[:10], "jupyter")
+    kernels = os.path.join(share, "kernels")
     specs = {
         "lazylab": None,  # the kernelspec `lazylab install` writes, below
         "tslab": [os.path.join(scratch, "node_modules", ".bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
@@ -49,7 +67,7 @@ def ensure_peers(scratch):
         with open(os.path.join(d, "kernel.json"), "w") as f:
             json.dump({"argv": argv, "display_name": name, "language": "typescript", "interrupt_mode": "message",
                        "env": lazylab_env if name == "lazylab" else {}}, f)
-    return os.path.join(scratch, "share", "jupyter")
+    return share
 
 
 def tree_memory(pid):
@@ -63,29 +81,56 @@ def tree_memory(pid):
         return float("nan"), float("nan")
 
 
-def run_until_idle(kc, code, timeout=60):
-    msg_id = kc.execute(code)
-    deadline = time.time() + timeout
-    while True:
-        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
-        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-            return
+class WrongResult(Exception):
+    """A kernel answered a cell with something other than the expected value."""
 
 
-def first_output(kc, code, timeout=60):
-    """Waits for the first output of a new cell: its execute_result, or what it printed (tslab
-    shows a cell's value on stdout), or an error. Returns the message type."""
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+LATE = {"results after idle": 0, "lines before idle": 0}
+
+
+def run_until_idle(kc, code, timeout=60, expect=None, lines=0):
+    """Runs a cell until it is idle and, with `expect`, its value has come (a kernel may
+    publish the value after its idle status: the user waits for the value, so the time does
+    too; such late values are counted in LATE). Returns (its value's text or None, stdout
+    text, perf_counter() when the value came). With `expect`, the value (an execute_result's
+    text/plain, or tslab's printed value) must be it. With `lines`, also until that many lines
+    of stdout have come; the stdout lines seen before idle are in LATE["lines before idle"]."""
     msg_id = kc.execute(code)
     deadline = time.time() + timeout
-    while True:
+    LATE["lines before idle"] = 0
+    value, stdout, at, error, idle = None, [], None, None, False
+    def enough():
+        return (expect is None or at is not None) and "".join(stdout).count("\n") >= lines
+    while not idle or not enough():
         m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
         if m["parent_header"].get("msg_id") != msg_id:
             continue
-        if m["msg_type"] in ("execute_result", "stream", "display_data", "error"):
-            # The rest of the cell's messages, so the next cell starts from a quiet kernel.
-            while not (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"):
-                m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
-            return
+        kind, c = m["msg_type"], m["content"]
+        if kind == "execute_result" and value is None:
+            value, at = ANSI.sub("", c["data"].get("text/plain", "")).strip(), time.perf_counter()
+            LATE["results after idle"] += idle
+        elif kind == "stream" and c["name"] == "stdout":
+            stdout.append(c["text"])
+            if at is None and expect is not None and ANSI.sub("", "".join(stdout)).strip() == expect:
+                at = time.perf_counter()
+                LATE["results after idle"] += idle
+        elif kind == "error":
+            error = f"{c['ename']}: {c['evalue']}"
+            break
+        elif kind == "status" and c["execution_state"] == "idle":
+            idle = True
+            LATE["lines before idle"] = "".join(stdout).count("\n")
+    out = ANSI.sub("", "".join(stdout))
+    if error is not None:
+        raise WrongResult(f"{code!r} raised {error}")
+    if expect is not None:
+        got = value if value is not None else out.strip()
+        if got != expect:
+            raise WrongResult(f"{code!r} gave {got!r}, expected {expect!r}")
+    return value, out, at
 
 
 def measure(name, data_dir, rounds):
@@ -96,73 +141,108 @@ def measure(name, data_dir, rounds):
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=60)
-    start = time.perf_counter() - t0
+    info = time.perf_counter() - t0
+    LATE["results after idle"] = 0
     try:
-        # What the user waits for: spawn to the first `1+1` result (the first kernel_info_reply
-        # above comes first, for every kernel alike).
-        t = time.perf_counter()
-        first_output(kc, "1+1")
-        first = start + (time.perf_counter() - t)
+        _, _, at = run_until_idle(kc, "1+1", expect="2")
+        first = (at if at is not None else time.perf_counter()) - t0
         same, fresh, declaring = [], [], []
         # Separate loops: the same cell again (what a cache may answer), new cells, then new
         # cells that each declare a name (which later cells must see).
         for i in range(rounds):
-            t = time.perf_counter(); run_until_idle(kc, "1+1"); same.append(time.perf_counter() - t)
+            t = time.perf_counter(); run_until_idle(kc, "1+1", expect="2"); same.append(time.perf_counter() - t)
         for i in range(rounds):
-            t = time.perf_counter(); run_until_idle(kc, f"1+{i}"); fresh.append(time.perf_counter() - t)
+            t = time.perf_counter(); run_until_idle(kc, f"1+{i}", expect=str(1 + i)); fresh.append(time.perf_counter() - t)
         for i in range(rounds):
             t = time.perf_counter(); run_until_idle(kc, f"const v{i} = {i}"); declaring.append(time.perf_counter() - t)
+        run_until_idle(kc, f"v{rounds - 1} + 1", expect=str(rounds))  # the declarations were kept
         time.sleep(2)
         rss, pss = tree_memory(km.provisioner.process.pid)
         t = time.perf_counter()
         try:
-            run_until_idle(kc, "for (let i = 0; i < 1000; i++) console.log('line ' + i)", timeout=30)
+            # Until idle and all 1,000 lines are in: a kernel may go idle before its output
+            # is out (the lines it had sent by then are reported beside the time).
+            _, out, _ = run_until_idle(kc, "for (let i = 0; i < 1000; i++) console.log('line ' + i)", timeout=30, lines=1000)
             lines = time.perf_counter() - t
+            if out.split("\n")[:1000] != [f"line {i}" for i in range(1000)]:
+                raise WrongResult("the 1,000-line cell did not print lines 0-999 in order")
+            lines_ok = LATE["lines before idle"]
+        except WrongResult:
+            raise
         except Exception:
-            lines = float("inf")  # never went idle
+            lines, lines_ok = float("inf"), LATE["lines before idle"]  # never idle, or lines missing
         q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
-        return {"start_s": start, "first_s": first, "rt_ms": statistics.median(same) * 1e3, "rt_p95_ms": q(same, 0.95) * 1e3,
+        return {"first_s": first, "info_s": info, "rt_ms": statistics.median(same) * 1e3, "rt_p95_ms": q(same, 0.95) * 1e3,
                 "rt_fresh_ms": statistics.median(fresh) * 1e3, "rt_decl_ms": statistics.median(declaring) * 1e3,
-                "idle_rss_mb": rss / 2**20, "idle_pss_mb": pss / 2**20, "lines_s": lines}
+                "idle_rss_mb": rss / 2**20, "idle_pss_mb": pss / 2**20, "lines_s": lines, "lines_before_idle": lines_ok,
+                "late_results": LATE["results after idle"]}
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
 
+def versions(scratch):
+    def out(*cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+        except Exception as e:
+            return f"? ({e.__class__.__name__})"
+    pkg = lambda n: json.load(open(os.path.join(scratch, "node_modules", n, "package.json")))["version"]
+    deno = out(os.path.join(scratch, "node_modules", ".bin", "deno"), "--version").split("\n")[0]
+    commit = out("git", "-C", ROOT, "rev-parse", "--short", "HEAD")
+    return (f"lazylab {commit} on Node {out('node', '--version')}, tslab {pkg('tslab')}, {deno} (npm deno {pkg('deno')}), "
+            f"jupyter_client {jupyter_client.__version__}, Python {sys.version.split()[0]}")
+
+
+def machine():
+    model = re.search(r"^Model name:\s*(.+)$", subprocess.run(["lscpu"], capture_output=True, text=True).stdout, re.M)
+    return f"{model.group(1).strip() if model else 'unknown CPU'}, {len(os.sched_getaffinity(0))} cores"
+
+
+def load():
+    return "%.2f, %.2f, %.2f" % os.getloadavg()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scratch", default="/tmp/lazylab-bench")
-    ap.add_argument("--runs", type=int, default=3, help="kernel starts per kernel (medians reported)")
+    ap.add_argument("--runs", type=int, default=5, help="fresh kernel processes per kernel")
     ap.add_argument("--rounds", type=int, default=50)
-    ap.add_argument("--kernels", default="lazylab,tslab,deno", help="which kernels, comma-separated")
     a = ap.parse_args()
     data_dir = ensure_peers(a.scratch)
-    results = {}
-    runs = {name: [] for name in a.kernels.split(",")}
-    # The kernels take turns, so a machine whose load changes meanwhile weighs on all alike.
+    names = ("lazylab", "tslab", "deno")
+    print(f"kernels: {a.runs} fresh processes each, taking turns, {a.rounds} rounds per cell kind")
+    print(f"machine: {machine()}; load (1/5/15 min): {load()}")
+    print(f"versions: {versions(a.scratch)}")
+    runs = {name: [] for name in names}
     for _ in range(a.runs):
-        for name in runs:
+        for name in names:
             try:
                 runs[name].append(measure(name, data_dir, a.rounds))
-            except Exception as e:  # a peer that fails is reported, not hidden
-                print(f"{name}: failed: {e!r}", file=sys.stderr)
-    for name, rs in runs.items():
-        if rs:
-            results[name] = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
-    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
-    cols = ["start_s", "first_s", "rt_ms", "rt_p95_ms", "rt_fresh_ms", "rt_decl_ms", "idle_rss_mb", "idle_pss_mb", "lines_s"]
-    print("%-8s " % "kernel" + " ".join("%12s" % c for c in cols))
-    for name, r in results.items():
-        print("%-8s " % name + " ".join("%12.3f" % r[c] for c in cols))
-    if "lazylab" in results:
-        for peer in ("deno", "tslab"):
-            if peer in results:
-                l, p = results["lazylab"], results[peer]
-                print(f"ratio {peer}/lazylab (>1 means lazylab is better): start {p['start_s']/l['start_s']:.2f}, "
-                      f"first 1+1 result {p['first_s']/l['first_s']:.2f}, "
-                      f"round trip {p['rt_ms']/l['rt_ms']:.2f} (fresh cells {p['rt_fresh_ms']/l['rt_fresh_ms']:.2f}, "
-                      f"declaring cells {p['rt_decl_ms']/l['rt_decl_ms']:.2f}), idle RSS {p['idle_rss_mb']/l['idle_rss_mb']:.2f} "
-                      f"(PSS {p['idle_pss_mb']/l['idle_pss_mb']:.2f}), 1000 lines {p['lines_s']/l['lines_s']:.2f}")
+            except WrongResult as e:  # a wrong result fails the script, naming the kernel
+                sys.exit(f"{name}: {e}")
+    print(f"load after (1/5/15 min): {load()}")
+    cols = [("first_s", "first 1+1 result after spawn (s)"), ("info_s", "first kernel_info_reply after spawn (s)"),
+            ("rt_ms", "1+1 round trip, median (ms)"), ("rt_p95_ms", "1+1 round trip, p95 (ms)"),
+            ("rt_fresh_ms", "new cell 1+i, median (ms)"), ("rt_decl_ms", "declaring cell, median (ms)"),
+            ("idle_rss_mb", "idle RSS of the tree (MB)"), ("idle_pss_mb", "idle PSS of the tree (MB)"),
+            ("lines_s", "1,000 lines: until all printed and idle (s)"), ("lines_before_idle", "of the 1,000 lines, received before idle"),
+            ("late_results", "cells whose value came after their idle status")]
+    fmt = lambda xs: "%.3f (%.3f-%.3f)" % (statistics.median(xs), min(xs), max(xs))
+    for key, label in cols:
+        print(label)
+        for name in names:
+            xs = [r[key] for r in runs[name]]
+            print(f"  {name:8} {fmt(xs):>26}   runs: " + " / ".join("%.3f" % x for x in xs))
+    med = {name: {k: statistics.median(r[k] for r in runs[name]) for k, _ in cols} for name in names}
+    l = med["lazylab"]
+    for peer in ("deno", "tslab"):
+        p = med[peer]
+        print(f"ratio {peer}/lazylab of the medians (>1 means lazylab is better): first result {p['first_s']/l['first_s']:.2f}, "
+              f"kernel_info {p['info_s']/l['info_s']:.2f}, round trip {p['rt_ms']/l['rt_ms']:.2f} "
+              f"(new cells {p['rt_fresh_ms']/l['rt_fresh_ms']:.2f}, declaring cells {p['rt_decl_ms']/l['rt_decl_ms']:.2f}), "
+              f"idle RSS {p['idle_rss_mb']/l['idle_rss_mb']:.2f} (PSS {p['idle_pss_mb']/l['idle_pss_mb']:.2f}), "
+              f"1000 lines {p['lines_s']/l['lines_s']:.2f}")
 
 
 if __name__ == "__main__":

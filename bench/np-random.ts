@@ -1,73 +1,147 @@
 /**
- * lazylab's np.random fill functions vs NumPy's Generator, ns per element, in one run.
+ * lazylab's np.random vs NumPy's Generator, ns per element, both seeded 1 (PCG64 through
+ * SeedSequence on both sides, the same ziggurat and bounded-integer algorithms).
  *
- *   npm run build && node dist/bench/np-random.js [n=1000000] [runs=5]
+ *   npm run build && node dist/bench/np-random.js [n=1000000] [runs=5] [--out] [--interleaved]
  *
- * Each figure is the median of `runs` timed calls on n elements, after warm-up calls;
- * the operations take turns within each run so that machine noise spreads evenly. NumPy
- * runs in Debian's python3 (LAZYLAB_PYTHON overrides), timed with perf_counter.
+ * Default: every call makes a **new** array on both sides (`g.random(n)` against
+ * `rng.random(n)`; float32 rows: NumPy's `dtype=np.float32` against a fresh float32 buffer
+ * filled by lazylab's float32 draws, which is what a new float32 array costs). `--out`: both
+ * sides fill the **same preallocated** buffer (`g.random(out=buf)` against `fillRandom(buf)`),
+ * for the draws NumPy can write into `out` (random, standard_normal, in both widths); normal,
+ * uniform and integers have no `out` in NumPy and are left out there.
+ *
+ * Each row: one untimed warm-up call per side, then `runs` timed calls, each lazylab call
+ * followed by NumPy's (a Python process timing one call per request, so both see the same
+ * moments of a shared machine); rows one after another (grouped) or taking turns
+ * (`--interleaved`). Both generators draw in the same order, so every call's result must be
+ * bit-identical: each is compared by SHA-1 (int64 as lazylab stores it, float64), untimed; a
+ * mismatch stops the script. lazylab runs under the executor's V8 flags and environment.
+ * Ratio = NumPy / lazylab of the medians: above 1 lazylab is faster.
  */
-import { execFileSync } from "node:child_process";
-import { defaultRng } from "../lib/np/random";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { np } from "../lib";
+import { allocate } from "../lib/np/dtype";
+import type { NDArray } from "../lib/np/ndarray";
+import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
+import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonVersions, spread } from "./report";
 
-const n = Number(process.argv[2] ?? 1e6);
-const runs = Number(process.argv[3] ?? 5);
+if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
+  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
+  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
+const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+for (const f of flags) if (f !== "--out" && f !== "--interleaved") throw new Error(`np-random.js: unknown option ${f} (--out, --interleaved)`);
+const n = Number(positional[0] ?? 1e6);
+const runs = Number(positional[1] ?? 5);
+const into = flags.includes("--out");
+const order = flags.includes("--interleaved") ? "interleaved" : "grouped";
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 
-/** [label, NumPy call on g with n, lazylab fill]. */
-const rng = defaultRng(1);
+const rng = np.random.defaultRng(1);
+const raw = rng.bitGenerator;
 const f64 = new Float64Array(n);
 const f32 = new Float32Array(n);
-const OPS: [string, string, () => void][] = [
-  ["random", "g.random(n)", () => rng.fillRandom(f64)],
-  ["standard_normal", "g.standard_normal(n)", () => rng.fillStandardNormal(f64)],
-  ["normal(2, 3)", "g.normal(2, 3, n)", () => rng.fillNormal(f64, 2, 3)],
-  ["uniform(-1, 1)", "g.uniform(-1, 1, n)", () => rng.fillUniform(f64, -1, 1)],
-  ["integers(0, 100)", "g.integers(0, 100, n)", () => rng.fillIntegers(f64, 0, 100)],
-  ["integers(0, 2**40)", "g.integers(0, 2**40, n)", () => rng.fillIntegers(f64, 0, 2 ** 40)],
-  ["random float32", "g.random(n, dtype=np.float32)", () => rng.fillRandomF32(f32)],
-  ["standard_normal float32", "g.standard_normal(n, dtype=np.float32)", () => rng.fillStandardNormalF32(f32)],
+const fresh32 = (fill: (o: Float32Array) => Float32Array) => () => fill(allocate("float32", n) as Float32Array);
+const data = (a: NDArray) => a.data;
+
+/** [label, NumPy call on g (n, buf64, buf32 defined), lazylab call returning the values]. */
+const FRESH: [string, string, () => ArrayBufferView][] = [
+  ["random", "g.random(n)", () => data(rng.random(n))],
+  ["standard_normal", "g.standard_normal(n)", () => data(rng.standardNormal(n))],
+  ["normal(2, 3)", "g.normal(2, 3, n)", () => data(rng.normal(2, 3, n))],
+  ["uniform(-1, 1)", "g.uniform(-1, 1, n)", () => data(rng.uniform(-1, 1, n))],
+  ["integers(0, 100)", "g.integers(0, 100, n)", () => data(rng.integers(0, 100, n))],
+  ["integers(0, 2**40)", "g.integers(0, 2**40, n)", () => data(rng.integers(0, 2 ** 40, n))],
+  ["random float32", "g.random(n, dtype=np.float32)", fresh32((o) => raw.fillRandomF32(o))],
+  ["standard_normal float32", "g.standard_normal(n, dtype=np.float32)", fresh32((o) => raw.fillStandardNormalF32(o))],
 ];
+const OUT: [string, string, () => ArrayBufferView][] = [
+  ["random into out", "g.random(out=buf64)", () => raw.fillRandom(f64)],
+  ["standard_normal into out", "g.standard_normal(out=buf64)", () => raw.fillStandardNormal(f64)],
+  ["random float32 into out", "g.random(out=buf32, dtype=np.float32)", () => raw.fillRandomF32(f32)],
+  ["standard_normal float32 into out", "g.standard_normal(out=buf32, dtype=np.float32)", () => raw.fillStandardNormalF32(f32)],
+];
+const OPS = into ? OUT : FRESH;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function lazylab(): number[] {
-  const times = OPS.map((): number[] => []);
-  for (let w = 0; w < 3; w++) for (const [, , fill] of OPS) fill();
-  for (let r = 0; r < runs; r++) {
-    OPS.forEach(([, , fill], i) => {
-      const t = process.hrtime.bigint();
-      fill();
-      times[i].push(Number(process.hrtime.bigint() - t) / n);
-    });
-  }
-  return times.map(median);
-}
-
-function numpy(): number[] {
+/** NumPy timing one call per request line (its index); answers "ns/element sha1". */
+function startNumpy(): { time(i: number): Promise<[number, string]>; close(): void } {
   const code = `
-import json, time
+import hashlib, sys, time
 import numpy as np
-n, runs = ${n}, ${runs}
+n = ${n}
 g = np.random.default_rng(1)
-ops = [lambda: ${OPS.map(([, call]) => call).join(", lambda: ")}]
-for _ in range(3):
-    for op in ops: op()
-times = [[] for _ in ops]
-for _ in range(runs):
-    for i, op in enumerate(ops):
-        t = time.perf_counter(); op(); times[i].append((time.perf_counter() - t) * 1e9 / n)
-print(json.dumps([sorted(t)[len(t) // 2] for t in times]))
+buf64 = np.empty(n); buf32 = np.empty(n, dtype=np.float32)
+calls = [${OPS.map(([, call]) => `lambda: ${call}`).join(", ")}]
+print("ready", flush=True)
+for line in sys.stdin:
+    f = calls[int(line)]
+    t = time.perf_counter_ns(); r = f(); t = time.perf_counter_ns() - t
+    if r.dtype == np.int64: r = r.astype(np.float64)
+    print(t / n, hashlib.sha1(r.tobytes()).hexdigest(), flush=True)
 `;
-  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8" })) as number[];
+  const child = spawn(PYTHON, ["-c", code], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error("the NumPy process ended early");
+    return r.value;
+  };
+  const ready = next();
+  return {
+    async time(i) {
+      await ready;
+      child.stdin!.write(`${i}\n`);
+      const [t, sha] = (await next()).split(" ");
+      return [Number(t), sha];
+    },
+    close: () => child.stdin!.end(),
+  };
 }
 
-const version = execFileSync(PYTHON, ["-c", "import numpy; print(numpy.__version__)"], { encoding: "utf8" }).trim();
-const ours = lazylab();
-const theirs = numpy();
-console.log(`n = ${n}, median of ${runs} runs, ns/element; NumPy ${version}, Node ${process.version}`);
-console.log(`${"operation".padEnd(26)}${"lazylab".padStart(9)}${"NumPy".padStart(9)}${"speed vs NumPy".padStart(16)}`);
-OPS.forEach(([label], i) => {
-  const ratio = theirs[i] / ours[i];
-  console.log(`${label.padEnd(26)}${ours[i].toFixed(2).padStart(9)}${theirs[i].toFixed(2).padStart(9)}${(ratio.toFixed(2) + "×").padStart(16)}`);
+async function main(): Promise<void> {
+  console.log(header(`np.random: n = ${n}, ${runs} runs per row, ${order}, ${into ? "both sides into a preallocated out" : "a new array per call on both sides"}, ns/element`, `${lazylabVersion()}, ${pythonVersions(PYTHON, ["numpy"])}`));
+  const py = startNumpy();
+  const mine = OPS.map((): number[] => []);
+  const theirs = OPS.map((): number[] => []);
+  let compared = 0;
+  const both = async (i: number, record: boolean) => {
+    const t = process.hrtime.bigint();
+    const values = OPS[i][2]();
+    const a = Number(process.hrtime.bigint() - t) / n;
+    const [b, sha] = await py.time(i);
+    if (digest(values) !== sha) throw new BenchMismatch(OPS[i][0], "the draws' SHA-1 differ: the generators are out of step or draw differently");
+    compared++;
+    if (record) {
+      mine[i].push(a);
+      theirs[i].push(b);
+    }
+  };
+  try {
+    if (order === "grouped") {
+      for (let i = 0; i < OPS.length; i++) for (let r = 0; r <= runs; r++) await both(i, r > 0);
+    } else {
+      for (let i = 0; i < OPS.length; i++) await both(i, false);
+      for (let r = 0; r < runs; r++) for (let i = 0; i < OPS.length; i++) await both(i, true);
+    }
+  } finally {
+    py.close();
+  }
+  console.log(`load after (1/5/15 min): ${load()}; all ${compared} calls' draws bit-identical on both sides`);
+  console.log(`${"operation".padEnd(34)}${"lazylab median (min-max)".padStart(26)}${"NumPy median (min-max)".padStart(26)}${"NumPy/lazylab".padStart(15)}`);
+  OPS.forEach(([label], i) => {
+    const ratio = spread(theirs[i]).median / spread(mine[i]).median;
+    console.log(`${label.padEnd(34)}${formatSpread(mine[i]).padStart(26)}${formatSpread(theirs[i]).padStart(26)}${(ratio.toFixed(2) + "×").padStart(15)}`);
+  });
+  console.log("all runs, ns/element (lazylab | NumPy):");
+  OPS.forEach(([label], i) => console.log(`  ${label.padEnd(32)} ${allRuns(mine[i])} | ${allRuns(theirs[i])}`));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
 });
