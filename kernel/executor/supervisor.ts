@@ -54,11 +54,12 @@ export interface SupervisorOptions {
  * timing, and malloc's count is in the footprint (measured on the 50-file xr loop: file
  * figures 2-13 MB apart between kernels with tier-up, 0.12 MB without). Cost: h5wasm's code
  * runs slower; it reads only metadata (lib/xr decodes chunks itself).
- * `--min-semi-space-size=4 --max-semi-space-size=4`: every isolate's young generation has a
- * fixed size (what V8's --predictable-gc-schedule uses), so a worker's, counted in the
- * footprint at its capacity, does not grow and shrink with V8's allocation-throughput
- * heuristics (measured: an idle decoder thread's young generation moved by 0.26-4 MB between
- * readings; lib/psutil/isolate-probe.ts).
+ * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
+ * worker's, counted at its capacity, would not move with V8's heuristics): with them the
+ * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
+ * 94.6 MB over 8,000 cells; 81.5 -> 104.2 MB with --compact-on-every-full-gc too), flat
+ * without (~99 MB from 3,000 cells on). A worker's young generation is counted at the capacity
+ * V8 gives it (lib/psutil/isolate-probe.ts), which overcounts a busy worker: an open item.
  */
 export const EXECUTOR_FLAGS = [
   "--expose-gc",
@@ -69,8 +70,6 @@ export const EXECUTOR_FLAGS = [
   "--no-lazy-feedback-allocation",
   "--no-concurrent-array-buffer-sweeping",
   "--liftoff-only",
-  "--min-semi-space-size=4",
-  "--max-semi-space-size=4",
 ];
 
 /**

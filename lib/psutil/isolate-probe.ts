@@ -41,9 +41,10 @@ export interface IsolateReport {
  * The V8 pages the isolate holds: every space's resident pages, but the young generation's
  * two semi-spaces at their capacity. Its resident pages follow how far allocation got since V8
  * last resized or uncommitted it, which is timing (measured: 0.26-4 MB between identical
- * readings of an idle decoder thread); its capacity is fixed by the executor's semi-space
- * flags (kernel/executor/supervisor.ts) and is resident once the worker has allocated that
- * much (a worker that has allocated less is counted up to 8 MB above its resident pages).
+ * readings of an idle decoder thread); its capacity moves only when V8 resizes it, and is
+ * resident once the worker has allocated that much. Fixing it with semi-space flags made the
+ * executor leak (kernel/executor/supervisor.ts), so a busy worker whose young generation V8
+ * grew is counted above its resident pages (a worker holding 1e6 objects: 85 vs 75 MB).
  */
 function heapPages(): number {
   let bytes = 0;
