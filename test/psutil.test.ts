@@ -290,7 +290,13 @@ test("Process().memoryFullInfo() equals psutil's memory_full_info() for a quiet 
     const pssAt = py.fields.indexOf("pss");
     const exact = (v: number[]) => v.filter((_, i) => i !== pssAt);
     assert.deepEqual(exact(mine.toArray()), exact(py.values));
-    assert.ok(Math.abs(mine.pss - py.values[pssAt]) <= 0.05 * py.values[pssAt], `pss ours ${mine.pss}, psutil ${py.values[pssAt]}`);
+    // pss is uss plus each shared page divided among the processes mapping it, and the reader
+    // is one of them: Python's psutil maps libc and more while it reads, node does not, so the
+    // two readings differ by up to half the shared pages (measured for `sleep`: 432 vs 396 KB).
+    // What must hold: uss < pss < rss (it shares libc), and psutil's within that reader effect.
+    const shared = mine.rss - mine.uss;
+    assert.ok(mine.uss < mine.pss && mine.pss < mine.rss, `uss ${mine.uss} < pss ${mine.pss} < rss ${mine.rss}`);
+    assert.ok(Math.abs(mine.pss - py.values[pssAt]) <= shared / 2, `pss ours ${mine.pss}, psutil ${py.values[pssAt]}, shared ${shared}`);
     const reprOfOurs = pythonJson<string>(`import json, sys; from psutil._pslinux import pfullmem; print(json.dumps(repr(pfullmem(*json.load(sys.stdin)))))`, JSON.stringify(mine.toArray()));
     assert.equal(String(mine), reprOfOurs);
     assert.match(py.repr, /^pfullmem\(rss=\d+, vms=\d+, shared=\d+, text=\d+, lib=\d+, data=\d+, dirty=\d+, uss=\d+, pss=\d+, swap=\d+\)$/);
