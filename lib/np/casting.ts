@@ -127,13 +127,16 @@ function kindOrder(d: DType): number {
 /** An operand of {@link resultType}: an array's dtype, or a scalar (a JS value, or a 0-d array's dtype and value). */
 export type TypeOperand = { dtype: DType; scalar?: number | boolean } | number | boolean;
 
+/** A scalar operand: its dtype (a JS value's inferred one, or a 0-d array's) and its value. */
+interface ScalarOperand { dtype: DType; value: number | boolean }
+
 /**
- * `np.result_type(*operands)` as NumPy 1.24 computes it, value-based for scalars.
- * @example resultType({ dtype: "uint8" }, 300)   // "uint16"
+ * The operands split into arrays and scalars, and whether the scalars are judged by value
+ * (NumPy 1.24: when some array is of a kind at least as high as every scalar's).
  */
-export function resultType(...operands: TypeOperand[]): DType {
+function splitOperands(operands: TypeOperand[]): { arrays: DType[]; scalars: ScalarOperand[]; useMin: boolean } {
   const arrays: DType[] = [];
-  const scalars: { dtype: DType; value: number | boolean }[] = [];
+  const scalars: ScalarOperand[] = [];
   for (const o of operands) {
     if (typeof o === "number" || typeof o === "boolean") scalars.push({ dtype: scalarDType(o), value: o });
     else if (o.scalar !== undefined) scalars.push({ dtype: o.dtype, value: o.scalar });
@@ -141,14 +144,23 @@ export function resultType(...operands: TypeOperand[]): DType {
   }
   const maxArrayKind = Math.max(-1, ...arrays.map(kindOrder));
   const maxScalarKind = Math.max(-1, ...scalars.map((s) => kindOrder(s.dtype)));
-  const useMin = arrays.length > 0 && maxArrayKind >= maxScalarKind;
+  return { arrays, scalars, useMin: arrays.length > 0 && maxArrayKind >= maxScalarKind };
+}
+
+/** The smallest type a scalar operand's value needs (a 0-d array's own dtype bounds it: a float32 0-d array stays float32-sized). */
+function minTypeOf(s: ScalarOperand): ScalarType {
+  return typeof s.value === "boolean" ? { dtype: "bool", smallUnsigned: false } : minScalarOf(s.dtype, s.value);
+}
+
+/**
+ * `np.result_type(*operands)` as NumPy 1.24 computes it, value-based for scalars.
+ * @example resultType({ dtype: "uint8" }, 300)   // "uint16"
+ */
+export function resultType(...operands: TypeOperand[]): DType {
+  const { arrays, scalars, useMin } = splitOperands(operands);
   if (!useMin) return [...arrays, ...scalars.map((s) => s.dtype)].reduce(promoteTypes);
   let result = arrays.reduce(promoteTypes);
-  for (const s of scalars) {
-    // A 0-d array's own dtype bounds its value's type (a float32 0-d array stays float32-sized).
-    const min = typeof s.value === "boolean" ? { dtype: "bool" as DType, smallUnsigned: false } : minScalarOf(s.dtype, s.value);
-    result = promoteScalarType(min, result);
-  }
+  for (const s of scalars) result = promoteScalarType(minTypeOf(s), result);
   return result;
 }
 
@@ -175,21 +187,12 @@ export function canCastSafely(from: DType, to: DType): boolean {
  * @example linearSearchType({ dtype: "uint8" }, 300)   // "int16"
  */
 export function linearSearchType(...operands: TypeOperand[]): DType {
-  const arrays: DType[] = [];
-  const scalars: { dtype: DType; value: number | boolean }[] = [];
-  for (const o of operands) {
-    if (typeof o === "number" || typeof o === "boolean") scalars.push({ dtype: scalarDType(o), value: o });
-    else if (o.scalar !== undefined) scalars.push({ dtype: o.dtype, value: o.scalar });
-    else arrays.push(o.dtype);
-  }
-  const maxArrayKind = Math.max(-1, ...arrays.map(kindOrder));
-  const maxScalarKind = Math.max(-1, ...scalars.map((s) => kindOrder(s.dtype)));
-  const useMin = arrays.length > 0 && maxArrayKind >= maxScalarKind;
+  const { arrays, scalars, useMin } = splitOperands(operands);
   const fits = (t: DType): boolean =>
     arrays.every((d) => canCastSafely(d, t)) &&
     scalars.every((s) => {
       if (!useMin) return canCastSafely(s.dtype, t);
-      const m = typeof s.value === "boolean" ? { dtype: "bool" as DType, smallUnsigned: false } : minScalarOf(s.dtype, s.value);
+      const m = minTypeOf(s);
       const from = m.smallUnsigned && !isUnsigned(t) ? SIGNED[INFO[m.dtype].bytes] : m.dtype;
       return canCastSafely(from, t);
     });
