@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "../kernel/client/launch";
 import { PYTHON } from "./oracle";
 
 export interface JupyterServer {
@@ -32,17 +32,6 @@ export interface LabOptions {
   bundle: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 function exited(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -61,7 +50,7 @@ export async function startJupyterServer(kind: ServerKind, copyFrom?: string, la
   if (copyFrom) cpSync(copyFrom, root, { recursive: true });
   else mkdirSync(root);
   const token = randomBytes(16).toString("hex");
-  const port = await freePort();
+  const port = await freePort("127.0.0.1");
   const app = kind === "notebook" ? "NotebookApp" : "ServerApp";
   if (kind === "jupyterlab" && !lab) throw new Error("a jupyterlab server needs the bundle's folder");
   const env = {

@@ -12,23 +12,13 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import path from "node:path";
 import * as zmq from "zeromq";
+import { freePort } from "../kernel/client/launch";
 
 const OUT = path.join(__dirname, "..", "..", "test-output");
 const CLI = path.join(__dirname, "..", "kernel", "cli.js");
-
-async function freePort(ip: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, ip, () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** "open" if a TCP connection to ip:port is accepted, "refused" if not. */
 function probe(ip: string, port: number): Promise<"open" | "refused"> {

@@ -36,7 +36,8 @@ export function kernelSpecArgv(name: string): string[] {
   throw new KernelLaunchError(`no kernelspec named "${name}" in ${dirs.join(", ")}`);
 }
 
-async function freePort(ip: string): Promise<number> {
+/** A TCP port free on `ip` now (the OS picks it; it may be taken again before it is bound). */
+export async function freePort(ip: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once("error", reject);
