@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import ts from "typescript";
-import { chromium, type Browser } from "playwright-core";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { pythonJson } from "./oracle";
 
 export const CHROMIUM = process.env.LAZYLAB_CHROMIUM ?? "/usr/bin/chromium";
@@ -74,4 +75,18 @@ export function assertPlotShown(shown: { w: number; h: number; complete: boolean
 export function expectedStateAfterRunAll(sources: string): RegExp {
   const readings = 1 + sources.split("np.append(memory_log,").length - 1;
   return new RegExp(`\\[ \\[ 1, 2, 3 \\], ${readings} \\]`);
+}
+
+/**
+ * Shift+Tab in the cell being edited (its text: `np.linspace`): the client's tooltip, found by
+ * `selector`, is an inspect_request's answer and must hold linspace's TSDoc; Escape closes it.
+ */
+export async function assertLinspaceTooltip(page: Page, selector: string): Promise<void> {
+  await page.keyboard.press("Shift+Tab");
+  const tooltip = page.locator(selector);
+  await tooltip.waitFor({ state: "visible" });
+  const doc = await tooltip.innerText();
+  const expected = tsDoc(path.join(__dirname, "..", "..", "lib", "np", "creation.ts"), "linspace").split("\n")[0];
+  assert.ok(expected.length > 10 && doc.includes(expected), `the tooltip holds linspace's TSDoc (${JSON.stringify(expected)}):\n${doc}`);
+  await page.keyboard.press("Escape");
 }

@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { startJupyterServer, type JupyterServer } from "./jupyter-server";
 import * as lazylab from "../lib";
-import { assertArrayTables, assertLazyTable, assertMemoryLines, assertPlotShown, expectedStateAfterRunAll, launchChromium, tsDoc } from "./browser-helpers";
+import { assertArrayTables, assertLazyTable, assertMemoryLines, assertPlotShown, assertLinspaceTooltip, expectedStateAfterRunAll, launchChromium } from "./browser-helpers";
 
 // The page's globals, reached only inside page.evaluate / waitForFunction (the build has no DOM lib).
 declare const document: any;
@@ -167,13 +167,7 @@ describe("the classic Notebook in headless Chromium", { timeout: 240_000 }, () =
 
     // Shift+Tab: the Notebook's tooltip (an inspect_request) shows the function's TSDoc.
     await addCell(page, "np.linspace");
-    await page.keyboard.press("Shift+Tab");
-    const tooltip = page.locator("#tooltip .tooltiptext");
-    await tooltip.waitFor({ state: "visible" });
-    const doc = await tooltip.innerText();
-    const expected = tsDoc(path.join(ROOT, "lib", "np", "creation.ts"), "linspace").split("\n")[0];
-    assert.ok(expected.length > 10 && doc.includes(expected), `the tooltip holds linspace's TSDoc (${JSON.stringify(expected)}):\n${doc}`);
-    await page.keyboard.press("Escape");
+    await assertLinspaceTooltip(page, "#tooltip .tooltiptext");
   });
 
   test("the toolbar's interrupt button stops while(true){} and the next cell sees earlier state", async () => {
