@@ -121,6 +121,44 @@ test("a server without range support gets RangeNotSupportedError naming the URL,
   await assert.rejects(xr.openMfDataset([url, `${server.url}/${FILES[1]}`]), { name: "RangeNotSupportedError" });
 });
 
+test("a remote dataset closed and read again refetches what it needs and gives the same values", async () => {
+  const server = await serve("range");
+  const ds = await xr.openDataset(`${server.url}/${FILES[0]}`);
+  const first = flat((await ds.THETA.isel({ k: 7 }).compute()).values);
+  ds.close();
+  xr.resetCacheStats();
+  assert.deepEqual(flat((await ds.THETA.isel({ k: 7 }).compute()).values), first);
+  assert.ok(xr.cacheInfo().bytesFetched > 0, "the closed dataset's chunks were dropped and fetched again");
+});
+
+test("without decoder threads, a block spanning many remote chunks fetches them together, with the local values", async () => {
+  const server = await serve("range");
+  // A child process: the decoder threads are chosen once per process.
+  const script = `
+const { xr } = require(${JSON.stringify(path.join(__dirname, "..", "lib"))});
+const { storeReads } = require(${JSON.stringify(path.join(__dirname, "..", "lib", "xr", "store"))});
+(async () => {
+  const whole = { k: -1, tile: -1, j: -1, i: -1 };
+  const ds = await xr.openDataset(${JSON.stringify(`${server.url}/${FILES[0]}`)}, { chunks: whole });
+  const local = await xr.openDataset(${JSON.stringify(LOCAL)}, { chunks: whole });
+  xr.resetCacheStats();
+  const a = (await ds.THETA.compute()).values, b = (await local.THETA.compute()).values;
+  const same = Buffer.compare(Buffer.from(a.copy().nd.data.buffer), Buffer.from(b.copy().nd.data.buffer)) === 0;
+  console.log(JSON.stringify({ same, requests: storeReads.requests, fetched: xr.cacheInfo().bytesFetched }));
+})();`;
+  const out = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, LAZYLAB_XR_DECODERS: "0" }, encoding: "utf8" }).trim().split("\n").pop()!) as { same: boolean; requests: number; fetched: number };
+  const theta = pythonJson<{ n: number; bytes: number; coords: number }>(`
+import json, h5py
+f = h5py.File("${LOCAL}", "r")
+d = f["THETA"]
+print(json.dumps({"n": d.id.get_num_chunks(), "bytes": sum(d.id.get_chunk_info(i).size for i in range(d.id.get_num_chunks())), "coords": sum(f[v].id.get_storage_size() for v in ("XC", "YC", "Z"))}))`);
+  assert.ok(out.same, "bit-identical to the local file");
+  // THETA's chunks and the lazy coordinates XC, YC, Z its compute carries, each byte once.
+  assert.equal(out.fetched, theta.bytes + theta.coords, `THETA's ${theta.n} chunks: ${theta.bytes} bytes, coordinates ${theta.coords} (fetched ${out.fetched})`);
+  // One batch for THETA (chunks stored one after another: merged), one per coordinate.
+  assert.ok(out.requests <= 3 + 1, `${out.requests} requests for ${theta.n} chunks and 3 coordinates`);
+});
+
 test("a URL with no file behind it fails with FileNotFoundError naming it", async () => {
   const server = await serve("range");
   await assert.rejects(xr.openDataset(`${server.url}/missing.nc`), { name: "FileNotFoundError", message: new RegExp(`${server.url}/missing\\.nc`) });

@@ -217,6 +217,11 @@ function drain(): void {
   }
 }
 
+/** True if `job` is with the threads: waiting its turn, decoding, or decoded and not yet taken. */
+export function isAnnounced(job: ChunkJob): boolean {
+  return inFlight.has(job.key) || done.has(job.key) || queue.some((j) => j.key === job.key);
+}
+
 /**
  * The decoded bytes of `job` if it was announced (waiting for its thread if it is still
  * decoding), or undefined: decode it in place.

@@ -300,6 +300,7 @@ export class NcFile {
     this.h5file = undefined;
     if (this.reader) this.reader.close();
     this.reader = null;
+    this.remote?.release();
     // Plans read through the closed descriptor: made again on reopening.
     this.plans.clear();
     this.closed = true;
@@ -309,8 +310,9 @@ export class NcFile {
   /** @internal Reopens a closed file (xarray's CachingFileManager), failing at once, naming it, if it is gone or changed. */
   ensureOpen(): void {
     if (!this.closed) return;
-    // A remote file stays known (./remote) and is not asked again.
-    if (!this.remote) {
+    // A remote file is not asked again: its path stays valid (./remote), its blocks are fetched as needed.
+    if (this.remote) this.remote.retain();
+    else {
       NcFile.check(this.path);
       if (stampOf(this.path) !== this.stamp) throw new FileChangedError(this.path);
     }

@@ -10,7 +10,7 @@ import { chunkIndex, ChunkIndex, contiguousLayout, FileReader, StoredChunk } fro
 import { gatherInto, maskFill, runsOf } from "./shuffle";
 import { ChunkSpec, decodeChunk, FillMask, PipelineFilter, RAW_FILTERS } from "./codec";
 import { diskReads } from "./hdf5";
-import { takeDecoded } from "./decoders";
+import { isAnnounced, takeDecoded } from "./decoders";
 import type { RemoteFile } from "./remote";
 import type { HttpOptions } from "./store";
 
@@ -130,10 +130,10 @@ export function regionJobs(plan: RawPlan, start: readonly number[], count: reado
   return jobs.every((j) => j) ? (jobs as ChunkJob[]) : undefined;
 }
 
-function decodedBytes(plan: RawPlan, job: ChunkJob): Uint8Array {
+function decodedBytes(plan: RawPlan, job: ChunkJob, fetched?: Map<string, Uint8Array>): Uint8Array {
   const ready = takeDecoded(job);
   if (ready) return ready;
-  if (plan.remote) return decodeChunk(plan.remote.fetch([{ offset: job.position, length: job.size }])[0], job);
+  if (plan.remote) return decodeChunk(fetched?.get(job.key) ?? plan.remote.fetch([{ offset: job.position, length: job.size }])[0], job);
   diskReads.bytes += job.size;
   return decodeChunk(plan.reader.read(job.position - plan.reader.position(0), job.size), job);
 }
@@ -160,8 +160,16 @@ export function readRaw(plan: RawPlan, start: readonly number[], count: readonly
   const out = new Ctor(n);
   const outStride = strides(count);
   const inStride = strides(cs);
+  // A remote region's chunks that no decoder thread fetches are fetched here, together (one
+  // round trip, not one per chunk), and decoded one by one below.
+  let fetched: Map<string, Uint8Array> | undefined;
+  const here = plan.remote ? jobs.filter((j) => !isAnnounced(j)) : [];
+  if (here.length > 1) {
+    const parts = plan.remote!.fetch(here.map((j) => ({ offset: j.position, length: j.size })));
+    fetched = new Map(here.map((j, i) => [j.key, parts[i]]));
+  }
   origins.forEach((o, i) => {
-    const bytes = decodedBytes(plan, jobs[i]);
+    const bytes = decodedBytes(plan, jobs[i], fetched);
     const src = new Ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
     // Intersection of the chunk [o, o+cs) with the region [start, start+count).
     const lo = o.map((c, d) => Math.max(c, start[d]));

@@ -31,7 +31,7 @@ export const BLOCK = 64 * 1024;
 
 /** Open remote files by their path. */
 const byPath = new Map<string, RemoteFile>();
-/** ... and by URL: opening a URL again shares its blocks. */
+/** ... and by URL, while open: opening a URL again shares its blocks. */
 const byUrl = new Map<string, RemoteFile>();
 let nextId = 0;
 
@@ -61,7 +61,7 @@ export class RemoteFile {
   static async open(url: string, options: HttpOptions = {}): Promise<RemoteFile | undefined> {
     if (!isUrl(url)) throw new TypeError(`not an http(s) URL: ${url}`);
     const known = byUrl.get(url);
-    if (known) return known;
+    if (known) return known.retain();
     installRemoteFs();
     const got = await new HttpStore(url, options).getRangeOf("", { offset: 0, length: BLOCK });
     if (!got) return undefined;
@@ -73,6 +73,26 @@ export class RemoteFile {
     byPath.set(f.path, f);
     byUrl.set(url, f);
     return f;
+  }
+
+  /** Datasets reading the file now (open, not closed). */
+  private users = 1;
+
+  /** Notes one more reader of the file (a dataset opened again, or reopened after close). */
+  retain(): this {
+    if (this.users++ === 0) byUrl.set(this.url, this);
+    return this;
+  }
+
+  /**
+   * Notes a reader gone (its dataset closed). With none left the metadata blocks go (a read
+   * after a reopen fetches again what it needs), and opening the URL asks the server anew.
+   */
+  release(): void {
+    if (--this.users > 0) return;
+    this.users = 0;
+    this.blocks.clear();
+    if (byUrl.get(this.url) === this) byUrl.delete(this.url);
   }
 
   /** Reads `n` bytes at `position` into `into` at `offset` from the metadata blocks (fetching the missing ones); returns the bytes read. */
