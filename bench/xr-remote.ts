@@ -1,6 +1,7 @@
 /**
  * One level of a multi-level variable, read over loopback HTTP vs locally: a Zarr store (as a
- * folder and over HTTP) and a NetCDF4 file (a local path and an http:// URL, read in ranges).
+ * folder and over HTTP) and the same data as two NetCDF4 files (openMfDataset of the local
+ * paths and of their http:// URLs, read in ranges).
  * Bytes fetched (xr.cacheInfo().bytesFetched; locally bytesReadFromDisk for NetCDF), requests,
  * and wall time (median of RUNS, each after a cleared cache).
  *
@@ -21,21 +22,21 @@ async function main(): Promise<void> {
   const dir = path.resolve(process.argv[2] ?? path.join(__dirname, "..", "..", "test-output", "bench-remote"));
   const runs = Number(process.argv[3] ?? 5);
   if (!existsSync(path.join(dir, "THETA.zarr"))) execFileSync("/usr/bin/python3", [path.join(__dirname, "..", "..", "examples", "data", "make-ecco-like"), dir, "--files", "2", "--zarr"], { stdio: "inherit" });
-  const nc = "THETA_1992_01.nc";
-  console.log(`load before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}; ${nc}: ${mb(statSync(path.join(dir, nc)).size)}; ${runs} runs each`);
+  const nc = ["THETA_1992_01.nc", "THETA_1992_02.nc"];
+  console.log(`load before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}; ${nc.join(", ")}: ${nc.map((f) => mb(statSync(path.join(dir, f)).size)).join(", ")}; ${runs} runs each`);
   const server = await startServer(dir, "range");
   try {
     const cases = [
       ["zarr", "local", path.join(dir, "THETA.zarr")],
       ["zarr", "http", `${server.url}/THETA.zarr`],
-      ["netcdf", "local", path.join(dir, nc)],
-      ["netcdf", "http", `${server.url}/${nc}`],
+      ["netcdf", "local", nc.map((f) => path.join(dir, f))],
+      ["netcdf", "http", nc.map((f) => `${server.url}/${f}`)],
     ] as const;
     for (const [format, label, where] of cases) {
       for (const [what, chunks] of [["storage chunks (25 levels)", undefined], ["chunks {k: 1}", { k: 1 }]] as const) {
         xr.resetCacheStats();
         const t0 = performance.now();
-        const ds = format === "zarr" ? await xr.openZarr(where, chunks ? { chunks } : {}) : await xr.openDataset(where, chunks ? { chunks } : {});
+        const ds = typeof where === "string" ? await xr.openZarr(where, chunks ? { chunks } : {}) : await xr.openMfDataset(where, chunks ? { chunks } : {});
         const openMs = performance.now() - t0;
         const openBytes = label === "http" ? xr.cacheInfo().bytesFetched : xr.cacheInfo().bytesReadFromDisk;
         await ds.THETA.isel({ k: 49, time: 0, tile: 0, j: 0, i: 0 }).compute(); // reader thread, chunk index warm

@@ -61,6 +61,8 @@ print(json.dumps({"level": nn(ds.THETA.isel(k=3).values), "mean": nn(ds.THETA.me
   assert.deepEqual(flat(level), want.level, "bit-identical to xarray's");
   const mean = flat((await remote.THETA.mean({ dim: ["tile", "j", "i"] }).compute()).values);
   mean.forEach((x, i) => assert.ok(Math.abs(x! - want.mean[i]!) < 1e-4, `${x} vs ${want.mean[i]}`));
+  // xarray's netCDF4 engine spells byte-range reading `#mode=bytes`: accepted (a fragment is not sent).
+  assert.deepEqual((await xr.openDataset(`${server.url}/${FILES[0]}#mode=bytes`)).THETA.shape, local.THETA.shape);
   await server.settled();
   assert.ok(server.requests.every((r) => r.startsWith(`/${FILES[0]} bytes=`)), `every request is a range: ${server.requests.filter((r) => !r.includes("bytes=")).join(" ")}`);
 });

@@ -49,7 +49,7 @@ export class RemoteFile {
     readonly options: HttpOptions,
     first: Uint8Array,
   ) {
-    this.path = `${REMOTE_PREFIX}${this.id}/${decodeURIComponent(url.split("?")[0].split("/").pop() || "file")}`;
+    this.path = `${REMOTE_PREFIX}${this.id}/${decodeURIComponent(url.split(/[?#]/)[0].split("/").pop() || "file")}`;
     this.blocks.set(0, first);
   }
 
