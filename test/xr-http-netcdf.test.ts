@@ -116,6 +116,17 @@ test("a server that drops the first connection of each request is retried, and t
   await assert.rejects(xr.openDataset(`${server.url}/${FILES[1]}`, { retries: 0 }), { name: "HttpError", message: new RegExp(`^${server.url}/${FILES[1]}: request failed after 1 attempt`) });
 });
 
+test("a server gone after open fails the compute with HttpError naming the URL, and the kernel's next read works", async () => {
+  const server = await startServer(DIR, "range");
+  const url = `${server.url}/${FILES[1]}`;
+  const ds = await xr.openDataset(url, { retries: 1, backoffMs: 1 });
+  await server.stop();
+  await assert.rejects(ds.THETA.isel({ k: 0 }).compute(), (e: Error) => e.name === "HttpError" && e.message.includes(url) && /failed after 2 attempts/.test(e.message));
+  const again = await serve("range");
+  const other = await xr.openDataset(`${again.url}/${FILES[1]}`);
+  assert.deepEqual(flat((await other.THETA.isel({ k: 0 }).compute()).values), flat((await (await xr.openDataset(path.join(DIR, FILES[1]))).THETA.isel({ k: 0 }).compute()).values));
+});
+
 test("a server without range support gets RangeNotSupportedError naming the URL, not a silent whole download", async () => {
   const server = await serve("norange");
   const url = `${server.url}/${FILES[0]}`;

@@ -278,6 +278,9 @@ export class NcFile {
       }
       const { address, littleEndian } = at;
       if (address >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, address, v, v.filters, littleEndian, this.remote));
+      // A remote chunk index that could not be fetched is the fetch's error, not a layout to read through HDF5.
+      const failed = this.remote?.takeError();
+      if (failed) throw failed;
     }
     this.plans.set(v.path, plan);
     return plan;
