@@ -19,7 +19,7 @@
  * are the chunks a compute needs.
  */
 import * as fs from "node:fs";
-import { HttpStore, isUrl, type HttpOptions } from "./store";
+import { HttpError, HttpStore, isUrl, type HttpOptions } from "./store";
 import { readRangesSync } from "./fetch-sync";
 import type { ByteRange } from "./ranges";
 
@@ -65,6 +65,8 @@ export class RemoteFile {
     installRemoteFs();
     const got = await new HttpStore(url, options).getRangeOf("", { offset: 0, length: BLOCK });
     if (!got) return undefined;
+    // 206 answers carry `Content-Range: bytes a-b/SIZE`; without the size a file longer than a block cannot be read right.
+    if (!Number.isFinite(got.size) && got.bytes.length >= BLOCK) throw new HttpError(url, 206, "the server's range answer has no Content-Range with the file's size; lazylab cannot read the file in ranges");
     const size = Number.isFinite(got.size) ? got.size : got.bytes.length;
     const head = Buffer.from(got.bytes.buffer, got.bytes.byteOffset, Math.min(8, got.bytes.length));
     if (head.toString("latin1", 0, 3) === "CDF") throw new Error(`${url}: this is a classic NetCDF (version 3) file; lazylab's xr reads NetCDF4/HDF5 files only`);
