@@ -9,10 +9,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { xr } from "../lib";
 import { NDArray } from "../lib/np/ndarray";
+import { HttpStore } from "../lib/xr/store";
+import { readRanges } from "../lib/xr/ranges";
 import { PYTHON, pythonJson } from "./oracle";
 import { startServer, type TestServer } from "./http-servers";
 
@@ -170,6 +172,18 @@ print(json.dumps({"n": d.id.get_num_chunks(), "bytes": sum(d.id.get_chunk_info(i
   assert.equal(out.fetched, theta.bytes + theta.coords, `THETA's ${theta.n} chunks: ${theta.bytes} bytes, coordinates ${theta.coords} (fetched ${out.fetched})`);
   // One batch for THETA (chunks stored one after another: merged), one per coordinate.
   assert.ok(out.requests <= 3 + 1, `${out.requests} requests for ${theta.n} chunks and 3 coordinates`);
+});
+
+test("readRanges gives each range's bytes of the file, in one request for ranges that touch or overlap and one per gap", async () => {
+  const server = await serve("range");
+  const file = readFileSync(LOCAL);
+  const ranges = [{ offset: 5000, length: 100 }, { offset: 0, length: 10 }, { offset: 10, length: 20 }, { offset: 25, length: 10 }, { offset: 5200, length: 1 }, { offset: 7, length: 0 }];
+  await server.settled();
+  const before = server.requests.length;
+  const parts = await readRanges(new HttpStore(`${server.url}/${FILES[0]}`), "", ranges);
+  parts.forEach((p, i) => assert.deepEqual(Buffer.from(p), file.subarray(ranges[i].offset, ranges[i].offset + ranges[i].length), `range ${i}`));
+  await server.settled();
+  assert.deepEqual(server.requests.slice(before).sort(), [`/${FILES[0]} bytes=0-34`, `/${FILES[0]} bytes=5000-5099`, `/${FILES[0]} bytes=5200-5200`]);
 });
 
 test("a URL with no file behind it fails with FileNotFoundError naming it", async () => {
