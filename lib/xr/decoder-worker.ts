@@ -1,12 +1,17 @@
 /**
  * A decoder thread (see ./decoders): reads a stored chunk's bytes and decodes them; at open,
- * reads the metadata of files through its own h5wasm (./prefetch).
+ * reads the metadata of files through its own h5wasm (./prefetch). A remote file's chunks are
+ * fetched here, asynchronously: the jobs that arrive together are fetched as one batch of
+ * ranges (merged where they touch, several requests at once: ./ranges) while the thread
+ * keeps taking jobs, and each is decoded as its bytes arrive.
  */
 import * as fs from "node:fs";
 import { workerData, MessagePort } from "node:worker_threads";
 import { decodeChunk } from "./codec";
 import type { DecodedMessage, MetadataReply, MetadataRequest } from "./decoders";
 import type { ChunkJob } from "./rawread";
+import { readRanges } from "./ranges";
+import { HttpStore, storeReads } from "./store";
 
 const { port, meta, signal } = workerData as { port: MessagePort; meta: MessagePort; signal: Int32Array };
 
@@ -20,7 +25,51 @@ meta.on("message", (req: MetadataRequest) => {
 const fds = new Map<string, number>();
 let readBuf = Buffer.allocUnsafeSlow(0);
 
+/** What the stores fetched and this thread has not yet reported (sent with the next result). */
+const reported = { bytes: 0, retries: 0, requests: 0 };
+function post(msg: DecodedMessage, transfer: ArrayBuffer[]): void {
+  msg.fetched = { bytes: storeReads.bytes - reported.bytes, retries: storeReads.retries - reported.retries, requests: storeReads.requests - reported.requests };
+  Object.assign(reported, storeReads);
+  port.postMessage(msg, transfer);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+/** Remote jobs received in this turn of the event loop, fetched together at its end. */
+let batch: { job: ChunkJob; into: ArrayBuffer }[] = [];
+
+function fetchBatch(): void {
+  const jobs = batch;
+  batch = [];
+  const byUrl = new Map<string, typeof jobs>();
+  for (const j of jobs) {
+    const k = JSON.stringify(j.job.remote);
+    byUrl.set(k, [...(byUrl.get(k) ?? []), j]);
+  }
+  for (const group of byUrl.values()) {
+    const { url, options } = group[0].job.remote!;
+    readRanges(new HttpStore(url, options), "", group.map(({ job }) => ({ offset: job.position, length: job.size }))).then(
+      (parts) =>
+        group.forEach(({ job, into }, i) => {
+          try {
+            if (parts[i].length !== job.size) throw new Error(`fetched ${parts[i].length} of ${job.size} bytes of a chunk (the file is shorter than its index says)`);
+            post({ key: job.key, bytes: decodeChunk(parts[i], job, new Uint8Array(into)) }, [into]);
+          } catch (e) {
+            post({ key: job.key, error: String((e as Error).message ?? e) }, []);
+          }
+        }),
+      // The notebook's thread fetches a failed chunk itself, and reports the error as its own.
+      (e: unknown) => group.forEach(({ job }) => post({ key: job.key, error: String((e as Error).message ?? e) }, [])),
+    );
+  }
+}
+
 port.on("message", ({ job, into }: { job: ChunkJob; into: ArrayBuffer }) => {
+  if (job.remote) {
+    if (!batch.length) setImmediate(fetchBatch);
+    batch.push({ job, into });
+    return;
+  }
   let msg: DecodedMessage;
   let transfer: ArrayBuffer[] = [];
   try {
@@ -40,7 +89,5 @@ port.on("message", ({ job, into }: { job: ChunkJob; into: ArrayBuffer }) => {
   } catch (e) {
     msg = { key: job.key, error: String((e as Error).message ?? e) };
   }
-  port.postMessage(msg, transfer);
-  Atomics.add(signal, 0, 1);
-  Atomics.notify(signal, 0);
+  post(msg, transfer);
 });

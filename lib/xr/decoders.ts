@@ -14,6 +14,10 @@
  * At open the threads also read files' metadata, on a port of their own answered
  * asynchronously (./prefetch).
  *
+ * A remote file's chunks (./remote) are fetched by the threads too, several requests at once:
+ * chunks stored one after another are sent to the same thread, which fetches them as one
+ * range. What they fetched comes back with each result and counts in `bytesFetched`.
+ *
  * `LAZYLAB_XR_DECODERS=0` turns the threads off (everything decoded in place).
  */
 import { availableParallelism } from "node:os";
@@ -23,12 +27,15 @@ import { diskReads } from "./hdf5";
 import { decodedLength } from "./codec";
 import type { FileMetadata } from "./netcdf";
 import type { ChunkJob } from "./rawread";
+import { storeReads } from "./store";
 
 /** Result a decoder thread posts. */
 export interface DecodedMessage {
   key: string;
   bytes?: Uint8Array;
   error?: string;
+  /** What the thread's HTTP stores fetched since its last result (remote chunks). */
+  fetched?: { bytes: number; retries: number; requests: number };
 }
 
 interface Decoder {
@@ -188,19 +195,31 @@ function pump(): void {
     // The buffer is allocated here and lent to the thread: memory is accounted to the
     // isolate that allocated it, and the notebook's memory probes count the notebook's.
     const into = new ArrayBuffer(n);
-    decoders[next++ % decoders.length].port.postMessage({ job, into }, [into]);
+    // A remote chunk stored right after the last one sent goes to the same thread: one range.
+    const follows = job.remote && lastSent?.job.remote?.url === job.remote.url && lastSent.job.position + lastSent.job.size === job.position && decoders.includes(lastSent.to);
+    const to = follows ? lastSent!.to : decoders[next++ % decoders.length];
+    to.port.postMessage({ job, into }, [into]);
+    lastSent = { job, to };
   }
 }
+
+let lastSent: { job: ChunkJob; to: Decoder } | undefined;
 
 /** Moves every posted result into `done`. */
 function drain(): void {
   for (const d of decoders ?? []) {
     for (let m = receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) {
       const r = m.message as DecodedMessage;
+      if (r.fetched) (storeReads.bytes += r.fetched.bytes), (storeReads.retries += r.fetched.retries), (storeReads.requests += r.fetched.requests);
       if (!inFlight.delete(r.key)) continue;
       done.set(r.key, r.error ? undefined : r.bytes);
     }
   }
+}
+
+/** True if `job` is with the threads: waiting its turn, decoding, or decoded and not yet taken. */
+export function isAnnounced(job: ChunkJob): boolean {
+  return inFlight.has(job.key) || done.has(job.key) || queue.some((j) => j.key === job.key);
 }
 
 /**
@@ -234,7 +253,7 @@ export function takeDecoded(job: ChunkJob): Uint8Array | undefined {
   if (done.delete(job.key)) release(job.key);
   pump();
   if (bytes) {
-    diskReads.bytes += job.size;
+    if (!job.remote) diskReads.bytes += job.size;
     decoderStats.ahead++;
   } else decoderStats.inPlace++;
   return bytes;

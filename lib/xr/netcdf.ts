@@ -1,7 +1,9 @@
 /**
  * The NetCDF4 reader: an open file, its groups' metadata (./ncgroup, read through h5wasm, or
  * by a decoder thread at open: ./prefetch) and hyperslab reads that decode only the storage
- * chunks they touch (./rawread, or HDF5 for what lazylab does not decode itself).
+ * chunks they touch (./rawread, or HDF5 for what lazylab does not decode itself). A file named
+ * by an http(s) URL is read in ranges from its server (./remote): the same reader, over a
+ * path whose reads are range requests.
  */
 import * as fs from "node:fs";
 import { NDArray } from "../np/ndarray";
@@ -11,6 +13,8 @@ import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
 import { FillMask, maskFill } from "./shuffle";
 import { holdCached, releaseCached } from "./cache";
+import { RemoteFile } from "./remote";
+import { isUrl, type HttpOptions } from "./store";
 
 import { AttrValue, DECODING_ATTRS, FLOAT_ATTRS, floatAttrs } from "./attrs";
 import { addressOf, groupPaths, NcGroup, NcVariable, readGroup } from "./ncgroup";
@@ -88,27 +92,54 @@ export class NcFile {
   private readonly located = new Map<string, { address: number; littleEndian: boolean }>();
 
   private constructor(
-    /** The file's path. */
+    /** The file's path, or its URL. */
     readonly path: string,
     file: import("./hdf5").H5File | undefined,
+    /** The file on its server, for a URL. */
+    readonly remote?: RemoteFile,
   ) {
     this.h5file = file;
-    this.stamp = stampOf(path);
+    this.stamp = remote ? `${remote.size}@${remote.url}` : stampOf(path);
+  }
+
+  /** The path HDF5 and the chunk reader open: the file's, or a remote file's (./remote). */
+  private get fsPath(): string {
+    return this.remote?.path ?? this.path;
   }
 
   /** h5wasm's handle, opened now if the file came from {@link fromMetadata}. */
   private get file(): import("./hdf5").H5File {
     this.ensureOpen();
-    this.h5file ??= countingReads(() => new (h5Loaded().File)(this.path, "r"));
+    this.h5file ??= this.remoteErrors(() => countingReads(() => new (h5Loaded().File)(this.fsPath, "r")));
     return this.h5file;
   }
 
-  /** Opens `path` (metadata only). */
-  static async open(path: string): Promise<NcFile> {
+  /**
+   * Opens `path` (metadata only). An http(s) URL is opened on its server, read in ranges
+   * (`options`: the retries of a dropped request).
+   */
+  static async open(path: string, options: HttpOptions = {}): Promise<NcFile> {
+    if (isUrl(path)) {
+      const mod = await h5();
+      const remote = await RemoteFile.open(path, options);
+      if (!remote) throw new FileNotFoundError(path, "No such file on the server (HTTP 404)");
+      const nc = new NcFile(path, undefined, remote);
+      nc.h5file = nc.remoteErrors(() => naming(path, () => new mod.File(remote.path, "r")));
+      return nc;
+    }
     NcFile.check(path);
     const mod = await h5();
     const file = naming(path, () => countingReads(() => new mod.File(path, "r")));
     return new NcFile(path, file);
+  }
+
+  /** Runs `fn`; for a remote file, a failed fetch inside HDF5 (which sees only EIO) is rethrown as itself. */
+  private remoteErrors<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw this.remote?.takeError() ?? e;
+    }
   }
 
   /**
@@ -186,7 +217,7 @@ export class NcFile {
     this.ensureOpen();
     const given = this.given.get(`${path}|${options.attrs ?? "all"}`);
     if (given) return given;
-    return naming(this.path, () => countingReads(() => readGroup(this.file, this.path, path, options.attrs === "decoding" ? DECODING_ATTRS : undefined, this.located)));
+    return this.remoteErrors(() => naming(this.path, () => countingReads(() => readGroup(this.file, this.path, path, options.attrs === "decoding" ? DECODING_ATTRS : undefined, this.located))));
   }
 
   /**
@@ -223,7 +254,7 @@ export class NcFile {
     try {
       raw = countingReads(() => (v.shape.length === 0 ? ds.value : n === 0 ? new Float64Array(0) : ds.slice(start.map((s, d) => [s, s + count[d]]))));
     } catch (e) {
-      throw new Error(`${this.path}: reading variable '${v.name}' failed: ${(e as Error).message ?? e}`);
+      throw this.remote?.takeError() ?? new Error(`${this.path}: reading variable '${v.name}' failed: ${(e as Error).message ?? e}`);
     }
     const out = toNDArray(raw, [...count], v.dtype);
     if (fill) {
@@ -239,14 +270,17 @@ export class NcFile {
     if (this.plans.has(v.path)) return this.plans.get(v.path);
     let plan: RawPlan | undefined;
     if (v.shape.length > 0 && process.env.LAZYLAB_XR_HDF5_READS !== "1") {
-      if (this.reader === null) this.reader = FileReader.open(this.path);
+      if (this.reader === null) this.reader = this.remoteErrors(() => FileReader.open(this.fsPath));
       let at = this.located.get(v.path);
       if (!at) {
         const ds = this.file.get(v.path) as H5Dataset;
         at = { address: addressOf(ds), littleEndian: ds.metadata.littleEndian };
       }
       const { address, littleEndian } = at;
-      if (address >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, address, v, v.filters, littleEndian));
+      if (address >= 0) plan = countingReads(() => rawPlan(this.reader ?? undefined, this.path, address, v, v.filters, littleEndian, this.remote));
+      // A remote chunk index that could not be fetched is the fetch's error, not a layout to read through HDF5.
+      const failed = this.remote?.takeError();
+      if (failed) throw failed;
     }
     this.plans.set(v.path, plan);
     return plan;
@@ -269,6 +303,7 @@ export class NcFile {
     this.h5file = undefined;
     if (this.reader) this.reader.close();
     this.reader = null;
+    this.remote?.release();
     // Plans read through the closed descriptor: made again on reopening.
     this.plans.clear();
     this.closed = true;
@@ -278,8 +313,12 @@ export class NcFile {
   /** @internal Reopens a closed file (xarray's CachingFileManager), failing at once, naming it, if it is gone or changed. */
   ensureOpen(): void {
     if (!this.closed) return;
-    NcFile.check(this.path);
-    if (stampOf(this.path) !== this.stamp) throw new FileChangedError(this.path);
+    // A remote file is not asked again: its path stays valid (./remote), its blocks are fetched as needed.
+    if (this.remote) this.remote.retain();
+    else {
+      NcFile.check(this.path);
+      if (stampOf(this.path) !== this.stamp) throw new FileChangedError(this.path);
+    }
     this.closed = false;
     reopened.count++;
     for (const k of this.cacheKeys) holdCached(k);

@@ -3,7 +3,8 @@
  * dimension). Variables become lazy arrays of lib/da whose chunks are the file's storage
  * chunks (or those asked for with `chunks`); each chunk is read, decoded and cached only
  * when a compute needs it. Index coordinates (1-d, named after their dimension) are read at
- * open, as xarray builds its indexes.
+ * open, as xarray builds its indexes. A file may be an http(s) URL: it is read in ranges from
+ * its server (./remote), metadata at open and only the chunks a compute needs.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -22,6 +23,7 @@ import { Dataset, DatasetWithVars } from "./dataset";
 import { FileMetadata, FileNotFoundError, NcFile, NcVariable, AttrValue } from "./netcdf";
 import { openPrefetched, prefetch, readAtOpen } from "./prefetch";
 import { registerLeaf } from "./warn";
+import { isUrl } from "./store";
 
 /** `chunks` as xarray takes it: per dimension name a size (-1: whole dimension), or one size for all. */
 export type XChunks = number | Record<string, number>;
@@ -40,6 +42,10 @@ export interface OpenOptions {
   decodeTimes?: boolean;
   /** Apply `_FillValue`/`scale_factor`/`add_offset` (default true). */
   maskAndScale?: boolean;
+  /** http(s) URLs: retries of a dropped connection or 5xx answer (default 4). */
+  retries?: number;
+  /** http(s) URLs: first backoff before a retry, in ms, doubled each time (default 50). */
+  backoffMs?: number;
 }
 
 /** Options of {@link openMfDataset}. */
@@ -80,10 +86,13 @@ function fileKey(file: string): string {
 
 /**
  * Opens one NetCDF4/HDF5 file as a Dataset. Nothing but metadata and index coordinates is
- * read; variables load chunk by chunk when computed.
+ * read; variables load chunk by chunk when computed. An http(s) URL is read with range
+ * requests: its metadata, then only the chunks a compute needs (`xr.cacheInfo().bytesFetched`);
+ * a server without range support fails with RangeNotSupportedError.
  * @example
  * const grid = await xr.openDataset("data/ECCO-GRID.nc");
  * const ds = await xr.openDataset("data/THETA_1992_01.nc", { chunks: { k: 1 } });
+ * const remote = await xr.openDataset("https://example.org/THETA_1992_01.nc");
  */
 export async function openDataset(file: string, options: OpenOptions = {}): Promise<DatasetWithVars> {
   return openOne(file, options, "all");
@@ -96,10 +105,10 @@ export async function openDataset(file: string, options: OpenOptions = {}): Prom
 async function openOne(file: string, options: OpenOptions, attrs: "all" | "decoding", prefetched?: Promise<FileMetadata | undefined>): Promise<DatasetWithVars> {
   if (typeof file !== "string") throw new TypeError(`openDataset: expected a path, got ${typeof file}`);
   checkChunks(options.chunks);
-  const nc = prefetched ? await openPrefetched(file, prefetched) : await NcFile.open(file);
+  const nc = prefetched ? await openPrefetched(file, prefetched) : await NcFile.open(file, { retries: options.retries, backoffMs: options.backoffMs });
   startDecoders();
   const group = nc.group(options.group ?? "/", { attrs });
-  const key = fileKey(file) + (options.group ?? "/");
+  const key = (nc.remote ? `${file}@${nc.remote.size}` : fileKey(file)) + (options.group ?? "/");
   // Closing the file drops these chunks from the cache (./cache).
   nc.cachesUnder(`${key}/`);
   const vars: Record<string, DataArray> = {};
@@ -114,7 +123,7 @@ async function openOne(file: string, options: OpenOptions, attrs: "all" | "decod
       dec.encoding.coordinates = coordAttr;
       delete dec.attrs.coordinates;
     }
-    dec.encoding.source = path.resolve(file);
+    dec.encoding.source = nc.remote ? file : path.resolve(file);
     const isIndex = v.dims.length === 1 && v.dims[0] === v.name;
     if (readAtOpen(v)) {
       const values = dec.decode(nc.read(v, v.shape.map(() => 0), v.shape));
@@ -205,15 +214,17 @@ export function glob(pattern: string): string[] {
  * Opens many files as one Dataset (xarray's `open_mfdataset`): each file's variables are
  * concatenated along `concatDim` (found from the index coordinate whose values differ
  * between files, usually time). Variables without that dimension come from the first file.
- * `chunks` defaults to `{}` (the files' storage chunks, as dask arrays).
+ * `chunks` defaults to `{}` (the files' storage chunks, as dask arrays). Paths may be http(s)
+ * URLs (a list of them: a URL is not a glob pattern), read in ranges as by {@link openDataset}.
  * @example
  * const ds = await xr.openMfDataset("data/THETA_*.nc");
+ * const web = await xr.openMfDataset(["https://example.org/THETA_1992_01.nc", "https://example.org/THETA_1992_02.nc"]);
  * const ds1 = await xr.openMfDataset("data/THETA_*.nc", { chunks: { k: 1 } });
  */
 export async function openMfDataset(paths: string | readonly string[], options: OpenMfOptions = {}): Promise<DatasetWithVars> {
   let files: string[];
   if (typeof paths === "string") {
-    files = /[*?[]/.test(paths) ? glob(paths) : [paths];
+    files = /[*?[]/.test(paths) && !isUrl(paths) ? glob(paths) : [paths];
     if (!files.length) throw new FileNotFoundError(paths, "no files to open: the pattern matched nothing");
   } else if (Array.isArray(paths)) {
     files = [...paths];
@@ -227,7 +238,8 @@ export async function openMfDataset(paths: string | readonly string[], options: 
   // The combined dataset shows the first file's attributes (xarray's combine_attrs="override").
   // The others are read on the decoder threads while this thread opens the first (./prefetch).
   const group = options.group ?? "/";
-  const ahead = files.length > 1 && files.every((f) => typeof f === "string") ? [undefined, ...prefetch(files.slice(1), group, "decoding")] : [];
+  // Remote files are opened here: their metadata reads wait on this thread's fetch thread (./fetch-sync).
+  const ahead = files.length > 1 && files.every((f) => typeof f === "string" && !isUrl(f)) ? [undefined, ...prefetch(files.slice(1), group, "decoding")] : [];
   for (const [i, f] of files.entries()) sets.push(await openOne(f, opts, i === 0 ? "all" : "decoding", ahead[i]));
   return combineDatasets(sets, files, combine, options.concatDim);
 }

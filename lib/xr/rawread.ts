@@ -3,13 +3,16 @@
  * with the dataset's chunk index (./chunkindex), their bytes read with positioned reads and
  * decoded by ./codec — on the decoder threads (./decoders) when a compute announced them,
  * else here — and the region's part of each copied out (or, when the region lies in one
- * chunk, only that part decoded, into the buffer that is the result: no copy at all).
+ * chunk, only that part decoded, into the buffer that is the result: no copy at all). A
+ * remote file's chunks (./remote) are fetched as their exact byte ranges, never more.
  */
 import { chunkIndex, ChunkIndex, contiguousLayout, FileReader, StoredChunk } from "./chunkindex";
 import { gatherInto, maskFill, runsOf } from "./shuffle";
 import { ChunkSpec, decodeChunk, FillMask, PipelineFilter, RAW_FILTERS } from "./codec";
 import { diskReads } from "./hdf5";
-import { takeDecoded } from "./decoders";
+import { isAnnounced, takeDecoded } from "./decoders";
+import type { RemoteFile } from "./remote";
+import type { HttpOptions } from "./store";
 
 /** What reading a variable's chunks directly needs. */
 export interface RawPlan {
@@ -22,6 +25,8 @@ export interface RawPlan {
   filters: PipelineFilter[];
   diskType: string;
   shape: number[];
+  /** The file is on an HTTP(S) server: stored bytes are fetched in ranges from it. */
+  remote?: RemoteFile;
 }
 
 type DiskArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
@@ -42,6 +47,7 @@ export function rawPlan(
   v: { shape: number[]; diskType: string; storageChunks: number[] | null },
   filters: readonly { id: number; cd_values?: readonly number[] }[],
   littleEndian: boolean,
+  remote?: RemoteFile,
 ): RawPlan | undefined {
   if (!reader || !littleEndian || !(v.diskType in DISK_ARRAYS)) return undefined;
   if (filters.some((f) => !RAW_FILTERS.has(f.id))) return undefined;
@@ -56,7 +62,7 @@ export function rawPlan(
     }
     if (!at || at.size !== v.shape.reduce((a, b) => a * b, 1) * elementSize) return undefined;
     const chunks = new Map<string, StoredChunk>([[v.shape.map(() => 0).join(","), { address: at.address, size: at.size, filterMask: 0 }]]);
-    return { reader, file, index: { chunkShape: [...v.shape], elementSize, chunks }, contiguous: true, filters: [], diskType: v.diskType, shape: v.shape };
+    return { reader, file, index: { chunkShape: [...v.shape], elementSize, chunks }, contiguous: true, filters: [], diskType: v.diskType, shape: v.shape, remote };
   }
   let index: ChunkIndex | undefined;
   try {
@@ -66,7 +72,7 @@ export function rawPlan(
   }
   if (!index || index.elementSize !== elementSize) return undefined;
   if (index.chunkShape.join() !== v.storageChunks.join()) return undefined;
-  return { reader, file, index, filters: filters.map((f) => ({ id: f.id, cdValues: [...(f.cd_values ?? [])] })), diskType: v.diskType, shape: v.shape };
+  return { reader, file, index, filters: filters.map((f) => ({ id: f.id, cdValues: [...(f.cd_values ?? [])] })), diskType: v.diskType, shape: v.shape, remote };
 }
 
 /** Storage-chunk origins the region `start`/`count` touches. */
@@ -91,6 +97,8 @@ export interface ChunkJob extends ChunkSpec {
   /** Bytes stored. */
   size: number;
   filters: PipelineFilter[];
+  /** A remote file: the stored bytes are this range of the URL (`position`, `size`), fetched by the decoder thread. */
+  remote?: { url: string; options: HttpOptions };
 }
 
 /**
@@ -109,7 +117,8 @@ export function chunkJob(plan: RawPlan, origin: readonly number[], start?: reado
   const part = whole ? undefined : { shape, start: start.map((s, d) => s - origin[d]), count: [...count] };
   const position = plan.reader.position(c.address);
   const key = `${plan.file}#${position}` + (part ? `[${part.start}|${part.count}]` : "") + (fill ? `~${fill.kind}:${fill.value}` : "");
-  return { key, file: plan.file, position, size: c.size, filterMask: c.filterMask, filters: plan.filters, nbytes, elementSize, part, fill };
+  const remote = plan.remote && { url: plan.remote.url, options: plan.remote.options };
+  return { key, file: plan.file, position, size: c.size, filterMask: c.filterMask, filters: plan.filters, nbytes, elementSize, part, fill, remote };
 }
 
 /** The jobs reading the region `start`/`count` needs, in order; undefined if a chunk is not stored. */
@@ -121,9 +130,10 @@ export function regionJobs(plan: RawPlan, start: readonly number[], count: reado
   return jobs.every((j) => j) ? (jobs as ChunkJob[]) : undefined;
 }
 
-function decodedBytes(plan: RawPlan, job: ChunkJob): Uint8Array {
+function decodedBytes(plan: RawPlan, job: ChunkJob, fetched?: Map<string, Uint8Array>): Uint8Array {
   const ready = takeDecoded(job);
   if (ready) return ready;
+  if (plan.remote) return decodeChunk(fetched?.get(job.key) ?? plan.remote.fetch([{ offset: job.position, length: job.size }])[0], job);
   diskReads.bytes += job.size;
   return decodeChunk(plan.reader.read(job.position - plan.reader.position(0), job.size), job);
 }
@@ -150,8 +160,16 @@ export function readRaw(plan: RawPlan, start: readonly number[], count: readonly
   const out = new Ctor(n);
   const outStride = strides(count);
   const inStride = strides(cs);
+  // A remote region's chunks that no decoder thread fetches are fetched here, together (one
+  // round trip, not one per chunk), and decoded one by one below.
+  let fetched: Map<string, Uint8Array> | undefined;
+  const here = plan.remote ? jobs.filter((j) => !isAnnounced(j)) : [];
+  if (here.length > 1) {
+    const parts = plan.remote!.fetch(here.map((j) => ({ offset: j.position, length: j.size })));
+    fetched = new Map(here.map((j, i) => [j.key, parts[i]]));
+  }
   origins.forEach((o, i) => {
-    const bytes = decodedBytes(plan, jobs[i]);
+    const bytes = decodedBytes(plan, jobs[i], fetched);
     const src = new Ctor(bytes.buffer, bytes.byteOffset, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
     // Intersection of the chunk [o, o+cs) with the region [start, start+count).
     const lo = o.map((c, d) => Math.max(c, start[d]));
@@ -194,19 +212,27 @@ function readContiguous(plan: RawPlan, start: readonly number[], count: readonly
   const base = plan.index.chunks.values().next().value!.address;
   const runs = runsOf({ shape: plan.shape, start, count });
   let read = 0, wanted = n * es;
-  if (runs.length / 3 <= MAX_READS) {
+  if (runs.length / 3 <= MAX_READS && plan.remote) {
+    // One range per run, fetched together (runs that touch become one request).
+    const ranges = [];
+    for (let k = 0; k < runs.length; k += 3) ranges.push({ offset: plan.reader.position(base + runs[k] * es), length: runs[k + 2] * es });
+    plan.remote.fetch(ranges).forEach((part, i) => {
+      bytes.set(part, runs[3 * i + 1] * es);
+      read += part.length;
+    });
+  } else if (runs.length / 3 <= MAX_READS) {
     for (let k = 0; k < runs.length; k += 3) read += plan.reader.readInto(bytes, runs[k + 1] * es, runs[k + 2] * es, base + runs[k] * es);
   } else {
     const first = runs[0], last = runs[runs.length - 3] + runs[runs.length - 1];
     wanted = (last - first) * es;
-    const span = plan.reader.read(base + first * es, wanted);
+    const span = plan.remote ? plan.remote.fetch([{ offset: plan.reader.position(base + first * es), length: wanted }])[0] : plan.reader.read(base + first * es, wanted);
     read = span.length;
     if (read === wanted) {
       for (let k = 0; k < runs.length; k += 3) runs[k] -= first;
       gatherInto(span, es, bytes, runs);
     }
   }
-  diskReads.bytes += read;
+  if (!plan.remote) diskReads.bytes += read;
   if (read !== wanted) throw new Error(`read ${read} of ${wanted} bytes (the file is truncated)`);
   if (fill) maskFill(bytes, fill);
   return out;

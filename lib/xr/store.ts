@@ -161,13 +161,25 @@ export class HttpStore implements ByteStore {
   }
 
   getRange(key: string, range: RangeQuery): Promise<Uint8Array | undefined> {
+    return this.getRangeOf(key, range).then((r) => r?.bytes);
+  }
+
+  /**
+   * {@link getRange}, with the whole resource's size from the answer's `Content-Range`
+   * (`bytes a-b/SIZE`; NaN if the server does not say): what opening a remote file needs
+   * from its first request.
+   */
+  async getRangeOf(key: string, range: RangeQuery): Promise<{ bytes: Uint8Array; size: number } | undefined> {
     const url = this.url(key);
     const header = "suffixLength" in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
-    if (!("suffixLength" in range) && range.length <= 0) return Promise.resolve(new Uint8Array(0));
-    return this.request(url, { Range: header }, (r) => {
+    if (!("suffixLength" in range) && range.length <= 0) return { bytes: new Uint8Array(0), size: NaN };
+    let size = NaN;
+    const bytes = await this.request(url, { Range: header }, (r) => {
       // 206 with Content-Range is a range; 200 is the whole resource (the Range header ignored).
       if (r.status !== 206) throw new RangeNotSupportedError(url, r.status);
+      size = Number(/\/(\d+)\s*$/.exec(r.headers.get("content-range") ?? "")?.[1] ?? NaN);
     });
+    return bytes && { bytes, size };
   }
 }
 
