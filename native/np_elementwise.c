@@ -273,6 +273,7 @@ static napi_value js_compare(napi_env env, napi_callback_info info) {
   if (argc != 10 || !operands(env, argv, CMP_LAST, &op, &a, &ao, &as, &b, &bo, &bs, &n) || !get_u8(env, argv[7], &o, &ol) ||
       !get_int(env, argv[8], &oo) || !in_bounds(env, ol, oo, n, 1))
     return NULL;
+  if (n >= STREAM_MIN) np_prefault(o + oo, (size_t)n);
   if (n > 0) COMPARE((int)op, a + ao, (int)as, b + bo, (int)bs, o + oo, n);
   return NULL;
 }
@@ -318,6 +319,7 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   }
   if (!in_bounds(env, al, ao, n, 1) || !in_bounds(env, ol, oo, n, 1)) return NULL;
   if (n <= 0) return NULL;
+  if (n >= STREAM_MIN) np_prefault(down ? (void *)((float *)o + oo) : (void *)((double *)o + oo), (size_t)n * (down ? sizeof(float) : sizeof(double)));
   if (down) PICK(f64_to_f32)((const double *)a + ao, (float *)o + oo, n);
   else PICK(f32_to_f64)((const float *)a + ao, (double *)o + oo, n);
   return NULL;

@@ -207,9 +207,9 @@ FOR_EACH_ISA(DEFINE_REDUCE_F32)
     for (int j = 0; j < K; j++) { m[j] = P##_loadu_pd(a + j * W); z[j] = P##_sub_pd(m[j], m[j]); } \
     int64_t i = 8; \
     if (is_max) { \
-      for (; i + 8 <= n; i += 8) for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_max_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } \
+      for (; i + 8 <= n; i += 8) { PREFETCH(a + i + SUM_PREFETCH); for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_max_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } } \
     } else { \
-      for (; i + 8 <= n; i += 8) for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_min_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } \
+      for (; i + 8 <= n; i += 8) { PREFETCH(a + i + SUM_PREFETCH); for (int j = 0; j < K; j++) { VT x = P##_loadu_pd(a + i + j * W); m[j] = P##_min_pd(x, m[j]); z[j] = P##_add_pd(z[j], P##_sub_pd(x, x)); } } \
     } \
     double lanes[8], zs[8]; \
     for (int j = 0; j < K; j++) { P##_storeu_pd(lanes + j * W, m[j]); P##_storeu_pd(zs + j * W, z[j]); } \
