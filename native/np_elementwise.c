@@ -156,9 +156,13 @@ static void build_mask_bytes(void) {
   }
 }
 
+/* How far ahead (elements) the compare loop asks for its operands, as the sums do (np_reduce.c). */
+#define COMPARE_PREFETCH 2048
 #define V_COMPARE(CMP) \
   for (intptr_t i = 0; i < m; i += 8) { \
     unsigned bits = 0; \
+    if (as) _mm_prefetch((const char *)(a + i + COMPARE_PREFETCH), _MM_HINT_T0); \
+    if (bs) _mm_prefetch((const char *)(b + i + COMPARE_PREFETCH), _MM_HINT_T0); \
     for (int j = 0; j < 8 / W; j++) { \
       VT x = as ? LOADU(a + i + j * W) : xs, y = bs ? LOADU(b + i + j * W) : ys; \
       bits |= (unsigned)MOVEMASK(CMP) << (j * W); \
