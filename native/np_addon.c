@@ -8,19 +8,21 @@ int np_avx2 = 0;
 int np_avx512 = 0;
 int np_own_exp = 0;
 
-/* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones (tests). */
+/* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2
+ * the AVX2 ones where the CPU also has AVX-512 (tests: every set gives the same bits). */
 static void choose_loops(void) {
 #ifdef LAZYLAB_X86
   const char *isa = getenv("LAZYLAB_NATIVE_ISA");
   __builtin_cpu_init();
   np_avx2 = __builtin_cpu_supports("avx2") && !(isa && strcmp(isa, "baseline") == 0);
-  np_avx512 = np_avx2 && __builtin_cpu_supports("avx512f");
+  int cpu_avx512 = np_avx2 && __builtin_cpu_supports("avx512f");
+  np_avx512 = cpu_avx512 && !(isa && strcmp(isa, "avx2") == 0);
   /* NumPy's own float64 exp runs where the CPU has AVX512F; there lazylab's runs too
    * (np_vmath.c), elsewhere both call the C library. LAZYLAB_NATIVE_MATH=libm keeps the C
    * library's everywhere, =own runs lazylab's wherever AVX2 and FMA are (tests compare them). */
   const char *math = getenv("LAZYLAB_NATIVE_MATH");
   int own = math && strcmp(math, "own") == 0, libm = math && strcmp(math, "libm") == 0;
-  np_own_exp = np_avx2 && __builtin_cpu_supports("fma") && (own || (np_avx512 && !libm));
+  np_own_exp = np_avx2 && __builtin_cpu_supports("fma") && (own || (cpu_avx512 && !libm));
 #endif
 }
 

@@ -156,9 +156,13 @@ static void build_mask_bytes(void) {
   }
 }
 
+/* How far ahead (elements) the compare loop asks for its operands, as the sums do (np_reduce.c). */
+#define COMPARE_PREFETCH 2048
 #define V_COMPARE(CMP) \
   for (intptr_t i = 0; i < m; i += 8) { \
     unsigned bits = 0; \
+    if (as) _mm_prefetch((const char *)(a + i + COMPARE_PREFETCH), _MM_HINT_T0); \
+    if (bs) _mm_prefetch((const char *)(b + i + COMPARE_PREFETCH), _MM_HINT_T0); \
     for (int j = 0; j < 8 / W; j++) { \
       VT x = as ? LOADU(a + i + j * W) : xs, y = bs ? LOADU(b + i + j * W) : ys; \
       bits |= (unsigned)MOVEMASK(CMP) << (j * W); \
@@ -273,6 +277,7 @@ static napi_value js_compare(napi_env env, napi_callback_info info) {
   if (argc != 10 || !operands(env, argv, CMP_LAST, &op, &a, &ao, &as, &b, &bo, &bs, &n) || !get_u8(env, argv[7], &o, &ol) ||
       !get_int(env, argv[8], &oo) || !in_bounds(env, ol, oo, n, 1))
     return NULL;
+  if (n >= STREAM_MIN) np_prefault(o + oo, (size_t)n);
   if (n > 0) COMPARE((int)op, a + ao, (int)as, b + bo, (int)bs, o + oo, n);
   return NULL;
 }
@@ -318,6 +323,7 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   }
   if (!in_bounds(env, al, ao, n, 1) || !in_bounds(env, ol, oo, n, 1)) return NULL;
   if (n <= 0) return NULL;
+  if (n >= STREAM_MIN) np_prefault(down ? (void *)((float *)o + oo) : (void *)((double *)o + oo), (size_t)n * (down ? sizeof(float) : sizeof(double)));
   if (down) PICK(f64_to_f32)((const double *)a + ao, (float *)o + oo, n);
   else PICK(f32_to_f64)((const float *)a + ao, (double *)o + oo, n);
   return NULL;

@@ -39,21 +39,30 @@ export function broadcastStrides(shape: readonly number[], stride: readonly numb
 }
 
 /**
- * Calls `line(offsets, n, strides)` for every innermost line of `shape`, where offsets[j] is
- * operand j's starting offset and strides[j] its innermost stride. Axes are merged where
- * every operand is contiguous across them.
+ * Calls `line(offsets, n, strides, state)` for every innermost line of `shape`, where
+ * offsets[j] is operand j's starting offset and strides[j] its innermost stride. Axes are
+ * merged where every operand is contiguous across them.
+ *
+ * `state` is for what the line needs (the operands' buffers), so that callers making new
+ * arrays can pass a module-level `line` instead of a closure over their buffers: with the
+ * executor's `--no-lazy-feedback-allocation`, a closure over a new result (through the call
+ * site's feedback here, which the young-generation collector treats as a root) kept that
+ * result's buffer alive past the minor collections lib/np runs before large buffers, until
+ * a full one (measured: `r = x ** 2` over 4000² held a dead 128 MB result at every minor
+ * collection, and lib/np/dtype.ts ran a full collection every second call, 5-16 ms each).
  */
-export function forEachLine(
+export function forEachLine<S = undefined>(
   shape: readonly number[],
   ops: readonly Strided[],
-  line: (offsets: number[], n: number, strides: number[]) => void,
+  line: (offsets: number[], n: number, strides: number[], state: S) => void,
+  state?: S,
 ): void {
   const k = ops.length;
   for (const n of shape) if (n === 0) return;
   const { dims, strides } = mergeAxes(shape, ops);
   const offsets = ops.map((op) => op.offset);
   if (dims.length === 0) {
-    line(offsets, 1, ops.map(() => 1));
+    line(offsets, 1, ops.map(() => 1), state as S);
     return;
   }
   // dims/strides are innermost-first now.
@@ -61,13 +70,13 @@ export function forEachLine(
   const innerStrides = strides.map((s) => s[0]);
   const outer = dims.length - 1;
   if (outer === 0) {
-    line(offsets, inner, innerStrides);
+    line(offsets, inner, innerStrides, state as S);
     return;
   }
   const counter = new Array<number>(outer).fill(0);
   const cur = offsets.slice();
   for (;;) {
-    line(cur.slice(), inner, innerStrides);
+    line(cur.slice(), inner, innerStrides, state as S);
     let d = 0;
     for (; d < outer; d++) {
       const ax = d + 1;

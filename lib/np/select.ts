@@ -2,7 +2,7 @@
  * Choosing elements: `np.where` (from two arrays by a condition, or the indices of the true
  * elements) and `np.clip` (bounded to an interval), with NumPy 1.24's broadcasting and dtypes.
  */
-import { allocate, DType } from "./dtype";
+import { allocate, DType, Storage } from "./dtype";
 import { canCastSameKind, resultType, TypeOperand } from "./casting";
 import { broadcastStrides, forEachLine, Strided } from "./iterate";
 import { NDArray, NestedList, Operand } from "./ndarray";
@@ -48,11 +48,43 @@ export function where(condition: Operand | NestedList, x?: Operand | NestedList,
   const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
   const cd = c.nd.data, ad = a.arr.nd.data, bd = b.arr.nd.data, od = out.nd.data;
   // A float scalar beside float32 counts as float32 (value-based): stored through od, it rounds as NumPy's cast does.
-  forEachLine(shape, [strided(c, shape), strided(a.arr, shape), strided(b.arr, shape), { stride: out.nd.stride, offset: 0 }], (off, n, st) => {
-    // NaN is true, as bool(nan) in Python.
-    for (let i = 0; i < n; i++) od[off[3] + i * st[3]] = cd[off[0] + i * st[0]] !== 0 ? ad[off[1] + i * st[1]] : bd[off[2] + i * st[2]];
-  });
+  forEachLine(shape, [strided(c, shape), strided(a.arr, shape), strided(b.arr, shape), { stride: out.nd.stride, offset: 0 }], whereLine, { cd, ad, bd, od });
   return out;
+}
+
+/*
+ * The lines of where and clip: module-level functions given their buffers as state, not
+ * closures over them, so a dropped result dies at the next minor collection
+ * (iterate.ts, forEachLine).
+ */
+function whereLine(off: number[], n: number, st: number[], s: { cd: Storage; ad: Storage; bd: Storage; od: Storage }): void {
+  const { cd, ad, bd, od } = s;
+  // NaN is true, as bool(nan) in Python.
+  for (let i = 0; i < n; i++) od[off[3] + i * st[3]] = cd[off[0] + i * st[0]] !== 0 ? ad[off[1] + i * st[1]] : bd[off[2] + i * st[2]];
+}
+
+interface ClipState {
+  xd: Storage;
+  ld: Storage;
+  hd: Storage;
+  od: Storage;
+  isFloat: boolean;
+  round: (v: number) => number;
+}
+
+function clipLine(off: number[], n: number, st: number[], s: ClipState): void {
+  const { xd, ld, hd, od, isFloat, round } = s;
+  for (let i = 0; i < n; i++) {
+    // NumPy's _NPY_CLIP: min(max(x, lo), hi), where a NaN on either side wins for floats.
+    let v = round(xd[off[0] + i * st[0]]);
+    const lv = round(ld[off[1] + i * st[1]]);
+    const hv = round(hd[off[2] + i * st[2]]);
+    if (isFloat) {
+      if (v === v) v = v > lv ? v : lv;
+      if (v === v) v = v < hv ? v : hv;
+    } else v = Math.min(Math.max(v, lv), hv);
+    od[off[3] + i * st[3]] = v;
+  }
 }
 
 /**
@@ -131,19 +163,7 @@ export function clip(a: Operand | NestedList, min: Operand | NestedList | null, 
   const shape = broadcastTogether(...[x, lo, hi].flatMap((o) => (o ? [o.arr.shape] : [])));
   const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
   const xd = x.arr.nd.data, ld = l.nd.data, hd = h.nd.data, od = out.nd.data;
-  forEachLine(shape, [strided(x.arr, shape), strided(l, shape), strided(h, shape), { stride: out.nd.stride, offset: 0 }], (off, n, st) => {
-    for (let i = 0; i < n; i++) {
-      // NumPy's _NPY_CLIP: min(max(x, lo), hi), where a NaN on either side wins for floats.
-      let v = round(xd[off[0] + i * st[0]]);
-      const lv = round(ld[off[1] + i * st[1]]);
-      const hv = round(hd[off[2] + i * st[2]]);
-      if (isFloat) {
-        if (v === v) v = v > lv ? v : lv;
-        if (v === v) v = v < hv ? v : hv;
-      } else v = Math.min(Math.max(v, lv), hv);
-      od[off[3] + i * st[3]] = v;
-    }
-  });
+  forEachLine(shape, [strided(x.arr, shape), strided(l, shape), strided(h, shape), { stride: out.nd.stride, offset: 0 }], clipLine, { xd, ld, hd, od, isFloat, round });
   if (options.out) {
     const o = options.out;
     if (!(o instanceof NDArray)) throw new TypeError("clip: out must be an array");

@@ -339,7 +339,7 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
   const tOp = { stride: target.nd.stride, offset: target.nd.offset };
   const o = target.nd.data;
-  forEachLine(shape, [aOp, bOp, tOp], (off, n, st) => kernel(aData, off[0], st[0], bData, off[1], st[1], o, off[2], st[2], n));
+  forEachLine(shape, [aOp, bOp, tOp], binaryLine, { kernel, a: aData, b: bData, o });
   if (out && target !== out) assign(out, target);
   return out ?? target;
 }
@@ -351,6 +351,19 @@ function typeOperand(given: Operand | NestedList, x: NDArray | number): TypeOper
   return { dtype: x.dtype };
 }
 
+/*
+ * The lines of elementwise operations: module-level functions given their buffers as state,
+ * not closures over them (iterate.ts, forEachLine: a closure kept a dropped result alive
+ * until the next full collection).
+ */
+function unaryLine(off: number[], n: number, st: number[], s: { kernel: UnaryKernel; a: Storage; o: Storage }): void {
+  s.kernel(s.a, off[0], st[0], s.o, off[1], st[1], n);
+}
+
+function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryKernel; a: Storage; b: Storage; o: Storage }): void {
+  s.kernel(s.a, off[0], st[0], s.b, off[1], st[1], s.o, off[2], st[2], n);
+}
+
 function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
   const shape = a.shape;
   if (out) checkOut(out, shape, op.name);
@@ -358,9 +371,7 @@ function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArra
   const src = a.nd.data;
   const o = target.nd.data;
   const kernel = unaryKernel(unaryExpr(op, dtype), castOf(dtype), storageKey(src, o));
-  forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
-    kernel(src, off[0], st[0], o, off[1], st[1], n),
-  );
+  forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
   if (out && target !== out) assign(out, target);
   return out ?? target;
 }
@@ -380,9 +391,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   if (typeof v === "number") {
     const src = Float64Array.of(v);
     const kernel = unaryKernel("x", castOf(target.dtype), storageKey(src, o));
-    forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], (off, n, st) =>
-      kernel(src, 0, 0, o, off[1], st[1], n),
-    );
+    forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
     return;
   }
   const shape = broadcastShapes(v.shape, target.shape);
@@ -406,9 +415,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
     }
   }
   const kernel = unaryKernel(expr, castOf(target.dtype), storageKey(s, o));
-  forEachLine(shape, ops, (off, n, st) =>
-    kernel(s, off[0], st[0], o, off[1], st[1], n),
-  );
+  forEachLine(shape, ops, unaryLine, { kernel, a: s, o });
 }
 
 type Out = NDArray | undefined;
