@@ -102,8 +102,8 @@ describe("JupyterLab's debugger on a lazylab notebook", { timeout: 240_000 }, ()
     assert.equal(await page.locator(BUG).getAttribute("aria-pressed"), "false");
     // JupyterLab sets the notebook's debugger up again on each change of its new kernel's
     // connection and status, and a click on the button in the middle of that is dropped (no
-    // initialize is sent). Click again only then: a second click after an initialize would
-    // turn the debugger off again.
+    // initialize is sent; the same with Debian's ipykernel). Click again only then: a second
+    // click after an initialize would turn the debugger off again.
     for (let tries = 0; ; tries++) {
       const sent = wire.length;
       await page.locator(`${BUG}:not([disabled])`).click();
@@ -156,6 +156,14 @@ describe("JupyterLab's debugger on a lazylab notebook", { timeout: 240_000 }, ()
     assert.equal(shown.a, "41");
     assert.equal(shown.x, `NDArray ${numpy.dtype} ${numpy.shape}`);
 
+    // The render button beside a variable (shown on hover) opens its rich view: the page asks
+    // richInspectVariables and renders the bundle, here x's HTML table.
+    await page.locator(`${SIDEBAR} .jp-DebuggerVariables-name`, { hasText: /^x$/ }).hover();
+    await page.locator(`${SIDEBAR} .jp-DebuggerVariables-renderVariable`).first().click();
+    const table = page.locator(".jp-DebuggerRichVariable table.lazylab-ndarray");
+    await table.waitFor().catch((e) => assert.fail(`${e.message}\n${debugLog(wire)}`));
+    assert.deepEqual(await table.locator("td").evaluateAll((tds: any[]) => tds.map((td) => Number(td.textContent))), numpy.items);
+
     // Expanding x lists its dtype, shape and elements (a `variables` request for its reference).
     await page.locator(`${SIDEBAR} .jp-DebuggerVariables-name`, { hasText: /^x$/ }).click();
     const last = `[${numpy.items.length - 1}]`;
@@ -175,6 +183,10 @@ describe("JupyterLab's debugger on a lazylab notebook", { timeout: 240_000 }, ()
       [PANEL, LINES[BREAK_LINE]] as const).catch((e) => assert.fail(`${e.message}\n${debugLog(wire)}`));
     assert.equal(await currentLine(page), LINES[BREAK_LINE], "one line marked, the next statement's");
     assert.match(await page.locator(`${SIDEBAR} .jp-DebuggerCallstackFrame-location`).first().innerText(), new RegExp(`:${BREAK_LINE + 1}$`));
+    // The rich view of x, opened at the breakpoint, is asked again with that stop's frame id.
+    await until(() => wire.filter((m) => m.msgType === "debug_reply" && m.content.command === "richInspectVariables").length >= 2, () => debugLog(wire));
+    assert.ok(wire.filter((m) => m.msgType === "debug_reply" && m.content.command === "richInspectVariables").every((m) => m.content.success), debugLog(wire));
+    assert.equal(await page.locator(".jp-DebuggerRichVariable table.lazylab-ndarray").count(), 1);
     // Line 3 ran while stepping over it: its output is already there.
     assert.match(await lastCell(page).locator(".jp-OutputArea").innerText(), /42/);
 

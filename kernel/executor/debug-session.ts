@@ -443,7 +443,15 @@ export class DebugSession {
   private async richInspect(a: Record<string, unknown>): Promise<Record<string, unknown>> {
     const name = a.variableName;
     if (typeof name !== "string" || !IDENTIFIER.test(name)) throw new DebugRequestFailed(`variableName must be an identifier, got ${JSON.stringify(name)}`);
-    const frameId = this.paused ? a.frameId : undefined;
+    // JupyterLab's rich view of a variable asks again with the frame id it was opened with
+    // whenever the variables change, so after a step it names a frame of an earlier stop:
+    // the view then shows the variable as the current top frame sees it.
+    let frameId: unknown;
+    if (this.paused) {
+      const { callFrames, firstFrameId } = this.paused;
+      const index = Number.isInteger(a.frameId) ? (a.frameId as number) - firstFrameId : -1;
+      frameId = index >= 0 && index < callFrames.length ? a.frameId : firstFrameId;
+    }
     const r = await this.run(`globalThis.${DEBUG_HELPERS}.bundle(${name})`, frameId, true);
     return r.value as Record<string, unknown>;
   }

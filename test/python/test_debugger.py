@@ -184,6 +184,9 @@ class Debugger(unittest.TestCase):
         # its current-line marker, when a frame of the same id comes back.
         self.assertNotEqual(self.top_frame()["id"], frame["id"])
         self.assertIs(self.debug("scopes", {"frameId": frame["id"]})["success"], False)
+        # JupyterLab's rich view of a variable asks again with the id it was opened with.
+        rich = self.debug("richInspectVariables", {"variableName": "b", "frameId": frame["id"]})
+        self.assertEqual(rich["body"]["data"]["text/plain"], "42")
         self.assertEqual(self.variables_of(self.top_frame()["id"], "Globals")["b"]["value"], "42")
         self.assertTrue(self.debug("continue", {"threadId": 1})["success"])
         reply = self.shell_reply(msg_id)
