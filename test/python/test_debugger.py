@@ -224,6 +224,22 @@ class Debugger(unittest.TestCase):
         self.debug("continue", {"threadId": 1})
         self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
 
+    def test_a_top_level_loop_variable_is_in_the_first_scope(self):
+        code = "let sum = 0;\nfor (let i = 0; i < 3; i++) {\n  sum += i;\n}\nsum"
+        path, _ = self.break_at(code, [3])
+        msg_id = self.kc.execute(code)
+        self.wait_event("stopped")
+        frame = self.top_frame()
+        scopes = self.debug("scopes", {"frameId": frame["id"]})["body"]["scopes"]
+        self.assertEqual(scopes[-1]["name"], "Globals")
+        first = {v["name"]: v for v in self.debug("variables", {"variablesReference": scopes[0]["variablesReference"]})["body"]["variables"]}
+        self.assertEqual(first["i"]["value"], "0", scopes)
+        self.assertEqual(self.variables_of(frame["id"], "Globals")["sum"]["value"], "0")
+        # The loop would stop there twice more.
+        self.debug("setBreakpoints", {"breakpoints": [], "source": {"path": path}})
+        self.debug("continue", {"threadId": 1})
+        self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
+
     def test_arrays_show_dtype_shape_and_elements(self):
         code = "const arr = np.arange(6).reshape([2, 3]);\nconst lazy = da.ones([4, 4], { chunks: 2 });\n1"
         self.break_at(code, [3])
