@@ -35,7 +35,10 @@ export class TypeScriptInterpreter implements Interpreter {
     this.executor = new ExecutorSupervisor({ cwd });
     this.executor.on("message", (m: FromExecutor) => this.route(m));
     this.executor.on("native", (name: "stdout" | "stderr", text: string) => this.streamTo(null, name, text));
-    this.debugger = new Debugger({ request: (r) => this.executor.debug(r) }, (event) => this.debugListeners.forEach((l) => l(event)));
+    this.debugger = new Debugger({
+      request: (r) => this.executor.debug(r),
+      transpile: async (expression) => (await this.compiler.api.transpileExpressions({ expression })).expression,
+    }, (event) => this.debugListeners.forEach((l) => l(event)));
     this.executor.on("debug_event", (event: DapEvent) => this.debugger.onEvent(event));
     this.executor.on("ended", () => this.debugger.executorEnded());
     void this.executor.start().catch(() => undefined);

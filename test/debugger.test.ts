@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("the debugger via jupyter_client", "test_debugger", { timeoutMs: 240_000, expectAtLeast: 12 });
+pythonSuite("the debugger via jupyter_client", "test_debugger", { timeoutMs: 240_000, expectAtLeast: 18 });

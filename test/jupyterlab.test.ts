@@ -8,46 +8,18 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { startJupyterServer, type JupyterServer } from "./jupyter-server";
+import type { Page } from "playwright-core";
 import * as lazylab from "../lib";
-import { assertArrayTables, assertLazyTable, assertMemoryLines, assertPlotShown, assertLinspaceTooltip, expectedStateAfterRunAll, launchChromium } from "./browser-helpers";
+import { assertArrayTables, assertLazyTable, assertMemoryLines, assertPlotShown, assertLinspaceTooltip, expectedStateAfterRunAll } from "./browser-helpers";
+import { addCell, kernelStatus, lastCell, menu, openNotebook, PANEL, runCell, startLab, waitAllDone, type Lab } from "./jupyterlab-page";
 
 // The page's globals, reached only inside page.evaluate / waitForFunction (the build has no DOM lib).
 declare const document: any;
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "test-output", "jupyterlab");
-/** The notebook in front (JupyterLab keeps the other open documents, hidden, in the DOM). */
-const PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)";
-
-/** The kernel's status as the status bar shows it ("TypeScript (lazylab) | Idle"). */
-function kernelStatus(page: Page): Promise<string> {
-  return page.evaluate(() => [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")]
-    .map((e: any) => e.textContent as string).find((t) => t.includes(" | ")) ?? "");
-}
-
-/** Opens a notebook by its /lab/tree URL and waits for its kernel; checks it is lazylab. */
-async function openNotebook(page: Page, server: JupyterServer, name: string): Promise<void> {
-  await page.goto(`${server.baseUrl}lab/tree/${name}?token=${server.token}`);
-  await page.waitForSelector("body[data-lazylab-lab-ready]", { state: "attached", timeout: 60_000 });
-  await page.locator(`${PANEL} .jp-Notebook`).waitFor();
-  await page.locator(".jp-DocumentTab.lm-mod-current, .lm-TabBar-tab.lm-mod-current", { hasText: name }).first().waitFor();
-  await page.waitForFunction(() => {
-    const t = [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")].map((e: any) => e.textContent as string);
-    return t.includes("TypeScript (lazylab) | Idle");
-  }, undefined, { timeout: 60_000, polling: 250 });
-  assert.equal((await page.locator(`${PANEL} .jp-KernelName`).innerText()).trim(), "TypeScript (lazylab)");
-}
-
-/** Clicks a menu bar menu, then an item of it, by their labels. */
-async function menu(page: Page, name: string, item: string | RegExp): Promise<void> {
-  await page.locator(".lm-MenuBar-itemLabel", { hasText: new RegExp(`^${name}$`) }).click();
-  await page.locator(".lm-Menu-itemLabel", { hasText: typeof item === "string" ? new RegExp(`^${item}$`) : item }).click();
-}
 
 /**
  * Kernel → Change Kernel…, then picks lazylab in the dialog's list of kernelspecs, as a user
@@ -75,19 +47,6 @@ async function clearAndRunAll(page: Page): Promise<void> {
   await menu(page, "Run", "Run All Cells");
 }
 
-/**
- * Waits until no code cell is queued or running ("[*]:") and the status bar shows the kernel
- * idle; after Run All, also until every code cell has an execution count.
- */
-async function waitAllDone(page: Page, { allRun = false, timeout = 90_000 } = {}): Promise<void> {
-  await page.waitForFunction(([p, all]) => {
-    const prompts = [...document.querySelectorAll(`${p} .jp-CodeCell .jp-InputArea-prompt`)].map((e: any) => e.textContent as string);
-    const status = [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")].map((e: any) => e.textContent as string);
-    return prompts.length > 0 && prompts.every((t) => !t.includes("*") && (!all || /\[\d+\]/.test(t)))
-      && status.some((s) => s.endsWith("| Idle"));
-  }, [PANEL, allRun] as const, { timeout, polling: 250 });
-}
-
 /** A cell's source as CodeMirror shows it. */
 const SOURCE = (cell: any) => [...cell.querySelectorAll(".jp-InputArea-editor .cm-line")].map((l: any) => l.textContent).join("\n");
 
@@ -95,31 +54,6 @@ const SOURCE = (cell: any) => [...cell.querySelectorAll(".jp-InputArea-editor .c
 function outputsText(page: Page): Promise<string[]> {
   return page.evaluate((p) => [...document.querySelectorAll(`${p} .jp-CodeCell`)]
     .map((c: any) => [...c.querySelectorAll(".jp-OutputArea-output")].map((o: any) => o.textContent).join("\n")), PANEL);
-}
-
-/** The last cell of the notebook in front. */
-function lastCell(page: Page): Locator {
-  return page.locator(`${PANEL} .jp-Cell`).last();
-}
-
-/** Selects the last cell, adds a code cell below it (Esc, B), enters it and types `source`. */
-async function addCell(page: Page, source: string): Promise<void> {
-  const cells = page.locator(`${PANEL} .jp-Cell`);
-  const before = await cells.count();
-  await lastCell(page).locator(".jp-Cell-inputWrapper, .jp-InputArea").first().click();
-  await page.keyboard.press("Escape");
-  await page.keyboard.press("b");
-  await page.waitForFunction(([p, n]) => document.querySelectorAll(`${p} .jp-Cell`).length === n + 1, [PANEL, before] as const);
-  await page.keyboard.press("Enter");
-  await page.keyboard.type(source);
-  // CodeMirror closes brackets as it goes; the typed text must still be exactly the source.
-  assert.equal(await lastCell(page).evaluate((c: any) => [...c.querySelectorAll(".cm-line")].map((l: any) => l.textContent).join("\n")), source);
-}
-
-/** Runs the cell being edited (Ctrl+Enter) and waits for the kernel to finish. */
-async function runCell(page: Page, timeout = 30_000): Promise<void> {
-  await page.keyboard.press("Control+Enter");
-  await waitAllDone(page, { timeout });
 }
 
 /** The index (counting every cell) of the cell whose source starts with `prefix`. */
@@ -140,31 +74,21 @@ function tableValues(page: Page, index: number): Promise<number[][]> {
 }
 
 describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
-  let server: JupyterServer | undefined;
-  let browser: Browser | undefined;
+  let lab: Lab | undefined;
   let page: Page;
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    const started = Date.now();
-    const bundle = execFileSync(process.execPath, [path.join(ROOT, "test", "jupyterlab-app", "build.js")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
-    process.stderr.write(`jupyterlab-app bundle ready in ${Date.now() - started} ms: ${bundle}\n`);
-    server = await startJupyterServer("jupyterlab", path.join(ROOT, "examples"), { bundle });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    page.setDefaultTimeout(30_000);
+    lab = await startLab(path.join(ROOT, "examples"));
+    page = lab.page;
   });
 
   after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await server?.stop();
-    }
+    await lab?.stop();
   });
 
   test("Run All on memory-management.ipynb shows memory lines, array tables and the lazy array's chunk grid", async () => {
-    await openNotebook(page, server!, "memory-management.ipynb");
+    await openNotebook(page, lab!.server, "memory-management.ipynb");
     await chooseLazylab(page);
     await clearAndRunAll(page);
     await waitAllDone(page, { allRun: true });
@@ -281,7 +205,7 @@ describe("JupyterLab 4 in headless Chromium", { timeout: 300_000 }, () => {
   });
 
   test("memory-management-extras.ipynb shows its plot as an image", async () => {
-    await openNotebook(page, server!, "memory-management-extras.ipynb");
+    await openNotebook(page, lab!.server, "memory-management-extras.ipynb");
     await clearAndRunAll(page);
     await waitAllDone(page, { allRun: true });
     const img = page.locator(`${PANEL} .jp-OutputArea-output img[src^="data:image/svg+xml"]`).first();

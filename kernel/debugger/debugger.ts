@@ -14,12 +14,17 @@ import { MAIN_THREAD_ID, respond, type DapEvent, type DapRequest, type DapRespon
 export interface DebugTransport {
   /** Sends a request to the executor's debug session; resolves with its response. */
   request(req: DapRequest): Promise<DapResponse>;
+  /**
+   * Compiles a TypeScript expression to the JavaScript the executor evaluates (the kernel's
+   * transpiler, as for user_expressions): `evaluate` takes the cells' language.
+   */
+  transpile(expression: string): Promise<string>;
 }
 
 /** DAP commands the executor's debug session answers. */
 const FORWARDED = new Set([
   "attach", "setBreakpoints", "setExceptionBreakpoints", "threads", "stackTrace", "scopes", "variables",
-  "next", "stepIn", "stepOut", "continue", "pause", "evaluate", "inspectVariables", "richInspectVariables",
+  "next", "stepIn", "stepOut", "continue", "pause", "inspectVariables", "richInspectVariables",
   "copyToGlobals", "disconnect",
 ]);
 
@@ -27,9 +32,9 @@ type Handler = (req: DapRequest) => Promise<DapResponse>;
 
 /**
  * @example
- * const dbg = new Debugger(transport, (event) => publish("debug_event", event));
+ * const dbg = new Debugger({ request: (r) => executor.debug(r), transpile }, (event) => publish("debug_event", event));
  * const reply = await dbg.handle({ seq: 1, type: "request", command: "dumpCell", arguments: { code: "let a = 1" } });
- * // reply.body.sourcePath === "/tmp/lazylab_<pid>/<murmur2 of the code>.ts"
+ * // reply.body.sourcePath === "/tmp/lazylab_ipykernel_<pid>/<murmur2 of the code>.ts"
  */
 export class Debugger {
   private attached = false;
@@ -78,6 +83,23 @@ export class Debugger {
       }
     },
     configurationDone: async (r) => respond(r),
+    evaluate: async (r) => {
+      const expression = r.arguments?.expression;
+      if (typeof expression !== "string") return respond(r, {}, "evaluate: arguments.expression must be a string");
+      if (!this.attached) return respond(r, {}, "evaluate: the debugger is not attached (send initialize and attach first)");
+      let js: string;
+      try {
+        js = await this.transport.transpile(expression);
+      } catch (e) {
+        return respond(r, {}, `evaluate: ${(e as Error).message}`);
+      }
+      return this.transport.request({ ...r, arguments: { ...r.arguments, expression: js } });
+    },
+    // JupyterLab asks after every cell for its "Kernel Sources" panel, whether or not
+    // initialize announced supportsModulesRequest, and a failed reply is an uncaught error in
+    // the page. A cell's code is its dumped file, not a module, and the library is not
+    // stepped into (blackboxed): no modules to list.
+    modules: async (r) => respond(r, { modules: [], totalModules: 0 }),
     setBreakpoints: async (r) => {
       const src = (r.arguments?.source as { path?: unknown } | undefined)?.path;
       const bps = r.arguments?.breakpoints;
@@ -114,7 +136,12 @@ export class Debugger {
       return respond(req, {}, `${req.command}: the debugger is not attached (send initialize and attach first)`);
     }
     const reply = await this.transport.request(req);
-    if (req.command === "attach" && reply.success) this.attached = true;
+    if (req.command === "attach" && reply.success) {
+      this.attached = true;
+      // DAP's "ready for configuration" (debugpy sends it on attach too): JupyterLab opens its
+      // debugger sidebar on this event, and shows no variables or call stack until it is open.
+      this.emit({ seq: 0, type: "event", event: "initialized", body: {} });
+    }
     if (req.command === "disconnect") this.reset();
     return reply;
   }

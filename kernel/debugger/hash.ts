@@ -42,9 +42,14 @@ export function murmur2(text: string, seed: number): number {
   return h >>> 0;
 }
 
-/** The folder cells are dumped to: one per kernel process, as ipykernel's /tmp/ipykernel_<pid>. */
+/**
+ * The folder cells are dumped to: one per kernel process, as ipykernel's /tmp/ipykernel_<pid>.
+ * Its name holds "ipykernel_" because JupyterLab 4's debugger names a dumped file after its
+ * cell ("Cell [3]:2" in the call stack and breakpoints panels) only for paths containing that
+ * text (debugger-extension's display providers); any other path is shown as the raw hash path.
+ */
 export function tmpFilePrefix(pid = process.pid): string {
-  return path.join(os.tmpdir(), `lazylab_${pid}`) + path.sep;
+  return path.join(os.tmpdir(), `lazylab_ipykernel_${pid}`) + path.sep;
 }
 
 /** The path a cell's source is dumped to. */

@@ -37,6 +37,8 @@ interface CallFrame {
   functionName: string;
   location: { scriptId: string; lineNumber: number; columnNumber: number };
   url: string;
+  /** Where the frame's function starts: a statement wrapper's is an opener line. */
+  functionLocation?: { scriptId: string; lineNumber: number; columnNumber: number };
   scopeChain: Array<{ type: string; name?: string; object: RemoteObject }>;
 }
 
@@ -80,7 +82,14 @@ export class DebugSession {
   private readonly cells = new Map<string, KnownCell>();
   private readonly scriptUrls = new Map<string, string>();
   private readonly breakpoints = new Map<string, number[]>();
-  private paused: { callFrames: CallFrame[] } | undefined;
+  /** The stopped cell's frames; frame ids are firstFrameId + index. */
+  private paused: { callFrames: CallFrame[]; firstFrameId: number } | undefined;
+  /**
+   * Frame ids are new at every stop, as debugpy's are: JupyterLab keeps the frame it had
+   * selected when a frame of the same id (and file) comes back, so with ids reused by index a
+   * step to the next line would leave its current-line marker on the old one.
+   */
+  private nextFrameId = 1;
   private stopReported = false;
   private stepping = false;
   private pauseRequested = false;
@@ -257,8 +266,12 @@ export class DebugSession {
     const reason = p.hitBreakpoints?.length ? "breakpoint" : this.stepping ? "step" : this.pauseRequested ? "pause" : p.reason === "other" ? "pause" : p.reason;
     this.stepping = false;
     this.pauseRequested = false;
-    this.paused = { callFrames: p.callFrames };
+    this.paused = { callFrames: p.callFrames, firstFrameId: this.nextFrameId };
+    this.nextFrameId += p.callFrames.length;
     this.stopReported = true;
+    // What the cell printed before the stop is shown now, as Python's is: a `next` over
+    // console.log shows its line while the cell is stopped, not when the cell ends.
+    await this.post("Runtime.evaluate", { expression: `globalThis.${DEBUG_HELPERS}.flushOutput()`, silent: true }).catch(() => undefined);
     this.event("stopped", { reason, threadId: MAIN_THREAD_ID, allThreadsStopped: true });
   }
 
@@ -271,7 +284,7 @@ export class DebugSession {
     }
   }
 
-  private requirePaused(): { callFrames: CallFrame[] } {
+  private requirePaused(): { callFrames: CallFrame[]; firstFrameId: number } {
     if (!this.paused) throw new DebugRequestFailed("the cell is not stopped");
     return this.paused;
   }
@@ -315,19 +328,20 @@ export class DebugSession {
   }
 
   private stackTrace(): Record<string, unknown> {
-    const { callFrames } = this.requirePaused();
+    const { callFrames, firstFrameId } = this.requirePaused();
     const stackFrames = [];
     for (const [i, f] of callFrames.entries()) {
       const cell = this.cellOf(f);
       const at = cell && this.locate(cell, f);
       if (!cell || !at) continue;
-      stackFrames.push({ id: i, name: f.functionName || "<cell>", line: at.line, column: at.column, source: { name: cell.sourcePath.split(/[\\/]/).pop(), path: cell.sourcePath } });
+      stackFrames.push({ id: firstFrameId + i, name: f.functionName || "<cell>", line: at.line, column: at.column, source: { name: cell.sourcePath.split(/[\\/]/).pop(), path: cell.sourcePath } });
     }
     return { stackFrames, totalFrames: stackFrames.length };
   }
 
   private frame(id: unknown): CallFrame {
-    const f = this.requirePaused().callFrames[Number(id)];
+    const { callFrames, firstFrameId } = this.requirePaused();
+    const f = Number.isInteger(id) ? callFrames[(id as number) - firstFrameId] : undefined;
     if (!f) throw new DebugRequestFailed(`no stack frame ${String(id)}`);
     return f;
   }
@@ -340,9 +354,15 @@ export class DebugSession {
 
   private scopes(a: Record<string, unknown>): Record<string, unknown> {
     const f = this.frame(a.frameId);
+    // A top-level statement's frame is the compiler's wrapper (compiler/statement-frames.ts),
+    // whose locals are empty: the cell's names are globals. Listing it first would make
+    // JupyterLab's variables panel, which opens on the first scope, show nothing there.
+    const cell = this.cellOf(f);
+    const wrapper = cell !== undefined && f.functionLocation !== undefined && cell.openers.includes(f.functionLocation.lineNumber);
     const scopes = [];
     for (const s of f.scopeChain) {
       if (!["local", "closure", "block", "catch"].includes(s.type) || !s.object.objectId) continue;
+      if (wrapper && s.type === "local") continue;
       const name = s.type === "local" ? "Locals" : s.type === "closure" ? `Closure${s.name ? ` (${s.name})` : ""}` : s.type === "block" ? "Block" : "Catch";
       scopes.push({ name, variablesReference: this.ref({ kind: "object", objectId: s.object.objectId }), expensive: false });
     }
@@ -385,7 +405,7 @@ export class DebugSession {
   private async show(v: RemoteObject): Promise<{ value: string; type: string; variablesReference: number }> {
     if (v.type !== "object" && v.type !== "function") {
       const value = v.type === "string" ? JSON.stringify(v.value) : v.unserializableValue ?? v.description ?? String(v.value);
-      return { value, type: v.type, variablesReference: 0 };
+      return { value, type: primitiveType(v), variablesReference: 0 };
     }
     if (v.subtype === "null" || !v.objectId) return { value: "null", type: "null", variablesReference: 0 };
     if (v.type === "function") return { value: (v.description ?? "function").split("\n")[0], type: "function", variablesReference: 0 };
@@ -423,7 +443,15 @@ export class DebugSession {
   private async richInspect(a: Record<string, unknown>): Promise<Record<string, unknown>> {
     const name = a.variableName;
     if (typeof name !== "string" || !IDENTIFIER.test(name)) throw new DebugRequestFailed(`variableName must be an identifier, got ${JSON.stringify(name)}`);
-    const frameId = this.paused ? a.frameId : undefined;
+    // JupyterLab's rich view of a variable asks again with the frame id it was opened with
+    // whenever the variables change, so after a step it names a frame of an earlier stop:
+    // the view then shows the variable as the current top frame sees it.
+    let frameId: unknown;
+    if (this.paused) {
+      const { callFrames, firstFrameId } = this.paused;
+      const index = Number.isInteger(a.frameId) ? (a.frameId as number) - firstFrameId : -1;
+      frameId = index >= 0 && index < callFrames.length ? a.frameId : firstFrameId;
+    }
     const r = await this.run(`globalThis.${DEBUG_HELPERS}.bundle(${name})`, frameId, true);
     return r.value as Record<string, unknown>;
   }
@@ -440,6 +468,26 @@ export class DebugSession {
 
   private event(event: string, body: Record<string, unknown>): void {
     this.emit({ seq: ++this.eventSeq, type: "event", event, body });
+  }
+}
+
+/**
+ * A primitive's DAP type. JupyterLab's variables tree shows a variable's value only when its
+ * type is one of Python's int, float, bool or str, and otherwise shows the type name in
+ * its place (debugger/lib/panels/variables convertType): a `number` would read "a: number"
+ * where ipykernel's reads "a: 41". So numbers, booleans and strings take those names
+ * (integral numbers "int"); the value keeps its TypeScript spelling.
+ */
+function primitiveType(v: RemoteObject): string {
+  switch (v.type) {
+    case "number":
+      return typeof v.value === "number" && Number.isInteger(v.value) && !Object.is(v.value, -0) ? "int" : "float";
+    case "boolean":
+      return "bool";
+    case "string":
+      return "str";
+    default:
+      return v.type;
   }
 }
 

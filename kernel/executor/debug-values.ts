@@ -17,9 +17,14 @@ export interface Shown {
   special: boolean;
 }
 
-export function installDebugHelpers(g: Record<string, unknown>): void {
+/**
+ * @param flushOutput sends what the cell printed so far (stream output is batched on a timer,
+ * and no timer fires while a breakpoint holds the thread).
+ */
+export function installDebugHelpers(g: Record<string, unknown>, flushOutput: () => void): void {
   const baseline = new Set(Object.getOwnPropertyNames(g));
   const helpers = {
+    flushOutput,
     /** The names cells declared, with their values, in declaration order. */
     globals(): Record<string, unknown> {
       const out: Record<string, unknown> = {};

@@ -243,7 +243,7 @@ function main(): void {
   markStart("executor", "library loaded");
   output.install();
   installGlobals();
-  installDebugHelpers(g);
+  installDebugHelpers(g, () => output.flush());
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
   process.on("uncaughtException", (err) => reportLate("Uncaught exception", err));
   process.on("disconnect", () => process.exit(0));

@@ -29,6 +29,7 @@ class Debugger(unittest.TestCase):
         cls.k.close()
 
     def setUp(self):
+        self.passed = []
         self.k.drain_iopub(0.1)
         r = self.debug("initialize", {"clientID": "test", "clientName": "jupyter_client", "adapterID": "", "pathFormat": "path",
                                       "linesStartAt1": True, "columnsStartAt1": True, "supportsVariableType": True,
@@ -55,11 +56,13 @@ class Debugger(unittest.TestCase):
         return self.debug_raw({"type": "request", "seq": next(seq), "command": command, "arguments": arguments or {}})
 
     def wait_event(self, event, timeout=TIMEOUT):
+        """The next debug event named `event`; the iopub messages before it go to self.passed."""
         deadline = time.time() + timeout
         while True:
             m = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
             if m["msg_type"] == "debug_event" and m["content"]["event"] == event:
                 return m["content"]
+            self.passed.append(m)
 
     def break_at(self, code, lines):
         path = self.debug("dumpCell", {"code": code})["body"]["sourcePath"]
@@ -89,6 +92,54 @@ class Debugger(unittest.TestCase):
         spec = self.k.km.kernel_spec
         self.assertIs(spec.metadata.get("debugger"), True)
 
+    def test_attach_sends_initialized(self):
+        # JupyterLab opens its debugger sidebar on this event (debugpy sends it on attach).
+        self.debug("disconnect", {"restart": False, "terminateDebuggee": True})
+        self.assertTrue(self.debug("attach")["success"])
+        self.wait_event("initialized")
+
+    def test_modules_is_answered_with_no_modules(self):
+        # JupyterLab asks after every cell, for its Kernel Sources panel.
+        r = self.debug("modules", {})
+        self.assertTrue(r["success"], r)
+        self.assertEqual(r["body"]["modules"], [])
+
+    def test_output_before_a_stop_is_shown_while_stopped(self):
+        code = 'console.log("before the stop");\nconst s = 1;\ns'
+        self.break_at(code, [2])
+        msg_id = self.kc.execute(code)
+        self.wait_event("stopped")
+        deadline = time.time() + 5
+        while not any(m["msg_type"] == "stream" and "before the stop" in m["content"]["text"] for m in self.passed):
+            self.assertLess(time.time(), deadline, "console.log's line was not sent while the cell is stopped")
+            try:
+                self.passed.append(self.kc.get_iopub_msg(timeout=0.2))
+            except queue.Empty:
+                pass
+        self.debug("continue", {"threadId": 1})
+        self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
+
+    def test_evaluate_takes_typescript(self):
+        code = "const n = 20;\nconst arr = np.arange(4);\nn"
+        self.break_at(code, [3])
+        msg_id = self.kc.execute(code)
+        self.wait_event("stopped")
+        frame = self.top_frame()
+
+        def evaluate(expression, **kw):
+            return self.debug("evaluate", {"expression": expression, "frameId": frame["id"], "context": "repl", **kw})
+
+        # Type assertions, annotations and generics are TypeScript only: V8 alone rejects them.
+        self.assertEqual(evaluate("(n as number) * 2 + 2")["body"]["result"], "42")
+        self.assertEqual(evaluate("((v: number): number => v + 1)(n)")["body"]["result"], "21")
+        self.assertEqual(evaluate("new Map<string, number>([['k', n]]).get('k')!")["body"]["result"], "20")
+        self.assertEqual(evaluate("(arr.sum() as number) + n")["body"]["result"], "26")
+        bad = evaluate("n +")
+        self.assertIs(bad["success"], False)
+        self.assertIn("SyntaxError", bad["message"])
+        self.debug("continue", {"threadId": 1})
+        self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
+
     def test_dump_cell_names_the_file_by_ipykernels_murmur2(self):
         code = "let é = 'x';\nconsole.log(é) // 漢字 🎉"
         path = self.debug("dumpCell", {"code": code})["body"]["sourcePath"]
@@ -116,14 +167,26 @@ class Debugger(unittest.TestCase):
         self.assertEqual(self.debug("debugInfo")["body"]["stoppedThreads"], [1])
         frame = self.top_frame()
         self.assertEqual((frame["line"], frame["source"]["path"]), (2, path))
+        # A top-level statement's frame is the compiler's wrapper: its empty locals are not
+        # listed, so the panel, which opens on the first scope, shows the cell's names.
+        self.assertEqual([s["name"] for s in self.debug("scopes", {"frameId": frame["id"]})["body"]["scopes"]], ["Globals"])
         globals_ = self.variables_of(frame["id"], "Globals")
         self.assertEqual(globals_["a"]["value"], "41")
+        # The type names JupyterLab's variables tree shows a value for (it shows the type otherwise).
+        self.assertEqual(globals_["a"]["type"], "int")
         self.assertNotIn("b", globals_)
         self.assertNotIn("np", globals_)
         self.assertEqual(self.debug("evaluate", {"expression": "a + 1", "frameId": frame["id"], "context": "repl"})["body"]["result"], "42")
         self.assertTrue(self.debug("next", {"threadId": 1})["success"])
         self.assertEqual(self.wait_event("stopped")["body"]["reason"], "step")
         self.assertEqual(self.top_frame()["line"], 3)
+        # A new stop, new frame ids (as debugpy's): JupyterLab keeps its selected frame, and
+        # its current-line marker, when a frame of the same id comes back.
+        self.assertNotEqual(self.top_frame()["id"], frame["id"])
+        self.assertIs(self.debug("scopes", {"frameId": frame["id"]})["success"], False)
+        # JupyterLab's rich view of a variable asks again with the id it was opened with.
+        rich = self.debug("richInspectVariables", {"variableName": "b", "frameId": frame["id"]})
+        self.assertEqual(rich["body"]["data"]["text/plain"], "42")
         self.assertEqual(self.variables_of(self.top_frame()["id"], "Globals")["b"]["value"], "42")
         self.assertTrue(self.debug("continue", {"threadId": 1})["success"])
         reply = self.shell_reply(msg_id)
@@ -150,6 +213,7 @@ class Debugger(unittest.TestCase):
         self.wait_event("stopped")
         frame = self.top_frame()
         self.assertEqual((frame["name"], frame["line"]), ("twice", 2))
+        self.assertEqual(self.debug("scopes", {"frameId": frame["id"]})["body"]["scopes"][0]["name"], "Locals")
         self.assertEqual(self.variables_of(frame["id"], "Locals")["x"]["value"], "20")
         self.debug("stepOut", {"threadId": 1})
         self.wait_event("stopped")
@@ -157,6 +221,22 @@ class Debugger(unittest.TestCase):
         # returning from `twice` finishes line 5's statement, so the step ends on line 6.
         frame = self.top_frame()
         self.assertEqual((frame["name"], frame["line"]), ("<cell>", 6))
+        self.debug("continue", {"threadId": 1})
+        self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
+
+    def test_a_top_level_loop_variable_is_in_the_first_scope(self):
+        code = "let sum = 0;\nfor (let i = 0; i < 3; i++) {\n  sum += i;\n}\nsum"
+        path, _ = self.break_at(code, [3])
+        msg_id = self.kc.execute(code)
+        self.wait_event("stopped")
+        frame = self.top_frame()
+        scopes = self.debug("scopes", {"frameId": frame["id"]})["body"]["scopes"]
+        self.assertEqual(scopes[-1]["name"], "Globals")
+        first = {v["name"]: v for v in self.debug("variables", {"variablesReference": scopes[0]["variablesReference"]})["body"]["variables"]}
+        self.assertEqual(first["i"]["value"], "0", scopes)
+        self.assertEqual(self.variables_of(frame["id"], "Globals")["sum"]["value"], "0")
+        # The loop would stop there twice more.
+        self.debug("setBreakpoints", {"breakpoints": [], "source": {"path": path}})
         self.debug("continue", {"threadId": 1})
         self.assertEqual(self.shell_reply(msg_id)["content"]["status"], "ok")
 
