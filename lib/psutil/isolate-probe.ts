@@ -61,11 +61,12 @@ function heapPages(): number {
  * 23-27 MB resident after gc(), an amount that varies run to run: counted at capacity, a
  * worker holding 1e6 objects read 85.2 MB for 75-79 MB of RSS. The reducing collection
  * (Isolate::LowMemoryNotification, through the addon) shrinks it back to its initial 2 x 1 MB
- * and gives the rest to the system, so capacity and pages agree again (55.3 MB read for
- * 52.4-54.2 MB of RSS). lazylab's own threads (xr's decoders, da's pool) cap their young
- * generation at the initial capacity and never take this path: V8's reducing collection
- * leaves ~75 KB of an old-space allocation buffer counted as used or not from one reading to
- * the next, which the tutorial's figures must not see. No V8 flag is involved: fixed
+ * and gives the rest to the system, so what is counted for it (2 x 1 MB) is at most 2 MB
+ * above what it holds (55.3 MB read for 53.6-54.2 MB of RSS). xr's decoder threads cap their
+ * young generation at the initial capacity and never take this path: the reducing collection
+ * leaves ~76 KB of an old-space allocation buffer counted as used or not from one reading to
+ * the next (measured on them), which a loop's figures must not see. da's pool (4 MB young
+ * generation) takes it only when V8 has grown its young generation. No V8 flag is involved: fixed
  * semi-spaces made the executor leak (kernel/executor/supervisor.ts).
  */
 function collect(): void {
