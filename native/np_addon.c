@@ -1,6 +1,8 @@
 /*
  * The addon's entry point: chooses the instruction set once, then registers the loops of
- * np_elementwise.c, np_reduce.c, np_random.c, np_memory.c, np_vmath.c and np_machine.c (lib/np/native.ts describes each function).
+ * np_elementwise.c, np_reduce.c, np_random.c, np_memory.c (with np_heap.cc, its one call into
+ * V8), np_vmath.c and np_machine.c (lib/np/native.ts and lib/psutil/native.ts describe each
+ * function).
  */
 #include "np_common.h"
 

@@ -96,6 +96,15 @@ static napi_value js_malloc_trim(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* reduceHeap(): a memory-reducing full collection of the calling thread's isolate (np_heap.cc). */
+void np_reduce_heap(void);
+static napi_value js_reduce_heap(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  np_reduce_heap();
+  return NULL;
+}
+
 /* adviseHugePages(a): advises the 2 MiB-aligned interior of typed array a's bytes with
  * MADV_HUGEPAGE; returns the bytes advised (0 where the system has no such advice). */
 static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
@@ -168,6 +177,7 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
     { "mallocParts", NULL, js_malloc_parts, NULL, NULL, NULL, napi_default, NULL },
     { "mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL },
+    { "reduceHeap", NULL, js_reduce_heap, NULL, NULL, NULL, napi_default, NULL },
     { "residentBytes", NULL, js_resident_bytes, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -8,6 +8,7 @@
 import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
 import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
+import { memoryCalls } from "./native";
 import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -31,20 +32,21 @@ export interface IsolateReport {
   kind: "report";
   seq: number;
   threadId: number;
-  /** V8 heap pages the isolate holds after a full GC (see heapPages). */
+  /** V8 heap pages the isolate holds after a full GC (see heapPages and collect). */
   heap: number;
   /** Resident bytes of the worker's WebAssembly memories. */
   wasm: number;
 }
 
+/** V8's initial semi-space capacity on 64-bit hosts (1 MB, less page headers): a young generation above it has been grown. */
+const INITIAL_SEMI_SPACE = 2 ** 20;
+
 /**
  * The V8 pages the isolate holds: every space's resident pages, but the young generation's
  * two semi-spaces at their capacity. Its resident pages follow how far allocation got since V8
- * last resized or uncommitted it, which is timing (measured: 0.26-4 MB between identical
- * readings of an idle decoder thread); its capacity moves only when V8 resizes it, and is
- * resident once the worker has allocated that much. Fixing it with semi-space flags made the
- * executor leak (kernel/executor/supervisor.ts), so a busy worker whose young generation V8
- * grew is counted above its resident pages (a worker holding 1e6 objects: 85 vs 75 MB).
+ * last resized or uncommitted it, which is timing (measured: 0.26-2 MB between identical
+ * readings of an idle decoder thread, whose young generation is capped at 1 MB); its capacity
+ * moves only when V8 resizes it.
  */
 function heapPages(): number {
   let bytes = 0;
@@ -53,8 +55,28 @@ function heapPages(): number {
   return bytes;
 }
 
-function report(channel: BroadcastChannel, seq: number): void {
+/**
+ * A full collection, and V8's memory-reducing one when the young generation has grown past its
+ * initial capacity. A busy worker's young generation grows to 2 x 16 MB, of which V8 keeps
+ * 23-27 MB resident after gc(), an amount that varies run to run: counted at capacity, a
+ * worker holding 1e6 objects read 85.2 MB for 75-79 MB of RSS. The reducing collection
+ * (Isolate::LowMemoryNotification, through the addon) shrinks it back to its initial 2 x 1 MB
+ * and gives the rest to the system, so what is counted for it (2 x 1 MB) is at most 2 MB
+ * above what it holds (55.3 MB read for 53.6-54.2 MB of RSS). xr's decoder threads cap their
+ * young generation at the initial capacity and never take this path: the reducing collection
+ * leaves ~76 KB of an old-space allocation buffer counted as used or not from one reading to
+ * the next (measured on them), which a loop's figures must not see. da's pool (4 MB young
+ * generation) takes it only when V8 has grown its young generation. No V8 flag is involved: fixed
+ * semi-spaces made the executor leak (kernel/executor/supervisor.ts).
+ */
+function collect(): void {
   collectGarbage();
+  const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
+  if (young && young.space_used_size + young.space_available_size > INITIAL_SEMI_SPACE) memoryCalls?.reduceHeap?.();
+}
+
+function report(channel: BroadcastChannel, seq: number): void {
+  collect();
   const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes() };
   channel.postMessage(r);
 }

@@ -1,6 +1,7 @@
 /**
  * The memory probes' calls into lazylab's addon (native/np_memory.c): malloc's bytes in use
- * (and their split), giving malloc's free pages back, and the resident bytes of a buffer. Loaded whether or not lib/np uses the addon's loops
+ * (and their split), giving malloc's free pages back, the resident bytes of a buffer, and V8's
+ * memory-reducing collection of the calling thread (isolate-probe.ts, in a worker). Loaded whether or not lib/np uses the addon's loops
  * (`LAZYLAB_NATIVE=0` switches the loops, not the accounting); null when the addon is not built.
  */
 import path from "node:path";
@@ -14,6 +15,11 @@ export interface MemoryCalls {
   mallocTrim(): boolean;
   /** Bytes of the buffer in resident pages (mincore). */
   residentBytes(buffer: ArrayBuffer): number;
+  /**
+   * V8's memory-reducing full collection of the calling thread's isolate (LowMemoryNotification):
+   * also shrinks the young generation to its initial capacity; absent from an addon built before it.
+   */
+  reduceHeap?(): void;
 }
 
 function load(): MemoryCalls | null {
