@@ -11,8 +11,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { foldBand, foldBlock, FoldLeaf } from "../lib/da/fold-block";
-import { foldBandKernel, FoldOp, fuse } from "../lib/da/fuse";
+import { foldBand, foldBlock, FoldLeaf, momentsBlock, type Moments } from "../lib/da/fold-block";
+import { partialOf } from "../lib/da/evaluate";
+import { writeSlabs } from "../lib/da/slab";
+import { NDArray } from "../lib/np/ndarray";
+import { allocate } from "../lib/np/dtype";
+import { foldBandKernel, FoldOp, fuse, mapSlabKernel } from "../lib/da/fuse";
 import { compile } from "../lib/da/machine";
 import type { LazyRef, Node } from "../lib/da/graph";
 import type { DType } from "../lib/np/dtype";
@@ -189,6 +193,54 @@ test("min and max keep the JavaScript rule on signed zeros and NaN: of equal val
   }
 });
 
+/** The block of `shape` that the JavaScript path makes from the leaves (a C-order chunk of the expression's dtype). */
+function chunkOf(expr: string, dtype: DType, ls: readonly FoldLeaf[], shape: number[]): NDArray {
+  const out = new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  writeSlabs(mapSlabKernel(expr, ls.length), ls, shape, out.nd.data, 0, out.nd.stride);
+  return out;
+}
+
+test("var/std partials on the machine are the JavaScript path's (the block made, NumPy-ordered sums) bit for bit: random trees, every axis set, runs crossing NumPy's 8192-element buffers", { skip: SKIP }, () => {
+  const r = rng(41);
+  let compared = 0;
+  const shapes: { shape: number[]; axes: number[][] }[] = [
+    { shape: [5, 1021], axes: [[1], [0], [0, 1]] },
+    { shape: [3, 1, 2053], axes: [[2], [0, 2], [1], [0, 1, 2], [1, 2], [0]] },
+    { shape: [2, 5, 2001], axes: [[1, 2], [0, 1, 2], [0, 2], [0, 1]] },
+    { shape: [1, 1], axes: [[0], [0, 1]] },
+  ];
+  for (let t = 0; t < 40; t++) {
+    const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
+    const placeholders = types.map((d) => ref({ kind: "source" }, d));
+    const root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), false);
+    if ((root.node.kind !== "unary" && root.node.kind !== "binary") || root.dtype === "float32" || root.dtype === "uint64") continue;
+    const { expr, leaves, program } = fuse(root);
+    if (!program) continue;
+    for (const { shape, axes: axesList } of shapes) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      // Each leaf contiguous in C order from an offset, or read backwards along the last axis.
+      const ls = leaves.map((l, i) => {
+        const data = leafData(r, l.dtype, size + 7);
+        const stride = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+        if (i % 2 === 1) return { data, offset: 3 + shape[shape.length - 1] - 1, stride: stride.map((s, d) => (d === shape.length - 1 ? -1 : s)) };
+        return { data, offset: 3, stride };
+      });
+      const block = chunkOf(expr, root.dtype, ls, shape);
+      for (const axes of axesList) {
+        const want = partialOf("var", block, axes);
+        const got: Moments = momentsBlock(program, ls, shape, axes)!;
+        assert.ok(got, "the machine computes var");
+        assert.equal(got.count, want.count);
+        const label = `var (${axes}) of ${expr} over (${shape})`;
+        check(`${label}: mean`, got.mean, want.mean!.nd.data as Float64Array, true);
+        check(`${label}: m2`, got.m2, want.m2!.nd.data as Float64Array, true);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 200, `only ${compared} partials compared`);
+});
+
 test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
@@ -220,6 +272,10 @@ const CHAINS: { ts: string; py: string }[] = [
   { ts: "d.mul(2).sub(d.abs()).all({ axis: 0 })", py: "(x * 2 - np.abs(x)).all(axis=0)" },
   { ts: "d.gt(-4.5).all()", py: "(x > -4.5).all()" },
   { ts: "d.sub(d).any()", py: "(x - x).any()" },
+  { ts: "d.abs().sqrt().std({ axis: -1 })", py: "np.sqrt(np.abs(x)).std(axis=-1)" },
+  { ts: "d.mul(3).sub(1).var({ axis: 0 })", py: "(x * 3 - 1).var(axis=0)" },
+  { ts: "d.gt(0).var()", py: "(x > 0).var()" },
+  { ts: "d.T.mul(2).add(d.T.abs()).std({ axis: 1, ddof: 1 })", py: "(x.T * 2 + np.abs(x.T)).std(axis=1, ddof=1)" },
 ];
 
 /** The chains' results as JSON, computed in a child process with `env`. */

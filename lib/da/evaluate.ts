@@ -12,10 +12,10 @@ import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
 import { fuse, FoldOp, Fused, mapSlabKernel } from "./fuse";
 import { writeSlabs } from "./slab";
-import { allocate, Storage } from "../np/dtype";
+import { allocate, DType, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
-import { foldBlock, FoldLeaf } from "./fold-block";
+import { foldBlock, FoldLeaf, momentsBlock } from "./fold-block";
 import { truthOf, type Program } from "./machine";
 
 /** Counts tasks run, for tests and benchmarks. */
@@ -427,7 +427,8 @@ export interface Partial {
   m2?: NDArray;
 }
 
-function partialOf(reduction: string, block: NDArray, axes: readonly number[]): Partial {
+/** A reduction's partial of a block made as a chunk (the path of every reduction the fused folds and the machine do not take). */
+export function partialOf(reduction: string, block: NDArray, axes: readonly number[]): Partial {
   const opts = { axis: axes as number[], keepdims: true };
   switch (reduction) {
     case "sum":
@@ -572,6 +573,13 @@ export function reducePlan(ref: LazyRef, idx: readonly number[], reg?: readonly 
   return { ref, node, jobs, outShape: region.map((r) => r.length) };
 }
 
+/**
+ * The dtypes whose var/std the machine computes (momentsBlock): those whose chunk holds the
+ * expression's values as they are and is summed in float64. float32 sums in float32 and
+ * uint64 stores its values wrapped: both keep the JavaScript path.
+ */
+const MOMENTS_DTYPES = new Set<DType>(["float64", "int64", "int32", "int16", "int8", "uint32", "uint16", "uint8", "bool"]);
+
 /** The partial of one input-block task of a plan. */
 export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number]): Partial {
   const { node } = plan;
@@ -590,6 +598,25 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
       ls.forEach((l) => release(l.produced));
     }
   }
+  if ((node.reduction === "var" || node.reduction === "std") && (input.node.kind === "binary" || input.node.kind === "unary") && MOMENTS_DTYPES.has(input.dtype)) {
+    // The machine's two passes over the leaves' blocks: no chunk is made (momentsBlock).
+    const { leaves, program } = fused(input);
+    if (program) {
+      const ls = leafBlocks(input, leaves, inIdx, inReg);
+      try {
+        const shape = inReg.map((r) => r.length);
+        const m = momentsBlock(program, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
+        if (m) {
+          const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));
+          const mean = new NDArray(m.mean, keep, "float64");
+          return { value: mean, count: m.count, mean, m2: new NDArray(m.m2, keep, "float64") };
+        }
+      } finally {
+        ls.forEach((l) => release(l.produced));
+      }
+    }
+  }
+  // Everything else (and var/std without the machine: the JavaScript fallback) makes the block.
   const p = evalBlock(input, inIdx, inReg);
   const part = partialOf(node.reduction, p.array, node.axes);
   release(p);

@@ -5,7 +5,8 @@
  * in a worker thread (reading shared-memory leaves in place) and give bit-identical partials.
  */
 import type { Storage } from "../np/dtype";
-import { foldBandKernel, FoldOp } from "./fuse";
+import { native } from "../np/native";
+import { foldBandKernel, FoldOp, machineOn } from "./fuse";
 import { slabsOf } from "./slab";
 import type { Program } from "./machine";
 
@@ -95,4 +96,42 @@ export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[]
  */
 export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[], program?: Program): Float64Array {
   return foldBand(expr, fold, leaves, [{ offsets: leaves.map((l) => l.offset), shape: [...shape] }], axes, program);
+}
+
+/** var/std's partial of one block: its element count, the mean and the sum of squared deviations from it (keepdims-shaped, C order). */
+export interface Moments {
+  count: number;
+  mean: Float64Array;
+  m2: Float64Array;
+}
+
+/**
+ * var/std's partial of a block of `shape` reducing `axes`, computed by the native expression
+ * machine from `program` (the block's fused expression) without making the block: the same
+ * bits as the JavaScript path, which makes the block as a chunk and takes NumPy-ordered sums
+ * of it (evaluate.ts, partialOf: sum / n, then the sum of (x - mean)²). Undefined when the
+ * machine is off or the block is empty: the caller keeps that path, which also serves every
+ * expression without a program (the JavaScript fold's fallback).
+ */
+export function momentsBlock(program: Program, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[]): Moments | undefined {
+  if (!machineOn() || shape.some((n) => n === 0)) return undefined;
+  const { size, stride } = partialLayout(shape, axes);
+  const count = axes.reduce((p, a) => p * shape[a], 1);
+  // Dimensions of length 1 change neither NumPy's order nor any offset: left out.
+  const dims = shape.flatMap((n, d) => (n > 1 ? [d] : []));
+  const one = dims.length === 0;
+  const mean = new Float64Array(size), m2 = new Float64Array(size);
+  native!.machineMoments(
+    program.code,
+    program.consts,
+    leaves.map((l) => l.data),
+    leaves.map((l) => l.offset),
+    leaves.flatMap((l) => (one ? [0] : dims.map((d) => l.stride[d]))),
+    one ? [1] : dims.map((d) => shape[d]),
+    one ? [0] : dims.map((d) => stride[d]),
+    count,
+    mean,
+    m2,
+  );
+  return { count, mean, m2 };
 }

@@ -239,6 +239,11 @@ function withNativeSquareSums(js: SlabKernel): SlabKernel {
 /** LAZYLAB_DA_MACHINE=0 leaves fused folds to the generated kernels (benchmarks compare the two). */
 const MACHINE = process.env.LAZYLAB_DA_MACHINE !== "0";
 
+/** Whether compiled programs run on the native expression machine (the addon is loaded and LAZYLAB_DA_MACHINE is not 0). */
+export function machineOn(): boolean {
+  return !!native && MACHINE;
+}
+
 /**
  * Below this many elements per line, or this many in a call, the generated kernel is faster
  * than the machine's per-line and per-call costs (an N-API call with its checks is ~1 µs).

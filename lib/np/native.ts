@@ -52,6 +52,13 @@ interface NativeLoops {
    * into O at R[g] + j*ot, element i at + i*os (native/np_machine.c).
    */
   machineFold(program: Int32Array, consts: Float64Array, fold: number, leaves: unknown[], strides: number[], P: number[], N: number[], R: number[], m: number, O: Float64Array, os: number, ot: number): void;
+  /**
+   * var/std's partial of one block with a compiled expression (lib/da/fold-block.ts,
+   * momentsBlock): mean = sum / count and m2 = sum of squared deviations, each sum in NumPy's
+   * order over the block's C-contiguous chunk. Leaf i's element j at offsets[i] + Σ j_d ·
+   * strides[i·r + d]; ostrides: the partials' strides (0 along reduced dimensions).
+   */
+  machineMoments(program: Int32Array, consts: Float64Array, leaves: unknown[], offsets: number[], strides: number[], shape: number[], ostrides: number[], count: number, mean: Float64Array, m2: Float64Array): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**
