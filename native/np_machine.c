@@ -195,6 +195,16 @@ static double *load_leaf(const Leaf *l, int64_t p, int64_t n, double *buf) {
   return buf;
 }
 
+/* Bytes per element of a storage leaf_type_ok accepts. */
+static size_t leaf_size(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float64_array: return 8;
+    case napi_float32_array: case napi_int32_array: case napi_uint32_array: return 4;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    default: return 1;
+  }
+}
+
 /* The storages load_leaf reads (lib/np's, but for int64's and uint64's BigInt arrays: those are Float64Arrays there). */
 static int leaf_type_ok(napi_typedarray_type t) {
   return t == napi_float64_array || t == napi_float32_array || t == napi_int32_array || t == napi_uint32_array || t == napi_int16_array ||
@@ -349,6 +359,36 @@ static void moments_pass(const Machine *M, const Walk *W, double **r, double *st
     if (fill > 0) acc += np_pairwise_sum(piece, fill);
     out[q] = acc;
   } while (step_index(M, W, j, 0, outer, p, &q));
+}
+
+/* ---- Elementwise results ------------------------------------------------------------- */
+
+/* n values into a typed array of T at o, stride os, converted by CONV. */
+#define STORE_AS(T, CONV) { \
+    T *d = (T *)O + at; \
+    if (os == 1) for (int64_t i = 0; i < n; i++) { double x = e[i]; d[i] = CONV; } \
+    else for (int64_t i = 0; i < n; i++) { double x = e[i]; d[i * os] = CONV; } \
+    break; \
+  }
+
+/* O[at + i*os] = e[i] for i < n, converted as a store into the typed array does in JavaScript
+ * (Float32Array: rounded to nearest; the integer arrays: ToInt32/ToUint32 and wrapped). */
+static void store_block(napi_typedarray_type type, void *O, int64_t at, int64_t os, const double *e, int64_t n) {
+  switch (type) {
+    case napi_float64_array:
+      if (os == 1) {
+        if ((double *)O + at != e) memcpy((double *)O + at, e, sizeof(double) * (size_t)n);
+        break;
+      }
+      STORE_AS(double, x)
+    case napi_float32_array: STORE_AS(float, (float)x)
+    case napi_int32_array: STORE_AS(int32_t, (int32_t)js_uint32(x))
+    case napi_uint32_array: STORE_AS(uint32_t, js_uint32(x))
+    case napi_int16_array: STORE_AS(int16_t, (int16_t)(uint16_t)js_uint32(x))
+    case napi_uint16_array: STORE_AS(uint16_t, (uint16_t)js_uint32(x))
+    case napi_int8_array: STORE_AS(int8_t, (int8_t)(uint8_t)js_uint32(x))
+    default: STORE_AS(uint8_t, (uint8_t)js_uint32(x))
+  }
 }
 
 /* ---- N-API glue ---------------------------------------------------------------------- */
@@ -619,10 +659,82 @@ done:
   return NULL;
 }
 
+/*
+ * machineMap(program, consts, leaves, starts, O, oo, os, ot, n, m): lib/da's map slab kernel
+ * (fuse.ts, mapSlabKernel) with the program in place of the generated expression:
+ * O[oo + j*ot + i*os] = value at element i of line j (i < n, j < m), leaf i read from
+ * starts[3i] + j*starts[3i+2] + i*starts[3i+1]. O: any typed array but the BigInt ones,
+ * written as JavaScript's store into it converts.
+ */
+static napi_value js_machine_map(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 10) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: machineMap takes 10 arguments");
+    return NULL;
+  }
+  Machine M;
+  const double *consts;
+  napi_typedarray_type otype;
+  size_t olen;
+  void *O;
+  int64_t oo, os, ot, n, m, starts[3 * MACHINE_MAX_LEAVES];
+  if (!read_program(env, argv[0], argv[1], &M, &consts) || !read_leaves(env, argv[2], &M) || !get_int(env, argv[5], &oo) || !get_int(env, argv[6], &os) ||
+      !get_int(env, argv[7], &ot) || !get_int(env, argv[8], &n) || !get_int(env, argv[9], &m))
+    return NULL;
+  if (napi_get_typedarray_info(env, argv[4], &otype, &olen, &O, NULL, NULL) != napi_ok || !leaf_type_ok(otype)) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: the output must be a float or integer typed array (not a BigInt or clamped one)");
+    return NULL;
+  }
+  if (!get_int_list(env, argv[3], starts, 3 * M.k)) return NULL;
+  if (n < 0 || m < 0) return throw_range(env, "lazylab expression machine: malformed program or arguments"), NULL;
+  for (int i = 0; i < M.k; i++) {
+    M.leaves[i].s = starts[3 * i + 1];
+    M.leaves[i].t = starts[3 * i + 2];
+    if (!span_in(M.leaves[i].length, starts[3 * i], m, M.leaves[i].t, n, M.leaves[i].s))
+      return throw_range(env, "lazylab expression machine: a leaf's lines reach outside its array"), NULL;
+  }
+  if (!span_in(olen, oo, m, ot, n, os)) return throw_range(env, "lazylab expression machine: the output range is outside the array"), NULL;
+  double *r[MACHINE_MAX_REGS];
+  double *store = make_registers(env, &M, consts, r);
+  if (!store) return NULL;
+  /* A float64 output written in order takes the last instruction's results straight into its
+   * memory: the result register points there for the block (it is a temporary, never a leaf
+   * or a constant, and nothing reads it after the last instruction). */
+  int direct = otype == napi_float64_array && os == 1 && M.count > 0 && M.result >= M.nconst + M.k && M.code[4 * (M.count - 1) + 1] == M.result;
+  /* ... unless the output shares memory with a leaf (earlier instructions may use the register as scratch). */
+  for (int i = 0; i < M.k && direct; i++) {
+    const char *a = (const char *)M.leaves[i].data, *b = (const char *)O;
+    size_t la = M.leaves[i].length * leaf_size(M.leaves[i].type), lb = olen * sizeof(double);
+    if (a < b + lb && b < a + la) direct = 0;
+  }
+  /* A large dense output never touched yet is faulted in with one system call (np_prefault), as
+   * the eager loops do. */
+  size_t esize = leaf_size(otype);
+  if (os == 1 && ot == n && (size_t)(n * m) * esize >= (size_t)STREAM_MIN * 8) np_prefault((char *)O + oo * esize, (size_t)(n * m) * esize);
+  int64_t p[MACHINE_MAX_LEAVES];
+  for (int64_t j = 0; j < m; j++) {
+    for (int i = 0; i < M.k; i++) p[i] = starts[3 * i] + j * M.leaves[i].t;
+    int64_t q = oo + j * ot;
+    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
+      int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      double *saved = r[M.result];
+      if (direct) r[M.result] = (double *)O + q + i0;
+      const double *e = evaluate(&M, r, store, p, i0, nb);
+      r[M.result] = saved;
+      store_block(otype, O, q + i0 * os, os, e, nb);
+    }
+  }
+  free(store);
+  return NULL;
+}
+
 void np_machine_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "machineFold", NULL, js_machine_fold, NULL, NULL, NULL, napi_default, NULL },
     { "machineMoments", NULL, js_machine_moments, NULL, NULL, NULL, napi_default, NULL },
+    { "machineMap", NULL, js_machine_map, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

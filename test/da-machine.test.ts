@@ -241,6 +241,43 @@ test("var/std partials on the machine are the JavaScript path's (the block made,
   assert.ok(compared >= 200, `only ${compared} partials compared`);
 });
 
+test("elementwise results written by the machine are the generated kernel's bit for bit: random trees, every output dtype, contiguous, strided and transposed outputs, lines of every length mod 4", { skip: SKIP }, () => {
+  const r = rng(53);
+  let compared = 0;
+  for (let t = 0; t < 60; t++) {
+    const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
+    const placeholders = types.map((d) => ref({ kind: "source" }, d));
+    let root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), false);
+    if (root.node.kind !== "unary" && root.node.kind !== "binary") continue;
+    // Casts into every storage: the result stored as the typed array converts it.
+    const cast = (["int8", "uint8", "int16", "uint16", "uint32", "int32", "float32"] as DType[])[Math.floor(r() * 10)];
+    if (cast && root.dtype !== "bool") root = ref({ kind: "unary", op: UNARY.copy, arg: root }, cast);
+    const { expr, leaves, program } = fuse(root);
+    if (!program) continue;
+    const kernel = mapSlabKernel(expr, leaves.length, program) as { nativeLoop?: string };
+    assert.equal(kernel.nativeLoop, "machineMap", `${expr} runs on the machine`);
+    for (const n of [1021, 1024, 2053]) {
+      const rows = 5;
+      const data = leaves.map((l) => leafData(r, l.dtype, (n + 3) * rows + 8 + n * (rows + 1)));
+      for (const contiguous of [true, false]) {
+        const ls = layout(r, data, rows, n, contiguous);
+        // Output: C order, every other element of wider rows, or transposed.
+        for (const [oo, os] of [[0, [n, 1]], [3, [2 * n + 1, 2]], [1, [1, rows]]] as [number, number[]][]) {
+          const length = oo + 2 * (2 * n + 1) * rows + 8;
+          const Store = allocate(root.dtype, 1).constructor as new (n: number) => FoldLeaf["data"];
+          const want = new Store(length), got = new Store(length);
+          writeSlabs(mapSlabKernel(expr, leaves.length), ls, [rows, n], want, oo, os);
+          writeSlabs(kernel as (...args: unknown[]) => void, ls, [rows, n], got, oo, os);
+          const label = `${expr} as ${root.dtype}, lines of ${n}, ${contiguous ? "contiguous" : "mixed"} leaves, output strides (${os})`;
+          for (let i = 0; i < length; i++) if (!sameBits(got[i], want[i])) assert.fail(`${label} [${i}]: machine ${show(got[i])} vs JavaScript ${show(want[i])}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.ok(compared >= 200, `only ${compared} outputs compared`);
+});
+
 test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
@@ -323,6 +360,63 @@ print(json.dumps(out))
         const a = v === "-0" ? -0 : (v as number);
         assert.ok(Math.abs(a - want[i]) <= 1e-10 * Math.max(1, Math.abs(want[i])), `${c.ts} [${i}]: ${a} vs ${peer} ${want[i]}`);
       });
+    }
+  });
+});
+
+/** Elementwise chains whose result is an array (machineMap), as lazylab code and Python. */
+const MAPS: { ts: string; py: string }[] = [
+  { ts: "d.abs().sqrt().mul(2).add(1)", py: "np.sqrt(np.abs(x)) * 2 + 1" },
+  { ts: "d.gt(0)", py: "x > 0" },
+  { ts: "d.T.mul(3).sub(d.T.abs())", py: "x.T * 3 - np.abs(x.T)" },
+  { ts: "da.fromArray(x.mul(100).astype('int16'), { chunks: [250, 1000] }).mul(3)", py: "(x * 100).astype('int16') * 3" },
+  { ts: "da.fromArray(x.astype('float32'), { chunks: [250, 1000] }).mul(3).add(1)", py: "x.astype('float32') * 3 + 1" },
+  { ts: "d.rechunk([300, 700]).le(0.5).mul(d)", py: "(x <= 0.5) * x" },
+];
+
+test("end to end, elementwise results of fused chains have the same bytes with the machine and without the addon (LAZYLAB_NATIVE=0), and agree with NumPy and Dask", () => {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  const script = `
+    const { createHash } = require("node:crypto");
+    const { np, da } = require(${lib});
+    (async () => {
+      const x = np.random.defaultRng(5).standardNormal([1003, 2101]);
+      const d = da.fromArray(x, { chunks: [250, 1000] });
+      const out = [];
+      for (const e of ${JSON.stringify(MAPS.map((c) => c.ts))}) {
+        const r = await eval(e).compute();
+        const flat = r.flatten().nd.data;
+        out.push({ dtype: r.dtype, shape: r.shape, sha: createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex"), sample: Array.from(flat.filter((_, i) => i % 997 === 0), Number) });
+      }
+      console.log(JSON.stringify(out));
+      da.shutdownPool();
+    })();`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { dtype: string; shape: number[]; sha: string; sample: number[] }[];
+  };
+  const machine = run({}), plain = run({ LAZYLAB_NATIVE: "0" });
+  MAPS.forEach((c, k) => assert.equal(machine[k].sha, plain[k].sha, `${c.ts}: the machine's bytes differ from the JavaScript kernel's`));
+  const py = pythonJson<{ numpy: { dtype: string; shape: number[]; sample: number[] }[]; dask: number[][] }>(`
+import json
+import numpy as np, dask.array as da
+x = np.random.default_rng(5).standard_normal((1003, 2101))
+d = da.from_array(x, chunks=(250, 1000))
+out = {"numpy": [], "dask": []}
+for e in ${JSON.stringify(MAPS.map((c) => c.py))}:
+    a = np.asarray(eval(e))
+    out["numpy"].append({"dtype": str(a.dtype), "shape": list(a.shape), "sample": a.ravel()[::997].astype(float).tolist()})
+    out["dask"].append(np.asarray(eval(e, {"np": da, "x": d}).compute()).ravel()[::997].astype(float).tolist())
+print(json.dumps(out))
+`);
+  MAPS.forEach((c, k) => {
+    const ours = machine[k];
+    assert.equal(ours.dtype, py.numpy[k].dtype, `${c.ts}: dtype`);
+    assert.deepEqual(ours.shape, py.numpy[k].shape, `${c.ts}: shape`);
+    for (const [peer, want] of [["numpy", py.numpy[k].sample], ["dask", py.dask[k]]] as const) {
+      assert.equal(ours.sample.length, want.length, `${c.ts} vs ${peer}`);
+      ours.sample.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6 * Math.max(1, Math.abs(want[i])), `${c.ts} [${i * 997}]: ${v} vs ${peer} ${want[i]}`));
     }
   });
 });

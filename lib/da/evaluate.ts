@@ -174,7 +174,7 @@ export function regionFree(ref: LazyRef): boolean {
 export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], start: readonly number[], shape: readonly number[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   try {
     const f = fused(ref);
-    const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
+    const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length, f.program));
     const ls = f.leaves.map((leaf) => {
       const c = constantOf(leaf);
       if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
@@ -191,7 +191,7 @@ export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], star
 
 function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   const f = fused(ref);
-  const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
+  const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length, f.program));
   const ls = leafBlocks(ref, f.leaves, idx, reg);
   try {
     writeSlabs(kernel, ls.map((l) => ({ data: l.produced.array.nd.data, stride: l.stride, offset: l.offset })), reg.map((r) => r.length), o, oOffset, oStride);

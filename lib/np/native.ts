@@ -59,6 +59,12 @@ interface NativeLoops {
    * strides[i·r + d]; ostrides: the partials' strides (0 along reduced dimensions).
    */
   machineMoments(program: Int32Array, consts: Float64Array, leaves: unknown[], offsets: number[], strides: number[], shape: number[], ostrides: number[], count: number, mean: Float64Array, m2: Float64Array): void;
+  /**
+   * lib/da's map slab kernel (fuse.ts, mapSlabKernel) with a compiled expression in place of the
+   * generated one: O[oo + j·ot + i·os] = the value at element i of line j (i < n, j < m), leaf i
+   * read from starts[3i] + j·starts[3i+2] + i·starts[3i+1]; O any non-BigInt typed array.
+   */
+  machineMap(program: Int32Array, consts: Float64Array, leaves: unknown[], starts: number[], O: unknown, oo: number, os: number, ot: number, n: number, m: number): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**
