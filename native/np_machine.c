@@ -361,6 +361,38 @@ static void moments_pass(const Machine *M, const Walk *W, double **r, double *st
   } while (step_index(M, W, j, 0, outer, p, &q));
 }
 
+/*
+ * Both of var's sums when each output's elements are one run of at most MACHINE_BUFSIZE (the
+ * reduced dimensions are exactly the trailing ones, short enough for one piece): the run is
+ * evaluated once into `piece` and summed, then its squared deviations are summed from there.
+ * The same additions as moments_pass twice (each output: 0 + pairwise(run)), one evaluation.
+ */
+static void moments_runs(const Machine *M, const Walk *W, double **r, double *store, double *piece, double *mean, double *m2, double count) {
+  int rr = W->r, outer = rr - W->t;
+  int64_t nl = W->shape[rr - 1];
+  int64_t j[MACHINE_MAX_DIMS] = { 0 }, p[MACHINE_MAX_LEAVES], q = 0;
+  for (int i = 0; i < M->k; i++) p[i] = W->off[i];
+  do {
+    int64_t fill = 0, pl[MACHINE_MAX_LEAVES], jl[MACHINE_MAX_DIMS] = { 0 }, ql = q;
+    for (int i = 0; i < M->k; i++) pl[i] = p[i];
+    do {
+      for (int64_t i0 = 0; i0 < nl; i0 += MACHINE_BLOCK) {
+        int64_t nb = nl - i0 < MACHINE_BLOCK ? nl - i0 : MACHINE_BLOCK;
+        memcpy(piece + fill, evaluate(M, r, store, pl, i0, nb), sizeof(double) * (size_t)nb);
+        fill += nb;
+      }
+    } while (step_index(M, W, jl, outer, rr - 1, pl, &ql));
+    double s = 0.;
+    s += np_pairwise_sum(piece, fill);
+    double c = s / count;
+    for (int64_t i = 0; i < fill; i++) { double d = piece[i] - c; piece[i] = d * d; }
+    double v = 0.;
+    v += np_pairwise_sum(piece, fill);
+    mean[q] = c;
+    m2[q] = v;
+  } while (step_index(M, W, j, 0, outer, p, &q));
+}
+
 /* ---- Elementwise results ------------------------------------------------------------- */
 
 /* n values into a typed array of T at o, stride os, converted by CONV. */
@@ -649,9 +681,19 @@ static napi_value js_machine_moments(napi_env env, napi_callback_info info) {
   }
   memset(mean, 0, sizeof(double) * mlen);
   memset(m2, 0, sizeof(double) * m2len);
-  moments_pass(&M, &W, regs, store, piece, mean, NULL);
-  for (size_t q = 0; q < mlen; q++) mean[q] /= (double)count;
-  moments_pass(&M, &W, regs, store, piece, m2, mean);
+  /* One run per output (no reduced dimension before the trailing ones), one piece long: one evaluation. */
+  int64_t run = 1;
+  int single = W.t > 0;
+  for (int d = 0; d < W.r; d++) {
+    if (d >= W.r - W.t) run *= W.shape[d];
+    else if (W.ostride[d] == 0) single = 0;
+  }
+  if (single && run <= MACHINE_BUFSIZE) moments_runs(&M, &W, regs, store, piece, mean, m2, (double)count);
+  else {
+    moments_pass(&M, &W, regs, store, piece, mean, NULL);
+    for (size_t q = 0; q < mlen; q++) mean[q] /= (double)count;
+    moments_pass(&M, &W, regs, store, piece, m2, mean);
+  }
 done:
   free(strides);
   free(store);

@@ -10,7 +10,8 @@ import { broadcastStrides } from "../np/iterate";
 import { assign, wrap } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { fuse, FoldOp, Fused, mapSlabKernel } from "./fuse";
+import { fuse, FoldOp, Fused, machineOn, mapSlabKernel } from "./fuse";
+import type { BandFold } from "./scheduler/task";
 import { writeSlabs } from "./slab";
 import { allocate, DType, Storage } from "../np/dtype";
 import { give, take } from "./pool";
@@ -628,6 +629,12 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
   const axes = plan.node.axes;
   const shape = job.inReg.map((r) => r.length);
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
+  if (plan.node.reduction === "var" || plan.node.reduction === "std") {
+    // momentsBand's values: the means, then the sums of squared deviations.
+    const half = values.length / 2;
+    const mean = new NDArray(values.slice(0, half), keep, "float64");
+    return { value: mean, count: axes.reduce((p, a) => p * shape[a], 1), mean, m2: new NDArray(values.slice(half), keep, "float64") };
+  }
   // any() of nothing is false: the max fold's starting value (-Infinity) is not a truth value.
   if (plan.node.reduction === "any") for (let i = 0; i < values.length; i++) if (values[i] === -Infinity) values[i] = 0;
   return { value: new NDArray(values, keep, "float64"), count: axes.reduce((p, a) => p * shape[a], 1) };
@@ -638,12 +645,15 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
  * views of shared memory, or small enough to copy), with `done()` to call when it has run;
  * undefined if the job must run here.
  */
-export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
+export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: BandFold; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
   const { node } = plan;
   const input = node.input;
-  const fold = foldable(node.reduction);
-  if (!fold || (input.node.kind !== "binary" && input.node.kind !== "unary")) return undefined;
-  const { expr, leaves, program } = foldedExpression(input, node.reduction);
+  if (input.node.kind !== "binary" && input.node.kind !== "unary") return undefined;
+  // var/std: the machine's moments (momentsBand) where it runs them in this thread too.
+  const moments = (node.reduction === "var" || node.reduction === "std") && MOMENTS_DTYPES.has(input.dtype) && !!fused(input).program && machineOn() && job.inReg.every((r) => r.length > 0);
+  const fold: BandFold | undefined = moments ? "moments" : foldable(node.reduction);
+  if (!fold) return undefined;
+  const { expr, leaves, program } = moments ? fused(input) : foldedExpression(input, node.reduction);
   // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
   if (!leaves.every((l) => l.node.kind === "source" || constantOf(l))) return undefined;
   const ls = leafBlocks(input, leaves, job.inIdx, job.inReg);

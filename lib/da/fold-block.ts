@@ -135,3 +135,23 @@ export function momentsBlock(program: Program, leaves: readonly FoldLeaf[], shap
   );
   return { count, mean, m2 };
 }
+
+/**
+ * {@link momentsBlock} over each part of a band (a pool task: scheduler/bands.ts): each part's
+ * means, then its sums of squared deviations, the parts one after the other.
+ */
+export function momentsBand(program: Program, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[]): Float64Array {
+  const all = parts.map((p) => {
+    const m = momentsBlock(program, leaves.map((l, i) => ({ data: l.data, stride: l.stride, offset: p.offsets[i] })), p.shape, axes);
+    if (!m) throw new Error("var/std: the expression machine is not available in this thread");
+    return m;
+  });
+  const out = new Float64Array(all.reduce((n, m) => n + 2 * m.mean.length, 0));
+  let at = 0;
+  for (const m of all) {
+    out.set(m.mean, at);
+    out.set(m.m2, at + m.mean.length);
+    at += 2 * m.mean.length;
+  }
+  return out;
+}
