@@ -1,7 +1,8 @@
 /*
  * lib/da's expression machine: a fused elementwise expression, compiled to a small bytecode
  * (lib/da/machine.ts), run over blocks of MACHINE_BLOCK elements of each line and folded into a
- * reduction. numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
+ * reduction (machineFold), into var/std's two sums (machineMoments) or written out as an array
+ * (machineMap). numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
  * loop over a whole block, which the compiler vectorises, and a block's temporaries stay in
  * the L1 cache, so a chain of any length reads its leaves once and runs at vector speed.
  *
@@ -15,6 +16,8 @@
  * element where that could differ (a NaN, or a zero that might be -0.0). Arithmetic, sqrt, abs,
  * floor, ceil, trunc, comparisons and float32 rounding are exact IEEE operations, the same bits
  * as V8's; exp, log, sin and cos are the C library's (NumPy's bits, as the eager native loops).
+ * Whatever the machine does not run (no addon, operations without an instruction, small
+ * slabs) stays with the generated JavaScript kernels, which are the reference for these bits.
  */
 #include "np_common.h"
 

@@ -308,8 +308,9 @@ export function mapSlabKernel(expr: string, k: number, program?: Program): SlabK
 /**
  * A map slab kernel running `program` on the native expression machine (native/np_machine.c,
  * machineMap): each value computed as the generated kernel computes it and stored as its
- * typed-array store converts it, so the same output; small slabs (short lines, few elements)
- * and BigInt outputs go to `js`.
+ * typed-array store converts it, so the same output (programs marked inexact: exp, log, sin and
+ * cos are the C library's, NumPy's bits, as in the folds and in eager np); small slabs (short
+ * lines, few elements) and BigInt outputs go to `js`, the fallback.
  */
 function withMachineMap(js: SlabKernel, program: Program, k: number): SlabKernel {
   const loops = native!;
