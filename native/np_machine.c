@@ -69,6 +69,18 @@ typedef double v4d __attribute__((vector_size(32)));
  * destination of an instruction is never one of its operands (machine.ts allocates it so), so
  * the loops are restrict and vectorise without overlap checks.
  */
+/* Two arithmetic operations with constants, t = x OP1 k1 then t OP2 k2, in one loop: the same
+ * two roundings (no contraction: -ffp-contract=off), one pass over the block instead of two. */
+#define P2(E1, E2) { for (int64_t i = 0; i < n; i++) { double x = a[i], t = E1; o[i] = E2; } }
+#define P1(E1) \
+  switch (next[0]) { \
+    case M_ADD: P2(E1, t + k2) break; \
+    case M_SUB: P2(E1, t - k2) break; \
+    case M_MUL: P2(E1, t * k2) break; \
+    default: P2(E1, t / k2) break; \
+  }
+#define IS_ARITH(op) ((op) >= M_ADD && (op) <= M_DIV)
+
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
   ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, double *const *r, int64_t n) { \
     for (int64_t c = 0; c < count; c++) { \
@@ -78,6 +90,21 @@ typedef double v4d __attribute__((vector_size(32)));
       const double *restrict b = r[ins[3]]; \
       int ca = ins[2] < nconst, cb = ins[3] < nconst; \
       (void)ca; (void)cb; \
+      /* `x op k` whose result only the next instruction reads, as `t op k` (machine.ts reads every \
+       * temporary once): both in one pass, the temporary never stored. */ \
+      const int32_t *next = ins + 4; \
+      if (c + 1 < count && IS_ARITH(ins[0]) && cb && !ca && IS_ARITH(next[0]) && next[2] == ins[1] && next[3] < nconst && next[1] != ins[2]) { \
+        double k1 = b[0], k2 = r[next[3]][0]; \
+        o = r[next[1]]; \
+        switch (ins[0]) { \
+          case M_ADD: P1(x + k1) break; \
+          case M_SUB: P1(x - k1) break; \
+          case M_MUL: P1(x * k1) break; \
+          default: P1(x / k1) break; \
+        } \
+        c++; \
+        continue; \
+      } \
       switch (ins[0]) { \
         case M_ADD: B(x + y); break; \
         case M_SUB: B(x - y); break; \

@@ -278,6 +278,27 @@ test("elementwise results written by the machine are the generated kernel's bit 
   assert.ok(compared >= 200, `only ${compared} outputs compared`);
 });
 
+test("two arithmetic operations with constants in a row (run by the machine in one pass) keep both roundings, bit for bit: every pair of + - * /, folded and written out", { skip: SKIP }, () => {
+  const r = rng(71);
+  const x = ref({ kind: "source" }, "float64");
+  const ops = [OPS.add, OPS.sub, OPS.mul, OPS.div];
+  const n = 3001;
+  const A = leafData(r, "float64", 2 * n);
+  for (const op1 of ops)
+    for (const op2 of ops) {
+      // 0.1 and 3 round differently in each step: a fused multiply-add or a reassociation would show.
+      const root = ref({ kind: "binary", op: op2, args: [ref({ kind: "binary", op: op1, args: [x, 0.1] }, "float64"), 3] }, "float64");
+      const { expr, program } = fuse(root);
+      assert.ok(program);
+      const ls = [{ data: A, offset: 1, stride: [n, 1] }];
+      for (const fold of ["sum", "max"] as FoldOp[]) check(`${fold} of ${expr}`, foldBlock(expr, fold, ls, [2, n - 1], [0], program), foldBlock(expr, fold, ls, [2, n - 1], [0]), true);
+      const want = new Float64Array(2 * n), got = new Float64Array(2 * n);
+      writeSlabs(mapSlabKernel(expr, 1), ls, [2, n - 1], want, 0, [n, 1]);
+      writeSlabs(mapSlabKernel(expr, 1, program), ls, [2, n - 1], got, 0, [n, 1]);
+      check(`${expr} written out`, got, want, true);
+    }
+});
+
 test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
