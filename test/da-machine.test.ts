@@ -11,7 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { foldBand, foldBlock, FoldLeaf, momentsBlock, type Moments } from "../lib/da/fold-block";
+import { foldBand, foldBlock, FoldLeaf, momentsBand, momentsBlock, type Moments } from "../lib/da/fold-block";
 import { partialOf } from "../lib/da/evaluate";
 import { writeSlabs } from "../lib/da/slab";
 import { NDArray } from "../lib/np/ndarray";
@@ -239,6 +239,35 @@ test("var/std partials on the machine are the JavaScript path's (the block made,
     }
   }
   assert.ok(compared >= 200, `only ${compared} partials compared`);
+});
+
+test("var/std partials of a band of blocks (read line by line across the blocks) are each block's own, bit for bit", { skip: SKIP }, () => {
+  const r = rng(61);
+  const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "int32");
+  const root = ref({ kind: "binary", op: OPS.sub, args: [ref({ kind: "unary", op: UNARY.sqrt, arg: ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64") }, "float64"), y] }, "float64");
+  const { leaves, program } = fuse(root);
+  assert.ok(program);
+  const W = 3 * 701 + 5;
+  const A = leafData(r, "float64", W * 30), B = leafData(r, "int32", W * 30);
+  const cases: { shape: number[]; stride: number[]; axes: number[][] }[] = [
+    { shape: [29, 701], stride: [W, 1], axes: [[1], [0], [0, 1]] },
+    { shape: [3, 9, 701], stride: [9 * W, W, 1], axes: [[2], [0, 2], [1], [0], [1, 2], [0, 1, 2]] },
+  ];
+  for (const { shape, stride, axes: list } of cases)
+    for (const axes of list) {
+      const parts = [0, 1, 2].map((g) => ({ offsets: [2 + 701 * g, 1 + 701 * g], shape }));
+      const band = [{ data: A, stride }, { data: B, stride }];
+      const got = momentsBand(program, band, parts, axes);
+      let at = 0;
+      parts.forEach((p, g) => {
+        const own = momentsBlock(program, leaves.map((_, i) => ({ data: band[i].data, stride, offset: p.offsets[i] })), shape, axes)!;
+        const n = own.mean.length;
+        check(`band part ${g} mean, (${shape}) axes (${axes})`, got.subarray(at, at + n), own.mean, true);
+        check(`band part ${g} m2, (${shape}) axes (${axes})`, got.subarray(at + n, at + 2 * n), own.m2, true);
+        at += 2 * n;
+      });
+      assert.equal(at, got.length);
+    }
 });
 
 test("elementwise results written by the machine are the generated kernel's bit for bit: random trees, every output dtype, contiguous, strided and transposed outputs, lines of every length mod 4", { skip: SKIP }, () => {
