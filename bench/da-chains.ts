@@ -1,7 +1,7 @@
 /**
  * Fused chains of lazy arrays (lib/da's expression machine, native/np_machine.c) against NumPy
  * unfused and Dask in Debian's python3, in the same run: the chains of issue 17 and a few more
- * (min/max/mean, a comparison counted along an axis).
+ * (min/max/mean, std/var, elementwise results written as new arrays).
  *
  *   npm run build && node dist/bench/da-chains.js [runs=5]
  *
@@ -30,6 +30,10 @@ const CHAINS: { name: string; ts: (x: LazyArray) => LazyArray; py: string }[] = 
   { name: "(x*3-1).mean(0)", ts: (x) => x.mul(3).sub(1).mean({ axis: 0 }), py: "(x * 3 - 1).mean(axis=0)" },
   { name: "(abs(x)-0.5).max()", ts: (x) => x.abs().sub(0.5).max(), py: "(np.abs(x) - 0.5).max()" },
   { name: "(x*x+x).min(-1)", ts: (x) => x.mul(x).add(x).min({ axis: -1 }), py: "(x * x + x).min(axis=-1)" },
+  { name: "sqrt(abs(x)).std(-1)", ts: (x) => x.abs().sqrt().std({ axis: -1 }), py: "np.sqrt(np.abs(x)).std(axis=-1)" },
+  { name: "(x*3-1).var(0)", ts: (x) => x.mul(3).sub(1).var({ axis: 0 }), py: "(x * 3 - 1).var(axis=0)" },
+  { name: "sqrt(abs(x))*2+1 (array)", ts: (x) => x.abs().sqrt().mul(2).add(1), py: "np.sqrt(np.abs(x)) * 2 + 1" },
+  { name: "x*3-1 (array)", ts: (x) => x.mul(3).sub(1), py: "x * 3 - 1" },
 ];
 
 const stats = (xs: number[]) => {

@@ -119,6 +119,9 @@ void np_vexp(const double *a, double *o, intptr_t n);
  * differ: the caller redoes the line). np_reduce.c. */
 double np_block_minmax(int is_max, const double *a, int64_t n, int *special);
 
+/* NumPy's float64 pairwise sum of a[0..n), n <= 8192 (one buffer of its reduction loop): np_reduce.c. */
+double np_pairwise_sum(const double *a, intptr_t n);
+
 /* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
  * loop about to write that many bytes calls it first. */
 void np_prefault(void *p, size_t bytes);

@@ -1,7 +1,8 @@
 /*
  * lib/da's expression machine: a fused elementwise expression, compiled to a small bytecode
  * (lib/da/machine.ts), run over blocks of MACHINE_BLOCK elements of each line and folded into a
- * reduction. numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
+ * reduction (machineFold), into var/std's two sums (machineMoments) or written out as an array
+ * (machineMap). numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
  * loop over a whole block, which the compiler vectorises, and a block's temporaries stay in
  * the L1 cache, so a chain of any length reads its leaves once and runs at vector speed.
  *
@@ -15,6 +16,8 @@
  * element where that could differ (a NaN, or a zero that might be -0.0). Arithmetic, sqrt, abs,
  * floor, ceil, trunc, comparisons and float32 rounding are exact IEEE operations, the same bits
  * as V8's; exp, log, sin and cos are the C library's (NumPy's bits, as the eager native loops).
+ * Whatever the machine does not run (no addon, operations without an instruction, small
+ * slabs) stays with the generated JavaScript kernels, which are the reference for these bits.
  */
 #include "np_common.h"
 
@@ -40,6 +43,8 @@ enum {
  * truncated and taken modulo 2^32 (fmod is exact). */
 static inline uint32_t js_uint32(double x) {
   if (x >= 0.0 && x < 4294967296.0) return (uint32_t)x;
+  /* Truncated to int64, then taken modulo 2^32 by the unsigned conversion: exact below 2^63. */
+  if (x > -9.2e18 && x < 9.2e18) return (uint32_t)(uint64_t)(int64_t)x;
   if (!isfinite(x)) return 0;
   double m = fmod(trunc(x), 4294967296.0);
   if (m < 0.0) m += 4294967296.0;
@@ -64,6 +69,18 @@ typedef double v4d __attribute__((vector_size(32)));
  * destination of an instruction is never one of its operands (machine.ts allocates it so), so
  * the loops are restrict and vectorise without overlap checks.
  */
+/* Two arithmetic operations with constants, t = x OP1 k1 then t OP2 k2, in one loop: the same
+ * two roundings (no contraction: -ffp-contract=off), one pass over the block instead of two. */
+#define P2(E1, E2) { for (int64_t i = 0; i < n; i++) { double x = a[i], t = E1; o[i] = E2; } }
+#define P1(E1) \
+  switch (next[0]) { \
+    case M_ADD: P2(E1, t + k2) break; \
+    case M_SUB: P2(E1, t - k2) break; \
+    case M_MUL: P2(E1, t * k2) break; \
+    default: P2(E1, t / k2) break; \
+  }
+#define IS_ARITH(op) ((op) >= M_ADD && (op) <= M_DIV)
+
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
   ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, double *const *r, int64_t n) { \
     for (int64_t c = 0; c < count; c++) { \
@@ -73,6 +90,21 @@ typedef double v4d __attribute__((vector_size(32)));
       const double *restrict b = r[ins[3]]; \
       int ca = ins[2] < nconst, cb = ins[3] < nconst; \
       (void)ca; (void)cb; \
+      /* `x op k` whose result only the next instruction reads, as `t op k` (machine.ts reads every \
+       * temporary once): both in one pass, the temporary never stored. */ \
+      const int32_t *next = ins + 4; \
+      if (c + 1 < count && IS_ARITH(ins[0]) && cb && !ca && IS_ARITH(next[0]) && next[2] == ins[1] && next[3] < nconst && next[1] != ins[2]) { \
+        double k1 = b[0], k2 = r[next[3]][0]; \
+        o = r[next[1]]; \
+        switch (ins[0]) { \
+          case M_ADD: P1(x + k1) break; \
+          case M_SUB: P1(x - k1) break; \
+          case M_MUL: P1(x * k1) break; \
+          default: P1(x / k1) break; \
+        } \
+        c++; \
+        continue; \
+      } \
       switch (ins[0]) { \
         case M_ADD: B(x + y); break; \
         case M_SUB: B(x - y); break; \
@@ -164,6 +196,14 @@ typedef struct {
   int64_t s, t; /* element stride, line stride */
 } Leaf;
 
+/* n elements of a typed array of T from d, stride s, as float64 into buf. */
+#define LOAD_AS(T) { \
+    const T *d = (const T *)l->data + p; \
+    if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i]; \
+    else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s]; \
+    break; \
+  }
+
 /* Leaf elements p, p+s, ... (n of them) as float64 into buf, or a pointer straight into a contiguous float64 leaf. */
 static double *load_leaf(const Leaf *l, int64_t p, int64_t n, double *buf) {
   int64_t s = l->s;
@@ -174,26 +214,31 @@ static double *load_leaf(const Leaf *l, int64_t p, int64_t n, double *buf) {
       for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
       break;
     }
-    case napi_float32_array: {
-      const float *d = (const float *)l->data + p;
-      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
-      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
-      break;
-    }
-    case napi_int32_array: {
-      const int32_t *d = (const int32_t *)l->data + p;
-      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
-      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
-      break;
-    }
-    default: {
-      const uint8_t *d = (const uint8_t *)l->data + p;
-      if (s == 1) for (int64_t i = 0; i < n; i++) buf[i] = d[i];
-      else for (int64_t i = 0; i < n; i++) buf[i] = d[i * s];
-      break;
-    }
+    case napi_float32_array: LOAD_AS(float)
+    case napi_int32_array: LOAD_AS(int32_t)
+    case napi_uint32_array: LOAD_AS(uint32_t)
+    case napi_int16_array: LOAD_AS(int16_t)
+    case napi_uint16_array: LOAD_AS(uint16_t)
+    case napi_int8_array: LOAD_AS(int8_t)
+    default: LOAD_AS(uint8_t)
   }
   return buf;
+}
+
+/* Bytes per element of a storage leaf_type_ok accepts. */
+static size_t leaf_size(napi_typedarray_type t) {
+  switch (t) {
+    case napi_float64_array: return 8;
+    case napi_float32_array: case napi_int32_array: case napi_uint32_array: return 4;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    default: return 1;
+  }
+}
+
+/* The storages load_leaf reads (lib/np's, but for int64's and uint64's BigInt arrays: those are Float64Arrays there). */
+static int leaf_type_ok(napi_typedarray_type t) {
+  return t == napi_float64_array || t == napi_float32_array || t == napi_int32_array || t == napi_uint32_array || t == napi_int16_array ||
+    t == napi_uint16_array || t == napi_int8_array || t == napi_uint8_array;
 }
 
 /* Everything one fold call needs (see js_machine_fold for the arguments). */
@@ -254,6 +299,160 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
   o[q] = acc;
 }
 
+/* ---- std/var: NumPy's sums of a block ------------------------------------------------- */
+
+/* NumPy reduces long lines in buffer-sized pieces: acc += pairwise(piece) (np_reduce.c). */
+#define MACHINE_BUFSIZE 8192
+#define MACHINE_MAX_DIMS 32
+
+/*
+ * A block walked in C order: r dimensions (those of length 1 left out), leaf i's element at
+ * index (j0..jr-1) at off[i] + sum j_d * stride[i][d], its partial's at sum j_d * ostride[d]
+ * (0 along reduced dimensions); the last t dimensions are reduced, the one before (if any) is
+ * not.
+ */
+typedef struct {
+  int r, t;
+  int64_t shape[MACHINE_MAX_DIMS];
+  int64_t off[MACHINE_MAX_LEAVES];
+  int64_t stride[MACHINE_MAX_LEAVES][MACHINE_MAX_DIMS];
+  int64_t ostride[MACHINE_MAX_DIMS];
+} Walk;
+
+/* Advances the index j over dimensions [d0, d1) in C order, moving each leaf's offset p[i] and
+ * the output offset *q with it; returns 0 after the last index. */
+static int step_index(const Machine *M, const Walk *W, int64_t *j, int d0, int d1, int64_t *p, int64_t *q) {
+  for (int d = d1 - 1; d >= d0; d--) {
+    if (++j[d] < W->shape[d]) {
+      for (int i = 0; i < M->k; i++) p[i] += W->stride[i][d];
+      *q += W->ostride[d];
+      return 1;
+    }
+    for (int i = 0; i < M->k; i++) p[i] -= (W->shape[d] - 1) * W->stride[i][d];
+    *q -= (W->shape[d] - 1) * W->ostride[d];
+    j[d] = 0;
+  }
+  return 0;
+}
+
+/*
+ * One of var's two sums, in the order NumPy 1.24 sums the C-contiguous chunk that the
+ * JavaScript path makes of the block (lib/np/float-sum.ts, floatSum): of the expression's
+ * values into out (center NULL), or of (value - center)² (center: the means, laid out as out).
+ * When the innermost dimension is reduced, each output's trailing reduced elements are one run
+ * in C order, summed in pieces of MACHINE_BUFSIZE from its start (acc += pairwise(piece)), runs
+ * added in C order; otherwise every element is added to its output in C order.
+ */
+static void moments_pass(const Machine *M, const Walk *W, double **r, double *store, double *piece, double *out, const double *center) {
+  int rr = W->r, t = W->t;
+  int64_t nl = W->shape[rr - 1];
+  int64_t j[MACHINE_MAX_DIMS] = { 0 }, p[MACHINE_MAX_LEAVES], q = 0;
+  for (int i = 0; i < M->k; i++) p[i] = W->off[i];
+  if (t == 0) {
+    int64_t os = W->ostride[rr - 1];
+    do {
+      for (int64_t i0 = 0; i0 < nl; i0 += MACHINE_BLOCK) {
+        int64_t nb = nl - i0 < MACHINE_BLOCK ? nl - i0 : MACHINE_BLOCK;
+        const double *e = evaluate(M, r, store, p, i0, nb);
+        double *o = out + q + i0 * os;
+        if (!center) for (int64_t i = 0; i < nb; i++) o[i * os] += e[i];
+        else {
+          const double *c = center + q + i0 * os;
+          for (int64_t i = 0; i < nb; i++) { double d = e[i] - c[i * os]; o[i * os] += d * d; }
+        }
+      }
+    } while (step_index(M, W, j, 0, rr - 1, p, &q));
+    return;
+  }
+  int outer = rr - t;
+  do {
+    double acc = out[q], c = center ? center[q] : 0.;
+    int64_t fill = 0, pl[MACHINE_MAX_LEAVES], jl[MACHINE_MAX_DIMS] = { 0 }, ql = q;
+    for (int i = 0; i < M->k; i++) pl[i] = p[i];
+    do {
+      for (int64_t i0 = 0; i0 < nl;) {
+        int64_t nb = nl - i0;
+        if (nb > MACHINE_BLOCK) nb = MACHINE_BLOCK;
+        if (nb > MACHINE_BUFSIZE - fill) nb = MACHINE_BUFSIZE - fill;
+        const double *e = evaluate(M, r, store, pl, i0, nb);
+        double *dst = piece + fill;
+        if (!center) memcpy(dst, e, sizeof(double) * (size_t)nb);
+        else for (int64_t i = 0; i < nb; i++) { double d = e[i] - c; dst[i] = d * d; }
+        fill += nb;
+        i0 += nb;
+        if (fill == MACHINE_BUFSIZE) {
+          acc += np_pairwise_sum(piece, fill);
+          fill = 0;
+        }
+      }
+    } while (step_index(M, W, jl, outer, rr - 1, pl, &ql));
+    if (fill > 0) acc += np_pairwise_sum(piece, fill);
+    out[q] = acc;
+  } while (step_index(M, W, j, 0, outer, p, &q));
+}
+
+/*
+ * Both of var's sums when each output's elements are one run of at most MACHINE_BUFSIZE (the
+ * reduced dimensions are exactly the trailing ones, short enough for one piece): the run is
+ * evaluated once into `piece` and summed, then its squared deviations are summed from there.
+ * The same additions as moments_pass twice (each output: 0 + pairwise(run)), one evaluation.
+ */
+static void moments_runs(const Machine *M, const Walk *W, double **r, double *store, double *piece, double *mean, double *m2, double count) {
+  int rr = W->r, outer = rr - W->t;
+  int64_t nl = W->shape[rr - 1];
+  int64_t j[MACHINE_MAX_DIMS] = { 0 }, p[MACHINE_MAX_LEAVES], q = 0;
+  for (int i = 0; i < M->k; i++) p[i] = W->off[i];
+  do {
+    int64_t fill = 0, pl[MACHINE_MAX_LEAVES], jl[MACHINE_MAX_DIMS] = { 0 }, ql = q;
+    for (int i = 0; i < M->k; i++) pl[i] = p[i];
+    do {
+      for (int64_t i0 = 0; i0 < nl; i0 += MACHINE_BLOCK) {
+        int64_t nb = nl - i0 < MACHINE_BLOCK ? nl - i0 : MACHINE_BLOCK;
+        memcpy(piece + fill, evaluate(M, r, store, pl, i0, nb), sizeof(double) * (size_t)nb);
+        fill += nb;
+      }
+    } while (step_index(M, W, jl, outer, rr - 1, pl, &ql));
+    double s = 0.;
+    s += np_pairwise_sum(piece, fill);
+    double c = s / count;
+    for (int64_t i = 0; i < fill; i++) { double d = piece[i] - c; piece[i] = d * d; }
+    double v = 0.;
+    v += np_pairwise_sum(piece, fill);
+    mean[q] = c;
+    m2[q] = v;
+  } while (step_index(M, W, j, 0, outer, p, &q));
+}
+
+/* ---- Elementwise results ------------------------------------------------------------- */
+
+/* n values into a typed array of T at o, stride os, converted by CONV. */
+#define STORE_AS(T, CONV) { \
+    T *d = (T *)O + at; \
+    if (os == 1) for (int64_t i = 0; i < n; i++) { double x = e[i]; d[i] = CONV; } \
+    else for (int64_t i = 0; i < n; i++) { double x = e[i]; d[i * os] = CONV; } \
+    break; \
+  }
+
+/* O[at + i*os] = e[i] for i < n, converted as a store into the typed array does in JavaScript
+ * (Float32Array: rounded to nearest; the integer arrays: ToInt32/ToUint32 and wrapped). */
+static void store_block(napi_typedarray_type type, void *O, int64_t at, int64_t os, const double *e, int64_t n) {
+  switch (type) {
+    case napi_float64_array:
+      if (os == 1) {
+        if ((double *)O + at != e) memcpy((double *)O + at, e, sizeof(double) * (size_t)n);
+        break;
+      }
+      STORE_AS(double, x)
+    case napi_float32_array: STORE_AS(float, (float)x)
+    case napi_int32_array: STORE_AS(int32_t, (int32_t)js_uint32(x))
+    case napi_uint32_array: STORE_AS(uint32_t, js_uint32(x))
+    case napi_int16_array: STORE_AS(int16_t, (int16_t)(uint16_t)js_uint32(x))
+    case napi_uint16_array: STORE_AS(uint16_t, (uint16_t)js_uint32(x))
+    case napi_int8_array: STORE_AS(int8_t, (int8_t)(uint8_t)js_uint32(x))
+    default: STORE_AS(uint8_t, (uint8_t)js_uint32(x))
+  }
+}
+
 /* ---- N-API glue ---------------------------------------------------------------------- */
 
 static int throw_range(napi_env env, const char *what) {
@@ -261,7 +460,7 @@ static int throw_range(napi_env env, const char *what) {
   return 0;
 }
 
-/* A JavaScript array of integers (at most `max`). */
+/* A JavaScript array of exactly `expect` integers. */
 static int get_int_list(napi_env env, napi_value v, int64_t *out, uint32_t expect) {
   uint32_t len;
   if (napi_get_array_length(env, v, &len) != napi_ok || len != expect) {
@@ -285,6 +484,73 @@ static int span_in(size_t length, int64_t off, int64_t m, int64_t t, int64_t n, 
 }
 
 /*
+ * The program (Int32Array [nconst, k, nregs, result, code...]) and its constants
+ * (Float64Array, registers 0..nconst-1) into M, checked whole before anything runs: registers
+ * in range, constants and leaves never written, no instruction writing its own operand.
+ */
+static int read_program(napi_env env, napi_value program, napi_value constants, Machine *M, const double **consts) {
+  napi_typedarray_type type;
+  size_t plen, clen;
+  void *pdata;
+  double *cdata;
+  if (napi_get_typedarray_info(env, program, &type, &plen, &pdata, NULL, NULL) != napi_ok || type != napi_int32_array || plen < 4) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: the program must be an Int32Array");
+    return 0;
+  }
+  if (!get_f64(env, constants, &cdata, &clen)) return 0;
+  const int32_t *prog = (const int32_t *)pdata;
+  M->nconst = prog[0];
+  M->k = prog[1];
+  M->nregs = prog[2];
+  M->result = prog[3];
+  M->code = prog + 4;
+  M->count = (int64_t)(plen - 4) / 4;
+  if (M->nconst < 0 || (size_t)M->nconst != clen || M->k < 0 || M->k > MACHINE_MAX_LEAVES || M->nregs > MACHINE_MAX_REGS ||
+      M->nregs < M->nconst + M->k || M->result < 0 || M->result >= M->nregs || (plen - 4) % 4 != 0)
+    return throw_range(env, "lazylab expression machine: malformed program or arguments");
+  for (int64_t c = 0; c < M->count; c++) {
+    const int32_t *ins = M->code + 4 * c;
+    if (ins[0] < 0 || ins[0] > M_LAST || ins[1] < M->nconst + M->k || ins[1] >= M->nregs || ins[2] < 0 || ins[2] >= M->nregs ||
+        ins[3] < 0 || ins[3] >= M->nregs || ins[1] == ins[2] || ins[1] == ins[3])
+      return throw_range(env, "lazylab expression machine: malformed instruction");
+  }
+  *consts = cdata;
+  return 1;
+}
+
+/* The program's k leaves (a JavaScript array of typed arrays) into M->leaves (strides unset). */
+static int read_leaves(napi_env env, napi_value list, Machine *M) {
+  uint32_t nleaves;
+  if (napi_get_array_length(env, list, &nleaves) != napi_ok || nleaves != (uint32_t)M->k) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: expected one typed array per leaf");
+    return 0;
+  }
+  for (int i = 0; i < M->k; i++) {
+    napi_value e;
+    Leaf *l = &M->leaves[i];
+    if (napi_get_element(env, list, i, &e) != napi_ok || napi_get_typedarray_info(env, e, &l->type, &l->length, &l->data, NULL, NULL) != napi_ok ||
+        !leaf_type_ok(l->type)) {
+      napi_throw_type_error(env, NULL, "lazylab expression machine: a leaf must be a float or integer typed array (not a BigInt or clamped one)");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* The registers' memory (free() it), with r[i] pointing at register i and the constants filled in; NULL with an error thrown. */
+static double *make_registers(napi_env env, const Machine *M, const double *consts, double **r) {
+  double *store = aligned_alloc(64, sizeof(double) * MACHINE_REG_STRIDE * (size_t)(M->nregs > 0 ? M->nregs : 1));
+  if (!store) {
+    napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
+    return NULL;
+  }
+  for (int64_t i = 0; i < M->nregs; i++) r[i] = store + i * MACHINE_REG_STRIDE;
+  for (int64_t c = 0; c < M->nconst; c++)
+    for (int64_t i = 0; i < MACHINE_BLOCK; i++) r[c][i] = consts[c];
+  return store;
+}
+
+/*
  * machineFold(program, consts, fold, leaves, strides, P, N, R, m, O, os, ot): runs lib/da's
  * band kernel (fuse.ts, foldBandKernel) with the program in place of the generated expression.
  * program: Int32Array [nconst, k, nregs, result, code...]; consts: Float64Array (registers
@@ -301,59 +567,25 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
     return NULL;
   }
   Machine M;
-  napi_typedarray_type type;
-  size_t plen, clen, olen;
-  void *pdata, *cdata;
+  const double *consts;
+  size_t olen;
   int64_t fold, m, os, ot;
-  if (napi_get_typedarray_info(env, argv[0], &type, &plen, &pdata, NULL, NULL) != napi_ok || type != napi_int32_array || plen < 4) {
-    napi_throw_type_error(env, NULL, "lazylab expression machine: the program must be an Int32Array");
-    return NULL;
-  }
-  const int32_t *prog = (const int32_t *)pdata;
-  if (!get_f64(env, argv[1], (double **)&cdata, &clen) || !get_int(env, argv[2], &fold) || !get_int(env, argv[8], &m) ||
+  if (!read_program(env, argv[0], argv[1], &M, &consts) || !get_int(env, argv[2], &fold) || !get_int(env, argv[8], &m) ||
       !get_f64(env, argv[9], &M.o, &olen) || !get_int(env, argv[10], &os) || !get_int(env, argv[11], &ot))
     return NULL;
-  M.nconst = prog[0];
-  M.k = prog[1];
-  M.nregs = prog[2];
-  M.result = prog[3];
-  M.code = prog + 4;
-  M.count = (int64_t)(plen - 4) / 4;
   M.fold = (int)fold;
   M.os = os;
   M.ot = ot;
-  /* The program is checked whole before it runs: registers in range, constants and leaves never written. */
-  if (M.nconst < 0 || (size_t)M.nconst != clen || M.k < 0 || M.k > MACHINE_MAX_LEAVES || M.nregs > MACHINE_MAX_REGS ||
-      M.nregs < M.nconst + M.k || M.result < 0 || M.result >= M.nregs || (plen - 4) % 4 != 0 || fold < F_SUM || fold > F_MAX || m < 0) {
+  if (fold < F_SUM || fold > F_MAX || m < 0) {
     throw_range(env, "lazylab expression machine: malformed program or arguments");
     return NULL;
   }
-  for (int64_t c = 0; c < M.count; c++) {
-    const int32_t *ins = M.code + 4 * c;
-    if (ins[0] < 0 || ins[0] > M_LAST || ins[1] < M.nconst + M.k || ins[1] >= M.nregs || ins[2] < 0 || ins[2] >= M.nregs ||
-        ins[3] < 0 || ins[3] >= M.nregs || ins[1] == ins[2] || ins[1] == ins[3]) {
-      throw_range(env, "lazylab expression machine: malformed instruction");
-      return NULL;
-    }
-  }
-  uint32_t nleaves;
-  if (napi_get_array_length(env, argv[3], &nleaves) != napi_ok || nleaves != (uint32_t)M.k) {
-    napi_throw_type_error(env, NULL, "lazylab expression machine: expected one typed array per leaf");
-    return NULL;
-  }
+  if (!read_leaves(env, argv[3], &M)) return NULL;
   int64_t strides[2 * MACHINE_MAX_LEAVES];
   if (!get_int_list(env, argv[4], strides, 2 * M.k)) return NULL;
   for (int i = 0; i < M.k; i++) {
-    napi_value e;
-    Leaf *l = &M.leaves[i];
-    if (napi_get_element(env, argv[3], i, &e) != napi_ok ||
-        napi_get_typedarray_info(env, e, &l->type, &l->length, &l->data, NULL, NULL) != napi_ok ||
-        (l->type != napi_float64_array && l->type != napi_float32_array && l->type != napi_int32_array && l->type != napi_uint8_array)) {
-      napi_throw_type_error(env, NULL, "lazylab expression machine: a leaf must be a Float64Array, Float32Array, Int32Array or Uint8Array");
-      return NULL;
-    }
-    l->s = strides[2 * i];
-    l->t = strides[2 * i + 1];
+    M.leaves[i].s = strides[2 * i];
+    M.leaves[i].t = strides[2 * i + 1];
   }
   uint32_t G;
   if (napi_get_array_length(env, argv[6], &G) != napi_ok) {
@@ -361,13 +593,11 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
     return NULL;
   }
   int64_t *lists = malloc(sizeof(int64_t) * ((size_t)G * (M.k + 2) + 1));
-  double *store = aligned_alloc(64, sizeof(double) * MACHINE_REG_STRIDE * (size_t)M.nregs);
-  if (!lists || !store) {
-    free(lists);
-    free(store);
+  if (!lists) {
     napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
     return NULL;
   }
+  double *store = NULL;
   int64_t *P = lists, *N = P + (size_t)G * M.k, *R = N + G;
   if (!get_int_list(env, argv[5], P, G * M.k) || !get_int_list(env, argv[6], N, G) || !get_int_list(env, argv[7], R, G)) goto done;
   for (uint32_t g = 0; g < G; g++) {
@@ -382,9 +612,7 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
     }
   }
   double *r[MACHINE_MAX_REGS];
-  for (int64_t i = 0; i < M.nregs; i++) r[i] = store + i * MACHINE_REG_STRIDE;
-  for (int64_t c = 0; c < M.nconst; c++)
-    for (int64_t i = 0; i < MACHINE_BLOCK; i++) r[c][i] = ((const double *)cdata)[c];
+  if (!(store = make_registers(env, &M, consts, r))) goto done;
   int contiguous = 1;
   for (int i = 0; i < M.k; i++) contiguous &= M.leaves[i].s == 1;
   int64_t p[MACHINE_MAX_LEAVES];
@@ -400,9 +628,185 @@ done:
   return NULL;
 }
 
+/*
+ * machineMoments(program, consts, leaves, offsets, strides, shape, ostrides, count, mean, m2):
+ * the partial of var/std over one block (lib/da/evaluate.ts, partialOf) without making the
+ * block: mean = (sum of the values) / count and m2 = sum of (value - mean)², each sum in
+ * NumPy's order over the block's C-contiguous chunk (moments_pass), so both have the bits the
+ * JavaScript path gets from the chunk. The block has r = shape.length dimensions, none of
+ * length 1; leaf i's element at index j is at offsets[i] + sum j_d * strides[i*r + d];
+ * ostrides: the partial's strides (0 along reduced dimensions, which must include the last
+ * trailing run); mean and m2 are the partials, overwritten.
+ */
+static napi_value js_machine_moments(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 10) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: machineMoments takes 10 arguments");
+    return NULL;
+  }
+  Machine M;
+  Walk W;
+  const double *consts;
+  double *mean, *m2;
+  size_t mlen, m2len;
+  uint32_t r;
+  int64_t count;
+  if (!read_program(env, argv[0], argv[1], &M, &consts) || !read_leaves(env, argv[2], &M) || !get_int(env, argv[7], &count) ||
+      !get_f64(env, argv[8], &mean, &mlen) || !get_f64(env, argv[9], &m2, &m2len))
+    return NULL;
+  if (napi_get_array_length(env, argv[5], &r) != napi_ok || r < 1 || r > MACHINE_MAX_DIMS || mlen != m2len || count < 1) {
+    throw_range(env, "lazylab expression machine: malformed block for machineMoments");
+    return NULL;
+  }
+  W.r = (int)r;
+  int64_t offsets[MACHINE_MAX_LEAVES];
+  int64_t *strides = malloc(sizeof(int64_t) * (size_t)(M.k * r + 1));
+  if (!strides) {
+    napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
+    return NULL;
+  }
+  double *store = NULL, *piece = NULL;
+  if (!get_int_list(env, argv[3], offsets, M.k) || !get_int_list(env, argv[4], strides, M.k * r) || !get_int_list(env, argv[5], W.shape, r) ||
+      !get_int_list(env, argv[6], W.ostride, r))
+    goto done;
+  /* The trailing reduced run; every length above 1; the partial's and each leaf's extent inside their arrays. */
+  W.t = 0;
+  while (W.t < W.r && W.ostride[W.r - 1 - W.t] == 0) W.t++;
+  int64_t ohi = 0, size = 1;
+  for (int d = 0; d < W.r; d++) {
+    if (W.shape[d] < 1 || W.ostride[d] < 0) {
+      throw_range(env, "lazylab expression machine: malformed block for machineMoments");
+      goto done;
+    }
+    ohi += (W.shape[d] - 1) * W.ostride[d];
+    size *= W.shape[d];
+  }
+  if (ohi >= (int64_t)mlen) {
+    throw_range(env, "lazylab expression machine: the output range is outside the array");
+    goto done;
+  }
+  for (int i = 0; i < M.k; i++) {
+    int64_t lo = offsets[i], hi = offsets[i];
+    for (int d = 0; d < W.r; d++) {
+      int64_t s = strides[i * r + d];
+      W.stride[i][d] = s;
+      if (s < 0) lo += (W.shape[d] - 1) * s; else hi += (W.shape[d] - 1) * s;
+    }
+    if (lo < 0 || hi >= (int64_t)M.leaves[i].length) {
+      throw_range(env, "lazylab expression machine: a leaf's lines reach outside its array");
+      goto done;
+    }
+    W.off[i] = offsets[i];
+    M.leaves[i].s = W.stride[i][W.r - 1];
+    M.leaves[i].t = 0;
+  }
+  (void)size;
+  double *regs[MACHINE_MAX_REGS];
+  if (!(store = make_registers(env, &M, consts, regs))) goto done;
+  if (!(piece = malloc(sizeof(double) * MACHINE_BUFSIZE))) {
+    napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
+    goto done;
+  }
+  memset(mean, 0, sizeof(double) * mlen);
+  memset(m2, 0, sizeof(double) * m2len);
+  /* One run per output (no reduced dimension before the trailing ones), one piece long: one evaluation. */
+  int64_t run = 1;
+  int single = W.t > 0;
+  for (int d = 0; d < W.r; d++) {
+    if (d >= W.r - W.t) run *= W.shape[d];
+    else if (W.ostride[d] == 0) single = 0;
+  }
+  if (single && run <= MACHINE_BUFSIZE) moments_runs(&M, &W, regs, store, piece, mean, m2, (double)count);
+  else {
+    moments_pass(&M, &W, regs, store, piece, mean, NULL);
+    for (size_t q = 0; q < mlen; q++) mean[q] /= (double)count;
+    moments_pass(&M, &W, regs, store, piece, m2, mean);
+  }
+done:
+  free(strides);
+  free(store);
+  free(piece);
+  return NULL;
+}
+
+/*
+ * machineMap(program, consts, leaves, starts, O, oo, os, ot, n, m): lib/da's map slab kernel
+ * (fuse.ts, mapSlabKernel) with the program in place of the generated expression:
+ * O[oo + j*ot + i*os] = value at element i of line j (i < n, j < m), leaf i read from
+ * starts[3i] + j*starts[3i+2] + i*starts[3i+1]. O: any typed array but the BigInt ones,
+ * written as JavaScript's store into it converts.
+ */
+static napi_value js_machine_map(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc != 10) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: machineMap takes 10 arguments");
+    return NULL;
+  }
+  Machine M;
+  const double *consts;
+  napi_typedarray_type otype;
+  size_t olen;
+  void *O;
+  int64_t oo, os, ot, n, m, starts[3 * MACHINE_MAX_LEAVES];
+  if (!read_program(env, argv[0], argv[1], &M, &consts) || !read_leaves(env, argv[2], &M) || !get_int(env, argv[5], &oo) || !get_int(env, argv[6], &os) ||
+      !get_int(env, argv[7], &ot) || !get_int(env, argv[8], &n) || !get_int(env, argv[9], &m))
+    return NULL;
+  if (napi_get_typedarray_info(env, argv[4], &otype, &olen, &O, NULL, NULL) != napi_ok || !leaf_type_ok(otype)) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: the output must be a float or integer typed array (not a BigInt or clamped one)");
+    return NULL;
+  }
+  if (!get_int_list(env, argv[3], starts, 3 * M.k)) return NULL;
+  if (n < 0 || m < 0) return throw_range(env, "lazylab expression machine: malformed program or arguments"), NULL;
+  for (int i = 0; i < M.k; i++) {
+    M.leaves[i].s = starts[3 * i + 1];
+    M.leaves[i].t = starts[3 * i + 2];
+    if (!span_in(M.leaves[i].length, starts[3 * i], m, M.leaves[i].t, n, M.leaves[i].s))
+      return throw_range(env, "lazylab expression machine: a leaf's lines reach outside its array"), NULL;
+  }
+  if (!span_in(olen, oo, m, ot, n, os)) return throw_range(env, "lazylab expression machine: the output range is outside the array"), NULL;
+  double *r[MACHINE_MAX_REGS];
+  double *store = make_registers(env, &M, consts, r);
+  if (!store) return NULL;
+  /* A float64 output written in order takes the last instruction's results straight into its
+   * memory: the result register points there for the block (it is a temporary, never a leaf
+   * or a constant, and nothing reads it after the last instruction). */
+  int direct = otype == napi_float64_array && os == 1 && M.count > 0 && M.result >= M.nconst + M.k && M.code[4 * (M.count - 1) + 1] == M.result;
+  /* ... unless the output shares memory with a leaf (earlier instructions may use the register as scratch). */
+  for (int i = 0; i < M.k && direct; i++) {
+    const char *a = (const char *)M.leaves[i].data, *b = (const char *)O;
+    size_t la = M.leaves[i].length * leaf_size(M.leaves[i].type), lb = olen * sizeof(double);
+    if (a < b + lb && b < a + la) direct = 0;
+  }
+  /* A large dense output never touched yet is faulted in with one system call (np_prefault), as
+   * the eager loops do. */
+  size_t esize = leaf_size(otype);
+  if (os == 1 && ot == n && (size_t)(n * m) * esize >= (size_t)STREAM_MIN * 8) np_prefault((char *)O + oo * esize, (size_t)(n * m) * esize);
+  int64_t p[MACHINE_MAX_LEAVES];
+  for (int64_t j = 0; j < m; j++) {
+    for (int i = 0; i < M.k; i++) p[i] = starts[3 * i] + j * M.leaves[i].t;
+    int64_t q = oo + j * ot;
+    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
+      int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      double *saved = r[M.result];
+      if (direct) r[M.result] = (double *)O + q + i0;
+      const double *e = evaluate(&M, r, store, p, i0, nb);
+      r[M.result] = saved;
+      store_block(otype, O, q + i0 * os, os, e, nb);
+    }
+  }
+  free(store);
+  return NULL;
+}
+
 void np_machine_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "machineFold", NULL, js_machine_fold, NULL, NULL, NULL, napi_default, NULL },
+    { "machineMoments", NULL, js_machine_moments, NULL, NULL, NULL, napi_default, NULL },
+    { "machineMap", NULL, js_machine_map, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

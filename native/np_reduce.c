@@ -161,6 +161,11 @@ DEFINE_PAIRWISE(avx512, __attribute__((target("avx512f"))), 0, NO_PAIR)
 #define PICK_SUM(fn) PICK(fn)
 #endif
 
+/* NumPy's pairwise sum of a[0..n) (n <= BUFSIZE), for the expression machine's std/var (np_machine.c). */
+double np_pairwise_sum(const double *a, intptr_t n) {
+  return PICK(pairwise_sum)(a, n);
+}
+
 /*
  * NumPy's float32 pairwise sum (its FLOAT loop): the same tree as pairwise_sum with float
  * accumulators, so every addition rounds to float32 as NumPy's do. Only the JavaScript

@@ -11,8 +11,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { foldBand, foldBlock, FoldLeaf } from "../lib/da/fold-block";
-import { foldBandKernel, FoldOp, fuse } from "../lib/da/fuse";
+import { foldBand, foldBlock, FoldLeaf, momentsBand, momentsBlock, type Moments } from "../lib/da/fold-block";
+import { partialOf } from "../lib/da/evaluate";
+import { writeSlabs } from "../lib/da/slab";
+import { NDArray } from "../lib/np/ndarray";
+import { allocate } from "../lib/np/dtype";
+import { foldBandKernel, FoldOp, fuse, mapSlabKernel } from "../lib/da/fuse";
 import { compile } from "../lib/da/machine";
 import type { LazyRef, Node } from "../lib/da/graph";
 import type { DType } from "../lib/np/dtype";
@@ -189,6 +193,141 @@ test("min and max keep the JavaScript rule on signed zeros and NaN: of equal val
   }
 });
 
+/** The block of `shape` that the JavaScript path makes from the leaves (a C-order chunk of the expression's dtype). */
+function chunkOf(expr: string, dtype: DType, ls: readonly FoldLeaf[], shape: number[]): NDArray {
+  const out = new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  writeSlabs(mapSlabKernel(expr, ls.length), ls, shape, out.nd.data, 0, out.nd.stride);
+  return out;
+}
+
+test("var/std partials on the machine are the JavaScript path's (the block made, NumPy-ordered sums) bit for bit: random trees, every axis set, runs crossing NumPy's 8192-element buffers", { skip: SKIP }, () => {
+  const r = rng(41);
+  let compared = 0;
+  const shapes: { shape: number[]; axes: number[][] }[] = [
+    { shape: [5, 1021], axes: [[1], [0], [0, 1]] },
+    { shape: [3, 1, 2053], axes: [[2], [0, 2], [1], [0, 1, 2], [1, 2], [0]] },
+    { shape: [2, 5, 2001], axes: [[1, 2], [0, 1, 2], [0, 2], [0, 1]] },
+    { shape: [1, 1], axes: [[0], [0, 1]] },
+  ];
+  for (let t = 0; t < 40; t++) {
+    const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
+    const placeholders = types.map((d) => ref({ kind: "source" }, d));
+    const root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), false);
+    if ((root.node.kind !== "unary" && root.node.kind !== "binary") || root.dtype === "float32" || root.dtype === "uint64") continue;
+    const { expr, leaves, program } = fuse(root);
+    if (!program) continue;
+    for (const { shape, axes: axesList } of shapes) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      // Each leaf contiguous in C order from an offset, or read backwards along the last axis.
+      const ls = leaves.map((l, i) => {
+        const data = leafData(r, l.dtype, size + 7);
+        const stride = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+        if (i % 2 === 1) return { data, offset: 3 + shape[shape.length - 1] - 1, stride: stride.map((s, d) => (d === shape.length - 1 ? -1 : s)) };
+        return { data, offset: 3, stride };
+      });
+      const block = chunkOf(expr, root.dtype, ls, shape);
+      for (const axes of axesList) {
+        const want = partialOf("var", block, axes);
+        const got: Moments = momentsBlock(program, ls, shape, axes)!;
+        assert.ok(got, "the machine computes var");
+        assert.equal(got.count, want.count);
+        const label = `var (${axes}) of ${expr} over (${shape})`;
+        check(`${label}: mean`, got.mean, want.mean!.nd.data as Float64Array, true);
+        check(`${label}: m2`, got.m2, want.m2!.nd.data as Float64Array, true);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 200, `only ${compared} partials compared`);
+});
+
+test("var/std partials of a band of blocks (read line by line across the blocks) are each block's own, bit for bit", { skip: SKIP }, () => {
+  const r = rng(61);
+  const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "int32");
+  const root = ref({ kind: "binary", op: OPS.sub, args: [ref({ kind: "unary", op: UNARY.sqrt, arg: ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64") }, "float64"), y] }, "float64");
+  const { leaves, program } = fuse(root);
+  assert.ok(program);
+  const W = 3 * 701 + 5;
+  const A = leafData(r, "float64", W * 30), B = leafData(r, "int32", W * 30);
+  const cases: { shape: number[]; stride: number[]; axes: number[][] }[] = [
+    { shape: [29, 701], stride: [W, 1], axes: [[1], [0], [0, 1]] },
+    { shape: [3, 9, 701], stride: [9 * W, W, 1], axes: [[2], [0, 2], [1], [0], [1, 2], [0, 1, 2]] },
+  ];
+  for (const { shape, stride, axes: list } of cases)
+    for (const axes of list) {
+      const parts = [0, 1, 2].map((g) => ({ offsets: [2 + 701 * g, 1 + 701 * g], shape }));
+      const band = [{ data: A, stride }, { data: B, stride }];
+      const got = momentsBand(program, band, parts, axes);
+      let at = 0;
+      parts.forEach((p, g) => {
+        const own = momentsBlock(program, leaves.map((_, i) => ({ data: band[i].data, stride, offset: p.offsets[i] })), shape, axes)!;
+        const n = own.mean.length;
+        check(`band part ${g} mean, (${shape}) axes (${axes})`, got.subarray(at, at + n), own.mean, true);
+        check(`band part ${g} m2, (${shape}) axes (${axes})`, got.subarray(at + n, at + 2 * n), own.m2, true);
+        at += 2 * n;
+      });
+      assert.equal(at, got.length);
+    }
+});
+
+test("elementwise results written by the machine are the generated kernel's bit for bit: random trees, every output dtype, contiguous, strided and transposed outputs, lines of every length mod 4", { skip: SKIP }, () => {
+  const r = rng(53);
+  let compared = 0;
+  for (let t = 0; t < 60; t++) {
+    const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
+    const placeholders = types.map((d) => ref({ kind: "source" }, d));
+    let root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), false);
+    if (root.node.kind !== "unary" && root.node.kind !== "binary") continue;
+    // Casts into every storage: the result stored as the typed array converts it.
+    const cast = (["int8", "uint8", "int16", "uint16", "uint32", "int32", "float32"] as DType[])[Math.floor(r() * 10)];
+    if (cast && root.dtype !== "bool") root = ref({ kind: "unary", op: UNARY.copy, arg: root }, cast);
+    const { expr, leaves, program } = fuse(root);
+    if (!program) continue;
+    const kernel = mapSlabKernel(expr, leaves.length, program) as { nativeLoop?: string };
+    assert.equal(kernel.nativeLoop, "machineMap", `${expr} runs on the machine`);
+    for (const n of [1021, 1024, 2053]) {
+      const rows = 5;
+      const data = leaves.map((l) => leafData(r, l.dtype, (n + 3) * rows + 8 + n * (rows + 1)));
+      for (const contiguous of [true, false]) {
+        const ls = layout(r, data, rows, n, contiguous);
+        // Output: C order, every other element of wider rows, or transposed.
+        for (const [oo, os] of [[0, [n, 1]], [3, [2 * n + 1, 2]], [1, [1, rows]]] as [number, number[]][]) {
+          const length = oo + 2 * (2 * n + 1) * rows + 8;
+          const Store = allocate(root.dtype, 1).constructor as new (n: number) => FoldLeaf["data"];
+          const want = new Store(length), got = new Store(length);
+          writeSlabs(mapSlabKernel(expr, leaves.length), ls, [rows, n], want, oo, os);
+          writeSlabs(kernel as (...args: unknown[]) => void, ls, [rows, n], got, oo, os);
+          const label = `${expr} as ${root.dtype}, lines of ${n}, ${contiguous ? "contiguous" : "mixed"} leaves, output strides (${os})`;
+          for (let i = 0; i < length; i++) if (!sameBits(got[i], want[i])) assert.fail(`${label} [${i}]: machine ${show(got[i])} vs JavaScript ${show(want[i])}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.ok(compared >= 200, `only ${compared} outputs compared`);
+});
+
+test("two arithmetic operations with constants in a row (run by the machine in one pass) keep both roundings, bit for bit: every pair of + - * /, folded and written out", { skip: SKIP }, () => {
+  const r = rng(71);
+  const x = ref({ kind: "source" }, "float64");
+  const ops = [OPS.add, OPS.sub, OPS.mul, OPS.div];
+  const n = 3001;
+  const A = leafData(r, "float64", 2 * n);
+  for (const op1 of ops)
+    for (const op2 of ops) {
+      // 0.1 and 3 round differently in each step: a fused multiply-add or a reassociation would show.
+      const root = ref({ kind: "binary", op: op2, args: [ref({ kind: "binary", op: op1, args: [x, 0.1] }, "float64"), 3] }, "float64");
+      const { expr, program } = fuse(root);
+      assert.ok(program);
+      const ls = [{ data: A, offset: 1, stride: [n, 1] }];
+      for (const fold of ["sum", "max"] as FoldOp[]) check(`${fold} of ${expr}`, foldBlock(expr, fold, ls, [2, n - 1], [0], program), foldBlock(expr, fold, ls, [2, n - 1], [0]), true);
+      const want = new Float64Array(2 * n), got = new Float64Array(2 * n);
+      writeSlabs(mapSlabKernel(expr, 1), ls, [2, n - 1], want, 0, [n, 1]);
+      writeSlabs(mapSlabKernel(expr, 1, program), ls, [2, n - 1], got, 0, [n, 1]);
+      check(`${expr} written out`, got, want, true);
+    }
+});
+
 test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
@@ -220,6 +359,10 @@ const CHAINS: { ts: string; py: string }[] = [
   { ts: "d.mul(2).sub(d.abs()).all({ axis: 0 })", py: "(x * 2 - np.abs(x)).all(axis=0)" },
   { ts: "d.gt(-4.5).all()", py: "(x > -4.5).all()" },
   { ts: "d.sub(d).any()", py: "(x - x).any()" },
+  { ts: "d.abs().sqrt().std({ axis: -1 })", py: "np.sqrt(np.abs(x)).std(axis=-1)" },
+  { ts: "d.mul(3).sub(1).var({ axis: 0 })", py: "(x * 3 - 1).var(axis=0)" },
+  { ts: "d.gt(0).var()", py: "(x > 0).var()" },
+  { ts: "d.T.mul(2).add(d.T.abs()).std({ axis: 1, ddof: 1 })", py: "(x.T * 2 + np.abs(x.T)).std(axis=1, ddof=1)" },
 ];
 
 /** The chains' results as JSON, computed in a child process with `env`. */
@@ -267,6 +410,63 @@ print(json.dumps(out))
         const a = v === "-0" ? -0 : (v as number);
         assert.ok(Math.abs(a - want[i]) <= 1e-10 * Math.max(1, Math.abs(want[i])), `${c.ts} [${i}]: ${a} vs ${peer} ${want[i]}`);
       });
+    }
+  });
+});
+
+/** Elementwise chains whose result is an array (machineMap), as lazylab code and Python. */
+const MAPS: { ts: string; py: string }[] = [
+  { ts: "d.abs().sqrt().mul(2).add(1)", py: "np.sqrt(np.abs(x)) * 2 + 1" },
+  { ts: "d.gt(0)", py: "x > 0" },
+  { ts: "d.T.mul(3).sub(d.T.abs())", py: "x.T * 3 - np.abs(x.T)" },
+  { ts: "da.fromArray(x.mul(100).astype('int16'), { chunks: [250, 1000] }).mul(3)", py: "(x * 100).astype('int16') * 3" },
+  { ts: "da.fromArray(x.astype('float32'), { chunks: [250, 1000] }).mul(3).add(1)", py: "x.astype('float32') * 3 + 1" },
+  { ts: "d.rechunk([300, 700]).le(0.5).mul(d)", py: "(x <= 0.5) * x" },
+];
+
+test("end to end, elementwise results of fused chains have the same bytes with the machine and without the addon (LAZYLAB_NATIVE=0), and agree with NumPy and Dask", () => {
+  const lib = JSON.stringify(require.resolve("../lib"));
+  const script = `
+    const { createHash } = require("node:crypto");
+    const { np, da } = require(${lib});
+    (async () => {
+      const x = np.random.defaultRng(5).standardNormal([1003, 2101]);
+      const d = da.fromArray(x, { chunks: [250, 1000] });
+      const out = [];
+      for (const e of ${JSON.stringify(MAPS.map((c) => c.ts))}) {
+        const r = await eval(e).compute();
+        const flat = r.flatten().nd.data;
+        out.push({ dtype: r.dtype, shape: r.shape, sha: createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex"), sample: Array.from(flat.filter((_, i) => i % 997 === 0), Number) });
+      }
+      console.log(JSON.stringify(out));
+      da.shutdownPool();
+    })();`;
+  const run = (env: Record<string, string>) => {
+    const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { dtype: string; shape: number[]; sha: string; sample: number[] }[];
+  };
+  const machine = run({}), plain = run({ LAZYLAB_NATIVE: "0" });
+  MAPS.forEach((c, k) => assert.equal(machine[k].sha, plain[k].sha, `${c.ts}: the machine's bytes differ from the JavaScript kernel's`));
+  const py = pythonJson<{ numpy: { dtype: string; shape: number[]; sample: number[] }[]; dask: number[][] }>(`
+import json
+import numpy as np, dask.array as da
+x = np.random.default_rng(5).standard_normal((1003, 2101))
+d = da.from_array(x, chunks=(250, 1000))
+out = {"numpy": [], "dask": []}
+for e in ${JSON.stringify(MAPS.map((c) => c.py))}:
+    a = np.asarray(eval(e))
+    out["numpy"].append({"dtype": str(a.dtype), "shape": list(a.shape), "sample": a.ravel()[::997].astype(float).tolist()})
+    out["dask"].append(np.asarray(eval(e, {"np": da, "x": d}).compute()).ravel()[::997].astype(float).tolist())
+print(json.dumps(out))
+`);
+  MAPS.forEach((c, k) => {
+    const ours = machine[k];
+    assert.equal(ours.dtype, py.numpy[k].dtype, `${c.ts}: dtype`);
+    assert.deepEqual(ours.shape, py.numpy[k].shape, `${c.ts}: shape`);
+    for (const [peer, want] of [["numpy", py.numpy[k].sample], ["dask", py.dask[k]]] as const) {
+      assert.equal(ours.sample.length, want.length, `${c.ts} vs ${peer}`);
+      ours.sample.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6 * Math.max(1, Math.abs(want[i])), `${c.ts} [${i * 997}]: ${v} vs ${peer} ${want[i]}`));
     }
   });
 });

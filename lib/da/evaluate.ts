@@ -10,12 +10,13 @@ import { broadcastStrides } from "../np/iterate";
 import { assign, wrap } from "../np/ufunc";
 import { boundaries } from "./chunks";
 import type { DimRegion, LazyRef, Produced } from "./graph";
-import { fuse, FoldOp, Fused, mapSlabKernel } from "./fuse";
+import { fuse, FoldOp, Fused, machineOn, mapSlabKernel } from "./fuse";
+import type { BandFold } from "./scheduler/task";
 import { writeSlabs } from "./slab";
-import { allocate, Storage } from "../np/dtype";
+import { allocate, DType, Storage } from "../np/dtype";
 import { give, take } from "./pool";
 import { TaskError } from "./errors";
-import { foldBlock, FoldLeaf } from "./fold-block";
+import { foldBlock, FoldLeaf, momentsBlock } from "./fold-block";
 import { truthOf, type Program } from "./machine";
 
 /** Counts tasks run, for tests and benchmarks. */
@@ -174,7 +175,7 @@ export function regionFree(ref: LazyRef): boolean {
 export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], start: readonly number[], shape: readonly number[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   try {
     const f = fused(ref);
-    const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
+    const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length, f.program));
     const ls = f.leaves.map((leaf) => {
       const c = constantOf(leaf);
       if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
@@ -191,7 +192,7 @@ export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], star
 
 function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {
   const f = fused(ref);
-  const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length));
+  const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length, f.program));
   const ls = leafBlocks(ref, f.leaves, idx, reg);
   try {
     writeSlabs(kernel, ls.map((l) => ({ data: l.produced.array.nd.data, stride: l.stride, offset: l.offset })), reg.map((r) => r.length), o, oOffset, oStride);
@@ -427,7 +428,8 @@ export interface Partial {
   m2?: NDArray;
 }
 
-function partialOf(reduction: string, block: NDArray, axes: readonly number[]): Partial {
+/** A reduction's partial of a block made as a chunk (the path of every reduction the fused folds and the machine do not take). */
+export function partialOf(reduction: string, block: NDArray, axes: readonly number[]): Partial {
   const opts = { axis: axes as number[], keepdims: true };
   switch (reduction) {
     case "sum":
@@ -572,6 +574,13 @@ export function reducePlan(ref: LazyRef, idx: readonly number[], reg?: readonly 
   return { ref, node, jobs, outShape: region.map((r) => r.length) };
 }
 
+/**
+ * The dtypes whose var/std the machine computes (momentsBlock): those whose chunk holds the
+ * expression's values as they are and is summed in float64. float32 sums in float32 and
+ * uint64 stores its values wrapped: both keep the JavaScript path.
+ */
+const MOMENTS_DTYPES = new Set<DType>(["float64", "int64", "int32", "int16", "int8", "uint32", "uint16", "uint8", "bool"]);
+
 /** The partial of one input-block task of a plan. */
 export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number]): Partial {
   const { node } = plan;
@@ -590,6 +599,25 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
       ls.forEach((l) => release(l.produced));
     }
   }
+  if ((node.reduction === "var" || node.reduction === "std") && (input.node.kind === "binary" || input.node.kind === "unary") && MOMENTS_DTYPES.has(input.dtype)) {
+    // The machine's two passes over the leaves' blocks: no chunk is made (momentsBlock).
+    const { leaves, program } = fused(input);
+    if (program) {
+      const ls = leafBlocks(input, leaves, inIdx, inReg);
+      try {
+        const shape = inReg.map((r) => r.length);
+        const m = momentsBlock(program, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
+        if (m) {
+          const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));
+          const mean = new NDArray(m.mean, keep, "float64");
+          return { value: mean, count: m.count, mean, m2: new NDArray(m.m2, keep, "float64") };
+        }
+      } finally {
+        ls.forEach((l) => release(l.produced));
+      }
+    }
+  }
+  // Everything else (and var/std without the machine: the JavaScript fallback) makes the block.
   const p = evalBlock(input, inIdx, inReg);
   const part = partialOf(node.reduction, p.array, node.axes);
   release(p);
@@ -601,6 +629,12 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
   const axes = plan.node.axes;
   const shape = job.inReg.map((r) => r.length);
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
+  if (plan.node.reduction === "var" || plan.node.reduction === "std") {
+    // momentsBand's values: the means, then the sums of squared deviations.
+    const half = values.length / 2;
+    const mean = new NDArray(values.slice(0, half), keep, "float64");
+    return { value: mean, count: axes.reduce((p, a) => p * shape[a], 1), mean, m2: new NDArray(values.slice(half), keep, "float64") };
+  }
   // any() of nothing is false: the max fold's starting value (-Infinity) is not a truth value.
   if (plan.node.reduction === "any") for (let i = 0; i < values.length; i++) if (values[i] === -Infinity) values[i] = 0;
   return { value: new NDArray(values, keep, "float64"), count: axes.reduce((p, a) => p * shape[a], 1) };
@@ -611,12 +645,15 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
  * views of shared memory, or small enough to copy), with `done()` to call when it has run;
  * undefined if the job must run here.
  */
-export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: FoldOp; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
+export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { expr: string; program: Program | undefined; fold: BandFold; leaves: FoldLeaf[]; shape: number[]; axes: number[]; done: () => void } | undefined {
   const { node } = plan;
   const input = node.input;
-  const fold = foldable(node.reduction);
-  if (!fold || (input.node.kind !== "binary" && input.node.kind !== "unary")) return undefined;
-  const { expr, leaves, program } = foldedExpression(input, node.reduction);
+  if (input.node.kind !== "binary" && input.node.kind !== "unary") return undefined;
+  // var/std: the machine's moments (momentsBand) where it runs them in this thread too.
+  const moments = (node.reduction === "var" || node.reduction === "std") && MOMENTS_DTYPES.has(input.dtype) && !!fused(input).program && machineOn() && job.inReg.every((r) => r.length > 0);
+  const fold: BandFold | undefined = moments ? "moments" : foldable(node.reduction);
+  if (!fold) return undefined;
+  const { expr, leaves, program } = moments ? fused(input) : foldedExpression(input, node.reduction);
   // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
   if (!leaves.every((l) => l.node.kind === "source" || constantOf(l))) return undefined;
   const ls = leafBlocks(input, leaves, job.inIdx, job.inReg);

@@ -5,7 +5,8 @@
  * in a worker thread (reading shared-memory leaves in place) and give bit-identical partials.
  */
 import type { Storage } from "../np/dtype";
-import { foldBandKernel, FoldOp } from "./fuse";
+import { native } from "../np/native";
+import { foldBandKernel, FoldOp, machineOn } from "./fuse";
 import { slabsOf } from "./slab";
 import type { Program } from "./machine";
 
@@ -95,4 +96,106 @@ export function foldBand(expr: string, fold: FoldOp, leaves: readonly BandLeaf[]
  */
 export function foldBlock(expr: string, fold: FoldOp, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[], program?: Program): Float64Array {
   return foldBand(expr, fold, leaves, [{ offsets: leaves.map((l) => l.offset), shape: [...shape] }], axes, program);
+}
+
+/** var/std's partial of one block: its element count, the mean and the sum of squared deviations from it (keepdims-shaped, C order). */
+export interface Moments {
+  count: number;
+  mean: Float64Array;
+  m2: Float64Array;
+}
+
+/**
+ * var/std's partial of a block of `shape` reducing `axes`, computed by the native expression
+ * machine from `program` (the block's fused expression) without making the block: the same
+ * bits as the JavaScript path, which makes the block as a chunk and takes NumPy-ordered sums
+ * of it (evaluate.ts, partialOf: sum / n, then the sum of (x - mean)²). Undefined when the
+ * machine is off or the block is empty: the caller keeps that path, which also serves every
+ * expression without a program (the JavaScript fold's fallback).
+ */
+export function momentsBlock(program: Program, leaves: readonly FoldLeaf[], shape: readonly number[], axes: readonly number[]): Moments | undefined {
+  if (!machineOn() || shape.some((n) => n === 0)) return undefined;
+  const { size, stride } = partialLayout(shape, axes);
+  const count = axes.reduce((p, a) => p * shape[a], 1);
+  // Dimensions of length 1 change neither NumPy's order nor any offset: left out.
+  const dims = shape.flatMap((n, d) => (n > 1 ? [d] : []));
+  const mean = new Float64Array(size), m2 = new Float64Array(size);
+  runMoments(program, leaves.map((l) => ({ data: l.data, offset: l.offset, stride: dims.map((d) => l.stride[d]) })), dims.map((d) => shape[d]), dims.map((d) => stride[d]), count, mean, m2);
+  return { count, mean, m2 };
+}
+
+/** machineMoments over a block already without dimensions of length 1 (none at all: one element). */
+function runMoments(program: Program, leaves: readonly FoldLeaf[], shape: readonly number[], ostride: readonly number[], count: number, mean: Float64Array, m2: Float64Array): void {
+  const one = shape.length === 0;
+  native!.machineMoments(
+    program.code,
+    program.consts,
+    leaves.map((l) => l.data),
+    leaves.map((l) => l.offset),
+    leaves.flatMap((l) => (one ? [0] : l.stride)),
+    one ? [1] : [...shape],
+    one ? [0] : [...ostride],
+    count,
+    mean,
+    m2,
+  );
+}
+
+/**
+ * A band of equal blocks side by side, each leaf's blocks a constant step apart, as one block
+ * with the parts as a kept dimension just before the last: the machine then reads line j of
+ * every part before line j+1 (memory order for a row of blocks, as foldBand reads). Each
+ * part's outputs keep their own elements in their own C order, so the same sums, unless the
+ * last two dimensions are both reduced (they form one run of NumPy's, which the parts'
+ * dimension would cut): then undefined, and the parts go one after the other.
+ */
+function bandMoments(program: Program, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[]): Float64Array | undefined {
+  const G = parts.length, shape = parts[0].shape;
+  if (G < 2 || !machineOn() || shape.some((n) => n === 0) || parts.some((p) => !same(p.shape, shape))) return undefined;
+  const steps = leaves.map((_, i) => parts[1].offsets[i] - parts[0].offsets[i]);
+  if (!parts.every((p, g) => p.offsets.every((o, i) => o === parts[0].offsets[i] + g * steps[i]))) return undefined;
+  const dims = shape.flatMap((n, d) => (n > 1 ? [d] : []));
+  const r = dims.length;
+  if (r === 0 || (r >= 2 && axes.includes(dims[r - 1]) && axes.includes(dims[r - 2]))) return undefined;
+  const { size, stride } = partialLayout(shape, axes);
+  const count = axes.reduce((p, a) => p * shape[a], 1);
+  const at = (xs: number[], g: number) => [...xs.slice(0, r - 1), g, xs[r - 1]];
+  const mean = new Float64Array(G * size), m2 = new Float64Array(G * size);
+  runMoments(
+    program,
+    leaves.map((l, i) => ({ data: l.data, offset: parts[0].offsets[i], stride: at(dims.map((d) => l.stride[d]), steps[i]) })),
+    at(dims.map((d) => shape[d]), G),
+    at(dims.map((d) => stride[d]), size),
+    count,
+    mean,
+    m2,
+  );
+  const out = new Float64Array(2 * G * size);
+  for (let g = 0; g < G; g++) {
+    out.set(mean.subarray(g * size, (g + 1) * size), 2 * g * size);
+    out.set(m2.subarray(g * size, (g + 1) * size), (2 * g + 1) * size);
+  }
+  return out;
+}
+
+/**
+ * {@link momentsBlock} over each part of a band (a pool task: scheduler/bands.ts): each part's
+ * means, then its sums of squared deviations, the parts one after the other.
+ */
+export function momentsBand(program: Program, leaves: readonly BandLeaf[], parts: readonly BandPart[], axes: readonly number[]): Float64Array {
+  const band = bandMoments(program, leaves, parts, axes);
+  if (band) return band;
+  const all = parts.map((p) => {
+    const m = momentsBlock(program, leaves.map((l, i) => ({ data: l.data, stride: l.stride, offset: p.offsets[i] })), p.shape, axes);
+    if (!m) throw new Error("var/std: the expression machine is not available in this thread");
+    return m;
+  });
+  const out = new Float64Array(all.reduce((n, m) => n + 2 * m.mean.length, 0));
+  let at = 0;
+  for (const m of all) {
+    out.set(m.mean, at);
+    out.set(m.m2, at + m.mean.length);
+    at += 2 * m.mean.length;
+  }
+  return out;
 }

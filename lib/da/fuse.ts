@@ -239,6 +239,11 @@ function withNativeSquareSums(js: SlabKernel): SlabKernel {
 /** LAZYLAB_DA_MACHINE=0 leaves fused folds to the generated kernels (benchmarks compare the two). */
 const MACHINE = process.env.LAZYLAB_DA_MACHINE !== "0";
 
+/** Whether compiled programs run on the native expression machine (the addon is loaded and LAZYLAB_DA_MACHINE is not 0). */
+export function machineOn(): boolean {
+  return !!native && MACHINE;
+}
+
 /**
  * Below this many elements per line, or this many in a call, the generated kernel is faster
  * than the machine's per-line and per-call costs (an N-API call with its checks is ~1 µs).
@@ -276,10 +281,13 @@ function withMachine(js: SlabKernel, program: Program, k: number, op: FoldOp): S
 
 /**
  * A slab kernel `(L0, o0, s0, t0, ..., O, oo, os, ot, n, m)` writing `expr` over `m` lines of
- * `n` elements: `O[oo + j*ot + i*os] = expr`.
+ * `n` elements: `O[oo + j*ot + i*os] = expr`. With `program` (the same expression compiled by
+ * machine.ts) the native expression machine writes it when the addon is there, with the same
+ * bits; the generated kernel stays for small slabs and for expressions without a program.
  */
-export function mapSlabKernel(expr: string, k: number): SlabKernel {
-  const key = `${k}|${expr}`;
+export function mapSlabKernel(expr: string, k: number, program?: Program): SlabKernel {
+  const machine = native && program && MACHINE ? program : undefined;
+  const key = `${k}|${machine ? "machine|" : ""}${expr}`;
   let f = mapSlabCache.get(key);
   if (f) return f;
   const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).concat(["os === 1"]).join(" && ");
@@ -292,8 +300,33 @@ export function mapSlabKernel(expr: string, k: number): SlabKernel {
     for (let j = 0; j < m; j++) { ${lineStarts(k)} const r = oo + j * ot;
       for (let i = 0; i < n; i++) { ${lineReads(k, false)} O[r + i * os] = ${expr}; } }`;
   f = new Function(...slabParams(k), "O", "oo", "os", "ot", "n", "m", body) as SlabKernel;
+  if (machine) f = withMachineMap(f, machine, k);
   mapSlabCache.set(key, f);
   return f;
+}
+
+/**
+ * A map slab kernel running `program` on the native expression machine (native/np_machine.c,
+ * machineMap): each value computed as the generated kernel computes it and stored as its
+ * typed-array store converts it, so the same output (programs marked inexact: exp, log, sin and
+ * cos are the C library's, NumPy's bits, as in the folds and in eager np); small slabs (short
+ * lines, few elements) and BigInt outputs go to `js`, the fallback.
+ */
+function withMachineMap(js: SlabKernel, program: Program, k: number): SlabKernel {
+  const loops = native!;
+  const leaves: unknown[] = new Array(k), starts: number[] = new Array(3 * k);
+  const f = ((...args: unknown[]) => {
+    const O = args[4 * k], n = args[4 * k + 4] as number, m = args[4 * k + 5] as number;
+    if (n < MACHINE_MIN_LINE || n * m < MACHINE_MIN_CALL || O instanceof BigInt64Array || O instanceof BigUint64Array) return js(...args);
+    for (let i = 0; i < k; i++) {
+      leaves[i] = args[4 * i];
+      starts[3 * i] = args[4 * i + 1] as number;
+      starts[3 * i + 1] = args[4 * i + 2] as number;
+      starts[3 * i + 2] = args[4 * i + 3] as number;
+    }
+    loops.machineMap(program.code, program.consts, leaves, starts, O, args[4 * k + 1] as number, args[4 * k + 2] as number, args[4 * k + 3] as number, n, m);
+  }) as SlabKernel;
+  return Object.assign(f, { nativeLoop: "machineMap" });
 }
 
 type SlabKernel = (...args: unknown[]) => void;

@@ -2,7 +2,9 @@
  * The expression machine's compiler: a fused elementwise tree (the one {@link fuse} writes as
  * JavaScript source) as a small bytecode for native/np_machine.c, which runs each instruction
  * over a block of elements as one vector loop and folds the result into a reduction in the
- * generated kernel's order (numexpr's design: one generic machine, not one loop per expression).
+ * generated kernel's order, into var/std's NumPy-ordered sums, or writes it out as an array
+ * (numexpr's design: one generic machine, not one loop per expression). The generated
+ * JavaScript kernels stay as the fallback for everything it cannot run.
  *
  * Each node compiles to exactly the operations its JavaScript expression performs (the
  * operation, then the cast of its dtype: `!== 0 ? 1 : 0` for bool, `Math.trunc` for int64,

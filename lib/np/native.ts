@@ -52,6 +52,19 @@ interface NativeLoops {
    * into O at R[g] + j*ot, element i at + i*os (native/np_machine.c).
    */
   machineFold(program: Int32Array, consts: Float64Array, fold: number, leaves: unknown[], strides: number[], P: number[], N: number[], R: number[], m: number, O: Float64Array, os: number, ot: number): void;
+  /**
+   * var/std's partial of one block with a compiled expression (lib/da/fold-block.ts,
+   * momentsBlock): mean = sum / count and m2 = sum of squared deviations, each sum in NumPy's
+   * order over the block's C-contiguous chunk. Leaf i's element j at offsets[i] + Σ j_d ·
+   * strides[i·r + d]; ostrides: the partials' strides (0 along reduced dimensions).
+   */
+  machineMoments(program: Int32Array, consts: Float64Array, leaves: unknown[], offsets: number[], strides: number[], shape: number[], ostrides: number[], count: number, mean: Float64Array, m2: Float64Array): void;
+  /**
+   * lib/da's map slab kernel (fuse.ts, mapSlabKernel) with a compiled expression in place of the
+   * generated one: O[oo + j·ot + i·os] = the value at element i of line j (i < n, j < m), leaf i
+   * read from starts[3i] + j·starts[3i+2] + i·starts[3i+1]; O any non-BigInt typed array.
+   */
+  machineMap(program: Int32Array, consts: Float64Array, leaves: unknown[], starts: number[], O: unknown, oo: number, os: number, ot: number, n: number, m: number): void;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**

@@ -92,7 +92,7 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
         .then((values) => {
           let at = 0;
           for (const it of band) {
-            const size = it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), 1);
+            const size = it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), fold === "moments" ? 2 : 1);
             results.set(it.key, foldedPartial(it.plan, it.job, values.subarray(at, at + size)));
             at += size;
           }

@@ -33,12 +33,15 @@ export interface BandFoldTask {
   expr: string;
   /** The expression compiled for the native expression machine, if it compiles. */
   program?: Program;
-  fold: FoldOp;
+  fold: BandFold;
   leaves: BandLeaf[];
   parts: BandPart[];
   axes: number[];
   label: string;
 }
+
+/** What a band task computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
+export type BandFold = FoldOp | "moments";
 
 /** What the pool runs. */
 export type PoolTask = FoldTask | BandFoldTask;
