@@ -1,4 +1,4 @@
-"""lazylab's bridge to a dask.distributed cluster (lib/da/cluster/client.ts starts it).
+"""lazylab's bridge to a dask.distributed cluster (lib/da/cluster/bridge.ts starts it).
 
 It reads requests on stdin and answers on stdout, each a JSON line followed by the raw bytes
 its "buffers" field lists (array data travels as bytes, never as JSON numbers). It connects a
@@ -6,7 +6,10 @@ distributed.Client, receives lazylab graphs (one JSON node per lazy array, input
 turns them into dask.array graphs of the NumPy calls lazylab's nodes name:
 
   source      an array made in the notebook, scattered once by content id and sliced per block
-  stored      persist()'s blocks, each scattered by content id
+  stored      the blocks of an array persisted locally, each scattered by content id
+  persisted   an array persist()ed on the cluster: the futures this bridge keeps under its key
+  file        a NetCDF variable: each worker opens the file (netCDF4) and reads its block's
+              region, decoding it as lazylab does (fills, scale/offset, times in float64)
   random      numpy Generator(PCG64) seeded [seed, flat block index] per block: lazylab's draws
   full        np.full per block (zeros, ones, full)
   binary/unary  the NumPy ufunc of that name
@@ -16,6 +19,7 @@ turns them into dask.array graphs of the NumPy calls lazylab's nodes name:
 
 Anything else is refused with an error naming the node kind. Logging goes to stderr.
 """
+import itertools
 import json
 import operator
 import os
@@ -81,6 +85,62 @@ def slice_block(whole, index):
     return whole[index]
 
 
+def _worker_files():
+    # Open files kept per worker process (not per task): a module in sys.modules, since this
+    # function's own globals travel pickled with each task. HDF5 is not thread-safe: one lock.
+    import sys as _sys
+    import threading as _threading
+    import types as _types
+    state = _sys.modules.get("lazylab_worker_files")
+    if state is None:
+        fresh = _types.ModuleType("lazylab_worker_files")
+        fresh.files = {}
+        fresh.lock = _threading.Lock()
+        state = _sys.modules.setdefault("lazylab_worker_files", fresh)
+    return state
+
+
+def read_file_block(path, group, variable, start, shape, decoding, dtype):
+    import os as _os
+    import netCDF4
+    st = _os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    state = _worker_files()
+    with state.lock:
+        ds = state.files.get(key)
+        if ds is None:
+            for old in [k for k in state.files if k[0] == path]:
+                state.files.pop(old).close()
+            ds = state.files[key] = netCDF4.Dataset(path, "r")
+        g = ds
+        for part in [p for p in group.split("/") if p]:
+            g = g.groups[part]
+        if variable not in g.variables:
+            raise KeyError("%s: no variable %r in group %r" % (path, variable, group))
+        v = g.variables[variable]
+        v.set_auto_maskandscale(False)
+        raw = np.asarray(v[tuple(slice(s, s + n) for s, n in zip(start, shape))])
+    raw = raw.reshape(shape)
+    fills = decoding.get("fills", [])
+    if not fills and "scale" not in decoding and "time" not in decoding:
+        return raw.astype(dtype)
+    # lazylab's decoding (lib/xr/cf.ts): in float64, then stored as the decoded dtype.
+    x = raw.astype(np.float64)
+    mask = None
+    if fills:
+        mask = np.isin(x, np.array(fills, dtype=np.float64))
+        if decoding.get("float32Fill"):
+            mask |= x == np.float64(np.float32(fills[0]))
+    if "scale" in decoding:
+        x = x * decoding["scale"] + decoding["offset"]
+    if "time" in decoding:
+        t = decoding["time"]
+        x = t["epochMs"] + x * t["msPerUnit"]
+    if mask is not None:
+        x[mask] = np.nan
+    return x.astype(dtype)
+
+
 # --- graph translation -------------------------------------------------------------------
 
 class Unsupported(Exception):
@@ -103,6 +163,8 @@ class Session:
     def __init__(self):
         self.client = None
         self.scattered = {}  # content id -> Future of the whole array
+        self.persisted = {}  # key -> dask array backed by futures (persist())
+        self.keys = itertools.count(1)  # next() is atomic: persists run on their own threads
         self.running = {}  # request id -> futures
         self.cancelled = set()
 
@@ -136,7 +198,7 @@ class Session:
                 "executing": m.get("executing", 0),
                 "processing": len(processing.get(addr, ())),
             })
-        return {"scheduler": si.get("address"), "workers": workers, "scattered": len(self.scattered)}
+        return {"scheduler": si.get("address"), "workers": workers, "scattered": len(self.scattered), "persisted": len(self.persisted)}
 
     # graph -----------------------------------------------------------------------------
 
@@ -171,6 +233,19 @@ class Session:
             for idx in _block_indices(numblocks):
                 index = tuple(slice(b[d][k], b[d][k + 1]) for d, k in enumerate(idx))
                 dsk[(name,) + idx] = (slice_block, fut, index)
+            return da.Array(dsk, name, chunks, dtype=dtype)
+        if kind == "persisted":
+            x = self.persisted.get(n["key"])
+            if x is None:
+                raise KeyError("persisted array %s was released" % n["key"])
+            return x
+        if kind == "file":
+            b = [_boundaries(c) for c in chunks]
+            dsk = {}
+            for idx in _block_indices(numblocks):
+                start = [b[d][k] for d, k in enumerate(idx)]
+                shape = [chunks[d][k] for d, k in enumerate(idx)]
+                dsk[(name,) + idx] = (read_file_block, n["path"], n["group"], n["variable"], start, shape, n["decoding"], dtype.str)
             return da.Array(dsk, name, chunks, dtype=dtype)
         if kind == "stored":
             dsk = {}
@@ -240,6 +315,7 @@ class Session:
     def compute(self, msg):
         rid = msg["id"]
         x = self.build(msg["nodes"], msg["root"])
+        tasks = len(x.__dask_graph__())
         fut = self.client.compute(x)
         self.running[rid] = [fut]
         try:
@@ -252,7 +328,39 @@ class Session:
             raise Cancelled()
         # (np.ascontiguousarray would make a 0-d result 1-d.)
         a = np.asarray(result, dtype=np.dtype(msg["dtype"])).astype(msg["storage"], order="C")
-        return {"dtype": msg["dtype"], "shape": list(a.shape)}, [a.reshape(-1)]
+        return {"dtype": msg["dtype"], "shape": list(a.shape), "tasks": tasks}, [a.reshape(-1)]
+
+    def persist(self, msg):
+        # client.persist, waited for: the notebook's `await x.persist()` returns when the
+        # chunks are in the workers' memory (and a failing task fails the persist, not later).
+        from distributed import futures_of
+        from distributed.client import _wait
+        rid = msg["id"]
+        x = self.build(msg["nodes"], msg["root"])
+        tasks = len(x.__dask_graph__())
+        y = self.client.persist(x)
+        futs = futures_of(y)
+        self.running[rid] = futs
+        try:
+            if rid in self.cancelled:
+                self.client.cancel(futs)
+            # distributed.wait's coroutine, on this client: wait() itself looks for a default
+            # client, and this one is not (set_as_default=False).
+            self.client.sync(_wait, futs)
+            for f in futs:
+                if f.status != "finished":
+                    f.result()  # raises the task's error (or CancelledError)
+        finally:
+            self.running.pop(rid, None)
+        if rid in self.cancelled:
+            raise Cancelled()
+        key = "p%d" % next(self.keys)
+        self.persisted[key] = y
+        return {"key": key, "tasks": tasks}
+
+    def release(self, msg):
+        self.persisted.pop(msg["key"], None)
+        return {}
 
     def cancel(self, msg):
         target = msg["target"]
@@ -279,6 +387,10 @@ def answer(session, msg, bufs):
             reply, out = session.connect(msg), []
         elif op == "info":
             reply, out = session.info(msg), []
+        elif op == "persist":
+            reply, out = session.persist(msg), []
+        elif op == "release":
+            reply, out = session.release(msg), []
         elif op == "cancel":
             reply, out = session.cancel(msg), []
         else:
@@ -306,7 +418,7 @@ def main():
         msg, bufs = receive()
         if msg is None or msg.get("op") == "close":
             break
-        if msg["op"] in ("compute",):
+        if msg["op"] in ("compute", "persist"):
             # Computes run beside the reader, so a cancel can reach their futures.
             t = threading.Thread(target=answer, args=(session, msg, bufs), daemon=True)
             t.start()
