@@ -159,6 +159,10 @@ def _block_indices(numblocks):
     return itertools.product(*[range(n) for n in numblocks])
 
 
+def _managed_bytes(dask_scheduler=None):
+    return {addr: ws.nbytes for addr, ws in dask_scheduler.workers.items()}
+
+
 class Session:
     def __init__(self):
         self.client = None
@@ -184,6 +188,12 @@ class Session:
             pids = c.run(os.getpid, wait=True)
         except Exception:
             pids = {}
+        try:
+            # The scheduler's own count of result bytes per worker: current at once, where
+            # the heartbeat metrics' managed_bytes lag by a heartbeat.
+            managed = c.run_on_scheduler(_managed_bytes)
+        except Exception:
+            managed = {}
         workers = []
         for addr, w in si["workers"].items():
             m = w.get("metrics", {})
@@ -194,7 +204,7 @@ class Session:
                 "nthreads": w.get("nthreads"),
                 "memoryLimit": w.get("memory_limit"),
                 "memory": m.get("memory"),
-                "managedBytes": m.get("managed_bytes", None),
+                "managed": managed.get(addr, m.get("managed_bytes", 0)),
                 "executing": m.get("executing", 0),
                 "processing": len(processing.get(addr, ())),
             })

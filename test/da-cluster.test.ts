@@ -22,7 +22,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { da, np, xr } from "../lib";
+import { da, np, psutil, xr } from "../lib";
+import { formatCellMemory } from "../lib/memory/track";
 import type { LazyArray } from "../lib/da";
 import type { NDArray } from "../lib/np";
 import { notifyInterrupt } from "../lib/notebook/host";
@@ -285,6 +286,35 @@ print(json.dumps({"salt": [None if np.isnan(v) else float(v) for v in salt], "st
   sub.close();
 });
 
+test("memory: a persist on the cluster fills the workers (clusterInfo), not this kernel (psutil); collected, it is released there", { timeout: 60_000 }, async () => {
+  const managed = async () => (await da.clusterInfo()).workers.reduce((n, w) => n + w.managed, 0);
+  // Arrays persisted by earlier tests and since collected let go of their futures first.
+  psutil.collectGarbage();
+  await new Promise((r) => setTimeout(r, 100));
+  const before = await managed();
+  // The process view (the kernel's default): this executor's own footprint. (The system view
+  // would see the workers too here, their processes being on this host.)
+  const localBefore = psutil.virtualMemory({ view: "process" }).available;
+  let p: LazyArray | undefined = await da.random.defaultRng(8).random([8000, 1000], { chunks: [1000, 1000] }).persist();
+  psutil.collectGarbage();
+  const localChange = localBefore - psutil.virtualMemory({ view: "process" }).available;
+  const held = (await managed()) - before;
+  assert.ok(held >= 8000 * 1000 * 8, `the workers hold ${held} bytes more`);
+  assert.ok(localChange < 4 << 20, `this kernel's available memory fell by ${localChange} bytes`);
+  // The per-cell memory line says whose figure it is.
+  assert.match(formatCellMemory(0, localBefore), new RegExp(`this kernel's; computes run on ${address}`));
+  assert.doesNotMatch(formatCellMemory(0, localBefore, ""), /kernel's/);
+  assert.equal(values(await p.max().compute()).length, 1);
+  p = undefined;
+  let after = Infinity;
+  for (let i = 0; i < 50 && after - before >= 8000 * 1000 * 8; i++) {
+    psutil.collectGarbage();
+    await new Promise((r) => setTimeout(r, 100));
+    after = await managed();
+  }
+  assert.ok(after - before < 8000 * 1000 * 8, `still ${after - before} bytes held after the persisted array was collected`);
+});
+
 test("a 32 MB result arrives whole over the pipe (many reads), equal to the local compute", { timeout: 60_000 }, async () => {
   const x = da.random.defaultRng(2).random([2000, 2000], { chunks: [500, 1000] }).mul(4).sub(1);
   const { remote, local } = await both(x);
@@ -345,6 +375,13 @@ test("an interrupt cancels the cluster's futures: Interrupted at once, nothing l
     if (processing) await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(processing, 0);
+  // A persist too: interrupted, nothing is held for it.
+  const held = (await da.clusterInfo()).persisted;
+  const persisting = da.random.defaultRng(10).standardNormal([8000, 8000], { chunks: [500, 500] }).mul(2).persist();
+  await new Promise((r) => setTimeout(r, 500));
+  notifyInterrupt();
+  await assert.rejects(persisting, (e: Error) => e.name === "Interrupted");
+  assert.equal((await da.clusterInfo()).persisted, held);
 });
 
 test("no scheduler at the address: ClusterUnavailable within seconds, no bridge process left", { timeout: 30_000 }, async () => {

@@ -28,6 +28,8 @@ export interface ClusterWorker {
   memoryLimit: number;
   /** The worker process's resident memory, bytes (the cluster's figure, not a local one). */
   memory: number;
+  /** Bytes of results the worker holds (persisted chunks, scattered arrays), as the scheduler counts them. */
+  managed: number;
   /** Tasks the scheduler has assigned to this worker and not yet seen finish. */
   processing: number;
   executing: number;
