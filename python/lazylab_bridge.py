@@ -8,8 +8,9 @@ turns them into dask.array graphs of the NumPy calls lazylab's nodes name:
   source      an array made in the notebook, scattered once by content id and sliced per block
   stored      the blocks of an array persisted locally, each scattered by content id
   persisted   an array persist()ed on the cluster: the futures this bridge keeps under its key
-  file        a NetCDF variable: each worker opens the file (netCDF4) and reads its block's
-              region, decoding it as lazylab does (fills, scale/offset, times in float64)
+  file        a NetCDF variable or a Zarr v2 array (folder or http(s) URL): each worker opens
+              it (netCDF4, zarr) and reads its block's region, decoding it as lazylab does
+              (fills, scale/offset, times, in float64)
   random      numpy Generator(PCG64) seeded [seed, flat block index] per block: lazylab's draws
   full        np.full per block (zeros, ones, full)
   binary/unary  the NumPy ufunc of that name
@@ -100,6 +101,79 @@ def _worker_files():
     return state
 
 
+def decode_block(raw, decoding, dtype):
+    fills = decoding.get("fills", [])
+    if not fills and "scale" not in decoding and "time" not in decoding:
+        return raw.astype(dtype)
+    # lazylab's decoding (lib/xr/cf.ts): in float64, then stored as the decoded dtype.
+    x = raw.astype(np.float64)
+    mask = None
+    if fills:
+        mask = np.isin(x, np.array(fills, dtype=np.float64))
+        if decoding.get("float32Fill"):
+            mask |= x == np.float64(np.float32(fills[0]))
+    if "scale" in decoding:
+        x = x * decoding["scale"] + decoding["offset"]
+    if "time" in decoding:
+        t = decoding["time"]
+        x = t["epochMs"] + x * t["msPerUnit"]
+    if mask is not None:
+        x[mask] = np.nan
+    return x.astype(dtype)
+
+
+def read_zarr_block(location, path, start, shape, decoding, dtype):
+    import collections.abc as _abc
+    import time as _time
+    import urllib.error
+    import urllib.request
+    import zarr
+
+    class HttpStore(_abc.MutableMapping):
+        """A read-only Zarr v2 store over plain HTTP GETs (no fsspec/aiohttp needed)."""
+
+        def __init__(self, url):
+            self.url = url.rstrip("/")
+
+        def __getitem__(self, key):
+            for attempt in range(4):
+                try:
+                    with urllib.request.urlopen(self.url + "/" + key, timeout=30) as r:
+                        return r.read()
+                except urllib.error.HTTPError as e:
+                    if e.code == 404:
+                        raise KeyError(key)
+                    if e.code < 500 or attempt == 3:
+                        raise
+                except (urllib.error.URLError, ConnectionError):
+                    if attempt == 3:
+                        raise
+                _time.sleep(0.1 * 2 ** attempt)
+
+        def __setitem__(self, key, value):
+            raise PermissionError("read-only store")
+
+        def __delitem__(self, key):
+            raise PermissionError("read-only store")
+
+        def __iter__(self):
+            return iter(())
+
+        def __len__(self):
+            return 0
+
+    state = _worker_files()
+    key = ("zarr", location, path)
+    with state.lock:
+        arr = state.files.get(key)
+        if arr is None:
+            http = location.startswith("http://") or location.startswith("https://")
+            store = HttpStore(location) if http else zarr.storage.DirectoryStore(location)
+            arr = state.files[key] = zarr.open_array(store, mode="r", path=path.strip("/"))
+    raw = np.asarray(arr[tuple(slice(s, s + n) for s, n in zip(start, shape))]).reshape(shape)
+    return decode_block(raw, decoding, dtype)
+
+
 def read_file_block(path, group, variable, start, shape, decoding, dtype):
     import os as _os
     import netCDF4
@@ -120,25 +194,7 @@ def read_file_block(path, group, variable, start, shape, decoding, dtype):
         v = g.variables[variable]
         v.set_auto_maskandscale(False)
         raw = np.asarray(v[tuple(slice(s, s + n) for s, n in zip(start, shape))])
-    raw = raw.reshape(shape)
-    fills = decoding.get("fills", [])
-    if not fills and "scale" not in decoding and "time" not in decoding:
-        return raw.astype(dtype)
-    # lazylab's decoding (lib/xr/cf.ts): in float64, then stored as the decoded dtype.
-    x = raw.astype(np.float64)
-    mask = None
-    if fills:
-        mask = np.isin(x, np.array(fills, dtype=np.float64))
-        if decoding.get("float32Fill"):
-            mask |= x == np.float64(np.float32(fills[0]))
-    if "scale" in decoding:
-        x = x * decoding["scale"] + decoding["offset"]
-    if "time" in decoding:
-        t = decoding["time"]
-        x = t["epochMs"] + x * t["msPerUnit"]
-    if mask is not None:
-        x[mask] = np.nan
-    return x.astype(dtype)
+    return decode_block(raw.reshape(shape), decoding, dtype)
 
 
 # --- graph translation -------------------------------------------------------------------
@@ -255,7 +311,10 @@ class Session:
             for idx in _block_indices(numblocks):
                 start = [b[d][k] for d, k in enumerate(idx)]
                 shape = [chunks[d][k] for d, k in enumerate(idx)]
-                dsk[(name,) + idx] = (read_file_block, n["path"], n["group"], n["variable"], start, shape, n["decoding"], dtype.str)
+                if n["format"] == "zarr":
+                    dsk[(name,) + idx] = (read_zarr_block, n["location"], n["path"], start, shape, n["decoding"], dtype.str)
+                else:
+                    dsk[(name,) + idx] = (read_file_block, n["path"], n["group"], n["variable"], start, shape, n["decoding"], dtype.str)
             return da.Array(dsk, name, chunks, dtype=dtype)
         if kind == "stored":
             dsk = {}

@@ -52,15 +52,25 @@ export type StreamSpec =
  * themselves and decode it as lazylab does (lib/da/cluster), instead of the notebook reading
  * it and sending the bytes. The path must name the same file on the workers' hosts.
  */
-export interface FileOrigin {
-  format: "netcdf";
-  /** Absolute path of the file. */
-  path: string;
-  /** Group path ("/" for the root group). */
-  group: string;
-  variable: string;
-  decoding: DecodingSpec;
-}
+export type FileOrigin =
+  | {
+      format: "netcdf";
+      /** Absolute path of the file. */
+      path: string;
+      /** Group path ("/" for the root group). */
+      group: string;
+      variable: string;
+      decoding: DecodingSpec;
+    }
+  | {
+      /** A Zarr v2 array (python zarr 2 on the workers reads v2 only). */
+      format: "zarr";
+      /** Absolute folder path, or the store's http(s):// URL. */
+      location: string;
+      /** The array's path inside the store. */
+      path: string;
+      decoding: DecodingSpec;
+    };
 
 /** How one output dimension of a getitem reads its input dimension. */
 export interface GetitemDim {

@@ -90,7 +90,7 @@ export function translate(root: LazyRef, persisted: (r: LazyRef) => string | und
         if (n.stream?.kind === "random") nodes.push({ ...base, kind: "random", dist: n.stream.dist, seed: n.stream.seed });
         else if (n.stream?.kind === "full") nodes.push({ ...base, kind: "full", value: n.stream.value });
         else if (n.origin) nodes.push({ ...base, kind: "file", ...n.origin });
-        else throw new ClusterUnsupported(`the cluster cannot run ${r.name}: a generated array (${n.name}) whose blocks are made by a function in the notebook; compute it locally (da.disconnect()) or build it with da.fromArray (xr's NetCDF variables are read by the workers; Zarr stores are not yet)`);
+        else throw new ClusterUnsupported(`the cluster cannot run ${r.name}: a generated array (${n.name}) whose blocks are made by a function in the notebook; compute it locally (da.disconnect()) or build it with da.fromArray (xr's NetCDF and Zarr v2 variables are read by the workers; Zarr v3 ones are not)`);
         break;
       case "stored": {
         // persist()'s blocks: each scattered by content (so a persisted array goes once).
@@ -122,7 +122,7 @@ export function translate(root: LazyRef, persisted: (r: LazyRef) => string | und
         nodes.push({ ...base, kind: "concatenate", inputs: n.inputs.map((x) => x.name), axis: n.axis });
         break;
       default:
-        throw new ClusterUnsupported(`the cluster cannot run ${r.name}: node kind "${n.kind}" is not supported by the bridge (supported: fromArray, persisted arrays, xr's NetCDF variables, random, zeros/ones/full, elementwise ufuncs, reductions, slicing, rechunk, transpose, reshape, concatenate)`);
+        throw new ClusterUnsupported(`the cluster cannot run ${r.name}: node kind "${n.kind}" is not supported by the bridge (supported: fromArray, persisted arrays, xr's NetCDF and Zarr v2 variables, random, zeros/ones/full, elementwise ufuncs, reductions, slicing, rechunk, transpose, reshape, concatenate)`);
     }
   }
   return { nodes, root: root.name, sources: [...sources.values()] };
