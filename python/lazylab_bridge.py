@@ -30,6 +30,14 @@ import traceback
 
 import numpy as np
 
+# The block functions (lazylab_blocks.py, beside this file) are run into this module's
+# namespace, not imported: distributed pickles a function of __main__ by value (cloudpickle)
+# but one of an importable module by reference, even inside a fused task, and the workers do
+# not have lazylab to import (an import failing there kills the worker: measured).
+_BLOCKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lazylab_blocks.py")
+with open(_BLOCKS, encoding="utf8") as _f:
+    exec(compile(_f.read(), _BLOCKS, "exec"))  # draw_block, full_block, slice_block, read_file_block, read_zarr_block
+
 
 def _log(*a):
     print("[lazylab bridge]", *a, file=sys.stderr, flush=True)
@@ -65,136 +73,6 @@ def receive():
             return None, []
         bufs.append(data)
     return msg, bufs
-
-
-# --- block makers (pickled by value to the workers: they live in __main__) ---------------
-
-def draw_block(dist, seed, flat, shape):
-    g = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, flat])))
-    if dist == "standard_normal":
-        return g.standard_normal(shape)
-    if dist == "random":
-        return g.random(shape)
-    raise ValueError("unknown distribution " + dist)
-
-
-def full_block(shape, value, dtype):
-    return np.full(shape, value, dtype=dtype)
-
-
-def slice_block(whole, index):
-    return whole[index]
-
-
-def _worker_files():
-    # Open files kept per worker process (not per task): a module in sys.modules, since this
-    # function's own globals travel pickled with each task. HDF5 is not thread-safe: one lock.
-    import sys as _sys
-    import threading as _threading
-    import types as _types
-    state = _sys.modules.get("lazylab_worker_files")
-    if state is None:
-        fresh = _types.ModuleType("lazylab_worker_files")
-        fresh.files = {}
-        fresh.lock = _threading.Lock()
-        state = _sys.modules.setdefault("lazylab_worker_files", fresh)
-    return state
-
-
-def decode_block(raw, decoding, dtype):
-    fills = decoding.get("fills", [])
-    if not fills and "scale" not in decoding and "time" not in decoding:
-        return raw.astype(dtype)
-    # lazylab's decoding (lib/xr/cf.ts): in float64, then stored as the decoded dtype.
-    x = raw.astype(np.float64)
-    mask = None
-    if fills:
-        mask = np.isin(x, np.array(fills, dtype=np.float64))
-        if decoding.get("float32Fill"):
-            mask |= x == np.float64(np.float32(fills[0]))
-    if "scale" in decoding:
-        x = x * decoding["scale"] + decoding["offset"]
-    if "time" in decoding:
-        t = decoding["time"]
-        x = t["epochMs"] + x * t["msPerUnit"]
-    if mask is not None:
-        x[mask] = np.nan
-    return x.astype(dtype)
-
-
-def read_zarr_block(location, path, start, shape, decoding, dtype):
-    import collections.abc as _abc
-    import time as _time
-    import urllib.error
-    import urllib.request
-    import zarr
-
-    class HttpStore(_abc.MutableMapping):
-        """A read-only Zarr v2 store over plain HTTP GETs (no fsspec/aiohttp needed)."""
-
-        def __init__(self, url):
-            self.url = url.rstrip("/")
-
-        def __getitem__(self, key):
-            for attempt in range(4):
-                try:
-                    with urllib.request.urlopen(self.url + "/" + key, timeout=30) as r:
-                        return r.read()
-                except urllib.error.HTTPError as e:
-                    if e.code == 404:
-                        raise KeyError(key)
-                    if e.code < 500 or attempt == 3:
-                        raise
-                except (urllib.error.URLError, ConnectionError):
-                    if attempt == 3:
-                        raise
-                _time.sleep(0.1 * 2 ** attempt)
-
-        def __setitem__(self, key, value):
-            raise PermissionError("read-only store")
-
-        def __delitem__(self, key):
-            raise PermissionError("read-only store")
-
-        def __iter__(self):
-            return iter(())
-
-        def __len__(self):
-            return 0
-
-    state = _worker_files()
-    key = ("zarr", location, path)
-    with state.lock:
-        arr = state.files.get(key)
-        if arr is None:
-            http = location.startswith("http://") or location.startswith("https://")
-            store = HttpStore(location) if http else zarr.storage.DirectoryStore(location)
-            arr = state.files[key] = zarr.open_array(store, mode="r", path=path.strip("/"))
-    raw = np.asarray(arr[tuple(slice(s, s + n) for s, n in zip(start, shape))]).reshape(shape)
-    return decode_block(raw, decoding, dtype)
-
-
-def read_file_block(path, group, variable, start, shape, decoding, dtype):
-    import os as _os
-    import netCDF4
-    st = _os.stat(path)
-    key = (path, st.st_mtime_ns, st.st_size)
-    state = _worker_files()
-    with state.lock:
-        ds = state.files.get(key)
-        if ds is None:
-            for old in [k for k in state.files if k[0] == path]:
-                state.files.pop(old).close()
-            ds = state.files[key] = netCDF4.Dataset(path, "r")
-        g = ds
-        for part in [p for p in group.split("/") if p]:
-            g = g.groups[part]
-        if variable not in g.variables:
-            raise KeyError("%s: no variable %r in group %r" % (path, variable, group))
-        v = g.variables[variable]
-        v.set_auto_maskandscale(False)
-        raw = np.asarray(v[tuple(slice(s, s + n) for s, n in zip(start, shape))])
-    return decode_block(raw.reshape(shape), decoding, dtype)
 
 
 # --- graph translation -------------------------------------------------------------------
