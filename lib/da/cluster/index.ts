@@ -163,9 +163,13 @@ function infoOf(reply: BridgeReply): ClusterInfo {
 
 /**
  * The cluster's workers, their memory and the tasks in flight, from the scheduler
- * (`client.scheduler_info()`, `client.processing()`). The memory figures are the workers'
- * processes on their hosts, not this kernel's (`psutil`/`memory` probes stay local).
- * @example (await da.clusterInfo()).workers.map((w) => w.memory)
+ * (`client.scheduler_info()`, `client.processing()`), and what the last compute sent. The
+ * memory figures are the workers' processes on their hosts, not this kernel's
+ * (`psutil`/`memory` probes stay local).
+ * @example
+ * const info = await da.clusterInfo();
+ * info.workers.map((w) => [w.memory, w.managed]);  // resident bytes, result bytes held
+ * info.lastCompute;  // { tasks, scatteredBytes, persistedInputs, fileInputs }
  */
 export async function clusterInfo(): Promise<ClusterInfo> {
   const c = current;
