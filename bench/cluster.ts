@@ -53,8 +53,8 @@ async function main(): Promise<void> {
     const py = [...before.ms, ...afterRuns.ms];
     const lz = median(ms);
     const pd = median(py);
-    const fmt = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} / max ${Math.max(...xs).toFixed(0)} ms`;
-    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+    const fmt = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} / max ${Math.max(...xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(", ")})`;
+    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}; uptime: ${execFileSync("uptime", { encoding: "utf8" }).trim()}`);
     console.log(`tasks in the dask graph: ${before.tasks}`);
     console.log(`Python Dask client, before: ${fmt(before.ms)}`);
     console.log(`lazylab via the bridge:     ${fmt(ms)}`);

@@ -1,4 +1,4 @@
-"""lazylab's bridge to a dask.distributed cluster (lib/da/cluster/client.ts starts it).
+"""lazylab's bridge to a dask.distributed cluster (lib/da/cluster/bridge.ts starts it).
 
 It reads requests on stdin and answers on stdout, each a JSON line followed by the raw bytes
 its "buffers" field lists (array data travels as bytes, never as JSON numbers). It connects a
@@ -6,7 +6,11 @@ distributed.Client, receives lazylab graphs (one JSON node per lazy array, input
 turns them into dask.array graphs of the NumPy calls lazylab's nodes name:
 
   source      an array made in the notebook, scattered once by content id and sliced per block
-  stored      persist()'s blocks, each scattered by content id
+  stored      the blocks of an array persisted locally, each scattered by content id
+  persisted   an array persist()ed on the cluster: the futures this bridge keeps under its key
+  file        a NetCDF variable or a Zarr v2 array (folder or http(s) URL): each worker opens
+              it (netCDF4, zarr) and reads its block's region, decoding it as lazylab does
+              (fills, scale/offset, times, in float64)
   random      numpy Generator(PCG64) seeded [seed, flat block index] per block: lazylab's draws
   full        np.full per block (zeros, ones, full)
   binary/unary  the NumPy ufunc of that name
@@ -16,6 +20,7 @@ turns them into dask.array graphs of the NumPy calls lazylab's nodes name:
 
 Anything else is refused with an error naming the node kind. Logging goes to stderr.
 """
+import itertools
 import json
 import operator
 import os
@@ -24,6 +29,14 @@ import threading
 import traceback
 
 import numpy as np
+
+# The block functions (lazylab_blocks.py, beside this file) are run into this module's
+# namespace, not imported: distributed pickles a function of __main__ by value (cloudpickle)
+# but one of an importable module by reference, even inside a fused task, and the workers do
+# not have lazylab to import (an import failing there kills the worker: measured).
+_BLOCKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lazylab_blocks.py")
+with open(_BLOCKS, encoding="utf8") as _f:
+    exec(compile(_f.read(), _BLOCKS, "exec"))  # draw_block, full_block, slice_block, read_file_block, read_zarr_block
 
 
 def _log(*a):
@@ -62,25 +75,6 @@ def receive():
     return msg, bufs
 
 
-# --- block makers (pickled by value to the workers: they live in __main__) ---------------
-
-def draw_block(dist, seed, flat, shape):
-    g = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, flat])))
-    if dist == "standard_normal":
-        return g.standard_normal(shape)
-    if dist == "random":
-        return g.random(shape)
-    raise ValueError("unknown distribution " + dist)
-
-
-def full_block(shape, value, dtype):
-    return np.full(shape, value, dtype=dtype)
-
-
-def slice_block(whole, index):
-    return whole[index]
-
-
 # --- graph translation -------------------------------------------------------------------
 
 class Unsupported(Exception):
@@ -99,10 +93,16 @@ def _block_indices(numblocks):
     return itertools.product(*[range(n) for n in numblocks])
 
 
+def _managed_bytes(dask_scheduler=None):
+    return {addr: ws.nbytes for addr, ws in dask_scheduler.workers.items()}
+
+
 class Session:
     def __init__(self):
         self.client = None
         self.scattered = {}  # content id -> Future of the whole array
+        self.persisted = {}  # key -> dask array backed by futures (persist())
+        self.keys = itertools.count(1)  # next() is atomic: persists run on their own threads
         self.running = {}  # request id -> futures
         self.cancelled = set()
 
@@ -122,6 +122,12 @@ class Session:
             pids = c.run(os.getpid, wait=True)
         except Exception:
             pids = {}
+        try:
+            # The scheduler's own count of result bytes per worker: current at once, where
+            # the heartbeat metrics' managed_bytes lag by a heartbeat.
+            managed = c.run_on_scheduler(_managed_bytes)
+        except Exception:
+            managed = {}
         workers = []
         for addr, w in si["workers"].items():
             m = w.get("metrics", {})
@@ -132,11 +138,11 @@ class Session:
                 "nthreads": w.get("nthreads"),
                 "memoryLimit": w.get("memory_limit"),
                 "memory": m.get("memory"),
-                "managedBytes": m.get("managed_bytes", None),
+                "managed": managed.get(addr, m.get("managed_bytes", 0)),
                 "executing": m.get("executing", 0),
                 "processing": len(processing.get(addr, ())),
             })
-        return {"scheduler": si.get("address"), "workers": workers, "scattered": len(self.scattered)}
+        return {"scheduler": si.get("address"), "workers": workers, "scattered": len(self.scattered), "persisted": len(self.persisted)}
 
     # graph -----------------------------------------------------------------------------
 
@@ -171,6 +177,22 @@ class Session:
             for idx in _block_indices(numblocks):
                 index = tuple(slice(b[d][k], b[d][k + 1]) for d, k in enumerate(idx))
                 dsk[(name,) + idx] = (slice_block, fut, index)
+            return da.Array(dsk, name, chunks, dtype=dtype)
+        if kind == "persisted":
+            x = self.persisted.get(n["key"])
+            if x is None:
+                raise KeyError("persisted array %s was released" % n["key"])
+            return x
+        if kind == "file":
+            b = [_boundaries(c) for c in chunks]
+            dsk = {}
+            for idx in _block_indices(numblocks):
+                start = [b[d][k] for d, k in enumerate(idx)]
+                shape = [chunks[d][k] for d, k in enumerate(idx)]
+                if n["format"] == "zarr":
+                    dsk[(name,) + idx] = (read_zarr_block, n["location"], n["path"], start, shape, n["decoding"], dtype.str)
+                else:
+                    dsk[(name,) + idx] = (read_file_block, n["path"], n["group"], n["variable"], start, shape, n["decoding"], dtype.str)
             return da.Array(dsk, name, chunks, dtype=dtype)
         if kind == "stored":
             dsk = {}
@@ -240,6 +262,7 @@ class Session:
     def compute(self, msg):
         rid = msg["id"]
         x = self.build(msg["nodes"], msg["root"])
+        tasks = len(x.__dask_graph__())
         fut = self.client.compute(x)
         self.running[rid] = [fut]
         try:
@@ -252,7 +275,39 @@ class Session:
             raise Cancelled()
         # (np.ascontiguousarray would make a 0-d result 1-d.)
         a = np.asarray(result, dtype=np.dtype(msg["dtype"])).astype(msg["storage"], order="C")
-        return {"dtype": msg["dtype"], "shape": list(a.shape)}, [a.reshape(-1)]
+        return {"dtype": msg["dtype"], "shape": list(a.shape), "tasks": tasks}, [a.reshape(-1)]
+
+    def persist(self, msg):
+        # client.persist, waited for: the notebook's `await x.persist()` returns when the
+        # chunks are in the workers' memory (and a failing task fails the persist, not later).
+        from distributed import futures_of
+        from distributed.client import _wait
+        rid = msg["id"]
+        x = self.build(msg["nodes"], msg["root"])
+        tasks = len(x.__dask_graph__())
+        y = self.client.persist(x)
+        futs = futures_of(y)
+        self.running[rid] = futs
+        try:
+            if rid in self.cancelled:
+                self.client.cancel(futs)
+            # distributed.wait's coroutine, on this client: wait() itself looks for a default
+            # client, and this one is not (set_as_default=False).
+            self.client.sync(_wait, futs)
+            for f in futs:
+                if f.status != "finished":
+                    f.result()  # raises the task's error (or CancelledError)
+        finally:
+            self.running.pop(rid, None)
+        if rid in self.cancelled:
+            raise Cancelled()
+        key = "p%d" % next(self.keys)
+        self.persisted[key] = y
+        return {"key": key, "tasks": tasks}
+
+    def release(self, msg):
+        self.persisted.pop(msg["key"], None)
+        return {}
 
     def cancel(self, msg):
         target = msg["target"]
@@ -279,6 +334,10 @@ def answer(session, msg, bufs):
             reply, out = session.connect(msg), []
         elif op == "info":
             reply, out = session.info(msg), []
+        elif op == "persist":
+            reply, out = session.persist(msg), []
+        elif op == "release":
+            reply, out = session.release(msg), []
         elif op == "cancel":
             reply, out = session.cancel(msg), []
         else:
@@ -306,7 +365,7 @@ def main():
         msg, bufs = receive()
         if msg is None or msg.get("op") == "close":
             break
-        if msg["op"] in ("compute",):
+        if msg["op"] in ("compute", "persist"):
             # Computes run beside the reader, so a cancel can reach their futures.
             t = threading.Thread(target=answer, args=(session, msg, bufs), daemon=True)
             t.start()

@@ -12,18 +12,23 @@
  * pairwise, lazylab in order: the cluster's value is checked equal to Python Dask's), std (Dask's moment aggregation and lazylab's round in different orders),
  * and reductions over generated (random) arrays, which lazylab runs locally as fused folds
  * (on its worker pool when big) that add in their own order rather than NumPy's pairwise one.
+ * NetCDF variables opened with xr are read by the workers from the file (netCDF4-python),
+ * decoded as lazylab decodes them: bit-identical to the local compute, and within 1e-6 of
+ * xarray's own decoding (which scales float32 values in float32 arithmetic; lazylab in float64).
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { da, np } from "../lib";
+import { da, np, psutil, xr } from "../lib";
+import { formatCellMemory } from "../lib/memory/track";
 import type { LazyArray } from "../lib/da";
 import type { NDArray } from "../lib/np";
 import { notifyInterrupt } from "../lib/notebook/host";
-import { PYTHON, pythonJson } from "./oracle";
+import { PYTHON, python, pythonJson } from "./oracle";
+import { startServer } from "./http-servers";
 
 let cluster: ChildProcess;
 let address = "";
@@ -156,6 +161,208 @@ test("persist() on the cluster keeps its spelling: the persisted array computes 
   assert.equal(values(local)[0], 0);
 });
 
+test("persist() on the cluster keeps the chunks there as futures: later computes name them and send nothing", async () => {
+  const base = np.random.defaultRng(4).random([200, 100]);
+  const x = da.fromArray(base, { chunks: 50 }).mul(10);
+  const held = (await da.clusterInfo()).persisted;
+  const p = await x.persist();
+  assert.equal((await da.clusterInfo()).persisted, held + 1);
+  const first = await p.sum({ axis: 0 }).compute();
+  let last = (await da.clusterInfo()).lastCompute!;
+  assert.equal(last.persistedInputs, 1);
+  assert.equal(last.scatteredBytes, 0);
+  const persistedTasks = last.tasks;
+  // Writing to the notebook array changes what x's graph gives, not what the cluster holds:
+  // a compute that re-sent or recomputed the graph would see the write.
+  base.set([0, 0], 1e6);
+  const again = await p.sum({ axis: 0 }).compute();
+  last = (await da.clusterInfo()).lastCompute!;
+  assert.deepEqual(values(again), values(first));
+  assert.equal(last.scatteredBytes, 0);
+  assert.equal(last.tasks, persistedTasks);
+  // The same sum from the graph itself: the new data is scattered and the graph is bigger.
+  const fromGraph = await x.sum({ axis: 0 }).compute();
+  last = (await da.clusterInfo()).lastCompute!;
+  assert.equal(last.scatteredBytes, 200 * 100 * 8);
+  assert.ok(last.tasks > persistedTasks, `${last.tasks} tasks from the graph vs ${persistedTasks} from the futures`);
+  assert.notEqual(values(fromGraph)[0], values(first)[0]);
+  assert.deepEqual(values(fromGraph).slice(1), values(first).slice(1));
+  // Disconnected, the persisted array computes locally from the graph it keeps (the write shows).
+  await da.disconnect();
+  try {
+    assert.deepEqual(values(await p.sum({ axis: 0 }).compute()), values(await x.sum({ axis: 0 }).compute()));
+  } finally {
+    await da.connect(address);
+  }
+  // A new connection holds none of the old one's futures.
+  assert.equal((await da.clusterInfo()).persisted, 0);
+  assert.deepEqual(values(await p.sum({ axis: 0 }).compute()), values(fromGraph));
+  assert.equal((await da.clusterInfo()).lastCompute!.persistedInputs, 0);
+});
+
+test("xr NetCDF variables are read by the workers from the file, bit-identical to local reads", { timeout: 120_000 }, async () => {
+  const dir = path.join(__dirname, "..", "..", "test-output", "da-cluster-files");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "ocean.nc");
+  // Written by netCDF4-python: a float32 variable with a fill value, a packed int16 one
+  // (scale, offset, fill), CF times, and a variable in a subgroup; chunked on disk.
+  python(`import sys, numpy as np, netCDF4
+rng = np.random.default_rng(1)
+with netCDF4.Dataset(${JSON.stringify(file)}, "w") as f:
+    for d, n in (("k", 6), ("j", 40), ("i", 30)):
+        f.createDimension(d, n)
+    t = f.createVariable("theta", "f4", ("k", "j", "i"), zlib=True, chunksizes=(2, 20, 15), fill_value=np.float32(-999))
+    v = rng.standard_normal((6, 40, 30)).astype("f4")
+    v[0, :3, :3] = -999
+    t.set_auto_maskandscale(False)
+    t[:] = v
+    s = f.createVariable("salt", "i2", ("k", "j", "i"), chunksizes=(3, 40, 30), fill_value=np.int16(-32767))
+    s.scale_factor = np.float32(0.001)
+    s.add_offset = np.float32(35.0)
+    s.set_auto_maskandscale(False)
+    r = rng.integers(-30000, 30000, (6, 40, 30)).astype("i2")
+    r[5, 39, :4] = -32767
+    s[:] = r
+    h = f.createVariable("stamp", "f8", ("k", "j"))
+    h.units = "hours since 2000-01-01"
+    h[:] = np.arange(240.0).reshape(6, 40) * 7.5
+    g = f.createGroup("sub")
+    w = g.createVariable("w", "f8", ("k", "j"), chunksizes=(2, 40))
+    w[:] = rng.standard_normal((6, 40))
+`);
+  const ds = await xr.openDataset(file, { chunks: {} });
+  const sub = await xr.openDataset(file, { chunks: {}, group: "/sub" });
+  const theta = ds.variables.theta.data as LazyArray;
+  const salt = ds.variables.salt.data as LazyArray;
+  const stamp = ds.variables.stamp.data as LazyArray;
+  const w = sub.variables.w.data as LazyArray;
+  const cases: [string, LazyArray][] = [
+    ["float32 with fill values (NaN)", theta],
+    ["float32 elementwise and max over the chunked axis", theta.mul(2).add(1).max({ axis: 0 })],
+    ["packed int16 (scale, offset, fill)", salt],
+    ["packed, sliced, summed over the chunked axis", salt.get("1:6, ::3, 2").sum({ axis: 0 })],
+    ["CF times (ms since 1970)", stamp],
+    ["a variable in a subgroup", w.mul(w).sum({ axis: 0 })],
+    ["file and notebook array together", salt.get("0").add(da.fromArray(np.ones([40, 30]), { chunks: 20 }))],
+  ];
+  const remote: NDArray[] = [];
+  const sent: number[] = [];
+  for (const [, x] of cases) {
+    remote.push(await x.compute());
+    const last = (await da.clusterInfo()).lastCompute!;
+    assert.equal(last.fileInputs, 1);
+    sent.push(last.scatteredBytes);
+  }
+  // Only the notebook array went over the pipe; the file's bytes never did.
+  assert.deepEqual(sent, [0, 0, 0, 0, 0, 0, 40 * 30 * 8]);
+  await da.disconnect();
+  try {
+    for (let i = 0; i < cases.length; i++) {
+      const local = await cases[i][1].compute();
+      assert.deepEqual(remote[i].shape, local.shape, cases[i][0]);
+      assert.equal(remote[i].dtype, local.dtype, cases[i][0]);
+      assert.deepEqual(values(remote[i]), values(local), cases[i][0]);
+    }
+  } finally {
+    await da.connect(address);
+  }
+  // xarray's own decoding of the same file agrees: the masked int16 is float32 on both sides,
+  // xarray scaling it in float32 arithmetic, lazylab in float64 then rounded (within 1e-6).
+  const xarray = pythonJson<{ salt: (number | null)[]; stamp: number[] }>(`import json, numpy as np, xarray as xr
+ds = xr.open_dataset(${JSON.stringify(file)})
+salt = ds.salt.values.ravel()
+print(json.dumps({"salt": [None if np.isnan(v) else float(v) for v in salt], "stamp": (ds.stamp.values.astype("datetime64[ms]").astype("f8")).ravel().tolist()}))`);
+  const saltRemote = values(remote[2]);
+  xarray.salt.forEach((v, i) => (v === null ? assert.ok(Number.isNaN(saltRemote[i]), `salt[${i}]`) : assert.ok(Math.abs(saltRemote[i] - v) <= 1e-6 * Math.abs(v), `salt[${i}]: ${saltRemote[i]} vs ${v}`)));
+  assert.deepEqual(values(remote[4]), xarray.stamp);
+  // The workers need the file at its path: gone, the compute fails naming it.
+  renameSync(file, `${file}.moved`);
+  try {
+    await assert.rejects(salt.sum().compute(), (e: Error) => e.name === "TaskError" && e.message.includes(file));
+  } finally {
+    renameSync(`${file}.moved`, file);
+  }
+  ds.close();
+  sub.close();
+});
+
+test("xr Zarr v2 arrays, in a folder and over HTTP, are read by the workers, bit-identical to local reads", { timeout: 120_000 }, async () => {
+  const dir = path.join(__dirname, "..", "..", "test-output", "da-cluster-zarr");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const store = path.join(dir, "ocean.zarr");
+  // Written by python zarr 2: packed int16 (scale, offset; zarr's fill_value as _FillValue),
+  // zlib-compressed, the last two levels' chunks never written (read as the fill value);
+  // metadata consolidated, so an HTTP server can be opened.
+  python(`import numpy as np, zarr, numcodecs
+g = zarr.open_group(${JSON.stringify(store)}, mode="w")
+a = g.create_dataset("temp", shape=(8, 20, 30), chunks=(2, 10, 30), dtype="i2", fill_value=-32768, compressor=numcodecs.Zlib(level=1))
+a.attrs.update({"_ARRAY_DIMENSIONS": ["t", "y", "x"], "scale_factor": 0.01, "add_offset": 10.0})
+v = np.random.default_rng(2).integers(-20000, 20000, (6, 20, 30)).astype("i2")
+v[0, 0, :5] = -32768
+a[:6] = v
+zarr.consolidate_metadata(${JSON.stringify(store)})
+`);
+  const local = await xr.openZarr(store);
+  const temp = local.variables.temp.data as LazyArray;
+  const cases: LazyArray[] = [temp, temp.get("0:6").sum({ axis: 0 }), temp.max({ axis: 2 })];
+  const server = await startServer(dir, "range");
+  const remote: NDArray[] = [];
+  try {
+    const remoteDs = await xr.openZarr(`${server.url}/ocean.zarr`);
+    const overHttp = (remoteDs.variables.temp.data as LazyArray).get("0:6").sum({ axis: 0 });
+    for (const x of [...cases, overHttp]) {
+      remote.push(await x.compute());
+      const last = (await da.clusterInfo()).lastCompute!;
+      assert.equal(last.fileInputs, 1);
+      assert.equal(last.scatteredBytes, 0);
+    }
+    await server.settled();
+    // The workers fetched the chunks from the server themselves (this process computed nothing over HTTP).
+    assert.ok(server.requests.some((r) => /ocean\.zarr\/temp\/0\.0\.0/.test(r)), `requests: ${server.requests.join("; ")}`);
+    await da.disconnect();
+    try {
+      for (let i = 0; i < cases.length; i++) assert.deepEqual(values(remote[i]), values(await cases[i].compute()), `case ${i}`);
+      assert.deepEqual(values(remote[3]), values(remote[1]), "over HTTP");
+    } finally {
+      await da.connect(address);
+    }
+  } finally {
+    await server.stop();
+  }
+  assert.ok(values(remote[0]).some(Number.isNaN), "the fill value and the missing chunks read as NaN");
+});
+
+test("memory: a persist on the cluster fills the workers (clusterInfo), not this kernel (psutil); collected, it is released there", { timeout: 60_000 }, async () => {
+  const managed = async () => (await da.clusterInfo()).workers.reduce((n, w) => n + w.managed, 0);
+  // Arrays persisted by earlier tests and since collected let go of their futures first.
+  psutil.collectGarbage();
+  await new Promise((r) => setTimeout(r, 100));
+  const before = await managed();
+  // The process view (the kernel's default): this executor's own footprint. (The system view
+  // would see the workers too here, their processes being on this host.)
+  const localBefore = psutil.virtualMemory({ view: "process" }).available;
+  let p: LazyArray | undefined = await da.random.defaultRng(8).random([8000, 1000], { chunks: [1000, 1000] }).persist();
+  psutil.collectGarbage();
+  const localChange = localBefore - psutil.virtualMemory({ view: "process" }).available;
+  const held = (await managed()) - before;
+  assert.ok(held >= 8000 * 1000 * 8, `the workers hold ${held} bytes more`);
+  assert.ok(localChange < 4 << 20, `this kernel's available memory fell by ${localChange} bytes`);
+  // The per-cell memory line says whose figure it is.
+  assert.match(formatCellMemory(0, localBefore), new RegExp(`this kernel's; computes run on ${address}`));
+  assert.doesNotMatch(formatCellMemory(0, localBefore, ""), /kernel's/);
+  assert.equal(values(await p.max().compute()).length, 1);
+  p = undefined;
+  let after = Infinity;
+  for (let i = 0; i < 50 && after - before >= 8000 * 1000 * 8; i++) {
+    psutil.collectGarbage();
+    await new Promise((r) => setTimeout(r, 100));
+    after = await managed();
+  }
+  assert.ok(after - before < 8000 * 1000 * 8, `still ${after - before} bytes held after the persisted array was collected`);
+});
+
 test("a 32 MB result arrives whole over the pipe (many reads), equal to the local compute", { timeout: 60_000 }, async () => {
   const x = da.random.defaultRng(2).random([2000, 2000], { chunks: [500, 1000] }).mul(4).sub(1);
   const { remote, local } = await both(x);
@@ -216,6 +423,13 @@ test("an interrupt cancels the cluster's futures: Interrupted at once, nothing l
     if (processing) await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(processing, 0);
+  // A persist too: interrupted, nothing is held for it.
+  const held = (await da.clusterInfo()).persisted;
+  const persisting = da.random.defaultRng(10).standardNormal([8000, 8000], { chunks: [500, 500] }).mul(2).persist();
+  await new Promise((r) => setTimeout(r, 500));
+  notifyInterrupt();
+  await assert.rejects(persisting, (e: Error) => e.name === "Interrupted");
+  assert.equal((await da.clusterInfo()).persisted, held);
 });
 
 test("no scheduler at the address: ClusterUnavailable within seconds, no bridge process left", { timeout: 30_000 }, async () => {

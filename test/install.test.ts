@@ -37,7 +37,7 @@ test("npm pack ships the kernel, the library, the lean Node types and the prebui
   const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } });
   assert.equal(r.status, 0, r.stderr);
   const files = new Set<string>((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
-  for (const f of ["package.json", "README.md", "dist/kernel/cli.js", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/addon.js", "dist/node-types-lean.json", "python/lazylab_bridge.py"]) {
+  for (const f of ["package.json", "README.md", "dist/kernel/cli.js", "dist/lib/index.js", "dist/lib/index.d.ts", "dist/lib/addon.js", "dist/node-types-lean.json", "python/lazylab_bridge.py", "python/lazylab_blocks.py"]) {
     assert.ok(files.has(f), `${f} is not packed`);
   }
   for (const name of ["lazylab_np", "lazylab_inflate"]) {

@@ -20,6 +20,7 @@ import { lazyHtml } from "./repr";
 import { reshapeChunks } from "./reshape";
 import { registerLazy } from "./registry";
 import { computeAll, computeBlocks } from "./scheduler/compute";
+import { clusterWanted, persistOnCluster } from "./cluster";
 
 let counter = 0;
 function newName(prefix: string): string {
@@ -244,9 +245,17 @@ export class LazyArray implements LazyRef {
 
   /**
    * Computes every chunk and keeps them: a lazy array whose graph is just its stored chunks.
+   * Connected to a cluster (`da.connect`), the chunks stay on the workers as futures (Dask's
+   * `client.persist`) and later cluster computes read them there; the result keeps this graph
+   * too, so after `da.disconnect()` it computes locally from it.
    * @example const sq = await d.pow(2).persist(); await sq.sum().compute();
    */
   async persist(): Promise<LazyArray> {
+    if (clusterWanted()) {
+      const p = new LazyArray(newName(this.name.replace(/-[0-9a-f]+$/, "")), this.shape, this.dtype, this.chunks.map((c) => [...c]), this.node);
+      await persistOnCluster(this, p);
+      return p;
+    }
     const blocks = await computeBlocks(this);
     return new LazyArray(newName(this.name.replace(/-[0-9a-f]+$/, "")), this.shape, this.dtype, this.chunks.map((c) => [...c]), { kind: "stored", blocks });
   }

@@ -7,6 +7,7 @@
 import type { NDArray } from "../np";
 import type { DType } from "../np/dtype";
 import type { BinaryOp, UnaryOp } from "../np/ufunc";
+import type { DecodingSpec } from "../xr/cf";
 
 /** A per-dimension selection inside one block: `length` elements from `start` every `step`. */
 export interface DimRegion {
@@ -25,7 +26,7 @@ export interface Produced {
 /** The kinds of node. */
 export type Node =
   | { kind: "source"; array: NDArray }
-  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType, region?: readonly DimRegion[]) => NDArray; stream?: StreamSpec; shared?: boolean }
+  | { kind: "generate"; name: string; make: (blockIndex: readonly number[], blockShape: readonly number[], dtype: DType, region?: readonly DimRegion[]) => NDArray; stream?: StreamSpec; shared?: boolean; origin?: FileOrigin }
   | { kind: "binary"; op: BinaryOp; args: [LazyRef | number, LazyRef | number] }
   | { kind: "unary"; op: UnaryOp; arg: LazyRef }
   | { kind: "getitem"; input: LazyRef; dims: GetitemDim[] }
@@ -45,6 +46,31 @@ export type Node =
 export type StreamSpec =
   | { kind: "full"; value: number }
   | { kind: "random"; dist: "standard_normal" | "random"; seed: number; numblocks: readonly number[] };
+
+/**
+ * A generated leaf that is a file's variable, as data: a Dask cluster's workers open the file
+ * themselves and decode it as lazylab does (lib/da/cluster), instead of the notebook reading
+ * it and sending the bytes. The path must name the same file on the workers' hosts.
+ */
+export type FileOrigin =
+  | {
+      format: "netcdf";
+      /** Absolute path of the file. */
+      path: string;
+      /** Group path ("/" for the root group). */
+      group: string;
+      variable: string;
+      decoding: DecodingSpec;
+    }
+  | {
+      /** A Zarr v2 array (python zarr 2 on the workers reads v2 only). */
+      format: "zarr";
+      /** Absolute folder path, or the store's http(s):// URL. */
+      location: string;
+      /** The array's path inside the store. */
+      path: string;
+      decoding: DecodingSpec;
+    };
 
 /** How one output dimension of a getitem reads its input dimension. */
 export interface GetitemDim {

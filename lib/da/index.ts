@@ -11,7 +11,7 @@ import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
 import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
 import { computeAll } from "./scheduler/compute";
-import type { DimRegion } from "./graph";
+import type { DimRegion, FileOrigin } from "./graph";
 import "./keep-maps";
 
 export { LazyArray } from "./array";
@@ -25,7 +25,7 @@ export { poolSize, setPoolSize, shutdownPool } from "./scheduler/pool";
 export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";
 export { connect, disconnect, clusterInfo, ClusterUnavailable, ClusterUnsupported } from "./cluster";
-export type { ClusterInfo, ClusterWorker } from "./cluster";
+export type { ClusterInfo, ClusterWorker, ClusterCompute } from "./cluster";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {
@@ -55,7 +55,7 @@ export function fromArray(x: NDArray, options: ChunkOptions = {}): LazyArray {
 export function fromFunction(
   make: (blockIndex: readonly number[], blockShape: readonly number[], region?: readonly DimRegion[]) => NDArray,
   shape: readonly number[],
-  options: ChunkOptions & { dtype?: DType; name?: string; shared?: boolean } = {},
+  options: ChunkOptions & { dtype?: DType; name?: string; shared?: boolean; /** @internal a file's variable (xr): a cluster's workers read it themselves */ origin?: FileOrigin } = {},
 ): LazyArray {
   const dims = checkShape(shape, "fromFunction");
   const dtype = checkDType(options.dtype ?? "float64");
@@ -65,6 +65,7 @@ export function fromFunction(
     kind: "generate",
     name: options.name ?? "from-function",
     shared,
+    ...(options.origin ? { origin: options.origin } : {}),
     make: (idx, bshape, dt, region) => {
       const block = make(idx, bshape, region);
       if (!(block instanceof NDArray) || block.shape.length !== bshape.length || block.shape.some((n, d) => n !== bshape[d])) {

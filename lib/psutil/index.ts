@@ -139,7 +139,10 @@ export function resetBaseline(): void {
 
 /**
  * `psutil.virtual_memory()`: system memory statistics (bytes) with psutil's fields,
- * formulas and repr. See the module comment for the process view.
+ * formulas and repr. See the module comment for the process view. Always this kernel's host
+ * and process, also while computes run on a Dask cluster (`da.connect`): the workers' memory
+ * is `(await da.clusterInfo()).workers[i].memory`, from the scheduler.
+ * @example psutil.virtualMemory().available / 2 ** 20  // MB available to this kernel
  */
 export function virtualMemory(options: { view?: MemoryView } = {}): Svmem {
   const v = options.view ?? view;

@@ -27,6 +27,20 @@ export interface Decoding {
    * decoder threads, fused with the unshuffle); `decode` is then not needed.
    */
   readerMask?: FillMask;
+  /**
+   * The decoding as data (what `decode` does), so another reader can decode raw values the
+   * same way: the cluster bridge's workers (lib/da/cluster) read the file themselves.
+   */
+  spec: DecodingSpec;
+}
+
+/** `decode` as parameters: fills → NaN (compared in float32 when `float32Fill`), then `x * scale + offset`, then `epochMs + x * msPerUnit`, in float64, stored as `dtype`. */
+export interface DecodingSpec {
+  fills: number[];
+  float32Fill: boolean;
+  scale?: number;
+  offset?: number;
+  time?: { msPerUnit: number; epochMs: number };
 }
 
 const UNIT_MS: Record<string, number> = {
@@ -66,7 +80,7 @@ function num(v: AttrValue | undefined): number | undefined {
 export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; maskAndScale?: boolean } = {}): Decoding {
   const attrs = copyAttrs(v.attrs);
   const encoding: Record<string, unknown> = { dtype: v.diskType, chunksizes: v.storageChunks, zlib: v.filters.some((f) => f.id === 1), shuffle: v.filters.some((f) => f.id === 2), source: undefined };
-  if (v.dtype === "str") return { dtype: "float64", isTime: false, attrs, encoding, decode: (r) => r };
+  if (v.dtype === "str") return { dtype: "float64", isTime: false, attrs, encoding, decode: (r) => r, spec: { fills: [], float32Fill: false } };
   const maskAndScale = options.maskAndScale ?? true;
   let scale: number | undefined, offset: number | undefined;
   const fills: number[] = [];
@@ -106,7 +120,8 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
   if (time) dtype = "float64";
   const s = scale ?? 1, o = offset ?? 0;
   const tms = time?.msPerUnit ?? 1, tep = time?.epochMs ?? 0;
-  if (!packed && !masked && !time && dtype === v.dtype) return { dtype, isTime: false, attrs, encoding, decode: (r) => r };
+  const spec: DecodingSpec = { fills, float32Fill: fills.length === 1 && v.dtype === "float32", ...(packed ? { scale: s, offset: o } : {}), ...(time ? { time: { msPerUnit: tms, epochMs: tep } } : {}) };
+  if (!packed && !masked && !time && dtype === v.dtype) return { dtype, isTime: false, attrs, encoding, decode: (r) => r, spec };
   // float32 attributes are read as their shortest decimal: compared in float32.
   const onlyMask = masked && !packed && !time && fills.length === 1 && dtype === v.dtype && (dtype === "float32" || dtype === "float64") && fills[0] === fills[0];
   const readerMask: FillMask | undefined = onlyMask ? { kind: dtype === "float32" ? 1 : 2, value: dtype === "float32" ? Math.fround(fills[0]) : fills[0] } : undefined;
@@ -136,5 +151,5 @@ export function decodingOf(v: NcVariable, options: { decodeTimes?: boolean; mask
     }
     return new NDArray(out, raw.shape, dtype);
   };
-  return { dtype, isTime: !!time, attrs, encoding, decode, readerMask };
+  return { dtype, isTime: !!time, attrs, encoding, decode, readerMask, spec };
 }

@@ -330,7 +330,14 @@ export async function openZarr(location: string, options: OpenZarrOptions = {}):
     const starts = chunks.map((c) => boundaries(c));
     const varKey = `${prefix}/${name}`;
     const keyOf = (idx: readonly number[]) => `${varKey}|${idx.map((k, d) => starts[d][k]).join(",")}|${idx.map((k, d) => chunks[d][k]).join(",")}`;
-    const lazy = fromFunction((idx, _bshape, region) => cachedChunk(keyOf(idx), () => loadBlock(lazy, idx), region !== undefined), v.shape, { chunks, dtype: dec.dtype, name: `open_zarr-${name}`, shared: true });
+    const lazy = fromFunction((idx, _bshape, region) => cachedChunk(keyOf(idx), () => loadBlock(lazy, idx), region !== undefined), v.shape, {
+      chunks,
+      dtype: dec.dtype,
+      name: `open_zarr-${name}`,
+      shared: true,
+      // A cluster's workers read v2 arrays themselves (python zarr 2 has no v3).
+      ...(fmt === 2 ? { origin: { format: "zarr" as const, location: spec.location, path, decoding: dec.spec } } : {}),
+    });
     leaves.set(lazy, { ...leafBase, chunks, starts, keyOf, decode: dec.decode });
     registerLeaf(lazy, { variable: name, dims, file: source });
     vars[name] = new DataArray(lazy, dims, { attrs: dec.attrs, name, isTime: dec.isTime, dask: true, encoding: dec.encoding });

@@ -28,9 +28,23 @@ export interface ClusterWorker {
   memoryLimit: number;
   /** The worker process's resident memory, bytes (the cluster's figure, not a local one). */
   memory: number;
+  /** Bytes of results the worker holds (persisted chunks, scattered arrays), as the scheduler counts them. */
+  managed: number;
   /** Tasks the scheduler has assigned to this worker and not yet seen finish. */
   processing: number;
   executing: number;
+}
+
+/** What the last compute or persist on this connection sent to the cluster. */
+export interface ClusterCompute {
+  /** Tasks in the Dask graph submitted (a persisted array counts one task per chunk: its futures). */
+  tasks: number;
+  /** Bytes of notebook arrays scattered for it (0 when they were there already). */
+  scatteredBytes: number;
+  /** Arrays persisted on the cluster that it read by their futures. */
+  persistedInputs: number;
+  /** xr file variables the workers read themselves. */
+  fileInputs: number;
 }
 
 export interface ClusterInfo {
@@ -40,6 +54,10 @@ export interface ClusterInfo {
   processing: number;
   /** Arrays made in the notebook that this connection has scattered to the workers (each once). */
   scattered: number;
+  /** Arrays `persist()`ed on the cluster and still held (as futures) by this connection. */
+  persisted: number;
+  /** The last compute or persist, or undefined before the first. */
+  lastCompute?: ClusterCompute;
 }
 
 interface Connection {
@@ -47,7 +65,16 @@ interface Connection {
   bridge: Bridge;
   /** Content ids already scattered to the cluster. */
   scattered: Set<string>;
+  lastCompute?: ClusterCompute;
 }
+
+/** Arrays persisted on a cluster: the connection that holds their futures and their key there. */
+const persistedOn = new WeakMap<LazyRef, { connection: Connection; key: string }>();
+// A persisted array the notebook no longer references lets go of its futures (Dask does the
+// same when a futures-backed array is garbage collected): the workers' memory is freed.
+const releaser = new FinalizationRegistry<{ connection: Connection; key: string }>(({ connection, key }) => {
+  if (current === connection && connection.bridge.alive) connection.bridge.request({ op: "release", key }).reply.catch(() => undefined);
+});
 
 let current: Connection | undefined;
 /** da.disconnect() was called: LAZYLAB_DASK_SCHEDULER no longer connects by itself. */
@@ -131,44 +158,90 @@ async function connection(): Promise<Connection> {
 
 function infoOf(reply: BridgeReply): ClusterInfo {
   const workers = (reply.workers as ClusterWorker[]) ?? [];
-  return { scheduler: String(reply.scheduler), workers, scattered: Number(reply.scattered ?? 0), processing: workers.reduce((n, w) => n + (w.processing ?? 0), 0) };
+  return { scheduler: String(reply.scheduler), workers, scattered: Number(reply.scattered ?? 0), persisted: Number(reply.persisted ?? 0), processing: workers.reduce((n, w) => n + (w.processing ?? 0), 0) };
 }
 
 /**
  * The cluster's workers, their memory and the tasks in flight, from the scheduler
- * (`client.scheduler_info()`, `client.processing()`). The memory figures are the workers'
- * processes on their hosts, not this kernel's (`psutil`/`memory` probes stay local).
- * @example (await da.clusterInfo()).workers.map((w) => w.memory)
+ * (`client.scheduler_info()`, `client.processing()`), and what the last compute sent. The
+ * memory figures are the workers' processes on their hosts, not this kernel's
+ * (`psutil`/`memory` probes stay local).
+ * @example
+ * const info = await da.clusterInfo();
+ * info.workers.map((w) => [w.memory, w.managed]);  // resident bytes, result bytes held
+ * info.lastCompute;  // { tasks, scatteredBytes, persistedInputs, fileInputs }
  */
 export async function clusterInfo(): Promise<ClusterInfo> {
   const c = current;
   if (!c) throw new ClusterUnavailable("da.clusterInfo: not connected (await da.connect(address) first)");
   const { reply } = await c.bridge.request({ op: "info" }).reply;
   if (!reply.ok) throw failure(reply, "da.clusterInfo");
-  return infoOf(reply);
+  return { ...infoOf(reply), ...(c.lastCompute ? { lastCompute: { ...c.lastCompute } } : {}) };
 }
 
-/** Computes `root` on the connected cluster and returns it as a local array. Interruptible. */
-export async function computeOnCluster(root: LazyRef): Promise<NDArray> {
-  const c = await connection();
-  const t = translate(root);
+/**
+ * Sends `root`'s graph as request `op` ("compute" or "persist"): notebook arrays scattered first
+ * (those not there yet), arrays persisted by this connection named by key. The kernel
+ * interrupt cancels the request's futures on the cluster.
+ */
+async function submit(c: Connection, root: LazyRef, op: "compute" | "persist"): Promise<{ reply: BridgeReply; buffers: Buffer[] }> {
+  const t = translate(root, (r) => {
+    const p = persistedOn.get(r);
+    return p && p.connection === c ? p.key : undefined;
+  });
+  let scatteredBytes = 0;
   for (const s of t.sources) {
     if (c.scattered.has(s.contentId)) continue;
     const { reply } = await c.bridge.request({ op: "scatter", contentId: s.contentId, dtype: s.dtype, storage: storageDType(s.dtype), shape: s.shape }, [s.data]).reply;
     if (!reply.ok) throw failure(reply, `scattering ${s.contentId.slice(0, 8)}`);
     c.scattered.add(s.contentId);
+    scatteredBytes += s.data.byteLength;
   }
-  const req = c.bridge.request({ op: "compute", nodes: t.nodes, root: t.root, dtype: root.dtype, storage: storageDType(root.dtype) });
+  const req = c.bridge.request({ op, nodes: t.nodes, root: t.root, dtype: root.dtype, storage: storageDType(root.dtype) });
   const stop = onInterrupt(() => void c.bridge.request({ op: "cancel", target: req.id }).reply.catch(() => undefined));
   try {
-    const { reply, buffers } = await req.reply;
-    if (!reply.ok) throw failure(reply, `the cluster compute of ${root.name}`);
-    const shape = reply.shape as number[];
-    const n = shape.reduce((a, b) => a * b, 1);
-    const data = allocate(root.dtype as DType, n);
-    new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(buffers[0]);
-    return new NDArray(data, shape, root.dtype);
+    const out = await req.reply;
+    if (!out.reply.ok) throw failure(out.reply, `the cluster ${op} of ${root.name}`);
+    c.lastCompute = {
+      tasks: Number(out.reply.tasks ?? 0),
+      scatteredBytes,
+      persistedInputs: t.nodes.filter((n) => n.kind === "persisted").length,
+      fileInputs: t.nodes.filter((n) => n.kind === "file").length,
+    };
+    return out;
   } finally {
     stop();
   }
+}
+
+/** Computes `root` on the connected cluster and returns it as a local array. Interruptible. */
+export async function computeOnCluster(root: LazyRef): Promise<NDArray> {
+  const c = await connection();
+  const { reply, buffers } = await submit(c, root, "compute");
+  const shape = reply.shape as number[];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = allocate(root.dtype as DType, n);
+  new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(buffers[0]);
+  return new NDArray(data, shape, root.dtype);
+}
+
+/**
+ * `client.persist(x)`: computes `x`'s chunks on the cluster and keeps them there as futures,
+ * held for `result` (a lazy array over the same graph): cluster computes that read `result`
+ * name those futures instead of sending or recomputing anything. Nothing comes back to the
+ * notebook. The futures are released when `result` is garbage collected or the connection
+ * closes; after `da.disconnect()`, `result` computes locally from the graph it keeps.
+ */
+export async function persistOnCluster(x: LazyRef, result: LazyRef): Promise<void> {
+  const c = await connection();
+  const { reply } = await submit(c, x, "persist");
+  const held = { connection: c, key: String(reply.key) };
+  persistedOn.set(result, held);
+  releaser.register(result, held);
+}
+
+/** Whether `x` is persisted on the connected cluster (its chunks are futures there). */
+export function isPersistedOnCluster(x: LazyRef): boolean {
+  const p = persistedOn.get(x);
+  return !!p && p.connection === current && p.connection.bridge.alive;
 }

@@ -2,12 +2,15 @@
  * A lazylab graph as the bridge reads it: one plain JSON node per lazy array, inputs first,
  * naming the NumPy operation (ufunc names, reductions, basic indexing), plus the arrays made in
  * the notebook that the cluster needs, by content id (a SHA-1 of dtype, shape and bytes, so an
- * array is scattered once however many graphs read it, and again if it was written to).
+ * array is scattered once however many graphs read it, and again if it was written to). Two
+ * kinds of leaf send no data: a file's variable (its path, variable and decoding: the workers
+ * read it) and an array persisted on the cluster (the key of its futures there; the graph it
+ * was persisted from is not walked).
  */
 import { createHash } from "node:crypto";
 import type { NDArray } from "../../np";
 import type { DType } from "../../np/dtype";
-import { walk, type LazyRef } from "../graph";
+import { dependencies, type LazyRef } from "../graph";
 
 /** A node kind (or a generated leaf) the cluster cannot run: its name is in the message. */
 export class ClusterUnsupported extends Error {
@@ -45,7 +48,24 @@ function contentId(a: NDArray, data: ArrayBufferView): string {
   return h.digest("hex");
 }
 
-export function translate(root: LazyRef): Translated {
+/**
+ * The nodes `root` needs, inputs first, each once; an array `persisted` names (kept as futures
+ * by this connection) is a leaf and its inputs are not visited.
+ */
+function walkTo(root: LazyRef, persisted: (r: LazyRef) => string | undefined): LazyRef[] {
+  const seen = new Set<string>();
+  const out: LazyRef[] = [];
+  const visit = (r: LazyRef) => {
+    if (seen.has(r.name)) return;
+    seen.add(r.name);
+    if (persisted(r) === undefined) dependencies(r.node).forEach(visit);
+    out.push(r);
+  };
+  visit(root);
+  return out;
+}
+
+export function translate(root: LazyRef, persisted: (r: LazyRef) => string | undefined = () => undefined): Translated {
   const nodes: Record<string, unknown>[] = [];
   const sources = new Map<string, Source>();
   const source = (a: NDArray): string => {
@@ -54,8 +74,13 @@ export function translate(root: LazyRef): Translated {
     if (!sources.has(id)) sources.set(id, { contentId: id, dtype: a.dtype, shape: [...a.shape], data });
     return id;
   };
-  for (const r of walk([root])) {
+  for (const r of walkTo(root, persisted)) {
     const base = { name: r.name, shape: [...r.shape], dtype: r.dtype, chunks: r.chunks.map((c) => [...c]) };
+    const key = persisted(r);
+    if (key !== undefined) {
+      nodes.push({ ...base, kind: "persisted", key });
+      continue;
+    }
     const n = r.node;
     switch (n.kind) {
       case "source":
@@ -64,7 +89,8 @@ export function translate(root: LazyRef): Translated {
       case "generate":
         if (n.stream?.kind === "random") nodes.push({ ...base, kind: "random", dist: n.stream.dist, seed: n.stream.seed });
         else if (n.stream?.kind === "full") nodes.push({ ...base, kind: "full", value: n.stream.value });
-        else throw new ClusterUnsupported(`the cluster cannot run ${r.name}: a generated array (${n.name}) whose blocks are made by a function in the notebook; compute it locally (da.disconnect()) or build it with da.fromArray`);
+        else if (n.origin) nodes.push({ ...base, kind: "file", ...n.origin });
+        else throw new ClusterUnsupported(`the cluster cannot run ${r.name}: a generated array (${n.name}) whose blocks are made by a function in the notebook; compute it locally (da.disconnect()) or build it with da.fromArray (xr's NetCDF and Zarr v2 variables are read by the workers; Zarr v3 ones are not)`);
         break;
       case "stored": {
         // persist()'s blocks: each scattered by content (so a persisted array goes once).
@@ -96,7 +122,7 @@ export function translate(root: LazyRef): Translated {
         nodes.push({ ...base, kind: "concatenate", inputs: n.inputs.map((x) => x.name), axis: n.axis });
         break;
       default:
-        throw new ClusterUnsupported(`the cluster cannot run ${r.name}: node kind "${n.kind}" is not supported by the bridge (supported: fromArray, persisted arrays, random, zeros/ones/full, elementwise ufuncs, reductions, slicing, rechunk, transpose, reshape, concatenate)`);
+        throw new ClusterUnsupported(`the cluster cannot run ${r.name}: node kind "${n.kind}" is not supported by the bridge (supported: fromArray, persisted arrays, xr's NetCDF and Zarr v2 variables, random, zeros/ones/full, elementwise ufuncs, reductions, slicing, rechunk, transpose, reshape, concatenate)`);
     }
   }
   return { nodes, root: root.name, sources: [...sources.values()] };
