@@ -161,9 +161,10 @@ DEFINE_PAIRWISE(avx512, __attribute__((target("avx512f"))), 0, NO_PAIR)
 #define PICK_SUM(fn) PICK(fn)
 #endif
 
-/* NumPy's pairwise sum of a[0..n) (n <= BUFSIZE), for the expression machine's std/var (np_machine.c). */
+/* NumPy's pairwise sum of a[0..n) (n <= BUFSIZE), for the expression machine's std/var
+ * (np_machine.c). Its pieces are in the cache (at most BUFSIZE doubles, 64 KB): paired leaves. */
 double np_pairwise_sum(const double *a, intptr_t n) {
-  return PICK(pairwise_sum)(a, n);
+  return PICK_SUM(pairwise_sum)(a, n, 1);
 }
 
 /*
