@@ -287,6 +287,35 @@ print(json.dumps({"salt": [None if np.isnan(v) else float(v) for v in salt], "st
   sub.close();
 });
 
+test("an xr NetCDF variable opened over HTTP is refused on the cluster with an error naming the URL, and computes locally after disconnect", { timeout: 120_000 }, async () => {
+  const dir = path.join(__dirname, "..", "..", "test-output", "da-cluster-http-nc");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  python(`import numpy as np, netCDF4
+with netCDF4.Dataset(${JSON.stringify(path.join(dir, "small.nc"))}, "w") as f:
+    f.createDimension("k", 4); f.createDimension("i", 6)
+    v = f.createVariable("v", "f8", ("k", "i"), chunksizes=(1, 6))
+    v[:] = np.arange(24.0).reshape(4, 6)
+`);
+  const server = await startServer(dir, "range");
+  try {
+    const ds = await xr.openDataset(`${server.url}/small.nc`);
+    const total = (ds.variables.v.data as LazyArray).sum();
+    await assert.rejects(total.compute(), (e: Error) => e.name === "ClusterUnsupported" && e.message.includes(`${server.url}/small.nc`) && /da\.disconnect/.test(e.message));
+    // The connection is still usable, and the same array computes here once disconnected.
+    assert.equal(values(await da.ones([4], { chunks: 2 }).sum().compute())[0], 4);
+    await da.disconnect();
+    try {
+      assert.equal(values(await total.compute())[0], Number(pythonJson("import numpy as np; print(float(np.arange(24.0).sum()))")));
+    } finally {
+      await da.connect(address);
+    }
+    ds.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test("xr Zarr v2 arrays, in a folder and over HTTP, are read by the workers, bit-identical to local reads", { timeout: 120_000 }, async () => {
   const dir = path.join(__dirname, "..", "..", "test-output", "da-cluster-zarr");
   rmSync(dir, { recursive: true, force: true });

@@ -143,7 +143,7 @@ async function openOne(file: string, options: OpenOptions, attrs: "all" | "decod
         return cachedChunk(keyOf(start, bshape), load, region !== undefined);
       },
       v.shape,
-      { chunks, dtype: dec.dtype, name: `open_dataset-${v.name}`, shared: true, origin: { format: "netcdf", path: path.resolve(file), group: options.group ?? "/", variable: v.name, decoding: dec.spec } },
+      { chunks, dtype: dec.dtype, name: `open_dataset-${v.name}`, shared: true, origin: { format: "netcdf", path: nc.remote ? file : path.resolve(file), group: options.group ?? "/", variable: v.name, decoding: dec.spec } },
     );
     registerChunkJobs(lazy, (idx) => {
       const start = idx.map((k, d) => b[d][k]);
