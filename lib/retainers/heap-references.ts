@@ -67,24 +67,27 @@ function readInChild(file: string, probeName: string): HeapReference[] {
 }
 
 /**
- * Runs the whole of getrefcount once while the library loads, on a five-node snapshot written
- * by hand instead of V8's (one child process, ~0.1 s): V8 keeps the bytecode and feedback of
- * what has run (the executor allocates feedback up front and never flushes bytecode), and of
- * Node's own modules it runs (child_process's, fs's), which the memory figure of the cell
- * calling getrefcount first would otherwise show (measured: +0.03 MB).
+ * Runs the whole of getrefcount once, on a five-node snapshot written by hand instead of V8's
+ * (one child process, ~0.1 s): V8 keeps the bytecode and feedback of what has run (the
+ * executor allocates feedback up front and never flushes bytecode), and of Node's own modules
+ * it runs (child_process's, fs's), which the memory figure of the cell calling getrefcount
+ * first would otherwise show (measured: +0.03 MB). The executor calls it in its warm-up
+ * (lib/warmup.ts). A failure here is left for getrefcount itself to report.
  */
-function warmUp(): void {
+export function warmUpHeapReferences(): void {
   const probeName = LazylabReferenceProbe.name;
-  const refs = referencesInSnapshot(probeName, (file) => {
-    writeFileSync(file, syntheticHeapSnapshot([
-      { type: "object", name: "global", edges: [["property", "x", 2], ["element", 0, 2]] },
-      { type: "object", name: probeName, edges: [["property", "target", 2]] },
-      { type: "object", name: "Object", edges: [] },
-      { type: "object", name: "Map", edges: [["internal", "table", 4]] },
-      { type: "array", name: "", edges: [["internal", "1", 2]] },
-    ]));
-  });
-  if (refs.length !== 3) throw new HeapReferencesError(`heap references: the reader found ${refs.length} references in its test snapshot, not 3`);
-  warmUpSnapshotCalls();
+  try {
+    referencesInSnapshot(probeName, (file) => {
+      writeFileSync(file, syntheticHeapSnapshot([
+        { type: "object", name: "global", edges: [["property", "x", 2], ["element", 0, 2]] },
+        { type: "object", name: probeName, edges: [["property", "target", 2]] },
+        { type: "object", name: "Object", edges: [] },
+        { type: "object", name: "Map", edges: [["internal", "table", 4]] },
+        { type: "array", name: "", edges: [["internal", "1", 2]] },
+      ]));
+    });
+    warmUpSnapshotCalls();
+  } catch {
+    /* reported by the first getrefcount */
+  }
 }
-warmUp();

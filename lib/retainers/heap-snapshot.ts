@@ -13,9 +13,10 @@
  *   `HeapProfiler.disable` calls `HeapProfiler::ClearObjectIds`).
  * - `JSON.parse` internalizes short string values: the snapshot's tens of thousands of names
  *   went into V8's string table, which grew (malloc) and shrank again only at some later
- *   insertion (+0.29 MB, then -0.23 MB a few cells later). The snapshot is read here from the
- *   file's bytes instead: numbers into typed arrays (malloc'd array buffers, freed at the next
- *   collection), strings located by offset and decoded only when asked for, never interned.
+ *   insertion (+0.29 MB, then -0.23 MB a few cells later). {@link readHeapSnapshot} reads
+ *   the file's bytes instead (and getrefcount runs it in a child process: heap-references.ts):
+ *   numbers into typed arrays, strings located by offset and decoded only when asked for,
+ *   never interned.
  * - A snapshot starts with V8's "all available garbage" collection, which also drops the
  *   isolate's table of external references (~0.09 MB of malloc) that the code serializer
  *   builds and keeps; Node builds it again whenever it compiles one of its own modules (which
