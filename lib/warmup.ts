@@ -11,6 +11,7 @@ import { computeSync } from "./da/array";
 import { getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
+import { warmUpHeapReferences } from "./retainers/heap-references";
 import { trackWorkers } from "./psutil/isolates";
 import { trackWasmMemories } from "./psutil/wasm";
 
@@ -67,6 +68,8 @@ export function warmUp(): void {
   trackWorkers();
   trackWasmMemories();
   for (let i = 0; i < 3; i++) exercise();
+  // Once: it starts a child process (sys.getrefcount reads its heap snapshot in one).
+  warmUpHeapReferences();
   // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
   da.releasePool();
   markGlobalsBaseline();

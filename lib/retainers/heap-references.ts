@@ -1,35 +1,26 @@
 /**
- * The references that hold an object, read from a V8 heap snapshot of this process: what
- * CPython's reference count counts (variables, container slots, closures' variables, object
- * fields), found by looking at the heap instead of at a counter JavaScript does not keep.
+ * The references that hold an object in this process, for `sys.getrefcount`: a heap snapshot
+ * of the notebook's thread, read in a child process.
  *
- * A snapshot's edges into the object are filtered to those a program made: `property`,
- * `element`, `context` (a closure's variable) and `shortcut` (a bound function's argument)
- * edges, plus the slots of Map and Set tables. V8's own duplicates of these (the global
- * object's property cells, an array's backing store) and weak references (WeakRef, WeakMap,
- * lazylab's registry of lazy arrays) are left out, as are the stack roots: the caller adds
- * the argument itself, as CPython's `sys.getrefcount` does.
+ * Why a child process reads it: reading a snapshot is a few million numbers' worth of hot
+ * loops, which V8 optimizes, and the optimized code's data, the loops' feedback and the
+ * parsed arrays would stay in (or pass through) the notebook's heap and malloc, moving the
+ * memory figure read after getrefcount (measured in this process: +0.025 MB after the first
+ * call, +0.038 MB after the second). In the child they vanish with it; what remains here is
+ * the snapshot itself, whose traces heap-snapshot.ts gives back, and a spawnSync (~0.1 s).
  */
-import { readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import v8 from "node:v8";
+import { syntheticHeapSnapshot, warmUpSnapshotCalls, writeHeapSnapshot } from "./heap-snapshot";
+import type { HeapReference } from "./snapshot-references";
 
-/** One reference to the object: who holds it and under which name. */
-export interface HeapReference {
-  /** `property`, `element`, `closure`, `bound argument`, `Map entry`, `Set entry`. */
-  kind: string;
-  /** The property name, index or closure variable. */
-  name: string;
-  /** The holder's constructor name as V8 names it (`global` for a notebook variable, `Array`, `NDArray`, `Object`, ...). */
-  holder: string;
-}
+export type { HeapReference };
 
-interface Snapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
-  nodes: number[];
-  edges: number[];
-  strings: string[];
+/** The child process could not read the snapshot. */
+export class HeapReferencesError extends Error {
+  override name = "HeapReferencesError";
 }
 
 /** Holds the target while the snapshot is taken, so its node can be found by this class's name. */
@@ -37,82 +28,66 @@ class LazylabReferenceProbe {
   constructor(readonly target: object) {}
 }
 
-const KIND: Record<string, string> = { property: "property", element: "element", context: "closure", shortcut: "bound argument" };
+/** dist/lib/retainers/read-references.js, next to this file once compiled. */
+const READER = path.join(__dirname, "read-references.js");
 
 /**
- * Every reference that holds `target`, from a heap snapshot of this process (which takes a
- * second or two: the snapshot describes the whole heap).
+ * Every reference that holds `target`, from a heap snapshot of this thread (a second or two:
+ * the snapshot describes the whole heap).
  */
 export function heapReferencesTo(target: object): HeapReference[] {
   const probe = new LazylabReferenceProbe(target);
-  const file = path.join(os.tmpdir(), `lazylab-references-${process.pid}-${Date.now()}.heapsnapshot`);
-  let snap: Snapshot;
-  try {
-    v8.writeHeapSnapshot(file);
-    snap = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
-  } finally {
-    rmSync(file, { force: true });
-  }
-  const refs = referencesIn(snap, LazylabReferenceProbe.name);
-  void probe.target; // kept alive until the snapshot is taken
-  return refs;
+  return referencesInSnapshot(LazylabReferenceProbe.name, (file) => {
+    writeHeapSnapshot(file);
+    void probe.target; // kept alive until the snapshot is taken
+  });
 }
 
-function referencesIn(snap: Snapshot, probeName: string): HeapReference[] {
-  const meta = snap.snapshot.meta;
-  const nf = meta.node_fields.length;
-  const ef = meta.edge_fields.length;
-  const [TYPE, NAME, EDGES] = ["type", "name", "edge_count"].map((f) => meta.node_fields.indexOf(f));
-  const [ETYPE, ENAME, TO] = ["type", "name_or_index", "to_node"].map((f) => meta.edge_fields.indexOf(f));
-  const nodeTypes = meta.node_types[0];
-  const edgeTypes = meta.edge_types[0];
-  const { nodes, edges, strings } = snap;
-  const count = nodes.length / nf;
-  const first = new Uint32Array(count + 1);
-  for (let i = 0, e = 0; i < count; i++) {
-    first[i] = e;
-    e += nodes[i * nf + EDGES] * ef;
-  }
-  first[count] = edges.length;
-  const nodeType = (i: number) => nodeTypes[nodes[i * nf + TYPE]];
-  const nodeName = (i: number) => strings[nodes[i * nf + NAME]];
-  const edgeName = (e: number) => {
-    const t = edgeTypes[edges[e + ETYPE]];
-    return t === "element" || t === "hidden" ? String(edges[e + ENAME]) : strings[edges[e + ENAME]];
-  };
-
-  let probe = -1;
-  for (let i = 0; i < count && probe < 0; i++) if (nodeType(i) === "object" && nodeName(i) === probeName) probe = i;
-  if (probe < 0) throw new Error("heap references: the probe was not found in the heap snapshot");
-  let target = -1;
-  for (let e = first[probe]; e < first[probe + 1]; e += ef) if (edgeName(e) === "target") target = edges[e + TO] / nf;
-
-  const refs: HeapReference[] = [];
-  // Unnamed arrays holding the target: a Map's or Set's hash table, if a Map or Set holds it.
-  const tables = new Map<number, string>();
-  for (let i = 0; i < count; i++) {
-    if (i === probe || nodeType(i) === "synthetic") continue;
-    for (let e = first[i]; e < first[i + 1]; e += ef) {
-      if (edges[e + TO] / nf !== target) continue;
-      const type = edgeTypes[edges[e + ETYPE]];
-      if (KIND[type] && !(type === "shortcut" && nodeType(i) !== "closure")) refs.push({ kind: KIND[type], name: edgeName(e), holder: nodeName(i) });
-      else if (type === "internal" && nodeType(i) === "array" && nodeName(i) === "") tables.set(i, edgeName(e));
+/** Writes a snapshot with `write`, has the child read it, removes it. */
+function referencesInSnapshot(probeName: string, write: (file: string) => void): HeapReference[] {
+  const file = path.join(os.tmpdir(), `lazylab-references-${process.pid}-${Date.now()}.heapsnapshot`);
+  try {
+    write(file);
+    return readInChild(file, probeName);
+  } finally {
+    try {
+      unlinkSync(file);
+    } catch {
+      /* not written */
     }
   }
-  if (tables.size) {
-    for (let i = 0; i < count; i++) {
-      const holder = nodeName(i);
-      if (nodeType(i) !== "object" || (holder !== "Map" && holder !== "Set")) continue;
-      for (let e = first[i]; e < first[i + 1]; e += ef) {
-        const table = edges[e + TO] / nf;
-        if (!tables.has(table) || edgeTypes[edges[e + ETYPE]] !== "internal") continue;
-        // Each slot of the table holding the target is one entry (a Map may hold it as key and value).
-        for (let t = first[table]; t < first[table + 1]; t += ef) {
-          if (edges[t + TO] / nf === target && edgeTypes[edges[t + ETYPE]] === "internal") refs.push({ kind: `${holder} entry`, name: edgeName(t), holder });
-        }
-        tables.delete(table);
-      }
-    }
+}
+
+function readInChild(file: string, probeName: string): HeapReference[] {
+  // Plain node, none of the executor's flags or preloads: the child only reads a file.
+  const r = spawnSync(process.execPath, [READER, file, probeName], { encoding: "utf8", env: { PATH: process.env.PATH ?? "" }, maxBuffer: 64 << 20 });
+  if (r.error) throw new HeapReferencesError(`heap references: cannot run the snapshot reader (${r.error.message})`);
+  if (r.status !== 0) throw new HeapReferencesError(`heap references: the snapshot reader failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().split("\n").slice(-3).join(" / ")}`);
+  return JSON.parse(r.stdout) as HeapReference[];
+}
+
+/**
+ * Runs the whole of getrefcount once, on a five-node snapshot written by hand instead of V8's
+ * (one child process, ~0.1 s): V8 keeps the bytecode and feedback of what has run (the
+ * executor allocates feedback up front and never flushes bytecode), and of Node's own modules
+ * it runs (child_process's, fs's), which the memory figure of the cell calling getrefcount
+ * first would otherwise show (measured: +0.03 MB). The executor calls it in its warm-up
+ * (lib/warmup.ts). A failure here is left for getrefcount itself to report.
+ */
+export function warmUpHeapReferences(): void {
+  const probeName = LazylabReferenceProbe.name;
+  try {
+    referencesInSnapshot(probeName, (file) => {
+      writeFileSync(file, syntheticHeapSnapshot([
+        { type: "object", name: "global", edges: [["property", "x", 2], ["element", 0, 2]] },
+        { type: "object", name: probeName, edges: [["property", "target", 2]] },
+        { type: "object", name: "Object", edges: [] },
+        { type: "object", name: "Map", edges: [["internal", "table", 4]] },
+        { type: "array", name: "", edges: [["internal", "1", 2]] },
+      ]));
+    });
+    warmUpSnapshotCalls();
+  } catch {
+    /* reported by the first getrefcount */
   }
-  return refs;
 }
