@@ -15,10 +15,10 @@ import { declarationText, domLibFile } from "../kernel/compiler/web-globals";
 const full = new CellCompiler(os.tmpdir());
 full.warmUpCheck();
 
-/** A result without what differs by when a cell was compiled: its id, its file's number. */
+/** A result without what differs by when and how a cell was compiled: its id, its file's number, the standalone mark. */
 function comparable(r: CompileResult | undefined): unknown {
   if (!r) return r;
-  const { id: _id, ...rest } = r as CompileResult & { id?: number };
+  const { id: _id, standalone: _standalone, ...rest } = r as CompileResult & { id?: number; standalone?: true };
   return JSON.parse(JSON.stringify(rest).replace(/__lazylab_cell_\d+/g, "__lazylab_cell_N"));
 }
 

@@ -38,6 +38,8 @@ export interface CompiledCell {
   id: number;
   /** The notebook's own TypeScript files the cell imports, compiled (local-modules.ts). */
   modules: LocalModule[];
+  /** Checked on a program of its own (compileStandalone): the cell names nothing outside itself. */
+  standalone?: true;
 }
 export type CompileResult = CompiledCell | { ok: false; error: CellError };
 
@@ -241,6 +243,7 @@ export class CellCompiler {
     if (!checked) return undefined;
     this.cellFiles++;
     const result = this.finishCompile(undefined, code, cellName, cell, checked.program, checked.sf, cellErrors(checked.program, checked.sf));
+    if (result.ok) result.standalone = true;
     // Its declarations are recorded from the full program (record()).
     if (result.ok && cell.declared.size) {
       this.pending.delete(result.id);
