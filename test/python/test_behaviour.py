@@ -236,6 +236,27 @@ class FirstCell(unittest.TestCase):
             k.close()
 
 
+    def test_a_first_cell_that_names_nothing_gets_what_a_later_one_gets(self):
+        # Checked on a program of its own while the full one is built (compiler/standalone-cell.ts),
+        # run between the executor's warm-up steps: the same answer as once both are ready.
+        k, trace = self.traced_kernel("standalone")
+        try:
+            first = k.run("const x: string = 1")[0]["content"]
+            second = k.run("const first = 1 + 1")
+            third = k.run("const x: string = 1")[0]["content"]
+            self.assertEqual(first["status"], "error")
+            self.assertEqual({key: first[key] for key in ("ename", "evalue", "traceback")}, {key: third[key] for key in ("ename", "evalue", "traceback")})
+            self.assertEqual(second[0]["content"]["status"], "ok")
+            reply, msgs = k.run("first * 2")
+            self.assertEqual(k.text(msgs), "4")
+            reply, msgs = k.run("`${1 + 1} apples`")
+            self.assertEqual(k.text(msgs), "'2 apples'")
+            with open(trace) as f:
+                self.assertTrue(any(line.endswith(" compiler first cell answered standalone\n") for line in f), "no cell was answered before the full program")
+        finally:
+            k.close()
+
+
 class Imports(unittest.TestCase):
     def test_cjs_esm_and_builtin_imports_resolve_from_the_notebook_folder(self):
         with tempfile.TemporaryDirectory() as d:
