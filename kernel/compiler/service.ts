@@ -101,7 +101,8 @@ export class CellCompiler {
   private warmed: WeakRef<ts.Program> | undefined;
   /**
    * Called each time the language service reads a file (while a program is built, ~240 times
-   * for the first one): the compiler thread answers a first cell from there (worker.ts).
+   * for the first one) and, while it is set, after binding each file of a new program: the
+   * compiler thread answers a first cell from there (worker.ts).
    */
   whileLoading: (() => void) | undefined;
   /** Programs whose checker has checked cells: each cost a new checker (for tests and benchmarks). */
@@ -390,10 +391,22 @@ export class CellCompiler {
 
   /** The language service's program (the first one with lean Node types is checked against their key). */
   languageServiceProgram(): ts.Program {
-    const program = this.service.getProgram()!;
-    if (!this.nodeTypes.verify(program, isCellFile)) return program;
-    this.filesChanged = true;
-    return this.service.getProgram()!;
+    let program = this.service.getProgram()!;
+    if (this.nodeTypes.verify(program, isCellFile)) {
+      this.filesChanged = true;
+      program = this.service.getProgram()!;
+    }
+    if (this.whileLoading) {
+      // Binding every file is a fifth of the first check and reads no file: bound here one
+      // at a time (what the checker would do first; it binds only files not yet bound), the
+      // compiler thread can answer a first cell between them too.
+      const bind = (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile;
+      for (const sf of program.getSourceFiles()) {
+        bind(sf, program.getCompilerOptions());
+        this.whileLoading?.();
+      }
+    }
+    return program;
   }
 
   /** Full Node types from now on if `text` may reach beyond the lean ones. */
