@@ -99,6 +99,7 @@ export class TypeScriptInterpreter implements Interpreter {
       executionCount: ctx.executionCount, silent: ctx.silent, storeHistory: ctx.storeHistory, allowStdin: ctx.allowStdin,
       userExpressions: exprs, modules: compiled.modules,
       ...(this.debugger.active ? { debugPath: this.debugger.pathOf(code) } : {}),
+      early: !!compiled.standalone && !compiled.declared.length && !Object.keys(exprs).length && !this.debugger.active,
     };
     this.active = { id, ctx };
     try {

@@ -16,7 +16,8 @@ import { describeCompletions, type CompletionType } from "./completion-details";
 import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
 import { createDocumentRegistry } from "./bundled-docs";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
-import { LEAN_NODE_TYPES_FILE, NodeTypes } from "./node-types";
+import { LEAN_NODE_TYPES_FILE, needsFullNodeTypes, NodeTypes } from "./node-types";
+import { standaloneProgram } from "./standalone-cell";
 import { cellCompilerOptions, DEPENDENCIES_ROOT, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
@@ -37,6 +38,8 @@ export interface CompiledCell {
   id: number;
   /** The notebook's own TypeScript files the cell imports, compiled (local-modules.ts). */
   modules: LocalModule[];
+  /** Checked on a program of its own (compileStandalone): the cell names nothing outside itself. */
+  standalone?: true;
 }
 export type CompileResult = CompiledCell | { ok: false; error: CellError };
 
@@ -85,6 +88,8 @@ export class CellCompiler {
   private readonly options: ts.CompilerOptions;
   private readonly cache = new Map<string, CompiledCell>();
   private readonly pending = new Map<number, Pending>();
+  /** Declaring cells compileStandalone() answered, by id, until record(). */
+  private readonly standalone = new Map<number, { code: string; cellName: string }>();
   private nextId = 1;
   private generation = 0;
   private filesChanged = true;
@@ -94,6 +99,12 @@ export class CellCompiler {
   // Weak, so that a program the language service has replaced (and its checker) can be collected.
   private checkedBy: WeakRef<ts.Program> | undefined;
   private warmed: WeakRef<ts.Program> | undefined;
+  /**
+   * Called each time the language service reads a file (while a program is built, ~240 times
+   * for the first one) and, while it is set, after binding each file of a new program: the
+   * compiler thread answers a first cell from there (worker.ts).
+   */
+  whileLoading: (() => void) | undefined;
   /** Programs whose checker has checked cells: each cost a new checker (for tests and benchmarks). */
   checkersBuilt = 0;
   /** recentDeclarations' entries for one history version and commit. */
@@ -129,6 +140,7 @@ export class CellCompiler {
       // The notebook's own .ts files change while the kernel runs: their version is their mtime.
       getScriptVersion: (f) => this.nodeTypes.version(f) ?? (this.files.has(f) || !isLocalSource(f) ? String(this.files.get(f)?.version ?? 0) : (fileVersion(f) ?? "0")),
       getScriptSnapshot: (f) => {
+        this.whileLoading?.();
         const v = this.files.get(f);
         if (v) return ts.ScriptSnapshot.fromString(v.text);
         const text = this.nodeTypes.text(f) ?? readBundled(f);
@@ -208,6 +220,41 @@ export class CellCompiler {
       ({ program, sf } = this.cellProgram(cell.checkedText, cell.declared, true));
       errors = cellErrors(program, sf);
     }
+    return this.finishCompile(key, code, cellName, cell, program, sf, errors);
+  }
+
+  /**
+   * compile() of a fresh kernel's first cells, answered from a program of the cell alone
+   * (standalone-cell.ts) when its check provably needs nothing else, so it gives what compile()
+   * gives; undefined otherwise, and while any name has been declared (the history is not
+   * empty). The compiler thread calls it while the full program is still being built.
+   */
+  compileStandalone(code: string, cellName: string): CompileResult | undefined {
+    if (this.history.names().length || this.history.deletedNames().size || this.standalone.size || needsFullNodeTypes(code)) return undefined;
+    let cell: CellSource;
+    try {
+      cell = analyseCell(code, this.cellPath, this.history.deletedNames());
+    } catch {
+      return undefined;
+    }
+    if ([...cell.declared].some((n) => RESERVED_GLOBALS.has(n))) return undefined;
+    // The name compile() would give it (sharedFile): it is in the source map.
+    const name = path.join(this.cwd, `__lazylab_cell_${this.cellFiles + 1}.ts`);
+    const checked = standaloneProgram(cell.checkedText, name, this.options);
+    if (!checked) return undefined;
+    this.cellFiles++;
+    const result = this.finishCompile(undefined, code, cellName, cell, checked.program, checked.sf, cellErrors(checked.program, checked.sf));
+    if (result.ok) result.standalone = true;
+    // Its declarations are recorded from the full program (record()).
+    if (result.ok && cell.declared.size) {
+      this.pending.delete(result.id);
+      this.standalone.set(result.id, { code, cellName });
+    }
+    return result;
+  }
+
+  /** compile() once the cell is checked: its errors, or its emit. `key`: for the cache (undefined: not cached). */
+  private finishCompile(key: string | undefined, code: string, cellName: string, cell: CellSource, program: ts.Program, sf: ts.SourceFile, errors: ts.Diagnostic[]): CompileResult {
     if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };
     // Only a cell that imports reaches local modules (it is checked in the language service's program).
     const localFiles = /\bimport\b/.test(code) ? localModulesOf(program, sf) : [];
@@ -243,7 +290,7 @@ export class CellCompiler {
     const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id, modules };
     // A cell that declares names changes the history when it runs, so it is never a cache hit;
     // nor is one that imports local modules, which may have been edited since.
-    if (!cell.declared.size && !modules.length) {
+    if (key !== undefined && !cell.declared.size && !modules.length) {
       this.cache.set(key, result);
       if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     }
@@ -344,10 +391,22 @@ export class CellCompiler {
 
   /** The language service's program (the first one with lean Node types is checked against their key). */
   languageServiceProgram(): ts.Program {
-    const program = this.service.getProgram()!;
-    if (!this.nodeTypes.verify(program, isCellFile)) return program;
-    this.filesChanged = true;
-    return this.service.getProgram()!;
+    let program = this.service.getProgram()!;
+    if (this.nodeTypes.verify(program, isCellFile)) {
+      this.filesChanged = true;
+      program = this.service.getProgram()!;
+    }
+    if (this.whileLoading) {
+      // Binding every file is a fifth of the first check and reads no file: bound here one
+      // at a time (what the checker would do first; it binds only files not yet bound), the
+      // compiler thread can answer a first cell between them too.
+      const bind = (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile;
+      for (const sf of program.getSourceFiles()) {
+        bind(sf, program.getCompilerOptions());
+        this.whileLoading?.();
+      }
+    }
+    return program;
   }
 
   /** Full Node types from now on if `text` may reach beyond the lean ones. */
@@ -410,6 +469,14 @@ export class CellCompiler {
 
   /** Carries a compiled cell's declarations to later cells (call once it has run). */
   record(id: number): void {
+    const standalone = this.standalone.get(id);
+    if (standalone) {
+      // Checked on a program of its own: compiled again in the full one (the same result) for its declarations.
+      this.standalone.delete(id);
+      const again = this.compile(standalone.code, standalone.cellName);
+      if (again.ok) this.record(again.id);
+      return;
+    }
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
@@ -423,6 +490,7 @@ export class CellCompiler {
 
   reset(): void {
     this.history.clear();
+    this.standalone.clear();
     this.cache.clear();
     this.pending.clear();
     this.commitHistory();

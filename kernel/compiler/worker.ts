@@ -3,7 +3,7 @@
  * protocol process, so the protocol thread stays free (heartbeat, control, interrupts) while
  * a cell is checked, and the executor's heap never holds the compiler.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import { loadTypeScript } from "./code-cache";
 import type { CompilerApi, CompilerRequest, CompilerResponse } from "./requests";
 import { compactHeap, relaxGcWhileStarting } from "./start-gc";
@@ -57,7 +57,8 @@ function finishWarmUp(): void {
 const CELL_METHODS = new Set<string>(["compile", "record", "isComplete", "transpileExpressions"]);
 
 const port = parentPort!;
-port.on("message", (req: CompilerRequest) => {
+port.on("message", serve);
+function serve(req: CompilerRequest): void {
   if (!CELL_METHODS.has(req.method)) finishWarmUp();
   let res: CompilerResponse;
   try {
@@ -69,7 +70,33 @@ port.on("message", (req: CompilerRequest) => {
   port.postMessage(res);
   if (req.method === "record" || req.method === "forget" || req.method === "reset" || req.method === "compile") prepareWhenIdle();
   else if (prepareTimer) prepareWhenIdle();
-});
+}
+
+/**
+ * While the first program is built, requests are read from the port between the files it
+ * reads: a first cell that a program of its own can check (compileStandalone) is answered at
+ * once; every other request, and every one after it (answers keep their order), waits for the
+ * full program and is served right after it is built.
+ */
+const early: CompilerRequest[] = [];
+function serveEarly(): void {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    const req = m.message as CompilerRequest;
+    let value: unknown;
+    if (!early.length && req.method === "compile") {
+      try {
+        value = compiler.compileStandalone(...(req.args as [string, string]));
+      } catch {
+        value = undefined; // the full program answers it
+      }
+    }
+    if (value === undefined) early.push(req);
+    else {
+      markStart("compiler", "first cell answered standalone");
+      port.postMessage({ seq: req.seq, ok: true, value } satisfies CompilerResponse);
+    }
+  }
+}
 
 /**
  * After a request that may change the next cell's program, warm that program once the thread
@@ -90,11 +117,15 @@ function prepareWhenIdle(): void {
 }
 
 const restoreGc = relaxGcWhileStarting();
+compiler.whileLoading = serveEarly;
 try {
   compiler.warmUpCheck();
 } finally {
+  compiler.whileLoading = undefined;
   restoreGc();
 }
 markStart("compiler", "checker ready");
 port.postMessage({ seq: 0, ready: true, warmUpMs: performance.now() - t0 } satisfies CompilerResponse);
+// In their order, before any request still in the port's queue (those are delivered later).
+for (const req of early.splice(0)) serve(req);
 prepareWhenIdle();

@@ -26,6 +26,12 @@ export interface RunRequest {
   modules: LocalModule[];
   /** The path the debugger's dumpCell gives this code (kernel/debugger/hash.ts), while a debugger is attached. */
   debugPath?: string;
+  /**
+   * The cell names nothing outside itself, declares nothing and has no user expressions: it
+   * cannot use the library, so it may run before the executor's warm-up is done (between its
+   * steps; docs/kernel.md, "Start").
+   */
+  early?: boolean;
 }
 
 export type ToExecutor =

@@ -21,7 +21,7 @@ import { installDebugHelpers } from "./debug-values";
 import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
-import { warmUp } from "../../lib/warmup";
+import { warmUpSteps } from "../../lib/warmup";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -272,10 +272,17 @@ function main(): void {
   // (lib/warmup.ts). Deferred into the first cell that used the library, it left ~1.1 MB that
   // was given back during a later cell: examples/memory-management-extras.ipynb's da.fromArray
   // step read +1.12 MB instead of 0 (docs/kernel.md, "Start").
+  // In steps, with the event loop between them: a cell that names nothing (RunRequest.early)
+  // runs there, as soon as it comes, instead of after the whole warm-up.
   markStart("executor", "warm-up start");
-  warmUp();
-  markStart("executor", "warm-up done");
-  send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
+  const steps = warmUpSteps();
+  const next = () => {
+    steps.shift()!();
+    if (steps.length) return void setImmediate(next);
+    markStart("executor", "warm-up done");
+    send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
+  };
+  next();
 }
 
 main();

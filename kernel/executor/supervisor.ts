@@ -192,7 +192,8 @@ export class ExecutorSupervisor extends EventEmitter {
   }
 
   async run(req: RunRequest): Promise<Done> {
-    await this.start();
+    // An early cell goes to an executor that is still warming up; the others wait for it.
+    if (!(req.early && this.child)) await this.start();
     return new Promise<Done>((resolve, reject) => {
       this.running.set(req.id, { resolve, reject });
       this.send(req);

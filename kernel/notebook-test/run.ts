@@ -63,9 +63,11 @@ export async function testNotebook(file: string, opts: TestOptions): Promise<Not
     client = new KernelClient(k.info);
     await Promise.race([client.waitForReady(STARTUP_MS), died]);
     // A kernel answers kernel_info before its compiler and executor are warm (8 s on a loaded
-    // 2-core machine); a silent empty cell waits for that under the startup allowance, so
-    // --timeout measures the notebook's first cell and not the kernel's start.
-    await Promise.race([client.execute("", STARTUP_MS, true), died]);
+    // 2-core machine); a silent cell that names the library waits for both under the startup
+    // allowance, so --timeout measures the notebook's first cell and not the kernel's start.
+    // (An empty cell no longer does: lazylab answers a cell that names nothing without them,
+    // docs/kernel.md, "Start".)
+    await Promise.race([client.execute("void np", STARTUP_MS, true), died]);
     // A cell that times out or kills the kernel fails by name; the cells after it cannot be
     // tested (the kernel's state is gone) and are reported as not run rather than dropped,
     // so a JUnit report still has one testcase per code cell.

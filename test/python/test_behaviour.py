@@ -1,6 +1,7 @@
 """What users rely on, checked through the real jupyter_client against the real kernel."""
 import json
 import os
+import re
 import signal
 import tempfile
 import time
@@ -232,6 +233,29 @@ class FirstCell(unittest.TestCase):
             self.assertNotIn("ran", k.text(msgs))
             reply, msgs = k.run('["touched" in globalThis, "n" in globalThis]')
             self.assertEqual(k.text(msgs).replace(" ", ""), "[false,false]")
+        finally:
+            k.close()
+
+
+    def test_a_first_cell_that_names_nothing_gets_what_a_later_one_gets(self):
+        # Checked on a program of its own while the full one is built (compiler/standalone-cell.ts),
+        # run between the executor's warm-up steps: the same answer as once both are ready.
+        k, trace = self.traced_kernel("standalone")
+        try:
+            first = k.run("const x: string = 1")[0]["content"]
+            second = k.run("const first = 1 + 1")
+            third = k.run("const x: string = 1")[0]["content"]
+            self.assertEqual(first["status"], "error")
+            # The same error but for the cell's name (In[1], In[3]).
+            error = lambda c: json.loads(re.sub(r"In\[\d+\]", "In[n]", json.dumps({key: c[key] for key in ("ename", "evalue", "traceback")})))
+            self.assertEqual(error(first), error(third))
+            self.assertEqual(second[0]["content"]["status"], "ok")
+            reply, msgs = k.run("first * 2")
+            self.assertEqual(k.text(msgs), "4")
+            reply, msgs = k.run("`${1 + 1} apples`")
+            self.assertEqual(k.text(msgs), "'2 apples'")
+            with open(trace) as f:
+                self.assertTrue(any(line.endswith(" compiler first cell answered standalone\n") for line in f), "no cell was answered before the full program")
         finally:
             k.close()
 
