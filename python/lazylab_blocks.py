@@ -6,7 +6,8 @@ these must travel by value with each task: the bridge runs this file into its ow
   draw_block       lazylab's random draws: Generator(PCG64(SeedSequence([seed, flat block])))
   full_block       zeros, ones, full
   slice_block      a block of an array scattered whole
-  read_file_block  a NetCDF variable's block, read with netCDF4 and decoded as lazylab does
+  read_file_block  a NetCDF variable's block, read with netCDF4 (a file) or h5py over HTTP
+                   range requests (a URL), and decoded as lazylab does
   read_zarr_block  a Zarr v2 array's block (a folder, or an http(s) store over plain GETs)
 """
 import numpy as np
@@ -65,11 +66,28 @@ def decode_block(raw, decoding, dtype):
     return x.astype(dtype)
 
 
-def read_zarr_block(location, path, start, shape, decoding, dtype):
-    import collections.abc as _abc
+def http_get(url, headers=None):
+    """GET url (with headers): (status, response headers, body). Retries connection errors and
+    5xx answers three times with backoff, as lazylab's own HttpStore does."""
     import time as _time
     import urllib.error
     import urllib.request
+    for attempt in range(4):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=30) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            if e.code < 500 or attempt == 3:
+                raise
+        except (urllib.error.URLError, ConnectionError):
+            if attempt == 3:
+                raise
+        _time.sleep(0.1 * 2 ** attempt)
+
+
+def read_zarr_block(location, path, start, shape, decoding, dtype):
+    import collections.abc as _abc
+    import urllib.error
     import zarr
 
     class HttpStore(_abc.MutableMapping):
@@ -79,19 +97,12 @@ def read_zarr_block(location, path, start, shape, decoding, dtype):
             self.url = url.rstrip("/")
 
         def __getitem__(self, key):
-            for attempt in range(4):
-                try:
-                    with urllib.request.urlopen(self.url + "/" + key, timeout=30) as r:
-                        return r.read()
-                except urllib.error.HTTPError as e:
-                    if e.code == 404:
-                        raise KeyError(key)
-                    if e.code < 500 or attempt == 3:
-                        raise
-                except (urllib.error.URLError, ConnectionError):
-                    if attempt == 3:
-                        raise
-                _time.sleep(0.1 * 2 ** attempt)
+            try:
+                return http_get(self.url + "/" + key)[2]
+            except urllib.error.HTTPError as e:
+                if e.code == 404:
+                    raise KeyError(key)
+                raise
 
         def __setitem__(self, key, value):
             raise PermissionError("read-only store")
@@ -118,6 +129,8 @@ def read_zarr_block(location, path, start, shape, decoding, dtype):
 
 
 def read_file_block(path, group, variable, start, shape, decoding, dtype):
+    if path.startswith("http://") or path.startswith("https://"):
+        return read_remote_file_block(path, group, variable, start, shape, decoding, dtype)
     import os as _os
     import netCDF4
     st = _os.stat(path)
@@ -137,4 +150,74 @@ def read_file_block(path, group, variable, start, shape, decoding, dtype):
         v = g.variables[variable]
         v.set_auto_maskandscale(False)
         raw = np.asarray(v[tuple(slice(s, s + n) for s, n in zip(start, shape))])
+    return decode_block(raw.reshape(shape), decoding, dtype)
+
+
+def read_remote_file_block(url, group, variable, start, shape, decoding, dtype):
+    """A NetCDF4 variable's block over HTTP: h5py reads the file through a file object that
+    fetches 64 KB blocks with Range requests (Debian's netCDF-C has no #mode=bytes), so a
+    worker fetches the metadata and the chunks it needs, not the file. h5py's reads are the
+    stored values, as netCDF4's with auto mask-and-scale off; decode_block decodes them."""
+    import io
+    import h5py
+
+    class RangeFile(io.RawIOBase):
+        BLOCK = 1 << 16
+
+        def __init__(self, url):
+            self.url, self.pos, self.blocks = url, 0, {}
+            status, headers, _ = http_get(url, {"Range": "bytes=0-0"})
+            if status != 206 or "/" not in headers.get("Content-Range", ""):
+                raise OSError("%s: the server does not answer HTTP Range requests (status %d), so the file cannot be read in parts" % (url, status))
+            self.size = int(headers["Content-Range"].rsplit("/", 1)[1])
+
+        def readable(self):
+            return True
+
+        def seekable(self):
+            return True
+
+        def tell(self):
+            return self.pos
+
+        def seek(self, offset, whence=0):
+            self.pos = offset if whence == 0 else self.pos + offset if whence == 1 else self.size + offset
+            return self.pos
+
+        def readinto(self, buffer):
+            n = max(0, min(len(buffer), self.size - self.pos))
+            if n == 0:
+                return 0
+            first, last = self.pos // self.BLOCK, (self.pos + n - 1) // self.BLOCK
+            b = first
+            while b <= last:  # each run of missing blocks in one request
+                if b in self.blocks:
+                    b += 1
+                    continue
+                e = b
+                while e + 1 <= last and e + 1 not in self.blocks:
+                    e += 1
+                lo, hi = b * self.BLOCK, min(self.size, (e + 1) * self.BLOCK) - 1
+                status, _, body = http_get(self.url, {"Range": "bytes=%d-%d" % (lo, hi)})
+                if status != 206 or len(body) != hi - lo + 1:
+                    raise OSError("%s: asked for bytes %d-%d, got status %d with %d bytes" % (self.url, lo, hi, status, len(body)))
+                for k in range(b, e + 1):
+                    self.blocks[k] = body[(k - b) * self.BLOCK:(k - b + 1) * self.BLOCK]
+                b = e + 1
+            data = b"".join(self.blocks[k] for k in range(first, last + 1))
+            skip = self.pos - first * self.BLOCK
+            buffer[:n] = data[skip:skip + n]
+            self.pos += n
+            return n
+
+    state = _worker_files()
+    key = ("nc-http", url)
+    with state.lock:
+        f = state.files.get(key)
+        if f is None:
+            f = state.files[key] = h5py.File(RangeFile(url), "r")
+        name = "/".join([p for p in group.split("/") if p] + [variable])
+        if name not in f:
+            raise KeyError("%s: no variable %r in group %r" % (url, variable, group))
+        raw = np.asarray(f[name][tuple(slice(s, s + n) for s, n in zip(start, shape))])
     return decode_block(raw.reshape(shape), decoding, dtype)

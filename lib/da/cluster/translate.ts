@@ -89,10 +89,6 @@ export function translate(root: LazyRef, persisted: (r: LazyRef) => string | und
       case "generate":
         if (n.stream?.kind === "random") nodes.push({ ...base, kind: "random", dist: n.stream.dist, seed: n.stream.seed });
         else if (n.stream?.kind === "full") nodes.push({ ...base, kind: "full", value: n.stream.value });
-        else if (n.origin?.format === "netcdf" && /^https?:\/\//i.test(n.origin.path))
-          // Debian's netCDF-C is built without byte-range (#mode=bytes) support, so a worker
-          // could only read the URL by downloading the whole file: refuse rather than do that.
-          throw new ClusterUnsupported(`the cluster cannot run ${r.name}: ${n.origin.path} is a NetCDF file over HTTP, which the workers' netCDF4 cannot read in ranges; compute it locally (da.disconnect()), or give the workers a local copy or a Zarr store`);
         else if (n.origin) nodes.push({ ...base, kind: "file", ...n.origin });
         else throw new ClusterUnsupported(`the cluster cannot run ${r.name}: a generated array (${n.name}) whose blocks are made by a function in the notebook; compute it locally (da.disconnect()) or build it with da.fromArray (xr's NetCDF and Zarr v2 variables are read by the workers; Zarr v3 ones are not)`);
         break;
