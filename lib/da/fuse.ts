@@ -324,7 +324,13 @@ function withMachineMap(js: SlabKernel, program: Program, k: number): SlabKernel
       starts[3 * i + 1] = args[4 * i + 2] as number;
       starts[3 * i + 2] = args[4 * i + 3] as number;
     }
-    loops.machineMap(program.code, program.consts, leaves, starts, O, args[4 * k + 1] as number, args[4 * k + 2] as number, args[4 * k + 3] as number, n, m);
+    try {
+      loops.machineMap(program.code, program.consts, leaves, starts, O, args[4 * k + 1] as number, args[4 * k + 2] as number, args[4 * k + 3] as number, n, m);
+    } finally {
+      // The kernel is cached for the session: a leaf left here would keep its array alive after
+      // `del` (test_library_in_kernel's del of a lazy array over it).
+      leaves.fill(undefined);
+    }
   }) as SlabKernel;
   return Object.assign(f, { nativeLoop: "machineMap" });
 }
