@@ -54,6 +54,17 @@ export interface SupervisorOptions {
  * timing, and malloc's count is in the footprint (measured on the 50-file xr loop: file
  * figures 2-13 MB apart between kernels with tier-up, 0.12 MB without). Cost: h5wasm's code
  * runs slower; it reads only metadata (lib/xr decodes chunks itself).
+ * `--single-threaded-gc`: V8 collects on the thread whose heap it is, with no background GC
+ * tasks, so malloc's bytes in use (counted in the process view, lib/psutil/footprint.ts) follow
+ * what the notebook did, not when those tasks ran (they malloc their work lists): on the 50-file
+ * xr loop with its decoder threads on, malloc's count moved by 20-180 KB at one file in one
+ * kernel of five or six without it, 0-8 KB with it; and a decoder thread no longer starts with
+ * one old-space page more or less. Cost, measured in a kernel: a reading with 1e6 objects
+ * alive 0.12 s either way, building them 0.95 vs 0.89-0.99 s, the soak's trivial cells' RSS
+ * after a full GC 73.9 / 97.8 MB at 2,000 / 6,000 cells (75.2 / 99.0 MB without).
+ * The workers' collections for a reading also compact every page (lib/psutil/isolates.ts sets
+ * `--compact-on-every-full-gc` while it asks them), not the executor's own: on the notebook's
+ * thread that made a reading with 1e6 objects alive 2.5 times slower.
  * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
  * worker's, counted at its capacity, would not move with V8's heuristics): with them the
  * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
@@ -70,6 +81,7 @@ export const EXECUTOR_FLAGS = [
   "--no-lazy-feedback-allocation",
   "--no-concurrent-array-buffer-sweeping",
   "--liftoff-only",
+  "--single-threaded-gc",
 ];
 
 /**
