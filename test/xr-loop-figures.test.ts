@@ -53,16 +53,13 @@ finally:
 print(out)
 `;
 
-// Open (issue 16 part 3): with every isolate's heap and malloc's bytes in use counted (part 2),
-// one file's figure spreads 0.12-0.27 MB in one kernel of five (before part 2: 0.0012 MB; before
-// part 3's fix: 5 MB). Two sources, measured per part of the view (docs/porting.md): a decoder
-// thread's old space gains its next 256 KB page at a different file in different kernels (and
-// starts with one page more or less at file 1 unless V8 collects on one thread,
-// --single-threaded-gc); and malloc's count moves by 60-180 KB at one file in one kernel (also
-// with --single-threaded-gc). Counting the threads' old space by live size instead is worse
-// (0.6 MB: a ~76 KB allocation buffer is counted as used in one reading and free in the next).
-// It runs and reports every time; a todo until both sources are tamed.
-test(`a loop opening ${FILES} NetCDF files, computing one level of each and closing it, prints the same memory figures in ${RUNS} fresh kernels with the decoder threads on (spread ≤ 0.1 MB)`, { timeout: 600_000, todo: "a decoder thread's old-space pages and malloc's count move one file's figure by 0.12-0.27 MB in one kernel of five" }, (t) => {
+// With every isolate's heap and malloc's bytes in use counted (issue 16 part 2), one file's
+// figure spread 0.12-0.46 MB over five kernels until V8's collections ran on the collected
+// thread alone (the executor's --single-threaded-gc: its background GC tasks malloc'd at moments
+// set by timing) and the workers' collections for a reading compacted every page
+// (lib/psutil/isolates.ts: a decoder thread took its next 256 KB old-space page at a different
+// file in different kernels). With both, 0.041-0.046 MB in three runs of five kernels.
+test(`a loop opening ${FILES} NetCDF files, computing one level of each and closing it, prints the same memory figures in ${RUNS} fresh kernels with the decoder threads on (spread ≤ 0.1 MB)`, { timeout: 600_000 }, (t) => {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   // One level each, 13 tiles of 30×30 in 8 stored chunks: small, and enough chunks for the threads.

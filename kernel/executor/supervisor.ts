@@ -62,6 +62,19 @@ export interface SupervisorOptions {
  * seconds after the executor goes quiet, which freed 0.13 MB of malloc once per kernel at a
  * moment set by the clock (in whichever cell was running then: measured at 10 s and at 19 s of
  * uptime in two kernels). The probes collect before every reading anyway.
+ * `--single-threaded-gc`: V8 collects on the thread whose heap it is, with no background GC
+ * tasks, so malloc's bytes in use (counted in the process view, lib/psutil/footprint.ts) follow
+ * what the notebook did, not when those tasks ran (they malloc their work lists): on the 50-file
+ * xr loop with its decoder threads on, malloc's count moved by 20-180 KB at one file in one
+ * kernel of five or six without it, 0-8 KB with it; and a decoder thread no longer starts with
+ * one old-space page more or less. Cost, measured in kernels on the loaded 2-core machine (three
+ * with the flag, three without): five readings with 1e6 objects alive 0.74-0.75 vs 0.79-0.92 s,
+ * building them 1.75-1.81 vs 1.66-1.92 s, np's 4000² (x*x).sum() 0.32-0.41 vs 0.33-0.47 s, a da
+ * sum 0.17-0.20 vs 0.19-0.21 s; RSS after a full GC over 6,000 trivial cells the same with and
+ * without it (73.1 / 79.0 / 98.8 MB at 500 / 2,000 / 6,000 cells, 73.1 / 79.2 / 98.9 without).
+ * The workers' collections for a reading also compact every page (lib/psutil/isolates.ts sets
+ * `--compact-on-every-full-gc` while it asks them), not the executor's own: on the notebook's
+ * thread that made a reading with 1e6 objects alive 2.5 times slower.
  * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
  * worker's, counted at its capacity, would not move with V8's heuristics): with them the
  * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
@@ -80,6 +93,7 @@ export const EXECUTOR_FLAGS = [
   "--liftoff-only",
   "--no-compilation-cache",
   "--no-memory-reducer",
+  "--single-threaded-gc",
 ];
 
 /**
