@@ -1,7 +1,9 @@
 /*
- * NumPy's PCG64 (XSL-RR 128/64) with its `random` (next_double) and `standard_normal`
- * (random_standard_normal: the 256-layer ziggurat) written straight into a Float64Array.
- * lib/np/random/pcg64.ts calls it for float64 fills when the addon is loaded; the
+ * NumPy's PCG64 (XSL-RR 128/64) with its `random` (next_double), `standard_normal`
+ * (random_standard_normal: the 256-layer ziggurat), float32 `random` (next_float) and
+ * `integers` (random_bounded_uint64_fill: Lemire's method, on the buffered next_uint32 for
+ * ranges below 2**32) written straight into the caller's typed array.
+ * lib/np/random/pcg64.ts calls it for these fills when the addon is loaded; the
  * WebAssembly kernel (pcg64-kernel.ts) does the same work otherwise, bit for bit.
  *
  * Why native code: the WebAssembly kernel has no 64×64→128 multiply (four 32-bit products
@@ -11,8 +13,9 @@
  * The state is the caller's: 128-bit state then increment, as four little-endian uint64
  * words (the layout of PCG64's words in JavaScript), read at the start of a fill and written
  * back at its end, so native and JavaScript fills interleave on one stream. NumPy's
- * buffered half-draw (has_uint32/uinteger) is untouched: next_uint64 and next_double do not
- * use it in NumPy either.
+ * buffered half-draw (has_uint32/uinteger) is untouched by next_uint64 and next_double, as in
+ * NumPy; the 32-bit kinds (float32 random, integers below 2**32) read and write it in the
+ * params words, as next_uint32 does in NumPy.
  *
  * The ziggurat's rare steps use the C library's exp and log1p, which are what NumPy calls
  * (npy_log1p is libm's log1p on Linux). The tables come from JavaScript (ziggurat.ts builds
@@ -82,6 +85,51 @@ static inline double standard_normal(pcg64_t *g, const double *ki, const double 
   }
 }
 
+/* NumPy's next_uint32: the saved high half of the last draw, else a fresh draw's low half. */
+typedef struct {
+  int has;
+  uint32_t saved;
+} half_t;
+
+static inline uint32_t next_uint32(pcg64_t *g, half_t *h) {
+  if (h->has) {
+    h->has = 0;
+    return h->saved;
+  }
+  uint64_t r = next_uint64(g);
+  h->has = 1;
+  h->saved = (uint32_t)(r >> 32);
+  return (uint32_t)r;
+}
+
+/* NumPy's next_float: the top 24 bits of next_uint32, times 2**-24, in float. */
+static inline float next_float(pcg64_t *g, half_t *h) {
+  return (float)(next_uint32(g, h) >> 8) * (1.0f / 16777216.0f);
+}
+
+/*
+ * buffered_bounded_lemire_uint32 with rng_excl = rng + 1 ∈ [2, 2**32] (2**32 is NumPy's plain
+ * buffered_uint32: leftover is then 0 and the threshold 0, so m >> 32 is the draw itself).
+ * threshold = (UINT32_MAX - rng) % rng_excl, computed once by the caller (NumPy computes it
+ * on the rare leftover < rng_excl; the value is the same).
+ */
+static inline uint64_t bounded_lemire32(pcg64_t *g, half_t *h, uint64_t rng_excl, uint64_t threshold) {
+  uint64_t m;
+  do {
+    m = (uint64_t)next_uint32(g, h) * rng_excl;
+  } while ((m & 0xffffffffULL) < threshold);
+  return m >> 32;
+}
+
+/* bounded_lemire_uint64 with rng_excl = rng + 1 ∈ [2**32 + 1, 2**64) (rng = 2**64 - 1 is next_uint64). */
+static inline uint64_t bounded_lemire64(pcg64_t *g, uint64_t rng_excl, uint64_t threshold) {
+  u128 m;
+  do {
+    m = (u128)next_uint64(g) * rng_excl;
+  } while ((uint64_t)m < threshold);
+  return (uint64_t)(m >> 64);
+}
+
 static void load_state(const uint32_t *words, pcg64_t *g) {
   uint64_t w[4];
   memcpy(w, words, sizeof w);
@@ -94,30 +142,46 @@ static void store_state(const pcg64_t *g, uint32_t *words) {
   memcpy(words, w, sizeof w);
 }
 
-enum { FILL_DOUBLE, FILL_NORMAL };
+enum { FILL_DOUBLE, FILL_NORMAL, FILL_FLOAT, FILL_INTS32, FILL_INTS64 };
 
 /*
- * pcgFill(kind, words, out, offset, n, tables): out[offset .. offset+n) = n draws of `kind`
- * (0 next_double, 1 standard normal) from the generator in `words` (a Uint32Array of at
- * least 8: state lo/hi, inc lo/hi as uint64 halves), whose state advances in place.
- * `tables` (the normal only) is a Float64Array of ki, wi, fi (768 doubles).
+ * pcgFill(kind, words, out, offset, n, extra): out[offset .. offset+n) = n draws of `kind`
+ * from the generator in `words` (a Uint32Array of at least 8: state lo/hi, inc lo/hi as
+ * uint64 halves), whose state advances in place:
+ *   0 next_double and 1 standard normal into a Float64Array; for 1, `extra` is a
+ *     Float64Array of the ziggurat's ki, wi, fi (768 doubles);
+ *   2 next_float into a Float32Array;
+ *   3 integers below 2**32 and 4 integers from 2**32 up, off + draw as int64 rounded to
+ *     double, into a Float64Array.
+ * For 2-4, `extra` is a Uint32Array of 6: has_uint32, uinteger (read and written back), then
+ * off and rng_excl = range + 1 as uint64 halves (3: rng_excl ∈ [2, 2**32]; 4: rng_excl
+ * ≥ 2**32 + 1, or 0 for the full 2**64).
  */
 static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t kind, off, n;
-  double *out, *tables = NULL;
-  size_t out_length, tables_length = 0, words_length;
-  napi_typedarray_type type;
-  void *words;
+  double *tables = NULL;
+  size_t out_length, tables_length = 0, words_length, params_length = 0;
+  napi_typedarray_type type, out_type;
+  void *words, *out, *params = NULL;
   /* Missing arguments are undefined (napi_get_cb_info fills them in): the checks below reject them. */
   if (!get_int(env, argv[0], &kind)) return NULL;
+  if (kind < FILL_DOUBLE || kind > FILL_INTS64) {
+    napi_throw_range_error(env, NULL, "lazylab native pcgFill: unknown kind");
+    return NULL;
+  }
   if (napi_get_typedarray_info(env, argv[1], &type, &words_length, &words, NULL, NULL) != napi_ok || type != napi_uint32_array || words_length < 8) {
     napi_throw_type_error(env, NULL, "lazylab native pcgFill: the state must be a Uint32Array of at least 8 words");
     return NULL;
   }
-  if (!get_f64(env, argv[2], &out, &out_length) || !get_int(env, argv[3], &off) || !get_int(env, argv[4], &n)) return NULL;
+  napi_typedarray_type want = kind == FILL_FLOAT ? napi_float32_array : napi_float64_array;
+  if (napi_get_typedarray_info(env, argv[2], &out_type, &out_length, &out, NULL, NULL) != napi_ok || out_type != want) {
+    napi_throw_type_error(env, NULL, kind == FILL_FLOAT ? "lazylab native pcgFill: expected a Float32Array for out" : "lazylab native pcgFill: expected a Float64Array for out");
+    return NULL;
+  }
+  if (!get_int(env, argv[3], &off) || !get_int(env, argv[4], &n)) return NULL;
   if (!in_bounds(env, out_length, off, n, 1)) return NULL;
   if (kind == FILL_NORMAL) {
     if (!get_f64(env, argv[5], &tables, &tables_length)) return NULL;
@@ -126,18 +190,48 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
       return NULL;
     }
   } else if (kind != FILL_DOUBLE) {
-    napi_throw_range_error(env, NULL, "lazylab native pcgFill: unknown kind");
-    return NULL;
+    if (napi_get_typedarray_info(env, argv[5], &type, &params_length, &params, NULL, NULL) != napi_ok || type != napi_uint32_array || params_length < 6) {
+      napi_throw_type_error(env, NULL, "lazylab native pcgFill: the params must be a Uint32Array of at least 6 words");
+      return NULL;
+    }
   }
   pcg64_t g;
   load_state((const uint32_t *)words, &g);
-  double *o = out + off;
-  if (n >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
+  size_t width = kind == FILL_FLOAT ? sizeof(float) : sizeof(double);
+  if (n >= STREAM_MIN) np_prefault((char *)out + (size_t)off * width, (size_t)n * width);
   if (kind == FILL_DOUBLE) {
+    double *o = (double *)out + off;
     for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
-  } else {
+  } else if (kind == FILL_NORMAL) {
+    double *o = (double *)out + off;
     const double *ki = tables, *wi = tables + 256, *fi = tables + 512;
     for (int64_t i = 0; i < n; i++) o[i] = standard_normal(&g, ki, wi, fi);
+  } else {
+    uint32_t *p = (uint32_t *)params;
+    half_t h = { p[0] != 0, p[1] };
+    if (kind == FILL_FLOAT) {
+      float *o = (float *)out + off;
+      for (int64_t i = 0; i < n; i++) o[i] = next_float(&g, &h);
+    } else {
+      double *o = (double *)out + off;
+      uint64_t base = ((uint64_t)p[3] << 32) | p[2];
+      uint64_t rng_excl = ((uint64_t)p[5] << 32) | p[4];
+      if (kind == FILL_INTS32) {
+        if (rng_excl < 2 || rng_excl > 0x100000000ULL) {
+          napi_throw_range_error(env, NULL, "lazylab native pcgFill: integers below 2**32 need range + 1 in [2, 2**32]");
+          return NULL;
+        }
+        uint64_t threshold = 0x100000000ULL % rng_excl;
+        for (int64_t i = 0; i < n; i++) o[i] = (double)(int64_t)(base + bounded_lemire32(&g, &h, rng_excl, threshold));
+      } else if (rng_excl == 0) {
+        for (int64_t i = 0; i < n; i++) o[i] = (double)(int64_t)(base + next_uint64(&g));
+      } else {
+        uint64_t threshold = (0 - rng_excl) % rng_excl;
+        for (int64_t i = 0; i < n; i++) o[i] = (double)(int64_t)(base + bounded_lemire64(&g, rng_excl, threshold));
+      }
+    }
+    p[0] = (uint32_t)h.has;
+    p[1] = h.saved;
   }
   store_state(&g, (uint32_t *)words);
   return NULL;

@@ -1,6 +1,6 @@
 /**
- * The native float64 fills of lib/np/random (native/np_random.c: PCG64's next_double and
- * NumPy's standard-normal ziggurat) against the installed NumPy, on streams long enough to
+ * The native fills of lib/np/random (native/np_random.c: PCG64's next_double, NumPy's
+ * standard-normal ziggurat, next_float and bounded integers) against the installed NumPy, on streams long enough to
  * cross the ziggurat's rare branches, and mixed with the WebAssembly kernel's methods on one
  * generator. The same checks, and all of np-random.test.js, run again in a child with the
  * addon switched off (LAZYLAB_NATIVE=0), so both paths are held to NumPy's bits.
@@ -86,11 +86,51 @@ describe("float64 fills of millions of draws are NumPy's", () => {
   }
 });
 
+describe("float32 random and integers fills of millions of draws are NumPy's", () => {
+  const sha1 = (a: Float64Array | Float32Array): string => createHash("sha1").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
+  // Odd lengths leave next_uint32's half-draw buffered for the next call; ranges with heavy
+  // rejection (2**31 + 1: ~half; 3·2**62: a quarter), the full 2**32 and 2**64 ranges.
+  const n = 1_000_001;
+  const calls: [string, (r: Generator) => Float64Array | Float32Array][] = [
+    [`g.integers(0, 100, ${n})`, (r) => r.fillIntegers(new Float64Array(n), 0, 100)],
+    [`g.random(${n}, dtype=np.float32)`, (r) => r.fillRandomF32(new Float32Array(n))],
+    [`g.integers(0, 2**31 + 1, ${n})`, (r) => r.fillIntegers(new Float64Array(n), 0, 2 ** 31 + 1)],
+    [`g.integers(-5, 2**32 - 5, ${n})`, (r) => r.fillIntegers(new Float64Array(n), -5, 2 ** 32 - 5)],
+    [`g.integers(0, 2**40, ${n})`, (r) => r.fillIntegers(new Float64Array(n), 0, 2 ** 40)],
+    [`g.random(${n}, dtype=np.float32)`, (r) => r.fillRandomF32(new Float32Array(n))],
+    [`g.integers(-2**63, 2**62, ${n})`, (r) => r.fillIntegers(new Float64Array(n), -(2n ** 63n), 2n ** 62n)],
+    [`g.integers(-2**63, 2**63 - 1, ${n}, endpoint=True)`, (r) => r.fillIntegers(new Float64Array(n), -(2n ** 63n), 2n ** 63n - 1n, true)],
+    [`g.integers(7, 8, ${n}, endpoint=True)`, (r) => r.fillIntegers(new Float64Array(n), 7, 8, true)],
+  ];
+  test("seed 2024: each call's bytes (int64 as float64) and the state with its buffered half after it", () => {
+    const expected = pythonJson<{ digests: string[]; states: [string, number, number][] }>(`
+import hashlib, json
+import numpy as np
+g = np.random.default_rng(2024)
+digests, states = [], []
+for f in [${calls.map(([c]) => `lambda: ${c}`).join(", ")}]:
+    a = np.ascontiguousarray(f())
+    if a.dtype.kind in "iu": a = a.astype(np.float64)
+    digests.append(hashlib.sha1(a.tobytes()).hexdigest())
+    s = g.bit_generator.state
+    states.append([str(s["state"]["state"]), s["has_uint32"], s["uinteger"]])
+print(json.dumps({"digests": digests, "states": states}))`);
+    const rng = defaultRng(2024);
+    calls.forEach(([call, fill], i) => {
+      assert.equal(sha1(fill(rng)), expected.digests[i], `values of ${call}`);
+      const s = rng.state;
+      assert.deepEqual([String(s.state.state), s.hasUint32, s.uinteger], expected.states[i], `state after ${call}`);
+    });
+  });
+});
+
 describe("native fills and the WebAssembly kernel's methods share one stream", () => {
   test("mixed calls, buffered 32-bit half across native fills, normal/uniform scaling: NumPy's values and states", () => {
     const big = NATIVE_FILL_MIN * 40 + 3;
     const calls: [string, (r: Generator) => Float64Array | Float32Array][] = [
       ["g.integers(0, 10, 3)", (r) => r.fillIntegers(new Float64Array(3), 0, 10)], // leaves a buffered half
+      [`g.integers(0, 10, ${big})`, (r) => r.fillIntegers(new Float64Array(big), 0, 10)], // takes it, leaves none
+      [`g.random(${big}, dtype=np.float32)`, (r) => r.fillRandomF32(new Float32Array(big))], // leaves one
       [`g.random(${big})`, (r) => r.fillRandom(new Float64Array(big))],
       ["g.integers(0, 10, 1)", (r) => r.fillIntegers(new Float64Array(1), 0, 10)], // takes the buffered half
       [`g.standard_normal(${big})`, (r) => r.fillStandardNormal(new Float64Array(big))],
@@ -101,6 +141,8 @@ describe("native fills and the WebAssembly kernel's methods share one stream", (
       ["g.standard_normal(5, dtype=np.float32)", (r) => r.fillStandardNormalF32(new Float32Array(5))],
       [`g.random(${NATIVE_FILL_MIN})`, (r) => r.fillRandom(new Float64Array(NATIVE_FILL_MIN))],
       ["g.integers(-2**40, 2**40, 7)", (r) => r.fillIntegers(new Float64Array(7), -(2 ** 40), 2 ** 40)],
+      [`g.integers(-2**40, 2**40, ${big})`, (r) => r.fillIntegers(new Float64Array(big), -(2 ** 40), 2 ** 40)],
+      [`g.random(${big}, dtype=np.float32)`, (r) => r.fillRandomF32(new Float32Array(big))],
       [`g.standard_normal(${big})`, (r) => r.fillStandardNormal(new Float64Array(big))],
     ];
     const expected = pythonJson<{ values: string[]; states: [string, number, number][] }>(`
@@ -164,7 +206,13 @@ describe("the addon's pcgFill rejects bad arguments with an error, not a crash",
     assert.throws(() => f(0, words, out, -1, 2), /range outside the array/);
     assert.throws(() => f(1, words, out, 0, 10), /expected a Float64Array/);
     assert.throws(() => f(1, words, out, 0, 10, tables.subarray(0, 512)), /768 doubles/);
-    assert.throws(() => f(2, words, out, 0, 10), /unknown kind/);
+    const params = new Uint32Array([0, 0, 0, 0, 11, 0]);
+    assert.throws(() => f(2, words, out, 0, 10, params), /expected a Float32Array/);
+    assert.throws(() => f(2, words, new Float32Array(10) as unknown as Float64Array, 0, 10), /params must be a Uint32Array of at least 6/);
+    assert.throws(() => f(3, words, out, 0, 10, params.subarray(0, 5)), /params must be a Uint32Array of at least 6/);
+    assert.throws(() => f(3, words, out, 0, 10, new Uint32Array([0, 0, 0, 0, 1, 0])), /range \+ 1 in \[2, 2\*\*32\]/);
+    assert.throws(() => f(3, words, out, 0, 10, new Uint32Array([0, 0, 0, 0, 1, 1])), /range \+ 1 in \[2, 2\*\*32\]/);
+    assert.throws(() => f(5, words, out, 0, 10), /unknown kind/);
     assert.deepEqual(words, new Uint32Array(8), "nothing drawn");
   });
 });

@@ -68,12 +68,14 @@ interface NativeLoops {
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**
-   * out[offset ... offset+n) = n draws of PCG64's next_double (kind 0) or NumPy's
-   * standard_normal (kind 1, with `tables` = ziggurat ki, wi, fi as 768 doubles) from the
-   * state in `words` (state lo, hi, inc lo, hi as uint64 halves), advanced in place
-   * (native/np_random.c).
+   * out[offset ... offset+n) = n draws of PCG64's next_double (kind 0), NumPy's
+   * standard_normal (kind 1, with `extra` = ziggurat ki, wi, fi as 768 doubles), next_float
+   * (kind 2, out a Float32Array) or bounded integers as doubles (kind 3: range < 2**32 on
+   * next_uint32; kind 4: range ≥ 2**32), from the state in `words` (state lo, hi, inc lo, hi
+   * as uint64 halves), advanced in place. Kinds 2-4 take `extra` = Uint32Array [has_uint32,
+   * uinteger, offset lo, hi, range + 1 lo, hi], the buffer written back (native/np_random.c).
    */
-  pcgFill(kind: number, words: Uint32Array, out: Float64Array, offset: number, n: number, tables?: Float64Array): void;
+  pcgFill(kind: number, words: Uint32Array, out: Float64Array | Float32Array, offset: number, n: number, extra?: Float64Array | Uint32Array): void;
   /**
    * Advises the 2 MiB-aligned interior of the array's bytes with MADV_HUGEPAGE (Linux), as NumPy
    * advises its data buffers; returns the bytes advised, 0 where the system has no such advice

@@ -4,7 +4,7 @@
  * sequence of calls. Shapes and dtypes are the caller's business (see lib/np/rng.ts).
  */
 import { BLOCK, OUT, PARAMS, pcgKernel } from "./pcg64-kernel";
-import { NativeFill, PCG64, PCG64State } from "./pcg64";
+import { NativeFill, PCG64, PCG64State, writeU64Words } from "./pcg64";
 import { Entropy, SeedSequence } from "./seed-sequence";
 
 const TWO32 = 2 ** 32;
@@ -28,8 +28,9 @@ function fill64(bg: PCG64, out: Float64Array, run: (n: number) => void, kind?: N
   return out;
 }
 
-/** Runs a 32-bit-output (f32) kernel over `out` a block at a time. */
-function fill32(bg: PCG64, out: Float32Array, run: (n: number) => void): Float32Array {
+/** Runs a 32-bit-output (f32) kernel over `out` a block at a time, or `kind`'s native fill. */
+function fill32(bg: PCG64, out: Float32Array, run: (n: number) => void, kind?: NativeFill): Float32Array {
+  if (kind !== undefined && bg.fillNative(kind, out, 0, out.length)) return out;
   const f32 = pcgKernel.f32;
   const base = OUT >> 2;
   for (let offset = 0; offset < out.length; ) {
@@ -63,17 +64,7 @@ function toInt(v: number | bigint, name: string): number | bigint {
 
 /** Writes a 64-bit two's-complement value (|v| < 2**53 number, or bigint) at a byte offset of the kernel. */
 function writeI64(byteOffset: number, v: number | bigint): void {
-  const u32 = pcgKernel.u32;
-  const i = byteOffset >> 2;
-  if (typeof v === "number") {
-    const hi = Math.floor(v / TWO32);
-    u32[i] = v - hi * TWO32;
-    u32[i + 1] = hi >>> 0; // the low 32 bits of hi in two's complement (|hi| < 2**21)
-  } else {
-    const w = BigInt.asUintN(64, v);
-    u32[i] = Number(w & 0xffffffffn);
-    u32[i + 1] = Number(w >> 32n);
-  }
+  writeU64Words(pcgKernel.u32, byteOffset >> 2, v);
 }
 
 /**
@@ -129,7 +120,7 @@ export class Generator {
    */
   fillRandomF32(out: Float32Array): Float32Array {
     checkOut(out, Float32Array, "fillRandomF32");
-    return fill32(this.bitGenerator, out, pcgKernel.floats);
+    return fill32(this.bitGenerator, out, pcgKernel.floats, NativeFill.Float);
   }
 
   /**
@@ -226,13 +217,12 @@ export class Generator {
       return out;
     }
     const bg = this.bitGenerator;
+    const small = typeof rng === "number" && rng < TWO32;
+    const rngExcl = typeof rng === "number" ? rng + 1 : BigInt.asUintN(64, rng + 1n);
+    if (bg.fillNative(small ? NativeFill.Ints32 : NativeFill.Ints64, out, 0, out.length, lo, rngExcl)) return out;
     writeI64(PARAMS, lo);
-    if (typeof rng === "number" && rng < TWO32) {
-      writeI64(PARAMS + 8, rng + 1);
-      return fill64(bg, out, pcgKernel.ints32);
-    }
-    writeI64(PARAMS + 8, typeof rng === "number" ? rng + 1 : BigInt.asUintN(64, rng + 1n));
-    return fill64(bg, out, pcgKernel.ints64);
+    writeI64(PARAMS + 8, rngExcl);
+    return fill64(bg, out, small ? pcgKernel.ints32 : pcgKernel.ints64);
   }
 }
 

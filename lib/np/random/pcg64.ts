@@ -4,9 +4,10 @@
  * `next32` buffering, `advance` and `jumped`.
  *
  * Seeding, `advance` and state access use BigInt (rare, exact); draws run in the
- * WebAssembly kernel (pcg64-kernel.ts) a block at a time, or for float64 `random` and
- * `standard_normal` fills of at least NATIVE_FILL_MIN draws in the native addon
- * (native/np_random.c: the same bits, 2-3× faster) when it is loaded.
+ * WebAssembly kernel (pcg64-kernel.ts) a block at a time, or for `random` (float64 and
+ * float32), `standard_normal` (float64) and `integers` fills of at least NATIVE_FILL_MIN
+ * draws in the native addon (native/np_random.c: the same bits, 1.5-3× faster) when it is
+ * loaded.
  */
 import { native } from "../native";
 import { BLOCK, HAS32, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
@@ -34,8 +35,12 @@ function advanceLcg(state: bigint, delta: bigint, mult: bigint, plus: bigint): b
   return (accMult * state + accPlus) & MASK128;
 }
 
-/** What `PCG64.fillNative` draws: NumPy's next_double, or random_standard_normal. */
-export const NativeFill = { Double: 0, Normal: 1 } as const;
+/**
+ * What `PCG64.fillNative` draws: NumPy's next_double, random_standard_normal, next_float
+ * (into a Float32Array), or random_bounded_uint64_fill's integers below 2**32 (Lemire on
+ * next_uint32) and from 2**32 up (Lemire on next_uint64).
+ */
+export const NativeFill = { Double: 0, Normal: 1, Float: 2, Ints32: 3, Ints64: 4 } as const;
 export type NativeFill = (typeof NativeFill)[keyof typeof NativeFill];
 
 /**
@@ -47,6 +52,28 @@ export const NATIVE_FILL_MIN = 16;
 
 /** The addon's fill, if the addon is loaded and has it (an addon built before it does not). */
 const pcgFill = native && typeof native.pcgFill === "function" ? native.pcgFill : null;
+
+/**
+ * The 32-bit and integer kinds' parameters for the addon: has_uint32, uinteger, then the
+ * integers' offset and range + 1 as uint64 halves. One per thread; filled per call.
+ */
+const fillParams = new Uint32Array(6);
+
+/**
+ * Writes a 64-bit two's-complement value (|v| < 2**53 number, or bigint) as two
+ * little-endian uint32 words at `i`.
+ */
+export function writeU64Words(words: Uint32Array, i: number, v: number | bigint): void {
+  if (typeof v === "number") {
+    const hi = Math.floor(v / 2 ** 32);
+    words[i] = v - hi * 2 ** 32;
+    words[i + 1] = hi >>> 0; // the low 32 bits of hi in two's complement (|hi| < 2**21)
+  } else {
+    const w = BigInt.asUintN(64, v);
+    words[i] = Number(w & 0xffffffffn);
+    words[i + 1] = Number(w >> 32n);
+  }
+}
 
 /** The state as NumPy's `bit_generator.state` reports it (keys spelled the TypeScript way). */
 export interface PCG64State {
@@ -151,13 +178,26 @@ export class PCG64 {
 
   /**
    * Draws `n` values of `kind` into `out[offset .. offset + n)` in the native addon, the
-   * state advanced here as the WebAssembly kernel would; false (nothing drawn) when the
-   * addon is not loaded or `n` is below NATIVE_FILL_MIN. Internal: used by Generator.
+   * state (and next_uint32's buffer) advanced here as the WebAssembly kernel would; false
+   * (nothing drawn) when the addon is not loaded or `n` is below NATIVE_FILL_MIN. `out` is
+   * a Float32Array for NativeFill.Float, else a Float64Array. For the integer kinds, `low`
+   * is the offset added to each draw and `rngExcl` the range + 1 (as the WebAssembly
+   * kernel's PARAMS: [2, 2**32] for Ints32; mod 2**64 for Ints64). Internal: used by Generator.
    * @internal
    */
-  fillNative(kind: NativeFill, out: Float64Array, offset: number, n: number): boolean {
+  fillNative(kind: NativeFill, out: Float64Array | Float32Array, offset: number, n: number, low: number | bigint = 0, rngExcl: number | bigint = 0): boolean {
     if (!pcgFill || n < NATIVE_FILL_MIN) return false;
-    pcgFill(kind, this.words, out, offset, n, kind === NativeFill.Normal ? packedNormalTables() : undefined);
+    if (kind === NativeFill.Double || kind === NativeFill.Normal) {
+      pcgFill(kind, this.words, out, offset, n, kind === NativeFill.Normal ? packedNormalTables() : undefined);
+      return true;
+    }
+    fillParams[0] = this.hasUint32 ? 1 : 0;
+    fillParams[1] = this.uinteger;
+    writeU64Words(fillParams, 2, low);
+    writeU64Words(fillParams, 4, rngExcl);
+    pcgFill(kind, this.words, out, offset, n, fillParams);
+    this.hasUint32 = fillParams[0] !== 0;
+    this.uinteger = fillParams[1];
     return true;
   }
 
