@@ -1,5 +1,6 @@
 /** Starts test/http-range-server as a child process on the loopback, and stops it. */
 import { spawn } from "node:child_process";
+import { after } from "node:test";
 import * as path from "node:path";
 
 export interface TestServer {
@@ -49,4 +50,20 @@ export function startServer(root: string, mode: "range" | "drop" | "norange"): P
       });
     });
   });
+}
+
+/**
+ * `serve(mode)` for a test file: starts a server of `root` in that mode, and stops every server
+ * it started when the file's tests are done.
+ */
+export function serverPool(root: string): (mode: "range" | "drop" | "norange") => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  after(async () => {
+    for (const s of servers) await s.stop();
+  });
+  return async (mode) => {
+    const s = await startServer(root, mode);
+    servers.push(s);
+    return s;
+  };
 }

@@ -6,7 +6,7 @@
  * drops connections is retried; a server without range support gets RangeNotSupportedError
  * naming the URL.
  */
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -16,7 +16,7 @@ import { NDArray } from "../lib/np/ndarray";
 import { HttpStore } from "../lib/xr/store";
 import { readRanges } from "../lib/xr/ranges";
 import { PYTHON, pythonJson } from "./oracle";
-import { startServer, type TestServer } from "./http-servers";
+import { serverPool, startServer } from "./http-servers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, "test-output", "xr-http-netcdf");
@@ -27,15 +27,7 @@ execFileSync(PYTHON, [path.join(ROOT, "examples", "data", "make-ecco-like"), DIR
 const FILES = ["THETA_1992_01.nc", "THETA_1992_02.nc"];
 const LOCAL = path.join(DIR, FILES[0]);
 
-const servers: TestServer[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-});
-async function serve(mode: "range" | "drop" | "norange"): Promise<TestServer> {
-  const s = await startServer(DIR, mode);
-  servers.push(s);
-  return s;
-}
+const serve = serverPool(DIR);
 
 function flat(a: NDArray): (number | null)[] {
   return Array.from(a.copy().nd.data as ArrayLike<number>, (x) => (Number.isNaN(x) ? null : x));

@@ -6,7 +6,7 @@
  * the memory lesson's multiple, now in bytes over the wire); a server that drops connections
  * is retried; a server without range support gets RangeNotSupportedError naming the URL.
  */
-import { test, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -15,7 +15,7 @@ import { xr } from "../lib";
 import { NDArray } from "../lib/np/ndarray";
 import { HttpStore, RangeNotSupportedError } from "../lib/xr/store";
 import { PYTHON, pythonJson } from "./oracle";
-import { startServer, type TestServer } from "./http-servers";
+import { serverPool } from "./http-servers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, "test-output", "xr-http");
@@ -24,15 +24,7 @@ mkdirSync(DIR, { recursive: true });
 execFileSync(PYTHON, [path.join(ROOT, "examples", "data", "make-ecco-like"), DIR, "--files", "2", "--levels", "30", "--size", "10", "--tiles", "3", "--zarr"], { stdio: "pipe" });
 const STORE = path.join(DIR, "THETA.zarr");
 
-const servers: TestServer[] = [];
-after(async () => {
-  for (const s of servers) await s.stop();
-});
-async function serve(mode: "range" | "drop" | "norange"): Promise<TestServer> {
-  const s = await startServer(DIR, mode);
-  servers.push(s);
-  return s;
-}
+const serve = serverPool(DIR);
 
 function flat(a: NDArray): (number | null)[] {
   return Array.from(a.copy().nd.data as ArrayLike<number>, (x) => (Number.isNaN(x) ? null : x));
