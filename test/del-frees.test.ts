@@ -12,10 +12,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { launchKernel, type LaunchedKernel } from "../kernel/client/launch";
-import { KernelClient, type Execution } from "../kernel/client/client";
+import { withFreshKernel } from "./fresh-kernel";
 import { pythonJson } from "./oracle";
 
 interface Case {
@@ -110,38 +107,9 @@ function freedReport(p0: [number, number], p1: [number, number]): string {
   return JSON.stringify({ view: (p1[0] - p0[0]) / 2 ** 20, rss: (p0[1] - p1[1]) / 2 ** 20 });
 }`;
 
-function text(ex: Execution): string {
-  return ex.outputs.map((m) => {
-    const c = m.content as { text?: string; data?: Record<string, string>; ename?: string; evalue?: string };
-    if (c.ename) return `${c.ename}: ${c.evalue}`;
-    return c.text ?? c.data?.["text/plain"] ?? "";
-  }).join("");
-}
-
-async function withKernel(fn: (run: (code: string) => Promise<string>) => Promise<void>): Promise<void> {
-  const cwd = path.resolve(__dirname, "..", "..", "test-output", "del-frees");
-  mkdirSync(cwd, { recursive: true });
-  let kernel: LaunchedKernel | undefined;
-  let client: KernelClient | undefined;
-  try {
-    kernel = await launchKernel({ cwd });
-    client = new KernelClient(kernel.info);
-    await client.waitForReady(60_000);
-    const c = client;
-    await fn(async (code) => {
-      const ex = await c.execute(code, 60_000);
-      assert.equal(ex.reply.status, "ok", `${code}\n→ ${text(ex)}`);
-      return text(ex);
-    });
-  } finally {
-    client?.close();
-    kernel?.dispose();
-  }
-}
-
 test("del frees an array within the cell after each kind of statement, as in CPython (process view and executor RSS)", { timeout: 300_000 }, async (t) => {
   const expected = pythonFreed(CASES);
-  await withKernel(async (run) => {
+  await withFreshKernel("del-frees", async (run) => {
     await run(PRELUDE);
     // The executor's first cells after start-up free memory of their own (RSS): one
     // round unmeasured.
@@ -171,7 +139,7 @@ test("del frees an array within the cell after each kind of statement, as in CPy
 });
 
 test("issue 16's cells: del after passing the array to a call frees it in the same cell, and the next cell frees nothing more", { timeout: 120_000 }, async () => {
-  await withKernel(async (run) => {
+  await withFreshKernel("del-frees", async (run) => {
     await run("let d = np.zeros([1000, 1000]);\nconst dBytes = d.nbytes;");
     const inCell = Number((await run("const m = psutil.virtualMemory().available;\nconsole.log(np.isNDArray(d)); del(\"d\");\nconsole.log((psutil.virtualMemory().available - m) / 2 ** 20);")).split("\n")[1]);
     const nextCell = Number(await run("console.log((psutil.virtualMemory().available - m) / 2 ** 20);"));

@@ -11,10 +11,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { launchKernel, type LaunchedKernel } from "../kernel/client/launch";
-import { KernelClient, type Execution } from "../kernel/client/client";
+import { withFreshKernel } from "./fresh-kernel";
 import { pythonJson } from "./oracle";
 
 const KERNELS = 5;
@@ -44,33 +41,12 @@ interface Figures {
   acrossSecond: number;
 }
 
-function text(ex: Execution): string {
-  return ex.outputs.map((m) => {
-    const c = m.content as { text?: string; data?: Record<string, string>; ename?: string; evalue?: string };
-    return c.ename ? `${c.ename}: ${c.evalue}` : c.text ?? c.data?.["text/plain"] ?? "";
-  }).join("");
-}
-
-async function runInFreshKernel(): Promise<Figures> {
-  const cwd = path.resolve(__dirname, "..", "..", "test-output", "getrefcount-figures");
-  mkdirSync(cwd, { recursive: true });
-  let kernel: LaunchedKernel | undefined;
-  let client: KernelClient | undefined;
-  try {
-    kernel = await launchKernel({ cwd });
-    client = new KernelClient(kernel.info);
-    await client.waitForReady(60_000);
+function runInFreshKernel(): Promise<Figures> {
+  return withFreshKernel("getrefcount-figures", async (run) => {
     let last = "";
-    for (const code of CELLS) {
-      const ex = await client.execute(code, 120_000);
-      last = text(ex);
-      assert.equal(ex.reply.status, "ok", `${code}\n→ ${last}`);
-    }
+    for (const code of CELLS) last = await run(code);
     return JSON.parse(last.trim()) as Figures;
-  } finally {
-    client?.close();
-    kernel?.dispose();
-  }
+  }, 120_000);
 }
 
 test(`the memory figure after sys.getrefcount is the figure without it, the same in ${KERNELS} fresh kernels (within ${TOLERANCE} MB)`, { timeout: 600_000 }, async (t) => {
