@@ -19,13 +19,12 @@
  * mismatch stops the script. lazylab runs under the executor's V8 flags and environment.
  * Ratio = NumPy / lazylab of the medians: above 1 lazylab is faster.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
+import { spawnSync } from "node:child_process";
 import { np } from "../lib";
 import { allocate } from "../lib/np/dtype";
 import type { NDArray } from "../lib/np/ndarray";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonVersions, spread } from "./report";
+import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, spread } from "./report";
 
 if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
   const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
@@ -84,22 +83,13 @@ for line in sys.stdin:
     if r.dtype == np.int64: r = r.astype(np.float64)
     print(t / n, hashlib.sha1(r.tobytes()).hexdigest(), flush=True)
 `;
-  const child = spawn(PYTHON, ["-c", code], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async (): Promise<string> => {
-    const r = await lines.next();
-    if (r.done) throw new Error("the NumPy process ended early");
-    return r.value;
-  };
-  const ready = next();
+  const py = pythonChild(PYTHON, code);
   return {
     async time(i) {
-      await ready;
-      child.stdin!.write(`${i}\n`);
-      const [t, sha] = (await next()).split(" ");
+      const [t, sha] = (await py.ask(String(i))).split(" ");
       return [Number(t), sha];
     },
-    close: () => child.stdin!.end(),
+    close: py.close,
   };
 }
 

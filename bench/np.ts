@@ -39,11 +39,10 @@
  * with perf_counter_ns; lazylab with process.hrtime. Ratio = NumPy time / lazylab time of the
  * medians: above 1 lazylab is faster.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import vm from "node:vm";
 import * as library from "../lib";
 import { PRELOADED } from "../lib/globals";
@@ -52,7 +51,7 @@ import { collectGarbage } from "../lib/psutil/footprint";
 import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
 import { kernelSpec } from "../kernel/install/kernelspec";
 import { native } from "../lib/np/native";
-import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, lazylabVersion, load, pythonVersions, spread, type Tolerance } from "./report";
+import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, spread, type Tolerance } from "./report";
 
 const { np } = library;
 
@@ -139,26 +138,6 @@ interface Side {
   close(): void;
 }
 
-/** A Python child answering one request per stdin line with one stdout line. */
-function pythonChild(code: string, args: string[] = []): { ask(line: string): Promise<string>; close(): void } {
-  const child = spawn(PYTHON, ["-c", code, ...args], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async (): Promise<string> => {
-    const r = await lines.next();
-    if (r.done) throw new Error("a Python helper process ended early");
-    return r.value;
-  };
-  const ready = next();
-  return {
-    async ask(line) {
-      await ready;
-      child.stdin!.write(`${line}\n`);
-      return next();
-    },
-    close: () => child.stdin!.end(),
-  };
-}
-
 /**
  * NumPy in a Python process that runs one request per stdin line: `t i` times statement i
  * (ns/element), `c i` describes its result (shape, dtype, SHA-1 of the bytes as lazylab stores
@@ -200,7 +179,7 @@ for line in sys.stdin:
         result(i)[0].astype(np.float64).tofile(w[2])
         print("ok", flush=True)
 `;
-  const py = pythonChild(code);
+  const py = pythonChild(PYTHON, code);
   return {
     time: async (i) => Number(await py.ask(`t ${i}`)),
     describe: async (i) => JSON.parse(await py.ask(`c ${i}`)) as Described,
@@ -292,7 +271,7 @@ finally:
     sys.stdout.flush()
     os._exit(0)  # skips jupyter_client's destructors, which log after logging is torn down
 `;
-  const py = pythonChild(code, [JSON.stringify(spec)]);
+  const py = pythonChild(PYTHON, code, [JSON.stringify(spec)]);
   const cell = async (source: string): Promise<{ value: string | null; stdout: string }> => {
     const r = JSON.parse(await py.ask(JSON.stringify(source))) as { value: string | null; stdout: string; error: string | null };
     if (r.error) throw new Error(`lazylab cell failed: ${r.error}\n${source}`);

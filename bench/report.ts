@@ -4,11 +4,12 @@
  * run the same algorithm, else within a tolerance the script states. A mismatch throws
  * BenchMismatch, so a benchmark that compares different work fails instead of printing a ratio.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 
 /** Both sides of a benchmark computed different results (beyond the stated tolerance). */
 export class BenchMismatch extends Error {
@@ -134,4 +135,24 @@ export function check(what: string, a: ArrayLike<number>, b: ArrayLike<number>, 
   const ok = "bits" in tol ? false : "ulps" in tol ? d.maxUlps <= tol.ulps : d.maxRel <= tol.rel;
   if (!ok) throw new BenchMismatch(what, `${found}; allowed: ${describeTolerance(tol)}`);
   return found;
+}
+
+/** A Python child (`python -c code args`) answering one request per stdin line with one stdout line, after a first line it prints when ready. */
+export function pythonChild(python: string, code: string, args: string[] = []): { ask(line: string): Promise<string>; close(): void } {
+  const child = spawn(python, ["-c", code, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<string> => {
+    const r = await lines.next();
+    if (r.done) throw new Error("a Python helper process ended early");
+    return r.value;
+  };
+  const ready = next();
+  return {
+    async ask(line) {
+      await ready;
+      child.stdin!.write(`${line}\n`);
+      return next();
+    },
+    close: () => child.stdin!.end(),
+  };
 }
