@@ -365,18 +365,23 @@ const CHAINS: { ts: string; py: string }[] = [
   { ts: "d.T.mul(2).add(d.T.abs()).std({ axis: 1, ddof: 1 })", py: "(x.T * 2 + np.abs(x.T)).std(axis=1, ddof=1)" },
 ];
 
-/** The chains' results as JSON, computed in a child process with `env`. */
-function lazyChains(env: Record<string, string>): string {
+/**
+ * Computes each lazylab expression (over `x`, a 1003×2101 standard-normal array, and `d`, it in
+ * 250×1000 chunks) in a child process with `env`; `describe` is JavaScript turning a result `r`
+ * into what is printed for it. Returns the printed JSON array.
+ */
+function lazyResults(exprs: string[], describe: string, env: Record<string, string>): string {
   const lib = JSON.stringify(require.resolve("../lib"));
   const script = `
+    const { createHash } = require("node:crypto");
     const { np, da } = require(${lib});
     (async () => {
       const x = np.random.defaultRng(5).standardNormal([1003, 2101]);
       const d = da.fromArray(x, { chunks: [250, 1000] });
       const out = [];
-      for (const e of ${JSON.stringify(CHAINS.map((c) => c.ts))}) {
+      for (const e of ${JSON.stringify(exprs)}) {
         const r = await eval(e).compute();
-        out.push(Array.from(r.flatten().nd.data, (v) => (Object.is(v, -0) ? "-0" : v)));
+        out.push(${describe});
       }
       console.log(JSON.stringify(out));
       da.shutdownPool();
@@ -384,6 +389,11 @@ function lazyChains(env: Record<string, string>): string {
   const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
+}
+
+/** The chains' values (signed zeros kept), computed in a child process with `env`. */
+function lazyChains(env: Record<string, string>): string {
+  return lazyResults(CHAINS.map((c) => c.ts), `Array.from(r.flatten().nd.data, (v) => (Object.is(v, -0) ? "-0" : v))`, env);
 }
 
 test("end to end, fused chains over every axis give the same bits with the machine and without the addon (LAZYLAB_NATIVE=0), and agree with NumPy and Dask", () => {
@@ -425,27 +435,12 @@ const MAPS: { ts: string; py: string }[] = [
 ];
 
 test("end to end, elementwise results of fused chains have the same bytes with the machine and without the addon (LAZYLAB_NATIVE=0), and agree with NumPy and Dask", () => {
-  const lib = JSON.stringify(require.resolve("../lib"));
-  const script = `
-    const { createHash } = require("node:crypto");
-    const { np, da } = require(${lib});
-    (async () => {
-      const x = np.random.defaultRng(5).standardNormal([1003, 2101]);
-      const d = da.fromArray(x, { chunks: [250, 1000] });
-      const out = [];
-      for (const e of ${JSON.stringify(MAPS.map((c) => c.ts))}) {
-        const r = await eval(e).compute();
-        const flat = r.flatten().nd.data;
-        out.push({ dtype: r.dtype, shape: r.shape, sha: createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex"), sample: Array.from(flat.filter((_, i) => i % 997 === 0), Number) });
-      }
-      console.log(JSON.stringify(out));
-      da.shutdownPool();
-    })();`;
-  const run = (env: Record<string, string>) => {
-    const r = spawnSync(process.execPath, ["-e", script], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 << 20 });
-    assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as { dtype: string; shape: number[]; sha: string; sample: number[] }[];
-  };
+  const describe = `(() => {
+          const flat = r.flatten().nd.data;
+          return { dtype: r.dtype, shape: r.shape, sha: createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex"), sample: Array.from(flat.filter((_, i) => i % 997 === 0), Number) };
+        })()`;
+  const run = (env: Record<string, string>) =>
+    JSON.parse(lazyResults(MAPS.map((c) => c.ts), describe, env)) as { dtype: string; shape: number[]; sha: string; sample: number[] }[];
   const machine = run({}), plain = run({ LAZYLAB_NATIVE: "0" });
   MAPS.forEach((c, k) => assert.equal(machine[k].sha, plain[k].sha, `${c.ts}: the machine's bytes differ from the JavaScript kernel's`));
   const py = pythonJson<{ numpy: { dtype: string; shape: number[]; sample: number[] }[]; dask: number[][] }>(`
