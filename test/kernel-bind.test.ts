@@ -93,7 +93,11 @@ test("the kernel binds the connection file's ip only: 127.0.0.2 answers, 127.0.0
   const dir = mkdtempSync(path.join(OUT, "bind-"));
   const ip = "127.0.0.2";
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort(ip));
+  // Ports free on 127.0.0.1 too: one another process holds there would read as the kernel's.
+  while (ports.size < 5) {
+    const port = await freePort(ip);
+    if ((await probe("127.0.0.1", port)) === "refused") ports.add(port);
+  }
   const [shell_port, control_port, iopub_port, stdin_port, hb_port] = [...ports];
   const child = startKernel({ ip, transport: "tcp", key: randomUUID(), signature_scheme: "hmac-sha256", shell_port, control_port, iopub_port, stdin_port, hb_port }, dir);
   try {
