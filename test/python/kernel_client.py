@@ -2,6 +2,7 @@
 import os
 import queue
 import time
+import unittest
 
 import jupyter_client
 
@@ -111,3 +112,46 @@ class Kernel:
                 out.append(self.kc.get_iopub_msg(timeout=wait))
         except queue.Empty:
             return out
+
+
+class KernelTestCase(unittest.TestCase):
+    """Tests whose cells run in a lazylab kernel: one kernel for the whole class, or a fresh one
+    for each test with `fresh_kernel_per_test = True` (for tests that read memory figures or
+    restart it); `kernel_options` are Kernel()'s arguments. A subclass that overrides setUpClass,
+    setUp or their tear-downs calls super()."""
+
+    fresh_kernel_per_test = False
+    kernel_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.fresh_kernel_per_test:
+            cls.k = Kernel(**cls.kernel_options)
+
+    @classmethod
+    def tearDownClass(cls):
+        if not cls.fresh_kernel_per_test:
+            cls.k.close()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        if self.fresh_kernel_per_test:
+            self.k = Kernel(**self.kernel_options)
+
+    def tearDown(self):
+        if self.fresh_kernel_per_test:
+            self.k.close()
+        super().tearDown()
+
+    def run_ok(self, code, timeout=90):
+        """Runs a cell that must succeed and returns its iopub messages; a failure shows the
+        cell's output and its reply (the traceback)."""
+        reply, msgs = self.k.run(code, timeout=timeout)
+        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs) + str(reply["content"]))
+        return msgs
+
+    def run_text(self, code, timeout=90):
+        """run_ok's cell, returning what it printed and its text/plain result."""
+        return self.k.text(self.run_ok(code, timeout))

@@ -9,18 +9,10 @@ import unittest
 
 import zmq
 
-from kernel_client import Kernel
+from kernel_client import Kernel, KernelTestCase
 
 
-class Behaviour(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.k = Kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.k.close()
-
+class Behaviour(KernelTestCase):
     def test_fifty_cells_with_prints_lose_no_output_and_nothing_follows_idle(self):
         for i in range(50):
             reply, msgs = self.k.run(f'for (let j = 0; j < 3; j++) console.log("cell {i} line " + j)\nsetTimeout(() => console.log("late {i}"), 0)\nawait new Promise(r => setTimeout(r, 1))')

@@ -7,18 +7,20 @@ import os
 import subprocess
 import sys
 import time
-import unittest
 
 import numpy as np
 
-from kernel_client import Kernel
+from kernel_client import KernelTestCase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class DaClusterInKernel(unittest.TestCase):
+class DaClusterInKernel(KernelTestCase):
+    fresh_kernel_per_test = True
+
     @classmethod
     def setUpClass(cls):
+        super().setUpClass()
         cls.cluster = subprocess.Popen([sys.executable, os.path.join(HERE, "local_cluster.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         cls.address = json.loads(cls.cluster.stdout.readline())["address"]
 
@@ -30,17 +32,7 @@ class DaClusterInKernel(unittest.TestCase):
         except subprocess.TimeoutExpired:
             cls.cluster.kill()
         cls.cluster.stdout.close()
-
-    def setUp(self):
-        self.k = Kernel()
-
-    def tearDown(self):
-        self.k.close()
-
-    def run_ok(self, code, timeout=60):
-        reply, msgs = self.k.run(code, timeout=timeout)
-        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs) + str(reply["content"]))
-        return self.k.text(msgs)
+        super().tearDownClass()
 
     def bridges(self, parent):
         out = []
@@ -59,23 +51,23 @@ class DaClusterInKernel(unittest.TestCase):
         return out
 
     def test_a_cell_computes_on_the_cluster_with_lazylabs_draws(self):
-        info = json.loads(self.run_ok(f'console.log((await da.connect("{self.address}")).workers.length)'))
+        info = json.loads(self.run_text(f'console.log((await da.connect("{self.address}")).workers.length)'))
         self.assertEqual(info, 2)
         executor = self.k.executor_pid()
         self.assertEqual(len(self.bridges(executor)), 1)
-        got = json.loads(self.run_ok("da.setProgress(false);\n"
+        got = json.loads(self.run_text("da.setProgress(false);\n"
                                      "const r = da.random.defaultRng(4).standardNormal([60, 40], { chunks: [20, 20] });\n"
                                      "console.log(JSON.stringify({ seed: (r.node as any).stream.seed, sums: (await r.sum({ axis: 0 }).compute()).tolist() }))"))
         # NumPy draws each block from SeedSequence([seed, flat block index]), as lazylab does.
         blocks = [[np.random.default_rng([got["seed"], i * 2 + j]).standard_normal((20, 20)) for j in range(2)] for i in range(3)]
         expected = np.block(blocks).sum(axis=0)
         np.testing.assert_allclose(got["sums"], expected, rtol=1e-12)
-        self.run_ok("await da.disconnect()")
+        self.run_text("await da.disconnect()")
         time.sleep(0.5)
         self.assertEqual(self.bridges(executor), [])
 
     def test_the_interrupt_cancels_a_cluster_compute(self):
-        self.run_ok(f'await da.connect("{self.address}"); da.setProgress(false);\n'
+        self.run_text(f'await da.connect("{self.address}"); da.setProgress(false);\n'
                     "const big = da.random.defaultRng(1).standardNormal([8000, 8000], { chunks: [500, 500] }).sum();")
         msg_id = self.k.kc.execute("await big.compute()")
         time.sleep(1.0)
@@ -84,5 +76,5 @@ class DaClusterInKernel(unittest.TestCase):
         reply = self.k.shell_reply(msg_id, timeout=20)
         self.assertEqual(reply["content"]["ename"], "Interrupted")
         self.assertLess(time.time() - t, 3.0)
-        self.assertEqual(self.run_ok("(await da.ones([5], { chunks: 2 }).sum().compute()).item()"), "5")
-        self.run_ok("await da.disconnect()")
+        self.assertEqual(self.run_text("(await da.ones([5], { chunks: 2 }).sum().compute()).item()"), "5")
+        self.run_text("await da.disconnect()")

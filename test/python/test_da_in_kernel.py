@@ -5,22 +5,13 @@ import re
 import time
 import unittest
 
-from kernel_client import Kernel
+from kernel_client import KernelTestCase
 
 SLOW = "const spin = (ms: number) => { const t = performance.now(); while (performance.now() - t < ms); };\n"
 
 
-class DaInKernel(unittest.TestCase):
-    def setUp(self):
-        self.k = Kernel()
-
-    def tearDown(self):
-        self.k.close()
-
-    def run_ok(self, code, timeout=60):
-        reply, msgs = self.k.run(code, timeout=timeout)
-        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs) + str(reply["content"]))
-        return msgs
+class DaInKernel(KernelTestCase):
+    fresh_kernel_per_test = True
 
     def interrupt_after(self, code, seconds):
         msg_id = self.k.kc.execute(code)

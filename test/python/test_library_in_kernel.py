@@ -5,7 +5,7 @@ import re
 import time
 import unittest
 
-from kernel_client import Kernel
+from kernel_client import KernelTestCase
 
 CHANGE = re.compile(r"change in available memory: (-?\d+\.\d+) MB")
 DIST_LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "dist", "lib")
@@ -20,21 +20,12 @@ def declaration(dts, name):
     return doc, " ".join(m.group(2).split())
 
 
-class LibraryInKernel(unittest.TestCase):
-    def setUp(self):
-        self.k = Kernel()
-
-    def tearDown(self):
-        self.k.close()
-
-    def run_ok(self, code):
-        reply, msgs = self.k.run(code, timeout=60)
-        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs))
-        return self.k.text(msgs)
+class LibraryInKernel(KernelTestCase):
+    fresh_kernel_per_test = True
 
     def delta(self, code):
         """Change in available memory (MB) across `code`, from psutil in the same cell."""
-        out = self.run_ok(f"const __a0 = psutil.virtualMemory().available;\n{code}\nconsole.log('delta', (psutil.virtualMemory().available - __a0) / 2**20);")
+        out = self.run_text(f"const __a0 = psutil.virtualMemory().available;\n{code}\nconsole.log('delta', (psutil.virtualMemory().available - __a0) / 2**20);")
         return float(re.search(r"delta (\S+)", out).group(1))
 
     def test_memory_figures_of_eager_and_lazy_arrays(self):
@@ -48,37 +39,37 @@ class LibraryInKernel(unittest.TestCase):
         self.assertAlmostEqual(self.delta("del('la');"), 7.63, delta=0.25)
 
     def test_del_then_rebind_like_python(self):
-        self.run_ok("let v = np.zeros(3);")
-        self.run_ok("del('v');\nv = np.ones(2);")
-        self.assertIn("array([1., 1.])", self.run_ok("v"))
-        self.run_ok("del('v');")
+        self.run_text("let v = np.zeros(3);")
+        self.run_text("del('v');\nv = np.ones(2);")
+        self.assertIn("array([1., 1.])", self.run_text("v"))
+        self.run_text("del('v');")
         reply, msgs = self.k.run("v")
         self.assertEqual(reply["content"]["status"], "error")
         # The type checker already knows the name is gone (TS2304), before anything runs.
         self.assertRegex(reply["content"]["evalue"], r"Cannot find name 'v'|name 'v' is not defined")
 
     def test_retainers_name_the_holders(self):
-        self.run_ok("let r = np.arange(1000000, undefined, undefined, { dtype: 'float64' });\nlet lr = da.fromArray(r, { chunks: 100000 });")
-        self.run_ok("r.get('0:3')")
-        out = self.run_ok("retainers(r)")
+        self.run_text("let r = np.arange(1000000, undefined, undefined, { dtype: 'float64' });\nlet lr = da.fromArray(r, { chunks: 100000 });")
+        self.run_text("r.get('0:3')")
+        out = self.run_text("retainers(r)")
         self.assertIn("variable r: is the array", out)
         self.assertIn("variable lr: a lazy array reading it", out)
         self.assertRegex(out, r"Out\[\d+\]: a view of it, shape \(3\)")
 
     def test_track_cells_appends_each_cells_memory_change(self):
-        self.run_ok("memory.trackCells(true);")
-        out = self.run_ok("let t = np.zeros([1000, 1000]);")
+        self.run_text("memory.trackCells(true);")
+        out = self.run_text("let t = np.zeros([1000, 1000]);")
         self.assertAlmostEqual(float(CHANGE.search(out).group(1)), -7.63, delta=0.25)
-        out = self.run_ok("del('t');")
+        out = self.run_text("del('t');")
         self.assertAlmostEqual(float(CHANGE.search(out).group(1)), 7.63, delta=0.25)
-        self.run_ok("memory.trackCells(false);")
-        self.assertIsNone(CHANGE.search(self.run_ok("const q = 1;")))
+        self.run_text("memory.trackCells(false);")
+        self.assertIsNone(CHANGE.search(self.run_text("const q = 1;")))
 
     def test_completion_and_inspection_of_library_members(self):
         msg_id = self.k.kc.complete("np.ra", 5)
         reply = self.k.shell_reply(msg_id)
         self.assertIn("random", reply["content"]["matches"])
-        self.run_ok("const arr = np.zeros(3);")
+        self.run_text("const arr = np.zeros(3);")
         code = "arr.res"
         reply = self.k.shell_reply(self.k.kc.complete(code, len(code)))
         self.assertIn("reshape", reply["content"]["matches"])
@@ -95,7 +86,7 @@ class LibraryInKernel(unittest.TestCase):
         return {e["text"]: e for e in entries}
 
     def test_completion_metadata_has_types_and_signatures_from_the_library(self):
-        self.run_ok("const arr = np.zeros([2, 3]);")
+        self.run_text("const arr = np.zeros([2, 3]);")
         for code, dts, name, kind in [("np.", "np/creation.d.ts", "zeros", "function"),
                                       ("da.", "da/index.d.ts", "fromArray", "function"),
                                       ("arr.", "np/ndarray.d.ts", "reshape", "method"),
@@ -118,8 +109,8 @@ class LibraryInKernel(unittest.TestCase):
 
     def test_inspect_shows_signature_and_tsdoc_of_earlier_cells_declarations(self):
         doc_f, doc_c = "Joins a label and an array's shape.", "How many rows the notebook uses."
-        self.run_ok(f"/** {doc_f} */\nfunction label(name: string, a = np.zeros(2)): string {{ return name + a.shape }}")
-        self.run_ok(f"/** {doc_c} */\nconst rows = np.arange(4);")
+        self.run_text(f"/** {doc_f} */\nfunction label(name: string, a = np.zeros(2)): string {{ return name + a.shape }}")
+        self.run_text(f"/** {doc_c} */\nconst rows = np.arange(4);")
         # Right after the cells (their declarations are recent ones), then once the kernel has
         # had idle time to write them into its history.
         for when in ("recent", "after idle"):
@@ -172,7 +163,7 @@ class LibraryInKernel(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "error")
         self.assertEqual(reply["content"]["ename"], "ValueError")
         self.assertIn("is not a valid color value", reply["content"]["evalue"])
-        self.assertIn("2", self.run_ok("console.log(1 + 1)"))
+        self.assertIn("2", self.run_text("console.log(1 + 1)"))
 
     def test_inspect_shows_the_tsdoc_of_plt_functions(self):
         for code, dts, name in [("plt.subplots", "plt/index.d.ts", "subplots"), ("plt.show", "plt/index.d.ts", "show")]:

@@ -11,7 +11,7 @@ import unittest
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magics.execution import _format_time
 
-from kernel_client import Kernel
+from kernel_client import KernelTestCase
 
 # A time as IPython's _format_time writes it: `%.3g` and a unit, or `1min 15s` past a minute.
 TIME = r"(?:\d+(?:\.\d+)?(?:e[+-]\d+)? (?:s|ms|µs|ns)|\d+(?:d|h|min|s)(?: \d+(?:h|min|s))*)"
@@ -51,20 +51,7 @@ def seconds(formatted):
     return float(number) * SCALE[unit]
 
 
-class Magics(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.k = Kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.k.close()
-
-    def run_ok(self, code):
-        reply, msgs = self.k.run(code, timeout=90)
-        self.assertEqual(reply["content"]["status"], "ok", (reply["content"], self.k.text(msgs)))
-        return msgs
-
+class Magics(KernelTestCase):
     def stdout(self, msgs):
         return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
 
