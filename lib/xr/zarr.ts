@@ -23,7 +23,7 @@ import { DataArray, DimensionError } from "./dataarray";
 import { Dataset, DatasetWithVars } from "./dataset";
 import { FileNotFoundError, type AttrValue } from "./netcdf";
 import type { NcVariable } from "./ncgroup";
-import { checkChunks, chunkSizes, type XChunks } from "./open";
+import { checkChunks, chunkSizes, type OpenOptions, type XChunks } from "./open";
 import { onPlan, plannedBlocks } from "./plan";
 import { readAtOpen } from "./prefetch";
 import { HttpError, isUrl, openStore, specOf, type ByteStore, type HttpOptions, type StoreSpec } from "./store";
@@ -31,19 +31,10 @@ import { readChunksSync } from "./zarr-sync";
 import { zarrita } from "./zarrita";
 import { registerLeaf } from "./warn";
 
-/** Options of {@link openZarr}. */
-export interface OpenZarrOptions {
+/** Options of {@link openZarr}: {@link openDataset}'s, with the store's chunks by default. */
+export interface OpenZarrOptions extends Omit<OpenOptions, "chunks"> {
   /** As {@link OpenOptions.chunks}; omitted, the store's chunks (as xarray's `open_zarr`, dask arrays). */
   chunks?: XChunks;
-  /** Group inside the store (`"/"` by default). */
-  group?: string;
-  /** Decode CF times to dates (default true). */
-  decodeTimes?: boolean;
-  /** Apply `_FillValue`/`scale_factor`/`add_offset` (default true). */
-  maskAndScale?: boolean;
-  /** HTTP stores: retries of a dropped connection or 5xx answer (default 4), first backoff in ms (default 50). */
-  retries?: number;
-  backoffMs?: number;
 }
 
 /** The store is not a Zarr store xarray could open (no metadata, or no dimension names). */
