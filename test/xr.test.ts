@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -303,6 +303,31 @@ test("openMfDataset reads the files after the first on the decoder threads: the 
     } finally {
       delete process.env.LAZYLAB_XR_DECODERS;
     }
+  }
+});
+
+test("a damaged or truncated file fails at open with HDF5's own reason, as h5py gives it, and HDF5's error stack is not printed", () => {
+  const good = path.join(ECCO, "THETA_1992_01.nc");
+  const bytes = readFileSync(good);
+  const files = {
+    truncated: bytes.subarray(0, 4000),
+    // The HDF5 signature, then a superblock of noise.
+    damaged: Buffer.concat([bytes.subarray(0, 8), Buffer.alloc(3000, 0xa5)]),
+  };
+  for (const [what, content] of Object.entries(files)) {
+    const file = path.join(DIR, `${what}.nc`);
+    writeFileSync(file, content);
+    // h5py (Debian's, over the C HDF5) words the cause in parentheses: "Unable to open file (truncated file: eof = 4000, ...)".
+    const h5py = python(`import h5py\ntry:\n    h5py.File(${JSON.stringify(file)}, "r")\nexcept OSError as e:\n    print(e)`).trim();
+    const cause = /\((.*)\)$/.exec(h5py)?.[1];
+    assert.ok(cause, `h5py's message has a cause in parentheses: ${h5py}`);
+    // A child process, so that what HDF5 writes to stderr (fd 2, below Node's streams) is seen.
+    const script = `require(${JSON.stringify(path.join(__dirname, "..", "lib"))}).xr.openDataset(${JSON.stringify(file)}).then(() => console.log("opened"), (e) => console.log(e.message))`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    const message = child.stdout.trim();
+    assert.ok(message.startsWith(`${file}: HDF5 could not read the file's metadata (H5Fopen(): unable to synchronously open file: `), `${what}: ${message}`);
+    assert.ok(message.includes(`: ${cause}); is it truncated or damaged?`), `${what}: ${message} vs h5py's ${cause}`);
+    assert.doesNotMatch(child.stderr, /HDF5-DIAG|#00\d/, `${what}: HDF5's stack printed`);
   }
 });
 

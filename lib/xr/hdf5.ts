@@ -28,7 +28,7 @@ function nodeBuild(): string {
 
 /** The subset of h5wasm's API lazylab uses. */
 export interface H5Module {
-  ready: Promise<unknown>;
+  ready: Promise<{ FS: EmscriptenFS }>;
   File: new (filename: string, mode?: string) => H5File;
   Dataset: new (...args: never[]) => H5Dataset;
   Group: new (...args: never[]) => H5Group;
@@ -50,6 +50,8 @@ export interface H5Group extends H5Entity {
   get(name: string): H5Group | H5Dataset | null;
 }
 export interface H5File extends H5Group {
+  /** HDF5's identifier of the open file; negative when H5Fopen failed (h5wasm does not throw then). */
+  readonly file_id: bigint | number;
   close(): number;
 }
 export interface H5Dataset extends H5Entity {
@@ -60,6 +62,60 @@ export interface H5Dataset extends H5Entity {
   readonly value: unknown;
   slice(ranges: number[][]): unknown;
   get_attached_scales(index: number): string[];
+}
+
+/** Emscripten's file system object, as far as the capture of HDF5's stderr uses it. */
+interface EmscriptenFS {
+  write(stream: { fd: number }, buffer: Uint8Array, offset: number, length: number, ...rest: unknown[]): number;
+}
+
+/**
+ * HDF5's error reports. On a failure HDF5 prints its whole error stack ("HDF5-DIAG: Error
+ * detected in HDF5 ...", two to four lines per function it unwound, 30-60 lines for a damaged
+ * file) to stderr, which in a kernel is the cell's output, beside lazylab's own error. So
+ * h5wasm's writes to its stderr are kept here instead (the last {@link REPORTS_CAP}
+ * characters: a fixed bound, whatever fails), and {@link hdf5Reason} puts the report's
+ * outermost call and its innermost cause into lazylab's error, as h5py's messages do.
+ */
+let reports = "";
+const REPORTS_CAP = 16384;
+
+function captureReports(fsObject: EmscriptenFS): void {
+  const write = fsObject.write;
+  fsObject.write = function (this: unknown, stream, buffer, offset, length, ...rest) {
+    if (stream?.fd !== 2) return write.call(this, stream, buffer, offset, length, ...rest);
+    reports = (reports + Buffer.from(buffer.buffer, buffer.byteOffset + offset, length).toString("utf8")).slice(-REPORTS_CAP);
+    return length;
+  };
+}
+
+/**
+ * What HDF5 reported since the last call (and forgets it): the first report's outermost call
+ * and innermost cause, e.g. `H5Fopen(): unable to synchronously open file: truncated file:
+ * eof = 4000, ...`; undefined when HDF5 reported nothing.
+ */
+export function hdf5Reason(): string | undefined {
+  const text = reports;
+  reports = "";
+  const first = text.split(/^HDF5-DIAG: /m).find((r) => r.trim() !== "");
+  if (!first) return undefined;
+  const frames = [...first.matchAll(/^\s*#\d+: .* in (\S+\(\)): (.*)$/gm)].map((m) => ({ fn: m[1], what: m[2].trim() }));
+  if (frames.length === 0) return first.split("\n")[0].trim() || undefined;
+  const outer = frames[0];
+  const inner = frames[frames.length - 1];
+  return inner === outer ? `${outer.fn}: ${outer.what}` : `${outer.fn}: ${outer.what}: ${inner.what}`;
+}
+
+/**
+ * Opens `fsPath` with h5wasm for reading. h5wasm's File does not throw when HDF5 cannot open
+ * the file (a damaged or truncated one): it fails later, on the first group it opens, with
+ * "error - name not defined!". This throws at once, with HDF5's reason.
+ */
+export function openH5File(mod: H5Module, fsPath: string): H5File {
+  hdf5Reason();
+  const file = new mod.File(fsPath, "r");
+  if (Number(file.file_id) < 0) throw new Error(hdf5Reason() ?? "HDF5 could not open the file");
+  return file;
 }
 
 let loaded: H5Module | undefined;
@@ -105,7 +161,7 @@ export async function h5(): Promise<H5Module> {
     // A real dynamic import: TypeScript's commonjs output would turn import() into require().
     const esm = new Function("s", "return import(s)") as (s: string) => Promise<H5Module>;
     const mod = await esm(pathToFileURL(nodeBuild()).href);
-    await mod.ready;
+    captureReports((await mod.ready).FS);
     installReadCounter();
     loaded = mod;
     return mod;

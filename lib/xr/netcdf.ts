@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import { NDArray } from "../np/ndarray";
 import { storageClass, type DType } from "../np/dtype";
-import { countingReads, diskReads, h5, h5Loaded, H5Dataset } from "./hdf5";
+import { countingReads, diskReads, h5, h5Loaded, H5Dataset, hdf5Reason, openH5File } from "./hdf5";
 import { FileReader } from "./chunkindex";
 import { rawPlan, readRaw, RawPlan } from "./rawread";
 import { FillMask, maskFill } from "./shuffle";
@@ -110,7 +110,7 @@ export class NcFile {
   /** h5wasm's handle, opened now if the file came from {@link fromMetadata}. */
   private get file(): import("./hdf5").H5File {
     this.ensureOpen();
-    this.h5file ??= this.remoteErrors(() => countingReads(() => new (h5Loaded().File)(this.fsPath, "r")));
+    this.h5file ??= this.remoteErrors(() => countingReads(() => openH5File(h5Loaded(), this.fsPath)));
     return this.h5file;
   }
 
@@ -124,12 +124,12 @@ export class NcFile {
       const remote = await RemoteFile.open(path, options);
       if (!remote) throw new FileNotFoundError(path, "No such file on the server (HTTP 404)");
       const nc = new NcFile(path, undefined, remote);
-      nc.h5file = nc.remoteErrors(() => naming(path, () => new mod.File(remote.path, "r")));
+      nc.h5file = nc.remoteErrors(() => naming(path, () => openH5File(mod, remote.path)));
       return nc;
     }
     NcFile.check(path);
     const mod = await h5();
-    const file = naming(path, () => countingReads(() => new mod.File(path, "r")));
+    const file = naming(path, () => countingReads(() => openH5File(mod, path)));
     return new NcFile(path, file);
   }
 
@@ -251,10 +251,11 @@ export class NcFile {
     const ds = this.file.get(v.path) as H5Dataset;
     const n = count.reduce((a, b) => a * b, 1);
     let raw: unknown;
+    hdf5Reason();
     try {
       raw = countingReads(() => (v.shape.length === 0 ? ds.value : n === 0 ? new Float64Array(0) : ds.slice(start.map((s, d) => [s, s + count[d]]))));
     } catch (e) {
-      throw this.remote?.takeError() ?? new Error(`${this.path}: reading variable '${v.name}' failed: ${(e as Error).message ?? e}`);
+      throw this.remote?.takeError() ?? new Error(`${this.path}: reading variable '${v.name}' failed: ${hdf5Reason() ?? (e as Error).message ?? e}`);
     }
     const out = toNDArray(raw, [...count], v.dtype);
     if (fill) {
@@ -339,11 +340,13 @@ function stampOf(path: string): string | undefined {
 
 /** Runs `fn`, making an error from HDF5 name the file (a truncated or damaged file fails there). */
 function naming<T>(path: string, fn: () => T): T {
+  hdf5Reason();
   try {
     return fn();
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    if (!err.message.includes(path)) err.message = `${path}: HDF5 could not read the file's metadata (${err.message}); is it truncated or damaged?`;
+    // HDF5's own report says more than h5wasm's message ("error - name not defined!").
+    if (!err.message.includes(path)) err.message = `${path}: HDF5 could not read the file's metadata (${hdf5Reason() ?? err.message}); is it truncated or damaged?`;
     throw err;
   }
 }
