@@ -593,8 +593,8 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
   /* Rows of a strip are far apart (a whole line of the array): the hardware does not fetch the
    * next ones ahead, so each leaf's row MOMENTS_AHEAD rows on along the innermost reduced
    * dimension is asked for (into L2) while this one is copied, every cache line it touches
-   * (lib/np's arrays need not start on a line). Only a hint: an address past the block is never
-   * read. */
+   * (lib/np's arrays need not start on a line), where the row is contiguous (either way). Only a
+   * hint: an address past the block is never read. */
   int64_t ahead_step[MACHINE_MAX_LEAVES];
   int pf = nr > 0;
   for (int i = 0; i < M->k; i++) ahead_step[i] = nr > 0 ? W->stride[i][red[nr - 1]] : 0;
@@ -614,9 +614,9 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
           for (int i = 0; i < M->k; i++) {
             int64_t reg = M->nconst + i;
             double *dst = store + reg * MACHINE_REG_STRIDE + nb * wc;
-            if (pf) {
-              int64_t size = (int64_t)leaf_size(M->leaves[i].type);
-              uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)((pr[i] + MOMENTS_AHEAD * ahead_step[i]) * size);
+            if (pf && (M->leaves[i].s == 1 || M->leaves[i].s == -1)) {
+              int64_t size = (int64_t)leaf_size(M->leaves[i].type), lo = pr[i] + (M->leaves[i].s < 0 ? 1 - wc : 0);
+              uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)((lo + MOMENTS_AHEAD * ahead_step[i]) * size);
               for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(wc * size); a += 64) __builtin_prefetch((const void *)a, 0, 2);
             }
             const double *src = load_leaf(&M->leaves[i], pr[i], wc, dst);
