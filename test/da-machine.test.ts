@@ -200,16 +200,16 @@ function chunkOf(expr: string, dtype: DType, ls: readonly FoldLeaf[], shape: num
   return out;
 }
 
-test("var/std partials on the machine are the JavaScript path's (the block made, NumPy-ordered sums) bit for bit: random trees, every axis set, runs crossing NumPy's 8192-element buffers", { skip: SKIP }, () => {
-  const r = rng(41);
+/**
+ * Compares the machine's var partials of `trees` random expression trees with the JavaScript
+ * path's (the block made, NumPy-ordered sums) over each shape and axis set, bit for bit; each
+ * leaf contiguous in C order from an offset, or read backwards along the last axis. Returns how
+ * many partials were compared.
+ */
+function compareVarPartials(seed: number, trees: number, shapes: { shape: number[]; axes: number[][] }[]): number {
+  const r = rng(seed);
   let compared = 0;
-  const shapes: { shape: number[]; axes: number[][] }[] = [
-    { shape: [5, 1021], axes: [[1], [0], [0, 1]] },
-    { shape: [3, 1, 2053], axes: [[2], [0, 2], [1], [0, 1, 2], [1, 2], [0]] },
-    { shape: [2, 5, 2001], axes: [[1, 2], [0, 1, 2], [0, 2], [0, 1]] },
-    { shape: [1, 1], axes: [[0], [0, 1]] },
-  ];
-  for (let t = 0; t < 40; t++) {
+  for (let t = 0; t < trees; t++) {
     const types = Array.from({ length: 1 + Math.floor(r() * 3) }, () => LEAF_TYPES[Math.floor(r() * LEAF_TYPES.length)]);
     const placeholders = types.map((d) => ref({ kind: "source" }, d));
     const root = randomTree(r, placeholders, 1 + Math.floor(r() * 4), false);
@@ -218,7 +218,6 @@ test("var/std partials on the machine are the JavaScript path's (the block made,
     if (!program) continue;
     for (const { shape, axes: axesList } of shapes) {
       const size = shape.reduce((a, b) => a * b, 1);
-      // Each leaf contiguous in C order from an offset, or read backwards along the last axis.
       const ls = leaves.map((l, i) => {
         const data = leafData(r, l.dtype, size + 7);
         const stride = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
@@ -238,7 +237,37 @@ test("var/std partials on the machine are the JavaScript path's (the block made,
       }
     }
   }
+  return compared;
+}
+
+test("var/std partials on the machine are the JavaScript path's (the block made, NumPy-ordered sums) bit for bit: random trees, every axis set, runs crossing NumPy's 8192-element buffers", { skip: SKIP }, () => {
+  const compared = compareVarPartials(41, 40, [
+    { shape: [5, 1021], axes: [[1], [0], [0, 1]] },
+    { shape: [3, 1, 2053], axes: [[2], [0, 2], [1], [0, 1, 2], [1, 2], [0]] },
+    { shape: [2, 5, 2001], axes: [[1, 2], [0, 1, 2], [0, 2], [0, 1]] },
+    { shape: [1, 1], axes: [[0], [0, 1]] },
+  ]);
   assert.ok(compared >= 200, `only ${compared} partials compared`);
+});
+
+// np_machine.c evaluates a block once into a 1 MB (131072-double) scratch buffer where it fits:
+// a run of trailing reduced elements up to its size, or strips of a kept last axis (all rows,
+// as many columns as fit, at least 16); larger blocks keep the two passes.
+test("var/std partials read in one pass (column strips of a kept last axis, long runs) and those too large for the scratch buffer (two passes) are the JavaScript path's bit for bit", { skip: SKIP }, () => {
+  const compared = compareVarPartials(43, 12, [
+    // 1500 rows: strips of 84 columns and a last one of 48.
+    { shape: [1500, 300], axes: [[0]] },
+    // Kept dimension before the strips' axis; strips of 184 and 16 columns.
+    { shape: [700, 3, 200], axes: [[0], [0, 1]] },
+    // Strips as wide as a machine block (1024) and a last one of 76.
+    { shape: [120, 1100], axes: [[0]] },
+    // 9000 rows leave 14 columns per strip (under 16): two passes.
+    { shape: [9000, 20], axes: [[0]] },
+    // Runs of 40000 (five of NumPy's 8192-element pieces) in the buffer; 140000 past it: two passes.
+    { shape: [3, 40000], axes: [[1], [0, 1]] },
+    { shape: [140000], axes: [[0]] },
+  ]);
+  assert.ok(compared >= 40, `only ${compared} partials compared`);
 });
 
 test("var/std partials of a band of blocks (read line by line across the blocks) are each block's own, bit for bit", { skip: SKIP }, () => {
