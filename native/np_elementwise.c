@@ -145,6 +145,8 @@ DEFINE_STREAMING(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
  * into one byte, and that byte's 8 bits written as 8 bytes of 0/1 from a table. (The plain
  * loop, which the compiler did not vectorise, ran `x > 0` at ~2 ns/element, NumPy 0.64.)
  * The vector predicates are C's: ordered for == < <= > >= (false with NaN), unordered for !=.
+ * From STREAM_MIN elements on the 8 bytes go out with a non-temporal store (movnti), as the
+ * float64 results do: a plain store first reads the output's cache line.
  */
 static uint64_t mask_bytes[256];
 
@@ -168,12 +170,19 @@ static void build_mask_bytes(void) {
       bits |= (unsigned)MOVEMASK(CMP) << (j * W); \
     } \
     uint64_t v = mask_bytes[bits]; \
-    memcpy(o + i, &v, 8); \
+    if (stream) _mm_stream_si64((long long *)(o + i), (long long)v); \
+    else memcpy(o + i, &v, 8); \
   }
 #define DEFINE_VCOMPARE(SUFFIX, ATTR, VT_, W_, EQ, NE, LT, LE, GT, GE) \
   ATTR static void vcompare_##SUFFIX(int op, const double *a, int as, const double *b, int bs, uint8_t *o, intptr_t n) { \
     typedef VT_ VT; \
     enum { W = W_ }; \
+    int stream = n >= STREAM_MIN; \
+    if (stream) { /* 8-byte aligned streaming stores */ \
+      intptr_t head = (intptr_t)((8 - (uintptr_t)o % 8) % 8); \
+      compare_##SUFFIX(op, a, as, b, bs, o, head); \
+      a += head * as; b += head * bs; o += head; n -= head; \
+    } \
     intptr_t m = n - n % 8; \
     const VT xs = SET1(a[0]), ys = SET1(b[0]); \
     switch (op) { \
@@ -184,6 +193,7 @@ static void build_mask_bytes(void) {
       case CMP_GT: V_COMPARE(GT); break; \
       case CMP_GE: V_COMPARE(GE); break; \
     } \
+    if (stream) _mm_sfence(); \
     compare_##SUFFIX(op, a + m * as, as, b + m * bs, bs, o + m, n - m); \
   }
 #define LOADU _mm_loadu_pd
@@ -303,6 +313,33 @@ static napi_value js_fill(napi_env env, napi_callback_info info) {
   ATTR static void f32_to_f64_##SUFFIX(const float *a, double *o, intptr_t n) { for (intptr_t i = 0; i < n; i++) o[i] = (double)a[i]; }
 FOR_EACH_ISA(DEFINE_CASTS)
 
+#ifdef LAZYLAB_X86
+/* f64_to_f32 for large outputs: 8 conversions (cvtpd2ps rounds to nearest, as the C cast
+ * does, NaN payloads included) streamed out 16 bytes at a time, as elementwise results are
+ * (STREAM_MIN); the first floats go through the plain loop until o is 16-byte aligned. */
+static void f64_to_f32_stream_base(const double *a, float *o, intptr_t n) {
+  intptr_t head = 0;
+  while (head < n && ((uintptr_t)(o + head) % 16)) head++;
+  f64_to_f32_base(a, o, head);
+  intptr_t i = head;
+  for (; i + 4 <= n; i += 4) _mm_stream_ps(o + i, _mm_movelh_ps(_mm_cvtpd_ps(_mm_loadu_pd(a + i)), _mm_cvtpd_ps(_mm_loadu_pd(a + i + 2))));
+  _mm_sfence();
+  f64_to_f32_base(a + i, o + i, n - i);
+}
+__attribute__((target("avx2"))) static void f64_to_f32_stream_avx2(const double *a, float *o, intptr_t n) {
+  intptr_t head = 0;
+  while (head < n && ((uintptr_t)(o + head) % 32)) head++;
+  f64_to_f32_avx2(a, o, head);
+  intptr_t i = head;
+  for (; i + 8 <= n; i += 8) {
+    __m128 lo = _mm256_cvtpd_ps(_mm256_loadu_pd(a + i)), hi = _mm256_cvtpd_ps(_mm256_loadu_pd(a + i + 4));
+    _mm256_stream_ps(o + i, _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1));
+  }
+  _mm_sfence();
+  f64_to_f32_avx2(a + i, o + i, n - i);
+}
+#endif
+
 /* castFloat(a, aOffset, out, outOffset, n): a Float64Array into a Float32Array or back. */
 static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   size_t argc = 5;
@@ -324,6 +361,10 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   if (!in_bounds(env, al, ao, n, 1) || !in_bounds(env, ol, oo, n, 1)) return NULL;
   if (n <= 0) return NULL;
   if (n >= STREAM_MIN) np_prefault(down ? (void *)((float *)o + oo) : (void *)((double *)o + oo), (size_t)n * (down ? sizeof(float) : sizeof(double)));
+#ifdef LAZYLAB_X86
+  if (down && n >= STREAM_MIN) PICK(f64_to_f32_stream)((const double *)a + ao, (float *)o + oo, n);
+  else
+#endif
   if (down) PICK(f64_to_f32)((const double *)a + ao, (float *)o + oo, n);
   else PICK(f32_to_f64)((const float *)a + ao, (double *)o + oo, n);
   return NULL;
