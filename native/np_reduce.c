@@ -1,6 +1,6 @@
 /*
- * lazylab's native reductions over float64 lines (and float32 sums): NumPy's pairwise sums, min/max, argmin/argmax
- * and the row-by-row sums of an outer axis. lib/np/reduce.ts calls them when each output's
+ * lazylab's native reductions over float64 lines (and float32 sums): NumPy's pairwise sums, min/max, argmin/argmax,
+ * var's sums of squared deviations and the row-by-row sums of an outer axis. lib/np/reduce.ts calls them when each output's
  * reduced elements form one contiguous line; the JavaScript loops there are the reference
  * (and the fallback), and these give the same bits.
  */
