@@ -126,6 +126,11 @@ double np_pairwise_sum(const double *a, intptr_t n);
 /* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
  * loop about to write that many bytes calls it first. */
 void np_prefault(void *p, size_t bytes);
+/* Whether [p, p+bytes)'s first whole page was never touched (a fresh output), and faulting in
+ * its whole pages in one call: np_prefault's two halves, for loops that fault in a fresh output
+ * piece by piece (np_memory.c). */
+int np_untouched(void *p, size_t bytes);
+void np_populate(void *p, size_t bytes);
 
 /* Registers the functions of one file on the addon's exports. */
 void np_elementwise_register(napi_env env, napi_value exports);
