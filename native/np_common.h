@@ -102,7 +102,9 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
  * The result is computed in registers and streamed directly: computing a block into the
  * cache and streaming it out from there measured no faster than plain stores (regular and
  * streaming stores interleaved). An earlier try under a load of 12-15 had found streaming
- * slower: the load, not the stores, decided that figure.
+ * slower: the load, not the stores, decided that figure. Exception: a fresh output of the
+ * elementwise arithmetic (a new array) is faulted in and written piece by piece with plain
+ * stores, into the lines the kernel has just zeroed (np_elementwise.c, fresh_pieces).
  */
 #define STREAM_MIN (1 << 20)
 
