@@ -102,14 +102,17 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
  * The result is computed in registers and streamed directly: computing a block into the
  * cache and streaming it out from there measured no faster than plain stores (regular and
  * streaming stores interleaved). An earlier try under a load of 12-15 had found streaming
- * slower: the load, not the stores, decided that figure.
+ * slower: the load, not the stores, decided that figure. Exception: a fresh output of the
+ * elementwise arithmetic (a new array) is faulted in and written piece by piece with plain
+ * stores, into the lines the kernel has just zeroed (np_elementwise.c, fresh_pieces).
  */
 #define STREAM_MIN (1 << 20)
 
 /* Whether float64 exp runs np_vexp (the CPUs where NumPy uses its own exp: np_vmath.c). */
 extern int np_own_exp;
 /* Whether the CPU has AVX512F (and the AVX2 loops are in use, and LAZYLAB_NATIVE_ISA is not
- * avx2): np_vexp's eight-lane loop, the float64 sums' one-register leaves (np_reduce.c). */
+ * avx2): np_vexp's eight-lane loop, the float64 sums' one-register leaves, argmin/argmax's
+ * index-tracking loop (np_reduce.c) and the comparisons' 64-element steps (np_elementwise.c). */
 extern int np_avx512;
 /* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
 void np_vexp(const double *a, double *o, intptr_t n);
@@ -125,6 +128,11 @@ double np_pairwise_sum(const double *a, intptr_t n);
 /* Faults in [p, p+bytes) in one system call when it was never touched (np_memory.c); a
  * loop about to write that many bytes calls it first. */
 void np_prefault(void *p, size_t bytes);
+/* Whether [p, p+bytes)'s first whole page was never touched (a fresh output), and faulting in
+ * its whole pages in one call: np_prefault's two halves, for loops that fault in a fresh output
+ * piece by piece (np_memory.c). */
+int np_untouched(void *p, size_t bytes);
+void np_populate(void *p, size_t bytes);
 
 /* Registers the functions of one file on the addon's exports. */
 void np_elementwise_register(napi_env env, napi_value exports);

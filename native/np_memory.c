@@ -183,18 +183,39 @@ void np_memory_register(napi_env env, napi_value exports) {
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }
 
-void np_prefault(void *p, size_t bytes) {
 #if defined(__linux__)
+/* The first whole page of [p, p+bytes) and the last, or 0 when there is none (page-aligned). */
+static int whole_pages(void *p, size_t bytes, uintptr_t *start, uintptr_t *end) {
   static uintptr_t page = 0;
   if (!page) page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
-  uintptr_t end = ((uintptr_t)p + bytes) & ~(page - 1);
-  if (end <= start) return;
+  *start = ((uintptr_t)p + page - 1) & ~(page - 1);
+  *end = ((uintptr_t)p + bytes) & ~(page - 1);
+  return *end > *start;
+}
+#endif
+
+int np_untouched(void *p, size_t bytes) {
+#if defined(__linux__)
+  uintptr_t start, end;
   unsigned char resident = 0;
-  if (mincore((void *)start, page, &resident) != 0 || (resident & 1)) return;
-  madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+  return whole_pages(p, bytes, &start, &end) && mincore((void *)start, 1, &resident) == 0 && !(resident & 1);
+#else
+  (void)p;
+  (void)bytes;
+  return 0;
+#endif
+}
+
+void np_populate(void *p, size_t bytes) {
+#if defined(__linux__)
+  uintptr_t start, end;
+  if (whole_pages(p, bytes, &start, &end)) madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 #else
   (void)p;
   (void)bytes;
 #endif
+}
+
+void np_prefault(void *p, size_t bytes) {
+  if (np_untouched(p, bytes)) np_populate(p, bytes);
 }

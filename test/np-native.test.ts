@@ -59,6 +59,18 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   // summed two at a time), at an odd offset.
   ["np.array([x.ravel()[3:3 + m].sum() for m in [*range(1024, 1400), *range(1400, 20000, 997)]])", (x) => np.array([...Array.from({ length: 376 }, (_, i) => 1024 + i), ...Array.from({ length: Math.ceil((20000 - 1400) / 997) }, (_, i) => 1400 + 997 * i)].map((m) => x.ravel().get(`3:${3 + m}`).sum() as number))],
   ["x.std()", (x) => x.std()],
+  // var/std's deviations summed in one pass (C-contiguous, all or trailing axes) and the
+  // three passes elsewhere (views, leading axes), NaN included.
+  ["x.var(axis=1)", (x) => x.var(1)],
+  ["x.std(axis=-1, ddof=1)", (x) => x.std({ axis: -1, ddof: 1 })],
+  ["x.reshape(-1, 10, 1000).var(axis=(1, 2))", (x) => x.reshape(-1, 10, 1000).var({ axis: [1, 2] })],
+  ["x.reshape(-1, 10, 100).std(axis=(1, 2), keepdims=True)", (x) => x.reshape(-1, 10, 100).std({ axis: [1, 2], keepdims: true })],
+  ["x.var(keepdims=True)", (x) => x.var({ keepdims: true })],
+  ["x[:, 1:].std()", (x) => x.get(":, 1:").std()],
+  ["x.var(axis=0)", (x) => x.var(0)],
+  ["xn.std()", (_x, _y, _o, xn) => xn.std()],
+  ["xn.var(axis=1)", (_x, _y, _o, xn) => xn.var(1)],
+  ["(x * 1e200).var()", (x) => x.mul(1e200).var()],
   ["o.fill(1.5) or o", (_x, _y, o) => o.fill(1.5)],
   ["1 / x", (x) => x.pow(-1)],
   ["np.floor(x * 3)", (x) => np.floor(x.mul(3))],
@@ -93,6 +105,15 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["xn.argmin()", (_x, _y, _o, xn) => xn.argmin()],
   ["xn.argmax(axis=1)", (_x, _y, _o, xn) => xn.argmax(1)],
   ["np.where(np.isnan(xn), 5.0, xn).argmax()", (_x, _y, _o, xn) => { const c = xn.copy(); c.set("::7, ::13", 5); return c.argmax(); }],
+  // Ties (first index wins; -0.0 and 0.0 are equal), odd offsets and tails of the vector loops.
+  ["np.floor(x * 3).argmax()", (x) => np.floor(x.mul(3)).argmax()],
+  ["np.floor(x * 3).argmin(axis=1)", (x) => np.floor(x.mul(3)).argmin(1)],
+  ["(np.clip(np.floor(x * 3), None, 0) * 0.0).argmax()", (x) => np.floor(x.mul(3)).clip(null, 0).mul(0).argmax()],
+  ["(np.clip(np.floor(x * 3), None, 0) * 0.0).argmin()", (x) => np.floor(x.mul(3)).clip(null, 0).mul(0).argmin()],
+  ["x.ravel()[5:-3].argmax()", (x) => x.ravel().get("5:-3").argmax()],
+  ["x.ravel()[7:].argmin()", (x) => x.ravel().get("7:").argmin()],
+  ["x[:, 3:].argmax(axis=1)", (x) => x.get(":, 3:").argmax(1)],
+  ["xn.argmax()", (_x, _y, _o, xn) => xn.argmax()],
   ["xn.sum(axis=0)", (_x, _y, _o, xn) => xn.sum(0)],
   ["x.T.copy()", (x) => x.T.copy()],
   ["x[::-1, ::2].T.copy()", (x) => x.get("::-1, ::2").T.copy()],
@@ -105,6 +126,8 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["(x * 1e30).astype(np.float32)", (x) => x.mul(1e30).astype("float32")],
   ["xn.astype(np.float32).astype(np.float64)", (_x, _y, _o, xn) => xn.astype("float32").astype("float64")],
   ["x[:, 1:].astype(np.float32)", (x) => x.get(":, 1:").astype("float32")],
+  ["x.ravel()[1:].astype(np.float32)", (x) => x.ravel().get("1:").astype("float32")],
+  ["x.ravel()[3:] > 0", (x) => x.ravel().get("3:").gt(0)],
 ];
 
 /**

@@ -43,6 +43,8 @@ interface NativeLoops {
   sumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+k] = NumPy's float32 sum of a[off+k*stride ... +n] for k < lines (float32 accumulators). */
   sumLinesF32(a: Float32Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
+  /** out[oo+k] = NumPy's sum of (a[off+k*stride+i] - means[mo+k])**2 over i < n, for k < lines (var's second pass, one read of a). */
+  deviationSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, means: Float64Array, mo: number, out: Float64Array, oo: number): void;
   /** out[oo + k*os] += line k's sum of squares in lib/da's fused order (fourSums in lib/da/fuse.ts), k < lines. */
   squareSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number, os: number): void;
   /**

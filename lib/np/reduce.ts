@@ -237,12 +237,35 @@ export function variance(x: NDArray, options?: (ReduceOptions & { ddof?: number 
   const src = floatSource(x);
   const m = sumAs(src, { ...opts, keepdims: true, all: false }, src.dtype) as NDArray;
   m.div(divisor(m.dtype, n), m);
-  const d = src.sub(m, emptyLikeKeepOrder(src));
-  d.mul(d, d);
-  const s = sumAs(d, opts, d.dtype);
+  const fused = deviationSums(src, opts, m);
+  let s: NDArray | number;
+  if (fused) s = finish(fused, [], "float64", src, opts.axes, opts);
+  else {
+    const d = src.sub(m, emptyLikeKeepOrder(src));
+    d.mul(d, d);
+    s = sumAs(d, opts, d.dtype);
+  }
   const div = Math.max(n - (o.ddof ?? 0), 0);
-  if (typeof s === "number") return scalarOf(d.dtype, s / div);
+  if (typeof s === "number") return scalarOf(src.dtype, s / div);
   return s.div(divisor(s.dtype, div), s);
+}
+
+/**
+ * var's sums of squared deviations in one pass over x, without the array `x - mean` (the C
+ * loop computes each deviation and its square in registers: native/np_reduce.c,
+ * deviationSumLines), where that array's sum would have been one C-ordered line per output:
+ * x C-contiguous float64 reduced over all axes or over its last ones. The same operations in
+ * the same order, so the same bits as the three passes; null elsewhere (the three passes run).
+ */
+function deviationSums(x: NDArray, opts: { axes: number[]; all: boolean }, means: NDArray): Float64Array | null {
+  if (!native || x.dtype !== "float64" || !x.isContiguous || x.size < NATIVE_MIN) return null;
+  const k = opts.axes.length;
+  if (!opts.all && opts.axes.some((a, i) => a !== x.ndim - k + i)) return null;
+  const n = opts.axes.reduce((p, a) => p * x.shape[a], 1);
+  const lines = x.size / n;
+  const values = new Float64Array(lines);
+  native.deviationSumLines(x.nd.data as Float64Array, x.nd.offset, lines, n, n, means.nd.data as Float64Array, means.nd.offset, values, 0);
+  return values;
 }
 
 /** Standard deviation: the square root of `var`. */
