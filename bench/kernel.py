@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """lazylab vs tslab vs deno, measured in one run with Debian's jupyter_client.
 
-    bench/kernel.py [--scratch DIR] [--runs N] [--rounds N]
+    bench/kernel.py [--scratch DIR] [--runs N] [--rounds N] [--kernels lazylab,deno] [--root CHECKOUT]
 
 tslab and deno are installed from npm into DIR (default /tmp/lazylab-bench) if missing; the
 kernelspecs are written under DIR (one folder per lazylab checkout), not into the user's
 Jupyter directories. Every kernel is measured the same way, `runs` fresh kernel processes each
 (the kernels take turns), and every figure is printed as median (min-max) with every run:
 
+- first np result (lazylab only): another fresh kernel, whose first cell is `np.arange(3).sum()`
+  (it waits for the first full checker and the executor's warm-up, which `1+1` does not).
 - first result (the headline start figure): from the kernel process's spawn until the first
   `1+1` cell's result arrives — what a user waits for. The client does what a frontend does:
   it waits for the first kernel_info_reply, then sends the cell at once.
@@ -38,7 +40,7 @@ import time
 import jupyter_client
 import psutil
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the checkout whose dist/ is run (--root)
 
 
 def ensure_peers(scratch):
@@ -133,6 +135,23 @@ def run_until_idle(kc, code, timeout=60, expect=None, lines=0):
     return value, out, at
 
 
+def first_np(data_dir):
+    """From spawn until a fresh kernel's first cell `np.arange(3).sum()` has its result (s)."""
+    os.environ["JUPYTER_PATH"] = data_dir
+    km = jupyter_client.KernelManager(kernel_name="bench-lazylab")
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        _, _, at = run_until_idle(kc, "np.arange(3).sum()", expect="3")
+        return at - t0
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def measure(name, data_dir, rounds):
     os.environ["JUPYTER_PATH"] = data_dir
     km = jupyter_client.KernelManager(kernel_name=f"bench-{name}")
@@ -208,9 +227,15 @@ def main():
     ap.add_argument("--scratch", default="/tmp/lazylab-bench")
     ap.add_argument("--runs", type=int, default=5, help="fresh kernel processes per kernel")
     ap.add_argument("--rounds", type=int, default=50)
+    ap.add_argument("--kernels", default="lazylab,tslab,deno", help="comma-separated, of lazylab, tslab, deno")
+    ap.add_argument("--root", help="the lazylab checkout whose dist/ is run (default: this script's)")
     a = ap.parse_args()
+    global ROOT
+    ROOT = os.path.abspath(a.root) if a.root else ROOT
     data_dir = ensure_peers(a.scratch)
-    names = ("lazylab", "tslab", "deno")
+    names = tuple(n for n in a.kernels.split(",") if n)
+    if "lazylab" not in names or any(n not in ("lazylab", "tslab", "deno") for n in names):
+        sys.exit(f"--kernels: lazylab and any of tslab, deno, got {a.kernels!r}")
     print(f"kernels: {a.runs} fresh processes each, taking turns, {a.rounds} rounds per cell kind")
     print(f"machine: {machine()}; load (1/5/15 min): {load()}")
     print(f"versions: {versions(a.scratch)}")
@@ -221,8 +246,12 @@ def main():
                 runs[name].append(measure(name, data_dir, a.rounds))
             except WrongResult as e:  # a wrong result fails the script, naming the kernel
                 sys.exit(f"{name}: {e}")
+        try:
+            runs["lazylab"][-1]["first_np_s"] = first_np(data_dir)
+        except WrongResult as e:
+            sys.exit(f"lazylab: {e}")
     print(f"load after (1/5/15 min): {load()}")
-    cols = [("first_s", "first 1+1 result after spawn (s)"), ("info_s", "first kernel_info_reply after spawn (s)"),
+    cols = [("first_s", "first 1+1 result after spawn (s)"), ("first_np_s", "first np.arange(3).sum() result after spawn (s)"), ("info_s", "first kernel_info_reply after spawn (s)"),
             ("rt_ms", "1+1 round trip, median (ms)"), ("rt_p95_ms", "1+1 round trip, p95 (ms)"),
             ("rt_fresh_ms", "new cell 1+i, median (ms)"), ("rt_decl_ms", "declaring cell, median (ms)"),
             ("idle_rss_mb", "idle RSS of the tree (MB)"), ("idle_pss_mb", "idle PSS of the tree (MB)"),
@@ -232,11 +261,13 @@ def main():
     for key, label in cols:
         print(label)
         for name in names:
-            xs = [r[key] for r in runs[name]]
+            xs = [r[key] for r in runs[name] if key in r]
+            if not xs:
+                continue
             print(f"  {name:8} {fmt(xs):>26}   runs: " + " / ".join("%.3f" % x for x in xs))
-    med = {name: {k: statistics.median(r[k] for r in runs[name]) for k, _ in cols} for name in names}
+    med = {name: {k: statistics.median(r[k] for r in runs[name]) for k, _ in cols if k in runs[name][0]} for name in names}
     l = med["lazylab"]
-    for peer in ("deno", "tslab"):
+    for peer in (n for n in ("deno", "tslab") if n in names):
         p = med[peer]
         print(f"ratio {peer}/lazylab of the medians (>1 means lazylab is better): first result {p['first_s']/l['first_s']:.2f}, "
               f"kernel_info {p['info_s']/l['info_s']:.2f}, round trip {p['rt_ms']/l['rt_ms']:.2f} "

@@ -32,6 +32,7 @@ import type { ExecuteContext, Interpreter } from "./interpreter";
 import { validateContent } from "./protocol/validate";
 import { UsageSampler } from "./usage";
 import { MalformedDebugRequest, parseDapRequest, respond } from "./debugger/dap";
+import { markStart } from "./start-trace";
 
 type Handler = (msg: Message, channel: ChannelName) => Promise<void>;
 
@@ -343,6 +344,7 @@ export class Kernel {
 
   private async kernelInfo(msg: Message, channel: ChannelName): Promise<void> {
     this.reply(channel, msg, "kernel_info_reply", { status: "ok", protocol_version: PROTOCOL_VERSION, ...this.interpreter.kernelInfo() });
+    markStart("kernel", "kernel_info answered");
   }
 
   private async shutdown(msg: Message<Incoming["shutdown_request"]>, channel: ChannelName): Promise<void> {

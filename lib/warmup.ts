@@ -23,30 +23,38 @@ export function addWarmer(fn: () => void): void {
 }
 
 /**
- * One round of the common paths, in parts of at most ~0.1 s on a quiet machine (the 1000²
- * arrays are one), run in this order.
+ * One round of the common paths, in parts of a few ms each on a quiet machine (one operation
+ * on a 1000² array is one part), run in this order. Small parts because a first cell that
+ * names nothing runs between two of them (docs/kernel.md, "Start"): with the 1000² round as one
+ * part (~0.1 s) that cell waited for it.
  */
 function exerciseParts(): Array<() => void> {
   let rng!: ReturnType<typeof np.random.defaultRng>;
-  const arrays = (shape: number[]) => {
-    const x = rng.standardNormal(shape);
-    const y = x.pow(2).add(1).mul(x).sub(0.5).div(2);
-    y.sum();
-    y.mean();
-    y.std();
-    y.get("0:3").copy();
-    x.eq(y).any();
-    mimeBundleOf(x.get("0:3"));
-    String(x.get("0:3"));
-    getsizeof(x);
+  const arrays = (shape: number[]): Array<() => void> => {
+    let x!: np.NDArray, y!: np.NDArray;
+    return [
+      () => (x = rng.standardNormal(shape)),
+      () => (y = x.pow(2).add(1).mul(x).sub(0.5).div(2)),
+      () => y.sum(),
+      () => y.mean(),
+      () => y.std(),
+      () => y.get("0:3").copy(),
+      () => x.eq(y).any(),
+      () => {
+        mimeBundleOf(x.get("0:3"));
+        String(x.get("0:3"));
+        getsizeof(x);
+      },
+    ];
   };
+  const inOne = (parts: Array<() => void>) => parts.forEach((part) => part());
   return [
     () => {
       rng = np.random.defaultRng(12345);
-      arrays([7]);
-      arrays([50, 40]);
+      inOne(arrays([7]));
+      inOne(arrays([50, 40]));
     },
-    () => arrays([1000, 1000]),
+    ...arrays([1000, 1000]),
     () => {
       rng.random([10]);
       rng.integers(0, 10, [10]);
@@ -57,6 +65,8 @@ function exerciseParts(): Array<() => void> {
         mimeBundleOf(v.add(0).eq(v));
       }
       mimeBundleOf(psutil.virtualMemory({ view: "system" }));
+    },
+    () => {
       const src = rng.standardNormal([200, 200]);
       const lazy = da.fromArray(src, { chunks: [50, 50] });
       const sq = lazy.pow(2);
@@ -83,7 +93,7 @@ export function warmUp(): void {
 }
 
 /**
- * warmUp() in steps of at most ~0.1 s each (on a quiet machine), for a caller that lets other work run between them: the
+ * warmUp() in steps of a few ms each (on a quiet machine), for a caller that lets other work run between them: the
  * kernel's executor runs a first cell that names nothing (`1+1`) there instead of after the
  * whole warm-up (docs/kernel.md, "Start"). Every step runs, in order, before the baseline.
  */

@@ -253,6 +253,23 @@ export class CellCompiler {
     return result;
   }
 
+  /**
+   * compileStandalone()'s path once, on a cell of its own (`1 + 1` under a file name no cell
+   * has), with nothing kept: the first cell a program of its own answers then runs warm code
+   * (its parse, check and emit took 10-30 ms cold while the compiler thread started beside the
+   * executor; docs/kernel.md, "Start"). Ids, file names and caches are untouched.
+   */
+  warmUpStandalone(): void {
+    const code = "1 + 1";
+    const cell = analyseCell(code, this.cellPath, new Set());
+    const checked = standaloneProgram(cell.checkedText, path.join(this.cwd, "__lazylab_standalone_warm_up.ts"), this.options);
+    if (!checked) return;
+    const errors = cellErrors(checked.program, checked.sf);
+    const id = this.nextId;
+    this.finishCompile(undefined, code, "warm-up", cell, checked.program, checked.sf, errors);
+    this.nextId = id;
+  }
+
   /** compile() once the cell is checked: its errors, or its emit. `key`: for the cache (undefined: not cached). */
   private finishCompile(key: string | undefined, code: string, cellName: string, cell: CellSource, program: ts.Program, sf: ts.SourceFile, errors: ts.Diagnostic[]): CompileResult {
     if (errors.length) return { ok: false, error: formatCompileError(toCellDiagnostics(errors, cell, code), code, cellName) };

@@ -79,6 +79,7 @@ function serve(req: CompilerRequest): void {
  * full program and is served right after it is built.
  */
 const early: CompilerRequest[] = [];
+let answeredEarly = false;
 function serveEarly(): void {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
     const req = m.message as CompilerRequest;
@@ -92,6 +93,7 @@ function serveEarly(): void {
     }
     if (value === undefined) early.push(req);
     else {
+      answeredEarly = true;
       markStart("compiler", "first cell answered standalone");
       port.postMessage({ seq: req.seq, ok: true, value } satisfies CompilerResponse);
     }
@@ -119,6 +121,11 @@ function prepareWhenIdle(): void {
 const restoreGc = relaxGcWhileStarting();
 compiler.whileLoading = serveEarly;
 try {
+  // A first cell already waiting is answered cold; otherwise the path is warmed for it.
+  serveEarly();
+  if (!answeredEarly) {
+    try { compiler.warmUpStandalone(); } catch { /* only the first cell's time */ }
+  }
   compiler.warmUpCheck();
 } finally {
   compiler.whileLoading = undefined;

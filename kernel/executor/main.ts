@@ -3,11 +3,13 @@
  * It loads the library, never the compiler or the sockets, so its heap is the notebook's:
  * this is the process the memory probes measure. Started by the kernel's supervisor with
  * --expose-gc, an IPC channel, and an interrupt pipe read by the watchdog thread.
+ * The library is loaded after the process listens for cells, in steps (startSteps): a first
+ * cell that names nothing runs between them (docs/kernel.md, "Start").
  */
 import path from "node:path";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
-import * as library from "../../lib";
+import type * as Library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
@@ -17,11 +19,9 @@ import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
-import { installDebugHelpers } from "./debug-values";
 import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
-import { warmUpSteps } from "../../lib/warmup";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -68,7 +68,7 @@ function storeOut(executionCount: number, value: unknown): void {
   Out[executionCount] = value;
 }
 
-function installGlobals(): void {
+function installGlobals(library: typeof Library): void {
   for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
   g.Out = Out;
   g[MAGIC_RUNTIME] = magics;
@@ -238,12 +238,44 @@ function reportLate(kind: string, err: unknown): void {
   output.report("stderr", `${kind}: ${info.traceback.join("\n")}\n`);
 }
 
+/**
+ * The library's parts in lib/index.ts's order, each loaded in a step of its own: the modules
+ * are evaluated in the order the library's own imports give (np/ndarray is np/index.ts's first
+ * import). np is ~45 ms of a ~100 ms load on a quiet machine, np/ndarray and what it imports
+ * ~30 of them, and all of it takes several times that while the compiler thread and the
+ * kernel start beside it on two cores.
+ */
+const LIBRARY_PARTS = ["../../lib/np/ndarray", "../../lib/np", "../../lib/psutil", "../../lib/sys", "../../lib/da", "../../lib/xr", "../../lib/plt"];
+
+/**
+ * What the executor does before it is ready, a step at a time with the event loop between
+ * them: load the library, install its globals, then warm it up (lib/warmup.ts). A cell that
+ * names nothing (RunRequest.early: it cannot reach the library or a global the library
+ * installs) runs between two steps as soon as it comes, instead of after all of them. The
+ * warm-up runs before the first cell that may use the library, and the process view's baseline
+ * is taken at its end: deferred into the first cell that used the library, it left ~1.1 MB that
+ * was given back during a later cell (examples/memory-management-extras.ipynb's da.fromArray
+ * step read +1.12 MB instead of 0; docs/kernel.md, "Start").
+ */
+function startSteps(): Array<() => void> {
+  const steps: Array<() => void> = LIBRARY_PARTS.map((part) => () => void require(part));
+  steps.push(() => {
+    const library = require("../../lib") as typeof Library;
+    markStart("executor", "library loaded");
+    installGlobals(library);
+    (require("./debug-values") as typeof import("./debug-values")).installDebugHelpers(g, () => output.flush());
+    markStart("executor", "warm-up start");
+    warmUpFrom = performance.now();
+    steps.push(...(require("../../lib/warmup") as typeof import("../../lib/warmup")).warmUpSteps());
+  });
+  return steps;
+}
+let warmUpFrom = 0;
+
 function main(): void {
   markStart("executor", "process start", 0);
-  markStart("executor", "library loaded");
+  markStart("executor", "listening");
   output.install();
-  installGlobals();
-  installDebugHelpers(g, () => output.flush());
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));
   process.on("uncaughtException", (err) => reportLate("Uncaught exception", err));
   process.on("disconnect", () => process.exit(0));
@@ -253,6 +285,7 @@ function main(): void {
   process.on("message", (m: ToExecutor) => {
     switch (m.kind) {
       case "run":
+        markStart("executor", "first cell received");
         void run(m);
         break;
       case "input_reply":
@@ -267,20 +300,12 @@ function main(): void {
     }
   });
   startWatchdog();
-  const t0 = performance.now();
-  // The warm-up runs before the first cell, and the process view's baseline is taken after it
-  // (lib/warmup.ts). Deferred into the first cell that used the library, it left ~1.1 MB that
-  // was given back during a later cell: examples/memory-management-extras.ipynb's da.fromArray
-  // step read +1.12 MB instead of 0 (docs/kernel.md, "Start").
-  // In steps, with the event loop between them: a cell that names nothing (RunRequest.early)
-  // runs there, as soon as it comes, instead of after the whole warm-up.
-  markStart("executor", "warm-up start");
-  const steps = warmUpSteps();
+  const steps = startSteps();
   const next = () => {
     steps.shift()!();
     if (steps.length) return void setImmediate(next);
     markStart("executor", "warm-up done");
-    send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - t0 });
+    send({ kind: "ready", pid: process.pid, warmUpMs: performance.now() - warmUpFrom });
   };
   next();
 }
