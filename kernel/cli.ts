@@ -64,11 +64,12 @@ async function runKernel(connectionFile: string): Promise<void> {
   markStart("kernel", "cli main");
   const { readConnectionFile } = await import("./protocol/connection");
   const info = readConnectionFile(connectionFile);
-  // The compiler thread and the executor start before the protocol's modules (ZeroMQ) load:
-  // a first cell waits for them, not for the sockets (docs/kernel.md, "Start").
+  // The protocol's modules (ZeroMQ) load before the compiler thread and the executor start,
+  // and the sockets are bound right after: on two cores the three starts competed, and a
+  // client's first kernel_info waited for them (docs/kernel.md, "Start").
+  const { Kernel } = await import("./kernel");
   const { TypeScriptInterpreter } = await import("./typescript-interpreter");
   const interpreter = new TypeScriptInterpreter(process.cwd());
-  const { Kernel } = await import("./kernel");
   const kernel = new Kernel(interpreter, info, { onShutdown: () => process.exit(0) });
   process.on("SIGINT", () => kernel.interrupt());
   process.on("SIGTERM", () => process.exit(0));
