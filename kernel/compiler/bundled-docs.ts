@@ -3,7 +3,7 @@
  * only for the symbol an inspect asks about.
  *
  * Two thirds of those files' text is TSDoc (1.8 of 2.9 MB), and parsing it into JSDoc nodes
- * that stay in every SourceFile cost the compiler thread ~8 MB of heap (bench/README.md). Type
+ * that stay in every SourceFile cost the compiler thread ~8 MB of heap (bench/HISTORY.md). Type
  * checking never reads JSDoc in .d.ts files, so nothing else changes. The library's own types
  * (dist/lib) and the notebook's cells keep their TSDoc parsed.
  */

@@ -16,7 +16,7 @@ export class CompilerClient {
   constructor(cwd: string) {
     // Young generation size trades speed for idle RSS. Since cells share one checker (service.ts)
     // a cell allocates little, so 8 MB costs new cells nothing measurable and the kernel process
-    // idles ~20 MB lower than with 32 (bench/README.md); a new checker (built at idle time) is
+    // idles ~20 MB lower than with 32 (bench/HISTORY.md); a new checker (built at idle time) is
     // what pays for the extra scavenges. In the kernel the process-wide V8 flag
     // --max-semi-space-size=1 (kernelspec.ts) takes precedence over this limit, so the thread
     // runs with 1 MB semi-spaces: new space 2.0 MB against 8.0 MB with the flag unset when the

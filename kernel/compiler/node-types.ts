@@ -2,7 +2,7 @@
  * Node's types for the cell compiler: lean while no cell imports a module, full after.
  *
  * @types/node and undici-types are 2.3 MB of declarations (100 files), and parsing and binding
- * them was the largest part of the compiler thread's heap (48 MB of program, bench/README.md).
+ * them was the largest part of the compiler thread's heap (48 MB of program, bench/HISTORY.md).
  * A cell that imports nothing reaches only what the global scope reaches (`process`, `Buffer`,
  * `console`, timers, `fetch`, web streams...): ~40 % of that text. The build computes that part
  * (lean-node-types.ts) into dist/node-types-lean.json; the compiler gives TypeScript those

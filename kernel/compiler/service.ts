@@ -285,7 +285,7 @@ export class CellCompiler {
     // declaration: true, so one emit gives the script, its map and the declarations. A cell
     // that declares nothing has no declarations to record: its emit skips them (the program's
     // options, switched for this synchronous call only), which measured 1-2 ms of a new cell's
-    // 3-5 ms compile with the machine's caches cold between cells (bench/README.md).
+    // 3-5 ms compile with the machine's caches cold between cells (bench/HISTORY.md).
     const options = program.getCompilerOptions();
     const declaration = options.declaration;
     if (!cell.declared.size) options.declaration = false;

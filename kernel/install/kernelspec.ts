@@ -21,7 +21,7 @@ export interface InstallOptions {
  * Environment of the kernel process only (the executor's is restored: executorEnvironment).
  * One malloc arena and a 128 KB trim threshold give back what the compiler thread frees after
  * loading TypeScript and the bundled types (V8's parser zones, freed but kept by per-thread
- * arenas): the kernel process measured 204 → 182 MB idle (bench/README.md).
+ * arenas): the kernel process measured 204 → 182 MB idle (bench/HISTORY.md).
  */
 export const KERNEL_ENV: Record<string, string> = { MALLOC_ARENA_MAX: "1", MALLOC_TRIM_THRESHOLD_: "131072" };
 /** Names the variables of KERNEL_ENV, so the executor can be started without them. */
@@ -31,7 +31,7 @@ export const KERNEL_ONLY_ENV = "LAZYLAB_KERNEL_ONLY_ENV";
  * V8 flags of the kernel process only (the executor is started with its own: supervisor.ts).
  * The protocol thread's young generation may grow to 16 MB per semi-space by default, for
  * messages that are a few KB: 1 MB measured 3 MB less idle RSS and no slower round trips
- * (bench/README.md). The compiler thread sets its own young generation (compiler/client.ts).
+ * (bench/HISTORY.md). The compiler thread sets its own young generation (compiler/client.ts).
  *
  * `--heap-growing-percent=20`: a full GC once the old generation has grown 20 % past what the
  * last one left live. By default V8 lets a small heap grow up to 4× first, and the compiler

@@ -56,7 +56,7 @@ export const SHARED_MIN_BYTES = 1 << 20;
  * and dead 128 MB arrays left for V8 to find pile up until the kernel has no free huge pages
  * left and must compact memory for each new one: `y = x**2` over 4000×4000 measured 12-16
  * ns/element (~200 ms of system time a call) against 2.2-3.2 with a collection first
- * (bench/README.md). Always a minor (young-generation) collection, well under a millisecond,
+ * (bench/HISTORY.md). Always a minor (young-generation) collection, well under a millisecond,
  * which frees the temporaries of the last statements; then a full one when the array buffers
  * still held have grown by 256 MB (or four times the live JavaScript heap) since the last full
  * collection, anyone's: dead results that lived long enough to be promoted are freed too,

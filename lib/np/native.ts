@@ -9,7 +9,7 @@
  * ArrayBuffer without a copy into its own memory. On 4000×4000 float64 the best JavaScript
  * loops took ~2× NumPy's time for `x*x` into `out` and ~1.2-1.3× for row sums, `x > 0` and
  * `x.max()` 4-10×; the C loops read the arrays in place and run at NumPy's speed or better
- * (bench/README.md). Results are the same bit for bit either way for arithmetic, sums and
+ * (bench/HISTORY.md). Results are the same bit for bit either way for arithmetic, sums and
  * min/max: the C code uses only IEEE-exact operations and NumPy's pairwise summation. exp,
  * log, sin and cos are the C library's in the addon, as in NumPy on CPUs without AVX-512
  * (NumPy's own bits). On AVX-512 CPUs NumPy runs SIMD functions of its own (SVML's), whose bits

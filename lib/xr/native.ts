@@ -9,7 +9,7 @@
  *
  * Why: on ECCO-like chunks Node's zlib inflated ~0.45 GB/s of output and the JavaScript
  * unshuffle ran at ~0.5 GB/s; libdeflate inflated at ~0.9 GB/s and the C unshuffle at ~7
- * GB/s (bench/README.md). Each worker thread loads its own instance of the addon.
+ * GB/s (bench/HISTORY.md). Each worker thread loads its own instance of the addon.
  */
 import { loadAddon } from "../addon";
 
