@@ -170,19 +170,12 @@ static void build_mask_bytes(void) {
       bits |= (unsigned)MOVEMASK(CMP) << (j * W); \
     } \
     uint64_t v = mask_bytes[bits]; \
-    if (stream) _mm_stream_si64((long long *)(o + i), (long long)v); \
-    else memcpy(o + i, &v, 8); \
+    memcpy(o + i, &v, 8); \
   }
 #define DEFINE_VCOMPARE(SUFFIX, ATTR, VT_, W_, EQ, NE, LT, LE, GT, GE) \
   ATTR static void vcompare_##SUFFIX(int op, const double *a, int as, const double *b, int bs, uint8_t *o, intptr_t n) { \
     typedef VT_ VT; \
     enum { W = W_ }; \
-    int stream = n >= STREAM_MIN; \
-    if (stream) { /* 8-byte aligned streaming stores */ \
-      intptr_t head = (intptr_t)((8 - (uintptr_t)o % 8) % 8); \
-      compare_##SUFFIX(op, a, as, b, bs, o, head); \
-      a += head * as; b += head * bs; o += head; n -= head; \
-    } \
     intptr_t m = n - n % 8; \
     const VT xs = SET1(a[0]), ys = SET1(b[0]); \
     switch (op) { \
@@ -193,7 +186,6 @@ static void build_mask_bytes(void) {
       case CMP_GT: V_COMPARE(GT); break; \
       case CMP_GE: V_COMPARE(GE); break; \
     } \
-    if (stream) _mm_sfence(); \
     compare_##SUFFIX(op, a + m * as, as, b + m * bs, bs, o + m, n - m); \
   }
 #define LOADU _mm_loadu_pd
@@ -214,9 +206,11 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
 
 /*
  * With AVX-512: 64 elements a step, each 8 compared into a mask register (no movemask), their
- * 64 bytes of 0/1 stored at once (streamed from STREAM_MIN elements on, at a 64-byte aligned
- * address). No software prefetch: it slowed this loop. `x > 0` over 4000x4000 into a resident
- * output measured 0.251-0.255 -> 0.223-0.226 ns/element (C alone, minima of 15).
+ * 64 bytes of 0/1 stored at once. No software prefetch: it slowed this loop. `x > 0` over
+ * 4000x4000 into a resident output measured 0.251-0.255 -> 0.223-0.226 ns/element (C alone,
+ * minima of 15). Plain stores, never streaming ones: streamed into a new 16 MB bool array
+ * (bench/np.ts's `x > 0` row), two runs in five took 2.0-2.7 ns/element instead of 0.4-0.5, in
+ * one bench run out of two; with plain stores 0.39-0.99, medians 0.43-0.47 in four of four.
  */
 #define V512_COMPARE(PRED) \
   for (; i < m; i += 64) { \
@@ -226,16 +220,9 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
       v[j] = mask_bytes[_mm512_cmp_pd_mask(x, y, PRED)]; \
     } \
     __m512i w = _mm512_set_epi64((long long)v[7], (long long)v[6], (long long)v[5], (long long)v[4], (long long)v[3], (long long)v[2], (long long)v[1], (long long)v[0]); \
-    if (stream) _mm512_stream_si512((void *)(o + i), w); \
-    else _mm512_storeu_si512((void *)(o + i), w); \
+    _mm512_storeu_si512((void *)(o + i), w); \
   }
 __attribute__((target("avx512f"))) static void vcompare_avx512(int op, const double *a, int as, const double *b, int bs, uint8_t *o, intptr_t n) {
-  int stream = n >= STREAM_MIN;
-  if (stream) {
-    intptr_t head = (intptr_t)((64 - (uintptr_t)o % 64) % 64);
-    compare_avx2(op, a, as, b, bs, o, head);
-    a += head * as; b += head * bs; o += head; n -= head;
-  }
   const __m512d xs = _mm512_set1_pd(a[0]), ys = _mm512_set1_pd(b[0]);
   intptr_t m = n - n % 64, i = 0;
   switch (op) {
@@ -246,7 +233,6 @@ __attribute__((target("avx512f"))) static void vcompare_avx512(int op, const dou
     case CMP_GT: V512_COMPARE(_CMP_GT_OQ); break;
     case CMP_GE: V512_COMPARE(_CMP_GE_OQ); break;
   }
-  if (stream) _mm_sfence();
   compare_avx2(op, a + m * as, as, b + m * bs, bs, o + m, n - m);
 }
 #define COMPARE (np_avx512 ? vcompare_avx512 : PICK(vcompare))
