@@ -99,7 +99,11 @@ typedef double v4d __attribute__((vector_size(32)));
  * machine.ts reads every temporary in one instruction only, so the values between the steps
  * are never needed elsewhere.
  */
-enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC };
+enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC,
+  /* A head alone, every other step the identity: skipped (each costs a vector operation). */
+  CORE_PLAIN };
+/* A chain may start with an operation on two registers (its first instruction): t = x op y. */
+enum { HEAD_NONE, HEAD_ADD, HEAD_SUB, HEAD_MUL, HEAD_DIV };
 /* What a chain does with its values: store them, add them to four running sums (sum4's
  * lanes), add them into an output line (o[i] += t), or fold them into a vector max/min. */
 enum { TO_STORE, TO_SUM4, TO_ADD, TO_MAX, TO_MIN };
@@ -109,8 +113,8 @@ typedef struct {
   int kind; /* STEP_INS, STEP_PAIR (x op k1 then op k2, one loop: P2) or STEP_CHAIN */
   const int32_t *ins;
   /* STEP_CHAIN: */
-  int core;
-  int32_t src, dst;
+  int head, core;
+  int32_t src, src2, dst;
   uint64_t and1, xor1, and2, xor2;
   double a0, m1, a2;
 } Step;
@@ -118,7 +122,13 @@ enum { STEP_INS, STEP_PAIR, STEP_CHAIN };
 
 typedef uint64_t v4u __attribute__((vector_size(32)));
 
-static inline double chain_scalar(const Step *s, double x) {
+static inline double chain_scalar(const Step *s, double x, const double *y) {
+  switch (s->head) {
+    case HEAD_ADD: x = x + *y; break;
+    case HEAD_SUB: x = x - *y; break;
+    case HEAD_MUL: x = x * *y; break;
+    case HEAD_DIV: x = x / *y; break;
+  }
   uint64_t u;
   memcpy(&u, &x, 8);
   u = (u & s->and1) ^ s->xor1;
@@ -142,6 +152,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
   int32_t cur = -1;
   int64_t len = 0;
   s->kind = STEP_CHAIN;
+  s->head = HEAD_NONE;
+  s->src2 = -1;
   s->core = CORE_NONE;
   s->and1 = s->and2 = ~0ull;
   s->xor1 = s->xor2 = 0;
@@ -154,7 +166,14 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
     double k = 0.;
     int unary = op == M_ABS || op == M_NEG || op == M_SQRT || op == M_FLOOR || op == M_CEIL || op == M_TRUNC;
     if (unary) x = a;
-    else if (op == M_ADD || op == M_MUL || op == M_SUB) {
+    else if (len == 0 && a >= nconst && b >= nconst && op >= M_ADD && op <= M_DIV) {
+      /* x op y of two registers: the head (only first). */
+      s->head = op == M_ADD ? HEAD_ADD : op == M_SUB ? HEAD_SUB : op == M_MUL ? HEAD_MUL : HEAD_DIV;
+      s->src = a;
+      s->src2 = b;
+      cur = ins[1];
+      continue;
+    } else if (op == M_ADD || op == M_MUL || op == M_SUB) {
       if (b < nconst && a >= nconst) x = a, k = consts[b];
       else if (a < nconst && b >= nconst && op != M_SUB) x = b, k = consts[a];
       else break;
@@ -184,6 +203,7 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
     cur = ins[1];
   }
   s->dst = cur;
+  if (s->head != HEAD_NONE && s->core == CORE_NONE && s->and1 == ~0ull && s->xor1 == 0 && ap == 0) s->core = CORE_PLAIN;
   return len;
 }
 
@@ -213,61 +233,97 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * np_block_minmax does, *special set when a value was NaN or infinite. o may be a (the same
  * element is read before it is written), so no restrict.
  */
-#define CHAIN_BODY(SUFFIX, CORE, MODE) { \
+/* x = the chain's value at elements i..i+3 (inside CHAIN_BODY: s's constants as vectors). */
+#define CHAIN_VEC(SUFFIX, HEAD, CORE, x, i) { \
+    memcpy(&x, a + (i), sizeof x); \
+    if (HEAD != HEAD_NONE) { \
+      v4d y_; \
+      memcpy(&y_, b + (i), sizeof y_); \
+      x = HEAD == HEAD_ADD ? x + y_ : HEAD == HEAD_SUB ? x - y_ : HEAD == HEAD_MUL ? x * y_ : x / y_; \
+    } \
+    if (CORE != CORE_PLAIN) { \
+      x = (v4d)(((v4u)x & A1) ^ X1); \
+      x = VCORE_##SUFFIX(CORE, x); \
+      /* Without a core every sign step is the first one (chain_at). */ \
+      if (CORE != CORE_NONE) x = (v4d)(((v4u)x & A2) ^ X2); \
+      x = ((x + a0) * m1) + a2; \
+    } \
+  }
+#define CHAIN_BODY(SUFFIX, HEAD, CORE, MODE) { \
     v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
     v4u A2 = { s->and2, s->and2, s->and2, s->and2 }, X2 = { s->xor2, s->xor2, s->xor2, s->xor2 }; \
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
     v4d acc, z = { 0., 0., 0., 0. }; \
     int64_t i = 0; \
     if (MODE == TO_SUM4) memcpy(&acc, lanes, sizeof acc); \
-    for (; i + 4 <= n; i += 4) { \
-      v4d x; \
-      memcpy(&x, a + i, sizeof x); \
-      x = (v4d)(((v4u)x & A1) ^ X1); \
-      x = VCORE_##SUFFIX(CORE, x); \
-      x = (v4d)(((v4u)x & A2) ^ X2); \
-      x = ((x + a0) * m1) + a2; \
-      if (MODE == TO_STORE) memcpy(o + i, &x, sizeof x); \
-      else if (MODE == TO_SUM4) acc += x; \
-      else if (MODE == TO_ADD) { v4d y; memcpy(&y, o + i, sizeof y); y += x; memcpy(o + i, &y, sizeof y); } \
-      else { \
-        if (i == 0) acc = x; \
-        else acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
+    if (MODE == TO_MAX || MODE == TO_MIN) { \
+      /* Two accumulators of each (a max and its NaN/infinity check): neither waits on the \
+       * other's latency; in which order lanes are combined does not matter for either. */ \
+      v4d x, y, acc2, z2 = z; \
+      CHAIN_VEC(SUFFIX, HEAD, CORE, x, 0); \
+      acc = acc2 = x; \
+      for (i = 4; i + 8 <= n; i += 8) { \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+        acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
+        acc2 = MODE == TO_MAX ? VMAX_##SUFFIX(y, acc2) : VMIN_##SUFFIX(y, acc2); \
+        z += x - x; \
+        z2 += y - y; \
+      } \
+      for (; i + 4 <= n; i += 4) { \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
         z += x - x; \
       } \
-    } \
-    if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
-    if (MODE == TO_MAX || MODE == TO_MIN) { \
+      acc = MODE == TO_MAX ? VMAX_##SUFFIX(acc2, acc) : VMIN_##SUFFIX(acc2, acc); \
+      z += z2; \
       double r = acc[0], zs = (z[0] + z[1]) + (z[2] + z[3]); \
       for (int j = 1; j < 4; j++) r = MODE == TO_MAX ? (acc[j] > r ? acc[j] : r) : (acc[j] < r ? acc[j] : r); \
-      for (; i < n; i++) { double x = chain_scalar(s, a[i]); r = MODE == TO_MAX ? (x > r ? x : r) : (x < r ? x : r); zs += x - x; } \
+      for (; i < n; i++) { double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); r = MODE == TO_MAX ? (x > r ? x : r) : (x < r ? x : r); zs += x - x; } \
       *special = zs != zs; \
       return r; \
     } \
+    for (; i + 4 <= n; i += 4) { \
+      v4d x; \
+      CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+      if (MODE == TO_STORE) memcpy(o + i, &x, sizeof x); \
+      else if (MODE == TO_SUM4) acc += x; \
+      else { v4d y; memcpy(&y, o + i, sizeof y); y += x; memcpy(o + i, &y, sizeof y); } \
+    } \
+    if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
     for (; i < n; i++) { \
-      double x = chain_scalar(s, a[i]); \
+      double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); \
       if (MODE == TO_STORE) o[i] = x; \
       else if (MODE == TO_SUM4) lanes[0] += x; \
       else o[i] += x; \
     } \
     return 0.; \
   }
-#define CHAIN_CORES(SUFFIX, MODE) \
+#define CHAIN_CORES(SUFFIX, HEAD, MODE) \
   switch (s->core) { \
-    case CORE_NONE: CHAIN_BODY(SUFFIX, CORE_NONE, MODE) \
-    case CORE_SQRT: CHAIN_BODY(SUFFIX, CORE_SQRT, MODE) \
-    case CORE_FLOOR: CHAIN_BODY(SUFFIX, CORE_FLOOR, MODE) \
-    case CORE_CEIL: CHAIN_BODY(SUFFIX, CORE_CEIL, MODE) \
-    default: CHAIN_BODY(SUFFIX, CORE_TRUNC, MODE) \
+    case CORE_NONE: CHAIN_BODY(SUFFIX, HEAD, CORE_NONE, MODE) \
+    case CORE_SQRT: CHAIN_BODY(SUFFIX, HEAD, CORE_SQRT, MODE) \
+    case CORE_FLOOR: CHAIN_BODY(SUFFIX, HEAD, CORE_FLOOR, MODE) \
+    case CORE_CEIL: CHAIN_BODY(SUFFIX, HEAD, CORE_CEIL, MODE) \
+    case CORE_TRUNC: CHAIN_BODY(SUFFIX, HEAD, CORE_TRUNC, MODE) \
+    default: CHAIN_BODY(SUFFIX, HEAD, CORE_PLAIN, MODE) \
+  }
+#define CHAIN_HEADS(SUFFIX, MODE) \
+  switch (s->head) { \
+    case HEAD_NONE: CHAIN_CORES(SUFFIX, HEAD_NONE, MODE) \
+    case HEAD_ADD: CHAIN_CORES(SUFFIX, HEAD_ADD, MODE) \
+    case HEAD_SUB: CHAIN_CORES(SUFFIX, HEAD_SUB, MODE) \
+    case HEAD_MUL: CHAIN_CORES(SUFFIX, HEAD_MUL, MODE) \
+    default: CHAIN_CORES(SUFFIX, HEAD_DIV, MODE) \
   }
 #define DEFINE_CHAIN(SUFFIX, ATTR) \
-  ATTR static double chain_##SUFFIX(const Step *s, const double *a, double *o, int64_t n, int mode, double *lanes, int *special) { \
+  ATTR static double chain_##SUFFIX(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, double *lanes, int *special) { \
     switch (mode) { \
-      case TO_STORE: CHAIN_CORES(SUFFIX, TO_STORE) \
-      case TO_SUM4: CHAIN_CORES(SUFFIX, TO_SUM4) \
-      case TO_ADD: CHAIN_CORES(SUFFIX, TO_ADD) \
-      case TO_MAX: CHAIN_CORES(SUFFIX, TO_MAX) \
-      default: CHAIN_CORES(SUFFIX, TO_MIN) \
+      case TO_STORE: CHAIN_HEADS(SUFFIX, TO_STORE) \
+      case TO_SUM4: CHAIN_HEADS(SUFFIX, TO_SUM4) \
+      case TO_ADD: CHAIN_HEADS(SUFFIX, TO_ADD) \
+      case TO_MAX: CHAIN_HEADS(SUFFIX, TO_MAX) \
+      default: CHAIN_HEADS(SUFFIX, TO_MIN) \
     } \
   }
 FOR_EACH_ISA(DEFINE_CHAIN)
@@ -279,7 +335,7 @@ FOR_EACH_ISA(DEFINE_CHAIN)
       Step s; \
       int64_t len = chain_at(code, count, nconst, consts, c, &s); \
       if (len >= 2) { \
-        chain_##SUFFIX(&s, r[s.src], r[s.dst], n, TO_STORE, NULL, NULL); \
+        chain_##SUFFIX(&s, r[s.src], s.src2 >= 0 ? r[s.src2] : NULL, r[s.dst], n, TO_STORE, NULL, NULL); \
         c += len - 1; \
         continue; \
       } \
@@ -494,7 +550,7 @@ static void find_tail(Machine *M) {
 static double evaluate_fold(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int mode, double *o, double *lanes, int *special) {
   evaluate_upto(M, r, store, p, i0, n, M->tail);
   const Step *s = &M->tail_step;
-  return PICK(chain)(s, r[s->src], o, n, mode, lanes, special);
+  return PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
 }
 
 /* Folds one line of n elements (leaf i from p[i]) into the output at q. */
@@ -543,7 +599,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
       double m = evaluate_fold(M, r, store, p, i0, nb, is_max ? TO_MAX : TO_MIN, NULL, NULL, &special);
       if (special || m == 0.) {
         const Step *s = &M->tail_step;
-        PICK(chain)(s, r[s->src], r[s->dst], nb, TO_STORE, NULL, NULL);
+        PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, r[s->dst], nb, TO_STORE, NULL, NULL);
         acc = extreme_exact(is_max, r[s->dst], nb, acc);
       } else if (is_max ? m > acc : m < acc) acc = m;
       continue;
