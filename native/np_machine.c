@@ -106,7 +106,10 @@ enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC,
 enum { HEAD_NONE, HEAD_ADD, HEAD_SUB, HEAD_MUL, HEAD_DIV };
 /* What a chain does with its values: store them, add them to four running sums (sum4's
  * lanes), add them into an output line (o[i] += t), or fold them into a vector max/min. */
-enum { TO_STORE, TO_SUM4, TO_ADD, TO_MAX, TO_MIN };
+enum { TO_STORE, TO_SUM4, TO_ADD, TO_MAX, TO_MIN,
+  /* TO_STORE with non-temporal stores (o 32-byte aligned): a large output written once
+   * (machineMap), as the eager loops write theirs (np_common.h, STREAM_MIN). */
+  TO_STREAM };
 #define SIGN_BIT 0x8000000000000000ull
 
 typedef struct {
@@ -216,6 +219,11 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
 #define VMAX_base(x, m) ((v4d){ x[0] > m[0] ? x[0] : m[0], x[1] > m[1] ? x[1] : m[1], x[2] > m[2] ? x[2] : m[2], x[3] > m[3] ? x[3] : m[3] })
 #define VMIN_base(x, m) ((v4d){ x[0] < m[0] ? x[0] : m[0], x[1] < m[1] ? x[1] : m[1], x[2] < m[2] ? x[2] : m[2], x[3] < m[3] ? x[3] : m[3] })
 #ifdef LAZYLAB_X86
+#define VSTREAM_base(p, x) do { _mm_stream_pd((p), (__m128d){ x[0], x[1] }); _mm_stream_pd((p) + 2, (__m128d){ x[2], x[3] }); } while (0)
+#else
+#define VSTREAM_base(p, x) memcpy((p), &(x), sizeof(x))
+#endif
+#ifdef LAZYLAB_X86
 #define VCORE_avx2(CORE, x) \
   ((CORE) == CORE_SQRT ? (v4d)_mm256_sqrt_pd((__m256d)(x)) \
    : (CORE) == CORE_FLOOR ? (v4d)_mm256_round_pd((__m256d)(x), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC) \
@@ -224,6 +232,7 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
 /* max_pd(x, m) is exactly `x > m ? x : m` (and min_pd `x < m ? x : m`). */
 #define VMAX_avx2(x, m) ((v4d)_mm256_max_pd((__m256d)(x), (__m256d)(m)))
 #define VMIN_avx2(x, m) ((v4d)_mm256_min_pd((__m256d)(x), (__m256d)(m)))
+#define VSTREAM_avx2(p, x) _mm256_stream_pd((p), (__m256d)(x))
 #endif
 
 /*
@@ -287,13 +296,14 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       v4d x; \
       CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
       if (MODE == TO_STORE) memcpy(o + i, &x, sizeof x); \
+      else if (MODE == TO_STREAM) VSTREAM_##SUFFIX(o + i, x); \
       else if (MODE == TO_SUM4) acc += x; \
       else { v4d y; memcpy(&y, o + i, sizeof y); y += x; memcpy(o + i, &y, sizeof y); } \
     } \
     if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
     for (; i < n; i++) { \
       double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); \
-      if (MODE == TO_STORE) o[i] = x; \
+      if (MODE == TO_STORE || MODE == TO_STREAM) o[i] = x; \
       else if (MODE == TO_SUM4) lanes[0] += x; \
       else o[i] += x; \
     } \
@@ -322,6 +332,7 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       case TO_STORE: CHAIN_HEADS(SUFFIX, TO_STORE) \
       case TO_SUM4: CHAIN_HEADS(SUFFIX, TO_SUM4) \
       case TO_ADD: CHAIN_HEADS(SUFFIX, TO_ADD) \
+      case TO_STREAM: CHAIN_HEADS(SUFFIX, TO_STREAM) \
       case TO_MAX: CHAIN_HEADS(SUFFIX, TO_MAX) \
       default: CHAIN_HEADS(SUFFIX, TO_MIN) \
     } \
@@ -1099,6 +1110,9 @@ static napi_value js_machine_map(napi_env env, napi_callback_info info) {
    * the eager loops do. */
   size_t esize = leaf_size(otype);
   if (os == 1 && ot == n && (size_t)(n * m) * esize >= (size_t)STREAM_MIN * 8) np_prefault((char *)O + oo * esize, (size_t)(n * m) * esize);
+  /* A float64 output of STREAM_MIN elements or more written straight by a last chain gets
+   * non-temporal stores (it would not stay in the cache; a plain store first reads the line). */
+  int stream = direct && M.tail < M.count && n * m >= STREAM_MIN;
   int64_t p[MACHINE_MAX_LEAVES];
   for (int64_t j = 0; j < m; j++) {
     for (int i = 0; i < M.k; i++) p[i] = starts[3 * i] + j * M.leaves[i].t;
@@ -1107,11 +1121,20 @@ static napi_value js_machine_map(napi_env env, napi_callback_info info) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
       double *saved = r[M.result];
       if (direct) r[M.result] = (double *)O + q + i0;
+      if (stream && ((uintptr_t)((double *)O + q + i0) & 31) == 0) {
+        /* The last chain's values streamed to the output, past the cache. */
+        evaluate_fold(&M, r, store, p, i0, nb, TO_STREAM, (double *)O + q + i0, NULL, NULL);
+        r[M.result] = saved;
+        continue;
+      }
       const double *e = evaluate(&M, r, store, p, i0, nb);
       r[M.result] = saved;
       store_block(otype, O, q + i0 * os, os, e, nb);
     }
   }
+#ifdef LAZYLAB_X86
+  if (stream) _mm_sfence(); /* the streamed stores are visible to whatever reads the output next (another thread) */
+#endif
   free(store);
   return NULL;
 }
