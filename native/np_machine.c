@@ -107,7 +107,11 @@ typedef double v4d __attribute__((vector_size(32)));
  */
 enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC,
   /* A head alone, every other step the identity: skipped (each costs a vector operation). */
-  CORE_PLAIN };
+  CORE_PLAIN,
+  /* A comparison with a constant as the only step after the head (if any): 1 or 0, as
+   * `t < k ? 1 : 0` and the others (NaN compares unequal and unordered, as in JavaScript). */
+  CORE_LT, CORE_LE, CORE_GT, CORE_GE, CORE_EQ, CORE_NE };
+#define IS_CMP(core) ((core) >= CORE_LT)
 /* A chain may start with an operation on two registers (its first instruction): t = x op y. */
 enum { HEAD_NONE, HEAD_ADD, HEAD_SUB, HEAD_MUL, HEAD_DIV };
 /* What a chain does with its values: store them, add them to four running sums (sum4's
@@ -126,10 +130,12 @@ typedef struct {
   int32_t src, src2, dst;
   uint64_t and1, xor1, and2, xor2;
   double a0, m1, a2;
+  double ck; /* the constant of CORE_LT..CORE_NE */
 } Step;
 enum { STEP_INS, STEP_PAIR, STEP_CHAIN };
 
 typedef uint64_t v4u __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
 
 static inline double chain_scalar(const Step *s, double x, const double *y) {
   switch (s->head) {
@@ -151,7 +157,16 @@ static inline double chain_scalar(const Step *s, double x, const double *y) {
   memcpy(&u, &x, 8);
   u = (u & s->and2) ^ s->xor2;
   memcpy(&x, &u, 8);
-  return ((x + s->a0) * s->m1) + s->a2;
+  x = ((x + s->a0) * s->m1) + s->a2;
+  switch (s->core) {
+    case CORE_LT: return x < s->ck ? 1.0 : 0.0;
+    case CORE_LE: return x <= s->ck ? 1.0 : 0.0;
+    case CORE_GT: return x > s->ck ? 1.0 : 0.0;
+    case CORE_GE: return x >= s->ck ? 1.0 : 0.0;
+    case CORE_EQ: return x == s->ck ? 1.0 : 0.0;
+    case CORE_NE: return x != s->ck ? 1.0 : 0.0;
+  }
+  return x;
 }
 
 /* A chain starting at instruction c (of count): its steps into *s; returns how many
@@ -174,6 +189,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
     int32_t a = ins[2], b = ins[3], x; /* x: the chain's value operand */
     double k = 0.;
     int unary = op == M_ABS || op == M_NEG || op == M_SQRT || op == M_FLOOR || op == M_CEIL || op == M_TRUNC;
+    int compare = op >= M_EQ && op <= M_GE;
+    if (IS_CMP(s->core)) break; /* a comparison ends the chain */
     if (unary) x = a;
     else if (len == 0 && a >= nconst && b >= nconst && op >= M_ADD && op <= M_DIV) {
       /* x op y of two registers: the head (only first). */
@@ -188,6 +205,15 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       else break;
       if (k != k) break; /* a NaN constant: which NaN comes out could depend on the order (and -k flips its sign bit) */
       if (op == M_SUB) k = -k;
+    } else if (compare && !have_core && ap == 0 && s->and1 == ~0ull && s->xor1 == 0) {
+      /* t cmp k, or k cmp t as the mirrored comparison (the same result for every t, NaN included). */
+      int mirror = 0;
+      if (b < nconst && a >= nconst) x = a, k = consts[b];
+      else if (a < nconst && b >= nconst) x = b, k = consts[a], mirror = 1;
+      else break;
+      if (k != k) break;
+      if (mirror) op = op == M_LT ? M_GT : op == M_LE ? M_GE : op == M_GT ? M_LT : op == M_GE ? M_LE : op;
+      s->ck = k;
     } else break;
     if (len > 0 && x != cur) break;
     if (op == M_ABS || op == M_NEG) {
@@ -199,6 +225,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       if (have_core || ap > 0) break;
       have_core = 1;
       s->core = op == M_SQRT ? CORE_SQRT : op == M_FLOOR ? CORE_FLOOR : op == M_CEIL ? CORE_CEIL : CORE_TRUNC;
+    } else if (compare) {
+      s->core = op == M_LT ? CORE_LT : op == M_LE ? CORE_LE : op == M_GT ? CORE_GT : op == M_GE ? CORE_GE : op == M_EQ ? CORE_EQ : CORE_NE;
     } else if (op == M_MUL) {
       if (ap > 1) break;
       s->m1 = k;
@@ -256,7 +284,12 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       memcpy(&y_, b + (i), sizeof y_); \
       x = HEAD == HEAD_ADD ? x + y_ : HEAD == HEAD_SUB ? x - y_ : HEAD == HEAD_MUL ? x * y_ : x / y_; \
     } \
-    if (CORE != CORE_PLAIN) { \
+    if (IS_CMP(CORE)) { \
+      /* Only a comparison follows the head (chain_at): a vector compare, 1.0 where true. */ \
+      v4d ck_ = { s->ck, s->ck, s->ck, s->ck }, one_ = { 1., 1., 1., 1. }; \
+      v4l m_ = CORE == CORE_LT ? x < ck_ : CORE == CORE_LE ? x <= ck_ : CORE == CORE_GT ? x > ck_ : CORE == CORE_GE ? x >= ck_ : CORE == CORE_EQ ? x == ck_ : x != ck_; \
+      x = (v4d)((v4u)m_ & (v4u)one_); \
+    } else if (CORE != CORE_PLAIN) { \
       x = (v4d)(((v4u)x & A1) ^ X1); \
       x = VCORE_##SUFFIX(CORE, x); \
       /* Without a core every sign step is the first one (chain_at). */ \
@@ -322,6 +355,12 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
     case CORE_FLOOR: CHAIN_BODY(SUFFIX, HEAD, CORE_FLOOR, MODE) \
     case CORE_CEIL: CHAIN_BODY(SUFFIX, HEAD, CORE_CEIL, MODE) \
     case CORE_TRUNC: CHAIN_BODY(SUFFIX, HEAD, CORE_TRUNC, MODE) \
+    case CORE_LT: CHAIN_BODY(SUFFIX, HEAD, CORE_LT, MODE) \
+    case CORE_LE: CHAIN_BODY(SUFFIX, HEAD, CORE_LE, MODE) \
+    case CORE_GT: CHAIN_BODY(SUFFIX, HEAD, CORE_GT, MODE) \
+    case CORE_GE: CHAIN_BODY(SUFFIX, HEAD, CORE_GE, MODE) \
+    case CORE_EQ: CHAIN_BODY(SUFFIX, HEAD, CORE_EQ, MODE) \
+    case CORE_NE: CHAIN_BODY(SUFFIX, HEAD, CORE_NE, MODE) \
     default: CHAIN_BODY(SUFFIX, HEAD, CORE_PLAIN, MODE) \
   }
 #define CHAIN_HEADS(SUFFIX, MODE) \

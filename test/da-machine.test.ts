@@ -328,7 +328,7 @@ test("two arithmetic operations with constants in a row (run by the machine in o
     }
 });
 
-test("chains run by the machine in one loop (a head of two registers, abs and neg, one of sqrt, floor, ceil, trunc, then constants added, subtracted, multiplied) keep every rounding and NaN's place, bit for bit: folded by sum, min and max and written out (large outputs streamed)", { skip: SKIP }, () => {
+test("chains run by the machine in one loop (a head of two registers, abs and neg, one of sqrt, floor, ceil, trunc, then constants added, subtracted, multiplied, or compared with) keep every rounding and NaN's place, bit for bit: folded by sum, min and max and written out (large outputs streamed)", { skip: SKIP }, () => {
   const r = rng(83);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "float64");
@@ -345,6 +345,12 @@ test("chains run by the machine in one loop (a head of two registers, abs and ne
       const k = pick([0.1, 3, -0, 0, -1.5, NaN]);
       const op = pick([OPS.add, OPS.sub, OPS.mul, OPS.div]);
       return ref({ kind: "binary", op, args: r() < 0.3 ? [k, t] : [t, k] }, "float64");
+    },
+    // A comparison with a constant (bool, 1 or 0), the chain's last step.
+    (t) => {
+      const k = pick([0.1, 0, -0, 3]);
+      const op = pick([OPS.eq, OPS.ne, OPS.lt, OPS.le, OPS.gt, OPS.ge]);
+      return ref({ kind: "binary", op, args: r() < 0.3 ? [k, t] : [t, k] }, "bool");
     },
   ];
   let runs = 0;
