@@ -5,6 +5,12 @@
  * (machineMap). numexpr's design (pydata/numexpr interpreter.cpp): every instruction is one tight
  * loop over a whole block, which the compiler vectorises, and a block's temporaries stay in
  * the L1 cache, so a chain of any length reads its leaves once and runs at vector speed.
+ * Runs of cheap instructions each reading the one before (chain_at: x op y, abs/neg, a square
+ * root or rounding, constants added and multiplied) run as one loop with the value kept in a
+ * vector register, and the program's last such run goes straight into the fold (no store):
+ * separate passes cost their loads and stores each, and a pass of square roots could not
+ * overlap with its neighbours (Zen 4, one thread, sqrt(abs(x))*2+1 summed: 2.67 cycles per
+ * element as four passes and a sum, 1.63 as one loop, the square root's own throughput).
  *
  * The folds add, compare and combine in exactly the order of the generated JavaScript kernel
  * (lib/da/fuse.ts, foldBandKernel), so every partial has the same bits as there: a contiguous
@@ -82,10 +88,314 @@ typedef double v4d __attribute__((vector_size(32)));
   }
 #define IS_ARITH(op) ((op) >= M_ADD && (op) <= M_DIV)
 
+/*
+ * Chains: a run of instructions each reading only the one before (and constants), of the
+ * cheap kinds below, run as one loop over the block with the value in a vector register from
+ * the first load to the last store, or folded straight into the reduction (no store at all).
+ * Passes over an L1 block cost their loads and stores whatever the operation (~0.25-0.5
+ * cycles/element each on Zen 4), and a pass of vsqrtpd (~2 cycles/element) could not overlap
+ * with its neighbours (the reorder buffer holds ~60 of its iterations): one loop hides all the
+ * rest behind the square root. Every operation stays the same IEEE operation in the same
+ * order, so the same bits:
+ *   t = (t & and1) ^ xor1     abs, neg and their compositions, before the core
+ *   t = core(t)               sqrt, floor, ceil or trunc (or none)
+ *   t = (t & and2) ^ xor2     the same after the core
+ *   t = ((t + a0) * m1) + a2  the arithmetic with constants: adding -0.0 and multiplying by
+ *                             1.0 give t itself (any t, -0.0 and NaN included), so absent
+ *                             steps are those; t - k is t + (-k) exactly (k not NaN).
+ * machine.ts reads every temporary in one instruction only, so the values between the steps
+ * are never needed elsewhere.
+ */
+enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC,
+  /* A head alone, every other step the identity: skipped (each costs a vector operation). */
+  CORE_PLAIN,
+  /* A comparison with a constant as the only step after the head (if any): 1 or 0, as
+   * `t < k ? 1 : 0` and the others (NaN compares unequal and unordered, as in JavaScript). */
+  CORE_LT, CORE_LE, CORE_GT, CORE_GE, CORE_EQ, CORE_NE };
+#define IS_CMP(core) ((core) >= CORE_LT)
+/* A chain may start with an operation on two registers (its first instruction): t = x op y. */
+enum { HEAD_NONE, HEAD_ADD, HEAD_SUB, HEAD_MUL, HEAD_DIV };
+/* What a chain does with its values: store them, add them to four running sums (sum4's
+ * lanes), add them into an output line (o[i] += t), or fold them into a vector max/min. */
+enum { TO_STORE, TO_SUM4, TO_ADD, TO_MAX, TO_MIN,
+  /* TO_STORE with non-temporal stores (o 32-byte aligned): a large output written once
+   * (machineMap), as the eager loops write theirs (np_common.h, STREAM_MIN). */
+  TO_STREAM };
+#define SIGN_BIT 0x8000000000000000ull
+
+typedef struct {
+  int kind; /* STEP_INS, STEP_PAIR (x op k1 then op k2, one loop: P2) or STEP_CHAIN */
+  const int32_t *ins;
+  /* STEP_CHAIN: */
+  int head, core;
+  int32_t src, src2, dst;
+  uint64_t and1, xor1, and2, xor2;
+  double a0, m1, a2;
+  double ck; /* the constant of CORE_LT..CORE_NE */
+} Step;
+enum { STEP_INS, STEP_PAIR, STEP_CHAIN };
+
+typedef uint64_t v4u __attribute__((vector_size(32)));
+typedef long long v4l __attribute__((vector_size(32)));
+
+static inline double chain_scalar(const Step *s, double x, const double *y) {
+  switch (s->head) {
+    case HEAD_ADD: x = x + *y; break;
+    case HEAD_SUB: x = x - *y; break;
+    case HEAD_MUL: x = x * *y; break;
+    case HEAD_DIV: x = x / *y; break;
+  }
+  uint64_t u;
+  memcpy(&u, &x, 8);
+  u = (u & s->and1) ^ s->xor1;
+  memcpy(&x, &u, 8);
+  switch (s->core) {
+    case CORE_SQRT: x = sqrt(x); break;
+    case CORE_FLOOR: x = floor(x); break;
+    case CORE_CEIL: x = ceil(x); break;
+    case CORE_TRUNC: x = trunc(x); break;
+  }
+  memcpy(&u, &x, 8);
+  u = (u & s->and2) ^ s->xor2;
+  memcpy(&x, &u, 8);
+  x = ((x + s->a0) * s->m1) + s->a2;
+  switch (s->core) {
+    case CORE_LT: return x < s->ck ? 1.0 : 0.0;
+    case CORE_LE: return x <= s->ck ? 1.0 : 0.0;
+    case CORE_GT: return x > s->ck ? 1.0 : 0.0;
+    case CORE_GE: return x >= s->ck ? 1.0 : 0.0;
+    case CORE_EQ: return x == s->ck ? 1.0 : 0.0;
+    case CORE_NE: return x != s->ck ? 1.0 : 0.0;
+  }
+  return x;
+}
+
+/* A chain starting at instruction c (of count): its steps into *s; returns how many
+ * instructions it takes (0: none starts here). consts: the constant registers' values. */
+static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, const double *consts, int64_t c, Step *s) {
+  int have_core = 0, ap = 0; /* ap: how far into ((t + a0) * m1) + a2 the steps are */
+  int32_t cur = -1;
+  int64_t len = 0;
+  s->kind = STEP_CHAIN;
+  s->head = HEAD_NONE;
+  s->src2 = -1;
+  s->core = CORE_NONE;
+  s->and1 = s->and2 = ~0ull;
+  s->xor1 = s->xor2 = 0;
+  s->a0 = s->a2 = -0.0;
+  s->m1 = 1.0;
+  for (; c + len < count; len++) {
+    const int32_t *ins = code + 4 * (c + len);
+    int op = ins[0];
+    int32_t a = ins[2], b = ins[3], x; /* x: the chain's value operand */
+    double k = 0.;
+    int unary = op == M_ABS || op == M_NEG || op == M_SQRT || op == M_FLOOR || op == M_CEIL || op == M_TRUNC;
+    int compare = op >= M_EQ && op <= M_GE;
+    if (IS_CMP(s->core)) break; /* a comparison ends the chain */
+    if (unary) x = a;
+    else if (len == 0 && a >= nconst && b >= nconst && op >= M_ADD && op <= M_DIV) {
+      /* x op y of two registers: the head (only first). */
+      s->head = op == M_ADD ? HEAD_ADD : op == M_SUB ? HEAD_SUB : op == M_MUL ? HEAD_MUL : HEAD_DIV;
+      s->src = a;
+      s->src2 = b;
+      cur = ins[1];
+      continue;
+    } else if (op == M_ADD || op == M_MUL || op == M_SUB) {
+      if (b < nconst && a >= nconst) x = a, k = consts[b];
+      else if (a < nconst && b >= nconst && op != M_SUB) x = b, k = consts[a];
+      else break;
+      if (k != k) break; /* a NaN constant: which NaN comes out could depend on the order (and -k flips its sign bit) */
+      if (op == M_SUB) k = -k;
+    } else if (compare && !have_core && ap == 0 && s->and1 == ~0ull && s->xor1 == 0) {
+      /* t cmp k, or k cmp t as the mirrored comparison (the same result for every t, NaN included). */
+      int mirror = 0;
+      if (b < nconst && a >= nconst) x = a, k = consts[b];
+      else if (a < nconst && b >= nconst) x = b, k = consts[a], mirror = 1;
+      else break;
+      if (k != k) break;
+      if (mirror) op = op == M_LT ? M_GT : op == M_LE ? M_GE : op == M_GT ? M_LT : op == M_GE ? M_LE : op;
+      s->ck = k;
+    } else break;
+    if (len > 0 && x != cur) break;
+    if (op == M_ABS || op == M_NEG) {
+      if (ap > 0) break;
+      uint64_t *an = have_core ? &s->and2 : &s->and1, *xo = have_core ? &s->xor2 : &s->xor1;
+      if (op == M_ABS) { *an &= ~SIGN_BIT; *xo &= ~SIGN_BIT; }
+      else *xo ^= SIGN_BIT;
+    } else if (unary) {
+      if (have_core || ap > 0) break;
+      have_core = 1;
+      s->core = op == M_SQRT ? CORE_SQRT : op == M_FLOOR ? CORE_FLOOR : op == M_CEIL ? CORE_CEIL : CORE_TRUNC;
+    } else if (compare) {
+      s->core = op == M_LT ? CORE_LT : op == M_LE ? CORE_LE : op == M_GT ? CORE_GT : op == M_GE ? CORE_GE : op == M_EQ ? CORE_EQ : CORE_NE;
+    } else if (op == M_MUL) {
+      if (ap > 1) break;
+      s->m1 = k;
+      ap = 2;
+    } else {
+      if (ap == 0) { s->a0 = k; ap = 1; }
+      else if (ap <= 2) { s->a2 = k; ap = 3; }
+      else break;
+    }
+    if (len == 0) s->src = x;
+    cur = ins[1];
+  }
+  s->dst = cur;
+  if (s->head != HEAD_NONE && s->core == CORE_NONE && s->and1 == ~0ull && s->xor1 == 0 && ap == 0) s->core = CORE_PLAIN;
+  return len;
+}
+
+/* A chain's core over four lanes, per instruction set (CORE is a constant where it is used). */
+#define VCORE_base(CORE, x) \
+  ((CORE) == CORE_SQRT ? (v4d){ sqrt(x[0]), sqrt(x[1]), sqrt(x[2]), sqrt(x[3]) } \
+   : (CORE) == CORE_FLOOR ? (v4d){ floor(x[0]), floor(x[1]), floor(x[2]), floor(x[3]) } \
+   : (CORE) == CORE_CEIL ? (v4d){ ceil(x[0]), ceil(x[1]), ceil(x[2]), ceil(x[3]) } \
+   : (CORE) == CORE_TRUNC ? (v4d){ trunc(x[0]), trunc(x[1]), trunc(x[2]), trunc(x[3]) } : x)
+#define VMAX_base(x, m) ((v4d){ x[0] > m[0] ? x[0] : m[0], x[1] > m[1] ? x[1] : m[1], x[2] > m[2] ? x[2] : m[2], x[3] > m[3] ? x[3] : m[3] })
+#define VMIN_base(x, m) ((v4d){ x[0] < m[0] ? x[0] : m[0], x[1] < m[1] ? x[1] : m[1], x[2] < m[2] ? x[2] : m[2], x[3] < m[3] ? x[3] : m[3] })
+#ifdef LAZYLAB_X86
+#define VSTREAM_base(p, x) do { _mm_stream_pd((p), (__m128d){ x[0], x[1] }); _mm_stream_pd((p) + 2, (__m128d){ x[2], x[3] }); } while (0)
+#else
+#define VSTREAM_base(p, x) memcpy((p), &(x), sizeof(x))
+#endif
+#ifdef LAZYLAB_X86
+#define VCORE_avx2(CORE, x) \
+  ((CORE) == CORE_SQRT ? (v4d)_mm256_sqrt_pd((__m256d)(x)) \
+   : (CORE) == CORE_FLOOR ? (v4d)_mm256_round_pd((__m256d)(x), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC) \
+   : (CORE) == CORE_CEIL ? (v4d)_mm256_round_pd((__m256d)(x), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC) \
+   : (CORE) == CORE_TRUNC ? (v4d)_mm256_round_pd((__m256d)(x), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC) : (x))
+/* max_pd(x, m) is exactly `x > m ? x : m` (and min_pd `x < m ? x : m`). */
+#define VMAX_avx2(x, m) ((v4d)_mm256_max_pd((__m256d)(x), (__m256d)(m)))
+#define VMIN_avx2(x, m) ((v4d)_mm256_min_pd((__m256d)(x), (__m256d)(m)))
+#define VSTREAM_avx2(p, x) _mm256_stream_pd((p), (__m256d)(x))
+#endif
+
+/*
+ * The chain over a[0..n): TO_STORE writes o[i]; TO_SUM4 adds element i to lane i % 4 of
+ * lanes[0..3] (sum4's order; a tail of n % 4 goes to lanes[0] in order, as fold_line adds it);
+ * TO_ADD adds into o[i]; TO_MAX/TO_MIN (n >= 4) return the block's max/min as
+ * np_block_minmax does, *special set when a value was NaN or infinite. o may be a (the same
+ * element is read before it is written), so no restrict.
+ */
+/* x = the chain's value at elements i..i+3 (inside CHAIN_BODY: s's constants as vectors). */
+#define CHAIN_VEC(SUFFIX, HEAD, CORE, x, i) { \
+    memcpy(&x, a + (i), sizeof x); \
+    if (HEAD != HEAD_NONE) { \
+      v4d y_; \
+      memcpy(&y_, b + (i), sizeof y_); \
+      x = HEAD == HEAD_ADD ? x + y_ : HEAD == HEAD_SUB ? x - y_ : HEAD == HEAD_MUL ? x * y_ : x / y_; \
+    } \
+    if (IS_CMP(CORE)) { \
+      /* Only a comparison follows the head (chain_at): a vector compare, 1.0 where true. */ \
+      v4d ck_ = { s->ck, s->ck, s->ck, s->ck }, one_ = { 1., 1., 1., 1. }; \
+      v4l m_ = CORE == CORE_LT ? x < ck_ : CORE == CORE_LE ? x <= ck_ : CORE == CORE_GT ? x > ck_ : CORE == CORE_GE ? x >= ck_ : CORE == CORE_EQ ? x == ck_ : x != ck_; \
+      x = (v4d)((v4u)m_ & (v4u)one_); \
+    } else if (CORE != CORE_PLAIN) { \
+      x = (v4d)(((v4u)x & A1) ^ X1); \
+      x = VCORE_##SUFFIX(CORE, x); \
+      /* Without a core every sign step is the first one (chain_at). */ \
+      if (CORE != CORE_NONE) x = (v4d)(((v4u)x & A2) ^ X2); \
+      x = ((x + a0) * m1) + a2; \
+    } \
+  }
+#define CHAIN_BODY(SUFFIX, HEAD, CORE, MODE) { \
+    v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
+    v4u A2 = { s->and2, s->and2, s->and2, s->and2 }, X2 = { s->xor2, s->xor2, s->xor2, s->xor2 }; \
+    v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
+    v4d acc, z = { 0., 0., 0., 0. }; \
+    int64_t i = 0; \
+    if (MODE == TO_SUM4) memcpy(&acc, lanes, sizeof acc); \
+    if (MODE == TO_MAX || MODE == TO_MIN) { \
+      /* Two accumulators of each (a max and its NaN/infinity check): neither waits on the \
+       * other's latency; in which order lanes are combined does not matter for either. */ \
+      v4d x, y, acc2, z2 = z; \
+      CHAIN_VEC(SUFFIX, HEAD, CORE, x, 0); \
+      acc = acc2 = x; \
+      for (i = 4; i + 8 <= n; i += 8) { \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+        acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
+        acc2 = MODE == TO_MAX ? VMAX_##SUFFIX(y, acc2) : VMIN_##SUFFIX(y, acc2); \
+        z += x - x; \
+        z2 += y - y; \
+      } \
+      for (; i + 4 <= n; i += 4) { \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
+        z += x - x; \
+      } \
+      acc = MODE == TO_MAX ? VMAX_##SUFFIX(acc2, acc) : VMIN_##SUFFIX(acc2, acc); \
+      z += z2; \
+      double r = acc[0], zs = (z[0] + z[1]) + (z[2] + z[3]); \
+      for (int j = 1; j < 4; j++) r = MODE == TO_MAX ? (acc[j] > r ? acc[j] : r) : (acc[j] < r ? acc[j] : r); \
+      for (; i < n; i++) { double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); r = MODE == TO_MAX ? (x > r ? x : r) : (x < r ? x : r); zs += x - x; } \
+      *special = zs != zs; \
+      return r; \
+    } \
+    for (; i + 4 <= n; i += 4) { \
+      v4d x; \
+      CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+      if (MODE == TO_STORE) memcpy(o + i, &x, sizeof x); \
+      else if (MODE == TO_STREAM) VSTREAM_##SUFFIX(o + i, x); \
+      else if (MODE == TO_SUM4) acc += x; \
+      else { v4d y; memcpy(&y, o + i, sizeof y); y += x; memcpy(o + i, &y, sizeof y); } \
+    } \
+    if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
+    for (; i < n; i++) { \
+      double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); \
+      if (MODE == TO_STORE || MODE == TO_STREAM) o[i] = x; \
+      else if (MODE == TO_SUM4) lanes[0] += x; \
+      else o[i] += x; \
+    } \
+    return 0.; \
+  }
+#define CHAIN_CORES(SUFFIX, HEAD, MODE) \
+  switch (s->core) { \
+    case CORE_NONE: CHAIN_BODY(SUFFIX, HEAD, CORE_NONE, MODE) \
+    case CORE_SQRT: CHAIN_BODY(SUFFIX, HEAD, CORE_SQRT, MODE) \
+    case CORE_FLOOR: CHAIN_BODY(SUFFIX, HEAD, CORE_FLOOR, MODE) \
+    case CORE_CEIL: CHAIN_BODY(SUFFIX, HEAD, CORE_CEIL, MODE) \
+    case CORE_TRUNC: CHAIN_BODY(SUFFIX, HEAD, CORE_TRUNC, MODE) \
+    case CORE_LT: CHAIN_BODY(SUFFIX, HEAD, CORE_LT, MODE) \
+    case CORE_LE: CHAIN_BODY(SUFFIX, HEAD, CORE_LE, MODE) \
+    case CORE_GT: CHAIN_BODY(SUFFIX, HEAD, CORE_GT, MODE) \
+    case CORE_GE: CHAIN_BODY(SUFFIX, HEAD, CORE_GE, MODE) \
+    case CORE_EQ: CHAIN_BODY(SUFFIX, HEAD, CORE_EQ, MODE) \
+    case CORE_NE: CHAIN_BODY(SUFFIX, HEAD, CORE_NE, MODE) \
+    default: CHAIN_BODY(SUFFIX, HEAD, CORE_PLAIN, MODE) \
+  }
+#define CHAIN_HEADS(SUFFIX, MODE) \
+  switch (s->head) { \
+    case HEAD_NONE: CHAIN_CORES(SUFFIX, HEAD_NONE, MODE) \
+    case HEAD_ADD: CHAIN_CORES(SUFFIX, HEAD_ADD, MODE) \
+    case HEAD_SUB: CHAIN_CORES(SUFFIX, HEAD_SUB, MODE) \
+    case HEAD_MUL: CHAIN_CORES(SUFFIX, HEAD_MUL, MODE) \
+    default: CHAIN_CORES(SUFFIX, HEAD_DIV, MODE) \
+  }
+#define DEFINE_CHAIN(SUFFIX, ATTR) \
+  ATTR static double chain_##SUFFIX(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, double *lanes, int *special) { \
+    switch (mode) { \
+      case TO_STORE: CHAIN_HEADS(SUFFIX, TO_STORE) \
+      case TO_SUM4: CHAIN_HEADS(SUFFIX, TO_SUM4) \
+      case TO_ADD: CHAIN_HEADS(SUFFIX, TO_ADD) \
+      case TO_STREAM: CHAIN_HEADS(SUFFIX, TO_STREAM) \
+      case TO_MAX: CHAIN_HEADS(SUFFIX, TO_MAX) \
+      default: CHAIN_HEADS(SUFFIX, TO_MIN) \
+    } \
+  }
+FOR_EACH_ISA(DEFINE_CHAIN)
+
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
-  ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, double *const *r, int64_t n) { \
+  ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, const double *consts, double *const *r, int64_t n) { \
     for (int64_t c = 0; c < count; c++) { \
       const int32_t *ins = code + 4 * c; \
+      Step s; \
+      int64_t len = chain_at(code, count, nconst, consts, c, &s); \
+      if (len >= 2) { \
+        chain_##SUFFIX(&s, r[s.src], s.src2 >= 0 ? r[s.src2] : NULL, r[s.dst], n, TO_STORE, NULL, NULL); \
+        c += len - 1; \
+        continue; \
+      } \
       double *restrict o = r[ins[1]]; \
       const double *restrict a = r[ins[2]]; \
       const double *restrict b = r[ins[3]]; \
@@ -251,26 +561,67 @@ typedef struct {
   int fold;
   double *o;
   int64_t os, ot;
+  const double *consts;
+  /* The program's last chain when it ends the program (count: none), which a fold takes
+   * straight from its source register without storing the result (fold_line). */
+  int64_t tail;
+  Step tail_step;
 } Machine;
 
-/* Runs the program over elements [i0, i0+n) of one line (leaf i's line starts at p[i]); returns the result block. */
-static const double *evaluate(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n) {
+/* Runs instructions [0, upto) of the program over elements [i0, i0+n) of one line (leaf i's line starts at p[i]). */
+static void evaluate_upto(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int64_t upto) {
   for (int i = 0; i < M->k; i++) {
     const Leaf *l = &M->leaves[i];
     int64_t reg = M->nconst + i;
     r[reg] = load_leaf(l, p[i] + i0 * l->s, n, store + reg * MACHINE_REG_STRIDE);
   }
-  PICK(run_block)(M->code, M->count, M->nconst, r, n);
+  PICK(run_block)(M->code, upto, M->nconst, M->consts, r, n);
+}
+
+/* Runs the program over elements [i0, i0+n) of one line (leaf i's line starts at p[i]); returns the result block. */
+static const double *evaluate(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n) {
+  evaluate_upto(M, r, store, p, i0, n, M->count);
   return r[M->result];
+}
+
+/* The chain that ends the program (M->tail): where run_block's own walk (a chain of two or
+ * more, else a pair, else one instruction) leaves a last piece that is a chain writing the
+ * result. */
+static void find_tail(Machine *M) {
+  M->tail = M->count;
+  for (int64_t c = 0; c < M->count;) {
+    Step s;
+    int64_t len = chain_at(M->code, M->count, M->nconst, M->consts, c, &s);
+    if (len >= 1 && c + len == M->count && s.dst == M->result) {
+      M->tail = c;
+      M->tail_step = s;
+      return;
+    }
+    if (len >= 2) c += len;
+    else c++;
+  }
+}
+
+/* Runs the program but its tail chain over a block and folds the chain's values by mode
+ * (TO_SUM4, TO_ADD, TO_MAX, TO_MIN: chain_*), the last values never stored. */
+static double evaluate_fold(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int mode, double *o, double *lanes, int *special) {
+  evaluate_upto(M, r, store, p, i0, n, M->tail);
+  const Step *s = &M->tail_step;
+  return PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
 }
 
 /* Folds one line of n elements (leaf i from p[i]) into the output at q. */
 static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous) {
   double *o = M->o;
   int is_max = M->fold == F_MAX;
+  int tail = M->tail < M->count;
   if (M->os != 0) {
     for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      if (tail && M->fold == F_SUM && M->os == 1) {
+        evaluate_fold(M, r, store, p, i0, nb, TO_ADD, o + q + i0, NULL, NULL);
+        continue;
+      }
       const double *e = evaluate(M, r, store, p, i0, nb);
       if (M->fold == F_SUM) PICK(add_into)(e, nb, o + q + i0 * M->os, M->os);
       else extreme_into(is_max, e, nb, o + q + i0 * M->os, M->os);
@@ -282,8 +633,13 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
     int64_t m = n - n % 4;
     for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
-      const double *e = evaluate(M, r, store, p, i0, nb);
       int64_t v = i0 + nb <= m ? nb : m - i0; /* the tail (past m) only ever sits in the last block */
+      if (tail) {
+        /* The chain adds the n % 4 tail to lanes[0] in order as below: v == nb - nb % 4. */
+        evaluate_fold(M, r, store, p, i0, nb, TO_SUM4, NULL, lanes, NULL);
+        continue;
+      }
+      const double *e = evaluate(M, r, store, p, i0, nb);
       PICK(sum4)(e, v, lanes);
       for (int64_t i = v; i < nb; i++) lanes[0] += e[i];
     }
@@ -293,6 +649,18 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
   double acc = o[q];
   for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
     int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+    if (tail && M->fold != F_SUM && nb >= 16) {
+      /* extreme_block with the chain's vector min/max: a block it cannot decide is stored and
+       * looked at element by element (the chain's source is still there: nothing was written). */
+      int special;
+      double m = evaluate_fold(M, r, store, p, i0, nb, is_max ? TO_MAX : TO_MIN, NULL, NULL, &special);
+      if (special || m == 0.) {
+        const Step *s = &M->tail_step;
+        PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, r[s->dst], nb, TO_STORE, NULL, NULL);
+        acc = extreme_exact(is_max, r[s->dst], nb, acc);
+      } else if (is_max ? m > acc : m < acc) acc = m;
+      continue;
+    }
     const double *e = evaluate(M, r, store, p, i0, nb);
     if (M->fold == F_SUM) for (int64_t i = 0; i < nb; i++) acc += e[i];
     else acc = extreme_block(is_max, e, nb, acc);
@@ -736,6 +1104,8 @@ static int read_program(napi_env env, napi_value program, napi_value constants, 
       return throw_range(env, "lazylab expression machine: malformed instruction");
   }
   *consts = cdata;
+  M->consts = cdata;
+  find_tail(M);
   return 1;
 }
 
@@ -999,6 +1369,9 @@ static napi_value js_machine_map(napi_env env, napi_callback_info info) {
    * the eager loops do. */
   size_t esize = leaf_size(otype);
   if (os == 1 && ot == n && (size_t)(n * m) * esize >= (size_t)STREAM_MIN * 8) np_prefault((char *)O + oo * esize, (size_t)(n * m) * esize);
+  /* A float64 output of STREAM_MIN elements or more written straight by a last chain gets
+   * non-temporal stores (it would not stay in the cache; a plain store first reads the line). */
+  int stream = direct && M.tail < M.count && n * m >= STREAM_MIN;
   int64_t p[MACHINE_MAX_LEAVES];
   for (int64_t j = 0; j < m; j++) {
     for (int i = 0; i < M.k; i++) p[i] = starts[3 * i] + j * M.leaves[i].t;
@@ -1007,11 +1380,20 @@ static napi_value js_machine_map(napi_env env, napi_callback_info info) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
       double *saved = r[M.result];
       if (direct) r[M.result] = (double *)O + q + i0;
+      if (stream && ((uintptr_t)((double *)O + q + i0) & 31) == 0) {
+        /* The last chain's values streamed to the output, past the cache. */
+        evaluate_fold(&M, r, store, p, i0, nb, TO_STREAM, (double *)O + q + i0, NULL, NULL);
+        r[M.result] = saved;
+        continue;
+      }
       const double *e = evaluate(&M, r, store, p, i0, nb);
       r[M.result] = saved;
       store_block(otype, O, q + i0 * os, os, e, nb);
     }
   }
+#ifdef LAZYLAB_X86
+  if (stream) _mm_sfence(); /* the streamed stores are visible to whatever reads the output next (another thread) */
+#endif
   free(store);
   return NULL;
 }

@@ -357,6 +357,59 @@ test("two arithmetic operations with constants in a row (run by the machine in o
     }
 });
 
+test("chains run by the machine in one loop (a head of two registers, abs and neg, one of sqrt, floor, ceil, trunc, then constants added, subtracted, multiplied, or compared with) keep every rounding and NaN's place, bit for bit: folded by sum, min and max and written out (large outputs streamed)", { skip: SKIP }, () => {
+  const r = rng(83);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "float64");
+  const n = 1027;
+  const rows = 6; // rows * n past the machine's smallest call (fuse.ts, MACHINE_MIN_CALL)
+  const A = leafData(r, "float64", (rows + 1) * n), B = leafData(r, "float64", (rows + 1) * n);
+  const steps: ((t: LazyRef) => LazyRef)[] = [
+    (t) => ref({ kind: "unary", op: UNARY.abs, arg: t }, "float64"),
+    (t) => ref({ kind: "unary", op: UNARY.neg, arg: t }, "float64"),
+    (t) => ref({ kind: "unary", op: pick([UNARY.sqrt, UNARY.floor, UNARY.ceil]), arg: t }, "float64"),
+    (t) => ref({ kind: "binary", op: OPS.pow, args: [t, 0.5] }, "float64"),
+    // A constant on either side; 0.1 and 3 round in each step, -0 and NaN are the identities' edge cases.
+    (t) => {
+      const k = pick([0.1, 3, -0, 0, -1.5, NaN]);
+      const op = pick([OPS.add, OPS.sub, OPS.mul, OPS.div]);
+      return ref({ kind: "binary", op, args: r() < 0.3 ? [k, t] : [t, k] }, "float64");
+    },
+    // A comparison with a constant (bool, 1 or 0), the chain's last step.
+    (t) => {
+      const k = pick([0.1, 0, -0, 3]);
+      const op = pick([OPS.eq, OPS.ne, OPS.lt, OPS.le, OPS.gt, OPS.ge]);
+      return ref({ kind: "binary", op, args: r() < 0.3 ? [k, t] : [t, k] }, "bool");
+    },
+  ];
+  let runs = 0;
+  for (let c = 0; c < 120; c++) {
+    let t: LazyRef = r() < 0.5 ? ref({ kind: "binary", op: pick([OPS.add, OPS.sub, OPS.mul, OPS.div]), args: r() < 0.3 ? [x, x] : [x, y] }, "float64") : x;
+    const length = Math.floor(r() * 6);
+    for (let i = 0; i < length; i++) t = pick(steps)(t);
+    if (t === x) continue;
+    const { expr, leaves, program } = fuse(t);
+    assert.ok(program, expr);
+    runs++;
+    const ls = leaves.map((l) => ({ data: l === x ? A : B, offset: 1, stride: [n, 1] }));
+    for (const fold of ["sum", "min", "max"] as FoldOp[])
+      for (const axes of [[1], [0]]) check(`${fold} (${axes}) of ${expr}`, foldBlock(expr, fold, ls, [rows, n - 1], axes, program), foldBlock(expr, fold, ls, [rows, n - 1], axes), true);
+    const want = new Float64Array(rows * n), got = new Float64Array(rows * n);
+    writeSlabs(mapSlabKernel(expr, leaves.length), ls, [rows, n - 1], want, 0, [n, 1]);
+    writeSlabs(mapSlabKernel(expr, leaves.length, program), ls, [rows, n - 1], got, 0, [n, 1]);
+    check(`${expr} written out`, got, want, true);
+    if (c % 8 === 0) {
+      // A dense output of a million elements or more: the machine streams it (non-temporal stores).
+      const N = 1024, big = leaves.map(() => ({ data: leafData(r, "float64", N * N), offset: 0, stride: [N, 1] }));
+      const w = new Float64Array(N * N), g = new Float64Array(N * N);
+      writeSlabs(mapSlabKernel(expr, leaves.length), big, [N, N], w, 0, [N, 1]);
+      writeSlabs(mapSlabKernel(expr, leaves.length, program), big, [N, N], g, 0, [N, 1]);
+      check(`${expr} written out, ${N}×${N}`, g, w, true);
+    }
+  }
+  assert.ok(runs >= 80, `only ${runs} chains compared`);
+});
+
 test("the machine rejects malformed programs and out-of-range leaves with errors instead of reading outside the arrays", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const program = compile(ref({ kind: "unary", op: UNARY.abs, arg: x }, "float64"), [x])!;
