@@ -810,10 +810,10 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
   if (direct) {
     double *saved = r[M->result];
     r[M->result] = dst;
-    PICK(run_block)(M->code, M->count, M->nconst, r, n);
+    PICK(run_block)(M->code, M->count, M->nconst, M->consts, r, n);
     r[M->result] = saved;
   } else {
-    PICK(run_block)(M->code, M->count, M->nconst, r, n);
+    PICK(run_block)(M->code, M->count, M->nconst, M->consts, r, n);
     if (r[M->result] != dst) memcpy(dst, r[M->result], sizeof(double) * (size_t)n);
   }
 }
