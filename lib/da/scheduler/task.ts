@@ -7,6 +7,7 @@ import type { FoldOp } from "../fuse";
 import type { StreamSpec } from "../graph";
 import type { BandLeaf, BandPart } from "../fold-block";
 import type { Program } from "../machine";
+import type { Storage } from "../../np/dtype";
 
 export interface FoldTask {
   kind?: "stream";
@@ -43,8 +44,28 @@ export interface BandFoldTask {
 /** What a band task computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
 export type BandFold = FoldOp | "moments";
 
+/**
+ * Part of an elementwise result written by a worker thread in place: the fused expression
+ * over a region (rows of blocks) whose leaves are in shared memory or small copies, stored
+ * into the result's shared buffer (`writeSlabs`' arguments). Resolves to 0.
+ */
+export interface MapTask {
+  kind: "map";
+  id: number;
+  expr: string;
+  /** The expression compiled for the native expression machine, if it compiles. */
+  program?: Program;
+  leaves: { data: Storage; stride: number[]; offset: number }[];
+  shape: number[];
+  /** The result's buffer (a view of a SharedArrayBuffer), where and how the region is written. */
+  out: Storage;
+  offset: number;
+  stride: number[];
+  label: string;
+}
+
 /** What the pool runs. */
-export type PoolTask = FoldTask | BandFoldTask;
+export type PoolTask = FoldTask | BandFoldTask | MapTask;
 
 export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string };
 
