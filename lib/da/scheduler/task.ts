@@ -45,9 +45,11 @@ export interface BandFoldTask {
 export type BandFold = FoldOp | "moments";
 
 /**
- * Part of an elementwise result written by a worker thread in place: the fused expression
- * over a region (rows of blocks) whose leaves are in shared memory or small copies, stored
- * into the result's shared buffer (`writeSlabs`' arguments). Resolves to 0.
+ * A worker's share of an elementwise result written in place: the fused expression over the
+ * result's rows (leaves in shared memory or small copies), stored into the result's shared
+ * buffer. The rows are cut into pieces of `piece` rows; every task of the result claims the
+ * next piece from the shared counter `next` until none is left, so a thread slowed down by
+ * the machine's other work takes fewer. Resolves to the number of pieces it wrote.
  */
 export interface MapTask {
   kind: "map";
@@ -55,12 +57,16 @@ export interface MapTask {
   expr: string;
   /** The expression compiled for the native expression machine, if it compiles. */
   program?: Program;
+  /** The leaves over the whole result (row 0 at `offset`), strides broadcast to its shape. */
   leaves: { data: Storage; stride: number[]; offset: number }[];
   shape: number[];
-  /** The result's buffer (a view of a SharedArrayBuffer), where and how the region is written. */
+  /** The result's buffer (a view of a SharedArrayBuffer), where and how it is written. */
   out: Storage;
   offset: number;
   stride: number[];
+  piece: number;
+  /** The next piece to claim (one Int32 on a SharedArrayBuffer, shared by the result's tasks). */
+  next: Int32Array;
   label: string;
 }
 
