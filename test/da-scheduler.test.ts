@@ -249,6 +249,8 @@ test("big elementwise results over shared memory are written in place by the wor
     ["exp(x) / (ones + 1)", x.exp().div(da.ones([1500, 1300], { chunks: [200, 500] }).add(1)), X.exp().div(np.ones([1500, 1300]).add(1))],
     ["(x > 0) * x, float64", x.gt(0).mul(x), X.gt(0).mul(X)],
     ["xi * 3 - 7, int32", xi.mul(3).sub(7), XI.mul(3).sub(7)],
+    ["1-D source + 1", da.fromArray(X.reshape(-1), { chunks: 300_000 }).add(1), X.reshape(-1).add(1)],
+    ["3-D, leading axis of 3", da.fromArray(X.reshape(3, 500, 1300), { chunks: [1, 200, 500] }).abs().sqrt(), X.reshape(3, 500, 1300).abs().sqrt()],
   ];
   try {
     for (const [label, lazy, eager] of cases) {
