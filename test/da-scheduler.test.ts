@@ -233,3 +233,77 @@ test("a stream fold's memory does not grow with its number of tasks (worker thre
   const many = peakAbove(7000); // 196 tasks (each folds 250,000 draws a piece at a time)
   assert.ok(many - few <= 15, `peak RSS above the start: ${few.toFixed(1)} MB for 16 tasks, ${many.toFixed(1)} MB for 196`);
 });
+
+test("big elementwise results over shared memory are written in place by the worker pool, bit for bit the in-thread result and lib/np's", async () => {
+  const { np } = await import("../lib");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  const X = np.random.defaultRng(21).standardNormal([1500, 1300]); // 15.6 MB: shared memory
+  const ROW = np.random.defaultRng(22).standardNormal([1300]); // small: copied with each task
+  const x = da.fromArray(X, { chunks: [200, 500] });
+  const row = da.fromArray(ROW, { chunks: 500 });
+  const XI = X.mul(1000).astype("int32");
+  const xi = da.fromArray(XI, { chunks: [200, 500] });
+  const cases: [string, ReturnType<typeof x.add>, ReturnType<typeof X.add>][] = [
+    ["sqrt(abs(x)) * 2 + 1", x.abs().sqrt().mul(2).add(1), X.abs().sqrt().mul(2).add(1)],
+    ["x * row - 3", x.mul(row).sub(3), X.mul(ROW).sub(3)],
+    ["exp(x) / (ones + 1)", x.exp().div(da.ones([1500, 1300], { chunks: [200, 500] }).add(1)), X.exp().div(np.ones([1500, 1300]).add(1))],
+    ["(x > 0) * x, float64", x.gt(0).mul(x), X.gt(0).mul(X)],
+    ["xi * 3 - 7, int32", xi.mul(3).sub(7), XI.mul(3).sub(7)],
+    ["1-D source + 1", da.fromArray(X.reshape(-1), { chunks: 300_000 }).add(1), X.reshape(-1).add(1)],
+    ["3-D, leading axis of 3", da.fromArray(X.reshape(3, 500, 1300), { chunks: [1, 200, 500] }).abs().sqrt(), X.reshape(3, 500, 1300).abs().sqrt()],
+  ];
+  try {
+    for (const [label, lazy, eager] of cases) {
+      da.setPoolSize(2);
+      let busy = 0;
+      const p = lazy.compute();
+      let settled = false;
+      void p.finally(() => (settled = true)).catch(() => undefined);
+      while (!settled) {
+        busy = Math.max(busy, busyWorkers());
+        await new Promise((r) => setImmediate(r));
+      }
+      const par = await p;
+      assert.ok(busy > 0, `${label}: written by the pool`);
+      assert.ok(par.nd.data.buffer instanceof SharedArrayBuffer, `${label}: the result is the shared buffer the workers wrote`);
+      da.setPoolSize(1);
+      const seq = await lazy.compute();
+      assert.deepEqual(par.shape, eager.shape, label);
+      assert.equal(par.dtype, eager.dtype, label);
+      const a = new Uint8Array(par.nd.data.buffer, par.nd.data.byteOffset, par.nd.data.byteLength);
+      const b = new Uint8Array(seq.nd.data.buffer, seq.nd.data.byteOffset, seq.nd.data.byteLength);
+      const e = eager.isContiguous ? eager : eager.copy();
+      const c = new Uint8Array(e.nd.data.buffer, e.nd.data.byteOffset + e.nd.offset * e.nd.data.BYTES_PER_ELEMENT, par.nd.data.byteLength);
+      assert.ok(Buffer.compare(a, b) === 0, `${label}: bits equal the in-thread result's`);
+      assert.ok(Buffer.compare(a, c) === 0, `${label}: bits equal lib/np's`);
+    }
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("an interrupt stops the worker tasks of a big elementwise result, and its buffer goes back once they have stopped", async () => {
+  const { np } = await import("../lib");
+  const { notifyInterrupt } = await import("../lib/notebook");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  const X = np.random.defaultRng(23).standardNormal([4000, 2000]);
+  const x = da.fromArray(X, { chunks: [250, 2000] });
+  const slow = x.abs().add(1).log().exp().log().exp().log().exp();
+  da.setPoolSize(2);
+  try {
+    da.releasePool();
+    const before = da.poolInfo().returned;
+    const p = slow.compute();
+    let settled = false;
+    void p.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
+    notifyInterrupt();
+    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    assert.equal(busyWorkers(), 0, "the busy workers were stopped");
+    assert.equal(da.poolInfo().returned - before, 1, "the result's buffer went back to the pool");
+    const got = await x.get("0:300").mul(2).compute();
+    assert.equal(got.sub(X.get("0:300").mul(2)).abs().max(), 0, "computes go on afterwards");
+  } finally {
+    shutdownPool();
+  }
+});

@@ -176,18 +176,25 @@ export function evalFusedRegionInto(ref: LazyRef, first: readonly number[], star
   try {
     const f = fused(ref);
     const kernel = (f.map ??= mapSlabKernel(f.expr, f.leaves.length, f.program));
-    const ls = f.leaves.map((leaf) => {
-      const c = constantOf(leaf);
-      if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
-      const a = (leaf.node as { array: NDArray }).array;
-      const lead = shape.length - leaf.shape.length;
-      const v = a.get(leaf.shape.map((n, d) => (n === 1 && ref.shape[d + lead] !== 1 ? new Slice(0, 1) : new Slice(start[d + lead], start[d + lead] + shape[d + lead]))));
-      return { data: v.nd.data, stride: broadcastStrides(v.shape, v.nd.stride, shape), offset: v.nd.offset };
-    });
-    writeSlabs(kernel, ls, shape, o, oOffset, oStride);
+    writeSlabs(kernel, regionLeaves(ref, start, shape), shape, o, oOffset, oStride);
   } catch (e) {
     throw named(e, ref, first);
   }
+}
+
+/**
+ * The leaves of the {@link regionFree} node `ref` over the region at `start` with `shape`:
+ * views of its sources (no copy) and its constants, with strides broadcast to the region.
+ */
+export function regionLeaves(ref: LazyRef, start: readonly number[], shape: readonly number[]): { data: Storage; stride: number[]; offset: number }[] {
+  return fused(ref).leaves.map((leaf) => {
+    const c = constantOf(leaf);
+    if (c) return { data: c.nd.data, stride: shape.map(() => 0), offset: 0 };
+    const a = (leaf.node as { array: NDArray }).array;
+    const lead = shape.length - leaf.shape.length;
+    const v = a.get(leaf.shape.map((n, d) => (n === 1 && ref.shape[d + lead] !== 1 ? new Slice(0, 1) : new Slice(start[d + lead], start[d + lead] + shape[d + lead]))));
+    return { data: v.nd.data, stride: broadcastStrides(v.shape, v.nd.stride, shape), offset: v.nd.offset };
+  });
 }
 
 function fusedWrite(ref: LazyRef, idx: readonly number[], reg: readonly DimRegion[], o: Storage, oOffset: number, oStride: readonly number[]): void {

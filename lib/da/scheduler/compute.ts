@@ -17,6 +17,7 @@ import { watchProgress } from "../progress";
 import { writeSlabs } from "../slab";
 import { viewOf } from "../views";
 import { poolPartials } from "./bands";
+import { poolMap } from "./map";
 import { computeFolded, foldTasks } from "./parallel";
 import { ComputeRun } from "./run";
 import { clusterWanted, computeOnCluster } from "../cluster";
@@ -107,6 +108,12 @@ async function computeElementwise(x: LazyRef, run: ComputeRun, size: number): Pr
     if (x.shape.length > 0 && regionFree(x)) {
       // Leaves that read the same whatever the blocks: consecutive rows of blocks are run as
       // one batch (one kernel pass of at least BATCH_ELEMENTS, or one row of blocks).
+      // Big results in shared memory: rows of blocks written in place by the worker pool (map.ts).
+      if (await poolMap(x, run, buf, stride)) {
+        done = true;
+        recycleWhenDropped(buf, x.dtype, buf);
+        return out;
+      }
       const rest = x.shape.slice(1);
       const perRow = rest.reduce((a, c) => a * c, 1);
       const rowBlocks = numblocks(x).slice(1).reduce((a, c) => a * c, 1);

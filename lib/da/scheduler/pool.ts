@@ -73,11 +73,13 @@ function spawn(): Slot {
 }
 
 /** Takes a worker out of the pool; its tasks that had not started go back to the queue's front. */
-function remove(slot: Slot): Job[] {
+function remove(slot: Slot, stopped?: Promise<unknown>[]): Job[] {
   const jobs = slot.jobs;
   slot.jobs = [];
   slots = slots.filter((s) => s !== slot);
-  void slot.worker.terminate();
+  const exit = slot.worker.terminate();
+  if (stopped) stopped.push(exit);
+  else void exit;
   return jobs;
 }
 
@@ -119,16 +121,20 @@ export function runOnPool<T extends number | Float64Array = number>(task: Withou
 /**
  * Cancels a compute's tasks: queued ones are dropped and the workers running its tasks are
  * stopped (their buffers go with them) and replaced on next use. Rejects each with `reason`.
+ * Resolves once those workers' threads have ended: a task writing into shared memory (a map
+ * task) writes nothing after that, so the buffer can be given back.
  */
-export function cancelGroup(group: number, reason: Error): void {
+export function cancelGroup(group: number, reason: Error): Promise<void> {
+  const stopped: Promise<unknown>[] = [];
   for (let i = queue.length - 1; i >= 0; i--) if (queue[i].group === group) queue.splice(i, 1)[0].reject(reason);
   for (const s of [...slots]) {
     if (!s.jobs.some((j) => j.group === group)) continue;
-    const jobs = remove(s);
+    const jobs = remove(s, stopped);
     queue.unshift(...jobs.filter((j) => j.group !== group));
     for (const j of jobs) if (j.group === group) j.reject(reason);
   }
   pump();
+  return Promise.all(stopped).then(() => undefined);
 }
 
 /** Threads running tasks now (for tests). */
@@ -138,6 +144,6 @@ export function busyWorkers(): number {
 
 /** Stops every worker (queued tasks are rejected). */
 export function shutdownPool(): void {
-  const posted = [...slots].flatMap(remove);
+  const posted = [...slots].flatMap((s) => remove(s));
   for (const j of [...posted, ...queue.splice(0)]) j.reject(new TaskError(`task ${j.task.label} cancelled: the pool was shut down`));
 }

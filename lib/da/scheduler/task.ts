@@ -7,6 +7,7 @@ import type { FoldOp } from "../fuse";
 import type { StreamSpec } from "../graph";
 import type { BandLeaf, BandPart } from "../fold-block";
 import type { Program } from "../machine";
+import type { Storage } from "../../np/dtype";
 
 export interface FoldTask {
   kind?: "stream";
@@ -43,8 +44,34 @@ export interface BandFoldTask {
 /** What a band task computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
 export type BandFold = FoldOp | "moments";
 
+/**
+ * A worker's share of an elementwise result written in place: the fused expression over the
+ * result's rows (leaves in shared memory or small copies), stored into the result's shared
+ * buffer. The rows are cut into pieces of `piece` rows; every task of the result claims the
+ * next piece from the shared counter `next` until none is left, so a thread slowed down by
+ * the machine's other work takes fewer. Resolves to the number of pieces it wrote.
+ */
+export interface MapTask {
+  kind: "map";
+  id: number;
+  expr: string;
+  /** The expression compiled for the native expression machine, if it compiles. */
+  program?: Program;
+  /** The leaves over the whole result (row 0 at `offset`), strides broadcast to its shape. */
+  leaves: { data: Storage; stride: number[]; offset: number }[];
+  shape: number[];
+  /** The result's buffer (a view of a SharedArrayBuffer), where and how it is written. */
+  out: Storage;
+  offset: number;
+  stride: number[];
+  piece: number;
+  /** The next piece to claim (one Int32 on a SharedArrayBuffer, shared by the result's tasks). */
+  next: Int32Array;
+  label: string;
+}
+
 /** What the pool runs. */
-export type PoolTask = FoldTask | BandFoldTask;
+export type PoolTask = FoldTask | BandFoldTask | MapTask;
 
 export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string };
 
