@@ -890,6 +890,46 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
     } \
     return dev_pairwise_##SUFFIX(a, n2, c) + dev_pairwise_##SUFFIX(a + n2, n - n2, c); \
   } \
+  /* np_pairwise_sum's tree (np_reduce.c) over a run in the scratch buffer, its neighbouring \
+   * leaves in step as dev_pairwise's: the same additions, so the same bits, without that \
+   * function's prefetches far ahead (the run is in the cache; they cost it a third of its time). */ \
+  ATTR static void sum_leaf_pair_##SUFFIX(const double *a, int64_t na, const double *b, int64_t nb, double *ra, double *rb) { \
+    v4d alo, ahi, blo, bhi, x, y; \
+    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
+    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
+    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
+    for (i = 8; i < m; i += 8) { \
+      memcpy(&x, a + i, sizeof x); alo += x; \
+      memcpy(&y, b + i, sizeof y); blo += y; \
+      memcpy(&x, a + i + 4, sizeof x); ahi += x; \
+      memcpy(&y, b + i + 4, sizeof y); bhi += y; \
+    } \
+    for (int64_t k = i; k < ma; k += 8) { \
+      memcpy(&x, a + k, sizeof x); alo += x; \
+      memcpy(&x, a + k + 4, sizeof x); ahi += x; \
+    } \
+    for (int64_t k = i; k < mb; k += 8) { \
+      memcpy(&y, b + k, sizeof y); blo += y; \
+      memcpy(&y, b + k + 4, sizeof y); bhi += y; \
+    } \
+    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
+    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
+    for (int64_t k = ma; k < na; k++) sa += a[k]; \
+    for (int64_t k = mb; k < nb; k++) sb += b[k]; \
+    *ra = sa; \
+    *rb = sb; \
+  } \
+  ATTR static double run_pairwise_##SUFFIX(const double *a, int64_t n) { \
+    if (n <= 128) return np_pairwise_sum(a, n); \
+    int64_t n2 = n / 2; \
+    n2 -= n2 % 8; \
+    if (n - n2 <= 128) { \
+      double x, y; \
+      sum_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, &x, &y); \
+      return x + y; \
+    } \
+    return run_pairwise_##SUFFIX(a, n2) + run_pairwise_##SUFFIX(a + n2, n - n2); \
+  } \
   ATTR static void rows_sum_##SUFFIX(const double *restrict e, int64_t rows, int64_t w, double *restrict acc) { \
     for (int64_t j = 0; j < rows; j++, e += w) \
       for (int64_t i = 0; i < w; i++) acc[i] += e[i]; \
@@ -953,7 +993,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
       }
     } while (step_index(M, W, jl, outer, rr - 1, pl, &ql));
     double s = 0.;
-    for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) s += np_pairwise_sum(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE);
+    for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) s += PICK(run_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE);
     double c = s / count, v = 0.;
     for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) v += PICK(dev_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE, c);
     mean[q] = c;
