@@ -971,6 +971,9 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
       memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
       if (step_index(M, W, jn, 0, outer, pn, &qn))
         for (int i = 0; i < M->k; i++) {
+          /* A next run that starts where this one ends (a band's row of blocks, read line by
+           * line across them) is one stream the hardware already fetches ahead. */
+          if (pn[i] == p[i] + nl) continue;
           uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)(pn[i] * (int64_t)leaf_size(M->leaves[i].type));
           for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(span * (int64_t)leaf_size(M->leaves[i].type)); a += 64) __builtin_prefetch((const void *)a, 0, 2);
         }
