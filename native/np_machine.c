@@ -827,29 +827,108 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
  * rows in order: moments_pass's order for outputs along a kept last dimension.
  */
 #define DEFINE_MOMENTS(SUFFIX, ATTR) \
+  /* A leaf of the tree (8 <= n <= 128): eight running sums in two vectors, then the tail. */ \
+  ATTR static double dev_leaf_##SUFFIX(const double *a, int64_t n, double c) { \
+    v4d lo, hi, x, cc = { c, c, c, c }; \
+    memcpy(&lo, a, sizeof lo); \
+    memcpy(&hi, a + 4, sizeof hi); \
+    lo -= cc; hi -= cc; lo *= lo; hi *= hi; \
+    int64_t i; \
+    for (i = 8; i < n - (n % 8); i += 8) { \
+      memcpy(&x, a + i, sizeof x); x -= cc; lo += x * x; \
+      memcpy(&x, a + i + 4, sizeof x); x -= cc; hi += x * x; \
+    } \
+    double res = ((lo[0] + lo[1]) + (lo[2] + lo[3])) + ((hi[0] + hi[1]) + (hi[2] + hi[3])); \
+    for (; i < n; i++) { double d = a[i] - c; res += d * d; } \
+    return res; \
+  } \
+  /* Two neighbouring leaves (8 <= na, nb <= 128) as dev_leaf sums each, their loops in step: \
+   * each leaf's running sums are a chain of dependent additions, so one leaf alone waits on \
+   * the adder's latency; two interleaved keep twice as many additions in flight. The same \
+   * additions in the same order per leaf, so the same bits. */ \
+  ATTR static void dev_leaf_pair_##SUFFIX(const double *a, int64_t na, const double *b, int64_t nb, double c, double *ra, double *rb) { \
+    v4d alo, ahi, blo, bhi, x, y, cc = { c, c, c, c }; \
+    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
+    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
+    alo -= cc; ahi -= cc; alo *= alo; ahi *= ahi; \
+    blo -= cc; bhi -= cc; blo *= blo; bhi *= bhi; \
+    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
+    for (i = 8; i < m; i += 8) { \
+      memcpy(&x, a + i, sizeof x); x -= cc; alo += x * x; \
+      memcpy(&y, b + i, sizeof y); y -= cc; blo += y * y; \
+      memcpy(&x, a + i + 4, sizeof x); x -= cc; ahi += x * x; \
+      memcpy(&y, b + i + 4, sizeof y); y -= cc; bhi += y * y; \
+    } \
+    for (int64_t k = i; k < ma; k += 8) { \
+      memcpy(&x, a + k, sizeof x); x -= cc; alo += x * x; \
+      memcpy(&x, a + k + 4, sizeof x); x -= cc; ahi += x * x; \
+    } \
+    for (int64_t k = i; k < mb; k += 8) { \
+      memcpy(&y, b + k, sizeof y); y -= cc; blo += y * y; \
+      memcpy(&y, b + k + 4, sizeof y); y -= cc; bhi += y * y; \
+    } \
+    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
+    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
+    for (int64_t k = ma; k < na; k++) { double d = a[k] - c; sa += d * d; } \
+    for (int64_t k = mb; k < nb; k++) { double d = b[k] - c; sb += d * d; } \
+    *ra = sa; \
+    *rb = sb; \
+  } \
   ATTR static double dev_pairwise_##SUFFIX(const double *a, int64_t n, double c) { \
     if (n < 8) { \
       double res = 0.; \
       for (int64_t i = 0; i < n; i++) { double d = a[i] - c; res += d * d; } \
       return res; \
     } \
-    if (n <= 128) { \
-      v4d lo, hi, x, cc = { c, c, c, c }; \
-      memcpy(&lo, a, sizeof lo); \
-      memcpy(&hi, a + 4, sizeof hi); \
-      lo -= cc; hi -= cc; lo *= lo; hi *= hi; \
-      int64_t i; \
-      for (i = 8; i < n - (n % 8); i += 8) { \
-        memcpy(&x, a + i, sizeof x); x -= cc; lo += x * x; \
-        memcpy(&x, a + i + 4, sizeof x); x -= cc; hi += x * x; \
-      } \
-      double res = ((lo[0] + lo[1]) + (lo[2] + lo[3])) + ((hi[0] + hi[1]) + (hi[2] + hi[3])); \
-      for (; i < n; i++) { double d = a[i] - c; res += d * d; } \
-      return res; \
-    } \
+    if (n <= 128) return dev_leaf_##SUFFIX(a, n, c); \
     int64_t n2 = n / 2; \
     n2 -= n2 % 8; \
+    if (n - n2 <= 128) { /* both halves are leaves (n > 128: each has at least 64) */ \
+      double x, y; \
+      dev_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, c, &x, &y); \
+      return x + y; \
+    } \
     return dev_pairwise_##SUFFIX(a, n2, c) + dev_pairwise_##SUFFIX(a + n2, n - n2, c); \
+  } \
+  /* np_pairwise_sum's tree (np_reduce.c) over a run in the scratch buffer, its neighbouring \
+   * leaves in step as dev_pairwise's: the same additions, so the same bits, without that \
+   * function's prefetches far ahead (the run is in the cache; they cost it a third of its time). */ \
+  ATTR static void sum_leaf_pair_##SUFFIX(const double *a, int64_t na, const double *b, int64_t nb, double *ra, double *rb) { \
+    v4d alo, ahi, blo, bhi, x, y; \
+    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
+    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
+    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
+    for (i = 8; i < m; i += 8) { \
+      memcpy(&x, a + i, sizeof x); alo += x; \
+      memcpy(&y, b + i, sizeof y); blo += y; \
+      memcpy(&x, a + i + 4, sizeof x); ahi += x; \
+      memcpy(&y, b + i + 4, sizeof y); bhi += y; \
+    } \
+    for (int64_t k = i; k < ma; k += 8) { \
+      memcpy(&x, a + k, sizeof x); alo += x; \
+      memcpy(&x, a + k + 4, sizeof x); ahi += x; \
+    } \
+    for (int64_t k = i; k < mb; k += 8) { \
+      memcpy(&y, b + k, sizeof y); blo += y; \
+      memcpy(&y, b + k + 4, sizeof y); bhi += y; \
+    } \
+    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
+    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
+    for (int64_t k = ma; k < na; k++) sa += a[k]; \
+    for (int64_t k = mb; k < nb; k++) sb += b[k]; \
+    *ra = sa; \
+    *rb = sb; \
+  } \
+  ATTR static double run_pairwise_##SUFFIX(const double *a, int64_t n) { \
+    if (n <= 128) return np_pairwise_sum(a, n); \
+    int64_t n2 = n / 2; \
+    n2 -= n2 % 8; \
+    if (n - n2 <= 128) { \
+      double x, y; \
+      sum_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, &x, &y); \
+      return x + y; \
+    } \
+    return run_pairwise_##SUFFIX(a, n2) + run_pairwise_##SUFFIX(a + n2, n - n2); \
   } \
   ATTR static void rows_sum_##SUFFIX(const double *restrict e, int64_t rows, int64_t w, double *restrict acc) { \
     for (int64_t j = 0; j < rows; j++, e += w) \
@@ -892,11 +971,17 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
       memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
       if (step_index(M, W, jn, 0, outer, pn, &qn))
         for (int i = 0; i < M->k; i++) {
+          /* A next run that starts where this one ends (a band's row of blocks, read line by
+           * line across them) is one stream the hardware already fetches ahead. */
+          if (pn[i] == p[i] + nl) continue;
           uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)(pn[i] * (int64_t)leaf_size(M->leaves[i].type));
           for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(span * (int64_t)leaf_size(M->leaves[i].type)); a += 64) __builtin_prefetch((const void *)a, 0, 2);
         }
     }
-    int64_t fill = 0, pl[MACHINE_MAX_LEAVES], jl[MACHINE_MAX_DIMS] = { 0 }, ql = q;
+    /* Only the run's dimensions of jl are read (step_index over [outer, rr - 1)): zeroing all
+     * MACHINE_MAX_DIMS of them per run cost as much as a tenth of the sums (perf, std(-1)). */
+    int64_t fill = 0, pl[MACHINE_MAX_LEAVES], jl[MACHINE_MAX_DIMS], ql = q;
+    for (int d = outer; d < rr; d++) jl[d] = 0;
     for (int i = 0; i < M->k; i++) pl[i] = p[i];
     do {
       for (int64_t i0 = 0; i0 < nl; i0 += MACHINE_BLOCK) {
@@ -911,7 +996,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
       }
     } while (step_index(M, W, jl, outer, rr - 1, pl, &ql));
     double s = 0.;
-    for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) s += np_pairwise_sum(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE);
+    for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) s += PICK(run_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE);
     double c = s / count, v = 0.;
     for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) v += PICK(dev_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE, c);
     mean[q] = c;
