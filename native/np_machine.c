@@ -688,19 +688,25 @@ typedef struct {
   int64_t ostride[MACHINE_MAX_DIMS];
 } Walk;
 
+/* Advances j[d] by one, moving each leaf's offset p[i] and the output offset *q with it; at the
+ * end of the dimension it goes back to 0 (offsets too) and returns 0, for the next one to carry. */
+static inline int step_dim(const Machine *M, const Walk *W, int d, int64_t *j, int64_t *p, int64_t *q) {
+  if (++j[d] < W->shape[d]) {
+    for (int i = 0; i < M->k; i++) p[i] += W->stride[i][d];
+    *q += W->ostride[d];
+    return 1;
+  }
+  for (int i = 0; i < M->k; i++) p[i] -= (W->shape[d] - 1) * W->stride[i][d];
+  *q -= (W->shape[d] - 1) * W->ostride[d];
+  j[d] = 0;
+  return 0;
+}
+
 /* Advances the index j over dimensions [d0, d1) in C order, moving each leaf's offset p[i] and
  * the output offset *q with it; returns 0 after the last index. */
 static int step_index(const Machine *M, const Walk *W, int64_t *j, int d0, int d1, int64_t *p, int64_t *q) {
-  for (int d = d1 - 1; d >= d0; d--) {
-    if (++j[d] < W->shape[d]) {
-      for (int i = 0; i < M->k; i++) p[i] += W->stride[i][d];
-      *q += W->ostride[d];
-      return 1;
-    }
-    for (int i = 0; i < M->k; i++) p[i] -= (W->shape[d] - 1) * W->stride[i][d];
-    *q -= (W->shape[d] - 1) * W->ostride[d];
-    j[d] = 0;
-  }
+  for (int d = d1 - 1; d >= d0; d--)
+    if (step_dim(M, W, d, j, p, q)) return 1;
   return 0;
 }
 
@@ -1008,17 +1014,8 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
 /* Advances the index j over the listed dimensions (dims[0..nd), the last fastest) in C order,
  * moving the leaves' offsets p[i] and the output offset *q; returns 0 after the last index. */
 static int step_dims(const Machine *M, const Walk *W, const int *dims, int nd, int64_t *j, int64_t *p, int64_t *q) {
-  for (int x = nd - 1; x >= 0; x--) {
-    int d = dims[x];
-    if (++j[d] < W->shape[d]) {
-      for (int i = 0; i < M->k; i++) p[i] += W->stride[i][d];
-      *q += W->ostride[d];
-      return 1;
-    }
-    for (int i = 0; i < M->k; i++) p[i] -= (W->shape[d] - 1) * W->stride[i][d];
-    *q -= (W->shape[d] - 1) * W->ostride[d];
-    j[d] = 0;
-  }
+  for (int x = nd - 1; x >= 0; x--)
+    if (step_dim(M, W, dims[x], j, p, q)) return 1;
   return 0;
 }
 

@@ -413,13 +413,11 @@ __attribute__((target("avx512f"), always_inline)) static inline int64_t arg_trac
       best = v[j];
       where = w[j];
     }
-  for (int64_t k = 2 * half; k < n; k++) {
-    double x = a[k];
-    if (x != x) return k;
-    if (is_max ? x > best : x < best) {
-      best = x;
-      where = k;
-    }
+  if (2 * half < n) {
+    /* The tail: its own first best (or first NaN), taken when strictly better (ties keep the earlier index). */
+    int64_t t = 2 * half + arg_exact(is_max, a + 2 * half, n - 2 * half);
+    double x = a[t];
+    if (x != x || (is_max ? x > best : x < best)) where = t;
   }
   return where;
 }
