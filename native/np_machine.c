@@ -354,8 +354,9 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
 /*
  * Which chains get a loop of their own, with head and core known to the compiler: those that
  * make up most expressions (any head with no core, a square root or no step but the head; a
- * comparison with a constant, after any head, counted or averaged: sum and mean). Every other
- * chain (floor, ceil, trunc; a comparison stored, written out or folded by min/max) runs
+ * comparison with a constant folded: alone by any reduction, any() and all() being max and
+ * min, after a head by sum and mean). Every other chain (floor, ceil, trunc; a comparison
+ * stored or written out, or after a head folded by min/max) runs
  * through one loop per mode that picks its head and core per four elements: predictable
  * branches, the same operations, so the same bits, but ~1.5x the time per element of a loop of
  * its own on a comparison ((x*x > 1).sum(): 0.33 -> 0.52 ns/element CPU measured, which is why
@@ -392,8 +393,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       CHAIN_HEAD_CASES(SUFFIX, HEAD_MUL, MODE) \
       CHAIN_HEAD_CASES(SUFFIX, HEAD_DIV, MODE) \
       default: \
+        if (MODE != TO_STORE && MODE != TO_STREAM) switch (CHAIN_KEY(head_, core_)) { CHAIN_CMP_CASES(SUFFIX, HEAD_NONE, MODE) } \
         if (MODE == TO_SUM4 || MODE == TO_ADD) switch (CHAIN_KEY(head_, core_)) { \
-          CHAIN_CMP_CASES(SUFFIX, HEAD_NONE, MODE) \
           CHAIN_CMP_CASES(SUFFIX, HEAD_ADD, MODE) \
           CHAIN_CMP_CASES(SUFFIX, HEAD_SUB, MODE) \
           CHAIN_CMP_CASES(SUFFIX, HEAD_MUL, MODE) \
