@@ -356,13 +356,14 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * make up most expressions (any head with no core, a square root or no step but the head; a
  * comparison with a constant folded: alone by any reduction, any() and all() being max and
  * min, after a head by sum and mean). Every other chain (floor, ceil, trunc; a comparison
- * stored or written out, or after a head folded by min/max) runs
- * through one loop per mode that picks its head and core per four elements: predictable
- * branches, the same operations, so the same bits, but ~1.5x the time per element of a loop of
- * its own on a comparison ((x*x > 1).sum(): 0.33 -> 0.52 ns/element CPU measured, which is why
- * those have their loops). A loop for each of the 5 heads x 12 cores x 6 modes made the addon
- * 835 KB, two thirds of it chain_*. The base instruction set runs on x86 only where AVX2 is
- * missing (pre-2013 CPUs): there it keeps just the general loops.
+ * stored or written out, or after a head folded by min/max) runs through one loop per mode
+ * that picks its head and core per four elements: predictable branches, the same operations
+ * in the same order, so the same bits (test/da-machine's random chains reach both kinds), but
+ * up to ~1.5x the time per element ((x*x > 1).sum() there: 0.52 ns/element CPU against 0.33,
+ * which is why a head and a comparison summed have their loops). A loop for each of the
+ * 5 heads x 12 cores x 6 modes made the addon 835 KB, two thirds of it chain_*; these ~160
+ * make it 356 KB. The base instruction set runs on x86 only where AVX2 is missing (pre-2013
+ * CPUs): there it keeps just the general loops.
  */
 #define CHAIN_KEY(HEAD, CORE) ((HEAD) * 16 + (CORE))
 #define CHAIN_CASE(SUFFIX, HEAD, CORE, MODE) case CHAIN_KEY(HEAD, CORE): CHAIN_BODY(SUFFIX, HEAD, CORE, MODE)
