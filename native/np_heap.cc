@@ -1,5 +1,9 @@
-/* The one call lazylab makes into V8's C++ API rather than Node-API: a memory-reducing
- * collection of the calling thread's isolate (v8::Isolate::LowMemoryNotification). Unlike
+/* What lazylab asks of V8's and Node's C++ APIs rather than Node-API: a memory-reducing
+ * collection (below), and large SharedArrayBuffers whose freeing lib/np can intercept for a
+ * moment (further down).
+ *
+ * The memory-reducing collection of the calling thread's isolate
+ * (v8::Isolate::LowMemoryNotification). Unlike
  * gc() it also shrinks the young generation back to its initial capacity and uncommits its
  * from-space, which no JavaScript call can ask for; lib/psutil/isolate-probe.ts runs it in a
  * worker whose young generation V8 grew, so that what the process view counts for it is what
