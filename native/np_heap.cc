@@ -1,5 +1,9 @@
-/* The one call lazylab makes into V8's C++ API rather than Node-API: a memory-reducing
- * collection of the calling thread's isolate (v8::Isolate::LowMemoryNotification). Unlike
+/* What lazylab asks of V8's and Node's C++ APIs rather than Node-API: a memory-reducing
+ * collection (below), and large SharedArrayBuffers whose freeing lib/np can intercept for a
+ * moment (further down).
+ *
+ * The memory-reducing collection of the calling thread's isolate
+ * (v8::Isolate::LowMemoryNotification). Unlike
  * gc() it also shrinks the young generation back to its initial capacity and uncommits its
  * from-space, which no JavaScript call can ask for; lib/psutil/isolate-probe.ts runs it in a
  * worker whose young generation V8 grew, so that what the process view counts for it is what
@@ -9,4 +13,167 @@
 extern "C" void np_reduce_heap(void) {
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   if (isolate) isolate->LowMemoryNotification();
+}
+
+/*
+ * Large array buffers, and the one just freed handed to the next array of its size.
+ *
+ * A new array that its operation writes in full (`r = x > 0`, `r = x * y`) needs no zeroed
+ * memory, but a buffer the kernel has never mapped is zeroed page by page on its first write:
+ * for `x > 0` over 4000×4000 (a 16 MB result) the kernel's clear_page took 25% of the
+ * statement's samples (perf, beside 33% for the comparison loop itself). NumPy pays none of it:
+ * glibc's dynamic mmap threshold hands its next result the chunk the last one freed. The
+ * executor's fixed threshold (kernel/executor/supervisor.ts) is what makes a dropped array's
+ * memory go back at once, for the memory probes, so lazylab reuses in one place only, and only
+ * for a moment:
+ *
+ *   keepFreed(bytes) opens a window; lib/np's allocation then runs its garbage collection; a
+ *   large buffer of exactly `bytes` freed by that collection is kept instead of given back;
+ *   sharedBuffer(bytes, written) closes the window at once, handing the kept buffer (contents
+ *   unspecified) to a caller that writes every byte, and giving back anything else.
+ *
+ * So nothing is ever held between statements: no memory reading (psutil, the probes,
+ * /proc/self) can fall inside the window, which spans one collection and one allocation in the
+ * same call; peak memory is never above what a fresh buffer gives (the kept buffer stands in
+ * for the new one); and the counts stay as they are, because buffers are allocated and freed
+ * through Node's own array buffer allocator (what process.memoryUsage().arrayBuffers counts,
+ * calloc underneath, what mallinfo2 counts): a kept buffer was counted as in use when freed and
+ * still is when reused. A fully written result is resident to the same bytes either way.
+ */
+#include <node.h>
+#include <node_api.h>
+#include <mutex>
+
+namespace {
+
+std::mutex pool_mutex;
+/* The open window: buffers of exactly this many bytes made by this allocator may be kept
+ * (0: no window). */
+size_t window_bytes = 0;
+node::ArrayBufferAllocator *window_allocator = nullptr;
+/* The buffer kept in the window, if any (window_bytes long, from window_allocator). */
+void *kept = nullptr;
+/* Buffers reused so far (tests read it to know that the path ran). */
+double reuses = 0;
+
+/* The backing store's deleter: V8 calls it when the last SharedArrayBuffer on the memory is
+ * collected, on whichever thread that is. */
+void release(void *data, size_t length, void *deleter_data) {
+  auto *allocator = static_cast<node::ArrayBufferAllocator *>(deleter_data);
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    if (window_bytes != 0 && length == window_bytes && allocator == window_allocator && kept == nullptr) {
+      kept = data;
+      return;
+    }
+  }
+  allocator->Free(data, length);
+}
+
+node::ArrayBufferAllocator *current_allocator(v8::Isolate *isolate) {
+  node::Environment *env = node::GetCurrentEnvironment(isolate->GetCurrentContext());
+  return env ? node::GetArrayBufferAllocator(node::GetEnvironmentIsolateData(env)) : nullptr;
+}
+
+/* Closes the window; returns the kept buffer when it fits (bytes, allocator) and `take`,
+ * else gives it back and returns nullptr. */
+void *close_window(size_t bytes, node::ArrayBufferAllocator *allocator, bool take) {
+  void *buffer;
+  size_t length;
+  node::ArrayBufferAllocator *owner;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    buffer = kept;
+    length = window_bytes;
+    owner = window_allocator;
+    kept = nullptr;
+    window_bytes = 0;
+    window_allocator = nullptr;
+  }
+  if (buffer == nullptr) return nullptr;
+  if (take && length == bytes && owner == allocator) {
+    reuses++;
+    return buffer;
+  }
+  owner->Free(buffer, length);
+  return nullptr;
+}
+
+bool get_bytes(napi_env env, napi_value v, size_t *bytes) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 1) || d > 9007199254740991.0 || d != (double)(size_t)d) {
+    napi_throw_range_error(env, NULL, "lazylab native buffers: expected a positive whole number of bytes");
+    return false;
+  }
+  *bytes = (size_t)d;
+  return true;
+}
+
+}  // namespace
+
+/* keepFreed(bytes): opens the window for buffers of `bytes` (a kept one from an earlier window
+ * that was never closed is given back first). */
+extern "C" napi_value np_keep_freed(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t bytes;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_bytes(env, argv[0], &bytes)) return NULL;
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  close_window(0, nullptr, false);
+  node::ArrayBufferAllocator *allocator = current_allocator(isolate);
+  if (allocator == nullptr) return NULL;
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  window_bytes = bytes;
+  window_allocator = allocator;
+  return NULL;
+}
+
+/* sharedBuffer(bytes, written): a SharedArrayBuffer of `bytes` from Node's allocator, zeroed,
+ * or, when `written` (the caller writes every byte before anyone reads), the buffer kept in the
+ * window if there is one. Closes the window either way. */
+extern "C" napi_value np_shared_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  size_t bytes;
+  bool written = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 || !get_bytes(env, argv[0], &bytes) ||
+      napi_get_value_bool(env, argv[1], &written) != napi_ok) {
+    if (argc >= 2) napi_throw_type_error(env, NULL, "lazylab native sharedBuffer: expected (bytes, written: boolean)");
+    close_window(0, nullptr, false);
+    return NULL;
+  }
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  node::ArrayBufferAllocator *allocator = current_allocator(isolate);
+  void *data = close_window(bytes, allocator, written);
+  if (allocator == nullptr) {
+    napi_throw_error(env, NULL, "lazylab native sharedBuffer: no Node environment on this thread");
+    return NULL;
+  }
+  if (data == nullptr) data = allocator->Allocate(bytes);
+  if (data == nullptr) {
+    napi_throw_range_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "Array buffer allocation failed");
+    return NULL;
+  }
+  std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(data, bytes, release, allocator);
+  v8::Local<v8::SharedArrayBuffer> buffer = v8::SharedArrayBuffer::New(isolate, std::move(store));
+  // Node-API's values are V8's local handles (node's js_native_api_v8.h converts them so).
+  return reinterpret_cast<napi_value>(*buffer);
+}
+
+/* bufferPool(): { keptBytes, reuses }: bytes the window holds now (0 outside lib/np's
+ * allocation), and how many buffers were reused so far. */
+extern "C" napi_value np_buffer_pool(napi_env env, napi_callback_info info) {
+  (void)info;
+  double held;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    held = kept ? (double)window_bytes : 0;
+  }
+  napi_value r, v;
+  napi_create_object(env, &r);
+  napi_create_double(env, held, &v);
+  napi_set_named_property(env, r, "keptBytes", v);
+  napi_create_double(env, reuses, &v);
+  napi_set_named_property(env, r, "reuses", v);
+  return r;
 }

@@ -464,10 +464,23 @@ static int64_t arg_line(int is_max, const double *a, int64_t n) {
  * Reductions over an outer axis, row by row as NumPy does them: o[j] += a[r*stride + j] for
  * each row r in order, and the same for min/max, where o[j] follows minmax_exact's rule per
  * element (a NaN stays once there; otherwise strictly better or NaN replaces it).
+ *
+ * The sums take eight rows at a time, o[j] = (((o[j] + r0[j]) + r1[j]) + ...) + r7[j]: the same
+ * additions in the same order, so the same bits, with o loaded and stored once per eight rows
+ * instead of once per row. One row at a time, o's loads and stores held `x.sum(0)` over
+ * 4000×4000 at 0.47-0.49 ns/element on this VM (NumPy 1.24 the same), twice what reading the
+ * array costs (a plain C read loop: 0.25-0.27); eight at a time measured 0.27-0.29 (C alone,
+ * best of 12; four at a time 0.31).
  */
 #define DEFINE_ROWS(SUFFIX, ATTR) \
   ATTR static void add_rows_##SUFFIX(const double *a, int64_t rows, int64_t n, int64_t stride, double *o) { \
-    for (int64_t r = 0; r < rows; r++) { \
+    int64_t r = 0; \
+    for (; r + 8 <= rows; r += 8) { \
+      const double *p = a + r * stride; \
+      for (int64_t j = 0; j < n; j++, p++) \
+        o[j] = (((((((o[j] + p[0]) + p[stride]) + p[2 * stride]) + p[3 * stride]) + p[4 * stride]) + p[5 * stride]) + p[6 * stride]) + p[7 * stride]; \
+    } \
+    for (; r < rows; r++) { \
       const double *row = a + r * stride; \
       for (int64_t j = 0; j < n; j++) o[j] += row[j]; \
     } \

@@ -94,24 +94,50 @@ function collectBefore(bytes: number, gc: Gc): void {
  */
 export const HUGE_PAGES_MIN_BYTES = 4 << 20;
 
-/** A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}). */
-export function allocate(dtype: DType, n: number): Storage {
+/**
+ * A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}).
+ * `written`: the caller writes every element before anything reads one (a ufunc's new output),
+ * so a large buffer may come with any contents: the one of the same size that the collection
+ * before it has just freed, if there is one (NumPy's malloc reuses a freed chunk so; the
+ * kernel's zeroing of fresh pages took a quarter of `x > 0`'s time). That buffer is never held
+ * past this call, so no memory reading sees it (native/np_heap.cc).
+ */
+export function allocate(dtype: DType, n: number, written = false): Storage {
   const bytes = n * ITEMSIZE[dtype];
   if (bytes >= SHARED_MIN_BYTES && gcFn) {
     sharedSinceCollection += bytes;
-    if (sharedSinceCollection >= COLLECT_BEFORE_BYTES) {
+    const reuse = written && REUSE && bytes >= REUSE_MIN_BYTES;
+    if (sharedSinceCollection >= COLLECT_BEFORE_BYTES || reuse) {
       sharedSinceCollection = 0;
+      if (reuse) native!.keepFreed(bytes);
       collectBefore(bytes, gcFn);
     }
   }
   const Make = STORAGE[dtype];
   if (bytes >= SHARED_MIN_BYTES) {
-    const storage = new Make(new SharedArrayBuffer(bytes));
+    // Through the addon, every large buffer is one the window can keep when it is freed.
+    const storage = new Make(REUSE ? native!.sharedBuffer(bytes, written) : new SharedArrayBuffer(bytes));
     if (bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
     return storage;
   }
   return new Make(n);
 }
+
+/**
+ * Whether large buffers come from the addon (native/np_heap.cc), which can hand a written-in-full
+ * output the buffer its collection just freed. LAZYLAB_BUFFER_REUSE=0 turns it off, for the
+ * test that compares the memory figures with and without it (test/np-buffer-reuse.test.ts).
+ */
+const REUSE = !!native && process.env.LAZYLAB_BUFFER_REUSE !== "0";
+
+/**
+ * From this size on, a written-in-full buffer is preceded by a collection every time (not only
+ * once per {@link COLLECT_BEFORE_BYTES}), so that the result the statement last dropped is
+ * there to reuse: `r = x > 0` over 4000×4000 makes 16e6 bytes, just under 16 MiB, and found a
+ * freed buffer only every other time. A minor collection took 0.3-0.6 ms; the kernel's zeroing
+ * of 4 MiB of fresh pages about as much (2-3 ms for 16 MB, perf), and more above.
+ */
+export const REUSE_MIN_BYTES = 4 << 20;
 
 /** The typed array class that stores each dtype. */
 const STORAGE: Record<DType, { new (length: number): Storage; new (buffer: SharedArrayBuffer): Storage }> = {

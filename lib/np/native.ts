@@ -84,6 +84,19 @@ interface NativeLoops {
    * (native/np_memory.c).
    */
   adviseHugePages(a: ArrayBufferView): number;
+  /**
+   * Opens the window in which a large buffer of exactly `bytes` freed by the next collection is
+   * kept for the next {@link sharedBuffer} call, which closes it (native/np_heap.cc).
+   */
+  keepFreed(bytes: number): void;
+  /**
+   * A SharedArrayBuffer of `bytes` from Node's allocator: zeroed, or, when `written` (the caller
+   * writes every byte before anything reads them), the buffer the window kept if it has one.
+   * Closes the window either way (native/np_heap.cc).
+   */
+  sharedBuffer(bytes: number, written: boolean): SharedArrayBuffer;
+  /** Bytes the window holds now (0 outside lib/np's allocation) and buffers reused so far. */
+  bufferPool(): { keptBytes: number; reuses: number };
   /** Whether float64 exp runs lazylab's vector loop (on AVX-512 CPUs, where NumPy runs its own) rather than the C library's (native/np_vmath.c). */
   ownExp(): boolean;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */

@@ -329,7 +329,7 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastShapes(aShape, bShape);
   if (out) checkOut(out, shape, op.name);
-  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
   // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
   const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
   const aData = typeof a === "number" ? scalarData(a) : a.nd.data;
@@ -367,7 +367,7 @@ function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryK
 function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
   const shape = a.shape;
   if (out) checkOut(out, shape, op.name);
-  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size), shape, dtype);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size, true), shape, dtype);
   const src = a.nd.data;
   const o = target.nd.data;
   const kernel = unaryKernel(unaryExpr(op, dtype), castOf(dtype), storageKey(src, o));
