@@ -159,7 +159,7 @@ export class TypeScriptInterpreter implements Interpreter {
   interrupt(): void {
     if (this.compiling) this.interruptedWhileCompiling = true;
     if (!this.active) return;
-    this.executor.interrupt();
+    this.executor.interrupt(this.active.id);
     // A cell that ignores the interrupt (stuck in native code) costs the executor, not the kernel.
     this.interruptTimer ??= setTimeout(() => {
       if (this.active) void this.executor.stop(`the cell did not stop within ${INTERRUPT_GRACE_MS / 1000} s of the interrupt (busy outside JavaScript, e.g. a synchronous native call)`);

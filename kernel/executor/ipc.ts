@@ -70,8 +70,19 @@ export type FromExecutor =
       interrupted: boolean;
     };
 
-/** File descriptor of the pipe the kernel writes interrupt bytes to (see supervisor). */
+/** File descriptor of the pipe the kernel writes interrupts to (see supervisor and interruptLine). */
 export const INTERRUPT_FD = 4;
+/**
+ * An interrupt on INTERRUPT_FD names the run it is for: `i<run id>\n`. A byte alone could reach
+ * the executor after that cell ended (its watchdog thread not scheduled for a moment on a
+ * loaded machine) and stop the next one, or before the cell's run message and be lost.
+ */
+export const interruptLine = (runId: number): string => `i${runId}\n`;
+/**
+ * Shared by the executor's main thread and its watchdog (Int32Array over a SharedArrayBuffer):
+ * the run id of the cell running now (0: none), and the latest run id an interrupt was asked for.
+ */
+export const RUN_STATE = { running: 0, interrupted: 1 } as const;
 /** File descriptor of the debugger's pipe (JSON lines both ways, read by the watchdog thread). */
 export const DEBUG_FD = 5;
 

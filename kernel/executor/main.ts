@@ -13,7 +13,7 @@ import type * as Library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
-import { DEBUG_FD, INTERRUPT_FD, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
+import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
@@ -46,6 +46,9 @@ interface Running {
   interrupt: (e: Interrupted) => void;
 }
 let current: Running | undefined;
+/** RUN_STATE, shared with the watchdog: which run is current, which one an interrupt asked for. */
+const runStateBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+const runState = new Int32Array(runStateBuffer);
 const pendingInput = new Map<number, (value: string) => void>();
 let inputSeq = 0;
 
@@ -155,7 +158,10 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
   }
   output.endCell();
   output.flush();
-  if (current === run) current = undefined;
+  if (current === run) {
+    current = undefined;
+    Atomics.store(runState, RUN_STATE.running, 0);
+  }
   send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
   markStart("executor", "first cell done");
 }
@@ -170,6 +176,12 @@ async function run(req: RunRequest): Promise<void> {
   interrupted.catch(() => undefined);
   const running: Running = { req, finished: false, interrupt };
   current = running;
+  Atomics.store(runState, RUN_STATE.running, req.id);
+  if (Atomics.load(runState, RUN_STATE.interrupted) === req.id) {
+    // Its interrupt reached the watchdog before this run message reached this thread.
+    finish(running, { error: errorInfo(interruptedError(), registry), interrupted: true });
+    return;
+  }
   try {
     runBeforeCell();
     if (debugging && req.debugPath) await announceToDebugger({ fileName, sourcePath: req.debugPath, js: req.js, map: req.map });
@@ -183,12 +195,21 @@ async function run(req: RunRequest): Promise<void> {
   }
 }
 
-/** Called when an interrupt reaches a running cell, whether or not its JavaScript was stopped. */
-function interruptCurrent(): void {
-  const run = current;
-  if (!run) return;
+function interruptedError(): Interrupted {
   const e = new Interrupted();
   e.stack = `${e.name}: ${e.message}`;
+  return e;
+}
+
+/**
+ * Called when an interrupt reaches a running cell, whether or not its JavaScript was stopped.
+ * `runId`: the run the interrupt was asked for; another cell running now (that one ended
+ * before the interrupt got here) is left alone.
+ */
+function interruptCurrent(runId?: number): void {
+  const run = current;
+  if (!run || (runId !== undefined && run.req.id !== runId)) return;
+  const e = interruptedError();
   run.interrupt(e);
   // Library work still running for the cell (a da compute's tasks) is cancelled too.
   notifyInterrupt();
@@ -211,16 +232,16 @@ function announceToDebugger(cell: { fileName: string; sourcePath: string; js: st
 }
 
 function startWatchdog(): void {
-  const worker = new Worker(path.join(__dirname, "watchdog.js"), { workerData: { fd: INTERRUPT_FD, debugFd: DEBUG_FD } });
+  const worker = new Worker(path.join(__dirname, "watchdog.js"), { workerData: { fd: INTERRUPT_FD, debugFd: DEBUG_FD, runState: runStateBuffer } });
   watchdog = worker;
   worker.unref();
   worker.on("message", (m: WatchdogMessage) => {
     switch (m.kind) {
       case "ping":
         worker.postMessage({ kind: "pong", seq: m.seq } satisfies WatchdogReply);
-        return interruptCurrent();
+        return interruptCurrent(m.runId);
       case "terminated":
-        return interruptCurrent();
+        return interruptCurrent(m.runId);
       case "debugging":
         debugging = m.on;
         if (!m.on) for (const resolve of announced.values()) resolve();

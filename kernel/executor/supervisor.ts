@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import type { Duplex, Writable } from "node:stream";
-import { DEBUG_FD, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
+import { DEBUG_FD, interruptLine, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
 import type { DebugPipeMessage, DebugPipeRequest } from "./watchdog";
 import { respond, type DapEvent, type DapRequest, type DapResponse } from "../debugger/dap";
 import { markStart } from "../start-trace";
@@ -218,10 +218,10 @@ export class ExecutorSupervisor extends EventEmitter {
     this.child?.send(m);
   }
 
-  /** Writes an interrupt byte to the watchdog's pipe: works even while the cell spins. */
-  interrupt(): void {
+  /** Writes an interrupt for run `runId` to the watchdog's pipe: works even while the cell spins. */
+  interrupt(runId: number): void {
     const pipe = this.child?.stdio[4] as Writable | undefined;
-    pipe?.write("i");
+    pipe?.write(interruptLine(runId));
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The interrupt watchdog: a worker thread of the executor that reads interrupt bytes from
+ * The interrupt watchdog: a worker thread of the executor that reads interrupts (`i<run id>` lines) from
  * the kernel on its own pipe, so an interrupt is seen even while the main thread is stuck
  * in `while (true) {}`.
  *
@@ -18,10 +18,12 @@ import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import type { CellScript, DebugSession } from "./debug-session";
 import type { DapRequest } from "../debugger/dap";
+import { RUN_STATE } from "./ipc";
 
 export type WatchdogMessage =
-  | { kind: "ping"; seq: number }
-  | { kind: "terminated" }
+  | { kind: "ping"; seq: number; runId: number }
+  /** The cell was stopped: the one run `runId` asked for, or (without it) whichever runs (the debugger's terminate). */
+  | { kind: "terminated"; runId?: number }
   /** Whether the main thread must announce cells (debug-session.ts addCell) before running them. */
   | { kind: "debugging"; on: boolean }
   | { kind: "cell-ready"; fileName: string };
@@ -34,6 +36,13 @@ export type DebugPipeMessage = { kind: "response"; id: number; response: unknown
 
 const PING_MS = 50;
 const port = parentPort!;
+/**
+ * LAZYLAB_WATCHDOG_DELAY_MS (for tests): the watchdog takes up an interrupt this much later, as
+ * when a loaded machine does not schedule its thread for a moment (test/python/test_storms.py).
+ */
+const DELAY_MS = Number(process.env.LAZYLAB_WATCHDOG_DELAY_MS) || 0;
+/** The main thread's run state (RUN_STATE), shared. */
+const runState = new Int32Array(workerData.runState as SharedArrayBuffer);
 
 let seq = 0;
 const pongs = new Set<number>();
@@ -46,11 +55,16 @@ port.on("message", (m: WatchdogReply) => {
   }
 });
 
-function interrupt(): void {
+function interrupt(runId: number): void {
+  // Recorded before the main thread hears of it: a run that starts after this sees it was
+  // interrupted already (the interrupt came before the run message).
+  Atomics.store(runState, RUN_STATE.interrupted, runId);
   const mine = ++seq;
-  port.postMessage({ kind: "ping", seq: mine } satisfies WatchdogMessage);
+  port.postMessage({ kind: "ping", seq: mine, runId } satisfies WatchdogMessage);
   setTimeout(() => {
     if (pongs.delete(mine)) return; // the main thread was free and handled it
+    // That cell has ended meanwhile: what runs now is another cell's, not to be stopped.
+    if (Atomics.load(runState, RUN_STATE.running) !== runId) return;
     if (debug?.isPaused) return debug.interruptPaused();
     // Connected only for this: a session left open makes process.exit() in a cell wait
     // forever for "the debugger to disconnect".
@@ -58,7 +72,7 @@ function interrupt(): void {
     session.connectToMainThread();
     session.post("Runtime.terminateExecution", () => {
       session.disconnect();
-      port.postMessage({ kind: "terminated" } satisfies WatchdogMessage);
+      port.postMessage({ kind: "terminated", runId } satisfies WatchdogMessage);
     });
   }, PING_MS);
 }
@@ -66,8 +80,20 @@ function interrupt(): void {
 // A pipe handle on the worker's own event loop (not a blocking fs.read, which would hold a
 // threadpool thread and keep process.exit() from finishing).
 const pipe = new Socket({ fd: workerData.fd as number, readable: true, writable: false });
-pipe.on("data", (buf: Buffer) => {
-  for (const b of buf) if (b === 0x69 /* "i" */) interrupt();
+let pipeText = "";
+pipe.setEncoding("latin1");
+pipe.on("data", (text: string) => {
+  pipeText += text;
+  let nl;
+  while ((nl = pipeText.indexOf("\n")) >= 0) {
+    const line = pipeText.slice(0, nl);
+    pipeText = pipeText.slice(nl + 1);
+    const m = /^i(\d+)$/.exec(line);
+    if (!m) continue;
+    const runId = Number(m[1]);
+    if (DELAY_MS) setTimeout(() => interrupt(runId), DELAY_MS);
+    else interrupt(runId);
+  }
 });
 pipe.on("error", () => undefined);
 

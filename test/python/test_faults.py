@@ -100,8 +100,10 @@ class Faults(unittest.TestCase):
                 break
         self.k.km.interrupt_kernel()
         r = self.k.shell_reply(msg_id, 15)
-        self.assertEqual(r["content"]["ename"], "Interrupted", r["content"])
-        self.assertLess(time.time() - t0, 2.5, "the interrupt was not lost while the cell compiled")
+        # A lost interrupt lets the cell run its 3 s wait and end "ok"; only the interrupt ends it
+        # "Interrupted", whenever the compile finishes (a bound of 2.5 s from the request also
+        # timed the type check, ~1 s on a loaded 2-core machine).
+        self.assertEqual(r["content"].get("ename"), "Interrupted", f"the interrupt was lost while the cell compiled: {r['content']}")
         self.assert_kept(names)
         self.usable("interrupt while the cell is still being type-checked", "`Interrupted` (the cell does not run), state kept", t0)
 
@@ -137,9 +139,17 @@ class Faults(unittest.TestCase):
         self.assert_kept(names)
         # a worker that throws after its cell finished: shown on the next cell
         self.k.run('const w2 = new Worker("setTimeout(() => { throw new Error(\'late worker boom\') }, 100)", { eval: true })')
-        time.sleep(2.5)  # a worker thread takes a few hundred ms to start on a busy machine
-        _, msgs = self.k.run("1")
-        first = [m for m in msgs if m["msg_type"] == "stream"]
+        # The worker starts, then throws 100 ms later: the report goes on the cell running then or
+        # the next one. Run cells until one shows something (a fixed 2.5 s sleep before a single
+        # cell was a guess at how long a worker takes to start on a loaded machine); the first
+        # one that does must show the report first.
+        deadline = time.time() + 30
+        first = []
+        while not first and time.time() < deadline:
+            _, msgs = self.k.run("1")
+            first = [m for m in msgs if m["msg_type"] == "stream"]
+            if not first:
+                time.sleep(0.1)
         self.assertTrue(first and first[0]["content"]["name"] == "stderr" and "late worker boom" in first[0]["content"]["text"], first)
         self.usable("a worker thread that throws", "stderr `Uncaught exception: Error: boom in worker` on the cell running then (or the next one)", t0)
 

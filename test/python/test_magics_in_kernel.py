@@ -120,10 +120,12 @@ class Magics(KernelTestCase):
             self.k.km.interrupt_kernel()
             self.assertEqual(self.k.shell_reply(msg_id, 10)["content"]["ename"], "Interrupted")
             # An iteration already awaiting its 2 ms timer cannot be cancelled in JavaScript (a
-            # promise's continuation always runs); it may finish once. Loops still running would
+            # promise's continuation always runs); it may finish once. Read after a 50 ms timer
+            # armed now: Node runs timers in the order they expire (and a callback's microtasks
+            # before the next timer), so that iteration has finished by then, however loaded the
+            # machine. A sleep before reading only made that likely. Loops still running would
             # add ~100 ticks per 0.2 s below.
-            time.sleep(0.1)
-            first = int(self.result(self.run_ok("ticks.n")))
+            first = int(self.result(self.run_ok("await new Promise((r) => setTimeout(r, 50));\nticks.n")))
             time.sleep(0.5)
             self.assertEqual(int(self.result(self.run_ok("ticks.n"))), first, "the loops stopped with the cell")
 

@@ -127,5 +127,43 @@ class Storms(unittest.TestCase):
                         f"{outcomes['ok']} finished first; no executor restart, the next 10 cells ran untouched, state kept.")
 
 
+
+class LateInterrupt(unittest.TestCase):
+    """An interrupt names the run it is for: one the executor's watchdog thread takes up only
+    after its cell ended (LAZYLAB_WATCHDOG_DELAY_MS stands in for a thread a loaded machine did
+    not schedule for a moment) leaves the next cell alone. Before, it stopped that cell."""
+
+    def test_an_interrupt_taken_up_after_its_cell_ended_does_not_stop_the_next_cell(self):
+        k = Kernel(env={"LAZYLAB_WATCHDOG_DELAY_MS": "600"})
+        s = zmq.Context.instance().socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(f"tcp://{k.km.ip}:{k.km.control_port}")
+        try:
+            k.run("const lateKept = 41")
+            for i in range(3):
+                # The display comes once the cell runs (not while it compiles); it then spins
+                # 300 ms, less than the watchdog's 600 ms delay.
+                a = k.kc.execute('display("spinning");\nconst t0 = Date.now(); while (Date.now() - t0 < 300) {}')
+                while True:
+                    m = k.kc.get_iopub_msg(timeout=30)
+                    if m["parent_header"].get("msg_id") == a and m["msg_type"] == "display_data":
+                        break
+                k.kc.session.send(s, "interrupt_request", {})
+                self.assertTrue(s.poll(10_000))
+                k.kc.session.recv(s)
+                k.shell_reply(a, 30)
+                reply, msgs = k.run("await new Promise((r) => setTimeout(r, 1500));\nlateKept + 1")
+                self.assertEqual(reply["content"]["status"], "ok", f"round {i}: the next cell was stopped by the last one's interrupt: {reply['content']}")
+                self.assertEqual(k.text(msgs), "42")
+            # Interrupts for the cell running still stop it.
+            msg_id = k.kc.execute("await new Promise<void>(() => {})")
+            time.sleep(0.5)
+            k.kc.session.send(s, "interrupt_request", {})
+            self.assertEqual(k.shell_reply(msg_id, 20)["content"]["ename"], "Interrupted")
+        finally:
+            s.close(0)
+            k.close()
+
+
 if __name__ == "__main__":
     unittest.main()
