@@ -55,6 +55,10 @@ test("fused reductions of a fromArray in shared memory run on the pool and equal
     ["(z**2).sum(axis=-1)", z.pow(2).sum({ axis: -1 }), Z.pow(2).sum({ axis: -1 })],
     ["(z*z).sum(axis=(0, 2))", z.mul(z).sum({ axis: [0, 2] }), Z.mul(Z).sum({ axis: [0, 2] })],
     ["(z*2).max(axis=1)", z.mul(2).max({ axis: 1 }), Z.mul(2).max({ axis: 1 })],
+    // var/std: the machine's moments of each band, claimed by whichever thread is free.
+    ["sqrt(abs(x)).std(axis=-1)", x.abs().sqrt().std({ axis: -1 }), X.abs().sqrt().std({ axis: -1 })],
+    ["(x*3-1).var(axis=0)", x.mul(3).sub(1).var({ axis: 0 }), X.mul(3).sub(1).var({ axis: 0 })],
+    ["(z-1).std(axis=(0, 2))", z.sub(1).std({ axis: [0, 2] }), Z.sub(1).std({ axis: [0, 2] })],
   ];
   try {
     for (const [label, lazy, eager] of cases) {
@@ -90,6 +94,27 @@ test("band fold tasks on the pool: a failing one is named, a crash is reported a
     assert.deepEqual([...v], [30]);
     const two = await runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves: [leaf], parts: [{ offsets: [0], shape: [2] }, { offsets: [2], shape: [2] }], axes: [0], label: "ok" });
     assert.deepEqual([...two], [5, 25], "a band's partials, one per part, in order");
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("a reduction's bands are claimed by the pool's threads: each band's partials in its own place whoever computes it, a failing band named", async () => {
+  const data = new Float64Array(new SharedArrayBuffer(8 * 12)).map((_, i) => i + 1);
+  const leaves = [{ data, stride: [1] }];
+  const bands = [0, 1, 2].map((b) => ({ leaves, parts: [{ offsets: [4 * b], shape: [2] }, { offsets: [4 * b + 2], shape: [2] }], at: 2 * b, label: `sum-aggregate-0000beef, band ${b}` }));
+  const task = (expr: string) => ({ kind: "bands" as const, expr, fold: "sum" as const, axes: [0], bands, out: new Float64Array(new SharedArrayBuffer(8 * 6)), next: new Int32Array(new SharedArrayBuffer(8)), label: "sum-aggregate-0000beef" });
+  da.setPoolSize(2);
+  try {
+    const t = task("v0 * v0");
+    const counts = await Promise.all([runOnPool(t), runOnPool(t)]);
+    assert.equal(counts[0] + counts[1], 3, "every band computed once");
+    assert.equal(t.next[1], 6, "blocks done, for the progress display");
+    const want = await Promise.all(bands.map((b) => runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves, parts: b.parts, axes: [0], label: b.label })));
+    assert.deepEqual([...t.out], want.flatMap((v) => [...v]), "the bands' partials in order, as band tasks give them");
+    const bad = task("v0.nope()");
+    await assert.rejects(runOnPool(bad), /task sum-aggregate-0000beef, band 0 failed: TypeError/);
+    assert.ok(bad.next[0] >= 3, "a failure stops the other threads' claiming");
   } finally {
     shutdownPool();
   }
