@@ -332,3 +332,27 @@ test("an interrupt stops the worker tasks of a big elementwise result, and its b
     shutdownPool();
   }
 });
+
+test("an interrupt stops the threads claiming a big reduction's bands, and the pool goes on", async () => {
+  const { np } = await import("../lib");
+  const { notifyInterrupt } = await import("../lib/notebook");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  const X = np.random.defaultRng(29).standardNormal([4000, 2000]);
+  const x = da.fromArray(X, { chunks: [250, 1000] });
+  const slow = x.abs().add(1).log().exp().log().exp().log().exp().std({ axis: -1 });
+  da.setPoolSize(2);
+  try {
+    const p = slow.compute();
+    let settled = false;
+    void p.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
+    notifyInterrupt();
+    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    assert.equal(busyWorkers(), 0, "the threads claiming its bands were stopped");
+    const small = x.get("0:1000").mul(3).sub(1);
+    const got = await small.var({ axis: 0 }).compute();
+    assert.equal(got.sub(computeSync(small.var({ axis: 0 }))).abs().max(), 0, "computes go on afterwards, with the in-thread bits");
+  } finally {
+    shutdownPool();
+  }
+});
