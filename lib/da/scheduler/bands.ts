@@ -81,9 +81,9 @@ type Piece = BandsTask["bands"][number];
 
 /**
  * A band as pieces along the first dimension its partials keep (every dimension before it is
- * reduced or of length 1) unless that is the last, so each part's partial is cut into
- * consecutive runs, one per piece: every output of a reduction is made of its own elements in
- * its own order, so a piece gives the same values for its outputs as the whole band. `at`: where each item's partial
+ * reduced or of length 1) unless that is the last, so each part's partial is cut into consecutive runs, one per
+ * piece: every output of a reduction is made of its own elements in its own order, so a piece
+ * gives the same values for its outputs as the whole band. `at`: where each item's partial
  * starts in the shared result; `halves`: 2 for var/std (means, then sums of squared
  * deviations), else 1. A band not cut is one piece.
  */
@@ -95,7 +95,7 @@ function piecesOf(x: LazyRef, band: Item[], axes: readonly number[], halves: num
   // array cut into 2 / 4 pieces of columns: mean(0) 0.67 -> 1.32 / 1.63 ns, var(0) 0.77 -> 0.85 /
   // 1.08; cut into pieces of rows, std(-1) and sum(-1) cost the same).
   const n = d < 0 || d === shape.length - 1 ? 1 : Math.min(cut, shape[d]);
-  // A part's outputs (its partial's size, per half); `per` below: its outputs per index of d.
+  // The leaves' strides along d, and each part's outputs per index of d (its partial's size / shape[d]).
   const size = (it: Item) => it.task.shape.reduce((p, m, k) => (axes.includes(k) ? p : p * m), 1);
   const pieces: Piece[] = [];
   for (let k = 0; k < n; k++) {
