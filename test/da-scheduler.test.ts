@@ -44,8 +44,6 @@ test("fused reductions of a fromArray in shared memory run on the pool and equal
   const row = da.fromArray(ROW, { chunks: 300 });
   const Z = np.random.defaultRng(13).standardNormal([60, 150, 130]);
   const z = da.fromArray(Z, { chunks: [25, 40, 60] });
-  const x1 = da.fromArray(X, { chunks: [1300, 1100] });
-  const z1 = da.fromArray(Z, { chunks: [60, 150, 130] });
   const cases: [string, ReturnType<typeof x.sum>, unknown][] = [
     ["(x**2).sum(axis=-1)", x.pow(2).sum({ axis: -1 }), X.pow(2).sum({ axis: -1 })],
     ["(x**2).sum(axis=0)", x.pow(2).sum({ axis: 0 }), X.pow(2).sum({ axis: 0 })],
@@ -61,13 +59,6 @@ test("fused reductions of a fromArray in shared memory run on the pool and equal
     ["sqrt(abs(x)).std(axis=-1)", x.abs().sqrt().std({ axis: -1 }), X.abs().sqrt().std({ axis: -1 })],
     ["(x*3-1).var(axis=0)", x.mul(3).sub(1).var({ axis: 0 }), X.mul(3).sub(1).var({ axis: 0 })],
     ["(z-1).std(axis=(0, 2))", z.sub(1).std({ axis: [0, 2] }), Z.sub(1).std({ axis: [0, 2] })],
-    // One block: its band cut into pieces along the first kept dimension (not the last axis: one piece then), each claimed on its own.
-    ["one block: sqrt(abs(x)).std(axis=-1)", x1.abs().sqrt().std({ axis: -1 }), X.abs().sqrt().std({ axis: -1 })],
-    ["one block: (z*3-1).var(axis=0)", z1.mul(3).sub(1).var({ axis: 0 }), Z.mul(3).sub(1).var({ axis: 0 })],
-    ["one block: (x**2).sum(axis=-1)", x1.pow(2).sum({ axis: -1 }), X.pow(2).sum({ axis: -1 })],
-    ["one block: (z-2).min(axis=0)", z1.sub(2).min({ axis: 0 }), Z.sub(2).min({ axis: 0 })],
-    ["one block: (z*z).sum(axis=(0, 2))", z1.mul(z1).sum({ axis: [0, 2] }), Z.mul(Z).sum({ axis: [0, 2] })],
-    ["one block: (z+1).var(axis=-1)", z1.add(1).var({ axis: -1 }), Z.add(1).var({ axis: -1 })],
   ];
   try {
     for (const [label, lazy, eager] of cases) {
@@ -111,17 +102,16 @@ test("band fold tasks on the pool: a failing one is named, a crash is reported a
 test("a reduction's bands are claimed by the pool's threads: each band's partials in its own place whoever computes it, a failing band named", async () => {
   const data = new Float64Array(new SharedArrayBuffer(8 * 12)).map((_, i) => i + 1);
   const leaves = [{ data, stride: [1] }];
-  // Written where the segments say: band b's two partials at 4 - 2b and 5 - 2b.
-  const bands = [0, 1, 2].map((b) => ({ leaves, parts: [{ offsets: [4 * b], shape: [2] }, { offsets: [4 * b + 2], shape: [2] }], segments: [4 - 2 * b, 1, 5 - 2 * b, 1], label: `sum-aggregate-0000beef, band ${b}` }));
+  const bands = [0, 1, 2].map((b) => ({ leaves, parts: [{ offsets: [4 * b], shape: [2] }, { offsets: [4 * b + 2], shape: [2] }], at: 2 * b, label: `sum-aggregate-0000beef, band ${b}` }));
   const task = (expr: string) => ({ kind: "bands" as const, expr, fold: "sum" as const, axes: [0], bands, out: new Float64Array(new SharedArrayBuffer(8 * 6)), next: new Int32Array(new SharedArrayBuffer(8)), label: "sum-aggregate-0000beef" });
   da.setPoolSize(2);
   try {
     const t = task("v0 * v0");
     const counts = await Promise.all([runOnPool(t), runOnPool(t)]);
     assert.equal(counts[0] + counts[1], 3, "every band computed once");
-    assert.equal(t.next[1], 3, "bands done, for the progress display");
+    assert.equal(t.next[1], 6, "blocks done, for the progress display");
     const want = await Promise.all(bands.map((b) => runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves, parts: b.parts, axes: [0], label: b.label })));
-    assert.deepEqual([...t.out], [...want].reverse().flatMap((v) => [...v]), "each band's partials where its segments say, as band tasks give them");
+    assert.deepEqual([...t.out], want.flatMap((v) => [...v]), "the bands' partials in order, as band tasks give them");
     const bad = task("v0.nope()");
     await assert.rejects(runOnPool(bad), /task sum-aggregate-0000beef, band 0 failed: TypeError/);
     assert.ok(bad.next[0] >= 3, "a failure stops the other threads' claiming");

@@ -21,6 +21,12 @@ import type { BandsTask } from "./task";
  * them is slowed down (a shared machine).
  */
 const BANDS_PER_THREAD = 2;
+// Claimed bands were also tried cut into pieces of rows (the first kept dimension, same bits),
+// 8 or 16 per thread instead of 2: measured in one process, the same pool, cut and uncut in
+// turn (4000x4000, 1000x1000 chunks, executor flags, load 11-18), cut pieces were 0.9-1.3x the
+// time of uncut bands for std(-1) and 1.15-1.2x for (sqrt(abs(x))*2+1).sum(-1) and min(-1);
+// cutting columns (axis-0 reductions) cost 1.1-2.4x the CPU per element. Not done.
+
 
 interface Item {
   key: string;
@@ -68,63 +74,12 @@ function bandLabel(x: LazyRef, band: Item[]): string {
 const PROGRESS_MS = 100;
 
 /**
- * Pieces the threads claim, per thread, at least (bands are cut into pieces to get there):
- * the last piece decides how long one thread waits for the other, so a piece should be a
- * small part of a thread's share.
- */
-const PIECES_PER_THREAD = 8;
-
-/** The fewest elements of a piece cut from a band (~0.3-1 ms of work: claiming and setting up a piece is nothing beside it). */
-const PIECE_MIN_ELEMENTS = 1 << 19;
-
-type Piece = BandsTask["bands"][number];
-
-/**
- * A band as pieces along the first dimension its partials keep (every dimension before it is
- * reduced or of length 1) unless that is the last, so each part's partial is cut into consecutive runs, one per
- * piece: every output of a reduction is made of its own elements in its own order, so a piece
- * gives the same values for its outputs as the whole band. `at`: where each item's partial
- * starts in the shared result; `halves`: 2 for var/std (means, then sums of squared
- * deviations), else 1. A band not cut is one piece.
- */
-function piecesOf(x: LazyRef, band: Item[], axes: readonly number[], halves: number, at: Map<Item, number>, cut: number): Piece[] {
-  const shape = band[0].task.shape;
-  const d = shape.findIndex((n, k) => n > 1 && !axes.includes(k));
-  // Never the last dimension: the lines a band is read in. Narrower lines cost more than the
-  // balance gains (one thread, CPU per element of a band of four 1000x1000 blocks of a 4000-wide
-  // array cut into 2 / 4 pieces of columns: mean(0) 0.67 -> 1.32 / 1.63 ns, var(0) 0.77 -> 0.85 /
-  // 1.08; cut into pieces of rows, std(-1) and sum(-1) cost the same).
-  const n = d < 0 || d === shape.length - 1 ? 1 : Math.min(cut, shape[d]);
-  // The leaves' strides along d, and each part's outputs per index of d (its partial's size / shape[d]).
-  const size = (it: Item) => it.task.shape.reduce((p, m, k) => (axes.includes(k) ? p : p * m), 1);
-  const pieces: Piece[] = [];
-  for (let k = 0; k < n; k++) {
-    const r0 = n === 1 ? 0 : Math.floor((k * shape[d]) / n), r1 = n === 1 ? 0 : Math.floor(((k + 1) * shape[d]) / n);
-    const segments: number[] = [];
-    const parts = band.map((it) => {
-      const whole = size(it);
-      if (n === 1) {
-        for (let h = 0; h < halves; h++) segments.push(at.get(it)! + h * whole, whole);
-        return { offsets: it.task.leaves.map((l) => l.offset), shape: it.task.shape };
-      }
-      const per = whole / it.task.shape[d];
-      for (let h = 0; h < halves; h++) segments.push(at.get(it)! + h * whole + r0 * per, (r1 - r0) * per);
-      const cutShape = it.task.shape.slice();
-      cutShape[d] = r1 - r0;
-      return { offsets: it.task.leaves.map((l) => l.offset + r0 * l.stride[d]), shape: cutShape };
-    });
-    pieces.push({ leaves: band[0].task.leaves.map((l) => ({ data: l.data, stride: l.stride })), parts, segments, label: bandLabel(x, band) + (n === 1 ? "" : `, piece ${k + 1} of ${n}`) });
-  }
-  return pieces;
-}
-
-/**
  * The partials of a big fused reduction's input-block tasks, run on the worker pool in bands.
  * Keyed by output block and job number (`"i,j/k"`); undefined when the reduction does not
  * qualify (one thread, too small, or leaves that would have to be computed or copied). One
- * task per thread, each claiming pieces of bands until none is left (run-bands.ts): the
- * pieces are cut before any runs and every piece's partials have a fixed place, so the
- * results are the same whoever computes which piece.
+ * task per thread, each claiming bands until none is left (run-bands.ts): the bands are cut
+ * before any runs and every band's partials have a fixed place, so the results are the same
+ * whoever computes which band.
  */
 export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<string, Partial> | undefined> {
   const node = x.node as Extract<LazyRef["node"], { kind: "reduce" }>;
@@ -140,22 +95,32 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
   }
   const max = Math.max(1, Math.floor(items.length / (BANDS_PER_THREAD * poolSize())));
   const { expr, program, fold, axes } = items[0].task;
-  const halves = fold === "moments" ? 2 : 1;
-  const sizeOf = (it: Item) => it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), halves);
+  const sizeOf = (it: Item) => it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), fold === "moments" ? 2 : 1);
   const bands = bandsOf(items, max);
   const at = new Map<Item, number>();
   let total = 0;
   for (const band of bands) for (const it of band) at.set(it, total), (total += sizeOf(it));
-  const elements = node.input.shape.reduce((a, b) => a * b, 1);
-  const want = Math.min(PIECES_PER_THREAD * poolSize(), Math.max(1, Math.floor(elements / PIECE_MIN_ELEMENTS)));
-  const cut = Math.max(1, Math.ceil(want / bands.length));
-  const pieces = bands.flatMap((band) => piecesOf(x, band, axes, halves, at, cut));
   const out = new Float64Array(new SharedArrayBuffer(8 * total));
   const next = new Int32Array(new SharedArrayBuffer(8));
-  const task: Omit<BandsTask, "id"> = { kind: "bands", expr, program, fold, axes, bands: pieces, out, next, label: `${x.name}, ${items.length} blocks in ${pieces.length} pieces` };
-  const threads = Math.min(poolSize(), pieces.length);
+  const task: Omit<BandsTask, "id"> = {
+    kind: "bands",
+    expr,
+    program,
+    fold,
+    axes,
+    bands: bands.map((band) => ({
+      leaves: band[0].task.leaves.map((l) => ({ data: l.data, stride: l.stride })),
+      parts: band.map((it) => ({ offsets: it.task.leaves.map((l) => l.offset), shape: it.task.shape })),
+      at: at.get(band[0])!,
+      label: bandLabel(x, band),
+    })),
+    out,
+    next,
+    label: `${x.name}, ${items.length} blocks in ${bands.length} bands`,
+  };
+  const threads = Math.min(poolSize(), bands.length);
   const base = run.done;
-  const progress = setInterval(() => (run.done = base + Math.floor((items.length * Atomics.load(next, 1)) / pieces.length)), PROGRESS_MS);
+  const progress = setInterval(() => (run.done = base + Atomics.load(next, 1)), PROGRESS_MS);
   progress.unref();
   run.onCancel((e) => cancelGroup(run.group, e));
   const tasks = Array.from({ length: threads }, () => runOnPool(task, run.group));
@@ -163,7 +128,7 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
     await Promise.all(tasks);
   } catch (e) {
     // The other threads stop claiming (run-bands.ts); the leaves are given back once they have.
-    Atomics.store(next, 0, pieces.length);
+    Atomics.store(next, 0, bands.length);
     await Promise.allSettled(tasks);
     throw e;
   } finally {

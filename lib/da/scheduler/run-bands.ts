@@ -1,7 +1,7 @@
 /**
  * Runs a reduction's bands in a worker thread (a BandsTask): claims the next band from the
  * counter the reduction's tasks share until none is left, computing each as a single band
- * task would (fold-block.ts), into its fixed places in the shared result. Bands are claimed,
+ * task would (fold-block.ts), into its fixed place of the shared result. Bands are claimed,
  * not dealt out beforehand, so a thread the machine slows down takes fewer of them and the
  * other does not wait idle at the end.
  */
@@ -21,14 +21,13 @@ export function runBands(task: BandsTask): number {
     const band = bands[b];
     try {
       const values = fold === "moments" ? momentsBand(program!, band.leaves, band.parts, axes) : foldBand(expr, fold, band.leaves, band.parts, axes, program);
-      const seg = band.segments;
-      for (let i = 0, from = 0; i < seg.length; from += seg[i + 1], i += 2) out.set(values.subarray(from, from + seg[i + 1]), seg[i]);
+      out.set(values, band.at);
     } catch (e) {
       Atomics.store(next, 0, bands.length);
       if (e instanceof Error) Object.assign(e, { [BAND_LABEL]: band.label });
       throw e;
     }
-    Atomics.add(next, 1, 1);
+    Atomics.add(next, 1, band.parts.length);
     done++;
   }
 }

@@ -43,11 +43,11 @@ export interface BandFoldTask {
 
 /**
  * The bands of one reduction, shared out between the pool's threads: each task of the
- * reduction (one per thread) claims the next band (or piece of a band) from the shared
- * counter `next` until none is left, and writes its partials into `out` where its `segments`
- * say. The bands are cut beforehand and each is computed as a {@link BandFoldTask} would, so
- * which thread computes a band never changes its bits; a thread slowed down by the machine's
- * other work takes fewer. Resolves to the number of bands it computed.
+ * reduction (one per thread) claims the next band from the shared counter `next` until none
+ * is left, and writes the band's partials into `out` at the band's `at`. The bands are fixed
+ * beforehand and each is computed as a {@link BandFoldTask} would, so which thread computes a
+ * band never changes its bits; a thread slowed down by the machine's other work takes fewer.
+ * Resolves to the number of bands it computed.
  */
 export interface BandsTask {
   kind: "bands";
@@ -56,14 +56,10 @@ export interface BandsTask {
   program?: Program;
   fold: BandFold;
   axes: number[];
-  /**
-   * Each band's leaves and parts, and where its result goes: `segments` holds (start, length)
-   * pairs, the result's values in order, one after the other.
-   */
-  bands: { leaves: BandLeaf[]; parts: BandPart[]; segments: number[]; label: string }[];
+  bands: { leaves: BandLeaf[]; parts: BandPart[]; at: number; label: string }[];
   /** The partials of every band (a view of a SharedArrayBuffer). */
   out: Float64Array;
-  /** [0]: the next band to claim; [1]: bands done (for progress). */
+  /** [0]: the next band to claim; [1]: blocks whose partials are written (for progress). */
   next: Int32Array;
   label: string;
 }
