@@ -55,6 +55,10 @@ test("fused reductions of a fromArray in shared memory run on the pool and equal
     ["(z**2).sum(axis=-1)", z.pow(2).sum({ axis: -1 }), Z.pow(2).sum({ axis: -1 })],
     ["(z*z).sum(axis=(0, 2))", z.mul(z).sum({ axis: [0, 2] }), Z.mul(Z).sum({ axis: [0, 2] })],
     ["(z*2).max(axis=1)", z.mul(2).max({ axis: 1 }), Z.mul(2).max({ axis: 1 })],
+    // var/std: the machine's moments of each band, claimed by whichever thread is free.
+    ["sqrt(abs(x)).std(axis=-1)", x.abs().sqrt().std({ axis: -1 }), X.abs().sqrt().std({ axis: -1 })],
+    ["(x*3-1).var(axis=0)", x.mul(3).sub(1).var({ axis: 0 }), X.mul(3).sub(1).var({ axis: 0 })],
+    ["(z-1).std(axis=(0, 2))", z.sub(1).std({ axis: [0, 2] }), Z.sub(1).std({ axis: [0, 2] })],
   ];
   try {
     for (const [label, lazy, eager] of cases) {
@@ -90,6 +94,27 @@ test("band fold tasks on the pool: a failing one is named, a crash is reported a
     assert.deepEqual([...v], [30]);
     const two = await runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves: [leaf], parts: [{ offsets: [0], shape: [2] }, { offsets: [2], shape: [2] }], axes: [0], label: "ok" });
     assert.deepEqual([...two], [5, 25], "a band's partials, one per part, in order");
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("a reduction's bands are claimed by the pool's threads: each band's partials in its own place whoever computes it, a failing band named", async () => {
+  const data = new Float64Array(new SharedArrayBuffer(8 * 12)).map((_, i) => i + 1);
+  const leaves = [{ data, stride: [1] }];
+  const bands = [0, 1, 2].map((b) => ({ leaves, parts: [{ offsets: [4 * b], shape: [2] }, { offsets: [4 * b + 2], shape: [2] }], at: 2 * b, label: `sum-aggregate-0000beef, band ${b}` }));
+  const task = (expr: string) => ({ kind: "bands" as const, expr, fold: "sum" as const, axes: [0], bands, out: new Float64Array(new SharedArrayBuffer(8 * 6)), next: new Int32Array(new SharedArrayBuffer(8)), label: "sum-aggregate-0000beef" });
+  da.setPoolSize(2);
+  try {
+    const t = task("v0 * v0");
+    const counts = await Promise.all([runOnPool(t), runOnPool(t)]);
+    assert.equal(counts[0] + counts[1], 3, "every band computed once");
+    assert.equal(t.next[1], 6, "blocks done, for the progress display");
+    const want = await Promise.all(bands.map((b) => runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves, parts: b.parts, axes: [0], label: b.label })));
+    assert.deepEqual([...t.out], want.flatMap((v) => [...v]), "the bands' partials in order, as band tasks give them");
+    const bad = task("v0.nope()");
+    await assert.rejects(runOnPool(bad), /task sum-aggregate-0000beef, band 0 failed: TypeError/);
+    assert.ok(bad.next[0] >= 3, "a failure stops the other threads' claiming");
   } finally {
     shutdownPool();
   }
@@ -305,5 +330,53 @@ test("an interrupt stops the worker tasks of a big elementwise result, and its b
     assert.equal(got.sub(X.get("0:300").mul(2)).abs().max(), 0, "computes go on afterwards");
   } finally {
     shutdownPool();
+  }
+});
+
+test("an interrupt stops the threads claiming a big reduction's bands, and the pool goes on", async () => {
+  const { np } = await import("../lib");
+  const { notifyInterrupt } = await import("../lib/notebook");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  const X = np.random.defaultRng(29).standardNormal([4000, 2000]);
+  const x = da.fromArray(X, { chunks: [250, 1000] });
+  const slow = x.abs().add(1).log().exp().log().exp().log().exp().std({ axis: -1 });
+  da.setPoolSize(2);
+  try {
+    const p = slow.compute();
+    let settled = false;
+    void p.finally(() => (settled = true)).catch(() => undefined);
+    while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
+    notifyInterrupt();
+    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    assert.equal(busyWorkers(), 0, "the threads claiming its bands were stopped");
+    const small = x.get("0:1000").mul(3).sub(1);
+    const got = await small.var({ axis: 0 }).compute();
+    assert.equal(got.sub(computeSync(small.var({ axis: 0 }))).abs().max(), 0, "computes go on afterwards, with the in-thread bits");
+  } finally {
+    shutdownPool();
+  }
+});
+
+test("var/std partials combined element by element have the bits of the NDArray operations they replace", async () => {
+  const { np } = await import("../lib");
+  const { reduceCombine } = await import("../lib/da/evaluate");
+  const rng = np.random.defaultRng(31);
+  const plan = { node: { reduction: "var" } } as unknown as Parameters<typeof reduceCombine>[0];
+  for (const [shape, na, nb] of [[[1000, 1], 1000, 250], [[1, 7], 3, 3], [[2, 3, 4], 1, 12345]] as [number[], number, number][]) {
+    const [am, bm] = [rng.standardNormal(shape).mul(1e3), rng.standardNormal(shape)];
+    const [a2, b2] = [rng.random(shape).mul(na), rng.random(shape).mul(nb)];
+    am.nd.data[0] = NaN;
+    bm.nd.data[shape.reduce((p, n) => p * n) - 1] = Infinity;
+    const got = reduceCombine(plan, { value: am, count: na, mean: am, m2: a2 }, { value: bm, count: nb, mean: bm, m2: b2 });
+    const n = na + nb;
+    const delta = bm.sub(am);
+    const mean = am.add(delta.mul(nb / n));
+    const m2 = a2.add(b2).add(delta.mul(delta).mul((na * nb) / n));
+    assert.equal(got.count, n);
+    assert.deepEqual(got.mean!.shape, shape);
+    for (const [g, w, what] of [[got.mean!, mean, "mean"], [got.m2!, m2, "m2"]] as const) {
+      const G = g.nd.data as Float64Array, W = w.nd.data as Float64Array;
+      for (let i = 0; i < W.length; i++) assert.ok(Object.is(G[i], W[i]), `${what}[${i}] of shape (${shape}): ${G[i]} vs ${W[i]}`);
+    }
   }
 });

@@ -13,6 +13,7 @@ import type { LazyRef } from "../graph";
 import { PARALLEL_MIN_ELEMENTS } from "./parallel";
 import { cancelGroup, poolSize, runOnPool } from "./pool";
 import type { ComputeRun } from "./run";
+import type { BandsTask } from "./task";
 
 /**
  * Bands per worker thread the tasks are cut into at least (when there are enough blocks):
@@ -20,6 +21,12 @@ import type { ComputeRun } from "./run";
  * them is slowed down (a shared machine).
  */
 const BANDS_PER_THREAD = 2;
+// Claimed bands were also tried cut into pieces of rows (the first kept dimension, same bits),
+// 8 or 16 per thread instead of 2: measured in one process, the same pool, cut and uncut in
+// turn (4000x4000, 1000x1000 chunks, executor flags, load 11-18), cut pieces were 0.9-1.3x the
+// time of uncut bands for std(-1) and 1.15-1.2x for (sqrt(abs(x))*2+1).sum(-1) and min(-1);
+// cutting columns (axis-0 reductions) cost 1.1-2.4x the CPU per element. Not done.
+
 
 interface Item {
   key: string;
@@ -63,10 +70,16 @@ function bandLabel(x: LazyRef, band: Item[]): string {
   return band.length === 1 ? `${x.name}, block (${first})` : `${x.name}, blocks (${first}) to (${band[band.length - 1].job.inIdx.join(", ")})`;
 }
 
+/** How often the progress display's count of done blocks is brought up to date while the bands run. */
+const PROGRESS_MS = 100;
+
 /**
  * The partials of a big fused reduction's input-block tasks, run on the worker pool in bands.
  * Keyed by output block and job number (`"i,j/k"`); undefined when the reduction does not
- * qualify (one thread, too small, or leaves that would have to be computed or copied).
+ * qualify (one thread, too small, or leaves that would have to be computed or copied). One
+ * task per thread, each claiming bands until none is left (run-bands.ts): the bands are cut
+ * before any runs and every band's partials have a fixed place, so the results are the same
+ * whoever computes which band.
  */
 export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<string, Partial> | undefined> {
   const node = x.node as Extract<LazyRef["node"], { kind: "reduce" }>;
@@ -81,25 +94,53 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
     if (items.length === 0) return undefined;
   }
   const max = Math.max(1, Math.floor(items.length / (BANDS_PER_THREAD * poolSize())));
-  const results = new Map<string, Partial>();
-  run.onCancel((e) => cancelGroup(run.group, e));
   const { expr, program, fold, axes } = items[0].task;
-  await Promise.all(
-    bandsOf(items, max).map((band) => {
-      const leaves: BandLeaf[] = band[0].task.leaves.map((l) => ({ data: l.data, stride: l.stride }));
-      const parts: BandPart[] = band.map((it) => ({ offsets: it.task.leaves.map((l) => l.offset), shape: it.task.shape }));
-      return runOnPool<Float64Array>({ kind: "band", expr, program, fold, leaves, parts, axes, label: bandLabel(x, band) }, run.group)
-        .then((values) => {
-          let at = 0;
-          for (const it of band) {
-            const size = it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), fold === "moments" ? 2 : 1);
-            results.set(it.key, foldedPartial(it.plan, it.job, values.subarray(at, at + size)));
-            at += size;
-          }
-          run.done += band.length;
-        })
-        .finally(() => band.forEach((it) => it.task.done()));
-    }),
-  );
+  const sizeOf = (it: Item) => it.task.shape.reduce((p, n, d) => (axes.includes(d) ? p : p * n), fold === "moments" ? 2 : 1);
+  const bands = bandsOf(items, max);
+  const at = new Map<Item, number>();
+  let total = 0;
+  for (const band of bands) for (const it of band) at.set(it, total), (total += sizeOf(it));
+  const out = new Float64Array(new SharedArrayBuffer(8 * total));
+  const next = new Int32Array(new SharedArrayBuffer(8));
+  const task: Omit<BandsTask, "id"> = {
+    kind: "bands",
+    expr,
+    program,
+    fold,
+    axes,
+    bands: bands.map((band) => ({
+      leaves: band[0].task.leaves.map((l) => ({ data: l.data, stride: l.stride })),
+      parts: band.map((it) => ({ offsets: it.task.leaves.map((l) => l.offset), shape: it.task.shape })),
+      at: at.get(band[0])!,
+      label: bandLabel(x, band),
+    })),
+    out,
+    next,
+    label: `${x.name}, ${items.length} blocks in ${bands.length} bands`,
+  };
+  const threads = Math.min(poolSize(), bands.length);
+  const base = run.done;
+  const progress = setInterval(() => (run.done = base + Atomics.load(next, 1)), PROGRESS_MS);
+  progress.unref();
+  run.onCancel((e) => cancelGroup(run.group, e));
+  const tasks = Array.from({ length: threads }, () => runOnPool(task, run.group));
+  try {
+    await Promise.all(tasks);
+  } catch (e) {
+    // The other threads stop claiming (run-bands.ts); the leaves are given back once they have.
+    Atomics.store(next, 0, bands.length);
+    await Promise.allSettled(tasks);
+    throw e;
+  } finally {
+    clearInterval(progress);
+    items.forEach((it) => it.task.done());
+  }
+  run.done = base + items.length;
+  const results = new Map<string, Partial>();
+  for (const it of items) {
+    const a = at.get(it)!;
+    // A copy: the partial must not keep the shared buffer of every band alive.
+    results.set(it.key, foldedPartial(it.plan, it.job, out.slice(a, a + sizeOf(it))));
+  }
   return results;
 }

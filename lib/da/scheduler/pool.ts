@@ -61,7 +61,7 @@ function spawn(): Slot {
     const b = i < 0 ? undefined : slot.jobs.splice(i, 1)[0];
     if (b) {
       if (r.ok) b.resolve(r.acc as never);
-      else b.reject(new TaskError(`task ${b.task.label} failed: ${r.error}`));
+      else b.reject(new TaskError(`task ${r.label ?? b.task.label} failed: ${r.error}`));
     }
     pump();
   });

@@ -41,6 +41,29 @@ export interface BandFoldTask {
   label: string;
 }
 
+/**
+ * The bands of one reduction, shared out between the pool's threads: each task of the
+ * reduction (one per thread) claims the next band from the shared counter `next` until none
+ * is left, and writes the band's partials into `out` at the band's `at`. The bands are fixed
+ * beforehand and each is computed as a {@link BandFoldTask} would, so which thread computes a
+ * band never changes its bits; a thread slowed down by the machine's other work takes fewer.
+ * Resolves to the number of bands it computed.
+ */
+export interface BandsTask {
+  kind: "bands";
+  id: number;
+  expr: string;
+  program?: Program;
+  fold: BandFold;
+  axes: number[];
+  bands: { leaves: BandLeaf[]; parts: BandPart[]; at: number; label: string }[];
+  /** The partials of every band (a view of a SharedArrayBuffer). */
+  out: Float64Array;
+  /** [0]: the next band to claim; [1]: blocks whose partials are written (for progress). */
+  next: Int32Array;
+  label: string;
+}
+
 /** What a band task computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
 export type BandFold = FoldOp | "moments";
 
@@ -71,9 +94,10 @@ export interface MapTask {
 }
 
 /** What the pool runs. */
-export type PoolTask = FoldTask | BandFoldTask | MapTask;
+export type PoolTask = FoldTask | BandFoldTask | BandsTask | MapTask;
 
-export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string };
+/** A task's result; a failure may name the part of the task it failed in (`label`: a band of a {@link BandsTask}). */
+export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string; label?: string };
 
 /** Elements generated per piece: the working memory of a fold task is k × 64 k × 8 bytes. */
 export const PIECE = 65536;

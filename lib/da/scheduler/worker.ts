@@ -3,14 +3,29 @@ import { parentPort } from "node:worker_threads";
 import { foldBand, momentsBand } from "../fold-block";
 import { runFold } from "./run-fold";
 import { runMap } from "./map";
+import { BAND_LABEL, runBands } from "./run-bands";
 import type { FoldResult, PoolTask } from "./task";
+
+function run(task: PoolTask): number | Float64Array {
+  switch (task.kind) {
+    case "map":
+      return runMap(task);
+    case "bands":
+      return runBands(task);
+    case "band":
+      return task.fold === "moments" ? momentsBand(task.program!, task.leaves, task.parts, task.axes) : foldBand(task.expr, task.fold, task.leaves, task.parts, task.axes, task.program);
+    default:
+      return runFold(task);
+  }
+}
 
 parentPort!.on("message", (task: PoolTask) => {
   let result: FoldResult;
   try {
-    result = { id: task.id, ok: true, acc: task.kind === "map" ? runMap(task) : task.kind !== "band" ? runFold(task) : task.fold === "moments" ? momentsBand(task.program!, task.leaves, task.parts, task.axes) : foldBand(task.expr, task.fold, task.leaves, task.parts, task.axes, task.program) };
+    result = { id: task.id, ok: true, acc: run(task) };
   } catch (e) {
-    result = { id: task.id, ok: false, error: `${(e as Error).name}: ${(e as Error).message}` };
+    const band = (e as { [BAND_LABEL]?: string })?.[BAND_LABEL];
+    result = { id: task.id, ok: false, error: `${(e as Error).name}: ${(e as Error).message}`, ...(band ? { label: band } : {}) };
   }
   parentPort!.postMessage(result, result.ok && typeof result.acc !== "number" ? [result.acc.buffer as ArrayBuffer] : []);
 });
