@@ -198,7 +198,8 @@ export function concatenate(arrays: readonly (NDArray | NestedList)[], options: 
   const dtype = xs.map((x) => x.dtype).reduce(promote);
   const shape = xs[0].shape;
   shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
-  const out = new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  // The slices [at, at + n) along `axis` tile the output, each assigned in full.
+  const out = new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1), true), shape, dtype);
   let at = 0;
   for (const x of xs) {
     const n = x.shape[axis];

@@ -160,7 +160,8 @@ export class NDArray {
 
   /** An independent copy (C order). */
   copy(): NDArray {
-    const out = new NDArray(allocate(this.dtype, this.size), this.shape, this.dtype);
+    // Written in full by assign (same shape; it throws before returning or not at all).
+    const out = new NDArray(allocate(this.dtype, this.size, true), this.shape, this.dtype);
     uf.assign(out, this);
     return out;
   }
@@ -240,7 +241,8 @@ export class NDArray {
   /** A copy converted to another dtype (floats to ints truncate toward zero, like NumPy). */
   astype(dtype: DType): NDArray {
     const dt = checkDType(dtype, "astype");
-    const out = new NDArray(allocate(dt, this.size), this.shape, dt);
+    // Written in full by assign, as copy()'s.
+    const out = new NDArray(allocate(dt, this.size, true), this.shape, dt);
     uf.assign(out, this);
     return out;
   }

@@ -20,7 +20,8 @@ function draw(size: Size | undefined, what: string, fill: (out: Float64Array) =>
     return one[0];
   }
   const shape = checkShape(size, what);
-  const data = allocate("float64", shape.reduce((a, b) => a * b, 1)) as Float64Array;
+  // Every fill draws into all of `out` (or throws, and the buffer is dropped unseen).
+  const data = allocate("float64", shape.reduce((a, b) => a * b, 1), true) as Float64Array;
   fill(data);
   return new NDArray(data, shape, "float64");
 }

@@ -45,7 +45,8 @@ export function where(condition: Operand | NestedList, x?: Operand | NestedList,
   const b = typed(y, "where: y");
   const dtype = resultType(a.type, b.type);
   const shape = broadcastTogether(c.shape, a.arr.shape, b.arr.shape);
-  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
+  // whereLine writes every element of the broadcast shape.
+  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
   const cd = c.nd.data, ad = a.arr.nd.data, bd = b.arr.nd.data, od = out.nd.data;
   // A float scalar beside float32 counts as float32 (value-based): stored through od, it rounds as NumPy's cast does.
   forEachLine(shape, [strided(c, shape), strided(a.arr, shape), strided(b.arr, shape), { stride: out.nd.stride, offset: 0 }], whereLine, { cd, ad, bd, od });
@@ -161,7 +162,8 @@ export function clip(a: Operand | NestedList, min: Operand | NestedList | null, 
   const l = bound(lo, -Infinity);
   const h = bound(hi, Infinity);
   const shape = broadcastTogether(...[x, lo, hi].flatMap((o) => (o ? [o.arr.shape] : [])));
-  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1)), shape, dtype);
+  // clipLine writes every element of the broadcast shape.
+  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
   const xd = x.arr.nd.data, ld = l.nd.data, hd = h.nd.data, od = out.nd.data;
   forEachLine(shape, [strided(x.arr, shape), strided(l, shape), strided(h, shape), { stride: out.nd.stride, offset: 0 }], clipLine, { xd, ld, hd, od, isFloat, round });
   if (options.out) {
