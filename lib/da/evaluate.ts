@@ -510,13 +510,24 @@ function combineMoments(a: Partial, b: Partial, na: number, nb: number): Partial
   const len = xs[0].size;
   const n = na + nb, f = nb / n, g = (na * nb) / n;
   const mean = new Float64Array(len), m2 = new Float64Array(len);
+  combineMomentsLoop(am, ao, bm, bo, a2, a2o, b2, b2o, len, f, g, mean, m2);
+  const M = new NDArray(mean, [...shape], "float64");
+  return { value: M, count: n, mean: M, m2: new NDArray(m2, [...shape], "float64") };
+}
+
+/**
+ * combineMoments' loop, a function of its own: the executor compiles optimized code on the
+ * thread that runs it (--no-concurrent-recompilation, kernel/executor/supervisor.ts), and V8
+ * optimizes the function holding a hot loop. Inside combineMoments, with its checks and
+ * closures, that compilation took 12-16 ms, twice, in a process's first var/std computes (V8's
+ * --trace-opt), which doubled their time; this loop alone compiles in well under a millisecond.
+ */
+function combineMomentsLoop(am: Float64Array, ao: number, bm: Float64Array, bo: number, a2: Float64Array, a2o: number, b2: Float64Array, b2o: number, len: number, f: number, g: number, mean: Float64Array, m2: Float64Array): void {
   for (let i = 0; i < len; i++) {
     const delta = bm[bo + i] - am[ao + i];
     mean[i] = am[ao + i] + delta * f;
     m2[i] = a2[a2o + i] + b2[b2o + i] + delta * delta * g;
   }
-  const M = new NDArray(mean, [...shape], "float64");
-  return { value: M, count: n, mean: M, m2: new NDArray(m2, [...shape], "float64") };
 }
 
 function minimum(a: NDArray, b: NDArray): NDArray {
