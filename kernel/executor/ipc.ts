@@ -4,6 +4,7 @@
  */
 import type { LocalModule } from "../compiler/local-modules";
 import type { Insertion } from "../compiler/cell-source";
+import type { Readable } from "node:stream";
 
 export interface RunRequest {
   kind: "run";
@@ -78,6 +79,24 @@ export const INTERRUPT_FD = 4;
  * loaded machine) and stop the next one, or before the cell's run message and be lost.
  */
 export const interruptLine = (runId: number): string => `i${runId}\n`;
+
+/**
+ * Calls `line` with each newline-ended line read from `pipe` (the interrupt and debugger pipes
+ * between the kernel, the executor and its watchdog are newline-framed); a line split across
+ * chunks waits for its end.
+ */
+export function onLines(pipe: Readable, encoding: BufferEncoding, line: (text: string) => void): void {
+  let pending = "";
+  pipe.setEncoding(encoding).on("data", (text: string) => {
+    pending += text;
+    let nl;
+    while ((nl = pending.indexOf("\n")) >= 0) {
+      const one = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      line(one);
+    }
+  });
+}
 /**
  * Shared by the executor's main thread and its watchdog (Int32Array over a SharedArrayBuffer):
  * the run id of the cell running now (0: none), and the latest run id an interrupt was asked for.

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import type { Duplex, Writable } from "node:stream";
-import { DEBUG_FD, interruptLine, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
+import { DEBUG_FD, interruptLine, onLines, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
 import type { DebugPipeMessage, DebugPipeRequest } from "./watchdog";
 import { respond, type DapEvent, type DapRequest, type DapResponse } from "../debugger/dap";
 import { markStart } from "../start-trace";
@@ -241,19 +241,13 @@ export class ExecutorSupervisor extends EventEmitter {
   }
 
   private readDebugPipe(pipe: Duplex): void {
-    let pending = "";
     pipe.on("error", () => undefined);
-    pipe.setEncoding("utf8").on("data", (text: string) => {
-      pending += text;
-      let nl;
-      while ((nl = pending.indexOf("\n")) >= 0) {
-        const m = JSON.parse(pending.slice(0, nl)) as DebugPipeMessage;
-        pending = pending.slice(nl + 1);
-        if (m.kind === "event") this.emit("debug_event", m.event as DapEvent);
-        else {
-          this.debugPending.get(m.id)?.resolve(m.response as DapResponse);
-          this.debugPending.delete(m.id);
-        }
+    onLines(pipe, "utf8", (line) => {
+      const m = JSON.parse(line) as DebugPipeMessage;
+      if (m.kind === "event") this.emit("debug_event", m.event as DapEvent);
+      else {
+        this.debugPending.get(m.id)?.resolve(m.response as DapResponse);
+        this.debugPending.delete(m.id);
       }
     });
   }

@@ -18,7 +18,7 @@ import { Session } from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import type { CellScript, DebugSession } from "./debug-session";
 import type { DapRequest } from "../debugger/dap";
-import { RUN_STATE } from "./ipc";
+import { onLines, RUN_STATE } from "./ipc";
 
 export type WatchdogMessage =
   | { kind: "ping"; seq: number; runId: number }
@@ -80,37 +80,19 @@ function interrupt(runId: number): void {
 // A pipe handle on the worker's own event loop (not a blocking fs.read, which would hold a
 // threadpool thread and keep process.exit() from finishing).
 const pipe = new Socket({ fd: workerData.fd as number, readable: true, writable: false });
-let pipeText = "";
-pipe.setEncoding("latin1");
-pipe.on("data", (text: string) => {
-  pipeText += text;
-  let nl;
-  while ((nl = pipeText.indexOf("\n")) >= 0) {
-    const line = pipeText.slice(0, nl);
-    pipeText = pipeText.slice(nl + 1);
-    const m = /^i(\d+)$/.exec(line);
-    if (!m) continue;
-    const runId = Number(m[1]);
-    if (DELAY_MS) setTimeout(() => interrupt(runId), DELAY_MS);
-    else interrupt(runId);
-  }
+onLines(pipe, "latin1", (line) => {
+  const m = /^i(\d+)$/.exec(line);
+  if (!m) return;
+  const runId = Number(m[1]);
+  if (DELAY_MS) setTimeout(() => interrupt(runId), DELAY_MS);
+  else interrupt(runId);
 });
 pipe.on("error", () => undefined);
 
 let debug: DebugSession | undefined;
 const debugPipe = new Socket({ fd: workerData.debugFd as number, readable: true, writable: true });
 const sendDebug = (m: DebugPipeMessage) => debugPipe.write(JSON.stringify(m) + "\n");
-let pending = "";
-debugPipe.setEncoding("utf8");
-debugPipe.on("data", (text: string) => {
-  pending += text;
-  let nl;
-  while ((nl = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, nl);
-    pending = pending.slice(nl + 1);
-    void answer(line);
-  }
-});
+onLines(debugPipe, "utf8", (line) => void answer(line));
 debugPipe.on("error", () => undefined);
 
 async function answer(line: string): Promise<void> {
