@@ -307,9 +307,19 @@ test("big elementwise results over shared memory are written in place by the wor
   }
 });
 
+/** Interrupts the notebook once a pool worker is busy with `p`'s compute, and checks that `p` then fails as Interrupted. */
+async function interruptOnceBusy(p: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void p.finally(() => (settled = true)).catch(() => undefined);
+  const { notifyInterrupt } = await import("../lib/notebook");
+  const { busyWorkers } = await import("../lib/da/scheduler/pool");
+  while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
+  notifyInterrupt();
+  await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+}
+
 test("an interrupt stops the worker tasks of a big elementwise result, and its buffer goes back once they have stopped", async () => {
   const { np } = await import("../lib");
-  const { notifyInterrupt } = await import("../lib/notebook");
   const { busyWorkers } = await import("../lib/da/scheduler/pool");
   const X = np.random.defaultRng(23).standardNormal([4000, 2000]);
   const x = da.fromArray(X, { chunks: [250, 2000] });
@@ -319,11 +329,7 @@ test("an interrupt stops the worker tasks of a big elementwise result, and its b
     da.releasePool();
     const before = da.poolInfo().returned;
     const p = slow.compute();
-    let settled = false;
-    void p.finally(() => (settled = true)).catch(() => undefined);
-    while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
-    notifyInterrupt();
-    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    await interruptOnceBusy(p);
     assert.equal(busyWorkers(), 0, "the busy workers were stopped");
     assert.equal(da.poolInfo().returned - before, 1, "the result's buffer went back to the pool");
     const got = await x.get("0:300").mul(2).compute();
@@ -335,7 +341,6 @@ test("an interrupt stops the worker tasks of a big elementwise result, and its b
 
 test("an interrupt stops the threads claiming a big reduction's bands, and the pool goes on", async () => {
   const { np } = await import("../lib");
-  const { notifyInterrupt } = await import("../lib/notebook");
   const { busyWorkers } = await import("../lib/da/scheduler/pool");
   const X = np.random.defaultRng(29).standardNormal([4000, 2000]);
   const x = da.fromArray(X, { chunks: [250, 1000] });
@@ -343,11 +348,7 @@ test("an interrupt stops the threads claiming a big reduction's bands, and the p
   da.setPoolSize(2);
   try {
     const p = slow.compute();
-    let settled = false;
-    void p.finally(() => (settled = true)).catch(() => undefined);
-    while (!settled && busyWorkers() === 0) await new Promise((r) => setImmediate(r));
-    notifyInterrupt();
-    await assert.rejects(p, (e: Error) => e.name === "Interrupted");
+    await interruptOnceBusy(p);
     assert.equal(busyWorkers(), 0, "the threads claiming its bands were stopped");
     const small = x.get("0:1000").mul(3).sub(1);
     const got = await small.var({ axis: 0 }).compute();
