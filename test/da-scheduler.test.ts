@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { da } from "../lib";
 import { runOnPool, shutdownPool } from "../lib/da/scheduler/pool";
 import { computeSync } from "../lib/da/array";
+import { foldBand } from "../lib/da/fold-block";
 
 test("parallel fused reductions equal the in-thread scheduler's results", async () => {
   const y = da.random.defaultRng(7).standardNormal([1200, 900], { chunks: [500, 400] });
@@ -77,23 +78,27 @@ test("fused reductions of a fromArray in shared memory run on the pool and equal
   }
 });
 
+/** A bands task of one band over `leaf` (its partials in `out`), labelled `label` as the band and the task. */
+function oneBand(expr: string, leaf: { data: Float64Array; stride: number[] }, parts: { offsets: number[]; shape: number[] }[], label: string) {
+  return { kind: "bands" as const, expr, fold: "sum" as const, axes: [0], bands: [{ leaves: [leaf], parts, at: 0, label }], out: new Float64Array(new SharedArrayBuffer(8 * parts.length)), next: new Int32Array(new SharedArrayBuffer(8)), label };
+}
+
 test("band fold tasks on the pool: a failing one is named, a crash is reported and the pool rebuilt", async () => {
   const leaf = { data: new Float64Array([1, 2, 3, 4]), stride: [1] };
   const one = [{ offsets: [0], shape: [4] }];
   da.setPoolSize(2);
   try {
+    await assert.rejects(runOnPool(oneBand("v0.nope()", leaf, one, "sum-aggregate-0000beef, block (2, 3)")), /task sum-aggregate-0000beef, block \(2, 3\) failed: TypeError/);
     await assert.rejects(
-      runOnPool({ kind: "band", expr: "v0.nope()", fold: "sum", leaves: [leaf], parts: one, axes: [0], label: "sum-aggregate-0000beef, block (2, 3)" }),
-      /task sum-aggregate-0000beef, block \(2, 3\) failed: TypeError/,
-    );
-    await assert.rejects(
-      runOnPool({ kind: "band", expr: "(process.exit(3), v0)", fold: "sum", leaves: [leaf], parts: one, axes: [0], label: "sum-aggregate-0000beef, block (1, 0)" }),
+      runOnPool(oneBand("(process.exit(3), v0)", leaf, one, "sum-aggregate-0000beef, block (1, 0)")),
       /worker crashed running task sum-aggregate-0000beef, block \(1, 0\).*code 3.*pool was rebuilt/,
     );
-    const v = await runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves: [leaf], parts: one, axes: [0], label: "ok" });
-    assert.deepEqual([...v], [30]);
-    const two = await runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves: [leaf], parts: [{ offsets: [0], shape: [2] }, { offsets: [2], shape: [2] }], axes: [0], label: "ok" });
-    assert.deepEqual([...two], [5, 25], "a band's partials, one per part, in order");
+    const v = oneBand("v0 * v0", leaf, one, "ok");
+    assert.equal(await runOnPool(v), 1, "one band computed");
+    assert.deepEqual([...v.out], [30]);
+    const two = oneBand("v0 * v0", leaf, [{ offsets: [0], shape: [2] }, { offsets: [2], shape: [2] }], "ok");
+    await runOnPool(two);
+    assert.deepEqual([...two.out], [5, 25], "a band's partials, one per part, in order");
   } finally {
     shutdownPool();
   }
@@ -110,8 +115,8 @@ test("a reduction's bands are claimed by the pool's threads: each band's partial
     const counts = await Promise.all([runOnPool(t), runOnPool(t)]);
     assert.equal(counts[0] + counts[1], 3, "every band computed once");
     assert.equal(t.next[1], 6, "blocks done, for the progress display");
-    const want = await Promise.all(bands.map((b) => runOnPool<Float64Array>({ kind: "band", expr: "v0 * v0", fold: "sum", leaves, parts: b.parts, axes: [0], label: b.label })));
-    assert.deepEqual([...t.out], want.flatMap((v) => [...v]), "the bands' partials in order, as band tasks give them");
+    const want = bands.map((b) => foldBand("v0 * v0", "sum", leaves, b.parts, [0]));
+    assert.deepEqual([...t.out], want.flatMap((v) => [...v]), "the bands' partials in order, as each band gives them in-thread");
     const bad = task("v0.nope()");
     await assert.rejects(runOnPool(bad), /task sum-aggregate-0000beef, band 0 failed: TypeError/);
     assert.ok(bad.next[0] >= 3, "a failure stops the other threads' claiming");

@@ -1,14 +1,13 @@
 /**
  * The worker-pool path of a big fused reduction whose leaves are in memory (`fromArray` over
  * shared memory, constants, small copies): its input-block tasks are grouped into bands of
- * blocks side by side along the last axis, and each band is one pool task that reads its
- * blocks line by line across them, in memory order (fold-block.ts). Each block's partial is
+ * blocks side by side along the last axis, each read line by line across its blocks, in
+ * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts). Each block's partial is
  * still its own, combined on the notebook's thread in the same order as in-thread, so results
  * are the same bit for bit whatever the bands and the thread count.
  */
 import { blockIndices } from "../chunks";
 import { foldedPartial, foldJob, Partial, reducePlan, ReducePlan } from "../evaluate";
-import type { BandLeaf, BandPart } from "../fold-block";
 import type { LazyRef } from "../graph";
 import { PARALLEL_MIN_ELEMENTS } from "./parallel";
 import { cancelGroup, poolSize, runOnPool } from "./pool";
@@ -26,7 +25,6 @@ const BANDS_PER_THREAD = 2;
 // turn (4000x4000, 1000x1000 chunks, executor flags, load 11-18), cut pieces were 0.9-1.3x the
 // time of uncut bands for std(-1) and 1.15-1.2x for (sqrt(abs(x))*2+1).sum(-1) and min(-1);
 // cutting columns (axis-0 reductions) cost 1.1-2.4x the CPU per element. Not done.
-
 
 interface Item {
   key: string;

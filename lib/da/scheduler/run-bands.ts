@@ -1,7 +1,7 @@
 /**
  * Runs a reduction's bands in a worker thread (a BandsTask): claims the next band from the
- * counter the reduction's tasks share until none is left, computing each as a single band
- * task would (fold-block.ts), into its fixed place of the shared result. Bands are claimed,
+ * counter the reduction's tasks share until none is left, computing each alone
+ * (fold-block.ts), into its fixed place of the shared result. Bands are claimed,
  * not dealt out beforehand, so a thread the machine slows down takes fewer of them and the
  * other does not wait idle at the end.
  */

@@ -24,29 +24,14 @@ export interface FoldTask {
 }
 
 /**
- * A reduction task over a band of input blocks (usually a row of blocks) whose leaves are
- * already in memory (shared memory, read in place, or small copies): `foldBand`'s arguments.
- * Its result is the blocks' partials, one after the other.
- */
-export interface BandFoldTask {
-  kind: "band";
-  id: number;
-  expr: string;
-  /** The expression compiled for the native expression machine, if it compiles. */
-  program?: Program;
-  fold: BandFold;
-  leaves: BandLeaf[];
-  parts: BandPart[];
-  axes: number[];
-  label: string;
-}
-
-/**
- * The bands of one reduction, shared out between the pool's threads: each task of the
- * reduction (one per thread) claims the next band from the shared counter `next` until none
- * is left, and writes the band's partials into `out` at the band's `at`. The bands are fixed
- * beforehand and each is computed as a {@link BandFoldTask} would, so which thread computes a
- * band never changes its bits; a thread slowed down by the machine's other work takes fewer.
+ * The bands of one reduction, shared out between the pool's threads. A band is a run of input
+ * blocks (usually a row of blocks) whose leaves are already in memory (shared memory, read in
+ * place, or small copies): `foldBand`'s or `momentsBand`'s arguments (fold-block.ts), its
+ * partials the blocks' ones, one after the other. Each task of the reduction (one per thread)
+ * claims the next band from the shared counter `next` until none is left, and writes the
+ * band's partials into `out` at the band's `at`. The bands are fixed beforehand and each is
+ * computed alone, so which thread computes a band never changes its bits; a thread slowed down
+ * by the machine's other work takes fewer.
  * Resolves to the number of bands it computed.
  */
 export interface BandsTask {
@@ -64,7 +49,7 @@ export interface BandsTask {
   label: string;
 }
 
-/** What a band task computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
+/** What a band computes: a fold of the expression, or var/std's moments on the machine (fold-block.ts, momentsBand). */
 export type BandFold = FoldOp | "moments";
 
 /**
@@ -94,7 +79,7 @@ export interface MapTask {
 }
 
 /** What the pool runs. */
-export type PoolTask = FoldTask | BandFoldTask | BandsTask | MapTask;
+export type PoolTask = FoldTask | BandsTask | MapTask;
 
 /** A task's result; a failure may name the part of the task it failed in (`label`: a band of a {@link BandsTask}). */
 export type FoldResult = { id: number; ok: true; acc: number | Float64Array } | { id: number; ok: false; error: string; label?: string };

@@ -1,6 +1,5 @@
 /** A worker thread of the pool: runs fold tasks and posts their results. */
 import { parentPort } from "node:worker_threads";
-import { foldBand, momentsBand } from "../fold-block";
 import { runFold } from "./run-fold";
 import { runMap } from "./map";
 import { BAND_LABEL, runBands } from "./run-bands";
@@ -12,8 +11,6 @@ function run(task: PoolTask): number | Float64Array {
       return runMap(task);
     case "bands":
       return runBands(task);
-    case "band":
-      return task.fold === "moments" ? momentsBand(task.program!, task.leaves, task.parts, task.axes) : foldBand(task.expr, task.fold, task.leaves, task.parts, task.axes, task.program);
     default:
       return runFold(task);
   }
