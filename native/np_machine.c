@@ -857,6 +857,45 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
 }
 
 /*
+ * Two neighbouring leaves of a pairwise sum (8 <= na, nb <= 128) of T(a[k]) and T(b[k]), their
+ * loops in step (see dev_leaf_pair): eight running sums a leaf in two vectors, then the tail,
+ * each leaf's additions in np_pairwise_sum's order. TV is T on a vector, TS on one double; `c`
+ * is the deviations' centre (unused by plain sums).
+ */
+#define SUM_V(v) (v)
+#define SUM_S(v) (v)
+#define DEV_V(v) (((v) - cc) * ((v) - cc))
+#define DEV_S(v) (((v) - c) * ((v) - c))
+#define LEAF_PAIR(NAME, ATTR, TV, TS) \
+  ATTR static void NAME(const double *a, int64_t na, const double *b, int64_t nb, double c, double *ra, double *rb) { \
+    v4d alo, ahi, blo, bhi, x, y, cc = { c, c, c, c }; \
+    (void)cc; \
+    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
+    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
+    alo = TV(alo); ahi = TV(ahi); blo = TV(blo); bhi = TV(bhi); \
+    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
+    for (i = 8; i < m; i += 8) { \
+      memcpy(&x, a + i, sizeof x); alo += TV(x); \
+      memcpy(&y, b + i, sizeof y); blo += TV(y); \
+      memcpy(&x, a + i + 4, sizeof x); ahi += TV(x); \
+      memcpy(&y, b + i + 4, sizeof y); bhi += TV(y); \
+    } \
+    for (int64_t k = i; k < ma; k += 8) { \
+      memcpy(&x, a + k, sizeof x); alo += TV(x); \
+      memcpy(&x, a + k + 4, sizeof x); ahi += TV(x); \
+    } \
+    for (int64_t k = i; k < mb; k += 8) { \
+      memcpy(&y, b + k, sizeof y); blo += TV(y); \
+      memcpy(&y, b + k + 4, sizeof y); bhi += TV(y); \
+    } \
+    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
+    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
+    for (int64_t k = ma; k < na; k++) sa += TS(a[k]); \
+    for (int64_t k = mb; k < nb; k++) sb += TS(b[k]); \
+    *ra = sa; \
+    *rb = sb; \
+  }
+/*
  * dev_pairwise: np_pairwise_sum of (a[i] - c)² without storing the squares: the same tree
  * (np_reduce.c, NumPy's pairwise_sum: below 8 elements in order from 0; up to 128, eight
  * running sums combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) then the tail in order; else the
@@ -884,34 +923,7 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
    * each leaf's running sums are a chain of dependent additions, so one leaf alone waits on \
    * the adder's latency; two interleaved keep twice as many additions in flight. The same \
    * additions in the same order per leaf, so the same bits. */ \
-  ATTR static void dev_leaf_pair_##SUFFIX(const double *a, int64_t na, const double *b, int64_t nb, double c, double *ra, double *rb) { \
-    v4d alo, ahi, blo, bhi, x, y, cc = { c, c, c, c }; \
-    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
-    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
-    alo -= cc; ahi -= cc; alo *= alo; ahi *= ahi; \
-    blo -= cc; bhi -= cc; blo *= blo; bhi *= bhi; \
-    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
-    for (i = 8; i < m; i += 8) { \
-      memcpy(&x, a + i, sizeof x); x -= cc; alo += x * x; \
-      memcpy(&y, b + i, sizeof y); y -= cc; blo += y * y; \
-      memcpy(&x, a + i + 4, sizeof x); x -= cc; ahi += x * x; \
-      memcpy(&y, b + i + 4, sizeof y); y -= cc; bhi += y * y; \
-    } \
-    for (int64_t k = i; k < ma; k += 8) { \
-      memcpy(&x, a + k, sizeof x); x -= cc; alo += x * x; \
-      memcpy(&x, a + k + 4, sizeof x); x -= cc; ahi += x * x; \
-    } \
-    for (int64_t k = i; k < mb; k += 8) { \
-      memcpy(&y, b + k, sizeof y); y -= cc; blo += y * y; \
-      memcpy(&y, b + k + 4, sizeof y); y -= cc; bhi += y * y; \
-    } \
-    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
-    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
-    for (int64_t k = ma; k < na; k++) { double d = a[k] - c; sa += d * d; } \
-    for (int64_t k = mb; k < nb; k++) { double d = b[k] - c; sb += d * d; } \
-    *ra = sa; \
-    *rb = sb; \
-  } \
+  LEAF_PAIR(dev_leaf_pair_##SUFFIX, ATTR, DEV_V, DEV_S) \
   ATTR static double dev_pairwise_##SUFFIX(const double *a, int64_t n, double c) { \
     if (n < 8) { \
       double res = 0.; \
@@ -931,39 +943,14 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
   /* np_pairwise_sum's tree (np_reduce.c) over a run in the scratch buffer, its neighbouring \
    * leaves in step as dev_pairwise's: the same additions, so the same bits, without that \
    * function's prefetches far ahead (the run is in the cache; they cost it a third of its time). */ \
-  ATTR static void sum_leaf_pair_##SUFFIX(const double *a, int64_t na, const double *b, int64_t nb, double *ra, double *rb) { \
-    v4d alo, ahi, blo, bhi, x, y; \
-    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
-    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
-    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
-    for (i = 8; i < m; i += 8) { \
-      memcpy(&x, a + i, sizeof x); alo += x; \
-      memcpy(&y, b + i, sizeof y); blo += y; \
-      memcpy(&x, a + i + 4, sizeof x); ahi += x; \
-      memcpy(&y, b + i + 4, sizeof y); bhi += y; \
-    } \
-    for (int64_t k = i; k < ma; k += 8) { \
-      memcpy(&x, a + k, sizeof x); alo += x; \
-      memcpy(&x, a + k + 4, sizeof x); ahi += x; \
-    } \
-    for (int64_t k = i; k < mb; k += 8) { \
-      memcpy(&y, b + k, sizeof y); blo += y; \
-      memcpy(&y, b + k + 4, sizeof y); bhi += y; \
-    } \
-    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
-    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
-    for (int64_t k = ma; k < na; k++) sa += a[k]; \
-    for (int64_t k = mb; k < nb; k++) sb += b[k]; \
-    *ra = sa; \
-    *rb = sb; \
-  } \
+  LEAF_PAIR(sum_leaf_pair_##SUFFIX, ATTR, SUM_V, SUM_S) \
   ATTR static double run_pairwise_##SUFFIX(const double *a, int64_t n) { \
     if (n <= 128) return np_pairwise_sum(a, n); \
     int64_t n2 = n / 2; \
     n2 -= n2 % 8; \
     if (n - n2 <= 128) { \
       double x, y; \
-      sum_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, &x, &y); \
+      sum_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, 0., &x, &y); \
       return x + y; \
     } \
     return run_pairwise_##SUFFIX(a, n2) + run_pairwise_##SUFFIX(a + n2, n - n2); \
