@@ -99,9 +99,14 @@ export function onLines(pipe: Readable, encoding: BufferEncoding, line: (text: s
 }
 /**
  * Shared by the executor's main thread and its watchdog (Int32Array over a SharedArrayBuffer):
- * the run id of the cell running now (0: none), and the latest run id an interrupt was asked for.
+ * - running: the run id of the cell running now (0: none), or minus it once the watchdog has
+ *   claimed that run for a termination (one per run; main.ts finish() and watchdog.ts interrupt());
+ * - interrupted: the latest run id an interrupt was asked for;
+ * - landed: the latest run id whose termination has happened (V8 answered it).
  */
-export const RUN_STATE = { running: 0, interrupted: 1 } as const;
+export const RUN_STATE = { running: 0, interrupted: 1, landed: 2 } as const;
+/** RUN_STATE's size in Int32 slots. */
+export const RUN_STATE_SLOTS = 3;
 /** File descriptor of the debugger's pipe (JSON lines both ways, read by the watchdog thread). */
 export const DEBUG_FD = 5;
 

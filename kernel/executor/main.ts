@@ -13,7 +13,7 @@ import type * as Library from "../../lib";
 import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
-import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
+import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, RUN_STATE_SLOTS, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
 import { createLoader } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
@@ -47,7 +47,7 @@ interface Running {
 }
 let current: Running | undefined;
 /** RUN_STATE, shared with the watchdog: which run is current, which one an interrupt asked for. */
-const runStateBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+const runStateBuffer = new SharedArrayBuffer(RUN_STATE_SLOTS * Int32Array.BYTES_PER_ELEMENT);
 const runState = new Int32Array(runStateBuffer);
 const pendingInput = new Map<number, (value: string) => void>();
 let inputSeq = 0;
@@ -132,9 +132,12 @@ function reportDeleted(): void {
   if (still.length) send({ kind: "forget", names: still });
 }
 
+/**
+ * Ends a run: its result, hooks and output, then "done" to the kernel. Called again after an
+ * interrupt's termination unwound an earlier call (the run is marked finished only at the end).
+ */
 function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; interrupted?: boolean }): void {
   if (run.finished) return;
-  run.finished = true;
   reportDeleted();
   const { req } = run;
   let result: Bundle | undefined;
@@ -149,7 +152,7 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
       }
     }
   }
-  const userExpressions = error ? {} : evaluateUserExpressions(req.userExpressions);
+  let userExpressions = error ? {} : evaluateUserExpressions(req.userExpressions);
   try {
     const after = runAfterCell();
     if (after) output.write("stdout", after);
@@ -158,11 +161,23 @@ function finish(run: Running, outcome: { value?: unknown; error?: ErrorInfo; int
   }
   output.endCell();
   output.flush();
-  if (current === run) {
-    current = undefined;
+  // The run ends for the watchdog (RUN_STATE.running) here, unless it has claimed the run for
+  // a termination: then that termination is waited for, and the cell ends Interrupted (the
+  // user's interrupt stopped something of it, even if the cell went on to end).
+  let interrupted = !!outcome.interrupted;
+  if (Atomics.compareExchange(runState, RUN_STATE.running, req.id, 0) === -req.id) {
+    awaitTermination(req.id);
     Atomics.store(runState, RUN_STATE.running, 0);
+    if (!interrupted) {
+      interrupted = true;
+      error = errorInfo(interruptedError(), registry);
+      result = undefined;
+      userExpressions = {};
+    }
   }
-  send({ kind: "done", id: req.id, result, error, userExpressions, interrupted: !!outcome.interrupted });
+  run.finished = true;
+  if (current === run) current = undefined;
+  send({ kind: "done", id: req.id, result, error, userExpressions, interrupted });
   markStart("executor", "first cell done");
 }
 
@@ -192,6 +207,24 @@ async function run(req: RunRequest): Promise<void> {
   } catch (e) {
     if (e instanceof Interrupted) finish(running, { error: errorInfo(e, registry), interrupted: true });
     else finish(running, { error: errorInfo(e, registry) });
+  }
+}
+
+/** How long finish() waits for a claimed termination that has not happened (the watchdog gone?). */
+const TERMINATION_WAIT_MS = 2000;
+
+/**
+ * Returns once the watchdog's termination of run `id` has happened (RUN_STATE.landed). Until
+ * then this thread waits here, so that the termination stops this wait (unwinding its caller,
+ * whose run the "terminated" message then finishes) and not whatever JavaScript came next:
+ * V8 stops the JavaScript running when the request arrives, and Atomics.wait gives way to it.
+ */
+function awaitTermination(id: number): void {
+  const deadline = performance.now() + TERMINATION_WAIT_MS;
+  for (let landed = Atomics.load(runState, RUN_STATE.landed); landed !== id; landed = Atomics.load(runState, RUN_STATE.landed)) {
+    const left = deadline - performance.now();
+    if (left <= 0) return;
+    Atomics.wait(runState, RUN_STATE.landed, landed, Math.min(left, 50));
   }
 }
 

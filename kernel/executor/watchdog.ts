@@ -63,15 +63,26 @@ function interrupt(runId: number): void {
   port.postMessage({ kind: "ping", seq: mine, runId } satisfies WatchdogMessage);
   setTimeout(() => {
     if (pongs.delete(mine)) return; // the main thread was free and handled it
-    // That cell has ended meanwhile: what runs now is another cell's, not to be stopped.
+    // That cell has ended meanwhile (what runs now is another cell's, not to be stopped), or
+    // an earlier interrupt of it has claimed it already.
     if (Atomics.load(runState, RUN_STATE.running) !== runId) return;
     if (debug?.isPaused) return debug.interruptPaused();
+    // Claimed: one termination per run. V8 stops whatever JavaScript runs on the main thread
+    // when the request gets there, so a second one (an interrupt storm: ~15 of 100 went out
+    // before the claim) stopped the executor's own code after the cell's end, e.g. its "done"
+    // message, and the kernel killed the executor 3 s later. The main thread ends the run
+    // with the same exchange (0 for runId), so only one side wins; if this one does, the main
+    // thread waits for the termination before it goes on (main.ts finish()).
+    if (Atomics.compareExchange(runState, RUN_STATE.running, runId, -runId) !== runId) return;
     // Connected only for this: a session left open makes process.exit() in a cell wait
     // forever for "the debugger to disconnect".
     const session = new Session();
     session.connectToMainThread();
+    // Answered once the JavaScript it stopped has unwound (V8 cancels the termination then).
     session.post("Runtime.terminateExecution", () => {
       session.disconnect();
+      Atomics.store(runState, RUN_STATE.landed, runId);
+      Atomics.notify(runState, RUN_STATE.landed);
       port.postMessage({ kind: "terminated", runId } satisfies WatchdogMessage);
     });
   }, PING_MS);

@@ -165,5 +165,44 @@ class LateInterrupt(unittest.TestCase):
             k.close()
 
 
+class InterruptsDuringACellsEnd(unittest.TestCase):
+    """Interrupts that keep coming while the end of a cell runs slow library code
+    (memory.trackCells' full collection over a large heap, ~0.6 s here) stop the cell once: it
+    ends `Interrupted`, and the executor and its state go on. Before, every interrupt the
+    watchdog took up while the cell still counted as running sent a termination of its own
+    (~15 of a 100-interrupt storm); one that landed in the executor's end of the cell after the
+    cell was marked finished left it without a reply, and the kernel replaced the executor
+    3 s later (`ExecutorCrashed`, in the first round of every run)."""
+
+    def test_interrupts_spread_over_a_slow_cell_end_stop_it_once(self):
+        k = Kernel()
+        s = zmq.Context.instance().socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        s.connect(f"tcp://{k.km.ip}:{k.km.control_port}")
+        try:
+            executor = k.executor_pid()
+            reply, _ = k.run("memory.trackCells(true)\nlet endHeap: { i: number }[] | undefined = Array.from({ length: 3e6 }, (_, i) => ({ i }))\nconst endKept = 41")
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            for i in range(2):
+                msg_id = k.kc.execute("while (true) {}")
+                time.sleep(0.5)
+                for _ in range(50):  # over ~1 s: the cell's end runs while they arrive
+                    k.kc.session.send(s, "interrupt_request", {})
+                    time.sleep(0.02)
+                replies = []
+                while len(replies) < 50 and s.poll(10_000):
+                    replies.append(k.kc.session.recv(s)[1])
+                self.assertEqual(len(replies), 50)
+                self.assertEqual(k.shell_reply(msg_id, 30)["content"]["ename"], "Interrupted", f"round {i}")
+                reply, msgs = k.run("endKept + 1")
+                self.assertEqual(reply["content"]["status"], "ok", f"round {i}: state lost: {reply['content']}")
+                self.assertEqual([m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"], ["42"])
+            k.run("memory.trackCells(false)\nendHeap = undefined")
+            self.assertEqual(k.executor_pid(), executor, "the executor was replaced")
+        finally:
+            s.close(0)
+            k.close()
+
+
 if __name__ == "__main__":
     unittest.main()
