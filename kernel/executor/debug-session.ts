@@ -155,9 +155,10 @@ export class DebugSession {
   /**
    * An interrupt arrived while the cell is stopped at a breakpoint: stop its JavaScript
    * (V8 terminates it once resumed) and resume, ignoring further breakpoints until it ends.
+   * Once: further interrupts before it ends would terminate whatever runs after it.
    */
   interruptPaused(): void {
-    if (!this.session || !this.paused) return;
+    if (!this.session || !this.paused || this.interrupting) return;
     this.interrupting = true;
     void this.post("Debugger.setSkipAllPauses", { skip: true }).catch(() => undefined);
     this.session.post("Runtime.terminateExecution", () => {
