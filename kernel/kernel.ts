@@ -114,6 +114,7 @@ export class Kernel {
     await this.channels.bind({
       onMessage: (channel, msg) => this.receive(channel, msg),
       onWireError: (channel, fault, detail) => this.logDropped(channel, fault, detail),
+      onSubscribe: (topic) => this.welcome(topic),
     });
     this.publish(undefined, "status", { execution_state: "starting" });
   }
@@ -205,6 +206,13 @@ export class Kernel {
   private publish<T extends OutgoingType>(parent: Message | undefined, type: T, content: Outgoing[T]): void {
     const m = createMessage(type, content, parent, this.session);
     m.identities = [Buffer.from(`kernel.${this.session}.${type}`)];
+    void this.channels.send("iopub", m);
+  }
+
+  /** iopub_welcome to a new subscriber, under its own topic so that its subscription matches it. */
+  private welcome(topic: string): void {
+    const m = createMessage("iopub_welcome", { subscription: topic }, undefined, this.session);
+    m.identities = [Buffer.from(topic || `kernel.${this.session}.iopub_welcome`)];
     void this.channels.send("iopub", m);
   }
 

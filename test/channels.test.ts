@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("channels and stdio via jupyter_client", "test_channels", { timeoutMs: 240_000, expectAtLeast: 9 });
+pythonSuite("channels and stdio via jupyter_client", "test_channels", { timeoutMs: 240_000, expectAtLeast: 10 });

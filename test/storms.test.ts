@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("interrupt storms via jupyter_client", "test_storms", { timeoutMs: 240_000, expectAtLeast: 5 });
+pythonSuite("interrupt storms via jupyter_client", "test_storms", { timeoutMs: 240_000, expectAtLeast: 7 });

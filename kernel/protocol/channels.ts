@@ -1,6 +1,6 @@
 /**
- * The five sockets of a kernel (shell, control, stdin as ROUTER; iopub as PUB; heartbeat
- * as REP echoing on its own loop). This file moves frames only: it knows nothing of
+ * The five sockets of a kernel (shell, control, stdin as ROUTER; iopub as XPUB, which tells
+ * of each new subscriber; heartbeat as REP echoing on its own loop). This file moves frames only: it knows nothing of
  * TypeScript or of what the messages mean.
  */
 import * as zmq from "zeromq";
@@ -30,6 +30,8 @@ export interface ChannelHandlers {
   onMessage(channel: ChannelName, msg: Message): void;
   /** A refused frame set: logged by the caller (once per fault kind), never answered. */
   onWireError(channel: ChannelName, fault: WireFault, detail: string): void;
+  /** A client subscribed to iopub (`topic`: its prefix, "" for everything); it receives from now on. */
+  onSubscribe(topic: string): void;
 }
 
 export class Channels {
@@ -37,7 +39,8 @@ export class Channels {
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.Publisher();
+  /** Every subscription is passed up (allSubs), not only a topic's first: each client is told. */
+  private readonly iopub = new zmq.XPublisher({ verbosity: "allSubs" });
   private readonly heartbeat = new zmq.Reply();
   private readonly queues: Record<ChannelName, SendQueue>;
   private closed = false;
@@ -66,6 +69,7 @@ export class Channels {
     void this.receive("shell", this.shell, handlers);
     void this.receive("control", this.control, handlers);
     void this.receive("stdin", this.stdin, handlers);
+    void this.subscriptions(handlers);
   }
 
   send(channel: ChannelName, msg: Message): Promise<void> {
@@ -88,6 +92,15 @@ export class Channels {
   private async echo(): Promise<void> {
     try {
       for await (const frames of this.heartbeat) await this.heartbeat.send(frames);
+    } catch {
+      /* socket closed */
+    }
+  }
+
+  /** XPUB's one-frame subscription messages: 1 then the topic to subscribe, 0 to unsubscribe. */
+  private async subscriptions(handlers: ChannelHandlers): Promise<void> {
+    try {
+      for await (const [frame] of this.iopub) if (frame?.length && frame[0] === 1) handlers.onSubscribe(frame.subarray(1).toString("utf8"));
     } catch {
       /* socket closed */
     }

@@ -170,6 +170,12 @@ export interface Outgoing {
   error: ErrorContent;
   input_request: InputRequestContent;
   comm_close: CommCloseContent;
+  /**
+   * On iopub, to each new subscriber once its subscription is in place (JEP 65, messaging
+   * 5.5): a client that waits for an iopub message before it trusts the channel (jupyter_client's
+   * wait_for_ready, jupyter_server's nudge) gets one at once.
+   */
+  iopub_welcome: { subscription: string };
 }
 export type OutgoingType = keyof Outgoing;
 

@@ -12,6 +12,7 @@ import time
 import unittest
 
 import zmq
+from jupyter_client.session import Session
 
 from kernel_client import Kernel
 
@@ -251,6 +252,54 @@ class LauncherStdio(unittest.TestCase):
             k.close()
             os.close(w)
             os.close(self.read_end)
+
+
+class IOPubWelcome(unittest.TestCase):
+    """Each new iopub subscriber gets one signed `iopub_welcome` (JEP 65, messaging 5.5) once its
+    subscription is in place. Without it a client that waits for an iopub message before trusting
+    the channel (jupyter_client's wait_for_ready: 0.2 s, then another kernel_info) lost that wait
+    whenever the kernel's first status went out before the subscription had arrived: 3 of 5 fresh
+    kernels here sent kernel_info twice. Like any iopub message the welcome goes to every
+    subscriber whose topic it matches (a PUB socket cannot address one); it has no parent, so
+    clients waiting for their own requests' messages pass over it (the conformance suite, nbclient)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.k = Kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.k.close()
+
+    def subscriber(self, topic=b""):
+        s = zmq.Context.instance().socket(zmq.SUB)
+        s.setsockopt(zmq.LINGER, 0)
+        s.setsockopt(zmq.SUBSCRIBE, topic)
+        s.connect(f"tcp://{self.k.km.ip}:{self.k.km.iopub_port}")
+        self.addCleanup(s.close, 0)
+        return s
+
+    def received(self, s, seconds):
+        """The messages s receives within `seconds`, each checked against the session's key."""
+        # A session of its own: the client's has seen these signatures on its own iopub socket.
+        session = Session(key=self.k.kc.session.key, signature_scheme=self.k.kc.session.signature_scheme)
+        out = []
+        deadline = time.time() + seconds
+        while s.poll(max(1, int((deadline - time.time()) * 1000))):
+            _, frames = session.feed_identities(s.recv_multipart())
+            out.append(session.deserialize(frames))  # raises on a bad signature
+            if time.time() > deadline:
+                break
+        return out
+
+    def test_each_new_subscriber_gets_one_welcome_naming_its_subscription(self):
+        for topic in (b"", b"", b"kernel."):
+            s = self.subscriber(topic)
+            msgs = self.received(s, 1.5)
+            welcomes = [m for m in msgs if m["header"]["msg_type"] == "iopub_welcome"]
+            self.assertEqual(len(welcomes), 1, [m["header"]["msg_type"] for m in msgs])
+            self.assertEqual(welcomes[0]["content"], {"subscription": topic.decode()})
+            self.assertEqual(welcomes[0]["parent_header"], {})
 
 
 if __name__ == "__main__":
