@@ -1005,8 +1005,8 @@ static double pw_run_sum(int64_t run, const double *vals) {
 #define MOMENTS_FUSED_LEAVES ((MOMENTS_FUSED_RUN / MACHINE_BUFSIZE) * (MACHINE_BUFSIZE / 64) + 1)
 
 /*
- * One line of a var/std run whose program is one chain from a contiguous float64 leaf (a):
- * its values into cur, each leaf of their pairwise tree summed as np_pairwise_sum's leaf does
+ * One line of a var/std run whose program is one chain with a square root, of a contiguous
+ * float64 leaf (a): its values into cur, each leaf of their pairwise tree summed as np_pairwise_sum's leaf does
  * (eight running sums from the leaf's start, combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the
  * tail added in order; below 8 elements, in order from 0.), into svals; and in the same loop
  * the squared deviations of the previous run (prev, centre c) leaf by leaf as dev_pairwise's
@@ -1014,7 +1014,17 @@ static double pw_run_sum(int64_t run, const double *vals) {
  * (not even a -0.0), so each is the leaf's first value after the first addition, as there.
  * The values are the chain's (chain_*'s CHAIN_VEC and chain_scalar, element by element).
  */
-#define FUSED_BODY(SUFFIX, CORE) { \
+/* The chain's value at elements i..i+3; without TAIL its steps after the core are the identity
+ * (sign bits kept, + -0.0, * 1, + -0.0: exact for every value), left out. */
+#define FUSED_VEC(SUFFIX, CORE, TAIL, x, i) { \
+    if (TAIL) CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, x, i) \
+    else { \
+      memcpy(&x, a + (i), sizeof x); \
+      x = (v4d)(((v4u)x & A1) ^ X1); \
+      x = VCORE_##SUFFIX(CORE, x); \
+    } \
+  }
+#define FUSED_BODY(SUFFIX, CORE, TAIL) { \
     const double *b = NULL; \
     (void)b; \
     v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
@@ -1032,8 +1042,8 @@ static double pw_run_sum(int64_t run, const double *vals) {
         v4d slo = nz, shi = nz, dlo = nz, dhi = nz; \
         for (; i < o + n - n % 8; i += 8) { \
           v4d x, y, p0, p1; \
-          CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, x, i); \
-          CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, y, i + 4); \
+          FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
+          FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4); \
           memcpy(cur + i, &x, sizeof x); \
           memcpy(cur + i + 4, &y, sizeof y); \
           slo += x; \
@@ -1056,7 +1066,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
         int64_t m = o + n - i < 4 ? o + n - i : 4; \
         if (i + 4 <= nl) { \
           v4d x; \
-          CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, x, i); \
+          FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
           memcpy(v, &x, sizeof x); \
         } else for (int64_t k = 0; k < m; k++) v[k] = chain_scalar(s, a[i + k], a + i + k); \
         for (int64_t k = 0; k < m; k++, i++) { \
@@ -1072,22 +1082,27 @@ static double pw_run_sum(int64_t run, const double *vals) {
   }
 #define DEFINE_MOMENTS_FUSED(SUFFIX, ATTR) \
   ATTR static void fused_line_##SUFFIX(const Step *s, const double *a, int64_t nl, double *cur, const double *prev, double c, const int32_t *lens, int nleaves, double *svals, double *dvals) { \
-    FUSED_BODY(SUFFIX, CORE_SQRT) \
+    uint64_t a0b, a2b; \
+    memcpy(&a0b, &s->a0, 8); \
+    memcpy(&a2b, &s->a2, 8); \
+    if (s->and2 == ~0ull && s->xor2 == 0 && a0b == SIGN_BIT && s->m1 == 1.0 && a2b == SIGN_BIT) FUSED_BODY(SUFFIX, CORE_SQRT, 0) \
+    else FUSED_BODY(SUFFIX, CORE_SQRT, 1) \
   }
 FOR_EACH_ISA(DEFINE_MOMENTS_FUSED)
 
 /*
- * moments_runs for a program that is one chain (a square root or none in it) of one
- * contiguous float64 leaf, each run one line of at most MOMENTS_FUSED_RUN: the runs take turns
- * in the scratch buffer's halves, and one loop (fused_line) evaluates a run, sums its leaves
- * and sums the previous run's squared deviations' leaves. The sums are moments_runs's, leaf by
- * leaf and tree by tree, so the bits are the same. Where the chain is bound by one unit (a
- * square root: ~9 cycles per 4 doubles here) the sums' additions run in the cycles it leaves
- * the adders; separate passes after it (moments_runs) took a fifth of a std(-1) band's time
- * (perf of the pool threads: 409 of 2200 samples). One thread, a band of std(-1) of
- * sqrt(abs(x)) (four 1000x1000 blocks of a 4000-wide float64 array), ns per element, p25 of 60:
- * 0.84-0.85 with the passes, 0.74-0.76 so. Only a square root: a cheap chain ((x*3-1).std(-1))
- * is bound instead by the running sums' latency (each leaf's eight sums, one loop), 0.44-0.50
+ * moments_runs for a program that is one chain with a square root, of one contiguous float64
+ * leaf, each run one line of at most MOMENTS_FUSED_RUN: the runs take turns in the scratch
+ * buffer's halves, and one loop (fused_line) evaluates a run, sums its leaves and sums the
+ * previous run's squared deviations' leaves. The sums are moments_runs's, leaf by leaf and tree
+ * by tree, so the bits are the same. The square root bounds the loop (~9 cycles per 4 doubles
+ * here) and the sums' additions run in the cycles it leaves the adders; as separate passes
+ * after it (moments_runs) they took a fifth of a std(-1) band's time (perf of the pool threads:
+ * 409 of 2200 samples). One thread, a band of std(-1) of sqrt(abs(x)) (four 1000x1000 blocks
+ * of a 4000-wide float64 array), ns per element, p25 of 60 calls: 0.84-0.85 with the passes,
+ * 0.74-0.76 so, 0.69-0.70 with the identity steps after the root left out (the fused sum
+ * (sqrt(abs(x))*2+1).sum(-1): 0.66-0.67). Only a square root: a cheap chain ((x*3-1).std(-1))
+ * is bound instead by the running sums' latency (each leaf's eight sums in one loop), 0.44-0.50
  * fused against 0.41-0.46 with the passes, which sum two leaves in step. Returns 0 (nothing
  * done) when the block does not qualify.
  */
@@ -1095,7 +1110,7 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
   const Step *s = &M->tail_step;
   int rr = W->r, outer = rr - 1;
   int64_t nl = W->shape[rr - 1];
-  if (W->t != 1 || nl > MOMENTS_FUSED_RUN || M->tail != 0 || s->head != HEAD_NONE || s->core != CORE_SQRT) return 0;
+  if (W->t != 1 || nl > MOMENTS_FUSED_RUN || M->count == 0 || M->tail != 0 || s->head != HEAD_NONE || s->core != CORE_SQRT) return 0;
   if (s->src < M->nconst || s->src >= M->nconst + M->k) return 0;
   int li = (int)(s->src - M->nconst);
   const Leaf *L = &M->leaves[li];
