@@ -966,6 +966,192 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
 FOR_EACH_ISA(DEFINE_MOMENTS)
 
 /*
+ * The leaves of np_pairwise_sum's tree (np_reduce.c) over n elements, n <= MACHINE_BUFSIZE:
+ * up to 128 elements a leaf, else the halves at n/2 rounded down to a multiple of 8 (so every
+ * leaf but a piece's last starts and ends on a multiple of 8). Their lengths are appended to
+ * lens from index at; returns the index after the last.
+ */
+static int pw_leaves(int64_t n, int32_t *lens, int at) {
+  if (n <= 128) {
+    lens[at] = (int32_t)n;
+    return at + 1;
+  }
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  at = pw_leaves(n2, lens, at);
+  return pw_leaves(n - n2, lens, at);
+}
+
+/* The tree's sum over n elements from its leaves' sums (vals, in order, from *i): each node adds its halves, left + right. */
+static double pw_combine(int64_t n, const double *vals, int *i) {
+  if (n <= 128) return vals[(*i)++];
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  double x = pw_combine(n2, vals, i);
+  double y = pw_combine(n - n2, vals, i);
+  return x + y;
+}
+
+/* A run's sum from its leaves' sums: its pieces of MACHINE_BUFSIZE added in order from 0. (moments_runs's order). */
+static double pw_run_sum(int64_t run, const double *vals) {
+  double s = 0.;
+  int i = 0;
+  for (int64_t at = 0; at < run; at += MACHINE_BUFSIZE) s += pw_combine(run - at < MACHINE_BUFSIZE ? run - at : MACHINE_BUFSIZE, vals, &i);
+  return s;
+}
+
+/* Leaves of a fused run (at most MOMENTS_FUSED_RUN elements: at most 128 leaves in each piece of MACHINE_BUFSIZE, leaves of 64 or more but a piece's last). */
+#define MOMENTS_FUSED_RUN (MOMENTS_SCRATCH / 2)
+#define MOMENTS_FUSED_LEAVES ((MOMENTS_FUSED_RUN / MACHINE_BUFSIZE) * (MACHINE_BUFSIZE / 64) + 1)
+
+/*
+ * One line of a var/std run whose program is one chain with a square root, of a contiguous
+ * float64 leaf (a): its values into cur, each leaf of their pairwise tree summed as np_pairwise_sum's leaf does
+ * (eight running sums from the leaf's start, combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), the
+ * tail added in order; below 8 elements, in order from 0.), into svals; and in the same loop
+ * the squared deviations of the previous run (prev, centre c) leaf by leaf as dev_pairwise's
+ * leaves sum them, into dvals. Running sums start at -0.0, which adds nothing to any value
+ * (not even a -0.0), so each is the leaf's first value after the first addition, as there.
+ * The values are the chain's (chain_*'s CHAIN_VEC and chain_scalar, element by element).
+ */
+/* The chain's value at elements i..i+3; without TAIL its steps after the core are the identity
+ * (sign bits kept, + -0.0, * 1, + -0.0: exact for every value), left out. */
+#define FUSED_VEC(SUFFIX, CORE, TAIL, x, i) { \
+    if (TAIL) CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, x, i) \
+    else { \
+      memcpy(&x, a + (i), sizeof x); \
+      x = (v4d)(((v4u)x & A1) ^ X1); \
+      x = VCORE_##SUFFIX(CORE, x); \
+    } \
+  }
+#define FUSED_BODY(SUFFIX, CORE, TAIL) { \
+    const double *b = NULL; \
+    (void)b; \
+    v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
+    v4u A2 = { s->and2, s->and2, s->and2, s->and2 }, X2 = { s->xor2, s->xor2, s->xor2, s->xor2 }; \
+    v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
+    v4d cc = { c, c, c, c }, nz = { -0., -0., -0., -0. }; \
+    int64_t o = 0; \
+    for (int li = 0; li < nleaves; o += lens[li], li++) { \
+      int64_t n = lens[li], i = o; \
+      double sv, dv; \
+      if (n < 8) { \
+        sv = 0.; \
+        dv = 0.; \
+      } else { \
+        v4d slo = nz, shi = nz, dlo = nz, dhi = nz; \
+        for (; i < o + n - n % 8; i += 8) { \
+          v4d x, y, p0, p1; \
+          FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
+          FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4); \
+          memcpy(cur + i, &x, sizeof x); \
+          memcpy(cur + i + 4, &y, sizeof y); \
+          slo += x; \
+          shi += y; \
+          memcpy(&p0, prev + i, sizeof p0); \
+          memcpy(&p1, prev + i + 4, sizeof p1); \
+          p0 -= cc; \
+          p1 -= cc; \
+          dlo += p0 * p0; \
+          dhi += p1 * p1; \
+        } \
+        sv = ((slo[0] + slo[1]) + (slo[2] + slo[3])) + ((shi[0] + shi[1]) + (shi[2] + shi[3])); \
+        dv = ((dlo[0] + dlo[1]) + (dlo[2] + dlo[3])) + ((dhi[0] + dhi[1]) + (dhi[2] + dhi[3])); \
+      } \
+      /* The tail (n % 8 elements, added in order): four values at a time where the line has \
+       * them (past the leaf's end too: the next leaf makes those again), one at a time at its \
+       * end, a scalar square root costing about what a vector does. */ \
+      while (i < o + n) { \
+        double v[4]; \
+        int64_t m = o + n - i < 4 ? o + n - i : 4; \
+        if (i + 4 <= nl) { \
+          v4d x; \
+          FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
+          memcpy(v, &x, sizeof x); \
+        } else for (int64_t k = 0; k < m; k++) v[k] = chain_scalar(s, a[i + k], a + i + k); \
+        for (int64_t k = 0; k < m; k++, i++) { \
+          cur[i] = v[k]; \
+          sv += v[k]; \
+          double d = prev[i] - c; \
+          dv += d * d; \
+        } \
+      } \
+      svals[li] = sv; \
+      dvals[li] = dv; \
+    } \
+  }
+#define DEFINE_MOMENTS_FUSED(SUFFIX, ATTR) \
+  ATTR static void fused_line_##SUFFIX(const Step *s, const double *a, int64_t nl, double *cur, const double *prev, double c, const int32_t *lens, int nleaves, double *svals, double *dvals) { \
+    uint64_t a0b, a2b; \
+    memcpy(&a0b, &s->a0, 8); \
+    memcpy(&a2b, &s->a2, 8); \
+    if (s->and2 == ~0ull && s->xor2 == 0 && a0b == SIGN_BIT && s->m1 == 1.0 && a2b == SIGN_BIT) FUSED_BODY(SUFFIX, CORE_SQRT, 0) \
+    else FUSED_BODY(SUFFIX, CORE_SQRT, 1) \
+  }
+FOR_EACH_ISA(DEFINE_MOMENTS_FUSED)
+
+/*
+ * moments_runs for a program that is one chain with a square root, of one contiguous float64
+ * leaf, each run one line of at most MOMENTS_FUSED_RUN: the runs take turns in the scratch
+ * buffer's halves, and one loop (fused_line) evaluates a run, sums its leaves and sums the
+ * previous run's squared deviations' leaves. The sums are moments_runs's, leaf by leaf and tree
+ * by tree, so the bits are the same. The square root bounds the loop (~9 cycles per 4 doubles
+ * here) and the sums' additions run in the cycles it leaves the adders; as separate passes
+ * after it (moments_runs) they took a fifth of a std(-1) band's time (perf of the pool threads:
+ * 409 of 2200 samples). One thread, a band of std(-1) of sqrt(abs(x)) (four 1000x1000 blocks
+ * of a 4000-wide float64 array), ns per element, p25 of 60 calls: 0.84-0.85 with the passes,
+ * 0.74-0.76 so, 0.69-0.70 with the identity steps after the root left out (the fused sum
+ * (sqrt(abs(x))*2+1).sum(-1): 0.66-0.67). Only a square root: a cheap chain ((x*3-1).std(-1))
+ * is bound instead by the running sums' latency (each leaf's eight sums in one loop), 0.44-0.50
+ * fused against 0.41-0.46 with the passes, which sum two leaves in step. Returns 0 (nothing
+ * done) when the block does not qualify.
+ */
+static int moments_fused(const Machine *M, const Walk *W, double *scratch, double *mean, double *m2, double count) {
+  const Step *s = &M->tail_step;
+  int rr = W->r, outer = rr - 1;
+  int64_t nl = W->shape[rr - 1];
+  if (W->t != 1 || nl > MOMENTS_FUSED_RUN || M->count == 0 || M->tail != 0 || s->head != HEAD_NONE || s->core != CORE_SQRT) return 0;
+  if (s->src < M->nconst || s->src >= M->nconst + M->k) return 0;
+  int li = (int)(s->src - M->nconst);
+  const Leaf *L = &M->leaves[li];
+  if (L->type != napi_float64_array || L->s != 1) return 0;
+  for (int d = 0; d < outer; d++)
+    if (W->ostride[d] == 0) return 0;
+  int32_t lens[MOMENTS_FUSED_LEAVES];
+  double svals[MOMENTS_FUSED_LEAVES], dvals[MOMENTS_FUSED_LEAVES];
+  int nleaves = 0;
+  for (int64_t at = 0; at < nl; at += MACHINE_BUFSIZE) nleaves = pw_leaves(nl - at < MACHINE_BUFSIZE ? nl - at : MACHINE_BUFSIZE, lens, nleaves);
+  int64_t span = nl < MACHINE_BUFSIZE ? nl : MACHINE_BUFSIZE;
+  int64_t j[MACHINE_MAX_DIMS] = { 0 }, p[MACHINE_MAX_LEAVES], q = 0, qprev = 0;
+  for (int i = 0; i < M->k; i++) p[i] = W->off[i];
+  const double *data = (const double *)L->data;
+  double *prev = NULL, cprev = 0.;
+  int half = 0;
+  do {
+    /* The next line asked for ahead unless it starts where this one ends (moments_runs). */
+    int64_t jn[MACHINE_MAX_DIMS], pn[MACHINE_MAX_LEAVES], qn = q;
+    memcpy(jn, j, sizeof(int64_t) * (size_t)rr);
+    memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
+    if (step_index(M, W, jn, 0, outer, pn, &qn) && pn[li] != p[li] + nl) {
+      uintptr_t a0 = (uintptr_t)(data + pn[li]);
+      for (uintptr_t x = a0 & ~(uintptr_t)63; x < a0 + (uintptr_t)(span * 8); x += 64) __builtin_prefetch((const void *)x, 0, 2);
+    }
+    double *cur = scratch + half * MOMENTS_FUSED_RUN;
+    PICK(fused_line)(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
+    if (prev) m2[qprev] = pw_run_sum(nl, dvals);
+    cprev = pw_run_sum(nl, svals) / count;
+    mean[q] = cprev;
+    qprev = q;
+    prev = cur;
+    half ^= 1;
+  } while (step_index(M, W, j, 0, outer, p, &q));
+  double v = 0.;
+  for (int64_t at = 0; at < nl; at += MACHINE_BUFSIZE) v += PICK(dev_pairwise)(prev + at, nl - at < MACHINE_BUFSIZE ? nl - at : MACHINE_BUFSIZE, cprev);
+  m2[qprev] = v;
+  return 1;
+}
+
+/*
  * Both of var's sums when each output's elements are one run (the reduced dimensions are
  * exactly the trailing ones) of at most MOMENTS_SCRATCH: the run is evaluated once into the
  * scratch buffer, then summed in moments_pass's pieces of MACHINE_BUFSIZE (acc += pairwise
@@ -979,6 +1165,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
     else if (W->ostride[d] == 0) return 0;
   }
   if (W->t == 0 || run > MOMENTS_SCRATCH) return 0;
+  if (moments_fused(M, W, scratch, mean, m2, count)) return 1;
   int direct = result_direct(M);
   /* A run that is one contiguous line of each leaf: the next run's lines (their first
    * MACHINE_BUFSIZE elements: the hardware streams the rest) are asked for (into L2) before this

@@ -270,6 +270,47 @@ test("var/std partials read in one pass (column strips of a kept last axis, long
   assert.ok(compared >= 40, `only ${compared} partials compared`);
 });
 
+// np_machine.c's moments_fused: a program that is one chain with a square root, of one
+// contiguous float64 leaf, reduced along its last axis only, is evaluated and summed in one loop
+// (leaf by leaf of NumPy's pairwise tree, the previous line's squared deviations alongside).
+test("var/std partials of a square-root chain of one float64 leaf (values and both sums in one loop) are the JavaScript path's bit for bit: every line length mod 8, across NumPy's 8192-element pieces, and past the loop's limit", { skip: SKIP }, () => {
+  const r = rng(71);
+  const x = ref({ kind: "source" }, "float64");
+  const un = (op: UnaryOp, arg: LazyRef) => ref({ kind: "unary", op, arg }, "float64");
+  const bin = (op: BinaryOp, a: LazyRef, k: number) => ref({ kind: "binary", op, args: [a, k] }, "float64");
+  const roots = [
+    un(UNARY.sqrt, un(UNARY.abs, x)),
+    un(UNARY.sqrt, x),
+    bin(OPS.add, bin(OPS.mul, un(UNARY.neg, un(UNARY.sqrt, un(UNARY.abs, x))), 3), 0.5),
+    un(UNARY.sqrt, bin(OPS.sub, bin(OPS.mul, x, 2), 1)),
+  ];
+  const lengths = [2, 3, 7, 8, 9, 12, 127, 129, 1000, 1021, 8192, 8193, 20003, 70000];
+  let compared = 0;
+  for (const root of roots) {
+    const { expr, leaves, program } = fuse(root);
+    assert.ok(program && leaves.length === 1);
+    for (const n of lengths) {
+      const rows = n > 10000 ? 2 : 5;
+      for (const { shape, stride } of [
+        { shape: [rows, n], stride: [n + 3, 1] },
+        { shape: [2, rows, n], stride: [rows * n, n, 1] },
+      ]) {
+        const size = shape[0] * stride[0];
+        const ls = [{ data: leafData(r, "float64", size + 2), offset: 2, stride }];
+        const block = chunkOf(expr, "float64", ls, shape);
+        const axes = [shape.length - 1];
+        const want = partialOf("var", block, axes);
+        const got = momentsBlock(program, ls, shape, axes)!;
+        const label = `var (${axes}) of ${expr} over (${shape})`;
+        check(`${label}: mean`, got.mean, want.mean!.nd.data as Float64Array, true);
+        check(`${label}: m2`, got.m2, want.m2!.nd.data as Float64Array, true);
+        compared++;
+      }
+    }
+  }
+  assert.equal(compared, roots.length * lengths.length * 2);
+});
+
 test("var/std partials of a band of blocks (read line by line across the blocks) are each block's own, bit for bit", { skip: SKIP }, () => {
   const r = rng(61);
   const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "int32");
