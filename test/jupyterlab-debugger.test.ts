@@ -122,6 +122,10 @@ describe("JupyterLab's debugger on a lazylab notebook", { timeout: 240_000 }, ()
     await page.locator(SIDEBAR).waitFor({ state: "visible" }).catch((e) => assert.fail(`${e.message}\n${debugLog(wire)}`));
     const info = lastReply(wire, "debugInfo");
     assert.equal(info?.hashMethod, "Murmur2", debugLog(wire));
+    // The kernel sends "initialized" before its attach reply (kernel/debugger/debugger.ts), so the
+    // sidebar can be open before the reply is on the page's wire: a CI run read it 0 ms after.
+    const deadline = Date.now() + 5_000;
+    while (!lastReply(wire, "attach") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(lastReply(wire, "attach"), `attach answered:\n${debugLog(wire)}`);
     assert.ok(wire.some((m) => m.msgType === "debug_event" && m.content.event === "initialized"), debugLog(wire));
   });
