@@ -105,7 +105,9 @@ class StdinChannel(unittest.TestCase):
             os.unlink(log.name)
 
 
-class ShellAndControl(unittest.TestCase):
+class OneKernel(unittest.TestCase):
+    """One kernel for the class's tests."""
+
     @classmethod
     def setUpClass(cls):
         cls.k = Kernel()
@@ -114,6 +116,8 @@ class ShellAndControl(unittest.TestCase):
     def tearDownClass(cls):
         cls.k.close()
 
+
+class ShellAndControl(OneKernel):
     def shell_request(self, msg_type, content):
         kc = self.k.kc
         msg = kc.session.msg(msg_type, content)
@@ -254,7 +258,7 @@ class LauncherStdio(unittest.TestCase):
             os.close(self.read_end)
 
 
-class IOPubWelcome(unittest.TestCase):
+class IOPubWelcome(OneKernel):
     """Each new iopub subscriber gets one signed `iopub_welcome` (JEP 65, messaging 5.5) once its
     subscription is in place. Without it a client that waits for an iopub message before trusting
     the channel (jupyter_client's wait_for_ready: 0.2 s, then another kernel_info) lost that wait
@@ -262,14 +266,6 @@ class IOPubWelcome(unittest.TestCase):
     kernels here sent kernel_info twice. Like any iopub message the welcome goes to every
     subscriber whose topic it matches (a PUB socket cannot address one); it has no parent, so
     clients waiting for their own requests' messages pass over it (the conformance suite, nbclient)."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.k = Kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.k.close()
 
     def subscriber(self, topic=b""):
         s = zmq.Context.instance().socket(zmq.SUB)
