@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import * as zmq from "zeromq";
-import { endpoint, type ConnectionInfo } from "../protocol/connection";
+import { endpoint, uninterrupted, type ConnectionInfo } from "../protocol/connection";
 import { PROTOCOL_VERSION, type Header, type Message } from "../protocol/messages";
 import { decode, encode, Signer } from "../protocol/wire";
 
@@ -34,11 +34,11 @@ export class KernelClient {
 
   constructor(private readonly info: ConnectionInfo) {
     this.signer = new Signer(info.key, info.signature_scheme);
-    for (const s of [this.shell, this.control, this.iopub]) s.linger = 0;
-    this.shell.connect(endpoint(info, info.shell_port));
-    this.control.connect(endpoint(info, info.control_port));
-    this.iopub.connect(endpoint(info, info.iopub_port));
-    this.iopub.subscribe();
+    for (const s of [this.shell, this.control, this.iopub]) uninterrupted(() => (s.linger = 0));
+    uninterrupted(() => this.shell.connect(endpoint(info, info.shell_port)));
+    uninterrupted(() => this.control.connect(endpoint(info, info.control_port)));
+    uninterrupted(() => this.iopub.connect(endpoint(info, info.iopub_port)));
+    uninterrupted(() => this.iopub.subscribe());
     void this.pump(this.shell, this.replies);
     void this.pump(this.control, this.replies);
     void this.pump(this.iopub, this.iopubWaiters);

@@ -4,7 +4,7 @@
  * TypeScript or of what the messages mean.
  */
 import * as zmq from "zeromq";
-import { endpoint, type ConnectionInfo } from "./connection";
+import { endpoint, uninterrupted, type ConnectionInfo } from "./connection";
 import { decode, encode, Signer, WireError, type WireFault } from "./wire";
 import type { Message } from "./messages";
 
@@ -53,7 +53,7 @@ export class Channels {
       stdin: new SendQueue(this.stdin),
       iopub: new SendQueue(this.iopub),
     };
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) s.linger = 0;
+    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.heartbeat]) uninterrupted(() => (s.linger = 0));
   }
 
   async bind(handlers: ChannelHandlers): Promise<void> {

@@ -52,3 +52,21 @@ export function readConnectionFile(path: string): ConnectionInfo {
 export function endpoint(info: ConnectionInfo, port: number): string {
   return info.transport === "ipc" ? `ipc://${info.ip}-${port}` : `tcp://${info.ip}:${port}`;
 }
+
+/**
+ * `call` (a synchronous ZeroMQ call: connect, a socket option such as subscribe or linger),
+ * made again while it fails with EINTR. zeromq.js retries its sends, receives and binds when a
+ * signal interrupts them, but passes EINTR from zmq_connect and zmq_setsockopt on: a client
+ * connecting while a child process of its own exited (SIGCHLD) failed with "Interrupted system
+ * call" (`lazylab test` in a CI run, its previous notebook's kernel just ended).
+ */
+export function uninterrupted<T>(call: () => T): T {
+  for (let tries = 1; ; tries++) {
+    try {
+      return call();
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EINTR" || tries >= 100) throw e;
+    }
+  }
+}
+
