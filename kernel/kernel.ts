@@ -114,7 +114,8 @@ export class Kernel {
     await this.channels.bind({
       onMessage: (channel, msg) => this.receive(channel, msg),
       onWireError: (channel, fault, detail) => this.logDropped(channel, fault, detail),
-      onSubscribe: (topic) => this.welcome(topic),
+      // Under the subscriber's own topic, so that its subscription matches the welcome.
+      onSubscribe: (topic) => this.publish(undefined, "iopub_welcome", { subscription: topic }, topic || undefined),
     });
     this.publish(undefined, "status", { execution_state: "starting" });
   }
@@ -203,16 +204,10 @@ export class Kernel {
     void this.channels.send(channel, createMessage(type, content, parent, this.session));
   }
 
-  private publish<T extends OutgoingType>(parent: Message | undefined, type: T, content: Outgoing[T]): void {
+  /** `topic`: the ZeroMQ topic frame, by default `kernel.<session>.<type>`. */
+  private publish<T extends OutgoingType>(parent: Message | undefined, type: T, content: Outgoing[T], topic = `kernel.${this.session}.${type}`): void {
     const m = createMessage(type, content, parent, this.session);
-    m.identities = [Buffer.from(`kernel.${this.session}.${type}`)];
-    void this.channels.send("iopub", m);
-  }
-
-  /** iopub_welcome to a new subscriber, under its own topic so that its subscription matches it. */
-  private welcome(topic: string): void {
-    const m = createMessage("iopub_welcome", { subscription: topic }, undefined, this.session);
-    m.identities = [Buffer.from(topic || `kernel.${this.session}.iopub_welcome`)];
+    m.identities = [Buffer.from(topic)];
     void this.channels.send("iopub", m);
   }
 

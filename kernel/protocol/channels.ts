@@ -1,7 +1,7 @@
 /**
  * The five sockets of a kernel (shell, control, stdin as ROUTER; iopub as XPUB, which tells
- * of each new subscriber; heartbeat as REP echoing on its own loop). This file moves frames only: it knows nothing of
- * TypeScript or of what the messages mean.
+ * of each new subscriber; heartbeat as REP echoing on its own loop). This file moves frames
+ * only: it knows nothing of TypeScript or of what the messages mean.
  */
 import * as zmq from "zeromq";
 import { endpoint, uninterrupted, type ConnectionInfo } from "./connection";
