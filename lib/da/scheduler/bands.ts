@@ -2,9 +2,9 @@
  * The worker-pool path of a big fused reduction whose leaves are in memory (`fromArray` over
  * shared memory, constants, small copies): its input-block tasks are grouped into bands of
  * blocks side by side along the last axis, each read line by line across its blocks, in
- * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts). Each block's partial is
- * still its own, combined on the notebook's thread in the same order as in-thread, so results
- * are the same bit for bit whatever the bands and the thread count.
+ * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts). Each
+ * block's partial is still its own, combined on the notebook's thread in the same order as
+ * in-thread, so results are the same bit for bit whatever the bands and the thread count.
  */
 import { blockIndices } from "../chunks";
 import { foldedPartial, foldJob, Partial, reducePlan, ReducePlan } from "../evaluate";
