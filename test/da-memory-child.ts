@@ -50,8 +50,36 @@ async function main(): Promise<void> {
   await avail();
   da.releasePool();
   out.released = ((await avail()) - a0) / MB;
+  h.x = undefined;
+  Object.assign(out, await generated());
   process.stdout.write(JSON.stringify(out) + "\n");
   da.releasePool();
+}
+
+/**
+ * A generated array never materialises: the issue's 3.2 GB array and an operation on it cost
+ * nothing until computed, and a fused reduction over a 128 MB one leaves nothing behind.
+ */
+async function generated(): Promise<Record<string, number>> {
+  const h: { y?: LazyArray; big?: LazyArray; op?: LazyArray } = {};
+  // The same expressions once, so that the figures below are the arrays and not first-use code
+  // or the pool's workers starting.
+  h.op = da.random.defaultRng(6).standardNormal([20000, 20000], { chunks: [2000, 2000] }).pow(2).add(1);
+  h.op = undefined;
+  await da.random.defaultRng(6).standardNormal([4000, 4000], { chunks: [1000, 1000] }).pow(2).sum().compute();
+  da.releasePool();
+  const base = await avail();
+  h.y = da.random.defaultRng(5).standardNormal([4000, 4000], { chunks: [1000, 1000] }); // 128 MB if materialised
+  h.big = da.random.defaultRng(7).standardNormal([20000, 20000], { chunks: [2000, 2000] });
+  h.op = h.big.pow(2).add(1);
+  const bigLazy = (base - (await avail())) / MB;
+  const bigBytes = h.op.nbytes;
+  h.big = h.op = undefined;
+  const meanOfSquares = (await h.y.pow(2).sum().compute()).item() / 16e6;
+  h.y = undefined;
+  da.releasePool();
+  const fusedLeft = (base - (await avail())) / MB;
+  return { bigLazy, bigBytes, meanOfSquares, fusedLeft };
 }
 
 main().then(
