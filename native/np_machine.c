@@ -26,6 +26,7 @@
  * slabs) stays with the generated JavaScript kernels, which are the reference for these bits.
  */
 #include "np_common.h"
+#include "np_pairwise.h"
 #include <pthread.h>
 
 /* Elements per block: a few temporaries of 8 KB each stay in a 32 KB L1 data cache. */
@@ -702,8 +703,8 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
 
 /* ---- std/var: NumPy's sums of a block ------------------------------------------------- */
 
-/* NumPy reduces long lines in buffer-sized pieces: acc += pairwise(piece) (np_reduce.c). */
-#define MACHINE_BUFSIZE 8192
+/* NumPy reduces long lines in buffer-sized pieces: acc += pairwise(piece) (np_pairwise.h). */
+#define MACHINE_BUFSIZE PW_BUFSIZE
 #define MACHINE_MAX_DIMS 32
 
 /*
@@ -857,7 +858,7 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
 }
 
 /*
- * Two neighbouring leaves of a pairwise sum (8 <= na, nb <= 128) of T(a[k]) and T(b[k]), their
+ * Two neighbouring leaves of a pairwise sum (8 <= na, nb <= PW_BLOCKSIZE) of T(a[k]) and T(b[k]), their
  * loops in step (see dev_leaf_pair): eight running sums a leaf in two vectors, then the tail,
  * each leaf's additions in np_pairwise_sum's order. TV is T on a vector, TS on one double; `c`
  * is the deviations' centre (unused by plain sums).
@@ -897,14 +898,12 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
   }
 /*
  * dev_pairwise: np_pairwise_sum of (a[i] - c)² without storing the squares: the same tree
- * (np_reduce.c, NumPy's pairwise_sum: below 8 elements in order from 0; up to 128, eight
- * running sums combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)) then the tail in order; else the
- * halves at n/2 rounded down to a multiple of 8), so the same additions of the same squares.
+ * (np_pairwise.h), so the same additions of the same squares.
  * rows_sum / rows_dev: acc[c] += the row's element c (or its squared deviation from mean[c]),
  * rows in order: moments_pass's order for outputs along a kept last dimension.
  */
 #define DEFINE_MOMENTS(SUFFIX, ATTR) \
-  /* A leaf of the tree (8 <= n <= 128): eight running sums in two vectors, then the tail. */ \
+  /* A leaf of the tree (8 <= n <= PW_BLOCKSIZE): eight running sums in two vectors, then the tail. */ \
   ATTR static double dev_leaf_##SUFFIX(const double *a, int64_t n, double c) { \
     v4d lo, hi, x, cc = { c, c, c, c }; \
     memcpy(&lo, a, sizeof lo); \
@@ -919,7 +918,7 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
     for (; i < n; i++) { double d = a[i] - c; res += d * d; } \
     return res; \
   } \
-  /* Two neighbouring leaves (8 <= na, nb <= 128) as dev_leaf sums each, their loops in step: \
+  /* Two neighbouring leaves (8 <= na, nb <= PW_BLOCKSIZE) as dev_leaf sums each, their loops in step: \
    * each leaf's running sums are a chain of dependent additions, so one leaf alone waits on \
    * the adder's latency; two interleaved keep twice as many additions in flight. The same \
    * additions in the same order per leaf, so the same bits. */ \
@@ -930,10 +929,9 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
       for (int64_t i = 0; i < n; i++) { double d = a[i] - c; res += d * d; } \
       return res; \
     } \
-    if (n <= 128) return dev_leaf_##SUFFIX(a, n, c); \
-    int64_t n2 = n / 2; \
-    n2 -= n2 % 8; \
-    if (n - n2 <= 128) { /* both halves are leaves (n > 128: each has at least 64) */ \
+    if (n <= PW_BLOCKSIZE) return dev_leaf_##SUFFIX(a, n, c); \
+    int64_t n2 = pw_split(n); \
+    if (n - n2 <= PW_BLOCKSIZE) { /* both halves are leaves (n > PW_BLOCKSIZE: each has at least 64) */ \
       double x, y; \
       dev_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, c, &x, &y); \
       return x + y; \
@@ -945,10 +943,9 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
    * function's prefetches far ahead (the run is in the cache; they cost it a third of its time). */ \
   LEAF_PAIR(sum_leaf_pair_##SUFFIX, ATTR, SUM_V, SUM_S) \
   ATTR static double run_pairwise_##SUFFIX(const double *a, int64_t n) { \
-    if (n <= 128) return np_pairwise_sum(a, n); \
-    int64_t n2 = n / 2; \
-    n2 -= n2 % 8; \
-    if (n - n2 <= 128) { \
+    if (n <= PW_BLOCKSIZE) return np_pairwise_sum(a, n); \
+    int64_t n2 = pw_split(n); \
+    if (n - n2 <= PW_BLOCKSIZE) { \
       double x, y; \
       sum_leaf_pair_##SUFFIX(a, n2, a + n2, n - n2, 0., &x, &y); \
       return x + y; \
@@ -966,27 +963,24 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
 FOR_EACH_ISA(DEFINE_MOMENTS)
 
 /*
- * The leaves of np_pairwise_sum's tree (np_reduce.c) over n elements, n <= MACHINE_BUFSIZE:
- * up to 128 elements a leaf, else the halves at n/2 rounded down to a multiple of 8 (so every
+ * The leaves of the pairwise tree (np_pairwise.h) over n elements, n <= MACHINE_BUFSIZE (every
  * leaf but a piece's last starts and ends on a multiple of 8). Their lengths are appended to
  * lens from index at; returns the index after the last.
  */
 static int pw_leaves(int64_t n, int32_t *lens, int at) {
-  if (n <= 128) {
+  if (n <= PW_BLOCKSIZE) {
     lens[at] = (int32_t)n;
     return at + 1;
   }
-  int64_t n2 = n / 2;
-  n2 -= n2 % 8;
+  int64_t n2 = pw_split(n);
   at = pw_leaves(n2, lens, at);
   return pw_leaves(n - n2, lens, at);
 }
 
 /* The tree's sum over n elements from its leaves' sums (vals, in order, from *i): each node adds its halves, left + right. */
 static double pw_combine(int64_t n, const double *vals, int *i) {
-  if (n <= 128) return vals[(*i)++];
-  int64_t n2 = n / 2;
-  n2 -= n2 % 8;
+  if (n <= PW_BLOCKSIZE) return vals[(*i)++];
+  int64_t n2 = pw_split(n);
   double x = pw_combine(n2, vals, i);
   double y = pw_combine(n - n2, vals, i);
   return x + y;

@@ -5,10 +5,10 @@
  * (and the fallback), and these give the same bits.
  */
 #include "np_common.h"
+#include "np_pairwise.h"
 
-#define PW_BLOCKSIZE 128
-/* NumPy reduces long lines in buffer-sized blocks: acc += pairwise(block). */
-#define BUFSIZE 8192
+/* NumPy reduces long lines in buffer-sized blocks: acc += pairwise(block) (np_pairwise.h). */
+#define BUFSIZE PW_BUFSIZE
 /* min/max/argmin/argmax look at lines in blocks of this many elements (see arg_line). */
 #define ARG_BLOCK 1024
 
@@ -140,8 +140,7 @@ static void leaf_pair_base(const double *a, intptr_t na, const double *b, intptr
       for (; i < n; i++) res += a[i]; \
       return res; \
     } \
-    intptr_t n2 = n / 2; \
-    n2 -= n2 % 8; \
+    intptr_t n2 = pw_split(n); \
     if (HAS_PAIR && paired && n - n2 <= PW_BLOCKSIZE) { /* both halves are leaves (n > PW_BLOCKSIZE, so each has >= 64) */ \
       double x, y; \
       PAIR(a, n2, a + n2, n - n2, &x, &y); \
@@ -155,8 +154,7 @@ static void leaf_pair_base(const double *a, intptr_t na, const double *b, intptr
       PAIR(a, n, b, n, ra, rb); \
       return; \
     } \
-    intptr_t n2 = n / 2; \
-    n2 -= n2 % 8; \
+    intptr_t n2 = pw_split(n); \
     double a1, b1, a2, b2; \
     pairwise_two_##SUFFIX(a, b, n2, &a1, &b1); \
     pairwise_two_##SUFFIX(a + n2, b + n2, n - n2, &a2, &b2); \
@@ -255,8 +253,7 @@ static double dev_leaf_base(const double *a, intptr_t n, double mu) {
       return res; \
     } \
     if (n <= PW_BLOCKSIZE) return dev_leaf_##SUFFIX(a, n, mu); \
-    intptr_t n2 = n / 2; \
-    n2 -= n2 % 8; \
+    intptr_t n2 = pw_split(n); \
     return dev_pairwise_##SUFFIX(a, n2, mu) + dev_pairwise_##SUFFIX(a + n2, n - n2, mu); \
   } \
   ATTR static void dev_lines_##SUFFIX(const double *a, int64_t lines, int64_t n, int64_t stride, const double *mu, double *o) { \
@@ -298,8 +295,7 @@ double np_pairwise_sum(const double *a, intptr_t n) {
       for (; i < n; i++) res += a[i]; \
       return res; \
     } \
-    intptr_t n2 = n / 2; \
-    n2 -= n2 % 8; \
+    intptr_t n2 = pw_split(n); \
     return pairwise_sum_f32_##SUFFIX(a, n2) + pairwise_sum_f32_##SUFFIX(a + n2, n - n2); \
   } \
   ATTR static void sum_lines_f32_##SUFFIX(const float *a, int64_t lines, int64_t n, int64_t stride, double *o) { \
