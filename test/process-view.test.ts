@@ -148,3 +148,22 @@ test("process view: 16 MB a native addon mallocs and holds counts within 5% of t
     if (i >= 0) hold.hold(16 * 2 ** 20);
   }`, 15);
 });
+
+test("the executor's young generation stays at V8's initial capacity through allocation-heavy cells, so no clock-driven shrink lands between two readings", async () => {
+  // What a grown young generation does in plain Node (V8's default), and what the executor's flags make of it.
+  const script = `
+    const v8 = require("node:v8");
+    const young = () => { const s = v8.getHeapSpaceStatistics().find((x) => x.space_name === "new_space"); return s.space_used_size + s.space_available_size; };
+    gc(); gc();
+    const initial = young();
+    let keep = [];
+    for (let i = 0; i < 1e6; i++) keep.push({ i, s: [i] });
+    gc(); gc();
+    console.log(JSON.stringify({ initial, after: young() }));`;
+  const executor = await runLikeExecutor<{ initial: number; after: number }>(["-e", script], "executor-like process");
+  const plain = spawnSync(process.execPath, ["--expose-gc", "-e", script], { encoding: "utf8" });
+  const node = JSON.parse(plain.stdout) as { initial: number; after: number };
+  // Plain Node grows it (else this test could not fail), the executor does not.
+  assert.ok(node.after > node.initial, `plain Node's young generation grew: ${node.initial} -> ${node.after}`);
+  assert.equal(executor.after, executor.initial, `executor's young generation: ${executor.initial} -> ${executor.after}`);
+});

@@ -75,6 +75,21 @@ export interface SupervisorOptions {
  * The workers' collections for a reading also compact every page (lib/psutil/isolates.ts sets
  * `--compact-on-every-full-gc` while it asks them), not the executor's own: on the notebook's
  * thread that made a reading with 1e6 objects alive 2.5 times slower.
+ * `--max-semi-space-size=1`: the young generation stays at V8's initial 1 MB semi-spaces, never
+ * grown and so never shrunk. V8 shrinks a grown one after a collection only when its allocation
+ * throughput over the last seconds was low (Heap::ShouldResizeNewSpace: the clock decides), and
+ * each page it gives back frees ~160 bytes of malloc'd bookkeeping (slot sets, page records),
+ * which the process view counts: examples/memory-management.ipynb's `da.fromArray` cell read
+ * +0.0035 MB in most kernels and -0.0014 MB in others, 28 pages (4.5 KB) given back inside its
+ * window or not (traced with an LD_PRELOAD malloc log: SemiSpaceNewSpace::Shrink from the
+ * reading's gc()); with the flag -0.0012..-0.0017 MB in 6 of 6. Shrinking it at every reading
+ * instead (LowMemoryNotification when grown) was measured and left out: that collection also
+ * drops V8's serializer tables (~98 KB of malloc), rebuilt whenever Node next compiles one of
+ * its own modules, which moved the `standardNormal` cell by 0.094 MB in 5 kernels of 6. Cost,
+ * measured outside the kernel with the flags above: building 1e6 objects 185-188 ms vs
+ * 230-306 ms without, five 1e6-element temporary arrays 116-146 vs 130-166 ms, RSS after 50 vs
+ * 79 MB. Workers inherit it unless their resourceLimits set their young generation (da's pool
+ * does). Unlike the fixed 4 MB below, it was not run through the soak (helpers may not).
  * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
  * worker's, counted at its capacity, would not move with V8's heuristics): with them the
  * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
@@ -94,6 +109,7 @@ export const EXECUTOR_FLAGS = [
   "--no-compilation-cache",
   "--no-memory-reducer",
   "--single-threaded-gc",
+  "--max-semi-space-size=1",
 ];
 
 /**
