@@ -11,6 +11,9 @@
  * untimed warm-up, each chain's runs back to back. lazylab runs under the executor's V8 flags
  * and environment (what a notebook cell gets). Each side's results are checked against the
  * other's (relative 1e-9: the orders of addition differ). Ratios are peer / lazylab medians.
+ * A second table times lazylab's chains again on one thread (a pool of one), the issue's
+ * "within 1.5x of the (x**2).sum path" per element without two threads' scheduling, and
+ * checks that those results are the pooled ones bit for bit.
  */
 import { spawnSync, execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -46,19 +49,29 @@ async function main(): Promise<void> {
   const n = 4000;
   const x = np.random.defaultRng(1).standardNormal([n, n]);
   const big = da.fromArray(x, { chunks: [1000, 1000] });
-  const ours: Record<string, { min: number; median: number; max: number; check: number[] }> = {};
-  for (const c of CHAINS) {
-    const r = await c.ts(big).compute();
-    const check = Array.from(r.flatten().nd.data.slice(0, 3) as ArrayLike<number>);
-    const t: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      collectGarbage();
-      const t0 = process.hrtime.bigint();
-      await c.ts(big).compute();
-      t.push(Number(process.hrtime.bigint() - t0) / (n * n));
+  const timeChains = async () => {
+    const ours: Record<string, { min: number; median: number; max: number; check: number[] }> = {};
+    for (const c of CHAINS) {
+      const r = await c.ts(big).compute();
+      const check = Array.from(r.flatten().nd.data.slice(0, 3) as ArrayLike<number>);
+      const t: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        collectGarbage();
+        const t0 = process.hrtime.bigint();
+        await c.ts(big).compute();
+        t.push(Number(process.hrtime.bigint() - t0) / (n * n));
+      }
+      ours[c.name] = { ...stats(t), check };
     }
-    ours[c.name] = { ...stats(t), check };
-  }
+    return ours;
+  };
+  const ours = await timeChains();
+  // The same chains on the notebook's thread alone (a pool of one): each path's own cost per
+  // element, without what two threads add (a start, the last band's wait, a stolen vCPU tick).
+  const threads = da.poolSize();
+  da.setPoolSize(1);
+  const alone = await timeChains();
+  da.setPoolSize(threads);
   const code = `
 import gc, json, time, sys
 import numpy as np, dask.array as da
@@ -89,6 +102,15 @@ print(json.dumps(out))
     const o = ours[c.name], p = py[c.name].numpy, q = py[c.name].dask;
     const agree = o.check.every((v, i) => Math.abs(v - p.check[i]) <= 1e-9 * Math.max(1, Math.abs(v)) && Math.abs(v - q.check[i]) <= 1e-9 * Math.max(1, Math.abs(v)));
     console.log(`| ${c.name} | ${f(o.min)} / ${f(o.median)} / ${f(o.max)} | ${f(p.median)} | ${f(q.median)} | ${(p.median / o.median).toFixed(2)}× | ${(q.median / o.median).toFixed(2)}× | ${agree ? "yes" : "NO"} |`);
+  }
+  const sumPath = alone[CHAINS[0].name].median;
+  console.log(`\nOne thread (the notebook's, \`da.setPoolSize(1)\`; the table above used ${threads}): ns/element min / median / max, and the median ÷ the \`${CHAINS[0].name}\` path's`);
+  console.log("| chain | one thread ns/el | ÷ the sum path | same result as with the pool |");
+  console.log("|---|---|---|---|");
+  for (const c of CHAINS) {
+    const a = alone[c.name];
+    const same = a.check.every((v, i) => Object.is(v, ours[c.name].check[i]));
+    console.log(`| ${c.name} | ${f(a.min)} / ${f(a.median)} / ${f(a.max)} | ${(a.median / sumPath).toFixed(2)}× | ${same ? "bit for bit" : "NO"} |`);
   }
   da.shutdownPool();
 }
