@@ -149,7 +149,10 @@ enum { FILL_DOUBLE, FILL_NORMAL, FILL_FLOAT, FILL_INTS32, FILL_INTS64 };
  * from the generator in `words` (a Uint32Array of at least 8: state lo/hi, inc lo/hi as
  * uint64 halves), whose state advances in place:
  *   0 next_double and 1 standard normal into a Float64Array; for 1, `extra` is a
- *     Float64Array of the ziggurat's ki, wi, fi (768 doubles);
+ *     Float64Array of the ziggurat's ki, wi, fi (768 doubles); with two more arguments
+ *     (low, scale: numbers) each draw x is written as low + scale * x, NumPy's random_uniform
+ *     (lower + range * next_double) and random_normal (loc + scale * standard normal), the
+ *     product rounded before the sum as there (the addon is built with -ffp-contract=off);
  *   2 next_float into a Float32Array;
  *   3 integers below 2**32 and 4 integers from 2**32 up, off + draw as int64 rounded to
  *     double, into a Float64Array.
@@ -158,8 +161,8 @@ enum { FILL_DOUBLE, FILL_NORMAL, FILL_FLOAT, FILL_INTS32, FILL_INTS64 };
  * ≥ 2**32 + 1, or 0 for the full 2**64).
  */
 static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 8;
+  napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t kind, off, n;
   double *tables = NULL;
@@ -195,17 +198,28 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
+  /* low + scale * draw for kinds 0 and 1, when both are given. */
+  double low = 0., scale = 1.;
+  napi_valuetype t6;
+  int affine = (kind == FILL_DOUBLE || kind == FILL_NORMAL) && argc >= 8 && napi_typeof(env, argv[6], &t6) == napi_ok && t6 != napi_undefined;
+  if (affine && (!get_double(env, argv[6], &low) || !get_double(env, argv[7], &scale))) return NULL;
   pcg64_t g;
   load_state((const uint32_t *)words, &g);
   size_t width = kind == FILL_FLOAT ? sizeof(float) : sizeof(double);
   if (n >= STREAM_MIN) np_prefault((char *)out + (size_t)off * width, (size_t)n * width);
   if (kind == FILL_DOUBLE) {
     double *o = (double *)out + off;
-    for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
+    if (affine)
+      for (int64_t i = 0; i < n; i++) o[i] = low + scale * next_double(&g);
+    else
+      for (int64_t i = 0; i < n; i++) o[i] = next_double(&g);
   } else if (kind == FILL_NORMAL) {
     double *o = (double *)out + off;
     const double *ki = tables, *wi = tables + 256, *fi = tables + 512;
-    for (int64_t i = 0; i < n; i++) o[i] = standard_normal(&g, ki, wi, fi);
+    if (affine)
+      for (int64_t i = 0; i < n; i++) o[i] = low + scale * standard_normal(&g, ki, wi, fi);
+    else
+      for (int64_t i = 0; i < n; i++) o[i] = standard_normal(&g, ki, wi, fi);
   } else {
     uint32_t *p = (uint32_t *)params;
     half_t h = { p[0] != 0, p[1] };
@@ -238,8 +252,12 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
 }
 
 void np_random_register(napi_env env, napi_value exports) {
+  napi_value yes;
+  napi_get_boolean(env, true, &yes);
   napi_property_descriptor props[] = {
     { "pcgFill", NULL, js_pcg_fill, NULL, NULL, NULL, napi_default, NULL },
+    /* pcgFill takes low and scale (an addon built before it ignores them: the caller checks). */
+    { "pcgFillAffine", NULL, NULL, NULL, NULL, yes, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

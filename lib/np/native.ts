@@ -77,7 +77,9 @@ interface NativeLoops {
    * as uint64 halves), advanced in place. Kinds 2-4 take `extra` = Uint32Array [has_uint32,
    * uinteger, offset lo, hi, range + 1 lo, hi], the buffer written back (native/np_random.c).
    */
-  pcgFill(kind: number, words: Uint32Array, out: Float64Array | Float32Array, offset: number, n: number, extra?: Float64Array | Uint32Array): void;
+  pcgFill(kind: number, words: Uint32Array, out: Float64Array | Float32Array, offset: number, n: number, extra?: Float64Array | Uint32Array, low?: number, scale?: number): void;
+  /** Whether pcgFill writes low + scale * draw for its doubles and normals (absent from an addon built before it). */
+  pcgFillAffine?: boolean;
   /**
    * Advises the 2 MiB-aligned interior of the array's bytes with MADV_HUGEPAGE (Linux), as NumPy
    * advises its data buffers; returns the bytes advised, 0 where the system has no such advice

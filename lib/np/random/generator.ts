@@ -153,6 +153,7 @@ export class Generator {
     checkNumber(loc, "loc", "fillNormal");
     checkNumber(scale, "scale", "fillNormal");
     if (scale < 0 || Object.is(scale, -0)) throw new RangeError(`normal: scale < 0 (got ${scale})`);
+    if (this.bitGenerator.fillNativeScaled(NativeFill.Normal, out, 0, out.length, loc, scale)) return out;
     fill64(this.bitGenerator, out, pcgKernel.normals, NativeFill.Normal);
     for (let i = 0; i < out.length; i++) out[i] = loc + scale * out[i];
     return out;
@@ -171,6 +172,7 @@ export class Generator {
     const range = high - low;
     if (!Number.isFinite(range)) throw new RangeError(`uniform: high - low range exceeds valid bounds (low=${low}, high=${high})`);
     if (range < 0 || Object.is(range, -0)) throw new RangeError(`uniform: high - low < 0 (low=${low}, high=${high})`);
+    if (this.bitGenerator.fillNativeScaled(NativeFill.Double, out, 0, out.length, low, range)) return out;
     fill64(this.bitGenerator, out, pcgKernel.doubles, NativeFill.Double);
     for (let i = 0; i < out.length; i++) out[i] = low + range * out[i];
     return out;

@@ -52,6 +52,7 @@ export const NATIVE_FILL_MIN = 16;
 
 /** The addon's fill, if the addon is loaded and has it (an addon built before it does not). */
 const pcgFill = native && typeof native.pcgFill === "function" ? native.pcgFill : null;
+const pcgFillAffine = native?.pcgFillAffine === true;
 
 /**
  * The 32-bit and integer kinds' parameters for the addon: has_uint32, uinteger, then the
@@ -198,6 +199,17 @@ export class PCG64 {
     pcgFill(kind, this.words, out, offset, n, fillParams);
     this.hasUint32 = fillParams[0] !== 0;
     this.uinteger = fillParams[1];
+    return true;
+  }
+
+  /**
+   * Like fillNative for next_double or standard normal draws, each written as
+   * `low + scale * draw` (NumPy's uniform and normal, the product rounded before the sum);
+   * false when the addon cannot (absent, too few draws, or built before it could).
+   */
+  fillNativeScaled(kind: typeof NativeFill.Double | typeof NativeFill.Normal, out: Float64Array, offset: number, n: number, low: number, scale: number): boolean {
+    if (!pcgFill || !pcgFillAffine || n < NATIVE_FILL_MIN) return false;
+    pcgFill(kind, this.words, out, offset, n, kind === NativeFill.Normal ? packedNormalTables() : undefined, low, scale);
     return true;
   }
 
