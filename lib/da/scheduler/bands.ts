@@ -1,8 +1,9 @@
 /**
- * The worker-pool path of a big fused reduction whose leaves are in memory (`fromArray` over
+ * The banded path of a big fused reduction whose leaves are in memory (`fromArray` over
  * shared memory, constants, small copies): its input-block tasks are grouped into bands of
  * blocks side by side along the last axis, each read line by line across its blocks, in
- * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts). Each
+ * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts), or with a
+ * pool of one by the notebook's thread, band after band. Each
  * block's partial is still its own, combined on the notebook's thread in the same order as
  * in-thread, so results are the same bit for bit whatever the bands and the thread count.
  */
@@ -11,6 +12,7 @@ import { foldedPartial, foldJob, Partial, reducePlan, ReducePlan } from "../eval
 import type { LazyRef } from "../graph";
 import { PARALLEL_MIN_ELEMENTS } from "./parallel";
 import { cancelGroup, poolSize, runOnPool } from "./pool";
+import { runBand } from "./run-bands";
 import type { ComputeRun } from "./run";
 import type { BandsTask } from "./task";
 
@@ -72,16 +74,16 @@ function bandLabel(x: LazyRef, band: Item[]): string {
 const PROGRESS_MS = 100;
 
 /**
- * The partials of a big fused reduction's input-block tasks, run on the worker pool in bands.
- * Keyed by output block and job number (`"i,j/k"`); undefined when the reduction does not
- * qualify (one thread, too small, or leaves that would have to be computed or copied). One
- * task per thread, each claiming bands until none is left (run-bands.ts): the bands are cut
+ * The partials of a big fused reduction's input-block tasks, run on the worker pool in bands
+ * (with a pool of one, in this thread, band by band). Keyed by output block and job number
+ * (`"i,j/k"`); undefined when the reduction does not qualify (too small, or leaves that would
+ * have to be computed or copied). One task per thread, each claiming bands until none is left (run-bands.ts): the bands are cut
  * before any runs and every band's partials have a fixed place, so the results are the same
  * whoever computes which band.
  */
 export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<string, Partial> | undefined> {
   const node = x.node as Extract<LazyRef["node"], { kind: "reduce" }>;
-  if (poolSize() < 2 || node.input.shape.reduce((a, b) => a * b, 1) < PARALLEL_MIN_ELEMENTS) return undefined;
+  if (node.input.shape.reduce((a, b) => a * b, 1) < PARALLEL_MIN_ELEMENTS) return undefined;
   const items: Item[] = [];
   for (const idx of blockIndices(numblocks(x))) {
     const plan = reducePlan(x, idx);
@@ -116,6 +118,22 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
     next,
     label: `${x.name}, ${items.length} blocks in ${bands.length} bands`,
   };
+  if (poolSize() < 2) {
+    // A pool of one: this thread runs the bands, a slice of the compute at a time (progress,
+    // interrupts). Read a row of blocks at a time, as a pool thread reads them, a one-thread
+    // sqrt chain over 4000x4000 took 1.24 ns/element block by block (the chain loop waiting on
+    // each 8 KB line of a block, 32 KB from the next) and 0.67 in bands.
+    try {
+      for (let b = 0; b < task.bands.length; b++) {
+        if (run.due()) await run.slice();
+        runBand(task, b);
+        run.done += task.bands[b].parts.length;
+      }
+    } finally {
+      items.forEach((it) => it.task.done());
+    }
+    return partialsOf(items, at, sizeOf, out);
+  }
   const threads = Math.min(poolSize(), bands.length);
   const base = run.done;
   const progress = setInterval(() => (run.done = base + Atomics.load(next, 1)), PROGRESS_MS);
@@ -134,6 +152,11 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
     items.forEach((it) => it.task.done());
   }
   run.done = base + items.length;
+  return partialsOf(items, at, sizeOf, out);
+}
+
+/** Each item's partial from its place in the bands' result. */
+function partialsOf(items: readonly Item[], at: ReadonlyMap<Item, number>, sizeOf: (it: Item) => number, out: Float64Array): Map<string, Partial> {
   const results = new Map<string, Partial>();
   for (const it of items) {
     const a = at.get(it)!;
