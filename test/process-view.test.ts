@@ -7,7 +7,7 @@
  * malloc_trim(0) (so malloc's free lists, which the allocator keeps for later, do not count:
  * a worker building 1e6 objects leaves 8-23 MB of them), less the notebook thread's own V8
  * pages, which V8 commits and gives back on its own schedule (7.7 MB of young generation
- * released in the middle of a run, whatever the cell did). Each category runs three times and
+ * released in the middle of a run, whatever the cell did). Each category runs five times and
  * the median is compared: RSS alone still moves by a few hundred KB now and then.
  */
 import { test, type TestContext } from "node:test";
@@ -38,12 +38,13 @@ const held = () => {
   return new psutil.Process().memoryInfo().rss - h.total_physical_size + h.used_heap_size;
 };
 const keep = [];
+const ROUNDS = ${ROUNDS};
 ${setup}
 const category = ${category};
 (async (t) => {
   await category(-1); // warms the category's code paths up; not measured
   const out = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < ROUNDS; i++) {
     await new Promise((r) => setImmediate(r));
     const v0 = psutil.virtualMemory().available, r0 = held();
     await category(i);
@@ -57,11 +58,19 @@ const category = ${category};
 `;
 }
 
+/**
+ * Rounds per category, the median compared. Three were too few for the zlib streams: a round's
+ * RSS came out 0.2-0.6 MB low now and then (rounds 1 and 3 of five in two local runs; two of
+ * three in a loaded fresh-clone CI run, whose median then missed by 7.5 % while the view read
+ * the same 5.80-5.83 MB every round).
+ */
+const ROUNDS = 5;
+
 /** Runs the category in an executor-like process; asserts the median round is within 5 % of RSS. */
 async function checkCategory(t: TestContext, what: string, setup: string, category: string, atLeastMB: number): Promise<void> {
   const rows = await runLikeExecutor<[number, number][]>(["-e", child(setup, category)], what);
   const sorted = [...rows].sort((a, b) => a[1] - b[1]);
-  const [view, grown] = sorted[1];
+  const [view, grown] = sorted[Math.floor(ROUNDS / 2)];
   const detail = `${what}: view vs RSS (MB) per round ${JSON.stringify(rows.map(([v, g]) => [+v.toFixed(3), +g.toFixed(3)]))}`;
   t.diagnostic(detail);
   assert.ok(grown > atLeastMB, `RSS grew ${grown} MB; ${detail}`);
