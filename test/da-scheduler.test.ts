@@ -336,7 +336,7 @@ test("a pool of one runs a big fused reduction in bands of blocks on the noteboo
     ] as const) {
       parts.length = 0;
       const banded = await lazy.compute();
-      // 4 x 4 blocks: bands of a row of blocks each (at most 16 / 2 a band), every block in one.
+      // 4 x 4 blocks: bands of at most 16 / 2 blocks, joined along a row only (4 each), every block in one.
       assert.ok(parts.length > 0 && parts.every((n) => n > 1) && parts.reduce((s, n) => s + n, 0) === 16, `${label}: bands of ${parts.join(", ")} blocks`);
       const blockwise = computeSync(lazy);
       const a = new Uint8Array(banded.nd.data.buffer, banded.nd.data.byteOffset, banded.nd.data.byteLength);

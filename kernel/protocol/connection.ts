@@ -69,4 +69,3 @@ export function uninterrupted<T>(call: () => T): T {
     }
   }
 }
-

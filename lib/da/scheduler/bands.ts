@@ -3,9 +3,9 @@
  * shared memory, constants, small copies): its input-block tasks are grouped into bands of
  * blocks side by side along the last axis, each read line by line across its blocks, in
  * memory order (fold-block.ts), by whichever pool thread claims it (run-bands.ts), or with a
- * pool of one by the notebook's thread, band after band. Each
- * block's partial is still its own, combined on the notebook's thread in the same order as
- * in-thread, so results are the same bit for bit whatever the bands and the thread count.
+ * pool of one by the notebook's thread, band after band. Each block's partial is still its
+ * own, combined on the notebook's thread in the same order as in-thread, so results are the
+ * same bit for bit whatever the bands and the thread count.
  */
 import { blockIndices } from "../chunks";
 import { foldedPartial, foldJob, Partial, reducePlan, ReducePlan } from "../evaluate";
@@ -77,9 +77,9 @@ const PROGRESS_MS = 100;
  * The partials of a big fused reduction's input-block tasks, run on the worker pool in bands
  * (with a pool of one, in this thread, band by band). Keyed by output block and job number
  * (`"i,j/k"`); undefined when the reduction does not qualify (too small, or leaves that would
- * have to be computed or copied). One task per thread, each claiming bands until none is left (run-bands.ts): the bands are cut
- * before any runs and every band's partials have a fixed place, so the results are the same
- * whoever computes which band.
+ * have to be computed or copied). One task per thread, each claiming bands until none is left
+ * (run-bands.ts): the bands are cut before any runs and every band's partials have a fixed
+ * place, so the results are the same whoever computes which band.
  */
 export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<string, Partial> | undefined> {
   const node = x.node as Extract<LazyRef["node"], { kind: "reduce" }>;
@@ -122,7 +122,7 @@ export async function poolPartials(x: LazyRef, run: ComputeRun): Promise<Map<str
     // A pool of one: this thread runs the bands, a slice of the compute at a time (progress,
     // interrupts). Read a row of blocks at a time, as a pool thread reads them, a one-thread
     // sqrt chain over 4000x4000 took 1.24 ns/element block by block (the chain loop waiting on
-    // each 8 KB line of a block, 32 KB from the next) and 0.67 in bands.
+    // each 8 KB line of a block, 32 KB from the next) and 0.70 in bands.
     try {
       for (let b = 0; b < task.bands.length; b++) {
         if (run.due()) await run.slice();
