@@ -1225,9 +1225,10 @@ static int step_dims(const Machine *M, const Walk *W, const int *dims, int nd, i
  * dimensions' indices ("rows") in C order, and outputs are independent. For each index of the
  * kept dimensions before the last, the last dimension goes in strips of w columns: the strip's
  * values of all rows (rows × w, in the scratch buffer) are evaluated once, MACHINE_BLOCK
- * elements at a time (a block is several rows of the strip, gathered), then summed row by row
- * into the strip's means, then their squared deviations likewise. Returns 0 (nothing done) when
- * a strip of MOMENTS_MIN_STRIP columns of all rows would not fit in the buffer.
+ * elements at a time (a block is several rows of the strip, gathered), each block's rows added
+ * into the strip's sums as soon as they are evaluated; then the squared deviations from the
+ * strip's means are summed row by row over the buffer. Returns 0 (nothing done) when a strip of
+ * MOMENTS_MIN_STRIP columns of all rows would not fit in the buffer.
  */
 static int moments_strips(const Machine *M, const Walk *W, double **r, double *store, double *scratch, double *mean, double *m2, double count) {
   int rr = W->r, kept[MACHINE_MAX_DIMS], red[MACHINE_MAX_DIMS], nk = 0, nr = 0;
@@ -1259,7 +1260,10 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
       int64_t wc = nl - c0 < w ? nl - c0 : w, g = MACHINE_BLOCK / wc;
       int64_t jr[MACHINE_MAX_DIMS] = { 0 }, pr[MACHINE_MAX_LEAVES], qr = 0;
       for (int i = 0; i < M->k; i++) pr[i] = pk[i] + c0 * M->leaves[i].s;
-      /* The strip's rows into the scratch buffer (row ρ at ρ*wc), g rows per block. */
+      /* The strip's rows into the scratch buffer (row ρ at ρ*wc), g rows per block, each block's
+       * rows added into the strip's sums while they are still in L1 (rows in order: the same
+       * additions as a pass over the whole strip, which cost another read of it from L2). */
+      memset(sums, 0, sizeof(double) * (size_t)wc);
       int more = 1;
       for (int64_t row = 0; more; ) {
         int64_t nb = 0;
@@ -1279,9 +1283,8 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
         }
         for (int i = 0; i < M->k; i++) r[M->nconst + i] = store + (M->nconst + i) * MACHINE_REG_STRIDE;
         run_into(M, r, nb * wc, scratch + (row - nb) * wc, direct);
+        PICK(rows_sum)(scratch + (row - nb) * wc, nb, wc, sums);
       }
-      memset(sums, 0, sizeof(double) * (size_t)wc);
-      PICK(rows_sum)(scratch, rows, wc, sums);
       for (int64_t i = 0; i < wc; i++) centers[i] = sums[i] / count;
       memset(sums, 0, sizeof(double) * (size_t)wc);
       PICK(rows_dev)(scratch, rows, wc, centers, sums);
