@@ -9,6 +9,7 @@
 int np_avx2 = 0;
 int np_avx512 = 0;
 int np_own_exp = 0;
+int np_fast_sqrt = 0;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2
  * the AVX2 ones where the CPU also has AVX-512 (tests: every set gives the same bits). */
@@ -19,6 +20,10 @@ static void choose_loops(void) {
   np_avx2 = __builtin_cpu_supports("avx2") && !(isa && strcmp(isa, "baseline") == 0);
   int cpu_avx512 = np_avx2 && __builtin_cpu_supports("avx512f");
   np_avx512 = cpu_avx512 && !(isa && strcmp(isa, "avx2") == 0);
+  /* The machine's square roots on the FMA units as well as the divider (np_machine.c,
+   * sqrt_fma; the same bits): with AVX-512VL and FMA, unless LAZYLAB_NATIVE_SQRT=divider. */
+  const char *sq = getenv("LAZYLAB_NATIVE_SQRT");
+  np_fast_sqrt = np_avx512 && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma") && !(sq && strcmp(sq, "divider") == 0);
   /* NumPy's own float64 exp runs where the CPU has AVX512F; there lazylab's runs too
    * (np_vmath.c), elsewhere both call the C library. LAZYLAB_NATIVE_MATH=libm keeps the C
    * library's everywhere, =own runs lazylab's wherever AVX2 and FMA are (tests compare them). */

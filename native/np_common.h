@@ -114,6 +114,8 @@ extern int np_own_exp;
  * avx2): np_vexp's eight-lane loop, the float64 sums' one-register leaves, argmin/argmax's
  * index-tracking loop (np_reduce.c) and the comparisons' 64-element steps (np_elementwise.c). */
 extern int np_avx512;
+/* Whether the expression machine's square roots also run on the FMA units (np_machine.c, sqrt_fma). */
+extern int np_fast_sqrt;
 /* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
 void np_vexp(const double *a, double *o, intptr_t n);
 

@@ -271,7 +271,71 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
 #define VMAX_avx2(x, m) ((v4d)_mm256_max_pd((__m256d)(x), (__m256d)(m)))
 #define VMIN_avx2(x, m) ((v4d)_mm256_min_pd((__m256d)(x), (__m256d)(m)))
 #define VSTREAM_avx2(p, x) _mm256_stream_pd((p), (__m256d)(x))
+
+/*
+ * Square roots on the FMA units (np_fast_sqrt: AVX-512VL and FMA). vsqrtpd runs on one unit
+ * that is not fully pipelined: ~2.3 cycles per double on Zen 4 (0.61 ns/element at 2.6 GHz, a
+ * C loop of sqrt(abs(x))*2+1 summed), so a chain with a square root runs at that unit's pace
+ * while the FMA units mostly wait. sqrt_fma computes the same correctly rounded value with
+ * multiplies and FMAs, and the chain loops give it one vector in three (one in four in std's
+ * fused loop, which has more arithmetic of its own), the rest to vsqrtpd: the two kinds run
+ * side by side. The same C loop: 0.43 ns/element one in three, 0.53 one in two, sqrt_fma alone
+ * slower than vsqrtpd.
+ *
+ * For x in [2^-900, 2^900]: r ~ 1/sqrt(x) from vrsqrt14pd (relative error < 2^-14), two Newton
+ * steps r += r (1/2 - (x/2) r^2) (~2^-50), y = x r, and one correction y += (x - y^2)(r/2)
+ * (Markstein's). That y is nearly always the correctly rounded root (1.6 million test values,
+ * ties' neighbours among them, found no other), and a test proves it for each lane: with u the
+ * spacing of the doubles just below y (ulp(y), or half that when y is a power of two), if
+ * |x - y^2| <= k y u with k < 1 - 2^-54, then sqrt(x) is within u/2 of y above it and u/2 (u/4
+ * at a power of two) below it, so y is sqrt(x) rounded to nearest. (x - y^2 = d (sqrt(x) + y),
+ * d = sqrt(x) - y; for d >= 0, d <= k u / 2; for d < 0, |d| (2y - |d|) grows with |d| and at
+ * |d| = u/2 is y u (1 - u/4y) > k y u.) The residual is one FMA (relative error 2^-53) and the
+ * bound y 2^e (1 - 2^-40) 2^-52 (2^e the exponent of y's predecessor) two multiplies, so the
+ * effective k is below 1 - 2^-41. A vector with a lane that fails the test, or with a lane
+ * outside the range (zeros, negatives, subnormals, infinities, NaN, the extremes, where the
+ * steps could overflow or underflow), is computed by vsqrtpd instead. Either way the result is
+ * IEEE sqrt's: the bits of vsqrtpd, of V8's Math.sqrt and of NumPy.
+ */
+#define FAST_SQRT_ATTR __attribute__((target("avx2,fma,avx512f,avx512vl")))
+FAST_SQRT_ATTR static inline __m256d sqrt_fma(__m256d x) {
+  const __m256i lo = _mm256_set1_epi64x(0x07b0000000000000ll); /* 2^-900 */
+  const __m256i span = _mm256_set1_epi64x(0x7830000000000000ll - 0x07b0000000000000ll); /* up to 2^900 */
+  /* Unsigned bits - lo <= span: positive, normal and in range (a sign bit or NaN lies above). */
+  if (_mm256_cmp_epu64_mask(_mm256_sub_epi64(_mm256_castpd_si256(x), lo), span, _MM_CMPINT_LE) != 0xf) return _mm256_sqrt_pd(x);
+  const __m256d half = _mm256_set1_pd(0.5), h = _mm256_mul_pd(half, x);
+  __m256d r = _mm256_rsqrt14_pd(x);
+  r = _mm256_fmadd_pd(r, _mm256_fnmadd_pd(_mm256_mul_pd(h, r), r, half), r);
+  r = _mm256_fmadd_pd(r, _mm256_fnmadd_pd(_mm256_mul_pd(h, r), r, half), r);
+  __m256d y = _mm256_mul_pd(x, r);
+  y = _mm256_fmadd_pd(_mm256_fnmadd_pd(y, y, x), _mm256_mul_pd(half, r), y);
+  const __m256i expo = _mm256_set1_epi64x(0x7ff0000000000000ll);
+  const __m256d mag = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffll));
+  __m256d below = _mm256_castsi256_pd(_mm256_and_si256(_mm256_sub_epi64(_mm256_castpd_si256(y), _mm256_set1_epi64x(1)), expo));
+  __m256d bound = _mm256_mul_pd(_mm256_mul_pd(y, below), _mm256_set1_pd((1.0 - 0x1p-40) * 0x1p-52));
+  __m256d res = _mm256_and_pd(_mm256_fnmadd_pd(y, y, x), mag);
+  if (_mm256_movemask_pd(_mm256_cmp_pd(res, bound, _CMP_LE_OQ)) != 0xf) return _mm256_sqrt_pd(x);
+  return y;
+}
+/* o[i] = sqrt(a[i]) for i < n, each vector of four by sqrt_fma (js_sqrt_fma, for tests). */
+FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n) {
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(o + i, sqrt_fma(_mm256_loadu_pd(a + i)));
+  for (; i < n; i++) o[i] = sqrt(a[i]);
+}
+#define VCORE_avx512 VCORE_avx2
+#define VMAX_avx512 VMAX_avx2
+#define VMIN_avx512 VMIN_avx2
+#define VSTREAM_avx512 VSTREAM_avx2
+/* The second vector of a pair (CHAIN_VEC2): its square root on the FMA units. */
+#define VCORE2_avx512(CORE, x) ((CORE) == CORE_SQRT ? (v4d)sqrt_fma((__m256d)(x)) : VCORE_avx2(CORE, x))
+#define VCORE2_avx2 VCORE_avx2
 #endif
+#define VCORE2_base VCORE_base
+/* Whether a loop takes its vectors in pairs, the second's square root on the FMA units. */
+#define PAIRED_base 0
+#define PAIRED_avx2 0
+#define PAIRED_avx512 1
 
 /*
  * The chain over a[0..n): TO_STORE writes o[i]; TO_SUM4 adds element i to lane i % 4 of
@@ -281,7 +345,10 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * element is read before it is written), so no restrict.
  */
 /* x = the chain's value at elements i..i+3 (inside CHAIN_BODY: s's constants as vectors). */
-#define CHAIN_VEC(SUFFIX, HEAD, CORE, x, i) { \
+#define CHAIN_VEC(SUFFIX, HEAD, CORE, x, i) CHAIN_VEC_BY(VCORE_##SUFFIX, HEAD, CORE, x, i)
+/* The same with the pair's second core (VCORE2: on the FMA units where PAIRED). */
+#define CHAIN_VEC2(SUFFIX, HEAD, CORE, x, i) CHAIN_VEC_BY(VCORE2_##SUFFIX, HEAD, CORE, x, i)
+#define CHAIN_VEC_BY(VCORE, HEAD, CORE, x, i) { \
     memcpy(&x, a + (i), sizeof x); \
     if (HEAD != HEAD_NONE) { \
       v4d y_; \
@@ -295,11 +362,18 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       x = (v4d)((v4u)m_ & (v4u)one_); \
     } else if (CORE != CORE_PLAIN) { \
       x = (v4d)(((v4u)x & A1) ^ X1); \
-      x = VCORE_##SUFFIX(CORE, x); \
+      x = VCORE(CORE, x); \
       /* Without a core every sign step is the first one (chain_at). */ \
       if (CORE != CORE_NONE) x = (v4d)(((v4u)x & A2) ^ X2); \
       x = ((x + a0) * m1) + a2; \
     } \
+  }
+/* What a chain does with x, its values at elements i..i+3 (MODE but TO_MAX/TO_MIN). */
+#define CHAIN_PUT(SUFFIX, MODE, x, i) { \
+    if (MODE == TO_STORE) memcpy(o + (i), &x, sizeof x); \
+    else if (MODE == TO_STREAM) VSTREAM_##SUFFIX(o + (i), x); \
+    else if (MODE == TO_SUM4) acc += x; \
+    else { v4d p_; memcpy(&p_, o + (i), sizeof p_); p_ += x; memcpy(o + (i), &p_, sizeof p_); } \
   }
 #define CHAIN_BODY(SUFFIX, HEAD, CORE, MODE) { \
     v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
@@ -335,13 +409,21 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
       *special = zs != zs; \
       return r; \
     } \
+    if (PAIRED_##SUFFIX && CORE == CORE_SQRT) \
+      for (; i + 12 <= n; i += 12) { \
+        /* Every vector is read before any is written (o may be a). */ \
+        v4d x, y, z; \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+        CHAIN_VEC2(SUFFIX, HEAD, CORE, z, i + 8); \
+        CHAIN_PUT(SUFFIX, MODE, x, i); \
+        CHAIN_PUT(SUFFIX, MODE, y, i + 4); \
+        CHAIN_PUT(SUFFIX, MODE, z, i + 8); \
+      } \
     for (; i + 4 <= n; i += 4) { \
       v4d x; \
       CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
-      if (MODE == TO_STORE) memcpy(o + i, &x, sizeof x); \
-      else if (MODE == TO_STREAM) VSTREAM_##SUFFIX(o + i, x); \
-      else if (MODE == TO_SUM4) acc += x; \
-      else { v4d y; memcpy(&y, o + i, sizeof y); y += x; memcpy(o + i, &y, sizeof y); } \
+      CHAIN_PUT(SUFFIX, MODE, x, i); \
     } \
     if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
     for (; i < n; i++) { \
@@ -363,8 +445,9 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * up to ~1.5x the time per element ((x*x > 1).sum() there: 0.52 ns/element CPU against 0.33,
  * which is why a head and a comparison summed have their loops). A loop for each of the
  * 5 heads x 12 cores x 6 modes made the addon 835 KB, two thirds of it chain_*; these ~160
- * make it 356 KB. The base instruction set runs on x86 only where AVX2 is missing (pre-2013
- * CPUs): there it keeps just the general loops.
+ * made it 356 KB (413 KB with the 30 square-root loops of chain_sqrt_avx512). The base
+ * instruction set runs on x86 only where AVX2 is missing (pre-2013 CPUs): there it keeps just
+ * the general loops.
  */
 #define CHAIN_KEY(HEAD, CORE) ((HEAD) * 16 + (CORE))
 #define CHAIN_CASE(SUFFIX, HEAD, CORE, MODE) case CHAIN_KEY(HEAD, CORE): CHAIN_BODY(SUFFIX, HEAD, CORE, MODE)
@@ -417,6 +500,33 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
     } \
   }
 FOR_EACH_ISA(DEFINE_CHAIN)
+#ifdef LAZYLAB_X86
+/* chain_* for the chains with a square root, their vectors in pairs (sqrt_fma): only those,
+ * whatever the head; every other chain keeps chain_avx2 (CHAIN_OF). */
+#define CHAIN_SQRT_PICK(MODE) { \
+    switch (s->head) { \
+      case HEAD_NONE: CHAIN_BODY(avx512, HEAD_NONE, CORE_SQRT, MODE) \
+      case HEAD_ADD: CHAIN_BODY(avx512, HEAD_ADD, CORE_SQRT, MODE) \
+      case HEAD_SUB: CHAIN_BODY(avx512, HEAD_SUB, CORE_SQRT, MODE) \
+      case HEAD_MUL: CHAIN_BODY(avx512, HEAD_MUL, CORE_SQRT, MODE) \
+      default: CHAIN_BODY(avx512, HEAD_DIV, CORE_SQRT, MODE) \
+    } \
+  }
+FAST_SQRT_ATTR static double chain_sqrt_avx512(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, double *lanes, int *special) {
+  switch (mode) {
+    case TO_STORE: CHAIN_SQRT_PICK(TO_STORE)
+    case TO_SUM4: CHAIN_SQRT_PICK(TO_SUM4)
+    case TO_ADD: CHAIN_SQRT_PICK(TO_ADD)
+    case TO_STREAM: CHAIN_SQRT_PICK(TO_STREAM)
+    case TO_MAX: CHAIN_SQRT_PICK(TO_MAX)
+    default: CHAIN_SQRT_PICK(TO_MIN)
+  }
+}
+/* The chain loop for s: a square root's on the FMA units too where np_fast_sqrt. */
+#define CHAIN_OF(s) (np_fast_sqrt && (s)->core == CORE_SQRT ? chain_sqrt_avx512 : PICK(chain))
+#else
+#define CHAIN_OF(s) PICK(chain)
+#endif
 
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
   ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, const double *consts, double *const *r, int64_t n) { \
@@ -425,7 +535,7 @@ FOR_EACH_ISA(DEFINE_CHAIN)
       Step s; \
       int64_t len = chain_at(code, count, nconst, consts, c, &s); \
       if (len >= 2) { \
-        chain_##SUFFIX(&s, r[s.src], s.src2 >= 0 ? r[s.src2] : NULL, r[s.dst], n, TO_STORE, NULL, NULL); \
+        CHAIN_OF(&s)(&s, r[s.src], s.src2 >= 0 ? r[s.src2] : NULL, r[s.dst], n, TO_STORE, NULL, NULL); \
         c += len - 1; \
         continue; \
       } \
@@ -640,7 +750,7 @@ static void find_tail(Machine *M) {
 static double evaluate_fold(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int mode, double *o, double *lanes, int *special) {
   evaluate_upto(M, r, store, p, i0, n, M->tail);
   const Step *s = &M->tail_step;
-  return PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
+  return CHAIN_OF(s)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
 }
 
 /* Folds one line of n elements (leaf i from p[i]) into the output at q. */
@@ -689,7 +799,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
       double m = evaluate_fold(M, r, store, p, i0, nb, is_max ? TO_MAX : TO_MIN, NULL, NULL, &special);
       if (special || m == 0.) {
         const Step *s = &M->tail_step;
-        PICK(chain)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, r[s->dst], nb, TO_STORE, NULL, NULL);
+        CHAIN_OF(s)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, r[s->dst], nb, TO_STORE, NULL, NULL);
         acc = extreme_exact(is_max, r[s->dst], nb, acc);
       } else if (is_max ? m > acc : m < acc) acc = m;
       continue;
@@ -1010,12 +1120,15 @@ static double pw_run_sum(int64_t run, const double *vals) {
  */
 /* The chain's value at elements i..i+3; without TAIL its steps after the core are the identity
  * (sign bits kept, + -0.0, * 1, + -0.0: exact for every value), left out. */
-#define FUSED_VEC(SUFFIX, CORE, TAIL, x, i) { \
-    if (TAIL) CHAIN_VEC(SUFFIX, HEAD_NONE, CORE, x, i) \
+#define FUSED_VEC(SUFFIX, CORE, TAIL, x, i) FUSED_VEC_BY(SUFFIX, VCORE_##SUFFIX, CHAIN_VEC, CORE, TAIL, x, i)
+/* The same with the pair's second core (on the FMA units where PAIRED). */
+#define FUSED_VEC2(SUFFIX, CORE, TAIL, x, i) FUSED_VEC_BY(SUFFIX, VCORE2_##SUFFIX, CHAIN_VEC2, CORE, TAIL, x, i)
+#define FUSED_VEC_BY(SUFFIX, VCORE, CHAIN_VEC_N, CORE, TAIL, x, i) { \
+    if (TAIL) CHAIN_VEC_N(SUFFIX, HEAD_NONE, CORE, x, i) \
     else { \
       memcpy(&x, a + (i), sizeof x); \
       x = (v4d)(((v4u)x & A1) ^ X1); \
-      x = VCORE_##SUFFIX(CORE, x); \
+      x = VCORE(CORE, x); \
     } \
   }
 #define FUSED_BODY(SUFFIX, CORE, TAIL) { \
@@ -1026,6 +1139,8 @@ static double pw_run_sum(int64_t run, const double *vals) {
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
     v4d cc = { c, c, c, c }, nz = { -0., -0., -0., -0. }; \
     int64_t o = 0; \
+    int turn = 0; /* which of three vectors goes to the FMA units (PAIRED) */ \
+    (void)turn; \
     for (int li = 0; li < nleaves; o += lens[li], li++) { \
       int64_t n = lens[li], i = o; \
       double sv, dv; \
@@ -1037,7 +1152,9 @@ static double pw_run_sum(int64_t run, const double *vals) {
         for (; i < o + n - n % 8; i += 8) { \
           v4d x, y, p0, p1; \
           FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
-          FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4); \
+          if (PAIRED_##SUFFIX && turn == 0) FUSED_VEC2(SUFFIX, CORE, TAIL, y, i + 4) \
+          else FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4) \
+          turn ^= 1; \
           memcpy(cur + i, &x, sizeof x); \
           memcpy(cur + i + 4, &y, sizeof y); \
           slo += x; \
@@ -1083,6 +1200,12 @@ static double pw_run_sum(int64_t run, const double *vals) {
     else FUSED_BODY(SUFFIX, CORE_SQRT, 1) \
   }
 FOR_EACH_ISA(DEFINE_MOMENTS_FUSED)
+#ifdef LAZYLAB_X86
+DEFINE_MOMENTS_FUSED(avx512, FAST_SQRT_ATTR)
+#define FUSED_LINE (np_fast_sqrt ? fused_line_avx512 : PICK(fused_line))
+#else
+#define FUSED_LINE PICK(fused_line)
+#endif
 
 /*
  * moments_runs for a program that is one chain with a square root, of one contiguous float64
@@ -1131,7 +1254,7 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
       for (uintptr_t x = a0 & ~(uintptr_t)63; x < a0 + (uintptr_t)(span * 8); x += 64) __builtin_prefetch((const void *)x, 0, 2);
     }
     double *cur = scratch + half * MOMENTS_FUSED_RUN;
-    PICK(fused_line)(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
+    FUSED_LINE(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
     if (prev) m2[qprev] = pw_run_sum(nl, dvals);
     cprev = pw_run_sum(nl, svals) / count;
     mean[q] = cprev;
@@ -1683,8 +1806,38 @@ static napi_value js_machine_map(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * sqrtFma(a, o): o[i] = sqrt(a[i]) with every vector of four on sqrt_fma (the rest, under four,
+ * by sqrt()); returns whether the machine uses sqrt_fma (np_fast_sqrt), and does nothing when it
+ * does not. For tests: every value through the function the chains give a third of theirs.
+ */
+static napi_value js_sqrt_fma(napi_env env, napi_callback_info info) {
+  size_t argc = 2, na, no;
+  napi_value argv[2], r;
+  double *a, *o;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) {
+    napi_throw_type_error(env, NULL, "lazylab expression machine: sqrtFma takes 2 arguments");
+    return NULL;
+  }
+  if (!get_f64(env, argv[0], &a, &na) || !get_f64(env, argv[1], &o, &no)) return NULL;
+  if (no < na) {
+    throw_range(env, "lazylab expression machine: sqrtFma's output is shorter than its input");
+    return NULL;
+  }
+  int used = 0;
+#ifdef LAZYLAB_X86
+  if (np_fast_sqrt) {
+    sqrt_fma_lines(a, o, (int64_t)na);
+    used = 1;
+  }
+#endif
+  napi_get_boolean(env, used, &r);
+  return r;
+}
+
 void np_machine_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
+    { "sqrtFma", NULL, js_sqrt_fma, NULL, NULL, NULL, napi_default, NULL },
     { "machineFold", NULL, js_machine_fold, NULL, NULL, NULL, napi_default, NULL },
     { "machineMoments", NULL, js_machine_moments, NULL, NULL, NULL, napi_default, NULL },
     { "machineMap", NULL, js_machine_map, NULL, NULL, NULL, napi_default, NULL },

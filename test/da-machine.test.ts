@@ -467,6 +467,88 @@ test("the machine rejects malformed programs and out-of-range leaves with errors
   assert.throws(() => call(unknown, [0]), /malformed instruction/);
 });
 
+/** The double whose bits are those of `b` (a BigInt below 2^64). */
+function fromBits(b: bigint): number {
+  const v = new BigUint64Array([b]);
+  return new Float64Array(v.buffer)[0];
+}
+
+/**
+ * Inputs for the square root on the FMA units: every exponent (subnormals, infinities and NaN
+ * patterns, both signs), the range it takes (2^-900 to 2^900) densely, the values either side of
+ * its edges, zeros, the extremes, perfect squares, and squares of midpoints between neighbouring
+ * doubles with their neighbours (square roots a hair from a rounding tie, where a result one ulp
+ * off would show).
+ */
+function sqrtInputs(): Float64Array {
+  const r = rng(17);
+  const bits = (): bigint => (BigInt(Math.floor(r() * 2 ** 32)) << 20n) ^ BigInt(Math.floor(r() * 2 ** 20));
+  const out: number[] = [];
+  for (let i = 0; i < 400_000; i++) out.push(fromBits((BigInt(Math.floor(r() * 4096)) << 52n) | bits()));
+  for (let i = 0; i < 400_000; i++) out.push(fromBits((BigInt(0x3ff + Math.floor((r() * 2 - 1) * 900)) << 52n) | bits()));
+  for (let i = 0; i < 200_000; i++) {
+    const y = fromBits((BigInt(0x3ff + Math.floor((r() * 2 - 1) * 440)) << 52n) | bits());
+    const up = fromBits(new BigUint64Array(new Float64Array([y]).buffer)[0] + 1n);
+    const x = y * y + y * (up - y); // about ((y + up) / 2)^2
+    const xb = new BigUint64Array(new Float64Array([x]).buffer)[0];
+    out.push(x, fromBits(xb - 1n), fromBits(xb + 1n), y * y);
+  }
+  // Powers of two and four and their neighbours: a root just under a power of two rounds to a
+  // spacing half the one above it.
+  for (let e = -450; e <= 450; e += 3) {
+    const b = new BigUint64Array(new Float64Array([2 ** (2 * e)]).buffer)[0];
+    for (let d = -4n; d <= 4n; d++) out.push(fromBits(b + d), fromBits(b + d) * 2);
+  }
+  for (const e of [-900, 900, -1022, 1023]) {
+    const b = new BigUint64Array(new Float64Array([2 ** e]).buffer)[0];
+    for (let d = -3n; d <= 3n; d++) out.push(fromBits(b + d));
+  }
+  out.push(0, -0, -1, -(2 ** -900), Infinity, -Infinity, NaN, Number.MIN_VALUE, Number.MAX_VALUE, 2 ** -1022, 1, 4, 2, 0.5, 1e-300, 1e300, 144, 2 ** 52, (2 ** 26 + 1) ** 2);
+  // Mixed vectors: a value the function cannot take beside ones it can.
+  for (let i = 0; i < 4000; i++) out.push(i % 7 === 0 ? [0, -1, Infinity, NaN, 1e-310][i % 5] : 1 + r() * 100);
+  return Float64Array.from(out);
+}
+
+test("the square root the machine's chains run on the FMA units (a third of a chain's vectors, a quarter of std's) is IEEE's, bit for bit: random doubles of every exponent, values a hair from a rounding tie, the edges of its range, zeros, subnormals, infinities and NaN", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, (t) => {
+  const a = sqrtInputs();
+  const o = new Float64Array(a.length).fill(12345);
+  if (!native!.sqrtFma(a, o)) {
+    t.skip("the machine does not use it here (no AVX-512VL and FMA, or LAZYLAB_NATIVE_SQRT=divider)");
+    return;
+  }
+  const want = new BigUint64Array(Float64Array.from(a, Math.sqrt).buffer), got = new BigUint64Array(o.buffer);
+  let bad = 0;
+  const shown: string[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (got[i] === want[i] || (o[i] !== o[i] && Math.sqrt(a[i]) !== Math.sqrt(a[i]))) continue;
+    if (bad++ < 5) shown.push(`sqrt(${a[i]}) = ${o[i]}, IEEE ${Math.sqrt(a[i])}`);
+  }
+  assert.equal(bad, 0, `${bad} of ${a.length} square roots differ: ${shown.join("; ")}`);
+});
+
+test("chains with a square root give the same bits with and without the FMA units' square root (LAZYLAB_NATIVE_SQRT=divider): summed, in std and var, min/max, written out", { skip: SKIP }, () => {
+  const exprs = [
+    "d.abs().sqrt()",
+    "d.abs().sqrt().mul(2).add(1).sum({ axis: -1 })",
+    "d.mul(d).sqrt().sum()",
+    "d.abs().sqrt().std({ axis: -1 })",
+    "d.abs().sqrt().mul(3).var({ axis: 0 })",
+    "d.abs().add(1e-300).sqrt().max({ axis: -1 })",
+    "d.add(0.5).sqrt()",
+  ];
+  const describe = `(() => {
+          const flat = r.flatten().nd.data;
+          return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
+        })()`;
+  const fast = JSON.parse(lazyResults(exprs, describe, {})) as string[];
+  const divider = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_SQRT: "divider" })) as string[];
+  const plain = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE: "0" })) as string[];
+  exprs.forEach((e, k) => {
+    assert.equal(fast[k], divider[k], `${e}: the FMA units' square roots change the bytes`);
+    assert.equal(fast[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
+  });
+});
+
 const CHAINS: { ts: string; py: string }[] = [
   { ts: "d.pow(2).sum({ axis: -1 })", py: "(x ** 2).sum(axis=-1)" },
   { ts: "d.abs().sqrt().mul(2).add(1).sum({ axis: -1 })", py: "(np.sqrt(np.abs(x)) * 2 + 1).sum(axis=-1)" },

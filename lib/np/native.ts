@@ -67,6 +67,12 @@ interface NativeLoops {
    * read from starts[3i] + j·starts[3i+2] + i·starts[3i+1]; O any non-BigInt typed array.
    */
   machineMap(program: Int32Array, consts: Float64Array, leaves: unknown[], starts: number[], O: unknown, oo: number, os: number, ot: number, n: number, m: number): void;
+  /**
+   * o[i] = sqrt(a[i]), each vector of four by the square root the machine's chains run on the
+   * FMA units (native/np_machine.c, sqrt_fma); false, and nothing written, where the machine does
+   * not use it (no AVX-512VL, or LAZYLAB_NATIVE_SQRT=divider). For tests.
+   */
+  sqrtFma(a: Float64Array, o: Float64Array): boolean;
   /** o[off ... off+n] = value. */
   fill(o: Float64Array, off: number, n: number, value: number): void;
   /**
