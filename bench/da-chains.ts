@@ -95,7 +95,9 @@ print(json.dumps(out))
 `;
   const py = JSON.parse(execFileSync(PYTHON, ["-c", code, JSON.stringify(CHAINS.map((c) => [c.name, c.py]))], { encoding: "utf8", maxBuffer: 1 << 24 }));
   const f = (v: number) => v.toFixed(2);
-  console.log(`load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${(await import("../lib/np/native")).native?.isa() ?? "off"}`);
+  const loops = (await import("../lib/np/native")).native;
+  const fmaSqrt = loops?.sqrtFma(new Float64Array(0), new Float64Array(0)) ?? false;
+  console.log(`load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${loops?.isa() ?? "off"}, square roots also on the FMA units: ${fmaSqrt ? "yes" : "no"}`);
   console.log("| chain | lazylab ns/el min/med/max | NumPy unfused | Dask | NumPy ÷ lazylab | Dask ÷ lazylab | same result |");
   console.log("|---|---|---|---|---|---|---|");
   for (const c of CHAINS) {
