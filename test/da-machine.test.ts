@@ -535,6 +535,8 @@ test("chains with a square root give the same bits with and without the FMA unit
     "d.abs().sqrt().mul(3).var({ axis: 0 })",
     "d.abs().add(1e-300).sqrt().max({ axis: -1 })",
     "d.add(0.5).sqrt()",
+    "d.abs().add(d.mul(d)).sqrt().sum({ axis: 0 })",
+    "d.mul(d).div(d.abs().add(1)).sqrt().mul(-1).min()",
   ];
   const describe = `(() => {
           const flat = r.flatten().nd.data;
