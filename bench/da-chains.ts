@@ -3,9 +3,10 @@
  * unfused and Dask in Debian's python3, in the same run: the chains of issue 17 and a few more
  * (min/max/mean, std/var, elementwise results written as new arrays).
  *
- *   npm run build && node dist/bench/da-chains.js [runs=5]
+ *   npm run build && node dist/bench/da-chains.js [runs=5] [n=4000]
  *
- * Every chain reads a 4000×4000 float64 array (`fromArray`, 1000×1000 chunks; NumPy runs the
+ * Every chain reads an n×n float64 array, 4000×4000 by default (`fromArray`, 1000×1000 chunks, so
+ * a larger n makes more chunks, not larger ones, and longer runs; NumPy runs the
  * same expression eagerly, one temporary per operation; Dask `from_array` with the same
  * chunks). Figures are ns per element: min / median / max of `runs` timed runs after one
  * untimed warm-up, each chain's runs back to back. lazylab runs under the executor's V8 flags
@@ -46,7 +47,8 @@ const stats = (xs: number[]) => {
 
 async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 5);
-  const n = 4000;
+  const n = Number(process.argv[3] ?? 4000);
+  if (!Number.isInteger(n) || n < 1000 || n % 1000 !== 0) throw new RangeError(`da-chains: n must be a multiple of 1000 (the chunks are 1000×1000), got ${process.argv[3]}`);
   const x = np.random.defaultRng(1).standardNormal([n, n]);
   const big = da.fromArray(x, { chunks: [1000, 1000] });
   const timeChains = async () => {
@@ -97,7 +99,7 @@ print(json.dumps(out))
   const f = (v: number) => v.toFixed(2);
   const loops = (await import("../lib/np/native")).native;
   const fmaSqrt = loops?.sqrtFma(new Float64Array(0), new Float64Array(0)) ?? false;
-  console.log(`load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${loops?.isa() ?? "off"}, square roots also on the FMA units: ${fmaSqrt ? "yes" : "no"}`);
+  console.log(`${n}×${n} float64 in 1000×1000 chunks, ${runs} runs; load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${loops?.isa() ?? "off"}, square roots also on the FMA units: ${fmaSqrt ? "yes" : "no"}`);
   console.log("| chain | lazylab ns/el min/med/max | NumPy unfused | Dask | NumPy ÷ lazylab | Dask ÷ lazylab | same result |");
   console.log("|---|---|---|---|---|---|---|");
   for (const c of CHAINS) {

@@ -327,12 +327,12 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
 #define VMAX_avx512 VMAX_avx2
 #define VMIN_avx512 VMIN_avx2
 #define VSTREAM_avx512 VSTREAM_avx2
-/* The second vector of a pair (CHAIN_VEC2): its square root on the FMA units. */
+/* The core of the vectors a loop gives to the FMA units (CHAIN_VEC2): a square root by sqrt_fma. */
 #define VCORE2_avx512(CORE, x) ((CORE) == CORE_SQRT ? (v4d)sqrt_fma((__m256d)(x)) : VCORE_avx2(CORE, x))
 #define VCORE2_avx2 VCORE_avx2
 #endif
 #define VCORE2_base VCORE_base
-/* Whether a loop takes its vectors in pairs, the second's square root on the FMA units. */
+/* Whether the square-root loops give some vectors to sqrt_fma (CHAIN_BODY one in three, FUSED_BODY one in four). */
 #define PAIRED_base 0
 #define PAIRED_avx2 0
 #define PAIRED_avx512 1
@@ -346,7 +346,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
  */
 /* x = the chain's value at elements i..i+3 (inside CHAIN_BODY: s's constants as vectors). */
 #define CHAIN_VEC(SUFFIX, HEAD, CORE, x, i) CHAIN_VEC_BY(VCORE_##SUFFIX, HEAD, CORE, x, i)
-/* The same with the pair's second core (VCORE2: on the FMA units where PAIRED). */
+/* The same with VCORE2 (the square root on the FMA units where PAIRED). */
 #define CHAIN_VEC2(SUFFIX, HEAD, CORE, x, i) CHAIN_VEC_BY(VCORE2_##SUFFIX, HEAD, CORE, x, i)
 #define CHAIN_VEC_BY(VCORE, HEAD, CORE, x, i) { \
     memcpy(&x, a + (i), sizeof x); \
@@ -501,7 +501,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
   }
 FOR_EACH_ISA(DEFINE_CHAIN)
 #ifdef LAZYLAB_X86
-/* chain_* for the chains with a square root, their vectors in pairs (sqrt_fma): only those,
+/* chain_* for the chains with a square root, one vector in three on sqrt_fma: only those,
  * whatever the head; every other chain keeps chain_avx2 (CHAIN_OF). */
 #define CHAIN_SQRT_PICK(MODE) { \
     switch (s->head) { \
@@ -1121,7 +1121,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
 /* The chain's value at elements i..i+3; without TAIL its steps after the core are the identity
  * (sign bits kept, + -0.0, * 1, + -0.0: exact for every value), left out. */
 #define FUSED_VEC(SUFFIX, CORE, TAIL, x, i) FUSED_VEC_BY(SUFFIX, VCORE_##SUFFIX, CHAIN_VEC, CORE, TAIL, x, i)
-/* The same with the pair's second core (on the FMA units where PAIRED). */
+/* The same with VCORE2 (the square root on the FMA units where PAIRED). */
 #define FUSED_VEC2(SUFFIX, CORE, TAIL, x, i) FUSED_VEC_BY(SUFFIX, VCORE2_##SUFFIX, CHAIN_VEC2, CORE, TAIL, x, i)
 #define FUSED_VEC_BY(SUFFIX, VCORE, CHAIN_VEC_N, CORE, TAIL, x, i) { \
     if (TAIL) CHAIN_VEC_N(SUFFIX, HEAD_NONE, CORE, x, i) \
@@ -1139,7 +1139,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
     v4d cc = { c, c, c, c }, nz = { -0., -0., -0., -0. }; \
     int64_t o = 0; \
-    int turn = 0; /* which of three vectors goes to the FMA units (PAIRED) */ \
+    int turn = 0; /* every other iteration's second vector to the FMA units (PAIRED): one in four */ \
     (void)turn; \
     for (int li = 0; li < nleaves; o += lens[li], li++) { \
       int64_t n = lens[li], i = o; \
