@@ -12,6 +12,7 @@ import type { NDArray } from "../lib/np";
 import type { LazyArray } from "../lib/da";
 import { pythonJson } from "./oracle";
 import { computeSync } from "../lib/da/array";
+import { native } from "../lib/np/native";
 
 /** Asserts a computed lazy array equals the eager result: dtype, shape and every value. */
 async function same(label: string, lazy: LazyArray, eager: NDArray | number | boolean, rtol = 1e-12): Promise<void> {
@@ -443,6 +444,19 @@ test("memory: a fused reduction over a generated array never materialises it (a 
   assert.equal(r.bigBytes, 20000 * 20000 * 8);
   assert.ok(Math.abs(r.meanOfSquares - 1) < 0.01, `mean of squares ${r.meanOfSquares}`);
   assert.ok(Math.abs(r.fusedLeft) < 0.05, `${r.fusedLeft.toFixed(3)} MB stay after the compute of a 128 MB generated array's sum`);
+});
+
+test("a lazy result larger than the chunk pool keeps takes the memory of the result dropped before it, on one thread and on two, and keeps its values", { skip: !native && "native addon not built", timeout: 120_000 }, async () => {
+  // In a child with the executor's flags (see test/da-reuse-child.ts). Each compute after the
+  // first two finds the result dropped before the last one freed (the pool worker's copy of its
+  // task collected too) and takes its buffer: the addon's reuse count goes up by one each time.
+  // Before the workers collected their copies, two threads took it in about half the computes.
+  for (const threads of [1, 2]) {
+    const r = await runLikeExecutor<{ reuses: number[]; same: boolean[] }>([path.join(__dirname, "da-reuse-child.js"), String(threads)], `da-reuse-child ${threads}`);
+    assert.deepEqual(r.same, r.same.map(() => true), `${threads} thread(s): a result differs from the eager one`);
+    const steps = r.reuses.slice(2).map((v, i) => v - r.reuses[i + 1]);
+    assert.deepEqual(steps, steps.map(() => 1), `${threads} thread(s): reuse counts after each compute ${r.reuses.join(", ")}`);
+  }
 });
 
 // ---- scheduler: shared work, cancellation, progress --------------------------------------

@@ -11,6 +11,7 @@ import type { Storage } from "../../np/dtype";
 import { fused, regionLeaves } from "../evaluate";
 import { mapSlabKernel } from "../fuse";
 import type { LazyRef } from "../graph";
+import { beyondCap } from "../pool";
 import { writeSlabs } from "../slab";
 import { PARALLEL_MIN_ELEMENTS } from "./parallel";
 import { cancelGroup, poolSize, runOnPool } from "./pool";
@@ -69,7 +70,7 @@ export async function poolMap(x: LazyRef, run: ComputeRun, buf: Storage, stride:
   const piece = Math.max(1, Math.floor(PIECE_ELEMENTS / (size / rows)));
   const next = new Int32Array(new SharedArrayBuffer(4));
   const last = x.chunks.map((c) => c.length - 1).join(", ");
-  const task: Omit<MapTask, "id"> = { kind: "map", expr: f.expr, program: f.program, leaves, shape: [...x.shape], out: buf, offset: 0, stride: [...stride], piece, next, label: `${x.name}, blocks (${x.shape.map(() => 0).join(", ")}) to (${last})` };
+  const task: Omit<MapTask, "id"> = { kind: "map", expr: f.expr, program: f.program, leaves, shape: [...x.shape], out: buf, offset: 0, stride: [...stride], piece, next, label: `${x.name}, blocks (${x.shape.map(() => 0).join(", ")}) to (${last})`, release: beyondCap(buf.byteLength) };
   const threads = Math.min(poolSize(), Math.ceil(rows / piece));
   let stopping: Promise<void> | undefined;
   run.onCancel((e) => (stopping = cancelGroup(run.group, e)));

@@ -76,6 +76,12 @@ export interface MapTask {
   /** The next piece to claim (one Int32 on a SharedArrayBuffer, shared by the result's tasks). */
   next: Int32Array;
   label: string;
+  /**
+   * The result is larger than the chunk pool keeps (lib/da/pool.ts, `beyondCap`): the worker
+   * collects its young generation once the task is done, so that its copy of the task no longer
+   * holds the result's memory when the notebook drops it (freed then, and taken by a later result).
+   */
+  release: boolean;
 }
 
 /** What the pool runs. */
