@@ -24,7 +24,8 @@ function key(dtype: DType, n: number): string {
  * memory it then takes, as eager outputs do. A fresh one is pages the kernel must zero, on
  * this VM often memory the host took back: `(sqrt(abs(x))*2+1).compute()` into a new 512 MB
  * result, 8000² in 1000² chunks, took 91-112 ms on one thread and 0.17-1.8 s in a third of the
- * runs on two (80 % of it zeroing pages), and 43-48 ms / 29-76 ms taking the freed memory.
+ * runs on two (80 % of it zeroing pages), and 43-68 ms / 25-34 ms taking the freed memory
+ * (with the pool workers' copies of the task released: lib/da/scheduler/worker.ts).
  */
 export function take(dtype: DType, n: number): Storage {
   collectDropped();

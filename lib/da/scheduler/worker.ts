@@ -34,7 +34,7 @@ parentPort!.on("message", (task: PoolTask) => {
  * allocated when the notebook drops the result, and the next result beyond the chunk pool's
  * cap gets fresh pages instead of taking it (8000² `(sqrt(abs(x))*2+1).compute()`, 512 MB,
  * two threads: the freed memory was taken in 5 of 11 runs, the others 0.06-1.8 s faulting pages
- * in; with this young-generation collection (the task's copy is young), 11 of 11 at 33-61 ms).
+ * in; with this young-generation collection (the task's copy is young), 11 of 11 at 25-51 ms).
  * `gc` is there with the executor's `--expose-gc`; without it (lazylab as a package) nothing
  * is collected here.
  */
