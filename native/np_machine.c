@@ -1207,6 +1207,14 @@ DEFINE_MOMENTS_FUSED(avx512, FAST_SQRT_ATTR)
 #define FUSED_LINE PICK(fused_line)
 #endif
 
+/* Asks for every cache line of a contiguous leaf's (stride 1 or -1) n elements from element p on
+ * (p their last, going backwards) into L2. Only a hint: nothing is read. */
+static void prefetch_row(const Leaf *l, int64_t p, int64_t n) {
+  int64_t size = (int64_t)leaf_size(l->type), lo = p + (l->s < 0 ? 1 - n : 0);
+  uintptr_t a0 = (uintptr_t)l->data + (uintptr_t)(lo * size);
+  for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(n * size); a += 64) __builtin_prefetch((const void *)a, 0, 2);
+}
+
 /*
  * moments_runs for a program that is one chain with a square root, of one contiguous float64
  * leaf, each run one line of at most MOMENTS_FUSED_RUN: the runs take turns in the scratch
@@ -1249,10 +1257,7 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
     int64_t jn[MACHINE_MAX_DIMS], pn[MACHINE_MAX_LEAVES], qn = q;
     memcpy(jn, j, sizeof(int64_t) * (size_t)rr);
     memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
-    if (step_index(M, W, jn, 0, outer, pn, &qn) && pn[li] != p[li] + nl) {
-      uintptr_t a0 = (uintptr_t)(data + pn[li]);
-      for (uintptr_t x = a0 & ~(uintptr_t)63; x < a0 + (uintptr_t)(span * 8); x += 64) __builtin_prefetch((const void *)x, 0, 2);
-    }
+    if (step_index(M, W, jn, 0, outer, pn, &qn) && pn[li] != p[li] + nl) prefetch_row(L, pn[li], span);
     double *cur = scratch + half * MOMENTS_FUSED_RUN;
     FUSED_LINE(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
     if (prev) m2[qprev] = pw_run_sum(nl, dvals);
@@ -1302,9 +1307,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
         for (int i = 0; i < M->k; i++) {
           /* A next run that starts where this one ends (a band's row of blocks, read line by
            * line across them) is one stream the hardware already fetches ahead. */
-          if (pn[i] == p[i] + nl) continue;
-          uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)(pn[i] * (int64_t)leaf_size(M->leaves[i].type));
-          for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(span * (int64_t)leaf_size(M->leaves[i].type)); a += 64) __builtin_prefetch((const void *)a, 0, 2);
+          if (pn[i] != p[i] + nl) prefetch_row(&M->leaves[i], pn[i], span);
         }
     }
     /* Only the run's dimensions of jl are read (step_index over [outer, rr - 1)): zeroing all
@@ -1398,35 +1401,25 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
       int more = 1;
       for (int64_t row = 0; more; ) {
         int64_t nb = 0;
-        if (one) {
-          const Leaf *L = &M->leaves[one_leaf];
-          for (; nb < g && more; nb++, row++) {
-            if (pf) {
-              uintptr_t a0 = (uintptr_t)((const double *)L->data + pr[one_leaf] + MOMENTS_AHEAD * ahead_step[one_leaf]);
-              for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(wc * 8); a += 64) __builtin_prefetch((const void *)a, 0, 2);
-            }
-            CHAIN_OF(cs)(cs, (const double *)L->data + pr[one_leaf], NULL, scratch + row * wc, wc, TO_STORE, NULL, NULL);
-            more = step_dims(M, W, red, nr, jr, pr, &qr);
-          }
-          PICK(rows_sum)(scratch + (row - nb) * wc, nb, wc, sums);
-          continue;
-        }
         for (; nb < g && more; nb++, row++) {
-          for (int i = 0; i < M->k; i++) {
-            int64_t reg = M->nconst + i;
-            double *dst = store + reg * MACHINE_REG_STRIDE + nb * wc;
-            if (pf && (M->leaves[i].s == 1 || M->leaves[i].s == -1)) {
-              int64_t size = (int64_t)leaf_size(M->leaves[i].type), lo = pr[i] + (M->leaves[i].s < 0 ? 1 - wc : 0);
-              uintptr_t a0 = (uintptr_t)M->leaves[i].data + (uintptr_t)((lo + MOMENTS_AHEAD * ahead_step[i]) * size);
-              for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(wc * size); a += 64) __builtin_prefetch((const void *)a, 0, 2);
+          if (one) {
+            const Leaf *L = &M->leaves[one_leaf];
+            if (pf) prefetch_row(L, pr[one_leaf] + MOMENTS_AHEAD * ahead_step[one_leaf], wc);
+            CHAIN_OF(cs)(cs, (const double *)L->data + pr[one_leaf], NULL, scratch + row * wc, wc, TO_STORE, NULL, NULL);
+          } else
+            for (int i = 0; i < M->k; i++) {
+              int64_t reg = M->nconst + i;
+              double *dst = store + reg * MACHINE_REG_STRIDE + nb * wc;
+              if (pf && (M->leaves[i].s == 1 || M->leaves[i].s == -1)) prefetch_row(&M->leaves[i], pr[i] + MOMENTS_AHEAD * ahead_step[i], wc);
+              const double *src = load_leaf(&M->leaves[i], pr[i], wc, dst);
+              if (src != dst) memcpy(dst, src, sizeof(double) * (size_t)wc);
             }
-            const double *src = load_leaf(&M->leaves[i], pr[i], wc, dst);
-            if (src != dst) memcpy(dst, src, sizeof(double) * (size_t)wc);
-          }
           more = step_dims(M, W, red, nr, jr, pr, &qr);
         }
-        for (int i = 0; i < M->k; i++) r[M->nconst + i] = store + (M->nconst + i) * MACHINE_REG_STRIDE;
-        run_into(M, r, nb * wc, scratch + (row - nb) * wc, direct);
+        if (!one) {
+          for (int i = 0; i < M->k; i++) r[M->nconst + i] = store + (M->nconst + i) * MACHINE_REG_STRIDE;
+          run_into(M, r, nb * wc, scratch + (row - nb) * wc, direct);
+        }
         PICK(rows_sum)(scratch + (row - nb) * wc, nb, wc, sums);
       }
       for (int64_t i = 0; i < wc; i++) centers[i] = sums[i] / count;
