@@ -99,7 +99,7 @@ print(json.dumps(out))
   const f = (v: number) => v.toFixed(2);
   const loops = (await import("../lib/np/native")).native;
   const fmaSqrt = loops?.sqrtFma(new Float64Array(0), new Float64Array(0)) ?? false;
-  console.log(`${n}×${n} float64 in 1000×1000 chunks, ${runs} runs; load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${loops?.isa() ?? "off"}, square roots also on the FMA units: ${fmaSqrt ? "yes" : "no"}`);
+  console.log(`${n}×${n} float64 in 1000×1000 chunks, ${runs} runs; load (1/5/15 min): ${loadavg().map((v) => v.toFixed(2)).join(" ")}, native isa: ${loops?.isa() ?? "off"}, tuned for: ${loops?.tuning() ?? "-"}, square roots also on the FMA units: ${fmaSqrt ? "yes" : "no"}`);
   console.log("| chain | lazylab ns/el min/med/max | NumPy unfused | Dask | NumPy ÷ lazylab | Dask ÷ lazylab | same result |");
   console.log("|---|---|---|---|---|---|---|");
   for (const c of CHAINS) {

@@ -342,7 +342,7 @@ async function compare(ours: Side, theirs: Side, i: number): Promise<string> {
 async function main(): Promise<void> {
   const theirs = numpySide();
   const ours = configuration === "cells" ? kernelSide() : inProcessSide();
-  const versions = `${lazylabVersion()} (native loops ${native ? "on" : "off"}), ${pythonVersions(PYTHON, ["numpy"])}`;
+  const versions = `${lazylabVersion()} (native loops ${native ? `on, tuned for ${native.tuning()}` : "off"}), ${pythonVersions(PYTHON, ["numpy"])}`;
   const where = { kernel: "kernel configuration (executor-like process)", collected: "collected configuration", cells: "cells in a real lazylab kernel" }[configuration];
   console.log(header(`np: ${n}×${n} float64, ${runs} runs per row, ${order}, ${where}, ns/element`, versions));
   const mine = OPS.map((): number[] => []);

@@ -116,6 +116,26 @@ extern int np_own_exp;
 extern int np_avx512;
 /* Whether the expression machine's square roots also run on the FMA units (np_machine.c, sqrt_fma). */
 extern int np_fast_sqrt;
+/*
+ * What is tuned per CPU family, each as measured on one machine of it (bench/README.md, the
+ * sixth session): "amd" (a 2-core EPYC VM, Zen 4) and "intel" (a 2-core Xeon VM, Granite
+ * Rapids: 2 MB L2 per core, a slower L3, a slower divider next to its FMA units). Other CPUs
+ * take "amd". LAZYLAB_NATIVE_TUNING=amd|intel picks one (tests: every tuning gives the same
+ * bits; only the speed differs). np_addon.c chooses once at load.
+ */
+typedef struct {
+  const char *name;
+  /* np_machine.c, moments_strips: the bytes of a strip's rows in the scratch buffer, and about
+   * how many cache lines ahead of the row being read are asked for. */
+  size_t strip_bytes;
+  int ahead_lines;
+  /* np_machine.c: whether std/var's fused loop gives a quarter of its square roots to the FMA
+   * units (np_fast_sqrt); the chains' loops give a third wherever np_fast_sqrt. */
+  int fused_fma_sqrt;
+  /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores. */
+  int exp_stream;
+} NpTuning;
+extern NpTuning np_tuning;
 /* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
 void np_vexp(const double *a, double *o, intptr_t n);
 

@@ -528,6 +528,50 @@ FAST_SQRT_ATTR static double chain_sqrt_avx512(const Step *s, const double *a, c
 #define CHAIN_OF(s) PICK(chain)
 #endif
 
+/* Asks for every cache line of the bytes [a0, a0 + bytes) into L2. Only a hint: nothing is read. */
+static inline void prefetch_span(uintptr_t a0, uintptr_t bytes) {
+  for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + bytes; a += 64) __builtin_prefetch((const void *)a, 0, 2);
+}
+
+/*
+ * chain_rows: the chain of s (one source, no head) over `rows` rows of w float64 elements, row r
+ * at a + r*as, stored at o + r*w, asking for row r + ahead's lines (ahead > 0) as it goes. The
+ * same loop as chain_*'s TO_STORE row by row (so the same values), with what chain_* decides per
+ * call (the mode, the core, the constants as vectors) decided once for all the rows. For the
+ * narrow strips of moments_strips on the Xeon (32 columns, (x*3-1).var(0), one thread) a call
+ * per row took 1.11-1.12 ns/element, a call per block 0.95-0.98.
+ */
+#define CHAIN_ROW_FN(SUFFIX, ATTR) \
+  ATTR static inline __attribute__((always_inline)) double chain_row_##SUFFIX(const Step *s, const double *a, double *o, int64_t n, const int CORE_) { \
+    const double *b = NULL; \
+    double *lanes = NULL; \
+    int *special = NULL; \
+    (void)b; (void)lanes; (void)special; \
+    CHAIN_BODY(SUFFIX, HEAD_NONE, CORE_, TO_STORE) \
+  }
+#define CHAIN_ROWS_LOOP(SUFFIX, CORE) \
+  for (int64_t r_ = 0; r_ < rows; r_++) { \
+    if (ahead) prefetch_span((uintptr_t)(a + (r_ + ahead) * as), (uintptr_t)w * sizeof(double)); \
+    chain_row_##SUFFIX(s, a + r_ * as, o + r_ * w, w, CORE); \
+  }
+#define DEFINE_CHAIN_ROWS(SUFFIX, ATTR) \
+  CHAIN_ROW_FN(SUFFIX, ATTR) \
+  ATTR static void chain_rows_##SUFFIX(const Step *s, const double *a, int64_t as, double *o, int64_t w, int64_t rows, int64_t ahead) { \
+    if (CHAIN_SPECIALISE_##SUFFIX && s->core == CORE_NONE) CHAIN_ROWS_LOOP(SUFFIX, CORE_NONE) \
+    else if (CHAIN_SPECIALISE_##SUFFIX && s->core == CORE_SQRT) CHAIN_ROWS_LOOP(SUFFIX, CORE_SQRT) \
+    else CHAIN_ROWS_LOOP(SUFFIX, s->core) \
+  }
+FOR_EACH_ISA(DEFINE_CHAIN_ROWS)
+#ifdef LAZYLAB_X86
+CHAIN_ROW_FN(avx512, FAST_SQRT_ATTR)
+FAST_SQRT_ATTR static void chain_rows_sqrt_avx512(const Step *s, const double *a, int64_t as, double *o, int64_t w, int64_t rows, int64_t ahead) {
+  CHAIN_ROWS_LOOP(avx512, CORE_SQRT)
+}
+#define CHAIN_ROWS_OF(s) (np_fast_sqrt && (s)->core == CORE_SQRT ? chain_rows_sqrt_avx512 : PICK(chain_rows))
+#else
+#define CHAIN_ROWS_OF(s) PICK(chain_rows)
+#endif
+
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
   ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, const double *consts, double *const *r, int64_t n) { \
     for (int64_t c = 0; c < count; c++) { \
@@ -923,15 +967,14 @@ static void moments_pass(const Machine *M, const Walk *W, double **r, double *st
  * pool worker's first var/std task), its pages touched only as far as a block needs, and freed
  * when the thread exits. Fixed size: nothing grows with the data. Measured on a 4000x4000
  * float64 array in 1000x1000 chunks, var over axis 0 (1000 rows per strip), one thread, CPU
- * time per element: 512 KB (64-column strips) 1.2 ns, 768 KB 0.92, 1 MB (128 columns, this
- * machine's per-core L2) 0.81, the two passes 1.7, the fused sum over the same axis 0.66.
+ * time per element on the EPYC (Zen 4, 1 MB L2 per core): 512 KB (64-column strips) 1.2 ns, 768
+ * KB 0.92, 1 MB (128 columns) 0.81, the two passes 1.7, the fused sum over the same axis 0.66.
+ * How much of it a strip takes is tuned per CPU family (np_tuning.strip_bytes, np_addon.c): on
+ * the Xeon (2 MB L2, a slower L3) the 1 MB strip was 1.25-1.34 ns and a 256 KB one 0.93-0.98.
  */
 #define MOMENTS_SCRATCH (1 << 17)
 /* A strip narrower than this many columns would run the chain over too few elements at a time: two passes instead. */
 #define MOMENTS_MIN_STRIP 16
-/* Rows of a strip asked for ahead of their copy (same measurement: 8 rows ahead 0.81 ns, 16
- * rows 0.92; without, 1.37 with 64-column strips where 8 ahead gave 0.98). */
-#define MOMENTS_AHEAD 8
 
 static pthread_key_t scratch_key;
 static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
@@ -1202,7 +1245,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
 FOR_EACH_ISA(DEFINE_MOMENTS_FUSED)
 #ifdef LAZYLAB_X86
 DEFINE_MOMENTS_FUSED(avx512, FAST_SQRT_ATTR)
-#define FUSED_LINE (np_fast_sqrt ? fused_line_avx512 : PICK(fused_line))
+#define FUSED_LINE (np_fast_sqrt && np_tuning.fused_fma_sqrt ? fused_line_avx512 : PICK(fused_line))
 #else
 #define FUSED_LINE PICK(fused_line)
 #endif
@@ -1211,8 +1254,7 @@ DEFINE_MOMENTS_FUSED(avx512, FAST_SQRT_ATTR)
  * (p their last, going backwards) into L2. Only a hint: nothing is read. */
 static void prefetch_row(const Leaf *l, int64_t p, int64_t n) {
   int64_t size = (int64_t)leaf_size(l->type), lo = p + (l->s < 0 ? 1 - n : 0);
-  uintptr_t a0 = (uintptr_t)l->data + (uintptr_t)(lo * size);
-  for (uintptr_t a = a0 & ~(uintptr_t)63; a < a0 + (uintptr_t)(n * size); a += 64) __builtin_prefetch((const void *)a, 0, 2);
+  prefetch_span((uintptr_t)l->data + (uintptr_t)(lo * size), (uintptr_t)(n * size));
 }
 
 /*
@@ -1364,11 +1406,17 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
     if (W->ostride[d] == 0) { red[nr++] = d; rows *= W->shape[d]; }
     else kept[nk++] = d;
   }
-  int64_t w = MOMENTS_SCRATCH / rows;
+  /* The strip: np_tuning.strip_bytes of rows (at least MOMENTS_MIN_STRIP columns, at most what
+   * the buffer holds). */
+  int64_t w = (int64_t)(np_tuning.strip_bytes / sizeof(double)) / rows;
+  if (w < MOMENTS_MIN_STRIP) w = MOMENTS_MIN_STRIP;
+  if (w > MOMENTS_SCRATCH / rows) w = MOMENTS_SCRATCH / rows;
   if (w > MACHINE_BLOCK) w = MACHINE_BLOCK;
   if (w >= nl) w = nl;
   else if (w < MOMENTS_MIN_STRIP) return 0;
   else w -= w % 4;
+  int64_t ahead = np_tuning.ahead_lines / ((w * (int64_t)sizeof(double) + 63) / 64);
+  if (ahead < 1) ahead = 1;
   int direct = result_direct(M);
   const Step *cs = &M->tail_step;
   int one_leaf = (int)(cs->src - M->nconst);
@@ -1379,10 +1427,13 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
   int one = M->count > 0 && M->tail == 0 && cs->head == HEAD_NONE && cs->src >= M->nconst && cs->src < M->nconst + M->k &&
             M->leaves[one_leaf].type == napi_float64_array && M->leaves[one_leaf].s == 1;
   /* Rows of a strip are far apart (a whole line of the array): the hardware does not fetch the
-   * next ones ahead, so each leaf's row MOMENTS_AHEAD rows on along the innermost reduced
-   * dimension is asked for (into L2) while this one is copied, every cache line it touches
-   * (lib/np's arrays need not start on a line), where the row is contiguous (either way). Only a
-   * hint: an address past the block is never read. */
+   * next ones ahead, so each leaf's row `ahead` rows on along the innermost reduced dimension
+   * is asked for (into L2) while this one is copied, every cache line it touches (lib/np's
+   * arrays need not start on a line), where the row is contiguous (either way): about
+   * np_tuning.ahead_lines lines ahead (EPYC, 128-column strips: 8 rows ahead 0.81 ns/element,
+   * 16 rows 0.92; without, 1.37 with 64-column strips where 8 ahead gave 0.98. Xeon,
+   * 32-column strips: 10 rows 1.04-1.12, 16 rows 0.96-1.11, 24 rows 0.96-0.98). Only a hint:
+   * an address past the block is never read. */
   int64_t ahead_step[MACHINE_MAX_LEAVES];
   int pf = nr > 0;
   for (int i = 0; i < M->k; i++) ahead_step[i] = nr > 0 ? W->stride[i][red[nr - 1]] : 0;
@@ -1401,16 +1452,24 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
       int more = 1;
       for (int64_t row = 0; more; ) {
         int64_t nb = 0;
+        if (one && nr == 1) {
+          /* Rows along one dimension, equally spaced: the block's rows in one call. */
+          nb = rows - row < g ? rows - row : g;
+          CHAIN_ROWS_OF(cs)(cs, (const double *)M->leaves[one_leaf].data + pr[one_leaf], ahead_step[one_leaf], scratch + row * wc, wc, nb, pf ? ahead : 0);
+          pr[one_leaf] += nb * ahead_step[one_leaf];
+          row += nb;
+          more = row < rows;
+        }
         for (; nb < g && more; nb++, row++) {
           if (one) {
             const Leaf *L = &M->leaves[one_leaf];
-            if (pf) prefetch_row(L, pr[one_leaf] + MOMENTS_AHEAD * ahead_step[one_leaf], wc);
+            if (pf) prefetch_row(L, pr[one_leaf] + ahead * ahead_step[one_leaf], wc);
             CHAIN_OF(cs)(cs, (const double *)L->data + pr[one_leaf], NULL, scratch + row * wc, wc, TO_STORE, NULL, NULL);
           } else
             for (int i = 0; i < M->k; i++) {
               int64_t reg = M->nconst + i;
               double *dst = store + reg * MACHINE_REG_STRIDE + nb * wc;
-              if (pf && (M->leaves[i].s == 1 || M->leaves[i].s == -1)) prefetch_row(&M->leaves[i], pr[i] + MOMENTS_AHEAD * ahead_step[i], wc);
+              if (pf && (M->leaves[i].s == 1 || M->leaves[i].s == -1)) prefetch_row(&M->leaves[i], pr[i] + ahead * ahead_step[i], wc);
               const double *src = load_leaf(&M->leaves[i], pr[i], wc, dst);
               if (src != dst) memcpy(dst, src, sizeof(double) * (size_t)wc);
             }

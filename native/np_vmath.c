@@ -63,7 +63,7 @@ __attribute__((target("avx512f"))) static inline void exp8_part(const double *a,
 }
 
 __attribute__((target("avx512f"))) static void vexp8(const double *a, double *o, intptr_t n) {
-  const int stream = n >= STREAM_MIN;
+  const int stream = n >= STREAM_MIN && np_tuning.exp_stream;
   intptr_t i = 0;
   if (stream) {
     /* Up to the first 64-byte boundary of o, for the streaming stores. */

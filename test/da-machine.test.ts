@@ -526,7 +526,7 @@ test("the square root the machine's chains run on the FMA units (a third of a ch
   assert.equal(bad, 0, `${bad} of ${a.length} square roots differ: ${shown.join("; ")}`);
 });
 
-test("chains with a square root give the same bits with and without the FMA units' square root (LAZYLAB_NATIVE_SQRT=divider): summed, in std and var, min/max, written out", { skip: SKIP }, () => {
+test("chains with a square root give the same bits with and without the FMA units' square root (LAZYLAB_NATIVE_SQRT=divider) and under either CPU tuning (LAZYLAB_NATIVE_TUNING): summed, in std and var, min/max, written out", { skip: SKIP }, () => {
   const exprs = [
     "d.abs().sqrt()",
     "d.abs().sqrt().mul(2).add(1).sum({ axis: -1 })",
@@ -542,12 +542,39 @@ test("chains with a square root give the same bits with and without the FMA unit
           const flat = r.flatten().nd.data;
           return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
         })()`;
-  const fast = JSON.parse(lazyResults(exprs, describe, {})) as string[];
+  const fast = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
+  const intel = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
   const divider = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_SQRT: "divider" })) as string[];
   const plain = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE: "0" })) as string[];
   exprs.forEach((e, k) => {
     assert.equal(fast[k], divider[k], `${e}: the FMA units' square roots change the bytes`);
+    assert.equal(fast[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
     assert.equal(fast[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
+  });
+});
+
+test("var and std over axes that keep the last one (strips of rows) give the same bits under either CPU tuning and without the addon: one chain of one leaf (rows forward and reversed), a chain of two leaves, two reduced axes", { skip: SKIP }, () => {
+  // The tunings choose different strip widths (1000-wide blocks of 250 rows: 524 columns for
+  // amd, 128 for intel) and prefetch distances; the one-leaf chains read a block's rows in one
+  // call (chain_rows), the others row by row.
+  const exprs = [
+    "d.mul(3).sub(1).var({ axis: 0 })",
+    "d.abs().sqrt().std({ axis: 0 })",
+    "d.get('::-1, :').mul(2).add(0.5).var({ axis: 0, ddof: 1 })",
+    "d.mul(d).add(1).var({ axis: 0 })",
+    "da.fromArray(x.reshape([17, 59, 2101]), { chunks: [5, 20, 1000] }).mul(2).sub(1).var({ axis: [0, 1] })",
+    "da.fromArray(x, { chunks: [1003, 700] }).sub(0.25).std({ axis: 0 })",
+  ];
+  const describe = `(() => {
+          const flat = r.flatten().nd.data;
+          return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
+        })()`;
+  const amd = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
+  const intel = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
+  const plain = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE: "0" })) as string[];
+  exprs.forEach((e, k) => {
+    assert.equal(amd[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
+    assert.equal(amd[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
   });
 });
 

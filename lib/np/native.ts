@@ -109,6 +109,11 @@ interface NativeLoops {
   ownExp(): boolean;
   /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
   isa(): string;
+  /**
+   * The CPU family the loops' sizes and choices are tuned for, "amd" or "intel" (native/np_common.h,
+   * NpTuning; LAZYLAB_NATIVE_TUNING picks one). The bits are the same under either.
+   */
+  tuning(): string;
 }
 
 /** Operation codes of the C loops, by the expression ufunc.ts writes for them. */
