@@ -11,17 +11,25 @@ int np_avx512 = 0;
 int np_own_exp = 0;
 int np_fast_sqrt = 0;
 
-/* np_common.h, NpTuning. amd: as measured on the EPYC since the machine was written (a 1 MB
- * strip, 8 rows of 16 lines ahead; a quarter of std's square roots on the FMA units: std(-1)
- * of a square-root chain 0.76-0.78 -> 0.65-0.72 ns/element; exp streamed). intel, on the Xeon
- * (one thread, 4000x4000 in 1000x1000 chunks, ns/element, medians): (x*3-1).var(0) with a 1 MB
- * strip 1.25-1.34, 256 KB 0.93-0.98; sqrt(abs(x)).std(-1) 1.74-1.79 with the FMA units'
- * quarter, 1.24-1.27 without (the chains' third still pays there: the sum of sqrt(abs(x))*2+1
- * 1.90 with the divider alone, 1.10-1.14 with it); np.exp(x, out) 1.45-1.48 streamed, 1.25-1.28
- * with plain stores (NumPy 1.23). */
-static const NpTuning TUNING_AMD = { "amd", (size_t)1 << 20, 128, 1, 1 };
-static const NpTuning TUNING_INTEL = { "intel", (size_t)1 << 18, 96, 0, 0 };
-NpTuning np_tuning = { "amd", (size_t)1 << 20, 128, 1, 1 };
+/*
+ * np_common.h, NpTuning. amd: as measured on the EPYC since the machine was written (a 1 MB
+ * strip, 8 rows of 16 lines ahead; a third of a chain's and a quarter of std's square roots on
+ * the FMA units; the hardware's prefetch alone; exp streamed). intel, on the Xeon (one thread,
+ * 4000x4000 in 1000x1000 chunks, ns/element, medians of 7):
+ * - (x*3-1).var(0): a 1 MB strip 1.25-1.34, 256 KB 0.93-0.98 (with chain_rows).
+ * - The square roots: vsqrtpd takes ~12 cycles per four doubles there, and the FMA units' roots
+ *   pay only in small doses: the sum of sqrt(abs(x))*2+1 with the divider alone 1.90, one
+ *   vector in two on the FMA units 2.43-2.46, in three 1.02-1.08, in five 0.88-0.90;
+ *   sqrt(abs(x)).std(-1) with none 1.24-1.29, a quarter 1.74-1.79, an eighth 1.05-1.07.
+ * - Folds asking for their sources 256 elements ahead: the sqrt sum (one in five) 0.81-0.83
+ *   against 0.89-0.90, (abs(x)-0.5).max() 0.73 against 0.92; written out, slower (1.57 against
+ *   1.30), so stores do not.
+ * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23).
+ */
+#define TUNED_FOR_AMD { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1 }
+static const NpTuning TUNING_AMD = TUNED_FOR_AMD;
+static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 4, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0 };
+NpTuning np_tuning = TUNED_FOR_AMD;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2
  * the AVX2 ones where the CPU also has AVX-512 (tests: every set gives the same bits). */

@@ -129,9 +129,14 @@ typedef struct {
    * how many cache lines ahead of the row being read are asked for. */
   size_t strip_bytes;
   int ahead_lines;
-  /* np_machine.c: whether std/var's fused loop gives a quarter of its square roots to the FMA
-   * units (np_fast_sqrt); the chains' loops give a third wherever np_fast_sqrt. */
-  int fused_fma_sqrt;
+  /* np_machine.c, where np_fast_sqrt: std/var's fused loop gives every fused_fma_period-th
+   * iteration's second vector of square roots to the FMA units (0: none), the chains' loops
+   * one vector in sqrt_group (3 or 5). */
+  int fused_fma_period;
+  int sqrt_group;
+  /* np_machine.c, CHAIN_BODY: how many elements ahead a chain folded into a sum, min or max asks
+   * for its sources' lines (0: it leaves that to the hardware). */
+  int64_t chain_ahead;
   /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores. */
   int exp_stream;
 } NpTuning;

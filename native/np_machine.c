@@ -375,7 +375,17 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
     else if (MODE == TO_SUM4) acc += x; \
     else { v4d p_; memcpy(&p_, o + (i), sizeof p_); p_ += x; memcpy(o + (i), &p_, sizeof p_); } \
   }
+/* Where the tuning says so (np_tuning.chain_ahead, in elements), a fold asks for its sources'
+ * line `ahead` elements on, within the run: on the Xeon the hardware alone left the reads of a
+ * chain whose arithmetic fills the core (a square root) waiting on memory. Not for stores: a
+ * chain written out was slower with it there. */
+#define CHAIN_AHEAD(HEAD, i) \
+  if (ahead_ && (i) + ahead_ < n) { \
+    __builtin_prefetch(a + (i) + ahead_, 0, 3); \
+    if (HEAD != HEAD_NONE) __builtin_prefetch(b + (i) + ahead_, 0, 3); \
+  }
 #define CHAIN_BODY(SUFFIX, HEAD, CORE, MODE) { \
+    const int64_t ahead_ = MODE == TO_STORE || MODE == TO_STREAM ? 0 : np_tuning.chain_ahead; \
     v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
     v4u A2 = { s->and2, s->and2, s->and2, s->and2 }, X2 = { s->xor2, s->xor2, s->xor2, s->xor2 }; \
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
@@ -389,6 +399,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
       CHAIN_VEC(SUFFIX, HEAD, CORE, x, 0); \
       acc = acc2 = x; \
       for (i = 4; i + 8 <= n; i += 8) { \
+        CHAIN_AHEAD(HEAD, i) \
         CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
         CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
         acc = MODE == TO_MAX ? VMAX_##SUFFIX(x, acc) : VMIN_##SUFFIX(x, acc); \
@@ -409,10 +420,29 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
       *special = zs != zs; \
       return r; \
     } \
-    if (PAIRED_##SUFFIX && CORE == CORE_SQRT) \
-      for (; i + 12 <= n; i += 12) { \
+    if (PAIRED_##SUFFIX && CORE == CORE_SQRT && np_tuning.sqrt_group == 5) \
+      for (; i + 20 <= n; i += 20) { \
         /* Every vector is read before any is written (o may be a). */ \
+        v4d x, y, z, w, u; \
+        CHAIN_AHEAD(HEAD, i) \
+        CHAIN_AHEAD(HEAD, i + 8) \
+        CHAIN_AHEAD(HEAD, i + 16) \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, z, i + 8); \
+        CHAIN_VEC(SUFFIX, HEAD, CORE, w, i + 12); \
+        CHAIN_VEC2(SUFFIX, HEAD, CORE, u, i + 16); \
+        CHAIN_PUT(SUFFIX, MODE, x, i); \
+        CHAIN_PUT(SUFFIX, MODE, y, i + 4); \
+        CHAIN_PUT(SUFFIX, MODE, z, i + 8); \
+        CHAIN_PUT(SUFFIX, MODE, w, i + 12); \
+        CHAIN_PUT(SUFFIX, MODE, u, i + 16); \
+      } \
+    else if (PAIRED_##SUFFIX && CORE == CORE_SQRT) \
+      for (; i + 12 <= n; i += 12) { \
         v4d x, y, z; \
+        CHAIN_AHEAD(HEAD, i) \
+        CHAIN_AHEAD(HEAD, i + 8) \
         CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
         CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
         CHAIN_VEC2(SUFFIX, HEAD, CORE, z, i + 8); \
@@ -422,6 +452,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
       } \
     for (; i + 4 <= n; i += 4) { \
       v4d x; \
+      if ((i & 7) == 0) CHAIN_AHEAD(HEAD, i) \
       CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
       CHAIN_PUT(SUFFIX, MODE, x, i); \
     } \
@@ -1182,8 +1213,11 @@ static double pw_run_sum(int64_t run, const double *vals) {
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
     v4d cc = { c, c, c, c }, nz = { -0., -0., -0., -0. }; \
     int64_t o = 0; \
-    int turn = 0; /* every other iteration's second vector to the FMA units (PAIRED): one in four */ \
-    (void)turn; \
+    /* Every fused_fma_period-th iteration's second vector to the FMA units (PAIRED): one in \
+     * four for amd, one in eight for intel (np_addon.c). */ \
+    const int period_ = np_tuning.fused_fma_period; \
+    int turn = 0; \
+    (void)turn; (void)period_; \
     for (int li = 0; li < nleaves; o += lens[li], li++) { \
       int64_t n = lens[li], i = o; \
       double sv, dv; \
@@ -1197,7 +1231,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
           FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
           if (PAIRED_##SUFFIX && turn == 0) FUSED_VEC2(SUFFIX, CORE, TAIL, y, i + 4) \
           else FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4) \
-          turn ^= 1; \
+          if (++turn == period_) turn = 0; \
           memcpy(cur + i, &x, sizeof x); \
           memcpy(cur + i + 4, &y, sizeof y); \
           slo += x; \
@@ -1245,7 +1279,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
 FOR_EACH_ISA(DEFINE_MOMENTS_FUSED)
 #ifdef LAZYLAB_X86
 DEFINE_MOMENTS_FUSED(avx512, FAST_SQRT_ATTR)
-#define FUSED_LINE (np_fast_sqrt && np_tuning.fused_fma_sqrt ? fused_line_avx512 : PICK(fused_line))
+#define FUSED_LINE (np_fast_sqrt && np_tuning.fused_fma_period > 0 ? fused_line_avx512 : PICK(fused_line))
 #else
 #define FUSED_LINE PICK(fused_line)
 #endif
