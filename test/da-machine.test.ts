@@ -526,6 +526,12 @@ test("the square root the machine's chains run on the FMA units (one chain vecto
   assert.equal(bad, 0, `${bad} of ${a.length} square roots differ: ${shown.join("; ")}`);
 });
 
+/** For lazyResults: the SHA-256 of a result's bytes. */
+const SHA256_OF_RESULT = `(() => {
+          const flat = r.flatten().nd.data;
+          return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
+        })()`;
+
 test("chains with a square root give the same bits with and without the FMA units' square root (LAZYLAB_NATIVE_SQRT=divider) and under either CPU tuning (LAZYLAB_NATIVE_TUNING): summed, in std and var, min/max, written out", { skip: SKIP }, () => {
   const exprs = [
     "d.abs().sqrt()",
@@ -538,14 +544,10 @@ test("chains with a square root give the same bits with and without the FMA unit
     "d.abs().add(d.mul(d)).sqrt().sum({ axis: 0 })",
     "d.mul(d).div(d.abs().add(1)).sqrt().mul(-1).min()",
   ];
-  const describe = `(() => {
-          const flat = r.flatten().nd.data;
-          return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
-        })()`;
-  const fast = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
-  const intel = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
-  const divider = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_SQRT: "divider" })) as string[];
-  const plain = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE: "0" })) as string[];
+  const fast = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
+  const intel = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
+  const divider = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_SQRT: "divider" })) as string[];
+  const plain = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE: "0" })) as string[];
   exprs.forEach((e, k) => {
     assert.equal(fast[k], divider[k], `${e}: the FMA units' square roots change the bytes`);
     assert.equal(fast[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
@@ -565,13 +567,9 @@ test("var and std over axes that keep the last one (strips of rows) give the sam
     "da.fromArray(x.reshape([17, 59, 2101]), { chunks: [5, 20, 1000] }).mul(2).sub(1).var({ axis: [0, 1] })",
     "da.fromArray(x, { chunks: [1003, 700] }).sub(0.25).std({ axis: 0 })",
   ];
-  const describe = `(() => {
-          const flat = r.flatten().nd.data;
-          return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
-        })()`;
-  const amd = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
-  const intel = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
-  const plain = JSON.parse(lazyResults(exprs, describe, { LAZYLAB_NATIVE: "0" })) as string[];
+  const amd = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
+  const intel = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
+  const plain = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE: "0" })) as string[];
   exprs.forEach((e, k) => {
     assert.equal(amd[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
     assert.equal(amd[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
