@@ -1136,13 +1136,44 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
     } \
     return run_pairwise_##SUFFIX(a, n2) + run_pairwise_##SUFFIX(a + n2, n - n2); \
   } \
+  /* Sixteen columns at a time down all the rows, their sums in registers (a row at a time, each \
+   * column's sum went through memory once per row); per column the same additions in the same \
+   * order. */ \
   ATTR static void rows_sum_##SUFFIX(const double *restrict e, int64_t rows, int64_t w, double *restrict acc) { \
-    for (int64_t j = 0; j < rows; j++, e += w) \
-      for (int64_t i = 0; i < w; i++) acc[i] += e[i]; \
+    int64_t c = 0; \
+    for (; c + 16 <= w; c += 16) { \
+      v4d s0, s1, s2, s3, x; \
+      memcpy(&s0, acc + c, sizeof s0); memcpy(&s1, acc + c + 4, sizeof s1); \
+      memcpy(&s2, acc + c + 8, sizeof s2); memcpy(&s3, acc + c + 12, sizeof s3); \
+      for (int64_t j = 0; j < rows; j++) { \
+        const double *r = e + j * w + c; \
+        memcpy(&x, r, sizeof x); s0 += x; memcpy(&x, r + 4, sizeof x); s1 += x; \
+        memcpy(&x, r + 8, sizeof x); s2 += x; memcpy(&x, r + 12, sizeof x); s3 += x; \
+      } \
+      memcpy(acc + c, &s0, sizeof s0); memcpy(acc + c + 4, &s1, sizeof s1); \
+      memcpy(acc + c + 8, &s2, sizeof s2); memcpy(acc + c + 12, &s3, sizeof s3); \
+    } \
+    for (int64_t j = 0; j < rows; j++) \
+      for (int64_t i = c; i < w; i++) acc[i] += e[j * w + i]; \
   } \
   ATTR static void rows_dev_##SUFFIX(const double *restrict e, int64_t rows, int64_t w, const double *restrict mean, double *restrict acc) { \
-    for (int64_t j = 0; j < rows; j++, e += w) \
-      for (int64_t i = 0; i < w; i++) { double d = e[i] - mean[i]; acc[i] += d * d; } \
+    int64_t c = 0; \
+    for (; c + 16 <= w; c += 16) { \
+      v4d s0, s1, s2, s3, m0, m1, m2, m3, x; \
+      memcpy(&s0, acc + c, sizeof s0); memcpy(&s1, acc + c + 4, sizeof s1); \
+      memcpy(&s2, acc + c + 8, sizeof s2); memcpy(&s3, acc + c + 12, sizeof s3); \
+      memcpy(&m0, mean + c, sizeof m0); memcpy(&m1, mean + c + 4, sizeof m1); \
+      memcpy(&m2, mean + c + 8, sizeof m2); memcpy(&m3, mean + c + 12, sizeof m3); \
+      for (int64_t j = 0; j < rows; j++) { \
+        const double *r = e + j * w + c; \
+        memcpy(&x, r, sizeof x); x -= m0; s0 += x * x; memcpy(&x, r + 4, sizeof x); x -= m1; s1 += x * x; \
+        memcpy(&x, r + 8, sizeof x); x -= m2; s2 += x * x; memcpy(&x, r + 12, sizeof x); x -= m3; s3 += x * x; \
+      } \
+      memcpy(acc + c, &s0, sizeof s0); memcpy(acc + c + 4, &s1, sizeof s1); \
+      memcpy(acc + c + 8, &s2, sizeof s2); memcpy(acc + c + 12, &s3, sizeof s3); \
+    } \
+    for (int64_t j = 0; j < rows; j++) \
+      for (int64_t i = c; i < w; i++) { double d = e[j * w + i] - mean[i]; acc[i] += d * d; } \
   }
 FOR_EACH_ISA(DEFINE_MOMENTS)
 
