@@ -280,7 +280,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * multiplies and FMAs, and the chain loops give it one vector in three (one in four in std's
  * fused loop, which has more arithmetic of its own), the rest to vsqrtpd: the two kinds run
  * side by side. The same C loop: 0.43 ns/element one in three, 0.53 one in two, sqrt_fma alone
- * slower than vsqrtpd.
+ * slower than vsqrtpd. On Intel the shares are one in five and one in eight (np_tuning,
+ * np_addon.c: measured on a Xeon, where larger shares slowed the reads from memory).
  *
  * For x in [2^-900, 2^900]: r ~ 1/sqrt(x) from vrsqrt14pd (relative error < 2^-14), two Newton
  * steps r += r (1/2 - (x/2) r^2) (~2^-50), y = x r, and one correction y += (x - y^2)(r/2)
@@ -332,7 +333,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
 #define VCORE2_avx2 VCORE_avx2
 #endif
 #define VCORE2_base VCORE_base
-/* Whether the square-root loops give some vectors to sqrt_fma (CHAIN_BODY one in three, FUSED_BODY one in four). */
+/* Whether the square-root loops give some vectors to sqrt_fma (CHAIN_BODY one in np_tuning.sqrt_group, FUSED_BODY one in 2 * np_tuning.fused_fma_period). */
 #define PAIRED_base 0
 #define PAIRED_avx2 0
 #define PAIRED_avx512 1
@@ -532,7 +533,7 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
   }
 FOR_EACH_ISA(DEFINE_CHAIN)
 #ifdef LAZYLAB_X86
-/* chain_* for the chains with a square root, one vector in three on sqrt_fma: only those,
+/* chain_* for the chains with a square root, one vector in np_tuning.sqrt_group on sqrt_fma: only those,
  * whatever the head; every other chain keeps chain_avx2 (CHAIN_OF). */
 #define CHAIN_SQRT_PICK(MODE) { \
     switch (s->head) { \
