@@ -1523,20 +1523,21 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
       int more = 1;
       for (int64_t row = 0; more; ) {
         int64_t nb = 0;
-        if (one && nr == 1) {
-          /* Rows along one dimension, equally spaced: the block's rows in one call. */
-          nb = rows - row < g ? rows - row : g;
-          CHAIN_ROWS_OF(cs)(cs, (const double *)M->leaves[one_leaf].data + pr[one_leaf], ahead_step[one_leaf], scratch + row * wc, wc, nb, pf ? ahead : 0);
-          pr[one_leaf] += nb * ahead_step[one_leaf];
-          row += nb;
-          more = row < rows;
-        }
-        for (; nb < g && more; nb++, row++) {
+        while (nb < g && more) {
           if (one) {
-            const Leaf *L = &M->leaves[one_leaf];
-            if (pf) prefetch_row(L, pr[one_leaf] + ahead * ahead_step[one_leaf], wc);
-            CHAIN_OF(cs)(cs, (const double *)L->data + pr[one_leaf], NULL, scratch + row * wc, wc, TO_STORE, NULL, NULL);
-          } else
+            /* The rows left along the innermost reduced dimension (equally spaced), as many as
+             * the block takes, in one call; then on to the last of them, for step_dims. */
+            int d = nr > 0 ? red[nr - 1] : 0;
+            int64_t run = nr > 0 ? W->shape[d] - jr[d] : 1;
+            if (run > g - nb) run = g - nb;
+            CHAIN_ROWS_OF(cs)(cs, (const double *)M->leaves[one_leaf].data + pr[one_leaf], ahead_step[one_leaf], scratch + row * wc, wc, run, pf ? ahead : 0);
+            if (nr > 0) {
+              jr[d] += run - 1;
+              for (int i = 0; i < M->k; i++) pr[i] += (run - 1) * ahead_step[i];
+            }
+            nb += run;
+            row += run;
+          } else {
             for (int i = 0; i < M->k; i++) {
               int64_t reg = M->nconst + i;
               double *dst = store + reg * MACHINE_REG_STRIDE + nb * wc;
@@ -1544,6 +1545,9 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
               const double *src = load_leaf(&M->leaves[i], pr[i], wc, dst);
               if (src != dst) memcpy(dst, src, sizeof(double) * (size_t)wc);
             }
+            nb++;
+            row++;
+          }
           more = step_dims(M, W, red, nr, jr, pr, &qr);
         }
         if (!one) {
