@@ -532,6 +532,15 @@ const SHA256_OF_RESULT = `(() => {
           return createHash("sha256").update(new Uint8Array(flat.buffer, flat.byteOffset, flat.byteLength)).digest("hex");
         })()`;
 
+/** Asserts that every expression's result has the same bytes under each of `others`' settings as under `reference`'s; a difference fails with the setting's message. */
+function assertSameBytes(exprs: string[], reference: Record<string, string>, others: [Record<string, string>, string][]): void {
+  const want = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, reference)) as string[];
+  for (const [env, message] of others) {
+    const got = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, env)) as string[];
+    exprs.forEach((e, k) => assert.equal(got[k], want[k], `${e}: ${message}`));
+  }
+}
+
 test("chains with a square root give the same bits with and without the FMA units' square root (LAZYLAB_NATIVE_SQRT=divider) and under either CPU tuning (LAZYLAB_NATIVE_TUNING): summed, in std and var, min/max, written out", { skip: SKIP }, () => {
   const exprs = [
     "d.abs().sqrt()",
@@ -544,15 +553,11 @@ test("chains with a square root give the same bits with and without the FMA unit
     "d.abs().add(d.mul(d)).sqrt().sum({ axis: 0 })",
     "d.mul(d).div(d.abs().add(1)).sqrt().mul(-1).min()",
   ];
-  const fast = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
-  const intel = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
-  const divider = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_SQRT: "divider" })) as string[];
-  const plain = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE: "0" })) as string[];
-  exprs.forEach((e, k) => {
-    assert.equal(fast[k], divider[k], `${e}: the FMA units' square roots change the bytes`);
-    assert.equal(fast[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
-    assert.equal(fast[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
-  });
+  assertSameBytes(exprs, { LAZYLAB_NATIVE_TUNING: "amd" }, [
+    [{ LAZYLAB_NATIVE_SQRT: "divider" }, "the FMA units' square roots change the bytes"],
+    [{ LAZYLAB_NATIVE_TUNING: "intel" }, "the bytes tuned for amd differ from those tuned for intel"],
+    [{ LAZYLAB_NATIVE: "0" }, "the machine's bytes differ from the JavaScript kernel's"],
+  ]);
 });
 
 test("var and std over axes that keep the last one (strips of rows) give the same bits under either CPU tuning and without the addon: one chain of one leaf (rows forward and reversed), a chain of two leaves, two reduced axes", { skip: SKIP }, () => {
@@ -567,13 +572,10 @@ test("var and std over axes that keep the last one (strips of rows) give the sam
     "da.fromArray(x.reshape([17, 59, 2101]), { chunks: [5, 20, 1000] }).mul(2).sub(1).var({ axis: [0, 1] })",
     "da.fromArray(x, { chunks: [1003, 700] }).sub(0.25).std({ axis: 0 })",
   ];
-  const amd = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "amd" })) as string[];
-  const intel = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE_TUNING: "intel" })) as string[];
-  const plain = JSON.parse(lazyResults(exprs, SHA256_OF_RESULT, { LAZYLAB_NATIVE: "0" })) as string[];
-  exprs.forEach((e, k) => {
-    assert.equal(amd[k], intel[k], `${e}: the bytes tuned for amd differ from those tuned for intel`);
-    assert.equal(amd[k], plain[k], `${e}: the machine's bytes differ from the JavaScript kernel's`);
-  });
+  assertSameBytes(exprs, { LAZYLAB_NATIVE_TUNING: "amd" }, [
+    [{ LAZYLAB_NATIVE_TUNING: "intel" }, "the bytes tuned for amd differ from those tuned for intel"],
+    [{ LAZYLAB_NATIVE: "0" }, "the machine's bytes differ from the JavaScript kernel's"],
+  ]);
 });
 
 const CHAINS: { ts: string; py: string }[] = [
