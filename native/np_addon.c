@@ -26,14 +26,14 @@ int np_fast_sqrt = 0;
  *   1.30), so stores do not.
  * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23).
  */
-#define TUNED_FOR_AMD { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1 }
-static const NpTuning TUNING_AMD = TUNED_FOR_AMD;
+static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1 };
 static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 4, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0 };
-NpTuning np_tuning = TUNED_FOR_AMD;
+NpTuning np_tuning;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2
  * the AVX2 ones where the CPU also has AVX-512 (tests: every set gives the same bits). */
 static void choose_loops(void) {
+  np_tuning = TUNING_AMD;
 #ifdef LAZYLAB_X86
   const char *isa = getenv("LAZYLAB_NATIVE_ISA");
   __builtin_cpu_init();
