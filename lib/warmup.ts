@@ -8,7 +8,7 @@ import * as np from "./np";
 import * as psutil from "./psutil";
 import * as da from "./da";
 import { computeSync } from "./da/array";
-import { getsizeof } from "./sys";
+import { getrefcount, getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
 import { warmUpHeapReferences } from "./retainers/heap-references";
@@ -109,7 +109,7 @@ export function warmUpSteps(): Array<() => void> {
     ...exerciseParts(),
     ...exerciseParts(),
     // Once: it starts a child process (sys.getrefcount reads its heap snapshot in one).
-    () => warmUpHeapReferences(),
+    () => warmUpHeapReferences(() => getrefcount({})),
     () => {
       // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
       da.releasePool();

@@ -13,7 +13,8 @@ import { spawnSync } from "node:child_process";
 import { unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { syntheticHeapSnapshot, warmUpSnapshotCalls, writeHeapSnapshot } from "./heap-snapshot";
+import { memoryCalls } from "../psutil/native";
+import { restoreAfterSnapshot, syntheticHeapSnapshot, writeHeapSnapshot } from "./heap-snapshot";
 import type { HeapReference } from "./snapshot-references";
 
 export type { HeapReference };
@@ -38,10 +39,13 @@ const READER = path.join(__dirname, "read-references.js");
 export function heapReferencesTo(target: object): HeapReference[] {
   const probe = new LazylabReferenceProbe(target);
   return referencesInSnapshot(LazylabReferenceProbe.name, (file) => {
-    writeHeapSnapshot(file);
+    writeSnapshot(file);
     void probe.target; // kept alive until the snapshot is taken
   });
 }
+
+/** Writes the snapshot heapReferencesTo reads: V8's, except during warmUpHeapReferences. */
+let writeSnapshot: (file: string) => void = (file) => writeHeapSnapshot(file);
 
 /** Writes a snapshot with `write`, has the child read it, removes it. */
 function referencesInSnapshot(probeName: string, write: (file: string) => void): HeapReference[] {
@@ -67,27 +71,46 @@ function readInChild(file: string, probeName: string): HeapReference[] {
 }
 
 /**
- * Runs the whole of getrefcount once, on a five-node snapshot written by hand instead of V8's
- * (one child process, ~0.1 s): V8 keeps the bytecode and feedback of what has run (the
- * executor allocates feedback up front and never flushes bytecode), and of Node's own modules
- * it runs (child_process's, fs's), which the memory figure of the cell calling getrefcount
- * first would otherwise show (measured: +0.03 MB). The executor calls it in its warm-up
- * (lib/warmup.ts). A failure here is left for getrefcount itself to report.
+ * Runs `call` (the caller's `sys.getrefcount` of some object) with heapReferencesTo reading a
+ * five-node snapshot written by hand instead of V8's (one child process, ~0.1 s), so that the
+ * whole path but V8's snapshot itself has run before the first memory reading. V8 keeps the
+ * bytecode and feedback of what has run (the executor allocates feedback up front and never
+ * flushes bytecode), and of Node's own modules it runs (child_process's, fs's); the memory
+ * figure of the cell calling getrefcount first would otherwise show them. Measured across the
+ * first getrefcount in fresh kernels (V8's old space): +8.2 KB when only the reader was warmed
+ * (getrefcount, heapReferencesTo, the probe class and writeHeapSnapshot were compiled in that
+ * cell), +6.2 KB with the whole path warmed, against +1.2 KB across a cell that does not call
+ * it. Most of the rest is V8's own first snapshot: in a kernel whose earlier cell had called
+ * getrefcount, the next call grew it by 2.1 KB.
+ * The executor calls this in its warm-up (lib/warmup.ts). A failure here is left for
+ * getrefcount itself to report.
+ *
+ * It then runs, once, the collection a real snapshot starts with (V8's memory-reducing "all
+ * available garbage" one, through the addon; ~20 ms): the process's first such collection
+ * gives back malloc memory that later ones do not, and not always the same amount. Measured in
+ * fresh kernels without it, malloc's bytes in use across the first getrefcount moved by -9.6 to
+ * -6.5 KB (38 kernels); with it (and the heap's room, lib/psutil/heap-room.ts), by -0.2 to
+ * +0.4 KB in 39 of 40 kernels and +3.0 KB in one, as across the second call (-1.1 to +0.3 KB).
+ * The collection drops V8's table of external references, which is built again, as after every
+ * snapshot.
  */
-export function warmUpHeapReferences(): void {
+export function warmUpHeapReferences(call: () => void): void {
   const probeName = LazylabReferenceProbe.name;
+  const synthetic = syntheticHeapSnapshot([
+    { type: "object", name: "global", edges: [["property", "x", 2], ["element", 0, 2]] },
+    { type: "object", name: probeName, edges: [["property", "target", 2]] },
+    { type: "object", name: "Object", edges: [] },
+    { type: "object", name: "Map", edges: [["internal", "table", 4]] },
+    { type: "array", name: "", edges: [["internal", "1", 2]] },
+  ]);
+  writeSnapshot = (file) => writeHeapSnapshot(file, (f) => writeFileSync(f, synthetic));
   try {
-    referencesInSnapshot(probeName, (file) => {
-      writeFileSync(file, syntheticHeapSnapshot([
-        { type: "object", name: "global", edges: [["property", "x", 2], ["element", 0, 2]] },
-        { type: "object", name: probeName, edges: [["property", "target", 2]] },
-        { type: "object", name: "Object", edges: [] },
-        { type: "object", name: "Map", edges: [["internal", "table", 4]] },
-        { type: "array", name: "", edges: [["internal", "1", 2]] },
-      ]));
-    });
-    warmUpSnapshotCalls();
+    call();
   } catch {
     /* reported by the first getrefcount */
+  } finally {
+    writeSnapshot = (file) => writeHeapSnapshot(file);
   }
+  memoryCalls?.reduceHeap?.();
+  restoreAfterSnapshot();
 }

@@ -64,15 +64,30 @@ export interface HeapSnapshotData {
 /**
  * Writes a snapshot of this thread's heap to `file` (a second or so for a notebook's heap),
  * then gives back what taking it left in V8 (see the module comment). Read it with
- * {@link readHeapSnapshot}, best in another process (heap-references.ts).
+ * {@link readHeapSnapshot}, best in another process (heap-references.ts). `take` writes the
+ * snapshot itself: V8's, or in the warm-up a synthetic one (heap-references.ts), so that this
+ * function's code is compiled by then.
  */
-export function writeHeapSnapshot(file: string): void {
+export function writeHeapSnapshot(file: string, take: (file: string) => void = takeV8Snapshot): void {
   try {
-    v8.writeHeapSnapshot(file);
+    take(file);
   } finally {
-    clearObjectIds();
-    rebuildExternalReferenceTable();
+    restoreAfterSnapshot();
   }
+}
+
+/**
+ * Gives back what a snapshot leaves in V8 and builds again what its collection drops (see the
+ * module comment): V8's object ids, the table of external references. Also for after V8's
+ * "all available garbage" collection on its own (heap-references.ts).
+ */
+export function restoreAfterSnapshot(): void {
+  clearObjectIds();
+  rebuildExternalReferenceTable();
+}
+
+function takeV8Snapshot(file: string): void {
+  v8.writeHeapSnapshot(file);
 }
 
 /** Reads a snapshot file written by {@link writeHeapSnapshot}. */
@@ -102,16 +117,6 @@ function clearObjectIds(): void {
   } finally {
     session.disconnect();
   }
-}
-
-/**
- * Runs, once, what writeHeapSnapshot runs after the snapshot (the inspector session, the
- * serializer), so that their code is compiled while the library loads rather than in the cell
- * of the first getrefcount, whose memory figure would show it.
- */
-export function warmUpSnapshotCalls(): void {
-  clearObjectIds();
-  rebuildExternalReferenceTable();
 }
 
 /** A node of {@link syntheticHeapSnapshot}: its type, name and edges (type, name or index, index of the node it points to). */
