@@ -175,12 +175,15 @@ static napi_value js_resident_bytes(napi_env env, napi_callback_info info) {
 napi_value np_keep_freed(napi_env env, napi_callback_info info);
 napi_value np_shared_buffer(napi_env env, napi_callback_info info);
 napi_value np_buffer_pool(napi_env env, napi_callback_info info);
+/* Room for malloc's main heap to grow (np_heap_room.c). */
+napi_value np_keep_heap_room(napi_env env, napi_callback_info info);
 
 void np_memory_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_default, NULL },
     { "bufferPool", NULL, np_buffer_pool, NULL, NULL, NULL, napi_default, NULL },
     { "keepFreed", NULL, np_keep_freed, NULL, NULL, NULL, napi_default, NULL },
+    { "keepHeapRoom", NULL, np_keep_heap_room, NULL, NULL, NULL, napi_default, NULL },
     { "sharedBuffer", NULL, np_shared_buffer, NULL, NULL, NULL, napi_default, NULL },
     { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
     { "mallocParts", NULL, js_malloc_parts, NULL, NULL, NULL, napi_default, NULL },

@@ -22,6 +22,7 @@ import type { WatchdogMessage, WatchdogReply } from "./watchdog";
 import { IMPORT_HOOK, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
+import { keepHeapRoom } from "../../lib/psutil/heap-room";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -328,6 +329,8 @@ let warmUpFrom = 0;
 
 function main(): void {
   markStart("executor", "process start", 0);
+  // Before the watchdog's thread (and its isolate) exists: lib/psutil/heap-room.ts.
+  keepHeapRoom();
   markStart("executor", "listening");
   output.install();
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));

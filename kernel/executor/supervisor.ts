@@ -11,6 +11,7 @@ import { DEBUG_FD, interruptLine, onLines, type FromExecutor, type RunRequest, t
 import type { DebugPipeMessage, DebugPipeRequest } from "./watchdog";
 import { respond, type DapEvent, type DapRequest, type DapResponse } from "../debugger/dap";
 import { markStart } from "../start-trace";
+import { startupHeapRoomEnvironment } from "../../lib/psutil/heap-room";
 
 type Done = Extract<FromExecutor, { kind: "done" }>;
 
@@ -170,6 +171,15 @@ export class ExecutorSupervisor extends EventEmitter {
     super();
   }
 
+  /**
+   * The executor's environment: executorEnvironment's, and room for malloc's heap from its first
+   * extension on (lib/psutil/heap-room.ts; the executor restores malloc's top pad at once).
+   */
+  private environment(): NodeJS.ProcessEnv {
+    const env = executorEnvironment({ ...process.env, ...this.options.env });
+    return { ...env, ...startupHeapRoomEnvironment(env) };
+  }
+
   /** Starts the executor (if not running) and resolves when it has warmed up. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
@@ -178,7 +188,7 @@ export class ExecutorSupervisor extends EventEmitter {
       cwd: this.options.cwd,
       execArgv: [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), ...(this.options.execArgv ?? [])],
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe", "pipe"],
-      env: executorEnvironment({ ...process.env, ...this.options.env }),
+      env: this.environment(),
       serialization: "advanced",
     });
     this.child = child;

@@ -14,10 +14,15 @@
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
+import { keepHeapRoom } from "./heap-room";
 import { readFileSync } from "node:fs";
 import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 
 export { footprint, collectGarbage };
+
+// The memory figures need malloc's heap to grow in place for as long as the process runs; the
+// kernel's executor has done this before its first thread (lib/psutil/heap-room.ts).
+keepHeapRoom();
 
 /** Python's repr of a float: always with a decimal point or exponent. */
 function pyFloat(x: number): string {

@@ -20,6 +20,22 @@ export interface MemoryCalls {
    * also shrinks the young generation to its initial capacity; absent from an addon built before it.
    */
   reduceHeap?(): void;
+  /**
+   * Reserves the address space above malloc's heap beyond `room` bytes, so no V8 code range
+   * lands flush against it; sets malloc's top pad to `topPad` unless it is negative
+   * (native/np_heap_room.c, heap-room.ts). Null where there is no [heap] mapping.
+   */
+  keepHeapRoom?(room: number, topPad: number): HeapRoom | null;
+}
+
+/** What keepHeapRoom found and reserved: addresses as numbers (guard 0 when none was made). */
+export interface HeapRoom {
+  heapStart: number;
+  heapEnd: number;
+  /** Free bytes above the heap's end, up to the reservation or the next mapping (-1: unknown). */
+  roomAbove: number;
+  guardStart: number;
+  guardEnd: number;
 }
 
 function load(): MemoryCalls | null {
