@@ -43,7 +43,8 @@ class Usage(unittest.TestCase):
 
     def test_usage_reply_describes_the_executor(self):
         pid = self.k.executor_pid()
-        self.k.run("globalThis.usageBlock = new Float64Array(8_000_000).fill(1)")
+        reply, msgs = self.k.run("(globalThis as any).usageBlock = new Float64Array(8_000_000).fill(1); 0")
+        self.assertEqual(reply["content"]["status"], "ok", self.k.text(msgs) or reply["content"])
         o = self.usage(self.k)["content"]
         self.assertEqual(o["pid"], pid)
         rss = psutil.Process(pid).memory_info().rss
