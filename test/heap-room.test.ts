@@ -97,6 +97,19 @@ test("an executor-like process keeps room for malloc's heap: no mapping lands in
   assert.ok(grown.end - beforeGrowth.end >= 90 * MB, `the heap grew in place by ${((grown.end - beforeGrowth.end) / MB).toFixed(1)} MB for 100 MB of blocks`);
 });
 
+test("no startup pad where a data-size limit could refuse so large an extension of the break", () => {
+  const script = `console.log(JSON.stringify(require(${JSON.stringify(path.join(__dirname, "..", "lib", "psutil", "heap-room.js"))}).startupHeapRoomEnvironment({})))`;
+  const env = { ...process.env };
+  delete env.MALLOC_TOP_PAD_;
+  const run = (limit: string) => spawnSync("/bin/sh", ["-c", `${limit} exec "$0" -e "$1"`, process.execPath, script], { env, encoding: "utf8" });
+  const free = run("");
+  assert.equal(free.status, 0, free.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(free.stdout) as object), ["MALLOC_TOP_PAD_", "LAZYLAB_HEAP_ROOM_TOP_PAD"], "without limits the pad is set");
+  const limited = run("ulimit -d 4000000;");
+  assert.equal(limited.status, 0, limited.stderr);
+  assert.deepEqual(JSON.parse(limited.stdout), {}, "with `ulimit -d` the pad is not set");
+});
+
 test("the kernel's executor keeps room for malloc's heap, and its cells' child processes do not inherit the top pad", { timeout: 120_000 }, async () => {
   const text = await withFreshKernel("heap-room", async (run) => {
     await run(`import { readFileSync } from "node:fs";\nconst readMaps = () => readFileSync("/proc/self/maps", "utf8");\n${HEAP_READER}`);

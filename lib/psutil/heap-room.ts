@@ -11,7 +11,7 @@
  * the room above the heap is reserved from then on, without memory behind it. Any process that
  * loads the memory probes' addon calls it too, for the isolates it creates later.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { addonPath } from "../addon";
 import type { HeapRoom } from "./native";
 
@@ -25,11 +25,24 @@ const STARTUP_MARK = "LAZYLAB_HEAP_ROOM_TOP_PAD";
 /**
  * The environment that makes the executor's first extension of the program break span
  * {@link HEAP_ROOM_BYTES} (address space; untouched pages cost nothing): none when the caller
- * set malloc's top pad itself, or when the addon that restores it is not built.
+ * set malloc's top pad itself, when the addon that restores it is not built, or where so large
+ * an extension could be refused (a data or address-space limit, strict overcommit), which
+ * would send malloc's heap to mmap from its first byte.
  */
 export function startupHeapRoomEnvironment(base: NodeJS.ProcessEnv): Record<string, string> {
-  if (base.MALLOC_TOP_PAD_ !== undefined || !existsSync(addonPath("lazylab_np"))) return {};
+  if (base.MALLOC_TOP_PAD_ !== undefined || !existsSync(addonPath("lazylab_np")) || !extensionAllowed()) return {};
   return { MALLOC_TOP_PAD_: String(HEAP_ROOM_BYTES), [STARTUP_MARK]: "1" };
+}
+
+/** Whether this process (and so a child) may extend its break by the room: no data or address-space limit, no strict overcommit. */
+function extensionAllowed(): boolean {
+  try {
+    const limits = readFileSync("/proc/self/limits", "utf8");
+    const unlimited = (name: string) => new RegExp(`^${name}\\s+unlimited\\s`, "m").test(limits);
+    return unlimited("Max data size") && unlimited("Max address space") && readFileSync("/proc/sys/vm/overcommit_memory", "utf8").trim() !== "2";
+  } catch {
+    return false;
+  }
 }
 
 let kept: HeapRoom | null | undefined;
