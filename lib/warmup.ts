@@ -11,7 +11,7 @@ import { computeSync } from "./da/array";
 import { getrefcount, getsizeof } from "./sys";
 import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
-import { warmUpHeapReferences } from "./retainers/heap-references";
+import { warmUpHeapReferences, warmUpSnapshotCollection } from "./retainers/heap-references";
 import { trackWorkers } from "./psutil/isolates";
 import { trackWasmMemories } from "./psutil/wasm";
 
@@ -110,6 +110,7 @@ export function warmUpSteps(): Array<() => void> {
     ...exerciseParts(),
     // Once: it starts a child process (sys.getrefcount reads its heap snapshot in one).
     () => warmUpHeapReferences(() => getrefcount({})),
+    () => warmUpSnapshotCollection(),
     () => {
       // Chunk buffers pooled by the warm-up computes must not make the notebook's first compute free.
       da.releasePool();

@@ -84,15 +84,6 @@ function readInChild(file: string, probeName: string): HeapReference[] {
  * getrefcount, the next call grew it by 2.1 KB.
  * The executor calls this in its warm-up (lib/warmup.ts). A failure here is left for
  * getrefcount itself to report.
- *
- * It then runs, once, the collection a real snapshot starts with (V8's memory-reducing "all
- * available garbage" one, through the addon; ~20 ms): the process's first such collection
- * gives back malloc memory that later ones do not, and not always the same amount. Measured in
- * fresh kernels without it, malloc's bytes in use across the first getrefcount moved by -9.6 to
- * -6.5 KB (38 kernels); with it (and the heap's room, lib/psutil/heap-room.ts), by -0.2 to
- * +0.4 KB in 39 of 40 kernels and +3.0 KB in one, as across the second call (-1.1 to +0.3 KB).
- * The collection drops V8's table of external references, which is built again, as after every
- * snapshot.
  */
 export function warmUpHeapReferences(call: () => void): void {
   const probeName = LazylabReferenceProbe.name;
@@ -111,6 +102,20 @@ export function warmUpHeapReferences(call: () => void): void {
   } finally {
     writeSnapshot = (file) => writeHeapSnapshot(file);
   }
+}
+
+/**
+ * Runs, once, the collection a real snapshot starts with (V8's memory-reducing "all available
+ * garbage" one, through the addon; ~20 ms, a warm-up step of its own): the process's first
+ * such collection gives back malloc memory that later ones do not, and not always the same
+ * amount. Measured in fresh kernels without it, malloc's bytes in use across the first
+ * getrefcount moved by -9.6 to -6.5 KB (38 kernels); with it (and the heap's room,
+ * lib/psutil/heap-room.ts), by -0.2 to +0.4 KB in 39 of 40 kernels and +3.0 KB in one, as
+ * across the second call (-1.1 to +0.3 KB). It also leaves the idle executor ~3 MB smaller
+ * (63.8-63.9 MB against 67.0-67.2). The collection drops V8's table of external references,
+ * which is built again, as after every snapshot.
+ */
+export function warmUpSnapshotCollection(): void {
   memoryCalls?.reduceHeap?.();
   restoreAfterSnapshot();
 }
