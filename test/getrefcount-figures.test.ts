@@ -15,8 +15,14 @@ import { withFreshKernel } from "./fresh-kernel";
 import { pythonJson } from "./oracle";
 
 const KERNELS = 5;
-/** MB: how far the change across getrefcount may be from the control's, and spread over the kernels. */
+/** MB: how far the change across getrefcount may be from the control's (the first call's V8 snapshot keeps ~0.0045 MB). */
 const TOLERANCE = 0.01;
+/**
+ * MB: how far one call's change may spread over the kernels. Measured: 0.0001-0.0005 MB in three
+ * runs of five kernels, and 0.003 MB over 40 kernels (one read malloc 3 KB higher). An executor
+ * whose heap a V8 code range blocked read ~0.01 MB more (lib/psutil/heap-room.ts).
+ */
+const SPREAD = 0.005;
 
 const CELLS = [
   "let a = np.ones([1000, 1000]);",
@@ -49,7 +55,7 @@ function runInFreshKernel(): Promise<Figures> {
   }, 120_000);
 }
 
-test(`the memory figure after sys.getrefcount is the figure without it, the same in ${KERNELS} fresh kernels (within ${TOLERANCE} MB)`, { timeout: 600_000 }, async (t) => {
+test(`the memory figure after sys.getrefcount is the figure without it (within ${TOLERANCE} MB), the same in ${KERNELS} fresh kernels (within ${SPREAD} MB)`, { timeout: 600_000 }, async (t) => {
   const cpython = pythonJson<[number, number]>(
     "import json, sys\nimport numpy as np\na = np.ones((1000, 1000))\nfirst = sys.getrefcount(a)\nb = a\nprint(json.dumps([first, sys.getrefcount(a)]))",
   );
@@ -65,6 +71,6 @@ test(`the memory figure after sys.getrefcount is the figure without it, the same
     for (const [i, r] of runs.entries()) {
       assert.ok(Math.abs(r[key] - r.acrossControl) <= TOLERANCE, `kernel ${i + 1}: the figure moved ${r[key].toFixed(4)} MB across getrefcount (${key}), ${r.acrossControl.toFixed(4)} MB across the control cell`);
     }
-    assert.ok(Math.max(...xs) - Math.min(...xs) <= TOLERANCE, `${key} spreads over ${KERNELS} kernels: ${fmt(xs)} MB`);
+    assert.ok(Math.max(...xs) - Math.min(...xs) <= SPREAD, `${key} spreads over ${KERNELS} kernels by more than ${SPREAD} MB: ${fmt(xs)} MB`);
   }
 });
