@@ -77,10 +77,9 @@ static void set_number(napi_env env, napi_value obj, const char *key, double val
   napi_set_named_property(env, obj, key, v);
 }
 
-/* keepHeapRoom(room, topPad): see the file comment. Returns { heapStart, heapEnd, roomAbove,
- * guardStart, guardEnd } (addresses as numbers, 0 for no guard; roomAbove: free bytes above the
- * heap's end, up to the guard or the next mapping, -1 when neither is known), or null where there is no [heap] mapping to read. A
- * negative topPad leaves malloc's top pad as it is. */
+/* keepHeapRoom(room, topPad): see the file comment. Returns { heapStart, heapEnd, guardStart,
+ * guardEnd } (addresses as numbers, the guard's 0 when none was made), or null where there is
+ * no [heap] mapping to read. A negative topPad leaves malloc's top pad as it is. */
 napi_value np_keep_heap_room(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -121,11 +120,9 @@ napi_value np_keep_heap_room(napi_env env, napi_callback_info info) {
   } else {
     guard_start = guard_end = 0;
   }
-  uintptr_t ceiling = guard_start != 0 ? guard_start : next;
   napi_create_object(env, &result);
   set_number(env, result, "heapStart", (double)start);
   set_number(env, result, "heapEnd", (double)end);
-  set_number(env, result, "roomAbove", ceiling == 0 ? -1 : ceiling > end ? (double)(ceiling - end) : 0);
   set_number(env, result, "guardStart", (double)guard_start);
   set_number(env, result, "guardEnd", (double)guard_end);
 #else

@@ -32,8 +32,6 @@ export interface MemoryCalls {
 export interface HeapRoom {
   heapStart: number;
   heapEnd: number;
-  /** Free bytes above the heap's end, up to the reservation or the next mapping (-1: unknown). */
-  roomAbove: number;
   guardStart: number;
   guardEnd: number;
 }

@@ -45,7 +45,7 @@ export function heapReferencesTo(target: object): HeapReference[] {
 }
 
 /** Writes the snapshot heapReferencesTo reads: V8's, except during warmUpHeapReferences. */
-let writeSnapshot: (file: string) => void = (file) => writeHeapSnapshot(file);
+let writeSnapshot: (file: string) => void = writeHeapSnapshot;
 
 /** Writes a snapshot with `write`, has the child read it, removes it. */
 function referencesInSnapshot(probeName: string, write: (file: string) => void): HeapReference[] {
@@ -100,7 +100,7 @@ export function warmUpHeapReferences(call: () => void): void {
   } catch {
     /* reported by the first getrefcount */
   } finally {
-    writeSnapshot = (file) => writeHeapSnapshot(file);
+    writeSnapshot = writeHeapSnapshot;
   }
 }
 
