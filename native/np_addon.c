@@ -20,14 +20,17 @@ int np_fast_sqrt = 0;
  * - The square roots: vsqrtpd takes ~12 cycles per four doubles there, and the FMA units' roots
  *   pay only in small doses: the sum of sqrt(abs(x))*2+1 with the divider alone 1.90, one
  *   vector in two on the FMA units 2.43-2.46, in three 1.02-1.08, in five 0.88-0.90;
- *   sqrt(abs(x)).std(-1) with none 1.24-1.29, a quarter 1.74-1.79, an eighth 1.05-1.07.
+ *   sqrt(abs(x)).std(-1) with none 1.24-1.29, a quarter 1.74-1.79, an eighth 1.05-1.07
+ *   (the sixth session). Once std's loop asked ahead past each line's end where the next line
+ *   follows (np_machine.c, reads_on), a quarter was the faster (the ninth session, four rounds
+ *   taking turns: 0.84-0.92 against 0.88-0.90; two threads 0.52-0.57 against 0.55-0.63).
  * - Folds asking for their sources 256 elements ahead: the sqrt sum (one in five) 0.81-0.83
  *   against 0.89-0.90, (abs(x)-0.5).max() 0.73 against 0.92; written out, slower (1.57 against
  *   1.30), so stores do not.
  * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23).
  */
 static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1 };
-static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 4, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0 };
+static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0 };
 NpTuning np_tuning;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2

@@ -280,8 +280,8 @@ static int64_t chain_at(const int32_t *code, int64_t count, int64_t nconst, cons
  * multiplies and FMAs, and the chain loops give it one vector in three (one in four in std's
  * fused loop, which has more arithmetic of its own), the rest to vsqrtpd: the two kinds run
  * side by side. The same C loop: 0.43 ns/element one in three, 0.53 one in two, sqrt_fma alone
- * slower than vsqrtpd. On Intel the shares are one in five and one in eight (np_tuning,
- * np_addon.c: measured on a Xeon, where larger shares slowed the reads from memory).
+ * slower than vsqrtpd. On Intel the chains' share is one in five (np_tuning, np_addon.c:
+ * measured on a Xeon, where larger shares slowed the reads from memory), std's one in four.
  *
  * For x in [2^-900, 2^900]: r ~ 1/sqrt(x) from vrsqrt14pd (relative error < 2^-14), two Newton
  * steps r += r (1/2 - (x/2) r^2) (~2^-50), y = x r, and one correction y += (x - y^2)(r/2)
@@ -376,17 +376,37 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
     else if (MODE == TO_SUM4) acc += x; \
     else { v4d p_; memcpy(&p_, o + (i), sizeof p_); p_ += x; memcpy(o + (i), &p_, sizeof p_); } \
   }
+/*
+ * Whether what follows the n elements a chain or fused loop is given is read next, in this
+ * thread: its caller sets it (reads_on) for each call where it knows, and it is 0 otherwise.
+ * A loop that asks for its source ahead goes on asking past its end only then. Within a line
+ * the machine's blocks of MACHINE_BLOCK follow each other; a line is followed by the next where
+ * a band's parts sit side by side across a row, or a block spans whole rows. Stopping at every
+ * end left each block's last `ahead` elements to the hardware. The Xeon (intel tuning), one
+ * thread, 4000x4000 in 1000x1000 chunks, ns/element, medians of 30 computes, three rounds
+ * taking turns, before -> after: (abs(x)-0.5).max() 0.75-0.80 -> 0.60; (x*3-1).mean(0)
+ * 0.65-0.71 -> 0.58-0.63; (x > 0).sum() 0.57-0.61 -> 0.49-0.56; sqrt(abs(x)).std(-1)
+ * 1.01-1.07 -> 0.91-0.97; the sqrt chain's sum 0.87-1.00 -> 0.83-0.87; min(-1), var(0) and
+ * the (x**2).sum path the same. Where the next line is elsewhere, the prefetches past the end
+ * would be up to 2 KB of lines nobody reads, per line: those stop.
+ */
+static _Thread_local int reads_on_;
+static inline void reads_on(int on) { reads_on_ = on; }
+/* The address `ahead` elements past a[i], without pointer arithmetic outside the array: a
+ * prefetch never faults, but a pointer past the end is undefined in C. */
+#define AHEAD_ADDR(a, i) ((const void *)((uintptr_t)(a) + (uintptr_t)(i) * sizeof(double)))
 /* Where the tuning says so (np_tuning.chain_ahead, in elements), a fold asks for its sources'
- * line `ahead` elements on, within the run: on the Xeon the hardware alone left the reads of a
- * chain whose arithmetic fills the core (a square root) waiting on memory. Not for stores: a
- * chain written out was slower with it there. */
+ * line `ahead` elements on, within the run (and past it where reads_on): on the Xeon the
+ * hardware alone left the reads of a chain whose arithmetic fills the core (a square root)
+ * waiting on memory. Not for stores: a chain written out was slower with it there. */
 #define CHAIN_AHEAD(HEAD, i) \
-  if (ahead_ && (i) + ahead_ < n) { \
-    __builtin_prefetch(a + (i) + ahead_, 0, 3); \
-    if (HEAD != HEAD_NONE) __builtin_prefetch(b + (i) + ahead_, 0, 3); \
+  if (ahead_ && (i) + ahead_ < until_) { \
+    __builtin_prefetch(AHEAD_ADDR(a, (i) + ahead_), 0, 3); \
+    if (HEAD != HEAD_NONE && b != a) __builtin_prefetch(AHEAD_ADDR(b, (i) + ahead_), 0, 3); \
   }
 #define CHAIN_BODY(SUFFIX, HEAD, CORE, MODE) { \
     const int64_t ahead_ = MODE == TO_STORE || MODE == TO_STREAM ? 0 : np_tuning.chain_ahead; \
+    const int64_t until_ = reads_on_ ? INT64_MAX : n; \
     v4u A1 = { s->and1, s->and1, s->and1, s->and1 }, X1 = { s->xor1, s->xor1, s->xor1, s->xor1 }; \
     v4u A2 = { s->and2, s->and2, s->and2, s->and2 }, X2 = { s->xor2, s->xor2, s->xor2, s->xor2 }; \
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
@@ -829,14 +849,18 @@ static double evaluate_fold(const Machine *M, double **r, double *store, const i
   return CHAIN_OF(s)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
 }
 
-/* Folds one line of n elements (leaf i from p[i]) into the output at q. */
-static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous) {
+/* Folds one line of n elements (leaf i from p[i]) into the output at q; `then` says whether
+ * every leaf's next line starts where this one ends (reads_on). */
+static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous, int then) {
   double *o = M->o;
   int is_max = M->fold == F_MAX;
   int tail = M->tail < M->count;
+/* A block's chain may ask ahead past its end into the next block of the line, or the next line. */
+#define READS_ON(i0, nb) reads_on((i0) + (nb) < n ? contiguous : then)
   if (M->os != 0) {
     for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
+      READS_ON(i0, nb);
       if (tail && M->fold == F_SUM && M->os == 1) {
         evaluate_fold(M, r, store, p, i0, nb, TO_ADD, o + q + i0, NULL, NULL);
         continue;
@@ -855,6 +879,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
       int64_t v = i0 + nb <= m ? nb : m - i0; /* the tail (past m) only ever sits in the last block */
       if (tail) {
         /* The chain adds the n % 4 tail to lanes[0] in order as below: v == nb - nb % 4. */
+        READS_ON(i0, nb);
         evaluate_fold(M, r, store, p, i0, nb, TO_SUM4, NULL, lanes, NULL);
         continue;
       }
@@ -872,6 +897,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
       /* extreme_block with the chain's vector min/max: a block it cannot decide is stored and
        * looked at element by element (the chain's source is still there: nothing was written). */
       int special;
+      READS_ON(i0, nb);
       double m = evaluate_fold(M, r, store, p, i0, nb, is_max ? TO_MAX : TO_MIN, NULL, NULL, &special);
       if (special || m == 0.) {
         const Step *s = &M->tail_step;
@@ -886,6 +912,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
   }
   o[q] = acc;
 }
+#undef READS_ON
 
 /* ---- std/var: NumPy's sums of a block ------------------------------------------------- */
 
@@ -1246,12 +1273,12 @@ static double pw_run_sum(int64_t run, const double *vals) {
     v4d cc = { c, c, c, c }, nz = { -0., -0., -0., -0. }; \
     int64_t o = 0; \
     /* Every fused_fma_period-th iteration's second vector to the FMA units (PAIRED): one in \
-     * four for amd, one in eight for intel (np_addon.c). */ \
+     * four (np_addon.c). */ \
     const int period_ = np_tuning.fused_fma_period; \
     /* The line's values np_tuning.chain_ahead elements on asked for, as the chains' folds do \
      * (CHAIN_AHEAD; on the Xeon std(-1) 1.04 -> 0.95-0.97 ns/element one thread, 0.64-0.65 -> \
      * 0.56-0.59 two). */ \
-    const int64_t ahead_ = np_tuning.chain_ahead; \
+    const int64_t ahead_ = np_tuning.chain_ahead, until_ = reads_on_ ? INT64_MAX : nl; \
     int turn = 0; \
     (void)turn; (void)period_; \
     for (int li = 0; li < nleaves; o += lens[li], li++) { \
@@ -1264,7 +1291,7 @@ static double pw_run_sum(int64_t run, const double *vals) {
         v4d slo = nz, shi = nz, dlo = nz, dhi = nz; \
         for (; i < o + n - n % 8; i += 8) { \
           v4d x, y, p0, p1; \
-          if (ahead_ && i + ahead_ < nl) __builtin_prefetch(a + i + ahead_, 0, 3); \
+          if (ahead_ && i + ahead_ < until_) __builtin_prefetch(AHEAD_ADDR(a, i + ahead_), 0, 3); \
           FUSED_VEC(SUFFIX, CORE, TAIL, x, i); \
           if (PAIRED_##SUFFIX && turn == 0) FUSED_VEC2(SUFFIX, CORE, TAIL, y, i + 4) \
           else FUSED_VEC(SUFFIX, CORE, TAIL, y, i + 4) \
@@ -1370,9 +1397,12 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
     int64_t jn[MACHINE_MAX_DIMS], pn[MACHINE_MAX_LEAVES], qn = q;
     memcpy(jn, j, sizeof(int64_t) * (size_t)rr);
     memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
-    if (step_index(M, W, jn, 0, outer, pn, &qn) && pn[li] != p[li] + nl) prefetch_row(L, pn[li], span);
+    int more = step_index(M, W, jn, 0, outer, pn, &qn);
+    if (more && pn[li] != p[li] + nl) prefetch_row(L, pn[li], span);
     double *cur = scratch + half * MOMENTS_FUSED_RUN;
+    reads_on(more && pn[li] == p[li] + nl);
     FUSED_LINE(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
+    reads_on(0);
     if (prev) m2[qprev] = pw_run_sum(nl, dvals);
     cprev = pw_run_sum(nl, svals) / count;
     mean[q] = cprev;
@@ -1767,9 +1797,15 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
   for (int64_t j = 0; j < m; j++)
     for (uint32_t g = 0; g < G; g++) {
       for (int i = 0; i < M.k; i++) p[i] = P[g * M.k + i] + j * M.leaves[i].t;
-      fold_line(&M, r, store, p, N[g], R[g] + j * ot, contiguous);
+      /* The next line: the next part's, else the first part's next. */
+      uint32_t gn = g + 1 < G ? g + 1 : 0;
+      int64_t jn = g + 1 < G ? j : j + 1;
+      int then = contiguous && jn < m;
+      for (int i = 0; then && i < M.k; i++) then = P[gn * M.k + i] + jn * M.leaves[i].t == p[i] + N[g];
+      fold_line(&M, r, store, p, N[g], R[g] + j * ot, contiguous, then);
     }
 done:
+  reads_on(0);
   free(lists);
   free(store);
   return NULL;
