@@ -6,7 +6,7 @@
  * session on the executor's watchdog thread translates them (kernel/executor/debug-session.ts).
  * That thread keeps answering while a breakpoint holds the executor's main thread.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cellPath, HASH_METHOD, HASH_SEED, TMP_FILE_SUFFIX, tmpFilePrefix } from "./hash";
 import { MAIN_THREAD_ID, respond, type DapEvent, type DapRequest, type DapResponse } from "./dap";
 
@@ -31,6 +31,16 @@ const FORWARDED = new Set([
 type Handler = (req: DapRequest) => Promise<DapResponse>;
 
 /**
+ * Removes the folder of dumped cells when the kernel process exits: the dumps are only read
+ * while it lives (breakpoints, the debugger's source view), and ipykernel's, which it mirrors,
+ * stay in /tmp after every kernel. Every way out of the kernel goes through process.exit
+ * (shutdown_request, SIGTERM, its parent gone: cli.ts); a kernel killed by SIGKILL leaves it.
+ */
+function removeAtExit(folder: string): void {
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+}
+
+/**
  * @example
  * const dbg = new Debugger({ request: (r) => executor.debug(r), transpile }, (event) => publish("debug_event", event));
  * const reply = await dbg.handle({ seq: 1, type: "request", command: "dumpCell", arguments: { code: "let a = 1" } });
@@ -41,6 +51,8 @@ export class Debugger {
   private readonly breakpoints = new Map<string, Array<Record<string, unknown>>>();
   private readonly stopped = new Set<number>();
   readonly prefix = tmpFilePrefix();
+  /** Whether the folder of dumped cells is removed at exit already. */
+  private removing = false;
 
   private readonly handlers: Record<string, Handler> = {
     initialize: async (r) => respond(r, {
@@ -70,6 +82,10 @@ export class Debugger {
       if (typeof code !== "string") return respond(r, {}, "dumpCell: arguments.code must be a string");
       const sourcePath = cellPath(code, this.prefix);
       mkdirSync(this.prefix, { recursive: true });
+      if (!this.removing) {
+        removeAtExit(this.prefix);
+        this.removing = true;
+      }
       writeFileSync(sourcePath, code);
       return respond(r, { sourcePath });
     },

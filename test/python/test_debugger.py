@@ -3,7 +3,10 @@ Debian's jupyter_client, in the order JupyterLab's debugger panel sends it (and 
 test_debugger.py): initialize, attach, dumpCell, setBreakpoints, configurationDone, run the cell,
 stopped event, stackTrace, scopes, variables, next, continue, disconnect."""
 import itertools
+import os
 import queue
+import shutil
+import tempfile
 import time
 import unittest
 
@@ -14,6 +17,10 @@ from kernel_client import Kernel
 TIMEOUT = 30
 seq = itertools.count(1)
 
+# The kernels' temporary folder, where dumpCell writes: under test-output, so a kernel the
+# suite kills (Kernel.close) leaves nothing behind in the machine's /tmp.
+TMP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "test-output", "tmp")
+
 # Breakpoint on line 2; `next` goes to line 3.
 CELL = "const a = 41;\nconst b = a + 1;\nconst c = b * 2;\nc"
 
@@ -21,12 +28,15 @@ CELL = "const a = 41;\nconst b = a + 1;\nconst c = b * 2;\nc"
 class Debugger(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.k = Kernel()
+        os.makedirs(TMP, exist_ok=True)
+        cls.tmp = tempfile.mkdtemp(prefix="debugger-", dir=TMP)
+        cls.k = Kernel(env={"TMPDIR": cls.tmp})
         cls.kc = cls.k.kc
 
     @classmethod
     def tearDownClass(cls):
         cls.k.close()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def setUp(self):
         self.passed = []
@@ -336,6 +346,32 @@ class Debugger(unittest.TestCase):
             self.assertTrue(r["message"], content)
         reply, msgs = self.k.run("40 + 2")
         self.assertEqual(self.k.text(msgs), "42")
+
+
+class DumpedCellsFolder(unittest.TestCase):
+    def test_a_kernel_shut_down_removes_its_folder_of_dumped_cells(self):
+        os.makedirs(TMP, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix="debugger-exit-", dir=TMP)
+        k = Kernel(env={"TMPDIR": tmp})
+        try:
+            msg = k.kc.session.msg("debug_request", {"type": "request", "seq": 1, "command": "dumpCell", "arguments": {"code": "const z = 1;"}})
+            k.kc.control_channel.send(msg)
+            while True:
+                reply = k.kc.get_control_msg(timeout=TIMEOUT)
+                if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    break
+            path = reply["content"]["body"]["sourcePath"]
+            folder = os.path.dirname(path)
+            self.assertEqual(os.path.dirname(folder), tmp, path)
+            self.assertTrue(os.path.isfile(path), path)
+            # A shutdown_request, as a frontend sends on closing the notebook.
+            k.km.shutdown_kernel(now=False)
+            self.assertFalse(k.km.is_alive())
+            if os.path.exists(folder):
+                self.fail(f"{folder} is still there after the kernel exited: {os.listdir(folder)}")
+        finally:
+            k.close()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
