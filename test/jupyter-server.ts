@@ -60,6 +60,9 @@ export async function startJupyterServer(kind: ServerKind, copyFrom?: string, la
     JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
     JUPYTER_DATA_DIR: path.join(tmp, "data"),
     JUPYTER_PLATFORM_DIRS: "0",
+    // The server's and its kernels' temporary files (jupyter_core's blank config folder under
+    // JUPYTER_NO_CONFIG, the debugger's dumped cells) go where stop() removes them.
+    TMPDIR: tmp,
   };
   const main = kind === "jupyterlab" ? [path.resolve(__dirname, "..", "..", "test", "jupyterlab-app", "serve.py")] : ["-m", kind];
   const args = [
