@@ -31,16 +31,6 @@ const FORWARDED = new Set([
 type Handler = (req: DapRequest) => Promise<DapResponse>;
 
 /**
- * Removes the folder of dumped cells when the kernel process exits: the dumps are only read
- * while it lives (breakpoints, the debugger's source view), and ipykernel's, which it mirrors,
- * stay in /tmp after every kernel. Every way out of the kernel goes through process.exit
- * (shutdown_request, SIGTERM, its parent gone: cli.ts); a kernel killed by SIGKILL leaves it.
- */
-function removeAtExit(folder: string): void {
-  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
-}
-
-/**
  * @example
  * const dbg = new Debugger({ request: (r) => executor.debug(r), transpile }, (event) => publish("debug_event", event));
  * const reply = await dbg.handle({ seq: 1, type: "request", command: "dumpCell", arguments: { code: "let a = 1" } });
@@ -51,8 +41,6 @@ export class Debugger {
   private readonly breakpoints = new Map<string, Array<Record<string, unknown>>>();
   private readonly stopped = new Set<number>();
   readonly prefix = tmpFilePrefix();
-  /** Whether the folder of dumped cells is removed at exit already. */
-  private removing = false;
 
   private readonly handlers: Record<string, Handler> = {
     initialize: async (r) => respond(r, {
@@ -82,10 +70,6 @@ export class Debugger {
       if (typeof code !== "string") return respond(r, {}, "dumpCell: arguments.code must be a string");
       const sourcePath = cellPath(code, this.prefix);
       mkdirSync(this.prefix, { recursive: true });
-      if (!this.removing) {
-        removeAtExit(this.prefix);
-        this.removing = true;
-      }
       writeFileSync(sourcePath, code);
       return respond(r, { sourcePath });
     },
@@ -131,7 +115,15 @@ export class Debugger {
     },
   };
 
-  constructor(private readonly transport: DebugTransport, private readonly emit: (event: DapEvent) => void) {}
+  /**
+   * Removes the folder of dumped cells when the kernel process exits: the dumps are only read
+   * while it lives (breakpoints, the debugger's source view), and ipykernel's, which it mirrors,
+   * stay in /tmp after every kernel. Every way out of the kernel goes through process.exit
+   * (shutdown_request, SIGTERM, its parent gone: cli.ts); a kernel killed by SIGKILL leaves it.
+   */
+  constructor(private readonly transport: DebugTransport, private readonly emit: (event: DapEvent) => void) {
+    process.once("exit", () => rmSync(this.prefix, { recursive: true, force: true }));
+  }
 
   /** Whether cells should be run so that breakpoints can stop them. */
   get active(): boolean {

@@ -354,12 +354,7 @@ class DumpedCellsFolder(unittest.TestCase):
         tmp = tempfile.mkdtemp(prefix="debugger-exit-", dir=TMP)
         k = Kernel(env={"TMPDIR": tmp})
         try:
-            msg = k.kc.session.msg("debug_request", {"type": "request", "seq": 1, "command": "dumpCell", "arguments": {"code": "const z = 1;"}})
-            k.kc.control_channel.send(msg)
-            while True:
-                reply = k.kc.get_control_msg(timeout=TIMEOUT)
-                if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
-                    break
+            reply = k.control_request("debug_request", {"type": "request", "seq": 1, "command": "dumpCell", "arguments": {"code": "const z = 1;"}}, timeout=TIMEOUT)
             path = reply["content"]["body"]["sourcePath"]
             folder = os.path.dirname(path)
             self.assertEqual(os.path.dirname(folder), tmp, path)
