@@ -1397,10 +1397,10 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
     int64_t jn[MACHINE_MAX_DIMS], pn[MACHINE_MAX_LEAVES], qn = q;
     memcpy(jn, j, sizeof(int64_t) * (size_t)rr);
     memcpy(pn, p, sizeof(int64_t) * (size_t)M->k);
-    int more = step_index(M, W, jn, 0, outer, pn, &qn);
-    if (more && pn[li] != p[li] + nl) prefetch_row(L, pn[li], span);
+    int more = step_index(M, W, jn, 0, outer, pn, &qn), follows = more && pn[li] == p[li] + nl;
+    if (more && !follows) prefetch_row(L, pn[li], span);
     double *cur = scratch + half * MOMENTS_FUSED_RUN;
-    reads_on(more && pn[li] == p[li] + nl);
+    reads_on(follows);
     FUSED_LINE(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
     reads_on(0);
     if (prev) m2[qprev] = pw_run_sum(nl, dvals);
