@@ -71,10 +71,12 @@ export async function openNotebook(page: Page, server: JupyterServer, name: stri
   await page.waitForSelector("body[data-lazylab-lab-ready]", { state: "attached", timeout: 60_000 });
   await page.locator(`${PANEL} .jp-Notebook`).waitFor();
   await page.locator(".jp-DocumentTab.lm-mod-current, .lm-TabBar-tab.lm-mod-current", { hasText: name }).first().waitFor();
-  await page.waitForFunction(() => {
+  // The panel's own kernel name too: the status bar can still show the previous notebook's
+  // kernel while this one's session starts (its toolbar then reads "No Kernel").
+  await page.waitForFunction((panel) => {
     const t = [...document.querySelectorAll(".jp-StatusBar-Widget .jp-StatusBar-TextItem")].map((e: any) => e.textContent as string);
-    return t.includes("TypeScript (lazylab) | Idle");
-  }, undefined, { timeout: 60_000, polling: 250 });
+    return t.includes("TypeScript (lazylab) | Idle") && document.querySelector(`${panel} .jp-KernelName`)?.textContent?.trim() === "TypeScript (lazylab)";
+  }, PANEL, { timeout: 60_000, polling: 250 });
   assert.equal((await page.locator(`${PANEL} .jp-KernelName`).innerText()).trim(), "TypeScript (lazylab)");
 }
 
