@@ -135,12 +135,16 @@ typedef struct {
   int fused_fma_period;
   int sqrt_group;
   /* np_machine.c, CHAIN_BODY: how many elements ahead a chain folded into a sum, min or max asks
-   * for its sources' lines (0: it leaves that to the hardware). */
+   * for its sources' lines (0: it leaves that to the hardware); np_elementwise.c: the same for
+   * the AVX-512 comparison loop's operands. */
   int64_t chain_ahead;
   /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores. */
   int exp_stream;
 } NpTuning;
 extern NpTuning np_tuning;
+/* The address `i` float64 elements past a, without pointer arithmetic outside the array: a
+ * prefetch never faults, but a pointer past the end is undefined in C. */
+#define AHEAD_ADDR(a, i) ((const void *)((uintptr_t)(a) + (uintptr_t)(i) * sizeof(double)))
 /* o[i] = exp(a[i]) for i < n, vectorised (AVX2 and FMA; np_vmath.c). */
 void np_vexp(const double *a, double *o, intptr_t n);
 

@@ -206,15 +206,24 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
 
 /*
  * With AVX-512: 64 elements a step, each 8 compared into a mask register (no movemask), their
- * 64 bytes of 0/1 stored at once. No software prefetch: it slowed this loop. `x > 0` over
- * 4000x4000 into a resident output measured 0.251-0.255 -> 0.223-0.226 ns/element (C alone,
- * minima of 15). Plain stores, never streaming ones: streamed into a new 16 MB bool array
- * (bench/np.ts's `x > 0` row), two runs in five took 2.0-2.7 ns/element instead of 0.4-0.5, in
- * one bench run out of two; with plain stores 0.39-0.99, medians 0.43-0.47 in four of four.
+ * 64 bytes of 0/1 stored at once. `x > 0` over 4000x4000 into a resident output measured
+ * 0.251-0.255 -> 0.223-0.226 ns/element (C alone, minima of 15) on the EPYC, where a software
+ * prefetch slowed the loop. On the Xeon the hardware alone leaves the reads behind, as it does
+ * a fold's (np_machine.c): there each operand's lines np_tuning.chain_ahead elements on are
+ * asked for (0 on amd: none), and `x > 0` into a resident output went from 0.65-0.70 to
+ * 0.59-0.63 ns/element (medians of 40, taking turns in one process). Plain stores, never
+ * streaming ones: streamed into a new 16 MB bool array (bench/np.ts's `x > 0` row), two runs
+ * in five took 2.0-2.7 ns/element instead of 0.4-0.5, in one bench run out of two; with plain
+ * stores 0.39-0.99, medians 0.43-0.47 in four of four.
  */
 #define V512_COMPARE(PRED) \
   for (; i < m; i += 64) { \
     uint64_t v[8]; \
+    if (ahead && i + ahead + 64 <= n) \
+      for (int j = 0; j < 8; j++) { \
+        if (as) _mm_prefetch(AHEAD_ADDR(a, i + ahead + 8 * j), _MM_HINT_T0); \
+        if (bs) _mm_prefetch(AHEAD_ADDR(b, i + ahead + 8 * j), _MM_HINT_T0); \
+      } \
     for (int j = 0; j < 8; j++) { \
       __m512d x = as ? _mm512_loadu_pd(a + i + 8 * j) : xs, y = bs ? _mm512_loadu_pd(b + i + 8 * j) : ys; \
       v[j] = mask_bytes[_mm512_cmp_pd_mask(x, y, PRED)]; \
@@ -224,6 +233,7 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
   }
 __attribute__((target("avx512f"))) static void vcompare_avx512(int op, const double *a, int as, const double *b, int bs, uint8_t *o, intptr_t n) {
   const __m512d xs = _mm512_set1_pd(a[0]), ys = _mm512_set1_pd(b[0]);
+  const intptr_t ahead = (intptr_t)np_tuning.chain_ahead;
   intptr_t m = n - n % 64, i = 0;
   switch (op) {
     case CMP_EQ: V512_COMPARE(_CMP_EQ_OQ); break;

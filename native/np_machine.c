@@ -392,9 +392,6 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
  */
 static _Thread_local int reads_on_;
 static inline void reads_on(int on) { reads_on_ = on; }
-/* The address `ahead` elements past a[i], without pointer arithmetic outside the array: a
- * prefetch never faults, but a pointer past the end is undefined in C. */
-#define AHEAD_ADDR(a, i) ((const void *)((uintptr_t)(a) + (uintptr_t)(i) * sizeof(double)))
 /* Where the tuning says so (np_tuning.chain_ahead, in elements), a fold asks for its sources'
  * line `ahead` elements on, within the run (and past it where reads_on): on the Xeon the
  * hardware alone left the reads of a chain whose arithmetic fills the core (a square root)
