@@ -28,9 +28,10 @@ int np_fast_sqrt = 0;
  *   against 0.89-0.90, (abs(x)-0.5).max() 0.73 against 0.92; written out, slower (1.57 against
  *   1.30), so stores do not.
  * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23).
+ * - Row sums two lines at a time (np_reduce.c, sum_lines_any): 0.49-0.52 against 0.57-0.60.
  */
-static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1 };
-static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0 };
+static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1, .pair_lines = 0 };
+static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0, .pair_lines = 1 };
 NpTuning np_tuning;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2

@@ -140,6 +140,9 @@ typedef struct {
   int64_t chain_ahead;
   /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores. */
   int exp_stream;
+  /* np_reduce.c, sum_lines_any: whether float64 lines shorter than two streams are summed two
+   * lines at a time. */
+  int pair_lines;
 } NpTuning;
 extern NpTuning np_tuning;
 /* The address `i` float64 elements past a, without pointer arithmetic outside the array: a
