@@ -21,6 +21,12 @@ seq = itertools.count(1)
 # suite kills (Kernel.close) leaves nothing behind in the machine's /tmp.
 TMP = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "test-output", "tmp")
 
+
+def kernel_tmp(prefix):
+    """A new folder under TMP for one kernel's temporary files (the caller removes it)."""
+    os.makedirs(TMP, exist_ok=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=TMP)
+
 # Breakpoint on line 2; `next` goes to line 3.
 CELL = "const a = 41;\nconst b = a + 1;\nconst c = b * 2;\nc"
 
@@ -28,8 +34,7 @@ CELL = "const a = 41;\nconst b = a + 1;\nconst c = b * 2;\nc"
 class Debugger(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        os.makedirs(TMP, exist_ok=True)
-        cls.tmp = tempfile.mkdtemp(prefix="debugger-", dir=TMP)
+        cls.tmp = kernel_tmp("debugger-")
         cls.k = Kernel(env={"TMPDIR": cls.tmp})
         cls.kc = cls.k.kc
 
@@ -350,8 +355,7 @@ class Debugger(unittest.TestCase):
 
 class DumpedCellsFolder(unittest.TestCase):
     def test_a_kernel_shut_down_removes_its_folder_of_dumped_cells(self):
-        os.makedirs(TMP, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix="debugger-exit-", dir=TMP)
+        tmp = kernel_tmp("debugger-exit-")
         k = Kernel(env={"TMPDIR": tmp})
         try:
             reply = k.control_request("debug_request", {"type": "request", "seq": 1, "command": "dumpCell", "arguments": {"code": "const z = 1;"}}, timeout=TIMEOUT)
