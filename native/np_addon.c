@@ -69,11 +69,11 @@ static napi_value js_own_exp(napi_env env, napi_callback_info info) {
   return r;
 }
 
-/* isa(): the instruction set the loops were chosen for ("avx2" or "baseline"), for tests and benchmarks. */
+/* isa(): the widest instruction set the loops were chosen for ("avx512", "avx2" or "baseline"), for tests and benchmarks. */
 static napi_value js_isa(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value r;
-  napi_create_string_utf8(env, np_avx2 ? "avx2" : "baseline", NAPI_AUTO_LENGTH, &r);
+  napi_create_string_utf8(env, np_avx512 ? "avx512" : np_avx2 ? "avx2" : "baseline", NAPI_AUTO_LENGTH, &r);
   return r;
 }
 

@@ -371,10 +371,10 @@ test("float64 exp runs lazylab's vector loop exactly where NumPy runs its own (A
   assert.ok(differ > 1000, `only ${differ} of ${own.whole.length} results differ from the C library's`);
 });
 
-test("on x86-64 the loops are chosen for AVX2 exactly when the CPU has it (LAZYLAB_NATIVE_ISA=baseline forces the baseline ones, which give the same bits)", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, () => {
-  const avx2 = cpuHas("avx2");
-  const baselineRun = process.env.LAZYLAB_NATIVE_ISA === "baseline";
-  assert.equal(native!.isa(), avx2 && !baselineRun ? "avx2" : "baseline");
+test("on x86-64 the loops are chosen for AVX-512 and AVX2 exactly when the CPU has them (LAZYLAB_NATIVE_ISA=baseline forces the baseline ones, which give the same bits)", { skip: !native || process.arch !== "x64" ? "no addon, or not x86-64" : false }, () => {
+  const isa = process.env.LAZYLAB_NATIVE_ISA;
+  const expected = isa === "baseline" || !cpuHas("avx2") ? "baseline" : cpuHas("avx512f") && isa !== "avx2" ? "avx512" : "avx2";
+  assert.equal(native!.isa(), expected);
   if (process.env.LAZYLAB_NATIVE_ISA) return;
   // The whole file again with the baseline loops: its bit-for-bit checks must pass too.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_TEST_CONTEXT"));

@@ -107,7 +107,7 @@ interface NativeLoops {
   bufferPool(): { keptBytes: number; reuses: number };
   /** Whether float64 exp runs lazylab's vector loop (on AVX-512 CPUs, where NumPy runs its own) rather than the C library's (native/np_vmath.c). */
   ownExp(): boolean;
-  /** The instruction set the loops were chosen for at load time: "avx2" or "baseline". */
+  /** The widest instruction set the loops were chosen for at load time: "avx512" (the AVX-512 loops where there are some, AVX2 elsewhere), "avx2" or "baseline". */
   isa(): string;
   /**
    * The CPU family the loops' sizes and choices are tuned for, "amd" or "intel" (native/np_common.h,
