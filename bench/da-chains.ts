@@ -16,11 +16,11 @@
  * "within 1.5x of the (x**2).sum path" per element without two threads' scheduling, and
  * checks that those results are the pooled ones bit for bit.
  */
-import { spawnSync, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { np, da } from "../lib";
 import { collectGarbage } from "../lib/psutil/footprint";
-import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+import { runLikeExecutor } from "./report";
 import type { LazyArray } from "../lib/da/array";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
@@ -119,10 +119,5 @@ print(json.dumps(out))
   da.shutdownPool();
 }
 
-if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
-  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
-  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-} else {
-  void main();
-}
+runLikeExecutor(__filename);
+void main();

@@ -39,15 +39,15 @@
  * mismatch stops the script (BenchMismatch). Ratio = peer time / lazylab time of the medians:
  * above 1 lazylab is faster.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { np, da } from "../lib";
 import type { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
-import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, check, formatSpread, header, lazylabVersion, load, pythonVersions, spread, type Tolerance } from "./report";
+import { executorEnvironment } from "../kernel/executor/supervisor";
+import { allRuns, check, executorNodeArgs, formatSpread, header, lazylabVersion, load, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -188,7 +188,7 @@ interface Big {
 function bigLazylab(n: number, chunk: number): Big {
   const env = { ...executorEnvironment(process.env) };
   delete (env as Record<string, string | undefined>).LAZYLAB_BENCH_EXECUTOR;
-  const out = execFileSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, "--big", String(n), String(chunk)], { env, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [...executorNodeArgs(), __filename, "--big", String(n), String(chunk)], { env, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -290,9 +290,7 @@ if (process.argv[2] === "--big") {
 } else if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
   // Measure what a notebook cell gets: re-run under the executor's V8 flags and environment.
   for (const f of flags) if (f !== "--interleaved") throw new Error(`da.js: unknown option ${f} (--interleaved)`);
-  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
-  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
-  process.exit(r.status ?? 1);
+  runLikeExecutor(__filename);
 } else {
   main().catch((e) => {
     console.error(e);

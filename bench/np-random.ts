@@ -19,18 +19,12 @@
  * mismatch stops the script. lazylab runs under the executor's V8 flags and environment.
  * Ratio = NumPy / lazylab of the medians: above 1 lazylab is faster.
  */
-import { spawnSync } from "node:child_process";
 import { np } from "../lib";
 import { allocate } from "../lib/np/dtype";
 import type { NDArray } from "../lib/np/ndarray";
-import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
-import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, spread } from "./report";
+import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, runLikeExecutor, spread } from "./report";
 
-if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
-  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
-  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
+runLikeExecutor(__filename);
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));

@@ -39,7 +39,6 @@
  * with perf_counter_ns; lazylab with process.hrtime. Ratio = NumPy time / lazylab time of the
  * medians: above 1 lazylab is faster.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -48,19 +47,14 @@ import * as library from "../lib";
 import { PRELOADED } from "../lib/globals";
 import { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
-import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
 import { kernelSpec } from "../kernel/install/kernelspec";
 import { native } from "../lib/np/native";
-import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, spread, type Tolerance } from "./report";
+import { allRuns, BenchMismatch, check, describeTolerance, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
 
 const { np } = library;
 
 // Run lazylab's side in an executor-like process: the executor's flags and environment.
-if (!process.env.LAZYLAB_BENCH_EXECUTOR) {
-  const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_EXECUTOR: "1" };
-  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, ...process.argv.slice(2)], { env, stdio: "inherit" });
-  process.exit(r.status ?? 1);
-}
+runLikeExecutor(__filename);
 
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
 const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));

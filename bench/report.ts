@@ -4,12 +4,13 @@
  * run the same algorithm, else within a tolerance the script states. A mismatch throws
  * BenchMismatch, so a benchmark that compares different work fails instead of printing a ratio.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
 
 /** Both sides of a benchmark computed different results (beyond the stated tolerance). */
 export class BenchMismatch extends Error {
@@ -17,6 +18,27 @@ export class BenchMismatch extends Error {
   constructor(readonly what: string, readonly detail: string) {
     super(`${what}: the two sides computed different results (${detail})`);
   }
+}
+
+/** Set in a benchmark process that runLikeExecutor started. */
+const LIKE_EXECUTOR = "LAZYLAB_BENCH_EXECUTOR";
+
+/** Node's arguments for a process started as the kernel starts its executor: its V8 flags and heap limit (kernel/executor/supervisor.ts). */
+export function executorNodeArgs(): string[] {
+  return [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env)];
+}
+
+/**
+ * Unless this process already is one, runs `script` again, with this process's arguments, in
+ * a process started as the kernel starts its executor (executorNodeArgs, and the executor's
+ * environment), and exits with its status: lazylab's side is then timed as a notebook cell
+ * runs. Returns only in that process.
+ */
+export function runLikeExecutor(script: string): void {
+  if (process.env[LIKE_EXECUTOR]) return;
+  const env = { ...executorEnvironment(process.env), [LIKE_EXECUTOR]: "1" };
+  const r = spawnSync(process.execPath, [...executorNodeArgs(), script, ...process.argv.slice(2)], { env, stdio: "inherit" });
+  process.exit(r.status ?? 1);
 }
 
 /** The CPU model (lscpu's "Model name") and the cores this process may use. */
