@@ -50,3 +50,14 @@ test("a reused buffer is never held when a statement returns, and the memory rea
     assert.equal(a.arrayBuffers, b.arrayBuffers, `${a.label}: the array buffers' bytes differ with reuse`);
   }
 });
+
+test("a re-run statement keeps taking the buffer of the result it replaced once other arrays have grown the memory held: no full collection promotes that result when a freed buffer is already there", { skip: !native && "native addon not built" }, async () => {
+  const got = await runLikeExecutor<{ reused: number[] }>([path.join(__dirname, "np-reuse-after-full-child.js")], "np-reuse-after-full-child");
+  // Runs 1 and 2 find no dead result (the first is still bound during the second), and the full
+  // collection that the three arrays' growth calls for runs at one of them, promoting the result
+  // then bound: run 3 cannot free it. From run 4 on, each run takes the result of two runs
+  // before, freed by the minor collection; a full collection run there as well (as lib/np did
+  // when the growth reached its amount at such a run) promoted the bound result and left the
+  // next run without a freed buffer.
+  assert.deepEqual(got.reused.slice(3), got.reused.slice(3).map(() => 1), `every run from the fourth took a freed buffer: ${got.reused}`);
+});

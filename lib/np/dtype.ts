@@ -61,7 +61,8 @@ export const SHARED_MIN_BYTES = 1 << 20;
  * still held have grown by 256 MB (or four times the live JavaScript heap) since the last full
  * collection, anyone's: dead results that lived long enough to be promoted are freed too,
  * and no full collection runs when nothing can have piled up (the memory probes and V8 run
- * full collections of their own).
+ * full collections of their own) or when the minor one has freed the buffer a written-in-full
+ * array takes (it needs no new memory).
  */
 export const COLLECT_BEFORE_BYTES = 16 << 20;
 const FULL_COLLECTION_BYTES = 256 << 20;
@@ -76,10 +77,15 @@ let sharedSinceCollection = 0;
 /** Array buffer bytes held after the last full collection: the lowest reading since. */
 let heldAfterFull = -1;
 
-function collectBefore(bytes: number, gc: Gc): void {
+function collectBefore(bytes: number, gc: Gc, reusing: boolean): void {
   gc({ type: "minor" });
   const held = process.memoryUsage().arrayBuffers;
   if (heldAfterFull < 0 || held < heldAfterFull) heldAfterFull = held;
+  // The minor collection freed a buffer of this size, which the new array takes: it needs no
+  // new memory, so the full collection waits for an allocation that does. Run now, it would
+  // promote the array the statement is about to replace, which the next minor collection then
+  // could not free for the next result (bench/README.md, "The eleventh session").
+  if (reusing && native!.bufferPool().keptBytes === bytes) return;
   if (held + bytes - heldAfterFull >= Math.max(FULL_COLLECTION_BYTES, 4 * getHeapStatistics().used_heap_size)) {
     gc();
     heldAfterFull = process.memoryUsage().arrayBuffers;
@@ -111,7 +117,7 @@ export function allocate(dtype: DType, n: number, written = false): Storage {
     if (sharedSinceCollection >= COLLECT_BEFORE_BYTES || reuse) {
       sharedSinceCollection = 0;
       if (reuse) native!.keepFreed(bytes);
-      collectBefore(bytes, gcFn);
+      collectBefore(bytes, gcFn, reuse);
     }
   }
   const Make = STORAGE[dtype];
