@@ -26,6 +26,7 @@ let w: NDArray | undefined;
 const g = np.random.defaultRng(11);
 const top = x.get("0:1250");
 const bottom = x.get("1250:");
+const flat = new Float64Array(n * n).fill(0.25);
 /**
  * The statements, each with the array it made; `true` marks those that must have taken a freed
  * buffer (the third run finds the first's result dead), so each caller passing `written` is seen
@@ -56,6 +57,13 @@ const STEPS: [string, () => NDArray, boolean?][] = [
   ["w = clip(x, -1, 1)", () => (w = np.clip(x, -1, 1)), true],
   ["w = concatenate([top, bottom])", () => (w = np.concatenate([top, bottom])), true],
   ["w = stack([top, bottom])", () => (w = np.stack([top, bottom])), true],
+  ["w = arange(n*n)", () => (w = np.arange(n * n)), true],
+  ["w = ones", () => (w = np.ones([n, n])), true],
+  ["w = full(2.5)", () => (w = np.full([n, n], 2.5)), true],
+  // Not marked: while its loop is not yet optimised, cumsum's own garbage (a number boxed per
+  // element) runs enough minor collections to promote the result it replaces.
+  ["w = cumsum(x)", () => (w = np.cumsum(x))],
+  ["w = array(Float64Array)", () => (w = np.array(flat)), true],
   ["f = undefined; z = zeros(float32)", () => ((f = undefined), (z = np.zeros([n, n], { dtype: "float32" })))],
   ["c = s = w = undefined; z = zeros(float64)", () => ((c = s = w = undefined), (z = np.zeros([n, n])))],
 ];

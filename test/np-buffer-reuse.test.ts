@@ -41,7 +41,8 @@ test("a reused buffer is never held when a statement returns, and the memory rea
     assert.equal(a.keptAfterStatement, 0, `${a.label}: the window still held a buffer after the statement`);
     assert.equal(a.keptAfterReading, 0, `${a.label}: the window held a buffer after the reading`);
     // Each operation that writes its new output in full (copy, astype, random draws, where,
-    // clip, concatenate, stack) took a freed buffer at least once in its three runs.
+    // clip, concatenate, stack, arange, ones, full, array) took a freed buffer at least once in
+    // its three runs.
     if (a.mustReuse) assert.ok(a.reused > 0, `${a.label}: expected a freed buffer taken, got none`);
     assert.equal(a.sha, b.sha, `${a.label}: the result differs with reuse`);
     // malloc's count differs between two fresh processes by a few KB whatever the mode (V8's

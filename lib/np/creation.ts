@@ -57,14 +57,14 @@ export function array(values: NestedList | NDArray | ArrayLike<number>, options:
   if (ArrayBuffer.isView(values)) {
     const src = values as unknown as ArrayLike<number>;
     const dt = want ?? typedDType(values);
-    const out = new NDArray(allocate(dt, src.length), [src.length], dt);
+    const out = new NDArray(allocate(dt, src.length, true), [src.length], dt);
     assign(out, new NDArray(Float64Array.from(src), [src.length], "float64"));
     return out;
   }
   const { shape, dtype, flat } = inspectNested(values as NestedList);
   const dt = want ?? dtype;
   const src = new NDArray(Float64Array.from(flat), shape, "float64");
-  const out = new NDArray(allocate(dt, flat.length), shape, dt);
+  const out = new NDArray(allocate(dt, flat.length, true), shape, dt);
   assign(out, src);
   return out;
 }
@@ -95,8 +95,10 @@ export function full(shape: number | readonly number[], value: number | boolean,
 function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: string): NDArray {
   const dims = checkShape(shape, what);
   const dt = options.dtype === undefined ? scalarDType(value) : checkDType(options.dtype);
-  const out = new NDArray(allocate(dt, dims.reduce((a, b) => a * b, 1)), dims, dt);
-  if (value !== 0 && value !== false) assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
+  // Zeros need zeroed memory; any other value is written to every element.
+  const written = value !== 0 && value !== false;
+  const out = new NDArray(allocate(dt, dims.reduce((a, b) => a * b, 1), written), dims, dt);
+  if (written) assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
   return out;
 }
 
@@ -140,7 +142,7 @@ export function arange(start: number, stop?: number, step?: number, options: DTy
   checkShape([n], "arange");
   const inferred: DType = [start, stop, step].every(Number.isInteger) ? "int64" : "float64";
   const dt = options.dtype === undefined ? inferred : checkDType(options.dtype);
-  const out = new NDArray(allocate(dt, n), [n], dt);
+  const out = new NDArray(allocate(dt, n, true), [n], dt);
   const d = out.nd.data;
   // NumPy fills from the first two values: x[i] = start + i*delta, delta = (start+step) - start.
   const delta = start + step - start;

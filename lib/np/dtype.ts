@@ -103,7 +103,8 @@ export const HUGE_PAGES_MIN_BYTES = 4 << 20;
 /**
  * A zero-filled buffer of `n` elements of `dtype` (shared memory from {@link SHARED_MIN_BYTES}).
  * `written`: the caller writes every element before anything reads one (a ufunc's new output;
- * copy, astype, random draws, where, clip, concatenate and stack), or throws and drops it unseen,
+ * copy, astype, random draws, where, clip, concatenate and stack; array, arange, full and ones;
+ * cumsum and cumprod), or throws and drops it unseen,
  * so a large buffer may come with any contents: the one of the same size that the collection
  * before it has just freed, if there is one (NumPy's malloc reuses a freed chunk so; the
  * kernel's zeroing of fresh pages took a quarter of `x > 0`'s time). That buffer is never held
