@@ -46,8 +46,8 @@ import path from "node:path";
 import { np, da } from "../lib";
 import type { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
-import { executorEnvironment } from "../kernel/executor/supervisor";
-import { allRuns, check, executorNodeArgs, formatSpread, header, lazylabVersion, load, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
+import { executorEnvironment, executorNodeArgs } from "../kernel/executor/supervisor";
+import { allRuns, check, formatSpread, header, lazylabVersion, load, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -188,7 +188,7 @@ interface Big {
 function bigLazylab(n: number, chunk: number): Big {
   const env = { ...executorEnvironment(process.env) };
   delete (env as Record<string, string | undefined>).LAZYLAB_BENCH_EXECUTOR;
-  const out = execFileSync(process.execPath, [...executorNodeArgs(), __filename, "--big", String(n), String(chunk)], { env, encoding: "utf8" });
+  const out = execFileSync(process.execPath, [...executorNodeArgs(process.env), __filename, "--big", String(n), String(chunk)], { env, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 

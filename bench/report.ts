@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
+import { executorEnvironment, executorNodeArgs } from "../kernel/executor/supervisor";
 
 /** Both sides of a benchmark computed different results (beyond the stated tolerance). */
 export class BenchMismatch extends Error {
@@ -23,21 +23,16 @@ export class BenchMismatch extends Error {
 /** Set in a benchmark process that runLikeExecutor started. */
 const LIKE_EXECUTOR = "LAZYLAB_BENCH_EXECUTOR";
 
-/** Node's arguments for a process started as the kernel starts its executor: its V8 flags and heap limit (kernel/executor/supervisor.ts). */
-export function executorNodeArgs(): string[] {
-  return [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env)];
-}
-
 /**
  * Unless this process already is one, runs `script` again, with this process's arguments, in
- * a process started as the kernel starts its executor (executorNodeArgs, and the executor's
- * environment), and exits with its status: lazylab's side is then timed as a notebook cell
+ * a process started as the kernel starts its executor (its Node arguments and environment,
+ * kernel/executor/supervisor.ts), and exits with its status: lazylab's side is then timed as a notebook cell
  * runs. Returns only in that process.
  */
 export function runLikeExecutor(script: string): void {
   if (process.env[LIKE_EXECUTOR]) return;
   const env = { ...executorEnvironment(process.env), [LIKE_EXECUTOR]: "1" };
-  const r = spawnSync(process.execPath, [...executorNodeArgs(), script, ...process.argv.slice(2)], { env, stdio: "inherit" });
+  const r = spawnSync(process.execPath, [...executorNodeArgs(process.env), script, ...process.argv.slice(2)], { env, stdio: "inherit" });
   process.exit(r.status ?? 1);
 }
 

@@ -23,7 +23,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { EXECUTOR_FLAGS, executorEnvironment, heapLimitFlags } from "../kernel/executor/supervisor";
+import { executorEnvironment, executorNodeArgs } from "../kernel/executor/supervisor";
 import { allRuns, BenchMismatch, formatSpread, header, lazylabVersion, load, pythonVersions, spread } from "./report";
 
 /** A Debian package's version, or "?" where dpkg is missing. */
@@ -87,7 +87,7 @@ print(json.dumps({"open": t1 - t0, "compute": t2 - t1, "total": t2 - t0, "peakMB
   const lazylabRun = (): R => {
     // What a notebook cell gets: the executor's V8 flags and environment.
     const env = { ...executorEnvironment(process.env), LAZYLAB_BENCH_CHILD: "1" };
-    const a = spawnSync(process.execPath, [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), __filename, String(files), String(runs), String(size)], { env, encoding: "utf8" });
+    const a = spawnSync(process.execPath, [...executorNodeArgs(process.env), __filename, String(files), String(runs), String(size)], { env, encoding: "utf8" });
     if (a.status !== 0) throw new Error(a.stderr);
     return JSON.parse(a.stdout.trim().split("\n").pop()!);
   };

@@ -127,6 +127,11 @@ export function heapLimitFlags(env: NodeJS.ProcessEnv): string[] {
   return Number.isInteger(mb) && mb > 0 ? [`--max-old-space-size=${mb}`] : [];
 }
 
+/** Node's arguments before the executor's script: its V8 flags and the heap limit `env` asks for. */
+export function executorNodeArgs(env: NodeJS.ProcessEnv): string[] {
+  return [...EXECUTOR_FLAGS, ...heapLimitFlags(env)];
+}
+
 /** What the executor needs from its environment, and why. */
 export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // The kernelspec's malloc settings are for the kernel process (kernel/install/kernelspec.ts):
@@ -186,7 +191,7 @@ export class ExecutorSupervisor extends EventEmitter {
     markStart("kernel", "executor spawn");
     const child = fork(path.join(__dirname, "main.js"), [], {
       cwd: this.options.cwd,
-      execArgv: [...EXECUTOR_FLAGS, ...heapLimitFlags(process.env), ...(this.options.execArgv ?? [])],
+      execArgv: [...executorNodeArgs(process.env), ...(this.options.execArgv ?? [])],
       stdio: ["ignore", "pipe", "pipe", "ipc", "pipe", "pipe"],
       env: this.environment(),
       serialization: "advanced",
