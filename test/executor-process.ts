@@ -1,12 +1,12 @@
 // A script run in a fresh process started as the kernel starts its executor (same flags, same
 // environment), for tests whose figures depend on them: the memory probes' readings.
 import { spawn } from "node:child_process";
-import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
+import { executorEnvironment, executorNodeArgs } from "../kernel/executor/supervisor";
 
-/** Runs `node <executor flags> ...args` and resolves with the JSON value it printed on stdout. */
+/** Runs `node <the executor's Node arguments> ...args` and resolves with the JSON value it printed on stdout. */
 export function runLikeExecutor<T>(args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...EXECUTOR_FLAGS, ...args], {
+    const child = spawn(process.execPath, [...executorNodeArgs(process.env), ...args], {
       env: executorEnvironment({ ...process.env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
