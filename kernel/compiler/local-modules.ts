@@ -41,7 +41,7 @@ export function fileVersion(file: string): string | undefined {
   }
 }
 
-/** Relative module specifiers a file names (imports, re-exports, `import x = require(...)`). */
+/** Relative module specifiers a file names (imports, re-exports, `import x = require(...)`, `import("...")`). */
 function relativeSpecifiers(sf: ts.SourceFile): string[] {
   const out: string[] = [];
   const add = (e: ts.Expression | undefined) => {
@@ -51,6 +51,14 @@ function relativeSpecifiers(sf: ts.SourceFile): string[] {
     if (ts.isImportDeclaration(s) && !s.importClause?.isTypeOnly) add(s.moduleSpecifier);
     else if (ts.isExportDeclaration(s) && !s.isTypeOnly) add(s.moduleSpecifier);
     else if (ts.isImportEqualsDeclaration(s) && ts.isExternalModuleReference(s.moduleReference)) add(s.moduleReference.expression);
+  }
+  // `import("./helper")` with a literal path, wherever it is (a function's body included).
+  if (/\bimport\s*\(/.test(sf.text)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
   }
   return out;
 }

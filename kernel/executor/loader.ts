@@ -1,15 +1,20 @@
 /**
- * `import` in cells, resolved like Node resolves from a file in the notebook's folder
- * (the kernel's cwd): relative paths, npm packages (CommonJS and ESM-only), node builtins.
- * `lazylab` is the already-loaded library itself, so globals and imports are one object.
- * The notebook's own .ts files load through require (local-modules.ts); its own .js files
- * are imported again when their mtime changed, as an edited helper.ts is.
+ * `import` in cells, static and `import()`, resolved like Node resolves from a file in the
+ * notebook's folder (the kernel's cwd): relative paths, npm packages (CommonJS and ESM-only),
+ * node builtins. `lazylab` is the already-loaded library itself, so globals and imports are
+ * one object. The notebook's own .ts files load through require (local-modules.ts); its own
+ * .js files are imported again when their mtime changed, as an edited helper.ts is.
+ *
+ * Cells also get what Node's types declare for every script and a cell could not otherwise
+ * use (the checker accepted `require("fs")`, and it failed with "require is not defined"):
+ * `require`, `module` and `exports` as Node's REPL gives them (a module in the notebook's
+ * folder), `__dirname` the notebook's folder and `__filename` the notebook's file.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { builtinModules, createRequire } from "node:module";
+import Module, { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { LOCAL_EXTENSIONS, type LocalModules } from "./local-modules";
+import { LOCAL_EXTENSIONS, LocalModuleNotCompiled, type LocalModules } from "./local-modules";
 
 export class ModuleNotFound extends Error {
   override name = "ModuleNotFound";
@@ -17,28 +22,74 @@ export class ModuleNotFound extends Error {
 
 // A real dynamic import() must come from a module compiled by Node, not from TypeScript's
 // CommonJS output (which turns import() into require()).
-const dynamicImport = new Function("s", "return import(s)") as (s: string) => Promise<Record<string, unknown>>;
+// `import(s, options)`: the options (import attributes, `{ with: { type: "json" } }`) go with it.
+const dynamicImport = new Function("s", "o", "return o === undefined ? import(s) : import(s, o)") as (s: string, o?: unknown) => Promise<Record<string, unknown>>;
+
+/** A require that resolves as one in a file of the notebook's folder does. */
+function notebookRequire(cwd: string): NodeRequire {
+  return createRequire(path.join(cwd, "__lazylab_notebook.js"));
+}
 
 export function createLoader(cwd: string, library: Record<string, unknown>, local: LocalModules) {
-  const req = createRequire(path.join(cwd, "__lazylab_notebook.js"));
+  const req = notebookRequire(cwd);
   const libraryModule = { ...library, default: library };
   const jsVersions = new Map<string, number>();
-  return async function importModule(specifier: string): Promise<Record<string, unknown>> {
+  // `import(x)` converts x to a string, as the language does; `options` are import()'s second argument.
+  return async function importModule(name: unknown, options?: unknown): Promise<Record<string, unknown>> {
+    const specifier = String(name);
     if (specifier === "lazylab") return libraryModule;
-    if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return dynamicImport(specifier);
+    if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return dynamicImport(specifier, options);
     const file = resolve(specifier, cwd, req);
-    if (LOCAL_EXTENSIONS.includes(path.extname(file)) && local.has(file)) {
+    if (LOCAL_EXTENSIONS.includes(path.extname(file)) && !file.split(path.sep).includes("node_modules")) {
+      // The compiler sends the notebook's .ts files a cell names with a literal path; another
+      // (`import(name)` of a computed one) is an error that says so, not Node's "unknown extension".
+      if (!local.has(file)) throw new LocalModuleNotCompiled(file);
       const exports = req(file) as Record<string, unknown>;
       return exports.__esModule ? exports : { ...exports, default: exports };
     }
-    if (file.split(path.sep).includes("node_modules")) return dynamicImport(pathToFileURL(file).href);
+    if (file.split(path.sep).includes("node_modules")) return dynamicImport(pathToFileURL(file).href, options);
     // The notebook's own JavaScript: a new URL (and no cached CommonJS copy) once it changed.
     const mtime = statSync(file).mtimeMs;
     const seen = jsVersions.get(file);
     if (seen !== undefined && seen !== mtime) delete req.cache[file];
     jsVersions.set(file, mtime);
-    return dynamicImport(`${pathToFileURL(file).href}?mtime=${mtime}`);
+    return dynamicImport(`${pathToFileURL(file).href}?mtime=${mtime}`, options);
   };
+}
+
+/**
+ * The notebook's file: the one jupyter_server names in JPY_SESSION_NAME (the path of the
+ * notebook that started the kernel, relative to the server's root; the kernel runs in its
+ * folder), else `<notebook>` in the kernel's folder (as Node's REPL names its module `<repl>`).
+ */
+export function notebookFile(cwd: string, env: NodeJS.ProcessEnv): string {
+  const session = env.JPY_SESSION_NAME;
+  return path.join(cwd, session ? path.basename(session) : "<notebook>");
+}
+
+/**
+ * `require`, `module`, `exports`, `__filename` and `__dirname` for cells: a CommonJS module of
+ * the notebook's folder, whose require resolves as the REPL's does from there (npm packages of
+ * the notebook's folder and above, node builtins, the notebook's compiled .ts files) and gives
+ * the loaded library for "lazylab".
+ */
+export function notebookModuleGlobals(cwd: string, env: NodeJS.ProcessEnv, library: Record<string, unknown>): Record<string, unknown> {
+  const filename = notebookFile(cwd, env);
+  const base = notebookRequire(cwd);
+  const require = Object.assign((id: string) => (id === "lazylab" ? library : base(id)), {
+    resolve: base.resolve,
+    cache: base.cache,
+    extensions: base.extensions,
+    main: base.main,
+  }) as NodeRequire;
+  const module = new Module(filename);
+  Object.assign(module, {
+    filename,
+    loaded: true,
+    paths: (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(cwd),
+    require,
+  });
+  return { require, module, exports: module.exports, __filename: filename, __dirname: cwd };
 }
 
 function resolve(specifier: string, cwd: string, req: NodeRequire): string {

@@ -14,7 +14,7 @@ import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
 import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, RUN_STATE_SLOTS, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
-import { createLoader } from "./loader";
+import { createLoader, notebookModuleGlobals } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
@@ -77,6 +77,7 @@ function installGlobals(library: typeof Library): void {
   g.Out = Out;
   g[MAGIC_RUNTIME] = magics;
   g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
+  Object.assign(g, notebookModuleGlobals(process.cwd(), process.env, library as Record<string, unknown>));
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();

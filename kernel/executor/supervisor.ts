@@ -101,8 +101,14 @@ export interface SupervisorOptions {
  * 94.6 MB over 8,000 cells; 81.5 -> 104.2 MB with --compact-on-every-full-gc too), flat
  * without (~99 MB from 3,000 cells on). A worker's young generation is counted at the capacity
  * V8 gives it (lib/psutil/isolate-probe.ts), which overcounts a busy worker: an open item.
+ * `--experimental-websocket`, `--experimental-eventsource`: Node's types (which cells are
+ * checked against) declare the globals `WebSocket` and `EventSource`, and Node 20 has them
+ * behind these flags (Node 22 without): a cell the checker accepted failed with
+ * "WebSocket is not defined". Each global is made on first use.
  */
 export const EXECUTOR_FLAGS = [
+  "--experimental-websocket",
+  "--experimental-eventsource",
   "--expose-gc",
   "--harmony-weak-refs-with-cleanup-some",
   "--no-force-async-hooks-checks",

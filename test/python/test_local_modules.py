@@ -38,6 +38,7 @@ def write(name, text):
 class LocalModules(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        os.environ.pop("JPY_SESSION_NAME", None)  # __filename is then <notebook> in the kernel's folder
         shutil.rmtree(ROOT, ignore_errors=True)
         os.makedirs(ROOT)
         write("helper.ts", HELPER)
@@ -97,6 +98,43 @@ class LocalModules(unittest.TestCase):
         tb = "\n".join(reply["content"].get("traceback", []))
         self.assertEqual(sorted(set(re.findall(r"Cannot find name '([^']+)'", tb))), [])
         self.assertEqual(reply["content"]["status"], "ok", tb[:2000])
+
+    def test_every_global_the_checker_accepts_exists_at_run_time(self):
+        # the other direction: what completion offers as a global value (Node's types declare
+        # require, __dirname, WebSocket, ...) must be there when the cell runs
+        self.k.kc.complete("", 0)
+        reply = self.k.kc.get_shell_msg(timeout=60)
+        items = reply["content"]["metadata"]["_jupyter_types_experimental"]
+        names = sorted({i["text"] for i in items if i.get("type") != "keyword" and re.fullmatch(r"[A-Za-z_$][\w$]*", i["text"])})
+        for n in ("require", "__dirname", "Array", "np", "WebSocket"):
+            self.assertIn(n, names)
+        missing = json.loads(self.run_ok(f"console.log(JSON.stringify({json.dumps(names)}.filter((n) => !(n in globalThis))))"))
+        self.assertEqual(missing, [])
+
+    def test_dynamic_import_resolves_as_a_static_import_does(self):
+        write("data.json", '{"a": 5}')
+        self.assertEqual(self.run_ok('const m = await import("node:path");\nm.basename("/a/b.txt")'), "'b.txt'")
+        self.assertEqual(self.run_ok('(await import("./helper")).describe("/data/c.txt")'), "'c.txt x20'")
+        self.assertEqual(self.run_ok('(await import("lazylab")).np === np'), "true")
+        self.assertEqual(self.run_ok('// @ts-ignore\n(await import("./plain.js")).answer()'), str(self.run_ok('require("./plain.js").answer()')))
+        self.assertEqual(self.run_ok('(await import("./data.json", { with: { type: "json" } })).default.a'), "5")
+        # import() in a function a cell defines, called by a later cell
+        self.run_ok("async function loadByName(p: string) { return import(p); }")
+        self.assertEqual(self.run_ok('(await loadByName("node:os")).EOL === "\\n"'), "true")
+        reply, _ = self.k.run('const missing = "./nope";\nawait import(missing)')
+        self.assertEqual((reply["content"]["ename"], reply["content"]["evalue"].split(" (")[0]), ("ModuleNotFound", f"cannot find module './nope' from {ROOT}"))
+        # a .ts file of the notebook no cell has named with a literal path: not compiled, and said so
+        write("computed.ts", "export const c = 1;\n")
+        reply, _ = self.k.run('const which = "./computed";\nawait import(which)')
+        self.assertEqual(reply["content"]["ename"], "LocalModuleNotCompiled")
+        self.assertIn("computed.ts was not compiled", reply["content"]["evalue"])
+
+    def test_require_module_and_the_notebook_paths_are_the_notebook_folders(self):
+        self.assertEqual(self.run_ok('require("node:path").join("a", "b")'), "'a/b'")
+        self.assertEqual(self.run_ok('require("lazylab").np === np'), "true")
+        self.assertEqual(self.run_ok('require("./plain.js").answer() > 40'), "true")
+        paths = json.loads(self.run_ok("console.log(JSON.stringify([__dirname, __filename, module.paths[0], exports === module.exports, typeof require.resolve]))"))
+        self.assertEqual(paths, [ROOT, os.path.join(ROOT, "<notebook>"), os.path.join(ROOT, "node_modules"), True, "function"])
 
     def test_webassembly_memory_type_checks_and_runs(self):
         self.assertEqual(self.run_ok("new WebAssembly.Memory({ initial: 1 }).buffer.byteLength"), "65536")
