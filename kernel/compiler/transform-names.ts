@@ -3,6 +3,9 @@
 /** The executor's module loader, a global the transformed imports call. */
 export const IMPORT_HOOK = "__lazylab_import";
 
+/** The notebook's `import.meta` (url, filename, dirname, resolve), a global the transformed `import.meta` reads. */
+export const IMPORT_META = "__lazylab_import_meta";
+
 /** Temporaries the transform introduces; they stay local to the cell's function. */
 export const LOCAL_PREFIX = "__lazylab_";
 

@@ -6,7 +6,8 @@
  * Top-level declarations become properties of `globalThis`, so later cells (and functions
  * defined earlier) see the current binding, and re-running a cell rebinds instead of
  * failing with "already declared". Imports, static and `import()`, become calls of the
- * executor's loader, which resolves them from the notebook's folder. The last expression statement becomes the return
+ * executor's loader, which resolves them from the notebook's folder, and `import.meta` is the
+ * notebook's. The last expression statement becomes the return
  * value: the cell's result. Each top-level statement runs in a function frame of its own, so
  * what it computed and did not bind is garbage once it ends (./statement-frames.ts).
  */
@@ -14,7 +15,7 @@ import ts from "typescript";
 
 import { assignmentTarget } from "./binding-targets";
 import { inOwnFrames } from "./statement-frames";
-import { IMPORT_HOOK, LOCAL_PREFIX } from "./transform-names";
+import { IMPORT_HOOK, IMPORT_META, LOCAL_PREFIX } from "./transform-names";
 
 const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
   ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), range);
@@ -69,16 +70,18 @@ export function importsToGlobals(checker: ts.TypeChecker): ts.TransformerFactory
  * `import(s)` anywhere in a cell (a function it defines included) → `__lazylab_import(s)`: the
  * executor's loader, which resolves as a static import does (the notebook's folder, `lazylab`,
  * its own .ts files). A cell is a script run by vm, which has no loader of its own for
- * `import()`: without this, V8 throws "A dynamic import callback was not specified".
+ * `import()`: without this, V8 throws "A dynamic import callback was not specified". Likewise
+ * `import.meta` (a SyntaxError in a script) → the notebook's, `__lazylab_import_meta`.
  */
-export const dynamicImportsToHook: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
-  if (!/\bimport\s*\(/.test(sf.text)) return sf;
+export const moduleSyntaxToHooks: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
+  if (!/\bimport\s*[(.]/.test(sf.text)) return sf;
   const f = ctx.factory;
   const visit = (node: ts.Node): ts.Node => {
     if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const args = node.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
       return ts.setTextRange(f.createCallExpression(ts.setTextRange(f.createIdentifier(IMPORT_HOOK), node.expression), undefined, args), node);
     }
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) return ts.setTextRange(f.createIdentifier(IMPORT_META), node);
     return ts.visitEachChild(node, visit, ctx);
   };
   return ts.visitEachChild(sf, visit, ctx);

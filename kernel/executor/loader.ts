@@ -8,7 +8,8 @@
  * Cells also get what Node's types declare for every script and a cell could not otherwise
  * use (the checker accepted `require("fs")`, and it failed with "require is not defined"):
  * `require`, `module` and `exports` as Node's REPL gives them (a module in the notebook's
- * folder), `__dirname` the notebook's folder and `__filename` the notebook's file.
+ * folder), `__dirname` the notebook's folder and `__filename` the notebook's file; and
+ * `import.meta`, which a script cannot have, is that file's.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import Module, { builtinModules, createRequire } from "node:module";
@@ -90,6 +91,23 @@ export function notebookModuleGlobals(cwd: string, env: NodeJS.ProcessEnv, libra
     require,
   });
   return { require, module, exports: module.exports, __filename: filename, __dirname: cwd };
+}
+
+/** The notebook's `import.meta`, as Node's for an ES module of the notebook's file: url, filename, dirname, resolve. */
+export function notebookImportMeta(cwd: string, env: NodeJS.ProcessEnv): { url: string; filename: string; dirname: string; resolve(specifier: string): string } {
+  const filename = notebookFile(cwd, env);
+  const req = notebookRequire(cwd);
+  return {
+    url: pathToFileURL(filename).href,
+    filename,
+    dirname: cwd,
+    resolve(specifier: string): string {
+      specifier = String(specifier);
+      if (specifier.startsWith("node:")) return specifier;
+      if (builtinModules.includes(specifier)) return `node:${specifier}`;
+      return pathToFileURL(resolve(specifier, cwd, req)).href;
+    },
+  };
 }
 
 function resolve(specifier: string, cwd: string, req: NodeRequire): string {

@@ -2,6 +2,7 @@
 of the executor named in a cell, through Debian's jupyter_client."""
 import json
 import os
+import pathlib
 import re
 import shutil
 import time
@@ -135,6 +136,9 @@ class LocalModules(unittest.TestCase):
         self.assertEqual(self.run_ok('require("./plain.js").answer() > 40'), "true")
         paths = json.loads(self.run_ok("console.log(JSON.stringify([__dirname, __filename, module.paths[0], exports === module.exports, typeof require.resolve]))"))
         self.assertEqual(paths, [ROOT, os.path.join(ROOT, "<notebook>"), os.path.join(ROOT, "node_modules"), True, "function"])
+        # import.meta, a SyntaxError in a script, is the notebook file's (an ES module's in Node)
+        meta = json.loads(self.run_ok('console.log(JSON.stringify([import.meta.url, import.meta.filename, import.meta.dirname, import.meta.resolve("./plain.js"), import.meta.resolve("fs")]))'))
+        self.assertEqual(meta, [pathlib.Path(ROOT, "<notebook>").as_uri(), os.path.join(ROOT, "<notebook>"), ROOT, pathlib.Path(ROOT, "plain.js").as_uri(), "node:fs"])
 
     def test_webassembly_memory_type_checks_and_runs(self):
         self.assertEqual(self.run_ok("new WebAssembly.Memory({ initial: 1 }).buffer.byteLength"), "65536")
