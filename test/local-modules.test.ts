@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("local modules and globals via jupyter_client", "test_local_modules", { timeoutMs: 240_000, expectAtLeast: 9 });
+pythonSuite("local modules and globals via jupyter_client", "test_local_modules", { timeoutMs: 240_000, expectAtLeast: 10 });

@@ -11,6 +11,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import type { CellError } from "./diagnostics";
+import { importMetaToCommonJS } from "./transform";
 
 /** A local module as the executor needs it. */
 export interface LocalModule {
@@ -129,6 +130,7 @@ export function emitLocalModule(sf: ts.SourceFile, options: ts.CompilerOptions):
       ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, sourceMap: true, inlineSourceMap: false,
       declaration: false, paths: undefined, noEmit: false, verbatimModuleSyntax: false, isolatedModules: false,
     },
+    transformers: { before: [importMetaToCommonJS] },
   });
   const js = out.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
   const mod = { file: sf.fileName, version, js, map: out.sourceMapText ?? "" };

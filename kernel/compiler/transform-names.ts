@@ -6,6 +6,9 @@ export const IMPORT_HOOK = "__lazylab_import";
 /** The notebook's `import.meta` (url, filename, dirname, resolve), a global the transformed `import.meta` reads. */
 export const IMPORT_META = "__lazylab_import_meta";
 
+/** `import.meta` of a file (its path the argument), a global the notebook's compiled .ts files call for theirs. */
+export const IMPORT_META_OF = "__lazylab_import_meta_of";
+
 /** Temporaries the transform introduces; they stay local to the cell's function. */
 export const LOCAL_PREFIX = "__lazylab_";
 

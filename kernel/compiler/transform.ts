@@ -15,7 +15,7 @@ import ts from "typescript";
 
 import { assignmentTarget } from "./binding-targets";
 import { inOwnFrames } from "./statement-frames";
-import { IMPORT_HOOK, IMPORT_META, LOCAL_PREFIX } from "./transform-names";
+import { IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, LOCAL_PREFIX } from "./transform-names";
 
 const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
   ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), range);
@@ -84,6 +84,21 @@ export const moduleSyntaxToHooks: ts.TransformerFactory<ts.SourceFile> = (ctx) =
     if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) return ts.setTextRange(f.createIdentifier(IMPORT_META), node);
     return ts.visitEachChild(node, visit, ctx);
   };
+  return ts.visitEachChild(sf, visit, ctx);
+};
+
+/**
+ * `import.meta` in a notebook's .ts file compiled to CommonJS (local-modules.ts) →
+ * `__lazylab_import_meta_of(__filename)`. Left as it was, Node 20 took the file for an ES
+ * module and the import gave an empty module, silently.
+ */
+export const importMetaToCommonJS: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
+  if (!/\bimport\s*\.\s*meta\b/.test(sf.text)) return sf;
+  const f = ctx.factory;
+  const visit = (node: ts.Node): ts.Node =>
+    ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword
+      ? ts.setTextRange(f.createCallExpression(f.createIdentifier(IMPORT_META_OF), undefined, [f.createIdentifier("__filename")]), node)
+      : ts.visitEachChild(node, visit, ctx);
   return ts.visitEachChild(sf, visit, ctx);
 };
 

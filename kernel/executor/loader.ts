@@ -93,19 +93,19 @@ export function notebookModuleGlobals(cwd: string, env: NodeJS.ProcessEnv, libra
   return { require, module, exports: module.exports, __filename: filename, __dirname: cwd };
 }
 
-/** The notebook's `import.meta`, as Node's for an ES module of the notebook's file: url, filename, dirname, resolve. */
-export function notebookImportMeta(cwd: string, env: NodeJS.ProcessEnv): { url: string; filename: string; dirname: string; resolve(specifier: string): string } {
-  const filename = notebookFile(cwd, env);
-  const req = notebookRequire(cwd);
+/** `import.meta` of an ES module at `filename`, as Node gives it: url, filename, dirname, resolve (from its folder). */
+export function importMetaOf(filename: string): { url: string; filename: string; dirname: string; resolve(specifier: string): string } {
+  const dirname = path.dirname(filename);
+  let req: NodeRequire | undefined;
   return {
     url: pathToFileURL(filename).href,
     filename,
-    dirname: cwd,
+    dirname,
     resolve(specifier: string): string {
       specifier = String(specifier);
       if (specifier.startsWith("node:")) return specifier;
       if (builtinModules.includes(specifier)) return `node:${specifier}`;
-      return pathToFileURL(resolve(specifier, cwd, req)).href;
+      return pathToFileURL(resolve(specifier, dirname, (req ??= createRequire(filename)))).href;
     },
   };
 }

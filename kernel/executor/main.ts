@@ -14,12 +14,12 @@ import { PRELOADED } from "../../lib/globals";
 import { mimeBundleOf } from "../../lib/display";
 import { notifyInterrupt, runAfterCell, runBeforeCell, setNotebookHost, StdinNotAvailable } from "../../lib/notebook";
 import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, RUN_STATE_SLOTS, type Bundle, type ErrorInfo, type FromExecutor, type RunRequest, type ToExecutor, type UserExpressionResult } from "./ipc";
-import { createLoader, notebookImportMeta, notebookModuleGlobals } from "./loader";
+import { createLoader, importMetaOf, notebookFile, notebookModuleGlobals } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
-import { IMPORT_HOOK, IMPORT_META, MAGIC_RUNTIME } from "../compiler/transform-names";
+import { IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
 import { keepHeapRoom } from "../../lib/psutil/heap-room";
@@ -78,7 +78,8 @@ function installGlobals(library: typeof Library): void {
   g[MAGIC_RUNTIME] = magics;
   g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);
   Object.assign(g, notebookModuleGlobals(process.cwd(), process.env, library as Record<string, unknown>));
-  g[IMPORT_META] = notebookImportMeta(process.cwd(), process.env);
+  g[IMPORT_META] = importMetaOf(notebookFile(process.cwd(), process.env));
+  g[IMPORT_META_OF] = importMetaOf;
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();

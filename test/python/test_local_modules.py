@@ -130,6 +130,14 @@ class LocalModules(unittest.TestCase):
         self.assertEqual(reply["content"]["ename"], "LocalModuleNotCompiled")
         self.assertIn("computed.ts was not compiled", reply["content"]["evalue"])
 
+    def test_a_local_module_has_its_own_import_meta_and_import(self):
+        # compiled to CommonJS, a module with import.meta was taken for an ES module by Node and
+        # the import gave an empty module, silently
+        write("meta.ts", 'export const here: string = import.meta.url;\nexport const dir: string = import.meta.dirname;\n'
+              'export async function sep(): Promise<string> { return (await import("node:path")).sep; }\n')
+        got = json.loads(self.run_ok('import { here, dir, sep } from "./meta"\nconsole.log(JSON.stringify([here, dir, await sep()]))'))
+        self.assertEqual(got, [pathlib.Path(ROOT, "meta.ts").as_uri(), ROOT, "/"])
+
     def test_require_module_and_the_notebook_paths_are_the_notebook_folders(self):
         self.assertEqual(self.run_ok('require("node:path").join("a", "b")'), "'a/b'")
         self.assertEqual(self.run_ok('require("lazylab").np === np'), "true")
