@@ -4,4 +4,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("local modules and globals via jupyter_client", "test_local_modules", { timeoutMs: 240_000, expectAtLeast: 10 });
+pythonSuite("local modules and globals via jupyter_client", "test_local_modules", { timeoutMs: 240_000, expectAtLeast: 11 });

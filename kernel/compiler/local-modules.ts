@@ -91,13 +91,14 @@ export function localModuleErrors(program: ts.Program, modules: ts.SourceFile[],
   let count = 0;
   for (const sf of modules) {
     const syntactic = program.getSyntacticDiagnostics(sf);
-    const diags = (syntactic.length ? syntactic : program.getSemanticDiagnostics(sf)).filter((d) => d.category === ts.DiagnosticCategory.Error && !tolerated.has(d.code));
+    const diags = (syntactic.length ? syntactic : program.getSemanticDiagnostics(sf))
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && !tolerated.has(d.code))
+      .map((d) => ({ start: d.start ?? 0, code: `TS${d.code}`, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") }));
+    if (!syntactic.length) diags.push(...topLevelAwaits(sf).map((at) => ({ start: at.getStart(sf), code: "LocalModuleAwait", message: TOP_LEVEL_AWAIT })));
     const name = path.relative(cwd, sf.fileName) || sf.fileName;
     const lines = sf.text.split("\n");
-    for (const d of diags) {
-      const { line, character } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
-      const code = `TS${d.code}`;
-      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+    for (const { start, code, message } of diags) {
+      const { line, character } = sf.getLineAndCharacterOfPosition(start);
       traceback.push(
         `File ${name}, line ${line + 1}, column ${character + 1} (imported by Cell ${cellName})`,
         `--> ${String(line + 1).padStart(3)} | ${lines[line] ?? ""}`,
@@ -111,6 +112,26 @@ export function localModuleErrors(program: ts.Program, modules: ts.SourceFile[],
   if (!first) return undefined;
   const more = count > 1 ? ` (and ${count - 1} more)` : "";
   return { ename: first.code, evalue: `${first.message} (${first.where})${more}`, traceback };
+}
+
+const TOP_LEVEL_AWAIT =
+  "top-level await is not available in the notebook's own modules: they are loaded as CommonJS, so that an edited file is reloaded when the cell runs again; await inside a function, or in the cell";
+
+/**
+ * The top-level `await`s of a module (`for await` included). Its CommonJS emit keeps them, and
+ * Node then refused the file with "require() cannot be used on an ESM graph with top-level
+ * await", naming neither the line nor the reason.
+ */
+function topLevelAwaits(sf: ts.SourceFile): ts.Node[] {
+  if (!/\bawait\b/.test(sf.text)) return [];
+  const found: ts.Node[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassStaticBlockDeclaration(node)) return;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier)) found.push(node);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 const emitted = new Map<string, LocalModule>();

@@ -138,6 +138,17 @@ class LocalModules(unittest.TestCase):
         got = json.loads(self.run_ok('import { here, dir, sep } from "./meta"\nconsole.log(JSON.stringify([here, dir, await sep()]))'))
         self.assertEqual(got, [pathlib.Path(ROOT, "meta.ts").as_uri(), ROOT, "/"])
 
+    def test_top_level_await_in_a_local_module_is_an_error_naming_its_line(self):
+        # CommonJS keeps the await: Node refused the file without naming the line or the reason
+        write("tla.ts", "export const ready: boolean = true;\nexport const v: number = await Promise.resolve(7);\n")
+        reply, _ = self.k.run('import { v } from "./tla"\nv')
+        c = reply["content"]
+        self.assertEqual(c["ename"], "LocalModuleAwait")
+        self.assertIn("(tla.ts:2)", c["evalue"])
+        self.assertIn("File tla.ts, line 2, column 26", "\n".join(c["traceback"]))
+        write("tla.ts", "export const v: number = 7;\nexport async function later(): Promise<number> { return await Promise.resolve(v); }\n")
+        self.assertEqual(self.run_ok('import { later } from "./tla"\nawait later()'), "7")
+
     def test_require_module_and_the_notebook_paths_are_the_notebook_folders(self):
         self.assertEqual(self.run_ok('require("node:path").join("a", "b")'), "'a/b'")
         self.assertEqual(self.run_ok('require("lazylab").np === np'), "true")
