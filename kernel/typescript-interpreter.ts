@@ -21,7 +21,7 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly executor: ExecutorSupervisor;
   private nextRunId = 1;
   private active: { id: number; ctx: ExecuteContext } | undefined;
-  /** Output that arrived after its cell finished: shown at the start of the next cell. */
+  /** Output that arrived after its cell finished, while no later cell that shows output ran: shown at the start of the next one. */
   private late: Array<{ name: "stdout" | "stderr"; text: string }> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
   /** A cell is being compiled; an interrupt now stops it before it runs. */
@@ -75,13 +75,14 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   async execute(code: string, userExpressions: Record<string, string>, ctx: ExecuteContext): Promise<ExecuteOutcome> {
-    // Late output waits for a cell that shows output: a silent one would drop it.
-    if (!ctx.silent) for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
+    this.showLate(ctx);
     const cellName = `In[${ctx.executionCount}]`;
     markStart("kernel", "first cell received");
     this.compiling = true;
     this.interruptedWhileCompiling = false;
     const compiled = await this.compiler.api.compile(code, cellName).finally(() => (this.compiling = false));
+    // What came while the cell was compiled (an earlier cell's report that was on its way).
+    this.showLate(ctx);
     markStart("kernel", "first cell checked");
     if (this.interruptedWhileCompiling) {
       const content = { ename: "Interrupted", evalue: "the cell was interrupted before it ran; variables from earlier cells are kept", traceback: ["Interrupted: the cell was interrupted before it ran"] };
@@ -184,7 +185,7 @@ export class TypeScriptInterpreter implements Interpreter {
       case "display": {
         const ctx = this.contextFor(m.id);
         if (ctx) ctx.display(m.bundle.data, m.bundle.metadata, m.displayId, m.update);
-        else this.late.push({ name: "stdout", text: m.bundle.data["text/plain"] + "\n" });
+        else this.lateOutput(m.id, "stdout", m.bundle.data["text/plain"] + "\n");
         return;
       }
       case "clear_output":
@@ -208,9 +209,28 @@ export class TypeScriptInterpreter implements Interpreter {
     return undefined;
   }
 
+  /** Late output waits for a cell that shows output: a silent one would drop it. */
+  private showLate(ctx: ExecuteContext): void {
+    if (!ctx.silent) for (const l of this.late.splice(0)) ctx.stream(l.name, l.text);
+  }
+
+  /**
+   * Output of a cell that has finished (a timer's or a rejected promise's report, written after
+   * its "done"): shown in the cell running now when that one came after it and shows output,
+   * else at the start of the next cell that does. Never published after its own cell's idle.
+   * The executor sends such a report with the finished cell's id when the next cell begins, so
+   * in a notebook run cell after cell (nbconvert) it reached the kernel while the next cell ran,
+   * and waited for the one after: the last cell's never showed.
+   */
+  private lateOutput(id: number | null, name: "stdout" | "stderr", text: string): void {
+    const running = this.active;
+    if (running && id !== null && id < running.id && !running.ctx.silent) running.ctx.stream(name, text);
+    else this.late.push({ name, text });
+  }
+
   private streamTo(id: number | null, name: "stdout" | "stderr", text: string): void {
     const ctx = this.contextFor(id);
     if (ctx) ctx.stream(name, text);
-    else this.late.push({ name, text });
+    else this.lateOutput(id, name, text);
   }
 }

@@ -168,6 +168,21 @@ class Faults(unittest.TestCase):
         self.assertEqual(self.k.text(msgs).split("\n")[-1], "2")
         self.usable("unhandled rejection after the cell finished", "stderr `Unhandled promise rejection: TypeError: …` at the top of the next non-silent cell", t0)
 
+    def test_05b_a_cells_unhandled_rejection_shows_on_the_very_next_cell_run_back_to_back(self):
+        # As nbconvert runs a notebook: the next cell sent as soon as the last one replied. The
+        # report left the executor when that next cell began, tagged with the cell it belongs
+        # to, and waited for the cell after (a notebook's last cell never showed it).
+        t0 = time.time()
+        for i in range(3):
+            reply, msgs = self.k.run(f'Promise.reject(new RangeError("left unhandled {i}"));\n"rejected"')
+            self.assertEqual(reply["content"]["status"], "ok")
+            self.assertEqual(self.k.text(msgs), "'rejected'")
+            _, msgs = self.k.run("1 + 1")
+            streams = [m["content"] for m in msgs if m["msg_type"] == "stream"]
+            self.assertTrue(streams and streams[0]["name"] == "stderr" and f"RangeError: left unhandled {i}" in streams[0]["text"], msgs)
+            self.assertTrue(self.k.text(msgs).endswith("2"))
+        self.usable("an unhandled rejection, the next cell sent at once", "stderr `Unhandled promise rejection: RangeError: …` at the top of the very next cell", t0)
+
     def test_06_never_settling_promise_keeps_the_cell_busy_until_interrupted(self):
         names = self.defined("never")
         t0 = time.time()
