@@ -5,4 +5,4 @@
  */
 import { pythonSuite } from "./python-suite";
 
-pythonSuite("faults in cells via jupyter_client", "test_faults", { timeoutMs: 240_000, expectAtLeast: 13 });
+pythonSuite("faults in cells via jupyter_client", "test_faults", { timeoutMs: 240_000, expectAtLeast: 14 });

@@ -169,9 +169,10 @@ class Faults(unittest.TestCase):
         self.usable("unhandled rejection after the cell finished", "stderr `Unhandled promise rejection: TypeError: …` at the top of the next non-silent cell", t0)
 
     def test_05b_a_cells_unhandled_rejection_shows_on_the_very_next_cell_run_back_to_back(self):
-        # As nbconvert runs a notebook: the next cell sent as soon as the last one replied. The
-        # report left the executor when that next cell began, tagged with the cell it belongs
-        # to, and waited for the cell after (a notebook's last cell never showed it).
+        # As nbconvert runs a notebook: the next cell sent as soon as the last one replied. Node
+        # reports the rejection after the cell's end; the report left the executor when the next
+        # cell began, tagged with its own cell, and waited for the cell after that (a notebook's
+        # last cell never showed it).
         t0 = time.time()
         for i in range(3):
             reply, msgs = self.k.run(f'Promise.reject(new RangeError("left unhandled {i}"));\n"rejected"')
@@ -179,9 +180,22 @@ class Faults(unittest.TestCase):
             self.assertEqual(self.k.text(msgs), "'rejected'")
             _, msgs = self.k.run("1 + 1")
             streams = [m["content"] for m in msgs if m["msg_type"] == "stream"]
-            self.assertTrue(streams and streams[0]["name"] == "stderr" and f"RangeError: left unhandled {i}" in streams[0]["text"], msgs)
+            self.assertTrue(streams and streams[0]["name"] == "stderr" and streams[0]["text"].startswith("Unhandled promise rejection: "), msgs)
+            self.assertIn(f"RangeError: left unhandled {i}", streams[0]["text"])
             self.assertTrue(self.k.text(msgs).endswith("2"))
         self.usable("an unhandled rejection, the next cell sent at once", "stderr `Unhandled promise rejection: RangeError: …` at the top of the very next cell", t0)
+
+    def test_05c_output_written_after_a_cell_ended_shows_on_the_very_next_cell_run_back_to_back(self):
+        # As nbconvert runs a notebook: the next cell sent as soon as the last one replied. What
+        # the finished cell wrote left the executor when the next cell began, tagged with its own
+        # cell, and waited for the cell after (a notebook's last cell never showed it).
+        for i in range(3):
+            reply, msgs = self.k.run(f'setImmediate(() => setImmediate(() => console.error("after the end {i}")));\n"scheduled"')
+            self.assertEqual(self.k.text(msgs), "'scheduled'")
+            _, msgs = self.k.run("1 + 1")
+            streams = [m["content"] for m in msgs if m["msg_type"] == "stream"]
+            self.assertTrue(streams and streams[0]["name"] == "stderr" and streams[0]["text"] == f"after the end {i}\n", msgs)
+            self.assertTrue(self.k.text(msgs).endswith("2"))
 
     def test_06_never_settling_promise_keeps_the_cell_busy_until_interrupted(self):
         names = self.defined("never")
