@@ -13,6 +13,7 @@ import { mimeBundleOf } from "./display";
 import { markGlobalsBaseline } from "./retainers";
 import { warmUpHeapReferences, warmUpSnapshotCollection } from "./retainers/heap-references";
 import { trackWorkers } from "./psutil/isolates";
+import { trackResizableBuffers } from "./psutil/resizable";
 import { trackWasmMemories } from "./psutil/wasm";
 
 const extraWarmers: (() => void)[] = [];
@@ -104,6 +105,7 @@ export function warmUpSteps(): Array<() => void> {
       // counts them (lib/psutil/footprint.ts).
       trackWorkers();
       trackWasmMemories();
+      trackResizableBuffers();
     },
     ...exerciseParts(),
     ...exerciseParts(),

@@ -12,6 +12,8 @@
  *           + the heaps of worker isolates (V8 pages each holds after it collects; asked
  *               through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts)
+ *           + resizable ArrayBuffers and growable SharedArrayBuffers of every thread, which V8
+ *               maps itself as it does WebAssembly memories (resizable.ts)
  *
  * The parts do not overlap: V8 maps its heap pages and WebAssembly memories itself (mmap, not
  * malloc), and Node's array buffer allocator is malloc. Thread stacks (mmapped by pthreads)
@@ -39,6 +41,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { workerMemory } from "./isolates";
 import { memoryCalls } from "./native";
+import { resizableBufferBytes } from "./resizable";
 import { wasmMemoryBytes } from "./wasm";
 
 export { collectGarbage };
@@ -73,6 +76,8 @@ export interface FootprintParts {
   workers: number;
   /** Resident WebAssembly memory of all threads. */
   wasm: number;
+  /** Resizable and growable array buffers of all threads (resident pages; resizable.ts). */
+  resizable: number;
   /** Not a part (malloc counts them): the notebook thread's live array buffers, for comparison. */
   arrayBuffers: number;
   /** Workers that were busy and gave their previous figure. */
@@ -87,7 +92,8 @@ export function footprintParts(): FootprintParts {
   const heap = liveHeapBytes();
   const malloc = nativeBytes();
   const wasm = wasmMemoryBytes() + w.wasm;
-  return { heap, malloc, workers: w.heap, wasm, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
+  const resizable = resizableBufferBytes() + w.resizable;
+  return { heap, malloc, workers: w.heap, wasm, resizable, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
 }
 
 /** The process's footprint in bytes, after a full GC of every isolate (see the module comment). */
@@ -95,5 +101,5 @@ export function footprint(): number {
   // The workers first: what they free is then gone before this thread collects.
   const w = workerMemory();
   collectGarbage();
-  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes();
+  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + w.resizable + resizableBufferBytes();
 }

@@ -9,6 +9,7 @@ import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
 import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
+import { resizableBufferBytes, trackResizableBuffers } from "./resizable";
 import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -36,6 +37,8 @@ export interface IsolateReport {
   heap: number;
   /** Resident bytes of the worker's WebAssembly memories. */
   wasm: number;
+  /** Resident bytes of the worker's resizable and growable array buffers. */
+  resizable: number;
 }
 
 /** V8's initial semi-space capacity on 64-bit hosts (1 MB, less page headers): a young generation above it has been grown. */
@@ -77,12 +80,13 @@ function collect(): void {
 
 function report(channel: BroadcastChannel, seq: number): void {
   collect();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes() };
+  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), resizable: resizableBufferBytes() };
   channel.postMessage(r);
 }
 
 if (!isMainThread) {
   trackWasmMemories();
+  trackResizableBuffers();
   const channel = new BroadcastChannel(ISOLATE_CHANNEL);
   channel.onmessage = (e) => {
     const m = (e as MessageEvent).data as IsolateAsk;

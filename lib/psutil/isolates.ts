@@ -92,6 +92,8 @@ export interface WorkerMemory {
   heap: number;
   /** Resident bytes of the workers' WebAssembly memories. */
   wasm: number;
+  /** Resident bytes of the workers' resizable and growable array buffers. */
+  resizable: number;
   /** Workers that did not answer in time (their last answers were used). */
   stale: number;
 }
@@ -139,7 +141,7 @@ export function workerMemory(timeoutMs = WORKER_ANSWER_MS): WorkerMemory {
 }
 
 function askWorkers(timeoutMs: number): WorkerMemory {
-  const out: WorkerMemory = { heap: 0, wasm: 0, stale: 0 };
+  const out: WorkerMemory = { heap: 0, wasm: 0, resizable: 0, stale: 0 };
   if (!channel || !tracked.size) return out;
   const current = ++seq;
   drain(current, new Set(), new Set());
@@ -159,6 +161,7 @@ function askWorkers(timeoutMs: number): WorkerMemory {
     if (waiting.has(id)) out.stale++;
     out.heap += t.last?.heap ?? 0;
     out.wasm += t.last?.wasm ?? 0;
+    out.resizable += t.last?.resizable ?? 0;
   }
   return out;
 }
