@@ -11,12 +11,12 @@
  * and is counted there. One made by the engine without the constructor (a resizable buffer
  * structured-cloned or posted to this thread) is not seen: it is counted where it was made.
  */
-import { memoryCalls } from "./native";
+import { MappedMemory } from "./mapped";
 
 type Buffer = ArrayBuffer | SharedArrayBuffer;
 type BufferClass = new (...args: unknown[]) => Buffer;
 
-const buffers: WeakRef<Buffer>[] = [];
+const buffers = new MappedMemory<Buffer>((b) => b);
 let installed = false;
 
 const resizableOption = (options: unknown): boolean =>
@@ -28,7 +28,7 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
   const proxy = new Proxy(original, {
     construct(target, args, newTarget) {
       const b = Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as Buffer;
-      if (resizableOption(args[1])) buffers.push(new WeakRef(b));
+      if (resizableOption(args[1])) buffers.add(b);
       return b;
     },
   });
@@ -52,14 +52,5 @@ export function trackResizableBuffers(): void {
  * is counted: wasm.ts). Run after a full GC so that dead buffers are gone.
  */
 export function resizableBufferBytes(): number {
-  let bytes = 0;
-  for (let i = buffers.length - 1; i >= 0; i--) {
-    const b = buffers[i].deref();
-    if (!b) {
-      buffers.splice(i, 1);
-      continue;
-    }
-    bytes += memoryCalls && b instanceof ArrayBuffer ? memoryCalls.residentBytes(b) : b.byteLength;
-  }
-  return bytes;
+  return buffers.bytes();
 }

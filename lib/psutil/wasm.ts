@@ -8,7 +8,7 @@
  * output do one or the other), is remembered through a WeakRef. A memory a module defines and
  * does not export cannot be seen from JavaScript and is not counted.
  */
-import { memoryCalls } from "./native";
+import { MappedMemory } from "./mapped";
 
 /** The slice of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
 interface WasmMemory {
@@ -26,14 +26,14 @@ const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const MemoryClass = W.Memory;
 const InstanceClass = W.Instance;
 
-const memories: WeakRef<WasmMemory & object>[] = [];
+const memories = new MappedMemory<WasmMemory & object>((m) => m.buffer);
 const seen = new WeakSet<object>();
 let installed = false;
 
 function remember(m: unknown): void {
   if (m instanceof MemoryClass && !seen.has(m)) {
     seen.add(m);
-    memories.push(new WeakRef(m as WasmMemory & object));
+    memories.add(m as WasmMemory & object);
   }
 }
 
@@ -79,16 +79,5 @@ export function trackWasmMemories(): void {
  * GC so that dead memories are gone.
  */
 export function wasmMemoryBytes(): number {
-  let bytes = 0;
-  for (let i = memories.length - 1; i >= 0; i--) {
-    const m = memories[i].deref();
-    if (!m) {
-      memories.splice(i, 1);
-      continue;
-    }
-    const buffer = m.buffer;
-    // A shared memory's SharedArrayBuffer is counted at its size.
-    bytes += memoryCalls && buffer instanceof ArrayBuffer ? memoryCalls.residentBytes(buffer) : buffer.byteLength;
-  }
-  return bytes;
+  return memories.bytes();
 }
