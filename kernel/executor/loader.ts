@@ -93,8 +93,20 @@ export function notebookModuleGlobals(cwd: string, env: NodeJS.ProcessEnv, libra
   return { require, module, exports: module.exports, __filename: filename, __dirname: cwd };
 }
 
-/** `import.meta` of an ES module at `filename`, as Node gives it: url, filename, dirname, resolve (from its folder). */
-export function importMetaOf(filename: string): { url: string; filename: string; dirname: string; resolve(specifier: string): string } {
+type ImportMeta = { url: string; filename: string; dirname: string; resolve(specifier: string): string };
+const importMetas = new Map<string, ImportMeta>();
+
+/**
+ * `import.meta` of an ES module at `filename`, as Node gives it: url, filename, dirname, resolve
+ * (from its folder). One object per file, so `import.meta === import.meta` holds as in Node.
+ */
+export function importMetaOf(filename: string): ImportMeta {
+  let meta = importMetas.get(filename);
+  if (!meta) importMetas.set(filename, (meta = makeImportMeta(filename)));
+  return meta;
+}
+
+function makeImportMeta(filename: string): ImportMeta {
   const dirname = path.dirname(filename);
   let req: NodeRequire | undefined;
   return {
