@@ -8,8 +8,9 @@
  * The global `ArrayBuffer` and `SharedArrayBuffer` are wrapped (a Proxy: `instanceof`, the
  * prototype, the statics and `buffer.constructor === ArrayBuffer` are unchanged), and a buffer
  * made with a `maxByteLength` is remembered through a WeakRef. A fixed-length buffer is malloc's
- * and is counted there. One made by the engine without the constructor (a resizable buffer
- * structured-cloned or posted to this thread) is not seen: it is counted where it was made.
+ * and is counted there. A copy the engine makes without the constructor is not seen and not
+ * counted: `structuredClone` of a resizable buffer, or one posted to another thread, is a new
+ * resizable buffer (128 MB cloned read as 0.007 MB; an open item).
  */
 import { MappedMemory } from "./mapped";
 
