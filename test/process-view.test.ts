@@ -106,6 +106,18 @@ test("process view: a growable SharedArrayBuffer grown to 16 MB and written coun
   }`, 15);
 });
 
+test("process view: a resizable ArrayBuffer's copy by structuredClone (16 MB) counts within 5% of the RSS it adds", { timeout: 60_000 }, async (t) => {
+  // The engine makes the copy, not the constructor: it read as nothing before structuredClone was looked through.
+  await checkCategory(t, "structuredClone of a resizable buffer", "", `async (i) => {
+    const b = new ArrayBuffer(0, { maxByteLength: 64 * MB });
+    b.resize(16 * MB);
+    new Uint8Array(b).fill(1);
+    const copy = structuredClone({ nested: [new Map([["k", new Uint8Array(b)]])] });
+    b.resize(0);
+    if (i >= 0) keep.push(copy);
+  }`, 15);
+});
+
 test("process view: a resizable ArrayBuffer a worker holds (16 MB written) counts within 5% of the RSS it adds", { timeout: 120_000 }, async (t) => {
   await checkCategory(t, "resizable buffer in a worker", "", `async (i) => {
     const { Worker } = require("node:worker_threads");
@@ -214,6 +226,7 @@ test("the resizable-buffer wrap is transparent: constructors, instanceof, subcla
 const { trackResizableBuffers, resizableBufferBytes } = require(${JSON.stringify(path.resolve(__dirname, "../lib/psutil/resizable"))});
 const OriginalAB = ArrayBuffer, OriginalSAB = SharedArrayBuffer;
 const before = new ArrayBuffer(8);
+const cloneLength = structuredClone.length;
 trackResizableBuffers();
 class Sub extends ArrayBuffer {}
 const MB = 2 ** 20;
@@ -225,7 +238,7 @@ const out = {
   constructors: [before.constructor === ArrayBuffer, new ArrayBuffer(4).constructor === ArrayBuffer, r.constructor === ArrayBuffer, g.constructor === SharedArrayBuffer],
   instances: [before instanceof ArrayBuffer, before instanceof OriginalAB, r instanceof OriginalAB, g instanceof OriginalSAB, new Sub(4) instanceof ArrayBuffer, new Sub(4) instanceof Sub],
   prototypes: [Object.getPrototypeOf(r) === OriginalAB.prototype, ArrayBuffer.prototype === OriginalAB.prototype, Object.getPrototypeOf(new Sub(2)) === Sub.prototype],
-  statics: [ArrayBuffer.isView(new Uint8Array(2)), typeof ArrayBuffer.name, ArrayBuffer.name, ArrayBuffer.length],
+  statics: [ArrayBuffer.isView(new Uint8Array(2)), typeof ArrayBuffer.name, ArrayBuffer.name, ArrayBuffer.length, structuredClone.name, structuredClone.length === cloneLength, structuredClone(new Map([[1, [2]]])).get(1)[0]],
   resizable: [r.resizable, r.maxByteLength, new ArrayBuffer(4).resizable, g.growable],
   counted: [resizableBufferBytes()],
 };
@@ -261,7 +274,7 @@ process.stdout.write(JSON.stringify(out));
   assert.deepEqual(out.constructors, [true, true, true, true]);
   assert.deepEqual(out.instances, [true, true, true, true, true, true]);
   assert.deepEqual(out.prototypes, [true, true, true]);
-  assert.deepEqual(out.statics, [true, "string", "ArrayBuffer", 1]);
+  assert.deepEqual(out.statics, [true, "string", "ArrayBuffer", 1, "structuredClone", true, 2]);
   assert.deepEqual(out.resizable, [true, 8 * MB, false, true, MB]);
   // 4 MB written of the resizable one, resident; the growable one at its length (1 MB).
   assert.deepEqual(out.counted, [4 * MB + MB, MB + MB]);

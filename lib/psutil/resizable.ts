@@ -8,9 +8,9 @@
  * The global `ArrayBuffer` and `SharedArrayBuffer` are wrapped (a Proxy: `instanceof`, the
  * prototype, the statics and `buffer.constructor === ArrayBuffer` are unchanged), and a buffer
  * made with a `maxByteLength` is remembered through a WeakRef. A fixed-length buffer is malloc's
- * and is counted there. A copy the engine makes without the constructor is not seen and not
- * counted: `structuredClone` of a resizable buffer, or one posted to another thread, is a new
- * resizable buffer (128 MB cloned read as 0.007 MB; an open item).
+ * and is counted there. The engine also makes resizable buffers without the constructor, as
+ * copies: `structuredClone` (wrapped too: its result is looked through) and a message posted
+ * to another thread, which is not seen (an open item).
  */
 import { MappedMemory } from "./mapped";
 
@@ -38,12 +38,38 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
   g[name] = proxy;
 }
 
+/**
+ * Remembers the resizable ArrayBuffers in `value` (what structuredClone returned: arrays, plain
+ * objects, Maps, Sets and views, followed; a growable SharedArrayBuffer's copy shares its memory).
+ * Before, `structuredClone` of a 128 MB resizable buffer made a new one that read as 0.007 MB.
+ */
+function rememberCopies(value: unknown, seen: Set<object>): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (value instanceof ArrayBuffer) {
+    if ((value as ArrayBuffer & { resizable?: boolean }).resizable) buffers.add(value);
+  } else if (ArrayBuffer.isView(value)) rememberCopies(value.buffer, seen);
+  else if (value instanceof Map) for (const [k, v] of value) rememberCopies(k, seen), rememberCopies(v, seen);
+  else if (value instanceof Set) for (const v of value) rememberCopies(v, seen);
+  else if (Array.isArray(value)) for (const v of value) rememberCopies(v, seen);
+  else for (const v of Object.values(value)) rememberCopies(v, seen);
+}
+
 /** Starts remembering this thread's resizable and growable buffers (idempotent). */
 export function trackResizableBuffers(): void {
   if (installed) return;
   installed = true;
   wrap("ArrayBuffer");
   wrap("SharedArrayBuffer");
+  const g = globalThis as { structuredClone: (value: unknown, options?: unknown) => unknown };
+  const clone = g.structuredClone;
+  const wrapped = function structuredClone(value: unknown, options?: unknown): unknown {
+    const copy = options === undefined ? clone(value) : clone(value, options);
+    rememberCopies(copy, new Set());
+    return copy;
+  };
+  Object.defineProperty(wrapped, "length", { value: clone.length });
+  g.structuredClone = wrapped;
 }
 
 /**
