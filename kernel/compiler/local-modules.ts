@@ -11,7 +11,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import type { CellError } from "./diagnostics";
-import { importMetaToCommonJS } from "./transform";
+import { importMetaToCommonJS, isImportCall } from "./transform";
 
 /** A local module as the executor needs it. */
 export interface LocalModule {
@@ -56,7 +56,7 @@ function relativeSpecifiers(sf: ts.SourceFile): string[] {
   // `import("./helper")` with a literal path, wherever it is (a function's body included).
   if (/\bimport\s*\(/.test(sf.text)) {
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
+      if (isImportCall(node)) add(node.arguments[0]);
       ts.forEachChild(node, visit);
     };
     visit(sf);

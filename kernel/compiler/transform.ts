@@ -66,6 +66,12 @@ export function importsToGlobals(checker: ts.TypeChecker): ts.TransformerFactory
   };
 }
 
+/** `import(...)`, the call (TypeScript's own predicate is internal). */
+export const isImportCall = (node: ts.Node): node is ts.CallExpression => ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword;
+
+/** `import.meta`. */
+const isImportMeta = (node: ts.Node): boolean => ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword;
+
 /**
  * `import(s)` anywhere in a cell (a function it defines included) → `__lazylab_import(s)`: the
  * executor's loader, which resolves as a static import does (the notebook's folder, `lazylab`,
@@ -77,11 +83,11 @@ export const moduleSyntaxToHooks: ts.TransformerFactory<ts.SourceFile> = (ctx) =
   if (!/\bimport\s*[(.]/.test(sf.text)) return sf;
   const f = ctx.factory;
   const visit = (node: ts.Node): ts.Node => {
-    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    if (isImportCall(node)) {
       const args = node.arguments.map((a) => ts.visitNode(a, visit) as ts.Expression);
       return ts.setTextRange(f.createCallExpression(ts.setTextRange(f.createIdentifier(IMPORT_HOOK), node.expression), undefined, args), node);
     }
-    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) return ts.setTextRange(f.createIdentifier(IMPORT_META), node);
+    if (isImportMeta(node)) return ts.setTextRange(f.createIdentifier(IMPORT_META), node);
     return ts.visitEachChild(node, visit, ctx);
   };
   return ts.visitEachChild(sf, visit, ctx);
@@ -96,7 +102,7 @@ export const importMetaToCommonJS: ts.TransformerFactory<ts.SourceFile> = (ctx) 
   if (!/\bimport\s*\.\s*meta\b/.test(sf.text)) return sf;
   const f = ctx.factory;
   const visit = (node: ts.Node): ts.Node =>
-    ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword
+    isImportMeta(node)
       ? ts.setTextRange(f.createCallExpression(f.createIdentifier(IMPORT_META_OF), undefined, [f.createIdentifier("__filename")]), node)
       : ts.visitEachChild(node, visit, ctx);
   return ts.visitEachChild(sf, visit, ctx);

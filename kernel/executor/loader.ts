@@ -26,6 +26,9 @@ export class ModuleNotFound extends Error {
 // `import(s, options)`: the options (import attributes, `{ with: { type: "json" } }`) go with it.
 const dynamicImport = new Function("s", "o", "return o === undefined ? import(s) : import(s, o)") as (s: string, o?: unknown) => Promise<Record<string, unknown>>;
 
+/** `node:x`, or a builtin module's bare name (`fs`). */
+const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier);
+
 /** A require that resolves as one in a file of the notebook's folder does. */
 function notebookRequire(cwd: string): NodeRequire {
   return createRequire(path.join(cwd, "__lazylab_notebook.js"));
@@ -39,16 +42,17 @@ export function createLoader(cwd: string, library: Record<string, unknown>, loca
   return async function importModule(name: unknown, options?: unknown): Promise<Record<string, unknown>> {
     const specifier = String(name);
     if (specifier === "lazylab") return libraryModule;
-    if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return dynamicImport(specifier, options);
+    if (isBuiltin(specifier)) return dynamicImport(specifier, options);
     const file = resolve(specifier, cwd, req);
-    if (LOCAL_EXTENSIONS.includes(path.extname(file)) && !file.split(path.sep).includes("node_modules")) {
+    const inPackage = file.split(path.sep).includes("node_modules");
+    if (LOCAL_EXTENSIONS.includes(path.extname(file)) && !inPackage) {
       // The compiler sends the notebook's .ts files a cell names with a literal path; another
       // (`import(name)` of a computed one) is an error that says so, not Node's "unknown extension".
       if (!local.has(file)) throw new LocalModuleNotCompiled(file);
       const exports = req(file) as Record<string, unknown>;
       return exports.__esModule ? exports : { ...exports, default: exports };
     }
-    if (file.split(path.sep).includes("node_modules")) return dynamicImport(pathToFileURL(file).href, options);
+    if (inPackage) return dynamicImport(pathToFileURL(file).href, options);
     // The notebook's own JavaScript: a new URL (and no cached CommonJS copy) once it changed.
     const mtime = statSync(file).mtimeMs;
     const seen = jsVersions.get(file);
@@ -115,8 +119,7 @@ function makeImportMeta(filename: string): ImportMeta {
     dirname,
     resolve(specifier: string): string {
       specifier = String(specifier);
-      if (specifier.startsWith("node:")) return specifier;
-      if (builtinModules.includes(specifier)) return `node:${specifier}`;
+      if (isBuiltin(specifier)) return specifier.startsWith("node:") ? specifier : `node:${specifier}`;
       return pathToFileURL(resolve(specifier, dirname, (req ??= createRequire(filename)))).href;
     },
   };
