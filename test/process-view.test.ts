@@ -38,6 +38,14 @@ const held = () => {
   return new psutil.Process().memoryInfo().rss - h.total_physical_size + h.used_heap_size;
 };
 const keep = [];
+// A worker that runs \`code\` (which keeps what it made) and then stays, resolved once it has run it.
+const holdingWorker = async (code) => {
+  const { Worker } = require("node:worker_threads");
+  const w = new Worker('const { parentPort } = require("node:worker_threads");' + code +
+    'parentPort.on("message", () => {}); parentPort.postMessage("ready");', { eval: true });
+  await new Promise((r) => w.once("message", r));
+  return w;
+};
 const ROUNDS = ${ROUNDS};
 ${setup}
 const category = ${category};
@@ -88,23 +96,16 @@ test("process view: 8 MB of WebAssembly memory counts within 5% of the RSS it ad
 
 // V8 reserves a resizable buffer's largest size and commits pages as it grows, itself: neither
 // malloc's count nor the heap saw them (lib/psutil/resizable.ts; 256 MB read as 0.007 MB).
-test("process view: a resizable ArrayBuffer grown to 16 MB and written counts within 5% of the RSS it adds", { timeout: 60_000 }, async (t) => {
-  await checkCategory(t, "resizable ArrayBuffer", "", `async (i) => {
-    const b = new ArrayBuffer(0, { maxByteLength: 64 * MB });
-    b.resize(16 * MB);
-    new Uint8Array(b).fill(1);
-    if (i >= 0) keep.push(b);
-  }`, 15);
-});
-
-test("process view: a growable SharedArrayBuffer grown to 16 MB and written counts within 5% of the RSS it adds", { timeout: 60_000 }, async (t) => {
-  await checkCategory(t, "growable SharedArrayBuffer", "", `async (i) => {
-    const b = new SharedArrayBuffer(0, { maxByteLength: 64 * MB });
-    b.grow(16 * MB);
-    new Uint8Array(b).fill(1);
-    if (i >= 0) keep.push(b);
-  }`, 15);
-});
+for (const [kind, ctor, grow] of [["resizable", "ArrayBuffer", "resize"], ["growable", "SharedArrayBuffer", "grow"]]) {
+  test(`process view: a ${kind} ${ctor} grown to 16 MB and written counts within 5% of the RSS it adds`, { timeout: 60_000 }, async (t) => {
+    await checkCategory(t, `${kind} ${ctor}`, "", `async (i) => {
+      const b = new ${ctor}(0, { maxByteLength: 64 * MB });
+      b.${grow}(16 * MB);
+      new Uint8Array(b).fill(1);
+      if (i >= 0) keep.push(b);
+    }`, 15);
+  });
+}
 
 test("process view: a resizable ArrayBuffer's copy by structuredClone (16 MB) counts within 5% of the RSS it adds", { timeout: 60_000 }, async (t) => {
   // The engine makes the copy, not the constructor: it read as nothing before structuredClone was looked through.
@@ -120,12 +121,7 @@ test("process view: a resizable ArrayBuffer's copy by structuredClone (16 MB) co
 
 test("process view: a resizable ArrayBuffer a worker holds (16 MB written) counts within 5% of the RSS it adds", { timeout: 120_000 }, async (t) => {
   await checkCategory(t, "resizable buffer in a worker", "", `async (i) => {
-    const { Worker } = require("node:worker_threads");
-    const w = new Worker(
-      'const { parentPort } = require("node:worker_threads");' +
-      'const b = new ArrayBuffer(0, { maxByteLength: 2 ** 26 }); b.resize(2 ** 24); new Uint8Array(b).fill(1); globalThis.kept = b;' +
-      'parentPort.on("message", () => {}); parentPort.postMessage("ready");', { eval: true });
-    await new Promise((r) => w.once("message", r));
+    const w = await holdingWorker('const b = new ArrayBuffer(0, { maxByteLength: 2 ** 26 }); b.resize(2 ** 24); new Uint8Array(b).fill(1); globalThis.kept = b;');
     if (i >= 0) keep.push(w); else await w.terminate();
   }`, 15);
 });
@@ -136,12 +132,7 @@ test("process view: a resizable ArrayBuffer a worker holds (16 MB written) count
 test("process view: a worker holding 1e6 objects (about 50 MB) counts within 5% of the RSS it adds", { timeout: 180_000 }, async (t) => {
   // Worker is read when the round starts: warmUp() has made every worker answer the probes.
   await checkCategory(t, "worker heap", "", `async (i) => {
-    const { Worker } = require("node:worker_threads");
-    const w = new Worker(
-      'const { parentPort } = require("node:worker_threads");' +
-      'const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, x: i * 2 }); globalThis.kept = a;' +
-      'parentPort.on("message", () => {}); parentPort.postMessage("ready");', { eval: true });
-    await new Promise((r) => w.once("message", r));
+    const w = await holdingWorker('const a = []; for (let i = 0; i < 1e6; i++) a.push({ i, x: i * 2 }); globalThis.kept = a;');
     if (i >= 0) keep.push(w); else await w.terminate();
   }`, 45);
 });

@@ -56,6 +56,14 @@ class LocalModules(unittest.TestCase):
         self.assertEqual(reply["content"]["status"], "ok", "\n".join(reply["content"].get("traceback", [])))
         return self.k.text(msgs)
 
+    def assert_module_error(self, cell, ename, where, traceback_line):
+        """The cell fails with `ename`, naming the module's file and line (`where`) and, in its traceback, `traceback_line`."""
+        c = self.k.run(cell)[0]["content"]
+        self.assertEqual(c["status"], "error")
+        self.assertEqual(c["ename"], ename)
+        self.assertIn(f"({where})", c["evalue"])
+        self.assertIn(traceback_line, "\n".join(c["traceback"]))
+
     def test_a_local_module_with_its_own_imports_runs_and_an_edit_is_picked_up_on_rerun(self):
         cell = 'import { describe } from "./helper"\ndescribe("/data/b.txt")'
         self.assertEqual(self.run_ok(cell), "'b.txt x20'")
@@ -75,12 +83,7 @@ class LocalModules(unittest.TestCase):
 
     def test_a_type_error_in_a_local_module_is_reported_on_the_importing_cell(self):
         write("broken.ts", 'export const n: number = "text";\n')
-        reply, msgs = self.k.run('import { n } from "./broken"\nn')
-        c = reply["content"]
-        self.assertEqual(c["status"], "error")
-        self.assertEqual(c["ename"], "TS2322")
-        self.assertIn("(broken.ts:1)", c["evalue"])
-        self.assertIn("File broken.ts, line 1", "\n".join(c["traceback"]))
+        self.assert_module_error('import { n } from "./broken"\nn', "TS2322", "broken.ts:1", "File broken.ts, line 1")
         write("broken.ts", "export const n: number = 3;\n")
         self.assertEqual(self.run_ok('import { n } from "./broken"\nn'), "3")
 
@@ -141,11 +144,7 @@ class LocalModules(unittest.TestCase):
     def test_top_level_await_in_a_local_module_is_an_error_naming_its_line(self):
         # CommonJS keeps the await: Node refused the file without naming the line or the reason
         write("tla.ts", "export const ready: boolean = true;\nexport const v: number = await Promise.resolve(7);\n")
-        reply, _ = self.k.run('import { v } from "./tla"\nv')
-        c = reply["content"]
-        self.assertEqual(c["ename"], "LocalModuleAwait")
-        self.assertIn("(tla.ts:2)", c["evalue"])
-        self.assertIn("File tla.ts, line 2, column 26", "\n".join(c["traceback"]))
+        self.assert_module_error('import { v } from "./tla"\nv', "LocalModuleAwait", "tla.ts:2", "File tla.ts, line 2, column 26")
         write("tla.ts", "export const v: number = 7;\nexport async function later(): Promise<number> { return await Promise.resolve(v); }\n")
         self.assertEqual(self.run_ok('import { later } from "./tla"\nawait later()'), "7")
 
