@@ -119,6 +119,64 @@ test("process view: a resizable ArrayBuffer's copy by structuredClone (16 MB) co
   }`, 15);
 });
 
+// Copies the engine makes in another thread or from bytes: each read as nothing before the
+// messages, workerData and v8's deserializer were looked through (lib/psutil/resizable.ts).
+// The original is shrunk to nothing, so what counts is the copy: in a worker (with the
+// worker's own heap), back in this thread from a worker that has exited, or deserialized here.
+const RESIZABLE = "(() => { const b = new ArrayBuffer(0, { maxByteLength: 2 ** 26 }); b.resize(2 ** 24); new Uint8Array(b).fill(1); return b; })()";
+for (const [what, copy] of [
+  ["posted to a worker", `async () => {
+    const w = await holdingWorker('parentPort.once("message", (m) => { globalThis.kept = m; parentPort.postMessage("kept"); });');
+    const b = ${RESIZABLE};
+    const kept = new Promise((r) => w.once("message", r));
+    w.postMessage({ nested: [new Uint8Array(b)] });
+    b.resize(0);
+    await kept;
+    return w;
+  }`],
+  ["as a worker's workerData", `async () => {
+    const { Worker } = require("node:worker_threads");
+    const b = ${RESIZABLE};
+    const w = new Worker('const { parentPort, workerData } = require("node:worker_threads"); globalThis.kept = workerData;' +
+      'parentPort.on("message", () => {}); parentPort.postMessage("ready");', { eval: true, workerData: new Map([["b", b]]) });
+    b.resize(0);
+    await new Promise((r) => w.once("message", r));
+    return w;
+  }`],
+  ["in a worker's environment data", `async () => {
+    const { Worker, setEnvironmentData } = require("node:worker_threads");
+    const b = ${RESIZABLE};
+    setEnvironmentData("held", { b });
+    // The worker never reads it: its copy is made when the worker starts, and held all the same.
+    const w = new Worker('const { parentPort } = require("node:worker_threads"); parentPort.on("message", () => {}); parentPort.postMessage("ready");', { eval: true });
+    setEnvironmentData("held", undefined);
+    b.resize(0);
+    await new Promise((r) => w.once("message", r));
+    return w;
+  }`],
+  ["posted from a worker that exited", `async () => {
+    const { Worker } = require("node:worker_threads");
+    const w = new Worker('require("node:worker_threads").parentPort.postMessage(' + ${JSON.stringify(RESIZABLE)} + ');', { eval: true });
+    const exited = new Promise((r) => w.once("exit", r));
+    const b = await new Promise((r) => w.once("message", r));
+    await exited;
+    return b;
+  }`],
+  ["by v8.deserialize", `async () => {
+    const b = ${RESIZABLE};
+    const bytes = v8.serialize([b]);
+    b.resize(0);
+    return v8.deserialize(bytes);
+  }`],
+] as const) {
+  test(`process view: a resizable ArrayBuffer's copy ${what} (16 MB) counts within 5% of the RSS it adds`, { timeout: 120_000 }, async (t) => {
+    await checkCategory(t, `resizable copy ${what}`, "", `async (i) => {
+      const kept = await (${copy})();
+      if (i >= 0) keep.push(kept); else if (kept.terminate) await kept.terminate();
+    }`, 15);
+  });
+}
+
 test("process view: a resizable ArrayBuffer a worker holds (16 MB written) counts within 5% of the RSS it adds", { timeout: 120_000 }, async (t) => {
   await checkCategory(t, "resizable buffer in a worker", "", `async (i) => {
     const w = await holdingWorker('const b = new ArrayBuffer(0, { maxByteLength: 2 ** 26 }); b.resize(2 ** 24); new Uint8Array(b).fill(1); globalThis.kept = b;');
@@ -270,4 +328,67 @@ process.stdout.write(JSON.stringify(out));
   // 4 MB written of the resizable one, resident; the growable one at its length (1 MB).
   assert.deepEqual(out.counted, [4 * MB + MB, MB + MB]);
   assert.deepEqual(run(drop, ["--expose-gc"]), [4 * MB, 0]);
+});
+
+test("received messages are looked through for resizable copies, and delivery is unchanged: on, onmessage, addEventListener, BroadcastChannel, receiveMessageOnPort, dispatchEvent", () => {
+  const code = `
+const { trackResizableBuffers, resizableBufferBytes } = require(${JSON.stringify(path.resolve(__dirname, "../lib/psutil/resizable"))});
+const v8 = require("node:v8");
+const wt = require("node:worker_threads");
+const shape = (f) => [f.name, f.length];
+const shapes = [shape(v8.deserialize), shape(v8.Deserializer.prototype.readValue), shape(wt.receiveMessageOnPort), shape(wt.setEnvironmentData)];
+trackResizableBuffers();
+const MB = 2 ** 20;
+const make = (mb) => { const b = new ArrayBuffer(0, { maxByteLength: 8 * MB }); b.resize(mb * MB); new Uint8Array(b).fill(1); return b; };
+const kept = [];
+const counted = () => resizableBufferBytes() / MB;
+(async () => {
+  const out = { shapes: [shapes, [shape(v8.deserialize), shape(v8.Deserializer.prototype.readValue), shape(wt.receiveMessageOnPort), shape(wt.setEnvironmentData)]], got: [], counted: [] };
+  const { port1, port2 } = new wt.MessageChannel();
+  const original = make(1);
+  const step = async (what, post, receive) => {
+    const got = new Promise(receive);
+    post();
+    const m = await got;
+    out.got.push([what, m.b.byteLength, m.b.resizable, m.n]);
+    kept.push(m);
+    out.counted.push(counted());
+  };
+  out.counted.push(counted());
+  await step("on", () => port1.postMessage({ b: original, n: 1 }), (r) => port2.once("message", r));
+  await step("onmessage", () => port1.postMessage({ b: original, n: 2 }), (r) => { port2.onmessage = (e) => { port2.onmessage = null; r(e.data); }; });
+  await step("addEventListener", () => port1.postMessage({ b: original, n: 3 }), (r) => port2.addEventListener("message", (e) => r(e.data), { once: true }));
+  const bc1 = new BroadcastChannel("look-through"), bc2 = new BroadcastChannel("look-through");
+  await step("BroadcastChannel", () => bc1.postMessage({ b: original, n: 4 }), (r) => { bc2.onmessage = (e) => r(e.data); });
+  port1.postMessage({ b: original, n: 5 });
+  const received = wt.receiveMessageOnPort(port2);
+  out.got.push(["receiveMessageOnPort", received.message.b.byteLength, received.message.b.resizable, received.message.n]);
+  kept.push(received);
+  out.counted.push(counted());
+  // An event dispatched by hand is not a copy: delivered as it is, nothing counted.
+  const target = new EventTarget();
+  let seen;
+  target.addEventListener("message", (e) => { seen = e.detail; });
+  target.dispatchEvent(new CustomEvent("message", { detail: 6 }));
+  out.got.push(["dispatchEvent", seen]);
+  out.counted.push(counted());
+  const back = v8.deserialize(v8.serialize({ b: original, n: 7 }));
+  out.got.push(["v8.deserialize", back.b.byteLength, back.b.resizable, back.n]);
+  kept.push(back);
+  out.counted.push(counted());
+  bc1.close(); bc2.close(); port1.close();
+  process.stdout.write(JSON.stringify(out));
+})();
+`;
+  const r = spawnSync(process.execPath, ["-e", code], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.shapes[1], out.shapes[0]);
+  const MB = 2 ** 20;
+  assert.deepEqual(out.got, [
+    ["on", MB, true, 1], ["onmessage", MB, true, 2], ["addEventListener", MB, true, 3], ["BroadcastChannel", MB, true, 4],
+    ["receiveMessageOnPort", MB, true, 5], ["dispatchEvent", 6], ["v8.deserialize", MB, true, 7],
+  ]);
+  // The original, then one more MB with each copy; none for the event dispatched by hand.
+  assert.deepEqual(out.counted, [1, 2, 3, 4, 5, 6, 6, 7]);
 });

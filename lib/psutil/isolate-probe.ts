@@ -5,11 +5,11 @@
  * heap. Nothing else in the worker changes: the channel is unref'd (it never keeps a worker
  * alive) and the worker's own messages, workerData and ports are untouched.
  */
-import { BroadcastChannel, isMainThread, threadId } from "node:worker_threads";
+import { BroadcastChannel, isMainThread, threadId, workerData } from "node:worker_threads";
 import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
-import { resizableBufferBytes, trackResizableBuffers } from "./resizable";
+import { rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
 import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -87,6 +87,8 @@ function report(channel: BroadcastChannel, seq: number): void {
 if (!isMainThread) {
   trackWasmMemories();
   trackResizableBuffers();
+  // A copy made before this preload ran: the worker's workerData arrived with its first message.
+  rememberCopies(workerData);
   const channel = new BroadcastChannel(ISOLATE_CHANNEL);
   channel.onmessage = (e) => {
     const m = (e as MessageEvent).data as IsolateAsk;

@@ -15,8 +15,9 @@
 import path from "node:path";
 import { syncBuiltinESMExports } from "node:module";
 import { setFlagsFromString } from "node:v8";
-import { BroadcastChannel, receiveMessageOnPort, type Worker as WorkerType, type WorkerOptions } from "node:worker_threads";
+import { BroadcastChannel, type Worker as WorkerType, type WorkerOptions } from "node:worker_threads";
 import { ISOLATE_CHANNEL, type IsolateAck, type IsolateAsk, type IsolateReport } from "./isolate-probe";
+import { receiveUnwatched } from "./resizable";
 
 /** How long a reading waits for a worker to acknowledge the question (a busy worker does not). */
 export const WORKER_ANSWER_MS = 250;
@@ -100,7 +101,7 @@ export interface WorkerMemory {
 
 function drain(current: number, waiting: Set<number>, collecting: Set<number>): void {
   let m: { message: IsolateReport | IsolateAck } | undefined;
-  while ((m = receiveMessageOnPort(channel as never) as { message: IsolateReport | IsolateAck } | undefined)) {
+  while ((m = receiveUnwatched(channel as never) as { message: IsolateReport | IsolateAck } | undefined)) {
     const r = m.message;
     const t = tracked.get(r.threadId);
     if (!t) continue;

@@ -8,10 +8,19 @@
  * The global `ArrayBuffer` and `SharedArrayBuffer` are wrapped (a Proxy: `instanceof`, the
  * prototype, the statics and `buffer.constructor === ArrayBuffer` are unchanged), and a buffer
  * made with a `maxByteLength` is remembered through a WeakRef. A fixed-length buffer is malloc's
- * and is counted there. The engine also makes resizable buffers without the constructor, as
- * copies: `structuredClone` (wrapped too: its result is looked through) and a message posted
- * to another thread, which is not seen (an open item).
+ * and is counted there.
+ *
+ * The engine also makes resizable buffers without the constructor, as copies, and each way it
+ * does is looked through: `structuredClone` and `v8.deserialize` (and `v8.Deserializer`) are
+ * wrapped, and so is every message a thread receives: through a port's listeners (Node hands
+ * each one to the port's `Symbol.for("nodejs.internal.kHybridDispatch")` method, which is
+ * wrapped on EventTarget.prototype: MessagePort, a Worker's and the parent's port, and
+ * BroadcastChannel all take that path) or `receiveMessageOnPort`, and what a worker starts with:
+ * its `workerData` (isolate-probe.ts) and its environment data (watchEnvironmentData). Before, a 16 MB resizable buffer posted to a worker, or back from one,
+ * was invisible in the thread that then held the copy.
  */
+import { syncBuiltinESMExports } from "node:module";
+import { receiveMessageOnPort } from "node:worker_threads";
 import { MappedMemory } from "./mapped";
 
 type Buffer = ArrayBuffer | SharedArrayBuffer;
@@ -39,11 +48,20 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
 }
 
 /**
- * Remembers the resizable ArrayBuffers in `value` (what structuredClone returned: arrays, plain
- * objects, Maps, Sets and views, followed; a growable SharedArrayBuffer's copy shares its memory).
+ * `receiveMessageOnPort` as Node has it, not looked through: the memory probes read their
+ * workers' reports with it (isolates.ts) between a collection and the readings, where nothing
+ * is to be allocated.
+ */
+export const receiveUnwatched = receiveMessageOnPort;
+
+/**
+ * Remembers the resizable ArrayBuffers in `value`, a copy the engine made (structuredClone's
+ * result, a message, a deserialized value): arrays, plain objects, Maps, Sets and views are
+ * followed. A growable
+ * SharedArrayBuffer's copy shares the original's memory, which is counted where it was made.
  * Before, `structuredClone` of a 128 MB resizable buffer made a new one that read as 0.007 MB.
  */
-function rememberCopies(value: unknown, seen: Set<object>): void {
+export function rememberCopies(value: unknown, seen = new Set<object>()): void {
   if (typeof value !== "object" || value === null || seen.has(value)) return;
   seen.add(value);
   if (value instanceof ArrayBuffer) {
@@ -55,21 +73,91 @@ function rememberCopies(value: unknown, seen: Set<object>): void {
   else for (const v of Object.values(value)) rememberCopies(v, seen);
 }
 
+/**
+ * Replaces `owner[key]`, a function returning a copy, with one that looks through the copy
+ * (`pick` chooses what to look through), keeping its name and length.
+ */
+function lookThrough(owner: object, key: string, pick: (result: unknown) => unknown = (r) => r): void {
+  const o = owner as Record<string, (...args: unknown[]) => unknown>;
+  const original = o[key];
+  const wrapped = {
+    [key](this: unknown, ...args: unknown[]): unknown {
+      const result = Reflect.apply(original, this, args);
+      rememberCopies(pick(result));
+      return result;
+    },
+  }[key];
+  Object.defineProperty(wrapped, "length", { value: original.length });
+  Object.defineProperty(owner, key, { value: wrapped, writable: true, configurable: true, enumerable: Object.getOwnPropertyDescriptor(owner, key)?.enumerable ?? false });
+}
+
+/** Node's per-port delivery of a message to the port's listeners (lib/internal/per_context/messageport.js). */
+const HYBRID_DISPATCH = Symbol.for("nodejs.internal.kHybridDispatch");
+
+/**
+ * Looks through every message this thread's ports deliver: Node calls the port's hybrid dispatch
+ * with the deserialized message and no event (`dispatchEvent` calls it with one, which is not a
+ * copy). Where a Node has no such method, messages are not looked through: the test of a
+ * resizable buffer posted to a worker then fails.
+ */
+function watchMessages(): void {
+  const proto = EventTarget.prototype as unknown as Record<symbol, (data: unknown, type: unknown, event: unknown) => unknown>;
+  const dispatch = proto[HYBRID_DISPATCH];
+  if (typeof dispatch !== "function") return;
+  Object.defineProperty(proto, HYBRID_DISPATCH, {
+    value: function (this: unknown, data: unknown, type: unknown, event: unknown): unknown {
+      if (event === undefined && type === "message") rememberCopies(data);
+      return Reflect.apply(dispatch, this, [data, type, event]);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Where every thread keeps the keys of its environment data (worker_threads' setEnvironmentData). */
+const ENVIRONMENT_KEYS = "lazylab:environment-keys";
+
+/**
+ * A worker starts with a copy of its parent's environment data, and Node gives no way to list
+ * its keys: `setEnvironmentData` is wrapped so that each thread keeps the list (of the keys a
+ * copy can be looked up by: primitives) under one more key, which a worker inherits with the
+ * rest and looks through here, at start.
+ */
+function watchEnvironmentData(wt: typeof import("node:worker_threads")): void {
+  const set = wt.setEnvironmentData;
+  const inherited = wt.getEnvironmentData(ENVIRONMENT_KEYS);
+  const keys = new Set<unknown>(Array.isArray(inherited) ? inherited : []);
+  if (!wt.isMainThread) for (const k of keys) rememberCopies(wt.getEnvironmentData(k as string));
+  const wrapped = {
+    setEnvironmentData(key: unknown, value?: unknown): void {
+      set(key as string, value as never);
+      if (key === ENVIRONMENT_KEYS || (typeof key === "object" && key !== null) || typeof key === "function") return;
+      if (value === undefined) keys.delete(key);
+      else keys.add(key);
+      set(ENVIRONMENT_KEYS, [...keys] as never);
+    },
+  }.setEnvironmentData;
+  Object.defineProperty(wrapped, "length", { value: set.length });
+  (wt as { setEnvironmentData: unknown }).setEnvironmentData = wrapped;
+}
+
 /** Starts remembering this thread's resizable and growable buffers (idempotent). */
 export function trackResizableBuffers(): void {
   if (installed) return;
   installed = true;
   wrap("ArrayBuffer");
   wrap("SharedArrayBuffer");
-  const g = globalThis as { structuredClone: (value: unknown, options?: unknown) => unknown };
-  const clone = g.structuredClone;
-  const wrapped = function structuredClone(value: unknown, options?: unknown): unknown {
-    const copy = options === undefined ? clone(value) : clone(value, options);
-    rememberCopies(copy, new Set());
-    return copy;
-  };
-  Object.defineProperty(wrapped, "length", { value: clone.length });
-  g.structuredClone = wrapped;
+  lookThrough(globalThis, "structuredClone");
+  // The module objects themselves: the library, the notebook's cells (through the loader) and
+  // Node's own v8.deserialize read their functions from them; ES imports are synced.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const wt = require("node:worker_threads") as typeof import("node:worker_threads");
+  lookThrough(require("node:v8").Deserializer.prototype, "readValue");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  lookThrough(wt, "receiveMessageOnPort", (r) => (r as { message?: unknown } | undefined)?.message);
+  watchEnvironmentData(wt);
+  syncBuiltinESMExports();
+  watchMessages();
 }
 
 /**
