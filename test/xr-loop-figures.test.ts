@@ -82,6 +82,7 @@ test(`a loop opening ${FILES} NetCDF files, computing one level of each and clos
     const spread = Math.max(...xs) - Math.min(...xs);
     if (spread > worst) [worst, at] = [spread, i];
   }
+  t.diagnostic(`spreads over 0.02: ${runs[0].changes.map((_, i) => [i + 1, Math.max(...runs.map((r) => r.changes[i])) - Math.min(...runs.map((r) => r.changes[i]))]).filter(([, s]) => s > 0.02).map(([i, s]) => `${i}:${s.toFixed(3)}`).join(" ")}`);
   t.diagnostic(`largest spread of one file's figure: ${worst.toFixed(4)} MB (file ${at + 1}: ${runs.map((r) => r.changes[at].toFixed(4)).join(", ")})`);
   assert.ok(worst <= 0.1, `file ${at + 1}'s figure spreads by ${worst.toFixed(4)} MB over ${RUNS} kernels: ${runs.map((r) => r.changes[at].toFixed(4)).join(", ")}`);
   assert.ok(Math.max(...totals) - Math.min(...totals) <= 0.1, `the loop's total spreads by more than 0.1 MB: ${totals.join(", ")}`);

@@ -4,7 +4,8 @@
  * plots, and a spec that makes vega fail or hang cannot harm the notebook thread.
  */
 import path from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { receiveUnwatched } from "../psutil/resizable";
 
 /** A Vega-Lite specification (a JSON object: https://vega.github.io/vega-lite/docs/spec.html). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -102,7 +103,7 @@ export function renderSvgSync(spec: VegaLiteSpec, scale = 1): string {
       if (Date.now() > deadline) throw new PlotError(`plot: rendering took more than ${TIMEOUT_MS / 1000} s and was stopped`);
       Atomics.wait(cell, 0, 0, WAIT_SLICE_MS);
     }
-    const reply = receiveMessageOnPort(port1)?.message as RenderReply | undefined;
+    const reply = receiveUnwatched(port1)?.message as RenderReply | undefined;
     if (!reply) throw new PlotError(`plot: the render thread ended before answering`);
     if (!reply.ok) throw new PlotError(`plot: ${reply.error}`);
     return reply.svg;

@@ -9,7 +9,7 @@ import { BroadcastChannel, isMainThread, threadId, workerData } from "node:worke
 import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
-import { rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
+import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
 import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -86,9 +86,10 @@ function report(channel: BroadcastChannel, seq: number): void {
 
 if (!isMainThread) {
   trackWasmMemories();
-  trackResizableBuffers();
+  const own = process.argv.includes(OWN_THREAD_ARG);
+  trackResizableBuffers({ messages: !own });
   // A copy made before this preload ran: the worker's workerData arrived with its first message.
-  rememberCopies(workerData);
+  if (!own) rememberCopies(workerData);
   const channel = new BroadcastChannel(ISOLATE_CHANNEL);
   channel.onmessage = (e) => {
     const m = (e as MessageEvent).data as IsolateAsk;

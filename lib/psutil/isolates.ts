@@ -13,11 +13,12 @@
  * {@link WORKER_ANSWER_MS} its last answer is used (the one figure here that can be stale).
  */
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { syncBuiltinESMExports } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import { BroadcastChannel, type Worker as WorkerType, type WorkerOptions } from "node:worker_threads";
 import { ISOLATE_CHANNEL, type IsolateAck, type IsolateAsk, type IsolateReport } from "./isolate-probe";
-import { receiveUnwatched } from "./resizable";
+import { OWN_THREAD_ARG, receiveUnwatched } from "./resizable";
 
 /** How long a reading waits for a worker to acknowledge the question (a busy worker does not). */
 export const WORKER_ANSWER_MS = 250;
@@ -58,6 +59,16 @@ function inheritableExecArgv(Original: typeof WorkerType): string[] {
   return [];
 }
 
+/** lazylab's compiled library (this file is dist/lib/psutil/isolates.js). */
+const LIBRARY_DIR = path.resolve(__dirname, "..") + path.sep;
+
+/** A worker running one of the library's own files (not a notebook's, nor code given as text). */
+function isOwnThread(filename: string | URL, options: WorkerOptions): boolean {
+  if (options.eval) return false;
+  const file = filename instanceof URL ? (filename.protocol === "file:" ? fileURLToPath(filename) : "") : filename;
+  return path.resolve(file).startsWith(LIBRARY_DIR);
+}
+
 /**
  * Makes every worker started from now on answer the memory probes (idempotent). The executor
  * calls it at start, before the library starts any thread.
@@ -72,7 +83,8 @@ export function trackWorkers(): void {
   class Worker extends Original {
     constructor(filename: string | URL, options: WorkerOptions = {}) {
       const execArgv = [...(options.execArgv ?? (inherited ??= inheritableExecArgv(Original))), "--require", probe];
-      super(filename, { ...options, execArgv });
+      const argv = isOwnThread(filename, options) ? [...(options.argv ?? []), OWN_THREAD_ARG] : options.argv;
+      super(filename, { ...options, execArgv, ...(argv ? { argv } : {}) });
       const id = this.threadId;
       tracked.set(id, {});
       this.once("exit", () => tracked.delete(id));

@@ -55,22 +55,74 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
 export const receiveUnwatched = receiveMessageOnPort;
 
 /**
- * Remembers the resizable ArrayBuffers in `value`, a copy the engine made (structuredClone's
- * result, a message, a deserialized value): arrays, plain objects, Maps, Sets and views are
- * followed. A growable
- * SharedArrayBuffer's copy shares the original's memory, which is counted where it was made.
- * Before, `structuredClone` of a 128 MB resizable buffer made a new one that read as 0.007 MB.
+ * In the argv of lazylab's own worker threads (xr's decoders and readers, da's pool, plot's
+ * renderer; isolates.ts adds it): they receive only what the library sends them, so their
+ * messages are not looked through. Looking through the xr decoders' messages moved a 50-file
+ * loop's figures by a heap page (0.25-0.5 MB) in some kernels and not in others
+ * (test/xr-loop-figures.test.ts), with or without allocating in the walk.
  */
-export function rememberCopies(value: unknown, seen = new Set<object>()): void {
-  if (typeof value !== "object" || value === null || seen.has(value)) return;
-  seen.add(value);
+export const OWN_THREAD_ARG = "--lazylab-own-thread";
+
+/**
+ * The objects the current walk has been through, in a reused array while there are few: a
+ * walk allocates nothing for a message of up to VISITED_INLINE objects. Allocation in a walk
+ * is not free of consequences: looking through the xr decoder threads' messages with a new Set
+ * and Object.values() each moved a 50-file loop's last figure by 0.50 MB in some kernels
+ * (test/xr-loop-figures.test.ts), which the reused array does not.
+ */
+const VISITED_INLINE = 64;
+const visited: unknown[] = new Array<unknown>(VISITED_INLINE).fill(undefined);
+let visitedCount = 0;
+let visitedMore: Set<unknown> | undefined;
+
+/** True the first time the walk meets `o`. */
+function firstVisit(o: object): boolean {
+  for (let i = 0; i < visitedCount; i++) if (visited[i] === o) return false;
+  if (visitedCount < VISITED_INLINE) {
+    visited[visitedCount++] = o;
+    return true;
+  }
+  visitedMore ??= new Set();
+  if (visitedMore.has(o)) return false;
+  visitedMore.add(o);
+  return true;
+}
+
+function walk(value: unknown): void {
+  if (typeof value !== "object" || value === null || !firstVisit(value)) return;
   if (value instanceof ArrayBuffer) {
     if ((value as ArrayBuffer & { resizable?: boolean }).resizable) buffers.add(value);
-  } else if (ArrayBuffer.isView(value)) rememberCopies(value.buffer, seen);
-  else if (value instanceof Map) for (const [k, v] of value) rememberCopies(k, seen), rememberCopies(v, seen);
-  else if (value instanceof Set) for (const v of value) rememberCopies(v, seen);
-  else if (Array.isArray(value)) for (const v of value) rememberCopies(v, seen);
-  else for (const v of Object.values(value)) rememberCopies(v, seen);
+  } else if (ArrayBuffer.isView(value)) walk(value.buffer);
+  else if (value instanceof Map) value.forEach(walkEntry);
+  else if (value instanceof Set) value.forEach(walk);
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(value[i]);
+  else for (const k in value) walk((value as Record<string, unknown>)[k]);
+}
+
+function walkEntry(v: unknown, k: unknown): void {
+  walk(k);
+  walk(v);
+}
+
+/**
+ * Remembers the resizable ArrayBuffers in `value`, a copy the engine made (structuredClone's
+ * result, a message, a deserialized value): arrays, plain objects, Maps, Sets and views are
+ * followed. A growable SharedArrayBuffer's copy shares the original's memory, which is counted
+ * where it was made. Before, `structuredClone` of a 128 MB resizable buffer made a new one
+ * that read as 0.007 MB. Never throws: a structure too deep for the stack is looked through
+ * as far as it goes, and the message is delivered all the same.
+ */
+export function rememberCopies(value: unknown): void {
+  if (typeof value !== "object" || value === null) return;
+  try {
+    walk(value);
+  } catch {
+    // RangeError: the stack ran out in a very deep structure.
+  } finally {
+    for (let i = 0; i < visitedCount; i++) visited[i] = undefined;
+    visitedCount = 0;
+    visitedMore = undefined;
+  }
 }
 
 /**
@@ -80,9 +132,10 @@ export function rememberCopies(value: unknown, seen = new Set<object>()): void {
 function lookThrough(owner: object, key: string, pick: (result: unknown) => unknown = (r) => r): void {
   const o = owner as Record<string, (...args: unknown[]) => unknown>;
   const original = o[key];
+  // Two parameters, which every function wrapped here takes at most: no arguments array per call.
   const wrapped = {
-    [key](this: unknown, ...args: unknown[]): unknown {
-      const result = Reflect.apply(original, this, args);
+    [key](this: unknown, a?: unknown, b?: unknown): unknown {
+      const result = b === undefined ? original.call(this, a) : original.call(this, a, b);
       rememberCopies(pick(result));
       return result;
     },
@@ -107,7 +160,7 @@ function watchMessages(): void {
   Object.defineProperty(proto, HYBRID_DISPATCH, {
     value: function (this: unknown, data: unknown, type: unknown, event: unknown): unknown {
       if (event === undefined && type === "message") rememberCopies(data);
-      return Reflect.apply(dispatch, this, [data, type, event]);
+      return dispatch.call(this, data, type, event);
     },
     writable: true,
     configurable: true,
@@ -141,8 +194,12 @@ function watchEnvironmentData(wt: typeof import("node:worker_threads")): void {
   (wt as { setEnvironmentData: unknown }).setEnvironmentData = wrapped;
 }
 
-/** Starts remembering this thread's resizable and growable buffers (idempotent). */
-export function trackResizableBuffers(): void {
+/**
+ * Starts remembering this thread's resizable and growable buffers (idempotent). `messages`:
+ * whether what the thread receives is looked through too; lazylab's own worker threads receive
+ * only what the library sends them and are not (isolate-probe.ts).
+ */
+export function trackResizableBuffers({ messages = true }: { messages?: boolean } = {}): void {
   if (installed) return;
   installed = true;
   wrap("ArrayBuffer");
@@ -154,10 +211,12 @@ export function trackResizableBuffers(): void {
   const wt = require("node:worker_threads") as typeof import("node:worker_threads");
   lookThrough(require("node:v8").Deserializer.prototype, "readValue");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  lookThrough(wt, "receiveMessageOnPort", (r) => (r as { message?: unknown } | undefined)?.message);
-  watchEnvironmentData(wt);
+  if (messages) {
+    lookThrough(wt, "receiveMessageOnPort", (r) => (r as { message?: unknown } | undefined)?.message);
+    watchEnvironmentData(wt);
+    watchMessages();
+  }
   syncBuiltinESMExports();
-  watchMessages();
 }
 
 /**

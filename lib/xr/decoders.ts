@@ -22,7 +22,8 @@
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import { MessageChannel, MessagePort, Worker } from "node:worker_threads";
+import { receiveUnwatched } from "../psutil/resizable";
 import { diskReads } from "./hdf5";
 import { decodedLength } from "./codec";
 import type { FileMetadata } from "./netcdf";
@@ -208,7 +209,7 @@ let lastSent: { job: ChunkJob; to: Decoder } | undefined;
 /** Moves every posted result into `done`. */
 function drain(): void {
   for (const d of decoders ?? []) {
-    for (let m = receiveMessageOnPort(d.port); m; m = receiveMessageOnPort(d.port)) {
+    for (let m = receiveUnwatched(d.port); m; m = receiveUnwatched(d.port)) {
       const r = m.message as DecodedMessage;
       if (r.fetched) (storeReads.bytes += r.fetched.bytes), (storeReads.retries += r.fetched.retries), (storeReads.requests += r.fetched.requests);
       if (!inFlight.delete(r.key)) continue;

@@ -10,7 +10,8 @@
  * the process alive.
  */
 import * as path from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { receiveUnwatched } from "../psutil/resizable";
 import { HttpError, RangeNotSupportedError, storeReads, type HttpOptions } from "./store";
 import type { ByteRange } from "./ranges";
 
@@ -70,7 +71,7 @@ export function readRangesSync(url: string, ranges: ByteRange[], options: HttpOp
   let reply: RangeReply | undefined;
   for (;;) {
     // Stale answers (of a read an interrupt abandoned) are dropped, but what they fetched counts.
-    for (let m = receiveMessageOnPort(t.port); m; m = receiveMessageOnPort(t.port)) {
+    for (let m = receiveUnwatched(t.port); m; m = receiveUnwatched(t.port)) {
       const r = m.message as RangeReply;
       if (r.id === id) reply = r;
       else (storeReads.bytes += r.bytes), (storeReads.retries += r.retries), (storeReads.requests += r.requests);

@@ -6,7 +6,8 @@
  * does not keep the process alive.
  */
 import * as path from "node:path";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import { receiveUnwatched } from "../psutil/resizable";
 import { HttpError, RangeNotSupportedError, storeReads, type StoreSpec } from "./store";
 
 /** One batch of chunk reads: each is an array (by its path in the store) and chunk coordinates. */
@@ -65,7 +66,7 @@ export function readChunksSync(store: StoreSpec, reads: ChunkRequest["reads"], v
   let reply: ChunkReply | undefined;
   for (;;) {
     // Stale answers (of a read an interrupt abandoned) are dropped.
-    for (let m = receiveMessageOnPort(r.port); m; m = receiveMessageOnPort(r.port)) {
+    for (let m = receiveUnwatched(r.port); m; m = receiveUnwatched(r.port)) {
       if ((m.message as ChunkReply).id === id) reply = m.message as ChunkReply;
     }
     if (reply) break;
