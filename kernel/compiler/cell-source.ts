@@ -38,9 +38,20 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 
-/** Names a top-level statement declares, or undefined if it declares none. */
+/**
+ * `using x = ...` or `await using x = ...` at a cell's top level: the cell's own, disposed when
+ * it ends, declaring nothing for later cells (kernel/executor/resources.ts).
+ */
+export function usingKind(stmt: ts.Statement): "using" | "await using" | undefined {
+  if (!ts.isVariableStatement(stmt)) return undefined;
+  const kind = stmt.declarationList.flags & ts.NodeFlags.BlockScoped;
+  return kind === ts.NodeFlags.AwaitUsing ? "await using" : kind === ts.NodeFlags.Using ? "using" : undefined;
+}
+
+/** Names a top-level statement declares for later cells, or undefined if it declares none. */
 export function declaredNames(stmt: ts.Statement): string[] | undefined {
   const out = new Set<string>();
+  if (usingKind(stmt)) return undefined;
   if (ts.isVariableStatement(stmt)) {
     for (const d of stmt.declarationList.declarations) bindingNames(d.name, out);
   } else if (
@@ -51,7 +62,8 @@ export function declaredNames(stmt: ts.Statement): string[] | undefined {
     ts.isEnumDeclaration(stmt)
   ) {
     if (stmt.name) out.add(stmt.name.text);
-  } else if (ts.isModuleDeclaration(stmt) && ts.isIdentifier(stmt.name)) {
+  } else if (ts.isModuleDeclaration(stmt) && ts.isIdentifier(stmt.name) && !(stmt.flags & ts.NodeFlags.GlobalAugmentation)) {
+    // A namespace; not `declare global { ... }`, whose name is the keyword.
     out.add(stmt.name.text);
   } else if (ts.isImportDeclaration(stmt) && stmt.importClause) {
     const c = stmt.importClause;
@@ -69,7 +81,7 @@ export function declaredNames(stmt: ts.Statement): string[] | undefined {
 function wantsExport(stmt: ts.Statement): boolean {
   if (hasModifier(stmt, ts.SyntaxKind.ExportKeyword)) return false;
   if (ts.isImportDeclaration(stmt) || ts.isImportEqualsDeclaration(stmt)) return false;
-  if (ts.isModuleDeclaration(stmt) && !ts.isIdentifier(stmt.name)) return false; // declare global / declare module "x"
+  if (ts.isModuleDeclaration(stmt) && !ts.isIdentifier(stmt.name)) return false; // declare module "x"
   if (ts.isFunctionDeclaration(stmt) && !stmt.name) return false;
   return declaredNames(stmt) !== undefined;
 }

@@ -19,7 +19,7 @@ import { DeclarationHistory, type HistorySnapshot } from "./history";
 import { LEAN_NODE_TYPES_FILE, needsFullNodeTypes, NodeTypes } from "./node-types";
 import { standaloneProgram } from "./standalone-cell";
 import { cellCompilerOptions, DEPENDENCIES_ROOT, PACKAGE_ROOT } from "./options";
-import { declarationsToGlobals, importsToGlobals, moduleSyntaxToHooks } from "./transform";
+import { declarationsToGlobals, importsToGlobals, moduleSyntaxToHooks, topLevelUsing } from "./transform";
 import { RESERVED_GLOBALS } from "./reserved";
 import { webGlobalsText } from "./web-globals";
 import { emitLocalModule, fileVersion, isLocalSource, localModuleErrors, localModulesOf, type LocalModule } from "./local-modules";
@@ -294,7 +294,7 @@ export class CellCompiler {
         if (name.endsWith(".map")) map = text;
         else if (name.endsWith(".d.ts")) dts = text;
         else if (name.endsWith(".js")) js = text;
-      }, undefined, false, { before: [importsToGlobals(checker), moduleSyntaxToHooks], after: [declarationsToGlobals] });
+      }, undefined, false, { before: [importsToGlobals(checker), moduleSyntaxToHooks, topLevelUsing], after: [declarationsToGlobals] });
     } finally {
       options.declaration = declaration;
     }

@@ -14,3 +14,9 @@ export const LOCAL_PREFIX = "__lazylab_";
 
 /** The executor's runtime of the timing magics (`%time`, `%%timeit`, ...), a global the compiled magics call. */
 export const MAGIC_RUNTIME = "__lazylab_magic";
+
+/** The executor's factory of a cell's `using` resources (kernel/executor/resources.ts), a global. */
+export const CELL_RESOURCES = "__lazylab_resources";
+
+/** The cell's own resources, a local of the cell's function that its top-level `using` declarations add to. */
+export const CELL_RESOURCES_LOCAL = "__lazylab_cell";

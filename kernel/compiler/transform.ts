@@ -14,8 +14,9 @@
 import ts from "typescript";
 
 import { assignmentTarget } from "./binding-targets";
+import { usingKind } from "./cell-source";
 import { inOwnFrames } from "./statement-frames";
-import { IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, LOCAL_PREFIX } from "./transform-names";
+import { CELL_RESOURCES, CELL_RESOURCES_LOCAL, IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, LOCAL_PREFIX } from "./transform-names";
 
 const globalRef = (f: ts.NodeFactory, name: string, range: ts.TextRange) =>
   ts.setTextRange(f.createPropertyAccessExpression(f.createIdentifier("globalThis"), name), range);
@@ -108,8 +109,65 @@ export const importMetaToCommonJS: ts.TransformerFactory<ts.SourceFile> = (ctx) 
   return ts.visitEachChild(sf, visit, ctx);
 };
 
+/**
+ * A top-level `using x = v` (`await using`) → `const x = __lazylab_cell.use(v, isAwait)`, the
+ * cell's own resource, disposed when the cell ends (declarationsToGlobals wraps the body;
+ * kernel/executor/resources.ts). TypeScript lowers `using` for Node 20 itself, but at a module's
+ * top level it moved the cell's other declarations into a try block, out of this transform's reach.
+ */
+export const topLevelUsing: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
+  if (!sf.statements.some((s) => usingKind(s))) return sf;
+  const f = ctx.factory;
+  const use = (value: ts.Expression, isAwait: boolean) =>
+    f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(CELL_RESOURCES_LOCAL), "use"), undefined, [value, isAwait ? f.createTrue() : f.createFalse()]);
+  const statements = sf.statements.map((stmt) => {
+    const kind = usingKind(stmt);
+    if (!kind) return stmt;
+    const list = (stmt as ts.VariableStatement).declarationList;
+    const declarations = list.declarations.map((d) =>
+      ts.setTextRange(f.updateVariableDeclaration(d, d.name, d.exclamationToken, d.type, use(d.initializer ?? f.createVoidZero(), kind === "await using")), d));
+    return ts.setTextRange(f.createVariableStatement(undefined, ts.setTextRange(f.createVariableDeclarationList(declarations, ts.NodeFlags.Const), list)), stmt);
+  });
+  return f.updateSourceFile(sf, statements);
+};
+
 const isLocal = (stmt: ts.VariableStatement) =>
   stmt.declarationList.declarations.every((d) => ts.isIdentifier(d.name) && d.name.text.startsWith(LOCAL_PREFIX));
+
+/** `const x = __lazylab_cell.use(...)`, what topLevelUsing made of a `using` declaration. */
+const isResource = (stmt: ts.VariableStatement) =>
+  stmt.declarationList.declarations.every((d) => {
+    const init = d.initializer;
+    return !!init && ts.isCallExpression(init) && ts.isPropertyAccessExpression(init.expression) &&
+      ts.isIdentifier(init.expression.expression) && init.expression.expression.text === CELL_RESOURCES_LOCAL;
+  });
+
+/**
+ * The cell's body when it has `using` resources:
+ *   const __lazylab_cell = __lazylab_resources();
+ *   try { body } catch (e) { __lazylab_cell.fail(e); }
+ *   finally { const d = __lazylab_cell.dispose(); if (d) await d; }
+ * Disposal runs after the last statement (its value already computed) or after a throw, whose
+ * error it rethrows; it is awaited only when an `await using` declaration ran.
+ */
+function withResources(f: ts.NodeFactory, body: ts.Statement[]): ts.Statement[] {
+  const cell = f.createIdentifier(CELL_RESOURCES_LOCAL);
+  const error = f.createIdentifier(`${LOCAL_PREFIX}error`);
+  const disposed = f.createIdentifier(`${LOCAL_PREFIX}disposed`);
+  const call = (target: ts.Expression, method: string, args: ts.Expression[] = []) =>
+    f.createCallExpression(f.createPropertyAccessExpression(target, method), undefined, args);
+  return [
+    f.createVariableStatement(undefined, f.createVariableDeclarationList(
+      [f.createVariableDeclaration(cell, undefined, undefined, f.createCallExpression(f.createIdentifier(CELL_RESOURCES), undefined, []))], ts.NodeFlags.Const)),
+    f.createTryStatement(
+      f.createBlock(body, true),
+      f.createCatchClause(error, f.createBlock([f.createExpressionStatement(call(cell, "fail", [error]))], true)),
+      f.createBlock([
+        f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(disposed, undefined, undefined, call(cell, "dispose"))], ts.NodeFlags.Const)),
+        f.createIfStatement(disposed, f.createExpressionStatement(f.createAwaitExpression(disposed))),
+      ], true)),
+  ];
+}
 
 /** Runs after TypeScript's own transforms, on plain JavaScript. */
 export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
@@ -140,7 +198,7 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
       body.push(ts.setTextRange(f.createExpressionStatement(f.createAssignment(globalRef(f, stmt.name.text, stmt.name), ts.setTextRange(cls, stmt))), stmt));
       continue;
     }
-    if (ts.isVariableStatement(stmt) && !isLocal(stmt)) {
+    if (ts.isVariableStatement(stmt) && !isLocal(stmt) && !isResource(stmt)) {
       for (const decl of stmt.declarationList.declarations) {
         const init = decl.initializer ?? f.createVoidZero();
         const target = assignmentTarget(f, decl.name, (id) => globalRef(f, id.text, id));
@@ -154,10 +212,12 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
     body.push(stmt);
   }
   const value = valueStatement && body[body.length - 1] === valueStatement ? valueStatement : undefined;
-  // Import temporaries stay in the cell's frame: the binding statements after them read them.
-  const keep = (s: ts.Statement) => ts.isVariableStatement(s) && isLocal(s);
+  // Import temporaries and `using` resources stay in the cell's frame: the statements after them read them.
+  const keep = (s: ts.Statement) => ts.isVariableStatement(s) && (isLocal(s) || isResource(s));
+  const frames = inOwnFrames(f, [...hoisted, ...body], { value, keep });
+  const resources = body.some((s) => ts.isVariableStatement(s) && isResource(s));
   const fn = f.createFunctionExpression([f.createModifier(ts.SyntaxKind.AsyncKeyword)], undefined, undefined, undefined, [], undefined,
-    f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...inOwnFrames(f, [...hoisted, ...body], { value, keep })], true));
+    f.createBlock([f.createExpressionStatement(f.createStringLiteral("use strict")), ...(resources ? withResources(f, frames) : frames)], true));
   const call = f.createCallExpression(f.createParenthesizedExpression(fn), undefined, []);
   return f.updateSourceFile(sf, [f.createExpressionStatement(call)]);
 };

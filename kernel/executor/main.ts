@@ -19,7 +19,8 @@ import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
 import { CellRegistry, errorInfo } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
-import { IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, MAGIC_RUNTIME } from "../compiler/transform-names";
+import { CELL_RESOURCES, IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, MAGIC_RUNTIME } from "../compiler/transform-names";
+import { CellResources } from "./resources";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
 import { keepHeapRoom } from "../../lib/psutil/heap-room";
@@ -80,6 +81,7 @@ function installGlobals(library: typeof Library): void {
   Object.assign(g, notebookModuleGlobals(process.cwd(), process.env, library as Record<string, unknown>));
   g[IMPORT_META] = importMetaOf(notebookFile(process.cwd(), process.env));
   g[IMPORT_META_OF] = importMetaOf;
+  g[CELL_RESOURCES] = () => new CellResources();
   setNotebookHost({
     display(bundle, metadata, options) {
       output.flush();

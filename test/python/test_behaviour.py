@@ -49,6 +49,54 @@ class Behaviour(KernelTestCase):
             self.assertEqual(reply["content"]["status"], "ok", reply["content"])
             self.assertEqual(self.k.text(msgs), str(3 * value))
 
+    def test_top_level_using_is_the_cells_own_and_disposed_as_a_block_disposes(self):
+        # What each cell body logs, run by lazylab at a cell's top level and, for the expected
+        # log, by TypeScript's own lowering of `using` in a block, in plain Node.
+        bodies = [
+            'using a = { [Symbol.dispose]() { log.push("a") } };\nusing b = { [Symbol.dispose]() { log.push("b") } };\nlog.push("body");',
+            'using c = { [Symbol.dispose]() { log.push("c") } };\nlog.push("before");\nthrow new Error("boom");',
+            'using d = { [Symbol.dispose]() { throw new Error("in dispose") } };\nusing e = { [Symbol.dispose]() { log.push("e") } };',
+            'using f = { [Symbol.dispose]() { throw new Error("second") } };\nthrow new Error("first");',
+            'await using g = { async [Symbol.asyncDispose]() { await new Promise((r) => setTimeout(r, 5)); log.push("g") } };\n'
+            'using h = { [Symbol.dispose]() { log.push("h") } };\nawait using n = null;\nlog.push("body");',
+        ]
+        outcome = 'e ? [log, e.name, e.message, e.error?.message, e.suppressed?.message] : [log]'
+        expected = [json.loads(self.node_with_typescript(
+            f'const log = []; let e; try {{ {{ {body} }} }} catch (x) {{ e = x; }} console.log(JSON.stringify({outcome}));')) for body in bodies]
+        for body, want in zip(bodies, expected):
+            self.run_ok("let log: string[] = []")
+            reply, _ = self.k.run(body)
+            c = reply["content"]
+            got = [json.loads(self.run_text("console.log(JSON.stringify(log))"))]
+            if c["status"] == "error":
+                got += [c["ename"], c["evalue"]]
+            self.assertEqual(got[:3], want[:3], body)
+        self.assertEqual(self.run_text('["a", "g", "n"].map((x) => x in globalThis).join()'), "'false,false,false'")
+        # The cell's other declarations are globals as ever, and its value is its last expression.
+        reply, msgs = self.k.run('using r = { [Symbol.dispose]() {} };\nconst afterUsing = 2;\nafterUsing * 3')
+        self.assertEqual(self.k.text(msgs), "6", reply["content"])
+        self.assertEqual(self.run_text("afterUsing"), "2")
+        reply, _ = self.k.run("using bad = 5 as any")
+        self.assertEqual((reply["content"]["ename"], reply["content"]["evalue"]), ("TypeError", "using: the value must be an object with a [Symbol.dispose]() method, not a number"))
+
+    def node_with_typescript(self, ts_code):
+        """ts_code lowered by TypeScript (the kernel's own package) for Node 20, run in plain Node; its stdout."""
+        import subprocess
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+        script = ("const ts = require('typescript'); const js = ts.transpileModule(process.argv[1], { compilerOptions: "
+                  "{ target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS } }).outputText; "
+                  "require('vm').runInThisContext('(async () => {' + js + '})()');")
+        r = subprocess.run(["node", "-e", script, ts_code], cwd=root, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_declare_global_in_a_cell_types_the_global_for_later_cells(self):
+        reply, _ = self.k.run("declare global { var declaredInACell: number }\nglobalThis.declaredInACell = 4")
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        self.assertEqual(self.run_text("declaredInACell + 1"), "5")
+        reply, _ = self.k.run('const wrong: string = declaredInACell')
+        self.assertEqual(reply["content"]["ename"], "TS2322")
+
     def test_let_from_an_earlier_cell_can_be_reassigned(self):
         self.k.run("let total = 1")
         self.k.run("total += 41")
