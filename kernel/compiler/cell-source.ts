@@ -87,7 +87,7 @@ function wantsExport(stmt: ts.Statement): boolean {
 }
 
 export function parseCell(text: string, fileName: string): ts.SourceFile {
-  return ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
 /**

@@ -21,7 +21,14 @@ export interface CellDiagnostic {
  * are shown by their own names, as the library's declarations write them (`NDArray`).
  */
 export function userFacing(text: string): string {
-  return text.replace(/\b__lazylab\.(?:[A-Za-z_$][\w$]*\.)*/g, "");
+  return text
+    .replace(/\b__lazylab\.(?:[A-Za-z_$][\w$]*\.)*/g, "")
+    // The library and target follow the Node that runs the kernel (runtime-lib.ts): what TypeScript
+    // suggests, changing the 'lib' option, is not the user's to do, and would not make it run.
+    .replace(/Do you need to change your target library\? Try changing the 'lib' compiler option to '([^']+)' or later\./g,
+      `Node ${process.version}, which runs this kernel, does not have it ('$1' has it; cells are checked against what this Node has).`)
+    .replace(/Do you need to change your target library\? Try changing the 'lib' compiler option to include 'dom'\./g, "Node has no DOM.")
+    .replace(/(This regular expression (?:flag|syntax) is only available when targeting '[^']+' or later)\./g, `$1; Node ${process.version}, which runs this kernel, does not parse it.`);
 }
 
 export function toCellDiagnostics(diags: readonly ts.Diagnostic[], cell: CellSource, userText: string): CellDiagnostic[] {

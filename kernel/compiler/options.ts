@@ -1,6 +1,7 @@
 /** Compiler options for notebook cells, and where the bundled types live. */
 import path from "node:path";
 import ts from "typescript";
+import { runtimeLib, runtimeTarget } from "./runtime-lib";
 
 /** The lazylab package root (this file is dist/kernel/compiler/options.js once built). */
 export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -18,10 +19,10 @@ export const DEPENDENCIES_ROOT = path.dirname(typesRoot());
 
 export function cellCompilerOptions(): ts.CompilerOptions {
   return {
-    target: ts.ScriptTarget.ES2022,
+    target: runtimeTarget(),
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.es2023.d.ts"],
+    lib: runtimeLib(),
     types: ["node"],
     typeRoots: [typesRoot()],
     strict: true,

@@ -97,6 +97,20 @@ class Behaviour(KernelTestCase):
         reply, _ = self.k.run('const wrong: string = declaredInACell')
         self.assertEqual(reply["content"]["ename"], "TS2322")
 
+    def test_the_javascript_library_is_what_this_node_has(self):
+        # The v flag of regular expressions (Node 20 has it) was refused under a fixed ES2022.
+        self.assertEqual(self.run_text('"2026-12".match(/(?<y>\\d{4})/v)?.groups?.y'), "'2026'")
+        version = self.run_text("process.version").strip("'")
+        absent = self.run_text("(Object as any).groupBy === undefined") == "true"
+        reply, msgs = self.k.run('Object.groupBy([1, 2, 3], (x) => (x % 2 ? "odd" : "even")).odd?.length')
+        if absent:
+            # Refused before it runs, saying why: not a 'lib' option the user could change.
+            self.assertEqual(reply["content"]["ename"], "TS2550")
+            self.assertIn(f"Node {version}, which runs this kernel, does not have it", reply["content"]["evalue"])
+            self.assertNotIn("compiler option", reply["content"]["evalue"])
+        else:
+            self.assertEqual(self.k.text(msgs), "2", reply["content"])
+
     def test_let_from_an_earlier_cell_can_be_reassigned(self):
         self.k.run("let total = 1")
         self.k.run("total += 41")
