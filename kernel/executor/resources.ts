@@ -49,7 +49,7 @@ export class CellResources {
     const awaitResult = dispose !== undefined;
     if (dispose === undefined) dispose = v[Symbol.dispose];
     if (typeof dispose !== "function") {
-      throw new TypeError(`${isAwait ? "await using" : "using"}: a ${describe(value)} has no [Symbol.${isAwait ? "asyncDispose" : "dispose"}]() method${isAwait ? " nor [Symbol.dispose]()" : ""}`);
+      throw new TypeError(`${isAwait ? "await using" : "using"}: the value (${describe(value)}) has no [Symbol.${isAwait ? "asyncDispose" : "dispose"}]() method${isAwait ? " nor [Symbol.dispose]()" : ""}`);
     }
     this.stack.push({ value, dispose: dispose as (this: unknown) => unknown, async: isAwait, awaitResult });
     return value;
