@@ -64,9 +64,8 @@ const LIBRARY_DIR = path.resolve(__dirname, "..") + path.sep;
 
 /** A worker running one of the library's own files (not a notebook's, nor code given as text). */
 function isOwnThread(filename: string | URL, options: WorkerOptions): boolean {
-  if (options.eval) return false;
-  const file = filename instanceof URL ? (filename.protocol === "file:" ? fileURLToPath(filename) : "") : filename;
-  return path.resolve(file).startsWith(LIBRARY_DIR);
+  if (options.eval || (filename instanceof URL && filename.protocol !== "file:")) return false;
+  return path.resolve(filename instanceof URL ? fileURLToPath(filename) : filename).startsWith(LIBRARY_DIR);
 }
 
 /**

@@ -15,9 +15,10 @@
  * wrapped, and so is every message a thread receives: through a port's listeners (Node hands
  * each one to the port's `Symbol.for("nodejs.internal.kHybridDispatch")` method, which is
  * wrapped on EventTarget.prototype: MessagePort, a Worker's and the parent's port, and
- * BroadcastChannel all take that path) or `receiveMessageOnPort`, and what a worker starts with:
- * its `workerData` (isolate-probe.ts) and its environment data (watchEnvironmentData). Before, a 16 MB resizable buffer posted to a worker, or back from one,
- * was invisible in the thread that then held the copy.
+ * BroadcastChannel all take that path) or `receiveMessageOnPort`, and what a worker starts
+ * with: its `workerData` (isolate-probe.ts) and its environment data (watchEnvironmentData).
+ * Before, a 16 MB resizable buffer posted to a worker, or back from one, was invisible in the
+ * thread that then held the copy.
  */
 import { syncBuiltinESMExports } from "node:module";
 import { receiveMessageOnPort } from "node:worker_threads";
@@ -50,7 +51,8 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
 /**
  * `receiveMessageOnPort` as Node has it, not looked through: the memory probes read their
  * workers' reports with it (isolates.ts) between a collection and the readings, where nothing
- * is to be allocated.
+ * is to be allocated, and the library reads its own threads' replies with it (see
+ * OWN_THREAD_ARG).
  */
 export const receiveUnwatched = receiveMessageOnPort;
 
@@ -59,49 +61,21 @@ export const receiveUnwatched = receiveMessageOnPort;
  * renderer; isolates.ts adds it): they receive only what the library sends them, so their
  * messages are not looked through. Looking through the xr decoders' messages moved a 50-file
  * loop's figures by a heap page (0.25-0.5 MB) in some kernels and not in others
- * (test/xr-loop-figures.test.ts), with or without allocating in the walk.
+ * (test/xr-loop-figures.test.ts); a walk that allocated nothing did the same.
  */
 export const OWN_THREAD_ARG = "--lazylab-own-thread";
 
-/**
- * The objects the current walk has been through, in a reused array while there are few: a
- * walk allocates nothing for a message of up to VISITED_INLINE objects. Allocation in a walk
- * is not free of consequences: looking through the xr decoder threads' messages with a new Set
- * and Object.values() each moved a 50-file loop's last figure by 0.50 MB in some kernels
- * (test/xr-loop-figures.test.ts), which the reused array does not.
- */
-const VISITED_INLINE = 64;
-const visited: unknown[] = new Array<unknown>(VISITED_INLINE).fill(undefined);
-let visitedCount = 0;
-let visitedMore: Set<unknown> | undefined;
-
-/** True the first time the walk meets `o`. */
-function firstVisit(o: object): boolean {
-  for (let i = 0; i < visitedCount; i++) if (visited[i] === o) return false;
-  if (visitedCount < VISITED_INLINE) {
-    visited[visitedCount++] = o;
-    return true;
-  }
-  visitedMore ??= new Set();
-  if (visitedMore.has(o)) return false;
-  visitedMore.add(o);
-  return true;
-}
-
-function walk(value: unknown): void {
-  if (typeof value !== "object" || value === null || !firstVisit(value)) return;
+/** Follows `value` (arrays, plain objects, Maps, Sets, views) to its resizable ArrayBuffers; `seen` stops cycles and repeats. */
+function walk(value: unknown, seen: Set<object>): void {
+  if (typeof value !== "object" || value === null || seen.has(value)) return;
+  seen.add(value);
   if (value instanceof ArrayBuffer) {
     if ((value as ArrayBuffer & { resizable?: boolean }).resizable) buffers.add(value);
-  } else if (ArrayBuffer.isView(value)) walk(value.buffer);
-  else if (value instanceof Map) value.forEach(walkEntry);
-  else if (value instanceof Set) value.forEach(walk);
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) walk(value[i]);
-  else for (const k in value) walk((value as Record<string, unknown>)[k]);
-}
-
-function walkEntry(v: unknown, k: unknown): void {
-  walk(k);
-  walk(v);
+  } else if (ArrayBuffer.isView(value)) walk(value.buffer, seen);
+  else if (value instanceof Map) value.forEach((v, k) => (walk(k, seen), walk(v, seen)));
+  else if (value instanceof Set) value.forEach((v) => walk(v, seen));
+  else if (Array.isArray(value)) for (const v of value) walk(v, seen);
+  else for (const k in value) walk((value as Record<string, unknown>)[k], seen);
 }
 
 /**
@@ -115,13 +89,9 @@ function walkEntry(v: unknown, k: unknown): void {
 export function rememberCopies(value: unknown): void {
   if (typeof value !== "object" || value === null) return;
   try {
-    walk(value);
+    walk(value, new Set());
   } catch {
     // RangeError: the stack ran out in a very deep structure.
-  } finally {
-    for (let i = 0; i < visitedCount; i++) visited[i] = undefined;
-    visitedCount = 0;
-    visitedMore = undefined;
   }
 }
 
