@@ -41,6 +41,8 @@ const port = parentPort!;
  * when a loaded machine does not schedule its thread for a moment (test/python/test_storms.py).
  */
 const DELAY_MS = Number(process.env.LAZYLAB_WATCHDOG_DELAY_MS) || 0;
+/** How long a kernel-less executor is left to exit by itself (a free main thread takes ~ms). */
+const KERNEL_GONE_GRACE_MS = 1000;
 /** The main thread's run state (RUN_STATE), shared. */
 const runState = new Int32Array(workerData.runState as SharedArrayBuffer);
 
@@ -99,6 +101,14 @@ onLines(pipe, "latin1", (line) => {
   else interrupt(runId);
 });
 pipe.on("error", () => undefined);
+// Only the kernel holds the pipe's other end, and it never closes it while the executor is
+// its own: the end of the pipe means the kernel is gone (killed alone, or exited on its
+// client's death, kernel/cli.ts). A free main thread then exits on the IPC channel's
+// "disconnect" (main.ts). A cell busy in JavaScript or in native code never gets there, and
+// the executor spun on with nobody to interrupt it, holding the user's memory and a core
+// (seen with `while (true) {}` after jupyter console's terminal closed). After the free
+// thread's grace, it is ended from here: ipykernel's parent poller does the same (os._exit).
+pipe.on("end", () => setTimeout(() => process.kill(process.pid, "SIGKILL"), KERNEL_GONE_GRACE_MS));
 
 let debug: DebugSession | undefined;
 const debugPipe = new Socket({ fd: workerData.debugFd as number, readable: true, writable: true });

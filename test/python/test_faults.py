@@ -5,6 +5,9 @@ The kernel runs with LAZYLAB_EXECUTOR_HEAP_MB=192 so "allocation beyond the heap
 reached in a second or two rather than after gigabytes, and with the default output limit.
 """
 import os
+import signal
+import subprocess
+import sys
 import time
 import unittest
 
@@ -258,6 +261,90 @@ class Faults(unittest.TestCase):
         r = self.interrupt_after(msg_id, delay=0.2, timeout=20)
         self.assert_lost(r, names, r"did not stop within 3 s of the interrupt")
         self.usable("`execFileSync(\"sleep\", [\"5\"])` + interrupt", "after 3 s: `ExecutorCrashed: the cell did not stop within 3 s …`, lost variables named", t0)
+
+
+def gone(pid):
+    """The process has ended (a zombie waiting for its reaper counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def wait_gone(pid, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if gone(pid):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+# A client in a process of its own: starts a kernel, prints the kernel's and the executor's
+# pids, sets a cell looping, and waits to be killed (a terminal closed under jupyter console).
+CLIENT = """
+import sys, time, jupyter_client
+km, kc = jupyter_client.manager.start_new_kernel(kernel_name="lazylab", startup_timeout=60)
+kc.execute_interactive("process.pid", output_hook=lambda m: m["msg_type"] == "execute_result" and print("executor", m["content"]["data"]["text/plain"], flush=True))
+print("kernel", km.provisioner.process.pid, flush=True)
+kc.execute("while (true) {}")
+time.sleep(1)
+print("looping", flush=True)
+time.sleep(600)
+"""
+
+
+class KernelGone(unittest.TestCase):
+    """The kernel gone while a cell is busy (`while (true) {}`) takes its executor with it: the
+    executor's main thread cannot see its IPC channel close, and before, it spun on, orphaned,
+    holding the user's memory and a core."""
+
+    def kill_kernel_while_looping(self, sig):
+        k = Kernel()
+        executor = k.executor_pid()
+        try:
+            k.kc.execute("while (true) {}")
+            time.sleep(1)
+            self.assertFalse(gone(executor))
+            os.kill(k.pid, sig)
+            self.assertTrue(wait_gone(executor, 8), f"the executor {executor} lived on after the kernel's {sig.name}")
+        finally:
+            try:
+                k.close()
+            except Exception:
+                pass
+            if not gone(executor):
+                os.kill(executor, signal.SIGKILL)
+
+    def test_kernel_killed_while_a_cell_loops(self):
+        self.kill_kernel_while_looping(signal.SIGKILL)
+
+    def test_kernel_terminated_while_a_cell_loops(self):
+        self.kill_kernel_while_looping(signal.SIGTERM)
+
+    def test_client_killed_while_a_cell_loops(self):
+        client = subprocess.Popen([sys.executable, "-c", CLIENT], stdout=subprocess.PIPE, text=True)
+        try:
+            pids = {}
+            for line in client.stdout:
+                name, _, value = line.strip().partition(" ")
+                if name == "looping":
+                    break
+                pids[name] = int(value)
+            self.assertEqual(set(pids), {"kernel", "executor"})
+            self.assertFalse(gone(pids["executor"]))
+            client.kill()
+            client.wait()
+            # The kernel's parent poller looks every 2 s, then the executor's grace is 1 s.
+            self.assertTrue(wait_gone(pids["kernel"], 10), "the kernel lived on after its client")
+            self.assertTrue(wait_gone(pids["executor"], 10), f"the executor {pids['executor']} lived on after its kernel")
+        finally:
+            client.kill()
+            client.stdout.close()
+            for pid in pids.values():
+                if not gone(pid):
+                    os.kill(pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":
