@@ -43,6 +43,9 @@ function accumulate(a: NDArray | NestedList, options: CumulativeOptions | number
   const oa = out.nd.stride[axis];
   const xd = x.nd.data;
   const od = out.nd.data;
+  // Adding -0 changes no double but -0 itself; adding 0 makes a -0 (a negative running product
+  // times 0) the integer 0 that int64 and uint64, stored as doubles, must hold.
+  const z = isIntegral(dtype) ? 0 : -0;
   forEachLine(outer.length ? outer : [1], [{ stride: outer.length ? xs : [0], offset: x.nd.offset }, { stride: outer.length ? os : [0], offset: 0 }], (off, m, st) => {
     for (let j = 0; j < m; j++) {
       let xi = off[0] + j * st[0];
@@ -53,7 +56,7 @@ function accumulate(a: NDArray | NestedList, options: CumulativeOptions | number
       for (let k = 1; k < n; k++) {
         xi += xa;
         oi += oa;
-        od[oi] = step(acc, xd[xi]);
+        od[oi] = step(acc, xd[xi]) + z;
         acc = od[oi];
       }
     }

@@ -171,7 +171,7 @@ export function coerce(dtype: DType, v: number): number {
     case "int64":
     case "uint64": {
       if (!Number.isFinite(v)) return v;
-      const t = Math.trunc(v);
+      const t = Math.trunc(v) + 0; // never -0: an integer
       if (dtype === "uint64") return t < 0 ? t + 2 ** 64 : t >= 2 ** 64 ? Number(BigInt.asUintN(64, BigInt(t))) : t;
       return t >= 2 ** 63 || t < -(2 ** 63) ? Number(BigInt.asIntN(64, BigInt(t))) : t;
     }

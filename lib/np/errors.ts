@@ -26,6 +26,11 @@ export function checkAxis(axis: number, ndim: number, what: string): number {
   return a;
 }
 
+/** A shape as NumPy's broadcasting messages print it: `(4,5)`, `(3,)`, `()`. */
+export function tightShape(s: readonly number[]): string {
+  return `(${s.join(",")}${s.length === 1 ? "," : ""})`;
+}
+
 /**
  * NumPy's broadcasting of operand shapes, failing with NumPy's ValueError and message
  * (`operands could not be broadcast together with shapes (4,5) (3,) `, trailing space included).
@@ -35,8 +40,7 @@ export function broadcastTogether(...shapes: (readonly number[])[]): number[] {
     return broadcastShapes(...shapes);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    const tight = (s: readonly number[]) => `(${s.join(",")}${s.length === 1 ? "," : ""})`;
-    throw new ValueError(`operands could not be broadcast together with shapes ${shapes.map(tight).join(" ")} `);
+    throw new ValueError(`operands could not be broadcast together with shapes ${shapes.map(tightShape).join(" ")} `);
   }
 }
 

@@ -100,7 +100,8 @@ export function exactProdLine(a: ArrayLike<number>, off: number, n: number, st: 
 
 /** The accumulator as int64 (wrapped modulo 2**64) in a double. */
 export function exactValue(acc: ExactAcc): number {
-  return typeof acc === "number" ? acc : Number(BigInt.asIntN(64, acc));
+  // + 0: a product through a negative and a zero is -0 as a double, 0 as an integer.
+  return typeof acc === "number" ? acc + 0 : Number(BigInt.asIntN(64, acc));
 }
 
 /** Copies of the line reducers per storage class (specialise.ts), so each stays monomorphic. */

@@ -10,6 +10,7 @@ import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
 import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
+import { tightShape, ValueError } from "./errors";
 
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
@@ -65,7 +66,9 @@ function exact64(op: "+" | "-" | "*", d: DType): string {
   // x op y twice rather than a closure per element: V8 folds the repeat, and allocates the
   // closure (measured 8x slower); Math.abs beats two comparisons.
   const safe = d === "uint64" ? `x ${op} y >= 0 && x ${op} y < 9007199254740992` : `Math.abs(x ${op} y) < 9007199254740992`;
-  return `(${safe} ? x ${op} y : Number(BigInt.${as}(64, BigInt(x) ${op} BigInt(y))))`;
+  // A product of a negative and a zero is -0 in doubles, never in integers ("+ 0" makes it 0:
+  // int64 and uint64 live in Float64Arrays, where a -0 would show, e.g. as -inf from 1 / x).
+  return `(${safe} ? x ${op} y${op === "*" ? " + 0" : ""} : Number(BigInt.${as}(64, BigInt(x) ${op} BigInt(y))))`;
 }
 
 /**
@@ -74,6 +77,8 @@ function exact64(op: "+" | "-" | "*", d: DType): string {
  */
 export function castExpr(from: DType, to: DType): string {
   if (from === "uint64" && (to === "int64")) return "(x >= 9223372036854775808 ? x - 18446744073709551616 : x)";
+  // A float in (-1, 0] truncates to -0 in doubles; int64 and uint64 keep doubles, so 0 here.
+  if ((from === "float64" || from === "float32") && is64(to)) return "(x > -1 && x <= 0 ? 0 : x)";
   if ((from === "int64" || from === "int32" || from === "int16" || from === "int8") && to === "uint64") return "(x < 0 ? x + 18446744073709551616 : x)";
   return "x";
 }
@@ -187,13 +192,13 @@ const noBool = (d: DType): DType => (d === "bool" ? "int8" : d);
 /** NumPy's float remainder (npy_divmod): the sign of the divisor, a zero signed like it. */
 const FLOAT_MOD = "((r) => r !== 0 ? ((y < 0) !== (r < 0) ? r + y : r) : (y < 0 ? -0 : 0))(x % y)";
 /** Integer remainder: the sign of the divisor; 0 for a zero divisor, as NumPy (which warns). */
-const INT_MOD = "(y === 0 ? 0 : ((r) => r !== 0 && (r < 0) !== (y < 0) ? r + y : r)(x % y))";
+const INT_MOD = "(y === 0 ? 0 : ((r) => r !== 0 && (r < 0) !== (y < 0) ? r + y : r + 0)(x % y))";
 /** NumPy's float floor division (npy_floor_divide): from the remainder, so that x == q*y + x % y. */
 const FLOAT_FLOORDIV = "(y === 0 ? x / y : ((m) => { let d = (x - m) / y; if (m !== 0 && (y < 0) !== (m < 0)) d -= 1; if (d === 0) { const q = x / y; return q < 0 || Object.is(q, -0) ? -0 : 0; } const f = Math.floor(d); return d - f > 0.5 ? f + 1 : f; })(x % y))";
-const INT_FLOORDIV = "(y === 0 ? 0 : Math.floor(x / y))";
+const INT_FLOORDIV = "(y === 0 ? 0 : Math.floor(x / y) + 0)";
 /** 64-bit floor division: the quotient of doubles is exact below 2**53, BigInt's above (wrapping MIN // -1 as NumPy). */
 const floordiv64 = (d: DType) =>
-  `(y === 0 ? 0 : x < 9007199254740992 && x > -9007199254740992 ? Math.floor(x / y) : ((X, Y) => { let q = X / Y; if (X % Y !== 0n && (X < 0n) !== (Y < 0n)) q -= 1n; return Number(BigInt.${d === "uint64" ? "asUintN" : "asIntN"}(64, q)); })(BigInt(x), BigInt(y)))`;
+  `(y === 0 ? 0 : x < 9007199254740992 && x > -9007199254740992 ? Math.floor(x / y) + 0 : ((X, Y) => { let q = X / Y; if (X % Y !== 0n && (X < 0n) !== (Y < 0n)) q -= 1n; return Number(BigInt.${d === "uint64" ? "asUintN" : "asIntN"}(64, q)); })(BigInt(x), BigInt(y)))`;
 
 export const OPS = {
   add: { name: "add", expr: "x + y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("+", d) : undefined) },
@@ -241,7 +246,8 @@ export function unaryExpr(op: UnaryOp, dtype: DType): string {
 }
 
 export const UNARY = {
-  neg: { name: "negative", expr: "-x", result: same },
+  // For int64/uint64 (doubles), 0 - x: -x of 0 is -0.
+  neg: { name: "negative", expr: "-x", result: same, exprFor: (d: DType) => (is64(d) ? "0 - x" : undefined) },
   abs: { name: "absolute", expr: "Math.abs(x)", result: same },
   sqrt: { name: "sqrt", expr: "Math.sqrt(x)", result: toFloat },
   exp: { name: "exp", expr: "Math.exp(x)", result: toFloat },
@@ -394,9 +400,12 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
     forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
     return;
   }
-  const shape = broadcastShapes(v.shape, target.shape);
-  if (shape.length !== target.ndim || shape.some((n, i) => n !== target.shape[i])) {
-    throw new RangeError(`could not broadcast input array from shape ${fmtShape(v.shape)} into shape ${fmtShape(target.shape)}`);
+  let shape: number[] | undefined;
+  try {
+    shape = broadcastShapes(v.shape, target.shape);
+  } catch { /* NumPy's message below */ }
+  if (!shape || shape.length !== target.ndim || shape.some((n, i) => n !== target.shape[i])) {
+    throw new ValueError(`could not broadcast input array from shape ${tightShape(v.shape)} into shape ${tightShape(target.shape)}`);
   }
   // Writing an array into an overlapping view of itself: copy the source first.
   const src = v.nd.data === o && v !== target ? v.copy() : v;

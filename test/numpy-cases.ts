@@ -1,0 +1,127 @@
+/**
+ * NumPy as the oracle for lazylab's np: the same inputs on both sides (lazylab's
+ * `np.random.defaultRng` gives NumPy's stream), Python expressions evaluated in one batch in
+ * Debian's NumPy, and values, dtypes, shapes, reprs and error types/messages compared.
+ */
+import assert from "node:assert/strict";
+import { np } from "../lib";
+import type { NDArray } from "../lib/np";
+import { pythonJson } from "./oracle";
+
+export type Enc = { dtype: string; shape: number[]; values: unknown; repr: string } | { tuple: Enc[] } | { scalar: unknown } | { error: string; message: string };
+
+export const PY_INPUTS = `
+import json, math, warnings, numpy as np
+rng = np.random.default_rng(2024)
+x = rng.standard_normal((4, 5))
+i = rng.integers(-5, 6, (4, 5))
+u8 = rng.integers(0, 200, 6).astype(np.uint8)
+f32 = rng.standard_normal((3, 4)).astype(np.float32)
+t = rng.integers(0, 4, 12)
+A = rng.standard_normal((30, 40))
+B = rng.standard_normal((40, 25))
+v = rng.standard_normal(40)
+Ai = rng.integers(-1000, 1000, (7, 9))
+Bi = rng.integers(-1000, 1000, (9, 5))
+A8 = rng.integers(-128, 128, (5, 6)).astype(np.int8)
+B8 = rng.integers(-128, 128, (6, 3)).astype(np.int8)
+S = rng.standard_normal((2, 3, 4))
+xn = np.where(x < -0.5, np.nan, x)
+b = x > 0
+`;
+
+export function ourInputs() {
+  const rng = np.random.defaultRng(2024);
+  const x = rng.standardNormal([4, 5]);
+  const i = rng.integers(-5, 6, [4, 5]);
+  const u8 = rng.integers(0, 200, 6).astype("uint8");
+  const f32 = rng.standardNormal([3, 4]).astype("float32");
+  const t = rng.integers(0, 4, 12);
+  const A = rng.standardNormal([30, 40]);
+  const B = rng.standardNormal([40, 25]);
+  const v = rng.standardNormal(40);
+  const Ai = rng.integers(-1000, 1000, [7, 9]);
+  const Bi = rng.integers(-1000, 1000, [9, 5]);
+  const A8 = rng.integers(-128, 128, [5, 6]).astype("int8");
+  const B8 = rng.integers(-128, 128, [6, 3]).astype("int8");
+  const S = rng.standardNormal([2, 3, 4]);
+  const xn = np.where(x.lt(-0.5), NaN, x);
+  const b = x.gt(0);
+  return { x, i, u8, f32, t, A, B, v, Ai, Bi, A8, B8, S, xn, b };
+}
+
+export const PY_RUN = `
+def enc(v):
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)): return repr(v)
+    if isinstance(v, list): return [enc(e) for e in v]
+    return v
+def encode(r):
+    if isinstance(r, np.ndarray): return {"dtype": str(r.dtype), "shape": list(r.shape), "values": enc(r.tolist()), "repr": repr(r)}
+    if isinstance(r, tuple): return {"tuple": [encode(e) for e in r]}
+    return {"scalar": enc(r.item() if hasattr(r, "item") else r)}
+out = []
+for e in json.loads(input()):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out.append(encode(eval(e)))
+    except Exception as ex:
+        out.append({"error": type(ex).__name__, "message": str(ex)})
+print(json.dumps(out))`;
+
+function enc(v: unknown): unknown {
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  if (Array.isArray(v)) return v.map(enc);
+  return v;
+}
+
+export function encode(r: unknown): Enc {
+  if (Array.isArray(r)) return { tuple: r.map(encode) };
+  if (typeof r === "number" || typeof r === "boolean") return { scalar: enc(r) };
+  const a = r as NDArray;
+  return { dtype: a.dtype, shape: a.shape, values: enc(a.tolist()), repr: a.repr() };
+}
+
+export function ours(f: () => unknown): Enc {
+  try {
+    return encode(f());
+  } catch (e) {
+    return { error: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+/** NumPy's exception names, as lazylab raises them (UFuncTypeError is a TypeError). */
+const ERROR_NAMES: Record<string, string> = { UFuncTypeError: "TypeError", ValueError: "ValueError", AxisError: "AxisError", TypeError: "TypeError", IndexError: "RangeError" };
+
+export function compare(got: Enc, want: Enc, what: string): void {
+  if ("error" in want) {
+    assert.ok("error" in got, `${what}: NumPy raises ${want.error}: ${want.message}; we returned ${JSON.stringify(got).slice(0, 200)}`);
+    assert.equal(got.error, ERROR_NAMES[want.error] ?? want.error, `${what}: error type (${got.message})`);
+    assert.equal(got.message, want.message, `${what}: error message`);
+    return;
+  }
+  assert.ok(!("error" in got), `${what}: we raised ${(got as { error: string }).error}: ${(got as { message: string }).message}`);
+  if ("tuple" in want) {
+    assert.ok("tuple" in got, `${what}: NumPy returns a tuple`);
+    assert.equal(got.tuple.length, want.tuple.length, `${what}: tuple length`);
+    want.tuple.forEach((w, k) => compare(got.tuple[k], w, `${what}[${k}]`));
+  } else if ("scalar" in want) {
+    assert.ok("scalar" in got, `${what}: NumPy returns a scalar, we ${JSON.stringify(got).slice(0, 100)}`);
+    assert.deepEqual(got.scalar, want.scalar, `${what}: value`);
+  } else {
+    assert.ok("dtype" in got, `${what}: NumPy returns an array`);
+    assert.equal(got.dtype, want.dtype, `${what}: dtype`);
+    assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+    assert.deepEqual(got.values, want.values, `${what}: values`);
+    assert.equal(got.repr, want.repr, `${what}: repr`);
+  }
+}
+
+/** The inputs each case is given (the same draws as PY_INPUTS' names). */
+export type Inputs = ReturnType<typeof ourInputs>;
+
+export function runCases(cases: [string, (inp: Inputs) => unknown][]): void {
+  const want = pythonJson<Enc[]>(PY_INPUTS + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
+  const inp = ourInputs();
+  cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
+}
