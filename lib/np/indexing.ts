@@ -1,3 +1,5 @@
+import type { NDArray, NestedList } from "./ndarray";
+
 /**
  * Basic indexing, NumPy's way: integers, slices `start:stop:step`, `...` and `None`
  * (new axis), written either as a string in NumPy's syntax (`"0:3, ::2"`, `"-2:"`) or as
@@ -53,10 +55,18 @@ export function slice(start?: number | null, stop?: number | null, step?: number
 /** The ellipsis, `...`. */
 export const ELLIPSIS = "...";
 
-/** One index item: an integer, a slice (object or string), `...`, or `null` for a new axis. */
-export type IndexItem = number | Slice | string | null;
+/**
+ * One index item: an integer, a slice (object or string), `...`, `null` for a new axis, or an
+ * index array (an integer or boolean NDArray, or nested lists inside the index's list:
+ * `a.get([[0, 2], ":"])`), which makes the index an advanced one (advanced.ts).
+ */
+export type IndexItem = number | Slice | string | null | NDArray | readonly NestedList[];
 
-/** What `get`/`set` accept: one item, a comma-separated string, or a list of items. */
+/**
+ * What `get`/`set` accept: one item, a comma-separated string, or a list of items (a list is
+ * the index's items, NumPy's tuple: `a.get([0, 2])` is `a[0, 2]`; `a[[0, 2]]` is
+ * `a.get([[0, 2]])` or `a.get(np.array([0, 2]))`).
+ */
 export type Index = IndexItem | readonly IndexItem[];
 
 type Resolved = number | Slice | null | typeof ELLIPSIS;

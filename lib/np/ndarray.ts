@@ -9,7 +9,8 @@
 import ndarray from "ndarray";
 import { inspect } from "node:util";
 import { allocate, checkDType, coerce, DType, isIntegral, itemsize, Storage } from "./dtype";
-import { applyIndex, Index } from "./indexing";
+import { applyIndex, Index, IndexItem } from "./indexing";
+import { getAdvanced, hasIndexArray, setAdvanced } from "./advanced";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
 import { arrayHtml, arrayRepr, arrayStr } from "./format";
@@ -105,14 +106,25 @@ export class NDArray {
     return this.nd.data[this.flatOffset(indices)];
   }
 
-  /** `a[...]` with NumPy's basic indexing: always a view sharing memory with this array. */
+  /**
+   * `a[...]`: with NumPy's basic indexing (integers, slices, `...`, `null`) a view sharing memory
+   * with this array; with an index array among the items (`a.get(np.array([0, 2]))`,
+   * `a.get(a.gt(5))`, `a.get([":", [0, 2]])`) NumPy's advanced indexing, a new array.
+   */
   get(...index: (Index | undefined)[]): NDArray {
-    const g = applyIndex(this.geometry(), flattenIndex(index));
+    const items = flattenIndex(index);
+    if (hasIndexArray(items)) return getAdvanced(this, items);
+    const g = applyIndex(this.geometry(), items);
     return new NDArray(this.nd.data, g.shape, this.dtype, this.base ?? this, g.stride, g.offset);
   }
 
-  /** `a[index] = value`: writes a scalar or a broadcastable array into the selected elements. */
+  /** `a[index] = value`: writes a scalar or a broadcastable array into the selected elements (index arrays too: `a.set(a.lt(0), 0)`). */
   set(index: Index, value: Operand | NestedList): this {
+    const items = flattenIndex([index]);
+    if (hasIndexArray(items)) {
+      setAdvanced(this, items, value as NDArray | NestedList);
+      return this;
+    }
     const target = this.get(index);
     uf.assign(target, value);
     return this;
@@ -489,12 +501,12 @@ function unravel(i: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-function flattenIndex(index: (Index | undefined)[]): Index {
-  const items: (number | string | null | import("./indexing").Slice)[] = [];
+function flattenIndex(index: (Index | undefined)[]): IndexItem[] {
+  const items: IndexItem[] = [];
   for (const i of index) {
     if (i === undefined) continue;
-    if (Array.isArray(i)) items.push(...(i as never[]));
-    else items.push(i as never);
+    if (Array.isArray(i)) items.push(...(i as IndexItem[]));
+    else items.push(i as IndexItem);
   }
   return items;
 }
