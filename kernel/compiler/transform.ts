@@ -170,6 +170,26 @@ function withResources(f: ts.NodeFactory, body: ts.Statement[]): ts.Statement[] 
 }
 
 /** Runs after TypeScript's own transforms, on plain JavaScript. */
+/**
+ * An arrow function, or a function or class expression without a name (through parentheses and
+ * erased type syntax): JavaScript names it after the variable it initialises (`const f = () =>
+ * 1` has `f.name === "f"`, and stack frames say `at f`), but not after a property it is
+ * assigned to, as a declaration made global is.
+ */
+function isAnonymousFunctionDefinition(e: ts.Expression): boolean {
+  while (ts.isParenthesizedExpression(e) || ts.isPartiallyEmittedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && !e.name);
+}
+
+/**
+ * `{ name: value }.name`: the object literal's property definition names the function or class
+ * as the declaration would have (the same NamedEvaluation: a class's own static `name` still wins).
+ */
+function named(f: ts.NodeFactory, name: string, value: ts.Expression): ts.Expression {
+  const literal = f.createObjectLiteralExpression([f.createPropertyAssignment(f.createStringLiteral(name), value)]);
+  return f.createElementAccessExpression(f.createParenthesizedExpression(literal), f.createStringLiteral(name));
+}
+
 export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
   const f = ctx.factory;
   const hoisted: ts.Statement[] = [];
@@ -200,7 +220,9 @@ export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx)
     }
     if (ts.isVariableStatement(stmt) && !isLocal(stmt) && !isResource(stmt)) {
       for (const decl of stmt.declarationList.declarations) {
-        const init = decl.initializer ?? f.createVoidZero();
+        const init = decl.initializer && ts.isIdentifier(decl.name) && isAnonymousFunctionDefinition(decl.initializer)
+          ? named(f, decl.name.text, decl.initializer)
+          : (decl.initializer ?? f.createVoidZero());
         const target = assignmentTarget(f, decl.name, (id) => globalRef(f, id.text, id));
         const assign = ts.isIdentifier(decl.name)
           ? f.createAssignment(target, init)

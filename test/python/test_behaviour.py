@@ -79,6 +79,22 @@ class Behaviour(KernelTestCase):
         reply, _ = self.k.run("using bad = 5 as any")
         self.assertEqual((reply["content"]["ename"], reply["content"]["evalue"]), ("TypeError", "using: the value must be an object with a [Symbol.dispose]() method, not a number"))
 
+    def test_declared_functions_and_classes_are_named_as_in_a_module(self):
+        # A declaration made global is an assignment to a property, which does not name an
+        # anonymous function or class as `const f = ...` does; f.name was "" and frames said
+        # "at globalThis.f". The names must be what plain Node gives the same declarations.
+        decls = ('const f1 = () => 1\nlet f2 = function () {}\nvar f3 = async () => {}\nconst C1 = class {}\n'
+                 'const f4 = (() => 2)\nconst f5 = (() => 3) as () => number\nconst f6 = function kept() {}\n'
+                 'const C2 = class { static name = "custom" }\nconst [f7] = [() => 4]\nconst f8 = function* () {}\n'
+                 'const obj9 = { m: () => 5 }')
+        names = 'JSON.stringify([f1.name, f2.name, f3.name, C1.name, f4.name, f5.name, f6.name, C2.name, f7.name, f8.name, obj9.m.name])'
+        want = self.node_with_typescript(f"{decls}\nconsole.log({names});").strip()
+        self.run_ok(decls)
+        self.assertEqual(json.loads(self.run_text(f"console.log({names})")), json.loads(want))
+        self.run_ok('const namedThrower = () => { throw new RangeError("named") }')
+        reply, _ = self.k.run("namedThrower()")
+        self.assertRegex("\n".join(reply["content"]["traceback"]), r"at namedThrower \(Cell In\[\d+\], line 1:")
+
     def node_with_typescript(self, ts_code):
         """ts_code lowered by TypeScript (the kernel's own package) for Node 20, run in plain Node; its stdout."""
         import subprocess
