@@ -17,7 +17,7 @@ import { DEBUG_FD, INTERRUPT_FD, RUN_STATE, RUN_STATE_SLOTS, type Bundle, type E
 import { createLoader, importMetaOf, notebookFile, notebookModuleGlobals } from "./loader";
 import { LocalModules } from "./local-modules";
 import { OutputCapture } from "./output";
-import { CellRegistry, errorInfo } from "./traceback";
+import { CellRegistry, errorInfo, installStackFormat } from "./traceback";
 import type { WatchdogMessage, WatchdogReply } from "./watchdog";
 import { CELL_RESOURCES, IMPORT_HOOK, IMPORT_META, IMPORT_META_OF, MAGIC_RUNTIME } from "../compiler/transform-names";
 import { CellResources } from "./resources";
@@ -39,6 +39,7 @@ const send = (m: FromExecutor) => {
 const output = new OutputCapture(send);
 const localModules = new LocalModules();
 const registry = new CellRegistry(localModules, process.cwd());
+installStackFormat(registry);
 const g = globalThis as Record<string, unknown>;
 const magics = new MagicRuntime();
 

@@ -67,15 +67,21 @@ const FRAME = /^\s*at (?:async )?(?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 const CELL_FILE = /^lazylab-cell-\d+\.js$/;
 const INTERNAL = /^(node:|internal\/|.*\/kernel\/executor\/)/;
 
-export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
-  if (!(err instanceof Error)) {
-    return { ename: "Uncaught", evalue: inspect(err, { colors: false }), traceback: [`Uncaught ${inspect(err, { colors: false })}`] };
-  }
-  const ename = err.name || err.constructor?.name || "Error";
-  const evalue = err.message;
+/** A stack's frames as the user sees them, and the code snippet of the first frame the user wrote. */
+interface MappedStack {
+  frames: string[];
+  snippet?: string[];
+}
+
+/**
+ * Maps raw stack lines ("    at f (file:line:col)"): frames of cells read "Cell In[n], line
+ * L:C", frames of the notebook's modules their file's lines; frames of the executor and of
+ * Node's internals, and lines without a position, are left out.
+ */
+function mapStack(lines: readonly string[], registry: CellRegistry): MappedStack {
   const frames: string[] = [];
   let snippet: string[] | undefined;
-  for (const raw of (err.stack ?? "").split("\n").slice(1)) {
+  for (const raw of lines) {
     const m = FRAME.exec(raw);
     if (!m) continue;
     const [, fn, file, l, c] = m;
@@ -93,6 +99,46 @@ export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
       frames.push(raw.replace(/^\s*/, "    "));
     }
   }
+  return { frames, snippet };
+}
+
+/** The mapped stacks of errors made in this thread since installStackFormat. */
+const mappedStacks = new WeakMap<object, MappedStack>();
+
+/** Error.prototype.toString, as V8's default stack starts, without letting a throwing getter escape. */
+function stackHeader(err: unknown): string {
+  try {
+    return Error.prototype.toString.call(err);
+  } catch {
+    return "Error";
+  }
+}
+
+/**
+ * Makes every error's `stack` in this thread read as a traceback does: an error printed with
+ * `console.log(e)`, shown as a cell's value or read as `e.stack` showed the compiled cell's
+ * file and positions (`lazylab-cell-11.js:4:24`) and the executor's own frames (`at run
+ * (/…/kernel/executor/main.js:212:86)`). V8 calls Error.prepareStackTrace once, when a stack
+ * is first read; Node's default does the same with the default format, which is kept for every
+ * frame that is not a cell's, a notebook module's or an internal one.
+ */
+export function installStackFormat(registry: CellRegistry): void {
+  Error.prepareStackTrace = (err: Error, sites: NodeJS.CallSite[]) => {
+    const mapped = mapStack(sites.map((site) => `    at ${site}`), registry);
+    if (typeof err === "object" && err !== null) mappedStacks.set(err, mapped);
+    return [stackHeader(err), ...mapped.frames].join("\n");
+  };
+}
+
+export function errorInfo(err: unknown, registry: CellRegistry): ErrorInfo {
+  if (!(err instanceof Error)) {
+    return { ename: "Uncaught", evalue: inspect(err, { colors: false }), traceback: [`Uncaught ${inspect(err, { colors: false })}`] };
+  }
+  const ename = err.name || err.constructor?.name || "Error";
+  const evalue = err.message;
+  // Reading the stack maps it (installStackFormat) unless another thread or context made it.
+  const stack = err.stack ?? "";
+  const { frames, snippet } = mappedStacks.get(err) ?? mapStack(stack.split("\n").slice(1), registry);
   const header = `${ename}: ${evalue}`;
   return { ename, evalue, traceback: [...(snippet ?? []), header, ...frames] };
 }

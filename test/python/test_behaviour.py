@@ -95,6 +95,26 @@ class Behaviour(KernelTestCase):
         reply, _ = self.k.run("namedThrower()")
         self.assertRegex("\n".join(reply["content"]["traceback"]), r"at namedThrower \(Cell In\[\d+\], line 1:")
 
+    def test_an_error_shown_printed_or_read_as_a_value_reads_as_its_traceback(self):
+        # Shown as a cell's value, printed with console.log or read as e.stack, an error showed
+        # the compiled cell's file and positions and the executor's frames.
+        self.run_ok('function makeShown() {\n  return new Error("shown", { cause: new TypeError("inner") })\n}')
+        reply, msgs = self.k.run("const shownErr = makeShown()\nshownErr")
+        value = self.k.text(msgs)
+        printed = self.run_text("console.log(shownErr)")
+        stack = self.run_text("console.log(shownErr.stack)")
+        reply, _ = self.k.run("throw shownErr")
+        traceback = reply["content"]["traceback"]
+        frames = traceback[traceback.index("Error: shown") + 1:]
+        self.assertRegex(frames[0], r"^    at makeShown \(Cell In\[\d+\], line 2:10\)$")
+        self.assertRegex(frames[1], r"^    at Cell In\[\d+\], line 1:18$")
+        self.assertEqual(stack.strip(), "\n".join(["Error: shown", *frames]))
+        for text in (value, printed):
+            self.assertTrue(text.startswith("\n".join(["Error: shown", *frames])), text)
+            self.assertIn("[cause]: TypeError: inner", text)
+            self.assertNotIn("lazylab-cell", text)
+            self.assertNotIn("kernel/executor", text)
+
     def node_with_typescript(self, ts_code):
         """ts_code lowered by TypeScript (the kernel's own package) for Node 20, run in plain Node; its stdout."""
         import subprocess
