@@ -579,3 +579,12 @@ print(json.dumps(out))`);
   }
   assert.equal(py.filter((c) => c === null).length, 1, "Dask refuses exactly the uneven case");
 });
+
+test("a lazy array refuses index arrays with a message saying what to do (eager arrays take them)", () => {
+  const x = da.fromArray(np.arange(24).reshape(4, 6), { chunks: [2, 3] });
+  const message = /a lazy array takes basic indexes only \(integers, slices, "\.\.\.", null\); to select with an index array or a mask, compute\(\) the part you need/;
+  assert.throws(() => x.get(np.array([0, 2]) as never), message);
+  assert.throws(() => x.get([[0, 2]] as never), message);
+  assert.throws(() => x.get(np.arange(4).gt(1) as never), message);
+  assert.deepEqual(x.get("1:3, ::2").shape, [2, 3]);
+});

@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
 import { DType, itemsize } from "../np/dtype";
-import { ELLIPSIS, Index, resolveIndex, Slice } from "../np/indexing";
+import { BasicIndex, ELLIPSIS, Index, resolveIndex, Slice } from "../np/indexing";
 import { fmtShape, normaliseAxis } from "../np/ndarray";
 import { binaryResultDType, OPS, UNARY, BinaryOp, UnaryOp, assign } from "../np/ufunc";
 import { broadcastShapes } from "../np/iterate";
@@ -149,8 +149,13 @@ export class LazyArray implements LazyRef {
    * `x[...]` with the same syntax as eager arrays; only the chunks it needs are touched.
    * @example d.get("0:100, :"); d.get("::-1, 5"); d.get([new np.Slice(0, 10), null])
    */
-  get(...index: (Index | undefined)[]): LazyArray {
-    return getitem(this, index.filter((i) => i !== undefined).flat() as Index);
+  get(...index: (BasicIndex | undefined)[]): LazyArray {
+    const items = index.filter((i) => i !== undefined).flat() as unknown[];
+    // Typed out, but a cell may still pass one `as any`: say what to do instead.
+    if (items.some((i) => Array.isArray(i) || (typeof i === "object" && i !== null && !(i instanceof Slice)))) {
+      throw new TypeError("a lazy array takes basic indexes only (integers, slices, \"...\", null); to select with an index array or a mask, compute() the part you need and index the eager array");
+    }
+    return getitem(this, items as Index);
   }
 
   /** Permutes the axes (reverses them by default). */

@@ -60,7 +60,13 @@ export const ELLIPSIS = "...";
  * index array (an integer or boolean NDArray, or nested lists inside the index's list:
  * `a.get([[0, 2], ":"])`), which makes the index an advanced one (advanced.ts).
  */
-export type IndexItem = number | Slice | string | null | NDArray | readonly NestedList[];
+export type IndexItem = BasicIndexItem | NDArray | readonly NestedList[];
+
+/** An item of a basic index: what makes a view (and all that lazy arrays take). */
+export type BasicIndexItem = number | Slice | string | null;
+
+/** A basic index: one item, a comma-separated string, or a list of items. */
+export type BasicIndex = BasicIndexItem | readonly BasicIndexItem[];
 
 /**
  * What `get`/`set` accept: one item, a comma-separated string, or a list of items (a list is
