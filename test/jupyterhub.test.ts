@@ -10,8 +10,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import WebSocket from "ws";
-import { KernelManager, ServerConnection, SessionManager, type KernelMessage, type Session } from "@jupyterlab/services";
+import { ServerConnection, type KernelMessage, type Session, type SessionManager } from "@jupyterlab/services";
+import { connectLabServices, type LabServices } from "./lab-services";
 import { startHub, type Hub } from "./jupyterhub";
 import { withFreshKernel } from "./fresh-kernel";
 
@@ -50,8 +50,8 @@ describe("JupyterHub: a user's server runs lazylab through the hub's proxy", { t
   let hub: Hub | undefined;
   let server = "";
   let settings: ServerConnection.ISettings;
-  let kernels: KernelManager | undefined;
   let sessions: SessionManager | undefined;
+  let services: LabServices | undefined;
   let session: Session.ISessionConnection;
 
   async function run(code: string): Promise<{ status: string; text: string }> {
@@ -70,25 +70,13 @@ describe("JupyterHub: a user's server runs lazylab through the hub's proxy", { t
   before(async () => {
     hub = await startHub();
     server = await hub.startServer(USER);
-    settings = ServerConnection.makeSettings({
-      baseUrl: server,
-      wsUrl: server.replace(/^http/, "ws"),
-      token: hub.token,
-      appendToken: true,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      fetch: globalThis.fetch,
-      Request: globalThis.Request,
-      Headers: globalThis.Headers,
-    });
-    kernels = new KernelManager({ serverSettings: settings });
-    sessions = new SessionManager({ kernelManager: kernels, serverSettings: settings });
-    await sessions.ready;
+    services = await connectLabServices(server, hub.token);
+    ({ settings, sessions } = services);
   });
 
   after(async () => {
     try {
-      sessions?.dispose();
-      kernels?.dispose();
+      services?.dispose();
     } finally {
       await hub?.stop();
     }

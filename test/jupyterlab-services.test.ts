@@ -8,8 +8,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import ts from "typescript";
-import WebSocket from "ws";
-import { KernelManager, ServerConnection, SessionManager, type KernelMessage, type Session } from "@jupyterlab/services";
+import { ServerConnection, type KernelManager, type KernelMessage, type Session, type SessionManager } from "@jupyterlab/services";
+import { connectLabServices, type LabServices } from "./lab-services";
 import { startJupyterServer, type JupyterServer } from "./jupyter-server";
 import * as lazylab from "../lib";
 
@@ -35,6 +35,7 @@ for (const kind of ["jupyter_server", "notebook"] as const) describe(`@jupyterla
   let server: JupyterServer | undefined;
   let kernels: KernelManager | undefined;
   let sessions: SessionManager | undefined;
+  let services: LabServices | undefined;
   let session: Session.ISessionConnection;
   let settings: ServerConnection.ISettings;
 
@@ -58,25 +59,13 @@ for (const kind of ["jupyter_server", "notebook"] as const) describe(`@jupyterla
 
   before(async () => {
     server = await startJupyterServer(kind);
-    settings = ServerConnection.makeSettings({
-      baseUrl: server.baseUrl,
-      wsUrl: server.baseUrl.replace(/^http/, "ws"),
-      token: server.token,
-      appendToken: true,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      fetch: globalThis.fetch,
-      Request: globalThis.Request,
-      Headers: globalThis.Headers,
-    });
-    kernels = new KernelManager({ serverSettings: settings });
-    sessions = new SessionManager({ kernelManager: kernels, serverSettings: settings });
-    await sessions.ready;
+    services = await connectLabServices(server.baseUrl, server.token);
+    ({ settings, kernels, sessions } = services);
   });
 
   after(async () => {
     try {
-      sessions?.dispose();
-      kernels?.dispose();
+      services?.dispose();
     } finally {
       await server?.stop();
     }
