@@ -28,6 +28,10 @@ B8 = rng.integers(-128, 128, (6, 3)).astype(np.int8)
 S = rng.standard_normal((2, 3, 4))
 xn = np.where(x < -0.5, np.nan, x)
 b = x > 0
+w = rng.uniform(-10, 10, 3000)
+w32 = w.astype(np.float32)
+i16 = rng.integers(-300, 300, 7).astype(np.int16)
+sp = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 1e300, -1e-300, 4503599627370495.5, 2.0**53 + 2])
 `;
 
 export function ourInputs() {
@@ -47,7 +51,11 @@ export function ourInputs() {
   const S = rng.standardNormal([2, 3, 4]);
   const xn = np.where(x.lt(-0.5), NaN, x);
   const b = x.gt(0);
-  return { x, i, u8, f32, t, A, B, v, Ai, Bi, A8, B8, S, xn, b };
+  const w = rng.uniform(-10, 10, 3000);
+  const w32 = w.astype("float32");
+  const i16 = rng.integers(-300, 300, 7).astype("int16");
+  const sp = np.array([0, -0, Infinity, -Infinity, NaN, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, 1e300, -1e-300, 4503599627370495.5, 2 ** 53 + 2], { dtype: "float64" });
+  return { x, i, u8, f32, t, A, B, v, Ai, Bi, A8, B8, S, xn, b, w, w32, i16, sp };
 }
 
 export const PY_RUN = `

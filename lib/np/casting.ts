@@ -187,16 +187,35 @@ export function canCastSafely(from: DType, to: DType): boolean {
  * @example linearSearchType({ dtype: "uint8" }, 300)   // "int16"
  */
 export function linearSearchType(...operands: TypeOperand[]): DType {
+  return LOOP_ORDER.find(loopFits(operands)) ?? "float64";
+}
+
+/** Whether every operand casts safely to a loop of dtype `t`, scalars judged by value as NumPy's type resolver does. */
+function loopFits(operands: TypeOperand[]): (t: DType | "float16") => boolean {
   const { arrays, scalars, useMin } = splitOperands(operands);
-  const fits = (t: DType): boolean =>
-    arrays.every((d) => canCastSafely(d, t)) &&
+  // float16 (which lazylab lacks) holds bool, int8 and uint8 exactly, nothing wider.
+  const safe = (from: DType, t: DType | "float16"): boolean => (t === "float16" ? INFO[from].bytes === 1 && INFO[from].kind !== "f" : canCastSafely(from, t));
+  return (t) =>
+    arrays.every((d) => safe(d, t)) &&
     scalars.every((s) => {
-      if (!useMin) return canCastSafely(s.dtype, t);
+      if (!useMin) return safe(s.dtype, t);
       const m = minTypeOf(s);
-      const from = m.smallUnsigned && !isUnsigned(t) ? SIGNED[INFO[m.dtype].bytes] : m.dtype;
-      return canCastSafely(from, t);
+      const from = m.smallUnsigned && (t === "float16" || !isUnsigned(t)) ? SIGNED[INFO[m.dtype].bytes] : m.dtype;
+      return safe(from, t);
     });
-  return LOOP_ORDER.find(fits) ?? "float64";
+}
+
+/**
+ * The loop NumPy 1.24's default type resolver picks for a ufunc with float loops only (`e`,
+ * `f`, `d`: arctan2, hypot, deg2rad, and the unary tan, log10, rint, ...): "float16" when
+ * every operand casts safely to half precision (bool, int8, uint8, and scalars judged by value
+ * that fit them), else float32 when all cast to it (int16, uint16, float32), else float64.
+ * lazylab has no float16: the caller substitutes its stand-in.
+ * @example floatLoopType({ dtype: "int16" }, 4)   // "float32"
+ */
+export function floatLoopType(...operands: TypeOperand[]): DType | "float16" {
+  const fits = loopFits(operands);
+  return (["float16", "float32", "float64"] as const).find(fits) ?? "float64";
 }
 
 const KIND_RANK: Record<Kind, number> = { b: 0, u: 1, i: 2, f: 3 };

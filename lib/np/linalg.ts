@@ -1,5 +1,5 @@
 /**
- * Matrix products: `np.dot` and `np.matmul` (`@`), with NumPy's shape rules and messages.
+ * Matrix products: `np.dot`, `np.matmul` (`@`) and `np.outer`, with NumPy's shape rules and messages.
  *
  * Float products run a blocked i-k-j loop in float64 (float32 results are rounded once at the
  * end). NumPy calls BLAS, which adds the k products of each element in another order (SIMD
@@ -160,6 +160,18 @@ export function dot(a: Operand | NestedList, b: Operand | NestedList): NDArray |
   const C = matmul2d(mat(A), mat(B), P, k, Q, dtype);
   const shape = [...x.shape.slice(0, -1), ...y.shape.filter((_, d) => d !== yk)];
   return shape.length === 0 ? scalarOf(C) : C.reshape(shape);
+}
+
+/**
+ * `np.outer(a, b, out=None)`: the outer product, `a.ravel()[i] * b.ravel()[j]` at [i, j], of
+ * shape (a.size, b.size), each flattened first; dtype as multiply's for the two arrays (not
+ * value-based: NumPy makes both arrays first). Exact: one product per element, NumPy's bits.
+ * @example np.outer(np.array([1, 2]), np.array([1, 10, 100]))   // array([[  1,  10, 100], [  2,  20, 200]])
+ */
+export function outer(a: Operand | NestedList, b: Operand | NestedList, out?: NDArray): NDArray {
+  const x = operandArray(a, "outer: a").ravel();
+  const y = operandArray(b, "outer: b").ravel();
+  return mul(x.reshape(x.size, 1), y.reshape(1, y.size), out);
 }
 
 const SIGNATURE = "(n?,k),(k,m?)->(n?,m?)";

@@ -1,7 +1,8 @@
 /**
  * NumPy's shape functions: `np.reshape`, `np.transpose`, `np.ravel`, `np.squeeze`,
- * `np.expandDims`. Each changes only (shape, strides, offset), so the result is a view of its
- * argument wherever NumPy's is (a non-contiguous array reshaped or ravelled is copied first).
+ * `np.expandDims`, `np.flip` (`fliplr`, `flipud`). Each changes only (shape, strides, offset),
+ * so the result is a view of its argument wherever NumPy's is (a non-contiguous array reshaped
+ * or ravelled is copied first).
  */
 import { NDArray, NestedList } from "./ndarray";
 import { asArrayArg } from "./creation";
@@ -102,3 +103,49 @@ export function expandDims(a: NDArray | NestedList, axis: number | readonly numb
   return new NDArray(x.nd.data, shape, x.dtype, x.base ?? x, stride, x.nd.offset);
 }
 
+
+/**
+ * `np.flip(m, axis=None)`: the elements in reverse order along `axis` (a number or a list;
+ * all axes without one). A view, as NumPy's: each flipped axis gets a negative stride and the
+ * offset moves to its last element, so writes through it show in `m`.
+ * @example np.flip(np.arange(4))                                   // array([3, 2, 1, 0])
+ * np.flip(np.arange(4).reshape(2, 2), { axis: 1 })                   // array([[1, 0], [3, 2]])
+ */
+export function flip(m: NDArray | NestedList, options: { axis?: number | readonly number[] | null } | number | readonly number[] = {}): NDArray {
+  const x = asArrayArg(m, "flip: m");
+  const axisOpt = typeof options === "number" || Array.isArray(options) ? (options as number | readonly number[]) : (options as { axis?: number | readonly number[] | null }).axis;
+  let axes: number[];
+  if (axisOpt === undefined || axisOpt === null) axes = x.shape.map((_, d) => d);
+  else {
+    axes = (typeof axisOpt === "number" ? [axisOpt] : [...axisOpt]).map((d) => checkAxis(d, x.ndim, "flip"));
+    if (new Set(axes).size !== axes.length) throw new ValueError("repeated axis");
+  }
+  const stride = [...x.nd.stride];
+  let offset = x.nd.offset;
+  for (const d of axes) {
+    const n = x.nd.shape[d];
+    if (n > 0) offset += (n - 1) * stride[d];
+    stride[d] = -stride[d];
+  }
+  return new NDArray(x.nd.data, x.shape, x.dtype, x.base ?? x, stride, offset);
+}
+
+/**
+ * `np.fliplr(m)`: columns in reverse order (axis 1; m must have at least 2 dimensions). A view.
+ * @example np.fliplr(np.eye(2))   // array([[0., 1.], [1., 0.]])
+ */
+export function fliplr(m: NDArray | NestedList): NDArray {
+  const x = asArrayArg(m, "fliplr: m");
+  if (x.ndim < 2) throw new ValueError("Input must be >= 2-d.");
+  return flip(x, 1);
+}
+
+/**
+ * `np.flipud(m)`: rows in reverse order (axis 0; m must have at least 1 dimension). A view.
+ * @example np.flipud(np.arange(3))   // array([2, 1, 0])
+ */
+export function flipud(m: NDArray | NestedList): NDArray {
+  const x = asArrayArg(m, "flipud: m");
+  if (x.ndim < 1) throw new ValueError("Input must be >= 1-d.");
+  return flip(x, 0);
+}
