@@ -208,7 +208,7 @@ test("slices are views: writes through them show in the base, copies are indepen
 
 test("bad input gets errors naming the argument and the shapes", () => {
   const a = np.zeros([2, 3]);
-  assert.throws(() => a.add(np.zeros(4)), /could not be broadcast together with shapes \(2, 3\) \(4,\)/);
+  assert.throws(() => a.add(np.zeros(4)), { name: "ValueError", message: "operands could not be broadcast together with shapes (2,3) (4,) " });
   assert.throws(() => a.get("0:x"), /malformed index "0:x"/);
   assert.throws(() => a.get("5"), /index 5 is out of bounds for axis 0 with size 2/);
   assert.throws(() => a.at(0, -4), /index -4 is out of bounds for axis 1 with size 3/);

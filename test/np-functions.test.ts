@@ -244,6 +244,26 @@ test("integer results are never -0, as NumPy's integers cannot be (int64 and uin
   ]));
 });
 
+test("ufuncs agree with NumPy on broadcasting errors, on which out arrays they write into, and on the dtypes of float-only ufuncs over integers", () => {
+  runCases([
+    ["x + np.zeros(4)", ({ x }) => x.add(np.zeros(4))], ["np.multiply(S, x)", ({ S, x }) => np.mul(S, x)],
+    ["np.add(x, 1, out=np.zeros((4, 5), np.int64))", ({ x }) => np.add(x, 1, np.zeros([4, 5], { dtype: "int64" }))],
+    ["np.add(i, 1, out=np.zeros((4, 5)))", ({ i }) => np.add(i, 1, np.zeros([4, 5]))],
+    ["np.add(i, 1, out=np.zeros((4, 5), np.int8))", ({ i }) => np.add(i, 1, np.zeros([4, 5], { dtype: "int8" }))],
+    ["np.add(i, 1, out=np.zeros((4, 5), np.uint8))", ({ i }) => np.add(i, 1, np.zeros([4, 5], { dtype: "uint8" }))],
+    ["np.sqrt(x, out=np.zeros((4, 5), np.int64))", ({ x }) => np.sqrt(x, np.zeros([4, 5], { dtype: "int64" }))],
+    ["np.sqrt(x, out=np.zeros((4, 5), np.float32))", ({ x }) => np.sqrt(x, np.zeros([4, 5], { dtype: "float32" }))],
+    ["np.floor(i)", ({ i }) => np.floor(i)], ["np.ceil(i16)", ({ i16 }) => np.ceil(i16)], ["np.floor(f32)", ({ f32 }) => np.floor(f32)],
+    ["np.sqrt(np.abs(i16))", ({ i16 }) => np.sqrt(np.abs(i16))],
+  ]);
+  // Their values are float32's own functions in NumPy (within an ulp of these, docs/porting.md); the dtypes must agree.
+  const dtypes = "[str(f(a).dtype) for f in (np.sin, np.cos, np.exp, np.log, np.sqrt, np.floor, np.ceil) for a in (i16, i16.astype(np.uint16), i, i.astype(np.int32), f32)]";
+  const want = pythonJson<string[]>(`${PY_INPUTS}\nprint(json.dumps(${dtypes}))`);
+  const { i16, i, f32 } = ourInputs();
+  const got = [np.sin, np.cos, np.exp, np.log, np.sqrt, np.floor, np.ceil].flatMap((f) => [i16, i16.astype("uint16"), i, i.astype("int32"), f32].map((a) => f(a).dtype));
+  assert.deepEqual(got, want);
+});
+
 test("bad input gets clear errors naming what is allowed", () => {
   assert.throws(() => np.clip(np.zeros(2), null, null), { name: "ValueError", message: "One of max or min must be given" });
   assert.throws(() => np.sort(np.zeros(2), { kind: "bubble" as never }), /sort kind must be one of 'quick', 'heap', or 'stable' \(got 'bubble'\)/);

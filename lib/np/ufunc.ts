@@ -4,13 +4,13 @@
  * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
  */
 import { allocate, DType, isIntegral, Storage } from "./dtype";
-import { floatLoopType, linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
+import { canCastSameKind, floatLoopType, linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
 import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
 import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
-import { tightShape, ValueError } from "./errors";
+import { broadcastTogether, tightShape, ValueError } from "./errors";
 
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
@@ -353,19 +353,20 @@ export const UNARY = {
   // For int64/uint64 (doubles), 0 - x: -x of 0 is -0.
   neg: { name: "negative", expr: "-x", result: same, exprFor: (d: DType) => (is64(d) ? "0 - x" : undefined) },
   abs: { name: "absolute", expr: "Math.abs(x)", result: same },
-  sqrt: { name: "sqrt", expr: "Math.sqrt(x)", result: toFloat },
-  exp: { name: "exp", expr: "Math.exp(x)", result: toFloat },
-  log: { name: "log", expr: "Math.log(x)", result: toFloat },
+  sqrt: { name: "sqrt", expr: "Math.sqrt(x)", result: toFloatLoop },
+  exp: { name: "exp", expr: "Math.exp(x)", result: toFloatLoop },
+  log: { name: "log", expr: "Math.log(x)", result: toFloatLoop },
   square: {
     name: "square", expr: "x * x", result: same,
     exprFor: (d: DType) => (isSmallInt(d) ? "Math.imul(x, x)" : is64(d) ? exact64("*", d).replace(/\by\b/g, "x") : undefined),
   },
   reciprocal: { name: "reciprocal", expr: "1 / x", result: same },
   copy: { name: "positive", expr: "x", result: same },
-  sin: { name: "sin", expr: "Math.sin(x)", result: toFloat },
-  cos: { name: "cos", expr: "Math.cos(x)", result: toFloat },
-  floor: { name: "floor", expr: "Math.floor(x)", result: same },
-  ceil: { name: "ceil", expr: "Math.ceil(x)", result: same },
+  sin: { name: "sin", expr: "Math.sin(x)", result: toFloatLoop },
+  cos: { name: "cos", expr: "Math.cos(x)", result: toFloatLoop },
+  // NumPy 1.24 has float loops only: integers give floats.
+  floor: { name: "floor", expr: "Math.floor(x)", result: toFloatLoop },
+  ceil: { name: "ceil", expr: "Math.ceil(x)", result: toFloatLoop },
   isnan: { name: "isnan", expr: "x !== x ? 1 : 0", result: toBool },
   not: { name: "logical_not", expr: "x === 0 ? 1 : 0", result: toBool },
   sign: { name: "sign", expr: SIGN, result: same, check: noBoolSign },
@@ -397,10 +398,14 @@ function operand(x: Operand | NestedList, what: string): NDArray | number {
   throw new TypeError(`${what}: unsupported operand ${String(x)}; expected an array, a number or a boolean`);
 }
 
-function checkOut(out: NDArray, shape: readonly number[], what: string): void {
+function checkOut(out: NDArray, shape: readonly number[], what: string, dtype: DType): void {
   if (!(out instanceof NDArray)) throw new TypeError(`${what}: out must be an array`);
   if (out.ndim !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
     throw new RangeError(`${what}: out has shape ${fmtShape(out.shape)}, but the result has shape ${fmtShape(shape)}`);
+  }
+  // NumPy casts the result into out only by its default rule, same_kind (UFuncTypeError).
+  if (!canCastSameKind({ dtype }, out.dtype)) {
+    throw new TypeError(`Cannot cast ufunc '${what}' output from dtype('${dtype}') to dtype('${out.dtype}') with casting rule 'same_kind'`);
   }
 }
 
@@ -465,8 +470,8 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
 
   const aShape = typeof a === "number" ? [] : a.shape;
   const bShape = typeof b === "number" ? [] : b.shape;
-  const shape = broadcastShapes(aShape, bShape);
-  if (out) checkOut(out, shape, op.name);
+  const shape = broadcastTogether(aShape, bShape);
+  if (out) checkOut(out, shape, op.name, dtype);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
   // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
   const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
@@ -504,7 +509,7 @@ function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryK
 
 function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
   const shape = a.shape;
-  if (out) checkOut(out, shape, op.name);
+  if (out) checkOut(out, shape, op.name, dtype);
   const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size, true), shape, dtype);
   const src = a.nd.data;
   const o = target.nd.data;
