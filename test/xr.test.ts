@@ -668,3 +668,30 @@ test("examples/memory-management-xarray.ipynb executes (jupyter nbconvert --exec
   assert.ok(changes[1] > 0.9 * -changes[0] - sizes[0], "clearCache gives the cache's memory back");
   assert.match(all, /open with \{ chunks: \{ k: 1 \} \}/);
 });
+
+test("DataArray.from takes a dimension's coordinate as xarray's constructor does: an np array or a list of numbers, with xarray's repr and errors", () => {
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+def err(f):
+    try:
+        f()
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+t = np.arange(6, dtype=np.float64).reshape(2, 3)
+a = xr.DataArray(t, dims=["x", "y"], coords={"x": [10, 20], "y": np.array([1, 2, 3])}, name="v")
+print(json.dumps([repr(a), repr(a.mean("x")), repr(a.sel(x=20)), err(lambda: xr.DataArray(t, dims=["x", "y"], coords={"x": [1, 2, 3]})),
+  err(lambda: xr.DataArray(t, dims=["x", "y"], coords={"z": [1, 2]}))]))`);
+  const t = np.arange(6, undefined, undefined, { dtype: "float64" }).reshape(2, 3);
+  const err = (f: () => unknown) => {
+    try {
+      f();
+      return "no error";
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+  const a = xr.DataArray.from(t, ["x", "y"], { coords: { x: [10, 20], y: np.array([1, 2, 3]) }, name: "v" });
+  const ours = [String(a), String(a.mean("x")), String(a.sel({ x: 20 })), err(() => xr.DataArray.from(t, ["x", "y"], { coords: { x: [1, 2, 3] } })),
+    err(() => xr.DataArray.from(t, ["x", "y"], { coords: { z: [1, 2] } }))];
+  assert.deepEqual(ours, py);
+});

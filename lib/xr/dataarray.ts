@@ -7,6 +7,7 @@
  */
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
+import { array } from "../np/creation";
 import { itemsize } from "../np/dtype";
 import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
@@ -99,9 +100,31 @@ export class DataArray {
     this._coords = options.coords ?? {};
   }
 
-  /** A DataArray over an eager array: `xr.DataArray.from(np.arange(3), ["x"], { coords, attrs, name })`. */
-  static from(data: NDArray | LazyArray, dims: readonly string[], options: Omit<DataArrayOptions, "dask" | "encoding"> = {}): DataArray {
-    return new DataArray(data, dims, { ...options, coords: options.coords ?? {} });
+  /**
+   * A DataArray over an eager or lazy array, as `xr.DataArray(data, dims=..., coords=...)`:
+   * a coordinate is a DataArray, or (as xarray takes it) the values of a dimension's
+   * coordinate, an np array or a list of numbers named after that dimension.
+   * @example xr.DataArray.from(np.arange(6).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v" })
+   */
+  static from(data: NDArray | LazyArray, dims: readonly string[], options: Omit<DataArrayOptions, "dask" | "encoding" | "coords"> & { coords?: Record<string, DataArray | NDArray | readonly number[]> } = {}): DataArray {
+    const coords: Record<string, DataArray> = {};
+    for (const [name, value] of Object.entries(options.coords ?? {})) {
+      if (value instanceof DataArray) {
+        coords[name] = value;
+        continue;
+      }
+      const values = value instanceof NDArray ? value : array(value as number[]);
+      const axis = dims.indexOf(name);
+      if (axis < 0) {
+        throw new ValueError(`coordinate ${name} has dimensions ('${name}',), but these are not a subset of the DataArray dimensions [${dims.map((d) => `'${d}'`).join(", ")}]`);
+      }
+      if (values.ndim !== 1) throw new ValueError(`coordinate ${name}: values given without dimension names must be 1-D (${values.ndim}-D given); give a DataArray with its own dims`);
+      if (values.shape[0] !== data.shape[axis]) {
+        throw new ValueError(`conflicting sizes for dimension '${name}': length ${data.shape[axis]} on the data but length ${values.shape[0]} on coordinate '${name}'`);
+      }
+      coords[name] = new DataArray(values, [name], { name });
+    }
+    return new DataArray(data, dims, { ...options, coords });
   }
 
   /** The data: a lazy array (not loaded) or an np array. */
