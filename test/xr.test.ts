@@ -695,3 +695,12 @@ print(json.dumps([repr(a), repr(a.mean("x")), repr(a.sel(x=20)), err(lambda: xr.
     err(() => xr.DataArray.from(t, ["x", "y"], { coords: { z: [1, 2] } }))];
   assert.deepEqual(ours, py);
 });
+
+test("an index variable is its own coordinate, as xarray shows it (a.coords.x lists x; arithmetic keeps the original labels)", () => {
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.arange(6, dtype=np.float64).reshape(2, 3), dims=["x", "y"], coords={"x": [10, 20]}, name="v")
+print(json.dumps([repr(a.coords["x"]), repr(a.coords["x"] + 1), repr(a.coords["x"].mean())]))`);
+  const a = xr.DataArray.from(np.arange(6, undefined, undefined, { dtype: "float64" }).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v" });
+  assert.deepEqual([String(a.coords.x), String(a.coords.x.add(1)), String(a.coords.x.mean())], py);
+});

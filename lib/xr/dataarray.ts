@@ -173,6 +173,9 @@ export class DataArray {
   }
   /** Coordinates, by name. */
   get coords(): Record<string, DataArray> {
+    // An index variable (one dimension, named after it) is its own coordinate, as xarray shows
+    // it: `a.coords.x` lists x under Coordinates, not under "Dimensions without coordinates".
+    if (this.dims.length === 1 && this.name === this.dims[0] && !(this.name in this._coords)) return { [this.name]: this, ...this._coords };
     return { ...this._coords };
   }
   /** The coordinate `name` (or throws naming the coordinates there are). */
@@ -359,13 +362,14 @@ export class DataArray {
   toString(): string {
     const head = `<xarray.DataArray ${this.name !== undefined ? `'${this.name}' ` : ""}(${this.dims.map((d, i) => `${d}: ${this.shape[i]}`).join(", ")})>`;
     const lines = [head, this.dataRepr()];
-    const coords = Object.entries(this._coords);
+    const all = this.coords;
+    const coords = Object.entries(all);
     if (coords.length) {
       const w = colWidth(coords.map(([k]) => k));
       lines.push("Coordinates:");
       for (const [k, c] of coords) lines.push(c.summary(k, w, c.dims.length === 1 && c.dims[0] === k));
     }
-    const unindexed = this.dims.filter((d) => !(d in this._coords));
+    const unindexed = this.dims.filter((d) => !(d in all));
     if (unindexed.length) lines.push(`Dimensions without coordinates: ${unindexed.join(", ")}`);
     const attrs = Object.entries(this.attrs);
     if (attrs.length) {
