@@ -704,3 +704,36 @@ print(json.dumps([repr(a.coords["x"]), repr(a.coords["x"] + 1), repr(a.coords["x
   const a = xr.DataArray.from(np.arange(6, undefined, undefined, { dtype: "float64" }).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v" });
   assert.deepEqual([String(a.coords.x), String(a.coords.x.add(1)), String(a.coords.x.mean())], py);
 });
+
+test("sel with method (nearest, pad/ffill, backfill/bfill) and tolerance picks xarray's labels, with xarray's errors", () => {
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+def err(f):
+    try:
+        return repr(f())
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+a = xr.DataArray(np.arange(6, dtype=np.float64).reshape(2, 3), dims=["x", "y"], coords={"x": [10, 20], "y": [1.0, 2.0, 4.0]}, name="v")
+ds = xr.Dataset({"v": a})
+cases = [lambda: a.sel(x=15, method="nearest"), lambda: a.sel(x=14, method="nearest"), lambda: a.sel(y=3, method="nearest"), lambda: a.sel(y=3, method="pad"),
+  lambda: a.sel(y=3, method="ffill"), lambda: a.sel(y=3, method="backfill"), lambda: a.sel(y=3, method="bfill"), lambda: a.sel(y=2, method="bfill"),
+  lambda: a.sel(y=0.5, method="nearest"), lambda: a.sel(y=9, method="nearest"), lambda: a.sel(y=3.5, method="nearest", tolerance=0.6),
+  lambda: a.sel(y=0, method="pad"), lambda: a.sel(y=9, method="bfill"), lambda: a.sel(y=3.5, method="nearest", tolerance=0.1),
+  lambda: a.sel(y=slice(1, 2), method="nearest"), lambda: a.sel(y=3, method="near"), lambda: ds.sel(y=3, method="nearest")]
+print(json.dumps([err(f) for f in cases]))`);
+  const a = xr.DataArray.from(np.arange(6, undefined, undefined, { dtype: "float64" }).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20], y: np.array([1, 2, 4], { dtype: "float64" }) }, name: "v" });
+  const ds = xr.merge([a]);
+  const err = (f: () => unknown) => {
+    try {
+      return String(f());
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+  const ours = [() => a.sel({ x: 15 }, { method: "nearest" }), () => a.sel({ x: 14 }, { method: "nearest" }), () => a.sel({ y: 3 }, { method: "nearest" }), () => a.sel({ y: 3 }, { method: "pad" }),
+    () => a.sel({ y: 3 }, { method: "ffill" }), () => a.sel({ y: 3 }, { method: "backfill" }), () => a.sel({ y: 3 }, { method: "bfill" }), () => a.sel({ y: 2 }, { method: "bfill" }),
+    () => a.sel({ y: 0.5 }, { method: "nearest" }), () => a.sel({ y: 9 }, { method: "nearest" }), () => a.sel({ y: 3.5 }, { method: "nearest", tolerance: 0.6 }),
+    () => a.sel({ y: 0 }, { method: "pad" }), () => a.sel({ y: 9 }, { method: "bfill" }), () => a.sel({ y: 3.5 }, { method: "nearest", tolerance: 0.1 }),
+    () => a.sel({ y: [1, 2] }, { method: "nearest" }), () => a.sel({ y: 3 }, { method: "near" as never }), () => ds.sel({ y: 3 }, { method: "nearest" })].map(err);
+  assert.deepEqual(ours, py);
+});

@@ -35,6 +35,16 @@ export type PositionIndexer = number | Slice | string;
 export type Label = number | string | Date;
 /** What `sel` accepts per dimension: a label, or `[start, stop]` (both included, as pandas). */
 export type LabelIndexer = Label | readonly [Label | null, Label | null];
+
+/**
+ * xarray's `sel(..., method=, tolerance=)` for single labels: `nearest` (of two labels as near,
+ * the larger, as pandas picks), `pad`/`ffill` (the last label at or before), `backfill`/`bfill`
+ * (the first at or after); `tolerance` bounds the distance.
+ */
+export interface SelOptions {
+  method?: "nearest" | "pad" | "ffill" | "backfill" | "bfill";
+  tolerance?: number;
+}
 /** Dimensions a reduction removes: one name, several, or all (omitted). */
 export type DimsArg = string | readonly string[] | { dim?: string | readonly string[]; skipna?: boolean };
 
@@ -58,6 +68,11 @@ export class DimensionError extends Error {
 }
 
 /** A label not found in an index. */
+/** Python's NotImplementedError, for a combination xarray does not implement either. */
+export class NotImplementedError extends Error {
+  override name = "NotImplementedError";
+}
+
 export class KeyError extends Error {
   override name = "KeyError";
 }
@@ -254,10 +269,11 @@ export class DataArray {
    * @example
    * ds.THETA.sel({ time: "1992-03" })
    * ds.THETA.sel({ time: ["1992-01", "1992-06"], k: 0 })
+   * a.sel({ lat: 51.5 }, { method: "nearest", tolerance: 1 })   // the nearest label (xarray's method=)
    */
-  sel(indexers: Record<string, LabelIndexer>): DataArray {
+  sel(indexers: Record<string, LabelIndexer>, options: SelOptions = {}): DataArray {
     const pos: Record<string, PositionIndexer> = {};
-    for (const [d, label] of Object.entries(indexers)) pos[d] = labelToPosition(this, d, label);
+    for (const [d, label] of Object.entries(indexers)) pos[d] = labelToPosition(this, d, label, options);
     return this.isel(pos);
   }
 
@@ -464,7 +480,13 @@ export function indexData(data: XData, dims: readonly string[], indexers: Record
   return { data: out, dims: kept };
 }
 
-function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer): PositionIndexer {
+function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer, options: SelOptions = {}): PositionIndexer {
+  const method = options.method;
+  if (method !== undefined && !["nearest", "pad", "ffill", "backfill", "bfill"].includes(method)) {
+    throw new ValueError(`Invalid fill method. Expecting pad (ffill), backfill (bfill) or nearest. Got ${String(method)}`);
+  }
+  if (method === undefined && options.tolerance !== undefined) throw new ValueError("tolerance argument only valid if doing pad, backfill or nearest reindexing");
+  if (method !== undefined && Array.isArray(label)) throw new NotImplementedError("cannot use ``method`` argument if any indexers are slice objects");
   if (!arr.dims.includes(dim)) throw new DimensionError(`Dimensions {'${dim}'} do not exist. Expected one or more of (${arr.dims.join(", ")})`);
   const index = (arr.coords as Record<string, DataArray>)[dim];
   if (!index || index.dims.length !== 1 || index.dims[0] !== dim) {
@@ -508,8 +530,27 @@ function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer): Posi
     return new Slice(hits[0], hits[hits.length - 1] + 1);
   }
   const x = toNumber(l);
+  if (method !== undefined) return nearestPosition(values, x, method, options.tolerance, dim);
   const i = Array.prototype.indexOf.call(values, x) as number;
   if (i < 0) throw new KeyError(`${isTime ? new Date(x).toISOString() : x} is not a label of '${dim}'`);
+  return i;
+}
+
+/** pandas' get_indexer with a method, on an increasing index: the position for label x, or xarray's KeyError. */
+function nearestPosition(values: ArrayLike<number>, x: number, method: NonNullable<SelOptions["method"]>, tolerance: number | undefined, dim: string): number {
+  for (let k = 1; k < values.length; k++) {
+    if (!(values[k] >= values[k - 1])) throw new ValueError("index must be monotonic increasing or decreasing");
+  }
+  // pad: the last label <= x; backfill: the first >= x.
+  let pad = -1;
+  while (pad + 1 < values.length && values[pad + 1] <= x) pad++;
+  let back = pad >= 0 && values[pad] === x ? pad : pad + 1;
+  if (back >= values.length) back = -1;
+  let i: number;
+  if (method === "pad" || method === "ffill") i = pad;
+  else if (method === "backfill" || method === "bfill") i = back;
+  else i = back < 0 ? pad : pad < 0 ? back : Math.abs(x - values[pad]) < Math.abs(values[back] - x) ? pad : back;
+  if (i < 0 || (tolerance !== undefined && !(Math.abs(values[i] - x) <= tolerance))) throw new KeyError(`"not all values found in index '${dim}'"`);
   return i;
 }
 

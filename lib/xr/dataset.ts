@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
-import { DataArray, DimensionError, KeyError, LabelIndexer, PositionIndexer } from "./dataarray";
+import { DataArray, DimensionError, KeyError, LabelIndexer, PositionIndexer, SelOptions } from "./dataarray";
 import type { AttrValue } from "./netcdf";
 import { floatAttrs } from "./netcdf";
 import { colWidth, prettyPrint, summarizeAttr } from "./format";
@@ -165,13 +165,13 @@ export class Dataset {
   }
 
   /** Label selection on every variable (see DataArray.sel). */
-  sel(indexers: Record<string, LabelIndexer>): DatasetWithVars {
+  sel(indexers: Record<string, LabelIndexer>, options: SelOptions = {}): DatasetWithVars {
     const pos: Record<string, PositionIndexer> = {};
     for (const [d, label] of Object.entries(indexers)) {
       const index = this.variables[d];
       if (!index) throw new KeyError(`no index found for coordinate '${d}'`);
       // Resolve the label on the index itself (a 1-d DataArray with itself as coordinate).
-      const probe = index.withCoords({ [d]: index }).sel({ [d]: label });
+      const probe = index.withCoords({ [d]: index }).sel({ [d]: label }, options);
       pos[d] = probe.dims.includes(d) ? resolvedSlice(index, probe, d) : resolvedPosition(index, probe);
     }
     return this.isel(pos);
