@@ -737,3 +737,27 @@ print(json.dumps([err(f) for f in cases]))`);
     () => a.sel({ y: [1, 2] }, { method: "nearest" }), () => a.sel({ y: 3 }, { method: "near" as never }), () => ds.sel({ y: 3 }, { method: "nearest" })].map(err);
   assert.deepEqual(ours, py);
 });
+
+test("chunk() makes a DataArray lazy with xarray's chunks (by name, a number for all, unnamed dimensions kept), repr and errors", async () => {
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.arange(6, dtype=np.float64).reshape(2, 3), dims=["x", "y"], coords={"x": [10, 20]}, name="v")
+def err(f):
+    try:
+        return repr(f())
+    except Exception as e:
+        return f"{type(e).__name__}: {e}"
+c = a.chunk({"x": 1})
+print(json.dumps([repr(c), json.dumps(c.chunks, separators=(",", ":")), json.dumps(a.chunk().chunks, separators=(",", ":")), json.dumps(a.chunk(1).chunks, separators=(",", ":")), json.dumps(c.chunk({"y": 2}).chunks, separators=(",", ":")),
+  repr(c.mean("y").compute()), err(lambda: a.chunk({"z": 1}))]))`);
+  const a = xr.DataArray.from(np.arange(6, undefined, undefined, { dtype: "float64" }).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v" });
+  const c = a.chunk({ x: 1 });
+  let error = "";
+  try {
+    a.chunk({ z: 1 });
+  } catch (e) {
+    error = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  const chunks = (d: DataArray) => JSON.stringify(d.chunks);
+  assert.deepEqual([String(c), chunks(c), chunks(a.chunk()), chunks(a.chunk(1)), chunks(c.chunk({ y: 2 })), String(await c.mean("y").compute()), error], py);
+});

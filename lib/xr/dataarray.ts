@@ -12,7 +12,8 @@ import { itemsize } from "../np/dtype";
 import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
 import { LazyArray } from "../da/array";
-import { computeSync } from "../da/array";
+import { computeSync, newName } from "../da/array";
+import { normalizeChunks } from "../da/chunks";
 import { fromArray } from "../da";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import type { AttrValue } from "./netcdf";
@@ -360,6 +361,24 @@ export class DataArray {
     } else data = deep && this._data instanceof NDArray ? this._data.copy() : this._data;
     const coords = deep ? Object.fromEntries(Object.entries(this._coords).map(([k, c]) => [k, c.copy({ deep })])) : { ...this._coords };
     return new DataArray(data, this.dims, { coords, attrs: deep ? structuredClone(this.attrs) : { ...this.attrs }, name: this.name, isTime: this.isTime, dask: data instanceof LazyArray && (options.data ? true : this.isDask), encoding: { ...this.encoding } });
+  }
+
+  /**
+   * xarray's `a.chunk(chunks)`: the same array over a lazy (dask) array with these chunk sizes
+   * per dimension name; a number chunks every dimension so. Unnamed dimensions keep their chunks
+   * (the whole dimension for in-memory data). Nothing is copied or computed.
+   * @example a.chunk({ time: 1 }).mean("time")   // lazy; await .compute()
+   */
+  chunk(chunks: number | Record<string, number> = {}): DataArray {
+    const spec: Record<string, number> = typeof chunks === "number" ? Object.fromEntries(this.dims.map((d) => [d, chunks])) : chunks;
+    const unknown = Object.keys(spec).filter((d) => !this.dims.includes(d));
+    if (unknown.length) throw new ValueError(`some chunks keys are not dimensions on this object: {${unknown.map((d) => `'${d}'`).join(", ")}}`);
+    const data = this._data;
+    const sizes = this.dims.map((d, i) => (d in spec ? spec[d] : data instanceof LazyArray ? data.chunks[i] : data.shape[i]));
+    const lazy = data instanceof LazyArray
+      ? data.rechunk(sizes)
+      : new LazyArray(newName("xarray-<this-array>"), data.shape, data.dtype, normalizeChunks(sizes, data.shape, data.dtype), { kind: "source", array: data });
+    return new DataArray(lazy, this.dims, { coords: this._coords, attrs: this.attrs, name: this.name, isTime: this.isTime, dask: true, encoding: this.encoding });
   }
 
   /** Renames the array. */
