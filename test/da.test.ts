@@ -588,3 +588,16 @@ test("a lazy array refuses index arrays with a message saying what to do (eager 
   assert.throws(() => x.get(np.arange(4).gt(1) as never), message);
   assert.deepEqual(x.get("1:3, ::2").shape, [2, 3]);
 });
+
+test("astype converts each block as Dask's does (repr, dtype, values, the same array for its own dtype)", async () => {
+  const py = pythonJson<unknown[]>(`
+import json, dask.array as da, numpy as np
+x = da.from_array(np.linspace(-3, 3, 24).reshape(4, 6), chunks=(2, 3))
+f = x.astype("float32")
+i = x.astype("int16")
+print(json.dumps([repr(f), x.astype("float64") is x, f.nbytes, f.sum().compute().item(), i.compute().tolist(), repr(i.sum())]))`);
+  const x = da.fromArray(np.linspace(-3, 3, 24).reshape(4, 6), { chunks: [2, 3] });
+  const f = x.astype("float32");
+  const i = x.astype("int16");
+  assert.deepEqual([String(f), x.astype("float64") === x, f.nbytes, ((await f.sum().compute()) as NDArray).item(), (await i.compute()).tolist(), String(i.sum())], py);
+});

@@ -5,7 +5,7 @@
  */
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
-import { DType, itemsize } from "../np/dtype";
+import { checkDType, DType, itemsize } from "../np/dtype";
 import { BasicIndex, ELLIPSIS, Index, resolveIndex, Slice } from "../np/indexing";
 import { fmtShape, normaliseAxis } from "../np/ndarray";
 import { binaryResultDType, OPS, UNARY, BinaryOp, UnaryOp, assign } from "../np/ufunc";
@@ -209,6 +209,18 @@ export class LazyArray implements LazyRef {
    */
   mapBlocks(fn: (block: NDArray) => NDArray, options: { dtype?: DType } = {}): LazyArray {
     return new LazyArray(newName("map-blocks"), this.shape, options.dtype ?? this.dtype, this.chunks.map((c) => [...c]), { kind: "mapBlocks", inputs: [this], fn });
+  }
+
+  /**
+   * Dask's `x.astype(dtype)`: each block converted as np's `astype` converts (floats to
+   * integers truncate); the same array when the dtype is already that. Halving float64 to
+   * float32 halves what each computed block holds.
+   * @example d.astype("float32").sum()
+   */
+  astype(dtype: DType): LazyArray {
+    checkDType(dtype, "astype: dtype");
+    if (dtype === this.dtype) return this;
+    return new LazyArray(newName("astype"), this.shape, dtype, this.chunks.map((c) => [...c]), { kind: "mapBlocks", inputs: [this], fn: (b: NDArray) => b.astype(dtype) });
   }
 
   // ---- reductions -----------------------------------------------------------------
