@@ -761,3 +761,16 @@ print(json.dumps([repr(c), json.dumps(c.chunks, separators=(",", ":")), json.dum
   const chunks = (d: DataArray) => JSON.stringify(d.chunks);
   assert.deepEqual([String(c), chunks(c), chunks(a.chunk()), chunks(a.chunk(1)), chunks(c.chunk({ y: 2 })), String(await c.mean("y").compute()), error], py);
 });
+
+test("where and comparisons on DataArrays agree with xarray: NaN by default (integers become float64), another value, lazy data staying lazy", async () => {
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.arange(6).reshape(2, 3), dims=["x", "y"], coords={"x": [10, 20]}, name="v", attrs={"units": "K"})
+c = a.chunk({"x": 1})
+f = xr.DataArray(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3), dims=["x", "y"], name="f")
+print(json.dumps([repr(a > 2), repr(a.where(a > 2)), repr(a.where(a >= 3, -1)), repr(c.where(c > 2)), repr(c.where(c > 2).compute()), repr(f.where(f < 0)), repr(a.where(a.T != 4))]))`);
+  const a = xr.DataArray.from(np.arange(6).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v", attrs: { units: "K" } });
+  const c = a.chunk({ x: 1 });
+  const f = xr.DataArray.from(np.linspace(-1, 1, 6, { dtype: "float32" }).reshape(2, 3), ["x", "y"], { name: "f" });
+  assert.deepEqual([String(a.gt(2)), String(a.where(a.gt(2))), String(a.where(a.ge(3), -1)), String(c.where(c.gt(2))), String(await c.where(c.gt(2)).compute()), String(f.where(f.lt(0))), String(a.where(a.transpose().ne(4)))], py);
+});

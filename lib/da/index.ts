@@ -3,11 +3,12 @@
  * global in every notebook cell.
  */
 import { NDArray } from "../np/ndarray";
+import * as np from "../np";
 import { allocate, checkDType, DType, scalarDType } from "../np/dtype";
 import { checkShape } from "../np/ndarray";
 import { assign } from "../np/ufunc";
 import * as npRandom from "../np/random";
-import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
+import { ChunksSpec, normalizeChunks, boundaries, unifyDim } from "./chunks";
 import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
 import { computeAll } from "./scheduler/compute";
@@ -194,6 +195,32 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
   const expanded = arrays.map((a) => a.get([...Array(axis).fill(":"), null, "..."]));
   const joined = concatenate(expanded, { axis });
   return new LazyArray(newName("stack"), joined.shape, joined.dtype, joined.chunks, joined.node);
+}
+
+/**
+ * `da.where(cond, x, y)`: x where cond is true, else y, block by block (np.where on each), with
+ * np.where's result dtype (`da.where(x.gt(10), x, NaN)` is float64). The lazy operands must
+ * have one shape; x and y may also be numbers. Chunks are the ones every operand's divide, as
+ * Dask unifies them.
+ * @example da.where(d.gt(0), d, 0).sum()
+ */
+export function where(cond: LazyArray, x: LazyArray | number, y: LazyArray | number): LazyArray {
+  const operands = [cond, x, y];
+  const lazy = operands.filter((o): o is LazyArray => o instanceof LazyArray);
+  if (!(cond instanceof LazyArray)) throw new TypeError("da.where: cond must be a lazy array (for eager arrays use np.where)");
+  operands.forEach((o, i) => {
+    if (!(o instanceof LazyArray) && typeof o !== "number") throw new TypeError(`da.where: ${["cond", "x", "y"][i]} must be a lazy array or a number`);
+  });
+  for (const a of lazy) {
+    if (a.shape.join() !== cond.shape.join()) throw new RangeError(`da.where: operands must have one shape (no broadcasting between lazy arrays here); cond is (${cond.shape.join(", ")}), another (${a.shape.join(", ")})`);
+  }
+  const sample = (o: LazyArray | number) => (typeof o === "number" ? o : np.zeros([0], { dtype: o.dtype }));
+  const dtype = np.where(np.zeros([0], { dtype: "bool" }), sample(x), sample(y)).dtype;
+  const chunks = cond.chunks.map((c, d) => lazy.reduce<number[]>((acc, a) => unifyDim(acc, a.chunks[d]), [...c]));
+  const inputs = lazy.map((a) => (a.chunks.every((c, d) => c.join() === chunks[d].join()) ? a : a.rechunk(chunks)));
+  const at = (o: LazyArray | number, blocks: NDArray[]): NDArray | number => (typeof o === "number" ? o : blocks[lazy.indexOf(o)]);
+  const fn = (...blocks: NDArray[]) => np.where(blocks[0], at(x, blocks), at(y, blocks));
+  return new LazyArray(newName("where"), [...cond.shape], dtype, chunks, { kind: "mapBlocks", inputs, fn });
 }
 
 /**

@@ -8,13 +8,14 @@
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
 import { array } from "../np/creation";
+import { where as npWhere } from "../np/select";
 import { itemsize } from "../np/dtype";
 import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
 import { LazyArray } from "../da/array";
 import { computeSync, newName } from "../da/array";
 import { normalizeChunks } from "../da/chunks";
-import { fromArray } from "../da";
+import { fromArray, where as daWhere } from "../da";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import type { AttrValue } from "./netcdf";
 import { checkReadRatio, reopenFiles } from "./warn";
@@ -330,6 +331,47 @@ export class DataArray {
   div(other: XOperand): DataArray { return binaryOp(this, other, "div"); }
   /** `this ** other`. */
   pow(other: XOperand): DataArray { return binaryOp(this, other, "pow"); }
+  /** `this == other` (a bool DataArray, aligned as the arithmetic is). */
+  eq(other: XOperand): DataArray { return binaryOp(this, other, "eq"); }
+  /** `this != other`. */
+  ne(other: XOperand): DataArray { return binaryOp(this, other, "ne"); }
+  /** `this < other`. */
+  lt(other: XOperand): DataArray { return binaryOp(this, other, "lt"); }
+  /** `this <= other`. */
+  le(other: XOperand): DataArray { return binaryOp(this, other, "le"); }
+  /** `this > other`, e.g. for `a.where(a.gt(0))`. */
+  gt(other: XOperand): DataArray { return binaryOp(this, other, "gt"); }
+  /** `this >= other`. */
+  ge(other: XOperand): DataArray { return binaryOp(this, other, "ge"); }
+
+  /**
+   * xarray's `a.where(cond, other=nan)`: the values where `cond` holds, `other` elsewhere (NaN
+   * by default, so integers become float64, as in xarray). `cond` is a bool DataArray over the
+   * same dimensions (in any order) or an array of this one's shape; lazy data stays lazy
+   * (`da.where` block by block). Coordinates, name and attributes are kept.
+   * @example theta.where(theta.gt(0))
+   */
+  where(cond: DataArray | NDArray | LazyArray, other: number = NaN): DataArray {
+    let c: XData;
+    if (cond instanceof DataArray) {
+      if (cond.dims.length !== this.dims.length || cond.dims.some((d) => !this.dims.includes(d) || cond.sizes[d] !== this.sizes[d])) {
+        throw new DimensionError(`where: cond has dimensions (${cond.dims.join(", ")}) with sizes (${cond.shape.join(", ")}); it must have this array's (${this.dims.join(", ")}) and sizes (${this.shape.join(", ")})`);
+      }
+      c = broadcastTo(cond, this.dims);
+    } else {
+      c = cond;
+      if (c.shape.join() !== this.shape.join()) throw new DimensionError(`where: cond has shape (${c.shape.join(", ")}), this array (${this.shape.join(", ")})`);
+    }
+    const x = this._data;
+    let data: XData;
+    if (x instanceof LazyArray || c instanceof LazyArray) {
+      const lx = x instanceof LazyArray ? x : wrapLazy(x, c as LazyArray);
+      const lc = c instanceof LazyArray ? c : wrapLazy(c, lx);
+      data = daWhere(lc, lx, other);
+    } else data = npWhere(c, x, other);
+    return new DataArray(data, this.dims, { coords: this._coords, attrs: this.attrs, name: this.name, isTime: this.isTime, dask: this.isDask || cond instanceof LazyArray || (cond instanceof DataArray && cond.isDask), encoding: this.encoding });
+  }
+
   /** `-this`. */
   neg(): DataArray { return this.with(this._data.neg() as XData, this.dims, this._coords, false); }
 
@@ -652,7 +694,9 @@ function broadcastTo(x: DataArray, target: readonly string[]): XData {
   return (data instanceof LazyArray ? data.get(items) : (data.get(items) as NDArray)) as XData;
 }
 
-function binaryOp(a: DataArray, b: XOperand, op: "add" | "sub" | "mul" | "div" | "pow"): DataArray {
+type BinaryName = "add" | "sub" | "mul" | "div" | "pow" | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+function binaryOp(a: DataArray, b: XOperand, op: BinaryName): DataArray {
   if (typeof b === "number") {
     const data = (a.data as LazyArray)[op](b) as XData;
     return new DataArray(data, a.dims, { coords: a.coords, name: a.name, dask: a.isDask });
