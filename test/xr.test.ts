@@ -774,3 +774,40 @@ print(json.dumps([repr(a > 2), repr(a.where(a > 2)), repr(a.where(a >= 3, -1)), 
   const f = xr.DataArray.from(np.linspace(-1, 1, 6, { dtype: "float32" }).reshape(2, 3), ["x", "y"], { name: "f" });
   assert.deepEqual([String(a.gt(2)), String(a.where(a.gt(2))), String(a.where(a.ge(3), -1)), String(c.where(c.gt(2))), String(await c.where(c.gt(2)).compute()), String(f.where(f.lt(0))), String(a.where(a.transpose().ne(4)))], py);
 });
+
+test("sel with method on a decreasing index (latitudes from 90 down) and on an unsorted one picks as xarray does", () => {
+  const py = pythonJson<unknown[]>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.arange(4.0), dims=["lat"], coords={"lat": [90.0, 60.0, 30.0, 0.0]})
+out = []
+for x in [45, 50, 40, 90, 100, -5, 60]:
+    for m in ["nearest", "pad", "backfill"]:
+        try:
+            out.append(float(a.sel(lat=x, method=m)))
+        except Exception as e:
+            out.append(type(e).__name__)
+b = xr.DataArray(np.arange(3.0), dims=["x"], coords={"x": [1.0, 3.0, 2.0]})
+try:
+    b.sel(x=2.5, method="nearest")
+except Exception as e:
+    out.append(f"{type(e).__name__}: {e}")
+print(json.dumps(out))`);
+  const a = xr.DataArray.from(np.arange(4, undefined, undefined, { dtype: "float64" }), ["lat"], { coords: { lat: [90, 60, 30, 0] } });
+  const b = xr.DataArray.from(np.arange(3, undefined, undefined, { dtype: "float64" }), ["x"], { coords: { x: [1, 3, 2] } });
+  const out: unknown[] = [];
+  for (const x of [45, 50, 40, 90, 100, -5, 60]) {
+    for (const method of ["nearest", "pad", "backfill"] as const) {
+      try {
+        out.push(a.sel({ lat: x }, { method }).item());
+      } catch (e) {
+        out.push((e as Error).name);
+      }
+    }
+  }
+  try {
+    b.sel({ x: 2.5 }, { method: "nearest" });
+  } catch (e) {
+    out.push(`${(e as Error).name}: ${(e as Error).message}`);
+  }
+  assert.deepEqual(out, py);
+});

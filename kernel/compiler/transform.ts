@@ -169,7 +169,6 @@ function withResources(f: ts.NodeFactory, body: ts.Statement[]): ts.Statement[] 
   ];
 }
 
-/** Runs after TypeScript's own transforms, on plain JavaScript. */
 /**
  * An arrow function, or a function or class expression without a name (through parentheses and
  * erased type syntax): JavaScript names it after the variable it initialises (`const f = () =>
@@ -182,7 +181,7 @@ function isAnonymousFunctionDefinition(e: ts.Expression): boolean {
 }
 
 /**
- * `{ name: value }.name`: the object literal's property definition names the function or class
+ * `({ "name": value })["name"]`: the object literal's property definition names the function or class
  * as the declaration would have (the same NamedEvaluation: a class's own static `name` still wins).
  */
 function named(f: ts.NodeFactory, name: string, value: ts.Expression): ts.Expression {
@@ -190,6 +189,7 @@ function named(f: ts.NodeFactory, name: string, value: ts.Expression): ts.Expres
   return f.createElementAccessExpression(f.createParenthesizedExpression(literal), f.createStringLiteral(name));
 }
 
+/** Runs after TypeScript's own transforms, on plain JavaScript. */
 export const declarationsToGlobals: ts.TransformerFactory<ts.SourceFile> = (ctx) => (sf) => {
   const f = ctx.factory;
   const hoisted: ts.Statement[] = [];

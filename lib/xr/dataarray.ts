@@ -69,12 +69,12 @@ export class DimensionError extends Error {
   override name = "DimensionError";
 }
 
-/** A label not found in an index. */
 /** Python's NotImplementedError, for a combination xarray does not implement either. */
 export class NotImplementedError extends Error {
   override name = "NotImplementedError";
 }
 
+/** A label not found in an index. */
 export class KeyError extends Error {
   override name = "KeyError";
 }
@@ -597,20 +597,34 @@ function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer, optio
   return i;
 }
 
-/** pandas' get_indexer with a method, on an increasing index: the position for label x, or xarray's KeyError. */
+/**
+ * pandas' get_indexer with a method (what xarray's sel runs): the position for label x, or
+ * xarray's KeyError. By position: pad is the last label before x in the index's order (or x),
+ * backfill the first after it; nearest takes the nearer, and of two as near the larger label
+ * (pandas' `lt` on an increasing index, `le` on a decreasing one).
+ */
 function nearestPosition(values: ArrayLike<number>, x: number, method: NonNullable<SelOptions["method"]>, tolerance: number | undefined, dim: string): number {
+  let up = true;
+  let down = true;
   for (let k = 1; k < values.length; k++) {
-    if (!(values[k] >= values[k - 1])) throw new ValueError("index must be monotonic increasing or decreasing");
+    up &&= values[k] >= values[k - 1];
+    down &&= values[k] <= values[k - 1];
   }
-  // pad: the last label <= x; backfill: the first >= x.
+  if (!up && !down) throw new ValueError("index must be monotonic increasing or decreasing");
+  const before = up ? (v: number) => v <= x : (v: number) => v >= x;
   let pad = -1;
-  while (pad + 1 < values.length && values[pad + 1] <= x) pad++;
+  while (pad + 1 < values.length && before(values[pad + 1])) pad++;
   let back = pad >= 0 && values[pad] === x ? pad : pad + 1;
   if (back >= values.length) back = -1;
   let i: number;
   if (method === "pad" || method === "ffill") i = pad;
   else if (method === "backfill" || method === "bfill") i = back;
-  else i = back < 0 ? pad : pad < 0 ? back : Math.abs(x - values[pad]) < Math.abs(values[back] - x) ? pad : back;
+  else if (back < 0 || pad < 0) i = back < 0 ? pad : back;
+  else {
+    const dPad = Math.abs(x - values[pad]);
+    const dBack = Math.abs(values[back] - x);
+    i = up ? (dPad < dBack ? pad : back) : dPad <= dBack ? pad : back;
+  }
   if (i < 0 || (tolerance !== undefined && !(Math.abs(values[i] - x) <= tolerance))) throw new KeyError(`"not all values found in index '${dim}'"`);
   return i;
 }
