@@ -24,10 +24,10 @@
 import { allocate, isIntegral, type Storage } from "./dtype";
 import { tightShape, ValueError } from "./errors";
 import { ELLIPSIS, resolveIndex, Slice, type Geometry, type IndexItem } from "./indexing";
-import { broadcastShapes, broadcastStrides } from "./iterate";
+import { broadcastShapes, forEachLine } from "./iterate";
 import { array } from "./creation";
 import { assign } from "./ufunc";
-import { isNDArray, NDArray, type NestedList } from "./ndarray";
+import { contiguousStrides, fmtShape, isNDArray, NDArray, type NestedList } from "./ndarray";
 
 /** An index array: an integer or boolean NDArray, or nested lists of numbers or booleans. */
 export type IndexArray = NDArray | readonly NestedList[];
@@ -38,11 +38,17 @@ type Item = Basic | { advanced: NDArray };
 /** NumPy raises IndexError; lazylab's index errors are RangeErrors, as basic indexing's are. */
 const indexError = (message: string) => new RangeError(message);
 
-const fmt = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`);
-
-/** Whether the (flattened) items of an index hold an index array. */
+/** Whether the (flattened) items of an index hold an index array (every `get` asks: no closure). */
 export function hasIndexArray(items: readonly unknown[]): boolean {
-  return items.some((i) => isNDArray(i) || Array.isArray(i));
+  for (const i of items) if (isNDArray(i) || Array.isArray(i)) return true;
+  return false;
+}
+
+/** How many of a mask's elements are true. */
+function countTrue(bits: Storage): number {
+  let n = 0;
+  for (let i = 0; i < bits.length; i++) if (bits[i]) n++;
+  return n;
 }
 
 /** The integer arrays (int64) a boolean mask stands for: its nonzero(), in C order. */
@@ -50,8 +56,7 @@ function maskIndices(mask: NDArray): NDArray[] {
   const shape = mask.shape;
   const k = shape.length;
   const bits = mask.toContiguous();
-  let count = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i]) count++;
+  const count = countTrue(bits);
   const cols = shape.map(() => new Float64Array(count));
   const idx = new Array<number>(k).fill(0);
   for (let i = 0, n = 0; i < bits.length; i++) {
@@ -129,24 +134,11 @@ interface Selection {
   post: { n: number[]; s: number[] };
 }
 
-/** The values of `a` broadcast to `shape`, in C order. */
-function broadcastValues(a: NDArray, shape: readonly number[]): Float64Array {
-  const st = broadcastStrides(a.shape, a.nd.stride, shape);
-  const size = shape.reduce((x, y) => x * y, 1);
-  const out = new Float64Array(size);
-  const data = a.nd.data;
-  const idx = new Array<number>(shape.length).fill(0);
-  let off = a.nd.offset;
-  for (let i = 0; i < size; i++) {
-    out[i] = data[off];
-    for (let d = shape.length - 1; d >= 0; d--) {
-      off += st[d];
-      if (++idx[d] < shape[d]) break;
-      off -= st[d] * shape[d];
-      idx[d] = 0;
-    }
-  }
-  return out;
+/** The values of `a` broadcast to `shape`, in C order (assign's broadcasting). */
+function broadcastValues(a: NDArray, shape: readonly number[]): Storage {
+  const out = new NDArray(allocate(a.dtype, shape.reduce((x, y) => x * y, 1), true), shape, a.dtype);
+  assign(out, a);
+  return out.nd.data;
 }
 
 function select(g: Geometry, items: readonly unknown[]): Selection {
@@ -161,7 +153,7 @@ function select(g: Geometry, items: readonly unknown[]): Selection {
   try {
     bshape = broadcastShapes(...arrays.map((a) => a.shape));
   } catch {
-    throw indexError(`shape mismatch: indexing arrays could not be broadcast together with shapes ${arrays.map((a) => fmt(a.shape)).join(" ")} `);
+    throw indexError(`shape mismatch: indexing arrays could not be broadcast together with shapes ${arrays.map((a) => fmtShape(a.shape)).join(" ")} `);
   }
   const adjacent = advAt.every((k, j) => j === 0 || k === advAt[j - 1] + 1);
   const pre = { n: [] as number[], s: [] as number[] };
@@ -236,65 +228,59 @@ function move(sel: Selection, a: Storage, c: Storage, toC: boolean): void {
   }
 }
 
-/** A mask of the array's own shape and nothing else in the index (`a[a > 5]`). */
-function wholeMask(a: NDArray, items: readonly unknown[]): NDArray | undefined {
+/** The bits (C order) of a mask of the array's own shape that is all the index holds (`a[a > 5]`). */
+function wholeMask(a: NDArray, items: readonly unknown[]): Storage | undefined {
   if (items.length !== 1 || !isNDArray(items[0])) return undefined;
   const m = items[0];
   if (m.dtype !== "bool" || m.ndim !== a.ndim || m.ndim === 0 || m.shape.some((n, d) => n !== a.shape[d])) return undefined;
-  return m;
+  return m.toContiguous();
 }
 
-/** Visits a's elements in C order beside the mask's bits; moves the selected ones to/from c. */
-function moveMasked(a: NDArray, m: NDArray, c: Storage, toC: boolean): void {
-  const bits = m.toContiguous();
-  const shape = a.shape;
-  const st = a.nd.stride;
-  const data = a.nd.data;
-  const idx = new Array<number>(shape.length).fill(0);
-  let off = a.nd.offset;
-  for (let i = 0, k = 0; i < bits.length; i++) {
-    if (bits[i]) {
-      if (toC) c[k++] = data[off];
-      else data[off] = c[k++];
-    }
-    for (let d = shape.length - 1; d >= 0; d--) {
-      off += st[d];
-      if (++idx[d] < shape[d]) break;
-      off -= st[d] * shape[d];
-      idx[d] = 0;
-    }
+interface MaskedMove {
+  data: Storage;
+  bits: Storage;
+  c: Storage;
+  k: number;
+  toC: boolean;
+}
+
+/** One line of a beside the same line of the mask: the selected elements to/from c. */
+function maskedLine(off: number[], n: number, st: number[], s: MaskedMove): void {
+  for (let i = 0; i < n; i++) {
+    if (!s.bits[off[1] + i * st[1]]) continue;
+    if (s.toC) s.c[s.k++] = s.data[off[0] + i * st[0]];
+    else s.data[off[0] + i * st[0]] = s.c[s.k++];
   }
 }
 
-function countTrue(m: NDArray): number {
-  const bits = m.toContiguous();
-  let n = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i]) n++;
-  return n;
+/** Visits a's elements in C order beside the mask's bits (C order, forEachLine); moves the selected ones to/from c. */
+function moveMasked(a: NDArray, bits: Storage, c: Storage, toC: boolean): void {
+  const ops = [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: contiguousStrides(a.shape), offset: 0 }];
+  forEachLine(a.shape, ops, maskedLine, { data: a.nd.data, bits, c, k: 0, toC });
 }
 
 /** `a[index]` with index arrays: a new C-ordered array of a's dtype. */
 export function getAdvanced(a: NDArray, items: readonly unknown[]): NDArray {
-  const m = wholeMask(a, items);
-  if (m) {
-    const n = countTrue(m);
-    const out = allocate(a.dtype, n);
-    moveMasked(a, m, out, true);
+  const bits = wholeMask(a, items);
+  if (bits) {
+    const n = countTrue(bits);
+    const out = allocate(a.dtype, n, true);
+    moveMasked(a, bits, out, true);
     return new NDArray(out, [n], a.dtype);
   }
   const sel = select(a.geometry(), items);
-  const out = allocate(a.dtype, sel.shape.reduce((x, y) => x * y, 1));
+  const out = allocate(a.dtype, sel.shape.reduce((x, y) => x * y, 1), true);
   move(sel, a.nd.data, out, true);
   return new NDArray(out, sel.shape, a.dtype);
 }
 
 /** `a[index] = value` with index arrays: value broadcast to the selection's shape, cast to a's dtype. */
 export function setAdvanced(a: NDArray, items: readonly unknown[], value: NDArray | NestedList): void {
-  const m = wholeMask(a, items);
-  const shape = m ? [countTrue(m)] : undefined;
-  const sel = m ? undefined : select(a.geometry(), items);
+  const bits = wholeMask(a, items);
+  const shape = bits ? [countTrue(bits)] : undefined;
+  const sel = bits ? undefined : select(a.geometry(), items);
   const into = shape ?? sel!.shape;
-  const target = new NDArray(allocate(a.dtype, into.reduce((x, y) => x * y, 1)), into, a.dtype);
+  const target = new NDArray(allocate(a.dtype, into.reduce((x, y) => x * y, 1), true), into, a.dtype);
   try {
     assign(target, value);
   } catch (e) {
@@ -302,6 +288,6 @@ export function setAdvanced(a: NDArray, items: readonly unknown[], value: NDArra
     const given = isNDArray(value) ? value.shape : array(value as NestedList).shape;
     throw new ValueError(`shape mismatch: value array of shape ${tightShape(given)} could not be broadcast to indexing result of shape ${tightShape(into)}`);
   }
-  if (m) moveMasked(a, m, target.nd.data, false);
+  if (bits) moveMasked(a, bits, target.nd.data, false);
   else move(sel!, a.nd.data, target.nd.data, false);
 }
