@@ -175,6 +175,10 @@ static napi_value js_resident_bytes(napi_env env, napi_callback_info info) {
 napi_value np_keep_freed(napi_env env, napi_callback_info info);
 napi_value np_shared_buffer(napi_env env, napi_callback_info info);
 napi_value np_buffer_pool(napi_env env, napi_callback_info info);
+/* Files mapped into memory (np_mapfile.cc). */
+napi_value np_map_file(napi_env env, napi_callback_info info);
+napi_value np_sync_mapped(napi_env env, napi_callback_info info);
+napi_value np_mapped_private_bytes(napi_env env, napi_callback_info info);
 /* Room for malloc's main heap to grow (np_heap_room.c). */
 napi_value np_keep_heap_room(napi_env env, napi_callback_info info);
 
@@ -185,6 +189,9 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "keepFreed", NULL, np_keep_freed, NULL, NULL, NULL, napi_default, NULL },
     { "keepHeapRoom", NULL, np_keep_heap_room, NULL, NULL, NULL, napi_default, NULL },
     { "sharedBuffer", NULL, np_shared_buffer, NULL, NULL, NULL, napi_default, NULL },
+    { "mapFile", NULL, np_map_file, NULL, NULL, NULL, napi_default, NULL },
+    { "mappedPrivateBytes", NULL, np_mapped_private_bytes, NULL, NULL, NULL, napi_default, NULL },
+    { "syncMapped", NULL, np_sync_mapped, NULL, NULL, NULL, napi_default, NULL },
     { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
     { "mallocParts", NULL, js_malloc_parts, NULL, NULL, NULL, napi_default, NULL },
     { "mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL },

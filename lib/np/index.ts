@@ -39,5 +39,6 @@ export const e = Math.E;
 /** NumPy's `np.newaxis` (`None` in an index). */
 export const newaxis = null;
 export { save, load, savez, savezCompressed, NpzFile, NpyFormatError, FileNotFoundError, KeyError } from "./io";
-export type { SavezArg } from "./io";
+export type { SavezArg, LoadOptions } from "./io";
+export { memmap, Memmap, type MemmapMode, type MemmapOptions } from "./memmap";
 export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile, histogram, countNonzero, ptp, type StatOptions, type QuantileOptions, type QuantileMethod, type Quantiles, type HistogramOptions } from "./statistics";

@@ -13,6 +13,7 @@ import { applyIndex, Index, IndexItem } from "./indexing";
 import { getAdvanced, hasIndexArray, setAdvanced } from "./advanced";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
+import { ValueError } from "./errors";
 import { arrayHtml, arrayRepr, arrayStr } from "./format";
 import * as uf from "./ufunc";
 import * as rd from "./reduce";
@@ -91,6 +92,21 @@ export class NDArray {
   get T(): NDArray {
     return this.transpose();
   }
+  /**
+   * Whether the elements may be written (NumPy's `flags.writeable`): false for a memmap opened
+   * read-only and its views, whose writes through lib/np raise NumPy's ValueError.
+   */
+  get writeable(): boolean {
+    return (this.base ?? this).ownsWriteableMemory();
+  }
+  /** @internal Whether the memory this array owns may be written (a read-only memmap's may not). */
+  protected ownsWriteableMemory(): boolean {
+    return true;
+  }
+  /** @internal The name the repr starts with: "array", "memmap" for a memmap and its views. */
+  protected reprName(): string {
+    return "array";
+  }
   /** True when the elements are contiguous in C (row-major) order. */
   get isContiguous(): boolean {
     return isCContiguous(this.nd.shape, this.nd.stride);
@@ -120,6 +136,7 @@ export class NDArray {
 
   /** `a[index] = value`: writes a scalar or a broadcastable array into the selected elements (index arrays too: `a.set(a.lt(0), 0)`). */
   set(index: Index, value: Operand | NestedList): this {
+    if (!this.writeable) throw new ValueError("assignment destination is read-only");
     const items = flattenIndex([index]);
     if (hasIndexArray(items)) {
       setAdvanced(this, items, value as NDArray | NestedList);
@@ -241,6 +258,7 @@ export class NDArray {
     const o = typeof options === "number" ? { axis: options } : (options ?? {});
     so.checkKind(o.kind);
     if (this.ndim === 0) throw new RangeError("sort: cannot sort a 0-d array");
+    if (!this.writeable) throw new ValueError("sort array is read-only");
     so.sortInPlace(this, normaliseAxis(o.axis ?? -1, this.ndim, "sort"));
   }
 
@@ -347,7 +365,7 @@ export class NDArray {
 
   /** NumPy's `repr(a)`. */
   repr(): string {
-    return arrayRepr(this.reprSource());
+    return arrayRepr(this.reprSource(), (this.base ?? this).reprName());
   }
   /** NumPy's `str(a)` (what `print(a)` shows). */
   toString(): string {
@@ -364,7 +382,16 @@ export class NDArray {
   }
   /** @internal NumPy's `__sizeof__`: header, plus the data if this array owns it. */
   [SIZEOF](): number {
-    return 96 + 16 * this.ndim + (this.base === null ? this.nbytes : 0);
+    const root = this.base ?? this;
+    return root.sizeofHeader() + 16 * this.ndim + (this.base === null && root.ownsData() ? this.nbytes : 0);
+  }
+  /** @internal `__sizeof__`'s fixed part: 96 bytes for an ndarray (a memmap's object is larger). */
+  protected sizeofHeader(): number {
+    return 96;
+  }
+  /** @internal Whether the array allocated its elements (NumPy's OWNDATA; a memmap maps them). */
+  protected ownsData(): boolean {
+    return true;
   }
   /** JSON: the nested list. */
   toJSON(): NestedList {

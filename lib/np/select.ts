@@ -169,6 +169,7 @@ export function clip(a: Operand | NestedList, min: Operand | NestedList | null, 
   if (options.out) {
     const o = options.out;
     if (!(o instanceof NDArray)) throw new TypeError("clip: out must be an array");
+    if (!o.writeable) throw new ValueError("output array is read-only");
     if (o.ndim !== shape.length || o.shape.some((n, i) => n !== shape[i])) throw new ValueError(`clip: out has shape (${o.shape.join(", ")}), but the result has shape (${shape.join(", ")})`);
     o.set("...", out);
     return o;

@@ -400,6 +400,7 @@ function operand(x: Operand | NestedList, what: string): NDArray | number {
 
 function checkOut(out: NDArray, shape: readonly number[], what: string, dtype: DType): void {
   if (!(out instanceof NDArray)) throw new TypeError(`${what}: out must be an array`);
+  if (!out.writeable) throw new ValueError("output array is read-only");
   if (out.ndim !== shape.length || out.shape.some((n, i) => n !== shape[i])) {
     throw new RangeError(`${what}: out has shape ${fmtShape(out.shape)}, but the result has shape ${fmtShape(shape)}`);
   }
@@ -530,6 +531,7 @@ export function unary(op: UnaryOp, x: Operand | NestedList, out?: NDArray): NDAr
 
 /** Copies `value` (broadcast) into `target`, converting to target's dtype. */
 export function assign(target: NDArray, value: Operand | NestedList): void {
+  if (!target.writeable) throw new ValueError("assignment destination is read-only");
   const v = operand(value, "assign");
   const o = target.nd.data;
   if (typeof v === "number") {
@@ -821,6 +823,7 @@ export function round(a: Operand | NestedList, decimals: number | RoundOptions =
   const target = o.out;
   if (target !== undefined) {
     if (!(target instanceof NDArray)) throw new TypeError("round: out must be an array");
+    if (!target.writeable) throw new ValueError("output array is read-only");
     if (target.size !== arr.size) throw new ValueError("invalid output shape");
   }
   const integer = isIntegral(arr.dtype) && arr.dtype !== "bool";

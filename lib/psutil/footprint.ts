@@ -14,6 +14,10 @@
  *           + WebAssembly memories of every thread (resident pages; wasm.ts)
  *           + resizable ArrayBuffers and growable SharedArrayBuffers of every thread, which V8
  *               maps itself as it does WebAssembly memories (resizable.ts)
+ *           + the pages of private file mappings (np.memmap's "c" and "r") that the process has
+ *               copied by writing them (lazylab's addon, native/np_mapfile.cc); a mapping's
+ *               file pages are the page cache's, not counted, as psutil's `available` does
+ *               not drop for NumPy's memmap either
  *
  * The parts do not overlap: V8 maps its heap pages and WebAssembly memories itself (mmap, not
  * malloc), and Node's array buffer allocator is malloc. Thread stacks (mmapped by pthreads)
@@ -78,6 +82,8 @@ export interface FootprintParts {
   wasm: number;
   /** Resizable and growable array buffers of all threads (resident pages; resizable.ts). */
   resizable: number;
+  /** Pages of private file mappings (np.memmap "c"/"r") written, hence copied, by the process. */
+  mapped: number;
   /** Not a part (malloc counts them): the notebook thread's live array buffers, for comparison. */
   arrayBuffers: number;
   /** Workers that were busy and gave their previous figure. */
@@ -93,7 +99,8 @@ export function footprintParts(): FootprintParts {
   const malloc = nativeBytes();
   const wasm = wasmMemoryBytes() + w.wasm;
   const resizable = resizableBufferBytes() + w.resizable;
-  return { heap, malloc, workers: w.heap, wasm, resizable, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
+  const mapped = mappedPrivateBytes();
+  return { heap, malloc, workers: w.heap, wasm, resizable, mapped, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
 }
 
 /** The process's footprint in bytes, after a full GC of every isolate (see the module comment). */
@@ -101,5 +108,10 @@ export function footprint(): number {
   // The workers first: what they free is then gone before this thread collects.
   const w = workerMemory();
   collectGarbage();
-  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + w.resizable + resizableBufferBytes();
+  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + w.resizable + resizableBufferBytes() + mappedPrivateBytes();
+}
+
+/** Bytes of private file mappings' copied pages, every thread (0 without the addon). */
+export function mappedPrivateBytes(): number {
+  return memoryCalls?.mappedPrivateBytes ? memoryCalls.mappedPrivateBytes() : 0;
 }

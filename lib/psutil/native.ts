@@ -21,6 +21,11 @@ export interface MemoryCalls {
    */
   reduceHeap?(): void;
   /**
+   * Bytes of the pages of live private file mappings (np.memmap "c"/"r", any thread) that the
+   * process copied by writing them (native/np_mapfile.cc); absent from an addon built before it.
+   */
+  mappedPrivateBytes?(): number;
+  /**
    * Reserves the address space above malloc's heap beyond `room` bytes, so no V8 code range
    * lands flush against it; sets malloc's top pad to `topPad` unless it is negative
    * (native/np_heap_room.c, heap-room.ts). Null where there is no [heap] mapping.

@@ -181,12 +181,12 @@ function shapeRepr(shape: readonly number[]): string {
  * `repr(a)` of a NumPy array with the default print options, e.g. `array([1, 2, 3])`,
  * `array([[1., 2.],\n       [3., 4.]], dtype=float32)`, `array([], shape=(0, 3), dtype=float64)`,
  * `array(5.)`. Arrays of more than 1000 elements are summarised with `...`, reading only
- * their edges through `src.at`.
+ * their edges through `src.at`. `name` is the class NumPy names (`memmap` for a memmap).
  */
-export function arrayRepr(src: ReprSource): string {
+export function arrayRepr(src: ReprSource, name = "array"): string {
   const size = sizeOf(src.shape);
   const skipDtype = IMPLIED.has(src.dtype) && size > 0;
-  const prefix = "array(";
+  const prefix = `${name}(`;
   const suffix = skipDtype ? ")" : ",";
   let lst: string;
   if (size > 0 || (src.shape.length === 1 && src.shape[0] === 0)) {

@@ -3,10 +3,11 @@
  * `np.savez` / `np.savezCompressed` / `np.load` for several (.npz). Files written here load
  * in NumPy and the other way round.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import { NDArray } from "../ndarray";
 import { decodeNpy, encodeNpy, isNpy, NpyFormatError } from "./npy";
 import { encodeNpz, isZip, NpzFile } from "./npz";
+import { loadMapped, Memmap, MemmapMode } from "../memmap";
 
 export { NpyFormatError } from "./npy";
 export { NpzFile, KeyError } from "./npz";
@@ -24,6 +25,22 @@ function checkArray(a: unknown, what: string): NDArray {
 function checkPath(file: unknown, fn: string): string {
   if (typeof file !== "string" || file === "") throw new TypeError(`${fn}: file must be a non-empty path string, got ${JSON.stringify(file)}`);
   return file;
+}
+
+/** The file's first bytes (up to 8). */
+function readHead(path: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return readBytes(path, "np.load"); // fails with the same errors as a plain load
+  }
+  try {
+    const b = new Uint8Array(8);
+    return b.subarray(0, readSync(fd, b, 0, 8, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readBytes(path: string, fn: string): Uint8Array {
@@ -99,18 +116,33 @@ export function savezCompressed(file: string, ...arrays: SavezArg[]): string {
   return writeNpz(file, arrays, true, "np.savezCompressed");
 }
 
+/** `np.load`'s options: `mmapMode` maps an .npy file's data instead of reading it (NumPy's `mmap_mode`). */
+export interface LoadOptions {
+  /** "r", "c" or "r+" (or NumPy's long names): the array is a {@link Memmap} over the file. Ignored for .npz files, as in NumPy. */
+  mmapMode?: Exclude<MemmapMode, "w+"> | "readonly" | "copyonwrite" | "readwrite" | null;
+}
+
 /**
  * `np.load(file)`: an array from an .npy file, or an {@link NpzFile} (read lazily, key by
  * key) from an .npz; decided by the file's first bytes, as NumPy does (a name ending in
  * `.npy` / `.npz` gives the precise type). Also accepts the file's bytes. int64 values beyond 2**53 lose precision (lazylab stores int64 as float64).
+ * With `{ mmapMode: "r" }` an .npy file's data is mapped, not read: a {@link Memmap}.
  * @example
  * const a = np.load("x.npy");
  * const z = np.load("run.npz"); z.files; z.get("x")
+ * const m = np.load("x.npy", { mmapMode: "r" })   // memmap(...): pages read as elements are
  */
-export function load(file: `${string}.npz`): NpzFile;
-export function load(file: `${string}.npy`): NDArray;
-export function load(file: string | Uint8Array): NDArray | NpzFile;
-export function load(file: string | Uint8Array): NDArray | NpzFile {
+export function load(file: `${string}.npz`, options?: LoadOptions): NpzFile;
+export function load(file: `${string}.npy`, options: LoadOptions & { mmapMode: NonNullable<LoadOptions["mmapMode"]> }): Memmap;
+export function load(file: `${string}.npy`, options?: LoadOptions): NDArray;
+export function load(file: string | Uint8Array, options?: LoadOptions): NDArray | NpzFile;
+export function load(file: string | Uint8Array, options: LoadOptions = {}): NDArray | NpzFile {
+  if (options.mmapMode != null && typeof file === "string") {
+    const path = checkPath(file, "np.load");
+    // NumPy maps .npy files only; an .npz is read member by member whatever the mode.
+    const head = readHead(path);
+    if (!isZip(head)) return loadMapped(path, options.mmapMode);
+  }
   let bytes: Uint8Array;
   let label: string;
   let path: string | undefined;

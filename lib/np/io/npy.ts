@@ -105,11 +105,25 @@ function supportedList(): string {
   return Object.values(DESCR).join(", ");
 }
 
+/** Where an NPY file's data lies and what it holds, read from its first bytes. */
+export interface NpyLayout {
+  dtype: DType;
+  /** The dtype as the file spells it (`<f8`). */
+  descr: string;
+  shape: number[];
+  fortranOrder: boolean;
+  /** The data's first byte (the header's end). */
+  dataStart: number;
+  /** Elements, and bytes the data takes. */
+  size: number;
+  need: number;
+}
+
 /**
- * Reads an array from NPY bytes. `where` names the file (and the .npz member) in errors.
- * Fortran-ordered data gives an array with Fortran strides, as NumPy's `np.load` does.
+ * The layout an NPY file's header announces; `bytes` must hold the header at least. `where`
+ * names the file (and the .npz member) in errors.
  */
-export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
+export function npyLayout(bytes: Uint8Array, where: string): NpyLayout {
   if (!isNpy(bytes)) {
     throw new NpyFormatError(`${where}: not an NPY file: it starts with ${JSON.stringify(latin1(bytes.subarray(0, 6)))}, not "\\x93NUMPY"`);
   }
@@ -139,9 +153,21 @@ export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
     throw new NpyFormatError(`${where}: unsupported dtype '${h.descr}'${why}; lazylab reads ${supportedList()}`);
   }
   const size = h.shape.reduce((a, b) => a * b, 1);
-  const itemsize = itemsizeOf(dtype);
-  const dataStart = start + headerLen;
-  const need = size * itemsize;
+  return { dtype, descr: h.descr, shape: h.shape, fortranOrder: h.fortranOrder, dataStart: start + headerLen, size, need: size * itemsizeOf(dtype) };
+}
+
+/** A shape's strides in elements, C order or Fortran order. */
+export function orderStrides(shape: readonly number[], fortran: boolean): number[] {
+  return fortran ? fortranStrides(shape) : contiguousStrides(shape);
+}
+
+/**
+ * Reads an array from NPY bytes. `where` names the file (and the .npz member) in errors.
+ * Fortran-ordered data gives an array with Fortran strides, as NumPy's `np.load` does.
+ */
+export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
+  const h = npyLayout(bytes, where);
+  const { dtype, size, need, dataStart } = h;
   if (bytes.length - dataStart < need) {
     throw new NpyFormatError(`${where}: truncated data: shape ${pyTuple(h.shape)} of '${h.descr}' needs ${need} bytes, the file has ${bytes.length - dataStart}`);
   }
@@ -155,8 +181,7 @@ export function decodeNpy(bytes: Uint8Array, where: string): NDArray {
   } else {
     new Uint8Array(data.buffer, data.byteOffset, data.byteLength).set(body);
   }
-  const stride = h.fortranOrder ? fortranStrides(h.shape) : contiguousStrides(h.shape);
-  return new NDArray(data, h.shape, dtype, null, stride, 0);
+  return new NDArray(data, h.shape, dtype, null, orderStrides(h.shape, h.fortranOrder), 0);
 }
 
 function copyOut(b: Uint8Array): Uint8Array {
