@@ -246,7 +246,7 @@ print(json.dumps({"root": root.tag, "texts": ["".join(t.itertext()) for t in roo
   const table = /<table class="lazylab-memory-log">([\s\S]*?)<\/table>/.exec(html);
   assert.ok(table, "the MemoryLog's HTML table");
   const rows = (table[1].match(/<tr>/g) ?? []).length - 1;
-  assert.equal(rows, 10, "ten readings");
+  assert.equal(rows, 13, "thirteen readings");
   assert.equal(svg.points, rows, "one point per reading");
   assert.equal(svg.bars, rows - 1, "one bar per change");
 
@@ -264,6 +264,9 @@ print(json.dumps({"root": root.tag, "texts": ["".join(t.itertext()) for t in roo
     ['del("field") after saving frees it', (x) => big(x, 1)],
     ["np.load reads only the key list", small],
     ['saved.get("field") loads it', (x) => big(x, -1)],
+    ['del("loaded") after saving to .npy frees it', (x) => big(x, 1)],
+    ['np.load(npy, { mmapMode: "r" }) and a sum reading every page: the page cache\'s', small],
+    ["np.array(mapped) copies it into memory", (x) => big(x, -1)],
     ["plotting (vega on a worker thread)", small],
   ];
   assert.equal(changes.length, expected.length, `change lines: ${changes.join(", ")}`);
