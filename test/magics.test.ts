@@ -55,8 +55,14 @@ test("bad magics are UsageErrors that name what is allowed", () => {
   usage("%timeit -t 1");
   usage("%time");
   usage("1\n%%time\n2");
-  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%time, %%timeit, %time, %timeit/);
+  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%memit, %%time, %%timeit, %memit, %time, %timeit/);
   assert.throws(() => findMagics("%timeit -z 1"), /unknown option -z; the options are -n<N>/);
+  usage("%memit -c 1");
+  usage("%memit -r0 1");
+  usage("%memit -i x 1");
+  usage("%%memit const a = 1\n2");
+  assert.throws(() => findMagics("%memit -c 1"), /-c \(child processes\) is not supported/);
+  assert.throws(() => findMagics("%memit -n 1"), /unknown option -n; the options are -r<R>/);
 });
 
 test("a % at the start of a line inside a template literal, string or comment is text, not a magic", () => {
@@ -72,7 +78,20 @@ test("inspect (Shift+Tab) on a magic shows its usage; off the magic, nothing of 
   assert.match(magicHelp("%%timeit -n 10\n1", 4) ?? "", /^%%timeit \[-n<N> -r<R> -p<P> -q -o\] \[setup\]/);
   assert.match(magicHelp("const a = 1\n  %time a", 16) ?? "", /^%time statement/);
   assert.equal(magicHelp("%%time\nconst a = 1", 10), undefined);
-  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%time, %%timeit, %time, %timeit/);
+  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%memit, %%time, %%timeit, %memit, %time, %timeit/);
+});
+
+test("%memit's options are memory_profiler's; plain, it measures in place (declarations kept), with -r or -o in a function", () => {
+  const [m] = findMagics("%memit -r 3 -t 5 -i 0.01 -q x.sum()").found;
+  assert.deepEqual(m.memit, { repeat: 3, timeout: 5, interval: 0.01, quiet: true, result: false });
+  assert.deepEqual(findMagics("%memit -r3 -o 1").found[0].memit, { repeat: 3, timeout: null, interval: 0.1, quiet: false, result: true });
+  const inPlace = analyseCell("%memit const kept = np.ones([10])", "/tmp/cell.ts");
+  assert.deepEqual([...inPlace.declared], ["kept"]);
+  assert.match(inPlace.checkedText, /memitStart\(\{"repeat":1,/);
+  const repeated = analyseCell("%memit -r 2 const local = np.ones([10])", "/tmp/cell.ts");
+  assert.deepEqual([...repeated.declared], []);
+  assert.match(repeated.checkedText, /\.memit\(\{"repeat":2,.*\(\) => \(\) => \{ const local/);
+  assert.match(magicHelp("%memit x", 2) ?? "", /^%memit \[-r<R> -q -o\] statement/);
 });
 
 test("is_complete reads a cell with a magic as the code after it", () => {

@@ -1,6 +1,7 @@
 /**
  * IPython's timing magics in a TypeScript cell: `%%time` and `%%timeit` on a cell's first
- * line, `%time` and `%timeit` before a statement on any line.
+ * line, `%time` and `%timeit` before a statement on any line; and memory_profiler's `%memit` /
+ * `%%memit`, the peak memory of a statement.
  *
  * A magic is not TypeScript, so it never reaches the type checker: findMagics() blanks each
  * magic (and its options) with spaces, which keeps every offset, line and column of the
@@ -12,8 +13,8 @@
 import ts from "typescript";
 import { MAGIC_RUNTIME } from "./transform-names";
 
-export const CELL_MAGICS = ["time", "timeit"] as const;
-export const LINE_MAGICS = ["time", "timeit"] as const;
+export const CELL_MAGICS = ["memit", "time", "timeit"] as const;
+export const LINE_MAGICS = ["memit", "time", "timeit"] as const;
 type MagicName = (typeof LINE_MAGICS)[number];
 
 /** The magics a cell may use, as the user writes them (for errors and completion). */
@@ -27,6 +28,20 @@ export interface TimeitOptions {
   precision: number;
   quiet: boolean;
   /** Return the TimeitResult (the cell's value when the magic is its last statement). */
+  result: boolean;
+}
+
+/**
+ * `%memit`'s options, memory_profiler's: `-r<R> -t<T> -i<I> -q -o` (`-c`, children, is refused).
+ * `-t` and `-i` (the sampling's timeout and interval) are read and have nothing to do: the
+ * peak is the kernel's high-water mark, not a sample.
+ */
+export interface MemitOptions {
+  repeat: number;
+  timeout: number | null;
+  interval: number;
+  quiet: boolean;
+  /** Return the MemitResult (the cell's value when the magic is its last statement). */
   result: boolean;
 }
 
@@ -48,6 +63,7 @@ interface FoundMagic {
   /** End of the magic's line (the offset of its newline, or the text's end). */
   lineEnd: number;
   options?: TimeitOptions;
+  memit?: MemitOptions;
 }
 
 export interface Magics {
@@ -87,16 +103,19 @@ export function findMagics(text: string): Magics {
     }
     let code = at + m[2].length + name.length;
     let options: TimeitOptions | undefined;
+    let memit: MemitOptions | undefined;
     if (name === "timeit") ({ options, code } = timeitOptions(text, code, lineEnd, `${m[2]}${name}`));
+    else if (name === "memit") ({ memit, code } = memitOptions(text, code, lineEnd, `${m[2]}${name}`));
     else code = skipBlanks(text, code, lineEnd);
-    if (cell && name === "time" && code < lineEnd && !text.slice(code, lineEnd).trimStart().startsWith("//")) {
-      throw new MagicUsageError("`%%time` takes no arguments: put the code to time on the lines below it (or use `%time statement` on one line)", code);
+    if (cell && name !== "timeit" && code < lineEnd && !text.slice(code, lineEnd).trimStart().startsWith("//")) {
+      const what = name === "time" ? "takes no arguments: put the code to time" : "takes only its options: put the code to measure";
+      throw new MagicUsageError(`\`%%${name}\` ${what} on the lines below it (or use \`%${name} statement\` on one line)`, code);
     }
     if (!cell && code >= lineEnd) {
       throw new MagicUsageError(`\`%${name}\` needs a statement after it on the same line, e.g. \`%${name} x.sum()\``, at);
     }
     clean = clean.slice(0, at) + " ".repeat(code - at) + clean.slice(code);
-    found.push({ name: name as MagicName, cell, at, code, lineEnd, options });
+    found.push({ name: name as MagicName, cell, at, code, lineEnd, options, memit });
   }
   return { clean, found };
 }
@@ -184,6 +203,43 @@ function timeitOptions(text: string, from: number, end: number, magic: string): 
   return { options, code: i };
 }
 
+const MEMIT_USAGE = "the options are -r<R> (runs, default 1), -t<T> and -i<I> (memory_profiler's sampling: accepted, nothing to do here, the peak is exact), -q (quiet), -o (return the MemitResult)";
+
+/** memory_profiler's `-r<R> -t<T> -i<I> -q -o`, each value joined (`-r3`) or after a space (`-r 3`). */
+function memitOptions(text: string, from: number, end: number, magic: string): { memit: MemitOptions; code: number } {
+  const memit: MemitOptions = { repeat: 1, timeout: null, interval: 0.1, quiet: false, result: false };
+  let i = skipBlanks(text, from, end);
+  while (i < end && text[i] === "-" && /[A-Za-z]/.test(text[i + 1] ?? "")) {
+    const start = i;
+    i++;
+    while (i < end && /[A-Za-z]/.test(text[i])) {
+      const flag = text[i++];
+      if (flag === "q") memit.quiet = true;
+      else if (flag === "o") memit.result = true;
+      else if (flag === "c") {
+        throw new MagicUsageError(`${magic}: -c (child processes) is not supported: the peak is this kernel's executor process's; ${MEMIT_USAGE}`, start);
+      } else if (flag === "r" || flag === "t" || flag === "i") {
+        if (i >= end || !/[\d.]/.test(text[i])) i = skipBlanks(text, i, end);
+        const digits = (flag === "i" ? /^(\d+\.?\d*|\.\d+)/ : /^\d+/).exec(text.slice(i, end))?.[0];
+        const value = digits === undefined ? NaN : Number(digits);
+        if (!(value > 0) || (flag !== "i" && !Number.isInteger(value))) {
+          throw new MagicUsageError(`${magic}: -${flag} needs a positive ${flag === "i" ? "number of seconds, e.g. -i0.01" : `whole number, e.g. -${flag}3`}; ${MEMIT_USAGE}`, start);
+        }
+        i += digits!.length;
+        if (flag === "r") memit.repeat = value;
+        else if (flag === "t") memit.timeout = value;
+        else memit.interval = value;
+        break;
+      } else {
+        throw new MagicUsageError(`${magic}: unknown option -${flag}; ${MEMIT_USAGE}`, start);
+      }
+    }
+    if (i < end && !/\s/.test(text[i])) throw new MagicUsageError(`${magic}: cannot read the option at "${text.slice(start, end).split(/\s/)[0]}"; ${MEMIT_USAGE}`, start);
+    i = skipBlanks(text, i, end);
+  }
+  return { memit, code: i };
+}
+
 /** Code inserted into the checked text at `at` (before the user's text there when `first`). */
 export interface MagicInsertion {
   at: number;
@@ -207,6 +263,9 @@ export const MAGIC_RUNTIME_TYPE = `  const ${R}: {
     timeEnd(): void;
     timeEnd<T>(value: T): T;
     timeit(options: { number: number; repeat: number; precision: number; quiet: boolean; result: boolean }, setup: () => unknown): unknown;
+    memitStart(options: { repeat: number; timeout: number | null; interval: number; quiet: boolean; result: boolean }): void;
+    memitEnd(value?: unknown): void;
+    memit(options: { repeat: number; timeout: number | null; interval: number; quiet: boolean; result: boolean }, setup: () => unknown): unknown;
   };`;
 
 /** What to insert around the statements each magic times (`sf`: the parsed clean text). */
@@ -214,24 +273,27 @@ export function planMagics(sf: ts.SourceFile, magics: Magics): MagicPlan {
   const plan: MagicPlan = { insertions: [], local: [], wrapped: new Set() };
   const add = (at: number, text: string, first = true) => plan.insertions.push({ at, text, first });
   for (const m of magics.found) {
+    // %memit with -r or -o runs its code in a function, as %timeit does; else in place, as %time.
+    const inPlace = m.name === "time" || (m.name === "memit" && m.memit!.repeat === 1 && !m.memit!.result);
+    const [start, end] = m.name === "memit" ? [`memitStart(${JSON.stringify(m.memit)})`, "memitEnd"] : ["timeStart()", "timeEnd"];
     if (m.cell) {
       // %%timeit's setup (on the magic's line) and body; %%time has nothing on its line.
       const stmts = sf.statements.filter((s) => s.getStart(sf) >= m.code);
-      if (m.name === "time") planCellTime(stmts, sf, plan, add, m);
+      if (inPlace) planCellTime(stmts, sf, plan, add, m, start, end);
       else planTimeit(sf, m, stmts, true, plan, add);
       continue;
     }
     const stmts = statementsOnLine(sf, m);
     if (!stmts.length) throw new MagicUsageError(`\`%${m.name}\` must be followed by a statement on its line (not the middle of an expression)`, m.at);
-    if (m.name === "time") {
+    if (inPlace) {
       const first = stmts[0];
       const last = stmts[stmts.length - 1];
       if (stmts.length === 1 && ts.isExpressionStatement(first)) {
-        add(first.getStart(sf), `${R}.timeEnd((${R}.timeStart(), (`);
+        add(first.getStart(sf), `${R}.${end}((${R}.${start}, (`);
         add(first.expression.end, ")))", false);
       } else {
-        add(first.getStart(sf), `${R}.timeStart(); `);
-        add(last.end, `;${R}.timeEnd();`, false);
+        add(first.getStart(sf), `${R}.${start}; `);
+        add(last.end, `;${R}.${end}();`, false);
       }
       if (first.parent === sf) plan.wrapped.add(first);
     } else {
@@ -241,27 +303,28 @@ export function planMagics(sf: ts.SourceFile, magics: Magics): MagicPlan {
   return plan;
 }
 
-function planCellTime(body: ts.Statement[], sf: ts.SourceFile, plan: MagicPlan, add: (at: number, text: string, first?: boolean) => void, m: FoundMagic): void {
+/** `%%time` (and `%%memit`): `start` before the cell's first statement, `end` after its last. */
+function planCellTime(body: ts.Statement[], sf: ts.SourceFile, plan: MagicPlan, add: (at: number, text: string, first?: boolean) => void, m: FoundMagic, start: string, end: string): void {
   if (!body.length) {
-    add(m.lineEnd, `;${R}.timeStart();${R}.timeEnd();`, false);
+    add(m.lineEnd, `;${R}.${start};${R}.${end}();`, false);
     return;
   }
   const first = body[0];
   const last = body[body.length - 1];
-  add(first.getStart(sf), `${R}.timeStart(); `);
+  add(first.getStart(sf), `${R}.${start}; `);
   plan.wrapped.add(first);
-  // The cell's value stays its last expression's: timeEnd returns what it is given.
+  // The cell's value stays its last expression's: the end call returns what it is given.
   if (ts.isExpressionStatement(last)) {
-    add(last.getStart(sf), `${R}.timeEnd((`, first !== last);
+    add(last.getStart(sf), `${R}.${end}((`, first !== last);
     add(last.expression.end, "))", false);
     plan.wrapped.add(last);
   } else {
-    add(last.end, `;${R}.timeEnd();`, false);
+    add(last.end, `;${R}.${end}();`, false);
   }
 }
 
 /**
- * `%timeit stmt` → `await R.timeit(options, () => () => { stmt })`; `%%timeit setup` → the
+ * `%timeit stmt` → `await R.timeit(options, () => () => { stmt })` (`%memit -r/-o` the same, with memit); `%%timeit setup` → the
  * setup in the outer function (run before each run, as IPython does) and the cell's body in
  * the inner one. Both are functions, so the timed code's declarations stay local, as in
  * IPython's `%timeit` (it runs in a namespace of its own).
@@ -271,10 +334,11 @@ function planTimeit(sf: ts.SourceFile, m: FoundMagic, stmts: readonly ts.Stateme
   const fn = isAsync ? "async () =>" : "() =>";
   const topLevel = !stmts.length || stmts[0].parent === sf;
   const awaitIt = topLevel || isAsync || insideAsync(stmts[0]) ? "await " : "";
-  const options = JSON.stringify(m.options);
+  const options = JSON.stringify(m.name === "memit" ? m.memit : m.options);
+  const call = m.name === "memit" ? "memit" : "timeit";
   if (cell) {
     const end = sf.text.length;
-    add(m.code, `${awaitIt}${R}.timeit(${options}, ${fn} { `);
+    add(m.code, `${awaitIt}${R}.${call}(${options}, ${fn} { `);
     // After the magic's line, whatever it ends with (a `//` comment would swallow code on it).
     const bodyAt = m.lineEnd < end ? m.lineEnd + 1 : end;
     add(bodyAt, `return ${fn} { `, m.lineEnd < end);
@@ -283,7 +347,7 @@ function planTimeit(sf: ts.SourceFile, m: FoundMagic, stmts: readonly ts.Stateme
     return;
   }
   const last = stmts[stmts.length - 1];
-  add(stmts[0].getStart(sf), `${awaitIt}${R}.timeit(${options}, () => ${fn} { `);
+  add(stmts[0].getStart(sf), `${awaitIt}${R}.${call}(${options}, () => ${fn} { `);
   add(last.end, " });", false);
   plan.local.push([stmts[0].getStart(sf), last.end]);
 }
@@ -337,6 +401,8 @@ export function completeMagic(code: string, cursor: number): { matches: string[]
 }
 
 const HELP: Record<string, string> = {
+  "%%memit": "%%memit [-r<R> -q -o] (first line of a cell)\n\nRuns the cell, then prints memory_profiler's line:\n  peak memory: 265.31 MiB, increment: 76.30 MiB\nthe peak of this kernel's executor process (its resident set's high-water mark, exact, not sampled) and how far above the start it went. The cell's value and declarations are kept (with -r or -o the cell runs in a function, as %%timeit's).\n@example %%memit\nconst s = np.ones([1000, 1000]).mul(2).sum()",
+  "%memit": "%memit [-r<R> -q -o] statement\n\nThe peak memory of the statements on its line, as memory_profiler's %memit prints it (see %%memit): a temporary the statement frees again counts, as it is in memory at the peak.\n@example %memit np.ones([10000000]).mul(2).sum()",
   "%%time": "%%time (first line of a cell)\n\nRuns the cell, then prints IPython's lines:\n  CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms\n  Wall time: 1.5 ms\nThe cell's value and declarations are kept.\n@example %%time\nconst s = np.ones([1000, 1000]).sum()",
   "%time": "%time statement\n\nTimes the statements on its line (IPython's CPU times and Wall time lines); the rest of the cell runs untimed.\n@example %time const s = await x.sum().compute()",
   "%%timeit": "%%timeit [-n<N> -r<R> -p<P> -q -o] [setup]\n\nTimes the cell's body as IPython does: loops 1, 10, 100, ... until a run takes 0.2 s (or -n), 7 runs (or -r), then\n  12.3 µs ± 1.1 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nThe setup (rest of the first line) runs before each run; -o makes the TimeitResult the cell's value.\n@example %%timeit -r 3\nnp.zeros([100, 100]).sum()",
