@@ -18,6 +18,7 @@ import type { DataArray } from "../lib/xr/dataarray";
 import { warnings } from "../lib/xr/warn";
 import { decoderStats } from "../lib/xr/decoders";
 import { prefetchStats } from "../lib/xr/prefetch";
+import { formatFloat4 } from "../lib/xr/format";
 import { PYTHON, python, pythonJson } from "./oracle";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -810,4 +811,55 @@ print(json.dumps(out))`);
     out.push(`${(e as Error).name}: ${(e as Error).message}`);
   }
   assert.deepEqual(out, py);
+});
+
+test("astype on DataArrays and Datasets agrees with xarray: the values converted, coordinates and name kept, attributes unless keepAttrs is false, lazy data lazy, nbytes halved", async () => {
+  const grid = path.join(ECCO, "ECCO-GRID.nc");
+  const theta = path.join(ECCO, "THETA_1992_01.nc");
+  const py = pythonJson<{ reprs: string[]; nbytes: number[] }>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.arange(6).reshape(2, 3) / 4, dims=["x", "y"], coords={"x": [10, 20]}, name="v", attrs={"units": "K"})
+c = a.chunk({"x": 1})
+g = xr.open_dataset(${JSON.stringify(grid)})
+t = xr.open_dataset(${JSON.stringify(theta)}, chunks={"time": 1, "k": 25, "tile": 3, "j": 5, "i": 5})
+reprs = [repr(a.astype("float32")), repr(a.astype("int32")), repr(a.astype("bool")), repr(a.astype("float32", keep_attrs=False)),
+         repr(c.astype("float32")), repr(c.astype("float32").compute()), repr(g.astype("float32")), repr(g.rA.astype("float32", keep_attrs=False)),
+         repr(t.THETA.astype("float64"))]
+print(json.dumps({"reprs": reprs, "nbytes": [t.THETA.nbytes, t.THETA.astype("float16").nbytes, g.nbytes, g.astype("float32").nbytes]}))`);
+  const a = xr.DataArray.from(np.arange(6).reshape(2, 3).div(4), ["x", "y"], { coords: { x: [10, 20] }, name: "v", attrs: { units: "K" } });
+  const c = a.chunk({ x: 1 });
+  const g = await xr.openDataset(grid);
+  // Every dimension named: with some unnamed, lazylab keeps their storage chunks (docs/porting.md).
+  const t = await xr.openDataset(theta, { chunks: { time: 1, k: 25, tile: 3, j: 5, i: 5 } });
+  const ours = [String(a.astype("float32")), String(a.astype("int32")), String(a.astype("bool")), String(a.astype("float32", { keepAttrs: false })),
+    String(c.astype("float32")), String(await c.astype("float32").compute()), String(g.astype("float32")), String(g.rA.astype("float32", { keepAttrs: false })),
+    String(t.THETA.astype("float64"))];
+  ours.forEach((r, i) => assert.equal(r, py.reprs[i], `repr ${i}`));
+  // float16 is not a lazylab dtype; float32 halves a float64 variable as float16 halves THETA's float32.
+  assert.equal(t.THETA.nbytes, py.nbytes[0]);
+  assert.equal(t.THETA.astype("int16").nbytes, py.nbytes[1]);
+  assert.equal(g.nbytes, py.nbytes[2]);
+  assert.equal(g.astype("float32").nbytes, py.nbytes[3]);
+  g.close();
+  t.close();
+});
+
+test("inline values are Python's f\"{x:.4}\" to the character: scientific from 1e+03, ties to even on the exact double, float32 values too", () => {
+  const py = pythonJson<{ values: string[]; formatted: string[] }>(`
+import json, random, numpy as np
+random.seed(7)
+vals = [random.uniform(-1, 1) * 10 ** random.randint(-8, 12) for _ in range(3000)]
+vals += [k + 0.5 for k in range(990, 1010)] + [k / 16 for k in range(1, 400)] + [999.95, 9999.5, 99995.0, 0.0001, 0.00009999, 1e16, -0.0, 5e-324]
+vals += [float(np.float32(v)) for v in vals[:500]]
+print(json.dumps({"values": [v.hex() for v in vals], "formatted": [format(v, ".4") for v in vals]}))`);
+  const fromHex = (h: string): number => {
+    const m = /^(-?)0x([01])\.([0-9a-f]+)p([+-]\d+)$/.exec(h);
+    if (!m) throw new Error(`not a hex float: ${h}`);
+    const mant = Number.parseInt(m[2] + m[3], 16) / 2 ** (4 * m[3].length);
+    const v = mant * 2 ** Number(m[4]);
+    return m[1] ? -v : v;
+  };
+  const ours = py.values.map((h) => formatFloat4(fromHex(h)));
+  const wrong = ours.map((o, i) => [py.values[i], o, py.formatted[i]]).filter(([, o, f]) => o !== f);
+  assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${ours.length} differ`);
 });

@@ -9,7 +9,7 @@ import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
 import { array } from "../np/creation";
 import { where as npWhere } from "../np/select";
-import { itemsize } from "../np/dtype";
+import { checkDType, itemsize, type DType } from "../np/dtype";
 import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
 import { LazyArray } from "../da/array";
@@ -372,6 +372,23 @@ export class DataArray {
     return new DataArray(data, this.dims, { coords: this._coords, attrs: this.attrs, name: this.name, isTime: this.isTime, dask: this.isDask || cond instanceof LazyArray || (cond instanceof DataArray && cond.isDask), encoding: this.encoding });
   }
 
+  /**
+   * xarray's `a.astype(dtype, keep_attrs=True)`: the values converted as np's (and da's, lazily)
+   * `astype` converts them; coordinates, dimensions and name kept, the attributes too unless
+   * `keepAttrs` is false. The way to halve a float64 variable's memory. Dask-backed data stays
+   * lazy; a file's variable opened without `chunks` is read first, as in xarray.
+   * @example theta.astype("float32").nbytes   // half of theta.nbytes
+   */
+  astype(dtype: DType, options: { keepAttrs?: boolean } = {}): DataArray {
+    const to = checkDType(dtype);
+    if (this.isTime) throw new TypeError(`astype: '${this.name ?? "this array"}' holds times (datetime64[ns]); lazylab converts numbers only`);
+    // Lazily indexed file data (not dask) is loaded first, as xarray's astype loads it.
+    const src = this._data instanceof LazyArray && !this.isDask ? this.values : this._data;
+    const data = src.astype(to) as XData;
+    const keep = options.keepAttrs ?? true;
+    return new DataArray(data, this.dims, { coords: this._coords, attrs: keep ? this.attrs : {}, name: this.name, dask: this.isDask });
+  }
+
   /** `-this`. */
   neg(): DataArray { return this.with(this._data.neg() as XData, this.dims, this._coords, false); }
 
@@ -462,7 +479,7 @@ export class DataArray {
       return `[${this.size} values with dtype=${this.dtype}]`;
     }
     if (this.isTime) return `array([${Array.from(this._data.copy().nd.data, (v) => `'${new Date(v).toISOString().replace("Z", "000000")}'`).join(", ")}], dtype='datetime64[ns]')`;
-    return this._data.repr();
+    return limitLines(this._data.repr(), 40);
   }
 
   /** @internal One line of a Coordinates/Data variables section (xarray's `summarize_variable`). */
@@ -646,6 +663,16 @@ function matchRange(values: ArrayLike<number>, l: Label, isTime: boolean, toNumb
 }
 
 /** NaN-skipping reductions over lazy or eager data. */
+/**
+ * xarray's `limit_lines`: a repr of more than `limit` lines keeps its first and last
+ * `limit / 2` with a line `...` between (how xarray shows an in-memory array's data).
+ */
+function limitLines(text: string, limit: number): string {
+  const lines = text.split("\n");
+  if (lines.length <= limit) return text;
+  return [...lines.slice(0, limit / 2), "...", ...lines.slice(-limit / 2)].join("\n");
+}
+
 export function reduceData(data: XData, kind: "mean" | "sum" | "min" | "max", axes: number[], skipna: boolean): XData {
   if (!axes.length) return data;
   if (data instanceof NDArray) {

@@ -3,6 +3,7 @@
  * with attributes (xarray's `Dataset`). `ds.THETA` (or `ds.get("THETA")`) is a variable as a
  * DataArray carrying the coordinates that fit its dimensions.
  */
+import type { DType } from "../np/dtype";
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
@@ -175,6 +176,17 @@ export class Dataset {
       pos[d] = probe.dims.includes(d) ? resolvedSlice(index, probe, d) : resolvedPosition(index, probe);
     }
     return this.isel(pos);
+  }
+
+  /**
+   * xarray's `ds.astype(dtype, keep_attrs=True)`: every data variable converted (see
+   * DataArray.astype), the coordinates as they are.
+   * @example (await xr.openDataset(path)).astype("float32")
+   */
+  astype(dtype: DType, options: { keepAttrs?: boolean } = {}): DatasetWithVars {
+    const out: Record<string, DataArray> = {};
+    for (const [k, v] of Object.entries(this.variables)) out[k] = this.coordNames.has(k) ? v : v.astype(dtype, options);
+    return Dataset.wrap(new Dataset(out, this.coordNames, (options.keepAttrs ?? true) ? this.attrs : {}, this.files));
   }
 
   /** Loads every lazy variable; resolves to a Dataset in memory. */

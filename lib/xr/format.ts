@@ -30,38 +30,65 @@ export function formatTimestamp(ms: number): string {
   return time === "00:00:00" ? date : `${date}T${time}`;
 }
 
-/** Python's `f"{x:.4}"` (4 significant digits, general format keeping a decimal point). */
+/**
+ * The exact decimal digits of a finite double a > 0: a = digits × 10^scale (digits without
+ * trailing zeros). A double is m × 2^e, so it is m·5^-e × 10^e when e < 0.
+ */
+function exactDecimal(a: number): { digits: string; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const m = biased === 0 ? fraction : fraction | (1n << 52n);
+  const e = (biased === 0 ? 1 : biased) - 1075;
+  let n = e >= 0 ? m << BigInt(e) : m * 5n ** BigInt(-e);
+  let scale = Math.min(e, 0);
+  while (n % 10n === 0n) {
+    n /= 10n;
+    scale++;
+  }
+  return { digits: n.toString(), scale };
+}
+
+/**
+ * Python's `f"{x:.4}"`: 4 significant digits, correctly rounded (ties to even, on the double's
+ * exact value, as CPython does: 1234.5 gives 1.234e+03), the general format keeping a decimal
+ * point, which switches to scientific notation from exponent p - 1 = 3 on (999.0, but 1e+03).
+ */
 export function formatFloat4(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const exp = Math.floor(Math.log10(Math.abs(Number(x.toPrecision(4)))));
-  if (exp < -4 || exp >= 4) {
-    const [m, e] = x.toExponential(3).split("e");
-    const mant = m.includes(".") ? m.replace(/0+$/, "").replace(/\.$/, "") : m;
-    const en = Number(e);
-    return `${mant}e${en < 0 ? "-" : "+"}${String(Math.abs(en)).padStart(2, "0")}`;
+  const p = 4;
+  let { digits, scale } = exactDecimal(Math.abs(x));
+  if (digits.length > p) {
+    const rest = digits.slice(p);
+    let head = BigInt(digits.slice(0, p));
+    const up = rest[0] > "5" || (rest[0] === "5" && (rest.length > 1 || head % 2n === 1n));
+    if (up) head += 1n;
+    scale += digits.length - p;
+    digits = head.toString();
   }
-  let s = x.toPrecision(4);
-  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, ".0");
-  else s += ".0";
-  return s;
+  digits = digits.replace(/0+$/, (z) => ((scale += z.length), ""));
+  // The exponent of the leading digit.
+  const exp = digits.length - 1 + scale;
+  const sign = x < 0 ? "-" : "";
+  if (exp < -4 || exp >= p - 1) {
+    const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    return `${sign}${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  }
+  let fixed: string;
+  if (scale >= 0) fixed = `${digits}${"0".repeat(scale)}.0`;
+  else if (-scale < digits.length) fixed = `${digits.slice(0, digits.length + scale)}.${digits.slice(digits.length + scale)}`;
+  else fixed = `0.${"0".repeat(-scale - digits.length)}${digits}`;
+  return sign + fixed;
 }
 
-/** One element as xarray's `format_item` shows it. */
+/** One element as xarray's `format_item` shows it (floats of either width as `f"{x.item():.4}"`). */
 export function formatItem(x: number, kind: "time" | "float" | "float32" | "int"): string {
   if (kind === "time") return formatTimestamp(x);
   if (kind === "int") return String(x);
-  if (kind === "float32") {
-    // NumPy float32 str: shortest repr that round-trips in float32.
-    if (Number.isNaN(x)) return "nan";
-    if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-    for (let p = 1; p <= 9; p++) {
-      const s = x.toPrecision(p);
-      if (Math.fround(Number(s)) === x) return pyRepr(Number(s));
-    }
-    return pyRepr(x);
-  }
   return formatFloat4(x);
 }
 
