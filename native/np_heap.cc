@@ -1,6 +1,6 @@
 /* What lazylab asks of V8's and Node's C++ APIs rather than Node-API: a memory-reducing
- * collection (below), and large SharedArrayBuffers whose freeing lib/np can intercept for a
- * moment (further down).
+ * collection (below), large SharedArrayBuffers whose freeing lib/np can intercept for a
+ * moment (further down), and where a buffer's bytes lie (at the end).
  *
  * The memory-reducing collection of the calling thread's isolate
  * (v8::Isolate::LowMemoryNotification). Unlike
@@ -175,5 +175,25 @@ extern "C" napi_value np_buffer_pool(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, r, "keptBytes", v);
   napi_create_double(env, reuses, &v);
   napi_set_named_property(env, r, "reuses", v);
+  return r;
+}
+
+/* bufferAddress(buffer): where an ArrayBuffer's or SharedArrayBuffer's bytes start, as a number
+ * (user addresses on x86-64 and arm64 fit a double exactly): how lib/psutil tells
+ * np_memory.c's wasmReservedBytes() which WebAssembly memories JavaScript already counts. */
+extern "C" napi_value np_buffer_address(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return NULL;
+  v8::Local<v8::Value> value = *reinterpret_cast<v8::Local<v8::Value> *>(&argv[0]);
+  std::shared_ptr<v8::BackingStore> store;
+  if (value->IsArrayBuffer()) store = value.As<v8::ArrayBuffer>()->GetBackingStore();
+  else if (value->IsSharedArrayBuffer()) store = value.As<v8::SharedArrayBuffer>()->GetBackingStore();
+  else {
+    napi_throw_type_error(env, NULL, "lazylab native bufferAddress: expected an ArrayBuffer or a SharedArrayBuffer");
+    return NULL;
+  }
+  napi_value r;
+  napi_create_double(env, (double)(uintptr_t)store->Data(), &r);
   return r;
 }

@@ -29,6 +29,9 @@
  */
 #include "np_common.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #include <unistd.h>
@@ -171,6 +174,94 @@ static napi_value js_resident_bytes(napi_env env, napi_callback_info info) {
   return r;
 }
 
+#if defined(__linux__)
+struct region { uintptr_t start, end; int none, rw_anon; };
+#define GiB ((uintptr_t)1 << 30)
+#endif
+
+/* wasmReservedBytes(known): resident bytes of the WebAssembly memories in this process that
+ * JavaScript cannot see (a module's own memory it does not export), found by how V8 maps a
+ * 32-bit memory on 64-bit Linux: its pages at the start of a reservation with 2 GiB of
+ * inaccessible guard below and inaccessible address space up to 8 GiB from the start above
+ * (the trap handler's bounds). Anonymous read-write mappings of that shape whose start is not
+ * in `known` (the memories lib/psutil/wasm.ts tracks, any thread) are counted by mincore, as
+ * the tracked ones are. 0 where there is no /proc/self/maps. */
+static napi_value js_wasm_reserved_bytes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  bool is_array = false;
+  uint32_t nknown = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &nknown) != napi_ok) {
+    napi_throw_type_error(env, NULL, "lazylab native wasmReservedBytes: expected an array of known start addresses");
+    return NULL;
+  }
+  double bytes = 0;
+#if defined(__linux__)
+  double *known = malloc(sizeof(double) * (nknown ? nknown : 1));
+  for (uint32_t i = 0; known && i < nknown; i++) {
+    napi_value v;
+    known[i] = -1;
+    if (napi_get_element(env, argv[0], i, &v) == napi_ok) napi_get_value_double(env, v, &known[i]);
+  }
+  FILE *f = fopen("/proc/self/maps", "re");
+  size_t cap = 1024, n = 0;
+  struct region *rs = malloc(cap * sizeof *rs);
+  char *line = NULL;
+  size_t len = 0;
+  while (f && rs && getline(&line, &len, f) > 0) {
+    unsigned long a, b, inode;
+    char perms[8], dev[16];
+    unsigned long long off;
+    int path_at = 0;
+    if (sscanf(line, "%lx-%lx %7s %llx %15s %lu %n", &a, &b, perms, &off, dev, &inode, &path_at) < 6) continue;
+    if (n == cap) {
+      struct region *grown = realloc(rs, (cap *= 2) * sizeof *rs);
+      if (!grown) break;
+      rs = grown;
+    }
+    const char *path = line + path_at;
+    int anon = inode == 0 && (path[0] == '\n' || path[0] == '\0');
+    rs[n].start = a;
+    rs[n].end = b;
+    rs[n].none = perms[0] == '-' && perms[1] == '-' && perms[2] == '-';
+    rs[n].rw_anon = anon && perms[0] == 'r' && perms[1] == 'w';
+    n++;
+  }
+  free(line);
+  if (f) fclose(f);
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  for (size_t i = 0; rs && i < n; i++) {
+    if (!rs[i].rw_anon) continue;
+    uintptr_t start = rs[i].start;
+    /* Guard below: contiguous inaccessible mappings reaching 2 GiB down. */
+    uintptr_t low = start;
+    for (size_t j = i; j > 0 && rs[j - 1].none && rs[j - 1].end == low && start - low < 2 * GiB; j--) low = rs[j - 1].start;
+    if (start - low < 2 * GiB) continue;
+    /* Above: the pages, then inaccessible mappings up to 8 GiB from the start. */
+    uintptr_t high = rs[i].end;
+    for (size_t j = i + 1; j < n && rs[j].none && rs[j].start == high && high - start < 8 * GiB; j++) high = rs[j].end;
+    if (high - start < 8 * GiB) continue;
+    int seen = 0;
+    for (uint32_t k = 0; known && k < nknown; k++) seen |= known[k] == (double)start;
+    if (seen) continue;
+    size_t pages = (rs[i].end - start) / page;
+    unsigned char *vec = malloc(pages ? pages : 1);
+    if (vec && mincore((void *)start, rs[i].end - start, vec) == 0) {
+      for (size_t p = 0; p < pages; p++) bytes += (vec[p] & 1) ? (double)page : 0;
+    }
+    free(vec);
+  }
+  free(rs);
+  free(known);
+#else
+  (void)nknown;
+#endif
+  napi_value r;
+  napi_create_double(env, bytes, &r);
+  return r;
+}
+
 /* The window that hands a just-freed large buffer to the next array of its size (np_heap.cc). */
 napi_value np_keep_freed(napi_env env, napi_callback_info info);
 napi_value np_shared_buffer(napi_env env, napi_callback_info info);
@@ -179,12 +270,14 @@ napi_value np_buffer_pool(napi_env env, napi_callback_info info);
 napi_value np_map_file(napi_env env, napi_callback_info info);
 napi_value np_sync_mapped(napi_env env, napi_callback_info info);
 napi_value np_mapped_private_bytes(napi_env env, napi_callback_info info);
+napi_value np_buffer_address(napi_env env, napi_callback_info info);
 /* Room for malloc's main heap to grow (np_heap_room.c). */
 napi_value np_keep_heap_room(napi_env env, napi_callback_info info);
 
 void np_memory_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_default, NULL },
+    { "bufferAddress", NULL, np_buffer_address, NULL, NULL, NULL, napi_default, NULL },
     { "bufferPool", NULL, np_buffer_pool, NULL, NULL, NULL, napi_default, NULL },
     { "keepFreed", NULL, np_keep_freed, NULL, NULL, NULL, napi_default, NULL },
     { "keepHeapRoom", NULL, np_keep_heap_room, NULL, NULL, NULL, napi_default, NULL },
@@ -197,6 +290,7 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL },
     { "reduceHeap", NULL, js_reduce_heap, NULL, NULL, NULL, napi_default, NULL },
     { "residentBytes", NULL, js_resident_bytes, NULL, NULL, NULL, napi_default, NULL },
+    { "wasmReservedBytes", NULL, js_wasm_reserved_bytes, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -94,6 +94,28 @@ test("process view: 8 MB of WebAssembly memory counts within 5% of the RSS it ad
   }`, 7.5);
 });
 
+// A module that defines a memory of 128 pages (8 MB) and does not export it, with an exported
+// fill(value, length): (module (memory 128) (func (export "fill") (param i32 i32)
+// (memory.fill (i32.const 0) (local.get 0) (local.get 1)))). JavaScript never sees the memory;
+// lib/psutil finds it in the process's mappings (native/np_memory.c, wasmReservedBytes).
+const UNEXPORTED = "new Uint8Array([0,97,115,109,1,0,0,0,1,6,1,96,2,127,127,0,3,2,1,0,5,4,1,0,128,1,7,8,1,4,102,105,108,108,0,0,10,13,1,11,0,65,0,32,0,32,1,252,11,0,11])";
+
+test("process view: 8 MB of a WebAssembly memory a module does not export counts within 5% of the RSS it adds", { timeout: 60_000 }, async (t) => {
+  await checkCategory(t, "unexported wasm", "", `async (i) => {
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(${UNEXPORTED}));
+    inst.exports.fill(1, 128 * 65536);
+    if (i >= 0) keep.push(inst);
+  }`, 7.5);
+});
+
+test("process view: WebAssembly memories in a worker, one exported and one not (8 MB each), count once each, within 5% of the RSS they add", { timeout: 120_000 }, async (t) => {
+  await checkCategory(t, "wasm in a worker", "", `async (i) => {
+    const w = await holdingWorker('const inst = new WebAssembly.Instance(new WebAssembly.Module(${UNEXPORTED})); inst.exports.fill(1, 128 * 65536);' +
+      'const m = new WebAssembly.Memory({ initial: 128 }); new Uint8Array(m.buffer).fill(1); globalThis.kept = [inst, m];');
+    if (i >= 0) keep.push(w); else await w.terminate();
+  }`, 15);
+});
+
 // V8 reserves a resizable buffer's largest size and commits pages as it grows, itself: neither
 // malloc's count nor the heap saw them (lib/psutil/resizable.ts; 256 MB read as 0.007 MB).
 for (const [kind, ctor, grow] of [["resizable", "ArrayBuffer", "resize"], ["growable", "SharedArrayBuffer", "grow"]]) {

@@ -11,7 +11,9 @@
  *               per-thread data
  *           + the heaps of worker isolates (V8 pages each holds after it collects; asked
  *               through isolates.ts)
- *           + WebAssembly memories of every thread (resident pages; wasm.ts)
+ *           + WebAssembly memories of every thread (resident pages; wasm.ts), those no thread
+ *               can see from JavaScript (a module's unexported memory) found in the process's
+ *               mappings
  *           + resizable ArrayBuffers and growable SharedArrayBuffers of every thread, which V8
  *               maps itself as it does WebAssembly memories (resizable.ts)
  *           + the pages of private file mappings (np.memmap's "c" and "r") that the process has
@@ -46,7 +48,7 @@ import { collectGarbage } from "./gc";
 import { workerMemory } from "./isolates";
 import { memoryCalls } from "./native";
 import { resizableBufferBytes } from "./resizable";
-import { wasmMemoryBytes } from "./wasm";
+import { unexportedWasmBytes, wasmMemoryBytes, wasmMemoryStarts } from "./wasm";
 
 export { collectGarbage };
 
@@ -97,7 +99,7 @@ export function footprintParts(): FootprintParts {
   // Read before anything is allocated (see the module comment), in footprint()'s order.
   const heap = liveHeapBytes();
   const malloc = nativeBytes();
-  const wasm = wasmMemoryBytes() + w.wasm;
+  const wasm = wasmMemoryBytes() + w.wasm + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]);
   const resizable = resizableBufferBytes() + w.resizable;
   const mapped = mappedPrivateBytes();
   return { heap, malloc, workers: w.heap, wasm, resizable, mapped, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
@@ -108,7 +110,8 @@ export function footprint(): number {
   // The workers first: what they free is then gone before this thread collects.
   const w = workerMemory();
   collectGarbage();
-  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + w.resizable + resizableBufferBytes() + mappedPrivateBytes();
+  // In this order: the heap and malloc are read before the list of known memories is made.
+  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + mappedPrivateBytes();
 }
 
 /** Bytes of private file mappings' copied pages, every thread (0 without the addon). */

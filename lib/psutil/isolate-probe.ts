@@ -10,7 +10,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
 import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
-import { trackWasmMemories, wasmMemoryBytes } from "./wasm";
+import { trackWasmMemories, wasmMemoryBytes, wasmMemoryStarts } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
 export const ISOLATE_CHANNEL = "lazylab:isolate-memory";
@@ -37,6 +37,8 @@ export interface IsolateReport {
   heap: number;
   /** Resident bytes of the worker's WebAssembly memories. */
   wasm: number;
+  /** Where those memories' pages start (so the notebook's thread counts the others it finds). */
+  wasmStarts: number[];
   /** Resident bytes of the worker's resizable and growable array buffers. */
   resizable: number;
 }
@@ -80,7 +82,7 @@ function collect(): void {
 
 function report(channel: BroadcastChannel, seq: number): void {
   collect();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), resizable: resizableBufferBytes() };
+  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes() };
   channel.postMessage(r);
 }
 

@@ -104,6 +104,8 @@ export interface WorkerMemory {
   heap: number;
   /** Resident bytes of the workers' WebAssembly memories. */
   wasm: number;
+  /** Where those memories' pages start. */
+  wasmStarts: number[];
   /** Resident bytes of the workers' resizable and growable array buffers. */
   resizable: number;
   /** Workers that did not answer in time (their last answers were used). */
@@ -153,7 +155,7 @@ export function workerMemory(timeoutMs = WORKER_ANSWER_MS): WorkerMemory {
 }
 
 function askWorkers(timeoutMs: number): WorkerMemory {
-  const out: WorkerMemory = { heap: 0, wasm: 0, resizable: 0, stale: 0 };
+  const out: WorkerMemory = { heap: 0, wasm: 0, wasmStarts: [], resizable: 0, stale: 0 };
   if (!channel || !tracked.size) return out;
   const current = ++seq;
   drain(current, new Set(), new Set());
@@ -173,6 +175,7 @@ function askWorkers(timeoutMs: number): WorkerMemory {
     if (waiting.has(id)) out.stale++;
     out.heap += t.last?.heap ?? 0;
     out.wasm += t.last?.wasm ?? 0;
+    out.wasmStarts.push(...(t.last?.wasmStarts ?? []));
     out.resizable += t.last?.resizable ?? 0;
   }
   return out;

@@ -20,6 +20,16 @@ export class MappedMemory<T extends object> {
    * first written, so a buffer never written counts nearly nothing); a SharedArrayBuffer at its
    * length, and every buffer at its length where the addon is not built.
    */
+  /** The live objects' buffers (after a full GC, the dead ones are gone). */
+  buffers(): (ArrayBuffer | SharedArrayBuffer)[] {
+    const out: (ArrayBuffer | SharedArrayBuffer)[] = [];
+    for (const r of this.refs) {
+      const o = r.deref();
+      if (o) out.push(this.bufferOf(o));
+    }
+    return out;
+  }
+
   bytes(): number {
     let bytes = 0;
     for (let i = this.refs.length - 1; i >= 0; i--) {

@@ -25,6 +25,13 @@ export interface MemoryCalls {
    * process copied by writing them (native/np_mapfile.cc); absent from an addon built before it.
    */
   mappedPrivateBytes?(): number;
+  /** Where a buffer's bytes start, as a number (native/np_heap.cc); absent from an addon built before it. */
+  bufferAddress?(buffer: ArrayBuffer | SharedArrayBuffer): number;
+  /**
+   * Resident bytes of WebAssembly memories found in /proc/self/maps by the shape of V8's
+   * reservation, but those starting at `known` (native/np_memory.c); absent from an addon built before it.
+   */
+  wasmReservedBytes?(known: number[]): number;
   /**
    * Reserves the address space above malloc's heap beyond `room` bytes, so no V8 code range
    * lands flush against it; sets malloc's top pad to `topPad` unless it is negative

@@ -6,9 +6,12 @@
  * prototype are unchanged) and `instantiate`/`instantiateStreaming` look at what they return:
  * a memory made in JavaScript, or one a module defines and exports (h5wasm and Emscripten
  * output do one or the other), is remembered through a WeakRef. A memory a module defines and
- * does not export cannot be seen from JavaScript and is not counted.
+ * does not export cannot be seen from JavaScript: those are found in the process's mappings
+ * instead, by the shape V8 gives a memory's reservation (lazylab's addon, wasmReservedBytes in
+ * native/np_memory.c), told apart from the remembered ones by where their pages start.
  */
 import { MappedMemory } from "./mapped";
+import { memoryCalls } from "./native";
 
 /** The slice of the WebAssembly API used here (the project's TypeScript lib has no DOM types). */
 interface WasmMemory {
@@ -80,4 +83,19 @@ export function trackWasmMemories(): void {
  */
 export function wasmMemoryBytes(): number {
   return memories.bytes();
+}
+
+/** Where this thread's live remembered memories' pages start (addresses; none without the addon). */
+export function wasmMemoryStarts(): number[] {
+  const address = memoryCalls?.bufferAddress;
+  return address ? memories.buffers().map((b) => address(b)) : [];
+}
+
+/**
+ * Resident bytes of the process's WebAssembly memories that no thread remembers (a module's own
+ * memory it does not export), given where every thread's remembered ones start. Run after the
+ * collections, so dead memories are unmapped. 0 without the addon, or an addon built before it.
+ */
+export function unexportedWasmBytes(known: readonly number[]): number {
+  return memoryCalls?.wasmReservedBytes ? memoryCalls.wasmReservedBytes([...known]) : 0;
 }
