@@ -9,7 +9,7 @@ import { BroadcastChannel, isMainThread, threadId, workerData } from "node:worke
 import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
-import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, sharedGrowable, trackResizableBuffers } from "./resizable";
+import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
 import { trackWasmMemories, wasmMemoryBytes, wasmMemoryStarts } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -39,10 +39,8 @@ export interface IsolateReport {
   wasm: number;
   /** Where those memories' pages start (so the notebook's thread counts the others it finds). */
   wasmStarts: number[];
-  /** Resident bytes of the worker's resizable array buffers. */
+  /** Resident bytes of the worker's resizable and growable array buffers. */
   resizable: number;
-  /** The worker's growable SharedArrayBuffers, flat [start, length] pairs (resizable.ts). */
-  growable: number[];
 }
 
 /** V8's initial semi-space capacity on 64-bit hosts (1 MB, less page headers): a young generation above it has been grown. */
@@ -84,7 +82,7 @@ function collect(): void {
 
 function report(channel: BroadcastChannel, seq: number): void {
   collect();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes(), growable: sharedGrowable() };
+  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes() };
   channel.postMessage(r);
 }
 
