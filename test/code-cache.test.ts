@@ -100,3 +100,22 @@ test("a cache written while the start's GC flags are relaxed would be refused: t
   saveAfterStartGc("while relaxed");
   assert.equal(load().cached, false);
 });
+
+test("a compiler thread outside the kernel's flags never rewrites the kernel's shared cache in dist/", () => {
+  const { CACHE_FILE } = require("../kernel/compiler/code-cache") as typeof import("../kernel/compiler/code-cache");
+  const before = readFileSync(CACHE_FILE);
+  // What a test's CompilerClient did in a plain `node`: V8 refuses the cache (other flags), so
+  // the thread compiles from source and, before, wrote its own cache over the kernel's.
+  const script = `
+    const { loadTypeScript } = require(${JSON.stringify(path.join(__dirname, "..", "kernel", "compiler", "code-cache.js"))});
+    const loaded = loadTypeScript();
+    loaded.saveIfNeeded();
+    process.stdout.write(JSON.stringify({ cached: loaded.cached }));`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { cached: false }, "V8 refused the kernel's cache here, so the path was taken");
+  assert.ok(readFileSync(CACHE_FILE).equals(before), "the shared cache is the kernel's still");
+  // Under the kernel's flags the same process uses it.
+  const k = spawnSync(process.execPath, [...KERNEL_NODE_FLAGS, "-e", script], { encoding: "utf8" });
+  assert.deepEqual(JSON.parse(k.stdout), { cached: true });
+});

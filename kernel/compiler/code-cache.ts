@@ -10,7 +10,11 @@
  *
  * The cache is written by the compiler thread itself, after its warm-up (so it holds the
  * functions a check uses, compiled), whenever it is missing or V8 refused it (another Node
- * version or other V8 flags: V8 checks both). It lives in the package's dist/ folder, beside
+ * version or other V8 flags: V8 checks both), and only by a thread running under the kernel's
+ * flags (node-flags.ts): a compiler thread a test started in a plain `node` rewrote the shared
+ * file with a cache the kernel then refused, so the next kernels compiled TypeScript from
+ * source and wrote it back (their first library cell 0.05-0.1 s later: the checker ready at
+ * 0.95-1.07 s from spawn, against 0.86-0.89 with the kernel's own cache). It lives in the package's dist/ folder, beside
  * the code it stands for: whoever can write it can already change that code. V8 checks only
  * the source's length, so the file starts with a hash of the source and is ignored when that
  * differs (a typescript upgrade).
@@ -21,6 +25,7 @@ import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import path from "node:path";
 import vm from "node:vm";
+import { underKernelFlags } from "../node-flags";
 
 // The package root, as options.ts has it (not imported from there: options.ts requires typescript).
 export const CACHE_FILE = path.resolve(__dirname, "..", "..", "typescript.v8cache");
@@ -29,7 +34,7 @@ const HASH_BYTES = 20; // sha1
 export interface LoadedTypeScript {
   /** Whether the code cache was used (false: compiled from source). */
   cached: boolean;
-  /** Writes the code cache if it was not used; call once the compiler has warmed up. */
+  /** Writes the code cache if it was not used (the shared one only under the kernel's flags); call once the compiler has warmed up. */
   saveIfNeeded(): void;
 }
 
@@ -58,7 +63,7 @@ export function loadTypeScript(cacheFile = CACHE_FILE): LoadedTypeScript {
   return {
     cached,
     saveIfNeeded() {
-      if (script) writeCache(cacheFile, hash, script.createCachedData());
+      if (script && (cacheFile !== CACHE_FILE || underKernelFlags())) writeCache(cacheFile, hash, script.createCachedData());
       script = undefined;
     },
   };
