@@ -170,74 +170,74 @@ function skipBlanks(text: string, i: number, end: number): number {
   return i;
 }
 
-const TIMEIT_USAGE = "the options are -n<N> (loops per run), -r<R> (runs, default 7), -p<P> (significant digits, default 3), -q (quiet), -o (return the TimeitResult)";
+/** How a magic's option reads: a switch, a whole number ≥ 1, a number > 0 (seconds), or refused with a reason. */
+type OptionKind = { switch: () => void } | { whole: (n: number) => void; example: string } | { seconds: (n: number) => void; example: string } | { refused: string };
 
-/** IPython's `-n<N> -r<R> -p<P> -q -o`, each value joined (`-n10`) or after a space (`-n 10`). */
-function timeitOptions(text: string, from: number, end: number, magic: string): { options: TimeitOptions; code: number } {
-  const options: TimeitOptions = { number: 0, repeat: 7, precision: 3, quiet: false, result: false };
+/**
+ * IPython's option syntax for a magic: `-x` switches, grouped (`-qo`), and values joined
+ * (`-n10`) or after a space (`-n 10`). Returns where the code after the options starts.
+ */
+function readOptions(text: string, from: number, end: number, magic: string, usage: string, flags: Record<string, OptionKind>): number {
   let i = skipBlanks(text, from, end);
   while (i < end && text[i] === "-" && /[A-Za-z]/.test(text[i + 1] ?? "")) {
     const start = i;
     i++;
     while (i < end && /[A-Za-z]/.test(text[i])) {
       const flag = text[i++];
-      if (flag === "q") options.quiet = true;
-      else if (flag === "o") options.result = true;
-      else if (flag === "n" || flag === "r" || flag === "p") {
-        if (i >= end || !/\d/.test(text[i])) i = skipBlanks(text, i, end);
-        const digits = /^\d+/.exec(text.slice(i, end))?.[0];
-        const value = digits === undefined ? NaN : Number(digits);
-        if (!(value >= 1)) throw new MagicUsageError(`${magic}: -${flag} needs a positive whole number, e.g. -${flag}${flag === "p" ? 4 : 10}; ${TIMEIT_USAGE}`, start);
-        i += digits!.length;
-        if (flag === "n") options.number = value;
-        else if (flag === "r") options.repeat = value;
-        else options.precision = value;
-        break;
-      } else {
-        throw new MagicUsageError(`${magic}: unknown option -${flag}; ${TIMEIT_USAGE}`, start);
+      const kind = Object.hasOwn(flags, flag) ? flags[flag] : undefined;
+      if (!kind) throw new MagicUsageError(`${magic}: unknown option -${flag}; ${usage}`, start);
+      if ("refused" in kind) throw new MagicUsageError(`${magic}: -${flag} ${kind.refused}; ${usage}`, start);
+      if ("switch" in kind) {
+        kind.switch();
+        continue;
       }
+      const whole = "whole" in kind;
+      if (i >= end || !/[\d.]/.test(text[i])) i = skipBlanks(text, i, end);
+      const digits = (whole ? /^\d+/ : /^(\d+\.?\d*|\.\d+)/).exec(text.slice(i, end))?.[0];
+      const value = digits === undefined ? NaN : Number(digits);
+      if (!(whole ? value >= 1 : value > 0)) {
+        throw new MagicUsageError(`${magic}: -${flag} needs a positive ${whole ? "whole number" : "number of seconds"}, e.g. -${flag}${kind.example}; ${usage}`, start);
+      }
+      i += digits!.length;
+      if (whole) kind.whole(value);
+      else kind.seconds(value);
+      break;
     }
-    if (i < end && !/\s/.test(text[i])) throw new MagicUsageError(`${magic}: cannot read the option at "${text.slice(start, end).split(/\s/)[0]}"; ${TIMEIT_USAGE}`, start);
+    if (i < end && !/\s/.test(text[i])) throw new MagicUsageError(`${magic}: cannot read the option at "${text.slice(start, end).split(/\s/)[0]}"; ${usage}`, start);
     i = skipBlanks(text, i, end);
   }
-  return { options, code: i };
+  return i;
+}
+
+const TIMEIT_USAGE = "the options are -n<N> (loops per run), -r<R> (runs, default 7), -p<P> (significant digits, default 3), -q (quiet), -o (return the TimeitResult)";
+
+/** IPython's `-n<N> -r<R> -p<P> -q -o`. */
+function timeitOptions(text: string, from: number, end: number, magic: string): { options: TimeitOptions; code: number } {
+  const options: TimeitOptions = { number: 0, repeat: 7, precision: 3, quiet: false, result: false };
+  const code = readOptions(text, from, end, magic, TIMEIT_USAGE, {
+    q: { switch: () => (options.quiet = true) },
+    o: { switch: () => (options.result = true) },
+    n: { whole: (n) => (options.number = n), example: "10" },
+    r: { whole: (n) => (options.repeat = n), example: "10" },
+    p: { whole: (n) => (options.precision = n), example: "4" },
+  });
+  return { options, code };
 }
 
 const MEMIT_USAGE = "the options are -r<R> (runs, default 1), -t<T> and -i<I> (memory_profiler's sampling: accepted, nothing to do here, the peak is exact), -q (quiet), -o (return the MemitResult)";
 
-/** memory_profiler's `-r<R> -t<T> -i<I> -q -o`, each value joined (`-r3`) or after a space (`-r 3`). */
+/** memory_profiler's `-r<R> -t<T> -i<I> -q -o` (`-c` refused). */
 function memitOptions(text: string, from: number, end: number, magic: string): { memit: MemitOptions; code: number } {
   const memit: MemitOptions = { repeat: 1, timeout: null, interval: 0.1, quiet: false, result: false };
-  let i = skipBlanks(text, from, end);
-  while (i < end && text[i] === "-" && /[A-Za-z]/.test(text[i + 1] ?? "")) {
-    const start = i;
-    i++;
-    while (i < end && /[A-Za-z]/.test(text[i])) {
-      const flag = text[i++];
-      if (flag === "q") memit.quiet = true;
-      else if (flag === "o") memit.result = true;
-      else if (flag === "c") {
-        throw new MagicUsageError(`${magic}: -c (child processes) is not supported: the peak is this kernel's executor process's; ${MEMIT_USAGE}`, start);
-      } else if (flag === "r" || flag === "t" || flag === "i") {
-        if (i >= end || !/[\d.]/.test(text[i])) i = skipBlanks(text, i, end);
-        const digits = (flag === "i" ? /^(\d+\.?\d*|\.\d+)/ : /^\d+/).exec(text.slice(i, end))?.[0];
-        const value = digits === undefined ? NaN : Number(digits);
-        if (!(value > 0) || (flag !== "i" && !Number.isInteger(value))) {
-          throw new MagicUsageError(`${magic}: -${flag} needs a positive ${flag === "i" ? "number of seconds, e.g. -i0.01" : `whole number, e.g. -${flag}3`}; ${MEMIT_USAGE}`, start);
-        }
-        i += digits!.length;
-        if (flag === "r") memit.repeat = value;
-        else if (flag === "t") memit.timeout = value;
-        else memit.interval = value;
-        break;
-      } else {
-        throw new MagicUsageError(`${magic}: unknown option -${flag}; ${MEMIT_USAGE}`, start);
-      }
-    }
-    if (i < end && !/\s/.test(text[i])) throw new MagicUsageError(`${magic}: cannot read the option at "${text.slice(start, end).split(/\s/)[0]}"; ${MEMIT_USAGE}`, start);
-    i = skipBlanks(text, i, end);
-  }
-  return { memit, code: i };
+  const code = readOptions(text, from, end, magic, MEMIT_USAGE, {
+    q: { switch: () => (memit.quiet = true) },
+    o: { switch: () => (memit.result = true) },
+    r: { whole: (n) => (memit.repeat = n), example: "3" },
+    t: { whole: (n) => (memit.timeout = n), example: "3" },
+    i: { seconds: (n) => (memit.interval = n), example: "0.01" },
+    c: { refused: "(child processes) is not supported: the peak is this kernel's executor process's" },
+  });
+  return { memit, code };
 }
 
 /** Code inserted into the checked text at `at` (before the user's text there when `first`). */
