@@ -863,3 +863,24 @@ print(json.dumps({"values": [v.hex() for v in vals], "formatted": [format(v, ".4
   const wrong = ours.map((o, i) => [py.values[i], o, py.formatted[i]]).filter(([, o, f]) => o !== f);
   assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${ours.length} differ`);
 });
+
+test("isnull, notnull and fillna agree with xarray: bool arrays without attributes, NaN filled keeping the dtype and attributes, integers, lazy data lazy", async () => {
+  const theta = path.join(ECCO, "THETA_1992_01.nc");
+  const py = pythonJson<string[]>(`
+import json, xarray as xr, numpy as np
+a = xr.DataArray(np.array([[1.0, np.nan, 3.0], [np.nan, 5.0, 6.0]], dtype=np.float32), dims=["x", "y"], coords={"x": [10, 20]}, name="v", attrs={"units": "K"})
+c = a.chunk(1)
+i = xr.DataArray(np.arange(3), dims=["z"], name="n")
+t = xr.open_dataset(${JSON.stringify(theta)}).THETA.isel(time=0, k=0, tile=0)
+print(json.dumps([repr(a.isnull()), repr(a.notnull()), repr(a.fillna(0)), repr(a.fillna(-1.5)), repr(c.isnull()), repr(c.fillna(-1.5)), repr(c.notnull().compute()),
+  repr(c.fillna(-1.5).compute()), repr(i.isnull()), repr(i.fillna(7)), str(int(t.isnull().sum())), repr(t.fillna(0).isel(j=slice(0, 2), i=slice(0, 3)))]))`);
+  const a = xr.DataArray.from(np.array([[1, NaN, 3], [NaN, 5, 6]], { dtype: "float32" }), ["x", "y"], { coords: { x: [10, 20] }, name: "v", attrs: { units: "K" } });
+  const c = a.chunk(1);
+  const i = xr.DataArray.from(np.arange(3), ["z"], { name: "n" });
+  const ds = await xr.openDataset(theta);
+  const t = ds.THETA.isel({ time: 0, k: 0, tile: 0 });
+  const ours = [String(a.isnull()), String(a.notnull()), String(a.fillna(0)), String(a.fillna(-1.5)), String(c.isnull()), String(c.fillna(-1.5)), String(await c.notnull().compute()),
+    String(await c.fillna(-1.5).compute()), String(i.isnull()), String(i.fillna(7)), String(t.isnull().sum().item()), String(t.fillna(0).isel({ j: "0:2", i: "0:3" }))];
+  ours.forEach((r, k) => assert.equal(r, py[k], `repr ${k}`));
+  ds.close();
+});

@@ -142,6 +142,10 @@ export class LazyArray implements LazyRef {
   exp(): LazyArray { return unary(UNARY.exp, this); }
   /** Natural logarithm. */
   log(): LazyArray { return unary(UNARY.log, this); }
+  /** `da.isnan(x)`: lazy, a bool array true where an element is NaN. */
+  isnan(): LazyArray { return unary(UNARY.isnan, this); }
+  /** `~x` / `da.logical_not(x)`: lazy, a bool array true where an element is zero (or false). */
+  logicalNot(): LazyArray { return unary(UNARY.not, this); }
 
   // ---- slicing and shape ----------------------------------------------------------
 

@@ -9,6 +9,7 @@ import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
 import { array } from "../np/creation";
 import { where as npWhere } from "../np/select";
+import { isnan as npIsnan, logicalNot as npNot } from "../np/ufunc";
 import { checkDType, itemsize, type DType } from "../np/dtype";
 import { ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
@@ -383,10 +384,48 @@ export class DataArray {
     const to = checkDType(dtype);
     if (this.isTime) throw new TypeError(`astype: '${this.name ?? "this array"}' holds times (datetime64[ns]); lazylab converts numbers only`);
     // Lazily indexed file data (not dask) is loaded first, as xarray's astype loads it.
-    const src = this._data instanceof LazyArray && !this.isDask ? this.values : this._data;
-    const data = src.astype(to) as XData;
+    const data = this.loadedUnlessDask().astype(to) as XData;
     const keep = options.keepAttrs ?? true;
     return new DataArray(data, this.dims, { coords: this._coords, attrs: keep ? this.attrs : {}, name: this.name, dask: this.isDask });
+  }
+
+  /**
+   * xarray's `a.isnull()`: a bool DataArray, true where a value is NaN (never for integers).
+   * Name and coordinates kept, attributes dropped, as xarray's; dask data stays lazy.
+   * @example theta.isnull().sum()   // how many values are missing
+   */
+  isnull(): DataArray {
+    return this.missing(false);
+  }
+
+  /** xarray's `a.notnull()`: true where a value is not NaN (see {@link isnull}). */
+  notnull(): DataArray {
+    return this.missing(true);
+  }
+
+  private missing(not: boolean): DataArray {
+    const x = this.loadedUnlessDask();
+    const data: XData = x instanceof LazyArray ? (not ? x.isnan().logicalNot() : x.isnan()) : not ? npNot(npIsnan(x) as NDArray) as NDArray : npIsnan(x) as NDArray;
+    return new DataArray(data, this.dims, { coords: this._coords, attrs: {}, name: this.name, dask: this.isDask });
+  }
+
+  /**
+   * xarray's `a.fillna(value)`: NaN replaced by `value` (a number), the dtype kept as NumPy's
+   * `where` keeps it (float32 stays float32); name, coordinates and attributes kept; dask data
+   * stays lazy (`da.where`).
+   * @example theta.fillna(0)
+   */
+  fillna(value: number): DataArray {
+    if (typeof value !== "number") throw new TypeError(`fillna: value must be a number, got ${value === null ? "null" : typeof value}`);
+    if (this.isTime) throw new TypeError(`fillna: '${this.name ?? "this array"}' holds times (datetime64[ns]); lazylab fills numbers only`);
+    const x = this.loadedUnlessDask();
+    const data: XData = x instanceof LazyArray ? daWhere(x.isnan(), value, x) : npWhere(npIsnan(x) as NDArray, value, x);
+    return new DataArray(data, this.dims, { coords: this._coords, attrs: this.attrs, name: this.name, dask: this.isDask });
+  }
+
+  /** The data, a file's variable opened without `chunks` read first (as xarray's computations read it). */
+  private loadedUnlessDask(): XData {
+    return this._data instanceof LazyArray && !this.isDask ? this.values : this._data;
   }
 
   /** `-this`. */
