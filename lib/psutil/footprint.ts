@@ -9,8 +9,8 @@
  *               (the notebook's, the workers', those a worker made and transferred here, even
  *               after it exited), zlib's streams, the addons' and libdeflate's memory, Node's
  *               per-thread data
- *           + the heaps of worker isolates (V8 pages each holds after it collects; asked
- *               through isolates.ts)
+ *           + the heaps of worker isolates (each one's live objects after it collects, compiled
+ *               code excluded, its young generation at capacity; asked through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts), those no thread
  *               can see from JavaScript (a module's unexported memory) found in the process's
  *               mappings
@@ -78,7 +78,7 @@ export interface FootprintParts {
   heap: number;
   /** malloc's bytes in use, all threads (array buffers of every isolate among them); see {@link nativeBytes}. */
   malloc: number;
-  /** V8 pages held by worker isolates. */
+  /** Worker isolates' live heaps (their young generations at capacity). */
   workers: number;
   /** Resident WebAssembly memory of all threads. */
   wasm: number;

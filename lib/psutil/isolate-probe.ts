@@ -6,7 +6,7 @@
  * alive) and the worker's own messages, workerData and ports are untouched.
  */
 import { BroadcastChannel, isMainThread, threadId, workerData } from "node:worker_threads";
-import { getHeapSpaceStatistics } from "node:v8";
+import { getHeapSpaceStatistics, type HeapSpaceInfo } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
 import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
@@ -33,7 +33,7 @@ export interface IsolateReport {
   kind: "report";
   seq: number;
   threadId: number;
-  /** V8 heap pages the isolate holds after a full GC (see heapPages and collect). */
+  /** The isolate's live heap after a full GC, its young generation at capacity (see liveBytes and collect). */
   heap: number;
   /** Resident bytes of the worker's WebAssembly memories. */
   wasm: number;
@@ -47,42 +47,59 @@ export interface IsolateReport {
 const INITIAL_SEMI_SPACE = 2 ** 20;
 
 /**
- * The V8 pages the isolate holds: every space's resident pages, but the young generation's
- * two semi-spaces at their capacity. Its resident pages follow how far allocation got since V8
- * last resized or uncommitted it, which is timing (measured: 0.26-2 MB between identical
- * readings of an idle decoder thread, whose young generation is capped at 1 MB); its capacity
- * moves only when V8 resizes it.
+ * What the isolate holds, counted as the notebook thread's heap is (footprint.ts): the bytes of
+ * its live objects, compiled code excluded, as V8 reports them right after the collection; but
+ * the young generation's two semi-spaces at their capacity. Its resident pages follow how far
+ * allocation got since V8 last resized or uncommitted it, which is timing (measured: 0.26-2 MB
+ * between identical readings of an idle decoder thread, whose young generation is capped at
+ * 1 MB); its capacity moves only when V8 resizes it.
+ *
+ * Not the old generation's pages: those step by 256 KB when the live objects cross a page's
+ * worth, at a moment set by timing. A decoder thread of the 50-file xr loop (test/xr-loop-figures)
+ * held 3.570-3.580 MB of live old-space objects, growing ~200 bytes a file, and 14 pages hold
+ * 3.575 MB: it took its 15th page at file 18 in one kernel and 26 in another, and whether a
+ * file fell on the step depended on everything the thread had loaded (a change to code it
+ * loads moved the step in or out of the loop). Nor V8's used size read later: the first
+ * old-space allocation after a collection takes the rest of the page as its allocation buffer,
+ * counted as used (a whole page, 3.83 MB, read after the report's own allocations).
  */
-function heapPages(): number {
+function liveBytes(spaces: readonly HeapSpaceInfo[]): number {
   let bytes = 0;
-  // Both semi-spaces at the to-space's capacity (used + available).
-  for (const s of getHeapSpaceStatistics()) bytes += s.space_name === "new_space" ? 2 * (s.space_used_size + s.space_available_size) : s.physical_space_size;
+  for (const s of spaces) {
+    // Both semi-spaces at the to-space's capacity (used + available).
+    if (s.space_name === "new_space") bytes += 2 * (s.space_used_size + s.space_available_size);
+    else if (!s.space_name.startsWith("code")) bytes += s.space_used_size;
+  }
   return bytes;
 }
 
 /**
  * A full collection, and V8's memory-reducing one when the young generation has grown past its
- * initial capacity. A busy worker's young generation grows to 2 x 16 MB, of which V8 keeps
- * 23-27 MB resident after gc(), an amount that varies run to run: counted at capacity, a
- * worker holding 1e6 objects read 85.2 MB for 75-79 MB of RSS. The reducing collection
+ * initial capacity; what the isolate then holds, read before anything else is allocated.
+ * A busy worker's young generation grows to 2 x 16 MB, of which V8 keeps 23-27 MB resident
+ * after gc(), an amount that varies run to run: counted at capacity, a worker holding 1e6
+ * objects read 85.2 MB for 75-79 MB of RSS. The reducing collection
  * (Isolate::LowMemoryNotification, through the addon) shrinks it back to its initial 2 x 1 MB
  * and gives the rest to the system, so what is counted for it (2 x 1 MB) is at most 2 MB
  * above what it holds (55.3 MB read for 53.6-54.2 MB of RSS). xr's decoder threads cap their
- * young generation at the initial capacity and never take this path: the reducing collection
- * leaves ~76 KB of an old-space allocation buffer counted as used or not from one reading to
- * the next (measured on them), which a loop's figures must not see. da's pool (4 MB young
- * generation) takes it only when V8 has grown its young generation. No V8 flag is involved: fixed
- * semi-spaces made the executor leak (kernel/executor/supervisor.ts).
+ * young generation at the initial capacity and never take this path. da's pool (4 MB young
+ * generation) takes it only when V8 has grown its young generation. No V8 flag is involved:
+ * fixed semi-spaces made the executor leak (kernel/executor/supervisor.ts).
  */
-function collect(): void {
+function collect(): number {
   collectGarbage();
-  const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space");
-  if (young && young.space_used_size + young.space_available_size > INITIAL_SEMI_SPACE) memoryCalls?.reduceHeap?.();
+  const spaces = getHeapSpaceStatistics();
+  const young = spaces.find((s) => s.space_name === "new_space");
+  if (young && young.space_used_size + young.space_available_size > INITIAL_SEMI_SPACE && memoryCalls?.reduceHeap) {
+    memoryCalls.reduceHeap();
+    return liveBytes(getHeapSpaceStatistics());
+  }
+  return liveBytes(spaces);
 }
 
 function report(channel: BroadcastChannel, seq: number): void {
-  collect();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap: heapPages(), wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes() };
+  const heap = collect();
+  const r: IsolateReport = { kind: "report", seq, threadId, heap, wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes() };
   channel.postMessage(r);
 }
 

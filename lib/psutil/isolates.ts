@@ -100,7 +100,7 @@ export function trackedWorkers(): number {
 
 /** What a reading found in the workers. */
 export interface WorkerMemory {
-  /** V8 heap pages held by the workers' isolates. */
+  /** The workers' isolates' live heaps, young generations at capacity (isolate-probe.ts). */
   heap: number;
   /** Resident bytes of the workers' WebAssembly memories. */
   wasm: number;
@@ -134,11 +134,10 @@ const alwaysCompacting = process.execArgv.includes("--compact-on-every-full-gc")
 /**
  * Asks every tracked worker for its isolate's memory (each collects its garbage first), with V8
  * compacting every old-space page in the collections meanwhile: a worker then holds as few pages
- * as its live objects need, whatever pages its past allocations and collections left. Without
- * it a decoder thread of the 50-file xr loop took its next 256 KB old-space page at file 26 in
- * some kernels and at file 49 in others (0.25 MB between those files' figures). V8's flags are
- * per process, so the flag is set here, once for all the workers' collections (a worker setting
- * and clearing it around its own raced the others'), while this thread waits for them.
+ * as its live objects need, whatever pages its past allocations and collections left, so its
+ * resident pages follow the live objects it is counted by (isolate-probe.ts). V8's flags are per
+ * process, so the flag is set here, once for all the workers' collections (a worker setting and
+ * clearing it around its own raced the others'), while this thread waits for them.
  * The executor does not compact on every full collection (`--compact-on-every-full-gc`): on the
  * notebook's thread that made a reading with 1e6 objects alive 2.5 times slower (0.30 vs
  * 0.12 s), and the pages V8 then gave back moved the RSS a zlib stream adds
