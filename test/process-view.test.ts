@@ -206,6 +206,28 @@ test("process view: a resizable ArrayBuffer a worker holds (16 MB written) count
   }`, 15);
 });
 
+// A growable SharedArrayBuffer's copy shares its memory: before, only the thread that made it
+// counted it, so a copy outliving the maker counted nowhere (0.00 MB here).
+test("process view: a growable SharedArrayBuffer a worker made (16 MB written) and posted here counts once, and still after the worker exits", { timeout: 120_000 }, async (t) => {
+  await checkCategory(t, "growable SharedArrayBuffer from an exited worker", "", `async (i) => {
+    const { Worker } = require("node:worker_threads");
+    const w = new Worker('const { parentPort } = require("node:worker_threads"); const b = new SharedArrayBuffer(0, { maxByteLength: 2 ** 26 }); b.grow(2 ** 24); new Uint8Array(b).fill(1); parentPort.postMessage(b);', { eval: true });
+    const exited = new Promise((r) => w.once("exit", r));
+    const b = await new Promise((r) => w.once("message", r));
+    await exited;
+    if (i >= 0) keep.push(b);
+  }`, 15);
+  await checkCategory(t, "growable SharedArrayBuffer held here and by a worker", "", `async (i) => {
+    const b = new SharedArrayBuffer(0, { maxByteLength: 2 ** 26 });
+    b.grow(2 ** 24);
+    new Uint8Array(b).fill(1);
+    const w = await holdingWorker('parentPort.once("message", (b) => { globalThis.kept = b; parentPort.postMessage("got"); });');
+    w.postMessage(b);
+    await new Promise((r) => w.once("message", r));
+    if (i >= 0) keep.push(w, b); else await w.terminate();
+  }`, 15);
+});
+
 // The worker's young generation grows to 2 x 16 MB while it builds the objects; the probe's
 // memory-reducing collection gives it back (lib/psutil/isolate-probe.ts), so this also fails
 // if the view counts a young generation the worker no longer holds (85 vs 75-79 MB before).
@@ -294,7 +316,9 @@ test("the executor's young generation stays at V8's initial capacity through all
 
 test("the resizable-buffer wrap is transparent: constructors, instanceof, subclasses, statics; shrunk and dropped buffers leave the count", () => {
   const code = `
-const { trackResizableBuffers, resizableBufferBytes } = require(${JSON.stringify(path.resolve(__dirname, "../lib/psutil/resizable"))});
+const { trackResizableBuffers, resizableBufferBytes: arrayBytes, sharedGrowable, sharedGrowableBytes } = require(${JSON.stringify(path.resolve(__dirname, "../lib/psutil/resizable"))});
+// The resizable ArrayBuffers' bytes and the growable SharedArrayBuffers' (each memory once), as the view adds them.
+const resizableBufferBytes = () => arrayBytes() + sharedGrowableBytes(sharedGrowable());
 const OriginalAB = ArrayBuffer, OriginalSAB = SharedArrayBuffer;
 const before = new ArrayBuffer(8);
 const cloneLength = structuredClone.length;

@@ -47,7 +47,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import { collectGarbage } from "./gc";
 import { workerMemory } from "./isolates";
 import { memoryCalls } from "./native";
-import { resizableBufferBytes } from "./resizable";
+import { resizableBufferBytes, sharedGrowable, sharedGrowableBytes } from "./resizable";
 import { unexportedWasmBytes, wasmMemoryBytes, wasmMemoryStarts } from "./wasm";
 
 export { collectGarbage };
@@ -100,7 +100,7 @@ export function footprintParts(): FootprintParts {
   const heap = liveHeapBytes();
   const malloc = nativeBytes();
   const wasm = wasmMemoryBytes() + w.wasm + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]);
-  const resizable = resizableBufferBytes() + w.resizable;
+  const resizable = resizableBufferBytes() + w.resizable + sharedGrowableBytes([...sharedGrowable(), ...w.growable]);
   const mapped = mappedPrivateBytes();
   return { heap, malloc, workers: w.heap, wasm, resizable, mapped, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
 }
@@ -111,7 +111,7 @@ export function footprint(): number {
   const w = workerMemory();
   collectGarbage();
   // In this order: the heap and malloc are read before the list of known memories is made.
-  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + mappedPrivateBytes();
+  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable]) + mappedPrivateBytes();
 }
 
 /** Bytes of private file mappings' copied pages, every thread (0 without the addon). */

@@ -9,7 +9,7 @@ import { BroadcastChannel, isMainThread, threadId, workerData } from "node:worke
 import { getHeapSpaceStatistics, type HeapSpaceInfo } from "node:v8";
 import { collectGarbage } from "./gc";
 import { memoryCalls } from "./native";
-import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, trackResizableBuffers } from "./resizable";
+import { OWN_THREAD_ARG, rememberCopies, resizableBufferBytes, sharedGrowable, trackResizableBuffers } from "./resizable";
 import { trackWasmMemories, wasmMemoryBytes, wasmMemoryStarts } from "./wasm";
 
 /** The channel's name, the same in every thread of the process. */
@@ -39,8 +39,10 @@ export interface IsolateReport {
   wasm: number;
   /** Where those memories' pages start (so the notebook's thread counts the others it finds). */
   wasmStarts: number[];
-  /** Resident bytes of the worker's resizable and growable array buffers. */
+  /** Resident bytes of the worker's resizable array buffers. */
   resizable: number;
+  /** The worker's growable SharedArrayBuffers, flat [start, length] pairs (resizable.ts). */
+  growable: number[];
 }
 
 /** V8's initial semi-space capacity on 64-bit hosts (1 MB, less page headers): a young generation above it has been grown. */
@@ -99,7 +101,7 @@ function collect(): number {
 
 function report(channel: BroadcastChannel, seq: number): void {
   const heap = collect();
-  const r: IsolateReport = { kind: "report", seq, threadId, heap, wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes() };
+  const r: IsolateReport = { kind: "report", seq, threadId, heap, wasm: wasmMemoryBytes(), wasmStarts: wasmMemoryStarts(), resizable: resizableBufferBytes(), growable: sharedGrowable() };
   channel.postMessage(r);
 }
 

@@ -106,8 +106,10 @@ export interface WorkerMemory {
   wasm: number;
   /** Where those memories' pages start. */
   wasmStarts: number[];
-  /** Resident bytes of the workers' resizable and growable array buffers. */
+  /** Resident bytes of the workers' resizable array buffers. */
   resizable: number;
+  /** The workers' growable SharedArrayBuffers, flat [start, length] pairs. */
+  growable: number[];
   /** Workers that did not answer in time (their last answers were used). */
   stale: number;
 }
@@ -154,7 +156,7 @@ export function workerMemory(timeoutMs = WORKER_ANSWER_MS): WorkerMemory {
 }
 
 function askWorkers(timeoutMs: number): WorkerMemory {
-  const out: WorkerMemory = { heap: 0, wasm: 0, wasmStarts: [], resizable: 0, stale: 0 };
+  const out: WorkerMemory = { heap: 0, wasm: 0, wasmStarts: [], resizable: 0, growable: [], stale: 0 };
   if (!channel || !tracked.size) return out;
   const current = ++seq;
   drain(current, new Set(), new Set());
@@ -176,6 +178,7 @@ function askWorkers(timeoutMs: number): WorkerMemory {
     out.wasm += t.last?.wasm ?? 0;
     out.wasmStarts.push(...(t.last?.wasmStarts ?? []));
     out.resizable += t.last?.resizable ?? 0;
+    out.growable.push(...(t.last?.growable ?? []));
   }
   return out;
 }

@@ -19,15 +19,30 @@
  * with: its `workerData` (isolate-probe.ts) and its environment data (watchEnvironmentData).
  * Before, a 16 MB resizable buffer posted to a worker, or back from one, was invisible in the
  * thread that then held the copy.
+ *
+ * A growable SharedArrayBuffer's copy (posted to another thread) shares the original's memory:
+ * every thread remembers the ones it holds, made or received, and the memory probes count each
+ * memory once, by where its bytes start (sharedGrowable). Before, a copy outliving the thread
+ * that made it (or that thread's reference) was counted nowhere.
  */
 import { syncBuiltinESMExports } from "node:module";
 import { receiveMessageOnPort } from "node:worker_threads";
 import { MappedMemory } from "./mapped";
+import { memoryCalls } from "./native";
 
 type Buffer = ArrayBuffer | SharedArrayBuffer;
 type BufferClass = new (...args: unknown[]) => Buffer;
 
+/** Resizable ArrayBuffers: each is its own memory. */
 const buffers = new MappedMemory<Buffer>((b) => b);
+/** Growable SharedArrayBuffers, made here or received: several may share one memory. */
+const growable = new MappedMemory<Buffer>((b) => b);
+/** Where a buffer's bytes start (the addon's), to tell shared memories apart; none without it. */
+const addressOf = memoryCalls?.bufferAddress;
+
+function remember(b: Buffer): void {
+  (b instanceof SharedArrayBuffer ? growable : buffers).add(b);
+}
 let installed = false;
 
 const resizableOption = (options: unknown): boolean =>
@@ -39,7 +54,7 @@ function wrap(name: "ArrayBuffer" | "SharedArrayBuffer"): void {
   const proxy = new Proxy(original, {
     construct(target, args, newTarget) {
       const b = Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as Buffer;
-      if (resizableOption(args[1])) buffers.add(b);
+      if (resizableOption(args[1])) remember(b);
       return b;
     },
   });
@@ -71,6 +86,9 @@ function walk(value: unknown, seen: Set<object>): void {
   seen.add(value);
   if (value instanceof ArrayBuffer) {
     if ((value as ArrayBuffer & { resizable?: boolean }).resizable) buffers.add(value);
+  } else if (value instanceof SharedArrayBuffer) {
+    // Counted once by address: only where the addon tells the address.
+    if (addressOf && (value as SharedArrayBuffer & { growable?: boolean }).growable) growable.add(value);
   } else if (ArrayBuffer.isView(value)) walk(value.buffer, seen);
   else if (value instanceof Map) value.forEach((v, k) => (walk(k, seen), walk(v, seen)));
   else if (value instanceof Set) value.forEach((v) => walk(v, seen));
@@ -81,8 +99,7 @@ function walk(value: unknown, seen: Set<object>): void {
 /**
  * Remembers the resizable ArrayBuffers in `value`, a copy the engine made (structuredClone's
  * result, a message, a deserialized value): arrays, plain objects, Maps, Sets and views are
- * followed. A growable SharedArrayBuffer's copy shares the original's memory, which is counted
- * where it was made. Before, `structuredClone` of a 128 MB resizable buffer made a new one
+ * followed, and so are growable SharedArrayBuffers (see the module comment). Before, `structuredClone` of a 128 MB resizable buffer made a new one
  * that read as 0.007 MB. Never throws: a structure too deep for the stack is looked through
  * as far as it goes, and the message is delivered all the same.
  */
@@ -192,9 +209,32 @@ export function trackResizableBuffers({ messages = true }: { messages?: boolean 
 /**
  * Bytes of this thread's live resizable ArrayBuffers in resident pages (V8 commits pages as the
  * buffer grows and the kernel supplies them when first written; a shrunk buffer's tail is given
- * back), and of its growable SharedArrayBuffers at their length (as a shared WebAssembly memory
- * is counted: wasm.ts). Run after a full GC so that dead buffers are gone.
+ * back). Run after a full GC so that dead buffers are gone.
  */
 export function resizableBufferBytes(): number {
   return buffers.bytes();
+}
+
+/**
+ * This thread's live growable SharedArrayBuffers as [where the bytes start, length] pairs, flat
+ * (without the addon, the ones made here, each at its own made-up start). Run after a full GC.
+ */
+export function sharedGrowable(): number[] {
+  const out: number[] = [];
+  let unknown = -1;
+  for (const b of growable.buffers()) out.push(addressOf ? addressOf(b) : unknown--, b.byteLength);
+  return out;
+}
+
+/**
+ * Bytes of the growable SharedArrayBuffers' memories of every thread, given their flat
+ * [start, length] pairs: each memory once, at the largest length seen (as a shared WebAssembly
+ * memory is counted, wasm.ts: its pages are shared, written or not).
+ */
+export function sharedGrowableBytes(pairs: readonly number[]): number {
+  const lengths = new Map<number, number>();
+  for (let i = 0; i + 1 < pairs.length; i += 2) lengths.set(pairs[i], Math.max(lengths.get(pairs[i]) ?? 0, pairs[i + 1]));
+  let bytes = 0;
+  for (const n of lengths.values()) bytes += n;
+  return bytes;
 }
