@@ -2,6 +2,7 @@
  * Text formatting as xarray 2023.01's `formatting.py`: column widths, inline value previews
  * (`format_array_flat`), dask previews, attribute lines.
  */
+import { dragon4Digits } from "../np/format/dragon4";
 import type { NDArray } from "../np/ndarray";
 import type { AttrValue } from "./netcdf";
 
@@ -31,58 +32,30 @@ export function formatTimestamp(ms: number): string {
 }
 
 /**
- * The exact decimal digits of a finite double a > 0: a = digits × 10^scale (digits without
- * trailing zeros). A double is m × 2^e, so it is m·5^-e × 10^e when e < 0.
- */
-function exactDecimal(a: number): { digits: string; scale: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, a);
-  const bits = view.getBigUint64(0);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  const fraction = bits & ((1n << 52n) - 1n);
-  const m = biased === 0 ? fraction : fraction | (1n << 52n);
-  const e = (biased === 0 ? 1 : biased) - 1075;
-  let n = e >= 0 ? m << BigInt(e) : m * 5n ** BigInt(-e);
-  let scale = Math.min(e, 0);
-  while (n % 10n === 0n) {
-    n /= 10n;
-    scale++;
-  }
-  return { digits: n.toString(), scale };
-}
-
-/**
  * Python's `f"{x:.4}"`: 4 significant digits, correctly rounded (ties to even, on the double's
- * exact value, as CPython does: 1234.5 gives 1.234e+03), the general format keeping a decimal
- * point, which switches to scientific notation from exponent p - 1 = 3 on (999.0, but 1e+03).
+ * exact value, as CPython does: 1234.5 gives 1.234e+03; Dragon4's exact mode rounds so), the
+ * general format keeping a decimal point, which switches to scientific notation from exponent
+ * p - 1 = 3 on (999.0, but 1e+03).
  */
 export function formatFloat4(x: number): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   const p = 4;
-  let { digits, scale } = exactDecimal(Math.abs(x));
-  if (digits.length > p) {
-    const rest = digits.slice(p);
-    let head = BigInt(digits.slice(0, p));
-    const up = rest[0] > "5" || (rest[0] === "5" && (rest.length > 1 || head % 2n === 1n));
-    if (up) head += 1n;
-    scale += digits.length - p;
-    digits = head.toString();
-  }
-  digits = digits.replace(/0+$/, (z) => ((scale += z.length), ""));
+  const rounded = dragon4Digits(Math.abs(x), false, false, true, p, -1);
+  const digits = rounded.digits.replace(/0+$/, "");
   // The exponent of the leading digit.
-  const exp = digits.length - 1 + scale;
+  const exp = rounded.exponent;
   const sign = x < 0 ? "-" : "";
   if (exp < -4 || exp >= p - 1) {
     const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
     return `${sign}${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
   }
-  let fixed: string;
-  if (scale >= 0) fixed = `${digits}${"0".repeat(scale)}.0`;
-  else if (-scale < digits.length) fixed = `${digits.slice(0, digits.length + scale)}.${digits.slice(digits.length + scale)}`;
-  else fixed = `0.${"0".repeat(-scale - digits.length)}${digits}`;
-  return sign + fixed;
+  // Digits before the point: exp + 1 (none, with leading zeros after it, when exp < 0).
+  const point = exp + 1;
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (digits.length > point) return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+  return `${sign}${digits}${"0".repeat(point - digits.length)}.0`;
 }
 
 /** One element as xarray's `format_item` shows it (floats of either width as `f"{x.item():.4}"`). */
