@@ -347,13 +347,17 @@ function quantiles(q: Quantiles): NDArray {
   return q instanceof NDArray ? q : array(q);
 }
 
-/** `_quantile_is_valid`: every q in [0, 1] (NaN is not). */
-function checkQuantiles(q: NDArray, message: string): NDArray {
-  for (let i = 0; i < q.size; i++) {
-    const v = q.flatAt(i);
-    if (!(v >= 0 && v <= 1)) throw new ValueError(message);
+/**
+ * q as a quantile in [0, 1], checked (`_quantile_is_valid`; NaN is not valid): a percentile
+ * (q in [0, 100]) is divided by 100 first, as NumPy's percentile functions do.
+ */
+function validQuantiles(q: Quantiles, percent: boolean): NDArray {
+  const v = percent ? div(quantiles(q), 100) : quantiles(q);
+  for (let i = 0; i < v.size; i++) {
+    const x = v.flatAt(i);
+    if (!(x >= 0 && x <= 1)) throw new ValueError(percent ? "Percentiles must be in the range [0, 100]" : "Quantiles must be in the range [0, 1]");
   }
-  return q;
+  return v;
 }
 
 function quantileReduce(x: NDArray, q: NDArray, o: QuantileOptions): NDArray | number | boolean {
@@ -371,7 +375,7 @@ function quantileReduce(x: NDArray, q: NDArray, o: QuantileOptions): NDArray | n
  */
 export function quantile(a: NDArray | NestedList, q: Quantiles, options?: QuantileOptions | number): NDArray | number | boolean {
   const x = asArrayArg(a, "quantile: a");
-  return quantileReduce(x, checkQuantiles(quantiles(q), "Quantiles must be in the range [0, 1]"), optionsOf(options));
+  return quantileReduce(x, validQuantiles(q, false), optionsOf(options));
 }
 
 /**
@@ -381,7 +385,7 @@ export function quantile(a: NDArray | NestedList, q: Quantiles, options?: Quanti
  */
 export function percentile(a: NDArray | NestedList, q: Quantiles, options?: QuantileOptions | number): NDArray | number | boolean {
   const x = asArrayArg(a, "percentile: a");
-  return quantileReduce(x, checkQuantiles(div(quantiles(q), 100), "Percentiles must be in the range [0, 100]"), optionsOf(options));
+  return quantileReduce(x, validQuantiles(q, true), optionsOf(options));
 }
 
 // ---- NaN-ignoring versions --------------------------------------------------------------
@@ -453,7 +457,7 @@ function nanQuantileReduce(x: NDArray, q: NDArray, o: QuantileOptions): NDArray 
  */
 export function nanquantile(a: NDArray | NestedList, q: Quantiles, options?: QuantileOptions | number): NDArray | number | boolean {
   const x = asArrayArg(a, "nanquantile: a");
-  return nanQuantileReduce(x, checkQuantiles(quantiles(q), "Quantiles must be in the range [0, 1]"), optionsOf(options));
+  return nanQuantileReduce(x, validQuantiles(q, false), optionsOf(options));
 }
 
 /**
@@ -463,7 +467,7 @@ export function nanquantile(a: NDArray | NestedList, q: Quantiles, options?: Qua
  */
 export function nanpercentile(a: NDArray | NestedList, q: Quantiles, options?: QuantileOptions | number): NDArray | number | boolean {
   const x = asArrayArg(a, "nanpercentile: a");
-  return nanQuantileReduce(x, checkQuantiles(div(quantiles(q), 100), "Percentiles must be in the range [0, 100]"), optionsOf(options));
+  return nanQuantileReduce(x, validQuantiles(q, true), optionsOf(options));
 }
 
 /**
