@@ -21,7 +21,15 @@ export function addonPath(name: string): string {
 
 /** The addon `name`, or null when it is missing, does not load here, or `LAZYLAB_NATIVE=0`. */
 export function loadAddon<T>(name: string): T | null {
-  if (process.env.LAZYLAB_NATIVE === "0") return null;
+  return process.env.LAZYLAB_NATIVE === "0" ? null : requireAddon<T>(name);
+}
+
+/**
+ * The addon `name` whatever LAZYLAB_NATIVE says (which switches lib/np's loops, not what only
+ * the addon can do: the memory probes' accounting, mapping files), or null when it is missing
+ * or does not load here.
+ */
+export function requireAddon<T>(name: string): T | null {
   try {
     return require(addonPath(name)) as T;
   } catch {

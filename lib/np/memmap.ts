@@ -13,7 +13,7 @@
  */
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import path from "node:path";
-import { addonPath } from "../addon";
+import { requireAddon } from "../addon";
 import { checkDType, DType, itemsize, Storage, storageClass } from "./dtype";
 import { ValueError } from "./errors";
 import { FileNotFoundError } from "./io/index";
@@ -48,13 +48,9 @@ let calls: MapCalls | null | undefined;
 
 function mapCalls(): MapCalls {
   if (calls === undefined) {
-    try {
-      // Whatever LAZYLAB_NATIVE says (that switches lib/np's loops): mapping needs the addon.
-      const m = require(addonPath("lazylab_np")) as Partial<MapCalls>;
-      calls = typeof m.mapFile === "function" && typeof m.syncMapped === "function" ? (m as MapCalls) : null;
-    } catch {
-      calls = null;
-    }
+    // Whatever LAZYLAB_NATIVE says (that switches lib/np's loops): mapping needs the addon.
+    const m = requireAddon<Partial<MapCalls>>("lazylab_np");
+    calls = m && typeof m.mapFile === "function" && typeof m.syncMapped === "function" ? (m as MapCalls) : null;
   }
   if (!calls) throw new Error("np.memmap needs lazylab's native addon, which is not built on this machine (npm run build needs a C compiler); np.load without mmapMode reads the file instead");
   return calls;

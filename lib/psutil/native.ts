@@ -4,7 +4,7 @@
  * memory-reducing collection of the calling thread (isolate-probe.ts, in a worker). Loaded whether or not lib/np uses the addon's loops
  * (`LAZYLAB_NATIVE=0` switches the loops, not the accounting); null when the addon is not built.
  */
-import { addonPath } from "../addon";
+import { requireAddon } from "../addon";
 
 export interface MemoryCalls {
   /** glibc's mallinfo2 uordblks + hblkhd: malloc's bytes handed out, all arenas; -1 without mallinfo2. */
@@ -49,14 +49,10 @@ export interface HeapRoom {
 }
 
 function load(): MemoryCalls | null {
-  try {
-    // The addon lib/np loads too (prebuilds/<platform>-<arch>/, which the npm tarball ships), but
-    // whatever LAZYLAB_NATIVE says: that switches the loops, not the accounting.
-    const m = require(addonPath("lazylab_np")) as Partial<MemoryCalls>;
-    return typeof m.mallocInUse === "function" && typeof m.mallocTrim === "function" && typeof m.residentBytes === "function" && m.mallocInUse() >= 0 ? (m as MemoryCalls) : null;
-  } catch {
-    return null;
-  }
+  // The addon lib/np loads too (prebuilds/<platform>-<arch>/, which the npm tarball ships), but
+  // whatever LAZYLAB_NATIVE says: that switches the loops, not the accounting.
+  const m = requireAddon<Partial<MemoryCalls>>("lazylab_np");
+  return m && typeof m.mallocInUse === "function" && typeof m.mallocTrim === "function" && typeof m.residentBytes === "function" && m.mallocInUse() >= 0 ? (m as MemoryCalls) : null;
 }
 
 /** The calls, or null (no addon, or a C library without mallinfo2). */
