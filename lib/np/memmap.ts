@@ -16,8 +16,8 @@ import path from "node:path";
 import { requireAddon } from "../addon";
 import { checkDType, DType, itemsize, Storage, storageClass } from "./dtype";
 import { ValueError } from "./errors";
-import { FileNotFoundError } from "./io/index";
-import { npyLayout, orderStrides } from "./io/npy";
+import { fileError } from "./io/index";
+import { npyHeaderEnd, npyLayout, orderStrides } from "./io/npy";
 import { NDArray } from "./ndarray";
 
 /** NumPy's modes: read-only, copy-on-write, read-write, and a new file (created or overwritten). */
@@ -110,10 +110,7 @@ function openFile(file: string, mode: MemmapMode, what: string): number {
   try {
     return openSync(file, mode === "w+" ? "w+" : mode === "r+" ? "r+" : "r");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new FileNotFoundError(`${what}: no such file: '${file}'`);
-    if (code === "EISDIR") throw new TypeError(`${what}: '${file}' is a directory, not a file`);
-    throw new Error(`${what}: cannot open '${file}': ${(e as Error).message}`);
+    throw fileError(e, file, what, "open");
   }
 }
 
@@ -196,7 +193,7 @@ export function loadMapped(file: string, mmapMode: unknown): Memmap {
     // The header is at most a few KB in practice; read more if it announces more.
     let head = new Uint8Array(4096);
     let got = readSync(fd, head, 0, head.length, 0);
-    const announced = got >= 12 && head[6] >= 2 ? 12 + new DataView(head.buffer).getUint32(8, true) : got >= 10 ? 10 + new DataView(head.buffer).getUint16(8, true) : 0;
+    const announced = npyHeaderEnd(head.subarray(0, got)) ?? 0;
     if (announced > got && announced < 1 << 26) {
       head = new Uint8Array(announced);
       got = readSync(fd, head, 0, head.length, 0);

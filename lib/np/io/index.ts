@@ -27,13 +27,25 @@ function checkPath(file: unknown, fn: string): string {
   return file;
 }
 
+/**
+ * The error for a file that could not be opened or read, as Python's: FileNotFoundError for a
+ * missing one, TypeError for a directory, else the system's reason. `fn` names the caller,
+ * `verb` what failed.
+ */
+export function fileError(e: unknown, path: string, fn: string, verb = "read"): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new FileNotFoundError(`${fn}: no such file: '${path}'`);
+  if (code === "EISDIR") return new TypeError(`${fn}: '${path}' is a directory, not a file`);
+  return new Error(`${fn}: cannot ${verb} '${path}': ${(e as Error).message}`);
+}
+
 /** The file's first bytes (up to 8). */
 function readHead(path: string): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, "r");
-  } catch {
-    return readBytes(path, "np.load"); // fails with the same errors as a plain load
+  } catch (e) {
+    throw fileError(e, path, "np.load");
   }
   try {
     const b = new Uint8Array(8);
@@ -47,10 +59,7 @@ function readBytes(path: string, fn: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new FileNotFoundError(`${fn}: no such file: '${path}'`);
-    if (code === "EISDIR") throw new TypeError(`${fn}: '${path}' is a directory, not a file`);
-    throw new Error(`${fn}: cannot read '${path}': ${(e as Error).message}`);
+    throw fileError(e, path, fn);
   }
 }
 

@@ -120,6 +120,18 @@ export interface NpyLayout {
 }
 
 /**
+ * Where an NPY file's header ends (its data starts), from its first 10 (version 1) or 12
+ * (versions 2 and 3) bytes; undefined while fewer are there or for another version.
+ */
+export function npyHeaderEnd(bytes: Uint8Array): number | undefined {
+  const major = bytes[6];
+  const prefix = major === 1 ? 10 : major === 2 || major === 3 ? 12 : 0;
+  if (prefix === 0 || bytes.length < prefix) return undefined;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return prefix + (major === 1 ? dv.getUint16(8, true) : dv.getUint32(8, true));
+}
+
+/**
  * The layout an NPY file's header announces; `bytes` must hold the header at least. `where`
  * names the file (and the .npz member) in errors.
  */
@@ -130,19 +142,13 @@ export function npyLayout(bytes: Uint8Array, where: string): NpyLayout {
   if (bytes.length < 10) throw new NpyFormatError(`${where}: truncated NPY file (${bytes.length} bytes)`);
   const major = bytes[6];
   const minor = bytes[7];
-  let headerLen: number;
-  let start: number;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (major === 1) {
-    headerLen = dv.getUint16(8, true);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw new NpyFormatError(`${where}: truncated NPY file (${bytes.length} bytes)`);
-    headerLen = dv.getUint32(8, true);
-    start = 12;
-  } else {
+  if (major !== 1 && major !== 2 && major !== 3) {
     throw new NpyFormatError(`${where}: unsupported NPY format version ${major}.${minor} (lazylab reads 1.0, 2.0, 3.0)`);
   }
+  const end = npyHeaderEnd(bytes);
+  if (end === undefined) throw new NpyFormatError(`${where}: truncated NPY file (${bytes.length} bytes)`);
+  const start = major === 1 ? 10 : 12;
+  const headerLen = end - start;
   if (start + headerLen > bytes.length) throw new NpyFormatError(`${where}: truncated NPY header (${headerLen} bytes announced, ${bytes.length - start} present)`);
   const raw = bytes.subarray(start, start + headerLen);
   const text = major === 3 ? new TextDecoder().decode(raw) : latin1(raw);
