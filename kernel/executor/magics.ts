@@ -16,6 +16,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { collectGarbage } from "../../lib/psutil/gc";
+import type { MemitOptions, TimeitOptions } from "../compiler/magics";
 import { memoryCalls } from "../../lib/psutil/native";
 import { MIME_BUNDLE, type MimeBundle } from "../../lib/display/mime";
 import { onInterrupt } from "../../lib/notebook";
@@ -117,14 +118,6 @@ export class MemitResult {
   }
 }
 
-interface MemitOptions {
-  repeat: number;
-  timeout: number | null;
-  interval: number;
-  quiet: boolean;
-  result: boolean;
-}
-
 const MiB = 1024 * 1024;
 
 /** The process's resident set now and its peak since the last reset, MiB (/proc/self/status). */
@@ -147,14 +140,6 @@ function settle(): number {
     throw new Error(`%memit needs Linux's /proc/self/clear_refs to reset the process's peak memory (${(e as Error).message})`);
   }
   return residentSet().rss;
-}
-
-interface TimeitOptions {
-  number: number;
-  repeat: number;
-  precision: number;
-  quiet: boolean;
-  result: boolean;
 }
 
 const AsyncFunction = (async () => undefined).constructor;
