@@ -405,7 +405,9 @@ export class DataArray {
 
   private missing(not: boolean): DataArray {
     const x = this.loadedUnlessDask();
-    const data: XData = x instanceof LazyArray ? (not ? x.isnan().logicalNot() : x.isnan()) : not ? npNot(npIsnan(x) as NDArray) as NDArray : npIsnan(x) as NDArray;
+    let data: XData;
+    if (x instanceof LazyArray) data = not ? x.isnan().logicalNot() : x.isnan();
+    else data = not ? (npNot(npIsnan(x)) as NDArray) : (npIsnan(x) as NDArray);
     return new DataArray(data, this.dims, { coords: this._coords, attrs: {}, name: this.name, dask: this.isDask });
   }
 
