@@ -133,9 +133,15 @@ export function onesLike(x: NDArray, options: DTypeOption = {}): NDArray {
 
 /**
  * `np.arange(stop)`, `np.arange(start, stop, step?)`: evenly spaced values in [start, stop).
- * int64 when all arguments are integers, else float64.
+ * int64 when all arguments are integers, else float64; the options may follow any of them, as
+ * NumPy's `dtype=` keyword: `np.arange(6, { dtype: "float32" })`.
  */
-export function arange(start: number, stop?: number, step?: number, options: DTypeOption = {}): NDArray {
+export function arange(stop: number, options?: DTypeOption): NDArray;
+export function arange(start: number, stop: number, options?: DTypeOption): NDArray;
+export function arange(start: number, stop?: number, step?: number, options?: DTypeOption): NDArray;
+export function arange(start: number, stop?: number | DTypeOption, step?: number | DTypeOption, options: DTypeOption = {}): NDArray {
+  if (typeof stop === "object" && stop !== null) return arange(start, undefined, undefined, stop);
+  if (typeof step === "object" && step !== null) return arange(start, stop, undefined, step);
   if (stop === undefined) [start, stop] = [0, start];
   step ??= 1;
   for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {

@@ -2,7 +2,9 @@
  * `np`: NumPy-like eager arrays. `import { np } from "lazylab"`, or the `np` global in
  * every notebook cell.
  */
-export { NDArray, isNDArray, sharesMemory } from "./ndarray";
+export { NDArray, isNDArray } from "./ndarray";
+export { ArrayFlags } from "./flags";
+export { mayShareMemory, sharesMemory, TooHardError } from "./overlap";
 export type { Operand, NestedList, ReduceOptions } from "./ndarray";
 export type { DType } from "./dtype";
 export { DTYPES } from "./dtype";

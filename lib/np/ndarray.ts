@@ -15,6 +15,7 @@ import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
 import { ValueError } from "./errors";
 import { arrayHtml, arrayRepr, arrayStr } from "./format";
+import { ArrayFlags } from "./flags";
 import * as uf from "./ufunc";
 import * as rd from "./reduce";
 import * as sh from "./shaping";
@@ -111,6 +112,20 @@ export class NDArray {
   get isContiguous(): boolean {
     return isCContiguous(this.nd.shape, this.nd.stride);
   }
+  /**
+   * NumPy's `flags`: C and Fortran contiguity, whether the array owns its elements (a view does
+   * not), whether they may be written, as NumPy prints them.
+   * @example a.get("::2").flags.owndata   // false: a view
+   */
+  get flags(): ArrayFlags {
+    const { shape, stride } = this.nd;
+    return new ArrayFlags({
+      cContiguous: isCContiguous(shape, stride),
+      fContiguous: isCContiguous([...shape].reverse(), [...stride].reverse()),
+      owndata: this.base === null && this.ownsData(),
+      writeable: this.writeable,
+    });
+  }
 
   // ---- elements and views ---------------------------------------------------------
 
@@ -206,11 +221,21 @@ export class NDArray {
     return this;
   }
 
-  /** A new shape for the same elements: a view when possible, else a copy. One axis may be -1. */
+  /**
+   * A new shape for the same elements: a view whenever the elements can be walked in the new
+   * shape with fixed strides (NumPy's rule: a non-contiguous array too, when the axes that merge
+   * are laid out one after the other), else a view of a C-ordered copy (as NumPy's, whose base
+   * is that copy). One axis may be -1.
+   */
   reshape(...shape: (number | readonly number[])[]): NDArray {
     const dims = inferShape(shape.flat() as number[], this.size, this.shape);
-    const src = this.isContiguous ? this : this.copy();
-    return new NDArray(src.nd.data, dims, this.dtype, src.base ?? src, contiguousStrides(dims), src.nd.offset);
+    const owner = this.base ?? this;
+    if (this.isContiguous) return new NDArray(this.nd.data, dims, this.dtype, owner, contiguousStrides(dims), this.nd.offset);
+    const same = dims.length === this.ndim && dims.every((n, d) => n === this.nd.shape[d]);
+    const strides = same ? this.nd.stride : reshapedStrides(this.nd.shape, this.nd.stride, dims);
+    if (strides) return new NDArray(this.nd.data, dims, this.dtype, owner, strides, this.nd.offset);
+    const src = this.copy();
+    return new NDArray(src.nd.data, dims, this.dtype, src, contiguousStrides(dims), 0);
   }
 
   /** The elements as a 1-D array: a view when contiguous, else a new array (`base` null, as NumPy's). */
@@ -430,26 +455,39 @@ export function isNDArray(x: unknown): x is NDArray {
 }
 
 /**
- * `np.shares_memory(a, b)`: true when the two arrays can touch the same elements (same
- * buffer and overlapping extents).
+ * The strides (in elements) that walk a strided array's elements in C order in a new shape of
+ * the same size, or null if no fixed strides can (NumPy's `_attempt_nocopy_reshape`): axes of
+ * length 1 are dropped, then each run of old axes that becomes a run of new ones must be laid
+ * out one after the other in memory.
  */
-export function sharesMemory(a: NDArray, b: NDArray): boolean {
-  if (a.nd.data.buffer !== b.nd.data.buffer) return false;
-  const extent = (x: NDArray): [number, number] => {
-    if (x.size === 0) return [0, -1];
-    let lo = x.nd.offset;
-    let hi = x.nd.offset;
-    x.nd.shape.forEach((n, d) => {
-      const s = x.nd.stride[d] * (n - 1);
-      if (s < 0) lo += s;
-      else hi += s;
-    });
-    const base = x.nd.data.byteOffset / x.itemsize;
-    return [lo + base, hi + base];
-  };
-  const [a0, a1] = extent(a);
-  const [b0, b1] = extent(b);
-  return a0 <= b1 && b0 <= a1;
+export function reshapedStrides(shape: readonly number[], stride: readonly number[], dims: readonly number[]): number[] | null {
+  const oldDims: number[] = [];
+  const oldStrides: number[] = [];
+  shape.forEach((n, d) => {
+    if (n !== 1) {
+      oldDims.push(n);
+      oldStrides.push(stride[d]);
+    }
+  });
+  const out = new Array<number>(dims.length);
+  let [oi, oj, ni, nj] = [0, 1, 0, 1];
+  while (ni < dims.length && oi < oldDims.length) {
+    let np = dims[ni];
+    let op = oldDims[oi];
+    while (np !== op) {
+      if (np < op) np *= dims[nj++];
+      else op *= oldDims[oj++];
+    }
+    for (let k = oi; k < oj - 1; k++) if (oldStrides[k] !== oldDims[k + 1] * oldStrides[k + 1]) return null;
+    out[nj - 1] = oldStrides[oj - 1];
+    for (let k = nj - 1; k > ni; k--) out[k - 1] = out[k] * dims[k];
+    ni = nj++;
+    oi = oj++;
+  }
+  // Trailing axes of length 1 take the last stride.
+  const last = ni >= 1 ? out[ni - 1] : 1;
+  for (let k = ni; k < dims.length; k++) out[k] = last;
+  return out;
 }
 
 /** Row-major strides (in elements) for a shape. */
@@ -465,9 +503,10 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 
 /** True when (shape, stride) lays elements out contiguously in C order. */
 export function isCContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+  // No elements: contiguous in any order, whatever the strides (NumPy's rule).
+  for (let d = 0; d < shape.length; d++) if (shape[d] === 0) return true;
   let s = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] === 0) return true;
     if (shape[d] !== 1 && stride[d] !== s) return false;
     s *= shape[d];
   }

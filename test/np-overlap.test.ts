@@ -1,0 +1,175 @@
+/**
+ * Views and copies as NumPy tells them apart: `np.sharesMemory` (exact, NumPy's
+ * `shares_memory`), `np.mayShareMemory` (bounds only) and `a.flags`, on the same chains of
+ * slicing, transposing, reshaping, ravelling and copying run in NumPy at test time.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { np } from "../lib";
+import { pythonJson } from "./oracle";
+import type { NDArray } from "../lib/np";
+
+/** One step of a chain: a Python index (`x[...]`), `.T`, `.reshape(...)`, `np.ravel`, `.copy()`. */
+type Op = ["index", string] | ["T"] | ["reshape", number[]] | ["ravel"] | ["copy"];
+
+interface Case {
+  shape: number[];
+  dtype: string;
+  a: Op[];
+  b: Op[];
+  shares: boolean;
+  may: boolean;
+  flagsA: string;
+  flagsB: string;
+}
+
+const FLAG_NAMES = ["C_CONTIGUOUS", "F_CONTIGUOUS", "OWNDATA", "WRITEABLE", "ALIGNED", "WRITEBACKIFCOPY"] as const;
+
+/** Random chains from one base array, and what NumPy says of each pair (seeded: the same cases every run). */
+const CASES = pythonJson<Case[]>(`
+import json, random, numpy as np
+rng = random.Random(20261206)
+def index(shape):
+    items = []
+    for n in shape:
+        r = rng.random()
+        if r < 0.15 and n > 0:
+            items.append(str(rng.randrange(-n, n)))
+        elif r < 0.3:
+            items.append(":")
+        else:
+            step = rng.choice([1, 2, 3, -1, -2, -3])
+            start = rng.choice(["", str(rng.randrange(-n - 1, n + 2))])
+            stop = rng.choice(["", str(rng.randrange(-n - 1, n + 2))])
+            items.append(f"{start}:{stop}:{step}")
+    # An integer for every axis is a NumPy scalar (a copy), where lib/np's get gives a 0-d view.
+    if all(":" not in i for i in items):
+        items[-1] = ":"
+    return ", ".join(items)
+def chain(x):
+    ops = []
+    for _ in range(rng.randrange(1, 4)):
+        r = rng.random()
+        if r < 0.5 and x.ndim > 0:
+            op = ["index", index(x.shape)]
+        elif r < 0.65:
+            op = ["T"]
+        elif r < 0.8 and x.size > 0:
+            op = ["reshape", [x.size]] if rng.random() < 0.5 or x.size % 2 else ["reshape", [2, x.size // 2]]
+        elif r < 0.93:
+            op = ["ravel"]
+        else:
+            op = ["copy"]
+        x = apply(x, op)
+        ops.append(op)
+    return x, ops
+def apply(x, op):
+    if op[0] == "index": return eval(f"x[{op[1]}]")
+    if op[0] == "T": return x.T
+    if op[0] == "reshape": return x.reshape(op[1])
+    if op[0] == "ravel": return np.ravel(x)
+    return x.copy()
+cases = []
+for _ in range(400):
+    shape = [rng.randrange(1, 7) for _ in range(rng.randrange(1, 4))]
+    dtype = rng.choice(["float64", "float32", "int32", "uint8", "int16"])
+    base = np.arange(int(np.prod(shape)), dtype=dtype).reshape(shape)
+    if rng.random() < 0.4:
+        # Interleaved: every axis stepped (2 or 3) from different starts, then maybe more steps.
+        def stepped():
+            return ["index", ", ".join(f"{rng.randrange(0, 3)}::{rng.choice([2, 3])}" for _ in shape)]
+        opsA, opsB = [stepped()], [stepped()]
+        a, b = apply(base, opsA[0]), apply(base, opsB[0])
+        if rng.random() < 0.5:
+            x, more = chain(a)
+            a, opsA = x, opsA + more
+    else:
+        a, opsA = chain(base)
+        b, opsB = chain(base)
+    if a.ndim == 0 or b.ndim == 0:
+        continue
+    cases.append(dict(shape=shape, dtype=dtype, a=opsA, b=opsB, shares=bool(np.shares_memory(a, b)), may=bool(np.may_share_memory(a, b)), flagsA=repr(a.flags), flagsB=repr(b.flags)))
+print(json.dumps(cases))
+`);
+
+function apply(x: NDArray, op: Op): NDArray {
+  switch (op[0]) {
+    case "index":
+      return x.get(op[1]);
+    case "T":
+      return x.T;
+    case "reshape":
+      return x.reshape(...op[1]);
+    case "ravel":
+      return np.ravel(x);
+    case "copy":
+      return x.copy();
+  }
+}
+
+test(`np.sharesMemory, np.mayShareMemory and flags agree with NumPy on ${CASES.length} pairs of views and copies of one array`, (t) => {
+  assert.ok(CASES.length > 300, `enough cases: ${CASES.length}`);
+  const disagree: string[] = [];
+  let exactOnly = 0;
+  for (const c of CASES) {
+    const base = np.arange(c.shape.reduce((p, n) => p * n, 1), { dtype: c.dtype as "float64" }).reshape(...c.shape);
+    const a = c.a.reduce(apply, base);
+    const b = c.b.reduce(apply, base);
+    const got = { shares: np.sharesMemory(a, b), may: np.mayShareMemory(a, b), flagsA: String(a.flags), flagsB: String(b.flags) };
+    if (c.may && !c.shares) exactOnly++;
+    for (const k of ["shares", "may", "flagsA", "flagsB"] as const) {
+      if (got[k] !== c[k]) disagree.push(`${JSON.stringify(c.shape)} ${c.dtype} a=${JSON.stringify(c.a)} b=${JSON.stringify(c.b)}: ${k} ${JSON.stringify(got[k])}, NumPy ${JSON.stringify(c[k])}`);
+    }
+  }
+  t.diagnostic(`pairs sharing memory: ${CASES.filter((c) => c.shares).length}; within each other's bounds only: ${exactOnly}`);
+  assert.deepEqual(disagree, []);
+  // The cases must include pairs whose bounds overlap without a shared element (a[::2], a[1::2]).
+  assert.ok(exactOnly >= 10, `pairs that only the exact test tells apart: ${exactOnly}`);
+});
+
+test("flags read by NumPy's names and as attributes; a memmap does not own its data, a read-only one is not writeable", () => {
+  const a = np.arange(6).reshape(2, 3);
+  const f = a.T.flags;
+  assert.deepEqual(FLAG_NAMES.map((n) => f[n]), [false, true, false, true, true, false]);
+  assert.deepEqual([f.cContiguous, f.fContiguous, f.owndata, f.writeable, f.aligned, f.writebackifcopy], [false, true, false, true, true, false]);
+  const dir = mkdtempSync(path.join(tmpdir(), "lazylab-flags-"));
+  try {
+    const file = path.join(dir, "m.dat");
+    writeFileSync(file, Buffer.from(new Float64Array([0, 1, 2, 3, 4, 5]).buffer));
+    const expected = pythonJson<string[]>(`
+import json, numpy as np
+m = np.memmap(${JSON.stringify(file)}, dtype="float64", mode="r", shape=(2, 3))
+print(json.dumps([repr(np.arange(6).reshape(2, 3).flags), repr(m.flags), repr(m[:, 1:].flags), repr(np.zeros((0, 3))[:, ::2].flags)]))
+`);
+    const m = np.memmap(file, { dtype: "float64", mode: "r", shape: [2, 3] });
+    assert.deepEqual([String(a.flags), String(m.flags), String(m.get(":, 1:").flags), String(np.zeros([0, 3]).get(":, ::2").flags)], expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sharesMemory decides exactly where bounds cannot: interleaved columns, rows and strides", () => {
+  const cases = ["x[::2], x[1::2]", "x[:, ::2], x[:, 1::2]", "x[::2, ::3], x[1::2, 1::3]", "x[::3], x[1::2]", "x.T[::2], x[:, 1::2].T", "x[:, 0], x[:, 5]", "x.ravel()[::7], x[:, 1]", "x[2:, :3], x[:2, 3:]", "x[::-1, ::2], x[:, ::-2]"];
+  const expected = pythonJson<[boolean, boolean][]>(`
+import json, numpy as np
+x = np.arange(48.0).reshape(6, 8)
+print(json.dumps([[bool(np.shares_memory(*p)), bool(np.may_share_memory(*p))] for p in [${cases.map((c) => `(${c})`).join(", ")}]]))
+`);
+  const x = np.arange(48).reshape(6, 8);
+  const got: [boolean, boolean][] = [
+    [x.get("::2"), x.get("1::2")],
+    [x.get(":, ::2"), x.get(":, 1::2")],
+    [x.get("::2, ::3"), x.get("1::2, 1::3")],
+    [x.get("::3"), x.get("1::2")],
+    [x.T.get("::2"), x.get(":, 1::2").T],
+    [x.get(":, 0"), x.get(":, 5")],
+    [x.ravel().get("::7"), x.get(":, 1")],
+    [x.get("2:, :3"), x.get(":2, 3:")],
+    [x.get("::-1, ::2"), x.get(":, ::-2")],
+  ].map(([p, q]) => [np.sharesMemory(p, q), np.mayShareMemory(p, q)]);
+  assert.deepEqual(got, expected);
+  assert.ok(expected.some(([s, m]) => m && !s), "some pairs overlap in bounds only");
+});
