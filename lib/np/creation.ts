@@ -5,7 +5,7 @@
  * differencing (`diff`).
  */
 import { allocate, checkDType, DType, promote, scalarDType, Storage } from "./dtype";
-import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis } from "./ndarray";
+import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis, plainCopy } from "./ndarray";
 import { assign, sub } from "./ufunc";
 import { checkAxis, ValueError } from "./errors";
 
@@ -56,7 +56,7 @@ function inspectNested(value: NestedList): { shape: number[]; dtype: DType; flat
 /** `np.array(values)`: a new array from nested lists, an array (copied) or a scalar. */
 export function array(values: NestedList | NDArray | ArrayLike<number>, options: DTypeOption = {}): NDArray {
   const want = options.dtype === undefined ? undefined : checkDType(options.dtype);
-  if (values instanceof NDArray) return want && want !== values.dtype ? values.astype(want) : values.copy();
+  if (values instanceof NDArray) return plainCopy(values, want ?? values.dtype);
   if (ArrayBuffer.isView(values)) {
     const src = values as unknown as ArrayLike<number>;
     const dt = want ?? typedDType(values);
@@ -176,9 +176,9 @@ export function linspace(start: number, stop: number, num = 50, options: DTypeOp
   return options.dtype && options.dtype !== "float64" ? out.astype(options.dtype) : out;
 }
 
-/** `np.copy(x)`. */
+/** `np.copy(x)`: a new array (plain, also for a memmap, as NumPy's). */
 export function copy(x: NDArray): NDArray {
-  return x.copy();
+  return plainCopy(x);
 }
 
 /** An array argument: an array as is, a nested list or a scalar made into one (NumPy's array_like). */

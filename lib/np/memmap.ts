@@ -14,11 +14,11 @@
 import { closeSync, fstatSync, ftruncateSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import { requireAddon } from "../addon";
-import { checkDType, DType, itemsize, Storage, storageClass } from "./dtype";
+import { allocate, checkDType, DType, itemsize, Storage, storageClass } from "./dtype";
 import { ValueError } from "./errors";
 import { fileError } from "./io/index";
 import { npyHeaderEnd, npyLayout, orderStrides } from "./io/npy";
-import { NDArray } from "./ndarray";
+import { contiguousStrides, NDArray } from "./ndarray";
 
 /** NumPy's modes: read-only, copy-on-write, read-write, and a new file (created or overwritten). */
 export type MemmapMode = "r" | "c" | "r+" | "w+";
@@ -61,15 +61,15 @@ function mapCalls(): MapCalls {
  * way, whose views print as `memmap(...)` too; results of arithmetic on it are plain arrays.
  */
 export class Memmap extends NDArray {
-  /** The file's absolute path. */
-  readonly filename: string;
-  /** Where the array starts in the file, in bytes. */
-  readonly offset: number;
-  /** The mode it was opened with ("r", "c", "r+" or "w+"). */
-  readonly mode: MemmapMode;
+  /** The file's absolute path; null for a memmap in memory (a memmap's copy, astype or flatten, as NumPy's). */
+  readonly filename: string | null;
+  /** Where the array starts in the file, in bytes (null in memory). */
+  readonly offset: number | null;
+  /** The mode it was opened with ("r", "c", "r+" or "w+"; null in memory). */
+  readonly mode: MemmapMode | null;
 
   /** @internal Use {@link memmap} or `np.load(file, { mmapMode })`. */
-  constructor(data: Storage, shape: readonly number[], dtype: DType, stride: readonly number[], filename: string, offset: number, mode: MemmapMode) {
+  constructor(data: Storage, shape: readonly number[], dtype: DType, stride: readonly number[], filename: string | null, offset: number | null, mode: MemmapMode | null) {
     super(data, shape, dtype, null, stride, 0);
     this.filename = filename;
     this.offset = offset;
@@ -84,16 +84,27 @@ export class Memmap extends NDArray {
     return "memmap";
   }
 
-  /** @internal NumPy's memmap object: 128 bytes before its dimensions, its data not its own. */
+  /** @internal NumPy's memmap object: 128 bytes before its dimensions, its data not its own unless in memory. */
   protected override sizeofHeader(): number {
     return 128;
   }
 
   protected override ownsData(): boolean {
-    return false;
+    return this.mode === null;
   }
 
-  /** Writes the changes to the file (NumPy's `flush()`; for "r+" and "w+"; nothing to do for the others). */
+  /** @internal NumPy's `memmap.__getitem__` gives an ndarray for a memmap not over a file. */
+  protected override itemViewsPlain(): boolean {
+    return this.mode === null;
+  }
+
+  /** @internal A copy of a memmap is a memmap in memory (NumPy's subclass kept, no file). */
+  protected override copyOwner(shape: readonly number[], dtype: DType): NDArray {
+    const n = shape.reduce((p, q) => p * q, 1);
+    return new Memmap(allocate(dtype, n, true), shape, dtype, contiguousStrides(shape), null, null, null);
+  }
+
+  /** Writes the changes to the file (NumPy's `flush()`; for "r+" and "w+"; nothing to do for the others or in memory). */
   flush(): void {
     if (this.mode === "r+" || this.mode === "w+") mapCalls().syncMapped(this.nd.data.buffer as SharedArrayBuffer);
   }

@@ -48,11 +48,21 @@ export class NDArray {
   readonly base: NDArray | null;
   /** @internal identity for bookkeeping (retainers). */
   readonly id = nextId++;
+  /**
+   * Prints as `array(...)` whatever its owner is: an item view (`get`) of a memmap that is not
+   * over a file (a memmap's copy), as NumPy's `memmap.__getitem__` returns an ndarray for it;
+   * views made from such a view inherit it.
+   */
+  private plainView = false;
 
-  /** @internal Use `np.array`, `np.zeros`, ... to make arrays. */
+  /**
+   * @internal Use `np.array`, `np.zeros`, ... to make arrays. `base`: for a view, the array it
+   * is made from (its owner is kept; a plain view's printing is inherited).
+   */
   constructor(data: Storage, shape: readonly number[], dtype: DType, base: NDArray | null = null, stride?: readonly number[], offset = 0) {
     this.dtype = dtype;
     this.base = base === null ? null : (base.base ?? base);
+    if (base?.plainView) this.plainView = true;
     const st = stride ? [...stride] : contiguousStrides(shape);
     this.nd = ndarray(data, [...shape], st, offset);
   }
@@ -108,6 +118,22 @@ export class NDArray {
   protected reprName(): string {
     return "array";
   }
+  /** @internal Whether item views (`get`) of this owner print as plain arrays (a memmap's copy's do). */
+  protected itemViewsPlain(): boolean {
+    return false;
+  }
+  /**
+   * @internal A new owner of `shape` for a copy of this owner's elements (not zeroed: the caller
+   * writes every element): a plain array, or a memmap in memory for a memmap (NumPy's copy,
+   * astype and flatten keep the subclass).
+   */
+  protected copyOwner(shape: readonly number[], dtype: DType): NDArray {
+    return new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
+  }
+  /** The owner a copy of this array is written into (see copyOwner; an item view of a memmap's copy copies into a plain array). */
+  private copyTarget(shape: readonly number[], dtype: DType): NDArray {
+    return this.plainView ? NDArray.prototype.copyOwner.call(this, shape, dtype) : (this.base ?? this).copyOwner(shape, dtype);
+  }
   /** True when the elements are contiguous in C (row-major) order. */
   get isContiguous(): boolean {
     return isCContiguous(this.nd.shape, this.nd.stride);
@@ -146,7 +172,9 @@ export class NDArray {
     const items = flattenIndex(index);
     if (hasIndexArray(items)) return getAdvanced(this, items);
     const g = applyIndex(this.geometry(), items);
-    return new NDArray(this.nd.data, g.shape, this.dtype, this.base ?? this, g.stride, g.offset);
+    const view = new NDArray(this.nd.data, g.shape, this.dtype, this, g.stride, g.offset);
+    if ((this.base ?? this).itemViewsPlain()) view.plainView = true;
+    return view;
   }
 
   /** `a[index] = value`: writes a scalar or a broadcastable array into the selected elements (index arrays too: `a.set(a.lt(0), 0)`). */
@@ -202,17 +230,17 @@ export class NDArray {
     return this.copy().nd.data;
   }
 
-  /** An independent copy (C order). */
+  /** An independent copy (C order); a memmap's is a memmap in memory, as NumPy's. */
   copy(): NDArray {
     // Written in full by assign (same shape; it throws before returning or not at all).
-    const out = new NDArray(allocate(this.dtype, this.size, true), this.shape, this.dtype);
+    const out = this.copyTarget(this.shape, this.dtype);
     uf.assign(out, this);
     return out;
   }
 
   /** A new view of the same data (NumPy's `view()`). */
   view(): NDArray {
-    return new NDArray(this.nd.data, this.shape, this.dtype, this.base ?? this, this.nd.stride, this.nd.offset);
+    return new NDArray(this.nd.data, this.shape, this.dtype, this, this.nd.stride, this.nd.offset);
   }
 
   /** Fills every element with `value`, in place. */
@@ -229,11 +257,10 @@ export class NDArray {
    */
   reshape(...shape: (number | readonly number[])[]): NDArray {
     const dims = inferShape(shape.flat() as number[], this.size, this.shape);
-    const owner = this.base ?? this;
-    if (this.isContiguous) return new NDArray(this.nd.data, dims, this.dtype, owner, contiguousStrides(dims), this.nd.offset);
+    if (this.isContiguous) return new NDArray(this.nd.data, dims, this.dtype, this, contiguousStrides(dims), this.nd.offset);
     const same = dims.length === this.ndim && dims.every((n, d) => n === this.nd.shape[d]);
     const strides = same ? this.nd.stride : reshapedStrides(this.nd.shape, this.nd.stride, dims);
-    if (strides) return new NDArray(this.nd.data, dims, this.dtype, owner, strides, this.nd.offset);
+    if (strides) return new NDArray(this.nd.data, dims, this.dtype, this, strides, this.nd.offset);
     const src = this.copy();
     return new NDArray(src.nd.data, dims, this.dtype, src, contiguousStrides(dims), 0);
   }
@@ -243,9 +270,11 @@ export class NDArray {
     return this.isContiguous ? this.reshape(this.size) : this.flatten();
   }
 
-  /** The elements as a new 1-D array (always a copy). */
+  /** The elements as a new 1-D array (always a copy; a memmap's is a memmap in memory, as NumPy's). */
   flatten(): NDArray {
-    return new NDArray(this.copy().nd.data, [this.size], this.dtype);
+    const out = this.copyTarget([this.size], this.dtype);
+    uf.assign(out.reshape(this.shape), this);
+    return out;
   }
 
   /** Permutes the axes (reverses them by default): a view. */
@@ -256,7 +285,7 @@ export class NDArray {
     if (perm.length !== n) throw new RangeError(`transpose(): axes ${JSON.stringify(perm)} don't match an array of ${n} dimensions`);
     perm = perm.map((a) => normaliseAxis(a, n, "transpose"));
     if (new Set(perm).size !== n) throw new RangeError(`transpose(): repeated axis in ${JSON.stringify(axes.flat())}`);
-    return new NDArray(this.nd.data, perm.map((a) => this.nd.shape[a]), this.dtype, this.base ?? this, perm.map((a) => this.nd.stride[a]), this.nd.offset);
+    return new NDArray(this.nd.data, perm.map((a) => this.nd.shape[a]), this.dtype, this, perm.map((a) => this.nd.stride[a]), this.nd.offset);
   }
 
   /** Drops axes of length 1 (all, or those named): a view. See `np.squeeze`. */
@@ -297,7 +326,7 @@ export class NDArray {
   astype(dtype: DType): NDArray {
     const dt = checkDType(dtype, "astype");
     // Written in full by assign, as copy()'s.
-    const out = new NDArray(allocate(dt, this.size, true), this.shape, dt);
+    const out = this.copyTarget(this.shape, dt);
     uf.assign(out, this);
     return out;
   }
@@ -390,7 +419,7 @@ export class NDArray {
 
   /** NumPy's `repr(a)`. */
   repr(): string {
-    return arrayRepr(this.reprSource(), (this.base ?? this).reprName());
+    return arrayRepr(this.reprSource(), this.plainView ? "array" : (this.base ?? this).reprName());
   }
   /** NumPy's `str(a)` (what `print(a)` shows). */
   toString(): string {
@@ -408,7 +437,8 @@ export class NDArray {
   /** @internal NumPy's `__sizeof__`: header, plus the data if this array owns it. */
   [SIZEOF](): number {
     const root = this.base ?? this;
-    return root.sizeofHeader() + 16 * this.ndim + (this.base === null && root.ownsData() ? this.nbytes : 0);
+    const header = this.plainView ? NDArray.prototype.sizeofHeader.call(this) : root.sizeofHeader();
+    return header + 16 * this.ndim + (this.base === null && root.ownsData() ? this.nbytes : 0);
   }
   /** @internal `__sizeof__`'s fixed part: 96 bytes for an ndarray (a memmap's object is larger). */
   protected sizeofHeader(): number {
@@ -452,6 +482,16 @@ export class NDArray {
 /** True when `x` is a lazylab array. */
 export function isNDArray(x: unknown): x is NDArray {
   return x instanceof NDArray;
+}
+
+/**
+ * A copy of `x` into a new plain array (C order), converted to `dtype`: NumPy's `np.array(x)` and
+ * `np.copy(x)`, which give an ndarray for a memmap too (subok=False), where `x.copy()` keeps it.
+ */
+export function plainCopy(x: NDArray, dtype: DType = x.dtype): NDArray {
+  const out = new NDArray(allocate(dtype, x.size, true), x.shape, dtype);
+  uf.assign(out, x);
+  return out;
 }
 
 /**

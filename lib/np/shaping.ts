@@ -72,7 +72,7 @@ export function squeeze(a: NDArray | NestedList, options: { axis?: number | read
     if (drop.some((d) => shape[d] !== 1)) throw new ValueError("cannot select an axis to squeeze out which has size not equal to one");
   }
   const keep = shape.map((_, d) => d).filter((d) => !drop.includes(d));
-  return new NDArray(x.nd.data, keep.map((d) => shape[d]), x.dtype, x.base ?? x, keep.map((d) => x.nd.stride[d]), x.nd.offset);
+  return new NDArray(x.nd.data, keep.map((d) => shape[d]), x.dtype, x, keep.map((d) => x.nd.stride[d]), x.nd.offset);
 }
 
 /**
@@ -100,7 +100,7 @@ export function expandDims(a: NDArray | NestedList, axis: number | readonly numb
       stride.push(x.nd.stride[k++]);
     }
   }
-  return new NDArray(x.nd.data, shape, x.dtype, x.base ?? x, stride, x.nd.offset);
+  return new NDArray(x.nd.data, shape, x.dtype, x, stride, x.nd.offset);
 }
 
 
@@ -127,7 +127,7 @@ export function flip(m: NDArray | NestedList, options: { axis?: number | readonl
     if (n > 0) offset += (n - 1) * stride[d];
     stride[d] = -stride[d];
   }
-  return new NDArray(x.nd.data, x.shape, x.dtype, x.base ?? x, stride, offset);
+  return new NDArray(x.nd.data, x.shape, x.dtype, x, stride, offset);
 }
 
 /**
