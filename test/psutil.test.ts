@@ -12,6 +12,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -376,6 +377,17 @@ print(json.dumps({"gone": gone, "notFound": nf, "name": "NoSuchProcess"}))`,
   }
   assert.equal(py.gone, `NoSuchProcess: process no longer exists (pid=${pid})`);
   assert.throws(() => new psutil.Process(pid), (e: Error) => e.name === py.name && e.message === py.notFound);
+  assert.throws(() => psutil.Process(pid), (e: Error) => e.name === py.name && e.message === py.notFound, "called without new, as in Python");
+});
+
+test("psutil.Process() is called as in Python, or with new: the same process, an instance of psutil.Process, printed as psutil.Process(pid=...)", () => {
+  const called = psutil.Process();
+  const made = new psutil.Process();
+  assert.ok(called instanceof psutil.Process && made instanceof psutil.Process);
+  assert.equal(called.pid, process.pid);
+  assert.equal(psutil.Process(process.pid).pid, made.pid);
+  assert.equal(inspect(called), `psutil.Process(pid=${process.pid})`);
+  assert.deepEqual(Object.keys(called.memoryInfo().asDict()), Object.keys(made.memoryInfo().asDict()));
 });
 
 test("the RSS of this node process is within 10% of what psutil reports for its pid", () => {

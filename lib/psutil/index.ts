@@ -224,16 +224,8 @@ export class NoSuchProcess extends Error {
   }
 }
 
-/**
- * `psutil.Process(pid)`: a process (the executor itself by default). Throws
- * {@link NoSuchProcess} when there is no process `pid`, and its methods throw it once the
- * process has ended.
- *
- * @example
- * const p = new psutil.Process();
- * p.memoryFullInfo().uss / 2 ** 20; // MB only this process holds
- */
-export class Process {
+/** A process, made by {@link Process} (with or without `new`). */
+class ProcessObject {
   /** Process id. */
   readonly pid: number;
   constructor(pid?: number) {
@@ -264,7 +256,7 @@ export class Process {
    * read as psutil reads them.
    *
    * @example
-   * new psutil.Process().memoryFullInfo(); // pfullmem(rss=..., ..., uss=..., pss=..., swap=...)
+   * psutil.Process().memoryFullInfo(); // pfullmem(rss=..., ..., uss=..., pss=..., swap=...)
    */
   memoryFullInfo(): Pfullmem {
     let text: string;
@@ -293,4 +285,28 @@ export class Process {
   toString(): string {
     return `psutil.Process(pid=${this.pid})`;
   }
+  /** @internal */
+  [inspect.custom](): string {
+    return this.toString();
+  }
 }
+
+/** `psutil.Process`: called as Python calls it, or with `new`. */
+export interface ProcessConstructor {
+  (pid?: number): Process;
+  new (pid?: number): Process;
+  readonly prototype: Process;
+}
+
+/**
+ * `psutil.Process(pid)`: a process (the executor itself by default), as in Python: with or
+ * without `new`. Throws {@link NoSuchProcess} when there is no process `pid`, and its methods
+ * throw it once the process has ended. `p instanceof psutil.Process` holds.
+ *
+ * @example
+ * const p = psutil.Process();
+ * p.memoryFullInfo().uss / 2 ** 20; // MB only this process holds
+ */
+export const Process = new Proxy(ProcessObject, { apply: (_target, _this, args: [number?]) => new ProcessObject(...args) }) as unknown as ProcessConstructor;
+/** A process (what {@link Process} makes). */
+export type Process = ProcessObject;
