@@ -43,6 +43,12 @@ extern "C" void np_reduce_heap(void) {
 #include <node.h>
 #include <node_api.h>
 #include <mutex>
+#include <unordered_map>
+
+#if defined(__linux__)
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace {
 
@@ -55,6 +61,10 @@ node::ArrayBufferAllocator *window_allocator = nullptr;
 void *kept = nullptr;
 /* Buffers reused so far (tests read it to know that the path ran). */
 double reuses = 0;
+/* Buffers handed out zeroed (np.zeros, np.empty: not written in full), by where their bytes start:
+ * pages of them the program has not written may hold no memory yet (see np_unwritten_bytes). A
+ * buffer leaves when it is freed, or once every page of it has been written. */
+std::unordered_map<void *, size_t> unwritten;
 
 /* The backing store's deleter: V8 calls it when the last SharedArrayBuffer on the memory is
  * collected, on whichever thread that is. */
@@ -62,6 +72,7 @@ void release(void *data, size_t length, void *deleter_data) {
   auto *allocator = static_cast<node::ArrayBufferAllocator *>(deleter_data);
   {
     std::lock_guard<std::mutex> lock(pool_mutex);
+    unwritten.erase(data);
     if (window_bytes != 0 && length == window_bytes && allocator == window_allocator && kept == nullptr) {
       kept = data;
       return;
@@ -154,6 +165,10 @@ extern "C" napi_value np_shared_buffer(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "Array buffer allocation failed");
     return NULL;
   }
+  if (!written) {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    unwritten[data] = bytes;
+  }
   std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(data, bytes, release, allocator);
   v8::Local<v8::SharedArrayBuffer> buffer = v8::SharedArrayBuffer::New(isolate, std::move(store));
   // Node-API's values are V8's local handles (node's js_native_api_v8.h converts them so).
@@ -195,5 +210,57 @@ extern "C" napi_value np_buffer_address(napi_env env, napi_callback_info info) {
   }
   napi_value r;
   napi_create_double(env, (double)(uintptr_t)store->Data(), &r);
+  return r;
+}
+
+/* unwrittenBytes(): over the buffers sharedBuffer handed out zeroed, the bytes of their whole
+ * pages that hold no memory of the process's own: not present (never written: calloc leaves a
+ * fresh mapping's pages to the kernel, which maps them on the first write), or present but not
+ * exclusively mapped (the kernel's shared zero page, which a read of an unwritten page maps).
+ * malloc counts such a buffer in use in full from the start; psutil's `available`, like RSS,
+ * drops for NumPy's np.zeros only as its pages are written, and the memory probes subtract
+ * these bytes so that theirs does too (lib/psutil/footprint.ts). /proc/self/pagemap: bit 63
+ * present, bit 56 exclusively mapped. Partial pages at a buffer's ends count as written. A
+ * buffer found written in full is dropped from the list (its pages stay). */
+extern "C" napi_value np_unwritten_bytes(napi_env env, napi_callback_info info) {
+  (void)info;
+  double bytes = 0;
+#if defined(__linux__)
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  int fd = unwritten.empty() ? -1 : open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    uint64_t entries[512];
+    for (auto it = unwritten.begin(); it != unwritten.end();) {
+      uintptr_t start = ((uintptr_t)it->first + page - 1) & ~(page - 1);
+      uintptr_t end = ((uintptr_t)it->first + it->second) & ~(page - 1);
+      double none = 0;
+      bool read_all = true;
+      for (uintptr_t p = start; p < end;) {
+        size_t n = (end - p) / page;
+        if (n > 512) n = 512;
+        ssize_t got = pread(fd, entries, n * sizeof entries[0], (off_t)(p / page * sizeof entries[0]));
+        if (got <= 0) {
+          read_all = false;
+          break;
+        }
+        size_t k = (size_t)got / sizeof entries[0];
+        for (size_t i = 0; i < k; i++) {
+          if (!(((entries[i] >> 63) & 1) && ((entries[i] >> 56) & 1))) none += (double)page;
+        }
+        p += k * page;
+      }
+      if (read_all && none == 0) {
+        it = unwritten.erase(it);
+      } else {
+        bytes += none;
+        ++it;
+      }
+    }
+    close(fd);
+  }
+#endif
+  napi_value r;
+  napi_create_double(env, bytes, &r);
   return r;
 }

@@ -266,6 +266,7 @@ static napi_value js_wasm_reserved_bytes(napi_env env, napi_callback_info info) 
 napi_value np_keep_freed(napi_env env, napi_callback_info info);
 napi_value np_shared_buffer(napi_env env, napi_callback_info info);
 napi_value np_buffer_pool(napi_env env, napi_callback_info info);
+napi_value np_unwritten_bytes(napi_env env, napi_callback_info info);
 /* Files mapped into memory (np_mapfile.cc). */
 napi_value np_map_file(napi_env env, napi_callback_info info);
 napi_value np_sync_mapped(napi_env env, napi_callback_info info);
@@ -285,6 +286,7 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "mapFile", NULL, np_map_file, NULL, NULL, NULL, napi_default, NULL },
     { "mappedPrivateBytes", NULL, np_mapped_private_bytes, NULL, NULL, NULL, napi_default, NULL },
     { "syncMapped", NULL, np_sync_mapped, NULL, NULL, NULL, napi_default, NULL },
+    { "unwrittenBytes", NULL, np_unwritten_bytes, NULL, NULL, NULL, napi_default, NULL },
     { "mallocInUse", NULL, js_malloc_in_use, NULL, NULL, NULL, napi_default, NULL },
     { "mallocParts", NULL, js_malloc_parts, NULL, NULL, NULL, napi_default, NULL },
     { "mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL },

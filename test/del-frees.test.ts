@@ -140,7 +140,8 @@ test("del frees an array within the cell after each kind of statement, as in CPy
 
 test("issue 16's cells: del after passing the array to a call frees it in the same cell, and the next cell frees nothing more", { timeout: 120_000 }, async () => {
   await withFreshKernel("del-frees", async (run) => {
-    await run("let d = np.zeros([1000, 1000]);\nconst dBytes = d.nbytes;");
+    // Ones, not zeros: an array of zeros holds no pages until written (test/unwritten-pages.test.ts).
+    await run("let d = np.ones([1000, 1000]);\nconst dBytes = d.nbytes;");
     const inCell = Number((await run("const m = psutil.virtualMemory().available;\nconsole.log(np.isNDArray(d)); del(\"d\");\nconsole.log((psutil.virtualMemory().available - m) / 2 ** 20);")).split("\n")[1]);
     const nextCell = Number(await run("console.log((psutil.virtualMemory().available - m) / 2 ** 20);"));
     const size = Number(await run("dBytes / 2 ** 20"));

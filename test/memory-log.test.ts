@@ -124,8 +124,8 @@ function labelNumber(label: string, field: string): number {
 test("the plot: a well-formed SVG with one point per reading and one bar per change, red where memory was used", { timeout: 60_000 }, async () => {
   const log = new memory.MemoryLog();
   log.record("start");
-  let a: np.NDArray | undefined = np.zeros([500, 1000]);
-  log.record("zeros((500, 1000))");
+  let a: np.NDArray | undefined = np.ones([500, 1000]);
+  log.record("ones((500, 1000))");
   a = undefined;
   log.record("dropped");
   void a;

@@ -93,10 +93,11 @@ function collectBefore(bytes: number, gc: Gc, reusing: boolean): void {
 }
 
 /**
- * From this size on (NumPy's threshold), a new buffer asks the kernel for transparent huge
- * pages before its first write, as NumPy does for its arrays (native/np_memory.c): a fresh
- * 128 MB array then faults in 64 pages instead of 32,768. Only the buffer's 2 MiB-aligned
- * interior is advised, so a written array holds the same resident bytes either way.
+ * From this size on (NumPy's threshold), a new buffer written in full asks the kernel for
+ * transparent huge pages before its first write, as NumPy does for its arrays
+ * (native/np_memory.c): a fresh 128 MB array then faults in 64 pages instead of 32,768. Only
+ * the buffer's 2 MiB-aligned interior is advised, so a written array holds the same resident
+ * bytes either way. A zeroed one (np.zeros, np.empty) is not advised (see allocate).
  */
 export const HUGE_PAGES_MIN_BYTES = 4 << 20;
 
@@ -123,9 +124,13 @@ export function allocate(dtype: DType, n: number, written = false): Storage {
   }
   const Make = STORAGE[dtype];
   if (bytes >= SHARED_MIN_BYTES) {
-    // Through the addon, every large buffer is one the window can keep when it is freed.
-    const storage = new Make(REUSE ? native!.sharedBuffer(bytes, written) : new SharedArrayBuffer(bytes));
-    if (bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
+    // Through the addon, every large buffer is one the window can keep when it is freed (with
+    // LAZYLAB_BUFFER_REUSE=0 no window opens), and a zeroed one's unwritten pages are known.
+    const storage = new Make(native ? native.sharedBuffer(bytes, written) : new SharedArrayBuffer(bytes));
+    // Not a zeroed buffer (np.zeros, np.empty): its pages hold memory only as they are written
+    // (the memory probes count them so), and huge pages would make one write hold 2 MiB when
+    // the kernel has one free and 4 KiB when not.
+    if (written && bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
     return storage;
   }
   return new Make(n);

@@ -8,7 +8,9 @@
  *               out and the blocks mmapped on their own): the array buffers of every isolate
  *               (the notebook's, the workers', those a worker made and transferred here, even
  *               after it exited), zlib's streams, the addons' and libdeflate's memory, Node's
- *               per-thread data
+ *               per-thread data; less the pages of lib/np's zeroed arrays (np.zeros, np.empty,
+ *               from 1 MB) not written yet, which hold no memory until they are, as NumPy's
+ *               don't (the kernel maps a page on its first write; native/np_heap.cc)
  *           + the heaps of worker isolates (each one's live objects after it collects, compiled
  *               code excluded, its young generation at capacity; asked through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts), those no thread
@@ -72,11 +74,19 @@ export function nativeBytes(): number {
   return memoryCalls ? memoryCalls.mallocInUse() : arrayBufferBytes();
 }
 
+/**
+ * Bytes malloc counts in use that hold no memory yet: the unwritten pages of lib/np's zeroed
+ * large buffers (0 without the addon). Read after the collections, as malloc's count is.
+ */
+export function unwrittenBytes(): number {
+  return memoryCalls?.unwrittenBytes ? memoryCalls.unwrittenBytes() : 0;
+}
+
 /** The footprint by category, in bytes (see the module comment). */
 export interface FootprintParts {
   /** The notebook thread's live V8 objects, compiled code excluded. */
   heap: number;
-  /** malloc's bytes in use, all threads (array buffers of every isolate among them); see {@link nativeBytes}. */
+  /** malloc's bytes in use, all threads (array buffers of every isolate among them; see {@link nativeBytes}), less {@link unwrittenBytes}. */
   malloc: number;
   /** Worker isolates' live heaps (their young generations at capacity). */
   workers: number;
@@ -98,7 +108,7 @@ export function footprintParts(): FootprintParts {
   collectGarbage();
   // Read before anything is allocated (see the module comment), in footprint()'s order.
   const heap = liveHeapBytes();
-  const malloc = nativeBytes();
+  const malloc = nativeBytes() - unwrittenBytes();
   const wasm = wasmMemoryBytes() + w.wasm + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]);
   const resizable = resizableBufferBytes() + w.resizable + sharedGrowableBytes([...sharedGrowable(), ...w.growable]);
   const mapped = mappedPrivateBytes();
@@ -111,7 +121,7 @@ export function footprint(): number {
   const w = workerMemory();
   collectGarbage();
   // In this order: the heap and malloc are read before the list of known memories is made.
-  return liveHeapBytes() + nativeBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable]) + mappedPrivateBytes();
+  return liveHeapBytes() + nativeBytes() - unwrittenBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable]) + mappedPrivateBytes();
 }
 
 /** Bytes of private file mappings' copied pages, every thread (0 without the addon). */

@@ -25,6 +25,12 @@ export interface MemoryCalls {
    * process copied by writing them (native/np_mapfile.cc); absent from an addon built before it.
    */
   mappedPrivateBytes?(): number;
+  /**
+   * Bytes of lib/np's zeroed large buffers (np.zeros, np.empty) in whole pages that hold no memory
+   * yet: never written, or mapping the kernel's zero page (native/np_heap.cc); absent from an
+   * addon built before it.
+   */
+  unwrittenBytes?(): number;
   /** Where a buffer's bytes start, as a number (native/np_heap.cc); absent from an addon built before it. */
   bufferAddress?(buffer: ArrayBuffer | SharedArrayBuffer): number;
   /**

@@ -58,7 +58,7 @@ class LibraryInKernel(KernelTestCase):
 
     def test_track_cells_appends_each_cells_memory_change(self):
         self.run_text("memory.trackCells(true);")
-        out = self.run_text("let t = np.zeros([1000, 1000]);")
+        out = self.run_text("let t = np.ones([1000, 1000]);")
         self.assertAlmostEqual(float(CHANGE.search(out).group(1)), -7.63, delta=0.25)
         out = self.run_text("del('t');")
         self.assertAlmostEqual(float(CHANGE.search(out).group(1)), 7.63, delta=0.25)
