@@ -63,8 +63,15 @@ void *kept = nullptr;
 double reuses = 0;
 /* Buffers handed out zeroed (np.zeros, np.empty: not written in full), by where their bytes start:
  * pages of them the program has not written may hold no memory yet (see np_unwritten_bytes). A
- * buffer leaves when it is freed, or once every page of it has been written. */
-std::unordered_map<void *, size_t> unwritten;
+ * buffer leaves when it is freed, or once every page of it has been written. `huge_start` and
+ * `huge_end` bound its interior advised for transparent huge pages (np_note_advised), where the
+ * kernel may back a write with a whole 2 MiB page. */
+struct Unwritten {
+  size_t bytes;
+  uintptr_t huge_start;
+  uintptr_t huge_end;
+};
+std::unordered_map<void *, Unwritten> unwritten;
 
 /* The backing store's deleter: V8 calls it when the last SharedArrayBuffer on the memory is
  * collected, on whichever thread that is. */
@@ -167,7 +174,7 @@ extern "C" napi_value np_shared_buffer(napi_env env, napi_callback_info info) {
   }
   if (!written) {
     std::lock_guard<std::mutex> lock(pool_mutex);
-    unwritten[data] = bytes;
+    unwritten[data] = Unwritten{bytes, 0, 0};
   }
   std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(data, bytes, release, allocator);
   v8::Local<v8::SharedArrayBuffer> buffer = v8::SharedArrayBuffer::New(isolate, std::move(store));
@@ -213,31 +220,50 @@ extern "C" napi_value np_buffer_address(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* Called by adviseHugePages (np_memory.c) once [start, end) of the buffer starting at `data`
+ * is advised for transparent huge pages, on a system where they are enabled. */
+extern "C" void np_note_advised(void *data, uintptr_t start, uintptr_t end) {
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  auto it = unwritten.find(data);
+  if (it != unwritten.end()) {
+    it->second.huge_start = start;
+    it->second.huge_end = end;
+  }
+}
+
 /* unwrittenBytes(): over the buffers sharedBuffer handed out zeroed, the bytes of their whole
  * pages that hold no memory of the process's own: not present (never written: calloc leaves a
  * fresh mapping's pages to the kernel, which maps them on the first write), or present but not
  * exclusively mapped (the kernel's shared zero page, which a read of an unwritten page maps).
  * malloc counts such a buffer in use in full from the start; psutil's `available`, like RSS,
  * drops for NumPy's np.zeros only as its pages are written, and the memory probes subtract
- * these bytes so that theirs does too (lib/psutil/footprint.ts). /proc/self/pagemap: bit 63
- * present, bit 56 exclusively mapped. Partial pages at a buffer's ends count as written. A
- * buffer found written in full is dropped from the list (its pages stay). */
+ * these bytes so that theirs does too (lib/psutil/footprint.ts). In a buffer's interior advised
+ * for huge pages (as NumPy advises its arrays from 4 MiB), a 2 MiB block counts as written as
+ * soon as one of its pages is: the kernel then backs it with a huge page when it has one free,
+ * as it does NumPy's, and counting whole blocks keeps the figure the same when it has none.
+ * /proc/self/pagemap: bit 63 present, bit 56 exclusively mapped. Partial pages at a buffer's
+ * ends count as written. A buffer found written in full is dropped from the list. */
 extern "C" napi_value np_unwritten_bytes(napi_env env, napi_callback_info info) {
   (void)info;
   double bytes = 0;
 #if defined(__linux__)
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  const uintptr_t huge = 2u << 20;
   std::lock_guard<std::mutex> lock(pool_mutex);
   int fd = unwritten.empty() ? -1 : open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     uint64_t entries[512];
     for (auto it = unwritten.begin(); it != unwritten.end();) {
+      const Unwritten &u = it->second;
       uintptr_t start = ((uintptr_t)it->first + page - 1) & ~(page - 1);
-      uintptr_t end = ((uintptr_t)it->first + it->second) & ~(page - 1);
+      uintptr_t end = ((uintptr_t)it->first + u.bytes) & ~(page - 1);
       double none = 0;
       bool read_all = true;
       for (uintptr_t p = start; p < end;) {
-        size_t n = (end - p) / page;
+        /* One huge block of the advised interior at a time, else up to 512 pages outside it. */
+        bool block = u.huge_end > u.huge_start && p >= u.huge_start && p + huge <= u.huge_end;
+        size_t n = block ? huge / page : (end - p) / page;
+        if (!block && u.huge_end > u.huge_start && p < u.huge_start && p + n * page > u.huge_start) n = (u.huge_start - p) / page;
         if (n > 512) n = 512;
         ssize_t got = pread(fd, entries, n * sizeof entries[0], (off_t)(p / page * sizeof entries[0]));
         if (got <= 0) {
@@ -245,9 +271,12 @@ extern "C" napi_value np_unwritten_bytes(napi_env env, napi_callback_info info) 
           break;
         }
         size_t k = (size_t)got / sizeof entries[0];
+        size_t empty = 0;
         for (size_t i = 0; i < k; i++) {
-          if (!(((entries[i] >> 63) & 1) && ((entries[i] >> 56) & 1))) none += (double)page;
+          if (!(((entries[i] >> 63) & 1) && ((entries[i] >> 56) & 1))) empty++;
         }
+        if (block) none += empty == k ? (double)(k * page) : 0;
+        else none += (double)(empty * page);
         p += k * page;
       }
       if (read_all && none == 0) {

@@ -31,6 +31,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -108,6 +109,27 @@ static napi_value js_reduce_heap(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The unwritten-pages list of np_heap.cc learns which interior was advised. */
+void np_note_advised(void *data, uintptr_t start, uintptr_t end);
+
+#if defined(__linux__)
+/* Whether the kernel backs advised memory with transparent huge pages at all ("always" or
+ * "madvise" in /sys/kernel/mm/transparent_hugepage/enabled, not "never"): read once. */
+static int huge_pages_enabled(void) {
+  static int known = -1;
+  if (known < 0) {
+    char text[128] = { 0 };
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    known = 0;
+    if (f) {
+      if (fgets(text, sizeof text, f)) known = strstr(text, "[never]") == NULL;
+      fclose(f);
+    }
+  }
+  return known;
+}
+#endif
+
 /* adviseHugePages(a): advises the 2 MiB-aligned interior of typed array a's bytes with
  * MADV_HUGEPAGE; returns the bytes advised (0 where the system has no such advice). */
 static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
@@ -128,7 +150,10 @@ static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   uintptr_t start = ((uintptr_t)data + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
   uintptr_t end = ((uintptr_t)data + length * width) & ~(HUGE_PAGE - 1);
-  if (data != NULL && end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) == 0) advised = (double)(end - start);
+  if (data != NULL && end > start && madvise((void *)start, end - start, MADV_HUGEPAGE) == 0) {
+    advised = (double)(end - start);
+    if (huge_pages_enabled()) np_note_advised(data, start, end);
+  }
 #else
   (void)data;
   (void)width;

@@ -4,9 +4,11 @@
  * large array of zeros, only when (and as far as) it is written. The same steps run in NumPy
  * (its resident anonymous memory, /proc/self/status) and in a process started as the kernel
  * starts its executor (the process view's figure, and its own resident anonymous memory).
- * NumPy's transparent-huge-page advice is turned off on its side so that both fault 4 KiB pages
- * (lib/np does not advise zeroed buffers: one write would hold 2 MiB when the kernel has a huge
- * page free and 4 KiB when not).
+ * As NumPy, lib/np advises an empty array from 4 MiB for transparent huge pages, not an array
+ * of zeros: where the kernel has huge pages, a write makes a whole 2 MiB block of an empty array
+ * resident (every other row written makes all of it resident). The process view counts such
+ * blocks whole whether or not the kernel had one free, so that partial write is compared with
+ * NumPy when NumPy's process got huge pages.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,12 +26,12 @@ const STEPS: [string, string, string][] = [
   ["e[::2] = 3", 'e.set("::2", 3)', "writing every other row of the empty array"],
   ["del z", "z = null", "dropping the written array"],
   ["o = np.ones((4000, 4000))", "o = np.ones([4000, 4000])", "an array of ones"],
+  ["f = np.full((4000, 4000), 0.0)", "f = np.full([4000, 4000], 0)", "an array full of zeros (written, as NumPy's full)"],
 ];
 
 test("np.zeros and np.empty cost memory as their pages are written, as NumPy's: the process view's figures against NumPy's resident memory, step by step", async (t) => {
-  const numpy = pythonJson<number[]>(`
+  const { steps: numpy, huge } = pythonJson<{ steps: number[]; huge: number }>(`
 import json, gc, numpy as np
-np.core.multiarray._set_madvise_hugepage(False)
 def anon():
     gc.collect()
     with open("/proc/self/status") as f:
@@ -38,8 +40,8 @@ out = []
 # Warm-up: NumPy's own first allocations and the code paths.
 w = np.zeros((100, 100)); w[...] = 1; w.sum(); del w
 before = anon()
-${STEPS.map(([py]) => `${py}\nafter = anon(); out.append((after - before) / 2**20); before = after`).join("\n")}
-print(json.dumps(out))
+${STEPS.map(([py], i) => `${py}\nafter = anon(); out.append((after - before) / 2**20); before = after${i === 5 ? "\nwith open('/proc/self/smaps_rollup') as f: huge = int(next(l for l in f if l.startswith('AnonHugePages:')).split()[1]) * 1024" : ""}`).join("\n")}
+print(json.dumps({"steps": out, "huge": huge}))
 `);
   const lib = JSON.stringify(path.resolve(__dirname, "../lib"));
   const ours = await runLikeExecutor<{ figure: number; anon: number }[]>(["-e", `
@@ -57,7 +59,7 @@ const anon = () => {
   return Number(/RssAnon:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1]) * 1024 - h.total_physical_size + h.used_heap_size;
 };
 const available = () => psutil.virtualMemory().available;
-let z, e, s, o;
+let z, e, s, o, f;
 const out = [];
 let a = available(), r = anon();
 for (const step of [${STEPS.map(([, ts]) => `() => { ${ts}; }`).join(", ")}]) {
@@ -69,13 +71,19 @@ for (const step of [${STEPS.map(([, ts]) => `() => { ${ts}; }`).join(", ")}]) {
 console.log(JSON.stringify(out));`], "unwritten pages");
   const rows = STEPS.map(([, , what], i) => `${what}: view ${ours[i].figure.toFixed(3)} MB, RssAnon ${ours[i].anon.toFixed(3)}, NumPy ${numpy[i].toFixed(3)}`);
   for (const r of rows) t.diagnostic(r);
+  t.diagnostic(`NumPy's huge pages after writing every other row of its empty array: ${(huge / 2 ** 20).toFixed(1)} MB`);
+  // A partial write of the empty array: what is resident depends on whether the kernel had huge
+  // pages for NumPy (its zeros are not advised, so their partial write is 4 KiB pages on both).
+  const partial = new Set([5]);
   STEPS.forEach(([, , what], i) => {
-    // Within 0.1 MB of what NumPy's pages hold (each side's interpreter moves its RSS a little),
-    // and of this process's own anonymous memory.
-    assert.ok(Math.abs(ours[i].figure - numpy[i]) <= 0.1, `${what}: the view says ${ours[i].figure.toFixed(3)} MB, NumPy's pages ${numpy[i].toFixed(3)} MB\n${rows.join("\n")}`);
-    assert.ok(Math.abs(ours[i].figure - ours[i].anon) <= 0.1, `${what}: the view says ${ours[i].figure.toFixed(3)} MB, the process's RssAnon ${ours[i].anon.toFixed(3)} MB`);
+    // Within 0.1 MB of what NumPy's pages hold (each side's interpreter moves its RSS a little).
+    if (!partial.has(i) || huge > 0) {
+      assert.ok(Math.abs(ours[i].figure - numpy[i]) <= 0.1, `${what}: the view says ${ours[i].figure.toFixed(3)} MB, NumPy's pages ${numpy[i].toFixed(3)} MB\n${rows.join("\n")}`);
+    }
+    // And of this process's own anonymous memory, where its kernel's huge pages cannot differ.
+    if (!partial.has(i)) assert.ok(Math.abs(ours[i].figure - ours[i].anon) <= 0.1, `${what}: the view says ${ours[i].figure.toFixed(3)} MB, the process's RssAnon ${ours[i].anon.toFixed(3)} MB`);
   });
   // The steps are not trivial: the zeros cost nothing at first, a written quarter a quarter.
   const MB = 2 ** 20;
-  assert.ok(Math.abs(numpy[0]) < 0.1 && Math.abs(numpy[3] - (1000 * 4000 * 8) / MB) < 0.5 && Math.abs(numpy[7] - (4000 * 4000 * 8) / MB) < 0.5, `NumPy's own figures: ${numpy.map((x) => x.toFixed(3)).join(", ")}`);
+  assert.ok(Math.abs(numpy[0]) < 0.1 && numpy[3] >= (1000 * 4000 * 8) / MB - 0.5 && numpy[3] < (1000 * 4000 * 8) / MB + 2.5 && Math.abs(numpy[7] - (4000 * 4000 * 8) / MB) < 0.5, `NumPy's own figures: ${numpy.map((x) => x.toFixed(3)).join(", ")}`);
 });

@@ -94,15 +94,19 @@ export function full(shape: number | readonly number[], value: number | boolean,
   return filled(shape, value, options, "full");
 }
 
-/** full() under the name the user called (errors name it). */
-function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: string): NDArray {
+/**
+ * full() under the name the user called (errors name it). Memory as NumPy's: `zeros` and `empty`
+ * leave their pages unwritten (held only once written; lib/psutil counts them so), `full` and
+ * `ones` write every element (NumPy's full is empty + copyto: np.full(shape, 0) holds its pages).
+ * NumPy advises huge pages for an empty array from 4 MiB, not for zeros (calloc'd).
+ */
+function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: "full" | "zeros" | "ones" | "empty"): NDArray {
   const dims = checkShape(shape, what);
   const dt = options.dtype === undefined ? scalarDType(value) : checkDType(options.dtype);
-  // Zeros need zeroed memory; any other value is written to every element (-0.0 too, in a
-  // float array: NumPy's np.full_like(x, -0.0) holds -0.0).
-  const written = (value !== 0 && value !== false) || (Object.is(value, -0) && (dt === "float64" || dt === "float32"));
-  const out = new NDArray(allocate(dt, dims.reduce((a, b) => a * b, 1), written), dims, dt);
-  if (written) assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (what === "zeros" || what === "empty") return new NDArray(allocate(dt, n, false, what === "empty"), dims, dt);
+  const out = new NDArray(allocate(dt, n, true), dims, dt);
+  assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
   return out;
 }
 

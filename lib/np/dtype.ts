@@ -93,11 +93,13 @@ function collectBefore(bytes: number, gc: Gc, reusing: boolean): void {
 }
 
 /**
- * From this size on (NumPy's threshold), a new buffer written in full asks the kernel for
- * transparent huge pages before its first write, as NumPy does for its arrays
- * (native/np_memory.c): a fresh 128 MB array then faults in 64 pages instead of 32,768. Only
- * the buffer's 2 MiB-aligned interior is advised, so a written array holds the same resident
- * bytes either way. A zeroed one (np.zeros, np.empty) is not advised (see allocate).
+ * From this size on (NumPy's threshold), a new buffer asks the kernel for transparent huge
+ * pages before its first write, as NumPy does for its arrays (native/np_memory.c): a fresh
+ * 128 MB array then faults in 64 pages instead of 32,768 (an array filled after it was made:
+ * 21 ms against 38 without). Only the buffer's 2 MiB-aligned interior is advised, so a written
+ * array holds the same resident bytes either way; an empty one's unwritten pages are counted by
+ * whole 2 MiB blocks there (native/np_heap.cc), as the kernel backs them when it has huge pages
+ * free. Not np.zeros' buffers: NumPy's calloc'd zeros are not advised.
  */
 export const HUGE_PAGES_MIN_BYTES = 4 << 20;
 
@@ -109,9 +111,10 @@ export const HUGE_PAGES_MIN_BYTES = 4 << 20;
  * so a large buffer may come with any contents: the one of the same size that the collection
  * before it has just freed, if there is one (NumPy's malloc reuses a freed chunk so; the
  * kernel's zeroing of fresh pages took a quarter of `x > 0`'s time). That buffer is never held
- * past this call, so no memory reading sees it (native/np_heap.cc).
+ * past this call, so no memory reading sees it (native/np_heap.cc). `hugePages`: advised for
+ * transparent huge pages from {@link HUGE_PAGES_MIN_BYTES} (not np.zeros', as NumPy's are not).
  */
-export function allocate(dtype: DType, n: number, written = false): Storage {
+export function allocate(dtype: DType, n: number, written = false, hugePages = true): Storage {
   const bytes = n * ITEMSIZE[dtype];
   if (bytes >= SHARED_MIN_BYTES && gcFn) {
     sharedSinceCollection += bytes;
@@ -127,10 +130,7 @@ export function allocate(dtype: DType, n: number, written = false): Storage {
     // Through the addon, every large buffer is one the window can keep when it is freed (with
     // LAZYLAB_BUFFER_REUSE=0 no window opens), and a zeroed one's unwritten pages are known.
     const storage = new Make(native ? native.sharedBuffer(bytes, written) : new SharedArrayBuffer(bytes));
-    // Not a zeroed buffer (np.zeros, np.empty): its pages hold memory only as they are written
-    // (the memory probes count them so), and huge pages would make one write hold 2 MiB when
-    // the kernel has one free and 4 KiB when not.
-    if (written && bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
+    if (hugePages && bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
     return storage;
   }
   return new Make(n);
