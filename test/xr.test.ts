@@ -737,6 +737,10 @@ print(json.dumps([err(f) for f in cases]))`);
     () => a.sel({ y: 0 }, { method: "pad" }), () => a.sel({ y: 9 }, { method: "bfill" }), () => a.sel({ y: 3.5 }, { method: "nearest", tolerance: 0.1 }),
     () => a.sel({ y: [1, 2] }, { method: "nearest" }), () => a.sel({ y: 3 }, { method: "near" as never }), () => ds.sel({ y: 3 }, { method: "nearest" })].map(err);
   assert.deepEqual(ours, py);
+  // xarray's list of labels (sel(y=[1, 2, 4])) is not a range: refused, not cut to its first two.
+  for (const f of [() => a.sel({ y: [1, 2, 4] as never }), () => ds.sel({ y: [1] as never })]) {
+    assert.throws(f, (e: Error) => e.name === "ValueError" && /an array is a label range \[start, stop\].*a list of labels .* is not supported/.test(e.message), err(f));
+  }
 });
 
 test("chunk() makes a DataArray lazy with xarray's chunks (by name, a number for all, unnamed dimensions kept), repr and errors", async () => {

@@ -605,6 +605,10 @@ function labelToPosition(arr: DataArray, dim: string, label: LabelIndexer, optio
     throw new ValueError(`Invalid fill method. Expecting pad (ffill), backfill (bfill) or nearest. Got ${String(method)}`);
   }
   if (method === undefined && options.tolerance !== undefined) throw new ValueError("tolerance argument only valid if doing pad, backfill or nearest reindexing");
+  if (Array.isArray(label) && label.length !== 2) {
+    // xarray's sel(k=[0, 5, 10]) picks those labels; here an array is a range, and a longer one would silently lose labels.
+    throw new ValueError(`sel: ${dim}=[${label.map(String).join(", ")}]: an array is a label range [start, stop] (xarray's slice(start, stop)), so it has two items; a list of labels (xarray's vectorised selection) is not supported: select each label and concatenate, or use isel with a range of positions`);
+  }
   if (method !== undefined && Array.isArray(label)) throw new NotImplementedError("cannot use ``method`` argument if any indexers are slice objects");
   if (!arr.dims.includes(dim)) throw new DimensionError(`Dimensions {'${dim}'} do not exist. Expected one or more of (${arr.dims.join(", ")})`);
   const index = (arr.coords as Record<string, DataArray>)[dim];
