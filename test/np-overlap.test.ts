@@ -173,3 +173,69 @@ print(json.dumps([[bool(np.shares_memory(*p)), bool(np.may_share_memory(*p))] fo
   assert.deepEqual(got, expected);
   assert.ok(expected.some(([s, m]) => m && !s), "some pairs overlap in bounds only");
 });
+
+test("flags.writeable = false protects an array and the views made from it afterwards, with NumPy's errors; true again only where NumPy allows it", () => {
+  const expected = pythonJson<string[]>(`
+import json, numpy as np
+out = []
+def run(f):
+    try:
+        r = f()
+        out.append("ok" if r is None else repr(r))
+    except Exception as e:
+        out.append(f"{type(e).__name__}: {e}")
+a = np.arange(6.0)
+run(lambda: setattr(a.flags, "writeable", False))
+run(lambda: a.__setitem__(0, 1))
+v = a[1:]
+run(lambda: v.flags.writeable)
+run(lambda: v.__setitem__(0, 1))
+run(lambda: setattr(v.flags, "writeable", True))
+run(lambda: np.add(a, 1, out=v))
+run(lambda: v.sort())
+run(lambda: a.copy().flags.writeable)
+run(lambda: setattr(a.flags, "writeable", True))
+run(lambda: a.__setitem__(0, 5))
+run(lambda: v.flags.writeable)
+run(lambda: setattr(v.flags, "writeable", True))
+run(lambda: v.__setitem__(0, 7))
+run(lambda: float(a[1]))
+f = a.flags
+run(lambda: setattr(f, "writeable", False))
+run(lambda: f.writeable)
+run(lambda: a.flags["WRITEABLE"])
+run(lambda: a.T.flags.writeable)
+print(json.dumps(out))
+`);
+  const out: string[] = [];
+  const run = (f: () => unknown) => {
+    try {
+      const r = f();
+      out.push(r === undefined ? "ok" : typeof r === "boolean" ? (r ? "True" : "False") : String(r));
+    } catch (e) {
+      out.push(`${(e as Error).name}: ${(e as Error).message}`);
+    }
+  };
+  const a = np.arange(6, { dtype: "float64" });
+  run(() => void (a.flags.writeable = false));
+  run(() => void a.set(0, 1));
+  const v = a.get("1:");
+  run(() => v.flags.writeable);
+  run(() => void v.set(0, 1));
+  run(() => void (v.flags.writeable = true));
+  run(() => void np.add(a, 1, v));
+  run(() => void v.sort());
+  run(() => a.copy().flags.writeable);
+  run(() => void (a.flags.writeable = true));
+  run(() => void a.set(0, 5));
+  run(() => v.flags.writeable);
+  run(() => void (v.flags.writeable = true));
+  run(() => void v.set(0, 7));
+  run(() => a.at(1).toFixed(1));
+  const f = a.flags;
+  run(() => void (f.writeable = false));
+  run(() => f.writeable);
+  run(() => a.flags["WRITEABLE"]);
+  run(() => a.T.flags.writeable);
+  assert.deepEqual(out, expected);
+});

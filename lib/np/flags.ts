@@ -4,11 +4,16 @@
  */
 import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
+import type { NDArray } from "./ndarray";
 
 /** The flags NumPy prints, in its order, with its names. */
 const NAMES = ["C_CONTIGUOUS", "F_CONTIGUOUS", "OWNDATA", "WRITEABLE", "ALIGNED", "WRITEBACKIFCOPY"] as const;
 
-/** An array's flags at the moment they were asked for (NumPy's `flagsobj`, read-only here). */
+/**
+ * An array's flags at the moment they were asked for (NumPy's `flagsobj`); `writeable` may be
+ * set through it, as NumPy's (`a.flags.writeable = false`), which changes the array (read
+ * `a.flags` again to see it: this object keeps what it read, as NumPy's does).
+ */
 export class ArrayFlags {
   /** The elements are contiguous in C (row-major) order. */
   readonly cContiguous: boolean;
@@ -16,19 +21,33 @@ export class ArrayFlags {
   readonly fContiguous: boolean;
   /** The array allocated its elements (false for a view, and for a memmap, whose pages are the file's). */
   readonly owndata: boolean;
-  /** The elements may be written (false for a read-only memmap and its views). */
-  readonly writeable: boolean;
+  readonly #writeable: boolean;
+  readonly #array: NDArray;
   /** Each element lies at a multiple of its size (always: typed arrays are aligned). */
   readonly aligned = true;
   /** NumPy's write-back copies of C-API calls, which lib/np never makes. */
   readonly writebackifcopy = false;
 
   /** @internal Made by `NDArray.flags`. */
-  constructor(flags: { cContiguous: boolean; fContiguous: boolean; owndata: boolean; writeable: boolean }) {
+  constructor(flags: { cContiguous: boolean; fContiguous: boolean; owndata: boolean; writeable: boolean }, array: NDArray) {
     this.cContiguous = flags.cContiguous;
     this.fContiguous = flags.fContiguous;
     this.owndata = flags.owndata;
-    this.writeable = flags.writeable;
+    this.#writeable = flags.writeable;
+    this.#array = array;
+  }
+
+  /**
+   * The elements may be written (false for a read-only memmap and its views, and for an array
+   * made read-only). Set false to protect an array (and the views made from it afterwards);
+   * true again only where the memory may be written, else NumPy's ValueError.
+   */
+  get writeable(): boolean {
+    return this.#writeable;
+  }
+  set writeable(flag: boolean) {
+    // The array changes; this object keeps what it read, as NumPy's flagsobj does.
+    this.#array.setWriteable(flag);
   }
 
   /** `a.flags["C_CONTIGUOUS"]`, NumPy's mapping access. */
@@ -43,9 +62,12 @@ export class ArrayFlags {
   get OWNDATA(): boolean {
     return this.owndata;
   }
-  /** `a.flags["WRITEABLE"]`. */
+  /** `a.flags["WRITEABLE"]` (settable, as `writeable`). */
   get WRITEABLE(): boolean {
     return this.writeable;
+  }
+  set WRITEABLE(flag: boolean) {
+    this.writeable = flag;
   }
   /** `a.flags["ALIGNED"]`. */
   get ALIGNED(): boolean {

@@ -54,6 +54,8 @@ export class NDArray {
    * views made from such a view inherit it.
    */
   private plainView = false;
+  /** Made read-only (`a.flags.writeable = false`), or a view made from such an array, as NumPy's. */
+  private readonlyFlag = false;
 
   /**
    * @internal Use `np.array`, `np.zeros`, ... to make arrays. `base`: for a view, the array it
@@ -63,6 +65,7 @@ export class NDArray {
     this.dtype = dtype;
     this.base = base === null ? null : (base.base ?? base);
     if (base?.plainView) this.plainView = true;
+    if (base?.readonlyFlag) this.readonlyFlag = true;
     const st = stride ? [...stride] : contiguousStrides(shape);
     this.nd = ndarray(data, [...shape], st, offset);
   }
@@ -108,8 +111,19 @@ export class NDArray {
    * read-only and its views, whose writes through lib/np raise NumPy's ValueError.
    */
   get writeable(): boolean {
-    return (this.base ?? this).ownsWriteableMemory();
+    return !this.readonlyFlag && (this.base ?? this).ownsWriteableMemory();
   }
+  /**
+   * @internal NumPy's `a.flags.writeable = flag` (through {@link flags}): false makes this array,
+   * and views made from it afterwards, read-only; true again only where the memory may be written
+   * (not a view of a read-only array, nor a read-only memmap), as NumPy's.
+   */
+  setWriteable(flag: boolean): void {
+    const owner = this.base ?? this;
+    if (flag && (!owner.ownsWriteableMemory() || (owner !== this && owner.readonlyFlag))) throw new ValueError("cannot set WRITEABLE flag to True of this array");
+    this.readonlyFlag = !flag;
+  }
+
   /** @internal Whether the memory this array owns may be written (a read-only memmap's may not). */
   protected ownsWriteableMemory(): boolean {
     return true;
@@ -150,7 +164,7 @@ export class NDArray {
       fContiguous: isCContiguous([...shape].reverse(), [...stride].reverse()),
       owndata: this.base === null && this.ownsData(),
       writeable: this.writeable,
-    });
+    }, this);
   }
 
   // ---- elements and views ---------------------------------------------------------
