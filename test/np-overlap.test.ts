@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { np } from "../lib";
+import { np, sys } from "../lib";
 import { pythonJson } from "./oracle";
 import type { NDArray } from "../lib/np";
 
@@ -238,4 +238,54 @@ print(json.dumps(out))
   run(() => a.flags["WRITEABLE"]);
   run(() => a.T.flags.writeable);
   assert.deepEqual(out, expected);
+});
+
+test("np.broadcastTo is a read-only view of stride 0, np.ascontiguousarray and np.asfortranarray copy only where NumPy's do", () => {
+  const expected = pythonJson<unknown[][]>(`
+import json, sys, numpy as np
+x = np.arange(3.0)
+a = np.arange(6.0).reshape(2, 3)
+z = np.array(4.0)
+cases = [
+    (x, lambda: np.broadcast_to(x, (4, 3))), (a, lambda: np.broadcast_to(a[:1], (3, 2, 3))), (x, lambda: np.broadcast_to(x, (3,))),
+    (z, lambda: np.broadcast_to(z, (2, 2))), (a, lambda: np.broadcast_to(a.T, (2, 3, 2))),
+    (x, lambda: np.ascontiguousarray(x)), (a, lambda: np.ascontiguousarray(a.T)), (a, lambda: np.ascontiguousarray(a[:, ::2])), (z, lambda: np.ascontiguousarray(z)),
+    (a, lambda: np.ascontiguousarray(a, dtype=np.float32)),
+    (a, lambda: np.asfortranarray(a)), (a, lambda: np.asfortranarray(a.T)), (x, lambda: np.asfortranarray(x)), (a, lambda: np.asfortranarray(a[:, 1:])),
+]
+out = []
+for src, f in cases:
+    r = f()
+    out.append([repr(r), list(r.strides), repr(r.flags), bool(np.shares_memory(r, src)), sys.getsizeof(r), r.nbytes, r is src])
+for f in [lambda: np.broadcast_to(x, (2, 4)), lambda: np.broadcast_to(a, (3,)), lambda: np.broadcast_to(x, (-1, 3)), lambda: np.broadcast_to(x, (4, 3)).__setitem__((0, 0), 1)]:
+    try:
+        f()
+        out.append(["ok"])
+    except Exception as e:
+        out.append([f"{type(e).__name__}: {e}"])
+print(json.dumps(out))
+`);
+  const x = np.arange(3, { dtype: "float64" });
+  const a = np.arange(6, { dtype: "float64" }).reshape(2, 3);
+  const z = np.array(4.0, { dtype: "float64" });
+  const cases: [NDArray, () => NDArray][] = [
+    [x, () => np.broadcastTo(x, [4, 3])], [a, () => np.broadcastTo(a.get(":1"), [3, 2, 3])], [x, () => np.broadcastTo(x, [3])],
+    [z, () => np.broadcastTo(z, [2, 2])], [a, () => np.broadcastTo(a.T, [2, 3, 2])],
+    [x, () => np.ascontiguousarray(x)], [a, () => np.ascontiguousarray(a.T)], [a, () => np.ascontiguousarray(a.get(":, ::2"))], [z, () => np.ascontiguousarray(z)],
+    [a, () => np.ascontiguousarray(a, { dtype: "float32" })],
+    [a, () => np.asfortranarray(a)], [a, () => np.asfortranarray(a.T)], [x, () => np.asfortranarray(x)], [a, () => np.asfortranarray(a.get(":, 1:"))],
+  ];
+  const got: unknown[][] = cases.map(([src, f]) => {
+    const r = f();
+    return [r.repr(), r.strides, String(r.flags), np.sharesMemory(r, src), sys.getsizeof(r), r.nbytes, r === src];
+  });
+  for (const f of [() => np.broadcastTo(x, [2, 4]), () => np.broadcastTo(a, [3]), () => np.broadcastTo(x, [-1, 3]), () => np.broadcastTo(x, [4, 3]).set("0, 0", 1)]) {
+    try {
+      f();
+      got.push(["ok"]);
+    } catch (e) {
+      got.push([`${(e as Error).name}: ${(e as Error).message}`]);
+    }
+  }
+  assert.deepEqual(got, expected);
 });

@@ -16,7 +16,7 @@ export { array, asarray, zeros, ones, empty, full, zerosLike, onesLike, arange, 
 export type { DTypeOption } from "./creation";
 export { add, sub, mul, div, floordiv, pow, mod, eq, ne, lt, le, gt, ge, neg, abs, sqrt, exp, log, square, sin, cos, floor, ceil, reciprocal, isnan, logicalNot, maximum, minimum, fmax, fmin, sign, isinf, isfinite, trunc, rint, round, around, log10, log2, log1p, expm1, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, tanh, hypot, deg2rad, rad2deg } from "./ufunc";
 export { sum, mean, min, max, std, variance as var, prod, argmin, argmax, any, all } from "./reduce";
-export { reshape, transpose, ravel, squeeze, expandDims, flip, fliplr, flipud } from "./shaping";
+export { reshape, transpose, ravel, squeeze, expandDims, flip, fliplr, flipud, broadcastTo, ascontiguousarray, asfortranarray } from "./shaping";
 export { where, nonzero, clip } from "./select";
 export type { ClipOptions } from "./select";
 export { nansum, nanmean } from "./nan";

@@ -1,12 +1,15 @@
 /**
- * NumPy's shape functions: `np.reshape`, `np.transpose`, `np.ravel`, `np.squeeze`,
- * `np.expandDims`, `np.flip` (`fliplr`, `flipud`). Each changes only (shape, strides, offset),
- * so the result is a view of its argument wherever NumPy's is (a non-contiguous array reshaped
- * or ravelled is copied first).
+ * NumPy's shape and layout functions: `np.reshape`, `np.transpose`, `np.ravel`, `np.squeeze`,
+ * `np.expandDims`, `np.flip` (`fliplr`, `flipud`), `np.broadcastTo`, `np.ascontiguousarray`,
+ * `np.asfortranarray`. Each changes only (shape, strides, offset) where it can, so the result
+ * is a view of its argument wherever NumPy's is, and a copy where NumPy's is.
  */
-import { NDArray, NestedList } from "./ndarray";
+import { NDArray, NestedList, plainCopy } from "./ndarray";
 import { asArrayArg } from "./creation";
-import { checkAxis, ValueError } from "./errors";
+import { checkAxis, tightShape, ValueError } from "./errors";
+import { allocate, checkDType, type DType } from "./dtype";
+import { broadcastStrides } from "./iterate";
+import { assign } from "./ufunc";
 
 /**
  * `np.reshape(a, newshape)`: the same elements in a new shape (C order); one axis may be -1.
@@ -148,4 +151,59 @@ export function flipud(m: NDArray | NestedList): NDArray {
   const x = asArrayArg(m, "flipud: m");
   if (x.ndim < 1) throw new ValueError("Input must be >= 1-d.");
   return flip(x, 0);
+}
+
+/**
+ * `np.broadcast_to(array, shape)`: a read-only view of `array` in `shape`, its broadcast axes of
+ * stride 0, as NumPy's: no element is copied (the view costs no memory, though its `nbytes` is
+ * that of `shape`), and writes are refused (`assignment destination is read-only`).
+ * @example np.broadcastTo(np.arange(3), [1000, 3]).strides   // [0, 8]
+ */
+export function broadcastTo(array: NDArray | NestedList, shape: number | readonly number[]): NDArray {
+  const x = asArrayArg(array, "broadcastTo: array");
+  const dims = typeof shape === "number" ? [shape] : [...shape];
+  if (dims.some((n) => !Number.isInteger(n))) throw new TypeError(`broadcastTo: shape must be whole numbers, got (${dims.join(", ")})`);
+  if (dims.some((n) => n < 0)) throw new ValueError("all elements of broadcast shape must be non-negative");
+  if (x.ndim > dims.length) throw new ValueError("input operand has more dimensions than allowed by the axis remapping");
+  x.shape.forEach((n, k) => {
+    const want = dims[dims.length - x.ndim + k];
+    if (n !== want && n !== 1) throw new ValueError(`operands could not be broadcast together with remapped shapes [original->remapped]: ${tightShape(x.shape)}  and requested shape ${tightShape(dims)}`);
+  });
+  const view = new NDArray(x.nd.data, dims, x.dtype, x, broadcastStrides(x.shape, x.nd.stride, dims), x.nd.offset);
+  view.setWriteable(false);
+  return view;
+}
+
+/**
+ * `np.ascontiguousarray(a, dtype=None)`: `a` itself when its elements are already contiguous in C
+ * order (and of that dtype), else a C-ordered copy; at least 1-D, as NumPy's.
+ * @example np.ascontiguousarray(x.T).flags.cContiguous   // true: a copy
+ */
+export function ascontiguousarray(a: NDArray | NestedList, options: { dtype?: DType } = {}): NDArray {
+  const x = asArrayArg(a, "ascontiguousarray: a");
+  const dtype = options.dtype === undefined ? x.dtype : checkDType(options.dtype, "ascontiguousarray");
+  const y = x.ndim === 0 ? x.reshape(1) : x;
+  return y.flags.cContiguous && dtype === y.dtype ? y : plainCopy(y, dtype);
+}
+
+/**
+ * `np.asfortranarray(a, dtype=None)`: `a` itself when its elements are already contiguous in
+ * Fortran (column-major) order (and of that dtype), else a Fortran-ordered copy; at least 1-D.
+ * @example np.asfortranarray(np.ones([2, 3])).strides   // [8, 16]
+ */
+export function asfortranarray(a: NDArray | NestedList, options: { dtype?: DType } = {}): NDArray {
+  const x = asArrayArg(a, "asfortranarray: a");
+  const dtype = options.dtype === undefined ? x.dtype : checkDType(options.dtype, "asfortranarray");
+  const y = x.ndim === 0 ? x.reshape(1) : x;
+  if (y.flags.fContiguous && dtype === y.dtype) return y;
+  const shape = y.shape;
+  const stride: number[] = [];
+  let step = 1;
+  for (const n of shape) {
+    stride.push(step);
+    step *= Math.max(n, 1);
+  }
+  const out = new NDArray(allocate(dtype, y.size, true), shape, dtype, null, stride);
+  assign(out, y);
+  return out;
 }
