@@ -544,3 +544,11 @@ print(json.dumps([x.__sizeof__(), x[0:3, 0:3].__sizeof__(), np.array([1, 2, 3]).
   const d = da.fromArray(x, { chunks: [100, 100] });
   assert.deepEqual([sys.getsizeof(x), sys.getsizeof(x.get("0:3, 0:3")), sys.getsizeof(np.array([1, 2, 3])), sys.getsizeof(d), sys.getsizeof(d.pow(2))], py);
 });
+
+test("sys.getsizeof of numbers, booleans, strings and None as CPython's: a whole number is an int, any other a float", () => {
+  const ints = ["0", "1", "-5", "2**30 - 1", "2**30", "2**40", "-(2**53)", "2**100", "-(2**64)"];
+  const floats = ["1.5", "-0.25", "1e300", "float('nan')", "float('inf')"];
+  const py = pythonJson<number[]>(`import json, sys; print(json.dumps([sys.getsizeof(v) for v in [${[...ints, ...floats].join(", ")}, True, False, "abc", "", "é", "€uro", "😀x", None]]))`);
+  const ours = [0, 1, -5, 2 ** 30 - 1, 2 ** 30, 2 ** 40, -(2 ** 53), 2n ** 100n, -(2n ** 64n), 1.5, -0.25, 1e300, NaN, Infinity, true, false, "abc", "", "é", "€uro", "😀x", null];
+  assert.deepEqual(ours.map((v) => sys.getsizeof(v)), py);
+});

@@ -13,8 +13,12 @@ export type { HasSizeof };
  * - lazylab arrays answer as NumPy's `__sizeof__` does: an array that owns its data counts
  *   the header (96 + 16·ndim bytes in NumPy 1.24) plus `nbytes`; a view counts only its header.
  * - lazy arrays answer as Dask's: the small object only (56 bytes), whatever they describe.
- * - other values: a rough estimate of the JavaScript object (strings 2 bytes a character,
- *   typed arrays their byteLength, numbers 8), documented as an estimate.
+ * - numbers and bigints as CPython's: a whole number (to 2**53) is an `int` (24 bytes and 4 per
+ *   30-bit digit: 28 for 1, 32 for 2**40), any other number a `float` (24); booleans 28,
+ *   strings as CPython stores them (49 + 1 a character for ASCII, 73 + 1 for Latin-1, 74 + 2,
+ *   76 + 4 beyond), None/undefined 16.
+ * - other values: a rough estimate of the JavaScript object (arrays 56 + 8 per element, objects
+ *   64 + 8 per key, typed arrays their byteLength + 64), documented as an estimate.
  */
 export function getsizeof(x: unknown): number {
   if (x !== null && typeof x === "object" && typeof (x as Partial<HasSizeof>)[SIZEOF] === "function") {
@@ -24,13 +28,13 @@ export function getsizeof(x: unknown): number {
   if (x instanceof ArrayBuffer) return x.byteLength + 32;
   switch (typeof x) {
     case "number":
-      return 24;
+      return Number.isInteger(x) && Math.abs(x) <= 2 ** 53 ? intSize(BigInt(x)) : 24;
     case "boolean":
       return 28;
     case "bigint":
-      return 24 + Math.ceil(x.toString(16).length / 2);
+      return intSize(x);
     case "string":
-      return 49 + x.length * (/[^\x00-\xff]/.test(x) ? 2 : 1);
+      return strSize(x);
     case "undefined":
       return 16;
   }
@@ -38,6 +42,23 @@ export function getsizeof(x: unknown): number {
   if (Array.isArray(x)) return 56 + 8 * x.length;
   if (typeof x === "object") return 64 + 8 * Object.keys(x).length;
   return 64;
+}
+
+/** CPython's `str.__sizeof__` (PEP 393): ASCII 49 + 1 a character, Latin-1 73 + 1, UCS-2 74 + 2, else 76 + 4. */
+function strSize(x: string): number {
+  let max = 0;
+  let n = 0;
+  for (const ch of x) {
+    max = Math.max(max, ch.codePointAt(0) as number);
+    n++;
+  }
+  return max < 0x80 ? 49 + n : max < 0x100 ? 73 + n : max < 0x10000 ? 74 + 2 * n : 76 + 4 * n;
+}
+
+/** CPython's `int.__sizeof__`: 24 bytes and 4 for each 30-bit digit of |x|, at least one. */
+function intSize(x: bigint): number {
+  const bits = (x < 0n ? -x : x).toString(2).length;
+  return 24 + 4 * Math.max(1, Math.ceil((x === 0n ? 0 : bits) / 30));
 }
 
 /** The executor's platform, as Python's `sys.platform` spells it. */
