@@ -552,3 +552,15 @@ test("sys.getsizeof of numbers, booleans, strings and None as CPython's: a whole
   const ours = [0, 1, -5, 2 ** 30 - 1, 2 ** 30, 2 ** 40, -(2 ** 53), 2n ** 100n, -(2n ** 64n), 1.5, -0.25, 1e300, NaN, Infinity, true, false, "abc", "", "é", "€uro", "😀x", null];
   assert.deepEqual(ours.map((v) => sys.getsizeof(v)), py);
 });
+
+test("sys.getsizeof of arrays and plain objects as CPython's lists written as literals and dicts of string keys", () => {
+  const sizes = [0, 1, 2, 3, 4, 5, 6, 10, 11, 21, 22, 42, 43, 85, 86, 200];
+  const py = pythonJson<[number[], number[]]>(`
+import json, sys
+sizes = ${JSON.stringify(sizes)}
+lists = [sys.getsizeof(eval("[" + ", ".join(str(i) for i in range(n)) + "]")) for n in sizes]
+dicts = [sys.getsizeof({f"k{i}": i for i in range(n)}) for n in sizes]
+print(json.dumps([lists, dicts]))`);
+  const ours = [sizes.map((n) => sys.getsizeof(Array.from({ length: n }, (_, i) => i))), sizes.map((n) => sys.getsizeof(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i]))))];
+  assert.deepEqual(ours, py);
+});
