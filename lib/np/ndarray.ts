@@ -161,7 +161,7 @@ export class NDArray {
     const { shape, stride } = this.nd;
     return new ArrayFlags({
       cContiguous: isCContiguous(shape, stride),
-      fContiguous: isCContiguous([...shape].reverse(), [...stride].reverse()),
+      fContiguous: isFContiguous(shape, stride),
       owndata: this.base === null && this.ownsData(),
       writeable: this.writeable,
     }, this);
@@ -553,6 +553,22 @@ export function contiguousStrides(shape: readonly number[]): number[] {
     s *= Math.max(shape[d], 1);
   }
   return st;
+}
+
+/** Column-major (Fortran) strides (in elements) for a shape. */
+export function fortranStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let d = 0; d < shape.length; d++) {
+    st[d] = s;
+    s *= Math.max(shape[d], 1);
+  }
+  return st;
+}
+
+/** True when (shape, stride) lays elements out contiguously in Fortran (column-major) order. */
+export function isFContiguous(shape: readonly number[], stride: readonly number[]): boolean {
+  return isCContiguous([...shape].reverse(), [...stride].reverse());
 }
 
 /** True when (shape, stride) lays elements out contiguously in C order. */

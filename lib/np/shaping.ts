@@ -4,7 +4,7 @@
  * `np.asfortranarray`. Each changes only (shape, strides, offset) where it can, so the result
  * is a view of its argument wherever NumPy's is, and a copy where NumPy's is.
  */
-import { NDArray, NestedList, plainCopy } from "./ndarray";
+import { fortranStrides, isFContiguous, NDArray, NestedList, plainCopy } from "./ndarray";
 import { asArrayArg } from "./creation";
 import { checkAxis, tightShape, ValueError } from "./errors";
 import { allocate, checkDType, type DType } from "./dtype";
@@ -183,7 +183,7 @@ export function ascontiguousarray(a: NDArray | NestedList, options: { dtype?: DT
   const x = asArrayArg(a, "ascontiguousarray: a");
   const dtype = options.dtype === undefined ? x.dtype : checkDType(options.dtype, "ascontiguousarray");
   const y = x.ndim === 0 ? x.reshape(1) : x;
-  return y.flags.cContiguous && dtype === y.dtype ? y : plainCopy(y, dtype);
+  return y.isContiguous && dtype === y.dtype ? y : plainCopy(y, dtype);
 }
 
 /**
@@ -195,15 +195,8 @@ export function asfortranarray(a: NDArray | NestedList, options: { dtype?: DType
   const x = asArrayArg(a, "asfortranarray: a");
   const dtype = options.dtype === undefined ? x.dtype : checkDType(options.dtype, "asfortranarray");
   const y = x.ndim === 0 ? x.reshape(1) : x;
-  if (y.flags.fContiguous && dtype === y.dtype) return y;
-  const shape = y.shape;
-  const stride: number[] = [];
-  let step = 1;
-  for (const n of shape) {
-    stride.push(step);
-    step *= Math.max(n, 1);
-  }
-  const out = new NDArray(allocate(dtype, y.size, true), shape, dtype, null, stride);
+  if (isFContiguous(y.nd.shape, y.nd.stride) && dtype === y.dtype) return y;
+  const out = new NDArray(allocate(dtype, y.size, true), y.shape, dtype, null, fortranStrides(y.shape));
   assign(out, y);
   return out;
 }

@@ -6,7 +6,7 @@
  * versions 1.0, 2.0 and 3.0, C or Fortran order, for its eleven little-endian dtypes.
  */
 import { allocate, DType, itemsize as itemsizeOf } from "../dtype";
-import { contiguousStrides, NDArray } from "../ndarray";
+import { contiguousStrides, fortranStrides, NDArray } from "../ndarray";
 
 /** A file (or a member of an .npz) that is not a valid NPY file, or holds what lazylab cannot read. */
 export class NpyFormatError extends Error {
@@ -194,16 +194,6 @@ function copyOut(b: Uint8Array): Uint8Array {
   const c = new Uint8Array(b.length);
   c.set(b);
   return c;
-}
-
-function fortranStrides(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let s = 1;
-  for (let d = 0; d < shape.length; d++) {
-    st[d] = s;
-    s *= Math.max(shape[d], 1);
-  }
-  return st;
 }
 
 function latin1(b: Uint8Array): string {
