@@ -18,4 +18,5 @@ export { warmUp } from "./warmup";
 export { retainers } from "./retainers";
 export type { Retainer, Retainers } from "./retainers";
 export * as memory from "./memory";
+export * as gc from "./gc";
 export * as plot from "./plot";

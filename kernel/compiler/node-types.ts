@@ -47,6 +47,18 @@ export function isNodeTypesFile(fileName: string): boolean {
   return /[\\/]node_modules[\\/](?:@types[\\/]node|undici-types)[\\/]/.test(fileName);
 }
 
+/**
+ * Node's types as the executor has them. @types/node declares `gc` as `GCFunction | undefined`
+ * (it exists only with `--expose-gc`); the executor always runs with that flag, so in a cell
+ * `gc` is the function, and `gc()` or `gc.collect()` (lib/gc) need no check for undefined.
+ * Any other text is returned as it is.
+ */
+export function executorNodeTypes(fileName: string, text: string): string {
+  if (!/[\\/]@types[\\/]node[\\/]globals\.d\.ts$/.test(fileName)) return text;
+  return text.replace(GC_DECLARATION, "declare var gc: NodeJS.GCFunction;");
+}
+const GC_DECLARATION = "declare var gc: NodeJS.GCFunction | undefined;";
+
 /** Whether a cell's (or completion's, inspect's) text may use more of Node's types than the lean ones hold. */
 export function needsFullNodeTypes(text: string): boolean {
   return /\bimport\b|\bdeclare\s+module\b|\/\/\/\s*<reference\b|\bgetBuiltinModule\b|\bBuiltInModule\b/.test(text);

@@ -16,7 +16,7 @@ import { describeCompletions, type CompletionType } from "./completion-details";
 import { inspectText, prepareDocsAt, quickInfoAt } from "./quick-info";
 import { createDocumentRegistry } from "./bundled-docs";
 import { DeclarationHistory, type HistorySnapshot } from "./history";
-import { LEAN_NODE_TYPES_FILE, needsFullNodeTypes, NodeTypes } from "./node-types";
+import { executorNodeTypes, LEAN_NODE_TYPES_FILE, needsFullNodeTypes, NodeTypes } from "./node-types";
 import { standaloneProgram } from "./standalone-cell";
 import { cellCompilerOptions, DEPENDENCIES_ROOT, PACKAGE_ROOT } from "./options";
 import { declarationsToGlobals, importsToGlobals, moduleSyntaxToHooks, topLevelUsing } from "./transform";
@@ -631,7 +631,10 @@ const bundledExists = new Map<string, boolean>();
 
 function readBundled(f: string): string | undefined {
   if (!isBundled(f)) return ts.sys.readFile(f);
-  if (!bundledText.has(f)) bundledText.set(f, ts.sys.readFile(f));
+  if (!bundledText.has(f)) {
+    const text = ts.sys.readFile(f);
+    bundledText.set(f, text === undefined ? undefined : executorNodeTypes(f, text));
+  }
   return bundledText.get(f);
 }
 
@@ -707,6 +710,8 @@ function globalsText(): string {
   for (const name of PRELOADED) {
     lines.push(PRELOADED_MODULES.has(name) ? `  export import ${name} = __lazylab.${name};` : `  const ${name}: typeof __lazylab.${name};`);
   }
+  lines.push("  /** Node's gc function with Python's gc module's functions (lib/gc): `gc.collect()`. */");
+  lines.push("  namespace NodeJS { interface GCFunction extends __lazylab.gc.GcModule {} }");
   lines.push(MAGIC_RUNTIME_TYPE);
   lines.push("  /** Results of earlier cells by execution count, like IPython's Out: they stay in memory while listed here. */");
   lines.push("  const Out: Record<number, unknown>;");
