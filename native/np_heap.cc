@@ -46,9 +46,20 @@ extern "C" void np_reduce_heap(void) {
 #include <unordered_map>
 
 #if defined(__linux__)
+#include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 #endif
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+#include <malloc.h>
+#define HAVE_MALLINFO2 1
+#endif
+
+#include "np_pagemap.h"
 
 namespace {
 
@@ -231,63 +242,166 @@ extern "C" void np_note_advised(void *data, uintptr_t start, uintptr_t end) {
   }
 }
 
-/* unwrittenBytes(): over the buffers sharedBuffer handed out zeroed, the bytes of their whole
- * pages that hold no memory of the process's own: not present (never written: calloc leaves a
- * fresh mapping's pages to the kernel, which maps them on the first write), or present but not
- * exclusively mapped (the kernel's shared zero page, which a read of an unwritten page maps).
- * malloc counts such a buffer in use in full from the start; psutil's `available`, like RSS,
- * drops for NumPy's np.zeros only as its pages are written, and the memory probes subtract
- * these bytes so that theirs does too (lib/psutil/footprint.ts). In a buffer's interior advised
- * for huge pages (as NumPy advises its arrays from 4 MiB), a 2 MiB block counts as written as
- * soon as one of its pages is: the kernel then backs it with a huge page when it has one free,
- * as it does NumPy's, and counting whole blocks keeps the figure the same when it has none.
- * /proc/self/pagemap: bit 63 present, bit 56 exclusively mapped. Partial pages at a buffer's
- * ends count as written. A buffer found written in full is dropped from the list. */
+#if defined(__linux__)
+namespace {
+
+/* The whole pages of the buffers sharedBuffer handed out zeroed that hold no memory yet (in an
+ * interior advised for huge pages, whole 2 MiB blocks); buffers found written in full leave the
+ * list. Called with pool_mutex held. */
+double registered_unwritten(const np_pagemap::Reader &pagemap) {
+  const uintptr_t page = pagemap.page();
+  const uintptr_t huge = 2u << 20;
+  uint64_t entries[np_pagemap::kBatch];
+  double bytes = 0;
+  for (auto it = unwritten.begin(); it != unwritten.end();) {
+    const Unwritten &u = it->second;
+    uintptr_t start = ((uintptr_t)it->first + page - 1) & ~(page - 1);
+    uintptr_t end = ((uintptr_t)it->first + u.bytes) & ~(page - 1);
+    double none = 0;
+    bool read_all = true;
+    for (uintptr_t p = start; p < end;) {
+      /* One huge block of the advised interior at a time, else the pages up to it. */
+      bool block = u.huge_end > u.huge_start && p >= u.huge_start && p + huge <= u.huge_end;
+      size_t n = block ? huge / page : (end - p) / page;
+      if (!block && u.huge_end > u.huge_start && p < u.huge_start && p + n * page > u.huge_start) n = (u.huge_start - p) / page;
+      size_t k = pagemap.read(p, n, entries);
+      if (k == 0) {
+        read_all = false;
+        break;
+      }
+      size_t empty = 0;
+      for (size_t i = 0; i < k; i++) empty += np_pagemap::own(entries[i]) ? 0 : 1;
+      if (block) none += empty == k ? (double)(k * page) : 0;
+      else none += (double)(empty * page);
+      p += k * page;
+    }
+    if (read_all && none == 0) {
+      it = unwritten.erase(it);
+    } else {
+      bytes += none;
+      ++it;
+    }
+  }
+  return bytes;
+}
+
+/* The private anonymous writable mappings, from /proc/self/maps, those that follow one another
+ * as one (madvise splits a mapping where its advice changes: a chunk can span the parts). */
+std::vector<std::pair<uintptr_t, uintptr_t>> anonymous_mappings() {
+  std::vector<std::pair<uintptr_t, uintptr_t>> out;
+  FILE *f = fopen("/proc/self/maps", "re");
+  if (!f) return out;
+  char line[512];
+  while (fgets(line, sizeof line, f)) {
+    unsigned long start, end, inode;
+    char perms[5];
+    int rest = 0;
+    if (sscanf(line, "%lx-%lx %4s %*s %*s %lu %n", &start, &end, perms, &inode, &rest) < 4) continue;
+    bool named = false;
+    for (const char *c = line + rest; *c; c++) named = named || (*c != ' ' && *c != '\n');
+    if (named || inode != 0 || strcmp(perms, "rw-p") != 0) continue;
+    /* One run of mappings that follow one another: advice splits a mapping (np's huge pages). */
+    if (!out.empty() && out.back().second == start) out.back().second = end;
+    else out.emplace_back(start, end);
+  }
+  fclose(f);
+  return out;
+}
+
+/* The size of the malloc chunk mmapped on its own (above M_MMAP_THRESHOLD) that starts at the
+ * page `p`, within a mapping ending at `end`; 0 if none starts there. glibc's chunk header: the
+ * previous size (0 for such a chunk, unless memalign offset it) and the size, a whole number of
+ * pages, with IS_MMAPPED (2) set and PREV_INUSE and NON_MAIN_ARENA clear. `entry`: the page's
+ * pagemap entry: the page is read only when it holds memory of the process's own (a header
+ * page is written), so that looking maps nothing. */
+size_t mmapped_chunk_at(uintptr_t p, uint64_t entry, uintptr_t end, uintptr_t page) {
+  if (!np_pagemap::own(entry)) return 0;
+  const size_t *header = reinterpret_cast<const size_t *>(p);
+  size_t size = header[1] & ~(size_t)7;
+  bool chunk = header[0] == 0 && (header[1] & 7) == 2 && size >= page && size % page == 0 && size <= end - p;
+  return chunk ? size : 0;
+}
+
+/* Over malloc's chunks mmapped on their own that are not in the list above (typed arrays and
+ * Buffers a cell makes, `new Float64Array(n)`: Node's allocator callocs them, and a fresh
+ * mapping's pages hold no memory until written), the bytes of their pages that hold none yet.
+ * malloc does not say where its mmapped chunks are, only how many there are (mallinfo2's hblks,
+ * hblkhd): they are found at the starts of anonymous mappings (mmap places each new mapping
+ * below the last, so a chunk begins the mapping the kernel merges it into, and chunks after it
+ * follow header to header). When that finds fewer chunks than malloc has, every present page
+ * of the rest of those mappings is looked at. More bytes than malloc's means something else
+ * was taken for a chunk: then nothing is counted, and the buffers count in full, as before.
+ * Called with pool_mutex held. */
+double mmapped_chunks_unwritten(const np_pagemap::Reader &pagemap) {
+#if defined(HAVE_MALLINFO2)
+  struct mallinfo2 info = mallinfo2();
+  if (info.hblks == 0) return 0;
+  const uintptr_t page = pagemap.page();
+  double none = 0;
+  size_t found = 0, found_bytes = 0;
+  std::vector<std::pair<uintptr_t, uintptr_t>> rests;
+  auto take = [&](uintptr_t p, size_t size) {
+    found++;
+    found_bytes += size;
+    if (unwritten.count(reinterpret_cast<void *>(p + 2 * sizeof(size_t)))) return;
+    none += (double)(pagemap.count(p, p + size, [](uint64_t e) { return !np_pagemap::own(e); }) * page);
+  };
+  for (auto [start, end] : anonymous_mappings()) {
+    uintptr_t p = start;
+    uint64_t entry;
+    for (size_t size; p < end && pagemap.read(p, 1, &entry) == 1 && (size = mmapped_chunk_at(p, entry, end, page)) != 0; p += size) take(p, size);
+    if (p < end) rests.emplace_back(p, end);
+  }
+  if (found < info.hblks) {
+    uint64_t entries[np_pagemap::kBatch];
+    for (auto [start, end] : rests) {
+      for (uintptr_t p = start; p < end && found < info.hblks;) {
+        size_t k = pagemap.read(p, (end - p) / page, entries), i = 0;
+        if (k == 0) break;
+        while (i < k) {
+          size_t size = mmapped_chunk_at(p + i * page, entries[i], end, page);
+          if (size == 0) {
+            i++;
+            continue;
+          }
+          take(p + i * page, size);
+          i += size / page;
+        }
+        p += i * page;
+      }
+    }
+  }
+  return found_bytes <= info.hblkhd ? none : 0;
+#else
+  (void)pagemap;
+  return 0;
+#endif
+}
+
+}  // namespace
+#endif
+
+/* unwrittenBytes(): the bytes malloc counts in use that hold no memory of the process's own
+ * yet: pages not present (never written: calloc leaves a fresh mapping's pages to the kernel,
+ * which maps them on the first write), or present but not exclusively mapped (the kernel's
+ * shared zero page, which a read of an unwritten page maps). malloc counts such a buffer in use
+ * in full from the start; psutil's `available`, like RSS, drops for NumPy's np.zeros only as
+ * its pages are written, and the memory probes subtract these bytes so that theirs does too
+ * (lib/psutil/footprint.ts). Two kinds of buffers:
+ * - those sharedBuffer handed out zeroed (np.zeros, np.empty). In a buffer's interior advised
+ *   for huge pages (as NumPy advises its arrays from 4 MiB), a 2 MiB block counts as written as
+ *   soon as one of its pages is: the kernel then backs it with a huge page when it has one
+ *   free, as it does NumPy's, and counting whole blocks keeps the figure the same when it has
+ *   none. Partial pages at a buffer's ends count as written.
+ * - every other chunk malloc mmapped on its own: typed arrays, Buffers and any native
+ *   allocation from 128 KiB (the executor's M_MMAP_THRESHOLD), page by page. */
 extern "C" napi_value np_unwritten_bytes(napi_env env, napi_callback_info info) {
   (void)info;
   double bytes = 0;
 #if defined(__linux__)
-  const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-  const uintptr_t huge = 2u << 20;
   std::lock_guard<std::mutex> lock(pool_mutex);
-  int fd = unwritten.empty() ? -1 : open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    uint64_t entries[512];
-    for (auto it = unwritten.begin(); it != unwritten.end();) {
-      const Unwritten &u = it->second;
-      uintptr_t start = ((uintptr_t)it->first + page - 1) & ~(page - 1);
-      uintptr_t end = ((uintptr_t)it->first + u.bytes) & ~(page - 1);
-      double none = 0;
-      bool read_all = true;
-      for (uintptr_t p = start; p < end;) {
-        /* One huge block of the advised interior at a time, else up to 512 pages outside it. */
-        bool block = u.huge_end > u.huge_start && p >= u.huge_start && p + huge <= u.huge_end;
-        size_t n = block ? huge / page : (end - p) / page;
-        if (!block && u.huge_end > u.huge_start && p < u.huge_start && p + n * page > u.huge_start) n = (u.huge_start - p) / page;
-        if (n > 512) n = 512;
-        ssize_t got = pread(fd, entries, n * sizeof entries[0], (off_t)(p / page * sizeof entries[0]));
-        if (got <= 0) {
-          read_all = false;
-          break;
-        }
-        size_t k = (size_t)got / sizeof entries[0];
-        size_t empty = 0;
-        for (size_t i = 0; i < k; i++) {
-          if (!(((entries[i] >> 63) & 1) && ((entries[i] >> 56) & 1))) empty++;
-        }
-        if (block) none += empty == k ? (double)(k * page) : 0;
-        else none += (double)(empty * page);
-        p += k * page;
-      }
-      if (read_all && none == 0) {
-        it = unwritten.erase(it);
-      } else {
-        bytes += none;
-        ++it;
-      }
-    }
-    close(fd);
-  }
+  np_pagemap::Reader pagemap;
+  if (pagemap.ok()) bytes = registered_unwritten(pagemap) + mmapped_chunks_unwritten(pagemap);
 #endif
   napi_value r;
   napi_create_double(env, bytes, &r);

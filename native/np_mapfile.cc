@@ -35,6 +35,8 @@
 #include <unistd.h>
 #endif
 
+#include "np_pagemap.h"
+
 namespace {
 
 struct Mapping {
@@ -138,25 +140,15 @@ extern "C" napi_value np_mapped_private_bytes(napi_env env, napi_callback_info i
   (void)info;
   double bytes = 0;
 #if defined(__linux__)
-  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
   std::lock_guard<std::mutex> lock(private_mutex);
-  int fd = private_mappings.empty() ? -1 : open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    uint64_t entries[512];
+  np_pagemap::Reader pagemap(!private_mappings.empty());
+  if (pagemap.ok()) {
+    uintptr_t page = pagemap.page();
     for (Mapping *m : private_mappings) {
       uintptr_t start = (uintptr_t)m->base, end = start + ((m->length + page - 1) & ~(page - 1));
-      for (uintptr_t p = start; p < end;) {
-        size_t n = (end - p) / page;
-        if (n > 512) n = 512;
-        ssize_t got = pread(fd, entries, n * sizeof entries[0], (off_t)(p / page * sizeof entries[0]));
-        if (got <= 0) break;
-        size_t k = (size_t)got / sizeof entries[0];
-        /* bit 63: present; bit 61: a file page or shared anonymous memory. */
-        for (size_t i = 0; i < k; i++) bytes += ((entries[i] >> 63) & 1) && !((entries[i] >> 61) & 1) ? (double)page : 0;
-        p += k * page;
-      }
+      /* A copied page: present and not a file page. */
+      bytes += (double)(pagemap.count(start, end, [](uint64_t e) { return np_pagemap::present(e) && !np_pagemap::file_or_shared(e); }) * page);
     }
-    close(fd);
   }
 #endif
   napi_value r;
