@@ -1,9 +1,9 @@
 /**
  * A decoder thread (see ./decoders): reads a stored chunk's bytes and decodes them; at open,
  * reads the metadata of files through its own h5wasm (./prefetch). A remote file's chunks are
- * fetched here, asynchronously: the jobs that arrive together are fetched as one batch of
- * ranges (merged where they touch, several requests at once: ./ranges) while the thread
- * keeps taking jobs, and each is decoded as its bytes arrive.
+ * fetched here, asynchronously: the jobs of one message are fetched as one batch of ranges
+ * (merged where they touch, several requests at once: ./ranges) while the thread keeps taking
+ * messages, and each is decoded as its bytes arrive.
  */
 import * as fs from "node:fs";
 import { workerData, MessagePort } from "node:worker_threads";
@@ -35,13 +35,16 @@ function post(msg: DecodedMessage, transfer: ArrayBuffer[]): void {
   Atomics.notify(signal, 0);
 }
 
-/** Remote jobs received in this turn of the event loop, fetched together at its end. */
-let batch: { job: ChunkJob; into: ArrayBuffer }[] = [];
+/** A chunk to decode, and the buffer the notebook's thread lent for its decoded bytes. */
+type Lent = { job: ChunkJob; into: ArrayBuffer };
 
-function fetchBatch(): void {
-  const jobs = batch;
-  batch = [];
-  const byUrl = new Map<string, typeof jobs>();
+/**
+ * Fetches the remote jobs `jobs` of one message together, per file, and decodes each. The
+ * batch is the message, not what arrived by some moment: which ranges are merged must not
+ * depend on how this thread's turns fall between the notebook's posts.
+ */
+function fetchBatch(jobs: Lent[]): void {
+  const byUrl = new Map<string, Lent[]>();
   for (const j of jobs) {
     const k = JSON.stringify(j.job.remote);
     byUrl.set(k, [...(byUrl.get(k) ?? []), j]);
@@ -64,12 +67,8 @@ function fetchBatch(): void {
   }
 }
 
-port.on("message", ({ job, into }: { job: ChunkJob; into: ArrayBuffer }) => {
-  if (job.remote) {
-    if (!batch.length) setImmediate(fetchBatch);
-    batch.push({ job, into });
-    return;
-  }
+/** Reads a local chunk's stored bytes and decodes them into the lent buffer. */
+function decodeLocal({ job, into }: Lent): void {
   let msg: DecodedMessage;
   let transfer: ArrayBuffer[] = [];
   try {
@@ -90,4 +89,10 @@ port.on("message", ({ job, into }: { job: ChunkJob; into: ArrayBuffer }) => {
     msg = { key: job.key, error: String((e as Error).message ?? e) };
   }
   post(msg, transfer);
+}
+
+port.on("message", (batch: Lent[]) => {
+  const remote = batch.filter((b) => b.job.remote);
+  if (remote.length) fetchBatch(remote);
+  for (const b of batch) if (!b.job.remote) decodeLocal(b);
 });

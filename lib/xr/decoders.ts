@@ -15,8 +15,9 @@
  * asynchronously (./prefetch).
  *
  * A remote file's chunks (./remote) are fetched by the threads too, several requests at once:
- * chunks stored one after another are sent to the same thread, which fetches them as one
- * range. What they fetched comes back with each result and counts in `bytesFetched`.
+ * chunks stored one after another are sent to the same thread in the same message, which it
+ * fetches as one range. What they fetched comes back with each result and counts in
+ * `bytesFetched`.
  *
  * `LAZYLAB_XR_DECODERS=0` turns the threads off (everything decoded in place).
  */
@@ -185,6 +186,12 @@ export function settle(): void {
 
 function pump(): void {
   if (!decoders?.length) return;
+  // What each thread gets now goes in one message: a thread fetches the remote chunks of a
+  // message together (./decoder-worker), so chunks that touch are one request. Were they posted
+  // one by one, a thread could take the first before the next arrived (the notebook's thread
+  // descheduled in between, as on a loaded machine) and fetch them apart.
+  const batches = new Map<Decoder, { job: ChunkJob; into: ArrayBuffer }[]>();
+  let last: { job: ChunkJob; to: Decoder } | undefined;
   // Enough ahead that the threads keep decoding through the notebook thread's GC pauses
   // (10-50 ms each while the cache grows by a GB; 4 chunks ahead left them idle then).
   while (queue.length && (aheadOf.size < 2 * decoders.length || (aheadOf.size < AHEAD_CHUNKS && ahead + decodedLength(queue[0]) <= AHEAD_BYTES))) {
@@ -196,15 +203,16 @@ function pump(): void {
     // The buffer is allocated here and lent to the thread: memory is accounted to the
     // isolate that allocated it, and the notebook's memory probes count the notebook's.
     const into = new ArrayBuffer(n);
-    // A remote chunk stored right after the last one sent goes to the same thread: one range.
-    const follows = job.remote && lastSent?.job.remote?.url === job.remote.url && lastSent.job.position + lastSent.job.size === job.position && decoders.includes(lastSent.to);
-    const to = follows ? lastSent!.to : decoders[next++ % decoders.length];
-    to.port.postMessage({ job, into }, [into]);
-    lastSent = { job, to };
+    // A remote chunk stored right after the one before goes to the same thread: one range.
+    const follows = job.remote && last?.job.remote?.url === job.remote.url && last.job.position + last.job.size === job.position;
+    const to = follows ? last!.to : decoders[next++ % decoders.length];
+    let batch = batches.get(to);
+    if (!batch) batches.set(to, (batch = []));
+    batch.push({ job, into });
+    last = { job, to };
   }
+  for (const [to, batch] of batches) to.port.postMessage(batch, batch.map((b) => b.into));
 }
-
-let lastSent: { job: ChunkJob; to: Decoder } | undefined;
 
 /** Moves every posted result into `done`. */
 function drain(): void {
