@@ -18,8 +18,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { np, psutil, sys, da } from "../lib";
-import { Pfullmem, Pmem, Svmem } from "../lib/psutil";
-import { readMeminfo, svmemFromMeminfo, SVMEM_FIELDS, SvmemValues, usagePercent } from "../lib/psutil/meminfo";
+import { Pfullmem, Pmem, Sswap, Svmem } from "../lib/psutil";
+import { readMeminfo, readText, sswapFromMeminfo, svmemFromMeminfo, SVMEM_FIELDS, SvmemValues, usagePercent } from "../lib/psutil/meminfo";
 import { runLikeExecutor } from "./executor-process";
 import { PYTHON, pythonJson } from "./oracle";
 
@@ -250,6 +250,55 @@ test("virtualMemory({ view: 'system' }) reads the live system with psutil's fiel
   assert.ok(before.percent >= 0 && before.percent <= 100);
   assert.throws(() => psutil.virtualMemory({ view: "bogus" as never }), TypeError);
   assert.throws(() => psutil.setView("bogus" as never), TypeError);
+});
+
+// ---- sswap, cpu_count ---------------------------------------------------------------
+
+test("sswap from the same meminfo and vmstat equals psutil.swap_memory(): fields, values, repr, for real and synthetic snapshots", () => {
+  const vmstat = readFileSync("/proc/vmstat", "latin1");
+  const cases: [string, string, string | null][] = [
+    ["this machine", readFileSync("/proc/meminfo", "latin1"), vmstat],
+    ["swap in use", meminfoText({ ...BASE, SwapTotal: 2_000_000, SwapFree: 1_234_567 }), "nr_free_pages 1\npswpin 12345\npswpout 678\n"],
+    ["percent tie 12.25", meminfoText({ ...BASE, SwapTotal: 400_000, SwapFree: 351_000 }), vmstat],
+    ["no swap", meminfoText({ ...BASE, SwapTotal: 0, SwapFree: 0 }), vmstat],
+    ["vmstat without pswpout", meminfoText({ ...BASE, SwapTotal: 1_000, SwapFree: 10 }), "pswpin 5\n"],
+    ["no vmstat", meminfoText({ ...BASE, SwapTotal: 1_000, SwapFree: 10 }), null],
+  ];
+  const dirs = cases.map(([, meminfo, vm]) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "lazylab-procfs-"));
+    writeFileSync(path.join(dir, "meminfo"), meminfo);
+    if (vm !== null) writeFileSync(path.join(dir, "vmstat"), vm);
+    return dir;
+  });
+  try {
+    const theirs = pythonJson<PySvmem[]>(
+      `
+import json, sys, warnings
+import psutil
+warnings.simplefilter("ignore")
+out = []
+for d in json.load(sys.stdin):
+    psutil.PROCFS_PATH = d
+    m = psutil.swap_memory()
+    out.append({"fields": list(m._fields), "values": list(m), "repr": repr(m)})
+print(json.dumps(out))`,
+      JSON.stringify(dirs),
+    );
+    cases.forEach(([name], i) => {
+      const s = new Sswap(sswapFromMeminfo(readMeminfo(path.join(dirs[i], "meminfo")), readText(path.join(dirs[i], "vmstat"))));
+      assert.deepEqual({ fields: Object.keys(s.asDict()), values: s.toArray(), repr: String(s) }, theirs[i], name);
+    });
+    // The live reading: the same total as psutil's (the other fields move with the system).
+    const py = pythonJson<number[]>("import json, psutil; print(json.dumps(list(psutil.swap_memory())))");
+    assert.equal(psutil.swapMemory().total, py[0]);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("cpuCount() equals psutil.cpu_count(), logical and physical", () => {
+  const py = pythonJson<[number | null, number | null]>("import json, psutil; print(json.dumps([psutil.cpu_count(), psutil.cpu_count(logical=False)]))");
+  assert.deepEqual([psutil.cpuCount(), psutil.cpuCount({ logical: false })], py);
 });
 
 // ---- pmem ----------------------------------------------------------------------------

@@ -16,7 +16,9 @@ import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
 import { keepHeapRoom } from "./heap-room";
 import { readFileSync } from "node:fs";
-import { readMeminfo, readStatm, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
+import { readMeminfo, readStatm, readText, SswapField, SswapValues, SSWAP_FIELDS, sswapFromMeminfo, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
+
+export { cpuCount } from "./cpu";
 
 export { footprint, collectGarbage };
 
@@ -105,6 +107,46 @@ export class Svmem extends NamedTuple<SvmemField> implements SvmemValues {
     this.shared = v.shared;
     this.slab = v.slab;
   }
+}
+
+/** psutil's `sswap`: swap memory in bytes (percent in %). */
+export class Sswap extends NamedTuple<SswapField> implements SswapValues {
+  protected readonly typeName = "sswap";
+  protected readonly fieldNames = SSWAP_FIELDS;
+  protected readonly floatFields = ["percent"] as const;
+  /** Total swap space. */
+  readonly total: number;
+  /** total - free. */
+  readonly used: number;
+  /** Swap space not in use. */
+  readonly free: number;
+  /** used / total, in %, rounded to 0.1. */
+  readonly percent: number;
+  /** Bytes swapped in from disk since boot. */
+  readonly sin: number;
+  /** Bytes swapped out to disk since boot. */
+  readonly sout: number;
+
+  /** @internal */
+  constructor(v: SswapValues) {
+    super();
+    this.total = v.total;
+    this.used = v.used;
+    this.free = v.free;
+    this.percent = v.percent;
+    this.sin = v.sin;
+    this.sout = v.sout;
+  }
+}
+
+/**
+ * `psutil.swap_memory()`: the system's swap, with psutil's fields, formulas and repr. Always
+ * the system's figures (the process view is about the notebook's own memory, which a swapped
+ * page still is).
+ * @example psutil.swapMemory().percent
+ */
+export function swapMemory(): Sswap {
+  return new Sswap(sswapFromMeminfo(readMeminfo(), readText("/proc/vmstat")));
 }
 
 /** Which numbers `virtualMemory()` reports. */

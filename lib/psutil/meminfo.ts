@@ -85,3 +85,36 @@ export const PAGE_SIZE = 4096;
 export function readStatm(pid: number | "self" = "self"): number[] {
   return readFileSync(`/proc/${pid}/statm`, "latin1").trim().split(/\s+/).map((v) => Number(v) * PAGE_SIZE);
 }
+
+/** The fields of psutil's `sswap`, in psutil's order. */
+export const SSWAP_FIELDS = ["total", "used", "free", "percent", "sin", "sout"] as const;
+export type SswapField = (typeof SSWAP_FIELDS)[number];
+export type SswapValues = Record<SswapField, number>;
+
+/**
+ * psutil 5.9's `swap_memory()` from a meminfo map and the text of `vmstat` (psutil/_pslinux.py):
+ * sin and sout are the pages swapped in and out since boot, counted by the kernel in 4 KiB
+ * units. Where meminfo has no swap lines psutil asks sysinfo(2), which Node cannot: 0 here.
+ * Without vmstat (or its pswpin/pswpout lines) both are 0, as psutil's fallback.
+ */
+export function sswapFromMeminfo(mems: Map<string, number>, vmstat: string | undefined): SswapValues {
+  const total = mems.get("SwapTotal") ?? 0;
+  const free = mems.get("SwapFree") ?? 0;
+  const used = total - free;
+  const pages = (key: string) => {
+    const m = new RegExp(`^${key} (\\d+)`, "m").exec(vmstat ?? "");
+    return m ? Number(m[1]) * 4 * 1024 : undefined;
+  };
+  const sin = pages("pswpin"), sout = pages("pswpout");
+  const both = sin !== undefined && sout !== undefined;
+  return { total, used, free, percent: usagePercent(used, total), sin: both ? sin : 0, sout: both ? sout : 0 };
+}
+
+/** A file's text, or undefined when it cannot be read. */
+export function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "latin1");
+  } catch {
+    return undefined;
+  }
+}
