@@ -1,12 +1,14 @@
 /**
- * The timing magics' parts: times formatted exactly as IPython's `_format_time`, TimeitResult
- * as IPython's, magics blanked with every offset kept, and their errors.
+ * The magics' parts: times formatted exactly as IPython's `_format_time`, TimeitResult as
+ * IPython's, magics blanked with every offset kept, and their errors; `%who`/`%whos`/`%load_ext`
+ * read as IPython reads them, and the Python types and str() `%whos` shows for TypeScript values.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pythonJson } from "./oracle";
 import { formatTime, TimeitResult } from "../kernel/executor/magics";
-import { findMagics, magicHelp, MagicUsageError } from "../kernel/compiler/magics";
+import { completeMagic, findMagics, magicHelp, MagicUsageError } from "../kernel/compiler/magics";
+import { pythonStr, pythonTypeName } from "../kernel/executor/namespace";
 import { analyseCell, toUserOffset } from "../kernel/compiler/cell-source";
 import { isComplete } from "../kernel/compiler/service";
 
@@ -55,7 +57,7 @@ test("bad magics are UsageErrors that name what is allowed", () => {
   usage("%timeit -t 1");
   usage("%time");
   usage("1\n%%time\n2");
-  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%memit, %%time, %%timeit, %memit, %time, %timeit/);
+  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %time, %timeit, %who, %whos$/);
   assert.throws(() => findMagics("%timeit -z 1"), /unknown option -z; the options are -n<N>/);
   usage("%memit -c 1");
   usage("%memit -r0 1");
@@ -78,7 +80,7 @@ test("inspect (Shift+Tab) on a magic shows its usage; off the magic, nothing of 
   assert.match(magicHelp("%%timeit -n 10\n1", 4) ?? "", /^%%timeit \[-n<N> -r<R> -p<P> -q -o\] \[setup\]/);
   assert.match(magicHelp("const a = 1\n  %time a", 16) ?? "", /^%time statement/);
   assert.equal(magicHelp("%%time\nconst a = 1", 10), undefined);
-  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%memit, %%time, %%timeit, %memit, %time, %timeit/);
+  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %time, %timeit, %who, %whos$/);
 });
 
 test("%memit's options are memory_profiler's; plain, it measures in place (declarations kept), with -r or -o in a function", () => {
@@ -97,4 +99,53 @@ test("%memit's options are memory_profiler's; plain, it measures in place (decla
 test("is_complete reads a cell with a magic as the code after it", () => {
   assert.deepEqual(isComplete("%%time\nconst a = 1"), { status: "complete" });
   assert.equal(isComplete("%%timeit -n 10\nfor (let i = 0; i < 3; i++) {").status, "incomplete");
+});
+
+test("%who, %whos and %load_ext take the rest of their line as words and run as a statement of their own where it is", () => {
+  const text = "const a = 1\n%whos ndarray  int\n  %who\n%load_ext memory_profiler\na";
+  const { clean, found } = findMagics(text);
+  assert.equal(clean.length, text.length);
+  assert.equal(clean, "const a = 1\n" + " ".repeat(18) + "\n" + " ".repeat(6) + "\n" + " ".repeat(25) + "\na");
+  assert.deepEqual(found.map((f) => [f.name, f.argument]), [["whos", "ndarray  int"], ["who", ""], ["load_ext", "memory_profiler"]]);
+  const cell = analyseCell(text, "/tmp/cell.ts");
+  assert.match(cell.checkedText, /;__lazylab_magic\.whos\(\["ndarray","int"\]\);/);
+  assert.match(cell.checkedText, /;__lazylab_magic\.who\(\[\]\);/);
+  assert.match(cell.checkedText, /;__lazylab_magic\.loadExt\("memory_profiler"\);/);
+  assert.deepEqual([...cell.declared], ["a"]);
+  assert.equal(toUserOffset(cell, cell.checkedText.lastIndexOf("\na") + 1), text.length - 1);
+  // In a block they run when it does, as IPython's line magics in an indented block.
+  assert.match(analyseCell("if (a) {\n  %whos\n}", "/tmp/cell.ts").checkedText, /\{\n  ;__lazylab_magic\.whos\(\[\]\);/);
+});
+
+test("%load_ext without a name is IPython's UsageError; a namespace magic inside a statement is one too", () => {
+  assert.throws(() => findMagics("%load_ext  "), (e: unknown) => e instanceof MagicUsageError && e.message === "Missing module name.");
+  for (const text of ["const q = 1 +\n%whos\n2", "f(1,\n%who\n)", "const o = {\n%whos\n}"]) {
+    assert.throws(() => analyseCell(text, "/tmp/cell.ts"), /must be on a line between statements \(it runs as a statement of its own/, text);
+  }
+  assert.throws(() => findMagics("%%whos\n1"), /Cell magic `%%whos` not found/);
+  assert.match(magicHelp("%whos ndarray", 3) ?? "", /^%whos \[type \.\.\.\]/);
+  assert.deepEqual(completeMagic("%wh", 3)?.matches, ["%who", "%whos"]);
+});
+
+test("%whos shows a float as Python's repr of it, the shortest digits that read back", () => {
+  const floats = [0.1, 1e-5, 1e16, 2.5, -2.5, 1 / 3, 2 / 3, 1e-4, 9.999e-5, 0.0001234, 1e22, 1.5e300, 5e-324, Number.MAX_VALUE, 2 ** 60, 2 ** 53 + 2, 123456789.125, 1e15 + 0.5, 9007199254740993.5, 0.30000000000000004, 1e-7];
+  const expected = pythonJson<string[]>("import sys, json; print(json.dumps([repr(float(x)) for x in json.loads(sys.stdin.read())]))", JSON.stringify(floats));
+  assert.deepEqual(floats.map((x) => [pythonTypeName(x), pythonStr(x)]), expected.map((r) => ["float", r]));
+  assert.deepEqual([-0, Infinity, -Infinity, NaN].map(pythonStr), ["-0.0", "inf", "-inf", "nan"]);
+});
+
+test("TypeScript values have the Python types and str() a port's values have", () => {
+  class Shape {}
+  const cases: Array<[unknown, string, string]> = [
+    [42, "int", "42"], [-7, "int", "-7"], [2 ** 53 - 1, "int", "9007199254740991"], [10n ** 20n, "int", "100000000000000000000"],
+    ["a\nb", "str", "a\nb"], [true, "bool", "True"], [false, "bool", "False"], [null, "NoneType", "None"], [undefined, "NoneType", "None"],
+  ];
+  for (const [value, type, str] of cases) assert.deepEqual([pythonTypeName(value), pythonStr(value)], [type, str], String(value));
+  assert.equal(pythonTypeName([1, 2]), "list");
+  assert.equal(pythonTypeName({ a: 1 }), "dict");
+  assert.equal(pythonTypeName(Object.create(null)), "dict");
+  assert.equal(pythonTypeName(() => 1), "function");
+  assert.equal(pythonTypeName(Shape), "type");
+  assert.equal(pythonTypeName(new Shape()), "Shape");
+  assert.equal(pythonTypeName(new Map()), "Map");
 });

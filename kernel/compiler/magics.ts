@@ -1,7 +1,8 @@
 /**
  * IPython's timing magics in a TypeScript cell: `%%time` and `%%timeit` on a cell's first
- * line, `%time` and `%timeit` before a statement on any line; and memory_profiler's `%memit` /
- * `%%memit`, the peak memory of a statement.
+ * line, `%time` and `%timeit` before a statement on any line; memory_profiler's `%memit` /
+ * `%%memit`, the peak memory of a statement; and IPython's `%who`, `%whos` and `%load_ext`,
+ * which take words rather than a statement and run where their line is, as a statement.
  *
  * A magic is not TypeScript, so it never reaches the type checker: findMagics() blanks each
  * magic (and its options) with spaces, which keeps every offset, line and column of the
@@ -14,8 +15,14 @@ import ts from "typescript";
 import { MAGIC_RUNTIME } from "./transform-names";
 
 export const CELL_MAGICS = ["memit", "time", "timeit"] as const;
-export const LINE_MAGICS = ["memit", "time", "timeit"] as const;
+export const LINE_MAGICS = ["load_ext", "memit", "time", "timeit", "who", "whos"] as const;
 type MagicName = (typeof LINE_MAGICS)[number];
+
+/**
+ * Line magics that take the rest of their line as words (type names, a module name), not a
+ * statement: each is a call of its own where its line is, as IPython runs a line magic.
+ */
+const STATEMENT_MAGICS: readonly MagicName[] = ["load_ext", "who", "whos"];
 
 /** The magics a cell may use, as the user writes them (for errors and completion). */
 export const MAGIC_LIST = [...CELL_MAGICS.map((m) => `%%${m}`), ...LINE_MAGICS.map((m) => `%${m}`)];
@@ -64,6 +71,8 @@ interface FoundMagic {
   lineEnd: number;
   options?: TimeitOptions;
   memit?: MemitOptions;
+  /** A statement magic's words: the rest of its line, trimmed, as IPython passes it. */
+  argument?: string;
 }
 
 export interface Magics {
@@ -102,6 +111,13 @@ export function findMagics(text: string): Magics {
       throw new MagicUsageError(`\`%%${name}\` must be on the cell's first line (a cell magic applies to the whole cell); on another line use \`%${name}\``, at);
     }
     let code = at + m[2].length + name.length;
+    if (STATEMENT_MAGICS.includes(name as MagicName)) {
+      const argument = text.slice(code, lineEnd).trim();
+      if (name === "load_ext" && !argument) throw new MagicUsageError("Missing module name.", at);
+      clean = clean.slice(0, at) + " ".repeat(lineEnd - at) + clean.slice(lineEnd);
+      found.push({ name: name as MagicName, cell, at, code: lineEnd, lineEnd, argument });
+      continue;
+    }
     let options: TimeitOptions | undefined;
     let memit: MemitOptions | undefined;
     if (name === "timeit") ({ options, code } = timeitOptions(text, code, lineEnd, `${m[2]}${name}`));
@@ -266,13 +282,20 @@ export const MAGIC_RUNTIME_TYPE = `  const ${R}: {
     memitStart(options: { repeat: number; timeout: number | null; interval: number; quiet: boolean; result: boolean }): void;
     memitEnd(value?: unknown): void;
     memit(options: { repeat: number; timeout: number | null; interval: number; quiet: boolean; result: boolean }, setup: () => unknown): unknown;
+    who(types: string[]): void;
+    whos(types: string[]): void;
+    loadExt(name: string): void;
   };`;
 
-/** What to insert around the statements each magic times (`sf`: the parsed clean text). */
+/** What to insert for each magic: around the statements it measures, or a call of its own (`sf`: the parsed clean text). */
 export function planMagics(sf: ts.SourceFile, magics: Magics): MagicPlan {
   const plan: MagicPlan = { insertions: [], local: [], wrapped: new Set() };
   const add = (at: number, text: string, first = true) => plan.insertions.push({ at, text, first });
   for (const m of magics.found) {
+    if (m.argument !== undefined) {
+      planStatementMagic(sf, m, add);
+      continue;
+    }
     // %memit with -r or -o runs its code in a function, as %timeit does; else in place, as %time.
     const inPlace = m.name === "time" || (m.name === "memit" && m.memit!.repeat === 1 && !m.memit!.result);
     const [start, end] = m.name === "memit" ? [`memitStart(${JSON.stringify(m.memit)})`, "memitEnd"] : ["timeStart()", "timeEnd"];
@@ -352,6 +375,31 @@ function planTimeit(sf: ts.SourceFile, m: FoundMagic, stmts: readonly ts.Stateme
   plan.local.push([stmts[0].getStart(sf), last.end]);
 }
 
+/**
+ * `%who`, `%whos`, `%load_ext`: a call of their own where the magic's line was, as IPython runs
+ * a line magic (`get_ipython().run_line_magic(...)`, a statement). The line must therefore be
+ * between statements (at the top level or in a block), not inside one.
+ */
+function planStatementMagic(sf: ts.SourceFile, m: FoundMagic, add: (at: number, text: string, first?: boolean) => void): void {
+  if (!statementList(enclosingNode(sf, m.at))) {
+    throw new MagicUsageError(`\`%${m.name}\` must be on a line between statements (it runs as a statement of its own, as in IPython), not inside an expression or a statement`, m.at);
+  }
+  const argument = m.argument!;
+  const call = m.name === "load_ext" ? `loadExt(${JSON.stringify(argument)})` : `${m.name}(${JSON.stringify(argument.split(/\s+/).filter(Boolean))})`;
+  // The `;` before it ends the statement above when that has none of its own.
+  add(m.at, `;${R}.${call};`);
+}
+
+/** The innermost node whose text surrounds `at` (a blanked magic, so never on a token). */
+function enclosingNode(sf: ts.SourceFile, at: number): ts.Node {
+  let node: ts.Node = sf;
+  for (;;) {
+    const inner: ts.Node | undefined = ts.forEachChild(node, (child) => (child.getStart(sf) < at && at < child.end ? child : undefined));
+    if (!inner) return node;
+    node = inner;
+  }
+}
+
 /** The statements that start on the magic's line, in the innermost statement list holding the first. */
 function statementsOnLine(sf: ts.SourceFile, m: FoundMagic): ts.Statement[] {
   let list: readonly ts.Statement[] | undefined;
@@ -407,6 +455,9 @@ const HELP: Record<string, string> = {
   "%time": "%time statement\n\nTimes the statements on its line (IPython's CPU times and Wall time lines); the rest of the cell runs untimed.\n@example %time const s = await x.sum().compute()",
   "%%timeit": "%%timeit [-n<N> -r<R> -p<P> -q -o] [setup]\n\nTimes the cell's body as IPython does: loops 1, 10, 100, ... until a run takes 0.2 s (or -n), 7 runs (or -r), then\n  12.3 µs ± 1.1 µs per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nThe setup (rest of the first line) runs before each run; -o makes the TimeitResult the cell's value.\n@example %%timeit -r 3\nnp.zeros([100, 100]).sum()",
   "%timeit": "%timeit [-n<N> -r<R> -p<P> -q -o] statement\n\nTimes the statements on its line as IPython's %timeit does (see %%timeit).\n@example %timeit np.zeros([100, 100]).sum()",
+  "%who": "%who [type ...]\n\nThe names of the notebook's variables, as IPython's %who prints them (sorted, names starting with _ left out). With type names, only variables of those Python types: ndarray, Array (a lazy array), int, float, str, bool, NoneType, list, dict, function, type, or a class's name.\n@example %who ndarray",
+  "%whos": "%whos [type ...]\n\nIPython's table of the notebook's variables: name, Python type and Data/Info (an np array's shape, elements, dtype and bytes; n= for a list or dict; str() of anything else). Type names filter as %who's.\n@example %whos ndarray",
+  "%load_ext": "%load_ext module\n\n%load_ext memory_profiler does nothing: %memit and %%memit are built in. Any other module is Python's ModuleNotFoundError, as in IPython for a module that is not installed.\n@example %load_ext memory_profiler",
 };
 
 /** The help of the magic under the cursor (inspect, Shift+Tab), or undefined when the cursor is not on one. */

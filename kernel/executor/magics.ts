@@ -12,6 +12,10 @@
  * /proc/self/clear_refs before the code runs), which misses nothing. The start is read after a
  * full collection and malloc_trim, so garbage of earlier cells is not in it: what Python's
  * reference counting has already freed when memory_profiler reads its baseline.
+ *
+ * `%who`/`%whos` print IPython's listing of the notebook's variables (./namespace.ts), and
+ * `%load_ext` stands for IPython's extension loading: memory_profiler's extension is what gives
+ * Python its `%memit`, built in here.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { inspect } from "node:util";
@@ -142,6 +146,23 @@ function settle(): number {
   return residentSet().rss;
 }
 
+/** Python's error for a module that does not exist, which IPython's `%load_ext` raises for a name it cannot import. */
+export class ModuleNotFoundError extends Error {
+  override name = "ModuleNotFoundError";
+}
+
+/** Python's `repr()` of a string: single quotes unless it holds one and no double quote. */
+function pythonStringRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return quote + s.replace(/\\/g, "\\\\").replaceAll(quote, `\\${quote}`) + quote;
+}
+
+/** The extension `%load_ext` knows: memory_profiler's, whose `%memit` and `%%memit` lazylab has built in. */
+const MEMORY_PROFILER = "memory_profiler";
+
+/** ./namespace.ts, loaded at the first `%who` or `%whos`: it reads the library's types, which the executor loads after it starts. */
+const namespace = () => require("./namespace") as typeof import("./namespace");
+
 const AsyncFunction = (async () => undefined).constructor;
 const print = (text: string) => process.stdout.write(text + "\n");
 
@@ -149,6 +170,8 @@ const print = (text: string) => process.stdout.write(text + "\n");
 export class MagicRuntime {
   private readonly started: Array<{ wall: number; cpu: NodeJS.CpuUsage }> = [];
   private readonly measured: Array<{ options: MemitOptions; baseline: number }> = [];
+  /** Whether `%load_ext memory_profiler` ran in this kernel: IPython says so when it runs again. */
+  private memoryProfilerLoaded = false;
 
   /** A new cell: timings a failed statement left open are dropped. */
   reset(): void {
@@ -205,6 +228,34 @@ export class MagicRuntime {
       }
       return finish();
     })();
+  }
+
+  /** `%who [types]`: the notebook's variables' names, as IPython lists them. */
+  who(types: string[]): void {
+    process.stdout.write(namespace().who(types));
+  }
+
+  /** `%whos [types]`: the notebook's variables with their Python types and a summary, IPython's table. */
+  whos(types: string[]): void {
+    process.stdout.write(namespace().whos(types));
+  }
+
+  /**
+   * `%load_ext name` as IPython's: memory_profiler loads silently the first time and says it is
+   * already loaded after that; any other name is a module Python cannot import (lazylab has no
+   * other extension), failing with importlib's ModuleNotFoundError for it.
+   */
+  loadExt(name: string): void {
+    if (name === MEMORY_PROFILER) {
+      if (this.memoryProfilerLoaded) print(`The ${name} extension is already loaded. To reload it, use:\n  %reload_ext ${name}`);
+      this.memoryProfilerLoaded = true;
+      return;
+    }
+    if (name.startsWith(".")) throw new TypeError(`the 'package' argument is required to perform a relative import for ${pythonStringRepr(name)}`);
+    // importlib imports a dotted name's packages first: the first that is missing is the one named.
+    const [top] = name.split(".");
+    if (top === MEMORY_PROFILER) throw new ModuleNotFoundError(`No module named ${pythonStringRepr(name)}; '${MEMORY_PROFILER}' is not a package`);
+    throw new ModuleNotFoundError(`No module named ${pythonStringRepr(top)}`);
   }
 
   timeStart(): void {

@@ -30,6 +30,22 @@ export function markGlobalsBaseline(): void {
   baseline = new Set(Object.getOwnPropertyNames(globalThis));
 }
 
+/**
+ * @internal The notebook's own variables, name and value, in the order they were first bound:
+ * the globals cells declared, that is globalThis's own properties not in the baseline, without
+ * `Out` (the results' history, not a variable) and lazylab's `__lazylab*` names. A name
+ * `del()` removed is an accessor that throws until bound again, so only data properties count.
+ */
+export function notebookVariables(): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const name of Object.getOwnPropertyNames(globalThis)) {
+    if (baseline?.has(name) || name === "Out" || name.startsWith("__lazylab")) continue;
+    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (d && "value" in d) out.push([name, d.value]);
+  }
+  return out;
+}
+
 function owner(a: NDArray): NDArray {
   return a.base ?? a;
 }
@@ -78,11 +94,7 @@ export function retainers(x: NDArray | LazyArray): Retainers {
       seenLazy.add(value);
     }
   };
-  for (const name of Object.getOwnPropertyNames(g)) {
-    if (baseline?.has(name) || name === "Out" || name.startsWith("__lazylab")) continue;
-    const d = Object.getOwnPropertyDescriptor(g, name);
-    if (!d || !("value" in d)) continue;
-    const v = d.value;
+  for (const [name, v] of notebookVariables()) {
     check(`variable ${name}`, v);
     if (Array.isArray(v)) v.slice(0, 1000).forEach((e, i) => check(`variable ${name}[${i}]`, e));
     else if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {

@@ -2,17 +2,23 @@
 IPython's own output (Debian's IPython, run here), memory_profiler's %memit / %%memit compared
 with memory_profiler's (Debian's python3-memory-profiler, in IPython here), errors at cell lines, completion and
 inspection around a magic line, and the porting ergonomics of issue 19: rebinding after del,
-the library's types without an import, no progress display by default."""
+the library's types without an import, no progress display by default. IPython's namespace
+magics (%who, %whos) and %load_ext compared with Debian's ipykernel running the Python cells
+the TypeScript ones port."""
 import contextlib
 import io
+import os
 import re
+import shutil
+import tempfile
 import time
 import unittest
+import warnings
 
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.core.magics.execution import _format_time
 
-from kernel_client import KernelTestCase
+from kernel_client import Kernel, KernelTestCase
 
 # A time as IPython's _format_time writes it: `%.3g` and a unit, or `1min 15s` past a minute.
 TIME = r"(?:\d+(?:\.\d+)?(?:e[+-]\d+)? (?:s|ms|µs|ns)|\d+(?:d|h|min|s)(?: \d+(?:h|min|s))*)"
@@ -44,7 +50,13 @@ MiB = 2 ** 20
 def memory_profiler(lines):
     """memory_profiler's %memit in IPython: each line's output (its first line run after numpy's import)."""
     shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "memory_profiler")
+    # Once, quietly: IPython prints "already loaded" the second time, and memory_profiler's
+    # import warns that distutils is deprecated; both would split unittest's "... ok" lines,
+    # which test/python-suite.ts reads.
+    if "memory_profiler" not in shell.extension_manager.loaded:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            shell.run_line_magic("load_ext", "memory_profiler")
     shell.run_cell("import numpy as np")
     return [ipython("memit", line) for line in lines]
 
@@ -264,6 +276,177 @@ class Magics(KernelTestCase):
         msgs = self.run_ok("da.setProgress({ after: 0.3 });\n(await pg.sum().compute()).item()")
         self.assertIn("display_data", [m["msg_type"] for m in msgs])
         self.run_ok("da.setProgress(false);")
+
+
+# debugpy's warning about frozen modules, printed by ipykernel when jupyter_client loads it here
+# and by each Python kernel, would split unittest's "... ok" lines, which test/python-suite.ts
+# reads. Set before the first Python kernel starts; the kernels inherit it.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+# A Python kernel's libraries as the port's preloaded ones: names its startup defines are hidden
+# from %who and %whos (IPython's user_ns_hidden), as lazylab's np, da and xr are not the notebook's.
+PYTHON_LIBRARIES = ("import numpy as np, dask.array as da, xarray as xr\n"
+                    "get_ipython().user_ns_hidden.update(np=np, da=da, xr=xr)")
+
+
+class NamespaceMagics(unittest.TestCase):
+    """%who, %whos and %load_ext against IPython's own: each test runs Python cells in Debian's
+    ipykernel and their TypeScript port in a lazylab kernel, both fresh (a listing shows all a
+    notebook declared), and compares what each cell printed, its status and its error."""
+
+    def setUp(self):
+        super().setUp()
+        self.k = Kernel()
+        self.py = Kernel(name="python3")
+        reply, msgs = self.py.run(PYTHON_LIBRARIES, timeout=60)
+        self.assertEqual(reply["content"]["status"], "ok", self.py.text(msgs))
+
+    def tearDown(self):
+        self.k.close()
+        self.py.close()
+        super().tearDown()
+
+    @staticmethod
+    def outcome(kernel, code):
+        for _ in range(10):
+            reply, msgs = kernel.run(code, timeout=90)
+            # ipykernel aborts what comes while it still stops on the error before (its
+            # stop_on_error timer runs after the reply): the cell did not run, so it runs again.
+            if reply["content"]["status"] != "aborted":
+                break
+            time.sleep(0.1)
+        stdout = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
+        c = reply["content"]
+        return {"status": c["status"], "stdout": stdout, "error": (c.get("ename"), c.get("evalue"))}
+
+    def same(self, python, typescript=None):
+        """Runs the Python cell and its port (the same text when not given); both must print the
+        same, end with the same status and fail with the same error. Returns what they printed."""
+        theirs = self.outcome(self.py, python)
+        ours = self.outcome(self.k, python if typescript is None else typescript)
+        self.assertEqual(ours, theirs, f"\nPython:\n{python}\nTypeScript:\n{typescript}")
+        return theirs["stdout"]
+
+    def test_empty_namespace_and_load_ext(self):
+        self.assertEqual(self.same("%whos"), "Interactive namespace is empty.\n")
+        self.same("%who")
+        self.assertEqual(self.same("%who int"), "No variables match your requested type.\n")
+        self.same("%whos ndarray")
+        # memory_profiler's extension gives Python %memit, built in here: loading it prints nothing,
+        # then that it is loaded already.
+        self.assertEqual(self.same("%load_ext memory_profiler"), "")
+        self.assertIn("already loaded", self.same("%load_ext memory_profiler"))
+        self.same("%load_ext nosuchmodule")
+        self.same("%load_ext no.such.package")
+        self.same("%load_ext .relative")
+        self.same("%load_ext")
+        self.same("%whos")
+
+    def test_whos_prints_numbers_strings_and_containers_as_ipython(self):
+        python = """count = 42
+negative = -7
+tenth = 0.1
+tiny = 1e-5
+huge = 1e16
+half = 2.5
+neg_zero = -0.0
+inf = float('inf')
+nan = float('nan')
+big = 10**20
+name = 'hello'
+long_text = 'x' * 30 + 'y' * 30
+text_49 = 'z' * 49
+text_50 = 'w' * 50
+lines = 'line one\\nline two'
+many_lines = 'ab\\n' * 20
+yes = True
+no = False
+nothing = None
+unset = None
+numbers = [1, 2, 3]
+empty = []
+sizes = {'a': 1, 'b': 2}
+café = 'é'
+_hidden = 'not listed'
+%whos"""
+        typescript = """const count = 42, negative = -7, tenth = 0.1, tiny = 1e-5, huge = 1e16, half = 2.5, neg_zero = -0
+const inf = Infinity, nan = NaN, big = 10n ** 20n
+const name = 'hello', long_text = 'x'.repeat(30) + 'y'.repeat(30), text_49 = 'z'.repeat(49), text_50 = 'w'.repeat(50)
+const lines = 'line one\\nline two', many_lines = 'ab\\n'.repeat(20)
+const yes = true, no = false, nothing = null
+let unset: number | undefined
+const numbers = [1, 2, 3], empty: number[] = [], sizes = { a: 1, b: 2 }
+const café = 'é'
+const _hidden = 'not listed'
+%whos"""
+        out = self.same(python, typescript)
+        self.assertRegex(out, r"\nhuge +float +1e\+16\n")
+        self.assertNotIn("_hidden", out)
+        for filters in ["int", "str float", "bool NoneType", "list dict", "set"]:
+            self.same(f"%whos {filters}")
+        # More than nine names: %who breaks its line after every ninth.
+        self.assertEqual(self.same("%who").count("\n"), 3)
+
+    def test_whos_summarises_arrays_as_ipython(self):
+        folder = tempfile.mkdtemp(dir=os.environ.get("TMPDIR"))
+        self.addCleanup(shutil.rmtree, folder)
+        python = f"""small = np.arange(3)
+grid = np.ones((100, 100))
+kb = np.zeros((200, 100))
+mb = np.zeros((2000, 2000))
+edge = np.zeros(12500)
+mebibyte = np.zeros(131072)
+ints = np.arange(12, dtype=np.int64).reshape(3, 4)
+singles = np.ones(5, dtype=np.float32)
+scalar = np.array(2.5)
+flags = np.array([True, False])
+lazy = da.ones((1000, 1000), chunks=(100, 100))
+labelled = xr.DataArray(np.arange(3), dims=['x'])
+mapped = np.memmap('{folder}/py.dat', dtype='float64', mode='w+', shape=(4,))
+mapped_view = mapped[1:]
+%whos"""
+        typescript = f"""const small = np.arange(3)
+const grid = np.ones([100, 100])
+const kb = np.zeros([200, 100])
+const mb = np.zeros([2000, 2000])
+const edge = np.zeros([12500])
+const mebibyte = np.zeros([131072])
+const ints = np.arange(12, {{ dtype: 'int64' }}).reshape(3, 4)
+const singles = np.ones([5], {{ dtype: 'float32' }})
+const scalar = np.array(2.5)
+const flags = np.array([true, false])
+const lazy = da.ones([1000, 1000], {{ chunks: [100, 100] }})
+const labelled = new xr.DataArray(np.arange(3), ['x'])
+const mapped = np.memmap('{folder}/ts.dat', {{ dtype: 'float64', mode: 'w+', shape: [4] }})
+const mapped_view = mapped.get(np.slice(1))
+%whos"""
+        out = self.same(python, typescript)
+        self.assertIn("2000x2000: 4000000 elems, type `float64`, 32000000 bytes (30.517578125 Mb)", out)
+        self.assertIn("200x100: 20000 elems, type `float64`, 160000 bytes (156.25 kb)", out)
+        self.same("%whos ndarray")
+        self.same("%who ndarray")
+        self.same("%whos memmap Array DataArray")
+
+    def test_who_breaks_its_line_after_every_ninth_name(self):
+        for first in (1, 10):
+            names = [f"v{i:02}" for i in range(first, first + 9)]
+            self.same("\n".join(f"{n} = {i}" for i, n in enumerate(names)), "\n".join(f"const {n} = {i}" for i, n in enumerate(names)))
+            self.same("%who")
+
+    def test_function_class_and_instance_types_filter_as_ipython(self):
+        self.same("def area(r):\n    return 3 * r * r\nclass Shape:\n    pass\nshape = Shape()",
+                  "function area(r: number) {\n  return 3 * r * r\n}\nclass Shape {}\nconst shape = new Shape()")
+        # Names only: a function's or an instance's str() holds its address in Python.
+        self.same("%who function type Shape")
+
+    def test_a_failing_cell_after_the_magics_leaves_the_kernel_and_its_variables(self):
+        self.same("kept = np.ones((10, 10))\ncount = 3\n%whos", "const kept = np.ones([10, 10])\nconst count = 3\n%whos")
+        self.same("%load_ext nosuchmodule")
+        theirs = self.outcome(self.py, "%whos\nraise ValueError('boom')")
+        ours = self.outcome(self.k, "%whos\nthrow new Error('boom')")
+        self.assertEqual((ours["status"], ours["stdout"]), (theirs["status"], theirs["stdout"]))
+        self.same("%whos")
+        self.assertEqual(self.k.text(self.k.run("count + kept.size")[1]), "103")
 
 
 if __name__ == "__main__":
