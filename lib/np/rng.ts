@@ -2,6 +2,8 @@
  * `np.random`: NumPy's `default_rng` Generator over arrays. The streams (PCG64 seeded
  * through SeedSequence, NumPy's ziggurat for normals, Lemire's bounded integers) live in
  * ./random and are bit-identical to NumPy's; this module gives them shapes and dtypes.
+ * NumPy's legacy API (`np.random.seed`, `rand`, `randn`, `randint`, `choice`, …, and
+ * `RandomState`) is ./legacy-random.ts, re-exported at the end.
  */
 import * as raw from "./random";
 import { allocate } from "./dtype";
@@ -84,3 +86,7 @@ export class Generator {
 export function defaultRng(seed?: Seed): Generator {
   return new Generator(raw.defaultRng(seed as never));
 }
+
+// The legacy API: MT19937 `RandomState` and the module functions over its global instance.
+export { RandomState, seed, getState, setState, randomSample, random, rand, randn, standardNormal, normal, uniform, randint, choice, shuffle, permutation } from "./legacy-random";
+export type { LegacySeed, MT19937State, SizeKeyword, RandintKeywords, ChoiceKeywords, Nested } from "./legacy-random";
