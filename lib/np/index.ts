@@ -43,4 +43,6 @@ export const newaxis = null;
 export { save, load, savez, savezCompressed, NpzFile, NpyFormatError, FileNotFoundError, KeyError } from "./io";
 export type { SavezArg, LoadOptions } from "./io";
 export { memmap, Memmap, type MemmapMode, type MemmapOptions } from "./memmap";
-export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile, histogram, countNonzero, ptp, type StatOptions, type QuantileOptions, type QuantileMethod, type Quantiles, type HistogramOptions } from "./statistics";
+export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile, countNonzero, ptp, type StatOptions, type QuantileOptions, type QuantileMethod, type Quantiles } from "./statistics";
+export { histogram, histogramBinEdges, type HistogramOptions, type HistogramBinEdgesOptions, type HistogramBins, type BinEstimator } from "./histogram";
+export { average, ZeroDivisionError, type AverageOptions } from "./average";

@@ -1,6 +1,6 @@
 /**
- * Order statistics and histograms: `median`, `quantile`, `percentile`, their NaN-ignoring
- * twins, `countNonzero` and `ptp` here, `histogram` in histogram.ts.
+ * Order statistics: `median`, `quantile`, `percentile`, their NaN-ignoring twins,
+ * `countNonzero` and `ptp` (histograms are in histogram.ts, weighted means in average.ts).
  *
  * Each follows NumPy 1.24's Python code step for step (numpy/lib/function_base.py,
  * nanfunctions.py), because the bits of the results depend on it: a median is NumPy's `mean`
@@ -20,9 +20,6 @@ import { nanmean } from "./nan";
 import { forEachLine } from "./iterate";
 import { checkAxis, runtimeWarning, ValueError } from "./errors";
 import { partitionLines, prepareKth } from "./partition";
-
-export { histogram } from "./histogram";
-export type { HistogramOptions } from "./histogram";
 
 /** Options of {@link median}, {@link nanmedian}, {@link countNonzero} and {@link ptp}. */
 export interface StatOptions {
