@@ -251,11 +251,122 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * NumPy's legacy MT19937 (RandomState): random_sample's next_double and legacy_gauss (the
+ * polar method, its second normal cached), as lib/np/random/mt19937.ts draws them, for long
+ * fills. The state is the caller's: the 624 words, and a Float64Array of [pos, has_gauss,
+ * gauss], read at the start and written back at the end, so native and JavaScript draws
+ * interleave on one stream. The polar method calls the C library's log, as NumPy's does.
+ */
+#define MT_N 624
+#define MT_M 397
+
+typedef struct {
+  uint32_t *key;
+  int pos;
+} mt_t;
+
+static void mt_twist(uint32_t *key) {
+  int i = 0;
+  uint32_t y;
+  for (; i < MT_N - MT_M; i++) {
+    y = (key[i] & 0x80000000U) | (key[i + 1] & 0x7fffffffU);
+    key[i] = key[i + MT_M] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
+  }
+  for (; i < MT_N - 1; i++) {
+    y = (key[i] & 0x80000000U) | (key[i + 1] & 0x7fffffffU);
+    key[i] = key[i + MT_M - MT_N] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
+  }
+  y = (key[MT_N - 1] & 0x80000000U) | (key[0] & 0x7fffffffU);
+  key[MT_N - 1] = key[MT_M - 1] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
+}
+
+static inline uint32_t mt_next32(mt_t *g) {
+  if (g->pos == MT_N) {
+    mt_twist(g->key);
+    g->pos = 0;
+  }
+  uint32_t y = g->key[g->pos++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680U;
+  y ^= (y << 15) & 0xefc60000U;
+  return y ^ (y >> 18);
+}
+
+static inline double mt_next_double(mt_t *g) {
+  int32_t a = (int32_t)(mt_next32(g) >> 5), b = (int32_t)(mt_next32(g) >> 6);
+  return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+/*
+ * mtFill(kind, key, aux, out, offset, n): out[offset .. offset+n) = n draws: kind 0
+ * random_sample, 1 legacy_gauss. key: the Uint32Array of 624 words; aux: a Float64Array of
+ * [pos, has_gauss (0 or 1), gauss]; both advance in place.
+ */
+static napi_value js_mt_fill(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t kind, off, n;
+  size_t key_length, aux_length, out_length;
+  napi_typedarray_type type;
+  void *key;
+  double *aux, *out;
+  if (!get_int(env, argv[0], &kind)) return NULL;
+  if (kind != 0 && kind != 1) {
+    napi_throw_range_error(env, NULL, "lazylab native mtFill: unknown kind");
+    return NULL;
+  }
+  if (napi_get_typedarray_info(env, argv[1], &type, &key_length, &key, NULL, NULL) != napi_ok || type != napi_uint32_array || key_length != MT_N) {
+    napi_throw_type_error(env, NULL, "lazylab native mtFill: the key must be a Uint32Array of 624 words");
+    return NULL;
+  }
+  if (!get_f64(env, argv[2], &aux, &aux_length)) return NULL;
+  if (aux_length != 3 || !(aux[0] >= 0 && aux[0] <= MT_N) || aux[0] != (double)(int)aux[0]) {
+    napi_throw_range_error(env, NULL, "lazylab native mtFill: aux must be [pos in 0..624, has_gauss, gauss]");
+    return NULL;
+  }
+  if (!get_f64(env, argv[3], &out, &out_length)) return NULL;
+  if (!get_int(env, argv[4], &off) || !get_int(env, argv[5], &n)) return NULL;
+  if (!in_bounds(env, out_length, off, n, 1)) return NULL;
+  mt_t g = { (uint32_t *)key, (int)aux[0] };
+  double *o = out + off;
+  if (n * (int64_t)sizeof(double) >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
+  if (kind == 0) {
+    for (int64_t i = 0; i < n; i++) o[i] = mt_next_double(&g);
+  } else {
+    int64_t i = 0;
+    if (aux[1] != 0 && n > 0) {
+      o[i++] = aux[2];
+      aux[1] = 0;
+      aux[2] = 0;
+    }
+    while (i < n) {
+      double x1, x2, r2;
+      do {
+        x1 = 2.0 * mt_next_double(&g) - 1.0;
+        x2 = 2.0 * mt_next_double(&g) - 1.0;
+        r2 = x1 * x1 + x2 * x2;
+      } while (r2 >= 1.0 || r2 == 0.0);
+      double f = sqrt(-2.0 * log(r2) / r2);
+      o[i++] = f * x2;
+      if (i < n) o[i++] = f * x1;
+      else {
+        aux[1] = 1;
+        aux[2] = f * x1;
+      }
+    }
+  }
+  aux[0] = g.pos;
+  return NULL;
+}
+
 void np_random_register(napi_env env, napi_value exports) {
   napi_value yes;
   napi_get_boolean(env, true, &yes);
   napi_property_descriptor props[] = {
     { "pcgFill", NULL, js_pcg_fill, NULL, NULL, NULL, napi_default, NULL },
+    { "mtFill", NULL, js_mt_fill, NULL, NULL, NULL, napi_default, NULL },
     /* pcgFill takes low and scale (an addon built before it ignores them: the caller checks). */
     { "pcgFillAffine", NULL, NULL, NULL, NULL, yes, napi_default, NULL },
   };

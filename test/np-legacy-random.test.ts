@@ -11,6 +11,7 @@ import { np } from "../lib";
 import { NDArray } from "../lib/np";
 import type { RandomState } from "../lib/np/legacy-random";
 import { native, nativeCode } from "../lib/np/native";
+import { MT19937 } from "../lib/np/random/mt19937";
 import { pythonJson } from "./oracle";
 
 /** Python prelude: `put(name, value)` records a value; `state(name, rs)` the generator's state; `err(name, f)` what f raises. */
@@ -389,6 +390,23 @@ _out["log"] = {"x": b64(x), "y": b64(np.array([math.log(v) for v in x.tolist()])
     const i = ours.findIndex((v, k) => !Object.is(v, y[k]));
     assert.equal(i, -1, i < 0 ? "" : `log(${x[i]}) is ${ours[i]}, glibc's is ${y[i]}`);
   });
+});
+
+test("the addon's MT19937 fills and the JavaScript loops draw the same stream: long fills against short ones, the cached normal carried across", () => {
+  assert.ok(native?.mtFill, "the addon has the MT19937 fills");
+  for (const seed of [0, 42, [1, 2, 3]]) {
+    const long = new MT19937(seed), short = new MT19937(seed);
+    const a = new Float64Array(20001), b = new Float64Array(20001);
+    // Long fills go to the addon, fills of 37 to the JavaScript loops (an odd length, so the
+    // cached normal crosses between calls); the doubles after them continue the same stream.
+    long.fillGauss(a.subarray(0, 10001));
+    long.fillDoubles(a.subarray(10001));
+    for (let i = 0; i < 10001; i += 37) short.fillGauss(b.subarray(i, Math.min(i + 37, 10001)));
+    for (let i = 10001; i < 20001; i += 37) short.fillDoubles(b.subarray(i, Math.min(i + 37, 20001)));
+    const k = a.findIndex((v, i) => !Object.is(v, b[i]));
+    assert.equal(k, -1, `seed ${JSON.stringify(seed)}: draw ${k} is ${a[k]} from the addon, ${b[k]} from the loops`);
+    assert.deepEqual([long.pos, long.hasGauss, long.cachedGaussian, [...long.key]], [short.pos, short.hasGauss, short.cachedGaussian, [...short.key]]);
+  }
 });
 
 test("timing of rand, randn and randint at 10**6 beside NumPy (not asserted)", (t) => {
