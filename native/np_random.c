@@ -299,22 +299,30 @@ static inline double mt_next_double(mt_t *g) {
 }
 
 /*
- * mtFill(kind, key, aux, out, offset, n): out[offset .. offset+n) = n draws: kind 0
- * random_sample, 1 legacy_gauss. key: the Uint32Array of 624 words; aux: a Float64Array of
- * [pos, has_gauss (0 or 1), gauss]; both advance in place.
+ * mtFill(kind, key, aux, out, offset, n[, off, max]): out[offset .. offset+n) = n draws: kind 0
+ * random_sample, 1 legacy_gauss, 2 off + v with v uniform in [0, max] by masked rejection on
+ * 32-bit draws (randint's for max < 2**32; off + max a safe integer, so every sum is exact).
+ * key: the Uint32Array of 624 words; aux: a Float64Array of [pos, has_gauss (0 or 1), gauss];
+ * both advance in place.
  */
 static napi_value js_mt_fill(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 8;
+  napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   int64_t kind, off, n;
+  double base = 0., max = 0.;
   size_t key_length, aux_length, out_length;
   napi_typedarray_type type;
   void *key;
   double *aux, *out;
   if (!get_int(env, argv[0], &kind)) return NULL;
-  if (kind != 0 && kind != 1) {
+  if (kind < 0 || kind > 2) {
     napi_throw_range_error(env, NULL, "lazylab native mtFill: unknown kind");
+    return NULL;
+  }
+  if (kind == 2 && (!get_double(env, argv[6], &base) || !get_double(env, argv[7], &max))) return NULL;
+  if (kind == 2 && !(max >= 1 && max <= 4294967295.0 && max == (double)(uint32_t)max && base == (double)(int64_t)base && fabs(base) + max <= 9007199254740991.0)) {
+    napi_throw_range_error(env, NULL, "lazylab native mtFill: masked integers need max in [1, 2**32) and off + max a safe integer");
     return NULL;
   }
   if (napi_get_typedarray_info(env, argv[1], &type, &key_length, &key, NULL, NULL) != napi_ok || type != napi_uint32_array || key_length != MT_N) {
@@ -334,6 +342,19 @@ static napi_value js_mt_fill(napi_env env, napi_callback_info info) {
   if (n * (int64_t)sizeof(double) >= STREAM_MIN) np_prefault(o, (size_t)n * sizeof(double));
   if (kind == 0) {
     for (int64_t i = 0; i < n; i++) o[i] = mt_next_double(&g);
+  } else if (kind == 2) {
+    uint32_t top = (uint32_t)max, mask = top;
+    mask |= mask >> 1;
+    mask |= mask >> 2;
+    mask |= mask >> 4;
+    mask |= mask >> 8;
+    mask |= mask >> 16;
+    for (int64_t i = 0; i < n; i++) {
+      uint32_t v;
+      do v = mt_next32(&g) & mask;
+      while (v > top);
+      o[i] = base + (double)v;
+    }
   } else {
     int64_t i = 0;
     if (aux[1] != 0 && n > 0) {

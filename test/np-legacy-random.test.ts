@@ -392,17 +392,20 @@ _out["log"] = {"x": b64(x), "y": b64(np.array([math.log(v) for v in x.tolist()])
   });
 });
 
-test("the addon's MT19937 fills and the JavaScript loops draw the same stream: long fills against short ones, the cached normal carried across", () => {
+test("the addon's MT19937 fills and the JavaScript loops draw the same stream: long fills against short ones (normals, doubles, masked integers), the cached normal carried across", () => {
   assert.ok(native?.mtFill, "the addon has the MT19937 fills");
   for (const seed of [0, 42, [1, 2, 3]]) {
     const long = new MT19937(seed), short = new MT19937(seed);
     const a = new Float64Array(20001), b = new Float64Array(20001);
     // Long fills go to the addon, fills of 37 to the JavaScript loops (an odd length, so the
-    // cached normal crosses between calls); the doubles after them continue the same stream.
+    // cached normal crosses between calls); the doubles and randint's masked integers after
+    // them continue the same stream.
     long.fillGauss(a.subarray(0, 10001));
-    long.fillDoubles(a.subarray(10001));
+    long.fillDoubles(a.subarray(10001, 15001));
+    long.fillMasked(a.subarray(15001), -3, 1000, 64);
     for (let i = 0; i < 10001; i += 37) short.fillGauss(b.subarray(i, Math.min(i + 37, 10001)));
-    for (let i = 10001; i < 20001; i += 37) short.fillDoubles(b.subarray(i, Math.min(i + 37, 20001)));
+    for (let i = 10001; i < 15001; i += 37) short.fillDoubles(b.subarray(i, Math.min(i + 37, 15001)));
+    for (let i = 15001; i < 20001; i += 37) short.fillMasked(b.subarray(i, Math.min(i + 37, 20001)), -3, 1000, 64);
     const k = a.findIndex((v, i) => !Object.is(v, b[i]));
     assert.equal(k, -1, `seed ${JSON.stringify(seed)}: draw ${k} is ${a[k]} from the addon, ${b[k]} from the loops`);
     assert.deepEqual([long.pos, long.hasGauss, long.cachedGaussian, [...long.key]], [short.pos, short.hasGauss, short.cachedGaussian, [...short.key]]);

@@ -86,8 +86,8 @@ interface NativeLoops {
   pcgFill(kind: number, words: Uint32Array, out: Float64Array | Float32Array, offset: number, n: number, extra?: Float64Array | Uint32Array, low?: number, scale?: number): void;
   /** Whether pcgFill writes low + scale * draw for its doubles and normals (absent from an addon built before it). */
   pcgFillAffine?: boolean;
-  /** NumPy's legacy MT19937 fills (kind 0 random_sample, 1 legacy_gauss) into out[offset..offset+n); key (624 words) and aux ([pos, has_gauss, gauss]) advance in place. Absent from an addon built before it. */
-  mtFill?(kind: number, key: Uint32Array, aux: Float64Array, out: Float64Array, offset: number, n: number): void;
+  /** NumPy's legacy MT19937 fills (kind 0 random_sample, 1 legacy_gauss, 2 off + masked 32-bit integers up to max) into out[offset..offset+n); key (624 words) and aux ([pos, has_gauss, gauss]) advance in place. Absent from an addon built before it. */
+  mtFill?(kind: number, key: Uint32Array, aux: Float64Array, out: Float64Array, offset: number, n: number, off?: number, max?: number): void;
   /**
    * Advises the 2 MiB-aligned interior of the array's bytes with MADV_HUGEPAGE (Linux), as NumPy
    * advises its data buffers; returns the bytes advised, 0 where the system has no such advice

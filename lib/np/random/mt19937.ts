@@ -251,13 +251,13 @@ export class MT19937 {
    * faster than these loops), the state handed over and back; false without the addon or
    * for a short fill, where the call costs more than it saves.
    */
-  private fillNative(kind: 0 | 1, out: Float64Array): boolean {
+  private fillNative(kind: 0 | 1 | 2, out: Float64Array, off = 0, max = 0): boolean {
     if (!mtFill || out.length < NATIVE_FILL_MIN) return false;
     const aux = this.aux;
     aux[0] = this.pos;
     aux[1] = this.hasGauss ? 1 : 0;
     aux[2] = this.cachedGaussian;
-    mtFill(kind, this.key, aux, out, 0, out.length);
+    mtFill(kind, this.key, aux, out, 0, out.length, off, max);
     this.pos = aux[0];
     this.hasGauss = aux[1] === 1;
     this.cachedGaussian = aux[2];
@@ -366,7 +366,8 @@ export class MT19937 {
     } else if (rng <= 0xffffffff) {
       const max = Number(rng);
       const mask = mask32(max);
-      if (typeof off === "number" && Number.isSafeInteger(off + max)) {
+      if (typeof off === "number" && Number.isSafeInteger(off + max) && Number.isSafeInteger(off - max)) {
+        if (out instanceof Float64Array && this.fillNative(2, out, off, max)) return;
         for (let i = 0; i < n; i++) {
           let v: number;
           do v = (this.nextUint32() & mask) >>> 0;
