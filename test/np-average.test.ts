@@ -8,10 +8,9 @@
  * in NumPy's order.
  */
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import { np } from "../lib";
 import { pythonJson } from "./oracle";
-import { compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc } from "./numpy-cases";
+import { compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
 
 const PY_DATA = `
 ar = np.random.default_rng(11)
@@ -52,18 +51,9 @@ function inputs() {
 type In = ReturnType<typeof inputs>;
 type Case = [string, (inp: In) => unknown];
 
-/** The cases' expressions evaluated by NumPy in one batch, ours each in turn (console.warn silenced for the empty means' warnings). */
+/** The cases against NumPy with this file's inputs (runCasesWith, numpy-cases.ts). */
 function runCases(cases: Case[]): void {
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_DATA + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
-  assert.equal(want.length, cases.length);
-  const inp = inputs();
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
-  } finally {
-    console.warn = warn;
-  }
+  runCasesWith(cases, PY_DATA, inputs);
 }
 
 test("the data are NumPy's (same seed, same stream)", () => {

@@ -14,7 +14,7 @@ import type { NDArray } from "../lib/np";
 import { runtimeWarnings } from "../lib/np/errors";
 import { BIN_ESTIMATORS, powThird } from "../lib/np/histogram-bins";
 import { pythonJson } from "./oracle";
-import { compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc } from "./numpy-cases";
+import { compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
 
 const PY_DATA = `
 hb = np.random.default_rng(7)
@@ -71,18 +71,9 @@ function inputs() {
 type In = ReturnType<typeof inputs>;
 type Case = [string, (inp: In) => unknown];
 
-/** The cases' expressions evaluated by NumPy in one batch, ours each in turn (warnings silenced: their own test checks them). */
+/** The cases against NumPy with this file's inputs (runCasesWith, numpy-cases.ts). */
 function runCases(cases: Case[]): void {
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_DATA + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
-  assert.equal(want.length, cases.length);
-  const inp = inputs();
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
-  } finally {
-    console.warn = warn;
-  }
+  runCasesWith(cases, PY_DATA, inputs);
 }
 
 const DATASETS = ["gauss", "gauss_big", "flat", "ints", "ints27", "ints8", "bytes_", "i32", "g32", "outliers", "heavy", "spikes", "tiny1", "tiny2", "tiny3", "const", "const_i", "grid", "bools"] as const;

@@ -14,7 +14,7 @@ import type { NDArray } from "../lib/np";
 import { runtimeWarnings } from "../lib/np/errors";
 import { partitionLines, prepareKth } from "../lib/np/partition";
 import { pythonJson } from "./oracle";
-import { compare, encode, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc } from "./numpy-cases";
+import { compare, encode, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
 
 const PY_EXTRA = `
 hr = np.random.default_rng(99)
@@ -56,18 +56,9 @@ function inputs() {
 type In = ReturnType<typeof inputs>;
 type Case = [string, (inp: In) => unknown];
 
-/** runCases (numpy-cases.ts) with this file's extra inputs; the warnings printed meanwhile are checked by their own test. */
+/** The cases against NumPy with this file's inputs (runCasesWith, numpy-cases.ts). */
 function runStatCases(cases: Case[]): void {
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_EXTRA + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
-  assert.equal(want.length, cases.length);
-  const inp = inputs();
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
-  } finally {
-    console.warn = warn;
-  }
+  runCasesWith(cases, PY_EXTRA, inputs);
 }
 
 const f64 = (v: number[] | number[][]) => np.array(v, { dtype: "float64" });

@@ -129,7 +129,23 @@ export function compare(got: Enc, want: Enc, what: string): void {
 export type Inputs = ReturnType<typeof ourInputs>;
 
 export function runCases(cases: [string, (inp: Inputs) => unknown][]): void {
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
-  const inp = ourInputs();
-  cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
+  runCasesWith(cases, "", ourInputs);
+}
+
+/**
+ * runCases with a file's own inputs: `pyExtra` defines more names after PY_INPUTS, and
+ * `inputs()` gives ours. The warnings lib/np prints meanwhile are silenced (their own tests
+ * check them).
+ */
+export function runCasesWith<I>(cases: [string, (inp: I) => unknown][], pyExtra: string, inputs: () => I): void {
+  const want = pythonJson<Enc[]>(PY_INPUTS + pyExtra + PY_RUN, JSON.stringify(cases.map((c) => c[0])));
+  assert.equal(want.length, cases.length);
+  const inp = inputs();
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
+  } finally {
+    console.warn = warn;
+  }
 }

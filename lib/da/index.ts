@@ -13,6 +13,7 @@ import { LazyArray, newName, computeSync } from "./array";
 import { take } from "./pool";
 import { computeAll } from "./scheduler/compute";
 import type { DimRegion, FileOrigin } from "./graph";
+import * as legacy from "./legacy-random";
 import "./keep-maps";
 
 export { LazyArray } from "./array";
@@ -27,6 +28,7 @@ export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";
 export { connect, disconnect, clusterInfo, ClusterUnavailable, ClusterUnsupported } from "./cluster";
 export type { ClusterInfo, ClusterWorker, ClusterCompute } from "./cluster";
+export type { ChunksKeyword, SizeKeywords, NormalKeywords, UniformKeywords, RandintKeywords, ChoiceKeywords } from "./legacy-random";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {
@@ -235,8 +237,21 @@ export async function compute(...arrays: LazyArray[]): Promise<NDArray[]> {
   return computeAll(arrays);
 }
 
-/** `da.random`: reproducible random lazy arrays, generated chunk by chunk. */
+/**
+ * `da.random`: reproducible random lazy arrays, generated chunk by chunk: Dask's legacy API
+ * (`RandomState`, and `seed`, `random`, `normal`, … over one module-level state, the same
+ * numbers as Dask's: ./legacy-random.ts) and `defaultRng`.
+ */
 export const random = {
+  RandomState: legacy.RandomState,
+  seed: legacy.seed,
+  randomSample: legacy.randomSample,
+  random: legacy.random,
+  standardNormal: legacy.standardNormal,
+  normal: legacy.normal,
+  uniform: legacy.uniform,
+  randint: legacy.randint,
+  choice: legacy.choice,
   /**
    * A Generator whose arrays are lazy: each chunk is drawn from its own stream, spawned from
    * the seed in block order (Dask's approach), so results are reproducible whatever order

@@ -6,14 +6,14 @@
  * operands' iteration order, order.ts) and the float copy a casting sum walks, both made here
  * as NumPy makes them. Without weights it is `mean`.
  */
-import { allocate, DType, isIntegral } from "./dtype";
+import { DType, isIntegral } from "./dtype";
 import { promoteTypes } from "./casting";
 import { NDArray, NestedList } from "./ndarray";
 import { asArrayArg, full } from "./creation";
 import { assign, div, mul } from "./ufunc";
 import { mean, sum } from "./reduce";
 import { broadcastTo } from "./shaping";
-import { emptyLikeKeepOrder, iterationOrder } from "./order";
+import { emptyInIterationOrder, emptyLikeKeepOrder } from "./order";
 import { checkAxis, ValueError } from "./errors";
 
 /**
@@ -85,16 +85,8 @@ function alongAxis(x: NDArray, w: NDArray, axis: AverageOptions["axis"]): NDArra
  * order (order.ts; weights broadcast along their length-1 axes), which the sum then follows.
  */
 function productTarget(x: NDArray, w: NDArray, dtype: DType): NDArray {
-  const shape = x.shape;
   const wStride = w.shape.map((n, d) => (n === 1 ? 0 : w.nd.stride[d]));
-  const order = iterationOrder(shape, [x.nd.stride, wStride]);
-  const stride = new Array<number>(shape.length).fill(0);
-  let step = 1;
-  for (let i = order.length - 1; i >= 0; i--) {
-    stride[order[i]] = step;
-    step *= Math.max(shape[order[i]], 1);
-  }
-  return new NDArray(allocate(dtype, x.size), shape, dtype, null, stride, 0);
+  return emptyInIterationOrder(x.shape, [x.nd.stride, wStride], dtype);
 }
 
 /** x in `dtype`: itself, or a copy laid out in x's iteration order, the order a casting reduction walks it in. */

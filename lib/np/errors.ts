@@ -10,6 +10,11 @@ export class ValueError extends Error {
   override name = "ValueError";
 }
 
+/** Python's NotImplementedError: what NumPy, Dask or xarray does not implement either (xr's `sel` with a method and a range, Dask's `choice` without replacement over several chunks). */
+export class NotImplementedError extends Error {
+  override name = "NotImplementedError";
+}
+
 /**
  * An axis out of range or repeated: NumPy's `numpy.AxisError` (a ValueError there too).
  * @example np.squeeze(np.zeros([2, 1]), { axis: 2 })   // AxisError: axis 2 is out of bounds for array of dimension 2

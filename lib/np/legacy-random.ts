@@ -10,6 +10,7 @@
 import { array } from "./creation";
 import { allocate, checkDType, DType } from "./dtype";
 import { ValueError } from "./errors";
+import { bindArguments } from "./keywords";
 import { checkShape, NDArray, NestedList } from "./ndarray";
 import { LegacySeed, MT19937, MT19937State } from "./random/mt19937";
 import type { Size } from "./rng";
@@ -37,34 +38,9 @@ export interface ChoiceKeywords {
 /** Nested arrays of `T`, as `choice` returns a sample of a list of strings. */
 export type Nested<T> = T[] | Nested<T>[];
 
-/** True for a plain object, which stands for Python's keyword arguments. */
-function isKeywords(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Python's call binding: positional arguments in `names` order, then a trailing options
- * object of keywords, with Cython's TypeErrors (and messages) for too many, unknown or
- * repeated ones.
- */
+/** Python's binding of a NumPy (Cython) method's arguments: ./keywords.ts. */
 function bind(what: string, names: readonly string[], args: readonly unknown[]): unknown[] {
-  const last = args[args.length - 1];
-  const keywords = isKeywords(last) ? last : {};
-  const positional = isKeywords(last) ? args.slice(0, -1) : args;
-  if (positional.length > names.length) {
-    const noun = names.length === 1 ? "argument" : "arguments";
-    throw new TypeError(`${what}() takes at most ${names.length} positional ${noun} (${positional.length} given)`);
-  }
-  const out = names.map((_, i) => positional[i]);
-  for (const [k, v] of Object.entries(keywords)) {
-    const i = names.indexOf(k);
-    if (i < 0) throw new TypeError(`${what}() got an unexpected keyword argument '${k}'`);
-    if (out[i] !== undefined) throw new TypeError(`${what}() got multiple values for keyword argument '${k}'`);
-    out[i] = v;
-  }
-  return out;
+  return bindArguments(what, names, [], args, "cython");
 }
 
 /** A shape from `size`, with the errors `np.empty(size)` gives; null for a scalar (size=None). */

@@ -58,13 +58,21 @@ export function iterationOrder(shape: readonly number[], strides: readonly (read
  * of its squares follows it.
  */
 export function emptyLikeKeepOrder(x: NDArray, dtype: DType = x.dtype): NDArray {
-  const shape = x.shape;
-  const order = iterationOrder(shape, [x.nd.stride]);
+  return emptyInIterationOrder(x.shape, [x.nd.stride], dtype);
+}
+
+/**
+ * A new array of `shape` laid out in the order NumPy's iterator walks operands of
+ * `operandStrides` (as a ufunc's output is when NumPy allocates it): its innermost dimension
+ * is the one the operands step through fastest.
+ */
+export function emptyInIterationOrder(shape: readonly number[], operandStrides: readonly (readonly number[])[], dtype: DType): NDArray {
+  const order = iterationOrder(shape, operandStrides);
   const stride = new Array<number>(shape.length).fill(0);
   let step = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     stride[order[i]] = step;
     step *= Math.max(shape[order[i]], 1);
   }
-  return new NDArray(allocate(dtype, x.size), shape, dtype, null, stride, 0);
+  return new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), [...shape], dtype, null, stride, 0);
 }

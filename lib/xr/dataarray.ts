@@ -11,7 +11,7 @@ import { array } from "../np/creation";
 import { where as npWhere } from "../np/select";
 import { isnan as npIsnan, logicalNot as npNot } from "../np/ufunc";
 import { checkDType, itemsize, type DType } from "../np/dtype";
-import { ValueError } from "../np/errors";
+import { NotImplementedError, ValueError } from "../np/errors";
 import { Slice } from "../np/indexing";
 import { LazyArray } from "../da/array";
 import { computeSync, newName } from "../da/array";
@@ -70,10 +70,6 @@ export class DimensionError extends Error {
   override name = "DimensionError";
 }
 
-/** Python's NotImplementedError, for a combination xarray does not implement either. */
-export class NotImplementedError extends Error {
-  override name = "NotImplementedError";
-}
 
 /** A label not found in an index. */
 export class KeyError extends Error {
