@@ -1,6 +1,8 @@
 /**
  * lazylab's np.random vs NumPy's Generator, ns per element, both seeded 1 (PCG64 through
- * SeedSequence on both sides, the same ziggurat and bounded-integer algorithms).
+ * SeedSequence on both sides, the same ziggurat and bounded-integer algorithms); and the
+ * legacy RandomState rows, both seeded 1 (MT19937, the polar method's normals, masked
+ * integers on both sides).
  *
  *   npm run build && node dist/bench/np-random.js [n=1000000] [runs=5] [--out] [--interleaved]
  *
@@ -36,6 +38,7 @@ const order = flags.includes("--interleaved") ? "interleaved" : "grouped";
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 
 const rng = np.random.defaultRng(1);
+const legacy = new np.random.RandomState(1);
 const raw = rng.bitGenerator;
 const f64 = new Float64Array(n);
 const f32 = new Float32Array(n);
@@ -52,6 +55,9 @@ const FRESH: [string, string, () => ArrayBufferView][] = [
   ["integers(0, 2**40)", "g.integers(0, 2**40, n)", () => data(rng.integers(0, 2 ** 40, n))],
   ["random float32", "g.random(n, dtype=np.float32)", fresh32((o) => raw.fillRandomF32(o))],
   ["standard_normal float32", "g.standard_normal(n, dtype=np.float32)", fresh32((o) => raw.fillStandardNormalF32(o))],
+  ["legacy random_sample", "rs.random_sample(n)", () => data(legacy.randomSample(n))],
+  ["legacy standard_normal", "rs.standard_normal(n)", () => data(legacy.standardNormal(n))],
+  ["legacy randint(0, 100)", "rs.randint(0, 100, n)", () => data(legacy.randint(0, 100, n))],
 ];
 const OUT: [string, string, () => ArrayBufferView][] = [
   ["random into out", "g.random(out=buf64)", () => raw.fillRandom(f64)],
@@ -68,6 +74,7 @@ import hashlib, sys, time
 import numpy as np
 n = ${n}
 g = np.random.default_rng(1)
+rs = np.random.RandomState(1)
 buf64 = np.empty(n); buf32 = np.empty(n, dtype=np.float32)
 calls = [${OPS.map(([, call]) => `lambda: ${call}`).join(", ")}]
 print("ready", flush=True)
