@@ -1,7 +1,7 @@
 /**
  * The magics' parts: times formatted exactly as IPython's `_format_time`, TimeitResult as
- * IPython's, magics blanked with every offset kept, and their errors; `%who`/`%whos`/`%load_ext`
- * read as IPython reads them, and the Python types and str() `%whos` shows for TypeScript values.
+ * IPython's, magics blanked with every offset kept, and their errors; `%who`/`%whos`/`%load_ext`/
+ * `%reset` read as IPython reads them, and the Python types and str() `%whos` shows for TypeScript values.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -57,7 +57,7 @@ test("bad magics are UsageErrors that name what is allowed", () => {
   usage("%timeit -t 1");
   usage("%time");
   usage("1\n%%time\n2");
-  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %time, %timeit, %who, %whos$/);
+  assert.throws(() => findMagics("%%bogus\n1"), /Cell magic `%%bogus` not found\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %reset, %time, %timeit, %who, %whos$/);
   assert.throws(() => findMagics("%timeit -z 1"), /unknown option -z; the options are -n<N>/);
   usage("%memit -c 1");
   usage("%memit -r0 1");
@@ -80,7 +80,7 @@ test("inspect (Shift+Tab) on a magic shows its usage; off the magic, nothing of 
   assert.match(magicHelp("%%timeit -n 10\n1", 4) ?? "", /^%%timeit \[-n<N> -r<R> -p<P> -q -o\] \[setup\]/);
   assert.match(magicHelp("const a = 1\n  %time a", 16) ?? "", /^%time statement/);
   assert.equal(magicHelp("%%time\nconst a = 1", 10), undefined);
-  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %time, %timeit, %who, %whos$/);
+  assert.match(magicHelp("%%tim\n1", 3) ?? "", /not a magic\. The magics are %%memit, %%time, %%timeit, %load_ext, %memit, %reset, %time, %timeit, %who, %whos$/);
 });
 
 test("%memit's options are memory_profiler's; plain, it measures in place (declarations kept), with -r or -o in a function", () => {
@@ -148,4 +148,42 @@ test("TypeScript values have the Python types and str() a port's values have", (
   assert.equal(pythonTypeName(Shape), "type");
   assert.equal(pythonTypeName(new Shape()), "Shape");
   assert.equal(pythonTypeName(new Map()), "Map");
+});
+
+test("%reset reads its options and targets as IPython's parse_options does, getopt's errors word for word", () => {
+  const lines = ["", "-f", "-s -f", "-sf", "-fs out", "-f OUT Array", "out -f", "-f -- -s", "-f - out", "-f -f", "-f --", "  -f   array  ", "-f foo out bar",
+    "-x", "-fx", "--foo", "---", "--aggressive=1", "--=1", "--agg", "--aggressive", "-f in", "-f out DHist"];
+  type Parsed = { force: boolean; soft: boolean; aggressive: boolean; targets: string[] } | { error: string };
+  const expected = pythonJson<Parsed[]>(`import sys, json
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.core.magics.namespace import NamespaceMagics
+from IPython.core.error import UsageError
+magics = NamespaceMagics(InteractiveShell.instance())
+out = []
+for line in json.loads(sys.stdin.read()):
+    try:
+        opts, args = magics.parse_options(line, "sf", "aggressive", mode="list")
+        out.append({"force": "f" in opts, "soft": "s" in opts, "aggressive": "aggressive" in opts, "targets": [a.lower() for a in args]})
+    except UsageError as e:
+        out.append({"error": str(e)})
+print(json.dumps(out))`, JSON.stringify(lines));
+  lines.forEach((line, i) => {
+    const want = expected[i];
+    const read = () => findMagics(`%reset ${line}`).found[0].reset;
+    if ("error" in want) return assert.throws(read, (e: unknown) => e instanceof MagicUsageError && e.message === want.error, line);
+    // What lazylab leaves out is refused by name: --aggressive, and the targets in and dhist.
+    const refused = want.aggressive ? "--aggressive" : want.targets.find((t) => t === "in" || t === "dhist");
+    if (refused) return assert.throws(read, (e: unknown) => e instanceof MagicUsageError && e.message.startsWith(`%reset ${refused} (`), line);
+    assert.deepEqual(read(), { force: want.force, soft: want.soft, targets: want.targets }, line);
+  });
+});
+
+test("%reset runs as a statement; without -f it awaits its question, so it needs a place where await is allowed", () => {
+  assert.match(analyseCell("const a = 1\n%reset", "/tmp/cell.ts").checkedText, /;await __lazylab_magic\.resetNamespace\(\{"force":false,"soft":false,"targets":\[\]\}\);/);
+  assert.match(analyseCell("%reset -f out", "/tmp/cell.ts").checkedText, /^;__lazylab_magic\.resetNamespace\(\{"force":true,"soft":false,"targets":\["out"\]\}\);/);
+  assert.match(analyseCell("async function clear() {\n  %reset -s\n}", "/tmp/cell.ts").checkedText, /;await __lazylab_magic\.resetNamespace/);
+  assert.match(analyseCell("function clear() {\n  %reset -f\n}", "/tmp/cell.ts").checkedText, /\{\n  ;__lazylab_magic\.resetNamespace/);
+  assert.throws(() => analyseCell("function clear() {\n  %reset\n}", "/tmp/cell.ts"), /`%reset` asks its question through input\(\), which is awaited: in a function that is not async, use `%reset -f`/);
+  assert.match(magicHelp("%reset -f", 3) ?? "", /^%reset \[-f\] \[-s\] \[out \| array\]/);
+  assert.deepEqual(completeMagic("%re", 3)?.matches, ["%reset"]);
 });

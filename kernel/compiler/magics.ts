@@ -1,8 +1,8 @@
 /**
  * IPython's timing magics in a TypeScript cell: `%%time` and `%%timeit` on a cell's first
  * line, `%time` and `%timeit` before a statement on any line; memory_profiler's `%memit` /
- * `%%memit`, the peak memory of a statement; and IPython's `%who`, `%whos` and `%load_ext`,
- * which take words rather than a statement and run where their line is, as a statement.
+ * `%%memit`, the peak memory of a statement; and IPython's `%who`, `%whos`, `%reset` and
+ * `%load_ext`, which take words rather than a statement and run where their line is, as one.
  *
  * A magic is not TypeScript, so it never reaches the type checker: findMagics() blanks each
  * magic (and its options) with spaces, which keeps every offset, line and column of the
@@ -13,16 +13,21 @@
  */
 import ts from "typescript";
 import { MAGIC_RUNTIME } from "./transform-names";
+import { MagicUsageError } from "./magic-usage-error";
+import { resetOptions, type ResetOptions } from "./reset-options";
+
+export type { ResetOptions };
+export { MagicUsageError };
 
 export const CELL_MAGICS = ["memit", "time", "timeit"] as const;
-export const LINE_MAGICS = ["load_ext", "memit", "time", "timeit", "who", "whos"] as const;
+export const LINE_MAGICS = ["load_ext", "memit", "reset", "time", "timeit", "who", "whos"] as const;
 type MagicName = (typeof LINE_MAGICS)[number];
 
 /**
- * Line magics that take the rest of their line as words (type names, a module name), not a
- * statement: each is a call of its own where its line is, as IPython runs a line magic.
+ * Line magics that take the rest of their line as words (type names, a module name, %reset's
+ * options and targets), not a statement: each is a call of its own where its line is, as IPython runs a line magic.
  */
-const STATEMENT_MAGICS: readonly MagicName[] = ["load_ext", "who", "whos"];
+const STATEMENT_MAGICS: readonly MagicName[] = ["load_ext", "reset", "who", "whos"];
 
 /** The magics a cell may use, as the user writes them (for errors and completion). */
 export const MAGIC_LIST = [...CELL_MAGICS.map((m) => `%%${m}`), ...LINE_MAGICS.map((m) => `%${m}`)];
@@ -52,13 +57,6 @@ export interface MemitOptions {
   result: boolean;
 }
 
-/** A bad magic: IPython's name for it (`UsageError`), with what is allowed. */
-export class MagicUsageError extends Error {
-  override name = "UsageError";
-  constructor(message: string, readonly offset: number) {
-    super(message);
-  }
-}
 
 interface FoundMagic {
   name: MagicName;
@@ -73,6 +71,7 @@ interface FoundMagic {
   memit?: MemitOptions;
   /** A statement magic's words: the rest of its line, trimmed, as IPython passes it. */
   argument?: string;
+  reset?: ResetOptions;
 }
 
 export interface Magics {
@@ -114,8 +113,9 @@ export function findMagics(text: string): Magics {
     if (STATEMENT_MAGICS.includes(name as MagicName)) {
       const argument = text.slice(code, lineEnd).trim();
       if (name === "load_ext" && !argument) throw new MagicUsageError("Missing module name.", at);
+      const reset = name === "reset" ? resetOptions(argument, at) : undefined;
       clean = clean.slice(0, at) + " ".repeat(lineEnd - at) + clean.slice(lineEnd);
-      found.push({ name: name as MagicName, cell, at, code: lineEnd, lineEnd, argument });
+      found.push({ name: name as MagicName, cell, at, code: lineEnd, lineEnd, argument, reset });
       continue;
     }
     let options: TimeitOptions | undefined;
@@ -285,6 +285,7 @@ export const MAGIC_RUNTIME_TYPE = `  const ${R}: {
     who(types: string[]): void;
     whos(types: string[]): void;
     loadExt(name: string): void;
+    resetNamespace(options: { force: boolean; soft: boolean; targets: string[] }): void | Promise<void>;
   };`;
 
 /** What to insert for each magic: around the statements it measures, or a call of its own (`sf`: the parsed clean text). */
@@ -376,18 +377,29 @@ function planTimeit(sf: ts.SourceFile, m: FoundMagic, stmts: readonly ts.Stateme
 }
 
 /**
- * `%who`, `%whos`, `%load_ext`: a call of their own where the magic's line was, as IPython runs
- * a line magic (`get_ipython().run_line_magic(...)`, a statement). The line must therefore be
- * between statements (at the top level or in a block), not inside one.
+ * `%who`, `%whos`, `%reset`, `%load_ext`: a call of their own where the magic's line was, as
+ * IPython runs a line magic (`get_ipython().run_line_magic(...)`, a statement). The line must
+ * therefore be between statements (at the top level or in a block), not inside one. `%reset`
+ * without -f awaits its question's answer, so it needs a place where `await` is allowed.
  */
 function planStatementMagic(sf: ts.SourceFile, m: FoundMagic, add: (at: number, text: string, first?: boolean) => void): void {
-  if (!statementList(enclosingNode(sf, m.at))) {
+  const enclosing = enclosingNode(sf, m.at);
+  if (!statementList(enclosing)) {
     throw new MagicUsageError(`\`%${m.name}\` must be on a line between statements (it runs as a statement of its own, as in IPython), not inside an expression or a statement`, m.at);
   }
   const argument = m.argument!;
-  const call = m.name === "load_ext" ? `loadExt(${JSON.stringify(argument)})` : `${m.name}(${JSON.stringify(argument.split(/\s+/).filter(Boolean))})`;
+  let call: string;
+  if (m.reset) {
+    const asks = !m.reset.force;
+    if (asks && !insideAsync(enclosing)) {
+      throw new MagicUsageError("`%reset` asks its question through input(), which is awaited: in a function that is not async, use `%reset -f`", m.at);
+    }
+    call = `${asks ? "await " : ""}${R}.resetNamespace(${JSON.stringify(m.reset)})`;
+  } else {
+    call = m.name === "load_ext" ? `${R}.loadExt(${JSON.stringify(argument)})` : `${R}.${m.name}(${JSON.stringify(argument.split(/\s+/).filter(Boolean))})`;
+  }
   // The `;` before it ends the statement above when that has none of its own.
-  add(m.at, `;${R}.${call};`);
+  add(m.at, `;${call};`);
 }
 
 /** The innermost node whose text surrounds `at` (a blanked magic, so never on a token). */
@@ -457,6 +469,7 @@ const HELP: Record<string, string> = {
   "%timeit": "%timeit [-n<N> -r<R> -p<P> -q -o] statement\n\nTimes the statements on its line as IPython's %timeit does (see %%timeit).\n@example %timeit np.zeros([100, 100]).sum()",
   "%who": "%who [type ...]\n\nThe names of the notebook's variables, as IPython's %who prints them (sorted, names starting with _ left out). With type names, only variables of those Python types: ndarray, Array (a lazy array), int, float, str, bool, NoneType, list, dict, function, type, or a class's name.\n@example %who ndarray",
   "%whos": "%whos [type ...]\n\nIPython's table of the notebook's variables: name, Python type and Data/Info (an np array's shape, elements, dtype and bytes; n= for a list or dict; str() of anything else). Type names filter as %who's.\n@example %whos ndarray",
+  "%reset": "%reset [-f] [-s] [out | array]\n\nIPython's %reset: deletes every variable the notebook declared (what %who lists, and its _ names) and empties Out, as del() deletes a name: reading it is an error, assigning it binds it again, and the memory only those variables held can be freed. The preloaded np, da, xr, ... stay. Without -f it first asks through input(): Once deleted, variables cannot be recovered. Proceed (y/[n])? (a frontend without input resets without asking, as ipykernel). -s: only what %who lists, Out kept. out: only Out (Flushing output cache (N entries)). array: only the np arrays.\n@example %reset -f",
   "%load_ext": "%load_ext module\n\n%load_ext memory_profiler does nothing: %memit and %%memit are built in. Any other module is Python's ModuleNotFoundError, as in IPython for a module that is not installed.\n@example %load_ext memory_profiler",
 };
 

@@ -13,17 +13,17 @@
  * full collection and malloc_trim, so garbage of earlier cells is not in it: what Python's
  * reference counting has already freed when memory_profiler reads its baseline.
  *
- * `%who`/`%whos` print IPython's listing of the notebook's variables (./namespace.ts), and
- * `%load_ext` stands for IPython's extension loading: memory_profiler's extension is what gives
- * Python its `%memit`, built in here.
+ * `%who`/`%whos` print IPython's listing of the notebook's variables and `%reset` deletes them
+ * (./namespace.ts), after IPython's question; `%load_ext` stands for IPython's extension
+ * loading: memory_profiler's extension is what gives Python its `%memit`, built in here.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { collectGarbage } from "../../lib/psutil/gc";
-import type { MemitOptions, TimeitOptions } from "../compiler/magics";
+import type { MemitOptions, ResetOptions, TimeitOptions } from "../compiler/magics";
 import { memoryCalls } from "../../lib/psutil/native";
 import { MIME_BUNDLE, type MimeBundle } from "../../lib/display/mime";
-import { onInterrupt } from "../../lib/notebook";
+import { input, onInterrupt, StdinNotAvailable } from "../../lib/notebook";
 
 /** IPython's `%.*g`: `precision` significant digits, trailing zeros dropped, exponent form outside 1e-4 ≤ |x| < 10^precision. */
 export function formatG(x: number, precision: number): string {
@@ -160,7 +160,7 @@ function pythonStringRepr(s: string): string {
 /** The extension `%load_ext` knows: memory_profiler's, whose `%memit` and `%%memit` lazylab has built in. */
 const MEMORY_PROFILER = "memory_profiler";
 
-/** ./namespace.ts, loaded at the first `%who` or `%whos`: it reads the library's types, which the executor loads after it starts. */
+/** ./namespace.ts, loaded at the first `%who`, `%whos` or `%reset`: it reads the library's types, which the executor loads after it starts. */
 const namespace = () => require("./namespace") as typeof import("./namespace");
 
 const AsyncFunction = (async () => undefined).constructor;
@@ -238,6 +238,21 @@ export class MagicRuntime {
   /** `%whos [types]`: the notebook's variables with their Python types and a summary, IPython's table. */
   whos(types: string[]): void {
     process.stdout.write(namespace().whos(types));
+  }
+
+  /**
+   * `%reset [-f] [-s] [targets]`: without -f, IPython's question first, through input() (the
+   * compiled cell awaits it then). Where the frontend allows no input, the namespace is reset
+   * without asking, as ipykernel's IPython does (its input raises StdinNotImplementedError,
+   * which `%reset` takes for yes).
+   */
+  resetNamespace(options: ResetOptions): void | Promise<void> {
+    const resetNow = () => void process.stdout.write(namespace().reset(options.soft, options.targets));
+    if (options.force) return resetNow();
+    return confirm("Once deleted, variables cannot be recovered. Proceed (y/[n])?").then((yes) => {
+      if (yes) resetNow();
+      else print("Nothing done.");
+    });
   }
 
   /**
@@ -330,6 +345,25 @@ export class MagicRuntime {
       print(String(result));
     }
     return options.result ? result : undefined;
+  }
+}
+
+/**
+ * IPython's ask_yes_no(prompt, default='n'): the question again until the answer is y, yes, n or
+ * no (any case), an empty answer n. True when the frontend allows no input (see
+ * MagicRuntime.resetNamespace).
+ */
+async function confirm(prompt: string): Promise<boolean> {
+  const answers: Record<string, boolean> = { y: true, yes: true, n: false, no: false };
+  for (;;) {
+    let answer: string;
+    try {
+      answer = (await input(`${prompt} `)).toLowerCase() || "n";
+    } catch (e) {
+      if (e instanceof StdinNotAvailable) return true;
+      throw e;
+    }
+    if (Object.hasOwn(answers, answer)) return answers[answer];
   }
 }
 

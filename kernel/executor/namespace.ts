@@ -3,13 +3,16 @@
  * notebook's variables, printing what IPython prints for the Python values a port's TypeScript
  * values stand for, so a ported notebook's listing reads as the original's: an np array is an
  * `ndarray` (`100x100: 10000 elems, type \`float64\`, 80000 bytes`), a whole number an `int`,
- * `0.1` a `float`, a string a `str`, a JS array a `list`, a plain object a `dict`.
+ * `0.1` a `float`, a string a `str`, a JS array a `list`, a plain object a `dict`. And what
+ * IPython's `%reset` deletes of them (namespace.py: reset), once it has been confirmed.
  *
  * Loaded by the executor's magic runtime when a cell first uses one of these magics, not at the
  * executor's start: it reads the library's types, which the executor loads in steps after it
  * starts listening (main.ts, startSteps).
  */
 import { notebookVariables } from "../../lib/retainers";
+import { deleteVariables } from "../../lib/notebook";
+import { collectGarbage } from "../../lib/psutil/gc";
 import { NDArray } from "../../lib/np/ndarray";
 import { Memmap } from "../../lib/np/memmap";
 import { scalarStr } from "../../lib/np/format";
@@ -150,4 +153,49 @@ export function whos(types: readonly string[]): string {
   const lines = [`${ljust("Variable", varWidth)}${ljust("Type", typeWidth)} Data/Info`, "-".repeat(varWidth + typeWidth + "Data/Info".length + 1)];
   for (const v of found) lines.push(`${ljust(v.name, varWidth)}${ljust(v.type, typeWidth)} ${info(v)}`);
   return lines.join("\n") + "\n";
+}
+
+/** The output history main.ts installs as the global `Out`, which IPython's reset flushes too. */
+const outputHistory = () => (globalThis as { Out?: Record<number, unknown> }).Out ?? {};
+
+/** Deletes variables as `del()` does: the names are no longer defined, and the type checker forgets them. */
+function remove(names: readonly string[]): void {
+  deleteVariables(names, () => "%reset");
+}
+
+/**
+ * `%reset` once confirmed, as IPython's: `soft` (`-s`) deletes the variables %who lists (not the
+ * `_` names) and keeps `Out`; with neither `soft` nor targets it is IPython's hard reset, every
+ * variable the notebook declared (`_` names too) and `Out`. Then each target in turn: `out`
+ * flushes `Out` alone, `array` deletes the np arrays (`_` names too, as IPython looks through the
+ * whole namespace); IPython says it does not know any other word and goes on. Ends with a full
+ * collection, as IPython's `gc.collect()`, so the memory the variables held is free when the
+ * cell ends. Returns what IPython prints.
+ */
+export function reset(soft: boolean, targets: readonly string[]): string {
+  let printed = "";
+  if (soft) remove(whoLs([]).map((v) => v.name));
+  else if (!targets.length) {
+    remove(notebookVariables().map(([name]) => name));
+    flushOut();
+  }
+  for (const target of targets) {
+    if (target === "out") {
+      printed += `Flushing output cache (${Object.keys(outputHistory()).length} entries)\n`;
+      flushOut();
+    } else if (target === "array") {
+      remove(notebookVariables().filter(([, value]) => value instanceof NDArray).map(([name]) => name));
+    } else {
+      // Python's print(text, end=' ') after a text ending in a space: two spaces.
+      printed += `Don't know how to reset  ${target}, please run \`%reset?\` for details\n`;
+    }
+  }
+  collectGarbage();
+  return printed;
+}
+
+/** Empties `Out` in place (the global is the same object all along, as IPython's `_oh`). */
+function flushOut(): void {
+  const history = outputHistory();
+  for (const key of Object.keys(history)) delete history[Number(key)];
 }

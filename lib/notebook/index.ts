@@ -23,19 +23,29 @@ export function del(...names: string[]): void {
   const isDeleted = (n: string) => Object.getOwnPropertyDescriptor(g, n)?.get?.name === DELETED;
   const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(g, n) || isDeleted(n));
   if (missing.length) throw new ReferenceError(`del: name ${missing.map((n) => `'${n}'`).join(", ")} is not defined`);
+  deleteVariables(names, (n) => `del("${n}")`);
+}
+
+/**
+ * @internal What `del` does once it has checked that the names exist, for the executor's
+ * `%reset`, which deletes the variables it found: reading one then fails with a ReferenceError
+ * that says it was deleted `how(name)` (`del("x")`, `%reset`), and the type checker forgets them.
+ */
+export function deleteVariables(names: readonly string[], how: (name: string) => string): void {
+  const g = globalThis as Record<string, unknown>;
   for (const n of names) {
     delete g[n];
     // Like Python: reading the name now fails, assigning it binds it again.
     Object.defineProperty(g, n, {
       configurable: true,
       enumerable: false,
-      get: { [DELETED]() { throw new ReferenceError(`name '${n}' is not defined (it was deleted with del("${n}"))`); } }[DELETED],
+      get: { [DELETED]() { throw new ReferenceError(`name '${n}' is not defined (it was deleted with ${how(n)})`); } }[DELETED],
       set(value: unknown) {
         Object.defineProperty(g, n, { value, writable: true, configurable: true, enumerable: true });
       },
     });
   }
-  notebookHost().forget(names);
+  notebookHost().forget([...names]);
 }
 
 const DELETED = "__lazylab_deleted";

@@ -3,11 +3,12 @@ IPython's own output (Debian's IPython, run here), memory_profiler's %memit / %%
 with memory_profiler's (Debian's python3-memory-profiler, in IPython here), errors at cell lines, completion and
 inspection around a magic line, and the porting ergonomics of issue 19: rebinding after del,
 the library's types without an import, no progress display by default. IPython's namespace
-magics (%who, %whos) and %load_ext compared with Debian's ipykernel running the Python cells
-the TypeScript ones port."""
+magics (%who, %whos, %reset) and %load_ext compared with Debian's ipykernel running the Python
+cells the TypeScript ones port."""
 import contextlib
 import io
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -289,8 +290,36 @@ PYTHON_LIBRARIES = ("import numpy as np, dask.array as da, xarray as xr\n"
                     "get_ipython().user_ns_hidden.update(np=np, da=da, xr=xr)")
 
 
+# IPython's question before %reset deletes anything (ask_yes_no adds the space).
+RESET_QUESTION = "Once deleted, variables cannot be recovered. Proceed (y/[n])? "
+
+
+def answering(kernel, code, answers, timeout=90):
+    """(reply, iopub messages, prompts) for a cell run with stdin allowed: each input_request it
+    makes is answered with the next of `answers`."""
+    msg_id = kernel.kc.execute(code, allow_stdin=True)
+    left = list(answers)
+    prompts = []
+    deadline = time.time() + timeout
+    while True:
+        try:
+            reply = kernel.kc.get_shell_msg(timeout=0.05)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply, kernel.iopub_until_idle(msg_id, timeout), prompts
+        except queue.Empty:
+            pass
+        try:
+            request = kernel.kc.get_stdin_msg(timeout=0.05)
+        except queue.Empty:
+            if time.time() > deadline:
+                raise TimeoutError(f"no reply to {code!r} within {timeout} s")
+            continue
+        prompts.append(request["content"]["prompt"])
+        kernel.kc.input(left.pop(0))
+
+
 class NamespaceMagics(unittest.TestCase):
-    """%who, %whos and %load_ext against IPython's own: each test runs Python cells in Debian's
+    """%who, %whos, %reset and %load_ext against IPython's own: each test runs Python cells in Debian's
     ipykernel and their TypeScript port in a lazylab kernel, both fresh (a listing shows all a
     notebook declared), and compares what each cell printed, its status and its error."""
 
@@ -307,9 +336,15 @@ class NamespaceMagics(unittest.TestCase):
         super().tearDown()
 
     @staticmethod
-    def outcome(kernel, code):
+    def outcome(kernel, code, answers=None, allow_stdin=True):
+        """What a cell printed, its status and its error; with `answers`, the prompts it asked
+        them for too (see answering())."""
+        prompts = []
         for _ in range(10):
-            reply, msgs = kernel.run(code, timeout=90)
+            if answers is None:
+                reply, msgs = kernel.run(code, timeout=90, allow_stdin=allow_stdin)
+            else:
+                reply, msgs, prompts = answering(kernel, code, answers)
             # ipykernel aborts what comes while it still stops on the error before (its
             # stop_on_error timer runs after the reply): the cell did not run, so it runs again.
             if reply["content"]["status"] != "aborted":
@@ -317,13 +352,14 @@ class NamespaceMagics(unittest.TestCase):
             time.sleep(0.1)
         stdout = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stdout")
         c = reply["content"]
-        return {"status": c["status"], "stdout": stdout, "error": (c.get("ename"), c.get("evalue"))}
+        return {"status": c["status"], "stdout": stdout, "error": (c.get("ename"), c.get("evalue")), "prompts": prompts}
 
-    def same(self, python, typescript=None):
+    def same(self, python, typescript=None, **kw):
         """Runs the Python cell and its port (the same text when not given); both must print the
-        same, end with the same status and fail with the same error. Returns what they printed."""
-        theirs = self.outcome(self.py, python)
-        ours = self.outcome(self.k, python if typescript is None else typescript)
+        same, end with the same status and fail with the same error (and ask the same, given
+        outcome()'s `answers`). Returns what they printed."""
+        theirs = self.outcome(self.py, python, **kw)
+        ours = self.outcome(self.k, python if typescript is None else typescript, **kw)
         self.assertEqual(ours, theirs, f"\nPython:\n{python}\nTypeScript:\n{typescript}")
         return theirs["stdout"]
 
@@ -447,6 +483,106 @@ const mapped_view = mapped.get(np.slice(1))
         self.assertEqual((ours["status"], ours["stdout"]), (theirs["status"], theirs["stdout"]))
         self.same("%whos")
         self.assertEqual(self.k.text(self.k.run("count + kept.size")[1]), "103")
+
+    def failing_alike(self, python, typescript):
+        """Both cells fail (each with its own language's error); returns lazylab's error."""
+        theirs = self.outcome(self.py, python)
+        ours = self.outcome(self.k, typescript)
+        self.assertEqual((ours["status"], ours["stdout"]), (theirs["status"], theirs["stdout"]), (python, theirs, ours))
+        self.assertEqual(ours["status"], "error")
+        return ours["error"]
+
+    def test_reset_f_deletes_every_variable_and_flushes_out_printing_nothing(self):
+        self.same("count = 3\n_private = 'mine'\ngrid = np.ones((10, 10))\nnames = ['a']",
+                  "const count = 3\nconst _private = 'mine'\nconst grid = np.ones([10, 10])\nconst names = ['a']")
+        self.same("count")
+        self.assertEqual(self.same("print(len(Out))", "console.log(Object.keys(Out).length)"), "1\n")
+        self.assertEqual(self.same("%reset -f"), "")
+        self.assertEqual(self.same("%who"), "Interactive namespace is empty.\n")
+        self.assertEqual(self.same("print(len(Out))", "console.log(Object.keys(Out).length)"), "0\n")
+        for name in ("count", "_private", "grid"):
+            # Python's NameError; here the type checker no longer knows the name, and a read it
+            # cannot see fails as Python's does.
+            self.assertEqual(self.outcome(self.py, name)["error"], ("NameError", f"name '{name}' is not defined"))
+            # TS2304, or TS2552 with a close name it suggests.
+            self.assertRegex(self.failing_alike(name, name)[1], f"^Cannot find name '{name}'\\.")
+            self.assertEqual(self.failing_alike(name, f"(globalThis as any).{name}"),
+                             ("ReferenceError", f"name '{name}' is not defined (it was deleted with %reset)"))
+        # Assigned again, a name is bound again; a failing cell after the reset leaves the kernel well.
+        self.assertEqual(self.same("count = 1\nprint(count + 1)", "count = 1\nconsole.log(count + 1)"), "2\n")
+        self.failing_alike("%who\nraise ValueError('boom')", "%who\nthrow new Error('boom')")
+        self.assertEqual(self.same("%who"), "count\t \n")
+        self.same("%whos")
+
+    def test_reset_asks_ipythons_question_and_without_stdin_resets_as_ipykernel(self):
+        self.same("kept = 1", "const kept = 1")
+        # ask_yes_no: n, no or an empty answer (its default) is no; anything else asks again.
+        for answers in (["n"], ["maybe", ""], ["No"]):
+            theirs = self.outcome(self.py, "%reset", answers=answers)
+            self.assertEqual(theirs, {"status": "ok", "stdout": "Nothing done.\n", "error": (None, None), "prompts": [RESET_QUESTION] * len(answers)})
+            self.assertEqual(self.outcome(self.k, "%reset", answers=answers), theirs)
+        self.assertEqual(self.same("%who"), "kept\t \n")
+        self.assertEqual(self.same("%reset", answers=["YES"]), "")
+        self.assertEqual(self.same("%who"), "Interactive namespace is empty.\n")
+        # A frontend that allows no input: ipykernel's input raises StdinNotImplementedError, which
+        # %reset takes for yes.
+        self.same("again = 2", "const again = 2")
+        self.assertEqual(self.same("%reset", allow_stdin=False), "")
+        self.assertEqual(self.same("%who"), "Interactive namespace is empty.\n")
+
+    def test_reset_soft_out_and_array_as_ipython(self):
+        self.same("count = 3\n_private = 1\ngrid = np.ones((10, 10))\n_grid = np.zeros(3)\nscalar = np.array(2.5)\nlazy = da.ones(4, chunks=2)\nnames = ['a']",
+                  "const count = 3\nconst _private = 1\nconst grid = np.ones([10, 10])\nconst _grid = np.zeros([3])\nconst scalar = np.array(2.5)\n"
+                  "const lazy = da.ones([4], { chunks: [2] })\nconst names = ['a']")
+        self.same("count")
+        self.same("names")
+        # out: the output history alone.
+        self.assertEqual(self.same("%reset -f out"), "Flushing output cache (2 entries)\n")
+        self.assertEqual(self.same("%who"), "count\t grid\t lazy\t names\t scalar\t \n")
+        self.assertEqual(self.same("%reset -f OUT"), "Flushing output cache (0 entries)\n")
+        # array: the np arrays, `_` names too; a lazy array is not one.
+        self.assertEqual(self.same("%reset -f array"), "")
+        self.assertEqual(self.same("%who"), "count\t lazy\t names\t \n")
+        self.failing_alike("_grid", "_grid")
+        self.assertEqual(self.same("print(_private)", "console.log(_private)"), "1\n")
+        # -s: what %who lists; the `_` names and Out stay.
+        self.same("count")
+        self.assertEqual(self.same("%reset -sf"), "")
+        self.assertEqual(self.same("%who"), "Interactive namespace is empty.\n")
+        self.assertEqual(self.same("print(_private, len(Out))", "console.log(_private, Object.keys(Out).length)"), "1 1\n")
+        # Words IPython does not know it names, and goes on with the others.
+        self.assertEqual(self.same("%reset -f foo Out bar"), "Don't know how to reset  foo, please run `%reset?` for details\n"
+                         "Flushing output cache (1 entries)\nDon't know how to reset  bar, please run `%reset?` for details\n")
+        self.same("%reset -x")
+        # What lazylab leaves out of IPython's %reset is a UsageError naming it, the namespace untouched.
+        for line, word in (("-f in", "in"), ("-f dhist", "dhist"), ("-f --aggressive", "--aggressive")):
+            ours = self.outcome(self.k, f"%reset {line}")
+            self.assertEqual((ours["status"], ours["error"][0]), ("error", "UsageError"), ours)
+            self.assertTrue(ours["error"][1].startswith(f"%reset {word} ("), ours)
+        self.assertEqual(self.outcome(self.k, "console.log(_private)")["stdout"], "1\n")
+
+    def test_reset_frees_the_memory_the_variables_and_out_held(self):
+        nbytes = int(self.same("print(np.ones((2000, 2000)).nbytes)", "console.log(np.ones([2000, 2000]).nbytes)"))
+
+        def available():
+            reply, msgs = self.k.run("psutil.virtualMemory().available")
+            self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+            return int(self.k.text(msgs))
+
+        before = available()
+        # One array in a variable, one a result kept in Out.
+        self.assertEqual(self.outcome(self.k, "const big = np.ones([2000, 2000])\nbig.add(1).shape")["status"], "ok")
+        self.assertEqual(self.outcome(self.k, "big.add(1)")["status"], "ok")
+        held = available()
+        self.assertLess(abs(before - held - 2 * nbytes), RESET_SLACK, (before, held))
+        self.assertEqual(self.outcome(self.k, "%reset -f")["stdout"], "")
+        freed = available() - held
+        self.assertLess(abs(freed - 2 * nbytes), RESET_SLACK, freed)
+
+
+# How far the process view may move beside the arrays around a %reset: the cells' compiled code,
+# their results' reprs and the deleted names' stand-ins, under 40 kB either way in a run of the test.
+RESET_SLACK = 256 * 1024
 
 
 if __name__ == "__main__":
