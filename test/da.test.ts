@@ -602,20 +602,3 @@ print(json.dumps([repr(f), x.astype("float64") is x, f.nbytes, f.sum().compute()
   assert.deepEqual([String(f), x.astype("float64") === x, f.nbytes, ((await f.sum().compute()) as NDArray).item(), (await i.compute()).tolist(), String(i.sum())], py);
 });
 
-test("da.where agrees with Dask: dtypes (a NaN makes float64), chunks unified across operands, values; errors name what is wrong", async () => {
-  const py = pythonJson<unknown[]>(`
-import json, dask.array as da, numpy as np
-x = da.from_array(np.arange(24).reshape(4, 6), chunks=(2, 3))
-z = da.from_array(np.linspace(0, 1, 24).reshape(4, 6), chunks=(4, 2))
-a = da.where(x > 10, x, 0); b = da.where(x > 10, x, np.nan); c = da.where(x % 2 == 0, z, x)
-print(json.dumps([repr(a), repr(b), [list(ch) for ch in c.chunks], a.compute().tolist(), [None if v != v else v for v in b.compute().ravel().tolist()], c.compute().tolist(), repr(c)]))`);
-  const x = da.fromArray(np.arange(24).reshape(4, 6), { chunks: [2, 3] });
-  const z = da.fromArray(np.linspace(0, 1, 24).reshape(4, 6), { chunks: [4, 2] });
-  const a = da.where(x.gt(10), x, 0);
-  const b = da.where(x.gt(10), x, NaN);
-  const c = da.where(x.mod(2).eq(0), z, x);
-  const nan = (v: number) => (Number.isNaN(v) ? null : v);
-  assert.deepEqual([String(a), String(b), c.chunks, (await a.compute()).tolist(), ((await b.compute()).ravel().tolist() as number[]).map(nan), (await c.compute()).tolist(), String(c)], py);
-  assert.throws(() => da.where(x.gt(1), x, da.zeros([6, 4], { chunks: 2 })), /da.where: operands must have one shape \(no broadcasting between lazy arrays here\); cond is \(4, 6\), another \(6, 4\)/);
-  assert.throws(() => da.where(np.zeros([4, 6]) as never, x, 0), /da.where: cond must be a lazy array \(for eager arrays use np.where\)/);
-});

@@ -10,6 +10,7 @@ import { BasicIndex, ELLIPSIS, Index, resolveIndex, Slice } from "../np/indexing
 import { fmtShape, normaliseAxis } from "../np/ndarray";
 import { binaryResultDType, OPS, UNARY, BinaryOp, UnaryOp, assign } from "../np/ufunc";
 import { broadcastShapes } from "../np/iterate";
+import { ValueError } from "../np/errors";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { SIZEOF } from "../sys/sizeof";
 import { blockIndices, boundaries, Chunks, chunksize, unifyDim } from "./chunks";
@@ -338,17 +339,49 @@ export function computeSync(x: LazyArray): NDArray {
 
 // ---- construction helpers ---------------------------------------------------------
 
-/** Wraps an eager array as a lazy one chunked like `like` (broadcast dimensions get one chunk). */
-function asLazy(x: LazyOperand, like: LazyArray): LazyArray | number {
-  if (x instanceof LazyArray) return x;
-  if (typeof x === "number") return x;
-  if (typeof x === "boolean") return x ? 1 : 0;
-  if (x instanceof NDArray) {
-    const lead = like.ndim - x.ndim;
-    const chunks = x.shape.map((n, d) => (d + lead >= 0 && like.shape[d + lead] === n ? [...like.chunks[d + lead]] : [n]));
-    return new LazyArray(newName("array"), x.shape, x.dtype, chunks, { kind: "source", array: x });
+/**
+ * The operands of an elementwise operation broadcast together, as Dask's `elemwise` does before
+ * its `blockwise`: the result's shape (NumPy's rules; Dask's ValueError and message when they
+ * do not broadcast), its chunks (per dimension, the common refinement of the lazy operands
+ * spanning it, as `unify_chunks`: a length-1 dimension stretched over a longer one takes no
+ * part, and a dimension no lazy operand spans is one chunk), and each operand ready for a node:
+ * lazy ones rechunked to those chunks (a stretched dimension keeps its one chunk of 1), eager
+ * arrays wrapped as sources chunked so (their blocks are views, so an eager operand is read a
+ * block at a time and never broadcast whole), numbers and booleans as they are.
+ */
+export function broadcastOperands(operands: readonly LazyOperand[]): { shape: number[]; chunks: Chunks; args: (LazyArray | number | boolean)[] } {
+  for (const o of operands) {
+    if (!(o instanceof LazyArray || o instanceof NDArray || typeof o === "number" || typeof o === "boolean")) {
+      throw new TypeError(`unsupported operand ${String(o)}: expected a lazy array, an array, a number or a boolean`);
+    }
   }
-  throw new TypeError(`unsupported operand ${String(x)}: expected a lazy array, an array, a number or a boolean`);
+  let shape: number[];
+  try {
+    shape = broadcastShapes(...operands.map((o) => (o instanceof LazyArray || o instanceof NDArray ? o.shape : [])));
+  } catch (e) {
+    // The message is already Dask's (shapes as Python tuples, scalars as ()); the class is not.
+    throw e instanceof RangeError ? new ValueError(e.message) : e;
+  }
+  const lazy = operands.filter((o): o is LazyArray => o instanceof LazyArray);
+  const chunks: Chunks = shape.map((n, d) => {
+    let c: number[] | undefined;
+    for (const o of lazy) {
+      const od = d - (shape.length - o.ndim);
+      if (od < 0 || (o.shape[od] === 1 && n !== 1)) continue;
+      c = c ? unifyDim(c, o.chunks[od]) : [...o.chunks[od]];
+    }
+    return c ?? [n];
+  });
+  const chunksOf = (s: readonly number[]): Chunks => {
+    const lead = shape.length - s.length;
+    return s.map((n, d) => (n === 1 && shape[d + lead] !== 1 ? [1] : chunks[d + lead]));
+  };
+  const args = operands.map((o) => {
+    if (o instanceof LazyArray) return rechunkTo(o, chunksOf(o.shape));
+    if (o instanceof NDArray) return new LazyArray(newName("array"), o.shape, o.dtype, chunksOf(o.shape), { kind: "source", array: o });
+    return o;
+  });
+  return { shape, chunks, args };
 }
 
 function rechunkTo(x: LazyArray, chunks: Chunks): LazyArray {
@@ -357,31 +390,11 @@ function rechunkTo(x: LazyArray, chunks: Chunks): LazyArray {
 }
 
 function binary(op: BinaryOp, left: LazyOperand, right: LazyOperand): LazyArray {
-  const lazyOne = (left instanceof LazyArray ? left : right) as LazyArray;
-  let a = asLazy(left, lazyOne);
-  let b = asLazy(right, lazyOne);
-  const shape = broadcastShapes(typeof a === "number" ? [] : a.shape, typeof b === "number" ? [] : b.shape);
-  // Unify chunks on the dimensions both operands span.
-  const chunks: Chunks = shape.map((n) => [n]);
-  const operands = [a, b].filter((o): o is LazyArray => typeof o !== "number");
-  shape.forEach((n, d) => {
-    let c: number[] | undefined;
-    for (const o of operands) {
-      const od = d - (shape.length - o.ndim);
-      if (od < 0 || (o.shape[od] === 1 && n !== 1)) continue;
-      c = c ? unifyDim(c, o.chunks[od]) : [...o.chunks[od]];
-    }
-    chunks[d] = c ?? [n];
-  });
-  const align = (o: LazyArray | number): LazyArray | number => {
-    if (typeof o === "number") return o;
-    const lead = shape.length - o.ndim;
-    return rechunkTo(o, o.shape.map((n, d) => (n === 1 && shape[d + lead] !== 1 ? [1] : chunks[d + lead])));
-  };
-  a = align(a);
-  b = align(b);
-  const dt = (o: LazyArray | number, orig: LazyOperand) => (typeof o === "number" ? (typeof orig === "boolean" ? orig : o) : o.dtype);
-  const dtype = binaryResultDType(op, dt(a, left), dt(b, right));
+  const { shape, chunks, args } = broadcastOperands([left, right]);
+  // NumPy's promotion sees a boolean as Python's bool; the node's kernel reads it as 0 or 1.
+  const dt = (o: LazyArray | number | boolean) => (o instanceof LazyArray ? o.dtype : o);
+  const dtype = binaryResultDType(op, dt(args[0]), dt(args[1]));
+  const [a, b] = args.map((o) => (typeof o === "boolean" ? +o : o)) as [LazyArray | number, LazyArray | number];
   op.check?.(typeof a === "number" ? (Number.isInteger(a) ? "int64" : "float64") : a.dtype, typeof b === "number" ? (Number.isInteger(b) ? "int64" : "float64") : b.dtype, typeof b === "number" ? b : undefined, dtype);
   return new LazyArray(newName(OP_NAMES[op.name] ?? op.name), shape, dtype, chunks, { kind: "binary", op, args: [a, b] });
 }

@@ -285,7 +285,8 @@ function evalTask(ref: LazyRef, idx: readonly number[], region?: readonly DimReg
       return { array: part, owned: contiguous && whole.owned && part === r };
     }
     case "mapBlocks": {
-      const ins = node.inputs.map((r) => evalBlock(r, idx));
+      // Whole input blocks: the function may read all of each (only its result is cut to `reg`).
+      const ins = node.inputs.map((r) => evalBlock(r, operandBlock(ref, r, idx, reg).idx));
       const out = node.fn(...ins.map((p) => p.array));
       if (!(out instanceof NDArray)) throw new TypeError(`mapBlocks: the function returned ${typeof out} for block (${idx.join(", ")}), not an array`);
       const expect = blockShape(ref, idx);
@@ -310,26 +311,35 @@ interface LeafBlock {
   offset: number;
 }
 
+/**
+ * The block of `operand`, and the region of it, that block `idx` (region `reg`) of `ref` reads
+ * when the operand is broadcast against `ref` as NumPy broadcasts: trailing dimensions aligned,
+ * and a length-1 dimension stretched over a longer one reads its only block, element 0.
+ */
+function operandBlock(ref: LazyRef, operand: LazyRef, idx: readonly number[], reg: readonly DimRegion[]): { idx: number[]; reg: DimRegion[] } {
+  const lead = ref.shape.length - operand.shape.length;
+  const oIdx: number[] = [];
+  const oReg: DimRegion[] = [];
+  operand.shape.forEach((n, d) => {
+    const od = d + lead;
+    if (n === 1 && ref.shape[od] !== 1) {
+      oIdx.push(0);
+      oReg.push({ start: 0, step: 1, length: 1 });
+    } else {
+      oIdx.push(idx[od]);
+      oReg.push(reg[od]);
+    }
+  });
+  return { idx: oIdx, reg: oReg };
+}
+
 function leafBlocks(ref: LazyRef, leaves: readonly LazyRef[], idx: readonly number[], reg: readonly DimRegion[]): LeafBlock[] {
-  const outNdim = ref.shape.length;
   const outShape = reg.map((r) => r.length);
   return leaves.map((leaf) => {
     const c = constantOf(leaf);
     if (c) return { produced: { array: c, owned: false }, stride: outShape.map(() => 0), offset: 0 };
-    const lead = outNdim - leaf.shape.length;
-    const lIdx: number[] = [];
-    const lReg: DimRegion[] = [];
-    leaf.shape.forEach((n, d) => {
-      const od = d + lead;
-      if (n === 1 && ref.shape[od] !== 1) {
-        lIdx.push(0);
-        lReg.push({ start: 0, step: 1, length: 1 });
-      } else {
-        lIdx.push(idx[od]);
-        lReg.push(reg[od]);
-      }
-    });
-    const produced = evalBlock(leaf, lIdx, lReg);
+    const at = operandBlock(ref, leaf, idx, reg);
+    const produced = evalBlock(leaf, at.idx, at.reg);
     const a = produced.array;
     return { produced, stride: broadcastStrides(a.shape, a.nd.stride, outShape), offset: a.nd.offset };
   });

@@ -36,6 +36,7 @@ export type Node =
   | { kind: "reshape"; input: LazyRef }
   | { kind: "transpose"; input: LazyRef; axes: number[] }
   | { kind: "stored"; blocks: Map<string, NDArray> }
+  /** `fn` over one block of each input; inputs broadcast against the node as a binary node's operands do (`da.where`'s eager and lower-dimensional operands). */
   | { kind: "mapBlocks"; inputs: LazyRef[]; fn: (...blocks: NDArray[]) => NDArray };
 
 /**

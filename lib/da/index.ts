@@ -8,8 +8,9 @@ import { allocate, checkDType, DType, scalarDType } from "../np/dtype";
 import { checkShape } from "../np/ndarray";
 import { assign } from "../np/ufunc";
 import * as npRandom from "../np/random";
-import { ChunksSpec, normalizeChunks, boundaries, unifyDim } from "./chunks";
-import { LazyArray, newName, computeSync } from "./array";
+import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
+import { LazyArray, newName, computeSync, broadcastOperands, type LazyOperand } from "./array";
+import { ValueError } from "../np/errors";
 import { take } from "./pool";
 import { computeAll } from "./scheduler/compute";
 import type { DimRegion, FileOrigin } from "./graph";
@@ -200,29 +201,45 @@ export function stack(arrays: readonly LazyArray[], options: { axis?: number } |
 }
 
 /**
- * `da.where(cond, x, y)`: x where cond is true, else y, block by block (np.where on each), with
- * np.where's result dtype (`da.where(x.gt(10), x, NaN)` is float64). The lazy operands must
- * have one shape; x and y may also be numbers. Chunks are the ones every operand's divide, as
- * Dask unifies them.
- * @example da.where(d.gt(0), d, 0).sum()
+ * `da.where(condition)` alone is Dask's `nonzero(condition)`: index arrays whose lengths are
+ * known only once computed, which a lazy array here cannot have. It throws a TypeError saying
+ * so; compute the condition and use `np.nonzero` on it.
  */
-export function where(cond: LazyArray, x: LazyArray | number, y: LazyArray | number): LazyArray {
-  const operands = [cond, x, y];
-  const lazy = operands.filter((o): o is LazyArray => o instanceof LazyArray);
-  if (!(cond instanceof LazyArray)) throw new TypeError("da.where: cond must be a lazy array (for eager arrays use np.where)");
-  operands.forEach((o, i) => {
-    if (!(o instanceof LazyArray) && typeof o !== "number") throw new TypeError(`da.where: ${["cond", "x", "y"][i]} must be a lazy array or a number`);
-  });
-  for (const a of lazy) {
-    if (a.shape.join() !== cond.shape.join()) throw new RangeError(`da.where: operands must have one shape (no broadcasting between lazy arrays here); cond is (${cond.shape.join(", ")}), another (${a.shape.join(", ")})`);
+export function where(condition: LazyOperand): never;
+/**
+ * `da.where(condition, x, y)`: x where the condition holds, else y, block by block (np.where
+ * on each). The three broadcast together as Dask's `elemwise` broadcasts them (lazy arrays, np
+ * arrays and numbers, of any broadcastable shapes): the chunks are Dask's (unified per
+ * dimension; an np array is read a block at a time, never broadcast whole), and the dtype is
+ * np.where's `result_type(x, y)` (numbers as Python scalars: `da.where(x.gt(10), x, NaN)` is
+ * float64, a uint8 `x` with 300 uint16). A 0-d lazy operand counts by its dtype, as in Dask.
+ * @example da.where(d.gt(0), d, np.arange(d.shape[1]))   // d's values that are not positive replaced by their column's index
+ */
+export function where(condition: LazyOperand, x: LazyOperand, y: LazyOperand): LazyArray;
+export function where(condition: LazyOperand, x?: LazyOperand, y?: LazyOperand): LazyArray {
+  if (x === undefined && y === undefined) {
+    throw new TypeError("da.where(condition) without x and y is Dask's nonzero(condition), whose lengths are unknown until computed; lazylab's lazy arrays need known chunks: compute the condition and use np.nonzero on it");
   }
-  const sample = (o: LazyArray | number) => (typeof o === "number" ? o : np.zeros([0], { dtype: o.dtype }));
+  if (x === undefined || y === undefined) throw new ValueError("either both or neither of x and y should be given");
+  if (typeof condition === "number" || typeof condition === "boolean") {
+    // Dask's answer is a different graph (broadcast_to(x if condition else y).astype(...)).
+    throw new TypeError("da.where: a scalar condition picks x or y whole (Dask's broadcast_to); lazylab does not build that graph: choose the operand yourself");
+  }
+  const { shape, chunks, args } = broadcastOperands([condition, x, y]);
+  // Dask's dtype inference (elemwise): np.where over empty arrays of the operands' dtypes, with
+  // numbers and 0-d np arrays as values (NumPy 1.24's value-based promotion).
+  const sample = (o: LazyOperand) => (o instanceof LazyArray || (o instanceof NDArray && o.ndim > 0) ? np.zeros([0], { dtype: o.dtype }) : o);
   const dtype = np.where(np.zeros([0], { dtype: "bool" }), sample(x), sample(y)).dtype;
-  const chunks = cond.chunks.map((c, d) => lazy.reduce<number[]>((acc, a) => unifyDim(acc, a.chunks[d]), [...c]));
-  const inputs = lazy.map((a) => (a.chunks.every((c, d) => c.join() === chunks[d].join()) ? a : a.rechunk(chunks)));
-  const at = (o: LazyArray | number, blocks: NDArray[]): NDArray | number => (typeof o === "number" ? o : blocks[lazy.indexOf(o)]);
-  const fn = (...blocks: NDArray[]) => np.where(blocks[0], at(x, blocks), at(y, blocks));
-  return new LazyArray(newName("where"), [...cond.shape], dtype, chunks, { kind: "mapBlocks", inputs, fn });
+  const inputs = args.filter((o): o is LazyArray => o instanceof LazyArray);
+  const fn = (...blocks: NDArray[]) => {
+    let k = 0;
+    const [c, a, b] = args.map((o) => (o instanceof LazyArray ? blocks[k++] : o));
+    const out = np.where(c, a, b);
+    // A 0-d lazy operand's block is promoted by its value; Dask casts such a block to the
+    // dtype it inferred (its _enforce_dtype), and so does this.
+    return out.dtype === dtype ? out : out.astype(dtype);
+  };
+  return new LazyArray(newName("where"), shape, dtype, chunks, { kind: "mapBlocks", inputs, fn });
 }
 
 /**
