@@ -500,7 +500,7 @@ function reduction(x: LazyArray, kind: string, options?: (LazyReduceOptions & { 
       : kind === "sum" || kind === "prod" ? (isInt ? "int64" : x.dtype)
       : kind === "min" || kind === "max" ? x.dtype
       : x.dtype === "float32" ? "float32" : "float64";
-  return new LazyArray(newName(REDUCTION_NAMES[kind]), shape, dtype, chunks, { kind: "reduce", input: x, reduction: kind, axes: axes.sort((a, b) => a - b), keepdims, ddof: (o as { ddof?: number }).ddof ?? 0 });
+  return new LazyArray(newName(REDUCTION_NAMES[kind]), shape, dtype, chunks, { kind: "reduce", input: x, reduction: kind, axes: [...axes].sort((a, b) => a - b), axesGiven: axes, keepdims, ddof: (o as { ddof?: number }).ddof ?? 0 });
 }
 
 export { newName, blockShape, release };

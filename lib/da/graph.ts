@@ -30,7 +30,8 @@ export type Node =
   | { kind: "binary"; op: BinaryOp; args: [LazyRef | number, LazyRef | number] }
   | { kind: "unary"; op: UnaryOp; arg: LazyRef }
   | { kind: "getitem"; input: LazyRef; dims: GetitemDim[] }
-  | { kind: "reduce"; input: LazyRef; reduction: string; axes: number[]; keepdims: boolean; ddof: number }
+  /** `axes` ascending; `axesGiven` as the call gave them (Dask's mean puts its partials together along them in that order). */
+  | { kind: "reduce"; input: LazyRef; reduction: string; axes: number[]; axesGiven?: number[]; keepdims: boolean; ddof: number }
   | { kind: "rechunk"; input: LazyRef }
   | { kind: "concatenate"; inputs: LazyRef[]; axis: number }
   | { kind: "reshape"; input: LazyRef }

@@ -9,7 +9,7 @@ import { Slice } from "../../np/indexing";
 import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
 import { blockIndices, boundaries } from "../chunks";
-import { blockShape, evalBlock, evalFusedInto, evalFusedRegionInto, regionFree, isShared, Partial, reduceCombine, reduceFinish, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
+import { blockShape, evalBlock, evalFusedInto, evalFusedRegionInto, regionFree, isShared, Partial, reduceAll, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
 import { mapSlabKernel } from "../fuse";
 import { dependencies, LazyRef, Produced } from "../graph";
 import { give, mayComeBack, recycleWhenDropped, take } from "../pool";
@@ -61,7 +61,7 @@ async function blocksOf(x: LazyRef, run: ComputeRun, held: Produced[]): Promise<
     if (run.due()) await run.slice();
     if (x.node.kind === "reduce") {
       const plan = reducePlan(x, idx);
-      let acc: Partial | undefined;
+      const parts: Partial[] = [];
       for (let j = 0; j < plan.jobs.length; j++) {
         let part = pooled?.get(`${idx.join(",")}/${j}`);
         if (!part) {
@@ -69,9 +69,9 @@ async function blocksOf(x: LazyRef, run: ComputeRun, held: Produced[]): Promise<
           part = reducePartial(plan, plan.jobs[j]);
           run.done++;
         }
-        acc = acc ? reduceCombine(plan, acc, part) : part;
+        parts.push(part);
       }
-      const p = { array: reduceFinish(plan, acc!), owned: false };
+      const p = { array: reduceAll(plan, parts), owned: false };
       held.push(p);
       out.push({ idx, p });
     } else {
