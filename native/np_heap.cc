@@ -313,10 +313,13 @@ std::vector<std::pair<uintptr_t, uintptr_t>> anonymous_mappings() {
  * previous size (0 for such a chunk, unless memalign offset it) and the size, a whole number of
  * pages, with IS_MMAPPED (2) set and PREV_INUSE and NON_MAIN_ARENA clear. `entry`: the page's
  * pagemap entry: the page is read only when it holds memory of the process's own (a header
- * page is written), so that looking maps nothing. */
-size_t mmapped_chunk_at(uintptr_t p, uint64_t entry, uintptr_t end, uintptr_t page) {
+ * page is written), so that looking maps nothing; and it is read through /proc/self/mem
+ * (`mem`), not dereferenced, since another thread may unmap it meanwhile: the read then fails
+ * instead of the process. */
+size_t mmapped_chunk_at(int mem, uintptr_t p, uint64_t entry, uintptr_t end, uintptr_t page) {
   if (!np_pagemap::own(entry)) return 0;
-  const size_t *header = reinterpret_cast<const size_t *>(p);
+  size_t header[2];
+  if (pread(mem, header, sizeof header, (off_t)p) != (ssize_t)sizeof header) return 0;
   size_t size = header[1] & ~(size_t)7;
   bool chunk = header[0] == 0 && (header[1] & 7) == 2 && size >= page && size % page == 0 && size <= end - p;
   return chunk ? size : 0;
@@ -334,44 +337,57 @@ size_t mmapped_chunk_at(uintptr_t p, uint64_t entry, uintptr_t end, uintptr_t pa
  * Called with pool_mutex held. */
 double mmapped_chunks_unwritten(const np_pagemap::Reader &pagemap) {
 #if defined(HAVE_MALLINFO2)
-  struct mallinfo2 info = mallinfo2();
-  if (info.hblks == 0) return 0;
+  int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  if (mem < 0) return 0;
   const uintptr_t page = pagemap.page();
   double none = 0;
-  size_t found = 0, found_bytes = 0;
-  std::vector<std::pair<uintptr_t, uintptr_t>> rests;
-  auto take = [&](uintptr_t p, size_t size) {
-    found++;
-    found_bytes += size;
-    if (unwritten.count(reinterpret_cast<void *>(p + 2 * sizeof(size_t)))) return;
-    none += (double)(pagemap.count(p, p + size, [](uint64_t e) { return !np_pagemap::own(e); }) * page);
-  };
-  for (auto [start, end] : anonymous_mappings()) {
-    uintptr_t p = start;
-    uint64_t entry;
-    for (size_t size; p < end && pagemap.read(p, 1, &entry) == 1 && (size = mmapped_chunk_at(p, entry, end, page)) != 0; p += size) take(p, size);
-    if (p < end) rests.emplace_back(p, end);
-  }
-  if (found < info.hblks) {
-    uint64_t entries[np_pagemap::kBatch];
-    for (auto [start, end] : rests) {
-      for (uintptr_t p = start; p < end && found < info.hblks;) {
-        size_t k = pagemap.read(p, (end - p) / page, entries), i = 0;
-        if (k == 0) break;
-        while (i < k) {
-          size_t size = mmapped_chunk_at(p + i * page, entries[i], end, page);
-          if (size == 0) {
-            i++;
-            continue;
+  /* Other threads allocate and free meanwhile (a worker collecting as the probes ask it): a
+   * scan is kept only when malloc's count of its mmapped chunks did not move during it and
+   * the chunks found fit in it; else it is made again, a few times at most. */
+  for (int attempt = 0; attempt < 4; attempt++) {
+    struct mallinfo2 before = mallinfo2();
+    if (before.hblks == 0) break;
+    none = 0;
+    size_t found = 0, found_bytes = 0;
+    std::vector<std::pair<uintptr_t, uintptr_t>> rests;
+    auto take = [&](uintptr_t p, size_t size) {
+      found++;
+      found_bytes += size;
+      if (unwritten.count(reinterpret_cast<void *>(p + 2 * sizeof(size_t)))) return;
+      none += (double)(pagemap.count(p, p + size, [](uint64_t e) { return !np_pagemap::own(e); }) * page);
+    };
+    for (auto [start, end] : anonymous_mappings()) {
+      uintptr_t p = start;
+      uint64_t entry;
+      for (size_t size; p < end && pagemap.read(p, 1, &entry) == 1 && (size = mmapped_chunk_at(mem, p, entry, end, page)) != 0; p += size) take(p, size);
+      if (p < end) rests.emplace_back(p, end);
+    }
+    if (found < before.hblks) {
+      uint64_t entries[np_pagemap::kBatch];
+      for (auto [start, end] : rests) {
+        for (uintptr_t p = start; p < end && found < before.hblks;) {
+          size_t k = pagemap.read(p, (end - p) / page, entries), i = 0;
+          if (k == 0) break;
+          while (i < k) {
+            size_t size = mmapped_chunk_at(mem, p + i * page, entries[i], end, page);
+            if (size == 0) {
+              i++;
+              continue;
+            }
+            take(p + i * page, size);
+            i += size / page;
           }
-          take(p + i * page, size);
-          i += size / page;
+          p += i * page;
         }
-        p += i * page;
       }
     }
+    struct mallinfo2 after = mallinfo2();
+    if (after.hblks == before.hblks && after.hblkhd == before.hblkhd && found_bytes <= before.hblkhd) break;
+    /* Something else was taken for a chunk, or the chunks moved: count none of them. */
+    none = 0;
   }
-  return found_bytes <= info.hblkhd ? none : 0;
+  close(mem);
+  return none;
 #else
   (void)pagemap;
   return 0;
