@@ -19,4 +19,5 @@ export { retainers } from "./retainers";
 export type { Retainer, Retainers } from "./retainers";
 export * as memory from "./memory";
 export * as gc from "./gc";
+export * as tracemalloc from "./tracemalloc";
 export * as plot from "./plot";

@@ -131,9 +131,25 @@ export function allocate(dtype: DType, n: number, written = false, hugePages = t
     // LAZYLAB_BUFFER_REUSE=0 no window opens), and a zeroed one's unwritten pages are known.
     const storage = new Make(native ? native.sharedBuffer(bytes, written) : new SharedArrayBuffer(bytes));
     if (hugePages && bytes >= HUGE_PAGES_MIN_BYTES && native) native.adviseHugePages(storage);
+    if (largeBufferMade) largeBufferMade();
     return storage;
   }
   return new Make(n);
+}
+
+/**
+ * Called after each large buffer is made while lib/tracemalloc traces, null otherwise: a large
+ * array's making is when the memory the notebook holds can reach a new peak between two of
+ * tracemalloc's readings. After, not before: malloc's count then holds the new buffer once,
+ * whether it is fresh or the one the collection before it kept (native/np_heap.cc), which a
+ * reading taken before would count beside the new buffer's bytes. Not tracing, allocation pays
+ * one null check.
+ */
+let largeBufferMade: (() => void) | null = null;
+
+/** Sets (or, with null, clears) the call made after each large buffer (lib/tracemalloc). */
+export function onLargeBuffer(hook: (() => void) | null): void {
+  largeBufferMade = hook;
 }
 
 /**

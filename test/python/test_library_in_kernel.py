@@ -1,14 +1,45 @@
 """The preloaded library inside the real kernel: memory figures, del, retainers, trackCells,
-completion and inspection of library members."""
+tracemalloc, completion and inspection of library members."""
+import json
 import os
 import re
+import subprocess
+import sys
 import time
 import unittest
 
 from kernel_client import KernelTestCase
 
 CHANGE = re.compile(r"change in available memory: (-?\d+\.\d+) MB")
-DIST_LIB = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "dist", "lib")
+DIST = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "dist")
+DIST_LIB = os.path.join(DIST, "lib")
+
+# A memory lesson with tracemalloc, step by step: Python, the kernel's cell, and the cell as a
+# script runs it where `del` is not there (test/tracemalloc.test.ts runs the same in more cases).
+TRACEMALLOC_LESSON = [
+    ("e = np.ones((1000, 1000))", "let e = np.ones([1000, 1000]);", None),
+    ("tracemalloc.start(); a = np.ones((1000, 1000)); b = a * 2", "tracemalloc.start(); let a = np.ones([1000, 1000]); let b = a.mul(2);", None),
+    ("del b; c = (a * 2).sum()", "del('b'); let c = a.mul(2).sum();", "b = undefined; let c = a.mul(2).sum();"),
+    ("tracemalloc.reset_peak(); x = (a * 3).mean()", "tracemalloc.resetPeak(); let x = a.mul(3).mean();", None),
+    ("tracemalloc.reset_peak()\nfor i in range(10): t = a * 2", "tracemalloc.resetPeak(); let t = a.mul(2); for (let i = 0; i < 9; i++) t = a.mul(2);", None),
+    ("tracemalloc.stop()", "tracemalloc.stop();", None),
+]
+TRACEMALLOC_READING = "[...tracemalloc.getTracedMemory(), tracemalloc.isTracing()]"
+
+
+def tracemalloc_lesson_in_a_script():
+    """The readings after each step, in a process started as the kernel starts its executor."""
+    steps = "\n".join(f"{script or cell}\nout.push({TRACEMALLOC_READING});" for _, cell, script in TRACEMALLOC_LESSON)
+    script = f"const {{ np, tracemalloc, warmUp }} = require({json.dumps(DIST_LIB)}); warmUp(); const out = [];\n{steps}\nconsole.log(JSON.stringify(out));"
+    runner = f"require({json.dumps(os.path.join(DIST, 'test', 'executor-process.js'))}).runLikeExecutor(['-e', {json.dumps(script)}], 'the lesson').then((r) => console.log(JSON.stringify(r)))"
+    return json.loads(subprocess.run(["node", "-e", runner], check=True, capture_output=True, text=True).stdout)
+
+
+def tracemalloc_lesson_in_python():
+    """The readings after each step in Python, with NumPy, in a fresh interpreter."""
+    steps = "\n".join(f"{py}\nout.append([*tracemalloc.get_traced_memory(), tracemalloc.is_tracing()])" for py, _, _ in TRACEMALLOC_LESSON)
+    code = f"import json, tracemalloc\nimport numpy as np\nout = []\n{steps}\nprint(json.dumps(out))"
+    return json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
 def declaration(dts, name):
@@ -64,6 +95,23 @@ class LibraryInKernel(KernelTestCase):
         self.assertAlmostEqual(float(CHANGE.search(out).group(1)), 7.63, delta=0.25)
         self.run_text("memory.trackCells(false);")
         self.assertIsNone(CHANGE.search(self.run_text("const q = 1;")))
+
+    def test_tracemalloc_in_cells_gives_the_figures_of_a_script_and_of_python(self):
+        """[current, peak] after each step of the lesson, in cells, against the same statements in
+        a process started as the kernel starts its executor (within 0.005 MB: what Node mallocs
+        around a reading, a few hundred bytes) and against Python's tracemalloc over NumPy (within
+        0.1 MB: Python's objects and NumPy's 64 KiB reduction buffer, a few KB of Node's malloc)."""
+        ours = [json.loads(self.run_text(f"{cell}\nconsole.log(JSON.stringify({TRACEMALLOC_READING}));")) for _, cell, _ in TRACEMALLOC_LESSON]
+        like_executor, python = tracemalloc_lesson_in_a_script(), tracemalloc_lesson_in_python()
+        for (py, _, _), mine, theirs, numpy in zip(TRACEMALLOC_LESSON, ours, like_executor, python):
+            with self.subTest(step=py):
+                self.assertEqual(mine[2], numpy[2])
+                for k in (0, 1):
+                    self.assertAlmostEqual(mine[k] / 2**20, theirs[k] / 2**20, delta=0.005, msg=f"kernel {mine}, script {theirs}")
+                    self.assertAlmostEqual(mine[k] / 2**20, numpy[k] / 2**20, delta=0.1, msg=f"kernel {mine}, Python {numpy}")
+        # The figures are the arrays, not zeros on both sides: a, b = a * 2; then a and two t.
+        self.assertAlmostEqual(python[1][1] / 2**20, 2 * 8e6 / 2**20, delta=0.1)
+        self.assertAlmostEqual(python[4][1] / 2**20, 3 * 8e6 / 2**20, delta=0.1)
 
     def test_completion_and_inspection_of_library_members(self):
         msg_id = self.k.kc.complete("np.ra", 5)
