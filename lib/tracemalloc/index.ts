@@ -27,13 +27,14 @@
  * peak is 15.32 MB, and ten turns of `t = a * 2 + 1` peaked 68.71 MB above Python's (7.65 MB
  * above with it: one array more, as NumPy adds 1 into its temporary). Ten turns of `t = a * 2` gave
  * Python's a + 2t either way: the minor collection lib/np runs before each written buffer from
- * 4 MB frees the t dropped the turn before. What the collection costs is ~13 ms (two full
- * collections) at each large array that may raise the peak, which in a loop is every turn: the
+ * 4 MB frees the t dropped the turn before. What the collection costs is ~7 ms (one full
+ * collection) at each large array that may raise the peak, which in a loop is every turn: the
  * collection moves the live temporaries to V8's old generation, where, once dropped, only a full
  * collection frees them (docs/porting.md, "tracemalloc").
  */
 import { onLargeBuffer } from "../np/dtype";
 import { collectGarbage, nativeBytes } from "../psutil/footprint";
+import { collectGarbageOnce } from "../psutil/gc";
 
 /**
  * malloc's bytes in use when tracing started, after a full collection, or the least a reading
@@ -53,9 +54,15 @@ function tracedNow(): number {
   return held - baseline;
 }
 
-/** After lib/np has made a large buffer: the peak, if memory is now above it without its garbage. */
+/**
+ * After lib/np has made a large buffer: the peak, if memory is now above it without its garbage
+ * (one full collection: the dropped arrays' buffers go with it; `tracedNow`'s two also free what
+ * finalizers hold, which a reading takes care of).
+ */
 function largeBufferMade(): void {
-  if (nativeBytes() - baseline > peak) peak = Math.max(peak, tracedNow());
+  if (nativeBytes() - baseline <= peak) return;
+  collectGarbageOnce();
+  peak = Math.max(peak, nativeBytes() - baseline);
 }
 
 /** Takes the baseline (after a full collection) that the figures are counted from, and zeroes the peak. */
