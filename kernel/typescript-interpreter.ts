@@ -21,6 +21,12 @@ export class TypeScriptInterpreter implements Interpreter {
   private readonly executor: ExecutorSupervisor;
   private nextRunId = 1;
   private active: { id: number; ctx: ExecuteContext } | undefined;
+  /**
+   * Names the running cell deleted (`del()`, `%reset`) and left deleted: told to the compiler
+   * after the cell's own declarations are recorded, so that a name a cell declares and deletes
+   * lower down is not carried to later cells.
+   */
+  private deletedByRun: string[] = [];
   /** Output that arrived after its cell finished, while no later cell that shows output ran: shown at the start of the next one. */
   private late: Array<{ name: "stdout" | "stderr"; text: string }> = [];
   private interruptTimer: NodeJS.Timeout | undefined;
@@ -106,6 +112,7 @@ export class TypeScriptInterpreter implements Interpreter {
     try {
       const done = await this.executor.run(req);
       void this.compiler.api.record(compiled.id);
+      this.forgetDeletedByRun();
       if (done.result) ctx.result(done.result.data, done.result.metadata);
       markStart("kernel", "first result published");
       if (done.error) {
@@ -124,6 +131,7 @@ export class TypeScriptInterpreter implements Interpreter {
   }
 
   private async recoverFromCrash(e: ExecutorCrashed, ctx: ExecuteContext): Promise<ExecuteOutcome> {
+    this.deletedByRun = [];
     const lost = await this.compiler.api.names();
     await this.compiler.api.reset();
     const restarted = this.executor.start().then(() => this.debugger.replay()).then(() => true, () => false);
@@ -197,11 +205,19 @@ export class TypeScriptInterpreter implements Interpreter {
         return;
       }
       case "forget":
-        void this.compiler.api.forget(m.names);
+        // Sent as a cell ends, before its "done": kept until its declarations are recorded.
+        if (this.active) this.deletedByRun.push(...m.names);
+        else void this.compiler.api.forget(m.names);
         return;
       default:
         return;
     }
+  }
+
+  private forgetDeletedByRun(): void {
+    if (!this.deletedByRun.length) return;
+    void this.compiler.api.forget(this.deletedByRun);
+    this.deletedByRun = [];
   }
 
   private contextFor(id: number | null): ExecuteContext | undefined {

@@ -263,6 +263,18 @@ class Magics(KernelTestCase):
         self.run_ok("rb = 'text'")
         self.assertEqual(self.result(self.run_ok("rb.length")), "4")
 
+    def test_a_name_declared_and_deleted_in_the_same_cell_is_unknown_after_it(self):
+        # Python: `x = 1; del x` leaves x undefined for later cells; here the checker forgets it too.
+        self.run_ok("const sd = np.ones(3);\ndel('sd');")
+        reply, _ = self.k.run("sd")
+        self.assertIn("Cannot find name 'sd'", reply["content"]["evalue"])
+        self.run_ok("const sr = 1;\n%reset -f")
+        reply, _ = self.k.run("sr")
+        self.assertIn("Cannot find name 'sr'", reply["content"]["evalue"])
+        # Deleted and bound again lower in the same cell: still known, with its value.
+        self.run_ok("let sb = 1;\ndel('sb');\nsb = 2")
+        self.assertEqual(self.result(self.run_ok("sb + 1")), "3")
+
     def test_library_types_without_an_import(self):
         msgs = self.run_ok("const sv: psutil.Svmem = psutil.virtualMemory();\nconst na: np.NDArray = np.zeros(2);\n"
                            "const la: da.LazyArray = da.ones(4, { chunks: 2 });\nsv.total > 0 && na.size === 2 && la.size === 4")
