@@ -77,7 +77,7 @@ function storeOut(executionCount: number, value: unknown): void {
 function installGlobals(library: typeof Library): void {
   for (const name of PRELOADED) g[name] = (library as Record<string, unknown>)[name];
   // Node's gc (--expose-gc) stays the global; it gains Python's gc.collect() (lib/gc).
-  if (typeof g.gc === "function") library.gc.extendNodeGc(g.gc);
+  if (typeof g.gc === "function") (require("../../lib/gc/node-gc") as typeof import("../../lib/gc/node-gc")).extendNodeGc(g.gc);
   g.Out = Out;
   g[MAGIC_RUNTIME] = magics;
   g[IMPORT_HOOK] = createLoader(process.cwd(), library as Record<string, unknown>, localModules);

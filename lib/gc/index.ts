@@ -3,7 +3,7 @@
  *
  * In a notebook cell `gc` is Node's own collection function (the executor runs with
  * `--expose-gc`, so `gc()` is always there), given these functions as properties
- * (`extendNodeGc`): a tutorial's `gc.collect()` ports unchanged and `gc()` stays Node's.
+ * (./node-gc.ts, by the executor): a tutorial's `gc.collect()` ports unchanged and `gc()` stays Node's.
  * Elsewhere, `import { gc } from "lazylab"`.
  */
 import { collectGarbage } from "../psutil/gc";
@@ -39,17 +39,8 @@ export function isenabled(): boolean {
   return true;
 }
 
-/** What `extendNodeGc` adds to Node's `gc` function. */
+/** The module's functions, as Node's `gc` has them in a cell (`gc.collect()`). */
 export interface GcModule {
   collect: typeof collect;
   isenabled: typeof isenabled;
-}
-
-/**
- * Gives Node's exposed `gc` function this module's functions as properties (non-enumerable,
- * read-only), so that `gc.collect()` works where `gc` is Node's.
- */
-export function extendNodeGc(nodeGc: object): void {
-  const module: GcModule = { collect, isenabled };
-  for (const [name, value] of Object.entries(module)) Object.defineProperty(nodeGc, name, { value, enumerable: false, writable: false, configurable: true });
 }
