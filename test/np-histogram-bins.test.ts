@@ -11,10 +11,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np } from "../lib";
 import type { NDArray } from "../lib/np";
-import { runtimeWarnings } from "../lib/np/errors";
 import { BIN_ESTIMATORS, powThird } from "../lib/np/histogram-bins";
 import { pythonJson } from "./oracle";
-import { compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
+import { assertWarningsAlike, compare, ours, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
 
 const PY_DATA = `
 hb = np.random.default_rng(7)
@@ -156,26 +155,7 @@ test("stone warns as NumPy does when its minimum is at the upper bound; bool dat
     ["np.histogram(gauss, 'stone')", ({ gauss }) => np.histogram(gauss, "stone")], ["np.histogram(heavy, 'auto')", ({ heavy }) => np.histogram(heavy, "auto")],
     ["np.histogram_bin_edges(bools, 'auto')", ({ bools }) => np.histogramBinEdges(bools, "auto")],
   ];
-  const want = pythonJson<string[][]>(`${PY_INPUTS}${PY_DATA}
-out = []
-for e in json.loads(input()):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        eval(e)
-    out.append([f"{m.category.__name__}: {m.message}" for m in w])
-print(json.dumps(out))`, JSON.stringify(cases.map((c) => c[0])));
-  const inp = inputs();
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    cases.forEach(([expr, f], k) => {
-      const before = runtimeWarnings.length;
-      f(inp);
-      assert.deepEqual(runtimeWarnings.slice(before).map((m) => `RuntimeWarning: ${m}`), want[k], expr);
-    });
-  } finally {
-    console.warn = warn;
-  }
+  assertWarningsAlike(cases, PY_INPUTS + PY_DATA, inputs);
 });
 
 test("rice, fd and auto pick NumPy's number of bins at every perfect-cube size to 40**3, where n ** (±1/3) is whole within an ulp", () => {

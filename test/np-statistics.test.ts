@@ -11,10 +11,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { np } from "../lib";
 import type { NDArray } from "../lib/np";
-import { runtimeWarnings } from "../lib/np/errors";
 import { partitionLines, prepareKth } from "../lib/np/partition";
 import { pythonJson } from "./oracle";
-import { compare, encode, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
+import { assertWarningsAlike, compare, encode, ourInputs, PY_INPUTS, PY_RUN, type Enc, runCasesWith } from "./numpy-cases";
 
 const PY_EXTRA = `
 hr = np.random.default_rng(99)
@@ -284,29 +283,5 @@ test("the warnings are NumPy's RuntimeWarnings: mean of an empty slice, all-NaN 
     ["np.nanpercentile(np.full((2, 2), np.nan), 50, axis=0)", () => np.nanpercentile(np.full([2, 2], NaN), 50, { axis: 0 })],
     ["np.histogram(b)", ({ b }) => np.histogram(b)], ["np.histogram(x)", ({ x }) => np.histogram(x)], ["np.quantile(xn, 0.5)", ({ xn }) => np.quantile(xn, 0.5)],
   ];
-  const want = pythonJson<string[][]>(`${PY_INPUTS}${PY_EXTRA}
-out = []
-for e in json.loads(input()):
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        eval(e)
-    seen = []
-    for m in w:
-        s = f"{m.category.__name__}: {m.message}"
-        if s not in seen: seen.append(s)
-    out.append(seen)
-print(json.dumps(out))`, JSON.stringify(cases.map((c) => c[0])));
-  const inp = inputs();
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    cases.forEach(([expr, f], k) => {
-      const before = runtimeWarnings.length;
-      f(inp);
-      const got = [...new Set(runtimeWarnings.slice(before).map((m) => `RuntimeWarning: ${m}`))];
-      assert.deepEqual(got, want[k], expr);
-    });
-  } finally {
-    console.warn = warn;
-  }
+  assertWarningsAlike(cases, PY_INPUTS + PY_EXTRA, inputs, true);
 });

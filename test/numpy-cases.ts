@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { np } from "../lib";
 import type { NDArray } from "../lib/np";
+import { runtimeWarnings } from "../lib/np/errors";
 import { pythonJson } from "./oracle";
 
 export type Enc = { dtype: string; shape: number[]; values: unknown; repr: string } | { tuple: Enc[] } | { scalar: unknown } | { error: string; message: string };
@@ -145,6 +146,36 @@ export function runCasesWith<I>(cases: [string, (inp: I) => unknown][], pyExtra:
   console.warn = () => {};
   try {
     cases.forEach(([expr, f], k) => compare(ours(() => f(inp)), want[k], expr));
+  } finally {
+    console.warn = warn;
+  }
+}
+
+/**
+ * The RuntimeWarnings each case gives, against those NumPy gives for its expression (every one
+ * recorded, `warnings.simplefilter("always")`; none where NumPy has none). `pyInputs` defines
+ * the expressions' names in Python, `inputs()` ours. `distinct`: each text counted once, on
+ * both sides, for cases whose warning NumPy's loops can give more than once.
+ */
+export function assertWarningsAlike<I>(cases: [string, (inp: I) => unknown][], pyInputs: string, inputs: () => I, distinct = false): void {
+  const want = pythonJson<string[][]>(`${pyInputs}
+out = []
+for e in json.loads(input()):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        eval(e)
+    out.append([f"{m.category.__name__}: {m.message}" for m in w])
+print(json.dumps(out))`, JSON.stringify(cases.map((c) => c[0])));
+  const once = (texts: string[]) => (distinct ? [...new Set(texts)] : texts);
+  const inp = inputs();
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    cases.forEach(([expr, f], k) => {
+      const before = runtimeWarnings.length;
+      f(inp);
+      assert.deepEqual(once(runtimeWarnings.slice(before).map((m) => `RuntimeWarning: ${m}`)), once(want[k]), expr);
+    });
   } finally {
     console.warn = warn;
   }
