@@ -382,12 +382,70 @@ static napi_value js_mt_fill(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * The C library's log, exp, pow, log1p and expm1, one call each, for the distributions that
+ * lib/np/random/distributions.ts runs in JavaScript: NumPy's C code calls these (glibc's, not
+ * correctly rounded, and on AVX-512 machines not the vector loops of np_vmath.c either), and
+ * a sample that is `exp(normal)` or a rejection test on `log(u)` must see the same last bit.
+ * Scalar calls, so no compiler vectorisation can swap in another implementation.
+ */
+static double libm_apply(int64_t op, double x, double y) {
+  switch (op) {
+    case 0: return log(x);
+    case 1: return exp(x);
+    case 2: return pow(x, y);
+    case 3: return log1p(x);
+    default: return expm1(x);
+  }
+}
+
+/* libm(op, x[, y]): op 0 log(x), 1 exp(x), 2 pow(x, y), 3 log1p(x), 4 expm1(x). */
+static napi_value js_libm(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t op;
+  double x, y = 0.;
+  if (argc < 2 || !get_int(env, argv[0], &op) || !get_double(env, argv[1], &x)) return NULL;
+  if (op < 0 || op > 4) {
+    napi_throw_range_error(env, NULL, "lazylab native libm: unknown op");
+    return NULL;
+  }
+  if (op == 2 && (argc < 3 || !get_double(env, argv[2], &y))) return NULL;
+  napi_value r;
+  napi_create_double(env, libm_apply(op, x, y), &r);
+  return r;
+}
+
+/* libmFill(op, x, out, n[, y]): out[i] = libm(op, x[i], y) for i < n (x and out may be one array). */
+static napi_value js_libm_fill(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t op, n;
+  double y = 0., *x, *out;
+  size_t x_length, out_length;
+  if (argc < 4 || !get_int(env, argv[0], &op)) return NULL;
+  if (op < 0 || op > 4) {
+    napi_throw_range_error(env, NULL, "lazylab native libmFill: unknown op");
+    return NULL;
+  }
+  if (!get_f64(env, argv[1], &x, &x_length) || !get_f64(env, argv[2], &out, &out_length)) return NULL;
+  if (!get_int(env, argv[3], &n)) return NULL;
+  if (!in_bounds(env, x_length, 0, n, 1) || !in_bounds(env, out_length, 0, n, 1)) return NULL;
+  if (argc > 4 && !get_double(env, argv[4], &y)) return NULL;
+  for (int64_t i = 0; i < n; i++) out[i] = libm_apply(op, x[i], y);
+  return NULL;
+}
+
 void np_random_register(napi_env env, napi_value exports) {
   napi_value yes;
   napi_get_boolean(env, true, &yes);
   napi_property_descriptor props[] = {
     { "pcgFill", NULL, js_pcg_fill, NULL, NULL, NULL, napi_default, NULL },
     { "mtFill", NULL, js_mt_fill, NULL, NULL, NULL, napi_default, NULL },
+    { "libm", NULL, js_libm, NULL, NULL, NULL, napi_default, NULL },
+    { "libmFill", NULL, js_libm_fill, NULL, NULL, NULL, napi_default, NULL },
     /* pcgFill takes low and scale (an addon built before it ignores them: the caller checks). */
     { "pcgFillAffine", NULL, NULL, NULL, NULL, yes, napi_default, NULL },
   };

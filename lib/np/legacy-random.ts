@@ -11,8 +11,13 @@ import { array } from "./creation";
 import { allocate, checkDType, DType } from "./dtype";
 import { ValueError } from "./errors";
 import { bindArguments } from "./keywords";
-import { checkShape, NDArray, NestedList } from "./ndarray";
+import { NDArray, NestedList } from "./ndarray";
+import * as dist from "./random/distributions";
+import { LegacyDraws } from "./random/draws";
+import { exp, expInPlace } from "./random/libm";
 import { LegacySeed, MT19937, MT19937State } from "./random/mt19937";
+import { Param, ParamSpec, sample, shapeOf } from "./random/parameters";
+import { Nested, nest, sampleCdf, sampleUnique } from "./random/sampling";
 import type { Size } from "./rng";
 
 export type { LegacySeed, MT19937State } from "./random/mt19937";
@@ -35,25 +40,11 @@ export interface ChoiceKeywords {
   /** Probabilities of the entries of `a`; uniform without. */
   p?: NDArray | readonly number[] | null;
 }
-/** Nested arrays of `T`, as `choice` returns a sample of a list of strings. */
-export type Nested<T> = T[] | Nested<T>[];
+export type { Nested } from "./random/sampling";
 
 /** Python's binding of a NumPy (Cython) method's arguments: ./keywords.ts. */
 function bind(what: string, names: readonly string[], args: readonly unknown[]): unknown[] {
   return bindArguments(what, names, [], args, "cython");
-}
-
-/** A shape from `size`, with the errors `np.empty(size)` gives; null for a scalar (size=None). */
-function shapeOf(size: unknown, what: string): number[] | null {
-  if (size === undefined || size === null) return null;
-  const dims = typeof size === "number" ? [size] : Array.isArray(size) ? (size as unknown[]) : null;
-  if (dims === null) throw new TypeError(`'${typeof size}' object cannot be interpreted as an integer`);
-  for (const d of dims) {
-    if (typeof d !== "number") throw new TypeError(`'${Array.isArray(d) ? "list" : typeof d}' object cannot be interpreted as an integer`);
-    if (!Number.isInteger(d)) throw new TypeError("'float' object cannot be interpreted as an integer");
-    if (d < 0) throw new ValueError("negative dimensions are not allowed");
-  }
-  return checkShape(dims as number[], what);
 }
 
 /** A fill of float64 draws: one number without a shape, else an array of that shape. */
@@ -113,32 +104,6 @@ function probabilities(p: unknown, popSize: number): Float64Array {
   return out;
 }
 
-/** `cumsum(p) / cumsum(p)[-1]`, then `searchsorted(cdf, u, side='right')` for each u. */
-function sampleCdf(p: Float64Array, u: Float64Array, out: Float64Array): void {
-  const cdf = new Float64Array(p.length);
-  let acc = 0;
-  for (let i = 0; i < p.length; i++) cdf[i] = acc += p[i];
-  const total = cdf[cdf.length - 1];
-  for (let i = 0; i < cdf.length; i++) cdf[i] /= total;
-  for (let k = 0; k < u.length; k++) {
-    let lo = 0;
-    let hi = cdf.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (cdf[mid] <= u[k]) lo = mid + 1;
-      else hi = mid;
-    }
-    out[k] = lo;
-  }
-}
-
-/** `a[idx]` for each index, nested into `shape` (choice from a list of strings or objects). */
-function nest<T>(items: readonly T[], idx: Float64Array, shape: readonly number[]): Nested<T> {
-  let k = 0;
-  const build = (d: number): Nested<T> => (d === shape.length - 1 ? Array.from({ length: shape[d] }, () => items[idx[k++]]) : Array.from({ length: shape[d] }, () => build(d + 1) as T[]));
-  return shape.length === 0 ? [items[idx[0]]] : build(0);
-}
-
 /**
  * NumPy's legacy `RandomState` over MT19937: the same numbers as
  * `np.random.RandomState(seed)` for the same calls.
@@ -151,10 +116,15 @@ function nest<T>(items: readonly T[], idx: Float64Array, shape: readonly number[
 export class RandomState {
   /** The bit generator and the normals' cache. */
   private readonly mt: MT19937;
+  /** The legacy distributions' draws on `mt`. */
+  private readonly draws: LegacyDraws;
+  /** The binomial's setup for the last (n, p) (NumPy's `self._binomial`). */
+  private readonly binomialCache = new dist.BinomialCache();
 
   /** `RandomState(seed)`: an integer in [0, 2**32) or a list of them; fresh OS entropy without. */
   constructor(seed?: LegacySeed | null) {
     this.mt = new MT19937(seed);
+    this.draws = new LegacyDraws(this.mt);
   }
 
   /**
@@ -349,28 +319,13 @@ export class RandomState {
       else if (n > 0) this.mt.fillMasked(idx, 0, popSize - 1, 64); // randint(0, pop_size, size=shape)
     } else {
       if (n > popSize) throw new ValueError("Cannot take a larger sample than population when 'replace=False'");
-      if (probs !== null) this.sampleUnique(probs, idx);
+      if (probs !== null) sampleUnique(probs, idx, (k) => this.mt.fillDoubles(new Float64Array(k))); // self.rand(size - n_uniq)
       else idx.set(this.shuffledRange(popSize).subarray(0, n)); // permutation(pop_size)[:size]
     }
     if (items === null) return shape === null ? idx[0] : new NDArray(idx, shape, "int64");
     if (!(items instanceof NDArray)) return shape === null ? items[idx[0]] : nest(items, idx, shape);
     if (shape === null) return items.at(idx[0]);
     return items.get(new NDArray(idx, shape, "int64"));
-  }
-
-  /** choice without replacement with `p`: NumPy's loop, redrawing until `out` holds distinct indices. */
-  private sampleUnique(p: Float64Array, out: Float64Array): void {
-    if (p.filter((v) => v > 0).length < out.length) throw new ValueError("Fewer non-zero entries in p than size");
-    const weights = p.slice();
-    let found = 0;
-    while (found < out.length) {
-      const u = this.mt.fillDoubles(new Float64Array(out.length - found)); // self.rand(size - n_uniq)
-      for (let k = 0; k < found; k++) weights[out[k]] = 0;
-      const picks = new Float64Array(u.length);
-      sampleCdf(weights, u, picks);
-      // np.unique(new, return_index=True), indices sorted: the distinct picks in first-seen order
-      for (const v of new Set(picks)) out[found++] = v;
-    }
   }
 
   /** `arange(n)` shuffled as `shuffle` does it (Fisher-Yates from the end). */
@@ -447,6 +402,151 @@ export class RandomState {
     }
     return arr.get(new NDArray(this.shuffledRange(arr.shape[0]), [arr.shape[0]], "int64"));
   }
+
+  /** NumPy's `cont`/`disc` over the legacy draws: checks, broadcasting, then `one` per sample. */
+  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", one: (d: LegacyDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => void): NDArray | number {
+    const d = this.draws;
+    return sample(what, specs, size, dtype, () => (a, b) => one(d, a, b), fillScalar);
+  }
+
+  /**
+   * Standard exponential floats, by the legacy inversion `-log(1 - u)`.
+   * @example rs.standardExponential(5)   // rs.standard_exponential(5)
+   */
+  standardExponential(size?: null | { size?: null }): number;
+  standardExponential(size: Size | SizeKeyword): NDArray;
+  standardExponential(...args: unknown[]): NDArray | number {
+    const [size] = bind("standard_exponential", ["size"], args);
+    return this.sample("standard_exponential", [], size, "float64", (d) => d.standardExponential());
+  }
+
+  /**
+   * Exponential floats with mean `scale`. Parameters may be arrays, broadcast against each
+   * other and `size`, as NumPy's.
+   * @throws ValueError "scale < 0"
+   * @example rs.exponential(2, 1000)   // rs.exponential(2, 1000)
+   */
+  exponential(scale?: number): number;
+  exponential(scale: Param | undefined, size: Size | SizeKeyword): NDArray;
+  exponential(scale: NDArray | NestedList[]): NDArray;
+  exponential(keywords: { scale?: Param } & SizeKeyword): NDArray;
+  exponential(...args: unknown[]): NDArray | number {
+    const [scale = 1, size] = bind("exponential", ["scale", "size"], args);
+    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", (d, s) => s * d.standardExponential());
+  }
+
+  /**
+   * Poisson counts with mean `lam`, int64 (the same algorithms as Generator's, on MT19937).
+   * @throws ValueError "lam < 0 or lam is NaN", "lam value too large"
+   * @example rs.poisson(4.5, [2, 3])   // rs.poisson(4.5, (2, 3))
+   */
+  poisson(lam?: number): number;
+  poisson(lam: Param | undefined, size: Size | SizeKeyword): NDArray;
+  poisson(lam: NDArray | NestedList[]): NDArray;
+  poisson(keywords: { lam?: Param } & SizeKeyword): NDArray;
+  poisson(...args: unknown[]): NDArray | number {
+    const [lam = 1, size] = bind("poisson", ["lam", "size"], args);
+    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", (d, l) => dist.poisson(d, l));
+  }
+
+  /**
+   * Binomial counts, int64 (inversion or BTPE; unlike Generator's, n = 0 or p = 0 still draws).
+   * @throws ValueError "p < 0, p > 1 or p is NaN", "n < 0"
+   * @example rs.binomial(100, 0.3, 10)   // rs.binomial(100, 0.3, 10)
+   */
+  binomial(n: number, p: number): number;
+  binomial(n: Param, p: Param, size: Size | SizeKeyword): NDArray;
+  binomial(n: Param, p: Param): NDArray | number;
+  binomial(...args: unknown[]): NDArray | number {
+    const [n, p, size] = bind("binomial", ["n", "p", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: p, name: "p", constraint: "bounded01" },
+      { value: n, name: "n", constraint: "nonNegative", int64: true },
+    ];
+    return this.sample("binomial", specs, size, "int64", (d, pp, nn) => dist.binomial(d, pp, nn, this.binomialCache, true));
+  }
+
+  /**
+   * Log-normal floats, `exp(mean + sigma · z)` with the legacy polar-method normals.
+   * @throws ValueError "sigma < 0"
+   * @example rs.lognormal(0, 0.5, 100)   // rs.lognormal(0, 0.5, 100)
+   */
+  lognormal(mean?: number, sigma?: number): number;
+  lognormal(mean: Param | undefined, sigma: Param | undefined, size: Size | SizeKeyword): NDArray;
+  lognormal(mean: Param, sigma?: Param): NDArray | number;
+  lognormal(keywords: { mean?: Param; sigma?: Param } & SizeKeyword): NDArray;
+  lognormal(...args: unknown[]): NDArray | number {
+    const [mean = 0, sigma = 1, size] = bind("lognormal", ["mean", "sigma", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: mean, name: "mean", constraint: "none" },
+      { value: sigma, name: "sigma", constraint: "nonNegative" },
+    ];
+    return this.sample("lognormal", specs, size, "float64", (d, m, s) => exp(m + s * d.standardNormal()), (out, m, s) => {
+      this.mt.fillGauss(out);
+      for (let i = 0; i < out.length; i++) out[i] = m + s * out[i];
+      expInPlace(out);
+    });
+  }
+
+  /**
+   * Standard gamma floats (legacy_standard_gamma: on the polar-method normals and `-log(1 - u)` exponentials).
+   * @throws ValueError "shape < 0"
+   * @example rs.standardGamma(0.5, 1000)   // rs.standard_gamma(0.5, 1000)
+   */
+  standardGamma(shape: number): number;
+  standardGamma(shape: Param, size: Size | SizeKeyword): NDArray;
+  standardGamma(shape: Param): NDArray | number;
+  standardGamma(...args: unknown[]): NDArray | number {
+    const [shape, size] = bind("standard_gamma", ["shape", "size"], args);
+    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", (d, k) => dist.standardGamma(d, k));
+  }
+
+  /**
+   * Gamma floats: `scale · standard_gamma(shape)`.
+   * @throws ValueError "shape < 0", "scale < 0"
+   * @example rs.gamma(2, 3, 1000)   // rs.gamma(2, 3, 1000)
+   */
+  gamma(shape: number, scale?: number): number;
+  gamma(shape: Param, scale: Param | undefined, size: Size | SizeKeyword): NDArray;
+  gamma(shape: Param, scale?: Param): NDArray | number;
+  gamma(...args: unknown[]): NDArray | number {
+    const [shape, scale = 1, size] = bind("gamma", ["shape", "scale", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: shape, name: "shape", constraint: "nonNegative" },
+      { value: scale, name: "scale", constraint: "nonNegative" },
+    ];
+    return this.sample("gamma", specs, size, "float64", (d, k, s) => s * dist.standardGamma(d, k));
+  }
+
+  /**
+   * Beta floats (legacy_beta: Johnk's algorithm when both shapes are at most 1, else gammas).
+   * @throws ValueError "a <= 0", "b <= 0"
+   * @example rs.beta(0.5, 0.5, 100)   // rs.beta(0.5, 0.5, 100)
+   */
+  beta(a: number, b: number): number;
+  beta(a: Param, b: Param, size: Size | SizeKeyword): NDArray;
+  beta(a: Param, b: Param): NDArray | number;
+  beta(...args: unknown[]): NDArray | number {
+    const [a, b, size] = bind("beta", ["a", "b", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: a, name: "a", constraint: "positive" },
+      { value: b, name: "b", constraint: "positive" },
+    ];
+    return this.sample("beta", specs, size, "float64", (d, x, y) => dist.beta(d, x, y, true));
+  }
+
+  /**
+   * Chi-square floats: `2 · standard_gamma(df / 2)`.
+   * @throws ValueError "df <= 0"
+   * @example rs.chisquare(3, 1000)   // rs.chisquare(3, 1000)
+   */
+  chisquare(df: number): number;
+  chisquare(df: Param, size: Size | SizeKeyword): NDArray;
+  chisquare(df: Param): NDArray | number;
+  chisquare(...args: unknown[]): NDArray | number {
+    const [df, size] = bind("chisquare", ["df", "size"], args);
+    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", (d, k) => 2.0 * dist.standardGamma(d, k / 2.0));
+  }
 }
 
 /** NumPy's `mtrand._rand`: the RandomState behind the module functions, seeded on first use. */
@@ -457,7 +557,11 @@ function globalState(): RandomState {
 }
 
 /** The global RandomState's method `name`, called on it whenever it is called. */
-function delegate<K extends "getState" | "setState" | "randomSample" | "random" | "rand" | "randn" | "standardNormal" | "normal" | "uniform" | "randint" | "choice" | "shuffle" | "permutation">(name: K): RandomState[K] {
+type Delegated =
+  | "getState" | "setState" | "randomSample" | "random" | "rand" | "randn" | "standardNormal" | "normal" | "uniform" | "randint" | "choice" | "shuffle" | "permutation"
+  | "standardExponential" | "exponential" | "poisson" | "binomial" | "lognormal" | "standardGamma" | "gamma" | "beta" | "chisquare";
+
+function delegate<K extends Delegated>(name: K): RandomState[K] {
   return ((...args: unknown[]) => (globalState()[name] as (...a: unknown[]) => unknown).apply(globalState(), args)) as RandomState[K];
 }
 
@@ -497,3 +601,21 @@ export const choice = delegate("choice");
 export const shuffle = delegate("shuffle");
 /** `np.random.permutation(x)`. @example np.random.permutation(10) */
 export const permutation = delegate("permutation");
+/** `np.random.standard_exponential(size)`: `-log(1 - u)`. @example np.random.standardExponential(5) */
+export const standardExponential = delegate("standardExponential");
+/** `np.random.exponential(scale, size)`. @example np.random.exponential(2, 1000) */
+export const exponential = delegate("exponential");
+/** `np.random.poisson(lam, size)`: int64 counts. @example np.random.poisson(4.5, [2, 3])   // np.random.poisson(4.5, (2, 3)) */
+export const poisson = delegate("poisson");
+/** `np.random.binomial(n, p, size)`: int64 counts. @example np.random.binomial(100, 0.3, 10) */
+export const binomial = delegate("binomial");
+/** `np.random.lognormal(mean, sigma, size)`. @example np.random.lognormal(0, 0.5, 100) */
+export const lognormal = delegate("lognormal");
+/** `np.random.standard_gamma(shape, size)`. @example np.random.standardGamma(0.5, 1000) */
+export const standardGamma = delegate("standardGamma");
+/** `np.random.gamma(shape, scale, size)`. @example np.random.gamma(2, 3, 1000) */
+export const gamma = delegate("gamma");
+/** `np.random.beta(a, b, size)`. @example np.random.beta(0.5, 0.5, 100) */
+export const beta = delegate("beta");
+/** `np.random.chisquare(df, size)`. @example np.random.chisquare(3, 1000) */
+export const chisquare = delegate("chisquare");

@@ -7,7 +7,15 @@
  */
 import * as raw from "./random";
 import { allocate } from "./dtype";
-import { checkShape, NDArray } from "./ndarray";
+import { bindArguments } from "./keywords";
+import type { SizeKeyword } from "./legacy-random";
+import { checkShape, NDArray, NestedList } from "./ndarray";
+import { beta, binomial, BinomialCache, poisson, standardGamma } from "./random/distributions";
+import { PcgDraws } from "./random/draws";
+import { exp, expInPlace } from "./random/libm";
+import { log1p } from "./random/log1p";
+import { Param, ParamSpec, sample, shapeOf } from "./random/parameters";
+import { GeneratorChoiceKeywords, generatorChoice, generatorPermutation, generatorShuffle, Nested } from "./random/sampling";
 
 /** A shape, or a single length. */
 export type Size = number | readonly number[];
@@ -28,10 +36,42 @@ function draw(size: Size | undefined, what: string, fill: (out: Float64Array) =>
   return new NDArray(data, shape, "float64");
 }
 
+/** Python's binding of a Generator method's arguments (keywords as a trailing object): ./keywords.ts. */
+function bind(what: string, names: readonly string[], args: readonly unknown[]): unknown[] {
+  return bindArguments(what, names, [], args, "cython");
+}
+
 /** NumPy's `Generator` (`np.random.default_rng(seed)`), drawing arrays of the given shape. */
 export class Generator {
+  /** One draw at a time for the distributions, made on first use. */
+  private oneByOne?: PcgDraws;
+  /** The binomial's setup for the last (n, p) (NumPy's `self._binomial`). */
+  private readonly binomialCache = new BinomialCache();
+
   /** @internal */
   constructor(readonly bitGenerator: raw.Generator) {}
+
+  private get draws(): PcgDraws {
+    return (this.oneByOne ??= new PcgDraws(this.bitGenerator.bitGenerator));
+  }
+
+  /**
+   * NumPy's `cont`/`disc` over this generator: checks, broadcasting, then `one` per sample,
+   * `perSample` being about how many 64-bit draws one takes (the first block's size).
+   */
+  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", perSample: number, one: (d: PcgDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => void): NDArray | number {
+    const d = this.draws;
+    let begun = false;
+    try {
+      return sample(what, specs, size, dtype, (n) => {
+        d.begin(n * perSample);
+        begun = true;
+        return (a, b) => one(d, a, b);
+      }, fillScalar);
+    } finally {
+      if (begun) d.finish();
+    }
+  }
 
   /** Standard normal draws (mean 0, sd 1): a number without `size`, else a float64 array. */
   standardNormal(): number;
@@ -80,6 +120,198 @@ export class Generator {
     if (typeof r === "number") return r;
     return new NDArray(r.data, r.shape, "int64");
   }
+
+  /**
+   * A random sample of `a` (an integer n for `arange(n)`, a list, or an array along `axis`),
+   * with replacement by default, optionally with probabilities `p`; without replacement by
+   * Floyd's algorithm (shuffled unless `shuffle: false`) or a partial shuffle, as NumPy's
+   * Generator (whose draws differ from RandomState's `choice`).
+   * @throws ValueError with NumPy's messages for an empty `a`, a bad `p`, or more samples than `a` holds without replacement
+   * @example rng.choice(10, 3, { replace: false })            // rng.choice(10, 3, replace=False)
+   * @example rng.choice(["a", "b"], { size: 4, p: [0.9, 0.1] })   // rng.choice(['a', 'b'], size=4, p=[0.9, 0.1])
+   */
+  choice(a: number | NDArray | readonly number[], size?: null, replace?: boolean, p?: GeneratorChoiceKeywords["p"]): number;
+  choice(a: number | readonly number[], size: Size, replace?: boolean, p?: GeneratorChoiceKeywords["p"]): NDArray;
+  choice(a: number | NDArray | readonly number[], keywords: GeneratorChoiceKeywords & SizeKeyword): NDArray;
+  choice(a: number | NDArray | readonly number[], size: Size, keywords: Omit<GeneratorChoiceKeywords, "size">): NDArray;
+  choice(a: number | readonly number[], keywords: GeneratorChoiceKeywords & { size?: null }): number;
+  choice<T extends string | boolean | object>(a: readonly T[], size?: null | (GeneratorChoiceKeywords & { size?: null })): T;
+  choice<T extends string | boolean | object>(a: readonly T[], size: Size | (GeneratorChoiceKeywords & SizeKeyword), keywords?: Omit<GeneratorChoiceKeywords, "size">): Nested<T>;
+  choice(a: NDArray, size?: Size | null | GeneratorChoiceKeywords, replace?: boolean | Omit<GeneratorChoiceKeywords, "size">, p?: GeneratorChoiceKeywords["p"]): NDArray | number;
+  choice(...args: unknown[]): unknown {
+    const [a, size, replace = true, p = null, axis = 0, shuffle = true] = bind("choice", ["a", "size", "replace", "p", "axis", "shuffle"], args);
+    const shape = shapeOf(size, "choice");
+    return generatorChoice(this.bitGenerator, this.draws, a, shape, replace as boolean, p, axis as number, shuffle as boolean);
+  }
+
+  /**
+   * A shuffled `arange(x)` for an integer, else a shuffled copy of `x` along `axis`.
+   * @throws AxisError for a 0-d `x` or an axis out of range
+   * @example rng.permutation(10)                              // rng.permutation(10)
+   * @example rng.permutation(np.arange(12).reshape(3, 4), { axis: 1 })   // rng.permutation(np.arange(12).reshape(3, 4), axis=1)
+   */
+  permutation(x: number | NDArray | readonly NestedList[], axis?: number | { axis?: number }): NDArray;
+  permutation<T extends string | boolean | object>(x: readonly T[]): T[];
+  permutation(...args: unknown[]): unknown {
+    const [x, axis = 0] = bind("permutation", ["x", "axis"], args);
+    return generatorPermutation(this.draws, x, axis as number);
+  }
+
+  /**
+   * Shuffles an array in place along `axis` (its sub-arrays moved together), or a list.
+   * @throws ValueError "array is read-only"; AxisError for an axis out of range
+   * @example const x = np.arange(10); rng.shuffle(x)   // x = np.arange(10); rng.shuffle(x)
+   */
+  shuffle(x: NDArray | unknown[], axis?: number | { axis?: number }): void;
+  shuffle(...args: unknown[]): void {
+    const [x, axis = 0] = bind("shuffle", ["x", "axis"], args);
+    generatorShuffle(this.draws, x as NDArray | unknown[], axis as number);
+  }
+
+  /**
+   * Standard exponential draws (mean 1), by NumPy's 256-layer exponential ziggurat, or with
+   * `method: "inv"` by inversion, `-log1p(-u)`.
+   * @example rng.standardExponential(5)   // rng.standard_exponential(5)
+   */
+  standardExponential(size?: null | { size?: null; method?: "zig" | "inv" }): number;
+  standardExponential(size: Size | (SizeKeyword & { method?: "zig" | "inv" }), keywords?: { method?: "zig" | "inv" }): NDArray;
+  standardExponential(...args: unknown[]): NDArray | number {
+    const [size, dtype = "float64", method = "zig"] = bind("standard_exponential", ["size", "dtype", "method"], args);
+    if (dtype !== "float64") throw new TypeError(`Unsupported dtype dtype('${String(dtype)}') for standard_exponential (lazylab draws float64 only)`);
+    const inv = method !== "zig";
+    return this.sample("standard_exponential", [], size, "float64", 1.02, inv ? (d) => -log1p(-d.nextDouble()) : (d) => d.standardExponential());
+  }
+
+  /**
+   * Exponential draws with mean `scale` (`scale · standard_exponential`). Parameters may be
+   * arrays, broadcast against each other and `size`, as NumPy's.
+   * @throws ValueError "scale < 0"
+   * @example rng.exponential(2, 1000)   // rng.exponential(2, 1000)
+   */
+  exponential(scale?: number): number;
+  exponential(scale: Param | undefined, size: Size | SizeKeyword): NDArray;
+  exponential(scale: NDArray | NestedList[]): NDArray;
+  exponential(keywords: { scale?: Param } & SizeKeyword): NDArray;
+  exponential(...args: unknown[]): NDArray | number {
+    const [scale = 1, size] = bind("exponential", ["scale", "size"], args);
+    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", 1.02, (d, s) => s * d.standardExponential());
+  }
+
+  /**
+   * Poisson counts with mean `lam`, int64 (NumPy's multiplication method below 10, Hörmann's
+   * PTRS from 10 up).
+   * @throws ValueError "lam < 0 or lam is NaN", "lam value too large"
+   * @example rng.poisson(4.5, [2, 3])   // rng.poisson(4.5, (2, 3))
+   */
+  poisson(lam?: number): number;
+  poisson(lam: Param | undefined, size: Size | SizeKeyword): NDArray;
+  poisson(lam: NDArray | NestedList[]): NDArray;
+  poisson(keywords: { lam?: Param } & SizeKeyword): NDArray;
+  poisson(...args: unknown[]): NDArray | number {
+    const [lam = 1, size] = bind("poisson", ["lam", "size"], args);
+    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", 4, (d, l) => poisson(d, l));
+  }
+
+  /**
+   * Binomial counts of `n` trials with success probability `p`, int64 (inversion for
+   * n·min(p, 1-p) ≤ 30, BTPE above).
+   * @throws ValueError "p < 0, p > 1 or p is NaN", "n < 0"
+   * @example rng.binomial(100, 0.3, 10)   // rng.binomial(100, 0.3, 10)
+   */
+  binomial(n: number, p: number): number;
+  binomial(n: Param, p: Param, size: Size | SizeKeyword): NDArray;
+  binomial(n: Param, p: Param): NDArray | number;
+  binomial(...args: unknown[]): NDArray | number {
+    const [n, p, size] = bind("binomial", ["n", "p", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: p, name: "p", constraint: "bounded01" },
+      { value: n, name: "n", constraint: "nonNegative", int64: true },
+    ];
+    return this.sample("binomial", specs, size, "int64", 3, (d, pp, nn) => binomial(d, pp, nn, this.binomialCache, false));
+  }
+
+  /**
+   * Log-normal draws: `exp(normal(mean, sigma))`, exp being the C library's as NumPy's.
+   * @throws ValueError "sigma < 0"
+   * @example rng.lognormal(0, 0.5, 100)   // rng.lognormal(0, 0.5, 100)
+   */
+  lognormal(mean?: number, sigma?: number): number;
+  lognormal(mean: Param | undefined, sigma: Param | undefined, size: Size | SizeKeyword): NDArray;
+  lognormal(mean: Param, sigma?: Param): NDArray | number;
+  lognormal(keywords: { mean?: Param; sigma?: Param } & SizeKeyword): NDArray;
+  lognormal(...args: unknown[]): NDArray | number {
+    const [mean = 0, sigma = 1, size] = bind("lognormal", ["mean", "sigma", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: mean, name: "mean", constraint: "none" },
+      { value: sigma, name: "sigma", constraint: "nonNegative" },
+    ];
+    return this.sample("lognormal", specs, size, "float64", 1.02, (d, m, s) => exp(m + s * d.standardNormal()), (out, m, s) => {
+      this.bitGenerator.fillNormal(out, m, s);
+      expInPlace(out);
+    });
+  }
+
+  /**
+   * Standard gamma draws of shape `shape` (Marsaglia & Tsang above 1, NumPy's rejection on
+   * an exponential below 1, the exponential itself at 1).
+   * @throws ValueError "shape < 0"
+   * @example rng.standardGamma(0.5, 1000)   // rng.standard_gamma(0.5, 1000)
+   */
+  standardGamma(shape: number): number;
+  standardGamma(shape: Param, size: Size | SizeKeyword): NDArray;
+  standardGamma(shape: Param): NDArray | number;
+  standardGamma(...args: unknown[]): NDArray | number {
+    const [shape, size, dtype = "float64"] = bind("standard_gamma", ["shape", "size", "dtype"], args);
+    if (dtype !== "float64") throw new TypeError(`Unsupported dtype dtype('${String(dtype)}') for standard_gamma (lazylab draws float64 only)`);
+    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", 2, (d, k) => standardGamma(d, k));
+  }
+
+  /**
+   * Gamma draws: `scale · standard_gamma(shape)`.
+   * @throws ValueError "shape < 0", "scale < 0"
+   * @example rng.gamma(2, 3, 1000)   // rng.gamma(2, 3, 1000)
+   */
+  gamma(shape: number, scale?: number): number;
+  gamma(shape: Param, scale: Param | undefined, size: Size | SizeKeyword): NDArray;
+  gamma(shape: Param, scale?: Param): NDArray | number;
+  gamma(...args: unknown[]): NDArray | number {
+    const [shape, scale = 1, size] = bind("gamma", ["shape", "scale", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: shape, name: "shape", constraint: "nonNegative" },
+      { value: scale, name: "scale", constraint: "nonNegative" },
+    ];
+    return this.sample("gamma", specs, size, "float64", 2, (d, k, s) => s * standardGamma(d, k));
+  }
+
+  /**
+   * Beta draws (Johnk's algorithm when both shapes are at most 1, else a ratio of gammas).
+   * @throws ValueError "a <= 0", "b <= 0"
+   * @example rng.beta(0.5, 0.5, 100)   // rng.beta(0.5, 0.5, 100)
+   */
+  beta(a: number, b: number): number;
+  beta(a: Param, b: Param, size: Size | SizeKeyword): NDArray;
+  beta(a: Param, b: Param): NDArray | number;
+  beta(...args: unknown[]): NDArray | number {
+    const [a, b, size] = bind("beta", ["a", "b", "size"], args);
+    const specs: ParamSpec[] = [
+      { value: a, name: "a", constraint: "positive" },
+      { value: b, name: "b", constraint: "positive" },
+    ];
+    return this.sample("beta", specs, size, "float64", 4, (d, x, y) => beta(d, x, y, false));
+  }
+
+  /**
+   * Chi-square draws with `df` degrees of freedom: `2 · standard_gamma(df / 2)`.
+   * @throws ValueError "df <= 0"
+   * @example rng.chisquare(3, 1000)   // rng.chisquare(3, 1000)
+   */
+  chisquare(df: number): number;
+  chisquare(df: Param, size: Size | SizeKeyword): NDArray;
+  chisquare(df: Param): NDArray | number;
+  chisquare(...args: unknown[]): NDArray | number {
+    const [df, size] = bind("chisquare", ["df", "size"], args);
+    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", 2, (d, k) => 2.0 * standardGamma(d, k / 2.0));
+  }
 }
 
 /** `np.random.default_rng(seed)`: a Generator; fresh OS entropy without a seed. */
@@ -89,4 +321,5 @@ export function defaultRng(seed?: Seed): Generator {
 
 // The legacy API: MT19937 `RandomState` and the module functions over its global instance.
 export { RandomState, seed, getState, setState, randomSample, random, rand, randn, standardNormal, normal, uniform, randint, choice, shuffle, permutation } from "./legacy-random";
+export { standardExponential, exponential, poisson, binomial, lognormal, standardGamma, gamma, beta, chisquare } from "./legacy-random";
 export type { LegacySeed, MT19937State, SizeKeyword, RandintKeywords, ChoiceKeywords, Nested } from "./legacy-random";

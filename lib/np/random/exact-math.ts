@@ -74,3 +74,52 @@ export function exactLog(x: number): number {
   }
   return toDouble(2n * sum + BigInt(e + 52) * LN2);
 }
+
+/**
+ * Fixed-point (value · 2**-FIXED_BITS as a bigint) exp and log, for tables whose defining
+ * recursion must run in more precision than a double (ziggurat-exp.ts): no rounding until
+ * the caller's last step, ~77 significant digits throughout.
+ */
+export const FIXED_BITS = P;
+
+/** e**t for a fixed-point t (|t| < 700). */
+export function fixedExp(t: bigint): bigint {
+  let k = t / LN2;
+  let r = t - k * LN2;
+  if (r > LN2 / 2n) { r -= LN2; k += 1n; }
+  if (r < -LN2 / 2n) { r += LN2; k -= 1n; }
+  let term = ONE;
+  let sum = ONE;
+  for (let n = 1n; term !== 0n; n++) {
+    term = (term * r) / (ONE * n);
+    sum += term;
+  }
+  return k >= 0n ? sum << k : sum >> -k;
+}
+
+/** log(t) for a fixed-point t > 0. */
+export function fixedLog(t: bigint): bigint {
+  // t = m · 2**e with m in [1, 2)
+  const e = BigInt(t.toString(2).length) - 1n - P;
+  const m = e >= 0n ? t >> e : t << -e;
+  const s = ((m - ONE) << P) / (m + ONE);
+  const s2 = (s * s) >> P;
+  let power = s;
+  let sum = 0n;
+  for (let k = 1n; power !== 0n; k += 2n) {
+    sum += power / k;
+    power = (power * s2) >> P;
+  }
+  return 2n * sum + e * LN2;
+}
+
+/** A fixed-point value rounded once to the nearest double. */
+export function fixedToDouble(v: bigint): number {
+  return toDouble(v);
+}
+
+/** A decimal literal ("7.697…") exactly in fixed point (truncated below 2**-FIXED_BITS). */
+export function fixedFromDecimal(s: string): bigint {
+  const [whole, frac = ""] = s.split(".");
+  return (BigInt(whole + frac) << P) / 10n ** BigInt(frac.length);
+}

@@ -143,6 +143,15 @@ export class PCG64 {
   }
 
   /**
+   * The live state words (state.lo, state.hi, inc.lo, inc.hi as uint32 pairs): the
+   * distributions' draw stream (draws.ts) saves and restores the state through them.
+   * @internal
+   */
+  get rawWords(): Uint32Array {
+    return this.words;
+  }
+
+  /**
    * Copies this generator's state and next_uint32 buffer into the shared kernel, before
    * running one of its functions. Internal: used by Generator.
    * @internal
