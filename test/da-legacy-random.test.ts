@@ -207,6 +207,25 @@ val("last", x[-2:, -3:].compute())
   sameValues(await x.get("-2:, -3:").compute(), py.last, "block (19, 19), the last key");
 });
 
+test("computing a legacy random array again takes its blocks' buffers from the pool: nothing more is allocated or held, whatever the method", async () => {
+  const state = new da.random.RandomState(11);
+  const arrays: [string, LazyArray][] = [
+    ["random_sample", state.randomSample([1200, 900], { chunks: [400, 300] })],
+    ["normal", state.normal(1, 2, [1200, 900], { chunks: [400, 300] })],
+    ["randint int32", state.randint(0, 9, [1200, 900], { chunks: [400, 300], dtype: "int32" })],
+    ["choice", state.choice(50, [1200, 900], { chunks: [400, 300] })],
+  ];
+  for (const [name, x] of arrays) {
+    const first = Number((await x.sum().compute()).item());
+    const after = da.poolInfo();
+    for (let k = 0; k < 3; k++) assert.equal(Number((await x.sum().compute()).item()), first, `${name}: the same sum each time`);
+    const again = da.poolInfo();
+    // Before: each block a fresh array, given to the pool when done with, which none reused.
+    assert.equal(again.allocated, after.allocated, `${name}: buffers allocated by three more computes`);
+    assert.equal(again.bytes, after.bytes, `${name}: bytes the pool holds after three more computes`);
+  }
+});
+
 test("errors as Dask's, and raised where Dask raises them: after the keys are drawn, or when a block is computed", async () => {
   const py = dask(`
 s = da.random.RandomState(3)

@@ -12,14 +12,16 @@
  * refuses them with ClusterUnsupported (lib/da/cluster/translate.ts), naming the array.
  */
 import { array } from "../np/creation";
-import { checkDType, DType } from "../np/dtype";
+import { checkDType, DType, Storage } from "../np/dtype";
 import { NotImplementedError, ValueError } from "../np/errors";
 import { bindArguments } from "../np/keywords";
+import { assign } from "../np/ufunc";
 import { checkShape, NDArray } from "../np/ndarray";
-import { RandomState as NumpyRandomState, LegacySeed } from "../np/legacy-random";
+import { drawingInto, RandomState as NumpyRandomState, LegacySeed } from "../np/legacy-random";
 import type { Size } from "../np/rng";
 import { ChunksSpec, normalizeChunks } from "./chunks";
 import { LazyArray, newName } from "./array";
+import { take } from "./pool";
 
 /** Words of MT19937 state, so of each block's `init_by_array` key. */
 const KEY_WORDS = 624;
@@ -227,7 +229,17 @@ function lazyDraws(name: string, dims: number[], dtype: DType, chunks: number[][
       let flat = 0;
       idx.forEach((k, d) => (flat = flat * numblocks[d] + k));
       const key = keys.subarray(flat * KEY_WORDS, (flat + 1) * KEY_WORDS);
-      return draw(new NumpyRandomState(Array.from(key)), [...bshape]);
+      const state = new NumpyRandomState(Array.from(key));
+      // Drawn into the pool's buffers (lib/da/pool.ts), which the compute gives back when done
+      // with the block: a fresh array per block, given back all the same, filled the pool with
+      // buffers nothing took (+122 MB resident after each compute of a 4000² array, to the
+      // pool's cap). `choice` builds its blocks from `a`: copied into one.
+      let taken: Storage | undefined;
+      const block = drawingInto((dt, n) => (taken = take(dt, n)), () => draw(state, [...bshape]));
+      if (block.nd.data === taken) return block;
+      const out = new NDArray(take(block.dtype, block.size), [...bshape], block.dtype);
+      assign(out, block);
+      return out;
     },
   });
 }

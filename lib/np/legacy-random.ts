@@ -8,7 +8,7 @@
  * `randint(0, 10, size=5)` is `randint(0, 10, { size: 5 })` (or `randint(0, 10, 5)`).
  */
 import { array } from "./creation";
-import { allocate, checkDType, DType } from "./dtype";
+import { allocate, checkDType, DType, Storage } from "./dtype";
 import { ValueError } from "./errors";
 import { bindArguments } from "./keywords";
 import { NDArray, NestedList } from "./ndarray";
@@ -47,9 +47,33 @@ function bind(what: string, names: readonly string[], args: readonly unknown[]):
   return bindArguments(what, names, [], args, "cython");
 }
 
+/** Where arrays of draws are allocated while {@link drawingInto} runs; np's allocation otherwise. */
+let drawTarget: ((dtype: DType, n: number) => Storage) | null = null;
+
+/**
+ * Runs `f` with the arrays of draws it makes (random_sample, standard_normal, normal, uniform,
+ * randint) allocated by `alloc` (contents unspecified: every element is drawn): Dask's blocks
+ * take their buffers from lib/da's pool, which reuses them from one compute to the next.
+ * @internal
+ */
+export function drawingInto<T>(alloc: (dtype: DType, n: number) => Storage, f: () => T): T {
+  const before = drawTarget;
+  drawTarget = alloc;
+  try {
+    return f();
+  } finally {
+    drawTarget = before;
+  }
+}
+
+/** A buffer for `n` draws of `dtype`, every element of which the caller writes. */
+function drawBuffer(dtype: DType, n: number): Storage {
+  return drawTarget ? drawTarget(dtype, n) : allocate(dtype, n, true);
+}
+
 /** A fill of float64 draws: one number without a shape, else an array of that shape. */
 function draw(shape: number[] | null, fill: (out: Float64Array) => void): NDArray | number {
-  const out = shape === null ? new Float64Array(1) : (allocate("float64", shape.reduce((a, b) => a * b, 1), true) as Float64Array);
+  const out = shape === null ? new Float64Array(1) : (drawBuffer("float64", shape.reduce((a, b) => a * b, 1)) as Float64Array);
   fill(out);
   return shape === null ? out[0] : new NDArray(out, shape, "float64");
 }
@@ -271,7 +295,7 @@ export class RandomState {
     if (lo < lb) throw new ValueError(`low is out of bounds for ${dtype}`);
     if (hi > ub) throw new ValueError(`high is out of bounds for ${dtype}`);
     if (lo > hi) throw new ValueError(lo === 0n ? "high <= 0" : "low >= high");
-    const out = allocate(dtype, n, true);
+    const out = shape === null ? allocate(dtype, 1) : drawBuffer(dtype, n);
     this.mt.fillMasked(out, narrow(lo), narrow(hi - lo), width);
     if (shape !== null) return new NDArray(out, shape, dtype);
     return dtype === "bool" ? out[0] !== 0 : out[0];
