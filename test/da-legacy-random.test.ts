@@ -13,7 +13,7 @@ import type { NDArray } from "../lib/np";
 import type { LazyArray } from "../lib/da";
 import { translate } from "../lib/da/cluster/translate";
 import { footprintParts, type FootprintParts } from "../lib/psutil/footprint";
-import { pythonJson } from "./oracle";
+import { PY_RECORD_ERROR, pythonJson } from "./oracle";
 
 /** Python prelude: `put(name, x)` records a lazy array (repr, chunks, dtype, computed values); `val(name, v)` computed values only; `err(name, f)` what f raises. */
 const PRELUDE = `
@@ -30,13 +30,7 @@ def put(name, x, compute=True):
     if compute:
         v = x.compute()
         _out[name].update(shape=list(v.shape), b64=b64(v))
-def err(name, f):
-    try:
-        f()
-        _out[name] = {"error": None}
-    except Exception as e:
-        _out[name] = {"error": [type(e).__name__, str(e)]}
-`;
+${PY_RECORD_ERROR}`;
 
 /** What the prelude records. */
 interface Rec {

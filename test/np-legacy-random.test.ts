@@ -12,7 +12,7 @@ import { NDArray } from "../lib/np";
 import type { RandomState } from "../lib/np/legacy-random";
 import { native, nativeCode } from "../lib/np/native";
 import { MT19937 } from "../lib/np/random/mt19937";
-import { pythonJson } from "./oracle";
+import { PY_RECORD_ERROR, pythonJson } from "./oracle";
 
 /** Python prelude: `put(name, value)` records a value; `state(name, rs)` the generator's state; `err(name, f)` what f raises. */
 const PRELUDE = `
@@ -41,13 +41,7 @@ def shuffled(rs, x):
 def state(name, rs):
     _, key, pos, has_gauss, cached = rs.get_state()
     _out[name] = {"key": b64(key.astype("<u4")), "pos": int(pos), "hasGauss": int(has_gauss), "cached": b64(np.array([cached]))}
-def err(name, f):
-    try:
-        f()
-        _out[name] = {"error": None}
-    except Exception as e:
-        _out[name] = {"error": [type(e).__name__, str(e)]}
-def done():
+${PY_RECORD_ERROR}def done():
     print(json.dumps(_out))
 `;
 

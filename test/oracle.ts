@@ -21,3 +21,16 @@ export function python(code: string, input?: string): string {
 export function pythonJson<T = unknown>(code: string, input?: string): T {
   return JSON.parse(python(code, input)) as T;
 }
+
+/**
+ * Python source of `err(name, f)`: records in the prelude's `_out` dict what calling `f`
+ * raises, `{"error": [class name, message]}`, or `{"error": None}` when nothing.
+ */
+export const PY_RECORD_ERROR = `
+def err(name, f):
+    try:
+        f()
+        _out[name] = {"error": None}
+    except Exception as e:
+        _out[name] = {"error": [type(e).__name__, str(e)]}
+`;
