@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { da } from "../lib";
+import { da, np } from "../lib";
 import type { NDArray } from "../lib/np";
 import type { LazyArray } from "../lib/da";
 import { translate } from "../lib/da/cluster/translate";
@@ -111,6 +111,62 @@ put("n", s.uniform(size=(3, 4), chunks=(2, 3)))
   await same(s.standardNormal(5), py.l, "standard_normal(5)");
   await same(s.random(), py.m, "random(): a 0-d array");
   await same(s.uniform({ size: [3, 4], chunks: [2, 3] }), py.n, "uniform's defaults");
+});
+
+test("the other distributions (exponential, poisson, binomial, lognormal, gamma, beta, chisquare) in sequence from one state and at module level, as Dask's", async () => {
+  const py = dask(`
+s = da.random.RandomState(21)
+put("a", s.standard_exponential((30, 20), chunks=(7, 8)))
+put("b", s.exponential(2.5, size=(25, 10), chunks=(10, 4)))
+put("c", s.poisson(3.5, size=(40, 9), chunks=(11, 9)))
+put("d", s.poisson(250.0, size=(13, 13), chunks=5))
+put("e", s.binomial(20, 0.3, size=(17, 6), chunks=(6, 6)))
+put("f", s.binomial(1000, 0.7, size=(50,), chunks=20))
+put("g", s.lognormal(0.5, 1.5, size=(11, 12), chunks=(4, 5)))
+put("h", s.standard_gamma(0.4, size=(20, 3), chunks=(8, 3)))
+put("i", s.gamma(3.0, 2.0, size=(16, 16), chunks=7))
+put("j", s.beta(0.5, 0.8, size=(21,), chunks=10))
+put("k", s.beta(2.0, 3.0, size=(21,), chunks=10))
+put("l", s.chisquare(4, size=(9, 9), chunks=4))
+put("m", s.poisson(size=(6,), chunks=4))
+put("n", s.exponential())
+da.random.seed(8)
+put("o", da.random.poisson(2, size=(30, 30), chunks=(10, 12)))
+put("p", da.random.gamma(1.5, size=(12, 10), chunks=(5, 5)))
+put("q", da.random.standard_exponential(size=(7, 7), chunks=3))
+err("r", lambda: da.random.RandomState(1).poisson(-1, size=10))
+err("t", lambda: da.random.RandomState(1).binomial(10, 1.5, size=10, chunks=5))
+`);
+  const s = new da.random.RandomState(21);
+  await same(s.standardExponential([30, 20], { chunks: [7, 8] }), py.a, "standard_exponential");
+  await same(s.exponential(2.5, [25, 10], { chunks: [10, 4] }), py.b, "exponential");
+  await same(s.poisson(3.5, [40, 9], { chunks: [11, 9] }), py.c, "poisson below 10");
+  await same(s.poisson(250, [13, 13], { chunks: 5 }), py.d, "poisson, PTRS");
+  await same(s.binomial(20, 0.3, [17, 6], { chunks: [6, 6] }), py.e, "binomial, inversion");
+  await same(s.binomial(1000, 0.7, [50], { chunks: 20 }), py.f, "binomial, BTPE, p > 0.5");
+  await same(s.lognormal(0.5, 1.5, [11, 12], { chunks: [4, 5] }), py.g, "lognormal");
+  await same(s.standardGamma(0.4, [20, 3], { chunks: [8, 3] }), py.h, "standard_gamma, shape < 1");
+  await same(s.gamma(3, 2, [16, 16], { chunks: 7 }), py.i, "gamma");
+  await same(s.beta(0.5, 0.8, [21], { chunks: 10 }), py.j, "beta, Johnk's");
+  await same(s.beta(2, 3, [21], { chunks: 10 }), py.k, "beta, through gammas");
+  await same(s.chisquare(4, [9, 9], { chunks: 4 }), py.l, "chisquare");
+  await same(s.poisson({ size: [6], chunks: 4 }), py.m, "poisson's default lam");
+  await same(s.exponential(), py.n, "exponential(): a 0-d array");
+  da.random.seed(8);
+  await same(da.random.poisson(2, [30, 30], { chunks: [10, 12] }), py.o, "da.random.poisson");
+  await same(da.random.gamma(1.5, { size: [12, 10], chunks: [5, 5] }), py.p, "da.random.gamma, scale's default");
+  await same(da.random.standardExponential([7, 7], { chunks: 3 }), py.q, "da.random.standard_exponential");
+  const raised = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return [(e as Error).name, (e as Error).message];
+    }
+    return null;
+  };
+  assert.deepEqual(raised(() => new da.random.RandomState(1).poisson(-1, 10)), py.r.error);
+  assert.deepEqual(raised(() => new da.random.RandomState(1).binomial(10, 1.5, 10, { chunks: 5 })), py.t.error);
+  assert.throws(() => new da.random.RandomState(1).poisson(np.ones(3) as never, 3), /da\.random\.poisson: lam must be a number/);
 });
 
 test("blocks drawn in any order, or only a slice's, give Dask's values", async () => {

@@ -29,7 +29,7 @@ export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";
 export { connect, disconnect, clusterInfo, ClusterUnavailable, ClusterUnsupported } from "./cluster";
 export type { ClusterInfo, ClusterWorker, ClusterCompute } from "./cluster";
-export type { ChunksKeyword, SizeKeywords, NormalKeywords, UniformKeywords, RandintKeywords, ChoiceKeywords } from "./legacy-random";
+export type { ChunksKeyword, SizeKeywords, NormalKeywords, UniformKeywords, RandintKeywords, ChoiceKeywords, ScaleKeywords, PoissonKeywords, LognormalKeywords } from "./legacy-random";
 
 /** Options of the creation functions. */
 export interface ChunkOptions {
@@ -269,6 +269,15 @@ export const random = {
   uniform: legacy.uniform,
   randint: legacy.randint,
   choice: legacy.choice,
+  standardExponential: legacy.standardExponential,
+  exponential: legacy.exponential,
+  poisson: legacy.poisson,
+  binomial: legacy.binomial,
+  lognormal: legacy.lognormal,
+  standardGamma: legacy.standardGamma,
+  gamma: legacy.gamma,
+  beta: legacy.beta,
+  chisquare: legacy.chisquare,
   /**
    * A Generator whose arrays are lazy: each chunk is drawn from its own stream, spawned from
    * the seed in block order (Dask's approach), so results are reproducible whatever order

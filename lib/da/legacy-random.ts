@@ -56,6 +56,31 @@ export interface ChoiceKeywords extends SizeKeywords {
   p?: NDArray | readonly number[] | null;
 }
 
+/** `exponential`'s and `gamma`'s keywords. */
+export interface ScaleKeywords extends SizeKeywords {
+  scale?: number;
+}
+/** `poisson`'s keywords. */
+export interface PoissonKeywords extends SizeKeywords {
+  lam?: number;
+}
+/** `lognormal`'s keywords. */
+export interface LognormalKeywords extends SizeKeywords {
+  mean?: number;
+  sigma?: number;
+}
+
+/**
+ * A distribution's parameters, each a number: Dask broadcasts array-valued ones against the
+ * whole array and chunks them, which lazylab does not.
+ */
+function scalars<K extends string>(method: string, params: Record<K, unknown>): Record<K, number> {
+  for (const [name, v] of Object.entries(params)) {
+    if (typeof v !== "number") throw new TypeError(`da.random.${method}: ${name} must be a number (array-valued parameters are not supported for lazy arrays)`);
+  }
+  return params as Record<K, number>;
+}
+
 /** Python's binding of a Dask method's arguments (np/keywords.ts): `keywordOnly` ones (`chunks`, randint's `dtype`) only by keyword. */
 function bind(what: string, names: readonly string[], keywordOnly: readonly string[], args: readonly unknown[]): unknown[] {
   return bindArguments(what, names, keywordOnly, args, "python");
@@ -197,6 +222,107 @@ export class RandomState {
   }
 
   /**
+   * Lazy standard exponential floats (NumPy's legacy `-log(1 - U)`, in each block from its key).
+   * @example state.standardExponential([1000, 1000], { chunks: 250 })   // state.standard_exponential((1000, 1000), chunks=250)
+   */
+  standardExponential(size?: Size | null | SizeKeywords, keywords?: SizeKeywords): LazyArray;
+  standardExponential(...args: unknown[]): LazyArray {
+    const [size, chunks] = bind("standard_exponential", ["size"], ["chunks"], args);
+    return this.wrap("standard_exponential", (s, shape) => s.standardExponential(shape), size, chunks);
+  }
+
+  /**
+   * Lazy exponential floats of mean `scale`.
+   * @throws ValueError "scale < 0" when the array is made (Dask's meta draw)
+   * @example state.exponential(2, 1000, { chunks: 100 })   // state.exponential(2, size=1000, chunks=100)
+   */
+  exponential(scale?: number | ScaleKeywords, size?: Size | null | ScaleKeywords, keywords?: ScaleKeywords): LazyArray;
+  exponential(...args: unknown[]): LazyArray {
+    const [scale = 1, size, chunks] = bind("exponential", ["scale", "size"], ["chunks"], args);
+    const k = scalars("exponential", { scale });
+    return this.wrap("exponential", (s, shape) => s.exponential(k.scale, shape), size, chunks);
+  }
+
+  /**
+   * Lazy Poisson counts (int64) of mean `lam`.
+   * @throws ValueError "lam < 0 or lam is NaN", "lam value too large" when the array is made
+   * @example state.poisson(4.5, [1000, 1000], { chunks: 250 })   // state.poisson(4.5, (1000, 1000), chunks=250)
+   */
+  poisson(lam?: number | PoissonKeywords, size?: Size | null | PoissonKeywords, keywords?: PoissonKeywords): LazyArray;
+  poisson(...args: unknown[]): LazyArray {
+    const [lam = 1, size, chunks] = bind("poisson", ["lam", "size"], ["chunks"], args);
+    const k = scalars("poisson", { lam });
+    return this.wrap("poisson", (s, shape) => s.poisson(k.lam, shape), size, chunks);
+  }
+
+  /**
+   * Lazy binomial counts (int64) of `n` trials with success probability `p`.
+   * @throws ValueError "n < 0", "p < 0, p > 1 or p is NaN" when the array is made
+   * @example state.binomial(10, 0.3, 1000, { chunks: 100 })   // state.binomial(10, 0.3, 1000, chunks=100)
+   */
+  binomial(n: number, p: number, size?: Size | null | SizeKeywords, keywords?: SizeKeywords): LazyArray;
+  binomial(...args: unknown[]): LazyArray {
+    const [n, p, size, chunks] = bind("binomial", ["n", "p", "size"], ["chunks"], args);
+    const k = scalars("binomial", { n, p });
+    return this.wrap("binomial", (s, shape) => s.binomial(k.n, k.p, shape), size, chunks);
+  }
+
+  /**
+   * Lazy log-normal floats, `exp(normal(mean, sigma))`.
+   * @example state.lognormal(0, 1, 1000, { chunks: 100 })   // state.lognormal(0, 1, 1000, chunks=100)
+   */
+  lognormal(mean?: number | LognormalKeywords, sigma?: number | LognormalKeywords, size?: Size | null | LognormalKeywords, keywords?: LognormalKeywords): LazyArray;
+  lognormal(...args: unknown[]): LazyArray {
+    const [mean = 0, sigma = 1, size, chunks] = bind("lognormal", ["mean", "sigma", "size"], ["chunks"], args);
+    const k = scalars("lognormal", { mean, sigma });
+    return this.wrap("lognormal", (s, shape) => s.lognormal(k.mean, k.sigma, shape), size, chunks);
+  }
+
+  /**
+   * Lazy standard gamma floats of shape `shape`.
+   * @example state.standardGamma(0.5, 1000, { chunks: 100 })   // state.standard_gamma(0.5, 1000, chunks=100)
+   */
+  standardGamma(shape: number, size?: Size | null | SizeKeywords, keywords?: SizeKeywords): LazyArray;
+  standardGamma(...args: unknown[]): LazyArray {
+    const [shape, size, chunks] = bind("standard_gamma", ["shape", "size"], ["chunks"], args);
+    const k = scalars("standard_gamma", { shape });
+    return this.wrap("standard_gamma", (s, dims) => s.standardGamma(k.shape, dims), size, chunks);
+  }
+
+  /**
+   * Lazy gamma floats of shape `shape` and scale `scale`.
+   * @example state.gamma(2, 3, 1000, { chunks: 100 })   // state.gamma(2, 3, 1000, chunks=100)
+   */
+  gamma(shape: number, scale?: number | ScaleKeywords, size?: Size | null | ScaleKeywords, keywords?: ScaleKeywords): LazyArray;
+  gamma(...args: unknown[]): LazyArray {
+    const [shape, scale = 1, size, chunks] = bind("gamma", ["shape", "scale", "size"], ["chunks"], args);
+    const k = scalars("gamma", { shape, scale });
+    return this.wrap("gamma", (s, dims) => s.gamma(k.shape, k.scale, dims), size, chunks);
+  }
+
+  /**
+   * Lazy beta floats.
+   * @example state.beta(0.5, 0.5, 1000, { chunks: 100 })   // state.beta(0.5, 0.5, 1000, chunks=100)
+   */
+  beta(a: number, b: number, size?: Size | null | SizeKeywords, keywords?: SizeKeywords): LazyArray;
+  beta(...args: unknown[]): LazyArray {
+    const [a, b, size, chunks] = bind("beta", ["a", "b", "size"], ["chunks"], args);
+    const k = scalars("beta", { a, b });
+    return this.wrap("beta", (s, shape) => s.beta(k.a, k.b, shape), size, chunks);
+  }
+
+  /**
+   * Lazy chi-square floats of `df` degrees of freedom.
+   * @example state.chisquare(3, 1000, { chunks: 100 })   // state.chisquare(3, 1000, chunks=100)
+   */
+  chisquare(df: number, size?: Size | null | SizeKeywords, keywords?: SizeKeywords): LazyArray;
+  chisquare(...args: unknown[]): LazyArray {
+    const [df, size, chunks] = bind("chisquare", ["df", "size"], ["chunks"], args);
+    const k = scalars("chisquare", { df });
+    return this.wrap("chisquare", (s, shape) => s.chisquare(k.df, shape), size, chunks);
+  }
+
+  /**
    * Dask's `_wrap`: the chunks (sized for `chunkDType`), one key per block drawn now, then
    * NumPy's method on the last key with an empty shape (Dask's meta: it gives the dtype and
    * checks the arguments, after the keys are drawn, as in Dask).
@@ -252,7 +378,8 @@ function shared(): RandomState {
 }
 
 /** The module-level RandomState's method `name`, looked up whenever it is called. */
-function delegate<K extends "randomSample" | "random" | "standardNormal" | "normal" | "uniform" | "randint" | "choice">(name: K): RandomState[K] {
+type Delegated = "randomSample" | "random" | "standardNormal" | "normal" | "uniform" | "randint" | "choice" | "standardExponential" | "exponential" | "poisson" | "binomial" | "lognormal" | "standardGamma" | "gamma" | "beta" | "chisquare";
+function delegate<K extends Delegated>(name: K): RandomState[K] {
   return ((...args: unknown[]) => (shared()[name] as (...a: unknown[]) => LazyArray).apply(shared(), args)) as RandomState[K];
 }
 
@@ -278,3 +405,21 @@ export const uniform = delegate("uniform");
 export const randint = delegate("randint");
 /** `da.random.choice(a, size, replace, p, chunks=...)`. @example da.random.choice(5, 100, { p: [0.1, 0.2, 0.3, 0.2, 0.2] }) */
 export const choice = delegate("choice");
+/** `da.random.standard_exponential(size, chunks=...)`. @example da.random.standardExponential(1000, { chunks: 100 }) */
+export const standardExponential = delegate("standardExponential");
+/** `da.random.exponential(scale, size, chunks=...)`. @example da.random.exponential(2, [1000, 1000], { chunks: 250 }) */
+export const exponential = delegate("exponential");
+/** `da.random.poisson(lam, size, chunks=...)`. @example da.random.poisson(4.5, [1000, 1000], { chunks: 250 }) */
+export const poisson = delegate("poisson");
+/** `da.random.binomial(n, p, size, chunks=...)`. @example da.random.binomial(10, 0.3, 1000, { chunks: 100 }) */
+export const binomial = delegate("binomial");
+/** `da.random.lognormal(mean, sigma, size, chunks=...)`. @example da.random.lognormal(0, 1, 1000, { chunks: 100 }) */
+export const lognormal = delegate("lognormal");
+/** `da.random.standard_gamma(shape, size, chunks=...)`. @example da.random.standardGamma(0.5, 1000, { chunks: 100 }) */
+export const standardGamma = delegate("standardGamma");
+/** `da.random.gamma(shape, scale, size, chunks=...)`. @example da.random.gamma(2, 3, 1000, { chunks: 100 }) */
+export const gamma = delegate("gamma");
+/** `da.random.beta(a, b, size, chunks=...)`. @example da.random.beta(0.5, 0.5, 1000, { chunks: 100 }) */
+export const beta = delegate("beta");
+/** `da.random.chisquare(df, size, chunks=...)`. @example da.random.chisquare(3, 1000, { chunks: 100 }) */
+export const chisquare = delegate("chisquare");
