@@ -2,7 +2,8 @@
  * lazylab's np.random vs NumPy's Generator, ns per element, both seeded 1 (PCG64 through
  * SeedSequence on both sides, the same ziggurat and bounded-integer algorithms); and the
  * legacy RandomState rows, both seeded 1 (MT19937, the polar method's normals, masked
- * integers on both sides).
+ * integers on both sides); and the distributions sampled one at a time by rejection
+ * (exponential, poisson, binomial, gamma, lognormal: NumPy's algorithms on both sides).
  *
  *   npm run build && node dist/bench/np-random.js [n=1000000] [runs=5] [--out] [--interleaved]
  *
@@ -58,6 +59,14 @@ const FRESH: [string, string, () => ArrayBufferView][] = [
   ["legacy random_sample", "rs.random_sample(n)", () => data(legacy.randomSample(n))],
   ["legacy standard_normal", "rs.standard_normal(n)", () => data(legacy.standardNormal(n))],
   ["legacy randint(0, 100)", "rs.randint(0, 100, n)", () => data(legacy.randint(0, 100, n))],
+  ["exponential(2)", "g.exponential(2, n)", () => data(rng.exponential(2, n))],
+  ["poisson(4.5)", "g.poisson(4.5, n)", () => data(rng.poisson(4.5, n))],
+  ["poisson(40)", "g.poisson(40, n)", () => data(rng.poisson(40, n))],
+  ["binomial(20, 0.3)", "g.binomial(20, 0.3, n)", () => data(rng.binomial(20, 0.3, n))],
+  ["gamma(2, 3)", "g.gamma(2, 3, n)", () => data(rng.gamma(2, 3, n))],
+  ["lognormal(0, 1)", "g.lognormal(0, 1, n)", () => data(rng.lognormal(0, 1, n))],
+  ["legacy exponential(2)", "rs.exponential(2, n)", () => data(legacy.exponential(2, n))],
+  ["legacy poisson(40)", "rs.poisson(40, n)", () => data(legacy.poisson(40, n))],
 ];
 const OUT: [string, string, () => ArrayBufferView][] = [
   ["random into out", "g.random(out=buf64)", () => raw.fillRandom(f64)],
