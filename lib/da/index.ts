@@ -23,7 +23,6 @@ export { normalizeChunks, AUTO_CHUNK_BYTES } from "./chunks";
 export type { Chunks, ChunksSpec } from "./chunks";
 export { poolInfo, releasePool, setPoolCap } from "./pool";
 export { taskCounter } from "./evaluate";
-export { liveLazyArrays } from "./registry";
 export { poolSize, setPoolSize, shutdownPool } from "./scheduler/pool";
 export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";

@@ -12,7 +12,7 @@ import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { collectGarbage } from "../psutil/footprint";
 import { walk } from "../da/graph";
 import type { LazyRef } from "../da/graph";
-import { liveLazyArrays } from "../da/registry";
+import { lazyReadersOf } from "../da/registry";
 import { LazyArray } from "../da/array";
 
 /** One holder of an array's data. */
@@ -103,13 +103,11 @@ export function retainers(x: NDArray | LazyArray): Retainers {
   }
   const out = g.Out as Record<string, unknown> | undefined;
   if (out) for (const [k, v] of Object.entries(out)) check(`Out[${k}]`, v);
-  for (const lazy of liveLazyArrays()) {
-    if (seenLazy.has(lazy)) continue;
+  if (target instanceof NDArray) {
     // Only lazy arrays not reachable from a variable: a graph kept by another object.
-    const isInput = [...seenLazy].some((s) => s && typeof s === "object" && "node" in s && walk([s as LazyRef]).includes(lazy));
-    const reads = target instanceof NDArray ? lazy.node.kind === "source" && owner(lazy.node.array) === target : lazy !== target && walk([lazy]).includes(target);
-    if (!isInput && reads) {
-      found.push({ where: `lazy array ${lazy.name} (not in a variable)`, how: "its graph reads it" });
+    const reachable = new Set(walk([...seenLazy].filter(isLazy)).map((r) => r.name));
+    for (const name of lazyReadersOf(target)) {
+      if (!reachable.has(name)) found.push({ where: `lazy array ${name} (not in a variable)`, how: "its graph reads it" });
     }
   }
   return new Retainers(target, found);
