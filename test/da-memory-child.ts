@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   out.released = ((await avail()) - a0) / MB;
   h.x = undefined;
   Object.assign(out, await generated());
+  Object.assign(out, await large());
   process.stdout.write(JSON.stringify(out) + "\n");
   da.releasePool();
 }
@@ -80,6 +81,35 @@ async function generated(): Promise<Record<string, number>> {
   da.releasePool();
   const fusedLeft = (base - (await avail())) / MB;
   return { bigLazy, bigBytes, meanOfSquares, fusedLeft };
+}
+
+/**
+ * A result of 32 MiB or more is not kept by the pool: dropped, it gives its memory back, as
+ * malloc gives back a block it mapped (NumPy's `del` of a large computed result); a smaller one
+ * is kept (above). Written in place by the workers (a fromArray source) or in this thread.
+ */
+async function large(): Promise<Record<string, number>> {
+  const h: { r?: NDArray; s?: NDArray } = {};
+  const x = da.fromArray(np.random.defaultRng(17).standardNormal([4000, 1100]), { chunks: [1000, 1100] }).mul(2); // 35.2 MB results
+  const g = da.random.defaultRng(8).random([4000, 1100], { chunks: [1000, 1100] }).add(1);
+  h.r = await x.compute(); // the paths warmed
+  h.r = undefined;
+  h.s = await g.compute();
+  h.s = undefined;
+  da.releasePool();
+  const base = await avail();
+  const pooled = da.poolInfo().bytes;
+  h.r = await x.compute();
+  const largeComputed = (base - (await avail())) / MB;
+  h.r = undefined;
+  const largeDropped = (base - (await avail())) / MB;
+  const largePooled = (da.poolInfo().bytes - pooled) / MB;
+  h.s = await g.compute();
+  const largeGeneratedComputed = (base - (await avail())) / MB;
+  h.s = undefined;
+  const largeGeneratedDropped = (base - (await avail())) / MB;
+  const largeGeneratedPooled = (da.poolInfo().bytes - pooled) / MB;
+  return { largeComputed, largeDropped, largePooled, largeGeneratedComputed, largeGeneratedDropped, largeGeneratedPooled };
 }
 
 main().then(

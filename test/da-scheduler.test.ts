@@ -365,7 +365,8 @@ async function interruptOnceBusy(p: Promise<unknown>): Promise<void> {
 test("an interrupt stops the worker tasks of a big elementwise result, and its buffer goes back once they have stopped", async () => {
   const { np } = await import("../lib");
   const { busyWorkers } = await import("../lib/da/scheduler/pool");
-  const X = np.random.defaultRng(23).standardNormal([4000, 2000]);
+  // 32 MB, under the largest buffer the pool keeps (32 MiB).
+  const X = np.random.defaultRng(23).standardNormal([2000, 2000]);
   const x = da.fromArray(X, { chunks: [250, 2000] });
   const slow = x.abs().add(1).log().exp().log().exp().log().exp();
   da.setPoolSize(2);

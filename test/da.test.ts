@@ -224,6 +224,27 @@ test("memory: lazy arrays cost 0.0 MB, a slice's compute costs its bytes, and no
   }
 });
 
+test("memory: a computed result of 32 MiB or more gives its memory back when dropped, as NumPy's malloc gives back a block it mapped (3 fresh executors)", { timeout: 120_000 }, async (t) => {
+  const runs: Record<string, number>[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await memoryFigures());
+  const keys = ["largeComputed", "largeDropped", "largePooled", "largeGeneratedComputed", "largeGeneratedDropped", "largeGeneratedPooled"];
+  for (const k of keys) t.diagnostic(`${k}: ${runs.map((r) => r[k].toFixed(4)).join(", ")} MB`);
+  const result = (4000 * 1100 * 8) / 2 ** 20;
+  for (const r of runs) {
+    const paths = [[r.largeComputed, r.largeDropped, r.largePooled, "written by the workers"], [r.largeGeneratedComputed, r.largeGeneratedDropped, r.largeGeneratedPooled, "of generated blocks"]] as const;
+    for (const [made, dropped, pooled, what] of paths) {
+      assert.ok(made >= result - 0.05, `a ${result.toFixed(2)} MB result ${what} cost ${made} MB`);
+      // Once dropped, what stays is the chunk buffers the pool keeps (a block of 8.39 MB for
+      // generated blocks), not the result: kept by the pool before, it read the result's cost.
+      assert.ok(Math.abs(dropped - pooled) <= 0.05 && pooled < result / 2, `after the result ${what} was dropped: ${dropped} MB, the pool holding ${pooled} MB more`);
+    }
+  }
+  for (const k of keys) {
+    const xs = runs.map((r) => r[k]);
+    assert.ok(Math.max(...xs) - Math.min(...xs) <= 0.1, `${k}: spread over 3 executors ${xs.join(", ")}`);
+  }
+});
+
 // ---- errors ------------------------------------------------------------------------------
 
 test("errors: incompatible shapes and chunks, out-of-range indices, a failing task named with its chunk", async () => {

@@ -1,9 +1,9 @@
 /**
  * Chunk buffers: computes allocate their chunk and result buffers here and give chunk buffers
  * back as soon as no task needs them; results come back when the user drops them (a
- * FinalizationRegistry on the result's typed array). Buffers are kept for reuse up to a cap,
- * like a malloc arena, so a compute that follows another of the same shape touches no new
- * memory. The pool is memory the process holds: the psutil probes count it, and
+ * FinalizationRegistry on the result's typed array). Buffers below 32 MiB are kept for reuse up
+ * to a cap, like a malloc arena, so a compute that follows another of the same shape touches no
+ * new memory; larger ones are freed, as malloc gives back what it mapped for them. The pool is memory the process holds: the psutil probes count it, and
  * `releasePool()` returns it.
  */
 import { allocate, DType, itemsize, Storage } from "../np/dtype";
@@ -40,14 +40,23 @@ export function take(dtype: DType, n: number): Storage {
   return allocate(dtype, n, beyondCap(n * itemsize(dtype)));
 }
 
+/**
+ * The largest buffer the pool keeps: glibc's largest mmap threshold on 64-bit
+ * (DEFAULT_MMAP_THRESHOLD_MAX, 32 MiB). A block that size or more is always mapped for itself
+ * and given back to the system when freed, so NumPy's memory goes back at `del` of a large
+ * computed result, and lazylab's must too: kept, `del(big)` of a 122 MB result gave back
+ * nothing, and a loop of such computes held three of them.
+ */
+const LARGEST_KEPT = 32 * 2 ** 20;
+
 /** Whether a buffer of `bytes` is more than the pool keeps: it is freed when dropped, and a later {@link take} may take its memory. */
 export function beyondCap(bytes: number): boolean {
-  return bytes > capBytes;
+  return bytes > capBytes || bytes >= LARGEST_KEPT;
 }
 
 /** Gives a buffer back for reuse (dropped instead if the pool is at its cap). */
 export function give(dtype: DType, buf: Storage): void {
-  if (pooledBytes + buf.byteLength > capBytes) return;
+  if (pooledBytes + buf.byteLength > capBytes || buf.byteLength >= LARGEST_KEPT) return;
   const k = key(dtype, buf.length);
   let list = free.get(k);
   if (!list) free.set(k, (list = []));
@@ -93,6 +102,9 @@ export const returnsSynchronously = cleanupSome !== undefined;
  * memory) returns to the pool.
  */
 export function recycleWhenDropped(holder: object, dtype: DType, buf: Storage): void {
+  // One the pool would not keep is left to the collector: held here (the registry holds its
+  // held values) it would outlive the result by a collection.
+  if (beyondCap(buf.byteLength)) return;
   outstanding++;
   finalizer.register(holder, { dtype, buf: new (buf.constructor as new (b: ArrayBufferLike) => Storage)(buf.buffer), generation });
 }
