@@ -5,6 +5,7 @@
  * of a cancelled or failed compute back to the pool.
  */
 import { NDArray } from "../../np/ndarray";
+import { asNumpyScalar } from "../../np/numpy-scalar";
 import { Slice } from "../../np/indexing";
 import { assign } from "../../np/ufunc";
 import { onInterrupt } from "../../notebook/host";
@@ -209,10 +210,16 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
 }
 
 /**
- * Computes `roots` together: work they share is done once; results in order. Interruptible
+ * Computes `roots` together: work they share is done once; results in order, a 0-d one as the
+ * NumPy scalar Dask returns (`45.0`, not `array(45.)`: lib/np/numpy-scalar.ts). Interruptible
  * (the kernel interrupt rejects with `Interrupted`), with progress after a second once `da.setProgress(true)` turned it on.
  */
 export async function computeAll(roots: readonly LazyRef[]): Promise<NDArray[]> {
+  return (await computeArrays(roots)).map((a) => (a.ndim === 0 ? asNumpyScalar(a) : a));
+}
+
+/** The roots' results as arrays, 0-d ones included (computeAll makes those Dask's scalars). */
+async function computeArrays(roots: readonly LazyRef[]): Promise<NDArray[]> {
   if (clusterWanted()) {
     const out: NDArray[] = [];
     for (const r of roots) out.push(await computeOnCluster(r));
