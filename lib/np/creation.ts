@@ -4,7 +4,9 @@
  * `concatenate`, `stack`, `hstack`, `vstack`), repeating them (`tile`, `repeat`) or
  * differencing (`diff`).
  */
-import { allocate, checkDType, DType, promote, scalarDType, Storage } from "./dtype";
+import { totalmem } from "node:os";
+import { allocate, checkDType, DType, itemsize, promote, scalarDType, Storage } from "./dtype";
+import { arrayMemoryError } from "./memory-error";
 import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis, plainCopy } from "./ndarray";
 import { assign, sub } from "./ufunc";
 import { checkAxis, ValueError } from "./errors";
@@ -95,17 +97,42 @@ export function full(shape: number | readonly number[], value: number | boolean,
 }
 
 /**
+ * A shape for a new array of `dtype`: checkShape's checks, and NumPy's MemoryError (with its
+ * message) past the 2**32 elements one array holds here, saying so when NumPy itself could
+ * have had the memory (the machine holds that many bytes).
+ */
+function checkCreatable(shape: number | readonly number[], dtype: DType, what: string): number[] {
+  const dims = typeof shape === "number" ? [shape] : [...shape];
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (dims.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0) && size > 2 ** 32) {
+    const bytes = size * itemsize(dtype);
+    throw arrayMemoryError(dims, dtype, itemsize(dtype), bytes <= totalmem() ? "lazylab's arrays hold at most 2**32 elements" : undefined);
+  }
+  return checkShape(shape, what);
+}
+
+/** allocate(), with the machine refusing the memory raised as NumPy's MemoryError for `dims`. */
+function allocateOrRaise(dims: readonly number[], dtype: DType, n: number, written: boolean, hugePages?: boolean) {
+  try {
+    return allocate(dtype, n, written, hugePages);
+  } catch (e) {
+    if (e instanceof RangeError && /allocation failed/i.test(e.message)) throw arrayMemoryError(dims, dtype, itemsize(dtype));
+    throw e;
+  }
+}
+
+/**
  * full() under the name the user called (errors name it). Memory as NumPy's: `zeros` and `empty`
  * leave their pages unwritten (held only once written; lib/psutil counts them so), `full` and
  * `ones` write every element (NumPy's full is empty + copyto: np.full(shape, 0) holds its pages).
  * NumPy advises huge pages for an empty array from 4 MiB, not for zeros (calloc'd).
  */
 function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: "full" | "zeros" | "ones" | "empty"): NDArray {
-  const dims = checkShape(shape, what);
   const dt = options.dtype === undefined ? scalarDType(value) : checkDType(options.dtype);
+  const dims = checkCreatable(shape, dt, what);
   const n = dims.reduce((a, b) => a * b, 1);
-  if (what === "zeros" || what === "empty") return new NDArray(allocate(dt, n, false, what === "empty"), dims, dt);
-  const out = new NDArray(allocate(dt, n, true), dims, dt);
+  if (what === "zeros" || what === "empty") return new NDArray(allocateOrRaise(dims, dt, n, false, what === "empty"), dims, dt);
+  const out = new NDArray(allocateOrRaise(dims, dt, n, true), dims, dt);
   assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
   return out;
 }

@@ -28,6 +28,7 @@ export { isclose, allclose, arrayEqual } from "./compare";
 export type { CloseOptions } from "./compare";
 export { dot, matmul, outer } from "./linalg";
 export { ValueError, AxisError } from "./errors";
+export { MemoryError } from "./memory-error";
 export * as random from "./rng";
 
 /** NumPy's `np.nan`. */
