@@ -113,6 +113,8 @@ export class TypeScriptInterpreter implements Interpreter {
       const done = await this.executor.run(req);
       void this.compiler.api.record(compiled.id);
       this.forgetDeletedByRun();
+      // After the cell's own output, as its declarations are recorded: names later cells see as `any`.
+      if (compiled.warnings?.length && !ctx.silent) ctx.stream("stderr", compiled.warnings.join("\n") + "\n");
       if (done.result) ctx.result(done.result.data, done.result.metadata);
       markStart("kernel", "first result published");
       if (done.error) {

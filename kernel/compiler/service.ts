@@ -10,6 +10,7 @@ import path from "node:path";
 import ts from "typescript";
 import { PRELOADED, PRELOADED_MODULES } from "../../lib/globals";
 import { analyseCell, lineCol, MagicUsageError, parseCell, withoutMagics, type CellSource, type Insertion } from "./cell-source";
+import { declarationFix, notCarried, reason, type DeclarationFix } from "./declaration-fallback";
 import { completeMagic, magicHelp, MAGIC_RUNTIME_TYPE } from "./magics";
 import { formatCompileError, toCellDiagnostics, type CellError } from "./diagnostics";
 import { describeCompletions, type CompletionType } from "./completion-details";
@@ -40,6 +41,12 @@ export interface CompiledCell {
   modules: LocalModule[];
   /** Checked on a program of its own (compileStandalone): the cell names nothing outside itself. */
   standalone?: true;
+  /**
+   * What the user should know about the declarations carried to later cells (stderr once the
+   * cell has run): a name whose type cannot be written in a declaration is carried as `any`
+   * (degradedDeclarations).
+   */
+  warnings?: string[];
 }
 export type CompileResult = CompiledCell | { ok: false; error: CellError };
 
@@ -289,8 +296,9 @@ export class CellCompiler {
     const options = program.getCompilerOptions();
     const declaration = options.declaration;
     if (!cell.declared.size) options.declaration = false;
+    let emitted: ts.EmitResult;
     try {
-      program.emit(sf, (name, text) => {
+      emitted = program.emit(sf, (name, text) => {
         if (name.endsWith(".map")) map = text;
         else if (name.endsWith(".d.ts")) dts = text;
         else if (name.endsWith(".js")) js = text;
@@ -299,12 +307,18 @@ export class CellCompiler {
       options.declaration = declaration;
     }
     js = js.replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
+    let warnings: string[] | undefined;
+    // TypeScript writes no .d.ts at all once one declaration cannot be written: without this,
+    // every name of the cell would be unknown to later cells, without a word.
+    if (cell.declared.size && !dts && emitted.diagnostics.length) {
+      ({ dts, warnings } = this.degradedDeclarations(program, sf, emitted.diagnostics, cell));
+    }
     const id = this.nextId++;
     if (cell.declared.size) {
       this.pending.set(id, { sourceFile: sf, dts, checker, declared: cell.declared });
       if (this.pending.size > 8) this.pending.delete(this.pending.keys().next().value!);
     }
-    const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id, modules };
+    const result: CompiledCell = { ok: true, js, map, insertions: cell.insertions, declared: [...cell.declared], id, modules, ...(warnings?.length ? { warnings } : {}) };
     // A cell that declares names changes the history when it runs, so it is never a cache hit;
     // nor is one that imports local modules, which may have been edited since.
     if (key !== undefined && !cell.declared.size && !modules.length) {
@@ -312,6 +326,95 @@ export class CellCompiler {
       if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     }
     return result;
+  }
+
+  /**
+   * A declaring cell's declarations when its declaration emit failed. TypeScript writes no
+   * .d.ts once any declaration's type cannot be named in one (a value of a library's unexported
+   * class, TS4023; a local class's private members, TS4094; a type only a dependency of the
+   * library names, TS2883), which would drop every name of the cell. Instead each declaration a
+   * diagnostic points at is annotated `: any` in a copy of the checked text (a top-level
+   * statement that cannot be annotated is left out of it), and the copy's declarations are
+   * emitted: every other name keeps its exact type. Each degraded name is a warning. Should
+   * that fail (not expected: a diagnostic outside the user's text, or still diagnostics after
+   * three rounds), no name of the cell is carried and the one warning says so. Never throws: a
+   * cell that compiled must run.
+   */
+  private degradedDeclarations(program: ts.Program, sf: ts.SourceFile, diagnostics: readonly ts.Diagnostic[], cell: CellSource): { dts: string; warnings: string[] } {
+    const warnings: string[] = [];
+    try {
+      let current = { program, sf };
+      // Where the user's text (with the compiler's insertions) ends: recent declarations may follow.
+      let userEnd = cell.checkedText.length;
+      for (let round = 0; round < 3; round++) {
+        const edits = new Map<number, { end: number; text: string }>();
+        const reasons = new Map<string, { fix: DeclarationFix; texts: string[] }>();
+        for (const d of diagnostics) {
+          const fix = d.file === current.sf && d.start !== undefined ? declarationFix(current.sf, d.start, userEnd) : undefined;
+          if (!fix) return { dts: "", warnings: [notCarried(cell.declared, diagnostics)] };
+          const key = "at" in fix ? `${fix.at}` : `${fix.drop.pos}`;
+          const entry = reasons.get(key) ?? { fix, texts: [] };
+          entry.texts.push(reason(d));
+          reasons.set(key, entry);
+        }
+        const dropped = [...reasons.values()].flatMap(({ fix }) => ("drop" in fix ? [fix.drop] : []));
+        for (const { fix, texts } of reasons.values()) {
+          const why = [...new Set(texts)].join("; ");
+          if ("at" in fix) {
+            if (dropped.some((d) => d.pos <= fix.at && fix.at <= d.end)) continue;
+            edits.set(fix.at, { end: fix.at, text: ": any" });
+            warnings.push(`Warning: ${fix.subject} 'any' in later cells: its type cannot be written in a declaration (${why}). Annotate it with a type later cells can name (${fix.example}) to keep its type.`);
+          } else {
+            edits.set(fix.drop.getStart(current.sf), { end: fix.drop.end, text: "" });
+            const many = fix.names.length > 1;
+            warnings.push(`Warning: ${fix.names.map((n) => `'${n}'`).join(", ")} ${many ? "are" : "is"} not carried to later cells: ${many ? "their declarations" : "its declaration"} cannot be written (${why}).`);
+          }
+        }
+        let text = current.sf.text;
+        for (const [at, e] of [...edits].sort((a, b) => b[0] - a[0])) {
+          text = text.slice(0, at) + e.text + text.slice(e.end);
+          if (at < userEnd) userEnd += e.text.length - (e.end - at);
+        }
+        const copy = this.emitDeclarations(current.program, current.sf, text);
+        if (!copy.diagnostics.length) return { dts: copy.dts, warnings };
+        current = copy;
+        diagnostics = copy.diagnostics;
+      }
+      return { dts: "", warnings: [notCarried(cell.declared, diagnostics)] };
+    } catch (e) {
+      return { dts: "", warnings: [notCarried(cell.declared, [], (e as Error).message)] };
+    }
+  }
+
+  /**
+   * The declaration emit of `text`, a changed copy of `sf` (a cell), checked as `sf` is: on the
+   * same checker when `sf` is a shared file (sharedFile), else in a program of its own that
+   * reuses every other file of `program` (a new checker: this path is rare).
+   */
+  private emitDeclarations(program: ts.Program, sf: ts.SourceFile, text: string): { dts: string; diagnostics: readonly ts.Diagnostic[]; program: ts.Program; sf: ts.SourceFile } {
+    let copy: ts.SourceFile;
+    if (program.getSourceFile(sf.fileName) !== sf) {
+      copy = this.sharedSourceFile(text);
+      this.bindShared(copy);
+    } else {
+      const options = program.getCompilerOptions();
+      const base = ts.createCompilerHost(options, true);
+      const replaced = ts.createSourceFile(sf.fileName, text, { languageVersion: options.target!, impliedNodeFormat: sf.impliedNodeFormat }, true, ts.ScriptKind.TS);
+      const host: ts.CompilerHost = {
+        ...base,
+        getSourceFile: (f, v) => (f === sf.fileName ? replaced : (program.getSourceFile(f) ?? base.getSourceFile(f, v))),
+        fileExists: (f) => this.host.fileExists(f),
+        readFile: (f) => this.host.readFile(f),
+        getCurrentDirectory: () => this.cwd,
+      };
+      program = ts.createProgram({ rootNames: program.getRootFileNames(), options, host, oldProgram: program });
+      copy = program.getSourceFile(sf.fileName)!;
+    }
+    let dts = "";
+    const emitted = program.emit(copy, (name, t) => {
+      if (name.endsWith(".d.ts")) dts = t;
+    }, undefined, true);
+    return { dts, diagnostics: emitted.diagnostics, program, sf: copy };
   }
 
   /**
@@ -352,15 +455,25 @@ export class CellCompiler {
     if (/\bimport\b/.test(text)) return undefined;
     const preamble = this.recentDeclarations(declared, allRecent ? undefined : wordsOf(text));
     if (preamble === undefined) return undefined;
-    const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
-    // No parent pointers from the parser: binding sets them.
-    const sf = ts.createSourceFile(name, text + preamble, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, false, ts.ScriptKind.TS);
+    const sf = this.sharedSourceFile(text + preamble);
     if (!isSelfContained(sf)) return undefined;
     const program = this.currentProgram();
-    this.sharedChecks++;
-    Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
-    (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
+    this.bindShared(sf);
     return { program, sf, userEnd: preamble ? text.length : undefined };
+  }
+
+  /** `text` as a SourceFile of its own, under a file name no other cell has, for bindShared(). */
+  private sharedSourceFile(text: string): ts.SourceFile {
+    const name = path.join(this.cwd, `__lazylab_cell_${++this.cellFiles}.ts`);
+    // No parent pointers from the parser: binding sets them.
+    const sf = ts.createSourceFile(name, text, { languageVersion: this.options.target!, impliedNodeFormat: undefined }, false, ts.ScriptKind.TS);
+    return Object.assign(sf, { path: name, resolvedPath: name, originalFileName: name });
+  }
+
+  /** Binds a sharedSourceFile() for the current program's checker (call currentProgram() first). */
+  private bindShared(sf: ts.SourceFile): void {
+    this.sharedChecks++;
+    (ts as unknown as { bindSourceFile(f: ts.SourceFile, o: ts.CompilerOptions): void }).bindSourceFile(sf, this.options);
   }
 
   /**

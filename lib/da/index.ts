@@ -28,6 +28,8 @@ export { TaskError, ComputeCancelled } from "./errors";
 export { setProgress } from "./progress";
 export { connect, disconnect, clusterInfo, ClusterUnavailable, ClusterUnsupported } from "./cluster";
 export type { ClusterInfo, ClusterWorker, ClusterCompute } from "./cluster";
+/** `new da.random.RandomState(seed)`'s instances, as cells' declarations name them. */
+export type { RandomState } from "./legacy-random";
 export type { ChunksKeyword, SizeKeywords, NormalKeywords, UniformKeywords, RandintKeywords, ChoiceKeywords, ScaleKeywords, PoissonKeywords, LognormalKeywords } from "./legacy-random";
 
 /** Options of the creation functions. */

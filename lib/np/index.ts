@@ -5,8 +5,8 @@
 export { NDArray, isNDArray } from "./ndarray";
 export { ArrayFlags } from "./flags";
 export { mayShareMemory, sharesMemory, TooHardError } from "./overlap";
-export type { Operand, NestedList, ReduceOptions } from "./ndarray";
-export type { DType } from "./dtype";
+export type { Operand, NestedList, ReduceOptions, NdView } from "./ndarray";
+export type { DType, Storage } from "./dtype";
 export { DTYPES } from "./dtype";
 export { resultType, promoteTypes, minScalarType } from "./casting";
 export type { TypeOperand } from "./casting";

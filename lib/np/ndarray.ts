@@ -37,11 +37,26 @@ export interface ReduceOptions {
   keepdims?: boolean;
 }
 
+/**
+ * An array's strided storage, a scijs `ndarray` (data, shape, stride, offset): `np.NdView` in a
+ * cell's types. An interface of lazylab's own, its views NdViews too, so that a cell's
+ * `const v = a.nd` can be carried to later cells: a declaration cannot name the types of a
+ * package only lazylab depends on (@types/ndarray).
+ */
+export interface NdView extends ndarray.NdArray<Storage> {
+  lo(...args: number[]): NdView;
+  hi(...args: number[]): NdView;
+  step(...args: number[]): NdView;
+  transpose(...args: number[]): NdView;
+  pick(...args: Array<number | null>): NdView;
+  T: NdView;
+}
+
 let nextId = 1;
 
 export class NDArray {
   /** The strided storage (scijs ndarray). Its `data` is shared by all views of one buffer. */
-  readonly nd: ndarray.NdArray<Storage>;
+  readonly nd: NdView;
   /** Element type, spelled as NumPy does. */
   readonly dtype: DType;
   /** The array this one is a view of (always the owner, as NumPy), or null if it owns its data. */
@@ -67,7 +82,8 @@ export class NDArray {
     if (base?.plainView) this.plainView = true;
     if (base?.readonlyFlag) this.readonlyFlag = true;
     const st = stride ? [...stride] : contiguousStrides(shape);
-    this.nd = ndarray(data, [...shape], st, offset);
+    // NdView only renames ndarray's types: every NdArray<Storage> is one.
+    this.nd = ndarray(data, [...shape], st, offset) as NdView;
   }
 
   // ---- attributes -----------------------------------------------------------------

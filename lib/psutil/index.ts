@@ -266,9 +266,32 @@ export class NoSuchProcess extends Error {
   }
 }
 
-/** A process, made by {@link Process} (with or without `new`). */
-class ProcessObject {
+/**
+ * A process, as {@link Process} makes it (with or without `new`): `psutil.Process` in a cell's
+ * types. An interface merged with the constructor of the same name rather than the class
+ * itself, so that the declaration a cell emits for `const p = psutil.Process()` can name it
+ * (kernel/compiler/service.ts carries it to later cells).
+ */
+export interface Process {
   /** Process id. */
+  readonly pid: number;
+  /** `memory_info()`: rss, vms, shared, text, lib, data, dirty from /proc/PID/statm. */
+  memoryInfo(): Pmem;
+  /**
+   * `memory_full_info()`: memoryInfo()'s fields and uss, pss, swap from /proc/PID/smaps_rollup,
+   * read as psutil reads them.
+   *
+   * @example
+   * psutil.Process().memoryFullInfo(); // pfullmem(rss=..., ..., uss=..., pss=..., swap=...)
+   */
+  memoryFullInfo(): Pfullmem;
+  /** This process's footprint as the process view counts it (after a full GC). */
+  footprint(): number;
+  /** Python's repr: `psutil.Process(pid=123)`. */
+  toString(): string;
+}
+
+class ProcessObject implements Process {
   readonly pid: number;
   constructor(pid?: number) {
     if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0)) throw new RangeError(`Process: pid must be a positive integer, got ${pid}`);
@@ -282,7 +305,6 @@ class ProcessObject {
   private proc(): number | "self" {
     return this.pid === process.pid ? "self" : this.pid;
   }
-  /** `memory_info()`: rss, vms, shared, text, lib, data, dirty from /proc/PID/statm. */
   memoryInfo(): Pmem {
     let st: number[];
     try {
@@ -293,13 +315,6 @@ class ProcessObject {
     const [vms, rss, shared, text, lib, data, dirty] = st;
     return new Pmem(rss, vms, shared, text, lib, data, dirty);
   }
-  /**
-   * `memory_full_info()`: memoryInfo()'s fields and uss, pss, swap from /proc/PID/smaps_rollup,
-   * read as psutil reads them.
-   *
-   * @example
-   * psutil.Process().memoryFullInfo(); // pfullmem(rss=..., ..., uss=..., pss=..., swap=...)
-   */
   memoryFullInfo(): Pfullmem {
     let text: string;
     try {
@@ -320,7 +335,6 @@ class ProcessObject {
     const m = this.memoryInfo();
     return new Pfullmem(m.rss, m.vms, m.shared, m.text, m.lib, m.data, m.dirty, uss, pss, swap);
   }
-  /** This process's footprint as the process view counts it (after a full GC). */
   footprint(): number {
     return this.pid === process.pid ? footprint() : this.memoryInfo().rss;
   }
@@ -332,6 +346,8 @@ class ProcessObject {
     return this.toString();
   }
 }
+// Python's `type(p).__name__` is "Process": what %whos shows (kernel/executor/namespace.ts reads it).
+Object.defineProperty(ProcessObject, "name", { value: "Process" });
 
 /** `psutil.Process`: called as Python calls it, or with `new`. */
 export interface ProcessConstructor {
@@ -350,5 +366,3 @@ export interface ProcessConstructor {
  * p.memoryFullInfo().uss / 2 ** 20; // MB only this process holds
  */
 export const Process = new Proxy(ProcessObject, { apply: (_target, _this, args: [number?]) => new ProcessObject(...args) }) as unknown as ProcessConstructor;
-/** A process (what {@link Process} makes). */
-export type Process = ProcessObject;

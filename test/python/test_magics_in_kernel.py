@@ -263,6 +263,29 @@ class Magics(KernelTestCase):
         self.run_ok("rb = 'text'")
         self.assertEqual(self.result(self.run_ok("rb.length")), "4")
 
+    def test_a_process_and_the_cells_other_names_reach_later_cells(self):
+        # The first line of most memory lessons: the process's type could not be written in the
+        # cell's declarations, and TypeScript then wrote none, so every name of the cell was lost.
+        self.run_ok("const proc = psutil.Process();\nconst step = 1;")
+        self.assertEqual(self.result(self.run_ok("proc.pid > 0 && step === 1")), "true")
+        self.assertEqual(self.result(self.run_ok("const kept: psutil.Process = proc;\nkept.memoryInfo().rss > 0")), "true")
+
+    def test_an_arrays_strided_storage_reaches_later_cells(self):
+        self.run_ok("const a0 = np.ones(3);\nconst nd = a0.nd;")
+        self.assertEqual(self.result(self.run_ok("nd.shape[0] + a0.size")), "6")
+
+    def test_a_name_whose_type_cannot_be_written_is_any_later_with_a_warning(self):
+        msgs = self.run_ok("const made = (() => { class Hidden { private secret = 1; shown = 2 } return new Hidden(); })();\n"
+                           "const other = 3;")
+        stderr = "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+        self.assertIn("Warning: 'made' is 'any' in later cells", stderr)
+        self.assertIn("TS4094", stderr)
+        self.assertNotIn("other", stderr)
+        self.assertEqual(self.result(self.run_ok("made.shown + other")), "5")
+        # `other` keeps its own type (3), not any.
+        reply, _ = self.k.run("const wrong: string = other;")
+        self.assertIn("not assignable to type 'string'", reply["content"]["evalue"])
+
     def test_a_name_declared_and_deleted_in_the_same_cell_is_unknown_after_it(self):
         # Python: `x = 1; del x` leaves x undefined for later cells; here the checker forgets it too.
         self.run_ok("const sd = np.ones(3);\ndel('sd');")
@@ -486,6 +509,10 @@ const mapped_view = mapped.get(np.slice(1))
                   "function area(r: number) {\n  return 3 * r * r\n}\nclass Shape {}\nconst shape = new Shape()")
         # Names only: a function's or an instance's str() holds its address in Python.
         self.same("%who function type Shape")
+
+    def test_who_lists_a_process_under_psutils_type_name(self):
+        self.py.run("import psutil")
+        self.same("proc = psutil.Process()\n%who Process", "const proc = psutil.Process()\n%who Process")
 
     def test_a_failing_cell_after_the_magics_leaves_the_kernel_and_its_variables(self):
         self.same("kept = np.ones((10, 10))\ncount = 3\n%whos", "const kept = np.ones([10, 10])\nconst count = 3\n%whos")
