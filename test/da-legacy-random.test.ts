@@ -270,9 +270,11 @@ test("computing a legacy random array again takes its blocks' buffers from the p
     const after = da.poolInfo();
     for (let k = 0; k < 3; k++) assert.equal(Number((await x.sum().compute()).item()), first, `${name}: the same sum each time`);
     const again = da.poolInfo();
-    // Before: each block a fresh array, given to the pool when done with, which none reused.
-    assert.equal(again.allocated, after.allocated, `${name}: buffers allocated by three more computes`);
-    assert.equal(again.bytes, after.bytes, `${name}: bytes the pool holds after three more computes`);
+    // Before: each block a fresh array, given to the pool when done with, which none reused
+    // (+0.96 MB a block, 9 blocks a compute). The 8-byte 0-d results go back to the pool when a
+    // collection finds them dropped, which this process's timing decides: a few may be out.
+    assert.ok(again.bytes - after.bytes < 4096, `${name}: the pool holds ${again.bytes - after.bytes} bytes more after three more computes`);
+    assert.ok(again.allocated - after.allocated <= 3, `${name}: ${again.allocated - after.allocated} buffers allocated by three more computes`);
   }
 });
 
