@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "lazylab_np",
-      "sources": ["native/np_addon.c", "native/np_elementwise.c", "native/np_reduce.c", "native/np_random.c", "native/np_memory.c", "native/np_vmath.c", "native/np_machine.c", "native/np_heap.cc", "native/np_mapfile.cc", "native/np_heap_room.c"],
+      "sources": ["native/np_addon.c", "native/np_elementwise.c", "native/np_reduce.c", "native/np_random.c", "native/np_distributions.c", "native/np_memory.c", "native/np_vmath.c", "native/np_machine.c", "native/np_heap.cc", "native/np_mapfile.cc", "native/np_heap_room.c"],
       "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno"],
       "xcode_settings": { "OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fno-math-errno"] }
     },

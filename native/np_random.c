@@ -17,90 +17,14 @@
  * NumPy; the 32-bit kinds (float32 random, integers below 2**32) read and write it in the
  * params words, as next_uint32 does in NumPy.
  *
- * The ziggurat's rare steps use the C library's exp and log1p, which are what NumPy calls
- * (npy_log1p is libm's log1p on Linux). The tables come from JavaScript (ziggurat.ts builds
- * them and test/np-random.test.ts finds them byte for byte in NumPy's compiled module):
- * ki, wi, fi as 3 × 256 doubles; ki's integers are below 2**53, exact as doubles, and the
- * test `rabs < ki[idx]` is made on doubles, exact too since rabs < 2**52.
+ * The generators' steps and the normal ziggurat are np_bitgen.h's, shared with the
+ * distributions' fills (np_distributions.c, registered from here). The ziggurat's tables come
+ * from JavaScript (ziggurat.ts builds them and test/np-random.test.ts finds them byte for byte
+ * in NumPy's compiled module): ki, wi, fi as 3 × 256 doubles.
  * Built with -ffp-contract=off: the wedge's `(fi[i-1] - fi[i]) * u + fi[i]` is not fused,
  * as it is not in NumPy's x86-64 build.
  */
-#include "np_common.h"
-
-typedef unsigned __int128 u128;
-
-/* NumPy's PCG_DEFAULT_MULTIPLIER_128. */
-#define PCG_MULT (((u128)2549297995355413924ULL << 64) | (u128)4865540595714422341ULL)
-
-/* The tail's start r and 1/r, as NumPy's ziggurat_nor_r and ziggurat_nor_inv_r. */
-static const double NOR_R = 3.6541528853610087963519472518;
-static const double NOR_INV_R = 0.27366123732975827203338247596;
-
-typedef struct {
-  u128 state;
-  u128 inc;
-} pcg64_t;
-
-/* pcg64_random_r: one LCG step, then XSL-RR of the new state. */
-static inline uint64_t next_uint64(pcg64_t *g) {
-  g->state = g->state * PCG_MULT + g->inc;
-  uint64_t hi = (uint64_t)(g->state >> 64);
-  uint64_t x = hi ^ (uint64_t)g->state;
-  unsigned rot = (unsigned)(hi >> 58);
-  return (x >> rot) | (x << ((64 - rot) & 63));
-}
-
-/* NumPy's next_double: the top 53 bits, times 2**-53. */
-static inline double next_double(pcg64_t *g) {
-  return (double)(next_uint64(g) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-/* random_standard_normal, as numpy/random/src/distributions/distributions.c writes it. */
-static inline double standard_normal(pcg64_t *g, const double *ki, const double *wi, const double *fi) {
-  for (;;) {
-    uint64_t r = next_uint64(g); /* e3n52sb8: 8 bits of layer, a sign bit, 52 of magnitude */
-    int idx = (int)(r & 0xff);
-    r >>= 8;
-    uint64_t sign = r & 0x1;
-    uint64_t rabs = (r >> 1) & 0x000fffffffffffffULL;
-    double drabs = (double)rabs;
-    double x = drabs * wi[idx];
-    /* NumPy's `if (sign) x = -x` on x >= +0, without a branch: a coin flip mispredicts half
-     * the time, which cost ~3 ns of the ~9.6 per draw measured with the branch. */
-    uint64_t bits;
-    memcpy(&bits, &x, sizeof bits);
-    bits |= sign << 63;
-    memcpy(&x, &bits, sizeof x);
-    if (drabs < ki[idx]) return x; /* 99.3% of draws */
-    if (idx == 0) {
-      for (;;) {
-        /* 1 - U, as NumPy (GH 13361), to avoid log(0) */
-        double xx = -NOR_INV_R * log1p(-next_double(g));
-        double yy = -log1p(-next_double(g));
-        if (yy + yy > xx * xx) return ((rabs >> 8) & 0x1) ? -(NOR_R + xx) : NOR_R + xx;
-      }
-    } else if ((fi[idx - 1] - fi[idx]) * next_double(g) + fi[idx] < exp(-0.5 * x * x)) {
-      return x;
-    }
-  }
-}
-
-/* NumPy's next_uint32: the saved high half of the last draw, else a fresh draw's low half. */
-typedef struct {
-  int has;
-  uint32_t saved;
-} half_t;
-
-static inline uint32_t next_uint32(pcg64_t *g, half_t *h) {
-  if (h->has) {
-    h->has = 0;
-    return h->saved;
-  }
-  uint64_t r = next_uint64(g);
-  h->has = 1;
-  h->saved = (uint32_t)(r >> 32);
-  return (uint32_t)r;
-}
+#include "np_bitgen.h"
 
 /* NumPy's next_float: the top 24 bits of next_uint32, times 2**-24, in float. */
 static inline float next_float(pcg64_t *g, half_t *h) {
@@ -128,18 +52,6 @@ static inline uint64_t bounded_lemire64(pcg64_t *g, uint64_t rng_excl, uint64_t 
     m = (u128)next_uint64(g) * rng_excl;
   } while ((uint64_t)m < threshold);
   return (uint64_t)(m >> 64);
-}
-
-static void load_state(const uint32_t *words, pcg64_t *g) {
-  uint64_t w[4];
-  memcpy(w, words, sizeof w);
-  g->state = ((u128)w[1] << 64) | w[0];
-  g->inc = ((u128)w[3] << 64) | w[2];
-}
-
-static void store_state(const pcg64_t *g, uint32_t *words) {
-  uint64_t w[2] = { (uint64_t)g->state, (uint64_t)(g->state >> 64) };
-  memcpy(words, w, sizeof w);
 }
 
 enum { FILL_DOUBLE, FILL_NORMAL, FILL_FLOAT, FILL_INTS32, FILL_INTS64 };
@@ -204,7 +116,7 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
   int affine = (kind == FILL_DOUBLE || kind == FILL_NORMAL) && argc >= 8 && napi_typeof(env, argv[6], &t6) == napi_ok && t6 != napi_undefined;
   if (affine && (!get_double(env, argv[6], &low) || !get_double(env, argv[7], &scale))) return NULL;
   pcg64_t g;
-  load_state((const uint32_t *)words, &g);
+  pcg_load((const uint32_t *)words, &g);
   size_t width = kind == FILL_FLOAT ? sizeof(float) : sizeof(double);
   if (n >= STREAM_MIN) np_prefault((char *)out + (size_t)off * width, (size_t)n * width);
   if (kind == FILL_DOUBLE) {
@@ -247,7 +159,7 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
     p[0] = (uint32_t)h.has;
     p[1] = h.saved;
   }
-  store_state(&g, (uint32_t *)words);
+  pcg_store(&g, (uint32_t *)words);
   return NULL;
 }
 
@@ -257,48 +169,7 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
  * fills. The state is the caller's: the 624 words, and a Float64Array of [pos, has_gauss,
  * gauss], read at the start and written back at the end, so native and JavaScript draws
  * interleave on one stream. The polar method calls the C library's log, as NumPy's does.
- */
-#define MT_N 624
-#define MT_M 397
-
-typedef struct {
-  uint32_t *key;
-  int pos;
-} mt_t;
-
-static void mt_twist(uint32_t *key) {
-  int i = 0;
-  uint32_t y;
-  for (; i < MT_N - MT_M; i++) {
-    y = (key[i] & 0x80000000U) | (key[i + 1] & 0x7fffffffU);
-    key[i] = key[i + MT_M] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
-  }
-  for (; i < MT_N - 1; i++) {
-    y = (key[i] & 0x80000000U) | (key[i + 1] & 0x7fffffffU);
-    key[i] = key[i + MT_M - MT_N] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
-  }
-  y = (key[MT_N - 1] & 0x80000000U) | (key[0] & 0x7fffffffU);
-  key[MT_N - 1] = key[MT_M - 1] ^ (y >> 1) ^ (-(y & 1) & 0x9908b0dfU);
-}
-
-static inline uint32_t mt_next32(mt_t *g) {
-  if (g->pos == MT_N) {
-    mt_twist(g->key);
-    g->pos = 0;
-  }
-  uint32_t y = g->key[g->pos++];
-  y ^= y >> 11;
-  y ^= (y << 7) & 0x9d2c5680U;
-  y ^= (y << 15) & 0xefc60000U;
-  return y ^ (y >> 18);
-}
-
-static inline double mt_next_double(mt_t *g) {
-  int32_t a = (int32_t)(mt_next32(g) >> 5), b = (int32_t)(mt_next32(g) >> 6);
-  return (a * 67108864.0 + b) / 9007199254740992.0;
-}
-
-/*
+ *
  * mtFill(kind, key, aux, out, offset, n[, off, max]): out[offset .. offset+n) = n draws: kind 0
  * random_sample, 1 legacy_gauss, 2 off + v with v uniform in [0, max] by masked rejection on
  * 32-bit draws (randint's for max < 2**32; off + max a safe integer, so every sum is exact).
@@ -450,4 +321,5 @@ void np_random_register(napi_env env, napi_value exports) {
     { "pcgFillAffine", NULL, NULL, NULL, NULL, yes, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  np_distributions_register(env, exports);
 }

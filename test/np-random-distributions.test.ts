@@ -5,13 +5,16 @@
  * generator, every branch of every sampler visited, each result compared bit for bit
  * (float64 bytes, dtype and shape) and the generator's state compared after each call;
  * then the errors, word for word; then the pieces that must be NumPy's and glibc's (the
- * exponential ziggurat tables, the C library's log, exp and pow).
+ * exponential ziggurat tables, the C library's log, exp and pow); then the addon's whole-array
+ * fills (native/np_distributions.c) against the one-sample-at-a-time JavaScript samplers
+ * (distributions.ts) on long runs of every branch, bits and final state.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { np } from "../lib";
 import { NDArray } from "../lib/np";
 import type { Generator, RandomState } from "../lib/np/rng";
+import { hasNativeDistributions, NATIVE_DIST_MIN, useNativeDistributions } from "../lib/np/random/distribution-fill";
 import { exp, HAS_LIBM, log, pow } from "../lib/np/random/libm";
 import { exponentialTables } from "../lib/np/random/ziggurat-exp";
 import { pythonJson } from "./oracle";
@@ -216,6 +219,23 @@ const GENERATOR: Case<Generator>[] = [
   ["g.standard_gamma(0.8, 50000)", (g) => g.standardGamma(0.8, 50000)],
   ["g.binomial(200, 0.4, 50000)", (g) => g.binomial(200, 0.4, 50000)],
   ["g.random()", (g) => g.random()],
+  // below the addon's threshold (NATIVE_DIST_MIN = 8: one sample at a time), at it, and long runs through it
+  ["g.exponential(2, 7)", (g) => g.exponential(2, 7)],
+  ["g.exponential(2, 8)", (g) => g.exponential(2, 8)],
+  ["g.poisson(4.5, 3)", (g) => g.poisson(4.5, 3)],
+  ["g.poisson(40, 8)", (g) => g.poisson(40, 8)],
+  ["g.binomial(20, 0.3, 2)", (g) => g.binomial(20, 0.3, 2)],
+  ["g.binomial(20, 0.3, 9)", (g) => g.binomial(20, 0.3, 9)],
+  ["g.gamma(2, 3, 3)", (g) => g.gamma(2, 3, 3)],
+  ["g.beta(2, 3, 9)", (g) => g.beta(2, 3, 9)],
+  ["g.standard_exponential(100000, method='inv')", (g) => g.standardExponential(100000, { method: "inv" })],
+  ["g.poisson(40, 100000)", (g) => g.poisson(40, 100000)],
+  ["g.binomial(20, 0.3, 100000)", (g) => g.binomial(20, 0.3, 100000)],
+  ["g.binomial(100, 0.9, 50000)", (g) => g.binomial(100, 0.9, 50000)],
+  ["g.gamma(2, 3, 100000)", (g) => g.gamma(2, 3, 100000)],
+  ["g.lognormal(0, 1, 100000)", (g) => g.lognormal(0, 1, 100000)],
+  ["g.beta(0.5, 0.5, 50000)", (g) => g.beta(0.5, 0.5, 50000)],
+  ["g.chisquare(0.7, 50000)", (g) => g.chisquare(0.7, 50000)],
 ];
 
 /** RandomState: the legacy variants (polar-method normals, `-log(1 - u)`, no n = 0 shortcut in binomial). */
@@ -266,6 +286,19 @@ const LEGACY: Case<RandomState>[] = [
   ["g.poisson(4, 100000)", (g) => g.poisson(4, 100000)],
   ["g.lognormal(0, 1, 100001)", (g) => g.lognormal(0, 1, 100001)],
   ["g.rand()", (g) => g.rand()],
+  // below the addon's threshold, at it, and long runs through it
+  ["g.exponential(2, 3)", (g) => g.exponential(2, 3)],
+  ["g.poisson(40, 8)", (g) => g.poisson(40, 8)],
+  ["g.gamma(2, 3, 7)", (g) => g.gamma(2, 3, 7)],
+  ["g.lognormal(0, 1, 9)", (g) => g.lognormal(0, 1, 9)],
+  ["g.exponential(2, 100000)", (g) => g.exponential(2, 100000)],
+  ["g.poisson(40, 100000)", (g) => g.poisson(40, 100000)],
+  ["g.binomial(20, 0.3, 100000)", (g) => g.binomial(20, 0.3, 100000)],
+  ["g.binomial(500, 0.6, 50000)", (g) => g.binomial(500, 0.6, 50000)],
+  ["g.gamma(2, 3, 100001)", (g) => g.gamma(2, 3, 100001)],
+  ["g.standard_gamma(0.4, 50000)", (g) => g.standardGamma(0.4, 50000)],
+  ["g.beta(0.5, 0.5, 50000)", (g) => g.beta(0.5, 0.5, 50000)],
+  ["g.beta(3, 2, 50000)", (g) => g.beta(3, 2, 50000)],
 ];
 
 /** The seeds, as Python and as TypeScript. */
@@ -503,4 +536,112 @@ print(json.dumps(out))`);
     call(g);
     t.diagnostic(`${name}: lazylab ${(performance.now() - t0).toFixed(1)} ms, NumPy ${py[name].toFixed(1)} ms`);
   }
+});
+
+/**
+ * One call on two generators in the same state: through the addon's fill, and with the fills
+ * switched off, through the JavaScript samplers (what runs without the addon, and for array
+ * parameters or fewer than NATIVE_DIST_MIN samples). Each branch of each sampler, long enough
+ * to visit its rare steps (the ziggurats' tails and wedges, PTRS's and BTPE's final tests,
+ * the inversion's restarts, Johnk's rejections).
+ */
+const BRANCHES: [name: string, g: (g: Generator) => unknown, rs: ((g: RandomState) => unknown) | null][] = [
+  ["exponential(2)", (g) => g.exponential(2, 200000), (g) => g.exponential(2, 200000)],
+  ["standard_exponential", (g) => g.standardExponential(200000), (g) => g.standardExponential(200000)],
+  ["standard_exponential inv", (g) => g.standardExponential(50000, { method: "inv" }), null],
+  ["exponential(0)", (g) => g.exponential(0, 1000), (g) => g.exponential(0, 1000)],
+  ["poisson(0)", (g) => g.poisson(0, 1000), (g) => g.poisson(0, 1000)],
+  ["poisson(0.5): multiplication", (g) => g.poisson(0.5, 100000), (g) => g.poisson(0.5, 100000)],
+  ["poisson(9.99)", (g) => g.poisson(9.99, 100000), (g) => g.poisson(9.99, 100000)],
+  ["poisson(10): PTRS", (g) => g.poisson(10, 100000), (g) => g.poisson(10, 100000)],
+  ["poisson(40)", (g) => g.poisson(40, 200000), (g) => g.poisson(40, 200000)],
+  ["poisson(1e6)", (g) => g.poisson(1e6, 50000), (g) => g.poisson(1e6, 50000)],
+  ["binomial(0, 0.5)", (g) => g.binomial(0, 0.5, 1000), (g) => g.binomial(0, 0.5, 1000)],
+  ["binomial(10, 0)", (g) => g.binomial(10, 0, 1000), (g) => g.binomial(10, 0, 1000)],
+  ["binomial(10, 1)", (g) => g.binomial(10, 1, 1000), (g) => g.binomial(10, 1, 1000)],
+  ["binomial(20, 0.3): inversion", (g) => g.binomial(20, 0.3, 200000), (g) => g.binomial(20, 0.3, 200000)],
+  ["binomial(40, 0.9): inversion of 1 - p", (g) => g.binomial(40, 0.9, 100000), (g) => g.binomial(40, 0.9, 100000)],
+  ["binomial(300, 0.1): inversion, n·p = 30", (g) => g.binomial(300, 0.1, 100000), (g) => g.binomial(300, 0.1, 100000)],
+  ["binomial(10**9, 1e-8): inversion, bound below n", (g) => g.binomial(10 ** 9, 1e-8, 100000), (g) => g.binomial(10 ** 9, 1e-8, 100000)],
+  ["binomial(1000, 0.3): BTPE", (g) => g.binomial(1000, 0.3, 100000), (g) => g.binomial(1000, 0.3, 100000)],
+  ["binomial(1000, 0.7): BTPE of 1 - p", (g) => g.binomial(1000, 0.7, 100000), (g) => g.binomial(1000, 0.7, 100000)],
+  ["binomial(61, 0.5): BTPE, small", (g) => g.binomial(61, 0.5, 100000), (g) => g.binomial(61, 0.5, 100000)],
+  ["binomial(10**7, 0.4): BTPE, Stirling bound", (g) => g.binomial(10 ** 7, 0.4, 100000), (g) => g.binomial(10 ** 7, 0.4, 100000)],
+  ["standard_gamma(0)", (g) => g.standardGamma(0, 1000), (g) => g.standardGamma(0, 1000)],
+  ["standard_gamma(0.3): below 1", (g) => g.standardGamma(0.3, 100000), (g) => g.standardGamma(0.3, 100000)],
+  ["standard_gamma(1): exponential", (g) => g.standardGamma(1, 100000), (g) => g.standardGamma(1, 100000)],
+  ["gamma(2, 3): Marsaglia & Tsang", (g) => g.gamma(2, 3, 200000), (g) => g.gamma(2, 3, 200001)],
+  ["gamma(1.01, 2): near 1", (g) => g.gamma(1.01, 2, 100000), (g) => g.gamma(1.01, 2, 100000)],
+  ["beta(0.5, 0.3): Johnk", (g) => g.beta(0.5, 0.3, 100000), (g) => g.beta(0.5, 0.3, 100000)],
+  ["beta(1e-3, 1e-3): Johnk, underflow", (g) => g.beta(1e-3, 1e-3, 20000), (g) => g.beta(1e-3, 1e-3, 20000)],
+  ["beta(2, 3): gammas", (g) => g.beta(2, 3, 100000), (g) => g.beta(2, 3, 100001)],
+  ["beta(0.5, 4): gammas, one below 1", (g) => g.beta(0.5, 4, 100000), (g) => g.beta(0.5, 4, 100000)],
+  ["chisquare(3)", (g) => g.chisquare(3, 100000), (g) => g.chisquare(3, 100001)],
+];
+
+describe("the addon's fills draw what the JavaScript samplers draw", () => {
+  const bits = (v: unknown): string => b64((v as NDArray).data as Float64Array);
+  /** Both paths on generators made alike, a call to draw `what` first. */
+  function compare<G>(make: () => G, call: (g: G) => unknown, state: (g: G) => unknown, what: string): void {
+    const viaAddon = make();
+    const viaJs = make();
+    const a = call(viaAddon);
+    const was = useNativeDistributions(false);
+    let b: unknown;
+    try {
+      b = call(viaJs);
+    } finally {
+      useNativeDistributions(was);
+    }
+    assert.equal(bits(a), bits(b), `${what}: the samples differ`);
+    assert.deepEqual(state(viaAddon), state(viaJs), `${what}: the generator's state differs`);
+  }
+
+  test("the addon has them", () => {
+    assert.ok(hasNativeDistributions(), "the addon is built with pcgDistFill and mtDistFill");
+    assert.equal(NATIVE_DIST_MIN, 8, "the NumPy cases above have sizes on both sides of the threshold");
+  });
+
+  for (const [name, g, rs] of BRANCHES) {
+    test(`Generator ${name}`, () => {
+      const make = (): Generator => {
+        const gen = np.random.defaultRng(20240607);
+        gen.random(1); // any state, not just a fresh one
+        return gen;
+      };
+      compare(make, g, (gen) => gen.bitGenerator.state, `Generator ${name}`);
+    });
+    if (rs) {
+      test(`RandomState ${name}`, () => {
+        const make = (): RandomState => {
+          const r = new np.random.RandomState(20240607);
+          r.randn(1); // a cached normal to start from
+          return r;
+        };
+        compare(make, rs, (r) => r.getState(), `RandomState ${name}`);
+      });
+    }
+  }
+
+  test("fills interleave with other draws on one stream", () => {
+    const run = (): [string[], unknown] => {
+      const g = np.random.defaultRng(5);
+      const r = new np.random.RandomState(5);
+      // integers' 32-bit draws leave a half-draw buffered across gamma's fill; RandomState's gammas a cached normal
+      const out = [g.poisson(40, 1000), g.random(3), g.binomial(20, 0.3, 5), g.integers(0, 10, 3), g.gamma(2, 3, 999), g.integers(0, 10, 1)];
+      out.push(r.gamma(2, 1, 7), r.gamma(2, 1, 77), r.randn(1), r.lognormal(0, 1, 10), r.randn(1), r.exponential(1, 3));
+      return [out.map(bits), [g.bitGenerator.state, r.getState()]];
+    };
+    const [a, sa] = run();
+    const was = useNativeDistributions(false);
+    let b: string[];
+    let sb: unknown;
+    try {
+      [b, sb] = run();
+    } finally {
+      useNativeDistributions(was);
+    }
+    assert.deepEqual(a, b);
+    assert.deepEqual(sa, sb);
+  });
 });

@@ -13,6 +13,7 @@ import { ValueError } from "./errors";
 import { bindArguments } from "./keywords";
 import { NDArray, NestedList } from "./ndarray";
 import * as dist from "./random/distributions";
+import { DistFill, mtDistFill } from "./random/distribution-fill";
 import { LegacyDraws } from "./random/draws";
 import { exp, expInPlace } from "./random/libm";
 import { LegacySeed, MT19937, MT19937State } from "./random/mt19937";
@@ -427,10 +428,18 @@ export class RandomState {
     return arr.get(new NDArray(this.shuffledRange(arr.shape[0]), [arr.shape[0]], "int64"));
   }
 
-  /** NumPy's `cont`/`disc` over the legacy draws: checks, broadcasting, then `one` per sample. */
-  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", one: (d: LegacyDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => void): NDArray | number {
+  /**
+   * NumPy's `cont`/`disc` over the legacy draws: checks, broadcasting, then `one` per sample,
+   * unless `fillScalar` fills the whole array of scalar parameters (the addon's fill).
+   */
+  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", one: (d: LegacyDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => boolean): NDArray | number {
     const d = this.draws;
     return sample(what, specs, size, dtype, () => (a, b) => one(d, a, b), fillScalar);
+  }
+
+  /** The addon's fill of `kind` with parameters (a, b), for `sample`'s fillScalar. */
+  private native(kind: DistFill, out: Float64Array, a: number, b: number): boolean {
+    return mtDistFill(this.mt, kind, out, a, b);
   }
 
   /**
@@ -441,7 +450,7 @@ export class RandomState {
   standardExponential(size: Size | SizeKeyword): NDArray;
   standardExponential(...args: unknown[]): NDArray | number {
     const [size] = bind("standard_exponential", ["size"], args);
-    return this.sample("standard_exponential", [], size, "float64", (d) => d.standardExponential());
+    return this.sample("standard_exponential", [], size, "float64", (d) => d.standardExponential(), (out) => this.native(DistFill.Exponential, out, 1, 0));
   }
 
   /**
@@ -456,7 +465,7 @@ export class RandomState {
   exponential(keywords: { scale?: Param } & SizeKeyword): NDArray;
   exponential(...args: unknown[]): NDArray | number {
     const [scale = 1, size] = bind("exponential", ["scale", "size"], args);
-    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", (d, s) => s * d.standardExponential());
+    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", (d, s) => s * d.standardExponential(), (out, s) => this.native(DistFill.Exponential, out, s, 0));
   }
 
   /**
@@ -470,7 +479,7 @@ export class RandomState {
   poisson(keywords: { lam?: Param } & SizeKeyword): NDArray;
   poisson(...args: unknown[]): NDArray | number {
     const [lam = 1, size] = bind("poisson", ["lam", "size"], args);
-    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", (d, l) => dist.poisson(d, l));
+    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", (d, l) => dist.poisson(d, l), (out, l) => this.native(DistFill.Poisson, out, l, 0));
   }
 
   /**
@@ -487,7 +496,7 @@ export class RandomState {
       { value: p, name: "p", constraint: "bounded01" },
       { value: n, name: "n", constraint: "nonNegative", int64: true },
     ];
-    return this.sample("binomial", specs, size, "int64", (d, pp, nn) => dist.binomial(d, pp, nn, this.binomialCache, true));
+    return this.sample("binomial", specs, size, "int64", (d, pp, nn) => dist.binomial(d, pp, nn, this.binomialCache, true), (out, pp, nn) => this.native(DistFill.Binomial, out, pp, nn));
   }
 
   /**
@@ -509,6 +518,7 @@ export class RandomState {
       this.mt.fillGauss(out);
       for (let i = 0; i < out.length; i++) out[i] = m + s * out[i];
       expInPlace(out);
+      return true;
     });
   }
 
@@ -522,7 +532,7 @@ export class RandomState {
   standardGamma(shape: Param): NDArray | number;
   standardGamma(...args: unknown[]): NDArray | number {
     const [shape, size] = bind("standard_gamma", ["shape", "size"], args);
-    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", (d, k) => dist.standardGamma(d, k));
+    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", (d, k) => dist.standardGamma(d, k), (out, k) => this.native(DistFill.Gamma, out, k, 1));
   }
 
   /**
@@ -539,7 +549,7 @@ export class RandomState {
       { value: shape, name: "shape", constraint: "nonNegative" },
       { value: scale, name: "scale", constraint: "nonNegative" },
     ];
-    return this.sample("gamma", specs, size, "float64", (d, k, s) => s * dist.standardGamma(d, k));
+    return this.sample("gamma", specs, size, "float64", (d, k, s) => s * dist.standardGamma(d, k), (out, k, s) => this.native(DistFill.Gamma, out, k, s));
   }
 
   /**
@@ -556,7 +566,7 @@ export class RandomState {
       { value: a, name: "a", constraint: "positive" },
       { value: b, name: "b", constraint: "positive" },
     ];
-    return this.sample("beta", specs, size, "float64", (d, x, y) => dist.beta(d, x, y, true));
+    return this.sample("beta", specs, size, "float64", (d, x, y) => dist.beta(d, x, y, true), (out, x, y) => this.native(DistFill.Beta, out, x, y));
   }
 
   /**
@@ -569,7 +579,7 @@ export class RandomState {
   chisquare(df: Param): NDArray | number;
   chisquare(...args: unknown[]): NDArray | number {
     const [df, size] = bind("chisquare", ["df", "size"], args);
-    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", (d, k) => 2.0 * dist.standardGamma(d, k / 2.0));
+    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", (d, k) => 2.0 * dist.standardGamma(d, k / 2.0), (out, k) => this.native(DistFill.Gamma, out, k / 2.0, 2.0));
   }
 }
 

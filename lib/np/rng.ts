@@ -11,6 +11,7 @@ import { bindArguments } from "./keywords";
 import type { SizeKeyword } from "./legacy-random";
 import { checkShape, NDArray, NestedList } from "./ndarray";
 import { beta, binomial, BinomialCache, poisson, standardGamma } from "./random/distributions";
+import { DistFill, pcgDistFill } from "./random/distribution-fill";
 import { PcgDraws } from "./random/draws";
 import { exp, expInPlace } from "./random/libm";
 import { log1p } from "./random/log1p";
@@ -57,9 +58,10 @@ export class Generator {
 
   /**
    * NumPy's `cont`/`disc` over this generator: checks, broadcasting, then `one` per sample,
-   * `perSample` being about how many 64-bit draws one takes (the first block's size).
+   * `perSample` being about how many 64-bit draws one takes (the first block's size), unless
+   * `fillScalar` fills the whole array of scalar parameters (the addon's fill).
    */
-  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", perSample: number, one: (d: PcgDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => void): NDArray | number {
+  private sample(what: string, specs: ParamSpec[], size: unknown, dtype: "float64" | "int64", perSample: number, one: (d: PcgDraws, a: number, b: number) => number, fillScalar?: (out: Float64Array, a: number, b: number) => boolean): NDArray | number {
     const d = this.draws;
     let begun = false;
     try {
@@ -71,6 +73,11 @@ export class Generator {
     } finally {
       if (begun) d.finish();
     }
+  }
+
+  /** The addon's fill of `dist` with parameters (a, b), for `sample`'s fillScalar. */
+  private native(dist: DistFill, out: Float64Array, a: number, b: number): boolean {
+    return pcgDistFill(this.bitGenerator.bitGenerator, dist, out, a, b);
   }
 
   /** Standard normal draws (mean 0, sd 1): a number without `size`, else a float64 array. */
@@ -179,7 +186,8 @@ export class Generator {
     const [size, dtype = "float64", method = "zig"] = bind("standard_exponential", ["size", "dtype", "method"], args);
     if (dtype !== "float64") throw new TypeError(`Unsupported dtype dtype('${String(dtype)}') for standard_exponential (lazylab draws float64 only)`);
     const inv = method !== "zig";
-    return this.sample("standard_exponential", [], size, "float64", 1.02, inv ? (d) => -log1p(-d.nextDouble()) : (d) => d.standardExponential());
+    const dist = inv ? DistFill.ExponentialInv : DistFill.Exponential;
+    return this.sample("standard_exponential", [], size, "float64", 1.02, inv ? (d) => -log1p(-d.nextDouble()) : (d) => d.standardExponential(), (out) => this.native(dist, out, 1, 0));
   }
 
   /**
@@ -194,7 +202,7 @@ export class Generator {
   exponential(keywords: { scale?: Param } & SizeKeyword): NDArray;
   exponential(...args: unknown[]): NDArray | number {
     const [scale = 1, size] = bind("exponential", ["scale", "size"], args);
-    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", 1.02, (d, s) => s * d.standardExponential());
+    return this.sample("exponential", [{ value: scale, name: "scale", constraint: "nonNegative" }], size, "float64", 1.02, (d, s) => s * d.standardExponential(), (out, s) => this.native(DistFill.Exponential, out, s, 0));
   }
 
   /**
@@ -209,7 +217,7 @@ export class Generator {
   poisson(keywords: { lam?: Param } & SizeKeyword): NDArray;
   poisson(...args: unknown[]): NDArray | number {
     const [lam = 1, size] = bind("poisson", ["lam", "size"], args);
-    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", 4, (d, l) => poisson(d, l));
+    return this.sample("poisson", [{ value: lam, name: "lam", constraint: "poisson" }], size, "int64", 4, (d, l) => poisson(d, l), (out, l) => this.native(DistFill.Poisson, out, l, 0));
   }
 
   /**
@@ -227,7 +235,7 @@ export class Generator {
       { value: p, name: "p", constraint: "bounded01" },
       { value: n, name: "n", constraint: "nonNegative", int64: true },
     ];
-    return this.sample("binomial", specs, size, "int64", 3, (d, pp, nn) => binomial(d, pp, nn, this.binomialCache, false));
+    return this.sample("binomial", specs, size, "int64", 3, (d, pp, nn) => binomial(d, pp, nn, this.binomialCache, false), (out, pp, nn) => this.native(DistFill.Binomial, out, pp, nn));
   }
 
   /**
@@ -248,6 +256,7 @@ export class Generator {
     return this.sample("lognormal", specs, size, "float64", 1.02, (d, m, s) => exp(m + s * d.standardNormal()), (out, m, s) => {
       this.bitGenerator.fillNormal(out, m, s);
       expInPlace(out);
+      return true;
     });
   }
 
@@ -263,7 +272,7 @@ export class Generator {
   standardGamma(...args: unknown[]): NDArray | number {
     const [shape, size, dtype = "float64"] = bind("standard_gamma", ["shape", "size", "dtype"], args);
     if (dtype !== "float64") throw new TypeError(`Unsupported dtype dtype('${String(dtype)}') for standard_gamma (lazylab draws float64 only)`);
-    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", 2, (d, k) => standardGamma(d, k));
+    return this.sample("standard_gamma", [{ value: shape, name: "shape", constraint: "nonNegative" }], size, "float64", 2, (d, k) => standardGamma(d, k), (out, k) => this.native(DistFill.Gamma, out, k, 1));
   }
 
   /**
@@ -280,7 +289,7 @@ export class Generator {
       { value: shape, name: "shape", constraint: "nonNegative" },
       { value: scale, name: "scale", constraint: "nonNegative" },
     ];
-    return this.sample("gamma", specs, size, "float64", 2, (d, k, s) => s * standardGamma(d, k));
+    return this.sample("gamma", specs, size, "float64", 2, (d, k, s) => s * standardGamma(d, k), (out, k, s) => this.native(DistFill.Gamma, out, k, s));
   }
 
   /**
@@ -297,7 +306,7 @@ export class Generator {
       { value: a, name: "a", constraint: "positive" },
       { value: b, name: "b", constraint: "positive" },
     ];
-    return this.sample("beta", specs, size, "float64", 4, (d, x, y) => beta(d, x, y, false));
+    return this.sample("beta", specs, size, "float64", 4, (d, x, y) => beta(d, x, y, false), (out, x, y) => this.native(DistFill.Beta, out, x, y));
   }
 
   /**
@@ -310,7 +319,7 @@ export class Generator {
   chisquare(df: Param): NDArray | number;
   chisquare(...args: unknown[]): NDArray | number {
     const [df, size] = bind("chisquare", ["df", "size"], args);
-    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", 2, (d, k) => 2.0 * standardGamma(d, k / 2.0));
+    return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", 2, (d, k) => 2.0 * standardGamma(d, k / 2.0), (out, k) => this.native(DistFill.Gamma, out, k / 2.0, 2.0));
   }
 }
 

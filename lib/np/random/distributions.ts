@@ -5,6 +5,10 @@
  * steps and its order of floating-point operations, so the same draws give the same bits;
  * log, exp and pow are the C library's (libm.ts), as NumPy's.
  *
+ * For scalar parameters the addon runs the same samplers over a whole array in one call
+ * (distribution-fill.ts, native/np_distributions.c); these are for array parameters, short
+ * fills and a missing addon, and must draw what those draw (a test compares them).
+ *
  * Integer results are returned as doubles (exact below 2**53), as lib/np stores int64.
  */
 import { GammaDraws, Uniforms } from "./draws";

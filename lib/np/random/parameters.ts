@@ -125,8 +125,9 @@ function broadcast(shapes: readonly (readonly number[])[]): number[] {
  * None, else an array of shape `size` (or the parameters' broadcast shape), float64 or
  * int64. `start(n)` is called once the checks have passed, with the number of samples,
  * and returns the sampler of one sample from the parameters' values (in `specs`' order);
- * `fillScalar`, if given, fills a whole array of scalar parameters instead (a faster path
- * drawing the same numbers).
+ * `fillScalar`, if given, may fill a whole array of scalar parameters instead (a faster path
+ * drawing the same numbers, e.g. the addon's: distribution-fill.ts), returning false when it
+ * did not, and the samples are then drawn one by one.
  */
 export function sample(
   what: string,
@@ -134,7 +135,7 @@ export function sample(
   size: unknown,
   dtype: "float64" | "int64",
   start: (n: number) => (a: number, b: number) => number,
-  fillScalar?: (out: Float64Array, a: number, b: number) => void,
+  fillScalar?: (out: Float64Array, a: number, b: number) => boolean,
 ): NDArray | number {
   const ops = specs.map((s) => operand(s, what));
   const scalar = ops.every((o) => o.shape.length === 0);
@@ -146,9 +147,7 @@ export function sample(
     if (shape === null) return start(1)(a, b);
     const n = shape.reduce((x, y) => x * y, 1);
     const out = allocate(dtype, n, true) as Float64Array;
-    if (fillScalar) {
-      fillScalar(out, a, b);
-    } else {
+    if (!fillScalar?.(out, a, b)) {
       const draw = start(n);
       for (let i = 0; i < n; i++) out[i] = draw(a, b);
     }
