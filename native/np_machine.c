@@ -13,13 +13,17 @@
  * element as four passes and a sum, 1.63 as one loop, the square root's own throughput).
  *
  * The folds add, compare and combine in exactly the order of the generated JavaScript kernel
- * (lib/da/fuse.ts, foldBandKernel), so every partial has the same bits as there: a contiguous
- * sum keeps four running sums per line (elements i % 4, the first starting from the output's
- * value, the last n % 4 elements added to it, then acc + ((a1 + a2) + a3)); a strided line sums
- * in order; lines folding into elements of their own (os != 0) add element by element; min and
- * max follow the JavaScript rule (`e < acc || e !== e`: a NaN replaces the accumulator, of equal
- * values the first is kept), checked per block with vector min/max and redone element by
- * element where that could differ (a NaN, or a zero that might be -0.0). Arithmetic, sqrt, abs,
+ * (lib/da/fuse.ts, foldBandKernel), so every partial has the same bits as there, and a sum
+ * NumPy's order over the chunk Dask makes of the expression (np_pairwise.h): a line folding
+ * into one element is one run of NumPy's reduction, acc += the pairwise sum of each piece of
+ * MACHINE_BUFSIZE from the line's start (fold_line, fold_piece: the piece through the program
+ * in blocks of whole leaves of its tree, each leaf summed as NumPy's, by the last chain straight
+ * from its source where there is one, TO_LEAVES); runs spanning several lines go through
+ * machineMoments' first pass (moments_pass); lines folding into elements of their own (os != 0)
+ * add element by element, as NumPy along a kept last axis. min and max follow the JavaScript
+ * rule (`e < acc || e !== e`: a NaN replaces the accumulator, of equal values the first is
+ * kept), checked per block with vector min/max and redone element by element where that
+ * could differ (a NaN, or a zero that might be -0.0). Arithmetic, sqrt, abs,
  * floor, ceil, trunc, comparisons and float32 rounding are exact IEEE operations, the same bits
  * as V8's; exp, log, sin and cos are the C library's (NumPy's bits, as the eager native loops).
  * Whatever the machine does not run (no addon, operations without an instruction, small
@@ -31,6 +35,10 @@
 
 /* Elements per block: a few temporaries of 8 KB each stay in a 32 KB L1 data cache. */
 #define MACHINE_BLOCK 1024
+/* NumPy reduces long runs in buffer-sized pieces: acc += pairwise(piece) (np_pairwise.h). */
+#define MACHINE_BUFSIZE PW_BUFSIZE
+/* The leaves of one piece's tree: 64 elements or more each but the last (pw_leaves). */
+#define PIECE_LEAVES (MACHINE_BUFSIZE / 64 + 1)
 #define MACHINE_MAX_REGS 64
 #define MACHINE_MAX_LEAVES 32
 /* Registers lie this many doubles apart: not a multiple of 4 KB, so a loop storing into one
@@ -116,9 +124,9 @@ enum { CORE_NONE, CORE_SQRT, CORE_FLOOR, CORE_CEIL, CORE_TRUNC,
 #define IS_CMP(core) ((core) >= CORE_LT)
 /* A chain may start with an operation on two registers (its first instruction): t = x op y. */
 enum { HEAD_NONE, HEAD_ADD, HEAD_SUB, HEAD_MUL, HEAD_DIV };
-/* What a chain does with its values: store them, add them to four running sums (sum4's
- * lanes), add them into an output line (o[i] += t), or fold them into a vector max/min. */
-enum { TO_STORE, TO_SUM4, TO_ADD, TO_MAX, TO_MIN,
+/* What a chain does with its values: store them, sum the leaves of NumPy's pairwise tree
+ * (np_pairwise.h), add them into an output line (o[i] += t), or fold them into a vector max/min. */
+enum { TO_STORE, TO_LEAVES, TO_ADD, TO_MAX, TO_MIN,
   /* TO_STORE with non-temporal stores (o 32-byte aligned): a large output written once
    * (machineMap), as the eager loops write theirs (np_common.h, STREAM_MIN). */
   TO_STREAM };
@@ -339,9 +347,9 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
 #define PAIRED_avx512 1
 
 /*
- * The chain over a[0..n): TO_STORE writes o[i]; TO_SUM4 adds element i to lane i % 4 of
- * lanes[0..3] (sum4's order; a tail of n % 4 goes to lanes[0] in order, as fold_line adds it);
- * TO_ADD adds into o[i]; TO_MAX/TO_MIN (n >= 4) return the block's max/min as
+ * The chain over a[0..n): TO_STORE writes o[i]; TO_LEAVES sums the leaves of a pairwise tree
+ * lying one after the other from a[0] (their lengths lens[0..], n elements in all) into o[0..],
+ * each as np_pairwise_sum sums a leaf (fold_leaves); TO_ADD adds into o[i]; TO_MAX/TO_MIN (n >= 4) return the block's max/min as
  * np_block_minmax does, *special set when a value was NaN or infinite. o may be a (the same
  * element is read before it is written), so no restrict.
  */
@@ -373,7 +381,6 @@ FAST_SQRT_ATTR static void sqrt_fma_lines(const double *a, double *o, int64_t n)
 #define CHAIN_PUT(SUFFIX, MODE, x, i) { \
     if (MODE == TO_STORE) memcpy(o + (i), &x, sizeof x); \
     else if (MODE == TO_STREAM) VSTREAM_##SUFFIX(o + (i), x); \
-    else if (MODE == TO_SUM4) acc += x; \
     else { v4d p_; memcpy(&p_, o + (i), sizeof p_); p_ += x; memcpy(o + (i), &p_, sizeof p_); } \
   }
 /*
@@ -409,7 +416,76 @@ static inline void reads_on(int on) { reads_on_ = on; }
     v4d a0 = { s->a0, s->a0, s->a0, s->a0 }, m1 = { s->m1, s->m1, s->m1, s->m1 }, a2 = { s->a2, s->a2, s->a2, s->a2 }; \
     v4d acc, z = { 0., 0., 0., 0. }; \
     int64_t i = 0; \
-    if (MODE == TO_SUM4) memcpy(&acc, lanes, sizeof acc); \
+    if (MODE == TO_LEAVES) { \
+      /* Each leaf as np_pairwise_sum's: eight running sums (two vectors, elements i % 8 < 4 \
+       * and >= 4) combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the tail (len % 8) in \
+       * order; a leaf under 8 elements in order from 0. The sums start at -0.0, which adds \
+       * nothing to any value (not even -0.0): each is its first value after one addition, as \
+       * NumPy's start from the first values. Two chains of additions per 8 elements. */ \
+      const v4d nz_ = { -0., -0., -0., -0. }; \
+      const int group_ = np_tuning.sqrt_group; \
+      (void)group_; \
+      int64_t at_ = 0; \
+      for (int li_ = 0; at_ < n; at_ += lens[li_], li_++) { \
+        const int64_t end_ = at_ + lens[li_]; \
+        double sv_ = 0.; \
+        i = at_; \
+        if (lens[li_] >= 8) { \
+          v4d lo_ = nz_, hi_ = nz_, x, y; \
+          /* One vector in np_tuning.sqrt_group to the FMA units, as the loops below give them: \
+           * ten vectors a turn (the fifth and tenth there) for one in five, six (the third and \
+           * sixth) for one in three, the pattern unrolled (a counter and its branches per \
+           * vector cost ~5% of (sqrt(abs(x))*2+1).sum(-1)). */ \
+          if (PAIRED_##SUFFIX && CORE == CORE_SQRT && group_ == 5) \
+            for (; i + 40 <= end_; i += 40) { \
+              v4d x2, y2, x3, y3, x4, y4; \
+              CHAIN_AHEAD(HEAD, i) \
+              CHAIN_AHEAD(HEAD, i + 8) \
+              CHAIN_AHEAD(HEAD, i + 16) \
+              CHAIN_AHEAD(HEAD, i + 24) \
+              CHAIN_AHEAD(HEAD, i + 32) \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x2, i + 8); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y2, i + 12); \
+              CHAIN_VEC2(SUFFIX, HEAD, CORE, x3, i + 16); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y3, i + 20); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x4, i + 24); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y4, i + 28); \
+              lo_ += x; hi_ += y; lo_ += x2; hi_ += y2; lo_ += x3; hi_ += y3; lo_ += x4; hi_ += y4; \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x, i + 32); \
+              CHAIN_VEC2(SUFFIX, HEAD, CORE, y, i + 36); \
+              lo_ += x; hi_ += y; \
+            } \
+          else if (PAIRED_##SUFFIX && CORE == CORE_SQRT && group_ == 3) \
+            for (; i + 24 <= end_; i += 24) { \
+              v4d x2, y2; \
+              CHAIN_AHEAD(HEAD, i) \
+              CHAIN_AHEAD(HEAD, i + 8) \
+              CHAIN_AHEAD(HEAD, i + 16) \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+              CHAIN_VEC2(SUFFIX, HEAD, CORE, x2, i + 8); \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, y2, i + 12); \
+              lo_ += x; hi_ += y; lo_ += x2; hi_ += y2; \
+              CHAIN_VEC(SUFFIX, HEAD, CORE, x, i + 16); \
+              CHAIN_VEC2(SUFFIX, HEAD, CORE, y, i + 20); \
+              lo_ += x; hi_ += y; \
+            } \
+          for (; i + 8 <= end_; i += 8) { \
+            CHAIN_AHEAD(HEAD, i) \
+            CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
+            CHAIN_VEC(SUFFIX, HEAD, CORE, y, i + 4); \
+            lo_ += x; \
+            hi_ += y; \
+          } \
+          sv_ = ((lo_[0] + lo_[1]) + (lo_[2] + lo_[3])) + ((hi_[0] + hi_[1]) + (hi_[2] + hi_[3])); \
+        } \
+        for (; i < end_; i++) sv_ += chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); \
+        o[li_] = sv_; \
+      } \
+      return 0.; \
+    } \
     if (MODE == TO_MAX || MODE == TO_MIN) { \
       /* Two accumulators of each (a max and its NaN/infinity check): neither waits on the \
        * other's latency; in which order lanes are combined does not matter for either. */ \
@@ -474,11 +550,9 @@ static inline void reads_on(int on) { reads_on_ = on; }
       CHAIN_VEC(SUFFIX, HEAD, CORE, x, i); \
       CHAIN_PUT(SUFFIX, MODE, x, i); \
     } \
-    if (MODE == TO_SUM4) memcpy(lanes, &acc, sizeof acc); \
     for (; i < n; i++) { \
       double x = chain_scalar(s, a[i], HEAD != HEAD_NONE ? b + i : a + i); \
       if (MODE == TO_STORE || MODE == TO_STREAM) o[i] = x; \
-      else if (MODE == TO_SUM4) lanes[0] += x; \
       else o[i] += x; \
     } \
     return 0.; \
@@ -528,7 +602,7 @@ static inline void reads_on(int on) { reads_on_ = on; }
       CHAIN_HEAD_CASES(SUFFIX, HEAD_DIV, MODE) \
       default: \
         if (MODE != TO_STORE && MODE != TO_STREAM) switch (CHAIN_KEY(head_, core_)) { CHAIN_CMP_CASES(SUFFIX, HEAD_NONE, MODE) } \
-        if (MODE == TO_SUM4 || MODE == TO_ADD) switch (CHAIN_KEY(head_, core_)) { \
+        if (MODE == TO_LEAVES || MODE == TO_ADD) switch (CHAIN_KEY(head_, core_)) { \
           CHAIN_CMP_CASES(SUFFIX, HEAD_ADD, MODE) \
           CHAIN_CMP_CASES(SUFFIX, HEAD_SUB, MODE) \
           CHAIN_CMP_CASES(SUFFIX, HEAD_MUL, MODE) \
@@ -538,10 +612,10 @@ static inline void reads_on(int on) { reads_on_ = on; }
     CHAIN_BODY(SUFFIX, head_, core_, MODE) \
   }
 #define DEFINE_CHAIN(SUFFIX, ATTR) \
-  ATTR static double chain_##SUFFIX(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, double *lanes, int *special) { \
+  ATTR static double chain_##SUFFIX(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, const int32_t *lens, int *special) { \
     switch (mode) { \
       case TO_STORE: CHAIN_PICK(SUFFIX, TO_STORE) \
-      case TO_SUM4: CHAIN_PICK(SUFFIX, TO_SUM4) \
+      case TO_LEAVES: CHAIN_PICK(SUFFIX, TO_LEAVES) \
       case TO_ADD: CHAIN_PICK(SUFFIX, TO_ADD) \
       case TO_STREAM: CHAIN_PICK(SUFFIX, TO_STREAM) \
       case TO_MAX: CHAIN_PICK(SUFFIX, TO_MAX) \
@@ -561,10 +635,10 @@ FOR_EACH_ISA(DEFINE_CHAIN)
       default: CHAIN_BODY(avx512, HEAD_DIV, CORE_SQRT, MODE) \
     } \
   }
-FAST_SQRT_ATTR static double chain_sqrt_avx512(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, double *lanes, int *special) {
+FAST_SQRT_ATTR static double chain_sqrt_avx512(const Step *s, const double *a, const double *b, double *o, int64_t n, int mode, const int32_t *lens, int *special) {
   switch (mode) {
     case TO_STORE: CHAIN_SQRT_PICK(TO_STORE)
-    case TO_SUM4: CHAIN_SQRT_PICK(TO_SUM4)
+    case TO_LEAVES: CHAIN_SQRT_PICK(TO_LEAVES)
     case TO_ADD: CHAIN_SQRT_PICK(TO_ADD)
     case TO_STREAM: CHAIN_SQRT_PICK(TO_STREAM)
     case TO_MAX: CHAIN_SQRT_PICK(TO_MAX)
@@ -593,9 +667,9 @@ static inline void prefetch_span(uintptr_t a0, uintptr_t bytes) {
 #define CHAIN_ROW_FN(SUFFIX, ATTR) \
   ATTR static inline __attribute__((always_inline)) double chain_row_##SUFFIX(const Step *s, const double *a, double *o, int64_t n, const int CORE_) { \
     const double *b = NULL; \
-    double *lanes = NULL; \
+    const int32_t *lens = NULL; \
     int *special = NULL; \
-    (void)b; (void)lanes; (void)special; \
+    (void)b; (void)lens; (void)special; \
     CHAIN_BODY(SUFFIX, HEAD_NONE, CORE_, TO_STORE) \
   }
 #define CHAIN_ROWS_LOOP(SUFFIX, CORE) \
@@ -621,6 +695,45 @@ FAST_SQRT_ATTR static void chain_rows_sqrt_avx512(const Step *s, const double *a
 #define CHAIN_ROWS_OF(s) PICK(chain_rows)
 #endif
 
+/*
+ * Two neighbouring leaves of a pairwise sum (8 <= na, nb <= PW_BLOCKSIZE) of T(a[k]) and T(b[k]), their
+ * loops in step (see dev_leaf_pair): eight running sums a leaf in two vectors, then the tail,
+ * each leaf's additions in np_pairwise_sum's order. TV is T on a vector, TS on one double; `c`
+ * is the deviations' centre (unused by plain sums).
+ */
+#define SUM_V(v) (v)
+#define SUM_S(v) (v)
+#define DEV_V(v) (((v) - cc) * ((v) - cc))
+#define DEV_S(v) (((v) - c) * ((v) - c))
+#define LEAF_PAIR(NAME, ATTR, TV, TS) \
+  ATTR static void NAME(const double *a, int64_t na, const double *b, int64_t nb, double c, double *ra, double *rb) { \
+    v4d alo, ahi, blo, bhi, x, y, cc = { c, c, c, c }; \
+    (void)cc; \
+    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
+    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
+    alo = TV(alo); ahi = TV(ahi); blo = TV(blo); bhi = TV(bhi); \
+    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
+    for (i = 8; i < m; i += 8) { \
+      memcpy(&x, a + i, sizeof x); alo += TV(x); \
+      memcpy(&y, b + i, sizeof y); blo += TV(y); \
+      memcpy(&x, a + i + 4, sizeof x); ahi += TV(x); \
+      memcpy(&y, b + i + 4, sizeof y); bhi += TV(y); \
+    } \
+    for (int64_t k = i; k < ma; k += 8) { \
+      memcpy(&x, a + k, sizeof x); alo += TV(x); \
+      memcpy(&x, a + k + 4, sizeof x); ahi += TV(x); \
+    } \
+    for (int64_t k = i; k < mb; k += 8) { \
+      memcpy(&y, b + k, sizeof y); blo += TV(y); \
+      memcpy(&y, b + k + 4, sizeof y); bhi += TV(y); \
+    } \
+    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
+    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
+    for (int64_t k = ma; k < na; k++) sa += TS(a[k]); \
+    for (int64_t k = mb; k < nb; k++) sb += TS(b[k]); \
+    *ra = sa; \
+    *rb = sb; \
+  }
 #define DEFINE_MACHINE(SUFFIX, ATTR) \
   ATTR static void run_block_##SUFFIX(const int32_t *code, int64_t count, int64_t nconst, const double *consts, double *const *r, int64_t n) { \
     for (int64_t c = 0; c < count; c++) { \
@@ -690,13 +803,22 @@ FAST_SQRT_ATTR static void chain_rows_sqrt_avx512(const Step *s, const double *a
       } \
     } \
   } \
-  /* The four running sums of a contiguous line over a block of n % 4 == 0 elements: lane q \
-   * gets elements i % 4 == q, in order. */ \
-  ATTR static void sum4_##SUFFIX(const double *restrict e, int64_t n, double *restrict lanes) { \
-    v4d acc, x; \
-    memcpy(&acc, lanes, sizeof acc); \
-    for (int64_t i = 0; i < n; i += 4) { memcpy(&x, e + i, sizeof x); acc += x; } \
-    memcpy(lanes, &acc, sizeof acc); \
+  LEAF_PAIR(sum_leaf_pair_##SUFFIX, ATTR, SUM_V, SUM_S) \
+  /* The leaves of a pairwise tree lying one after the other in e (their lengths lens[0..], n \
+   * elements in all) summed into out[0..], each as np_pairwise_sum sums a leaf, neighbouring \
+   * leaves in step (sum_leaf_pair) where both have 8 or more: the same additions. */ \
+  ATTR static void leaf_sums_##SUFFIX(const double *e, const int32_t *lens, int64_t n, double *out) { \
+    for (int64_t at = 0, li = 0; at < n;) { \
+      int64_t na = lens[li]; \
+      if (at + na < n && na >= 8 && lens[li + 1] >= 8) { \
+        sum_leaf_pair_##SUFFIX(e + at, na, e + at + na, lens[li + 1], 0., out + li, out + li + 1); \
+        at += na + lens[li + 1]; \
+        li += 2; \
+      } else { \
+        out[li++] = np_pairwise_sum(e + at, na); \
+        at += na; \
+      } \
+    } \
   } \
   /* o[i*os] += e[i]: lines folding into elements of their own, element by element. */ \
   ATTR static void add_into_##SUFFIX(const double *restrict e, int64_t n, double *restrict o, int64_t os) { \
@@ -704,6 +826,30 @@ FAST_SQRT_ATTR static void chain_rows_sqrt_avx512(const Step *s, const double *a
     else for (int64_t i = 0; i < n; i++) o[i * os] += e[i]; \
   }
 FOR_EACH_ISA(DEFINE_MACHINE)
+
+/*
+ * The leaves of the pairwise tree (np_pairwise.h) over n elements, n <= MACHINE_BUFSIZE (every
+ * leaf but a piece's last starts and ends on a multiple of 8). Their lengths are appended to
+ * lens from index at; returns the index after the last.
+ */
+static int pw_leaves(int64_t n, int32_t *lens, int at) {
+  if (n <= PW_BLOCKSIZE) {
+    lens[at] = (int32_t)n;
+    return at + 1;
+  }
+  int64_t n2 = pw_split(n);
+  at = pw_leaves(n2, lens, at);
+  return pw_leaves(n - n2, lens, at);
+}
+
+/* The tree's sum over n elements from its leaves' sums (vals, in order, from *i): each node adds its halves, left + right. */
+static double pw_combine(int64_t n, const double *vals, int *i) {
+  if (n <= PW_BLOCKSIZE) return vals[(*i)++];
+  int64_t n2 = pw_split(n);
+  double x = pw_combine(n2, vals, i);
+  double y = pw_combine(n - n2, vals, i);
+  return x + y;
+}
 
 /* The JavaScript kernel's min/max step over a block, element by element. */
 static double extreme_exact(int is_max, const double *e, int64_t n, double acc) {
@@ -839,21 +985,95 @@ static void find_tail(Machine *M) {
 }
 
 /* Runs the program but its tail chain over a block and folds the chain's values by mode
- * (TO_SUM4, TO_ADD, TO_MAX, TO_MIN: chain_*), the last values never stored. */
-static double evaluate_fold(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int mode, double *o, double *lanes, int *special) {
+ * (TO_LEAVES with the leaves' lengths lens, TO_ADD, TO_MAX, TO_MIN: chain_*), the last values
+ * never stored. */
+static double evaluate_fold(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, int64_t n, int mode, double *o, const int32_t *lens, int *special) {
   evaluate_upto(M, r, store, p, i0, n, M->tail);
   const Step *s = &M->tail_step;
-  return CHAIN_OF(s)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lanes, special);
+  return CHAIN_OF(s)(s, r[s->src], s->src2 >= 0 ? r[s->src2] : NULL, o, n, mode, lens, special);
+}
+
+/* pw_combine's additions as a postfix plan: 1 takes the next leaf's sum, 0 adds the last two
+ * (left + right). Appended to plan from index at; returns the index after the last. */
+static int pw_plan(int64_t n, int8_t *plan, int at) {
+  if (n <= PW_BLOCKSIZE) {
+    plan[at] = 1;
+    return at + 1;
+  }
+  int64_t n2 = pw_split(n);
+  at = pw_plan(n2, plan, at);
+  at = pw_plan(n - n2, plan, at);
+  plan[at] = 0;
+  return at + 1;
+}
+
+/* pw_combine by its plan: the same additions without a call per node (a line of 1000 values
+ * has 15 nodes; their calls cost ~5% of a fused sum of it). */
+static double pw_run_plan(const int8_t *plan, int n, const double *vals) {
+  double stack[32];
+  int sp = 0;
+  for (int t = 0; t < n; t++) {
+    if (plan[t]) stack[sp++] = *vals++;
+    else {
+      sp--;
+      stack[sp - 1] = stack[sp - 1] + stack[sp];
+    }
+  }
+  return stack[0];
+}
+
+/* The trees of a line's pieces (pw_leaves, pw_plan): a whole piece's (the same for every line),
+ * and the last piece's of a line of n elements (kept while lines have that length). */
+typedef struct {
+  int full_n, last_n, full_plan_n, last_plan_n;
+  int64_t n;
+  int32_t full[PIECE_LEAVES], last[PIECE_LEAVES];
+  int8_t full_plan[2 * PIECE_LEAVES], last_plan[2 * PIECE_LEAVES];
+} Pieces;
+
+static void pieces_for(Pieces *T, int64_t n) {
+  if (T->full_n == 0) {
+    T->full_n = pw_leaves(MACHINE_BUFSIZE, T->full, 0);
+    T->full_plan_n = pw_plan(MACHINE_BUFSIZE, T->full_plan, 0);
+  }
+  if (T->n == n) return;
+  T->n = n;
+  T->last_n = n % MACHINE_BUFSIZE ? pw_leaves(n % MACHINE_BUFSIZE, T->last, 0) : 0;
+  T->last_plan_n = n % MACHINE_BUFSIZE ? pw_plan(n % MACHINE_BUFSIZE, T->last_plan, 0) : 0;
+}
+
+/* A block's chain may ask ahead past its end into the next block of the line, or the next line. */
+#define READS_ON(i0, nb) reads_on((i0) + (nb) < n ? contiguous : then)
+
+/*
+ * NumPy's pairwise sum (np_pairwise.h) of the values of a line's piece [i0, i0 + pn) (pn <=
+ * MACHINE_BUFSIZE, its tree's leaves lens[0..nleaves)): the piece goes through the program in
+ * blocks of whole leaves (at most MACHINE_BLOCK elements), each leaf summed as NumPy sums a
+ * leaf (by the tail chain straight from its source, TO_LEAVES, else from the result block,
+ * leaf_sums), then the leaves' sums added up the tree (pw_combine's order: its plan). n: the
+ * line's length.
+ */
+static double fold_piece(const Machine *M, double **r, double *store, const int64_t *p, int64_t i0, const int32_t *lens, int nleaves, const int8_t *plan, int nplan, int64_t n, int contiguous, int then) {
+  double vals[PIECE_LEAVES];
+  for (int li = 0; li < nleaves;) {
+    int lj = li;
+    int64_t nb = 0;
+    while (lj < nleaves && nb + lens[lj] <= MACHINE_BLOCK) nb += lens[lj++];
+    READS_ON(i0, nb);
+    if (M->tail < M->count) evaluate_fold(M, r, store, p, i0, nb, TO_LEAVES, vals + li, lens + li, NULL);
+    else PICK(leaf_sums)(evaluate(M, r, store, p, i0, nb), lens + li, nb, vals + li);
+    i0 += nb;
+    li = lj;
+  }
+  return pw_run_plan(plan, nplan, vals);
 }
 
 /* Folds one line of n elements (leaf i from p[i]) into the output at q; `then` says whether
- * every leaf's next line starts where this one ends (reads_on). */
-static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous, int then) {
+ * every leaf's next line starts where this one ends (reads_on). T: the sums' trees. */
+static void fold_line(const Machine *M, double **r, double *store, const int64_t *p, int64_t n, int64_t q, int contiguous, int then, Pieces *T) {
   double *o = M->o;
   int is_max = M->fold == F_MAX;
   int tail = M->tail < M->count;
-/* A block's chain may ask ahead past its end into the next block of the line, or the next line. */
-#define READS_ON(i0, nb) reads_on((i0) + (nb) < n ? contiguous : then)
   if (M->os != 0) {
     for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
       int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
@@ -868,29 +1088,23 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
     }
     return;
   }
-  if (M->fold == F_SUM && contiguous) {
-    double lanes[4] = { o[q], 0., 0., 0. };
-    int64_t m = n - n % 4;
-    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
-      int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
-      int64_t v = i0 + nb <= m ? nb : m - i0; /* the tail (past m) only ever sits in the last block */
-      if (tail) {
-        /* The chain adds the n % 4 tail to lanes[0] in order as below: v == nb - nb % 4. */
-        READS_ON(i0, nb);
-        evaluate_fold(M, r, store, p, i0, nb, TO_SUM4, NULL, lanes, NULL);
-        continue;
-      }
-      const double *e = evaluate(M, r, store, p, i0, nb);
-      PICK(sum4)(e, v, lanes);
-      for (int64_t i = v; i < nb; i++) lanes[0] += e[i];
+  if (M->fold == F_SUM) {
+    /* The line is one run of NumPy's reduction (fuse.ts): acc += the pairwise sum of each
+     * piece of MACHINE_BUFSIZE, in order, from the output's value. */
+    double acc = o[q];
+    pieces_for(T, n);
+    for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BUFSIZE) {
+      int64_t pn = n - i0 < MACHINE_BUFSIZE ? n - i0 : MACHINE_BUFSIZE;
+      acc += pn == MACHINE_BUFSIZE ? fold_piece(M, r, store, p, i0, T->full, T->full_n, T->full_plan, T->full_plan_n, n, contiguous, then)
+                                   : fold_piece(M, r, store, p, i0, T->last, T->last_n, T->last_plan, T->last_plan_n, n, contiguous, then);
     }
-    o[q] = lanes[0] + ((lanes[1] + lanes[2]) + lanes[3]);
+    o[q] = acc;
     return;
   }
   double acc = o[q];
   for (int64_t i0 = 0; i0 < n; i0 += MACHINE_BLOCK) {
     int64_t nb = n - i0 < MACHINE_BLOCK ? n - i0 : MACHINE_BLOCK;
-    if (tail && M->fold != F_SUM && nb >= 16) {
+    if (tail && nb >= 16) {
       /* extreme_block with the chain's vector min/max: a block it cannot decide is stored and
        * looked at element by element (the chain's source is still there: nothing was written). */
       int special;
@@ -903,9 +1117,7 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
       } else if (is_max ? m > acc : m < acc) acc = m;
       continue;
     }
-    const double *e = evaluate(M, r, store, p, i0, nb);
-    if (M->fold == F_SUM) for (int64_t i = 0; i < nb; i++) acc += e[i];
-    else acc = extreme_block(is_max, e, nb, acc);
+    acc = extreme_block(is_max, evaluate(M, r, store, p, i0, nb), nb, acc);
   }
   o[q] = acc;
 }
@@ -913,8 +1125,6 @@ static void fold_line(const Machine *M, double **r, double *store, const int64_t
 
 /* ---- std/var: NumPy's sums of a block ------------------------------------------------- */
 
-/* NumPy reduces long lines in buffer-sized pieces: acc += pairwise(piece) (np_pairwise.h). */
-#define MACHINE_BUFSIZE PW_BUFSIZE
 #define MACHINE_MAX_DIMS 32
 
 /*
@@ -954,9 +1164,72 @@ static int step_index(const Machine *M, const Walk *W, int64_t *j, int d0, int d
 }
 
 /*
- * One of var's two sums, in the order NumPy 1.24 sums the C-contiguous chunk that the
- * JavaScript path makes of the block (lib/np/float-sum.ts, floatSum): of the expression's
- * values into out (center NULL), or of (value - center)² (center: the means, laid out as out).
+ * moments_pass's sums of the expression's values where each output's trailing reduced elements
+ * are one run of several lines (W->t > 0): NumPy's pieces of MACHINE_BUFSIZE from the run's
+ * start, acc += the pairwise sum of each piece, runs added in C order. A piece's leaves that lie
+ * within one line go through the program in blocks of whole leaves and are summed as
+ * fold_piece sums them (the last chain straight from its source where there is one); a leaf
+ * that runs across the end of a line is gathered from its lines into tmp (PW_BLOCKSIZE doubles)
+ * and summed there. The same additions as summing the chunk: the same bits.
+ */
+static void sum_runs(const Machine *M, const Walk *W, double **r, double *store, double *tmp, double *out) {
+  int rr = W->r, outer = rr - W->t;
+  int64_t nl = W->shape[rr - 1], run = 1;
+  for (int d = outer; d < rr; d++) run *= W->shape[d];
+  int tail = M->tail < M->count;
+  Pieces T = { .n = -1 };
+  pieces_for(&T, run);
+  int64_t j[MACHINE_MAX_DIMS] = { 0 }, p[MACHINE_MAX_LEAVES], q = 0;
+  for (int i = 0; i < M->k; i++) p[i] = W->off[i];
+  do {
+    double acc = out[q];
+    int64_t jl[MACHINE_MAX_DIMS], pl[MACHINE_MAX_LEAVES], ql = q, at = 0; /* the run's line and the place in it */
+    for (int d = outer; d < rr; d++) jl[d] = 0;
+    for (int i = 0; i < M->k; i++) pl[i] = p[i];
+    for (int64_t ps = 0; ps < run; ps += MACHINE_BUFSIZE) {
+      int64_t pn = run - ps < MACHINE_BUFSIZE ? run - ps : MACHINE_BUFSIZE;
+      const int32_t *lens = pn == MACHINE_BUFSIZE ? T.full : T.last;
+      int nleaves = pn == MACHINE_BUFSIZE ? T.full_n : T.last_n;
+      double vals[PIECE_LEAVES];
+      for (int li = 0; li < nleaves;) {
+        if (at == nl) {
+          step_index(M, W, jl, outer, rr - 1, pl, &ql);
+                at = 0;
+        }
+        int lj = li;
+        int64_t nb = 0;
+        while (lj < nleaves && nb + lens[lj] <= MACHINE_BLOCK && at + nb + lens[lj] <= nl) nb += lens[lj++];
+        if (lj > li) {
+          if (tail) evaluate_fold(M, r, store, pl, at, nb, TO_LEAVES, vals + li, lens + li, NULL);
+          else PICK(leaf_sums)(evaluate(M, r, store, pl, at, nb), lens + li, nb, vals + li);
+          at += nb;
+          li = lj;
+          continue;
+        }
+        for (int64_t got = 0; got < lens[li];) {
+          if (at == nl) {
+            step_index(M, W, jl, outer, rr - 1, pl, &ql);
+                    at = 0;
+          }
+          int64_t take = lens[li] - got < nl - at ? lens[li] - got : nl - at;
+          memcpy(tmp + got, evaluate(M, r, store, pl, at, take), sizeof(double) * (size_t)take);
+          got += take;
+          at += take;
+        }
+        vals[li] = np_pairwise_sum(tmp, lens[li]);
+        li++;
+      }
+      acc += pn == MACHINE_BUFSIZE ? pw_run_plan(T.full_plan, T.full_plan_n, vals) : pw_run_plan(T.last_plan, T.last_plan_n, vals);
+    }
+    out[q] = acc;
+  } while (step_index(M, W, j, 0, outer, p, &q));
+}
+
+/*
+ * One of var's two sums (the first: also a fused sum whose runs span lines), in the order
+ * NumPy 1.24 sums the C-contiguous chunk that the JavaScript path makes of the block
+ * (lib/np/float-sum.ts, floatSum): of the expression's values into out (center NULL), or of
+ * (value - center)² (center: the means, laid out as out).
  * When the innermost dimension is reduced, each output's trailing reduced elements are one run
  * in C order, summed in pieces of MACHINE_BUFSIZE from its start (acc += pairwise(piece)), runs
  * added in C order; otherwise every element is added to its output in C order.
@@ -980,6 +1253,10 @@ static void moments_pass(const Machine *M, const Walk *W, double **r, double *st
         }
       }
     } while (step_index(M, W, j, 0, rr - 1, p, &q));
+    return;
+  }
+  if (!center) {
+    sum_runs(M, W, r, store, piece, out);
     return;
   }
   int outer = rr - t;
@@ -1067,45 +1344,6 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
 }
 
 /*
- * Two neighbouring leaves of a pairwise sum (8 <= na, nb <= PW_BLOCKSIZE) of T(a[k]) and T(b[k]), their
- * loops in step (see dev_leaf_pair): eight running sums a leaf in two vectors, then the tail,
- * each leaf's additions in np_pairwise_sum's order. TV is T on a vector, TS on one double; `c`
- * is the deviations' centre (unused by plain sums).
- */
-#define SUM_V(v) (v)
-#define SUM_S(v) (v)
-#define DEV_V(v) (((v) - cc) * ((v) - cc))
-#define DEV_S(v) (((v) - c) * ((v) - c))
-#define LEAF_PAIR(NAME, ATTR, TV, TS) \
-  ATTR static void NAME(const double *a, int64_t na, const double *b, int64_t nb, double c, double *ra, double *rb) { \
-    v4d alo, ahi, blo, bhi, x, y, cc = { c, c, c, c }; \
-    (void)cc; \
-    memcpy(&alo, a, sizeof alo); memcpy(&ahi, a + 4, sizeof ahi); \
-    memcpy(&blo, b, sizeof blo); memcpy(&bhi, b + 4, sizeof bhi); \
-    alo = TV(alo); ahi = TV(ahi); blo = TV(blo); bhi = TV(bhi); \
-    int64_t ma = na - (na % 8), mb = nb - (nb % 8), m = ma < mb ? ma : mb, i; \
-    for (i = 8; i < m; i += 8) { \
-      memcpy(&x, a + i, sizeof x); alo += TV(x); \
-      memcpy(&y, b + i, sizeof y); blo += TV(y); \
-      memcpy(&x, a + i + 4, sizeof x); ahi += TV(x); \
-      memcpy(&y, b + i + 4, sizeof y); bhi += TV(y); \
-    } \
-    for (int64_t k = i; k < ma; k += 8) { \
-      memcpy(&x, a + k, sizeof x); alo += TV(x); \
-      memcpy(&x, a + k + 4, sizeof x); ahi += TV(x); \
-    } \
-    for (int64_t k = i; k < mb; k += 8) { \
-      memcpy(&y, b + k, sizeof y); blo += TV(y); \
-      memcpy(&y, b + k + 4, sizeof y); bhi += TV(y); \
-    } \
-    double sa = ((alo[0] + alo[1]) + (alo[2] + alo[3])) + ((ahi[0] + ahi[1]) + (ahi[2] + ahi[3])); \
-    double sb = ((blo[0] + blo[1]) + (blo[2] + blo[3])) + ((bhi[0] + bhi[1]) + (bhi[2] + bhi[3])); \
-    for (int64_t k = ma; k < na; k++) sa += TS(a[k]); \
-    for (int64_t k = mb; k < nb; k++) sb += TS(b[k]); \
-    *ra = sa; \
-    *rb = sb; \
-  }
-/*
  * dev_pairwise: np_pairwise_sum of (a[i] - c)² without storing the squares: the same tree
  * (np_pairwise.h), so the same additions of the same squares.
  * rows_sum / rows_dev: acc[c] += the row's element c (or its squared deviation from mean[c]),
@@ -1148,9 +1386,9 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
     return dev_pairwise_##SUFFIX(a, n2, c) + dev_pairwise_##SUFFIX(a + n2, n - n2, c); \
   } \
   /* np_pairwise_sum's tree (np_reduce.c) over a run in the scratch buffer, its neighbouring \
-   * leaves in step as dev_pairwise's: the same additions, so the same bits, without that \
-   * function's prefetches far ahead (the run is in the cache; they cost it a third of its time). */ \
-  LEAF_PAIR(sum_leaf_pair_##SUFFIX, ATTR, SUM_V, SUM_S) \
+   * leaves in step as dev_pairwise's (sum_leaf_pair, with the machine's loops): the same \
+   * additions, so the same bits, without that function's prefetches far ahead (the run is in \
+   * the cache; they cost it a third of its time). */ \
   ATTR static double run_pairwise_##SUFFIX(const double *a, int64_t n) { \
     if (n <= PW_BLOCKSIZE) return np_pairwise_sum(a, n); \
     int64_t n2 = pw_split(n); \
@@ -1201,30 +1439,6 @@ static void run_into(const Machine *M, double **r, int64_t n, double *dst, int d
       for (int64_t i = c; i < w; i++) { double d = e[j * w + i] - mean[i]; acc[i] += d * d; } \
   }
 FOR_EACH_ISA(DEFINE_MOMENTS)
-
-/*
- * The leaves of the pairwise tree (np_pairwise.h) over n elements, n <= MACHINE_BUFSIZE (every
- * leaf but a piece's last starts and ends on a multiple of 8). Their lengths are appended to
- * lens from index at; returns the index after the last.
- */
-static int pw_leaves(int64_t n, int32_t *lens, int at) {
-  if (n <= PW_BLOCKSIZE) {
-    lens[at] = (int32_t)n;
-    return at + 1;
-  }
-  int64_t n2 = pw_split(n);
-  at = pw_leaves(n2, lens, at);
-  return pw_leaves(n - n2, lens, at);
-}
-
-/* The tree's sum over n elements from its leaves' sums (vals, in order, from *i): each node adds its halves, left + right. */
-static double pw_combine(int64_t n, const double *vals, int *i) {
-  if (n <= PW_BLOCKSIZE) return vals[(*i)++];
-  int64_t n2 = pw_split(n);
-  double x = pw_combine(n2, vals, i);
-  double y = pw_combine(n - n2, vals, i);
-  return x + y;
-}
 
 /* A run's sum from its leaves' sums: its pieces of MACHINE_BUFSIZE added in order from 0. (moments_runs's order). */
 static double pw_run_sum(int64_t run, const double *vals) {
@@ -1368,7 +1582,7 @@ static void prefetch_row(const Leaf *l, int64_t p, int64_t n) {
  * fused against 0.41-0.46 with the passes, which sum two leaves in step. Returns 0 (nothing
  * done) when the block does not qualify.
  */
-static int moments_fused(const Machine *M, const Walk *W, double *scratch, double *mean, double *m2, double count) {
+static int moments_fused(const Machine *M, const Walk *W, double *scratch, double *total, double *m2, double count) {
   const Step *s = &M->tail_step;
   int rr = W->r, outer = rr - 1;
   int64_t nl = W->shape[rr - 1];
@@ -1401,8 +1615,8 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
     FUSED_LINE(s, data + p[li], nl, cur, prev ? prev : cur, cprev, lens, nleaves, svals, dvals);
     reads_on(0);
     if (prev) m2[qprev] = pw_run_sum(nl, dvals);
-    cprev = pw_run_sum(nl, svals) / count;
-    mean[q] = cprev;
+    total[q] = pw_run_sum(nl, svals);
+    cprev = total[q] / count;
     qprev = q;
     prev = cur;
     half ^= 1;
@@ -1419,7 +1633,7 @@ static int moments_fused(const Machine *M, const Walk *W, double *scratch, doubl
  * scratch buffer, then summed in moments_pass's pieces of MACHINE_BUFSIZE (acc += pairwise
  * (piece)), then its squared deviations the same way. Returns 0 (nothing done) otherwise.
  */
-static int moments_runs(const Machine *M, const Walk *W, double **r, double *store, double *scratch, double *mean, double *m2, double count) {
+static int moments_runs(const Machine *M, const Walk *W, double **r, double *store, double *scratch, double *total, double *m2, double count) {
   int rr = W->r, outer = rr - W->t;
   int64_t nl = W->shape[rr - 1], run = 1;
   for (int d = 0; d < rr; d++) {
@@ -1427,7 +1641,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
     else if (W->ostride[d] == 0) return 0;
   }
   if (W->t == 0 || run > MOMENTS_SCRATCH) return 0;
-  if (moments_fused(M, W, scratch, mean, m2, count)) return 1;
+  if (moments_fused(M, W, scratch, total, m2, count)) return 1;
   int direct = result_direct(M);
   /* A run that is one contiguous line of each leaf: the next run's lines (their first
    * MACHINE_BUFSIZE elements: the hardware streams the rest) are asked for (into L2) before this
@@ -1471,7 +1685,7 @@ static int moments_runs(const Machine *M, const Walk *W, double **r, double *sto
     for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) s += PICK(run_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE);
     double c = s / count, v = 0.;
     for (int64_t at = 0; at < fill; at += MACHINE_BUFSIZE) v += PICK(dev_pairwise)(scratch + at, fill - at < MACHINE_BUFSIZE ? fill - at : MACHINE_BUFSIZE, c);
-    mean[q] = c;
+    total[q] = s;
     m2[q] = v;
   } while (step_index(M, W, j, 0, outer, p, &q));
   return 1;
@@ -1496,7 +1710,7 @@ static int step_dims(const Machine *M, const Walk *W, const int *dims, int nd, i
  * strip's means are summed row by row over the buffer. Returns 0 (nothing done) when a strip of
  * MOMENTS_MIN_STRIP columns of all rows would not fit in the buffer.
  */
-static int moments_strips(const Machine *M, const Walk *W, double **r, double *store, double *scratch, double *mean, double *m2, double count) {
+static int moments_strips(const Machine *M, const Walk *W, double **r, double *store, double *scratch, double *total, double *m2, double count) {
   int rr = W->r, kept[MACHINE_MAX_DIMS], red[MACHINE_MAX_DIMS], nk = 0, nr = 0;
   if (W->t != 0) return 0;
   int64_t nl = W->shape[rr - 1], os = W->ostride[rr - 1], rows = 1;
@@ -1583,13 +1797,13 @@ static int moments_strips(const Machine *M, const Walk *W, double **r, double *s
         }
         PICK(rows_sum)(scratch + (row - nb) * wc, nb, wc, sums);
       }
-      for (int64_t i = 0; i < wc; i++) centers[i] = sums[i] / count;
+      for (int64_t i = 0; i < wc; i++) {
+        total[qk + (c0 + i) * os] = sums[i];
+        centers[i] = sums[i] / count;
+      }
       memset(sums, 0, sizeof(double) * (size_t)wc);
       PICK(rows_dev)(scratch, rows, wc, centers, sums);
-      for (int64_t i = 0; i < wc; i++) {
-        mean[qk + (c0 + i) * os] = centers[i];
-        m2[qk + (c0 + i) * os] = sums[i];
-      }
+      for (int64_t i = 0; i < wc; i++) m2[qk + (c0 + i) * os] = sums[i];
     }
   } while (step_dims(M, W, kept, nk, jk, pk, &qk));
   return 1;
@@ -1790,6 +2004,7 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
   int contiguous = 1;
   for (int i = 0; i < M.k; i++) contiguous &= M.leaves[i].s == 1;
   int64_t p[MACHINE_MAX_LEAVES];
+  Pieces pieces = { .n = -1 };
   /* Line by line across the parts, as the JavaScript kernel walks a row of blocks (memory order). */
   for (int64_t j = 0; j < m; j++)
     for (uint32_t g = 0; g < G; g++) {
@@ -1799,7 +2014,7 @@ static napi_value js_machine_fold(napi_env env, napi_callback_info info) {
       int64_t jn = g + 1 < G ? j : j + 1;
       int then = contiguous && jn < m;
       for (int i = 0; then && i < M.k; i++) then = P[gn * M.k + i] + jn * M.leaves[i].t == p[i] + N[g];
-      fold_line(&M, r, store, p, N[g], R[g] + j * ot, contiguous, then);
+      fold_line(&M, r, store, p, N[g], R[g] + j * ot, contiguous, then, &pieces);
     }
 done:
   reads_on(0);
@@ -1809,15 +2024,16 @@ done:
 }
 
 /*
- * machineMoments(program, consts, leaves, offsets, strides, shape, ostrides, count, mean, m2):
- * the partial of var/std over one block (lib/da/evaluate.ts, partialOf) without making the
- * block: mean = (sum of the values) / count and m2 = sum of (value - mean)², each sum in
- * NumPy's order over the block's C-contiguous chunk (moments_pass), so both have the bits the
- * JavaScript path gets from the chunk; in one pass over the leaves where the values fit the
- * scratch buffer (moments_runs, moments_strips), else two. The block has r = shape.length dimensions, none of
- * length 1; leaf i's element at index j is at offsets[i] + sum j_d * strides[i*r + d];
- * ostrides: the partial's strides (0 along reduced dimensions, which must include the last
- * trailing run); mean and m2 are the partials, overwritten.
+ * machineMoments(program, consts, leaves, offsets, strides, shape, ostrides, count, total, m2):
+ * the partial of var/std over one block (lib/da/evaluate.ts, partialOf; Dask's moment_chunk)
+ * without making the block: total = the sum of the values and m2 = sum of (value - total /
+ * count)², each sum in NumPy's order over the block's C-contiguous chunk (moments_pass), so
+ * both have the bits NumPy gets from the chunk; in one pass over the leaves where the values
+ * fit the scratch buffer (moments_runs, moments_strips), else two. With an empty m2, only the
+ * sums (moments_pass): a fused sum whose runs span lines (lib/da/fold-block.ts). The block has r
+ * = shape.length dimensions, none of length 1; leaf i's element at index j is at offsets[i] +
+ * sum j_d * strides[i*r + d]; ostrides: the partial's strides (0 along reduced dimensions);
+ * total and m2 are the partials, overwritten.
  */
 static napi_value js_machine_moments(napi_env env, napi_callback_info info) {
   size_t argc = 10;
@@ -1830,14 +2046,14 @@ static napi_value js_machine_moments(napi_env env, napi_callback_info info) {
   Machine M;
   Walk W;
   const double *consts;
-  double *mean, *m2;
+  double *total, *m2, *centers = NULL;
   size_t mlen, m2len;
   uint32_t r;
   int64_t count;
   if (!read_program(env, argv[0], argv[1], &M, &consts) || !read_leaves(env, argv[2], &M) || !get_int(env, argv[7], &count) ||
-      !get_f64(env, argv[8], &mean, &mlen) || !get_f64(env, argv[9], &m2, &m2len))
+      !get_f64(env, argv[8], &total, &mlen) || !get_f64(env, argv[9], &m2, &m2len))
     return NULL;
-  if (napi_get_array_length(env, argv[5], &r) != napi_ok || r < 1 || r > MACHINE_MAX_DIMS || mlen != m2len || count < 1) {
+  if (napi_get_array_length(env, argv[5], &r) != napi_ok || r < 1 || r > MACHINE_MAX_DIMS || (m2len != 0 && mlen != m2len) || count < 1) {
     throw_range(env, "lazylab expression machine: malformed block for machineMoments");
     return NULL;
   }
@@ -1890,15 +2106,24 @@ static napi_value js_machine_moments(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
     goto done;
   }
-  memset(mean, 0, sizeof(double) * mlen);
+  memset(total, 0, sizeof(double) * mlen);
   memset(m2, 0, sizeof(double) * m2len);
+  if (m2len == 0) {
+    moments_pass(&M, &W, regs, store, scratch, total, NULL);
+    goto done;
+  }
   /* One pass over memory where the values fit the scratch buffer (its first MACHINE_BUFSIZE doubles are moments_pass's piece otherwise). */
-  if (!moments_runs(&M, &W, regs, store, scratch, mean, m2, (double)count) && !moments_strips(&M, &W, regs, store, scratch, mean, m2, (double)count)) {
-    moments_pass(&M, &W, regs, store, scratch, mean, NULL);
-    for (size_t q = 0; q < mlen; q++) mean[q] /= (double)count;
-    moments_pass(&M, &W, regs, store, scratch, m2, mean);
+  if (!moments_runs(&M, &W, regs, store, scratch, total, m2, (double)count) && !moments_strips(&M, &W, regs, store, scratch, total, m2, (double)count)) {
+    if (!(centers = malloc(sizeof(double) * mlen))) {
+      napi_throw_error(env, NULL, "lazylab expression machine: out of memory");
+      goto done;
+    }
+    moments_pass(&M, &W, regs, store, scratch, total, NULL);
+    for (size_t q = 0; q < mlen; q++) centers[q] = total[q] / (double)count;
+    moments_pass(&M, &W, regs, store, scratch, m2, centers);
   }
 done:
+  free(centers);
   free(strides);
   free(store);
   return NULL;

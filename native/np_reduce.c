@@ -538,69 +538,6 @@ FOR_EACH_ISA(DEFINE_ROWS)
   }
 FOR_EACH_ISA(DEFINE_BYTE_SUMS)
 
-/*
- * lib/da's fused `(x**2).sum(axis)` over contiguous lines, in the order its JavaScript kernel
- * adds (lib/da/fuse.ts, fourSums): per line, four running sums of x*x over elements i % 4, the
- * first starting from the output's current value, the last n % 4 squares added to that one,
- * then acc + ((a1 + a2) + a3). A line's four sums are one vector; four lines run at once, so
- * four independent chains hide the additions' latency. The same bits as the JavaScript kernel
- * (test/da-fold.test.ts compares them).
- */
-static double square_sum_line(const double *x, int64_t n, double acc) {
-  double a1 = 0, a2 = 0, a3 = 0;
-  int64_t i = 0;
-  for (; i + 3 < n; i += 4) {
-    acc += x[i] * x[i];
-    a1 += x[i + 1] * x[i + 1];
-    a2 += x[i + 2] * x[i + 2];
-    a3 += x[i + 3] * x[i + 3];
-  }
-  for (; i < n; i++) acc += x[i] * x[i];
-  return acc + ((a1 + a2) + a3);
-}
-
-#ifdef LAZYLAB_X86
-/* The four lanes of v as acc + ((a1 + a2) + a3), then the tail squares added to acc first. */
-__attribute__((target("avx2"))) static inline double finish4(__m256d v, const double *tail, int64_t t) {
-  double l[4];
-  _mm256_storeu_pd(l, v);
-  double acc = l[0];
-  for (int64_t i = 0; i < t; i++) acc += tail[i] * tail[i];
-  return acc + ((l[1] + l[2]) + l[3]);
-}
-
-__attribute__((target("avx2"))) static void square_sum_lines_avx2(const double *a, int64_t lines, int64_t n, int64_t stride, double *o, int64_t os) {
-  int64_t m = n - n % 4, k = 0;
-  for (; k + 4 <= lines; k += 4) {
-    const double *p0 = a + k * stride, *p1 = p0 + stride, *p2 = p1 + stride, *p3 = p2 + stride;
-    __m256d v0 = _mm256_set_pd(0, 0, 0, o[k * os]), v1 = _mm256_set_pd(0, 0, 0, o[(k + 1) * os]);
-    __m256d v2 = _mm256_set_pd(0, 0, 0, o[(k + 2) * os]), v3 = _mm256_set_pd(0, 0, 0, o[(k + 3) * os]);
-    for (int64_t i = 0; i < m; i += 4) {
-      __m256d x0 = _mm256_loadu_pd(p0 + i), x1 = _mm256_loadu_pd(p1 + i), x2 = _mm256_loadu_pd(p2 + i), x3 = _mm256_loadu_pd(p3 + i);
-      v0 = _mm256_add_pd(v0, _mm256_mul_pd(x0, x0));
-      v1 = _mm256_add_pd(v1, _mm256_mul_pd(x1, x1));
-      v2 = _mm256_add_pd(v2, _mm256_mul_pd(x2, x2));
-      v3 = _mm256_add_pd(v3, _mm256_mul_pd(x3, x3));
-    }
-    o[k * os] = finish4(v0, p0 + m, n - m);
-    o[(k + 1) * os] = finish4(v1, p1 + m, n - m);
-    o[(k + 2) * os] = finish4(v2, p2 + m, n - m);
-    o[(k + 3) * os] = finish4(v3, p3 + m, n - m);
-  }
-  for (; k < lines; k++) o[k * os] = square_sum_line(a + k * stride, n, o[k * os]);
-}
-#endif
-
-static void square_sum_lines(const double *a, int64_t lines, int64_t n, int64_t stride, double *o, int64_t os) {
-#ifdef LAZYLAB_X86
-  if (np_avx2) {
-    square_sum_lines_avx2(a, lines, n, stride, o, os);
-    return;
-  }
-#endif
-  for (int64_t k = 0; k < lines; k++) o[k * os] = square_sum_line(a + k * stride, n, o[k * os]);
-}
-
 /* ---- N-API glue ---------------------------------------------------------------------- */
 
 /* The arguments (a, offset, count, n, stride, out, outOffset) of every strided float64 call,
@@ -672,24 +609,6 @@ static napi_value js_deviation_sum_lines(napi_env env, napi_callback_info info) 
   napi_value rest[7] = { argv[0], argv[1], argv[2], argv[3], argv[4], argv[7], argv[8] };
   if (!line_args(env, rest, &a, &off, &lines, &n, &stride, &o, &oo) || !in_bounds(env, ml, mo, lines, 1)) return NULL;
   if (lines > 0) dev_lines_base(a + off, lines, n, stride, mu + mo, o + oo);
-  return NULL;
-}
-
-/* squareSumLines(a, offset, lines, n, lineStride, out, outOffset, outStride):
- * out[outOffset + k*outStride] += line k's sum of squares, in lib/da's fused order. */
-static napi_value js_square_sum_lines(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  int64_t off, lines, n, stride, oo, os;
-  double *a, *o;
-  if (argc != 8 || !get_int(env, argv[7], &os)) return NULL;
-  if (os < 0) {
-    napi_throw_range_error(env, NULL, "lazylab native loops: negative output stride");
-    return NULL;
-  }
-  if (!strided_args(env, argv, 1, os, &a, &off, &lines, &n, &stride, &o, &oo)) return NULL;
-  if (lines > 0) square_sum_lines(a + off, lines, n, stride, o + oo, os);
   return NULL;
 }
 
@@ -785,7 +704,6 @@ void np_reduce_register(napi_env env, napi_value exports) {
     { "addRows", NULL, js_add_rows, NULL, NULL, NULL, napi_default, NULL },
     { "minMaxRows", NULL, js_min_max_rows, NULL, NULL, NULL, napi_default, NULL },
     { "sumBytesLines", NULL, js_sum_bytes_lines, NULL, NULL, NULL, napi_default, NULL },
-    { "squareSumLines", NULL, js_square_sum_lines, NULL, NULL, NULL, napi_default, NULL },
     { "deviationSumLines", NULL, js_deviation_sum_lines, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -1,19 +1,20 @@
 /**
- * The fold kernels of lib/da (bands of blocks, slabs of lines, two lines at a time) against the
- * plain per-line fold: np's forEachLine walking each block line by line and `foldKernel`
- * folding one line per call, which is how partials were computed before the slab kernels. Every
- * partial must be the same bit for bit (the scheduler's results may not depend on how a block
- * is walked).
+ * The fold kernels of lib/da (bands of blocks, slabs of lines, runs spanning lines) against
+ * references computed another way: a sum against NumPy summing the block's values as a
+ * C-contiguous array (what Dask sums: the chunk it makes of the expression), min and max
+ * against the plain per-line fold (np's forEachLine walking each block line by line and
+ * `foldKernel` folding one line per call). Every partial must be the same bit for bit (the
+ * scheduler's results may not depend on how a block is walked).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { forEachLine } from "../lib/np/iterate";
 import { foldBand, foldBlock, FoldLeaf } from "../lib/da/fold-block";
 import { spawnSync } from "node:child_process";
-import { foldBandKernel, foldKernel, FoldOp } from "../lib/da/fuse";
-import { native } from "../lib/np/native";
+import { foldKernel, FoldOp } from "../lib/da/fuse";
+import { pythonJson } from "./oracle";
 
-/** The reference: one foldKernel call per line, or element by element across lines. */
+/** The min/max reference: one foldKernel call per line, or element by element across lines. */
 function perLine(expr: string, fold: FoldOp, leaves: FoldLeaf[], shape: number[], axes: number[]): Float64Array {
   const k = leaves.length;
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
@@ -41,6 +42,37 @@ function perLine(expr: string, fold: FoldOp, leaves: FoldLeaf[], shape: number[]
   return O;
 }
 
+/** The block's values in C order: `expr` at every index (as a chunk of the fused expression). */
+function blockOf(expr: string, leaves: FoldLeaf[], shape: number[]): Float64Array {
+  const f = new Function(...leaves.map((_, i) => `v${i}`), `return ${expr};`) as (...v: number[]) => number;
+  const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let e = 0; e < out.length; e++) {
+    out[e] = f(...leaves.map((l) => l.data[l.offset + idx.reduce((o, j, d) => o + j * l.stride[d], 0)]));
+    for (let d = shape.length - 1; d >= 0 && ++idx[d] === shape[d]; d--) idx[d] = 0;
+  }
+  return out;
+}
+
+/** NumPy's sums (keepdims, C order) of blocks given as [values, shape, axes], computed by NumPy at test time. */
+function numpySums(blocks: [Float64Array, number[], number[]][]): Float64Array[] {
+  const got = pythonJson<string[]>(
+    `
+import json, sys, base64
+import numpy as np
+out = []
+for data, shape, axes in json.load(sys.stdin):
+    x = np.frombuffer(base64.b64decode(data), dtype=np.float64).reshape(shape)
+    out.append(base64.b64encode(np.ascontiguousarray(x.sum(axis=tuple(axes), keepdims=True)).tobytes()).decode())
+print(json.dumps(out))`,
+    JSON.stringify(blocks.map(([v, shape, axes]) => [Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64"), shape, axes])),
+  );
+  return got.map((b64) => {
+    const buf = Buffer.from(b64, "base64");
+    return new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  });
+}
+
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
@@ -48,7 +80,7 @@ function rng(seed: number): () => number {
 
 const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
-test("slab and band folds give each block the partial of a per-line fold, bit for bit", () => {
+test("slab and band folds give each block the partial of NumPy's sum of the block (min, max: of a per-line fold), bit for bit", () => {
   const r = rng(1);
   const W = 37, H = 29; // an odd number of lines, lines not a multiple of 4
   const A = Float64Array.from({ length: W * H * 3 }, r);
@@ -65,53 +97,56 @@ test("slab and band folds give each block the partial of a per-line fold, bit fo
     // 3-D, stepped, with merged axes; and one line
     cases.push({ expr: "(v0 - 2)", fold, leaves: [{ data: A, offset: 0, stride: [W * H, 2 * W, 1] }], shape: [3, 14, 37], axes: [2] });
     cases.push({ expr: "(v0 - 2)", fold, leaves: [{ data: A, offset: 0, stride: [W * H, W, 1] }], shape: [3, 29, 37], axes: [0, 2] });
+    cases.push({ expr: "(v0 - 2)", fold, leaves: [{ data: A, offset: 0, stride: [W * H, 2 * W, 1] }], shape: [3, 14, 37], axes: [1, 2] });
     cases.push({ expr: "v0", fold, leaves: [{ data: A, offset: 7, stride: [1] }], shape: [1], axes: [0] });
   }
+  // A band: a row of three blocks of a 37-wide array (widths 13, 13, 11), folded line by line across them.
+  const bands: { fold: FoldOp; axes: number[]; parts: { offsets: number[]; shape: number[] }[] }[] = [];
+  for (const fold of ["sum", "min", "max"] as FoldOp[])
+    for (const axes of [[1], [0], [0, 1]]) bands.push({ fold, axes, parts: [13, 13, 11].map((w, g) => ({ offsets: [W + 13 * g], shape: [27, w] })) });
+  const sums = numpySums([
+    ...cases.filter((c) => c.fold === "sum").map((c): [Float64Array, number[], number[]] => [blockOf(c.expr, c.leaves, c.shape), c.shape, c.axes]),
+    ...bands.filter((b) => b.fold === "sum").flatMap((b) => b.parts.map((p): [Float64Array, number[], number[]] => [blockOf("(v0 * v0)", [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape), p.shape, b.axes])),
+  ]);
   for (const c of cases) {
-    const want = perLine(c.expr, c.fold, c.leaves, c.shape, c.axes);
+    const want = c.fold === "sum" ? sums.shift()! : perLine(c.expr, c.fold, c.leaves, c.shape, c.axes);
     const got = foldBlock(c.expr, c.fold, c.leaves, c.shape, c.axes);
     assert.ok(same(got, want), `${c.fold} ${c.expr} shape (${c.shape}) axes (${c.axes}): ${[...got].slice(0, 4)} vs ${[...want].slice(0, 4)}`);
   }
-  // A band: a row of three blocks of a 37-wide array (widths 13, 13, 11), folded line by line across them.
-  for (const fold of ["sum", "min", "max"] as FoldOp[]) {
-    for (const axes of [[1], [0]]) {
-      const widths = [13, 13, 11];
-      const parts = widths.map((w, g) => ({ offsets: [W + 13 * g], shape: [27, w] }));
-      const got = foldBand("(v0 * v0)", fold, [{ data: A, stride: [W, 1] }], parts, axes);
-      let at = 0;
-      parts.forEach((p, g) => {
-        const want = perLine("(v0 * v0)", fold, [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape, axes);
-        assert.ok(same(got.subarray(at, at + want.length), want), `band ${fold} axes (${axes}), part ${g}`);
-        at += want.length;
-      });
-      assert.equal(at, got.length);
-    }
+  for (const { fold, axes, parts } of bands) {
+    const got = foldBand("(v0 * v0)", fold, [{ data: A, stride: [W, 1] }], parts, axes);
+    let at = 0;
+    parts.forEach((p, g) => {
+      const want = fold === "sum" ? sums.shift()! : perLine("(v0 * v0)", fold, [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape, axes);
+      assert.ok(same(got.subarray(at, at + want.length), want), `band ${fold} axes (${axes}), part ${g}`);
+      at += want.length;
+    });
+    assert.equal(at, got.length);
   }
 });
 
-test("the fused (x**2).sum over contiguous lines runs the C loop (native squareSumLines) and gives the generated kernel's partials bit for bit", { skip: native ? false : "no native addon" }, () => {
-  assert.equal((foldBandKernel("(v0) * (v0)", 1, "sum") as { nativeLoop?: string }).nativeLoop, "squareSumLines");
+test("a fused sum of lines has NumPy's bits for every line: every length mod 8, below and across NumPy's 8192-element pieces, in bands", () => {
   const r = rng(7);
-  const W = 41;
-  const A = Float64Array.from({ length: W * 40 }, r);
-  // Lines of every length mod 4, line counts that are and are not multiples of 4, odd offsets.
-  for (let lines = 1; lines <= 9; lines++) {
-    for (const n of [1, 3, 4, 5, 8, 13, 40]) {
-      const leaves = [{ data: A, offset: 3 + lines, stride: [W, 1] }];
-      const want = perLine("(v0) * (v0)", "sum", leaves, [lines, n], [1]);
-      const got = foldBlock("(v0) * (v0)", "sum", leaves, [lines, n], [1]);
-      assert.ok(same(got, want), `${lines} lines of ${n}: ${[...got].slice(0, 3)} vs ${[...want].slice(0, 3)}`);
-    }
+  const W = 20011;
+  const A = Float64Array.from({ length: W * 7 }, r);
+  const blocks: [Float64Array, number[], number[]][] = [];
+  const got: Float64Array[] = [];
+  for (const n of [1, 3, 5, 8, 13, 40, 127, 129, 1000, 1003, 8192, 8193, 20003]) {
+    const leaves = [{ data: A, offset: 3, stride: [W, 1] }];
+    got.push(foldBlock("(v0) * (v0)", "sum", leaves, [5, n], [1]));
+    blocks.push([blockOf("(v0) * (v0)", leaves, [5, n]), [5, n], [1]]);
   }
-  // A band of three blocks (widths 13, 13, 11) of 27 lines.
-  const parts = [13, 13, 11].map((w, g) => ({ offsets: [W + 13 * g], shape: [27, w] }));
-  const got = foldBand("(v0) * (v0)", "sum", [{ data: A, stride: [W, 1] }], parts, [1]);
+  // A band of three blocks (widths 1003, 1003, 611) of 6 lines.
+  const parts = [1003, 1003, 611].map((w, g) => ({ offsets: [W + 1003 * g], shape: [6, w] }));
+  const band = foldBand("((v0 * 3) - 1)", "sum", [{ data: A, stride: [W, 1] }], parts, [1]);
   let at = 0;
   for (const p of parts) {
-    const want = perLine("(v0) * (v0)", "sum", [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape, [1]);
-    assert.ok(same(got.subarray(at, at + want.length), want), `band part at ${p.offsets[0]}`);
-    at += want.length;
+    got.push(band.subarray(at, at + 6));
+    blocks.push([blockOf("((v0 * 3) - 1)", [{ data: A, offset: p.offsets[0], stride: [W, 1] }], p.shape), p.shape, [1]]);
+    at += 6;
   }
+  const want = numpySums(blocks);
+  got.forEach((g, i) => assert.ok(same(g, want[i]), `block (${blocks[i][1]}): ${[...g].slice(0, 3)} vs NumPy ${[...want[i]].slice(0, 3)}`));
 });
 
 test("end to end, (x**2).sum(-1) and .sum() of lazy arrays give the same bits with the C loops and without (LAZYLAB_NATIVE=0)", () => {

@@ -403,26 +403,3 @@ test("an interrupt stops the threads claiming a big reduction's bands, and the p
   }
 });
 
-test("var/std partials combined element by element have the bits of the NDArray operations they replace", async () => {
-  const { np } = await import("../lib");
-  const { reduceCombine } = await import("../lib/da/evaluate");
-  const rng = np.random.defaultRng(31);
-  const plan = { node: { reduction: "var" } } as unknown as Parameters<typeof reduceCombine>[0];
-  for (const [shape, na, nb] of [[[1000, 1], 1000, 250], [[1, 7], 3, 3], [[2, 3, 4], 1, 12345]] as [number[], number, number][]) {
-    const [am, bm] = [rng.standardNormal(shape).mul(1e3), rng.standardNormal(shape)];
-    const [a2, b2] = [rng.random(shape).mul(na), rng.random(shape).mul(nb)];
-    am.nd.data[0] = NaN;
-    bm.nd.data[shape.reduce((p, n) => p * n) - 1] = Infinity;
-    const got = reduceCombine(plan, { value: am, count: na, mean: am, m2: a2 }, { value: bm, count: nb, mean: bm, m2: b2 });
-    const n = na + nb;
-    const delta = bm.sub(am);
-    const mean = am.add(delta.mul(nb / n));
-    const m2 = a2.add(b2).add(delta.mul(delta).mul((na * nb) / n));
-    assert.equal(got.count, n);
-    assert.deepEqual(got.mean!.shape, shape);
-    for (const [g, w, what] of [[got.mean!, mean, "mean"], [got.m2!, m2, "m2"]] as const) {
-      const G = g.nd.data as Float64Array, W = w.nd.data as Float64Array;
-      for (let i = 0; i < W.length; i++) assert.ok(Object.is(G[i], W[i]), `${what}[${i}] of shape (${shape}): ${G[i]} vs ${W[i]}`);
-    }
-  }
-});

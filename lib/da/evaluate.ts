@@ -5,7 +5,7 @@
  * consumed chunks back to the pool at once.
  */
 import { NDArray } from "../np/ndarray";
-import { concatenate } from "../np/creation";
+import { concatenate, full } from "../np/creation";
 import { Slice } from "../np/indexing";
 import { broadcastStrides } from "../np/iterate";
 import { assign, wrap } from "../np/ufunc";
@@ -440,9 +440,9 @@ function evalRechunk(ref: LazyRef, input: LazyRef, idx: readonly number[], reg: 
 
 /** Partial state of a reduction over one input block. */
 export interface Partial {
-  value: NDArray; // sum / min / max / prod / any / all, or the sum for mean
+  value: NDArray; // sum / min / max / prod / any / all, or the sum for mean, var and std
   count?: number;
-  mean?: NDArray;
+  /** var/std (Dask's moment_chunk): the sum of squared deviations from value / count. */
   m2?: NDArray;
 }
 
@@ -465,12 +465,15 @@ export function partialOf(reduction: string, block: NDArray, axes: readonly numb
     case "mean":
       return { value: (block.dtype === "float32" ? block : block.astype("float64")).sum(opts) as NDArray, count: axes.reduce((p, a) => p * block.shape[a], 1) };
     default: {
-      // var/std: per-block count, mean and sum of squared deviations (Chan et al.).
+      // var/std: per-block count, sum and sum of squared deviations from sum / count (Dask's
+      // moment_chunk, in the dtype of the result: float32's sums add in float32, while total / n,
+      // a float32 array over an int64 one, and so the deviations are float64).
       const n = axes.reduce((p, a) => p * block.shape[a], 1);
       const src = block.dtype === "float32" ? block : block.astype("float64");
-      const mean = (src.sum(opts) as NDArray).div(n);
-      const d = src.sub(mean);
-      return { value: mean, count: n, mean, m2: d.mul(d).sum(opts) as NDArray };
+      const total = src.sum(opts) as NDArray;
+      const d = src.sub(total.astype("float64").div(n));
+      const squares = d.mul(d);
+      return { value: total, count: n, m2: (src.dtype === "float32" ? squares.astype("float32") : squares).sum(opts) as NDArray };
     }
   }
 }
@@ -491,53 +494,8 @@ function combine(reduction: string, a: Partial, b: Partial): Partial {
       return { value: a.value.mul(b.value).ne(0) };
     case "mean":
       return { value: a.value.add(b.value, a.value), count: a.count! + b.count! };
-    default: {
-      const na = a.count!, nb = b.count!, n = na + nb;
-      const fast = combineMoments(a, b, na, nb);
-      if (fast) return fast;
-      const delta = b.mean!.sub(a.mean!);
-      const mean = a.mean!.add(delta.mul(nb / n));
-      const m2 = a.m2!.add(b.m2!).add(delta.mul(delta).mul((na * nb) / n));
-      return { value: mean, count: n, mean, m2 };
-    }
-  }
-}
-
-/**
- * var/std's combine of two float64 partials of one shape (what the machine's moments give):
- * the NDArray path's operations element by element, in its order (delta = b - a; a + delta *
- * (nb / n); (m2a + m2b) + delta * delta * (na * nb / n)), so the same bits, without its six
- * temporaries per step. The notebook's thread combines every block's partials after the pool
- * has made them, while both threads wait: for a 4000x4000 std(-1) in 1000x1000 chunks (12
- * combines) that was ~1.0 ms with the NDArray path and is ~0.2 ms so (machine at load ~6).
- * Undefined for other partials.
- */
-function combineMoments(a: Partial, b: Partial, na: number, nb: number): Partial | undefined {
-  const xs = [a.mean!, b.mean!, a.m2!, b.m2!];
-  const shape = xs[0].shape;
-  if (!xs.every((x) => x.dtype === "float64" && x.isContiguous && x.shape.length === shape.length && x.shape.every((k, d) => k === shape[d]))) return undefined;
-  const [am, bm, a2, b2] = xs.map((x) => x.nd.data as Float64Array);
-  const [ao, bo, a2o, b2o] = xs.map((x) => x.nd.offset);
-  const len = xs[0].size;
-  const n = na + nb, f = nb / n, g = (na * nb) / n;
-  const mean = new Float64Array(len), m2 = new Float64Array(len);
-  combineMomentsLoop(am, ao, bm, bo, a2, a2o, b2, b2o, len, f, g, mean, m2);
-  const M = new NDArray(mean, [...shape], "float64");
-  return { value: M, count: n, mean: M, m2: new NDArray(m2, [...shape], "float64") };
-}
-
-/**
- * combineMoments' loop, a function of its own: the executor compiles optimized code on the
- * thread that runs it (--no-concurrent-recompilation, kernel/executor/supervisor.ts), and V8
- * optimizes the function holding a hot loop. Inside combineMoments, with its checks and
- * closures, that compilation took 12-16 ms, twice, in a process's first var/std computes (V8's
- * --trace-opt), which doubled their time; this loop alone compiles in well under a millisecond.
- */
-function combineMomentsLoop(am: Float64Array, ao: number, bm: Float64Array, bo: number, a2: Float64Array, a2o: number, b2: Float64Array, b2o: number, len: number, f: number, g: number, mean: Float64Array, m2: Float64Array): void {
-  for (let i = 0; i < len; i++) {
-    const delta = bm[bo + i] - am[ao + i];
-    mean[i] = am[ao + i] + delta * f;
-    m2[i] = a2[a2o + i] + b2[b2o + i] + delta * delta * g;
+    default:
+      throw new Error(`combine: ${reduction} partials combine in reduceAll's tree`);
   }
 }
 
@@ -562,7 +520,9 @@ function pick(a: NDArray, b: NDArray, which: "min" | "max"): NDArray {
 function finishPartial(reduction: string, p: Partial, ddof: number): NDArray {
   if (reduction === "mean") return p.value.div(p.count!);
   if (reduction === "var" || reduction === "std") {
-    const v = p.m2!.div(Math.max(p.count! - ddof, 0));
+    // moment_agg: M / (n - ddof) in M's dtype (a float32 M divided by a float32 count, then the
+    // square root in float32), NaN where that is negative.
+    const v = p.m2!.div(full(p.m2!.shape, p.count! - ddof < 0 ? NaN : p.count! - ddof, { dtype: p.m2!.dtype }));
     return reduction === "std" ? v.sqrt() : v;
   }
   return p.value;
@@ -571,9 +531,13 @@ function finishPartial(reduction: string, p: Partial, ddof: number): NDArray {
 /**
  * Whether a fused fold can reduce this block without materialising it, and how: any/all fold
  * the expression's truth (`e !== 0 ? 1 : 0`, NaN counting as true as in NumPy) with max/min.
+ * Not a float32 sum or mean: NumPy adds float32 in float32 (the folds add in float64), so
+ * those make the block and lib/np sums it as NumPy does. Integer values (bool and integer
+ * dtypes) add exactly in any order: "exactSum".
  */
-function foldable(reduction: string): FoldOp | undefined {
-  return reduction === "sum" || reduction === "mean" ? "sum" : reduction === "min" || reduction === "all" ? "min" : reduction === "max" || reduction === "any" ? "max" : undefined;
+function foldable(reduction: string, dtype: DType): FoldOp | undefined {
+  if (reduction === "sum" || reduction === "mean") return dtype === "float32" ? undefined : dtype === "float64" ? "sum" : "exactSum";
+  return reduction === "min" || reduction === "all" ? "min" : reduction === "max" || reduction === "any" ? "max" : undefined;
 }
 
 /** The fused expression a reduction folds: the input's, or its truth for any/all. */
@@ -646,7 +610,7 @@ const MOMENTS_DTYPES = new Set<DType>(["float64", "int64", "int32", "int16", "in
 export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number]): Partial {
   const { node } = plan;
   const input = node.input;
-  const fold = foldable(node.reduction);
+  const fold = foldable(node.reduction, input.dtype);
   const { inIdx, inReg } = job;
   if (fold && (input.node.kind === "binary" || input.node.kind === "unary")) {
     // One pass over the leaves' blocks into the (keepdims-shaped) partial: no chunk is made.
@@ -670,8 +634,7 @@ export function reducePartial(plan: ReducePlan, job: ReducePlan["jobs"][number])
         const m = momentsBlock(program, ls.map((l) => ({ data: l.produced.array.nd.data, offset: l.offset, stride: l.stride })), shape, node.axes);
         if (m) {
           const keep = shape.map((n, d) => (node.axes.includes(d) ? 1 : n));
-          const mean = new NDArray(m.mean, keep, "float64");
-          return { value: mean, count: m.count, mean, m2: new NDArray(m.m2, keep, "float64") };
+          return { value: new NDArray(m.total, keep, "float64"), count: m.count, m2: new NDArray(m.m2, keep, "float64") };
         }
       } finally {
         ls.forEach((l) => release(l.produced));
@@ -691,10 +654,9 @@ export function foldedPartial(plan: ReducePlan, job: ReducePlan["jobs"][number],
   const shape = job.inReg.map((r) => r.length);
   const keep = shape.map((n, d) => (axes.includes(d) ? 1 : n));
   if (plan.node.reduction === "var" || plan.node.reduction === "std") {
-    // momentsBand's values: the means, then the sums of squared deviations.
+    // momentsBand's values: the sums, then the sums of squared deviations.
     const half = values.length / 2;
-    const mean = new NDArray(values.slice(0, half), keep, "float64");
-    return { value: mean, count: axes.reduce((p, a) => p * shape[a], 1), mean, m2: new NDArray(values.slice(half), keep, "float64") };
+    return { value: new NDArray(values.slice(0, half), keep, "float64"), count: axes.reduce((p, a) => p * shape[a], 1), m2: new NDArray(values.slice(half), keep, "float64") };
   }
   // any() of nothing is false: the max fold's starting value (-Infinity) is not a truth value.
   if (plan.node.reduction === "any") for (let i = 0; i < values.length; i++) if (values[i] === -Infinity) values[i] = 0;
@@ -712,7 +674,7 @@ export function foldJob(plan: ReducePlan, job: ReducePlan["jobs"][number]): { ex
   if (input.node.kind !== "binary" && input.node.kind !== "unary") return undefined;
   // var/std: the machine's moments (momentsBand) where it runs them in this thread too.
   const moments = (node.reduction === "var" || node.reduction === "std") && MOMENTS_DTYPES.has(input.dtype) && !!fused(input).program && machineOn() && job.inReg.every((r) => r.length > 0);
-  const fold: BandFold | undefined = moments ? "moments" : foldable(node.reduction);
+  const fold: BandFold | undefined = moments ? "moments" : foldable(node.reduction, input.dtype);
   if (!fold) return undefined;
   const { expr, leaves, program } = moments ? fused(input) : foldedExpression(input, node.reduction);
   // Only leaves whose blocks are views or constants: nothing is computed here for a worker.
@@ -744,23 +706,27 @@ export function reduceCombine(plan: ReducePlan, a: Partial, b: Partial): Partial
 
 /**
  * The output block from every job's partial (in job order), combined as Dask combines them, for
- * the reductions whose bits depend on the order (sum, prod, mean; dask.array.reductions'
+ * the reductions whose bits depend on the order (sum, prod, mean, var, std; dask.array.reductions'
  * `_tree_reduce`): the blocks along each reduced axis in groups of `split_every` (4 over one
  * axis; over k axes max(⌊4^(1/k)⌋, 2) each), each group's partials put together and reduced with
  * NumPy's function (lib/np adds in NumPy's order), level after level, then all that is left at
  * once. Adding the partials one after another gave other last bits: a 4000² sum in 1000²
- * chunks -6172.02901425943 where Dask's is -6172.0290142594295. min, max, any and all do not
- * depend on the order, and var/std combine as Chan et al.'s pairs in job order.
+ * chunks -6172.02901425943 where Dask's is -6172.0290142594295. var and std reduce a group as
+ * moment_combine and moment_agg do (Chan et al.'s pairs in job order differed from Dask in the
+ * last bits of a third of (x*3-1).std(-1)'s values, 2000×3000 in 1000² chunks). min, max, any
+ * and all do not depend on the order.
  */
 export function reduceAll(plan: ReducePlan, parts: readonly Partial[]): NDArray {
   const { reduction } = plan.node;
-  if (reduction !== "sum" && reduction !== "prod" && reduction !== "mean") return reduceFinish(plan, parts.reduce((acc, part) => reduceCombine(plan, acc, part)));
+  const moments = reduction === "var" || reduction === "std";
+  if (reduction !== "sum" && reduction !== "prod" && reduction !== "mean" && !moments) return reduceFinish(plan, parts.reduce((acc, part) => reduceCombine(plan, acc, part)));
   const axes = plan.gridDims;
   // The axes each level of the nested partials is put together along: the sorted ones (Dask
-  // composes its combine with `_concatenate2(axes=sorted(axis))`), but for mean, whose
-  // combine puts them together itself with `axes=axis`, the axes in the order the call gave
-  // them: with axis=(2, 0), blocks along axis 0 side by side along axis 2, and the other way.
-  const along = reduction === "mean" ? (plan.node.axesGiven ?? axes) : axes;
+  // composes its combine with `_concatenate2(axes=sorted(axis))`), but for mean, var and std,
+  // whose combines put them together themselves with `axes=axis`, the axes in the order the
+  // call gave them: with axis=(2, 0), blocks along axis 0 side by side along axis 2, and the
+  // other way.
+  const along = reduction === "mean" || moments ? (plan.node.axesGiven ?? axes) : axes;
   const every = Math.max(Math.floor(4 ** (1 / Math.max(axes.length, 1))), 2);
   let depth = 1;
   for (const n of plan.grid) {
@@ -768,19 +734,45 @@ export function reduceAll(plan: ReducePlan, parts: readonly Partial[]): NDArray 
     for (let reach = 1; reach < n; reach *= every) levels++;
     depth = Math.max(depth, levels);
   }
-  /** NumPy's reduction of one group's partials, put together as Dask's _concatenate2 does. */
-  const reduceGroup = (group: Partial[], shape: readonly number[]): Partial => {
-    const assemble = (values: NDArray[], d: number): NDArray => {
-      if (d === axes.length) return values[0];
-      const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
-      const rows: NDArray[] = [];
-      for (let i = 0; i < shape[d]; i++) rows.push(assemble(values.slice(i * inner, (i + 1) * inner), d + 1));
-      return rows.length === 1 ? rows[0] : concatenate(rows, { axis: along[d] });
-    };
-    const all = assemble(group.map((p) => p.value), 0);
-    const opts = { axis: axes, keepdims: true };
+  /** One group's partials put together as Dask's _concatenate2 does (`shape`: the group's grid). */
+  const assemble = (values: NDArray[], shape: readonly number[], d = 0): NDArray => {
+    if (d === axes.length) return values[0];
+    const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+    const rows: NDArray[] = [];
+    for (let i = 0; i < shape[d]; i++) rows.push(assemble(values.slice(i * inner, (i + 1) * inner), shape, d + 1));
+    return rows.length === 1 ? rows[0] : concatenate(rows, { axis: along[d] });
+  };
+  const opts = { axis: axes, keepdims: true };
+  /** NumPy's reduction of one group's partials (`last`: the final one, Dask's aggregate). */
+  const reduceGroup = (group: Partial[], shape: readonly number[], last: boolean): Partial => {
+    if (moments) return momentGroup(group, shape, last ? plan.ref.dtype : "float64");
+    const all = assemble(group.map((p) => p.value), shape);
     const value = (reduction === "prod" ? all.prod(opts) : all.sum(opts)) as NDArray;
     return reduction === "mean" ? { value, count: group.reduce((n, p) => n + p.count!, 0) } : { value };
+  };
+  /**
+   * moment_combine and moment_agg of one group: n = Σ ns, total = Σ totals, mu = total / n,
+   * M = Σ Ms + Σ ns·(totals / ns − mu)², each Σ NumPy's sum over the group put together
+   * (`x ** 2` is NumPy's square, x·x). Every sum runs in `dtype` (its dtype= argument): the
+   * result's for the aggregate, float64 for the combines (Dask passes the result's dtype to the
+   * chunk and aggregate functions only), so a float32 var keeps float64 partials between its
+   * levels. Dask's divide(a, b, dtype) divides in NumPy's dtype for a and b, then casts (its
+   * NumPy 1.24 fallback, dask/array/numpy_compat.py): totals / ns in float64 (ns is int64 or
+   * float64), rounded to `dtype`. ns·x² is a float64 product, rounded to `dtype` by the sum.
+   */
+  const momentGroup = (group: Partial[], shape: readonly number[], dtype: DType): Partial => {
+    if (axes.length === 1 && dtype === "float64") {
+      const fast = momentGroupLoop(group);
+      if (fast) return fast;
+    }
+    const cast = (x: NDArray) => (x.dtype === dtype ? x : x.astype(dtype));
+    const raw = assemble(group.map((p) => p.value), shape);
+    const ns = assemble(group.map((p) => full(p.value.shape, p.count!, { dtype: "float64" })), shape);
+    const n = group.reduce((k, p) => k + p.count!, 0);
+    const total = cast(raw).sum(opts) as NDArray;
+    const inner = cast(raw.div(ns)).sub(total.div(full(total.shape, n, { dtype })));
+    const m2 = (cast(assemble(group.map((p) => p.m2!), shape)).sum(opts) as NDArray).add(cast(ns.mul(inner.mul(inner))).sum(opts) as NDArray);
+    return { value: total, count: n, m2 };
   };
   let grid = [...plan.grid];
   let cells = [...parts];
@@ -792,12 +784,57 @@ export function reduceAll(plan: ReducePlan, parts: readonly Partial[]): NDArray 
       const size = lo.map((l, d) => Math.min(every, grid[d] - l));
       const group: Partial[] = [];
       forEachIndex(size, (o) => group.push(cells[flatIndex(o.map((k, d) => lo[d] + k), grid)]));
-      out.push(reduceGroup(group, size));
+      out.push(reduceGroup(group, size, false));
     });
     grid = next;
     cells = out;
   }
-  return reduceFinish(plan, reduceGroup(cells, grid));
+  return reduceFinish(plan, reduceGroup(cells, grid, true));
+}
+
+/**
+ * The moment group of reduceAll over one reduced axis in float64, element by element: there
+ * each Σ is NumPy's sum of at most split_every (4) values along one axis, which adds them in
+ * order from 0 (a pairwise sum under 8 values, or one slice after another), so the same bits
+ * as the NDArray path without its temporaries (a 4000² std(-1) in 1000² chunks: its 16
+ * groups took ~1.1 ms that way, 7% of the compute). Undefined unless every partial is a
+ * contiguous float64 array of one shape.
+ */
+function momentGroupLoop(group: readonly Partial[]): Partial | undefined {
+  const shape = group[0].value.shape;
+  const xs = group.flatMap((p) => [p.value, p.m2!]);
+  if (!xs.every((x) => x.dtype === "float64" && x.isContiguous && x.shape.length === shape.length && x.shape.every((k, d) => k === shape[d]))) return undefined;
+  const len = group[0].value.size;
+  const totals = group.map((p) => p.value.nd.data as Float64Array), m2s = group.map((p) => p.m2!.nd.data as Float64Array);
+  const offsets = group.map((p) => p.value.nd.offset), m2Offsets = group.map((p) => p.m2!.nd.offset);
+  const counts = group.map((p) => p.count!);
+  const n = counts.reduce((a, b) => a + b, 0);
+  const total = new Float64Array(len), m2 = new Float64Array(len);
+  momentGroupKernel(totals, offsets, m2s, m2Offsets, counts, n, len, total, m2);
+  return { value: new NDArray(total, [...shape], "float64"), count: n, m2: new NDArray(m2, [...shape], "float64") };
+}
+
+/**
+ * momentGroupLoop's loop, a function of its own (V8 optimizes the function holding a hot loop
+ * on the thread that runs it; with its checks around it, that compilation took milliseconds).
+ * Per element: total = Σ t, mu = total / n, M = Σ m2 + Σ n_g·(t_g / n_g − mu)², each Σ in order
+ * from 0.
+ */
+function momentGroupKernel(totals: Float64Array[], offsets: number[], m2s: Float64Array[], m2Offsets: number[], counts: number[], n: number, len: number, total: Float64Array, m2: Float64Array): void {
+  const k = totals.length;
+  for (let i = 0; i < len; i++) {
+    let t = 0;
+    for (let g = 0; g < k; g++) t += totals[g][offsets[g] + i];
+    const mu = t / n;
+    let ms = 0, cs = 0;
+    for (let g = 0; g < k; g++) {
+      ms += m2s[g][m2Offsets[g] + i];
+      const d = totals[g][offsets[g] + i] / counts[g] - mu;
+      cs += counts[g] * (d * d);
+    }
+    total[i] = t;
+    m2[i] = ms + cs;
+  }
 }
 
 /** Calls `f` with every index of `shape`, in C order. */

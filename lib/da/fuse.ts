@@ -2,8 +2,16 @@
  * Fusion: a chain of elementwise nodes becomes one expression over its leaves (blocks of
  * non-elementwise inputs, or scalars), compiled once into a loop that reads every leaf and
  * writes the output — or folds it straight into a reduction — in a single pass.
+ *
+ * A fused sum adds in the order NumPy sums the C-contiguous chunk Dask makes of the
+ * expression (lib/np/float-sum.ts, floatSum), so a lazy reduction has Dask's bits: a run of
+ * reduced elements (a line here) in pieces of BUFSIZE from its start, acc += the pairwise sum
+ * of each piece; along a kept innermost axis, element by element, lines in order. Runs that
+ * span several lines (the trailing reduced axes not one line of every leaf) are summed by
+ * fold-block.ts, not by these kernels.
  */
 import type { DType } from "../np/dtype";
+import { BUFSIZE, pairwiseSumFor } from "../np/float-sum";
 import { native } from "../np/native";
 import { binaryExpr, castOf, jsLiteral, powExpression, unaryExpr, wrap } from "../np/ufunc";
 import type { LazyRef } from "./graph";
@@ -75,72 +83,69 @@ function reads(k: number, contiguous: boolean): string {
   return s;
 }
 
-/** Reductions a fused kernel can fold directly. */
-export type FoldOp = "sum" | "min" | "max";
+/**
+ * Reductions a fused kernel can fold directly. "exactSum" is a sum of integer values (bool and
+ * integer dtypes), exact in any order (below 2**53): its kernels are the sum's, and
+ * fold-block.ts folds it line by line even where NumPy's runs span lines.
+ */
+export type FoldOp = "sum" | "exactSum" | "min" | "max";
 
-/** `acc = fold(acc, expr)` over a line, for `k` leaves; returns the new accumulator. */
+/**
+ * A sum's piece buffer and NumPy's pairwise sum (lib/np/float-sum.ts) over it: the generated
+ * kernels write a piece's values here and add its pairwise sum, as NumPy sums the chunk Dask
+ * makes of the expression. One per thread (kernels never run inside each other).
+ */
+const PIECE = new Float64Array(BUFSIZE);
+const PIECE_SUM = pairwiseSumFor(PIECE);
+
+/**
+ * The sum of a line that is one run of NumPy's reduction (lib/np/float-sum.ts, floatSum), into
+ * `acc`: its pieces of BUFSIZE elements from the line's start, each piece's values written to
+ * `B` and `acc += PW(B, 0, len, 1)` (NumPy's pairwise tree), in order. Leaf i's element at
+ * `base(i) + index * s${i}`, or `base(i) + index` where every stride is 1.
+ */
+function pieceSums(expr: string, k: number, base: (i: number) => string): string {
+  const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).join(" && ") || "true";
+  const fill = (contiguous: boolean) => {
+    let r = "";
+    for (let i = 0; i < k; i++) r += contiguous ? `const v${i} = L${i}[${base(i)} + c + i]; ` : `const v${i} = L${i}[${base(i)} + (c + i) * s${i}]; `;
+    return `for (let i = 0; i < len; i++) { ${r} B[i] = ${expr}; }`;
+  };
+  return `for (let c = 0; c < n; c += BS) {
+      const len = n - c < BS ? n - c : BS;
+      if (${allOne}) { ${fill(true)} } else { ${fill(false)} }
+      acc += PW(B, 0, len, 1);
+    }`;
+}
+
+/** `new Function(...params, body)` with the piece buffer `B`, its pairwise sum `PW` and `BS` (BUFSIZE) in scope. */
+function withPieces<F>(params: string[], body: string): F {
+  return new Function("B", "PW", "BS", `return function (${params.join(", ")}) { ${body} };`)(PIECE, PIECE_SUM, BUFSIZE) as F;
+}
+
+/**
+ * `acc = fold(acc, expr)` over a line, for `k` leaves; returns the new accumulator. A sum takes
+ * the line as one run of NumPy's reduction: acc += the pairwise sum of each piece of BUFSIZE
+ * from the line's start (so a run folded in calls of multiples of BUFSIZE elements, as
+ * scheduler/run-fold.ts folds a block, gets NumPy's order for the whole run).
+ */
 export function foldKernel(expr: string, k: number, op: FoldOp): FoldKernel {
+  if (op === "exactSum") return foldKernel(expr, k, "sum");
   const key = `${op}|${k}|${expr}`;
   let f = foldCache.get(key);
   if (f) return f;
-  const step =
-    op === "sum" ? "acc += e;" : op === "min" ? "if (e < acc || e !== e) acc = e;" : "if (e > acc || e !== e) acc = e;";
-  const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).join(" && ") || "true";
-  // A contiguous sum keeps four running sums (four independent chains of additions instead of
-  // one, as NumPy's unrolled loops do), added together at the end of the line.
-  const lane = (j: number) => `{ ${reads(k, true).replace(/ \+ i\]/g, ` + i + ${j}]`)} a${j} += ${expr}; }`;
-  const contiguous =
-    op === "sum"
-      ? `let a1 = 0, a2 = 0, a3 = 0, i = 0;
-         for (; i + 3 < n; i += 4) { { ${reads(k, true)} acc += ${expr}; } ${lane(1)} ${lane(2)} ${lane(3)} }
-         for (; i < n; i++) { ${reads(k, true)} acc += ${expr}; }
-         return acc + ((a1 + a2) + a3);`
-      : `for (let i = 0; i < n; i++) { ${reads(k, true)} const e = ${expr}; ${step} } return acc;`;
-  const body = `
-    if (${allOne}) { ${contiguous} }
-    for (let i = 0; i < n; i++) { ${reads(k, false)} const e = ${expr}; ${step} }
-    return acc;`;
-  f = new Function(...params(k), "n", "acc", body) as FoldKernel;
+  if (op === "sum") f = withPieces<FoldKernel>([...params(k), "n", "acc"], `${pieceSums(expr, k, (i) => `o${i}`)} return acc;`);
+  else {
+    const step = op === "min" ? "if (e < acc || e !== e) acc = e;" : "if (e > acc || e !== e) acc = e;";
+    const allOne = [...Array(k).keys()].map((i) => `s${i} === 1`).join(" && ") || "true";
+    const body = `
+      if (${allOne}) { for (let i = 0; i < n; i++) { ${reads(k, true)} const e = ${expr}; ${step} } return acc; }
+      for (let i = 0; i < n; i++) { ${reads(k, false)} const e = ${expr}; ${step} }
+      return acc;`;
+    f = new Function(...params(k), "n", "acc", body) as FoldKernel;
+  }
   foldCache.set(key, f);
   return f;
-}
-
-/**
- * The four-sum loop of a contiguous line, reading leaf i at `base(i) + i` and adding into
- * `acc`: the same additions in the same order as {@link foldKernel}'s, so both give the same
- * bits.
- */
-function fourSums(expr: string, k: number, base: (i: number) => string): string {
-  const read = (lane: number) => {
-    let s = "";
-    for (let i = 0; i < k; i++) s += `const v${i} = L${i}[${base(i)} + i${lane ? ` + ${lane}` : ""}]; `;
-    return s;
-  };
-  return `let a1 = 0, a2 = 0, a3 = 0, i = 0;
-    for (; i + 3 < n; i += 4) { { ${read(0)} acc += ${expr}; } { ${read(1)} a1 += ${expr}; } { ${read(2)} a2 += ${expr}; } { ${read(3)} a3 += ${expr}; } }
-    for (; i < n; i++) { ${read(0)} acc += ${expr}; }
-    acc = acc + ((a1 + a2) + a3);`;
-}
-
-/**
- * {@link fourSums} over two lines at once, leaf i of the second read at `q${i}` into `bcc`
- * (its own four sums): each line gets exactly the additions it gets alone, but the two lines'
- * eight chains of additions run side by side. A contiguous fused sum is bound by the latency
- * of its four chains (V8 does not vectorise): two lines at once read a 4000-wide array at
- * ~0.8-0.9 ns/element against ~1.0-1.4 one line at a time (one thread).
- */
-function pairedFourSums(expr: string, k: number): string {
-  const second = expr.replace(/\bv(\d+)\b/g, "w$1");
-  const read = (lane: number, v: string, base: string) => {
-    let s = "";
-    for (let i = 0; i < k; i++) s += `const ${v}${i} = L${i}[${base}${i} + i${lane ? ` + ${lane}` : ""}]; `;
-    return s;
-  };
-  const both = (lane: number, a: string, b: string) => `{ ${read(lane, "v", "p")} ${a} += ${expr}; } { ${read(lane, "w", "q")} ${b} += ${second}; }`;
-  return `let a1 = 0, a2 = 0, a3 = 0, b1 = 0, b2 = 0, b3 = 0, i = 0;
-    for (; i + 3 < n; i += 4) { ${both(0, "acc", "bcc")} ${both(1, "a1", "b1")} ${both(2, "a2", "b2")} ${both(3, "a3", "b3")} }
-    for (; i < n; i++) { ${both(0, "acc", "bcc")} }
-    acc = acc + ((a1 + a2) + a3); bcc = bcc + ((b1 + b2) + b3);`;
 }
 
 function slabParams(k: number): string[] {
@@ -170,10 +175,13 @@ function lineReads(k: number, contiguous: boolean): string {
  * after block read a 4000-wide array ~1.4× slower here). Part g's line j reads leaf i from
  * `P[g*k + i] + j*ti` (element stride `si`), is `N[g]` long and folds into its partial at
  * `R[g] + j*ot` of `O`: into that one element when `os === 0` (exactly {@link foldKernel}'s
- * additions, per line), otherwise element i into `R[g] + j*ot + i*os`. Each part's partial is
- * the same bit for bit as when it is folded alone.
+ * operations, per line: a sum takes the line as one run of NumPy's reduction), otherwise
+ * element i into `R[g] + j*ot + i*os` (one addition or comparison per element, lines in order,
+ * as NumPy adds along a kept innermost axis). Each part's partial is the same bit for bit as
+ * when it is folded alone.
  */
 export function foldBandKernel(expr: string, k: number, op: FoldOp, program?: Program): SlabKernel {
+  if (op === "exactSum") return foldBandKernel(expr, k, "sum", program);
   const machine = native && program && MACHINE ? program : undefined;
   const key = `${op}|${k}|${machine ? "machine|" : ""}${expr}`;
   let f = foldBandCache.get(key);
@@ -186,54 +194,22 @@ export function foldBandKernel(expr: string, k: number, op: FoldOp, program?: Pr
   let starts = "";
   for (let i = 0; i < k; i++) starts += `const p${i} = P[g * ${k} + ${i}] + j * t${i}; `;
   const each = (inner: string) => `for (let j = 0; j < m; j++) for (let g = 0; g < G; g++) { const n = N[g]; ${starts} const r = R[g] + j * ot; ${inner} }`;
-  const contiguous =
+  const line =
     op === "sum"
-      ? fourSums(expr, k, (i) => `p${i}`)
-      : `for (let i = 0; i < n; i++) { ${lineReads(k, true)} const e = ${expr}; ${step} }`;
-  let pairStarts = "";
-  for (let i = 0; i < k; i++) pairStarts += `const p${i} = P[g * ${k} + ${i}] + j * t${i}, q${i} = p${i} + t${i}; `;
-  // A contiguous sum whose lines fold into elements of their own (ot !== 0) runs two lines at
-  // a time (pairedFourSums); the order of lines does not matter there, each has its element.
-  const paired =
-    op !== "sum"
-      ? ""
-      : `if (ot !== 0) {
-        let j = 0;
-        for (; j + 1 < m; j += 2) for (let g = 0; g < G; g++) { const n = N[g]; ${pairStarts} const r = R[g] + j * ot; let acc = O[r], bcc = O[r + ot]; ${pairedFourSums(expr, k)} O[r] = acc; O[r + ot] = bcc; }
-        for (; j < m; j++) for (let g = 0; g < G; g++) { const n = N[g]; ${starts} const r = R[g] + j * ot; let acc = O[r]; ${contiguous} O[r] = acc; }
-        return;
-      }`;
+      ? `let acc = O[r]; ${pieceSums(expr, k, (i) => `p${i}`)} O[r] = acc;`
+      : `let acc = O[r];
+         if (${allOne}) { for (let i = 0; i < n; i++) { ${lineReads(k, true)} const e = ${expr}; ${step} } }
+         else for (let i = 0; i < n; i++) { ${lineReads(k, false)} const e = ${expr}; ${step} }
+         O[r] = acc;`;
   const body = `
-    if (os === 0) {
-      if (${allOne}) { ${paired} ${each(`let acc = O[r]; ${contiguous} O[r] = acc;`)} return; }
-      ${each(`let acc = O[r]; for (let i = 0; i < n; i++) { ${lineReads(k, false)} const e = ${expr}; ${step} } O[r] = acc;`)}
-      return;
-    }
+    if (os === 0) { ${each(line)} return; }
     ${each(`for (let i = 0; i < n; i++) { ${lineReads(k, false)} const e = ${expr}; const q = r + i * os; ${put} }`)}`;
   const params: string[] = [];
   for (let i = 0; i < k; i++) params.push(`L${i}`, `s${i}`, `t${i}`);
-  f = new Function(...params, "P", "N", "R", "G", "m", "O", "os", "ot", body) as SlabKernel;
+  f = withPieces<SlabKernel>([...params, "P", "N", "R", "G", "m", "O", "os", "ot"], body);
   if (machine) f = withMachine(f, machine, k, op);
-  if (op === "sum" && k === 1 && expr === SQUARE_OF_LEAF && native) f = withNativeSquareSums(f);
   foldBandCache.set(key, f);
   return f;
-}
-
-/** What {@link fuse} writes for a float64 leaf squared (`x**2`): `(v0) * (v0)`. */
-const SQUARE_OF_LEAF = substitute(powExpression(2, false), "v0");
-
-/**
- * `(x**2).sum(axis)` over contiguous lines, each into an element of its own: the C loop
- * (native/np_reduce.c, squareSumLines) adds in exactly the generated kernel's order, four lines
- * at a time in vector registers; anything else goes to the generated kernel.
- */
-function withNativeSquareSums(js: SlabKernel): SlabKernel {
-  const loops = native!;
-  const f = ((L0: unknown, s0: number, t0: number, P: number[], N: number[], R: number[], G: number, m: number, O: Float64Array, os: number, ot: number) => {
-    if (s0 !== 1 || os !== 0 || ot <= 0 || t0 < 0 || !(L0 instanceof Float64Array)) return js(L0, s0, t0, P, N, R, G, m, O, os, ot);
-    for (let g = 0; g < G; g++) loops.squareSumLines(L0, P[g], m, N[g], t0, O, R[g], ot);
-  }) as SlabKernel;
-  return Object.assign(f, { nativeLoop: "squareSumLines" });
 }
 
 /** LAZYLAB_DA_MACHINE=0 leaves fused folds to the generated kernels (benchmarks compare the two). */

@@ -2,7 +2,8 @@
  * The expression machine's compiler: a fused elementwise tree (the one {@link fuse} writes as
  * JavaScript source) as a small bytecode for native/np_machine.c, which runs each instruction
  * over a block of elements as one vector loop and folds the result into a reduction in the
- * generated kernel's order, into var/std's NumPy-ordered sums, or writes it out as an array
+ * generated kernel's order (a sum: NumPy's pairwise order, as Dask sums the block), into
+ * var/std's NumPy-ordered sums, or writes it out as an array
  * (numexpr's design: one generic machine, not one loop per expression). The generated
  * JavaScript kernels stay as the fallback for everything it cannot run.
  *
@@ -26,7 +27,7 @@ const enum Op {
 }
 
 /** Reduction codes of `machineFold` (native/np_machine.c). */
-export const FOLD_CODES = { sum: 0, min: 1, max: 2 } as const;
+export const FOLD_CODES = { sum: 0, exactSum: 0, min: 1, max: 2 } as const;
 
 /**
  * A compiled expression: `code` is [constants, leaves, registers, result register, then four

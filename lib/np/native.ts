@@ -45,8 +45,6 @@ interface NativeLoops {
   sumLinesF32(a: Float32Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+k] = NumPy's sum of (a[off+k*stride+i] - means[mo+k])**2 over i < n, for k < lines (var's second pass, one read of a). */
   deviationSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, means: Float64Array, mo: number, out: Float64Array, oo: number): void;
-  /** out[oo + k*os] += line k's sum of squares in lib/da's fused order (fourSums in lib/da/fuse.ts), k < lines. */
-  squareSumLines(a: Float64Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number, os: number): void;
   /**
    * lib/da's band fold (fuse.ts, foldBandKernel) with a compiled expression (lib/da/machine.ts)
    * in place of the generated one: the parts' line j (leaf i from P[g*k+i] + j*t_i, element
