@@ -8,8 +8,8 @@
  *   npm run build && node dist/bench/np-random.js [n=1000000] [runs=5] [--out] [--interleaved]
  *
  * Default: every call makes a **new** array on both sides (`g.random(n)` against
- * `rng.random(n)`; float32 rows: NumPy's `dtype=np.float32` against a fresh float32 buffer
- * filled by lazylab's float32 draws, which is what a new float32 array costs). `--out`: both
+ * `rng.random(n)`, `dtype=np.float32` against `{ dtype: "float32" }`, `dtype=np.uint8`
+ * against `{ dtype: "uint8" }`). `--out`: both
  * sides fill the **same preallocated** buffer (`g.random(out=buf)` against `fillRandom(buf)`),
  * for the draws NumPy can write into `out` (random, standard_normal, in both widths); normal,
  * uniform and integers have no `out` in NumPy and are left out there.
@@ -23,7 +23,6 @@
  * Ratio = NumPy / lazylab of the medians: above 1 lazylab is faster.
  */
 import { np } from "../lib";
-import { allocate } from "../lib/np/dtype";
 import type { NDArray } from "../lib/np/ndarray";
 import { allRuns, BenchMismatch, digest, formatSpread, header, lazylabVersion, load, pythonChild, pythonVersions, runLikeExecutor, spread } from "./report";
 
@@ -43,7 +42,6 @@ const legacy = new np.random.RandomState(1);
 const raw = rng.bitGenerator;
 const f64 = new Float64Array(n);
 const f32 = new Float32Array(n);
-const fresh32 = (fill: (o: Float32Array) => Float32Array) => () => fill(allocate("float32", n) as Float32Array);
 const data = (a: NDArray) => a.data;
 
 /** [label, NumPy call on g (n, buf64, buf32 defined), lazylab call returning the values]. */
@@ -54,8 +52,14 @@ const FRESH: [string, string, () => ArrayBufferView][] = [
   ["uniform(-1, 1)", "g.uniform(-1, 1, n)", () => data(rng.uniform(-1, 1, n))],
   ["integers(0, 100)", "g.integers(0, 100, n)", () => data(rng.integers(0, 100, n))],
   ["integers(0, 2**40)", "g.integers(0, 2**40, n)", () => data(rng.integers(0, 2 ** 40, n))],
-  ["random float32", "g.random(n, dtype=np.float32)", fresh32((o) => raw.fillRandomF32(o))],
-  ["standard_normal float32", "g.standard_normal(n, dtype=np.float32)", fresh32((o) => raw.fillStandardNormalF32(o))],
+  ["integers(0, 256) uint8", "g.integers(0, 256, n, dtype=np.uint8)", () => data(rng.integers(0, 256, n, { dtype: "uint8" }))],
+  ["integers(0, 100) uint8", "g.integers(0, 100, n, dtype=np.uint8)", () => data(rng.integers(0, 100, n, { dtype: "uint8" }))],
+  ["integers(-1000, 1000) int16", "g.integers(-1000, 1000, n, dtype=np.int16)", () => data(rng.integers(-1000, 1000, n, { dtype: "int16" }))],
+  ["integers(0, 100) int32", "g.integers(0, 100, n, dtype=np.int32)", () => data(rng.integers(0, 100, n, { dtype: "int32" }))],
+  ["integers int32 full range", "g.integers(-2**31, 2**31, n, dtype=np.int32)", () => data(rng.integers(-(2 ** 31), 2 ** 31, n, { dtype: "int32" }))],
+  ["integers(0, 2) bool", "g.integers(0, 2, n, dtype=bool)", () => data(rng.integers(0, 2, n, { dtype: "bool" }))],
+  ["random float32", "g.random(n, dtype=np.float32)", () => data(rng.random(n, { dtype: "float32" }))],
+  ["standard_normal float32", "g.standard_normal(n, dtype=np.float32)", () => data(rng.standardNormal(n, { dtype: "float32" }))],
   ["legacy random_sample", "rs.random_sample(n)", () => data(legacy.randomSample(n))],
   ["legacy standard_normal", "rs.standard_normal(n)", () => data(legacy.standardNormal(n))],
   ["legacy randint(0, 100)", "rs.randint(0, 100, n)", () => data(legacy.randint(0, 100, n))],

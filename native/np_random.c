@@ -2,7 +2,8 @@
  * NumPy's PCG64 (XSL-RR 128/64) with its `random` (next_double), `standard_normal`
  * (random_standard_normal: the 256-layer ziggurat), float32 `random` (next_float) and
  * `integers` (random_bounded_uint64_fill: Lemire's method, on the buffered next_uint32 for
- * ranges below 2**32) written straight into the caller's typed array.
+ * ranges below 2**32; and the 32-, 16-, 8- and 1-bit dtypes' fills, on next_uint32 cut into
+ * 1, 2, 4 and 32 draws) written straight into the caller's typed array.
  * lib/np/random/pcg64.ts calls it for these fills when the addon is loaded; the
  * WebAssembly kernel (pcg64-kernel.ts) does the same work otherwise, bit for bit.
  *
@@ -44,6 +45,54 @@ static inline uint64_t bounded_lemire32(pcg64_t *g, half_t *h, uint64_t rng_excl
   } while ((m & 0xffffffffULL) < threshold);
   return m >> 32;
 }
+
+/*
+ * random_bounded_{uint32,uint16,uint8,bool}_fill's draw with rng_excl = rng + 1 ∈ [2, 2**bits]:
+ * Lemire's method on `bits`-bit draws, which for 8, 16 and 1 bits are cut from one next_uint32
+ * lowest bits first (buffered_uint8, buffered_uint16, the bool's bit at a time), `buf`/`bcnt`
+ * being the call's own buffer as in NumPy. rng_excl = 2**bits is NumPy's plain buffered draw
+ * (threshold 0, value the draw itself), and for bool rng_excl = 2 its bit as it is.
+ * `bits` is a constant at each call, so each width compiles to its own loop.
+ */
+static inline uint32_t bounded_narrow(pcg64_t *g, half_t *h, const int bits, uint64_t rng_excl, uint64_t threshold, uint32_t *buf, int *bcnt) {
+  const uint64_t mask = bits == 32 ? 0xffffffffULL : (1ULL << bits) - 1;
+  uint64_t m;
+  do {
+    uint32_t v;
+    if (bits == 32) {
+      v = next_uint32(g, h);
+    } else {
+      if (*bcnt == 0) {
+        *buf = next_uint32(g, h);
+        *bcnt = 32 / bits - 1;
+      } else {
+        *buf >>= bits;
+        *bcnt -= 1;
+      }
+      v = (uint32_t)(*buf & mask);
+    }
+    m = (uint64_t)v * rng_excl;
+  } while ((m & mask) < threshold);
+  return (uint32_t)(m >> bits);
+}
+
+/*
+ * A whole narrow fill when the threshold is 0 (rng_excl a power of two: the full range, bool,
+ * [0, 128), …): nothing is rejected, so within a call, whose buffer starts empty, each
+ * next_uint32 gives the next 32/bits values in turn, the same as bounded_narrow one at a time
+ * without its per-value test of the buffer. T is the output's element type.
+ */
+#define FILL_UNREJECTED(T, bits)                                                    \
+  do {                                                                             \
+    T *o = (T *)out + off;                                                         \
+    const uint64_t mask = (1ULL << (bits)) - 1;                                    \
+    for (int64_t i = 0; i < n; i += 32 / (bits)) {                                 \
+      uint64_t w = next_uint32(&g, &h);                                            \
+      int64_t k = n - i < 32 / (bits) ? n - i : 32 / (bits);                       \
+      for (int64_t j = 0; j < k; j++, w >>= (bits))                                \
+        o[i + j] = (T)(base + (((w & mask) * rng_excl) >> (bits)));                \
+    }                                                                              \
+  } while (0)
 
 /* bounded_lemire_uint64 with rng_excl = rng + 1 ∈ [2**32 + 1, 2**64) (rng = 2**64 - 1 is next_uint64). */
 static inline uint64_t bounded_lemire64(pcg64_t *g, uint64_t rng_excl, uint64_t threshold) {
@@ -159,6 +208,88 @@ static napi_value js_pcg_fill(napi_env env, napi_callback_info info) {
     p[0] = (uint32_t)h.has;
     p[1] = h.saved;
   }
+  pcg_store(&g, (uint32_t *)words);
+  return NULL;
+}
+
+/*
+ * pcgFillNarrow(bits, words, out, offset, n, params): out[offset .. offset+n) = the low bytes
+ * of off + draw for n draws of random_bounded_{bool,uint8,uint16,uint32}_fill (bits 1, 8, 16,
+ * 32), into an integer typed array of that width, signed or not (a Uint8Array for bool). The
+ * generator in `words` and the next_uint32 buffer in `params` advance in place, as pcgFill's
+ * kinds 2-4: params is a Uint32Array of 6, has_uint32, uinteger, then off and rng_excl =
+ * range + 1 ∈ [2, 2**bits] as uint64 halves. The narrower draws' own buffer lives and dies
+ * with the call, as NumPy's: the caller fills the whole output in one call.
+ */
+static napi_value js_pcg_fill_narrow(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int64_t bits, off, n;
+  size_t out_length, words_length, params_length;
+  napi_typedarray_type type, out_type;
+  void *words, *out, *params;
+  if (!get_int(env, argv[0], &bits)) return NULL;
+  if (bits != 1 && bits != 8 && bits != 16 && bits != 32) {
+    napi_throw_range_error(env, NULL, "lazylab native pcgFillNarrow: bits must be 1, 8, 16 or 32");
+    return NULL;
+  }
+  if (napi_get_typedarray_info(env, argv[1], &type, &words_length, &words, NULL, NULL) != napi_ok || type != napi_uint32_array || words_length < 8) {
+    napi_throw_type_error(env, NULL, "lazylab native pcgFillNarrow: the state must be a Uint32Array of at least 8 words");
+    return NULL;
+  }
+  int fits = napi_get_typedarray_info(env, argv[2], &out_type, &out_length, &out, NULL, NULL) == napi_ok &&
+             (bits == 1 ? out_type == napi_uint8_array
+              : bits == 8 ? out_type == napi_uint8_array || out_type == napi_int8_array
+              : bits == 16 ? out_type == napi_uint16_array || out_type == napi_int16_array
+              : out_type == napi_uint32_array || out_type == napi_int32_array);
+  if (!fits) {
+    napi_throw_type_error(env, NULL, "lazylab native pcgFillNarrow: out must be an integer typed array of the draws' width (a Uint8Array for bool)");
+    return NULL;
+  }
+  if (!get_int(env, argv[3], &off) || !get_int(env, argv[4], &n)) return NULL;
+  if (!in_bounds(env, out_length, off, n, 1)) return NULL;
+  if (napi_get_typedarray_info(env, argv[5], &type, &params_length, &params, NULL, NULL) != napi_ok || type != napi_uint32_array || params_length < 6) {
+    napi_throw_type_error(env, NULL, "lazylab native pcgFillNarrow: the params must be a Uint32Array of at least 6 words");
+    return NULL;
+  }
+  uint32_t *p = (uint32_t *)params;
+  uint64_t base = ((uint64_t)p[3] << 32) | p[2];
+  uint64_t rng_excl = ((uint64_t)p[5] << 32) | p[4];
+  uint64_t span = 1ULL << bits;
+  if (rng_excl < 2 || rng_excl > span) {
+    napi_throw_range_error(env, NULL, "lazylab native pcgFillNarrow: range + 1 must be in [2, 2**bits]");
+    return NULL;
+  }
+  uint64_t threshold = (span - rng_excl) % rng_excl;
+  pcg64_t g;
+  pcg_load((const uint32_t *)words, &g);
+  half_t h = { p[0] != 0, p[1] };
+  uint32_t buf = 0;
+  int bcnt = 0;
+  size_t width = bits == 1 ? 1 : (size_t)bits / 8;
+  if (n * (int64_t)width >= STREAM_MIN) np_prefault((char *)out + (size_t)off * width, (size_t)n * width);
+  if (threshold == 0 && bits == 1) {
+    FILL_UNREJECTED(uint8_t, 1);
+  } else if (threshold == 0 && bits == 8) {
+    FILL_UNREJECTED(uint8_t, 8);
+  } else if (threshold == 0 && bits == 16) {
+    FILL_UNREJECTED(uint16_t, 16);
+  } else if (bits == 1) {
+    uint8_t *o = (uint8_t *)out + off;
+    for (int64_t i = 0; i < n; i++) o[i] = (uint8_t)(base + bounded_narrow(&g, &h, 1, rng_excl, threshold, &buf, &bcnt));
+  } else if (bits == 8) {
+    uint8_t *o = (uint8_t *)out + off;
+    for (int64_t i = 0; i < n; i++) o[i] = (uint8_t)(base + bounded_narrow(&g, &h, 8, rng_excl, threshold, &buf, &bcnt));
+  } else if (bits == 16) {
+    uint16_t *o = (uint16_t *)out + off;
+    for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)(base + bounded_narrow(&g, &h, 16, rng_excl, threshold, &buf, &bcnt));
+  } else {
+    uint32_t *o = (uint32_t *)out + off;
+    for (int64_t i = 0; i < n; i++) o[i] = (uint32_t)(base + bounded_narrow(&g, &h, 32, rng_excl, threshold, &buf, &bcnt));
+  }
+  p[0] = (uint32_t)h.has;
+  p[1] = h.saved;
   pcg_store(&g, (uint32_t *)words);
   return NULL;
 }
@@ -314,6 +445,7 @@ void np_random_register(napi_env env, napi_value exports) {
   napi_get_boolean(env, true, &yes);
   napi_property_descriptor props[] = {
     { "pcgFill", NULL, js_pcg_fill, NULL, NULL, NULL, napi_default, NULL },
+    { "pcgFillNarrow", NULL, js_pcg_fill_narrow, NULL, NULL, NULL, napi_default, NULL },
     { "mtFill", NULL, js_mt_fill, NULL, NULL, NULL, napi_default, NULL },
     { "libm", NULL, js_libm, NULL, NULL, NULL, napi_default, NULL },
     { "libmFill", NULL, js_libm_fill, NULL, NULL, NULL, napi_default, NULL },

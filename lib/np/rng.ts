@@ -6,13 +6,15 @@
  * `RandomState`) is ./legacy-random.ts, re-exported at the end.
  */
 import * as raw from "./random";
-import { allocate } from "./dtype";
+import { allocate, checkDType } from "./dtype";
+import { NotImplementedError, ValueError } from "./errors";
 import { bindArguments } from "./keywords";
 import type { SizeKeyword } from "./legacy-random";
 import { checkShape, NDArray, NestedList } from "./ndarray";
 import { beta, binomial, BinomialCache, poisson, standardGamma } from "./random/distributions";
 import { DistFill, pcgDistFill } from "./random/distribution-fill";
 import { PcgDraws } from "./random/draws";
+import { INTEGER_DTYPES, IntegerDType } from "./random/generator";
 import { exp, expInPlace } from "./random/libm";
 import { log1p } from "./random/log1p";
 import { Param, ParamSpec, sample, shapeOf } from "./random/parameters";
@@ -23,6 +25,31 @@ export type Size = number | readonly number[];
 
 /** A seed as NumPy accepts it: a non-negative integer (number or bigint) or a list of them. */
 export type Seed = number | bigint | readonly (number | bigint)[];
+
+/** A bound of `integers`: a number (truncated, as Python's int()), or a bigint past 2**53. */
+export type Bound = number | bigint;
+
+export type { IntegerDType } from "./random/generator";
+
+/** The dtypes `random` and `standardNormal` draw. */
+export type FloatDType = "float64" | "float32";
+
+/** The keywords of `random` and `standardNormal`. */
+export interface FloatKeywords {
+  size?: Size | null;
+  /** float64 (the default) or float32 (NumPy's float32 draws, from 32-bit halves). */
+  dtype?: FloatDType;
+}
+
+/** The keywords of `integers`. */
+export interface IntegersKeywords {
+  high?: Bound | null;
+  size?: Size | null;
+  /** An integer dtype or "bool"; int64 by default. */
+  dtype?: IntegerDType;
+  /** Draw from the closed [low, high] rather than [low, high). */
+  endpoint?: boolean;
+}
 
 function draw(size: Size | undefined, what: string, fill: (out: Float64Array) => void): NDArray | number {
   if (size === undefined) {
@@ -40,6 +67,39 @@ function draw(size: Size | undefined, what: string, fill: (out: Float64Array) =>
 /** Python's binding of a Generator method's arguments (keywords as a trailing object): ./keywords.ts. */
 function bind(what: string, names: readonly string[], args: readonly unknown[]): unknown[] {
   return bindArguments(what, names, [], args, "cython");
+}
+
+/** Python's int() of a bound: truncates, refuses NaN and infinities with Python's errors. */
+function pyInt(v: unknown, name: string): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "boolean") return v ? 1n : 0n;
+  if (typeof v !== "number") throw new TypeError(`integers: ${name} must be a number or bigint, got ${v instanceof NDArray ? "an array (not supported)" : String(v)}`);
+  if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
+  if (!Number.isFinite(v)) throw new RangeError("cannot convert float infinity to integer");
+  return BigInt(Math.trunc(v));
+}
+
+/** A bigint as a number when exact, else left a bigint (the fills take either). */
+function safe(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/**
+ * `random` and `standard_normal`'s arguments: (size, dtype), float64 or float32 as NumPy's
+ * double_fill and float_fill, a number without a size.
+ */
+function floats(what: string, args: readonly unknown[], f64: (out: Float64Array) => void, f32: (out: Float32Array) => void): NDArray | number {
+  const [size, dtypeArg = "float64", out] = bind(what, ["size", "dtype", "out"], args);
+  const dtype = checkDType(dtypeArg);
+  if (dtype !== "float64" && dtype !== "float32") throw new TypeError(`Unsupported dtype dtype('${dtype}') for ${what}`);
+  if (out !== undefined && out !== null) throw new NotImplementedError(`${what}(out=...) is not supported: rng.bitGenerator's fill methods (fillRandom, fillRandomF32, …) fill a typed array in place`);
+  const shape = shapeOf(size, what);
+  const n = shape === null ? 1 : shape.reduce((a, b) => a * b, 1);
+  // Every fill draws into all of `data` (or throws, and the buffer is dropped unseen).
+  const data = allocate(dtype, n, true);
+  if (dtype === "float32") f32(data as Float32Array);
+  else f64(data as Float64Array);
+  return shape === null ? data[0] : new NDArray(data, shape, dtype);
 }
 
 /** NumPy's `Generator` (`np.random.default_rng(seed)`), drawing arrays of the given shape. */
@@ -80,18 +140,35 @@ export class Generator {
     return pcgDistFill(this.bitGenerator.bitGenerator, dist, out, a, b);
   }
 
-  /** Standard normal draws (mean 0, sd 1): a number without `size`, else a float64 array. */
-  standardNormal(): number;
-  standardNormal(size: Size): NDArray;
-  standardNormal(size?: Size): NDArray | number {
-    return draw(size, "standardNormal", (o) => this.bitGenerator.fillStandardNormal(o));
+  /**
+   * Standard normal draws (mean 0, sd 1) by NumPy's ziggurat: a number without `size`, else
+   * an array, float64 or (`dtype: "float32"`) float32, drawn by NumPy's float ziggurat on
+   * 32-bit halves.
+   * @throws TypeError "Unsupported dtype dtype('int32') for standard_normal" for other dtypes
+   * @example rng.standardNormal([2, 3])                      // rng.standard_normal((2, 3))
+   * @example rng.standardNormal(1000, { dtype: "float32" })   // rng.standard_normal(1000, dtype=np.float32)
+   */
+  standardNormal(size?: null, keywords?: { dtype?: FloatDType }): number;
+  standardNormal(keywords: FloatKeywords & { size?: null }): number;
+  standardNormal(size: Size | (FloatKeywords & SizeKeyword), keywords?: { dtype?: FloatDType }): NDArray;
+  standardNormal(...args: unknown[]): NDArray | number {
+    const bg = this.bitGenerator;
+    return floats("standard_normal", args, (o) => bg.fillStandardNormal(o), (o) => bg.fillStandardNormalF32(o));
   }
 
-  /** Uniform draws in [0, 1). */
-  random(): number;
-  random(size: Size): NDArray;
-  random(size?: Size): NDArray | number {
-    return draw(size, "random", (o) => this.bitGenerator.fillRandom(o));
+  /**
+   * Uniform draws in [0, 1): a number without `size`, else an array, float64 (53 random
+   * bits) or (`dtype: "float32"`) float32 (24 bits, two draws per 64-bit output).
+   * @throws TypeError "Unsupported dtype dtype('int32') for random" for other dtypes
+   * @example rng.random([3, 3])                     // rng.random((3, 3))
+   * @example rng.random(1000, { dtype: "float32" })  // rng.random(1000, dtype=np.float32)
+   */
+  random(size?: null, keywords?: { dtype?: FloatDType }): number;
+  random(keywords: FloatKeywords & { size?: null }): number;
+  random(size: Size | (FloatKeywords & SizeKeyword), keywords?: { dtype?: FloatDType }): NDArray;
+  random(...args: unknown[]): NDArray | number {
+    const bg = this.bitGenerator;
+    return floats("random", args, (o) => bg.fillRandom(o), (o) => bg.fillRandomF32(o));
   }
 
   /** Normal draws with mean `loc` and standard deviation `scale`. */
@@ -112,20 +189,46 @@ export class Generator {
 
   /**
    * Random integers in [low, high) (or [0, low) when `high` is omitted; [low, high] with
-   * `endpoint: true`), int64 like NumPy's default.
+   * `endpoint: true`) of `dtype`: int64 by default, any integer dtype or "bool", by NumPy's
+   * Lemire method (on 32-bit draws, the buffered half of a 64-bit one included, for ranges
+   * below 2**32 and the dtypes of 32 bits or fewer; uint8, uint16 and bool cut each 32-bit
+   * draw into 4, 2 and 32). Bounds are truncated as Python's int(); bigints for bounds past
+   * 2**53 (64-bit values past it are rounded to the nearest double). A number without
+   * `size` (a boolean for "bool").
+   * @throws ValueError "low is out of bounds for uint8", "high is out of bounds for int8", "low >= high", "high <= 0", …
+   * @throws TypeError "Unsupported dtype dtype('float64') for integers"
+   * @example rng.integers(0, 10, 5)                             // rng.integers(0, 10, 5)
+   * @example rng.integers(0, 256, { size: n, dtype: "uint8" })   // rng.integers(0, 256, size=n, dtype=np.uint8)
+   * @example rng.integers(1, 6, 10, { endpoint: true })          // rng.integers(1, 6, 10, endpoint=True)
    */
-  integers(low: number, high?: number | null): number;
-  integers(low: number, high: number | null | undefined, size: Size, options?: { endpoint?: boolean }): NDArray;
-  integers(low: number, high?: number | null, size?: Size, options: { endpoint?: boolean } = {}): NDArray | number {
-    let lo = low;
-    let hi = high ?? undefined;
-    if (hi === undefined) [lo, hi] = [0, low];
-    if (!Number.isInteger(lo) || !Number.isInteger(hi)) throw new TypeError(`integers: low and high must be integers, got ${lo}, ${hi}`);
-    const endpoint = options.endpoint ?? false;
-    if (endpoint ? lo > hi : lo >= hi) throw new RangeError(`integers: low >= high (low=${lo}, high=${hi})`);
-    const r = draw(size, "integers", (o) => this.bitGenerator.fillIntegers(o, lo, hi!, endpoint));
-    if (typeof r === "number") return r;
-    return new NDArray(r.data, r.shape, "int64");
+  integers(low: Bound, high?: Bound | null, size?: null, keywords?: { dtype?: Exclude<IntegerDType, "bool">; endpoint?: boolean }): number;
+  integers(low: Bound, high: Bound | null | undefined, size: null | undefined, keywords: { dtype: "bool"; endpoint?: boolean }): boolean;
+  integers(low: Bound, high: Bound | null | undefined, size: Size, keywords?: { dtype?: IntegerDType; endpoint?: boolean }): NDArray;
+  integers(low: Bound, keywords: IntegersKeywords & SizeKeyword): NDArray;
+  integers(low: Bound, high: Bound | null, keywords: Omit<IntegersKeywords, "high"> & SizeKeyword): NDArray;
+  integers(low: Bound, keywords: Omit<IntegersKeywords, "dtype"> & { size?: null; dtype?: Exclude<IntegerDType, "bool"> }): number;
+  integers(low: Bound, high: Bound | null, keywords: { size?: null; dtype?: Exclude<IntegerDType, "bool">; endpoint?: boolean }): number;
+  integers(...args: unknown[]): NDArray | number | boolean;
+  integers(...args: unknown[]): NDArray | number | boolean {
+    const [first, second, size, dtypeArg = "int64", endpoint = false] = bind("integers", ["low", "high", "size", "dtype", "endpoint"], args);
+    const [low, high] = second === undefined || second === null ? [0, first] : [first, second];
+    const dtype = checkDType(dtypeArg);
+    if (!(dtype in INTEGER_DTYPES)) throw new TypeError(`Unsupported dtype dtype('${dtype}') for integers`);
+    const { min, max } = INTEGER_DTYPES[dtype as IntegerDType];
+    const shape = shapeOf(size, "integers");
+    const n = shape === null ? 1 : shape.reduce((a, b) => a * b, 1);
+    if (n === 0) return new NDArray(allocate(dtype, 0), shape!, dtype); // before the bounds, as NumPy
+    // NumPy's _rand_{dtype}: the checks on the closed [lo, hi], in this order
+    const closed = Boolean(endpoint);
+    const lo = pyInt(low, "low");
+    const hi = pyInt(high, "high") - (closed ? 0n : 1n);
+    if (lo < min) throw new ValueError(`low is out of bounds for ${dtype}`);
+    if (hi > max) throw new ValueError(`high is out of bounds for ${dtype}`);
+    if (lo > hi) throw new ValueError(lo === 0n ? (closed ? "high < 0" : "high <= 0") : closed ? "low > high" : "low >= high");
+    const out = allocate(dtype, n, true);
+    this.bitGenerator.fillBounded(dtype as IntegerDType, out, safe(lo), safe(hi - lo));
+    if (shape !== null) return new NDArray(out, shape, dtype);
+    return dtype === "bool" ? out[0] !== 0 : out[0];
   }
 
   /**

@@ -3,11 +3,40 @@
  * bit for bit, as `numpy.random.default_rng(seed)` gives for the same seed and the same
  * sequence of calls. Shapes and dtypes are the caller's business (see lib/np/rng.ts).
  */
-import { BLOCK, OUT, PARAMS, pcgKernel } from "./pcg64-kernel";
+import type { Storage } from "../dtype";
+import { BLOCK, NARROW, OUT, PARAMS, pcgKernel } from "./pcg64-kernel";
 import { NativeFill, PCG64, PCG64State, writeU64Words } from "./pcg64";
 import { Entropy, SeedSequence } from "./seed-sequence";
 
 const TWO32 = 2 ** 32;
+
+/** The dtypes `integers` draws (NumPy's `_rand_{dtype}`): the eight integers and bool. */
+export type IntegerDType = "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "bool";
+
+/**
+ * Each integer dtype's smallest and largest value, and the width of NumPy's bounded draws
+ * for it: 64-bit for the 64-bit dtypes (32-bit for ranges below 2**32), else the dtype's own
+ * width cut from next_uint32 (bool's one bit at a time).
+ */
+export const INTEGER_DTYPES: Readonly<Record<IntegerDType, { min: bigint; max: bigint; bits: 1 | 8 | 16 | 32 | 64 }>> = {
+  int8: { min: -128n, max: 127n, bits: 8 },
+  int16: { min: -32768n, max: 32767n, bits: 16 },
+  int32: { min: -(2n ** 31n), max: 2n ** 31n - 1n, bits: 32 },
+  int64: { min: -(2n ** 63n), max: 2n ** 63n - 1n, bits: 64 },
+  uint8: { min: 0n, max: 255n, bits: 8 },
+  uint16: { min: 0n, max: 65535n, bits: 16 },
+  uint32: { min: 0n, max: 2n ** 32n - 1n, bits: 32 },
+  uint64: { min: 0n, max: 2n ** 64n - 1n, bits: 64 },
+  bool: { min: 0n, max: 1n, bits: 1 },
+};
+
+/** The narrow kernels by the bits of their draws, with the bytes of each output. */
+const NARROW_KERNELS = {
+  1: [pcgKernel.narrow1, 1],
+  8: [pcgKernel.narrow8, 1],
+  16: [pcgKernel.narrow16, 2],
+  32: [pcgKernel.narrow32, 4],
+} as const;
 
 /**
  * Runs a 64-bit-output kernel over `out` a block at a time, or `kind`'s native fill over
@@ -214,17 +243,69 @@ export class Generator {
       const message = zero ? (endpoint ? "high < 0" : "high <= 0") : endpoint ? "low > high" : "low >= high";
       throw new RangeError(`integers: ${message}`);
     }
-    if (rng === 0) {
+    return this.fillWide(out, lo, rng, false);
+  }
+
+  /**
+   * Fills `out` with `low + v`, each v uniform on the closed [0, rng], as NumPy's
+   * `random_bounded_{uint64,uint32,uint16,uint8,bool}_fill` do for `dtype` (Lemire's method,
+   * the Generator's): `rng.integers(low, low + rng, out.length, dtype, endpoint=True)`. The
+   * 64-bit dtypes take a Float64Array (values past 2**53 rounded to the nearest double), the
+   * others their own typed array (bool a Uint8Array). int8, int16 and int32 draw as their
+   * unsigned twins, so their bytes are the same. The caller checks that low and low + rng
+   * are in the dtype's range (lib/np/rng.ts, with NumPy's messages); 8-, 16- and 1-bit draws
+   * share a next_uint32 within the call only, as NumPy's do.
+   * @returns out
+   */
+  fillBounded(dtype: IntegerDType, out: Storage, low: number | bigint, rng: number | bigint): Storage {
+    const { bits } = INTEGER_DTYPES[dtype];
+    if (bits === 64) {
+      checkOut(out, Float64Array, "fillBounded");
+      return this.fillWide(out as Float64Array, low, rng, dtype === "uint64");
+    }
+    const [run, width] = NARROW_KERNELS[bits];
+    if (out.BYTES_PER_ELEMENT !== width || out instanceof Float32Array) throw new TypeError(`fillBounded: out must be a ${dtype === "bool" ? "Uint8Array" : `${width * 8}-bit integer typed array`} for ${dtype}`);
+    const lo = Number(low);
+    const range = Number(rng);
+    if (out.length === 0) return out;
+    if (range === 0) {
+      out.fill(lo);
+      return out;
+    }
+    const bg = this.bitGenerator;
+    if (bg.fillNativeNarrow(bits, out, lo, range + 1)) return out;
+    writeI64(PARAMS, lo);
+    writeI64(PARAMS + 8, range + 1);
+    pcgKernel.u32[NARROW >> 2] = 0; // NumPy's bcnt: a fresh buffer per call
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    for (let offset = 0; offset < out.length; ) {
+      const k = Math.min(out.length - offset, BLOCK);
+      bg.enter();
+      run(k);
+      bg.leave();
+      bytes.set(pcgKernel.u8.subarray(OUT, OUT + k * width), offset * width);
+      offset += k;
+    }
+    return out;
+  }
+
+  /** `lo + v` for v on the closed [0, rng] (rng < 2**64) as int64, or uint64, doubles. */
+  private fillWide(out: Float64Array, lo: number | bigint, rng: number | bigint, unsigned: boolean): Float64Array {
+    if (out.length === 0) return out;
+    if (rng === 0 || rng === 0n) {
       out.fill(Number(lo));
       return out;
     }
     const bg = this.bitGenerator;
-    const small = typeof rng === "number" && rng < TWO32;
+    const small = rng < TWO32;
     const rngExcl = typeof rng === "number" ? rng + 1 : BigInt.asUintN(64, rng + 1n);
-    if (bg.fillNative(small ? NativeFill.Ints32 : NativeFill.Ints64, out, 0, out.length, lo, rngExcl)) return out;
+    // The addon reads the sums as int64, which uint64's are too while they stay below 2**63.
+    const signed = !unsigned || BigInt(lo) + BigInt(rng) < 2n ** 63n;
+    if (signed && bg.fillNative(small ? NativeFill.Ints32 : NativeFill.Ints64, out, 0, out.length, lo, rngExcl)) return out;
     writeI64(PARAMS, lo);
     writeI64(PARAMS + 8, rngExcl);
-    return fill64(bg, out, small ? pcgKernel.ints32 : pcgKernel.ints64);
+    const run = small ? (signed ? pcgKernel.ints32 : pcgKernel.ints32u) : signed ? pcgKernel.ints64 : pcgKernel.ints64u;
+    return fill64(bg, out, run);
   }
 }
 

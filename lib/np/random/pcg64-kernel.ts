@@ -11,6 +11,8 @@
  *   [0, 32)     the running generator's state: state.lo, state.hi, inc.lo, inc.hi
  *   [32, 40)    NumPy's next_uint32 buffer: has_uint32 (i32), uinteger (u32)
  *   [40, 56)    parameters: offset (i64), range (i64) for bounded integers
+ *   [56, 64)    the narrow integers' buffer: bcnt (i32), buf (u32), NumPy's per-call
+ *               buffer of 1-, 8- and 16-bit draws, kept here from one block to the next
  *   [64, …)     the output block: BLOCK 64-bit outputs (or BLOCK 32-bit ones)
  *   TABLES      ziggurat tables for the normal kernels, written on first use
  * A PCG64 copies its words in, runs a kernel, and copies them back, so instances stay
@@ -35,6 +37,7 @@ export const BLOCK = 8192;
 /** Byte offsets of the buffered half-draw, the integer parameters and the output block. */
 export const HAS32 = 32;
 export const PARAMS = 40;
+export const NARROW = 56;
 export const OUT = 64;
 /** Byte offsets of the ziggurat tables: double (ki i64, wi f64, fi f64), float (ki u32, wi, fi f32). */
 const KI = OUT + BLOCK * 8;
@@ -57,10 +60,11 @@ const LOCALS: [string, number][] = [
   ["LO", I64], ["HI", I64], ["R", I64], ["RABS", I64], ["M", I64], ["U", I64], ["OFF", I64], ["RNG", I64],
   ["TH", I64], ["UINT", I64], ["B0", I64], ["B1", I64], ["P01", I64], ["P10", I64],
   ["X", F64], ["XX", F64], ["YY", F64], ["XF", F32], ["XXF", F32], ["YYF", F32],
+  ["BCNT", I32], ["BUF", I64],
 ];
 const L = Object.fromEntries(LOCALS.map(([name], i) => [name, i + 1])) as Record<string, number>;
 const { OUTP, IDX, HAS, SL, SH, IL, IH, A0, A1, W, T, LO, HI, R, RABS, M, U, OFF, RNG, TH, UINT } = L;
-const { B0, B1, P01, P10, X, XX, YY, XF, XXF, YYF } = L;
+const { B0, B1, P01, P10, X, XX, YY, XF, XXF, YYF, BCNT, BUF } = L;
 const get = op.get, set = op.set;
 const M32 = 0xffffffff;
 
@@ -118,9 +122,9 @@ function mulhi(a: number, b: number): Ins[] {
 /**
  * A kernel: loads the state, runs `body` n times (each leaving its output written at
  * OUTP, `width` bytes), stores the state back. With `buffered`, also loads and stores
- * the next_uint32 buffer.
+ * the next_uint32 buffer; `setup` runs before the loop and `teardown` after it.
  */
-function kernel(name: string, width: number, body: Ins[], opts: { buffered?: boolean; setup?: Ins[] } = {}): FunctionDef {
+function kernel(name: string, width: number, body: Ins[], opts: { buffered?: boolean; setup?: Ins[]; teardown?: Ins[] } = {}): FunctionDef {
   const buffered = opts.buffered ?? false;
   return {
     name,
@@ -140,6 +144,7 @@ function kernel(name: string, width: number, body: Ins[], opts: { buffered?: boo
           get(N), op.i32(1), op.subI32, op.tee(N), brIf("each"))),
       op.i32(0), get(SL), op.store64(0), op.i32(0), get(SH), op.store64(8),
       buffered ? [op.i32(0), get(HAS), op.storeI32(HAS32), op.i32(0), get(UINT), op.store32From64(HAS32 + 4)] : [],
+      opts.teardown ?? [],
     ],
   };
 }
@@ -203,12 +208,12 @@ const normalsF32 = kernel("normalsF32", 4, [
 /**
  * NumPy's buffered_bounded_lemire_uint32 (and, for rng_excl = 2**32, buffered_uint32):
  * PARAMS holds the offset and rng_excl = range + 1 ∈ [2, 2**32]; outputs offset + value
- * as doubles (int64 rounded to nearest, as Number() of it would be).
+ * as doubles (int64, or uint64 with `unsigned`, rounded to nearest, as Number() of it would be).
  */
-const ints32 = kernel("ints32", 8, [
+const ints32 = (name: string, unsigned: boolean): FunctionDef => kernel(name, 8, [
   loop("retry",
     nextUint32(), get(U), get(RNG), op.mul, op.tee(M), op.i64(M32), op.and, get(TH), op.ltU, brIf("retry")),
-  get(OUTP), get(OFF), get(M), op.i64(32), op.shrU, op.add, op.f64FromI64S, op.storeF64(0),
+  get(OUTP), get(OFF), get(M), op.i64(32), op.shrU, op.add, unsigned ? op.convertU : op.f64FromI64S, op.storeF64(0),
 ], {
   buffered: true,
   setup: [
@@ -220,13 +225,13 @@ const ints32 = kernel("ints32", 8, [
 
 /**
  * NumPy's bounded_lemire_uint64 (and, for rng_excl = 0 meaning 2**64, plain next_uint64):
- * PARAMS holds the offset and rng_excl = range + 1 (mod 2**64).
+ * PARAMS holds the offset and rng_excl = range + 1 (mod 2**64); int64 or uint64 doubles.
  */
-const ints64 = kernel("ints64", 8, [
+const ints64 = (name: string, unsigned: boolean): FunctionDef => kernel(name, 8, [
   get(RNG), op.eqz, ifThen("full",
     [step(), set(M)],
     [loop("retry", step(), op.tee(R), get(RNG), op.mul, get(TH), op.ltU, brIf("retry")), mulhi(R, RNG), set(M)]),
-  get(OUTP), get(OFF), get(M), op.add, op.f64FromI64S, op.storeF64(0),
+  get(OUTP), get(OFF), get(M), op.add, unsigned ? op.convertU : op.f64FromI64S, op.storeF64(0),
 ], {
   setup: [
     op.i32(0), op.load64(PARAMS), set(OFF), op.i32(0), op.load64(PARAMS + 8), set(RNG),
@@ -234,6 +239,41 @@ const ints64 = kernel("ints64", 8, [
     get(RNG), op.eqz, ifThen("th", [op.i64(0), set(TH)], [op.i64(0), get(RNG), op.sub, get(RNG), op.remU, set(TH)]),
   ],
 });
+
+/**
+ * NumPy's random_bounded_{uint32,uint16,uint8,bool}_fill by Lemire's method on `bits`-bit
+ * draws, written `width` bytes each (the low bytes of offset + value, which are also the
+ * signed dtypes' bytes). PARAMS holds the offset and rng_excl = range + 1 ∈ [2, 2**bits].
+ * The 32-bit draws are next_uint32's; the narrower ones are cut from one next_uint32 lowest
+ * bits first (buffered_uint16, buffered_uint8, and the bool's one bit at a time), NARROW
+ * holding what is left of it between blocks. rng_excl = 2**bits (the dtype's full range,
+ * which NumPy draws without Lemire) comes out the same: the threshold is 0 and the value
+ * the draw itself. For bool, rng_excl = 2 gives the bit as it is, as buffered_bounded_bool.
+ */
+function narrow(bits: 1 | 8 | 16 | 32, width: 1 | 2 | 4): FunctionDef {
+  const mask = 2 ** bits - 1;
+  // buffered_uint{bits} into U: a fresh next_uint32 every 32/bits draws, shifted down in between
+  const draw = bits === 32 ? [nextUint32()] : [
+    get(BCNT), op.eqzI32, ifThen("refill",
+      [nextUint32(), get(U), set(BUF), op.i32(32 / bits - 1), set(BCNT)],
+      [get(BUF), op.i64(bits), op.shrU, set(BUF), get(BCNT), op.i32(1), op.subI32, set(BCNT)]),
+    get(BUF), op.i64(mask), op.and, set(U),
+  ];
+  const store = width === 1 ? op.store8From64(0) : width === 2 ? op.store16From64(0) : op.store32From64(0);
+  return kernel(`narrow${bits}`, width, [
+    loop("retry", draw, get(U), get(RNG), op.mul, op.tee(M), op.i64(mask), op.and, get(TH), op.ltU, brIf("retry")),
+    get(OUTP), get(OFF), get(M), op.i64(bits), op.shrU, op.add, store,
+  ], {
+    buffered: true,
+    setup: [
+      op.i32(0), op.load64(PARAMS), set(OFF), op.i32(0), op.load64(PARAMS + 8), set(RNG),
+      // threshold = (UINT{bits}_MAX - rng) % rng_excl = (2**bits - rng_excl) mod rng_excl
+      op.i64(2 ** bits), get(RNG), op.sub, get(RNG), op.remU, set(TH),
+      op.i32(0), op.loadI32(NARROW), set(BCNT), op.i32(0), op.load32U64(NARROW + 4), set(BUF),
+    ],
+    teardown: [op.i32(0), get(BCNT), op.storeI32(NARROW), op.i32(0), get(BUF), op.store32From64(NARROW + 4)],
+  });
+}
 
 const bytes = encodeModule(
   PAGES,
@@ -248,8 +288,14 @@ const bytes = encodeModule(
     kernel("floats", 4, [get(OUTP), nextFloat(), op.storeF32(0)], { buffered: true }),
     normals,
     normalsF32,
-    ints32,
-    ints64,
+    ints32("ints32", false),
+    ints64("ints64", false),
+    ints32("ints32u", true),
+    ints64("ints64u", true),
+    narrow(1, 1),
+    narrow(8, 1),
+    narrow(16, 2),
+    narrow(32, 4),
   ],
 );
 
@@ -283,10 +329,17 @@ interface Exports {
   normalsF32: Run;
   ints32: Run;
   ints64: Run;
+  ints32u: Run;
+  ints64u: Run;
+  narrow1: Run;
+  narrow8: Run;
+  narrow16: Run;
+  narrow32: Run;
 }
 
 const exp = new wasm.Instance(new wasm.Module(bytes), { env: { log1p, log1pf, wedge } }).exports as Exports;
 const buffer = exp.mem.buffer;
+const u8 = new Uint8Array(buffer);
 const u32 = new Uint32Array(buffer);
 const f64 = new Float64Array(buffer);
 const f32 = new Float32Array(buffer);
@@ -318,6 +371,7 @@ function loadTables(): void {
  * 32-bit ones), leaving the advanced state in place.
  */
 export const pcgKernel = {
+  u8,
   u32,
   f64,
   f32,
@@ -341,4 +395,12 @@ export const pcgKernel = {
   ints32: exp.ints32,
   /** n bounded integers, range ≥ 2**32, as doubles (see PARAMS). */
   ints64: exp.ints64,
+  /** ints32 and ints64 for uint64: the sums read unsigned. */
+  ints32u: exp.ints32u,
+  ints64u: exp.ints64u,
+  /** n bounded bools, uint8s, uint16s and uint32s (1, 1, 2 and 4 bytes each; see NARROW). */
+  narrow1: exp.narrow1,
+  narrow8: exp.narrow8,
+  narrow16: exp.narrow16,
+  narrow32: exp.narrow32,
 };

@@ -9,6 +9,7 @@
  * draws in the native addon (native/np_random.c: the same bits, 1.5-3× faster) when it is
  * loaded.
  */
+import type { Storage } from "../dtype";
 import { native } from "../native";
 import { BLOCK, HAS32, MULT_HI, MULT_LO, OUT, pcgKernel } from "./pcg64-kernel";
 import { Entropy, SeedSequence } from "./seed-sequence";
@@ -53,6 +54,17 @@ export const NATIVE_FILL_MIN = 16;
 /** The addon's fill, if the addon is loaded and has it (an addon built before it does not). */
 const pcgFill = native && typeof native.pcgFill === "function" ? native.pcgFill : null;
 const pcgFillAffine = native?.pcgFillAffine === true;
+
+/**
+ * The addon's `pcgFillNarrow(bits, words, out, offset, n, params)` (native/np_random.c), if
+ * it has it: random_bounded_{bool,uint8,uint16,uint32}_fill into an integer typed array.
+ * Looked up here rather than declared with the addon's other entry points (../native.ts).
+ */
+type NarrowFill = (bits: number, words: Uint32Array, out: Storage, offset: number, n: number, params: Uint32Array) => void;
+const pcgFillNarrow = ((): NarrowFill | null => {
+  const f = native === null ? undefined : (native as unknown as Record<string, unknown>).pcgFillNarrow;
+  return typeof f === "function" ? (f as NarrowFill) : null;
+})();
 
 /**
  * The 32-bit and integer kinds' parameters for the addon: has_uint32, uinteger, then the
@@ -206,6 +218,25 @@ export class PCG64 {
     writeU64Words(fillParams, 2, low);
     writeU64Words(fillParams, 4, rngExcl);
     pcgFill(kind, this.words, out, offset, n, fillParams);
+    this.hasUint32 = fillParams[0] !== 0;
+    this.uinteger = fillParams[1];
+    return true;
+  }
+
+  /**
+   * Like fillNative for the narrow integers: all of `out` (an integer typed array of the
+   * draws' width, a Uint8Array for bool) gets the low bytes of `low + v`, v by Lemire's method
+   * on `bits`-bit draws with rngExcl = range + 1 ∈ [2, 2**bits]; false (nothing drawn) when
+   * the addon is not loaded or has not the fill, or out is shorter than NATIVE_FILL_MIN.
+   * @internal
+   */
+  fillNativeNarrow(bits: 1 | 8 | 16 | 32, out: Storage, low: number, rngExcl: number): boolean {
+    if (!pcgFillNarrow || out.length < NATIVE_FILL_MIN) return false;
+    fillParams[0] = this.hasUint32 ? 1 : 0;
+    fillParams[1] = this.uinteger;
+    writeU64Words(fillParams, 2, low);
+    writeU64Words(fillParams, 4, rngExcl);
+    pcgFillNarrow(bits, this.words, out, 0, out.length, fillParams);
     this.hasUint32 = fillParams[0] !== 0;
     this.uinteger = fillParams[1];
     return true;

@@ -131,6 +131,8 @@ export const op = {
   store64: mem(0x37, 3),
   storeF32: mem(0x38, 2),
   storeF64: mem(0x39, 3),
+  store8From64: mem(0x3c, 0),
+  store16From64: mem(0x3d, 1),
   store32From64: mem(0x3e, 2),
   select: [0x1b] as Bytes,
   // i32
