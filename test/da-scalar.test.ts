@@ -44,7 +44,7 @@ tiny = da.from_array(np.arange(10).astype("float64") * 1e-6, chunks=4)
 print(json.dumps([repr(eval(e).compute()) for e in json.loads(input())]))`, JSON.stringify(CASES.map((c) => c[0])));
   for (const [k, [expr, run]] of CASES.entries()) {
     const r = await run();
-    assert.equal(mimeBundleOf(r)["text/plain"], want[k], expr);
+    assert.deepEqual(mimeBundleOf(r), { "text/plain": want[k] }, expr);
   }
   const [s, m] = await da.compute(x.sum(), x.mean());
   assert.equal(`${mimeBundleOf(s)["text/plain"]} ${mimeBundleOf(m)["text/plain"]}`, `${want[0]} ${want[1]}`, "da.compute(x.sum(), x.mean())");

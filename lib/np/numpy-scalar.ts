@@ -5,6 +5,7 @@
  * results (`await x.sum().compute()`) are these, so a port prints what Dask printed. Being an
  * NDArray, it keeps its dtype and takes every array operation (`.item()` gives the number).
  */
+import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { scalarRepr } from "./format";
 import type { FormatDType } from "./format";
 import { NDArray } from "./ndarray";
@@ -13,6 +14,10 @@ export class NumpyScalar extends NDArray {
   /** NumPy's `repr()` of the scalar: `45.0`, `3`, `True` (NumPy 1.24's, as its `str`). */
   override repr(): string {
     return scalarRepr(this.item(), this.dtype as FormatDType);
+  }
+  /** @internal The cell result: the repr alone, as Jupyter shows a NumPy scalar (no array table). */
+  override [MIME_BUNDLE](): MimeBundle {
+    return { "text/plain": this.repr() };
   }
 }
 
