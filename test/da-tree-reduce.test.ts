@@ -70,3 +70,32 @@ print(json.dumps(out))`,
     assert.equal(got, theirs[k][1], `${JSON.stringify(c)}: the bits differ from Dask's`);
   }
 });
+
+test("a sum and a mean over every axis of a generated array, folded a block a task on the worker pool, combine their blocks in Dask's tree too", async () => {
+  // Dask's side: the same per-block PCG64 streams as lazylab's da.random.defaultRng(seed) (bench/da.ts).
+  const cases: [number, number, number, "sum" | "mean"][] = [[3, 4000, 500, "sum"], [4, 3000, 250, "mean"], [5, 2100, 300, "sum"]];
+  const theirs = pythonJson<string[]>(`
+import json, base64
+import numpy as np, dask.array as da
+out = []
+for seed0, n, chunk, red in json.load(__import__("sys").stdin):
+    seed = int(np.random.default_rng(seed0).integers(0, 2**52))
+    def block(block_info=None, seed=seed):
+        b = block_info[None]
+        (i, j), (_, nj) = b["chunk-location"], b["num-chunks"]
+        return np.random.default_rng([seed, i * nj + j]).standard_normal(b["chunk-shape"])
+    y = da.map_blocks(block, chunks=da.core.normalize_chunks((chunk, chunk), (n, n)), dtype=np.float64, meta=np.empty((0, 0)))
+    r = np.asarray(getattr(y ** 2 + 1, red)().compute())
+    out.append(base64.b64encode(r.tobytes()).decode())
+print(json.dumps(out))`, JSON.stringify(cases));
+  da.setPoolSize(2);
+  try {
+    for (const [k, [seed, n, chunk, red]] of cases.entries()) {
+      const y = da.random.defaultRng(seed).standardNormal([n, n], { chunks: [chunk, chunk] });
+      const r = (await y.pow(2).add(1)[red]().compute()) as NDArray;
+      assert.equal(Buffer.from(np.ascontiguousarray(r).data.buffer, 0, 8).toString("base64"), theirs[k], `${red} of ${n}² in ${chunk}² chunks: ${r.item()}`);
+    }
+  } finally {
+    da.shutdownPool();
+  }
+});
