@@ -15,6 +15,7 @@ import { deleteVariables } from "../../lib/notebook";
 import { collectGarbage } from "../../lib/psutil/gc";
 import { NDArray } from "../../lib/np/ndarray";
 import { Memmap } from "../../lib/np/memmap";
+import { NumpyScalar } from "../../lib/np/numpy-scalar";
 import { scalarStr } from "../../lib/np/format";
 import { LazyArray } from "../../lib/da/array";
 
@@ -41,6 +42,8 @@ export function pythonTypeName(v: unknown): string {
     case "function":
       return /^class\b/.test(Function.prototype.toString.call(v)) ? "type" : "function";
   }
+  // A lazy 0-d result is the NumPy scalar Dask returns: `float64`, `int64`, `bool_` (NumPy's names).
+  if (v instanceof NumpyScalar) return v.dtype === "bool" ? "bool_" : v.dtype;
   // A memmap's views are memmaps too, except where NumPy gives an ndarray: its repr says which.
   if (v instanceof NDArray) return (v instanceof Memmap || v.base instanceof Memmap) && v.repr().startsWith("memmap(") ? "memmap" : "ndarray";
   if (v instanceof LazyArray) return "Array";

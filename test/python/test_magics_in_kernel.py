@@ -510,6 +510,12 @@ const mapped_view = mapped.get(np.slice(1))
         # Names only: a function's or an instance's str() holds its address in Python.
         self.same("%who function type Shape")
 
+    def test_whos_shows_a_lazy_0d_result_as_dasks_numpy_scalar(self):
+        self.same("total = da.from_array(np.arange(10.0), chunks=5).sum().compute()\nflag = (da.from_array(np.arange(10), chunks=5) > 5).any().compute()\n%whos",
+                  "const total = await da.fromArray(np.arange(10).astype('float64'), { chunks: 5 }).sum().compute()\n"
+                  "const flag = await da.fromArray(np.arange(10), { chunks: 5 }).gt(5).any().compute()\n%whos")
+        self.same("%who float64")
+
     def test_who_lists_a_process_under_psutils_type_name(self):
         self.py.run("import psutil")
         self.same("proc = psutil.Process()\n%who Process", "const proc = psutil.Process()\n%who Process")
