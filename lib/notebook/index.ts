@@ -21,9 +21,12 @@ export function input(prompt = "", options: { password?: boolean } = {}): Promis
 export function del(...names: string[]): void {
   const g = globalThis as Record<string, unknown>;
   const isDeleted = (n: string) => Object.getOwnPropertyDescriptor(g, n)?.get?.name === DELETED;
-  const missing = names.filter((n) => !Object.prototype.hasOwnProperty.call(g, n) || isDeleted(n));
-  if (missing.length) throw new ReferenceError(`del: name ${missing.map((n) => `'${n}'`).join(", ")} is not defined`);
-  deleteVariables(names, (n) => `del("${n}")`);
+  // As Python's `del a, b, c`: the names in order, stopping at the first that is not defined
+  // (those before it are deleted) with Python's NameError text.
+  const first = names.findIndex((n) => !Object.prototype.hasOwnProperty.call(g, n) || isDeleted(n));
+  const deleted = first < 0 ? names : names.slice(0, first);
+  if (deleted.length) deleteVariables(deleted, (n) => `del("${n}")`);
+  if (first >= 0) throw new ReferenceError(`name '${names[first]}' is not defined`);
 }
 
 /**

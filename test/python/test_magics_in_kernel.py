@@ -286,6 +286,15 @@ class Magics(KernelTestCase):
         reply, _ = self.k.run("const wrong: string = other;")
         self.assertIn("not assignable to type 'string'", reply["content"]["evalue"])
 
+    def test_del_of_several_names_stops_at_the_first_undefined_one_as_python(self):
+        # Python: `del a, nope, b` deletes a, then raises NameError: name 'nope' is not defined; b stays.
+        self.run_ok("let dl1 = 1;\nlet dl2 = 2;")
+        reply, _ = self.k.run('del("dl1", "nope", "dl2")')
+        self.assertEqual((reply["content"]["ename"], reply["content"]["evalue"]), ("ReferenceError", "name 'nope' is not defined"))
+        reply, _ = self.k.run("dl1")
+        self.assertIn("Cannot find name 'dl1'", reply["content"]["evalue"])
+        self.assertEqual(self.result(self.run_ok("dl2")), "2")
+
     def test_a_name_declared_and_deleted_in_the_same_cell_is_unknown_after_it(self):
         # Python: `x = 1; del x` leaves x undefined for later cells; here the checker forgets it too.
         self.run_ok("const sd = np.ones(3);\ndel('sd');")
