@@ -471,7 +471,7 @@ static int fill_args(napi_env env, napi_value *argv, const char *what, int64_t *
 
 /*
  * pcgDistFill(dist, words, tables, out, n, a, b): out[0..n) = n samples of `dist` (the DIST_
- * codes above, lib/np/random/native-fill.ts's DistFill) from the PCG64 in `words` (a Uint32Array
+ * codes above, lib/np/random/distribution-fill.ts's DistFill) from the PCG64 in `words` (a Uint32Array
  * of state lo/hi, inc lo/hi as uint64 halves), which advances in place. `tables`: a Float64Array
  * of the normal ziggurat's ki, wi, fi and the exponential's ke, we, fe, 256 doubles each.
  * next_uint32's buffered half is neither read nor written: these distributions draw 64 bits at a time.

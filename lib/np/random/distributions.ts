@@ -264,7 +264,7 @@ function stirling(z: number): number {
 
 /** random_binomial_btpe: Kachitvichyanukul & Schmeiser's BTPE (1988), p ≤ 0.5 and n·p > 30. */
 function binomialBtpe(d: Uniforms, n: number, p: number, cache: BinomialCache): number {
-  const { r, q, fm, m, p1, xm, xl, xr, c, laml, lamr, p2, p3, p4 } = cache.btpe(n, p);
+  const { r, q, m, p1, xm, xl, xr, c, laml, lamr, p2, p3, p4 } = cache.btpe(n, p);
   const nrq = n * r * q;
   for (;;) {
     const u = d.nextDouble() * p4;

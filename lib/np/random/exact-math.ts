@@ -41,11 +41,8 @@ function fixedFromDouble(x: number): bigint {
   return shift >= 0n ? m << shift : m >> -shift; // tiny |x| < 2**-203 would lose bits; unused here
 }
 
-/** exp(x) correctly rounded (for |x| < 700, the range tables need). */
-export function exactExp(x: number): number {
-  if (x === 0) return 1;
-  const t = fixedFromDouble(x);
-  // x = k·ln2 + r with |r| ≤ ln2/2
+/** e**t for a fixed-point t as `sum · 2**k`: t = k·ln2 + r with |r| ≤ ln2/2, e**r by its series. */
+function expParts(t: bigint): { sum: bigint; k: bigint } {
   let k = t / LN2;
   let r = t - k * LN2;
   if (r > LN2 / 2n) { r -= LN2; k += 1n; }
@@ -56,14 +53,11 @@ export function exactExp(x: number): number {
     term = (term * r) / (ONE * n);
     sum += term;
   }
-  return toDouble(sum, Number(k));
+  return { sum, k };
 }
 
-/** log(x) correctly rounded, for finite x > 0. */
-export function exactLog(x: number): number {
-  const { m, e } = decompose(x);
-  // x = (m / 2**52) · 2**(e + 52), with m / 2**52 in [1, 2)
-  const mant = m << (P - 52n);
+/** log(mant · 2**e) in fixed point, for a fixed-point mant in [1, 2): 2·atanh((mant-1)/(mant+1)) + e·ln2. */
+function logOf(mant: bigint, e: bigint): bigint {
   const s = ((mant - ONE) << P) / (mant + ONE);
   const s2 = (s * s) >> P;
   let power = s;
@@ -72,7 +66,22 @@ export function exactLog(x: number): number {
     sum += power / k;
     power = (power * s2) >> P;
   }
-  return toDouble(2n * sum + BigInt(e + 52) * LN2);
+  return 2n * sum + e * LN2;
+}
+
+/** exp(x) correctly rounded (for |x| < 700, the range tables need). */
+export function exactExp(x: number): number {
+  if (x === 0) return 1;
+  const { sum, k } = expParts(fixedFromDouble(x));
+  // Rounded once from sum · 2**k (fixedExp's shift would truncate first).
+  return toDouble(sum, Number(k));
+}
+
+/** log(x) correctly rounded, for finite x > 0. */
+export function exactLog(x: number): number {
+  const { m, e } = decompose(x);
+  // x = (m / 2**52) · 2**(e + 52), with m / 2**52 in [1, 2)
+  return toDouble(logOf(m << (P - 52n), BigInt(e + 52)));
 }
 
 /**
@@ -84,16 +93,7 @@ export const FIXED_BITS = P;
 
 /** e**t for a fixed-point t (|t| < 700). */
 export function fixedExp(t: bigint): bigint {
-  let k = t / LN2;
-  let r = t - k * LN2;
-  if (r > LN2 / 2n) { r -= LN2; k += 1n; }
-  if (r < -LN2 / 2n) { r += LN2; k -= 1n; }
-  let term = ONE;
-  let sum = ONE;
-  for (let n = 1n; term !== 0n; n++) {
-    term = (term * r) / (ONE * n);
-    sum += term;
-  }
+  const { sum, k } = expParts(t);
   return k >= 0n ? sum << k : sum >> -k;
 }
 
@@ -101,16 +101,7 @@ export function fixedExp(t: bigint): bigint {
 export function fixedLog(t: bigint): bigint {
   // t = m · 2**e with m in [1, 2)
   const e = BigInt(t.toString(2).length) - 1n - P;
-  const m = e >= 0n ? t >> e : t << -e;
-  const s = ((m - ONE) << P) / (m + ONE);
-  const s2 = (s * s) >> P;
-  let power = s;
-  let sum = 0n;
-  for (let k = 1n; power !== 0n; k += 2n) {
-    sum += power / k;
-    power = (power * s2) >> P;
-  }
-  return 2n * sum + e * LN2;
+  return logOf(e >= 0n ? t >> e : t << -e, e);
 }
 
 /** A fixed-point value rounded once to the nearest double. */
