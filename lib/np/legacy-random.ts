@@ -17,8 +17,8 @@ import { DistFill, mtDistFill } from "./random/distribution-fill";
 import { LegacyDraws } from "./random/draws";
 import { exp, expInPlace } from "./random/libm";
 import { LegacySeed, MT19937, MT19937State } from "./random/mt19937";
-import { Param, ParamSpec, sample, shapeOf } from "./random/parameters";
-import { Nested, nest, sampleCdf, sampleUnique } from "./random/sampling";
+import { boundToBigInt, exactNumber, Param, ParamSpec, sample, shapeOf } from "./random/parameters";
+import { kahanSum, Nested, nest, sampleCdf, sampleUnique } from "./random/sampling";
 import type { Size } from "./rng";
 
 export type { LegacySeed, MT19937State } from "./random/mt19937";
@@ -79,20 +79,6 @@ function draw(shape: number[] | null, fill: (out: Float64Array) => void): NDArra
   return shape === null ? out[0] : new NDArray(out, shape, "float64");
 }
 
-/** Python's int() of a bound: truncates, refuses NaN and infinities with Python's errors. */
-function toBigInt(v: unknown, name: string): bigint {
-  if (typeof v === "bigint") return v;
-  if (typeof v !== "number") throw new TypeError(`randint: ${name} must be a number or bigint, got ${v instanceof NDArray ? "an array (not supported)" : String(v)}`);
-  if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
-  if (!Number.isFinite(v)) throw new RangeError("cannot convert float infinity to integer");
-  return BigInt(Math.trunc(v));
-}
-
-/** A bigint as a number when exact, else left a bigint (fillMasked takes either). */
-function narrow(v: bigint): number | bigint {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-}
-
 /** The dtypes `randint` draws: bounds, and the bits of each masked try (NumPy's `_rand_{dtype}`). */
 const INTEGER_TYPES: Partial<Record<DType, [lo: bigint, hi: bigint, width: 1 | 8 | 16 | 32 | 64]>> = {
   int64: [-(2n ** 63n), 2n ** 63n - 1n, 64],
@@ -112,15 +98,7 @@ function probabilities(p: unknown, popSize: number): Float64Array {
   if (arr.ndim !== 1) throw new ValueError("'p' must be 1-dimensional");
   if (arr.size !== popSize) throw new ValueError("'a' and 'p' must have same size");
   const out = Float64Array.from({ length: arr.size }, (_, i) => arr.flatAt(i));
-  // kahan_sum, as mtrand.pyx sums them
-  let sum = out.length > 0 ? out[0] : 0;
-  let c = 0;
-  for (let i = 1; i < out.length; i++) {
-    const y = out[i] - c;
-    const t = sum + y;
-    c = t - sum - y;
-    sum = t;
-  }
+  const sum = kahanSum(out); // as mtrand.pyx sums them
   if (Number.isNaN(sum)) throw new ValueError("probabilities contain NaN");
   if (out.some((v) => v < 0)) throw new ValueError("probabilities are not non-negative");
   // sqrt(eps) of float64, or of float32 for a float32 array
@@ -291,13 +269,13 @@ export class RandomState {
     const shape = shapeOf(size, "randint");
     const n = shape === null ? 1 : shape.reduce((a, b) => a * b, 1);
     if (n === 0) return new NDArray(allocate(dtype, 0), shape!, dtype); // before the bounds, as NumPy
-    const lo = toBigInt(low, "low");
-    const hi = toBigInt(high, "high") - 1n; // the draws are on the closed [low, high - 1]
+    const lo = boundToBigInt(low, "randint", "low");
+    const hi = boundToBigInt(high, "randint", "high") - 1n; // the draws are on the closed [low, high - 1]
     if (lo < lb) throw new ValueError(`low is out of bounds for ${dtype}`);
     if (hi > ub) throw new ValueError(`high is out of bounds for ${dtype}`);
     if (lo > hi) throw new ValueError(lo === 0n ? "high <= 0" : "low >= high");
     const out = shape === null ? allocate(dtype, 1) : drawBuffer(dtype, n);
-    this.mt.fillMasked(out, narrow(lo), narrow(hi - lo), width);
+    this.mt.fillMasked(out, exactNumber(lo), exactNumber(hi - lo), width);
     if (shape !== null) return new NDArray(out, shape, dtype);
     return dtype === "bool" ? out[0] !== 0 : out[0];
   }

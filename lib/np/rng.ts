@@ -17,7 +17,7 @@ import { PcgDraws } from "./random/draws";
 import { INTEGER_DTYPES, IntegerDType } from "./random/generator";
 import { exp, expInPlace } from "./random/libm";
 import { log1p } from "./random/log1p";
-import { Param, ParamSpec, sample, shapeOf } from "./random/parameters";
+import { boundToBigInt, exactNumber, Param, ParamSpec, sample, shapeOf } from "./random/parameters";
 import { GeneratorChoiceKeywords, generatorChoice, generatorPermutation, generatorShuffle, Nested } from "./random/sampling";
 
 /** A shape, or a single length. */
@@ -69,19 +69,10 @@ function bind(what: string, names: readonly string[], args: readonly unknown[]):
   return bindArguments(what, names, [], args, "cython");
 }
 
-/** Python's int() of a bound: truncates, refuses NaN and infinities with Python's errors. */
+/** Python's int() of a bound, booleans included (parameters.ts, boundToBigInt). */
 function pyInt(v: unknown, name: string): bigint {
-  if (typeof v === "bigint") return v;
   if (typeof v === "boolean") return v ? 1n : 0n;
-  if (typeof v !== "number") throw new TypeError(`integers: ${name} must be a number or bigint, got ${v instanceof NDArray ? "an array (not supported)" : String(v)}`);
-  if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
-  if (!Number.isFinite(v)) throw new RangeError("cannot convert float infinity to integer");
-  return BigInt(Math.trunc(v));
-}
-
-/** A bigint as a number when exact, else left a bigint (the fills take either). */
-function safe(v: bigint): number | bigint {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  return boundToBigInt(v, "integers", name);
 }
 
 /**
@@ -226,7 +217,7 @@ export class Generator {
     if (hi > max) throw new ValueError(`high is out of bounds for ${dtype}`);
     if (lo > hi) throw new ValueError(lo === 0n ? (closed ? "high < 0" : "high <= 0") : closed ? "low > high" : "low >= high");
     const out = allocate(dtype, n, true);
-    this.bitGenerator.fillBounded(dtype as IntegerDType, out, safe(lo), safe(hi - lo));
+    this.bitGenerator.fillBounded(dtype as IntegerDType, out, exactNumber(lo), exactNumber(hi - lo));
     if (shape !== null) return new NDArray(out, shape, dtype);
     return dtype === "bool" ? out[0] !== 0 : out[0];
   }

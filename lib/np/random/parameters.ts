@@ -196,3 +196,20 @@ export function sample(
   }
   return new NDArray(out, shape, dtype);
 }
+
+/**
+ * Python's int() of an integer draw's bound (randint's, integers'): truncates, refuses NaN and
+ * infinities with Python's errors; `what` names the method in the TypeError for a non-number.
+ */
+export function boundToBigInt(v: unknown, what: string, name: string): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v !== "number") throw new TypeError(`${what}: ${name} must be a number or bigint, got ${v instanceof NDArray ? "an array (not supported)" : String(v)}`);
+  if (Number.isNaN(v)) throw new ValueError("cannot convert float NaN to integer");
+  if (!Number.isFinite(v)) throw new RangeError("cannot convert float infinity to integer");
+  return BigInt(Math.trunc(v));
+}
+
+/** A bigint as a number when exact, else left a bigint (the integer fills take either). */
+export function exactNumber(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
