@@ -12,101 +12,10 @@ import { NDArray } from "../lib/np";
 import type { RandomState } from "../lib/np/legacy-random";
 import { native, nativeCode } from "../lib/np/native";
 import { MT19937 } from "../lib/np/random/mt19937";
-import { PY_RECORD_ERROR, pythonJson } from "./oracle";
+import { assertSame, type Enc, fromB64, legacyState, type LState, numpy } from "./numpy-draws";
 
-/** Python prelude: `put(name, value)` records a value; `state(name, rs)` the generator's state; `err(name, f)` what f raises. */
-const PRELUDE = `
-import base64, json, math, time
-import numpy as np
-_out = {}
-def b64(a):
-    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
-def enc(v):
-    if isinstance(v, list):
-        return {"list": v}
-    if isinstance(v, (bool, np.bool_)):
-        return {"bool": bool(v)}
-    if isinstance(v, np.ndarray):
-        if v.dtype.kind in "UO":
-            return {"list": v.tolist()}
-        return {"dtype": v.dtype.name, "shape": list(v.shape), "b64": b64(v.astype(np.float64))}
-    if isinstance(v, str):
-        return {"list": v}
-    return {"scalar": b64(np.array([v], dtype=np.float64))}
-def put(name, v):
-    _out[name] = enc(v)
-def shuffled(rs, x):
-    rs.shuffle(x)
-    return x
-def state(name, rs):
-    _, key, pos, has_gauss, cached = rs.get_state()
-    _out[name] = {"key": b64(key.astype("<u4")), "pos": int(pos), "hasGauss": int(has_gauss), "cached": b64(np.array([cached]))}
-${PY_RECORD_ERROR}def done():
-    print(json.dumps(_out))
-`;
-
-/** A value as the prelude's `enc` writes it. */
-interface Enc {
-  dtype?: string;
-  shape?: number[];
-  b64?: string;
-  scalar?: string;
-  bool?: boolean;
-  list?: unknown;
-  error?: [string, string] | null;
-}
-
-function numpy<T = Enc>(code: string): Record<string, T> {
-  return pythonJson<Record<string, T>>(`${PRELUDE}\n${code}\ndone()\n`);
-}
-
-function b64(a: Float64Array | Uint32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
-}
-
-function fromB64(s: string): Float64Array {
-  const bytes = Buffer.from(s, "base64");
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
-
-/** Our value in the prelude's encoding (an array's elements as float64, in C order). */
-function encode(v: unknown): Enc {
-  if (v instanceof NDArray) {
-    const flat = Float64Array.from({ length: v.size }, (_, i) => v.flatAt(i));
-    return { dtype: v.dtype, shape: v.shape, b64: b64(flat) };
-  }
-  if (typeof v === "number") return { scalar: b64(new Float64Array([v])) };
-  if (typeof v === "boolean") return { bool: v };
-  if (Array.isArray(v) || typeof v === "string") return { list: v };
-  throw new Error(`cannot encode ${String(v)}`);
-}
-
-/** Bit-identical comparison, naming the first element that differs. */
-function assertSame(actual: unknown, expected: Enc, what: string): void {
-  const ours = encode(actual);
-  if (ours.b64 !== undefined && expected.b64 !== undefined && ours.b64 !== expected.b64) {
-    const a = fromB64(ours.b64);
-    const e = fromB64(expected.b64);
-    const i = a.findIndex((x, k) => !Object.is(x, e[k]));
-    assert.fail(`${what}: element ${i} is ${a[i]}, NumPy has ${e[i]} (lengths ${a.length}, ${e.length})`);
-  }
-  assert.deepEqual(ours, expected, what);
-}
-
-interface PyState {
-  key: string;
-  pos: number;
-  hasGauss: number;
-  cached: string;
-}
-
-function assertState(rs: Calls, expected: PyState, what: string): void {
-  const s = rs.getState();
-  assert.deepEqual(
-    { key: b64(s.key), pos: s.pos, hasGauss: s.hasGauss, cached: b64(new Float64Array([s.cachedGaussian])) },
-    expected,
-    `${what}: generator state`,
-  );
+function assertState(rs: Calls, expected: LState, what: string): void {
+  assert.deepEqual(legacyState(rs), expected, `${what}: generator state`);
 }
 
 /** What a case calls: a RandomState, or the module functions (`np.random`), which have the same names. */
@@ -213,8 +122,8 @@ const SEEDS: [string, number | number[]][] = [
 ];
 
 function runSequence(cases: readonly Case[], pyMake: string, make: () => Calls, what: string): void {
-  const code = `rs = ${pyMake}\n` + cases.map(([py], i) => `put("${i}", ${py})\nstate("s${i}", rs)`).join("\n");
-  const expected = numpy<Enc & PyState>(code);
+  const code = `rs = ${pyMake}\n` + cases.map(([py], i) => `put("${i}", ${py})\nlstate("s${i}", rs)`).join("\n");
+  const expected = numpy<Enc & LState>(code);
   const rs = make();
   cases.forEach(([py, call], i) => {
     assertSame(call(rs), expected[String(i)], `${what}: call ${i} ${py}`);
@@ -403,34 +312,5 @@ test("the addon's MT19937 fills and the JavaScript loops draw the same stream: l
     const k = a.findIndex((v, i) => !Object.is(v, b[i]));
     assert.equal(k, -1, `seed ${JSON.stringify(seed)}: draw ${k} is ${a[k]} from the addon, ${b[k]} from the loops`);
     assert.deepEqual([long.pos, long.hasGauss, long.cachedGaussian, [...long.key]], [short.pos, short.hasGauss, short.cachedGaussian, [...short.key]]);
-  }
-});
-
-test("timing of rand, randn and randint at 10**6 beside NumPy (not asserted)", (t) => {
-  const py = pythonJson<Record<string, number>>(`
-import json, time
-import numpy as np
-rs = np.random.RandomState(0)
-out = {}
-for name, f in [("rand", lambda: rs.rand(10**6)), ("randn", lambda: rs.randn(10**6)), ("randint", lambda: rs.randint(0, 100, 10**6))]:
-    best = 1e9
-    for _ in range(5):
-        t0 = time.perf_counter(); f(); best = min(best, time.perf_counter() - t0)
-    out[name] = best * 1e3
-print(json.dumps(out))`);
-  const rs = new np.random.RandomState(0);
-  const calls: [string, () => unknown][] = [
-    ["rand", () => rs.rand(10 ** 6)],
-    ["randn", () => rs.randn(10 ** 6)],
-    ["randint", () => rs.randint(0, 100, 10 ** 6)],
-  ];
-  for (const [name, call] of calls) {
-    let best = Infinity;
-    for (let k = 0; k < 5; k++) {
-      const t0 = performance.now();
-      call();
-      best = Math.min(best, performance.now() - t0);
-    }
-    t.diagnostic(`${name}(10**6): lazylab ${best.toFixed(1)} ms, NumPy ${py[name].toFixed(1)} ms`);
   }
 });

@@ -18,91 +18,7 @@ import { hasNativeDistributions, NATIVE_DIST_MIN, useNativeDistributions } from 
 import { exp, HAS_LIBM, log, pow } from "../lib/np/random/libm";
 import { exponentialTables } from "../lib/np/random/ziggurat-exp";
 import { pythonJson } from "./oracle";
-
-/** Python prelude: `put(name, value)`, `gstate`/`lstate` the generators' states, `err(name, f)` what f raises. */
-const PRELUDE = `
-import base64, ctypes, json, math
-import numpy as np
-_out = {}
-def b64(a):
-    return base64.b64encode(np.ascontiguousarray(a).tobytes()).decode()
-def enc(v):
-    if isinstance(v, list):
-        return {"list": v}
-    if isinstance(v, np.ndarray):
-        if v.dtype.kind in "UO":
-            return {"list": v.tolist()}
-        return {"dtype": v.dtype.name, "shape": list(v.shape), "b64": b64(v.astype(np.float64))}
-    if isinstance(v, str):
-        return {"list": str(v)}
-    return {"scalar": b64(np.array([v], dtype=np.float64))}
-def put(name, v):
-    _out[name] = enc(v)
-def shuffled(g, x, **kw):
-    g.shuffle(x, **kw)
-    return x
-def gstate(name, g):
-    s = g.bit_generator.state
-    _out[name] = {"state": str(s["state"]["state"]), "hasUint32": s["has_uint32"], "uinteger": s["uinteger"]}
-def lstate(name, rs):
-    _, key, pos, has_gauss, cached = rs.get_state()
-    _out[name] = {"key": b64(key.astype("<u4")), "pos": int(pos), "hasGauss": int(has_gauss), "cached": b64(np.array([cached]))}
-def err(name, f):
-    try:
-        f()
-        _out[name] = {"error": None}
-    except Exception as e:
-        _out[name] = {"error": [type(e).__name__, str(e)]}
-def done():
-    print(json.dumps(_out))
-`;
-
-interface Enc {
-  dtype?: string;
-  shape?: number[];
-  b64?: string;
-  scalar?: string;
-  list?: unknown;
-  error?: [string, string] | null;
-}
-
-function numpy<T = Enc>(code: string): Record<string, T> {
-  return pythonJson<Record<string, T>>(`${PRELUDE}\n${code}\ndone()\n`);
-}
-
-function b64(a: Float64Array | Uint32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
-}
-
-function fromB64(s: string): Float64Array {
-  const bytes = Buffer.from(s, "base64");
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
-
-/** Our value in the prelude's encoding (an array's elements as float64, in C order). */
-function encode(v: unknown): Enc {
-  if (v instanceof NDArray) {
-    const flat = Float64Array.from({ length: v.size }, (_, i) => v.flatAt(i));
-    return { dtype: v.dtype, shape: v.shape, b64: b64(flat) };
-  }
-  if (typeof v === "number") return { scalar: b64(new Float64Array([v])) };
-  if (Array.isArray(v) || typeof v === "string") return { list: v };
-  throw new Error(`cannot encode ${String(v)}`);
-}
-
-/** Bit-identical comparison, naming the first element that differs. */
-function assertSame(actual: unknown, expected: Enc, what: string): void {
-  const ours = encode(actual);
-  const a = ours.b64 ?? ours.scalar;
-  const e = expected.b64 ?? expected.scalar;
-  if (a !== undefined && e !== undefined && a !== e) {
-    const x = fromB64(a);
-    const y = fromB64(e);
-    const i = x.findIndex((v, k) => !Object.is(v, y[k]));
-    assert.fail(`${what}: element ${i} is ${x[i]}, NumPy has ${y[i]} (lengths ${x.length}, ${y.length})`);
-  }
-  assert.deepEqual(ours, expected, what);
-}
+import { assertSame, b64, type Enc, fromB64, legacyState, type LState, numpy } from "./numpy-draws";
 
 /** One call in Python (on `g`) and here. */
 type Case<G> = [py: string, ts: (g: G) => unknown];
@@ -316,13 +232,6 @@ interface GState {
   uinteger: number;
 }
 
-interface LState {
-  key: string;
-  pos: number;
-  hasGauss: number;
-  cached: string;
-}
-
 function runGenerator(cases: readonly Case<Generator>[], pySeed: string, seed: number | number[]): void {
   const code = `g = np.random.default_rng(${pySeed})\n` + cases.map(([py], i) => `put("${i}", ${py})\ngstate("s${i}", g)`).join("\n");
   const expected = numpy<Enc & GState>(code);
@@ -342,12 +251,7 @@ function runLegacy(cases: readonly Case<RandomState>[], pyMake: string, make: ()
   const g = make() as RandomState;
   cases.forEach(([py, call], i) => {
     assertSame(call(g), expected[String(i)], `${what}: call ${i} ${py}`);
-    const s = g.getState();
-    assert.deepEqual(
-      { key: b64(s.key), pos: s.pos, hasGauss: s.hasGauss, cached: b64(new Float64Array([s.cachedGaussian])) },
-      expected[`s${i}`],
-      `${what}: state after ${py}`,
-    );
+    assert.deepEqual(legacyState(g), expected[`s${i}`], `${what}: state after ${py}`);
   });
 }
 
@@ -511,31 +415,6 @@ print(json.dumps({"x": b(x), "y": b(y), "log": b([libm.log(v) for v in x.tolist(
     check("exp", e.map(exp), fromB64(r.exp), (i) => String(e[i]));
     check("pow", x.map((v, i) => pow(v, y[i])), fromB64(r.pow), (i) => `${x[i]}, ${y[i]}`);
   });
-});
-
-test("timing of exponential, poisson, binomial and gamma at 10**6 beside NumPy (not asserted)", (t) => {
-  const calls: [string, (g: Generator) => unknown][] = [
-    ["exponential(1, 10**6)", (g) => g.exponential(1, 10 ** 6)],
-    ["poisson(4, 10**6)", (g) => g.poisson(4, 10 ** 6)],
-    ["poisson(40, 10**6)", (g) => g.poisson(40, 10 ** 6)],
-    ["binomial(200, 0.4, 10**6)", (g) => g.binomial(200, 0.4, 10 ** 6)],
-    ["standard_gamma(2.5, 10**6)", (g) => g.standardGamma(2.5, 10 ** 6)],
-    ["lognormal(0, 1, 10**6)", (g) => g.lognormal(0, 1, 10 ** 6)],
-  ];
-  const py = pythonJson<Record<string, number>>(`
-import json, time
-import numpy as np
-g = np.random.default_rng(0)
-out = {}
-for name in ${JSON.stringify(calls.map(([n]) => n))}:
-    t0 = time.perf_counter(); eval("g." + name); out[name] = (time.perf_counter() - t0) * 1e3
-print(json.dumps(out))`);
-  const g = np.random.defaultRng(0);
-  for (const [name, call] of calls) {
-    const t0 = performance.now();
-    call(g);
-    t.diagnostic(`${name}: lazylab ${(performance.now() - t0).toFixed(1)} ms, NumPy ${py[name].toFixed(1)} ms`);
-  }
 });
 
 /**

@@ -17,7 +17,7 @@ import { native } from "../lib/np/native";
 import { np } from "../lib";
 import { NDArray } from "../lib/np";
 import type { Generator, IntegerDType } from "../lib/np/rng";
-import { pythonJson } from "./oracle";
+import { PY_RECORD_ERROR, pythonJson } from "./oracle";
 
 /** Python prelude: `put(name, value)`, `gstate(name, g)`, `err(name, f)`. */
 const PRELUDE = `
@@ -38,13 +38,7 @@ def put(name, v):
 def gstate(name, g):
     s = g.bit_generator.state
     _out[name] = {"state": str(s["state"]["state"]), "hasUint32": s["has_uint32"], "uinteger": s["uinteger"]}
-def err(name, f):
-    try:
-        f()
-        _out[name] = {"error": None}
-    except Exception as e:
-        _out[name] = {"error": [type(e).__name__, str(e)]}
-print_out = lambda: print(json.dumps(_out))
+${PY_RECORD_ERROR}print_out = lambda: print(json.dumps(_out))
 `;
 
 interface Enc {
