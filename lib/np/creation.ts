@@ -102,13 +102,10 @@ export function full(shape: number | readonly number[], value: number | boolean,
  * have had the memory (the machine holds that many bytes).
  */
 function checkCreatable(shape: number | readonly number[], dtype: DType, what: string): number[] {
-  const dims = typeof shape === "number" ? [shape] : [...shape];
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (dims.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0) && size > 2 ** 32) {
-    const bytes = size * itemsize(dtype);
-    throw arrayMemoryError(dims, dtype, itemsize(dtype), bytes <= totalmem() ? "lazylab's arrays hold at most 2**32 elements" : undefined);
-  }
-  return checkShape(shape, what);
+  return checkShape(shape, what, (dims) => {
+    const bytes = dims.reduce((a, b) => a * b, itemsize(dtype));
+    return arrayMemoryError(dims, dtype, itemsize(dtype), bytes <= totalmem() ? "lazylab's arrays hold at most 2**32 elements" : undefined);
+  });
 }
 
 /** allocate(), with the machine refusing the memory raised as NumPy's MemoryError for `dims`. */

@@ -609,8 +609,12 @@ export function normaliseAxis(axis: number, ndim: number, what: string): number 
   return a;
 }
 
-/** Checks a shape argument: non-negative finite integers. */
-export function checkShape(shape: number | readonly number[], what: string): number[] {
+/**
+ * Checks a shape argument: non-negative finite integers, at most 2**32 elements; past that,
+ * `tooLarge(dims)`'s error if given (np's creation functions: NumPy's MemoryError), else a
+ * RangeError.
+ */
+export function checkShape(shape: number | readonly number[], what: string, tooLarge?: (dims: number[]) => Error): number[] {
   const dims = typeof shape === "number" ? [shape] : [...shape];
   for (const d of dims) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
@@ -621,6 +625,7 @@ export function checkShape(shape: number | readonly number[], what: string): num
   }
   const size = dims.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(size) || size > 2 ** 32) {
+    if (tooLarge) throw tooLarge(dims);
     throw new RangeError(`${what}: shape ${JSON.stringify(shape)} has ${size} elements, more than one array can hold (2**32)`);
   }
   return dims;
