@@ -56,7 +56,7 @@ export function beyondCap(bytes: number): boolean {
 
 /** Gives a buffer back for reuse (dropped instead if the pool is at its cap). */
 export function give(dtype: DType, buf: Storage): void {
-  if (pooledBytes + buf.byteLength > capBytes || buf.byteLength >= LARGEST_KEPT) return;
+  if (beyondCap(buf.byteLength) || pooledBytes + buf.byteLength > capBytes) return;
   const k = key(dtype, buf.length);
   let list = free.get(k);
   if (!list) free.set(k, (list = []));
