@@ -467,6 +467,32 @@ test("memory: a fused reduction over a generated array never materialises it (a 
   assert.ok(Math.abs(r.fusedLeft) < 0.05, `${r.fusedLeft.toFixed(3)} MB stay after the compute of a 128 MB generated array's sum`);
 });
 
+test("a dropped result's pooled buffer is gone at the next reading, with no turn of the event loop between (a fresh executor)", { timeout: 60_000 }, async () => {
+  // The pool's FinalizationRegistry holds each result's buffer until its callback runs, which
+  // V8 posts as a task: a reading taken before that task counted the buffer, one after it did not.
+  const r = await runLikeExecutor<{ dropped: number; callbacks: boolean }>(["-e", `
+const { np, da, psutil } = require(${JSON.stringify(path.join(__dirname, "..", "lib"))});
+const pool = require(${JSON.stringify(path.join(__dirname, "..", "lib", "da", "pool"))});
+const MB = 2 ** 20;
+(async () => {
+  const x = da.fromArray(np.arange(262144).reshape([512, 512]), { chunks: [256, 256] });
+  let y = await x.mul(2).compute();
+  // A value an await resumed the function with stays on the stack until its next await.
+  await new Promise((r) => setImmediate(r));
+  psutil.setView("process");
+  const a = psutil.virtualMemory().available;
+  // Dropped results from before releasePool() are freed, not pooled: the reading must lose them.
+  pool.releasePool();
+  y = undefined;
+  const b = psutil.virtualMemory().available;
+  console.log(JSON.stringify({ dropped: (b - a) / MB, callbacks: pool.returnsSynchronously }));
+})();`], "the pool's process");
+  assert.equal(r.callbacks, true, "the executor's flags give the registry cleanupSome");
+  // The 2 MB result (releasePool() empties a pool that holds no chunk buffers here: the
+  // blocks are computed into the result).
+  assert.ok(Math.abs(r.dropped - 2) < 0.01, `dropping a 2 MB result gave back ${r.dropped.toFixed(4)} MB at once`);
+});
+
 test("a lazy result larger than the chunk pool keeps takes the memory of the result dropped before it, on one thread and on two, and keeps its values", { skip: !native && "native addon not built", timeout: 120_000 }, async () => {
   // In a child with the executor's flags (see test/da-reuse-child.ts). Each compute after the
   // first two finds the result dropped before the last one freed (the pool worker's copy of its

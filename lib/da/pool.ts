@@ -7,6 +7,7 @@
  * `releasePool()` returns it.
  */
 import { allocate, DType, itemsize, Storage } from "../np/dtype";
+import { runPendingFinalizers } from "../psutil/gc";
 
 const free = new Map<string, Storage[]>();
 let pooledBytes = 0;
@@ -88,6 +89,10 @@ const finalizer = new FinalizationRegistry<{ dtype: DType; buf: Storage; generat
  * timing. Without the flag (lazylab used as a package) the event loop's turns decide, as before.
  */
 const cleanupSome = (finalizer as unknown as { cleanupSome?: () => void }).cleanupSome?.bind(finalizer);
+
+// The memory probes' collections run the callbacks too, so that a result's buffer is freed
+// (or pooled) by the reading that finds the result dropped, not by a later turn of the event loop.
+if (cleanupSome) runPendingFinalizers(collectDropped);
 
 /** Gives back to the pool every result the last garbage collection found dropped (see {@link cleanupSome}). */
 export function collectDropped(): void {

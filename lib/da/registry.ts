@@ -15,6 +15,7 @@
  * Only source nodes are tracked, because they are all `retainers` asks about.
  */
 import type { LazyRef } from "./graph";
+import { runPendingFinalizers } from "../psutil/gc";
 
 /** For each eager array a source node reads: the names of the lazy arrays reading it, by registration. */
 const readers = new WeakMap<object, Map<number, string>>();
@@ -32,6 +33,9 @@ const cleanup = new FinalizationRegistry<number>((id) => {
  * flag they run at a turn of the event loop, and until then a dead lazy array is still listed.
  */
 const cleanupSome = (cleanup as unknown as { cleanupSome?: () => void }).cleanupSome?.bind(cleanup);
+
+// A reading's collections run them too (lib/psutil/gc.ts), so the list entries of dead lazy arrays go at the reading.
+if (cleanupSome) runPendingFinalizers(cleanupSome);
 
 let registering = true;
 
