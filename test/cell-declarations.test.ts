@@ -30,12 +30,15 @@ const LIBRARY_VALUES = [
   "np.random.defaultRng(1)",
   "np.random.defaultRng(1).standardNormal([2, 2])",
   "new np.random.RandomState(1)",
+  "np.random.RandomState(1)",
   "np.load('x.npz' as `${string}.npz`)",
   "da.ones([4, 4], { chunks: 2 })",
   "da.ones([4, 4], { chunks: 2 }).chunks",
   "da.ones([4, 4], { chunks: 2 }).T",
   "da.fromArray(np.ones(4), { chunks: 2 }).pow(2)",
   "new da.random.RandomState(1)",
+  "da.random.RandomState(1)",
+  "da.random.RandomState(1).normal(0, 1, [4, 4], { chunks: 2 })",
   "new da.random.RandomState(1).random([4, 4], { chunks: 2 })",
   "da.random.random([4, 4], { chunks: 2 })",
   "da.random.defaultRng(1)",
@@ -102,6 +105,16 @@ test("a process is psutil.Process in the declaration later cells get", () => {
   assert.match(compiler.history.text(), /const proc: __lazylab\.psutil\.Process;/);
   const later = compiler.compile("const p: psutil.Process = proc; const n: number = proc.pid;", "In[2]");
   assert.ok(later.ok);
+});
+
+test("a RandomState made as Python makes it (without new) is np.random.RandomState or da.RandomState in later cells", () => {
+  const compiler = new CellCompiler(os.tmpdir());
+  declare(compiler, "const rs = np.random.RandomState(0); const ds = da.random.RandomState(0);");
+  assert.match(compiler.history.text(), /const rs: __lazylab\.np\.random\.RandomState;/);
+  // da.random is an object, not a namespace: its instances' type is da.RandomState.
+  assert.match(compiler.history.text(), /const ds: __lazylab\.da\.RandomState;/);
+  const later = compiler.compile("const a: np.random.RandomState = rs; const b: da.RandomState = ds; const ok: boolean = rs instanceof np.random.RandomState;", "In[2]");
+  assert.ok(later.ok, later.ok ? "" : later.error.evalue);
 });
 
 test("a name whose type no declaration can name is any in later cells, with a warning; the cell's other names keep their types", () => {

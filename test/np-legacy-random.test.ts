@@ -314,3 +314,24 @@ test("the addon's MT19937 fills and the JavaScript loops draw the same stream: l
     assert.deepEqual([long.pos, long.hasGauss, long.cachedGaussian, [...long.key]], [short.pos, short.hasGauss, short.cachedGaussian, [...short.key]]);
   }
 });
+
+test("RandomState is called as Python calls it, without new, or with it: the same draws and state, instanceof, its Python name; da.random's too", async () => {
+  const { da } = await import("../lib");
+  const called = np.random.RandomState(7);
+  const made = new np.random.RandomState(7);
+  assert.ok(called instanceof np.random.RandomState && made instanceof np.random.RandomState);
+  assert.equal(called.constructor.name, "RandomState");
+  assert.deepEqual(called.randn(5).tolist(), made.randn(5).tolist());
+  assert.deepEqual(called.randint(0, 100, { size: 4 }).tolist(), made.randint(0, 100, { size: 4 }).tolist());
+  // Without new the seed is checked as the constructor checks it.
+  let withNew = "";
+  try { new np.random.RandomState(-1 as never); } catch (e) { withNew = (e as Error).message; }
+  assert.ok(withNew.length > 0);
+  assert.throws(() => np.random.RandomState(-1 as never), (e: Error) => e.message === withNew);
+  const dc = da.random.RandomState(3);
+  const dm = new da.random.RandomState(3);
+  assert.ok(dc instanceof da.random.RandomState);
+  assert.equal(dc.constructor.name, "RandomState");
+  const [a, b] = [await dc.normal(0, 1, [6], { chunks: [3] }).compute(), await dm.normal(0, 1, [6], { chunks: [3] }).compute()];
+  assert.deepEqual(a.tolist(), b.tolist());
+});

@@ -22,6 +22,7 @@ import type { Size } from "../np/rng";
 import { ChunksSpec, normalizeChunks } from "./chunks";
 import { LazyArray, newName } from "./array";
 import { take } from "./pool";
+import { pythonClass, PythonClass } from "../python-class";
 
 /** Words of MT19937 state, so of each block's `init_by_array` key. */
 const KEY_WORDS = 624;
@@ -100,11 +101,11 @@ type Draw = (state: NumpyRandomState, shape: number[]) => NDArray;
  * take `chunks` and return lazy arrays, the same numbers as Dask's for the same seed and calls.
  *
  * @example
- * const state = new da.random.RandomState(1234);    // state = da.random.RandomState(1234)
+ * const state = da.random.RandomState(1234);        // state = da.random.RandomState(1234) (or with `new`)
  * const x = state.normal(10, 0.1, 3, { chunks: [2] }); // x = state.normal(10, 0.1, size=3, chunks=(2,))
  * await x.compute();                                  // array([10.01867852, 10.04812289,  9.89649746])
  */
-export class RandomState {
+class RandomStateObject {
   /** The generator the blocks' keys are drawn from (Dask's `_numpy_state`). */
   private readonly state: NumpyRandomState;
 
@@ -344,6 +345,13 @@ export class RandomState {
     return this.state.randint(0, 2 ** 32, KEY_WORDS * blocks, { dtype: "uint32" }).nd.data as Uint32Array;
   }
 }
+
+/** A {@link RandomState}'s instances (the interface a cell's declarations name). */
+export interface RandomState extends RandomStateObject {}
+/** `da.random.RandomState(seed)`, called as Python calls it or with `new`. */
+/** The type of `da.random.RandomState` itself. */
+export type RandomStateConstructor = PythonClass<typeof RandomStateObject, RandomState>;
+export const RandomState: RandomStateConstructor = pythonClass(RandomStateObject, "RandomState");
 
 /** A lazy array whose block i (C order) is `draw` on a RandomState seeded with key i. */
 function lazyDraws(name: string, dims: number[], dtype: DType, chunks: number[][], keys: Uint32Array, draw: Draw): LazyArray {

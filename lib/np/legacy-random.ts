@@ -20,6 +20,7 @@ import { LegacySeed, MT19937, MT19937State } from "./random/mt19937";
 import { boundToBigInt, exactNumber, Param, ParamSpec, sample, shapeOf } from "./random/parameters";
 import { kahanSum, Nested, nest, sampleCdf, sampleUnique } from "./random/sampling";
 import type { Size } from "./rng";
+import { pythonClass, PythonClass } from "../python-class";
 
 export type { LegacySeed, MT19937State } from "./random/mt19937";
 
@@ -112,11 +113,11 @@ function probabilities(p: unknown, popSize: number): Float64Array {
  * `np.random.RandomState(seed)` for the same calls.
  *
  * @example
- * const rs = new np.random.RandomState(0);   // rs = np.random.RandomState(0)
+ * const rs = np.random.RandomState(0);       // rs = np.random.RandomState(0) (or with `new`)
  * rs.rand(2, 3);                              // rs.rand(2, 3)
  * rs.randint(0, 10, { size: 5 });             // rs.randint(0, 10, size=5)
  */
-export class RandomState {
+class RandomStateObject {
   /** The bit generator and the normals' cache. */
   private readonly mt: MT19937;
   /** The legacy distributions' draws on `mt`. */
@@ -560,6 +561,13 @@ export class RandomState {
     return this.sample("chisquare", [{ value: df, name: "df", constraint: "positive" }], size, "float64", (d, k) => 2.0 * dist.standardGamma(d, k / 2.0), (out, k) => this.native(DistFill.Gamma, out, k / 2.0, 2.0));
   }
 }
+
+/** A {@link RandomState}'s instances (the interface a cell's declarations name). */
+export interface RandomState extends RandomStateObject {}
+/** `np.random.RandomState(seed)`, called as Python calls it or with `new`. */
+/** The type of `np.random.RandomState` itself. */
+export type RandomStateConstructor = PythonClass<typeof RandomStateObject, RandomState>;
+export const RandomState: RandomStateConstructor = pythonClass(RandomStateObject, "RandomState");
 
 /** NumPy's `mtrand._rand`: the RandomState behind the module functions, seeded on first use. */
 let global: RandomState | undefined;

@@ -17,6 +17,7 @@ import { footprint, collectGarbage } from "./footprint";
 import { keepHeapRoom } from "./heap-room";
 import { readFileSync } from "node:fs";
 import { readMeminfo, readStatm, readText, SswapField, SswapValues, SSWAP_FIELDS, sswapFromMeminfo, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
+import { pythonClass } from "../python-class";
 
 export { cpuCount } from "./cpu";
 
@@ -346,16 +347,6 @@ class ProcessObject implements Process {
     return this.toString();
   }
 }
-// Python's `type(p).__name__` is "Process": what %whos shows (kernel/executor/namespace.ts reads it).
-Object.defineProperty(ProcessObject, "name", { value: "Process" });
-
-/** `psutil.Process`: called as Python calls it, or with `new`. */
-export interface ProcessConstructor {
-  (pid?: number): Process;
-  new (pid?: number): Process;
-  readonly prototype: Process;
-}
-
 /**
  * `psutil.Process(pid)`: a process (the executor itself by default), as in Python: with or
  * without `new`. Throws {@link NoSuchProcess} when there is no process `pid`, and its methods
@@ -365,4 +356,4 @@ export interface ProcessConstructor {
  * const p = psutil.Process();
  * p.memoryFullInfo().uss / 2 ** 20; // MB only this process holds
  */
-export const Process = new Proxy(ProcessObject, { apply: (_target, _this, args: [number?]) => new ProcessObject(...args) }) as unknown as ProcessConstructor;
+export const Process = pythonClass<typeof ProcessObject, Process>(ProcessObject, "Process");
