@@ -7,7 +7,9 @@ import { test } from "node:test";
 import path from "node:path";
 import { runLikeExecutor } from "./executor-process";
 import assert from "node:assert/strict";
-import { np, da } from "../lib";
+import { np, da, MIME_BUNDLE } from "../lib";
+import { MemoryError } from "../lib/np/memory-error";
+import { totalmem } from "node:os";
 import type { NDArray } from "../lib/np";
 import type { LazyArray } from "../lib/da";
 import { pythonJson } from "./oracle";
@@ -649,3 +651,30 @@ print(json.dumps([repr(f), x.astype("float64") is x, f.nbytes, f.sum().compute()
   assert.deepEqual([String(f), x.astype("float64") === x, f.nbytes, ((await f.sum().compute()) as NDArray).item(), (await i.compute()).tolist(), String(i.sum())], py);
 });
 
+
+test("a lazy array larger than memory (and than 2**32 elements) is made, shown and sliced as Dask's; computing it whole is NumPy's MemoryError before any chunk, and the arrays go on", async () => {
+  const want = pythonJson<{ repr: string; html: string; nbytes: number; tail: number[]; sums: number[]; error: string }>(`
+import json, re, numpy as np, dask.array as da
+from numpy.core._exceptions import _ArrayMemoryError
+x = da.ones((100000, 100000), chunks=(10000, 10000))
+r = da.random.RandomState(0).random((100000, 100000), chunks=(100000, 100))
+text = lambda h: re.sub(r"\\s+", " ", re.sub(r"<[^>]+>", " ", h)).strip()
+print(json.dumps({"repr": repr(x), "html": text(x._repr_html_()), "nbytes": x.nbytes, "tail": r[99999, :3].compute().tolist(),
+  "sums": da.ones((100000, 100000), chunks=(10000, 1000))[:, :2].sum(0).compute().tolist(), "error": str(_ArrayMemoryError((70000, 70000), np.dtype("float64")))}))`);
+  const x = da.ones([100000, 100000], { chunks: [10000, 10000] });
+  assert.equal(x.toString(), want.repr);
+  const html = x[MIME_BUNDLE]()["text/html"] as string;
+  assert.equal(html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(), want.html);
+  assert.equal(x.nbytes, want.nbytes);
+  const r = da.random.RandomState(0).random([100000, 100000], { chunks: [100000, 100] });
+  assert.deepEqual((await r.get("99999, :3").compute()).tolist(), want.tail);
+  assert.deepEqual((await da.ones([100000, 100000], { chunks: [10000, 1000] }).get(":, :2").sum(0).compute()).tolist(), want.sums);
+  // 36.5 GiB: the result is refused before its 49 chunks of 763 MiB are computed (they took the
+  // machine's memory until the OOM killer stopped the process).
+  const y = da.ones([70000, 70000], { chunks: [10000, 10000] });
+  const message = 70000 * 70000 * 8 <= totalmem() ? `${want.error} (lazylab's arrays hold at most 2**32 elements)` : want.error;
+  const t0 = Date.now();
+  await assert.rejects(y.compute(), (e: unknown) => e instanceof MemoryError && (e as Error).message === message);
+  assert.ok(Date.now() - t0 < 2000, `the MemoryError came after ${Date.now() - t0} ms`);
+  assert.deepEqual((await y.get("0:1, 0:2").compute()).tolist(), [[1, 1]]);
+});

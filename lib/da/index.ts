@@ -5,7 +5,8 @@
 import { NDArray } from "../np/ndarray";
 import * as np from "../np";
 import { allocate, checkDType, DType, scalarDType } from "../np/dtype";
-import { checkShape } from "../np/ndarray";
+import { checkLazyShape } from "../np/ndarray";
+import { Slice } from "../np/indexing";
 import { assign } from "../np/ufunc";
 import * as npRandom from "../np/random";
 import { ChunksSpec, normalizeChunks, boundaries } from "./chunks";
@@ -62,7 +63,7 @@ export function fromFunction(
   shape: readonly number[],
   options: ChunkOptions & { dtype?: DType; name?: string; shared?: boolean; /** @internal a file's variable (xr): a cluster's workers read it themselves */ origin?: FileOrigin } = {},
 ): LazyArray {
-  const dims = checkShape(shape, "fromFunction");
+  const dims = checkLazyShape(shape, "fromFunction");
   const dtype = checkDType(options.dtype ?? "float64");
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
   const shared = !!options.shared;
@@ -89,7 +90,7 @@ export function fromFunction(
 const SMALL_BLOCK = 1024;
 
 function filled(name: string, shape: number | readonly number[], value: number, options: ChunkOptions & { dtype?: DType }): LazyArray {
-  const dims = checkShape(shape, name);
+  const dims = checkLazyShape(shape, name);
   const dtype = checkDType(options.dtype ?? (name === "full" ? scalarDType(value) : "float64"));
   const chunks = normalizeChunks(options.chunks ?? "auto", dims, dtype);
   // The value as the dtype stores it (NumPy's cast, once); each small block is then a
@@ -100,8 +101,14 @@ function filled(name: string, shape: number | readonly number[], value: number, 
   return new LazyArray(newName(`${name}_like`), dims, dtype, chunks, {
     kind: "generate",
     name,
-    make: (_idx, bshape, dt) => {
+    make: (_idx, bshape, dt, region) => {
       const n = bshape.reduce((a, b) => a * b, 1);
+      // Only the part a slice reads (`x[:, :2]` of 10000² blocks wrote all of each block).
+      if (region && region.some((r, d) => r.length < bshape[d])) {
+        const block = new NDArray(take(dt, n), bshape, dt);
+        block.get(region.map((r) => new Slice(r.start, r.start + r.step * (r.length - 1) + 1, r.step))).fill(value);
+        return block;
+      }
       // Big blocks through np's fill (its native loop beats TypedArray.prototype.fill there).
       if (dt !== dtype || n >= SMALL_BLOCK) return new NDArray(take(dt, n), bshape, dt).fill(value);
       const data = take(dt, n);
@@ -293,7 +300,7 @@ export const random = {
       return s[0];
     };
     const make = (name: "standard_normal" | "random", fill: (g: npRandom.Generator, out: Float64Array) => void) => (shape: readonly number[], options: ChunkOptions = {}): LazyArray => {
-      const dims = checkShape(shape, name);
+      const dims = checkLazyShape(shape, name);
       const chunks = normalizeChunks(options.chunks ?? "auto", dims, "float64");
       const seed0 = nextSeed();
       const nb = chunks.map((c) => c.length);

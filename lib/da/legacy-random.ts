@@ -16,7 +16,7 @@ import { checkDType, DType, Storage } from "../np/dtype";
 import { NotImplementedError, ValueError } from "../np/errors";
 import { bindArguments } from "../np/keywords";
 import { assign } from "../np/ufunc";
-import { checkShape, NDArray } from "../np/ndarray";
+import { checkLazyShape, NDArray } from "../np/ndarray";
 import { drawingInto, RandomState as NumpyRandomState, LegacySeed } from "../np/legacy-random";
 import type { Size } from "../np/rng";
 import { ChunksSpec, normalizeChunks } from "./chunks";
@@ -90,7 +90,7 @@ function bind(what: string, names: readonly string[], keywordOnly: readonly stri
 /** Dask's shape from `size`: () for none, (size,) for a number. */
 function shapeOf(size: unknown, what: string): number[] {
   if (size === undefined || size === null) return [];
-  return checkShape(size as Size, what);
+  return checkLazyShape(size as Size, what);
 }
 
 /** One block's draws: NumPy's method on a RandomState seeded with the block's key. */

@@ -28,7 +28,7 @@ function key(dtype: DType, n: number): string {
  * runs on two (80 % of it zeroing pages), and 43-68 ms / 25-34 ms taking the freed memory
  * (with the pool workers' copies of the task released: lib/da/scheduler/worker.ts).
  */
-export function take(dtype: DType, n: number): Storage {
+export function take(dtype: DType, n: number, shape?: readonly number[]): Storage {
   collectDropped();
   const list = free.get(key(dtype, n));
   const b = list?.pop();
@@ -38,7 +38,8 @@ export function take(dtype: DType, n: number): Storage {
     return b;
   }
   stats.allocated++;
-  return allocate(dtype, n, beyondCap(n * itemsize(dtype)));
+  // `shape`: the array the buffer is for, named by NumPy's MemoryError if the memory is refused.
+  return allocate(dtype, n, beyondCap(n * itemsize(dtype)), true, shape);
 }
 
 /**

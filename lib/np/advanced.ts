@@ -21,7 +21,7 @@
  * A mask of the array's own shape (`a[a > 5]`) is read alongside the array, with no index
  * arrays made.
  */
-import { allocate, isIntegral, type Storage } from "./dtype";
+import { allocate, allocateShaped, isIntegral, type Storage } from "./dtype";
 import { tightShape, ValueError } from "./errors";
 import { ELLIPSIS, resolveIndex, Slice, type Geometry, type IndexItem } from "./indexing";
 import { broadcastShapes, forEachLine } from "./iterate";
@@ -136,7 +136,7 @@ interface Selection {
 
 /** The values of `a` broadcast to `shape`, in C order (assign's broadcasting). */
 function broadcastValues(a: NDArray, shape: readonly number[]): Storage {
-  const out = new NDArray(allocate(a.dtype, shape.reduce((x, y) => x * y, 1), true), shape, a.dtype);
+  const out = new NDArray(allocateShaped(a.dtype, shape, true), shape, a.dtype);
   assign(out, a);
   return out.nd.data;
 }
@@ -269,7 +269,7 @@ export function getAdvanced(a: NDArray, items: readonly unknown[]): NDArray {
     return new NDArray(out, [n], a.dtype);
   }
   const sel = select(a.geometry(), items);
-  const out = allocate(a.dtype, sel.shape.reduce((x, y) => x * y, 1), true);
+  const out = allocateShaped(a.dtype, sel.shape, true);
   move(sel, a.nd.data, out, true);
   return new NDArray(out, sel.shape, a.dtype);
 }
@@ -280,7 +280,7 @@ export function setAdvanced(a: NDArray, items: readonly unknown[], value: NDArra
   const shape = bits ? [countTrue(bits)] : undefined;
   const sel = bits ? undefined : select(a.geometry(), items);
   const into = shape ?? sel!.shape;
-  const target = new NDArray(allocate(a.dtype, into.reduce((x, y) => x * y, 1), true), into, a.dtype);
+  const target = new NDArray(allocateShaped(a.dtype, into, true), into, a.dtype);
   try {
     assign(target, value);
   } catch (e) {

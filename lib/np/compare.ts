@@ -2,7 +2,7 @@
  * Whole-array comparisons: `np.isclose`, `np.allclose` (equal within a tolerance) and
  * `np.array_equal` (same shape, same elements).
  */
-import { allocate, DType } from "./dtype";
+import { allocateShaped, DType } from "./dtype";
 import { resultType } from "./casting";
 import { broadcastStrides, forEachLine } from "./iterate";
 import { broadcastTogether } from "./errors";
@@ -42,7 +42,7 @@ export function isclose(a: Operand | NestedList, b: Operand | NestedList, option
   const r = work === "float32" ? Math.fround : (v: number) => v;
   const equalNan = !!options.equalNan;
   const shape = broadcastTogether(x.shape, y.shape);
-  const out = new NDArray(allocate("bool", shape.reduce((p, n) => p * n, 1)), shape, "bool");
+  const out = new NDArray(allocateShaped("bool", shape), shape, "bool");
   const xd = x.nd.data, yd = y.nd.data, od = out.nd.data;
   const rt = r(rtol), at = r(atol);
   forEachLine(shape, [{ stride: broadcastStrides(x.shape, x.nd.stride, shape), offset: x.nd.offset }, { stride: broadcastStrides(y.shape, y.nd.stride, shape), offset: y.nd.offset }, { stride: out.nd.stride, offset: 0 }], (off, n, st) => {

@@ -4,9 +4,8 @@
  * `concatenate`, `stack`, `hstack`, `vstack`), repeating them (`tile`, `repeat`) or
  * differencing (`diff`).
  */
-import { totalmem } from "node:os";
-import { allocate, checkDType, DType, itemsize, promote, scalarDType, Storage } from "./dtype";
-import { arrayMemoryError } from "./memory-error";
+import { allocate, allocateShaped, checkDType, DType, itemsize, promote, scalarDType, Storage } from "./dtype";
+import { tooLargeError } from "./memory-error";
 import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis, plainCopy } from "./ndarray";
 import { assign, sub } from "./ufunc";
 import { checkAxis, ValueError } from "./errors";
@@ -96,26 +95,9 @@ export function full(shape: number | readonly number[], value: number | boolean,
   return filled(shape, value, options, "full");
 }
 
-/**
- * A shape for a new array of `dtype`: checkShape's checks, and NumPy's MemoryError (with its
- * message) past the 2**32 elements one array holds here, saying so when NumPy itself could
- * have had the memory (the machine holds that many bytes).
- */
+/** A shape for a new array of `dtype`: checkShape's checks, and NumPy's MemoryError past the 2**32 elements one array holds here. */
 function checkCreatable(shape: number | readonly number[], dtype: DType, what: string): number[] {
-  return checkShape(shape, what, (dims) => {
-    const bytes = dims.reduce((a, b) => a * b, itemsize(dtype));
-    return arrayMemoryError(dims, dtype, itemsize(dtype), bytes <= totalmem() ? "lazylab's arrays hold at most 2**32 elements" : undefined);
-  });
-}
-
-/** allocate(), with the machine refusing the memory raised as NumPy's MemoryError for `dims`. */
-function allocateOrRaise(dims: readonly number[], dtype: DType, n: number, written: boolean, hugePages?: boolean) {
-  try {
-    return allocate(dtype, n, written, hugePages);
-  } catch (e) {
-    if (e instanceof RangeError && /allocation failed/i.test(e.message)) throw arrayMemoryError(dims, dtype, itemsize(dtype));
-    throw e;
-  }
+  return checkShape(shape, what, (dims) => tooLargeError(dims, dtype, itemsize(dtype)));
 }
 
 /**
@@ -127,9 +109,8 @@ function allocateOrRaise(dims: readonly number[], dtype: DType, n: number, writt
 function filled(shape: number | readonly number[], value: number | boolean, options: DTypeOption, what: "full" | "zeros" | "ones" | "empty"): NDArray {
   const dt = options.dtype === undefined ? scalarDType(value) : checkDType(options.dtype);
   const dims = checkCreatable(shape, dt, what);
-  const n = dims.reduce((a, b) => a * b, 1);
-  if (what === "zeros" || what === "empty") return new NDArray(allocateOrRaise(dims, dt, n, false, what === "empty"), dims, dt);
-  const out = new NDArray(allocateOrRaise(dims, dt, n, true), dims, dt);
+  if (what === "zeros" || what === "empty") return new NDArray(allocateShaped(dt, dims, false, what === "empty"), dims, dt);
+  const out = new NDArray(allocateShaped(dt, dims, true), dims, dt);
   assign(out, typeof value === "boolean" ? (value ? 1 : 0) : value);
   return out;
 }
@@ -177,10 +158,10 @@ export function arange(start: number, stop?: number | DTypeOption, step?: number
   }
   if (step === 0) throw new RangeError("arange: step must not be zero");
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  checkShape([n], "arange");
   const inferred: DType = [start, stop, step].every(Number.isInteger) ? "int64" : "float64";
   const dt = options.dtype === undefined ? inferred : checkDType(options.dtype);
-  const out = new NDArray(allocate(dt, n, true), [n], dt);
+  // Past 2**32 elements (or what the machine gives), NumPy's MemoryError (np/dtype.ts).
+  const out = new NDArray(allocateShaped(dt, [n], true), [n], dt);
   const d = out.nd.data;
   // NumPy fills from the first two values: x[i] = start + i*delta, delta = (start+step) - start.
   const delta = start + step - start;
@@ -250,7 +231,7 @@ function joinAlong(xs: readonly NDArray[], axis: number): NDArray {
   const shape = xs[0].shape;
   shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
   // The slices [at, at + n) along `axis` tile the output, each assigned in full.
-  const out = new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1), true), shape, dtype);
+  const out = new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   let at = 0;
   for (const x of xs) {
     const n = x.shape[axis];
@@ -438,7 +419,7 @@ export function meshgrid(...args: unknown[]): NDArray[] {
     const shape = xs.map((_, d) => (d === axisOf(i) ? x.size : 1));
     const line = x.reshape(shape);
     const outShape = options.sparse ? shape : gridShape;
-    const out = new NDArray(allocate(x.dtype, outShape.reduce((p, n) => p * n, 1), true), outShape, x.dtype);
+    const out = new NDArray(allocateShaped(x.dtype, outShape, true), outShape, x.dtype);
     assign(out, line);
     return out;
   });
@@ -461,7 +442,7 @@ export function tile(a: NDArray | NestedList, reps: number | readonly number[]):
   const shape = inShape.map((n, d) => n * tup[d] + 0);
   if (shape.some((n) => n < 0)) throw new ValueError("negative dimensions are not allowed");
   const size = shape.reduce((p, n) => p * n, 1);
-  const out = new NDArray(allocate(x.dtype, size, true), shape, x.dtype);
+  const out = new NDArray(allocateShaped(x.dtype, shape, true), shape, x.dtype);
   if (size === 0) return out;
   // The output as (reps, length) pairs of axes, C order: element (r, i) of a pair is r·n + i.
   const pairs = inShape.flatMap((n, d) => [tup[d], n]);
@@ -491,7 +472,7 @@ export function repeat(a: NDArray | NestedList, repeats: number | boolean | read
   const outer = shape.slice(0, axis).reduce((p, q) => p * q, 1);
   const inner = shape.slice(axis + 1).reduce((p, q) => p * q, 1);
   shape[axis] = counts.reduce((p, q) => p + q, 0);
-  const out = new NDArray(allocate(x.dtype, outer * shape[axis] * inner, true), shape, x.dtype);
+  const out = new NDArray(allocateShaped(x.dtype, shape, true), shape, x.dtype);
   const src = x.isContiguous ? x : x.copy();
   repeatBlocks(src.nd.data, src.nd.offset, out.nd.data, outer, n, inner, counts);
   return out;

@@ -4,7 +4,7 @@
  * in order, stored in the result dtype at every step (so float32 rounds and small integers wrap
  * as NumPy's do).
  */
-import { allocate, checkDType, DType, isIntegral, isUnsigned } from "./dtype";
+import { allocateShaped, checkDType, DType, isIntegral, isUnsigned } from "./dtype";
 import { canCastSafely } from "./casting";
 import { forEachLine } from "./iterate";
 import { NDArray, NestedList } from "./ndarray";
@@ -33,7 +33,7 @@ function accumulate(a: NDArray | NestedList, options: CumulativeOptions | number
   const dtype = o.dtype === undefined ? accumulateDType(x.dtype) : checkDType(o.dtype, `${what}: dtype`);
   // Inputs are cast to the accumulation dtype first (floats truncate for an integer dtype).
   if (!canCastSafely(x.dtype, dtype)) x = x.astype(dtype);
-  const out = new NDArray(allocate(dtype, x.size, true), x.shape, dtype);
+  const out = new NDArray(allocateShaped(dtype, x.shape, true), x.shape, dtype);
   const n = x.shape[axis];
   if (x.size === 0) return out;
   const outer = x.shape.filter((_, d) => d !== axis);

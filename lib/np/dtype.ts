@@ -1,5 +1,6 @@
 import { getHeapStatistics } from "node:v8";
 import { native } from "./native";
+import { arrayMemoryError, tooLargeError } from "./memory-error";
 
 /**
  * The element types lazylab arrays support, spelled as NumPy spells them, with their
@@ -114,7 +115,27 @@ export const HUGE_PAGES_MIN_BYTES = 4 << 20;
  * past this call, so no memory reading sees it (native/np_heap.cc). `hugePages`: advised for
  * transparent huge pages from {@link HUGE_PAGES_MIN_BYTES} (not np.zeros', as NumPy's are not).
  */
-export function allocate(dtype: DType, n: number, written = false, hugePages = true): Storage {
+export function allocate(dtype: DType, n: number, written = false, hugePages = true, shape?: readonly number[]): Storage {
+  if (n > MAX_ELEMENTS) throw tooLargeError(shape ?? [n], dtype, ITEMSIZE[dtype]);
+  try {
+    return allocateStorage(dtype, n, written, hugePages);
+  } catch (e) {
+    // V8's and the addon's refusal (ERR_MEMORY_ALLOCATION_FAILED): NumPy's MemoryError, for
+    // every array a cell can make, with the array's shape where the caller gives it.
+    if (e instanceof RangeError && /allocation failed/i.test(e.message)) throw arrayMemoryError(shape ?? [n], dtype, ITEMSIZE[dtype]);
+    throw e;
+  }
+}
+
+/** {@link allocate} for an array of `shape` (its MemoryError names the shape, as NumPy's does). */
+export function allocateShaped(dtype: DType, shape: readonly number[], written = false, hugePages = true): Storage {
+  return allocate(dtype, shape.reduce((a, b) => a * b, 1), written, hugePages, shape);
+}
+
+/** The most elements one typed array holds here (V8's limit for a TypedArray's length). */
+export const MAX_ELEMENTS = 2 ** 32;
+
+function allocateStorage(dtype: DType, n: number, written: boolean, hugePages: boolean): Storage {
   const bytes = n * ITEMSIZE[dtype];
   if (bytes >= SHARED_MIN_BYTES && gcFn) {
     sharedSinceCollection += bytes;

@@ -4,7 +4,7 @@
  * (floatSum: the iteration order of order.ts, buffer-sized pieces, slices added in sequence).
  * reduce.ts builds sum, mean and var on it.
  */
-import { allocate, Storage } from "./dtype";
+import { allocate, allocateShaped, Storage } from "./dtype";
 import { forEachLine, mergeAxes } from "./iterate";
 import { iterationOrder } from "./order";
 import { NDArray } from "./ndarray";
@@ -132,7 +132,7 @@ function pieceSum(data: Storage, f32: boolean): (a: Storage, off: number, n: num
 export function floatSum(x: NDArray, axes: readonly number[], order: SumOrder): NDArray {
   const kept = [...Array(x.ndim).keys()].filter((d) => !axes.includes(d));
   const outShape = kept.map((d) => x.shape[d]);
-  const out = new NDArray(allocate(x.dtype, outShape.reduce((a, b) => a * b, 1)), outShape, x.dtype);
+  const out = new NDArray(allocateShaped(x.dtype, outShape), outShape, x.dtype);
   if (x.size === 0) return out;
   const outStride = (d: number) => (axes.includes(d) ? 0 : out.nd.stride[kept.indexOf(d)]);
   const outer = order.outer;

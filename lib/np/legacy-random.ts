@@ -69,13 +69,13 @@ export function drawingInto<T>(alloc: (dtype: DType, n: number) => Storage, f: (
 }
 
 /** A buffer for `n` draws of `dtype`, every element of which the caller writes. */
-function drawBuffer(dtype: DType, n: number): Storage {
-  return drawTarget ? drawTarget(dtype, n) : allocate(dtype, n, true);
+function drawBuffer(dtype: DType, n: number, shape?: readonly number[]): Storage {
+  return drawTarget ? drawTarget(dtype, n) : allocate(dtype, n, true, true, shape);
 }
 
 /** A fill of float64 draws: one number without a shape, else an array of that shape. */
 function draw(shape: number[] | null, fill: (out: Float64Array) => void): NDArray | number {
-  const out = shape === null ? new Float64Array(1) : (drawBuffer("float64", shape.reduce((a, b) => a * b, 1)) as Float64Array);
+  const out = shape === null ? new Float64Array(1) : (drawBuffer("float64", shape.reduce((a, b) => a * b, 1), shape) as Float64Array);
   fill(out);
   return shape === null ? out[0] : new NDArray(out, shape, "float64");
 }
@@ -275,7 +275,7 @@ class RandomStateObject {
     if (lo < lb) throw new ValueError(`low is out of bounds for ${dtype}`);
     if (hi > ub) throw new ValueError(`high is out of bounds for ${dtype}`);
     if (lo > hi) throw new ValueError(lo === 0n ? "high <= 0" : "low >= high");
-    const out = shape === null ? allocate(dtype, 1) : drawBuffer(dtype, n);
+    const out = shape === null ? allocate(dtype, 1) : drawBuffer(dtype, n, shape);
     this.mt.fillMasked(out, exactNumber(lo), exactNumber(hi - lo), width);
     if (shape !== null) return new NDArray(out, shape, dtype);
     return dtype === "bool" ? out[0] !== 0 : out[0];

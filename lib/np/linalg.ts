@@ -9,7 +9,7 @@
  * (int8..int32 in 32-bit integer arithmetic; int64 in doubles while every partial sum is
  * below 2**53, else in BigInt); bool products are "any of the ands".
  */
-import { allocate, DType, Storage } from "./dtype";
+import { allocate, allocateShaped, DType, Storage } from "./dtype";
 import { promoteTypes } from "./casting";
 import { NDArray, NestedList, Operand } from "./ndarray";
 import { array, asArrayArg } from "./creation";
@@ -91,7 +91,7 @@ function maxAbs(M: Mat, rows: number, cols: number): number {
 
 /** A (n×k) · B (k×m) into a new contiguous n×m array of `dtype`. */
 function matmul2d(A: Mat, B: Mat, n: number, k: number, m: number, dtype: DType): NDArray {
-  const out = new NDArray(allocate(dtype, n * m), [n, m], dtype);
+  const out = new NDArray(allocateShaped(dtype, [n, m]), [n, m], dtype);
   const o = out.nd.data;
   if (dtype === "int8" || dtype === "int16" || dtype === "int32" || dtype === "uint8" || dtype === "uint16" || dtype === "uint32") {
     const C = new Int32Array(n * m);
@@ -202,7 +202,7 @@ export function matmul(a: Operand | NestedList, b: Operand | NestedList): NDArra
   const yb = y2.shape.slice(0, -2);
   const batch = broadcastTogether(xb, yb);
   const nb = batch.reduce((p, q) => p * q, 1);
-  const out = new NDArray(allocate(dtype, nb * n * m), [...batch, n, m], dtype);
+  const out = new NDArray(allocateShaped(dtype, [...batch, n, m]), [...batch, n, m], dtype);
   const index = (shape: readonly number[], flat: number): number[] => {
     // The batch position in `shape` (broadcast axes of length 1 stay at 0).
     const idx = new Array<number>(batch.length).fill(0);

@@ -4,6 +4,7 @@
  * and data type float64`, the size written as NumPy writes it (binary units, three significant
  * figures with Python's `{:#.3g}`, rounded half to even on the exact value).
  */
+import { totalmem } from "node:os";
 import type { DType } from "./dtype";
 
 /** Python's MemoryError, as NumPy raises it when an array's memory cannot be had. */
@@ -72,4 +73,13 @@ function shapeRepr(shape: readonly number[]): string {
 export function arrayMemoryError(shape: readonly number[], dtype: DType, itemsize: number, why?: string): MemoryError {
   const bytes = shape.reduce((a, b) => a * b, itemsize);
   return new MemoryError(`Unable to allocate ${sizeToString(bytes)} for an array with shape ${shapeRepr(shape)} and data type ${dtype}${why ? ` (${why})` : ""}`);
+}
+
+/**
+ * NumPy's MemoryError for an array past the 2**32 elements one array holds here, saying so
+ * when NumPy itself could have had the memory (the machine holds that many bytes).
+ */
+export function tooLargeError(shape: readonly number[], dtype: DType, itemsize: number): MemoryError {
+  const bytes = shape.reduce((a, b) => a * b, itemsize);
+  return arrayMemoryError(shape, dtype, itemsize, bytes <= totalmem() ? "lazylab's arrays hold at most 2**32 elements" : undefined);
 }

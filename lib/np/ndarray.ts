@@ -8,7 +8,7 @@
  */
 import ndarray from "ndarray";
 import { inspect } from "node:util";
-import { allocate, checkDType, coerce, DType, isIntegral, itemsize, Storage } from "./dtype";
+import { allocateShaped, checkDType, coerce, DType, isIntegral, itemsize, Storage } from "./dtype";
 import { applyIndex, Index, IndexItem } from "./indexing";
 import { getAdvanced, hasIndexArray, setAdvanced } from "./advanced";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
@@ -158,7 +158,7 @@ export class NDArray {
    * astype and flatten keep the subclass).
    */
   protected copyOwner(shape: readonly number[], dtype: DType): NDArray {
-    return new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
+    return new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   }
   /** The owner a copy of this array is written into (see copyOwner; an item view of a memmap's copy copies into a plain array). */
   private copyTarget(shape: readonly number[], dtype: DType): NDArray {
@@ -519,7 +519,7 @@ export function isNDArray(x: unknown): x is NDArray {
  * `np.copy(x)`, which give an ndarray for a memmap too (subok=False), where `x.copy()` keeps it.
  */
 export function plainCopy(x: NDArray, dtype: DType = x.dtype): NDArray {
-  const out = new NDArray(allocate(dtype, x.size, true), x.shape, dtype);
+  const out = new NDArray(allocateShaped(dtype, x.shape, true), x.shape, dtype);
   uf.assign(out, x);
   return out;
 }
@@ -615,6 +615,30 @@ export function normaliseAxis(axis: number, ndim: number, what: string): number 
  * RangeError.
  */
 export function checkShape(shape: number | readonly number[], what: string, tooLarge?: (dims: number[]) => Error): number[] {
+  const dims = shapeDims(shape, what);
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(size) || size > 2 ** 32) {
+    if (tooLarge) throw tooLarge(dims);
+    throw new RangeError(`${what}: shape ${JSON.stringify(shape)} has ${size} elements, more than one array can hold (2**32)`);
+  }
+  return dims;
+}
+
+/**
+ * Checks the shape of a lazy array (lib/da), which no memory holds whole: non-negative finite
+ * integers whose product is exact in a double (2**53 elements), as Dask makes
+ * `da.ones((100000, 100000))`, 74.5 GiB, without allocating it. Its chunks are each one array
+ * (at most 2**32 elements), checked when they are computed.
+ */
+export function checkLazyShape(shape: number | readonly number[], what: string): number[] {
+  const dims = shapeDims(shape, what);
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(size)) throw new RangeError(`${what}: shape ${JSON.stringify(shape)} has ${size} elements, more than a lazy array can count exactly (2**53)`);
+  return dims;
+}
+
+/** A shape argument's dims, each a non-negative integer (else a RangeError naming `what`). */
+function shapeDims(shape: number | readonly number[], what: string): number[] {
   const dims = typeof shape === "number" ? [shape] : [...shape];
   for (const d of dims) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
@@ -622,11 +646,6 @@ export function checkShape(shape: number | readonly number[], what: string, tooL
       const shown = typeof shape === "number" ? String(shape) : `[${dims.map(String).join(", ")}]`;
       throw new RangeError(`${what}: shape ${shown} must hold non-negative integers (got ${String(d)})`);
     }
-  }
-  const size = dims.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(size) || size > 2 ** 32) {
-    if (tooLarge) throw tooLarge(dims);
-    throw new RangeError(`${what}: shape ${JSON.stringify(shape)} has ${size} elements, more than one array can hold (2**32)`);
   }
   return dims;
 }
@@ -670,7 +689,7 @@ function flattenIndex(index: (Index | undefined)[]): IndexItem[] {
 
 /** @internal Allocates a new owning array. */
 export function empty(shape: readonly number[], dtype: DType): NDArray {
-  return new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape, dtype);
+  return new NDArray(allocateShaped(dtype, shape), shape, dtype);
 }
 
 export { coerce, isIntegral };

@@ -13,7 +13,7 @@
  * iteration get positive strides in the sorted axis order.
  */
 import { NDArray } from "./ndarray";
-import { allocate, DType } from "./dtype";
+import { allocateShaped, DType } from "./dtype";
 
 /**
  * The axes of `shape` in NumPy's iteration order, outermost first (a C-contiguous operand
@@ -74,5 +74,5 @@ export function emptyInIterationOrder(shape: readonly number[], operandStrides: 
     stride[order[i]] = step;
     step *= Math.max(shape[order[i]], 1);
   }
-  return new NDArray(allocate(dtype, shape.reduce((a, b) => a * b, 1)), [...shape], dtype, null, stride, 0);
+  return new NDArray(allocateShaped(dtype, shape), [...shape], dtype, null, stride, 0);
 }

@@ -6,11 +6,11 @@
  * `RandomState`) is ./legacy-random.ts, re-exported at the end.
  */
 import * as raw from "./random";
-import { allocate, checkDType } from "./dtype";
+import { allocate, allocateShaped, checkDType } from "./dtype";
 import { NotImplementedError, ValueError } from "./errors";
 import { bindArguments } from "./keywords";
 import type { SizeKeyword } from "./legacy-random";
-import { checkShape, NDArray, NestedList } from "./ndarray";
+import { checkLazyShape, NDArray, NestedList } from "./ndarray";
 import { beta, binomial, BinomialCache, poisson, standardGamma } from "./random/distributions";
 import { DistFill, pcgDistFill } from "./random/distribution-fill";
 import { PcgDraws } from "./random/draws";
@@ -57,9 +57,9 @@ function draw(size: Size | undefined, what: string, fill: (out: Float64Array) =>
     fill(one);
     return one[0];
   }
-  const shape = checkShape(size, what);
+  const shape = checkLazyShape(size, what);
   // Every fill draws into all of `out` (or throws, and the buffer is dropped unseen).
-  const data = allocate("float64", shape.reduce((a, b) => a * b, 1), true) as Float64Array;
+  const data = allocateShaped("float64", shape, true) as Float64Array;
   fill(data);
   return new NDArray(data, shape, "float64");
 }
@@ -87,7 +87,7 @@ function floats(what: string, args: readonly unknown[], f64: (out: Float64Array)
   const shape = shapeOf(size, what);
   const n = shape === null ? 1 : shape.reduce((a, b) => a * b, 1);
   // Every fill draws into all of `data` (or throws, and the buffer is dropped unseen).
-  const data = allocate(dtype, n, true);
+  const data = allocate(dtype, n, true, true, shape ?? undefined);
   if (dtype === "float32") f32(data as Float32Array);
   else f64(data as Float64Array);
   return shape === null ? data[0] : new NDArray(data, shape, dtype);
@@ -216,7 +216,7 @@ export class Generator {
     if (lo < min) throw new ValueError(`low is out of bounds for ${dtype}`);
     if (hi > max) throw new ValueError(`high is out of bounds for ${dtype}`);
     if (lo > hi) throw new ValueError(lo === 0n ? (closed ? "high < 0" : "high <= 0") : closed ? "low > high" : "low >= high");
-    const out = allocate(dtype, n, true);
+    const out = allocate(dtype, n, true, true, shape ?? undefined);
     this.bitGenerator.fillBounded(dtype as IntegerDType, out, exactNumber(lo), exactNumber(hi - lo));
     if (shape !== null) return new NDArray(out, shape, dtype);
     return dtype === "bool" ? out[0] !== 0 : out[0];

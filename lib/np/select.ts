@@ -2,7 +2,7 @@
  * Choosing elements: `np.where` (from two arrays by a condition, or the indices of the true
  * elements) and `np.clip` (bounded to an interval), with NumPy 1.24's broadcasting and dtypes.
  */
-import { allocate, DType, Storage } from "./dtype";
+import { allocate, allocateShaped, DType, Storage } from "./dtype";
 import { canCastSameKind, resultType, TypeOperand } from "./casting";
 import { broadcastStrides, forEachLine, Strided } from "./iterate";
 import { NDArray, NestedList, Operand } from "./ndarray";
@@ -46,7 +46,7 @@ export function where(condition: Operand | NestedList, x?: Operand | NestedList,
   const dtype = resultType(a.type, b.type);
   const shape = broadcastTogether(c.shape, a.arr.shape, b.arr.shape);
   // whereLine writes every element of the broadcast shape.
-  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
+  const out = new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   const cd = c.nd.data, ad = a.arr.nd.data, bd = b.arr.nd.data, od = out.nd.data;
   // A float scalar beside float32 counts as float32 (value-based): stored through od, it rounds as NumPy's cast does.
   forEachLine(shape, [strided(c, shape), strided(a.arr, shape), strided(b.arr, shape), { stride: out.nd.stride, offset: 0 }], whereLine, { cd, ad, bd, od });
@@ -163,7 +163,7 @@ export function clip(a: Operand | NestedList, min: Operand | NestedList | null, 
   const h = bound(hi, Infinity);
   const shape = broadcastTogether(...[x, lo, hi].flatMap((o) => (o ? [o.arr.shape] : [])));
   // clipLine writes every element of the broadcast shape.
-  const out = new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
+  const out = new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   const xd = x.arr.nd.data, ld = l.nd.data, hd = h.nd.data, od = out.nd.data;
   forEachLine(shape, [strided(x.arr, shape), strided(l, shape), strided(h, shape), { stride: out.nd.stride, offset: 0 }], clipLine, { xd, ld, hd, od, isFloat, round });
   if (options.out) {

@@ -7,7 +7,7 @@
 import { fortranStrides, isFContiguous, NDArray, NestedList, plainCopy } from "./ndarray";
 import { asArrayArg } from "./creation";
 import { checkAxis, tightShape, ValueError } from "./errors";
-import { allocate, checkDType, type DType } from "./dtype";
+import { allocateShaped, checkDType, type DType } from "./dtype";
 import { broadcastStrides } from "./iterate";
 import { assign } from "./ufunc";
 
@@ -196,7 +196,7 @@ export function asfortranarray(a: NDArray | NestedList, options: { dtype?: DType
   const dtype = options.dtype === undefined ? x.dtype : checkDType(options.dtype, "asfortranarray");
   const y = x.ndim === 0 ? x.reshape(1) : x;
   if (isFContiguous(y.nd.shape, y.nd.stride) && dtype === y.dtype) return y;
-  const out = new NDArray(allocate(dtype, y.size, true), y.shape, dtype, null, fortranStrides(y.shape));
+  const out = new NDArray(allocateShaped(dtype, y.shape, true), y.shape, dtype, null, fortranStrides(y.shape));
   assign(out, y);
   return out;
 }

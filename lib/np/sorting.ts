@@ -7,7 +7,7 @@
  * `argsort(kind="stable")`. `np.sort` gives NumPy's values whatever the kind (only -0.0 and
  * 0.0, which compare equal, may come out in another order).
  */
-import { allocate, storageClass } from "./dtype";
+import { allocate, allocateShaped, storageClass } from "./dtype";
 import { forEachLine } from "./iterate";
 import { NDArray, NestedList } from "./ndarray";
 import { asArrayArg } from "./creation";
@@ -96,7 +96,7 @@ export function sortInPlace(x: NDArray, axis: number): void {
  */
 export function argsort(a: NDArray | NestedList, options?: SortOptions | number | null): NDArray {
   const { x, axis } = prepare(a, options, "argsort");
-  const out = new NDArray(allocate("int64", x.size), x.shape, "int64");
+  const out = new NDArray(allocateShaped("int64", x.shape), x.shape, "int64");
   const n = x.shape[axis];
   const idx = new Array<number>(n);
   const vals = new Float64Array(n);

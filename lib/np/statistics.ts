@@ -11,7 +11,7 @@
  * as NumPy's do (a float32 array's interpolated quantile is float64, a `lower` one float32).
  * Selection is NumPy's own introselect (partition.ts).
  */
-import { allocate, coerce, DType, isIntegral, Storage } from "./dtype";
+import { allocate, allocateShaped, coerce, DType, isIntegral, Storage } from "./dtype";
 import { NDArray, NestedList } from "./ndarray";
 import { array, asArrayArg } from "./creation";
 import { add, ceil, div, floor, ge, isnan, lt, mul, ne, sub } from "./ufunc";
@@ -100,7 +100,7 @@ function finish(r: NDArray, nd: number, axes: number[] | null, keepdims: boolean
 }
 
 function newArray(dtype: DType, shape: readonly number[]): NDArray {
-  return new NDArray(allocate(dtype, shape.reduce((p, m) => p * m, 1), true), shape, dtype);
+  return new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
 }
 
 /**

@@ -3,7 +3,7 @@
  * arrays. Each operation is one expression; its loops are generated once per expression
  * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
  */
-import { allocate, DType, isIntegral, Storage } from "./dtype";
+import { allocate, allocateShaped, DType, isIntegral, Storage } from "./dtype";
 import { canCastSameKind, floatLoopType, linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
 import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
@@ -473,7 +473,7 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastTogether(aShape, bShape);
   if (out) checkOut(out, shape, op.name, dtype);
-  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, shape.reduce((p, n) => p * n, 1), true), shape, dtype);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
   const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
   const aData = typeof a === "number" ? scalarData(a) : a.nd.data;
@@ -511,7 +511,7 @@ function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryK
 function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArray {
   const shape = a.shape;
   if (out) checkOut(out, shape, op.name, dtype);
-  const target = out && out.dtype === dtype ? out : new NDArray(allocate(dtype, a.size, true), shape, dtype);
+  const target = out && out.dtype === dtype ? out : new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   const src = a.nd.data;
   const o = target.nd.data;
   const kernel = unaryKernel(unaryExpr(op, dtype), castOf(dtype), storageKey(src, o));
@@ -837,7 +837,7 @@ export function round(a: Operand | NestedList, decimals: number | RoundOptions =
   // stay float32 while 10**d fits float32) and rounded to the loop's dtype.
   const f = array(powerOfTen(Math.abs(d)), { dtype: "float64" });
   const [first, second] = d > 0 ? [OPS.mul, OPS.div] : [OPS.div, OPS.mul];
-  const result = target ?? new NDArray(allocate(integer ? "float64" : arr.dtype, arr.size, true), arr.shape, integer ? "float64" : arr.dtype);
+  const result = target ?? new NDArray(allocateShaped(integer ? "float64" : arr.dtype, arr.shape, true), arr.shape, integer ? "float64" : arr.dtype);
   if (isIntegral(result.dtype)) {
     const loop = arr.dtype === "float32" && f.flatAt(0) < 3.4e38 ? "float32" : "float64";
     throw new TypeError(`Cannot cast ufunc '${first === OPS.mul ? "multiply" : "divide"}' output from dtype('${loop}') to dtype('${result.dtype}') with casting rule 'same_kind'`);

@@ -13,7 +13,7 @@ import { blockIndices, boundaries } from "../chunks";
 import { blockShape, evalBlock, evalFusedInto, evalFusedRegionInto, regionFree, isShared, Partial, reduceAll, reducePartial, reducePlan, release, shareBlocks } from "../evaluate";
 import { mapSlabKernel } from "../fuse";
 import { dependencies, LazyRef, Produced } from "../graph";
-import { give, mayComeBack, recycleWhenDropped, take } from "../pool";
+import { beyondCap, give, itemsize, mayComeBack, recycleWhenDropped, take } from "../pool";
 import { watchProgress } from "../progress";
 import { writeSlabs } from "../slab";
 import { viewOf } from "../views";
@@ -173,6 +173,12 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
   if (view && view.shape.length === x.shape.length && view.shape.every((n, d) => n === x.shape[d])) return copyOfView(x, view, size, run);
   if ((x.node.kind === "binary" || x.node.kind === "unary") && !isShared(x)) return computeElementwise(x, run, size);
   const held: Produced[] = [];
+  // A result the pool never keeps is taken before its chunks are computed: if the machine
+  // refuses its memory, the compute stops with NumPy's MemoryError before the chunks have
+  // taken what there is (a 36.5 GiB result computed its chunks until the kernel's OOM killer
+  // stopped the executor). Its pages are the kernel's only once written, so the figures after
+  // the compute are the same; a pooled result is still taken after, as it reuses their memory.
+  const early = numblocks(x).some((n) => n > 1) && beyondCap(size * itemsize(x.dtype)) ? take(x.dtype, size, x.shape) : null;
   try {
     // Like Dask, every chunk is computed before the result is assembled from them.
     const blocks = await blocksOf(x, run, held);
@@ -185,7 +191,7 @@ async function computeOne(x: LazyRef, run: ComputeRun): Promise<NDArray> {
       }
       return p.array.copy();
     }
-    const buf = take(x.dtype, size);
+    const buf = early ?? take(x.dtype, size, x.shape);
     const out = new NDArray(buf, x.shape, x.dtype);
     const b = x.chunks.map((c) => boundaries(c));
     const stride = out.nd.stride;

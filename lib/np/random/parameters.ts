@@ -6,9 +6,9 @@
  * differently ("lam < 0 or lam is NaN" against "… contains NaNs"), as NumPy does.
  */
 import { array } from "../creation";
-import { allocate } from "../dtype";
+import { allocateShaped } from "../dtype";
 import { ValueError } from "../errors";
-import { checkShape, fmtShape, NDArray, NestedList } from "../ndarray";
+import { checkLazyShape, fmtShape, NDArray, NestedList } from "../ndarray";
 
 /** A distribution's parameter as users pass it: a number, a (nested) list or an array. */
 export type Param = number | NDArray | NestedList;
@@ -40,7 +40,8 @@ export function shapeOf(size: unknown, what: string): number[] | null {
     if (!Number.isInteger(d)) throw new TypeError("'float' object cannot be interpreted as an integer");
     if (d < 0) throw new ValueError("negative dimensions are not allowed");
   }
-  return checkShape(dims as number[], what);
+  // Past the 2**32 elements one array holds, the allocation raises NumPy's MemoryError (np/dtype.ts).
+  return checkLazyShape(dims as number[], what);
 }
 
 /** check_constraint: a scalar parameter. */
@@ -146,7 +147,7 @@ export function sample(
     const shape = shapeOf(size, what);
     if (shape === null) return start(1)(a, b);
     const n = shape.reduce((x, y) => x * y, 1);
-    const out = allocate(dtype, n, true) as Float64Array;
+    const out = allocateShaped(dtype, shape, true) as Float64Array;
     if (!fillScalar?.(out, a, b)) {
       const draw = start(n);
       for (let i = 0; i < n; i++) out[i] = draw(a, b);
@@ -161,7 +162,7 @@ export function sample(
     throw new ValueError(`Output size ${fmtShape(shape)} is not compatible with broadcast dimensions of inputs ${fmtShape(joint)}.`);
   }
   const n = shape.reduce((x, y) => x * y, 1);
-  const out = allocate(dtype, n, true) as Float64Array;
+  const out = allocateShaped(dtype, shape, true) as Float64Array;
   if (n === 0) return new NDArray(out, shape, dtype);
   // Each parameter's element strides along the output's axes (0 where it is broadcast).
   const nd = shape.length;
