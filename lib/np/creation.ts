@@ -7,8 +7,8 @@
 import { allocate, allocateShaped, checkDType, DType, itemsize, promote, scalarDType, Storage } from "./dtype";
 import { tooLargeError } from "./memory-error";
 import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis, plainCopy } from "./ndarray";
-import { assign, sub } from "./ufunc";
-import { checkAxis, ValueError } from "./errors";
+import { assign, pow, sub } from "./ufunc";
+import { checkAxis, pythonTypeName, ValueError } from "./errors";
 
 /** Options shared by the creation functions. */
 export interface DTypeOption {
@@ -185,6 +185,20 @@ export function linspace(start: number, stop: number, num = 50, options: DTypeOp
   return options.dtype && options.dtype !== "float64" ? out.astype(options.dtype) : out;
 }
 
+/**
+ * `np.logspace(start, stop, num=50, endpoint=True, base=10.0, dtype=None)`: `base` to the powers
+ * of `np.linspace(start, stop, num)`, float64 (NumPy's `power(base, y)`), or converted to `dtype`.
+ * @example np.logspace(0, 3, 4)                                   // array([   1.,   10.,  100., 1000.])
+ * np.logspace(0, 4, 5, { base: 2, endpoint: false, dtype: "int32" })   // powers of 2 from 1
+ */
+export function logspace(start: number, stop: number, num = 50, options: DTypeOption & { endpoint?: boolean; base?: number } = {}): NDArray {
+  if (typeof num !== "number" || !Number.isInteger(num)) throw new TypeError(`'${typeof num === "number" ? "float" : typeof num}' object cannot be interpreted as an integer`);
+  if (num < 0) throw new ValueError(`Number of samples, ${num}, must be non-negative.`);
+  const y = linspace(start, stop, num, { endpoint: options.endpoint ?? true });
+  const p = pow(options.base ?? 10, y);
+  return options.dtype === undefined ? p : p.astype(checkDType(options.dtype));
+}
+
 /** `np.copy(x)`: a new array (plain, also for a memmap, as NumPy's). */
 export function copy(x: NDArray): NDArray {
   return plainCopy(x);
@@ -211,7 +225,7 @@ export function concatenate(arrays: readonly (NDArray | NestedList)[], options: 
 }
 
 /** The shape checks of np.concatenate, with NumPy's messages; `fail` makes the error. */
-function checkJoinable(xs: readonly NDArray[], axis: number, fail: (message: string) => Error): void {
+export function checkJoinable(xs: readonly NDArray[], axis: number, fail: (message: string) => Error): void {
   const ndim = xs[0].ndim;
   xs.forEach((x, i) => {
     if (x.ndim !== ndim) {
@@ -226,7 +240,7 @@ function checkJoinable(xs: readonly NDArray[], axis: number, fail: (message: str
 }
 
 /** Checked arrays joined along `axis` into a new array of their promoted dtype. */
-function joinAlong(xs: readonly NDArray[], axis: number): NDArray {
+export function joinAlong(xs: readonly NDArray[], axis: number): NDArray {
   const dtype = xs.map((x) => x.dtype).reduce(promote);
   const shape = xs[0].shape;
   shape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
@@ -294,7 +308,7 @@ export function diff(a: NDArray | NestedList, options: { n?: number; axis?: numb
 function integerArg(v: unknown): number {
   if (typeof v === "number" && Number.isInteger(v)) return v;
   if (typeof v === "boolean") throw new TypeError("an integer is required");
-  throw new TypeError(`'${typeof v === "number" ? "float" : v === null ? "NoneType" : typeof v}' object cannot be interpreted as an integer`);
+  throw new TypeError(`'${pythonTypeName(v)}' object cannot be interpreted as an integer`);
 }
 
 /** Options of {@link eye}. */

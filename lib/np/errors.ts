@@ -15,6 +15,21 @@ export class NotImplementedError extends Error {
   override name = "NotImplementedError";
 }
 
+/** Python's name for the type of a value that is not an array, as its TypeErrors give it (`'float' object cannot be interpreted as an integer`, `not NoneType`). */
+export function pythonTypeName(v: unknown): string {
+  if (Array.isArray(v)) return "list";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "string") return "str";
+  if (v === null || v === undefined) return "NoneType";
+  return typeof v;
+}
+
+/** Python's `RuntimeError` (np.cov's for weights it cannot use: more than 1-D, or of the wrong length). */
+export class RuntimeError extends Error {
+  override name = "RuntimeError";
+}
+
 /**
  * An axis out of range or repeated: NumPy's `numpy.AxisError` (a ValueError there too).
  * @example np.squeeze(np.zeros([2, 1]), { axis: 2 })   // AxisError: axis 2 is out of bounds for array of dimension 2

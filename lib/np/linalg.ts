@@ -1,5 +1,5 @@
 /**
- * Matrix products: `np.dot`, `np.matmul` (`@`) and `np.outer`, with NumPy's shape rules and messages.
+ * Matrix products: `np.dot`, `np.matmul` (`@`), `np.outer` and `np.inner`, with NumPy's shape rules and messages.
  *
  * Float products run a blocked i-k-j loop in float64 (float32 results are rounded once at the
  * end). NumPy calls BLAS, which adds the k products of each element in another order (SIMD
@@ -15,6 +15,7 @@ import { NDArray, NestedList, Operand } from "./ndarray";
 import { array, asArrayArg } from "./creation";
 import { mul } from "./ufunc";
 import { broadcastTogether, ValueError } from "./errors";
+import { blasDot } from "./blas-order";
 
 /** A strided 2-D operand. */
 interface Mat {
@@ -172,6 +173,30 @@ export function outer(a: Operand | NestedList, b: Operand | NestedList, out?: ND
   const x = operandArray(a, "outer: a").ravel();
   const y = operandArray(b, "outer: b").ravel();
   return mul(x.reshape(x.size, 1), y.reshape(1, y.size), out);
+}
+
+/**
+ * `np.inner(a, b)`: the sum of products over the last axes of a and b, of shape
+ * `a.shape[:-1] + b.shape[:-1]` (a scalar operand multiplies). NumPy's dot of a with b's last
+ * two axes swapped, in the dtype the two promote to (not value-based: NumPy makes both arrays
+ * first). Two float vectors give NumPy's bits (OpenBLAS's ddot/sdot order, blas-order.ts);
+ * larger float operands agree within rounding, as {@link dot}.
+ * @example np.inner(np.array([1, 2, 3]), np.array([0, 1, 0]))        // 2
+ * np.inner(np.ones([2, 3]), np.ones([4, 3])).shape                   // [2, 4]
+ */
+export function inner(a: Operand | NestedList, b: Operand | NestedList): NDArray | number | boolean {
+  let x = operandArray(a, "inner: a");
+  let y = operandArray(b, "inner: b");
+  const dtype = promoteTypes(x.dtype, y.dtype);
+  if (x.dtype !== dtype) x = x.astype(dtype);
+  if (y.dtype !== dtype) y = y.astype(dtype);
+  if (x.ndim === 1 && y.ndim === 1 && x.size === y.size && x.size > 0 && (dtype === "float64" || dtype === "float32")) {
+    // NumPy copies vectors with negative strides first; positive ones go to BLAS as they are.
+    const [u, v] = [x, y].map((w) => (w.nd.stride[0] > 0 ? w : w.copy()));
+    return blasDot(u.nd.data, u.nd.offset, u.nd.stride[0], v.nd.data, v.nd.offset, v.nd.stride[0], u.size, dtype === "float32");
+  }
+  if (x.ndim >= 1 && y.ndim >= 2) y = y.transpose([...Array(y.ndim - 2).keys(), y.ndim - 1, y.ndim - 2]);
+  return dot(x, y);
 }
 
 const SIGNATURE = "(n?,k),(k,m?)->(n?,m?)";

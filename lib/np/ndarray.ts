@@ -23,6 +23,8 @@ import * as sel from "./select";
 import * as cu from "./cumulative";
 import * as so from "./sorting";
 import * as la from "./linalg";
+import * as se from "./searching";
+import * as dg from "./diagonal";
 
 /** A scalar or array operand of arithmetic. */
 export type Operand = NDArray | number | boolean;
@@ -318,6 +320,15 @@ export class NDArray {
     return new NDArray(this.nd.data, perm.map((a) => this.nd.shape[a]), this.dtype, this, perm.map((a) => this.nd.stride[a]), this.nd.offset);
   }
 
+  /** The two axes interchanged: a view. See `np.swapaxes`. */
+  swapaxes(axis1: number, axis2: number): NDArray { return sh.swapaxes(this, axis1, axis2); }
+
+  /** The diagonal (offset, axis1, axis2 positional or as options): a read-only view. See `np.diagonal`. */
+  diagonal(offset?: number | dg.DiagonalOptions, axis1?: number, axis2?: number): NDArray { return dg.diagonal(this, offset, axis1, axis2); }
+
+  /** The sum of the diagonal: a number for a 2-D array. See `np.trace`. */
+  trace(offset?: number | dg.TraceOptions, axis1?: number, axis2?: number): NDArray | number | boolean { return dg.trace(this, offset, axis1, axis2); }
+
   /** Drops axes of length 1 (all, or those named): a view. See `np.squeeze`. */
   squeeze(options?: { axis?: number | readonly number[] | null } | number): NDArray { return sh.squeeze(this, options); }
 
@@ -348,6 +359,9 @@ export class NDArray {
 
   /** Indices (int64) that sort along `axis`; stable. See `np.argsort`. */
   argsort(options?: so.SortOptions | number | null): NDArray { return so.argsort(this, options); }
+
+  /** Where `v`'s values would go in this sorted 1-D array (int64; a number for a scalar v). See `np.searchsorted`. */
+  searchsorted(v: NDArray | NestedList, options?: se.SearchsortedOptions | "left" | "right"): NDArray | number { return se.searchsorted(this, v, options); }
 
   /** The inner/matrix product with `other`. See `np.dot`. */
   dot(other: Operand | NDArray): NDArray | number | boolean { return la.dot(this, other); }

@@ -118,6 +118,23 @@ export function nonzero(a: Operand | NestedList): NDArray[] {
   return outs;
 }
 
+/**
+ * `np.argwhere(a)`: the indices of the non-zero (true) elements, one row of `a.ndim` int64
+ * indices per element, in C order: NumPy's `transpose(nonzero(a))`, so a view (Fortran order)
+ * of the (ndim, N) array of `nonzero`'s results. A 0-d `a` gives shape (N, 0), N 0 or 1.
+ * @example np.argwhere(np.array([[0, 1], [2, 0]]))   // array([[0, 1], [1, 0]])
+ */
+export function argwhere(a: Operand | NestedList): NDArray {
+  const x = typed(a, "argwhere: a").arr;
+  // NumPy: argwhere(atleast_1d(a))[:, :0].
+  if (x.ndim === 0) return argwhere(x.reshape(1)).get(":, :0");
+  const idx = nonzero(x);
+  const n = idx[0].size;
+  const rows = new NDArray(allocate("int64", x.ndim * n, true), [x.ndim, n], "int64");
+  idx.forEach((col, d) => rows.nd.data.set(col.nd.data.subarray(0, n), d * n));
+  return rows.transpose();
+}
+
 /** Options of {@link clip}. */
 export interface ClipOptions {
   /** Computes and returns in this dtype; the inputs must cast to it with NumPy's "same_kind" rule. */

@@ -219,6 +219,8 @@ export function unaryKernel(expr: string, cast: Cast = "none", storage = ""): Un
 /** A binary operation: its expression and the rule for its result dtype. */
 export interface BinaryOp {
   name: string;
+  /** The name NumPy's messages give the ufunc, where it is not `name` (lib/da keys its task names by `name`). */
+  ufunc?: string;
   /** The expression over x and y (doubles); see {@link binaryExpr} for integer results. */
   expr: string;
   /** The expression for a result dtype, where it differs from `expr` (integer wrap-around). */
@@ -279,11 +281,12 @@ export const OPS = {
   sub: {
     name: "subtract", expr: "x - y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("-", d) : undefined),
     check(a: DType, b: DType) {
-      if (a === "bool" && b === "bool") throw new TypeError("numpy boolean subtract, the `-` operator, is not supported; use logical xor (ne) instead");
+      if (a === "bool" && b === "bool") throw new TypeError("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
     },
   },
   mul: { name: "multiply", expr: "x * y", result: same, exprFor: (d: DType) => (is64(d) ? exact64("*", d) : isSmallInt(d) ? "Math.imul(x, y)" : undefined) },
-  div: { name: "true_divide", expr: "x / y", result: toFloat },
+  // NumPy 1.24's true_divide is its divide, named "divide" in its errors.
+  div: { name: "true_divide", ufunc: "divide", expr: "x / y", result: toFloat },
   floordiv: { name: "floor_divide", expr: FLOAT_FLOORDIV, result: noBool, linear: true, exprFor: (d: DType) => (is64(d) ? floordiv64(d) : isIntegral(d) ? INT_FLOORDIV : undefined) },
   pow: {
     name: "power", expr: "Math.pow(x, y)", result: noBool, linear: true, exprFor: (d: DType) => (isIntegral(d) ? intPow(d) : undefined),
@@ -298,6 +301,10 @@ export const OPS = {
   le: { name: "less_equal", expr: "x <= y ? 1 : 0", result: toBool },
   gt: { name: "greater", expr: "x > y ? 1 : 0", result: toBool },
   ge: { name: "greater_equal", expr: "x >= y ? 1 : 0", result: toBool },
+  // NumPy casts both operands to their result_type, then tests each against zero (NaN is true).
+  logicalAnd: { name: "logical_and", expr: "x !== 0 && y !== 0 ? 1 : 0", result: toBool },
+  logicalOr: { name: "logical_or", expr: "x !== 0 || y !== 0 ? 1 : 0", result: toBool },
+  logicalXor: { name: "logical_xor", expr: "(x !== 0) !== (y !== 0) ? 1 : 0", result: toBool },
   maximum: { name: "maximum", expr: MAXIMUM, result: same },
   minimum: { name: "minimum", expr: MINIMUM, result: same },
   fmax: { name: "fmax", expr: FMAX, result: same },
@@ -339,10 +346,10 @@ const SIGN = "(x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : x)";
 const PI32 = Math.fround(Math.PI);
 const angle = (f64: number, f32: number) => (d: DType) => (d === "float32" ? `x * ${jsLiteral(f32)}` : `x * ${jsLiteral(f64)}`);
 
-/** sign has no bool loop (NumPy's UFuncTypeError). */
-function noBoolSign(d: DType): void {
-  if (d === "bool") throw new TypeError("ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtype[bool_]'> -> None");
-}
+/** A check for a ufunc without a bool loop (sign, positive): NumPy's UFuncTypeError. */
+const noBoolLoop = (ufunc: string) => (d: DType): void => {
+  if (d === "bool") throw new TypeError(`ufunc '${ufunc}' did not contain a loop with signature matching types <class 'numpy.dtype[bool_]'> -> None`);
+};
 
 /** The expression `op` runs for a result of `dtype`. */
 export function unaryExpr(op: UnaryOp, dtype: DType): string {
@@ -362,6 +369,11 @@ export const UNARY = {
   },
   reciprocal: { name: "reciprocal", expr: "1 / x", result: same },
   copy: { name: "positive", expr: "x", result: same },
+  positive: { name: "positive", expr: "x", result: same, check: noBoolLoop("positive") },
+  // fabs, cbrt and exp2 have float loops only (e, f, d): integers give floats, as for trunc.
+  fabs: { name: "fabs", expr: "Math.abs(x)", result: toFloatLoop },
+  cbrt: { name: "cbrt", expr: "Math.cbrt(x)", result: toFloatLoop },
+  exp2: { name: "exp2", expr: "Math.pow(2, x)", result: toFloatLoop },
   sin: { name: "sin", expr: "Math.sin(x)", result: toFloatLoop },
   cos: { name: "cos", expr: "Math.cos(x)", result: toFloatLoop },
   // NumPy 1.24 has float loops only: integers give floats.
@@ -369,7 +381,7 @@ export const UNARY = {
   ceil: { name: "ceil", expr: "Math.ceil(x)", result: toFloatLoop },
   isnan: { name: "isnan", expr: "x !== x ? 1 : 0", result: toBool },
   not: { name: "logical_not", expr: "x === 0 ? 1 : 0", result: toBool },
-  sign: { name: "sign", expr: SIGN, result: same, check: noBoolSign },
+  sign: { name: "sign", expr: SIGN, result: same, check: noBoolLoop("sign") },
   isinf: { name: "isinf", expr: "Math.abs(x) === Infinity ? 1 : 0", result: toBool },
   isfinite: { name: "isfinite", expr: "x - x === 0 ? 1 : 0", result: toBool },
   trunc: { name: "trunc", expr: "Math.trunc(x)", result: toFloatLoop },
@@ -472,7 +484,7 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const aShape = typeof a === "number" ? [] : a.shape;
   const bShape = typeof b === "number" ? [] : b.shape;
   const shape = broadcastTogether(aShape, bShape);
-  if (out) checkOut(out, shape, op.name, dtype);
+  if (out) checkOut(out, shape, op.ufunc ?? op.name, dtype);
   const target = out && out.dtype === dtype ? out : new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
   const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
@@ -579,7 +591,7 @@ export const add = (a: Operand, b: Operand, out?: Out) => binary(OPS.add, a, b, 
 export const sub = (a: Operand, b: Operand, out?: Out) => binary(OPS.sub, a, b, out);
 /** `np.multiply(a, b, out?)`: a * b elementwise (broadcasting, `out` as in {@link add}). Method: `a.mul(b)`. */
 export const mul = (a: Operand, b: Operand, out?: Out) => binary(OPS.mul, a, b, out);
-/** `np.true_divide(a, b, out?)`: a / b elementwise, float for integer input (NumPy's `/`). Method: `a.div(b)`. */
+/** `np.divide(a, b, out?)` (also `np.trueDivide`): a / b elementwise, float for integer input (NumPy's `/`). Method: `a.div(b)`. */
 export const div = (a: Operand, b: Operand, out?: Out) => binary(OPS.div, a, b, out);
 /**
  * `np.floor_divide(a, b, out?)`: the floor of a / b elementwise (Python's `//`; 0 for an
@@ -589,7 +601,9 @@ export const div = (a: Operand, b: Operand, out?: Out) => binary(OPS.div, a, b, 
 export const floordiv = (a: Operand, b: Operand, out?: Out) => binary(OPS.floordiv, a, b, out);
 /**
  * `np.power(a, b, out?)`: a ** b elementwise; `x ** 2` runs as a square and `x ** 0.5` as a
- * square root, as in NumPy. Method: `a.pow(b)`.
+ * square root, as NumPy's `**` operator does. Method: `a.pow(b)`. NumPy's `np.power` function
+ * runs its pow loop instead (SVML's on AVX-512 CPUs), so for float operands its results can
+ * differ in the last bit, and `np.power(-0.0, 0.5)` is 0.0 and `np.power(-inf, 0.5)` inf there.
  * @example np.arange(4).pow(2)   // array([0, 1, 4, 9])
  */
 export const pow = (a: Operand, b: Operand, out?: Out) => binary(OPS.pow, a, b, out);
@@ -612,12 +626,43 @@ export const gt = (a: Operand, b: Operand, out?: Out) => binary(OPS.gt, a, b, ou
 export const ge = (a: Operand, b: Operand, out?: Out) => binary(OPS.ge, a, b, out);
 /** `np.negative(a, out?)`: -a elementwise (not for bool arrays, as in NumPy). */
 export const neg = (a: Operand, out?: Out) => unary(UNARY.neg, a, out);
+/**
+ * `np.positive(a, out?)`: +a elementwise, a copy in a's dtype (-0.0 stays -0.0). Bool arrays
+ * are refused, as in NumPy 1.24.
+ * @example np.positive(np.array([-1, 2]))   // array([-1,  2])
+ */
+export const positive = (a: Operand | NestedList, out?: Out) => unary(UNARY.positive, a, out);
 /** `np.abs(a, out?)`: the absolute value elementwise. Method: `a.abs()`. */
 export const abs = (a: Operand, out?: Out) => unary(UNARY.abs, a, out);
+/**
+ * `np.fabs(a, out?)`: the absolute value as a float. Float loops only (dtypes as {@link trunc}:
+ * int16 gives float32, int32 and int64 float64; bool, int8 and uint8 float64 where NumPy gives
+ * float16). NumPy's bits; NumPy refuses only complex input, which lazylab does not have.
+ * @example np.fabs(np.array([-2, 3]))   // array([2., 3.])
+ */
+export const fabs = (a: Operand | NestedList, out?: Out) => unary(UNARY.fabs, a, out);
 /** `np.sqrt(a, out?)`: the square root elementwise (NaN below zero). Method: `a.sqrt()`. */
 export const sqrt = (a: Operand, out?: Out) => unary(UNARY.sqrt, a, out);
+/**
+ * `np.cbrt(a, out?)`: the real cube root elementwise (negative for negative input; ±0, ±inf and
+ * NaN as they are). Float only (dtypes as {@link trunc}). Values are V8's `Math.cbrt` (float32:
+ * of the float64 value, rounded once); NumPy 1.24 runs SVML's vector cbrt on AVX-512 CPUs, whose
+ * last bits differ (in a third of the values): within 2 ulps of NumPy's, float64 and float32,
+ * the largest difference over 3,000,000 random inputs per dtype (test/np-numpy-names.test.ts
+ * holds the bounds and prints what it measures).
+ * @example np.cbrt(np.array([27, -8, 2]))   // array([ 3.        , -2.        ,  1.25992105])
+ */
+export const cbrt = (a: Operand | NestedList, out?: Out) => unary(UNARY.cbrt, a, out);
 /** `np.exp(a, out?)`: e ** a elementwise (float64 values are the C library's, as NumPy's). */
 export const exp = (a: Operand, out?: Out) => unary(UNARY.exp, a, out);
+/**
+ * `np.exp2(a, out?)`: 2 ** a elementwise (exact at integers; inf from 1024 up, 0 from -1075 down).
+ * Float only (dtypes as {@link trunc}). Values are V8's `Math.pow(2, a)` (float32: of the
+ * float64 value, rounded once); NumPy 1.24 runs SVML's vector exp2 on AVX-512 CPUs: within
+ * 1 ulp of NumPy's float64 results and 3 of its float32 ones (measured as for {@link cbrt}).
+ * @example np.exp2(np.array([3, 0.5]))   // array([8.        , 1.41421356])
+ */
+export const exp2 = (a: Operand | NestedList, out?: Out) => unary(UNARY.exp2, a, out);
 /** `np.log(a, out?)`: the natural logarithm elementwise (-inf at 0, NaN below). */
 export const log = (a: Operand, out?: Out) => unary(UNARY.log, a, out);
 /** `np.square(a, out?)`: a * a elementwise (what NumPy runs for `a ** 2`). */
@@ -636,6 +681,23 @@ export const reciprocal = (a: Operand, out?: Out) => unary(UNARY.reciprocal, a, 
 export const isnan = (a: Operand, out?: Out) => unary(UNARY.isnan, a, out);
 /** `np.logical_not(a)`: a bool array, true where an element is zero (or false). */
 export const logicalNot = (a: Operand, out?: Out) => unary(UNARY.not, a, out);
+/**
+ * `np.logical_and(a, b, out?)`: a bool array, true where both are non-zero (NaN counts as
+ * true). Broadcasts; the operands are first cast to their `np.result_type`, as NumPy does (a
+ * scalar 1e-50 beside a float32 array is float32's 0, so false).
+ * @example np.logicalAnd(np.array([0, 1, 2]), np.array([true, true, false]))   // array([False,  True, False])
+ */
+export const logicalAnd = (a: Operand | NestedList, b: Operand | NestedList, out?: Out) => binary(OPS.logicalAnd, a, b, out);
+/**
+ * `np.logical_or(a, b, out?)`: a bool array, true where either is non-zero (as {@link logicalAnd}).
+ * @example np.logicalOr(np.array([0, 0, 3]), 0)   // array([False, False,  True])
+ */
+export const logicalOr = (a: Operand | NestedList, b: Operand | NestedList, out?: Out) => binary(OPS.logicalOr, a, b, out);
+/**
+ * `np.logical_xor(a, b, out?)`: a bool array, true where exactly one is non-zero (as {@link logicalAnd}).
+ * @example np.logicalXor(np.array([0, 1, 2]), 1)   // array([ True, False, False])
+ */
+export const logicalXor = (a: Operand | NestedList, b: Operand | NestedList, out?: Out) => binary(OPS.logicalXor, a, b, out);
 /**
  * `np.maximum(a, b, out?)`: the larger of a and b elementwise, NaN where either is NaN (NumPy's
  * rule; `fmax` ignores NaN instead). Broadcasts; dtype by `np.result_type`, value-based for
