@@ -27,11 +27,14 @@ int np_fast_sqrt = 0;
  * - Folds asking for their sources 256 elements ahead: the sqrt sum (one in five) 0.81-0.83
  *   against 0.89-0.90, (abs(x)-0.5).max() 0.73 against 0.92; written out, slower (1.57 against
  *   1.30), so stores do not.
- * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23).
+ * - np.exp(x, out): 1.45-1.48 streamed, 1.25-1.28 with plain stores (NumPy 1.23). On the
+ *   Xeon of the nineteenth session (16M elements, medians of 11): plain stores 1.21-1.33,
+ *   streamed 1.13-1.19, plain stores asking for the input 1024 elements ahead 0.97-0.99,
+ *   streamed and asking ahead 0.65-0.67 (NumPy 1.24: 1.02-1.07).
  * - Row sums two lines at a time (np_reduce.c, sum_lines_any): 0.49-0.52 against 0.57-0.60.
  */
-static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1, .pair_lines = 0 };
-static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 0, .pair_lines = 1 };
+static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1, .exp_ahead = 0, .pair_lines = 0 };
+static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 1, .exp_ahead = 1024, .pair_lines = 1 };
 NpTuning np_tuning;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2

@@ -138,8 +138,10 @@ typedef struct {
    * for its sources' lines (0: it leaves that to the hardware); np_elementwise.c: the same for
    * the AVX-512 comparison loop's operands. */
   int64_t chain_ahead;
-  /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores. */
+  /* np_vmath.c: whether exp writes a large output (STREAM_MIN) with streaming stores, and how
+   * many elements ahead its loop asks for its input (0: it leaves that to the hardware). */
   int exp_stream;
+  int64_t exp_ahead;
   /* np_reduce.c, sum_lines_any: whether float64 lines shorter than two streams are summed two
    * lines at a time. */
   int pair_lines;

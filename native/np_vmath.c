@@ -71,7 +71,9 @@ __attribute__((target("avx512f"))) static void vexp8(const double *a, double *o,
     if (head > 0) { exp8_part(a, o, (int)head, 0); i = head; }
   }
   int aligned = stream && (((uintptr_t)(o + i)) & 63) == 0;
+  const int64_t ahead = n >= STREAM_MIN ? np_tuning.exp_ahead : 0;
   for (; i + 8 <= n; i += 8) {
+    if (ahead) _mm_prefetch((const char *)AHEAD_ADDR(a + i, ahead), _MM_HINT_T0);
     __m512d x = _mm512_loadu_pd(a + i);
     __mmask8 fix = outside8(x);
     if (__builtin_expect(fix != 0, 0)) {
