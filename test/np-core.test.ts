@@ -317,3 +317,44 @@ test("a large new array first frees the dead young temporaries (a minor collecti
   // The check can fail: without the collections the same bound is passed (181 MB measured).
   assert.ok(withoutGc.boolPeak > boolBound, `without gc the bool results pile up: ${(withoutGc.boolPeak / MB).toFixed(0)} MB`);
 });
+
+test("+, -, * and / of float64 arrays of one shape or with a number (one flat C loop) are NumPy's bits, into new arrays, into out, in place, over lengths around the C loop's threshold; an operand overlapping out other than element for element gives NumPy's result as if it did not (it read what it had written), a read-only out NumPy's error", () => {
+  const lengths = [1, 63, 64, 65, 1000, 1023, 1024, 5000];
+  const want = pythonJson<Record<string, number[]>>(`
+import json, numpy as np
+out = {}
+for n in ${JSON.stringify(lengths)}:
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal(n) * 1e3; b = rng.standard_normal(n) + 0.5
+    for name, f in [("add", np.add), ("sub", np.subtract), ("mul", np.multiply), ("div", np.divide)]:
+        out[f"{name} {n} aa"] = f(a, b).tolist()
+        out[f"{name} {n} as"] = f(a, 0.1).tolist()
+        out[f"{name} {n} sa"] = f(3.7, b).tolist()
+        o = a.copy(); f(o, b, out=o); out[f"{name} {n} inplace"] = o.tolist()
+    c = a.copy(); np.add(c[1:], c[:-1], out=c[1:]); out[f"shift {n}"] = c.tolist()
+    c = a.copy(); np.negative(c[1:], out=c[:-1]); out[f"unary shift {n}"] = c.tolist()
+print(json.dumps(out))`);
+  const bits = (xs: number[]) => xs.map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+  for (const n of lengths) {
+    const rng = np.random.defaultRng(n);
+    const a = rng.standardNormal(n).mul(1e3);
+    const b = rng.standardNormal(n).add(0.5);
+    for (const [name, f] of [["add", np.add], ["sub", np.sub], ["mul", np.mul], ["div", np.div]] as const) {
+      assert.deepEqual(bits(f(a, b).tolist() as number[]), bits(want[`${name} ${n} aa`]), `${name} ${n} arrays`);
+      assert.deepEqual(bits(f(a, 0.1).tolist() as number[]), bits(want[`${name} ${n} as`]), `${name} ${n} array, number`);
+      assert.deepEqual(bits(f(3.7, b).tolist() as number[]), bits(want[`${name} ${n} sa`]), `${name} ${n} number, array`);
+      const o = a.copy();
+      assert.equal(f(o, b, o), o);
+      assert.deepEqual(bits(o.tolist() as number[]), bits(want[`${name} ${n} inplace`]), `${name} ${n} in place`);
+    }
+    const c = a.copy();
+    np.add(c.get("1:"), c.get(":-1"), c.get("1:"));
+    assert.deepEqual(bits(c.tolist() as number[]), bits(want[`shift ${n}`]), `a shifted overlap ${n}`);
+    const u = a.copy();
+    np.neg(u.get("1:"), u.get(":-1"));
+    assert.deepEqual(bits(u.tolist() as number[]), bits(want[`unary shift ${n}`]), `a unary function over a shifted overlap ${n}`);
+  }
+  const ro = np.ones(100);
+  ro.flags.writeable = false;
+  assert.throws(() => np.add(np.ones(100), 1, ro), /ValueError: output array is read-only|output array is read-only/);
+});

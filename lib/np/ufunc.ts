@@ -5,7 +5,7 @@
  */
 import { allocate, allocateShaped, DType, isIntegral, Storage } from "./dtype";
 import { canCastSameKind, floatLoopType, linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
-import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes } from "./iterate";
+import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes, type Strided } from "./iterate";
 import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
@@ -460,6 +460,8 @@ export { castOf, wrap };
 
 /** Applies a binary operation elementwise with broadcasting. */
 export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand | NestedList, out?: NDArray): NDArray {
+  const fast = sameShapeFloat64(op, left, right, out);
+  if (fast) return fast;
   let a = operand(left, op.name);
   let b = operand(right, op.name);
   const aDt = typeof a === "number" ? scalarDType(typeof left === "boolean" ? left : a) : a.dtype;
@@ -494,6 +496,15 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   const aOp = typeof a === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(a.shape, a.nd.stride, shape), offset: a.nd.offset };
   const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
   const tOp = { stride: target.nd.stride, offset: target.nd.offset };
+  if (target === out && (laidOverAnother(aData, aOp, target) || laidOverAnother(bData, bOp, target))) {
+    // An operand overlapping `out` other than element for element (np.add(c[1:], c[:-1],
+    // out=c[1:])): NumPy computes as if they did not overlap, so the loop writes a new array,
+    // which is then copied in (the loop read what it had just written).
+    const fresh = new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
+    forEachLine(shape, [aOp, bOp, { stride: fresh.nd.stride, offset: 0 }], binaryLine, { kernel, a: aData, b: bData, o: fresh.nd.data });
+    assign(out, fresh);
+    return out;
+  }
   const o = target.nd.data;
   forEachLine(shape, [aOp, bOp, tOp], binaryLine, { kernel, a: aData, b: bData, o });
   if (out && target !== out) assign(out, target);
@@ -516,6 +527,69 @@ function unaryLine(off: number[], n: number, st: number[], s: { kernel: UnaryKer
   s.kernel(s.a, off[0], st[0], s.o, off[1], st[1], n);
 }
 
+/** The four arithmetic operations, whose float64 loops are the same for every pair of float64 operands. */
+const ARITHMETIC: ReadonlySet<BinaryOp> = new Set([OPS.add, OPS.sub, OPS.mul, OPS.div]);
+
+/** A float64 array in C order, ready for one flat loop. */
+function flatFloat64(x: unknown): x is NDArray {
+  return x instanceof NDArray && x.dtype === "float64" && x.ndim > 0 && x.isContiguous;
+}
+
+/**
+ * The commonest call at NumPy's per-call cost: +, -, * or / of two C-ordered float64 arrays of
+ * one shape, or of one and a number, into a new array or a C-ordered float64 `out` of that
+ * shape (not overlapping an operand other than exactly). One flat loop, the kernel the general
+ * path would choose (float64 in, float64 out, the same bits); the promotion and broadcasting
+ * machinery cost ~2.5 µs a call, `x * 2` of 1,000 elements 4.9 µs against NumPy's 0.8.
+ * Undefined for anything else.
+ */
+function sameShapeFloat64(op: BinaryOp, left: unknown, right: unknown, out: NDArray | undefined): NDArray | undefined {
+  if (!ARITHMETIC.has(op)) return undefined;
+  const la = flatFloat64(left), ra = flatFloat64(right);
+  if (!(la && (ra || typeof right === "number")) && !(ra && typeof left === "number")) return undefined;
+  const shaped = (la ? left : right) as NDArray;
+  const shape = shaped.nd.shape;
+  if (la && ra && !sameDims((right as NDArray).nd.shape, shape)) return undefined;
+  if (out) {
+    if (!flatFloat64(out) || !sameDims(out.nd.shape, shape)) return undefined;
+    if (la && overlapsShifted(left as NDArray, out)) return undefined;
+    if (ra && overlapsShifted(right as NDArray, out)) return undefined;
+    // NumPy's checks of `out` (read-only, shape), as the general path makes them.
+    checkOut(out, [...shape], op.ufunc ?? op.name, "float64");
+  }
+  const target = out ?? new NDArray(allocateShaped("float64", shape, true), [...shape], "float64");
+  let kernel = float64Kernels.get(op);
+  if (!kernel) float64Kernels.set(op, (kernel = binaryKernel(op.expr, "none", "Float64Array,Float64Array,Float64Array,")));
+  const aData = la ? (left as NDArray).nd.data : Float64Array.of(left as number);
+  const bData = ra ? (right as NDArray).nd.data : Float64Array.of(right as number);
+  kernel(aData, la ? (left as NDArray).nd.offset : 0, la ? 1 : 0, bData, ra ? (right as NDArray).nd.offset : 0, ra ? 1 : 0, target.nd.data, target.nd.offset, 1, shaped.size);
+  return target;
+}
+
+/**
+ * Whether an operand (its buffer, and offset and strides over the result's shape) lies in the
+ * buffer of `target` other than element for element: the loop could then read an element it
+ * has already written. Conservative (two disjoint views of one buffer count): it only costs a copy.
+ */
+function laidOverAnother(data: Storage, op: Strided, target: NDArray): boolean {
+  if (data.buffer !== target.nd.data.buffer) return false;
+  return op.offset !== target.nd.offset || !sameDims(op.stride, target.nd.stride);
+}
+
+/** The float64 loops of {@link ARITHMETIC}, by operation. */
+const float64Kernels = new Map<BinaryOp, BinaryKernel>();
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
+}
+
+/** Whether `x` and `out` share a buffer at different offsets (a shifted view: the loop would read what it wrote). */
+function overlapsShifted(x: NDArray, out: NDArray): boolean {
+  return x.nd.data.buffer === out.nd.data.buffer && x.nd.offset !== out.nd.offset;
+}
+
 function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryKernel; a: Storage; b: Storage; o: Storage }): void {
   s.kernel(s.a, off[0], st[0], s.b, off[1], st[1], s.o, off[2], st[2], n);
 }
@@ -527,7 +601,15 @@ function unaryInto(op: UnaryOp, a: NDArray, dtype: DType, out?: NDArray): NDArra
   const src = a.nd.data;
   const o = target.nd.data;
   const kernel = unaryKernel(unaryExpr(op, dtype), castOf(dtype), storageKey(src, o));
-  forEachLine(shape, [{ stride: a.nd.stride, offset: a.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
+  const aOp = { stride: a.nd.stride, offset: a.nd.offset };
+  if (target === out && laidOverAnother(src, aOp, target)) {
+    // As in binary(): NumPy's result as if the input did not overlap `out`.
+    const fresh = new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
+    forEachLine(shape, [aOp, { stride: fresh.nd.stride, offset: 0 }], unaryLine, { kernel, a: src, o: fresh.nd.data });
+    assign(out, fresh);
+    return out;
+  }
+  forEachLine(shape, [aOp, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
   if (out && target !== out) assign(out, target);
   return out ?? target;
 }
