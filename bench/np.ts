@@ -74,7 +74,7 @@ interface Op {
   label: string;
   /** The NumPy statement (x, out, touched, g, n, m defined), whose result is `result`. */
   numpy: string;
-  /** lazylab's statement, valid as JavaScript and as a TypeScript cell (x, out, out64, touched, rng, n, m, r defined). */
+  /** lazylab's statement, valid as JavaScript and as a TypeScript cell (x, out, out64, touched, rng, n, m, v4, v5, r defined). */
   cell: string;
   /** The variable holding what the statement computed, on both sides. */
   result: "r" | "out" | "touched";
@@ -111,6 +111,10 @@ const ALL_OPS: Op[] = [
   row("(x > 0).sum()", "r = (x > 0).sum()", "r = x.gt(0).sum()", "r"),
   row("x.astype(float32)", "r = x.astype(np.float32)", "r = x.astype(\"float32\")", "r"),
   row("x.T.copy()", "r = x.T.copy()", "r = x.T.copy()", "r"),
+  // Mid-size arrays, where the cost of a call and of fresh memory shows: a loop of 100 (10 for
+  // 10⁵) new arrays, each side's statement the same loop.
+  row("x * 2, 10⁴ elements (new array, ×100)", "for _ in range(100): r = v4 * 2", "for (let i = 0; i < 100; i++) r = v4.mul(2)", "r", 100 * 10_000),
+  row("x * 2, 10⁵ elements (new array, ×10)", "for _ in range(10): r = v5 * 2", "for (let i = 0; i < 10; i++) r = v5.mul(2)", "r", 10 * 100_000),
 ];
 
 const only = process.env.LAZYLAB_BENCH_OPS?.split(",").filter((w) => w !== "");
@@ -146,9 +150,10 @@ g = np.random.default_rng(1)
 x = g.standard_normal((n, n))
 out = np.zeros((n, n))
 touched = np.zeros((n, n)); touched.fill(0.5)
+v4, v5 = x.ravel()[:10**4].copy(), x.ravel()[:10**5].copy()
 ops = ${JSON.stringify(OPS.map((o) => [o.numpy, o.result, o.elements]))}
 codes = [compile(s, "<op>", "exec") for s, _, _ in ops]
-env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None)
+env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None, v4=v4, v5=v5)
 def run(i):
     if collected:
         env["r"] = None
@@ -200,7 +205,7 @@ function inProcessSide(): Side {
   const rng = np.random.defaultRng(1);
   const x = rng.standardNormal([n, n]);
   const out = np.zeros([n, n]);
-  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined });
+  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined, v4: x.ravel().get(":10000").copy(), v5: x.ravel().get(":100000").copy() });
   const scripts = OPS.map((o) => new vm.Script(o.cell, { filename: o.label }));
   return {
     async time(i) {
@@ -279,6 +284,7 @@ const x = rng.standardNormal([n, n]);
 const out = np.zeros([n, n]);
 const out64 = out.data as Float64Array;
 const touched = np.zeros([n, n]).fill(0.5);
+const v4 = x.ravel().get(":10000").copy(), v5 = x.ravel().get(":100000").copy();
 let r: unknown;
 let __t = 0n;
 function __stored(v: unknown): { shape: number[]; dtype: string; data: Float64Array | Float32Array | Int32Array | Uint8Array } {
