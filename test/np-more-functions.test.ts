@@ -15,7 +15,7 @@ import { np } from "../lib";
 import type { NDArray } from "../lib/np";
 import { SHARED_MIN_BYTES } from "../lib/np/dtype";
 import { pythonJson } from "./oracle";
-import { compare, encode, ours, ourInputs, PY_INPUTS, PY_RUN, runCases, type Enc, type Inputs } from "./numpy-cases";
+import { compare, compareUlps, encode, hexFloats, ourInputs, ours, PY_INPUTS, PY_RUN, runCases, runUlpCases, withinUlps, type Enc, type Inputs } from "./numpy-cases";
 
 type Case = [string, (inp: Inputs) => unknown];
 
@@ -130,65 +130,8 @@ const ULPS: Record<string, [number, number]> = {
   arctan: [2, 2], sinh: [3, 1], cosh: [2, 2], tanh: [3, 1], arctan2: [2, 3],
 };
 
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
-/** |got - want| in ulps of want's binade (float32's spacing when f32); 0 for the same value, NaN beside NaN included. */
-function ulpsApart(got: number, want: number, f32: boolean): number {
-  if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) return 0;
-  if (!Number.isFinite(got) || !Number.isFinite(want) || got === want) return Infinity; // inf vs finite, or 0 vs -0
-  BITS[0] = want;
-  const exponent = ((WORDS[1] >>> 20) & 0x7ff) - 1023;
-  return Math.abs(got - want) / 2 ** (f32 ? Math.max(exponent, -126) - 23 : Math.max(exponent, -1022) - 52);
-}
-
-const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
-const num = (v: unknown): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
-
-/** A repr with each number replaced by "#" and without white space (padding follows the digits). */
-const layout = (repr: string): string => repr.replace(/-?(\d+\.?\d*(e[+-]?\d+)?|nan|inf)/g, "#").replace(/\s+/g, "");
-
-/** Compares like `compare`, but values within `bound` ulps; returns the largest difference. */
-function compareUlps(got: Enc, want: Enc, what: string, bound: number): number {
-  if ("error" in want || !("dtype" in want)) {
-    compare(got, want, what);
-    return 0;
-  }
-  assert.ok("dtype" in got, `${what}: NumPy returns an array, we ${JSON.stringify(got).slice(0, 200)}`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = flat(got.values).map(num);
-  const w = flat(want.values).map(num);
-  let worst = 0;
-  g.forEach((v, k) => {
-    const d = ulpsApart(v, w[k], want.dtype === "float32");
-    assert.ok(d <= bound, `${what}[${k}]: ${v} vs NumPy ${w[k]}: ${d} ulps > ${bound}`);
-    worst = Math.max(worst, d);
-  });
-  // The same values print the same; where the last bits differ a digit may too (float32 prints
-  // its shortest unique digits), so then the layout is compared: the numbers' places, the dtype.
-  if (worst === 0) assert.equal(got.repr, want.repr, `${what}: repr`);
-  else assert.equal(layout(got.repr), layout(want.repr), `${what}: repr's layout`);
-  return worst;
-}
-
-/** Runs cases named by their function (ULPS' key); returns the largest difference per function and dtype. */
-function runUlpCases(cases: [string, string, (inp: Inputs) => unknown][]): Map<string, number> {
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_RUN, JSON.stringify(cases.map((c) => c[1])));
-  const inp = ourInputs();
-  const worst = new Map<string, number>();
-  cases.forEach(([fn, expr, f], k) => {
-    const w = want[k];
-    const f32 = "dtype" in w && w.dtype === "float32";
-    const d = compareUlps(ours(() => f(inp)), w, expr, ULPS[fn][f32 ? 1 : 0]);
-    const key = `${fn} ${f32 ? "float32" : "float64"}`;
-    worst.set(key, Math.max(worst.get(key) ?? 0, d));
-  });
-  return worst;
-}
-
 test("log10, log2, log1p, expm1, tan, arcsin, arccos, arctan, sinh, cosh, tanh and arctan2: NumPy's dtypes, shapes and reprs exactly, values within the measured ulps (special values exactly)", (t) => {
-  const worst = runUlpCases([
+  const worst = runUlpCases<Inputs>([
     ["log10", "np.log10(np.abs(w))", ({ w }) => np.log10(w.abs())], ["log10", "np.log10(np.abs(w32))", ({ w32 }) => np.log10(w32.abs())], ["log10", "np.log10(sp)", ({ sp }) => np.log10(sp)],
     ["log10", "np.log10(i16 + 301)", ({ i16 }) => np.log10(i16.add(301))], ["log10", "np.log10(i)", ({ i }) => np.log10(i)], ["log10", "np.log10(np.abs(x), out=np.zeros((4, 5), np.float32))", ({ x }) => np.log10(x.abs(), np.zeros([4, 5], { dtype: "float32" }))],
     ["log2", "np.log2(np.abs(w))", ({ w }) => np.log2(w.abs())], ["log2", "np.log2(np.abs(w32))", ({ w32 }) => np.log2(w32.abs())], ["log2", "np.log2(sp)", ({ sp }) => np.log2(sp)],
@@ -216,7 +159,7 @@ test("log10, log2, log1p, expm1, tan, arcsin, arccos, arctan, sinh, cosh, tanh a
     ["arctan2", "np.arctan2(i16, 300)", ({ i16 }) => np.arctan2(i16, 300)], ["arctan2", "np.arctan2(i16, 70000)", ({ i16 }) => np.arctan2(i16, 70000)], ["arctan2", "np.arctan2(i, u8[:5])", ({ i, u8 }) => np.arctan2(i, u8.get(":5"))],
     ["arctan2", "np.arctan2(f32, i16[:4])", ({ f32, i16 }) => np.arctan2(f32, i16.get(":4"))], ["arctan2", "np.arctan2(f32, 1e40)", ({ f32 }) => np.arctan2(f32, 1e40)],
     ["arctan2", "np.arctan2(x, x[:, :1], out=np.zeros((4, 5), np.float32))", ({ x }) => np.arctan2(x, x.get(":, :1"), np.zeros([4, 5], { dtype: "float32" }))],
-  ]);
+  ], ULPS, "", ourInputs);
   const lines = [...worst].map(([k, v]) => `${k}: ${v} ulps (bound ${ULPS[k.split(" ")[0]][k.endsWith("float32") ? 1 : 0]})`);
   t.diagnostic(`largest differences from NumPy on the cases: ${lines.join("; ")}`);
   console.log(`float functions, largest difference from NumPy on the cases: ${lines.join("; ")}`);
@@ -245,25 +188,16 @@ for name, args in doms.items():
         r = getattr(np, name)(*xs)
         out[name + " " + dt] = [xs[0].astype(np.float64).tobytes().hex(), xs[1].astype(np.float64).tobytes().hex() if len(xs) > 1 else None, r.astype(np.float64).tobytes().hex()]
 print(json.dumps(out))`);
-  const floats = (hex: string) => new Float64Array(new Uint8Array(Buffer.from(hex, "hex")).buffer);
   const lines: string[] = [];
   for (const [key, [xh, yh, rh]] of Object.entries(py)) {
     const [fn, dtype] = key.split(" ") as [string, "float64" | "float32"];
     const f32 = dtype === "float32";
-    const x = np.array(floats(xh)).astype(dtype);
+    const x = np.array(hexFloats(xh)).astype(dtype);
     const f = (np as unknown as Record<string, (...a: NDArray[]) => NDArray>)[fn];
-    const got = yh === null ? f(x) : f(x, np.array(floats(yh)).astype(dtype));
+    const got = yh === null ? f(x) : f(x, np.array(hexFloats(yh)).astype(dtype));
     assert.equal(got.dtype, dtype, `${key}: dtype`);
-    const g = got.astype("float64").data;
-    const w = floats(rh);
-    let worst = 0;
-    let differ = 0;
-    for (let k = 0; k < w.length; k++) {
-      const d = ulpsApart(g[k], w[k], f32);
-      if (d > 0) differ++;
-      worst = Math.max(worst, d);
-      assert.ok(d <= ULPS[fn][f32 ? 1 : 0], `${key}(${x.data[k]}${yh === null ? "" : ", ..."}): ${g[k]} vs NumPy ${w[k]}: ${d} ulps`);
-    }
+    const w = hexFloats(rh);
+    const { worst, differ } = withinUlps(got.astype("float64").data, w, f32, ULPS[fn][f32 ? 1 : 0], (k) => `${key}(${x.data[k]}${yh === null ? "" : ", ..."})`);
     lines.push(`${key}: max ${worst} ulps, ${differ} of ${w.length} differ`);
   }
   t.diagnostic(lines.join("; "));

@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { np } from "../lib";
 import type { NDArray } from "../lib/np";
 import { pythonJson } from "./oracle";
-import { assertWarningsAlike, compare, ours, ourInputs, PY_INPUTS, PY_RUN, runCasesWith, type Enc } from "./numpy-cases";
+import { assertWarningsAlike, compareUlps, hexFloats, ourInputs, ours, PY_INPUTS, PY_RUN, runCasesWith, runUlpCases, withinUlps, type Enc } from "./numpy-cases";
 
 /** Inputs beside PY_INPUTS': an int32 array, int64 values past int32, and ±0/NaN/inf grids (z has an all-NaN row). */
 const PY_EXTRA = `
@@ -139,45 +139,6 @@ test("logical_and, logical_or and logical_xor agree with NumPy bit for bit: ever
  */
 const ULPS: Record<"cbrt" | "exp2", [number, number]> = { cbrt: [2, 2], exp2: [1, 3] };
 
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-
-/** |got - want| in ulps of want's binade (float32's spacing when f32); 0 for the same value, NaN beside NaN included; inf for 0 beside -0. */
-function ulpsApart(got: number, want: number, f32: boolean): number {
-  if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) return 0;
-  if (!Number.isFinite(got) || !Number.isFinite(want) || got === want) return Infinity;
-  BITS[0] = want;
-  const exponent = ((WORDS[1] >>> 20) & 0x7ff) - 1023;
-  return Math.abs(got - want) / 2 ** (f32 ? Math.max(exponent, -126) - 23 : Math.max(exponent, -1022) - 52);
-}
-
-const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
-const num = (v: unknown): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number));
-/** A repr with each number replaced by "#" and without white space (padding follows the digits). */
-const layout = (repr: string): string => repr.replace(/-?(\d+\.?\d*(e[+-]?\d+)?|nan|inf)/g, "#").replace(/\s+/g, "");
-
-/** Compares like `compare`, values within `bound` ulps; returns the largest difference. */
-function compareUlps(got: Enc, want: Enc, what: string, bound: number): number {
-  if ("error" in want || !("dtype" in want)) {
-    compare(got, want, what);
-    return 0;
-  }
-  assert.ok("dtype" in got, `${what}: NumPy returns an array, we ${JSON.stringify(got).slice(0, 200)}`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  const g = flat(got.values).map(num);
-  const w = flat(want.values).map(num);
-  let worst = 0;
-  g.forEach((v, k) => {
-    const d = ulpsApart(v, w[k], want.dtype === "float32");
-    assert.ok(d <= bound, `${what}[${k}]: ${v} vs NumPy ${w[k]}: ${d} ulps > ${bound}`);
-    worst = Math.max(worst, d);
-  });
-  if (worst === 0) assert.equal(got.repr, want.repr, `${what}: repr`);
-  else assert.equal(layout(got.repr), layout(want.repr), `${what}: repr's layout`);
-  return worst;
-}
-
 test("cbrt and exp2: NumPy's dtypes (float loops only), shapes and reprs exactly, special values exactly, values within the measured ulps; views, scalars, out, errors", (t) => {
   const cases: ["cbrt" | "exp2", string, (inp: Inp) => unknown][] = [
     ["cbrt", "np.cbrt(x)", ({ x }) => np.cbrt(x)], ["cbrt", "np.cbrt(sp)", ({ sp }) => np.cbrt(sp)], ["cbrt", "np.cbrt(-sp)", ({ sp }) => np.cbrt(sp.neg())],
@@ -194,16 +155,7 @@ test("cbrt and exp2: NumPy's dtypes (float loops only), shapes and reprs exactly
     ["exp2", "np.exp2(f32[::-1, ::-1])", ({ f32 }) => np.exp2(f32.get("::-1, ::-1"))], ["exp2", "np.exp2(i, out=np.zeros((4, 5), np.float32))", ({ i }) => np.exp2(i, np.zeros([4, 5], { dtype: "float32" }))],
     ["exp2", "np.asarray(np.exp2(0.5))", () => np.exp2(0.5)], ["exp2", "np.exp2(i, out=np.zeros((4, 5), np.int64))", ({ i }) => np.exp2(i, np.zeros([4, 5], { dtype: "int64" }))],
   ];
-  const want = pythonJson<Enc[]>(PY_INPUTS + PY_EXTRA + PY_RUN, JSON.stringify(cases.map((c) => c[1])));
-  const inp = inputs();
-  const worst = new Map<string, number>();
-  cases.forEach(([fn, expr, f], k) => {
-    const w = want[k];
-    const f32 = "dtype" in w && w.dtype === "float32";
-    const d = compareUlps(ours(() => f(inp)), w, expr, ULPS[fn][f32 ? 1 : 0]);
-    const key = `${fn} ${f32 ? "float32" : "float64"}`;
-    worst.set(key, Math.max(worst.get(key) ?? 0, d));
-  });
+  const worst = runUlpCases(cases, ULPS, PY_EXTRA, inputs);
   const lines = [...worst].map(([k, v]) => `${k}: ${v} ulps (bound ${ULPS[k.split(" ")[0] as "cbrt" | "exp2"][k.endsWith("float32") ? 1 : 0]})`);
   t.diagnostic(`largest differences from NumPy on the cases: ${lines.join("; ")}`);
   console.log(`cbrt/exp2, largest difference from NumPy on the cases: ${lines.join("; ")}`);
@@ -230,24 +182,15 @@ with np.errstate(all="ignore"):
         f = getattr(np, fn)
         out[key] = [a.astype(np.float64).tobytes().hex(), f(a).astype(np.float64).tobytes().hex(), f(a[::-1])[::-1].astype(np.float64).tobytes().hex()]
 print(json.dumps(out))`);
-  const floats = (hex: string) => new Float64Array(new Uint8Array(Buffer.from(hex, "hex")).buffer);
   const lines: string[] = [];
   for (const [key, [xh, rh, revh]] of Object.entries(py)) {
     const [fn, dtype] = key.split(" ") as ["cbrt" | "exp2", "float64" | "float32"];
     const f32 = dtype === "float32";
-    const x = np.array(floats(xh)).astype(dtype);
+    const x = np.array(hexFloats(xh)).astype(dtype);
     for (const [how, got, wantHex] of [["contiguous", np[fn](x), rh], ["reversed", np[fn](x.get("::-1")).get("::-1"), revh]] as const) {
       assert.equal(got.dtype, dtype, `${key}: dtype`);
-      const g = got.astype("float64").data;
-      const w = floats(wantHex);
-      let worst = 0;
-      let differ = 0;
-      for (let k = 0; k < w.length; k++) {
-        const d = ulpsApart(g[k], w[k], f32);
-        if (d > 0) differ++;
-        worst = Math.max(worst, d);
-        assert.ok(d <= ULPS[fn][f32 ? 1 : 0], `${key} ${how}(${x.data[k]}): ${g[k]} vs NumPy ${w[k]}: ${d} ulps`);
-      }
+      const w = hexFloats(wantHex);
+      const { worst, differ } = withinUlps(got.astype("float64").data, w, f32, ULPS[fn][f32 ? 1 : 0], (k) => `${key} ${how}(${x.data[k]})`);
       lines.push(`${key} ${how}: max ${worst} ulps, ${differ} of ${w.length} differ`);
     }
   }

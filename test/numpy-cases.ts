@@ -126,6 +126,93 @@ export function compare(got: Enc, want: Enc, what: string): void {
   }
 }
 
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+
+/** |got - want| in ulps of want's binade (float32's spacing when f32); 0 for the same value, NaN beside NaN included; Infinity for inf beside a finite value, or 0 beside -0. */
+export function ulpsApart(got: number, want: number, f32: boolean): number {
+  if (Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))) return 0;
+  if (!Number.isFinite(got) || !Number.isFinite(want) || got === want) return Infinity;
+  BITS[0] = want;
+  const exponent = ((WORDS[1] >>> 20) & 0x7ff) - 1023;
+  return Math.abs(got - want) / 2 ** (f32 ? Math.max(exponent, -126) - 23 : Math.max(exponent, -1022) - 52);
+}
+
+/** An encoded array's values, flat, as numbers (NaN and the infinities from their JSON spellings). */
+export function flatNumbers(values: unknown): number[] {
+  const flat = (v: unknown): unknown[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+  return flat(values).map((v) => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : (v as number)));
+}
+
+/** float64 values sent from Python as the hex of their bytes, so NumPy's bits arrive exactly. */
+export const hexFloats = (hex: string): Float64Array => new Float64Array(new Uint8Array(Buffer.from(hex, "hex")).buffer);
+
+/**
+ * Each got[k] within `bound` ulps of want[k] (`what(k)` names the element in a failure): the
+ * largest difference and how many values differ.
+ */
+export function withinUlps(got: ArrayLike<number>, want: ArrayLike<number>, f32: boolean, bound: number, what: (k: number) => string): { worst: number; differ: number } {
+  let worst = 0;
+  let differ = 0;
+  for (let k = 0; k < want.length; k++) {
+    const d = ulpsApart(got[k], want[k], f32);
+    if (d > 0) differ++;
+    worst = Math.max(worst, d);
+    assert.ok(d <= bound, `${what(k)}: ${got[k]} vs NumPy ${want[k]}: ${d} ulps`);
+  }
+  return { worst, differ };
+}
+
+/** A repr with each number replaced by "#" and without white space (padding follows the digits). */
+export const reprLayout = (repr: string): string => repr.replace(/-?(\d+\.?\d*(e[+-]?\d+)?|nan|inf)/g, "#").replace(/\s+/g, "");
+
+/**
+ * Compares like {@link compare}, but an array's values within `bound` ulps; returns the largest
+ * difference. `each(got, want, ulps)` is called for every value (a test's own checks). The same
+ * values print the same; where the last bits differ a digit may too (float32 prints its shortest
+ * unique digits), so then the reprs' layout is compared: the numbers' places, the dtype.
+ */
+export function compareUlps(got: Enc, want: Enc, what: string, bound: number, each?: (got: number, want: number, ulps: number, k: number) => void): number {
+  if ("error" in want || !("dtype" in want)) {
+    compare(got, want, what);
+    return 0;
+  }
+  assert.ok("dtype" in got, `${what}: NumPy returns an array, we ${JSON.stringify(got).slice(0, 200)}`);
+  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  const g = flatNumbers(got.values);
+  const w = flatNumbers(want.values);
+  let worst = 0;
+  g.forEach((v, k) => {
+    const d = ulpsApart(v, w[k], want.dtype === "float32");
+    assert.ok(d <= bound, `${what}[${k}]: ${v} vs NumPy ${w[k]}: ${d} ulps > ${bound}`);
+    each?.(v, w[k], d, k);
+    worst = Math.max(worst, d);
+  });
+  if (worst === 0) assert.equal(got.repr, want.repr, `${what}: repr`);
+  else assert.equal(reprLayout(got.repr), reprLayout(want.repr), `${what}: repr's layout`);
+  return worst;
+}
+
+/**
+ * Cases named by their function (`bounds`' key: its [float64, float32] ulps), each compared with
+ * {@link compareUlps}; the largest difference per function and dtype ("log10 float32").
+ * `pyExtra` and `inputs` as in {@link runCasesWith}.
+ */
+export function runUlpCases<I>(cases: [string, string, (inp: I) => unknown][], bounds: Record<string, readonly [number, number]>, pyExtra: string, inputs: () => I): Map<string, number> {
+  const want = pythonJson<Enc[]>(PY_INPUTS + pyExtra + PY_RUN, JSON.stringify(cases.map((c) => c[1])));
+  const inp = inputs();
+  const worst = new Map<string, number>();
+  cases.forEach(([fn, expr, f], k) => {
+    const w = want[k];
+    const f32 = "dtype" in w && w.dtype === "float32";
+    const d = compareUlps(ours(() => f(inp)), w, expr, bounds[fn][f32 ? 1 : 0]);
+    const key = `${fn} ${f32 ? "float32" : "float64"}`;
+    worst.set(key, Math.max(worst.get(key) ?? 0, d));
+  });
+  return worst;
+}
+
 /** The inputs each case is given (the same draws as PY_INPUTS' names). */
 export type Inputs = ReturnType<typeof ourInputs>;
 
