@@ -552,8 +552,8 @@ function sameShapeFloat64(op: BinaryOp, left: unknown, right: unknown, out: NDAr
   if (la && ra && !sameDims((right as NDArray).nd.shape, shape)) return undefined;
   if (out) {
     if (!flatFloat64(out) || !sameDims(out.nd.shape, shape)) return undefined;
-    if (la && overlapsShifted(left as NDArray, out)) return undefined;
-    if (ra && overlapsShifted(right as NDArray, out)) return undefined;
+    if (la && laidOverAnother((left as NDArray).nd.data, (left as NDArray).nd, out)) return undefined;
+    if (ra && laidOverAnother((right as NDArray).nd.data, (right as NDArray).nd, out)) return undefined;
     // NumPy's checks of `out` (read-only, shape), as the general path makes them.
     checkOut(out, [...shape], op.ufunc ?? op.name, "float64");
   }
@@ -583,11 +583,6 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
   return true;
-}
-
-/** Whether `x` and `out` share a buffer at different offsets (a shifted view: the loop would read what it wrote). */
-function overlapsShifted(x: NDArray, out: NDArray): boolean {
-  return x.nd.data.buffer === out.nd.data.buffer && x.nd.offset !== out.nd.offset;
 }
 
 function binaryLine(off: number[], n: number, st: number[], s: { kernel: BinaryKernel; a: Storage; b: Storage; o: Storage }): void {
