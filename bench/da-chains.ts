@@ -20,7 +20,7 @@ import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { np, da } from "../lib";
 import { collectGarbage } from "../lib/psutil/footprint";
-import { runLikeExecutor } from "./report";
+import { peerEnvironment, runLikeExecutor } from "./report";
 import type { LazyArray } from "../lib/da/array";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
@@ -95,7 +95,7 @@ for name, e in chains:
     out[name] = res
 print(json.dumps(out))
 `;
-  const py = JSON.parse(execFileSync(PYTHON, ["-c", code, JSON.stringify(CHAINS.map((c) => [c.name, c.py]))], { encoding: "utf8", maxBuffer: 1 << 24 }));
+  const py = JSON.parse(execFileSync(PYTHON, ["-c", code, JSON.stringify(CHAINS.map((c) => [c.name, c.py]))], { encoding: "utf8", maxBuffer: 1 << 24, env: peerEnvironment() }));
   const f = (v: number) => v.toFixed(2);
   const loops = (await import("../lib/np/native")).native;
   const fmaSqrt = loops?.sqrtFma(new Float64Array(0), new Float64Array(0)) ?? false;

@@ -47,7 +47,7 @@ import { np, da } from "../lib";
 import type { NDArray } from "../lib/np/ndarray";
 import { collectGarbage } from "../lib/psutil/footprint";
 import { executorEnvironment, executorNodeArgs } from "../kernel/executor/supervisor";
-import { allRuns, check, formatSpread, header, lazylabVersion, load, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
+import { allRuns, check, formatSpread, header, lazylabVersion, load, peerEnvironment, pythonVersions, runLikeExecutor, spread, type Tolerance } from "./report";
 
 const PYTHON = process.env.LAZYLAB_PYTHON ?? "/usr/bin/python3";
 const flags = process.argv.slice(2).filter((a) => a.startsWith("--"));
@@ -175,7 +175,7 @@ for k, v in t.items():
     sides.setdefault(side, {"ns": {}, "tasks": tasks})["ns"][w] = v
 print(json.dumps(sides))
 `;
-  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24 }));
+  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8", maxBuffer: 1 << 24, env: peerEnvironment() }));
 }
 
 interface Big {
@@ -212,7 +212,7 @@ t = time.perf_counter()
 s = float((y ** 2).sum().compute())
 print(json.dumps({"seconds": time.perf_counter() - t, "peak": status("VmHWM"), "before": before, "sum": s}))
 `;
-  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8" }));
+  return JSON.parse(execFileSync(PYTHON, ["-c", code], { encoding: "utf8", env: peerEnvironment() }));
 }
 
 async function main(): Promise<void> {
