@@ -212,6 +212,148 @@ extern "C" napi_value np_buffer_pool(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/*
+ * Mid-size buffers (lib/np's written arrays from 16 KiB up to its shared buffers), and the ones
+ * freed in a cell handed to the next arrays of their sizes.
+ *
+ * NumPy frees a dropped temporary at once and malloc hands its block, still in the caches, to
+ * the next array; V8 frees a dropped array buffer only at a collection. lib/np runs a minor one
+ * after each MiB of mid-size arrays (lib/np/dtype.ts), which hands malloc the buffers the last
+ * statements dropped; but from 128 KiB malloc maps each buffer on its own (the executor's fixed
+ * threshold) and unmaps it when freed, so every new one was faulted in afresh, page by page:
+ * `r = v * 2` of 100,000 elements cost 2.7 ns/element, NumPy 0.27-0.34. So from the first such
+ * collection of a cell (midPoolOpen) until the end of the cell or the next memory reading
+ * (midPoolFlush), a mid-size buffer freed is kept, up to kMidPoolBytes in all, and midBuffer
+ * hands it to the next array of its size that is written in full. Nothing is held past a
+ * cell or into a reading (both flush), and mallocInUse() does not count what the pool holds
+ * (np_memory.c), so that a reading taken without a flush counts a dropped array as freed too.
+ */
+namespace {
+
+struct Pooled {
+  void *data;
+  size_t bytes;
+  node::ArrayBufferAllocator *allocator;
+};
+constexpr size_t kMidPoolBytes = 4u << 20;
+std::vector<Pooled> mid_pool;  // guarded by pool_mutex, as the three below
+size_t mid_pooled_bytes = 0;
+bool mid_pool_open = false;
+double mid_reuses = 0;
+
+/* The deleter of midBuffer's backing stores (V8 calls it when the buffer is collected). */
+void release_mid(void *data, size_t length, void *deleter_data) {
+  auto *allocator = static_cast<node::ArrayBufferAllocator *>(deleter_data);
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    if (mid_pool_open && mid_pooled_bytes + length <= kMidPoolBytes) {
+      mid_pool.push_back(Pooled{data, length, allocator});
+      mid_pooled_bytes += length;
+      return;
+    }
+  }
+  allocator->Free(data, length);
+}
+
+}  // namespace
+
+/* midBuffer(bytes): an ArrayBuffer of `bytes` whose contents are unspecified (the caller writes
+ * every byte before anyone reads one): the pool's most recently freed buffer of that size if
+ * it has one, else a new one from Node's allocator, not zeroed. */
+extern "C" napi_value np_mid_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  size_t bytes;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_bytes(env, argv[0], &bytes)) return NULL;
+  v8::Isolate *isolate = v8::Isolate::GetCurrent();
+  node::ArrayBufferAllocator *allocator = current_allocator(isolate);
+  if (allocator == nullptr) {
+    napi_throw_error(env, NULL, "lazylab native midBuffer: no Node environment on this thread");
+    return NULL;
+  }
+  void *data = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    for (size_t i = mid_pool.size(); i-- > 0;) {
+      if (mid_pool[i].bytes != bytes || mid_pool[i].allocator != allocator) continue;
+      data = mid_pool[i].data;
+      mid_pool.erase(mid_pool.begin() + (ptrdiff_t)i);
+      mid_pooled_bytes -= bytes;
+      mid_reuses++;
+      break;
+    }
+  }
+  if (data == nullptr) data = allocator->AllocateUninitialized(bytes);
+  if (data == nullptr) {
+    napi_throw_range_error(env, "ERR_MEMORY_ALLOCATION_FAILED", "Array buffer allocation failed");
+    return NULL;
+  }
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(data, bytes, release_mid, allocator);
+  v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
+  return reinterpret_cast<napi_value>(*buffer);
+}
+
+/* midPoolOpen(): from now until midPoolFlush, mid-size buffers freed are kept for midBuffer. */
+extern "C" napi_value np_mid_pool_open(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  mid_pool_open = true;
+  return NULL;
+}
+
+/* midPoolFlush(): gives back every buffer the pool keeps and closes it. */
+extern "C" napi_value np_mid_pool_flush(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  std::vector<Pooled> freed;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    freed.swap(mid_pool);
+    mid_pooled_bytes = 0;
+    mid_pool_open = false;
+  }
+  for (const Pooled &p : freed) p.allocator->Free(p.data, p.bytes);
+  return NULL;
+}
+
+/* midPool(): { pooledBytes, reuses, open }: what the pool keeps now, buffers it handed out so
+ * far, and whether it keeps what is freed. */
+extern "C" napi_value np_mid_pool(napi_env env, napi_callback_info info) {
+  (void)info;
+  double held, used;
+  bool open;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex);
+    held = (double)mid_pooled_bytes;
+    used = mid_reuses;
+    open = mid_pool_open;
+  }
+  napi_value r, v;
+  napi_create_object(env, &r);
+  napi_create_double(env, held, &v);
+  napi_set_named_property(env, r, "pooledBytes", v);
+  napi_create_double(env, used, &v);
+  napi_set_named_property(env, r, "reuses", v);
+  napi_get_boolean(env, open, &v);
+  napi_set_named_property(env, r, "open", v);
+  return r;
+}
+
+/* The bytes the mid-size pool keeps (np_memory.c's mallocInUse leaves them out). */
+extern "C" double np_mid_pooled_bytes(void) {
+  std::lock_guard<std::mutex> lock(pool_mutex);
+  return (double)mid_pooled_bytes;
+}
+
+/* Whether malloc's chunk whose user memory starts at `data` is in the mid-size pool. Called
+ * with pool_mutex held. */
+static bool in_mid_pool(const void *data) {
+  for (const Pooled &p : mid_pool)
+    if (p.data == data) return true;
+  return false;
+}
+
 /* bufferAddress(buffer): where an ArrayBuffer's or SharedArrayBuffer's bytes start, as a number
  * (user addresses on x86-64 and arm64 fit a double exactly): how lib/psutil tells
  * np_memory.c's wasmReservedBytes() which WebAssembly memories JavaScript already counts. */
@@ -358,6 +500,8 @@ double mmapped_chunks_unwritten(const np_pagemap::Reader &pagemap) {
       found++;
       found_bytes += size;
       if (unwritten.count(reinterpret_cast<void *>(p + 2 * sizeof(size_t)))) return;
+      /* The pool's buffers are left out of mallocInUse() whole. */
+      if (in_mid_pool(reinterpret_cast<void *>(p + 2 * sizeof(size_t)))) return;
       none += (double)(pagemap.count(p, p + size, [](uint64_t e) { return !np_pagemap::own(e); }) * page);
     };
     for (auto [start, end] : anonymous_mappings()) {

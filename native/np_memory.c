@@ -51,13 +51,16 @@
 /* mallocInUse(): bytes malloc has handed out and not had back, in every arena and in its
  * mmapped chunks (glibc's mallinfo2 uordblks + hblkhd), or -1 where there is no mallinfo2.
  * Free lists and trimmed-but-kept heap are not counted: this is what the process's native
- * code (array buffers, zlib, addons) holds, not what the allocator keeps for later. */
+ * code (array buffers, zlib, addons) holds, not what the allocator keeps for later; nor what
+ * lib/np's mid-size pool keeps for the next arrays (np_heap.cc). */
+double np_mid_pooled_bytes(void);
 static napi_value js_malloc_in_use(napi_env env, napi_callback_info info) {
   (void)info;
   double bytes = -1;
 #if defined(HAVE_MALLINFO2)
+  double pooled = np_mid_pooled_bytes();
   struct mallinfo2 m = mallinfo2();
-  bytes = (double)m.uordblks + (double)m.hblkhd;
+  bytes = (double)m.uordblks + (double)m.hblkhd - pooled;
 #endif
   napi_value r;
   napi_create_double(env, bytes, &r);
@@ -292,6 +295,11 @@ napi_value np_keep_freed(napi_env env, napi_callback_info info);
 napi_value np_shared_buffer(napi_env env, napi_callback_info info);
 napi_value np_buffer_pool(napi_env env, napi_callback_info info);
 napi_value np_unwritten_bytes(napi_env env, napi_callback_info info);
+/* Mid-size buffers freed in a cell, handed to the next arrays of their sizes (np_heap.cc). */
+napi_value np_mid_buffer(napi_env env, napi_callback_info info);
+napi_value np_mid_pool_open(napi_env env, napi_callback_info info);
+napi_value np_mid_pool_flush(napi_env env, napi_callback_info info);
+napi_value np_mid_pool(napi_env env, napi_callback_info info);
 /* Files mapped into memory (np_mapfile.cc). */
 napi_value np_map_file(napi_env env, napi_callback_info info);
 napi_value np_sync_mapped(napi_env env, napi_callback_info info);
@@ -307,6 +315,10 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "bufferPool", NULL, np_buffer_pool, NULL, NULL, NULL, napi_default, NULL },
     { "keepFreed", NULL, np_keep_freed, NULL, NULL, NULL, napi_default, NULL },
     { "keepHeapRoom", NULL, np_keep_heap_room, NULL, NULL, NULL, napi_default, NULL },
+    { "midBuffer", NULL, np_mid_buffer, NULL, NULL, NULL, napi_default, NULL },
+    { "midPool", NULL, np_mid_pool, NULL, NULL, NULL, napi_default, NULL },
+    { "midPoolFlush", NULL, np_mid_pool_flush, NULL, NULL, NULL, napi_default, NULL },
+    { "midPoolOpen", NULL, np_mid_pool_open, NULL, NULL, NULL, napi_default, NULL },
     { "sharedBuffer", NULL, np_shared_buffer, NULL, NULL, NULL, napi_default, NULL },
     { "mapFile", NULL, np_map_file, NULL, NULL, NULL, napi_default, NULL },
     { "mappedPrivateBytes", NULL, np_mapped_private_bytes, NULL, NULL, NULL, napi_default, NULL },

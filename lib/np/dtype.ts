@@ -1,4 +1,6 @@
 import { getHeapStatistics } from "node:v8";
+import { setCellHooks } from "../notebook/cells";
+import { runPendingFinalizers } from "../psutil/gc";
 import { native } from "./native";
 import { arrayMemoryError, tooLargeError } from "./memory-error";
 
@@ -73,6 +75,37 @@ const gcFn: Gc | undefined = (() => {
   const g = (globalThis as { gc?: Gc }).gc;
   return typeof g === "function" ? g : undefined;
 })();
+/**
+ * Each time this many bytes of mid-size buffers (16 KiB up to {@link SHARED_MIN_BYTES}) have
+ * been made, the next is preceded by a minor collection (when the process exposes `gc`), so
+ * that the temporaries the last statements dropped go back to malloc while their memory is
+ * still in the CPU's caches, and the next arrays take it. V8 counts these buffers towards its
+ * own collections only as "external memory pressure", which here came after ~64 MB: `r = v * 2`
+ * of 10,000 elements in a loop wrote every result into memory no cache held (and that the
+ * kernel had to fault in, 20 pages a result), 3-4 ns/element against NumPy's 0.26, which frees
+ * each dropped result at once and hands the same block to the next. A minor collection costs
+ * ~30 µs here (V8 visits all its roots), too much to run per array: once per MiB it adds
+ * 0.23 ns per float64 element made, and the loop ran at 0.7-0.8 ns/element (once per 0.5 MiB:
+ * 0.95; per 2-4 MiB: 0.7-0.9, the caches holding less of the memory reused). Buffers from
+ * 128 KiB are mmapped each on its own (the executor's fixed threshold) and faulted in afresh
+ * whatever the collection's timing.
+ */
+export const MID_COLLECT_BYTES = 1 << 20;
+/** Mid-size buffer bytes made since the last collection. */
+let midSinceCollection = 0;
+
+/**
+ * Whether written mid-size buffers come from the addon's pool (native/np_heap.cc), which keeps
+ * those freed in a cell for the next arrays of their sizes; LAZYLAB_BUFFER_REUSE=0 turns it
+ * off with the large buffers' window. The pool is flushed (its buffers given back) at the end
+ * of every cell and by every memory reading's collections, so it holds nothing between cells
+ * and no figure counts it.
+ */
+const MID_POOL = !!native && typeof native.midBuffer === "function" && process.env.LAZYLAB_BUFFER_REUSE !== "0";
+if (MID_POOL) {
+  runPendingFinalizers(() => native!.midPoolFlush());
+  setCellHooks("np-mid-pool", { after: () => (native!.midPoolFlush(), undefined) });
+}
 /** Shared buffer bytes made since the last collection before one. */
 let sharedSinceCollection = 0;
 /** Array buffer bytes held after the last full collection: the lowest reading since. */
@@ -80,6 +113,7 @@ let heldAfterFull = -1;
 
 function collectBefore(bytes: number, gc: Gc, reusing: boolean): void {
   gc({ type: "minor" });
+  midSinceCollection = 0;
   const held = process.memoryUsage().arrayBuffers;
   if (heldAfterFull < 0 || held < heldAfterFull) heldAfterFull = held;
   // The minor collection freed a buffer of this size, which the new array takes: it needs no
@@ -146,6 +180,14 @@ function allocateStorage(dtype: DType, n: number, written: boolean, hugePages: b
       collectBefore(bytes, gcFn, reuse);
     }
   }
+  else if (bytes >= UNZEROED_MIN_BYTES && gcFn) {
+    midSinceCollection += bytes;
+    if (midSinceCollection >= MID_COLLECT_BYTES) {
+      midSinceCollection = 0;
+      if (MID_POOL) native!.midPoolOpen();
+      gcFn({ type: "minor" });
+    }
+  }
   const Make = STORAGE[dtype];
   if (bytes >= SHARED_MIN_BYTES) {
     // Through the addon, every large buffer is one the window can keep when it is freed (with
@@ -160,7 +202,8 @@ function allocateStorage(dtype: DType, n: number, written: boolean, hugePages: b
   // afresh each time and faults its pages in (Buffer.allocUnsafeSlow: 0.5 and 1.3 µs, from
   // malloc's heap once a freed block has raised its mmap threshold). `x * 2` of 10,000
   // elements took 14 µs against NumPy's 2.5.
-  if (written && bytes >= UNZEROED_MIN_BYTES) return new (Make as new (buffer: ArrayBufferLike, offset: number, length: number) => Storage)(Buffer.allocUnsafeSlow(bytes).buffer, 0, n);
+  // From the addon, such a buffer may be one the cell dropped (native/np_heap.cc's mid-size pool).
+  if (written && bytes >= UNZEROED_MIN_BYTES) return new (Make as new (buffer: ArrayBufferLike, offset: number, length: number) => Storage)(MID_POOL ? native!.midBuffer(bytes) : Buffer.allocUnsafeSlow(bytes).buffer, 0, n);
   return new Make(n);
 }
 

@@ -105,6 +105,18 @@ interface NativeLoops {
   sharedBuffer(bytes: number, written: boolean): SharedArrayBuffer;
   /** Bytes the window holds now (0 outside lib/np's allocation) and buffers reused so far. */
   bufferPool(): { keptBytes: number; reuses: number };
+  /**
+   * An ArrayBuffer of `bytes` with unspecified contents (the caller writes every byte before
+   * anything reads one): the mid-size pool's last freed buffer of that size, else a new one
+   * (native/np_heap.cc).
+   */
+  midBuffer(bytes: number): ArrayBuffer;
+  /** From now until {@link midPoolFlush}, mid-size buffers freed are kept for {@link midBuffer}. */
+  midPoolOpen(): void;
+  /** Gives back every buffer the mid-size pool keeps, and closes it. */
+  midPoolFlush(): void;
+  /** What the mid-size pool keeps now, the buffers it handed out so far, whether it keeps what is freed. */
+  midPool(): { pooledBytes: number; reuses: number; open: boolean };
   /** Whether float64 exp runs lazylab's vector loop (on AVX-512 CPUs, where NumPy runs its own) rather than the C library's (native/np_vmath.c). */
   ownExp(): boolean;
   /** The widest instruction set the loops were chosen for at load time: "avx512" (the AVX-512 loops where there are some, AVX2 elsewhere), "avx2" or "baseline". */

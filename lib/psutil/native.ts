@@ -7,7 +7,7 @@
 import { requireAddon } from "../addon";
 
 export interface MemoryCalls {
-  /** glibc's mallinfo2 uordblks + hblkhd: malloc's bytes handed out, all arenas; -1 without mallinfo2. */
+  /** glibc's mallinfo2 uordblks + hblkhd, less what lib/np's mid-size pool keeps (native/np_heap.cc): malloc's bytes handed out, all arenas; -1 without mallinfo2. */
   mallocInUse(): number;
   /** mallinfo2's split, bytes: the arenas' memory from the system, handed out, free; the blocks mmapped on their own and their count. */
   mallocParts(): { arena: number; inUse: number; free: number; mmapped: number; mmappedBlocks: number };
