@@ -10,7 +10,10 @@
  *               after it exited), zlib's streams, the addons' and libdeflate's memory, Node's
  *               per-thread data; less the pages of lib/np's zeroed arrays (np.zeros, np.empty,
  *               from 1 MB) not written yet, which hold no memory until they are, as NumPy's
- *               don't (the kernel maps a page on its first write; native/np_heap.cc)
+ *               don't (the kernel maps a page on its first write; native/np_heap.cc); less the
+ *               dropped mid-size buffers lib/np keeps within a cell for its next arrays (the
+ *               pool is emptied by these readings' collections and at the end of each cell,
+ *               native/np_heap.cc)
  *           + the heaps of worker isolates (each one's live objects after it collects, compiled
  *               code excluded, its young generation at capacity; asked through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts), those no thread
