@@ -236,9 +236,12 @@ struct Pooled {
   node::ArrayBufferAllocator *allocator;
 };
 constexpr size_t kMidPoolBytes = 4u << 20;
-std::vector<Pooled> mid_pool;  // guarded by pool_mutex, as the three below
+std::vector<Pooled> mid_pool;  // guarded by pool_mutex, as the four below
 size_t mid_pooled_bytes = 0;
 bool mid_pool_open = false;
+/* The allocator of the thread that opened the pool: only its buffers are kept (a worker's
+ * allocator ends with the worker, and the pool is given back from the notebook's thread). */
+node::ArrayBufferAllocator *mid_pool_allocator = nullptr;
 double mid_reuses = 0;
 
 /* The deleter of midBuffer's backing stores (V8 calls it when the buffer is collected). */
@@ -246,7 +249,7 @@ void release_mid(void *data, size_t length, void *deleter_data) {
   auto *allocator = static_cast<node::ArrayBufferAllocator *>(deleter_data);
   {
     std::lock_guard<std::mutex> lock(pool_mutex);
-    if (mid_pool_open && mid_pooled_bytes + length <= kMidPoolBytes) {
+    if (mid_pool_open && allocator == mid_pool_allocator && mid_pooled_bytes + length <= kMidPoolBytes) {
       mid_pool.push_back(Pooled{data, length, allocator});
       mid_pooled_bytes += length;
       return;
@@ -293,12 +296,18 @@ extern "C" napi_value np_mid_buffer(napi_env env, napi_callback_info info) {
   return reinterpret_cast<napi_value>(*buffer);
 }
 
-/* midPoolOpen(): from now until midPoolFlush, mid-size buffers freed are kept for midBuffer. */
+/* midPoolOpen(): from now until midPoolFlush, mid-size buffers of the calling thread's allocator
+ * freed are kept for midBuffer. */
 extern "C" napi_value np_mid_pool_open(napi_env env, napi_callback_info info) {
   (void)env;
   (void)info;
+  node::ArrayBufferAllocator *allocator = current_allocator(v8::Isolate::GetCurrent());
+  if (allocator == nullptr) return NULL;
   std::lock_guard<std::mutex> lock(pool_mutex);
+  /* Open for another thread's allocator: that thread's pool stays as it is. */
+  if (mid_pool_open && mid_pool_allocator != allocator) return NULL;
   mid_pool_open = true;
+  mid_pool_allocator = allocator;
   return NULL;
 }
 
@@ -312,6 +321,7 @@ extern "C" napi_value np_mid_pool_flush(napi_env env, napi_callback_info info) {
     freed.swap(mid_pool);
     mid_pooled_bytes = 0;
     mid_pool_open = false;
+    mid_pool_allocator = nullptr;
   }
   for (const Pooled &p : freed) p.allocator->Free(p.data, p.bytes);
   return NULL;

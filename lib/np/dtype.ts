@@ -1,4 +1,5 @@
 import { getHeapStatistics } from "node:v8";
+import { isMainThread } from "node:worker_threads";
 import { setCellHooks } from "../notebook/cells";
 import { runPendingFinalizers } from "../psutil/gc";
 import { native } from "./native";
@@ -99,9 +100,10 @@ let midSinceCollection = 0;
  * those freed in a cell for the next arrays of their sizes; LAZYLAB_BUFFER_REUSE=0 turns it
  * off with the large buffers' window. The pool is flushed (its buffers given back) at the end
  * of every cell and by every memory reading's collections, so it holds nothing between cells
- * and no figure counts it.
+ * and no figure counts it. The notebook's thread only (as the minor collections per MiB): lib/da's
+ * workers make their blocks' arrays with their own allocators, which end with them.
  */
-const MID_POOL = !!native && typeof native.midBuffer === "function" && process.env.LAZYLAB_BUFFER_REUSE !== "0";
+const MID_POOL = !!native && typeof native.midBuffer === "function" && isMainThread && process.env.LAZYLAB_BUFFER_REUSE !== "0";
 if (MID_POOL) {
   runPendingFinalizers(() => native!.midPoolFlush());
   setCellHooks("np-mid-pool", { after: () => (native!.midPoolFlush(), undefined) });
@@ -180,7 +182,7 @@ function allocateStorage(dtype: DType, n: number, written: boolean, hugePages: b
       collectBefore(bytes, gcFn, reuse);
     }
   }
-  else if (bytes >= UNZEROED_MIN_BYTES && gcFn) {
+  else if (bytes >= UNZEROED_MIN_BYTES && gcFn && isMainThread) {
     midSinceCollection += bytes;
     if (midSinceCollection >= MID_COLLECT_BYTES) {
       midSinceCollection = 0;
