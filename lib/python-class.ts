@@ -24,3 +24,22 @@ export function pythonClass<C extends new (...args: any[]) => unknown, I = Insta
   Object.defineProperty(cls, "name", { value: name });
   return new Proxy(cls, { apply: (target, _this, args: ConstructorParameters<C>) => new target(...args) }) as unknown as PythonClass<C, I>;
 }
+
+/**
+ * A class called as Python calls it, whose Python signature is not its constructor's: every
+ * call, with or without `new`, goes through `make`, which maps the Python arguments (data
+ * first, keywords as one options object last) onto the class's own constructor, or returns
+ * what it builds (a Proxy over an instance, as `xr.Dataset` returns). `instanceof`, static
+ * members and `prototype` stay the class's own, so instances made anywhere else are
+ * instances of the result too. `T` is the constructor's declared type (its overloads).
+ *
+ * Use: `class FooObject { ... }`, `export interface Foo extends FooObject {}` and
+ * `export const Foo: FooConstructor = pythonConstructor(FooObject, "Foo", (...args) => ...)`.
+ */
+export function pythonConstructor<T>(cls: abstract new (...args: any[]) => unknown, name: string, make: (...args: any[]) => object): T {
+  Object.defineProperty(cls, "name", { value: name });
+  return new Proxy(cls, {
+    apply: (_target, _this, args: unknown[]) => make(...args),
+    construct: (_target, args: unknown[]) => make(...args),
+  }) as unknown as T;
+}

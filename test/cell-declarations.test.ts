@@ -54,6 +54,11 @@ const LIBRARY_VALUES = [
   "(await xr.openDataset('examples/data/x.nc')).THETA.values",
   "await (await xr.openDataset('examples/data/x.nc')).THETA.compute()",
   "xr.merge([])",
+  "xr.DataArray(np.arange(6).reshape(2, 3), { dims: ['x', 'y'], coords: { x: [10, 20] }, name: 'v' })",
+  "new xr.DataArray([[1, 2], [3, 4]])",
+  "xr.Dataset({ temp: [['x', 'y'], np.ones([2, 3])], p: ['x', [1.5, 2.5]] }, { coords: { x: [10, 20] }, attrs: { title: 't' } })",
+  "new xr.Dataset()",
+  "xr.Dataset({ v: xr.DataArray([1, 2], { dims: 'x' }) }).v",
   "xr.cacheInfo()",
   "psutil.Process()",
   "new psutil.Process()",
@@ -115,6 +120,18 @@ test("a RandomState made as Python makes it (without new) is np.random.RandomSta
   assert.match(compiler.history.text(), /const ds: __lazylab\.da\.RandomState;/);
   const later = compiler.compile("const a: np.random.RandomState = rs; const b: da.RandomState = ds; const ok: boolean = rs instanceof np.random.RandomState;", "In[2]");
   assert.ok(later.ok, later.ok ? "" : later.error.evalue);
+});
+
+test("a DataArray or Dataset made as xarray makes them (without new) is xr.DataArray or xr.Dataset in later cells", () => {
+  const compiler = new CellCompiler(os.tmpdir());
+  declare(compiler, "const a = xr.DataArray([[1, 2]], { dims: ['x', 'y'] }); const ds = xr.Dataset({ v: a }, { coords: { y: [5, 6] } }); const m = a.mean('x');");
+  assert.match(compiler.history.text(), /const a: __lazylab\.xr\.DataArray;/);
+  assert.match(compiler.history.text(), /const m: __lazylab\.xr\.DataArray;/);
+  assert.match(compiler.history.text(), /const ds: __lazylab\.xr\.DatasetWithVars;/);
+  const later = compiler.compile("const b: xr.DataArray = a; const d: xr.Dataset = ds; const v: xr.DataArray = ds.v; const ok: boolean = a instanceof xr.DataArray && ds instanceof xr.Dataset; xr.DataArray.from(np.ones(2), ['x']);", "In[2]");
+  assert.ok(later.ok, later.ok ? "" : later.error.evalue);
+  // Python's tuples are arrays: data that is not numbers does not compile.
+  assert.equal(compiler.compile("xr.Dataset({ v: ['x', 'not numbers'] });", "In[3]").ok, false);
 });
 
 test("a name whose type no declaration can name is any in later cells, with a warning; the cell's other names keep their types", () => {

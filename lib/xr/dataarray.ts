@@ -7,7 +7,6 @@
  */
 import { inspect } from "node:util";
 import { NDArray } from "../np/ndarray";
-import { array } from "../np/creation";
 import { where as npWhere } from "../np/select";
 import { isnan as npIsnan, logicalNot as npNot } from "../np/ufunc";
 import { checkDType, itemsize, type DType } from "../np/dtype";
@@ -27,6 +26,8 @@ import { dataArrayHtml } from "./html";
 import { plotDataArray, type DataArrayPlotOptions } from "./plot";
 import type { Figure } from "../plt/figure";
 import { floatAttrs } from "./netcdf";
+import { newDataArray, type DataArrayData, type DataArrayInitOptions, type VariableLike } from "./construct";
+import { pythonConstructor } from "../python-class";
 import { colWidth, DISPLAY_WIDTH, formatArrayFlat, itemKind, maybeTruncate, prettyPrint, pyTuple, summarizeAttr } from "./format";
 
 /** Eager or lazy data. */
@@ -76,15 +77,8 @@ export class KeyError extends Error {
   override name = "KeyError";
 }
 
-/**
- * An n-dimensional array with named dimensions, coordinates and attributes (xarray's
- * `DataArray`), lazy (chunks loaded when computed) or in memory.
- * @example
- * const theta = ds.THETA;                               // lazy, dims (time, k, tile, j, i)
- * const top = await theta.isel({ k: 0 }).compute();     // in memory, dims (time, tile, j, i)
- * top.mean("time").dims                                  // ["tile", "j", "i"]
- */
-export class DataArray {
+/** The class behind {@link DataArray} (lib/xr's own constructor: data, dims, options). */
+class DataArrayObject {
   private _data: XData;
   /** Dimension names, one per axis. */
   readonly dims: readonly string[];
@@ -100,7 +94,7 @@ export class DataArray {
   readonly encoding: Record<string, unknown>;
   private readonly _coords: Record<string, DataArray>;
 
-  /** @internal Use `xr.openDataset`, or `xr.DataArray.from(...)`. */
+  /** @internal lib/xr's own; cells call `xr.DataArray(data, { dims, coords, name, attrs })`. */
   constructor(data: XData, dims: readonly string[], options: DataArrayOptions = {}) {
     if (data.shape.length !== dims.length) throw new DimensionError(`different number of dimensions on data and dims: ${data.shape.length} vs ${dims.length}`);
     if (new Set(dims).size !== dims.length) throw new DimensionError(`dimension names must be unique, got (${dims.join(", ")})`);
@@ -115,30 +109,14 @@ export class DataArray {
   }
 
   /**
-   * A DataArray over an eager or lazy array, as `xr.DataArray(data, dims=..., coords=...)`:
-   * a coordinate is a DataArray, or (as xarray takes it) the values of a dimension's
-   * coordinate, an np array or a list of numbers named after that dimension.
+   * A DataArray over an eager or lazy array with these dimensions: `xr.DataArray(data, { dims, ... })`
+   * with the dimensions given apart (see {@link DataArray}).
    * @example xr.DataArray.from(np.arange(6).reshape(2, 3), ["x", "y"], { coords: { x: [10, 20] }, name: "v" })
    */
-  static from(data: NDArray | LazyArray, dims: readonly string[], options: Omit<DataArrayOptions, "dask" | "encoding" | "coords"> & { coords?: Record<string, DataArray | NDArray | readonly number[]> } = {}): DataArray {
-    const coords: Record<string, DataArray> = {};
-    for (const [name, value] of Object.entries(options.coords ?? {})) {
-      if (value instanceof DataArray) {
-        coords[name] = value;
-        continue;
-      }
-      const values = value instanceof NDArray ? value : array(value as number[]);
-      const axis = dims.indexOf(name);
-      if (axis < 0) {
-        throw new ValueError(`coordinate ${name} has dimensions ('${name}',), but these are not a subset of the DataArray dimensions [${dims.map((d) => `'${d}'`).join(", ")}]`);
-      }
-      if (values.ndim !== 1) throw new ValueError(`coordinate ${name}: values given without dimension names must be 1-D (${values.ndim}-D given); give a DataArray with its own dims`);
-      if (values.shape[0] !== data.shape[axis]) {
-        throw new ValueError(`conflicting sizes for dimension '${name}': length ${data.shape[axis]} on the data but length ${values.shape[0]} on coordinate '${name}'`);
-      }
-      coords[name] = new DataArray(values, [name], { name });
-    }
-    return new DataArray(data, dims, { ...options, coords });
+  static from(data: NDArray | LazyArray, dims: readonly string[], options: Omit<DataArrayOptions, "dask" | "encoding" | "coords"> & { coords?: Readonly<Record<string, VariableLike>> } = {}): DataArray {
+    const { isTime, ...rest } = options;
+    const a = newDataArray(data, { ...rest, dims });
+    return isTime ? new DataArray(a.data, a.dims, { coords: a.ownCoords, attrs: a.attrs, name: a.name, isTime }) : a;
   }
 
   /** The data: a lazy array (not loaded) or an np array. */
@@ -190,6 +168,10 @@ export class DataArray {
     // An index variable (one dimension, named after it) is its own coordinate, as xarray shows
     // it: `a.coords.x` lists x under Coordinates, not under "Dimensions without coordinates".
     if (this.dims.length === 1 && this.name === this.dims[0] && !(this.name in this._coords)) return { [this.name]: this, ...this._coords };
+    return { ...this._coords };
+  }
+  /** @internal The coordinates as given (without the array itself as its own index, see {@link coords}). */
+  get ownCoords(): Record<string, DataArray> {
     return { ...this._coords };
   }
   /** The coordinate `name` (or throws naming the coordinates there are). */
@@ -547,6 +529,47 @@ export class DataArray {
     return { "text/plain": this.toString(), "text/html": dataArrayHtml(this) };
   }
 }
+
+/**
+ * An n-dimensional array with named dimensions, coordinates and attributes (xarray's
+ * `DataArray`), lazy (chunks loaded when computed) or in memory.
+ * @example
+ * const theta = ds.THETA;                               // lazy, dims (time, k, tile, j, i)
+ * const top = await theta.isel({ k: 0 }).compute();     // in memory, dims (time, tile, j, i)
+ * top.mean("time").dims                                  // ["tile", "j", "i"]
+ */
+export interface DataArray extends DataArrayObject {}
+
+/** The type of `xr.DataArray` itself: called as xarray's constructor (with or without `new`), and lib/xr's own. */
+export type DataArrayConstructor = Omit<typeof DataArrayObject, "prototype"> & {
+  /**
+   * xarray's `DataArray(data, coords=, dims=, name=, attrs=)`, keywords as one options object.
+   * `data`: an np array (not copied), a lazy da array, nested lists of numbers, a number (0-d;
+   * with `coords` and `dims`, filled to their shape), or a DataArray (its dims, coords, name
+   * and attrs unless given). Without `dims`: `dim_0, dim_1, ...`, or the coordinates' names
+   * when there is one per dimension. A coordinate is a DataArray, a `[dims, values, attrs?]`
+   * tuple, or 1-D values along the dimension of its name.
+   * @example
+   * xr.DataArray(np.arange(6).reshape(2, 3), { dims: ["x", "y"], coords: { x: [10, 20] }, name: "v", attrs: { units: "m" } })
+   * xr.DataArray([[1, 2], [3, 4]])                        // dims dim_0, dim_1
+   * xr.DataArray(data, { dims: ["x", "y"], coords: { lat: [["x", "y"], lat2d] } })
+   */
+  new (data?: DataArrayData, options?: DataArrayInitOptions): DataArray;
+  /** xarray's `DataArray(data, coords=, dims=, name=, attrs=)`, called as Python calls it (see `new`). */
+  (data?: DataArrayData, options?: DataArrayInitOptions): DataArray;
+  /** @internal lib/xr's own: data of as many dimensions as `dims`, coordinates already DataArrays. */
+  new (data: XData, dims: readonly string[], options?: DataArrayOptions): DataArray;
+  readonly prototype: DataArray;
+};
+
+/**
+ * xarray's `DataArray`: `xr.DataArray(data, { dims, coords, name, attrs })` as Python calls it
+ * (`new` works too); every DataArray lib/xr makes is an instance (`a instanceof xr.DataArray`).
+ * lib/xr's own calls (data, dims array, options) are told apart by their dims array.
+ */
+export const DataArray: DataArrayConstructor = pythonConstructor<DataArrayConstructor>(DataArrayObject, "DataArray", (...args: unknown[]) =>
+  Array.isArray(args[1]) ? new DataArrayObject(args[0] as XData, args[1] as string[], args[2] as DataArrayOptions | undefined) : newDataArray(args[0], args[1], args.length),
+);
 
 // ---- helpers ----------------------------------------------------------------------
 

@@ -13,20 +13,15 @@ import { floatAttrs } from "./netcdf";
 import { colWidth, prettyPrint, summarizeAttr } from "./format";
 import { datasetHtml } from "./html";
 import { ValueError } from "../np/errors";
+import { pythonConstructor } from "../python-class";
+import { newDataset, type DatasetInitOptions, type VariableLike } from "./construct";
 
 /** A Dataset whose variables are also properties: `ds.THETA`. */
 export type DatasetWithVars = Dataset & { readonly [name: string]: DataArray };
 
-/**
- * Named variables sharing dimensions, split into coordinates and data variables, with
- * attributes (xarray's `Dataset`). Variables are properties: `ds.THETA`.
- * @example
- * const ds = await xr.openMfDataset("data/THETA_*.nc");
- * ds.sizes                        // { time: 12, k: 50, tile: 13, j: 90, i: 90 }
- * Object.keys(ds.dataVars)        // ["THETA"]
- */
-export class Dataset {
-  /** @internal Use `xr.openDataset`, `xr.openMfDataset`, `xr.merge`. */
+/** The class behind {@link Dataset} (lib/xr's own constructor: variables, coordinate names, attrs, files). */
+class DatasetObject {
+  /** @internal lib/xr's own; cells call `xr.Dataset(dataVars, { coords, attrs })`. */
   constructor(
     /** @internal Variables without their coordinates attached, in order. */
     readonly variables: Readonly<Record<string, DataArray>>,
@@ -249,6 +244,48 @@ export class Dataset {
     return 64;
   }
 }
+
+/**
+ * Named variables sharing dimensions, split into coordinates and data variables, with
+ * attributes (xarray's `Dataset`). Variables are properties: `ds.THETA`.
+ * @example
+ * const ds = await xr.openMfDataset("data/THETA_*.nc");
+ * ds.sizes                        // { time: 12, k: 50, tile: 13, j: 90, i: 90 }
+ * Object.keys(ds.dataVars)        // ["THETA"]
+ */
+export interface Dataset extends DatasetObject {}
+
+/** The type of `xr.Dataset` itself: called as xarray's constructor (with or without `new`), and lib/xr's own. */
+export type DatasetConstructor = Omit<typeof DatasetObject, "prototype"> & {
+  /**
+   * xarray's `Dataset(data_vars, coords=, attrs=)`, keywords as one options object. A variable
+   * (data or coordinate) is a DataArray, a `[dims, data, attrs?]` tuple (Python's
+   * `(dims, data[, attrs])`; `dims` one name or a list), or values: 1-D ones along the
+   * dimension of their name (which makes them that dimension's coordinate), a number 0-d.
+   * DataArrays' coordinates join the Dataset's; their indexes must agree with each other and
+   * with `coords` (xarray would reindex: lazylab raises ValueError).
+   * @example
+   * xr.Dataset({ temp: [["x", "y"], data], p: ["x", [1.5, 2.5]] }, { coords: { x: [10, 20], lat: [["x"], [1, 2]] }, attrs: { title: "t" } })
+   * xr.Dataset({ v: someDataArray }).v                   // variables are properties
+   */
+  new (dataVars?: Readonly<Record<string, VariableLike>>, options?: DatasetInitOptions): DatasetWithVars;
+  /** xarray's `Dataset(data_vars, coords=, attrs=)`, called as Python calls it (see `new`). */
+  (dataVars?: Readonly<Record<string, VariableLike>>, options?: DatasetInitOptions): DatasetWithVars;
+  /** @internal lib/xr's own: variables without their coordinates, coordinate names, attrs, files (not wrapped). */
+  new (variables: Readonly<Record<string, DataArray>>, coordNames: ReadonlySet<string>, attrs?: Record<string, AttrValue>, files?: readonly { close(): void }[]): Dataset;
+  readonly prototype: Dataset;
+};
+
+/**
+ * xarray's `Dataset`: `xr.Dataset(dataVars, { coords, attrs })` as Python calls it (`new` works
+ * too), its variables properties (`ds.temp`); every Dataset lib/xr makes is an instance.
+ * lib/xr's own calls (variables, a Set of coordinate names, ...) are told apart by that Set.
+ */
+export const Dataset: DatasetConstructor = pythonConstructor<DatasetConstructor>(DatasetObject, "Dataset", (...args: unknown[]) =>
+  args[1] instanceof Set
+    ? new DatasetObject(args[0] as Record<string, DataArray>, args[1] as Set<string>, args[2] as Record<string, AttrValue> | undefined, args[3] as { close(): void }[] | undefined)
+    : newDataset(args[0], args[1], args.length),
+);
 
 function resolvedPosition(index: DataArray, probe: DataArray): number {
   const v = probe.values.copy().nd.data[0];
