@@ -33,8 +33,8 @@ int np_fast_sqrt = 0;
  *   streamed and asking ahead 0.65-0.67 (NumPy 1.24: 1.02-1.07).
  * - Row sums two lines at a time (np_reduce.c, sum_lines_any): 0.49-0.52 against 0.57-0.60.
  */
-static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1, .exp_ahead = 0, .pair_lines = 0 };
-static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 1, .exp_ahead = 1024, .pair_lines = 1 };
+static const NpTuning TUNING_AMD = { .name = "amd", .strip_bytes = (size_t)1 << 20, .ahead_lines = 128, .fused_fma_period = 2, .sqrt_group = 3, .chain_ahead = 0, .exp_stream = 1, .exp_ahead = 0, .compare_stream = 0, .pair_lines = 0 };
+static const NpTuning TUNING_INTEL = { .name = "intel", .strip_bytes = (size_t)1 << 18, .ahead_lines = 96, .fused_fma_period = 2, .sqrt_group = 5, .chain_ahead = 256, .exp_stream = 1, .exp_ahead = 1024, .compare_stream = 1, .pair_lines = 1 };
 NpTuning np_tuning;
 
 /* AVX2 loops where the CPU has them; LAZYLAB_NATIVE_ISA=baseline keeps the baseline ones, =avx2

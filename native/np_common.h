@@ -142,6 +142,9 @@ typedef struct {
    * many elements ahead its loop asks for its input (0: it leaves that to the hardware). */
   int exp_stream;
   int64_t exp_ahead;
+  /* np_elementwise.c, vcompare_avx512: whether a comparison's large output (STREAM_MIN) is
+   * written with streaming stores. */
+  int compare_stream;
   /* np_reduce.c, sum_lines_any: whether float64 lines shorter than two streams are summed two
    * lines at a time. */
   int pair_lines;

@@ -211,10 +211,14 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
  * prefetch slowed the loop. On the Xeon the hardware alone leaves the reads behind, as it does
  * a fold's (np_machine.c): there each operand's lines np_tuning.chain_ahead elements on are
  * asked for (0 on amd: none), and `x > 0` into a resident output went from 0.65-0.70 to
- * 0.59-0.63 ns/element (medians of 40, taking turns in one process). Plain stores, never
- * streaming ones: streamed into a new 16 MB bool array (bench/np.ts's `x > 0` row), two runs
- * in five took 2.0-2.7 ns/element instead of 0.4-0.5, in one bench run out of two; with plain
- * stores 0.39-0.99, medians 0.43-0.47 in four of four.
+ * 0.59-0.63 ns/element (medians of 40, taking turns in one process). The output: on the EPYC
+ * plain stores (streamed into a new 16 MB bool array, bench/np.ts's `x > 0` row, two runs in five
+ * took 2.0-2.7 ns/element instead of 0.4-0.5, before lib/np handed a new result the buffer the
+ * last one freed). On the Xeon, from STREAM_MIN elements, streaming stores (np_tuning.
+ * compare_stream) in whole 64-byte lines: the reused 16 MB result's lines are then not read
+ * before they are written, and the row went from 0.60-0.62 ns/element (0.95-0.99× NumPy's, which
+ * under glibc's default malloc reuses its freed result too) to 0.545-0.554 (1.05-1.06×) in
+ * three bench runs of seven, and into fresh pages (--collected) from 0.74 to 0.70.
  */
 #define V512_COMPARE(PRED) \
   for (; i < m; i += 64) { \
@@ -229,12 +233,20 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
       v[j] = mask_bytes[_mm512_cmp_pd_mask(x, y, PRED)]; \
     } \
     __m512i w = _mm512_set_epi64((long long)v[7], (long long)v[6], (long long)v[5], (long long)v[4], (long long)v[3], (long long)v[2], (long long)v[1], (long long)v[0]); \
-    _mm512_storeu_si512((void *)(o + i), w); \
+    if (stream) _mm512_stream_si512((void *)(o + i), w); \
+    else _mm512_storeu_si512((void *)(o + i), w); \
   }
 __attribute__((target("avx512f"))) static void vcompare_avx512(int op, const double *a, int as, const double *b, int bs, uint8_t *o, intptr_t n) {
   const __m512d xs = _mm512_set1_pd(a[0]), ys = _mm512_set1_pd(b[0]);
   const intptr_t ahead = (intptr_t)np_tuning.chain_ahead;
-  intptr_t m = n - n % 64, i = 0;
+  /* Streamed: the first bytes up to a 64-byte boundary of the output plainly, then whole lines. */
+  const int stream = np_tuning.compare_stream && n >= STREAM_MIN;
+  intptr_t i = 0;
+  if (stream) {
+    i = (intptr_t)((64 - ((uintptr_t)o & 63)) & 63);
+    compare_avx2(op, a, as, b, bs, o, i);
+  }
+  intptr_t m = i + (n - i) - (n - i) % 64;
   switch (op) {
     case CMP_EQ: V512_COMPARE(_CMP_EQ_OQ); break;
     case CMP_NE: V512_COMPARE(_CMP_NEQ_UQ); break;
@@ -243,6 +255,7 @@ __attribute__((target("avx512f"))) static void vcompare_avx512(int op, const dou
     case CMP_GT: V512_COMPARE(_CMP_GT_OQ); break;
     case CMP_GE: V512_COMPARE(_CMP_GE_OQ); break;
   }
+  if (stream) _mm_sfence();
   compare_avx2(op, a + m * as, as, b + m * bs, bs, o + m, n - m);
 }
 #define COMPARE (np_avx512 ? vcompare_avx512 : PICK(vcompare))
