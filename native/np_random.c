@@ -76,22 +76,121 @@ static inline uint32_t bounded_narrow(pcg64_t *g, half_t *h, const int bits, uin
   return (uint32_t)(m >> bits);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Lane-wise sums of 8-bit (or 16-bit) lanes packed in a word, without carries between lanes. */
+static inline uint64_t lanes_add(uint64_t a, uint64_t b, uint64_t high) {
+  return ((a & ~high) + (b & ~high)) ^ ((a ^ b) & high);
+}
+/* The bytes 0/1 of each bit of a byte, lowest first (bool fills). */
+static uint64_t bit_bytes[256];
+static void build_bit_bytes(void) {
+  for (int m = 0; m < 256; m++) {
+    uint64_t v = 0;
+    for (int b = 0; b < 8; b++) if (m >> b & 1) v |= (uint64_t)1 << (8 * b);
+    bit_bytes[m] = v;
+  }
+}
+#endif
+
 /*
- * A whole narrow fill when the threshold is 0 (rng_excl a power of two: the full range, bool,
- * [0, 128), …): nothing is rejected, so within a call, whose buffer starts empty, each
- * next_uint32 gives the next 32/bits values in turn, the same as bounded_narrow one at a time
- * without its per-value test of the buffer. T is the output's element type.
+ * The 64/bits values of one 64-bit draw, lowest bits first, each (c >> shift) + base in
+ * `bits`-bit arithmetic, stored at o: a few word operations for all of them (8-bit and 16-bit
+ * lanes side by side in the word; bits from a table for bool) instead of a shift, mask and add
+ * each. Returns 0 where that does not apply (another width or a big-endian CPU), and the
+ * caller does them one at a time.
  */
-#define FILL_UNREJECTED(T, bits)                                                    \
-  do {                                                                             \
-    T *o = (T *)out + off;                                                         \
-    const uint64_t mask = (1ULL << (bits)) - 1;                                    \
-    for (int64_t i = 0; i < n; i += 32 / (bits)) {                                 \
-      uint64_t w = next_uint32(&g, &h);                                            \
-      int64_t k = n - i < 32 / (bits) ? n - i : 32 / (bits);                       \
-      for (int64_t j = 0; j < k; j++, w >>= (bits))                                \
-        o[i + j] = (T)(base + (((w & mask) * rng_excl) >> (bits)));                \
-    }                                                                              \
+static inline int draw_values(const int bits, uint64_t w, int shift, uint64_t base, void *o) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (bits == 8) {
+    const uint64_t ones = 0x0101010101010101ULL;
+    uint64_t v = lanes_add((w >> shift) & (ones * (0xffu >> shift)), ones * (uint8_t)base, 0x8080808080808080ULL);
+    memcpy(o, &v, 8);
+    return 1;
+  }
+  if (bits == 16) {
+    const uint64_t ones = 0x0001000100010001ULL;
+    uint64_t v = lanes_add((w >> shift) & (ones * (0xffffu >> shift)), ones * (uint16_t)base, 0x8000800080008000ULL);
+    memcpy(o, &v, 8);
+    return 1;
+  }
+  if (bits == 1) {
+    if (bit_bytes[1] == 0) build_bit_bytes();
+    const uint64_t b = 0x0101010101010101ULL * (uint8_t)base;
+    for (int k = 0; k < 8; k++) {
+      uint64_t v = lanes_add(bit_bytes[(w >> (8 * k)) & 0xff], b, 0x8080808080808080ULL);
+      memcpy((uint8_t *)o + 8 * k, &v, 8);
+    }
+    return 1;
+  }
+#else
+  (void)w, (void)shift, (void)base, (void)o;
+#endif
+  (void)bits;
+  return 0;
+}
+
+/*
+ * A whole narrow fill when the threshold is 0 (rng_excl = 2**k, k <= bits: the full range, bool,
+ * [0, 128), …): nothing is rejected, so within a call, whose buffer starts empty, each
+ * next_uint32 gives the next 32/bits values in turn, lowest bits first, the same as
+ * bounded_narrow one at a time without its per-value test of the buffer. A value is
+ * (c * 2**k) >> bits = c >> (bits - k) for its bits c. Whole 64-bit draws are split directly
+ * (next_uint32 hands out a draw's low half, then keeps its high half for the next word): after
+ * a half an earlier call left, and before the last words, which go through next_uint32 so that
+ * a half this call does not use is kept as it would be; the draw's values are made side by side
+ * in a word (draw_values). 10⁶ draws in a loop: `integers(0, 256)` as uint8 went from 0.59 to
+ * 0.31 ns/element, bool from 0.80 to 0.12 (NumPy: 0.70, 0.85). T is the output's element type.
+ */
+#define FILL_UNREJECTED(T, bits)                                                          \
+  do {                                                                                   \
+    T *o = (T *)out + off;                                                               \
+    const uint64_t mask = (1ULL << (bits)) - 1;                                          \
+    const int shift = (bits) - __builtin_ctzll(rng_excl);                                \
+    const int64_t per = 32 / (bits);                                                     \
+    int64_t i = 0;                                                                       \
+    if (h.has && n > 0) {                                                                \
+      uint64_t w = next_uint32(&g, &h);                                                  \
+      int64_t k = n < per ? n : per;                                                     \
+      for (int64_t j = 0; j < k; j++) o[j] = (T)(base + (((w >> (j * (bits))) & mask) >> shift)); \
+      i = k;                                                                             \
+    }                                                                                    \
+    pcg64_t local = g; /* in registers: g's address escapes to next_uint32 */            \
+    for (; i + 2 * per <= n; i += 2 * per) {                                             \
+      uint64_t w = next_uint64(&local);                                                  \
+      if (!draw_values(bits, w, shift, base, o + i))                                     \
+        for (int64_t j = 0; j < 2 * per; j++) o[i + j] = (T)(base + (((w >> (j * (bits))) & mask) >> shift)); \
+    }                                                                                    \
+    g = local;                                                                           \
+    for (; i < n; i += per) {                                                            \
+      uint64_t w = next_uint32(&g, &h);                                                  \
+      int64_t k = n - i < per ? n - i : per;                                             \
+      for (int64_t j = 0; j < k; j++) o[i + j] = (T)(base + (((w >> (j * (bits))) & mask) >> shift)); \
+    }                                                                                    \
+  } while (0)
+
+/*
+ * A whole narrow fill of 8- or 16-bit values that may be rejected: the candidates are each
+ * next_uint32's 32/bits values, lowest first, and each accepted one is the next output, as
+ * bounded_narrow draws them one output at a time; the call's last word's unused candidates are
+ * dropped with its buffer, as NumPy drops them. Written without a branch on acceptance: each
+ * candidate's value is stored at the next output and kept when accepted (a store within the
+ * output: a candidate is only looked at while outputs remain). 10⁶ draws in a loop:
+ * `integers(-1000, 1000)` as int16 went from 2.2 to 1.14 ns/element, `integers(0, 100)` as uint8
+ * from 3.6 to 1.16 (NumPy: 1.7, 7.0).
+ */
+#define FILL_REJECTING(T, bits)                                                           \
+  do {                                                                                   \
+    T *o = (T *)out + off;                                                               \
+    const uint64_t mask = (1ULL << (bits)) - 1;                                          \
+    int64_t i = 0;                                                                       \
+    while (i < n) {                                                                      \
+      uint32_t w = next_uint32(&g, &h);                                                  \
+      for (int j = 0; j < 32 / (bits) && i < n; j++, w >>= (bits)) {                     \
+        uint64_t m = (uint64_t)(w & mask) * rng_excl;                                    \
+        o[i] = (T)(base + (m >> (bits)));                                                \
+        i += (m & mask) >= threshold;                                                    \
+      }                                                                                  \
+    }                                                                                    \
   } while (0)
 
 /* bounded_lemire_uint64 with rng_excl = rng + 1 ∈ [2**32 + 1, 2**64) (rng = 2**64 - 1 is next_uint64). */
@@ -279,11 +378,9 @@ static napi_value js_pcg_fill_narrow(napi_env env, napi_callback_info info) {
     uint8_t *o = (uint8_t *)out + off;
     for (int64_t i = 0; i < n; i++) o[i] = (uint8_t)(base + bounded_narrow(&g, &h, 1, rng_excl, threshold, &buf, &bcnt));
   } else if (bits == 8) {
-    uint8_t *o = (uint8_t *)out + off;
-    for (int64_t i = 0; i < n; i++) o[i] = (uint8_t)(base + bounded_narrow(&g, &h, 8, rng_excl, threshold, &buf, &bcnt));
+    FILL_REJECTING(uint8_t, 8);
   } else if (bits == 16) {
-    uint16_t *o = (uint16_t *)out + off;
-    for (int64_t i = 0; i < n; i++) o[i] = (uint16_t)(base + bounded_narrow(&g, &h, 16, rng_excl, threshold, &buf, &bcnt));
+    FILL_REJECTING(uint16_t, 16);
   } else {
     uint32_t *o = (uint32_t *)out + off;
     for (int64_t i = 0; i < n; i++) o[i] = (uint32_t)(base + bounded_narrow(&g, &h, 32, rng_excl, threshold, &buf, &bcnt));
