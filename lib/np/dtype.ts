@@ -238,10 +238,13 @@ const REUSE = !!native && process.env.LAZYLAB_BUFFER_REUSE !== "0";
  * From this size on, a written-in-full buffer is preceded by a collection every time (not only
  * once per {@link COLLECT_BEFORE_BYTES}), so that the result the statement last dropped is
  * there to reuse: `r = x > 0` over 4000×4000 makes 16e6 bytes, just under 16 MiB, and found a
- * freed buffer only every other time. A minor collection took 0.3-0.6 ms; the kernel's zeroing
- * of 4 MiB of fresh pages about as much (2-3 ms for 16 MB, perf), and more above.
+ * freed buffer only every other time. Every shared buffer (from {@link SHARED_MIN_BYTES}): a
+ * minor collection of the executor's heap measured 30-50 µs, less than faulting in and zeroing
+ * a fresh 1 MiB (256 pages). With 4 MiB here, 10⁶ int32 or float32 draws (4,000,000 bytes, just
+ * under it) were faulted in afresh each call: 2.1-2.4 ns/element against NumPy's 1.5-1.8 (whose
+ * malloc, the user's, reuses the freed block); from 1 MiB, 1.2-1.3.
  */
-export const REUSE_MIN_BYTES = 4 << 20;
+export const REUSE_MIN_BYTES = SHARED_MIN_BYTES;
 
 /** The typed array class that stores each dtype. */
 const STORAGE: Record<DType, { new (length: number): Storage; new (buffer: SharedArrayBuffer): Storage }> = {
