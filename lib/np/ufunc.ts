@@ -12,6 +12,21 @@ import { storageKey } from "./specialise";
 import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
 import { broadcastTogether, tightShape, ValueError } from "./errors";
 
+/**
+ * A number operand of the binary loops (and a number assigned), in a buffer kept for the
+ * purpose: the loops are synchronous and never nested, so one cell a role suffices.
+ * `Float64Array.of(x)` made a typed array inside V8's heap per call, which the addon's call
+ * then moved out to a buffer of its own (a malloc and a free a call): `v * 2` of 100 elements
+ * took 0.93 µs, now 0.71-0.76 (NumPy 0.73).
+ */
+const SCALAR_LEFT = new Float64Array(new ArrayBuffer(8));
+const SCALAR_RIGHT = new Float64Array(new ArrayBuffer(8));
+const SCALAR_ASSIGNED = new Float64Array(new ArrayBuffer(8));
+function scalarIn(cell: Float64Array, v: number): Float64Array {
+  cell[0] = v;
+  return cell;
+}
+
 type BinaryKernel = (a: Storage, ao: number, as: number, b: Storage, bo: number, bs: number, o: Storage, oo: number, os: number, n: number) => void;
 type UnaryKernel = (a: Storage, ao: number, as: number, o: Storage, oo: number, os: number, n: number) => void;
 
@@ -489,9 +504,9 @@ export function binary(op: BinaryOp, left: Operand | NestedList, right: Operand 
   if (out) checkOut(out, shape, op.ufunc ?? op.name, dtype);
   const target = out && out.dtype === dtype ? out : new NDArray(allocateShaped(dtype, shape, true), shape, dtype);
   // A scalar is cast to the loop's dtype first, as NumPy does: 1e20 beside float32 is float32's 1e20.
-  const scalarData = (v: number) => Float64Array.of(promoted === "float32" ? Math.fround(v) : v);
-  const aData = typeof a === "number" ? scalarData(a) : a.nd.data;
-  const bData = typeof b === "number" ? scalarData(b) : b.nd.data;
+  const scalarData = (cell: Float64Array, v: number) => scalarIn(cell, promoted === "float32" ? Math.fround(v) : v);
+  const aData = typeof a === "number" ? scalarData(SCALAR_LEFT, a) : a.nd.data;
+  const bData = typeof b === "number" ? scalarData(SCALAR_RIGHT, b) : b.nd.data;
   const kernel = binaryKernel(binaryExpr(op, dtype), castOf(dtype), storageKey(aData, bData, target.nd.data));
   const aOp = typeof a === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(a.shape, a.nd.stride, shape), offset: a.nd.offset };
   const bOp = typeof b === "number" ? { stride: shape.map(() => 0), offset: 0 } : { stride: broadcastStrides(b.shape, b.nd.stride, shape), offset: b.nd.offset };
@@ -560,8 +575,8 @@ function sameShapeFloat64(op: BinaryOp, left: unknown, right: unknown, out: NDAr
   const target = out ?? new NDArray(allocateShaped("float64", shape, true), [...shape], "float64");
   let kernel = float64Kernels.get(op);
   if (!kernel) float64Kernels.set(op, (kernel = binaryKernel(op.expr, "none", "Float64Array,Float64Array,Float64Array,")));
-  const aData = la ? (left as NDArray).nd.data : Float64Array.of(left as number);
-  const bData = ra ? (right as NDArray).nd.data : Float64Array.of(right as number);
+  const aData = la ? (left as NDArray).nd.data : scalarIn(SCALAR_LEFT, left as number);
+  const bData = ra ? (right as NDArray).nd.data : scalarIn(SCALAR_RIGHT, right as number);
   kernel(aData, la ? (left as NDArray).nd.offset : 0, la ? 1 : 0, bData, ra ? (right as NDArray).nd.offset : 0, ra ? 1 : 0, target.nd.data, target.nd.offset, 1, shaped.size);
   return target;
 }
@@ -624,7 +639,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   const v = operand(value, "assign");
   const o = target.nd.data;
   if (typeof v === "number") {
-    const src = Float64Array.of(v);
+    const src = scalarIn(SCALAR_ASSIGNED, v);
     const kernel = unaryKernel("x", castOf(target.dtype), storageKey(src, o));
     forEachLine(target.shape, [{ stride: target.shape.map(() => 0), offset: 0 }, { stride: target.nd.stride, offset: target.nd.offset }], unaryLine, { kernel, a: src, o });
     return;
