@@ -173,6 +173,11 @@ void np_prefault(void *p, size_t bytes);
 int np_untouched(void *p, size_t bytes);
 void np_populate(void *p, size_t bytes);
 
+/* The 8 bytes 0/1 of each bit of a byte, lowest bit first: a comparison's 8 results from
+ * their mask (np_elementwise.c), a bool fill's 8 values from a byte of a draw (np_random.c).
+ * Built when the addon registers its functions. */
+extern uint64_t np_bit_bytes[256];
+
 /* Registers the functions of one file on the addon's exports. */
 void np_elementwise_register(napi_env env, napi_value exports);
 void np_reduce_register(napi_env env, napi_value exports);

@@ -139,6 +139,16 @@ DEFINE_STREAMING(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
 #undef SET1
 #endif
 
+uint64_t np_bit_bytes[256];
+
+static void build_bit_bytes(void) {
+  for (int m = 0; m < 256; m++) {
+    uint64_t v = 0;
+    for (int b = 0; b < 8; b++) if (m >> b & 1) v |= (uint64_t)1 << (8 * b);
+    np_bit_bytes[m] = v;
+  }
+}
+
 #ifdef LAZYLAB_X86
 /*
  * Comparisons 8 elements at a time: vector compares, their sign bits gathered with movemask
@@ -148,15 +158,6 @@ DEFINE_STREAMING(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
  * From STREAM_MIN elements on the 8 bytes go out with a non-temporal store (movnti), as the
  * float64 results do: a plain store first reads the output's cache line.
  */
-static uint64_t mask_bytes[256];
-
-static void build_mask_bytes(void) {
-  for (int m = 0; m < 256; m++) {
-    uint64_t v = 0;
-    for (int b = 0; b < 8; b++) if (m >> b & 1) v |= (uint64_t)1 << (8 * b);
-    mask_bytes[m] = v;
-  }
-}
 
 /* How far ahead (elements) the compare loop asks for its operands, as the sums do (np_reduce.c). */
 #define COMPARE_PREFETCH 2048
@@ -169,7 +170,7 @@ static void build_mask_bytes(void) {
       VT x = as ? LOADU(a + i + j * W) : xs, y = bs ? LOADU(b + i + j * W) : ys; \
       bits |= (unsigned)MOVEMASK(CMP) << (j * W); \
     } \
-    uint64_t v = mask_bytes[bits]; \
+    uint64_t v = np_bit_bytes[bits]; \
     memcpy(o + i, &v, 8); \
   }
 #define DEFINE_VCOMPARE(SUFFIX, ATTR, VT_, W_, EQ, NE, LT, LE, GT, GE) \
@@ -230,7 +231,7 @@ DEFINE_VCOMPARE(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256_cmp_pd
       } \
     for (int j = 0; j < 8; j++) { \
       __m512d x = as ? _mm512_loadu_pd(a + i + 8 * j) : xs, y = bs ? _mm512_loadu_pd(b + i + 8 * j) : ys; \
-      v[j] = mask_bytes[_mm512_cmp_pd_mask(x, y, PRED)]; \
+      v[j] = np_bit_bytes[_mm512_cmp_pd_mask(x, y, PRED)]; \
     } \
     __m512i w = _mm512_set_epi64((long long)v[7], (long long)v[6], (long long)v[5], (long long)v[4], (long long)v[3], (long long)v[2], (long long)v[1], (long long)v[0]); \
     if (stream) _mm512_stream_si512((void *)(o + i), w); \
@@ -514,9 +515,7 @@ static napi_value js_copy_2d(napi_env env, napi_callback_info info) {
 }
 
 void np_elementwise_register(napi_env env, napi_value exports) {
-#ifdef LAZYLAB_X86
-  build_mask_bytes();
-#endif
+  build_bit_bytes();
   napi_property_descriptor props[] = {
     { "elementwise", NULL, js_elementwise, NULL, NULL, NULL, napi_default, NULL },
     { "compare", NULL, js_compare, NULL, NULL, NULL, napi_default, NULL },

@@ -139,15 +139,21 @@ bool get_bytes(napi_env env, napi_value v, size_t *bytes) {
   return true;
 }
 
+/* The one argument of keepFreed and midBuffer, a number of bytes: false when there is none,
+ * or (a RangeError pending) when it is not a whole number of bytes. */
+bool bytes_argument(napi_env env, napi_callback_info info, size_t *bytes) {
+  size_t argc = 1;
+  napi_value argv[1];
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc >= 1 && get_bytes(env, argv[0], bytes);
+}
+
 }  // namespace
 
 /* keepFreed(bytes): opens the window for buffers of `bytes` (a kept one from an earlier window
  * that was never closed is given back first). */
 extern "C" napi_value np_keep_freed(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   size_t bytes;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_bytes(env, argv[0], &bytes)) return NULL;
+  if (!bytes_argument(env, info, &bytes)) return NULL;
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   close_window(0, nullptr, false);
   node::ArrayBufferAllocator *allocator = current_allocator(isolate);
@@ -264,10 +270,8 @@ void release_mid(void *data, size_t length, void *deleter_data) {
  * every byte before anyone reads one): the pool's most recently freed buffer of that size if
  * it has one, else a new one from Node's allocator, not zeroed. */
 extern "C" napi_value np_mid_buffer(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
   size_t bytes;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || !get_bytes(env, argv[0], &bytes)) return NULL;
+  if (!bytes_argument(env, info, &bytes)) return NULL;
   v8::Isolate *isolate = v8::Isolate::GetCurrent();
   node::ArrayBufferAllocator *allocator = current_allocator(isolate);
   if (allocator == nullptr) {

@@ -81,23 +81,14 @@ static inline uint32_t bounded_narrow(pcg64_t *g, half_t *h, const int bits, uin
 static inline uint64_t lanes_add(uint64_t a, uint64_t b, uint64_t high) {
   return ((a & ~high) + (b & ~high)) ^ ((a ^ b) & high);
 }
-/* The bytes 0/1 of each bit of a byte, lowest first (bool fills). */
-static uint64_t bit_bytes[256];
-static void build_bit_bytes(void) {
-  for (int m = 0; m < 256; m++) {
-    uint64_t v = 0;
-    for (int b = 0; b < 8; b++) if (m >> b & 1) v |= (uint64_t)1 << (8 * b);
-    bit_bytes[m] = v;
-  }
-}
 #endif
 
 /*
  * The 64/bits values of one 64-bit draw, lowest bits first, each (c >> shift) + base in
- * `bits`-bit arithmetic, stored at o: a few word operations for all of them (8-bit and 16-bit
- * lanes side by side in the word; bits from a table for bool) instead of a shift, mask and add
- * each. Returns 0 where that does not apply (another width or a big-endian CPU), and the
- * caller does them one at a time.
+ * `bits`-bit arithmetic, stored at o: a few word operations for all of them (8-bit and
+ * 16-bit lanes side by side in the word; bits through np_bit_bytes for bool) instead of a
+ * shift, mask and add each. Returns 0 where that does not apply (another width or a big-endian
+ * CPU), and the caller does them one at a time.
  */
 static inline int draw_values(const int bits, uint64_t w, int shift, uint64_t base, void *o) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -114,10 +105,9 @@ static inline int draw_values(const int bits, uint64_t w, int shift, uint64_t ba
     return 1;
   }
   if (bits == 1) {
-    if (bit_bytes[1] == 0) build_bit_bytes();
     const uint64_t b = 0x0101010101010101ULL * (uint8_t)base;
     for (int k = 0; k < 8; k++) {
-      uint64_t v = lanes_add(bit_bytes[(w >> (8 * k)) & 0xff], b, 0x8080808080808080ULL);
+      uint64_t v = lanes_add(np_bit_bytes[(w >> (8 * k)) & 0xff], b, 0x8080808080808080ULL);
       memcpy((uint8_t *)o + 8 * k, &v, 8);
     }
     return 1;
