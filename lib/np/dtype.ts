@@ -96,6 +96,13 @@ export const MID_COLLECT_BYTES = 1 << 20;
 let midSinceCollection = 0;
 
 /**
+ * Whether large buffers come from the addon (native/np_heap.cc), which can hand a written-in-full
+ * output the buffer its collection just freed. LAZYLAB_BUFFER_REUSE=0 turns it off, for the
+ * test that compares the memory figures with and without it (test/np-buffer-reuse.test.ts).
+ */
+const REUSE = !!native && process.env.LAZYLAB_BUFFER_REUSE !== "0";
+
+/**
  * Whether written mid-size buffers come from the addon's pool (native/np_heap.cc), which keeps
  * those freed in a cell for the next arrays of their sizes; LAZYLAB_BUFFER_REUSE=0 turns it
  * off with the large buffers' window. The pool is flushed (its buffers given back) at the end
@@ -103,7 +110,7 @@ let midSinceCollection = 0;
  * and no figure counts it. The notebook's thread only (as the minor collections per MiB): lib/da's
  * workers make their blocks' arrays with their own allocators, which end with them.
  */
-const MID_POOL = !!native && typeof native.midBuffer === "function" && isMainThread && process.env.LAZYLAB_BUFFER_REUSE !== "0";
+const MID_POOL = REUSE && typeof native!.midBuffer === "function" && isMainThread;
 if (MID_POOL) {
   runPendingFinalizers(() => native!.midPoolFlush());
   setCellHooks("np-mid-pool", { after: () => (native!.midPoolFlush(), undefined) });
@@ -181,8 +188,7 @@ function allocateStorage(dtype: DType, n: number, written: boolean, hugePages: b
       if (reuse) native!.keepFreed(bytes);
       collectBefore(bytes, gcFn, reuse);
     }
-  }
-  else if (bytes >= UNZEROED_MIN_BYTES && gcFn && isMainThread) {
+  } else if (bytes >= UNZEROED_MIN_BYTES && gcFn && isMainThread) {
     midSinceCollection += bytes;
     if (midSinceCollection >= MID_COLLECT_BYTES) {
       midSinceCollection = 0;
@@ -226,13 +232,6 @@ let largeBufferMade: (() => void) | null = null;
 export function onLargeBuffer(hook: (() => void) | null): void {
   largeBufferMade = hook;
 }
-
-/**
- * Whether large buffers come from the addon (native/np_heap.cc), which can hand a written-in-full
- * output the buffer its collection just freed. LAZYLAB_BUFFER_REUSE=0 turns it off, for the
- * test that compares the memory figures with and without it (test/np-buffer-reuse.test.ts).
- */
-const REUSE = !!native && process.env.LAZYLAB_BUFFER_REUSE !== "0";
 
 /**
  * From this size on, a written-in-full buffer is preceded by a collection every time (not only
