@@ -35,9 +35,17 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifndef PR_SET_THP_DISABLE
+#define PR_SET_THP_DISABLE 41
+#define PR_GET_THP_DISABLE 42
+#endif
+#ifndef PR_THP_DISABLE_EXCEPT_ADVISED
+#define PR_THP_DISABLE_EXCEPT_ADVISED (1 << 1)
 #endif
 #endif
 
@@ -116,22 +124,81 @@ static napi_value js_reduce_heap(napi_env env, napi_callback_info info) {
 void np_note_advised(void *data, uintptr_t start, uintptr_t end);
 
 #if defined(__linux__)
-/* Whether the kernel backs advised memory with transparent huge pages at all ("always" or
- * "madvise" in /sys/kernel/mm/transparent_hugepage/enabled, not "never"): read once. */
-static int huge_pages_enabled(void) {
-  static int known = -1;
-  if (known < 0) {
+/* The system's transparent huge pages mode, the bracketed word of
+ * /sys/kernel/mm/transparent_hugepage/enabled ("always", "madvise", "never"; "" when unknown). */
+static const char *system_huge_pages_mode(void) {
+  static char mode[16] = { 0 };
+  static int read_once = 0;
+  if (!read_once) {
+    read_once = 1;
     char text[128] = { 0 };
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    known = 0;
     if (f) {
-      if (fgets(text, sizeof text, f)) known = strstr(text, "[never]") == NULL;
+      if (fgets(text, sizeof text, f)) {
+        const char *open = strchr(text, '['), *close = open ? strchr(open, ']') : NULL;
+        if (open && close && close - open - 1 < (long)sizeof mode) memcpy(mode, open + 1, (size_t)(close - open - 1));
+      }
       fclose(f);
     }
   }
-  return known;
+  return mode;
+}
+
+/* Set by limitHugePages when it had to turn huge pages off for the whole process. */
+static int huge_pages_off = 0;
+
+/* Whether the kernel backs advised memory with transparent huge pages at all in this process
+ * (the system's mode is "always" or "madvise", and limitHugePages did not turn them off). */
+static int huge_pages_enabled(void) {
+  const char *mode = system_huge_pages_mode();
+  return !huge_pages_off && (strcmp(mode, "always") == 0 || strcmp(mode, "madvise") == 0);
 }
 #endif
+
+/* limitHugePages(): transparent huge pages for this process only where it advises them
+ * (MADV_HUGEPAGE: lib/np's large arrays), whatever the system's mode; returns what was done.
+ *
+ * Where the mode is "always", the kernel backs any 2 MiB-aligned stretch of anonymous memory
+ * with one huge page at its first write when it has one free, which depends on how fragmented
+ * the machine's memory is at that moment. The memory probes count WebAssembly memories and
+ * resizable buffers by their resident pages (mincore), so those figures then moved by whole
+ * megabytes from one run to the next: the first `xr.openDataset` of test/xr-loop-figures read
+ * 31.39 MB under "madvise", and 32.70 or 34.28 MB in different kernels under "always" (h5wasm's
+ * memories counted 2.5 or 4.2 MB resident for 1.2 MB written).
+ *
+ * prctl(PR_SET_THP_DISABLE) with PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18) gives the process
+ * the "madvise" mode's behaviour: "advised". On an older kernel under "always", huge pages are
+ * turned off for the process altogether ("off"): figures that repeat come before large arrays'
+ * faster first touch. Otherwise the system's mode is already what is wanted ("system"). Both
+ * settings are inherited by child processes, and kept across exec. */
+static napi_value js_limit_huge_pages(napi_env env, napi_callback_info info) {
+  (void)info;
+  const char *done = "system";
+#if defined(__linux__)
+  if (prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED, 0, 0) == 0) done = "advised";
+  else if (strcmp(system_huge_pages_mode(), "always") == 0 && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0) {
+    huge_pages_off = 1;
+    done = "off";
+  }
+#endif
+  napi_value r;
+  napi_create_string_utf8(env, done, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
+
+/* hugePagesLimit(): the process's setting, as prctl(PR_GET_THP_DISABLE) reads it: "advised"
+ * (huge pages only where advised), "off", or "system" (the system's mode applies). */
+static napi_value js_huge_pages_limit(napi_env env, napi_callback_info info) {
+  (void)info;
+  const char *setting = "system";
+#if defined(__linux__)
+  int flags = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0);
+  if (flags > 0) setting = flags & PR_THP_DISABLE_EXCEPT_ADVISED ? "advised" : "off";
+#endif
+  napi_value r;
+  napi_create_string_utf8(env, setting, NAPI_AUTO_LENGTH, &r);
+  return r;
+}
 
 /* adviseHugePages(a): advises the 2 MiB-aligned interior of typed array a's bytes with
  * MADV_HUGEPAGE; returns the bytes advised (0 where the system has no such advice). */
@@ -314,7 +381,9 @@ void np_memory_register(napi_env env, napi_value exports) {
     { "bufferAddress", NULL, np_buffer_address, NULL, NULL, NULL, napi_default, NULL },
     { "bufferPool", NULL, np_buffer_pool, NULL, NULL, NULL, napi_default, NULL },
     { "keepFreed", NULL, np_keep_freed, NULL, NULL, NULL, napi_default, NULL },
+    { "hugePagesLimit", NULL, js_huge_pages_limit, NULL, NULL, NULL, napi_default, NULL },
     { "keepHeapRoom", NULL, np_keep_heap_room, NULL, NULL, NULL, napi_default, NULL },
+    { "limitHugePages", NULL, js_limit_huge_pages, NULL, NULL, NULL, napi_default, NULL },
     { "midBuffer", NULL, np_mid_buffer, NULL, NULL, NULL, napi_default, NULL },
     { "midPool", NULL, np_mid_pool, NULL, NULL, NULL, napi_default, NULL },
     { "midPoolFlush", NULL, np_mid_pool_flush, NULL, NULL, NULL, napi_default, NULL },

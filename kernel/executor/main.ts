@@ -24,6 +24,7 @@ import { CellResources } from "./resources";
 import { MagicRuntime } from "./magics";
 import { markStart } from "../start-trace";
 import { keepHeapRoom } from "../../lib/psutil/heap-room";
+import { limitHugePages } from "../../lib/psutil/huge-pages";
 
 /** The error a cell stopped by an interrupt reports, like Python's KeyboardInterrupt. */
 export class Interrupted extends Error {
@@ -337,8 +338,10 @@ let warmUpFrom = 0;
 
 function main(): void {
   markStart("executor", "process start", 0);
-  // Before the watchdog's thread (and its isolate) exists: lib/psutil/heap-room.ts.
+  // Before the watchdog's thread (and its isolate) exists: lib/psutil/heap-room.ts,
+  // lib/psutil/huge-pages.ts.
   keepHeapRoom();
+  limitHugePages();
   markStart("executor", "listening");
   output.install();
   process.on("unhandledRejection", (reason) => reportLate("Unhandled promise rejection", reason));

@@ -18,7 +18,8 @@
  *               code excluded, its young generation at capacity; asked through isolates.ts)
  *           + WebAssembly memories of every thread (resident pages; wasm.ts), those no thread
  *               can see from JavaScript (a module's unexported memory) found in the process's
- *               mappings
+ *               mappings (resident pages follow what was written: the process takes huge pages
+ *               only where lib/np advises them, huge-pages.ts)
  *           + resizable ArrayBuffers and growable SharedArrayBuffers of every thread, which V8
  *               maps itself as it does WebAssembly memories (resizable.ts)
  *           + the pages of private file mappings (np.memmap's "c" and "r") that the process has

@@ -15,6 +15,7 @@ import { inspect } from "node:util";
 import { MIME_BUNDLE, MimeBundle } from "../display/mime";
 import { footprint, collectGarbage } from "./footprint";
 import { keepHeapRoom } from "./heap-room";
+import { limitHugePages } from "./huge-pages";
 import { readFileSync } from "node:fs";
 import { readMeminfo, readStatm, readText, SswapField, SswapValues, SSWAP_FIELDS, sswapFromMeminfo, SvmemField, SvmemValues, SVMEM_FIELDS, svmemFromMeminfo, usagePercent } from "./meminfo";
 import { pythonClass } from "../python-class";
@@ -23,9 +24,11 @@ export { cpuCount } from "./cpu";
 
 export { footprint, collectGarbage };
 
-// The memory figures need malloc's heap to grow in place for as long as the process runs; the
-// kernel's executor has done this before its first thread (lib/psutil/heap-room.ts).
+// The memory figures need malloc's heap to grow in place for as long as the process runs, and
+// pages that follow what was written; the kernel's executor has done both before its first
+// thread (lib/psutil/heap-room.ts, lib/psutil/huge-pages.ts).
 keepHeapRoom();
+limitHugePages();
 
 /** Python's repr of a float: always with a decimal point or exponent. */
 function pyFloat(x: number): string {

@@ -44,6 +44,13 @@ export interface MemoryCalls {
    * (native/np_heap_room.c, heap-room.ts). Null where there is no [heap] mapping.
    */
   keepHeapRoom?(room: number, topPad: number): HeapRoom | null;
+  /**
+   * Transparent huge pages for the process only where advised, or off on an older kernel whose
+   * system mode is "always" (native/np_memory.c, huge-pages.ts); absent from an addon built before it.
+   */
+  limitHugePages?(): "advised" | "off" | "system";
+  /** The process's huge pages setting as prctl reads it; absent from an addon built before it. */
+  hugePagesLimit?(): "advised" | "off" | "system";
 }
 
 /** What keepHeapRoom found and reserved: addresses as numbers (guard 0 when none was made). */
