@@ -13,7 +13,7 @@
  * Every buffer is an ArrayBuffer JavaScript allocated and passed in (the chunk's output and
  * the inflate scratch): V8 accounts them to the thread that allocated them, as the memory
  * probes expect. The only memory of its own is libdeflate's decompressor state (~32 KB per
- * thread, allocated once), like zlib's.
+ * thread, allocated when the thread loads the addon), like zlib's.
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -274,7 +274,7 @@ static napi_value js_inflate(napi_env env, napi_callback_info info) {
   struct libdeflate_decompressor *d = NULL;
   napi_get_instance_data(env, (void **)&d);
   if (!d) {
-    /* One per thread (each worker thread loads its own instance of the addon). */
+    /* Made when the addon loaded (init); again here only if that failed. */
     d = libdeflate_alloc_decompressor();
     if (!d || napi_set_instance_data(env, d, free_decompressor, NULL) != napi_ok) {
       napi_throw_error(env, NULL, "lazylab chunk decoding: out of memory for the decompressor");
@@ -289,6 +289,14 @@ static napi_value js_inflate(napi_env env, napi_callback_info info) {
 #endif
 
 static napi_value init(napi_env env, napi_value exports) {
+#ifdef LAZYLAB_LIBDEFLATE
+  /* One decompressor per thread (each worker thread loads its own instance of the addon), made
+   * as the thread loads the addon rather than at its first chunk: which decoder thread inflates
+   * first is timing, and a decompressor made then (its malloc'd state) appeared in the memory
+   * figures at a different file of test/xr-loop-figures in different kernels. */
+  struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+  if (d && napi_set_instance_data(env, d, free_decompressor, NULL) != napi_ok) libdeflate_free_decompressor(d);
+#endif
   napi_property_descriptor props[] = {
     {"unshuffle", NULL, js_unshuffle, NULL, NULL, NULL, napi_enumerable, NULL},
     {"gather", NULL, js_gather, NULL, NULL, NULL, napi_enumerable, NULL},

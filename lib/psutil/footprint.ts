@@ -119,13 +119,30 @@ export function footprintParts(): FootprintParts {
   return { heap, malloc, workers: w.heap, wasm, resizable, mapped, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
 }
 
+/**
+ * The last {@link footprint}'s parts, in {@link FootprintParts}' order (heap, malloc, workers,
+ * wasm, resizable, mapped), written as it reads them: storing a number in a typed array
+ * allocates nothing, so recording them does not change the reading.
+ */
+const lastParts = new Float64Array(6);
+
 /** The process's footprint in bytes, after a full GC of every isolate (see the module comment). */
 export function footprint(): number {
   // The workers first: what they free is then gone before this thread collects.
   const w = workerMemory();
   collectGarbage();
+  const p = lastParts;
   // In this order: the heap and malloc are read before the list of known memories is made.
-  return liveHeapBytes() + nativeBytes() - unwrittenBytes() + w.heap + w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]) + w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable]) + mappedPrivateBytes();
+  return (p[0] = liveHeapBytes()) + (p[1] = nativeBytes() - unwrittenBytes()) + (p[2] = w.heap) + (p[3] = w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts])) + (p[4] = w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable])) + (p[5] = mappedPrivateBytes());
+}
+
+/**
+ * What the last {@link footprint} read, by part (zeros before the first): for telling which part
+ * of a figure moved when two runs differ (test/xr-loop-figures.test.ts reports it).
+ */
+export function lastFootprintParts(): Pick<FootprintParts, "heap" | "malloc" | "workers" | "wasm" | "resizable" | "mapped"> {
+  const [heap, malloc, workers, wasm, resizable, mapped] = lastParts;
+  return { heap, malloc, workers, wasm, resizable, mapped };
 }
 
 /** Bytes of private file mappings' copied pages, every thread (0 without the addon). */

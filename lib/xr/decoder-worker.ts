@@ -23,7 +23,9 @@ meta.on("message", (req: MetadataRequest) => {
     .catch((e: unknown) => meta.postMessage({ id: req.id, error: String((e as Error)?.message ?? e) } satisfies MetadataReply));
 });
 const fds = new Map<string, number>();
-let readBuf = Buffer.allocUnsafeSlow(0);
+const NO_BYTES = Buffer.allocUnsafeSlow(0);
+/** Where a message's chunks are read, reused between them and dropped when the message is done (see the handler). */
+let readBuf = NO_BYTES;
 
 /** What the stores fetched and this thread has not yet reported (sent with the next result). */
 const reported = { bytes: 0, retries: 0, requests: 0 };
@@ -77,7 +79,7 @@ function decodeLocal({ job, into }: Lent): void {
       if (fds.size >= 64) for (const [f, d] of fds) (fs.closeSync(d), fds.delete(f));
       fds.set(job.file, (fd = fs.openSync(job.file, "r")));
     }
-    // The stored bytes go to a buffer reused between chunks (nothing left for the GC).
+    // The stored bytes go to a buffer reused between the message's chunks.
     if (readBuf.length < job.size) readBuf = Buffer.allocUnsafeSlow(Math.max(job.size, readBuf.length * 2));
     const stored = readBuf.subarray(0, job.size);
     fs.readSync(fd, stored, 0, job.size, job.position);
@@ -95,4 +97,7 @@ port.on("message", (batch: Lent[]) => {
   const remote = batch.filter((b) => b.job.remote);
   if (remote.length) fetchBatch(remote);
   for (const b of batch) if (!b.job.remote) decodeLocal(b);
+  // Which thread gets which chunks is timing: a read buffer kept between messages grew at a
+  // different file in each kernel, and test/xr-loop-figures' figures moved with it by ~60 KB.
+  readBuf = NO_BYTES;
 });
