@@ -23,9 +23,24 @@ meta.on("message", (req: MetadataRequest) => {
     .catch((e: unknown) => meta.postMessage({ id: req.id, error: String((e as Error)?.message ?? e) } satisfies MetadataReply));
 });
 const fds = new Map<string, number>();
-const NO_BYTES = Buffer.allocUnsafeSlow(0);
-/** Where a message's chunks are read, reused between them and dropped when the message is done (see the handler). */
-let readBuf = NO_BYTES;
+/**
+ * Where chunks' stored bytes are read: one buffer reused from chunk to chunk, grown by doubling,
+ * but held only weakly, so the full collection a thread makes before each memory reading
+ * (lib/psutil/isolate-probe.ts) frees it. Kept for good, it held 1.2 MB per thread after the
+ * xarray example's first compute, counted in every figure after it; and which thread reads the
+ * largest chunk, so how much each holds, is timing. V8's minor collections keep weakly held
+ * objects, so it is reused within a compute.
+ */
+let readRef: WeakRef<Buffer> | undefined;
+
+function readBuffer(size: number): Buffer {
+  let b = readRef?.deref();
+  if (!b || b.length < size) {
+    b = Buffer.allocUnsafeSlow(Math.max(size, 2 * (b?.length ?? 0)));
+    readRef = new WeakRef(b);
+  }
+  return b;
+}
 
 /** What the stores fetched and this thread has not yet reported (sent with the next result). */
 const reported = { bytes: 0, retries: 0, requests: 0 };
@@ -79,9 +94,7 @@ function decodeLocal({ job, into }: Lent): void {
       if (fds.size >= 64) for (const [f, d] of fds) (fs.closeSync(d), fds.delete(f));
       fds.set(job.file, (fd = fs.openSync(job.file, "r")));
     }
-    // The stored bytes go to a buffer reused between the message's chunks.
-    if (readBuf.length < job.size) readBuf = Buffer.allocUnsafeSlow(Math.max(job.size, readBuf.length * 2));
-    const stored = readBuf.subarray(0, job.size);
+    const stored = readBuffer(job.size).subarray(0, job.size);
     fs.readSync(fd, stored, 0, job.size, job.position);
     // Decoded into the notebook thread's own buffer (see ./decoders).
     const bytes = decodeChunk(stored, job, new Uint8Array(into));
@@ -97,7 +110,4 @@ port.on("message", (batch: Lent[]) => {
   const remote = batch.filter((b) => b.job.remote);
   if (remote.length) fetchBatch(remote);
   for (const b of batch) if (!b.job.remote) decodeLocal(b);
-  // Which thread gets which chunks is timing: a read buffer kept between messages grew at a
-  // different file in each kernel, and test/xr-loop-figures' figures moved with it by ~60 KB.
-  readBuf = NO_BYTES;
 });
