@@ -292,8 +292,8 @@ static napi_value init(napi_env env, napi_value exports) {
 #ifdef LAZYLAB_LIBDEFLATE
   /* One decompressor per thread (each worker thread loads its own instance of the addon), made
    * as the thread loads the addon rather than at its first chunk: which decoder thread inflates
-   * first is timing, and a decompressor made then (its malloc'd state) appeared in the memory
-   * figures at a different file of test/xr-loop-figures in different kernels. */
+   * first is timing, so a decompressor made then (its malloc'd state) would enter the memory
+   * figures at a moment timing sets. */
   struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
   if (d && napi_set_instance_data(env, d, free_decompressor, NULL) != napi_ok) libdeflate_free_decompressor(d);
 #endif
