@@ -19,7 +19,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
 import { memoryCalls } from "../lib/psutil/native";
-import { PYTHON } from "./oracle";
+import { PY_HUGE_PAGES_AS_EXECUTOR, pythonJson } from "./oracle";
 import { withFreshKernel } from "./fresh-kernel";
 
 const THP_PATH = "/sys/kernel/mm/transparent_hugepage/enabled";
@@ -30,13 +30,9 @@ const skip = !memoryCalls?.hugePagesLimit || process.platform !== "linux" ? "no 
 
 /** The setting a process that loads lazylab must have, from what the kernel accepts (asked by ctypes in a process that then exits). */
 function expectedLimit(): string {
-  return JSON.parse(execFileSync(PYTHON, ["-c", `
-import ctypes, json
-libc = ctypes.CDLL(None, use_errno=True)
-# prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED): Linux 6.18.
-advised = libc.prctl(41, 1, 2, 0, 0) == 0
-print(json.dumps("advised" if advised else "off" if ${JSON.stringify(MODE)} == "always" else "system"))
-`], { encoding: "utf8" })) as string;
+  return pythonJson<string>(`${PY_HUGE_PAGES_AS_EXECUTOR}
+import json
+print(json.dumps(_huge_pages))`);
 }
 
 /** Runs `script` in a process started as the kernel starts its executor; its last line, parsed. */

@@ -34,3 +34,26 @@ def err(name, f):
     except Exception as e:
         _out[name] = {"error": [type(e).__name__, str(e)]}
 `;
+
+/**
+ * Python source that gives its process the transparent huge pages lazylab's executor has
+ * (lib/psutil/huge-pages.ts): only where advised (Linux 6.18's prctl), or, on an older kernel
+ * whose system mode is "always", none. `_huge_pages` is then "advised", "off" or "system", as
+ * limitHugePages() answers. For comparisons of memory with NumPy under the same page policy:
+ * under the system mode "always", NumPy's unadvised arrays would otherwise take a 2 MiB page at
+ * a write whenever the kernel had one free.
+ */
+export const PY_HUGE_PAGES_AS_EXECUTOR = `
+import ctypes as _ctypes
+def _limit_huge_pages():
+    libc = _ctypes.CDLL(None, use_errno=True)
+    # prctl(PR_SET_THP_DISABLE, 1, PR_THP_DISABLE_EXCEPT_ADVISED)
+    if libc.prctl(41, 1, 2, 0, 0) == 0:
+        return "advised"
+    try:
+        always = "[always]" in open("/sys/kernel/mm/transparent_hugepage/enabled").read()
+    except OSError:
+        always = False
+    return "off" if always and libc.prctl(41, 1, 0, 0, 0) == 0 else "system"
+_huge_pages = _limit_huge_pages()
+`;

@@ -10,6 +10,10 @@
  * blocks whole whether or not the kernel had one free, so that partial write is compared with
  * NumPy when NumPy's process got huge pages.
  *
+ * NumPy runs with the huge pages lazylab's executor gives itself (only where advised:
+ * lib/psutil/huge-pages.ts), so that under the system mode "always" its unadvised arrays do not
+ * take a 2 MiB page at a write when the kernel has one free, where lazylab's would not.
+ *
  * Typed arrays and Buffers a cell makes (`new Float64Array(n)`, `Buffer.allocUnsafe(n)`) are
  * the same: Node's allocator gets them from malloc (calloc for zeroed ones), which maps a large
  * one fresh, so they too hold memory only as written. Their steps are compared with NumPy's
@@ -18,7 +22,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { pythonJson } from "./oracle";
+import { PY_HUGE_PAGES_AS_EXECUTOR, pythonJson } from "./oracle";
 import { runLikeExecutor } from "./executor-process";
 
 /** A step in Python, the same in TypeScript, and what it does. */
@@ -39,7 +43,9 @@ const STEPS: Step[] = [
 
 /** Each step's change (MB) in NumPy's resident anonymous memory, and NumPy's huge pages after step `hugeAfter`. */
 function numpySteps(steps: readonly Step[], hugeAfter: number): { steps: number[]; huge: number } {
-  return pythonJson<{ steps: number[]; huge: number }>(`
+  // NumPy under the executor's huge-page policy (only where advised), so both sides' pages follow
+  // the same rules whatever the system's mode.
+  return pythonJson<{ steps: number[]; huge: number }>(`${PY_HUGE_PAGES_AS_EXECUTOR}
 import json, gc, numpy as np
 def anon():
     gc.collect()
