@@ -14,13 +14,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { EXECUTOR_FLAGS, executorEnvironment } from "../kernel/executor/supervisor";
 import { memoryCalls } from "../lib/psutil/native";
 import { PY_HUGE_PAGES_AS_EXECUTOR, pythonJson } from "./oracle";
 import { withFreshKernel } from "./fresh-kernel";
+import { runLikeExecutor } from "./executor-process";
 
 const THP_PATH = "/sys/kernel/mm/transparent_hugepage/enabled";
 const MODE = existsSync(THP_PATH) ? (/\[(\w+)\]/.exec(readFileSync(THP_PATH, "utf8"))?.[1] ?? "") : "";
@@ -35,28 +35,21 @@ import json
 print(json.dumps(_huge_pages))`);
 }
 
-/** Runs `script` in a process started as the kernel starts its executor; its last line, parsed. */
-function likeExecutor<T>(script: string): T {
-  const r = spawnSync(process.execPath, [...EXECUTOR_FLAGS, "-e", script], { env: executorEnvironment({ ...process.env }), encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as T;
-}
-
 test("a kernel's executor limits transparent huge pages to the memory lazylab advises, as the kernel supports it, before its first cell", { skip, timeout: 120_000 }, async () => {
   const expected = expectedLimit();
   const text = await withFreshKernel("huge-pages", (run) => run(`console.log(require(${JSON.stringify(HUGE_PAGES)}).hugePagesLimit())`));
   assert.equal(text.trim(), expected);
 });
 
-test("a process that loads lazylab's memory probes limits its huge pages too; one that does not keeps the system's mode", { skip }, () => {
+test("a process that loads lazylab's memory probes limits its huge pages too; one that does not keeps the system's mode", { skip }, async () => {
   const expected = expectedLimit();
   const script = (load: boolean) => `${load ? `require(${JSON.stringify(PSUTIL)});` : ""}
 console.log(JSON.stringify(require(${JSON.stringify(HUGE_PAGES)}).hugePagesLimit()));`;
-  assert.equal(likeExecutor<string>(script(true)), expected);
-  assert.equal(likeExecutor<string>(script(false)), "system", "reading the setting alone changes nothing");
+  assert.equal(await runLikeExecutor<string>(["-e", script(true)], "a process loading lazylab"), expected);
+  assert.equal(await runLikeExecutor<string>(["-e", script(false)], "a process not loading lazylab"), "system", "reading the setting alone changes nothing");
 });
 
-test("under the system mode \"always\", a WebAssembly memory written one byte a MiB holds exactly those pages in a process that loads lazylab", { skip: skip || (MODE !== "always" ? `the system's mode is "${MODE || "unknown"}", which gives no huge pages to unadvised memory` : false) }, () => {
+test("under the system mode \"always\", a WebAssembly memory written one byte a MiB holds exactly those pages in a process that loads lazylab", { skip: skip || (MODE !== "always" ? `the system's mode is "${MODE || "unknown"}", which gives no huge pages to unadvised memory` : false) }, async () => {
   const script = (load: boolean) => `${load ? `require(${JSON.stringify(PSUTIL)});` : ""}
 const { memoryCalls } = require(${JSON.stringify(path.join(__dirname, "..", "lib", "psutil", "native.js"))});
 const memory = new WebAssembly.Memory({ initial: 512 });
@@ -65,5 +58,5 @@ for (let i = 0; i < bytes.length; i += 1 << 20) bytes[i] = 1;
 console.log(JSON.stringify(memoryCalls.residentBytes(memory.buffer)));`;
   // 32 MiB, one byte a MiB: 32 pages of 4 KiB.
   const page = Number(execFileSync("getconf", ["PAGESIZE"], { encoding: "utf8" }).trim());
-  assert.equal(likeExecutor<number>(script(true)), 32 * page);
+  assert.equal(await runLikeExecutor<number>(["-e", script(true)], "a WebAssembly memory written one byte a MiB"), 32 * page);
 });

@@ -106,25 +106,18 @@ export interface FootprintParts {
   staleWorkers: number;
 }
 
-/** The footprint's parts after a full GC of every isolate (their sum is {@link footprint}). */
+/** The footprint's parts after a full GC of every isolate (their sum is {@link footprint}): one reading, by part. */
 export function footprintParts(): FootprintParts {
-  const w = workerMemory();
-  collectGarbage();
-  // Read before anything is allocated (see the module comment), in footprint()'s order.
-  const heap = liveHeapBytes();
-  const malloc = nativeBytes() - unwrittenBytes();
-  const wasm = wasmMemoryBytes() + w.wasm + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts]);
-  const resizable = resizableBufferBytes() + w.resizable + sharedGrowableBytes([...sharedGrowable(), ...w.growable]);
-  const mapped = mappedPrivateBytes();
-  return { heap, malloc, workers: w.heap, wasm, resizable, mapped, arrayBuffers: arrayBufferBytes(), staleWorkers: w.stale };
+  footprint();
+  return { ...lastFootprintParts(), arrayBuffers: arrayBufferBytes(), staleWorkers: lastParts[6] };
 }
 
 /**
  * The last {@link footprint}'s parts, in {@link FootprintParts}' order (heap, malloc, workers,
- * wasm, resizable, mapped), written as it reads them: storing a number in a typed array
- * allocates nothing, so recording them does not change the reading.
+ * wasm, resizable, mapped, then the stale workers' count), written as it reads them: storing a
+ * number in a typed array allocates nothing, so recording them does not change the reading.
  */
-const lastParts = new Float64Array(6);
+const lastParts = new Float64Array(7);
 
 /** The process's footprint in bytes, after a full GC of every isolate (see the module comment). */
 export function footprint(): number {
@@ -132,6 +125,7 @@ export function footprint(): number {
   const w = workerMemory();
   collectGarbage();
   const p = lastParts;
+  p[6] = w.stale;
   // In this order: the heap and malloc are read before the list of known memories is made.
   return (p[0] = liveHeapBytes()) + (p[1] = nativeBytes() - unwrittenBytes()) + (p[2] = w.heap) + (p[3] = w.wasm + wasmMemoryBytes() + unexportedWasmBytes([...wasmMemoryStarts(), ...w.wasmStarts])) + (p[4] = w.resizable + resizableBufferBytes() + sharedGrowableBytes([...sharedGrowable(), ...w.growable])) + (p[5] = mappedPrivateBytes());
 }
