@@ -7,7 +7,8 @@
  * spreads, the failure names the part of the reading that moved. What still moves: in about one
  * kernel in five, 60-70 KB of malloc appears at file 37 instead of file 1 (the totals agree);
  * it did not in 12 kernels run with V8's optimising compiler off (`--max-opt=1`), so it follows
- * when V8 optimises some function, which depends on how often a loop waiting for a thread ran.
+ * when V8 optimises some function, at a moment timing sets (not the count of the notebook
+ * thread's waits for decoded chunks: counted in 15 kernels, it did not tell them apart).
  * The kernel is Debian's jupyter_client's (test/python/kernel_client.py).
  */
 import { test } from "node:test";
