@@ -95,6 +95,18 @@ export interface SupervisorOptions {
  * 102.1 MB without it, the same machine and day). In fresh kernels (bench/kernel.py, 8 each,
  * alternating builds): the first `1+1` result 0.427 s against 0.491 s without it, the first np
  * cell 0.988 against 1.026 s, idle RSS of the kernel's tree 186.8 against 193.0 MB.
+ * `--no-node-snapshot`: Node builds its bootstrap objects by running its bootstrap code instead
+ * of deserialising them from its built-in startup snapshot. V8 visits every object of that
+ * snapshot's startup object cache at every minor (young-generation) collection (perf: 52 % of
+ * a `gc({type: "minor"})` loop in IterateObjectCache and its root visitor), and the executor
+ * collects often: a young generation of 1 MB (below), and lib/np's minor collection per MiB of
+ * mid-size arrays (lib/np/dtype.ts). Measured in an executor-like process with the library
+ * loaded, medians of 1,000 collections, four processes each: 66-77 µs a minor collection with
+ * the snapshot, 23-28 µs without. Costs: the executor's Node starts ~70 ms later (`node -e 0`
+ * 0.09 against 0.16 s), which in a fresh kernel falls while the compiler thread checks the
+ * first cell (bench/kernel.py, six kernels each: first `1+1` result 0.513 s without the snapshot,
+ * 0.545 s with it); each worker thread starts ~7 ms later (36 against 43 ms); the idle kernel's
+ * tree was 4 MB smaller (184.5 against 188.8 MB RSS).
  * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
  * worker's, counted at its capacity, would not move with V8's heuristics): with them the
  * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
@@ -121,6 +133,7 @@ export const EXECUTOR_FLAGS = [
   "--no-memory-reducer",
   "--single-threaded-gc",
   "--max-semi-space-size=1",
+  "--no-node-snapshot",
 ];
 
 /**

@@ -85,9 +85,12 @@ const gcFn: Gc | undefined = (() => {
  * of 10,000 elements in a loop wrote every result into memory no cache held (and that the
  * kernel had to fault in, 20 pages a result), 3-4 ns/element against NumPy's 0.26, which frees
  * each dropped result at once and hands the same block to the next. A minor collection costs
- * ~30 µs here (V8 visits all its roots), too much to run per array: once per MiB it adds
- * 0.23 ns per float64 element made, and the loop ran at 0.7-0.8 ns/element (once per 0.5 MiB:
- * 0.95; per 2-4 MiB: 0.7-0.9, the caches holding less of the memory reused). Buffers from
+ * 23-28 µs in the executor (V8 visits all its roots; 66-77 µs before the executor left Node's
+ * startup snapshot, kernel/executor/supervisor.ts), too much to run per array: once per MiB
+ * it adds ~0.2 ns per float64 element made. Measured with the 66-77 µs collections, the loop
+ * ran at 0.7-0.8 ns/element (once per 0.5 MiB: 0.95; per 2-4 MiB: 0.7-0.9, the caches holding
+ * less of the memory reused); with the cheaper ones, 0.5, 1 and 2 MiB were within this
+ * machine's noise of each other. Buffers from
  * 128 KiB are mmapped each on its own (the executor's fixed threshold) and faulted in afresh
  * whatever the collection's timing.
  */
