@@ -25,6 +25,11 @@ and declaring cells must end without an error (then `v_last + 1` must see them);
 that gets any of it wrong fails the script. How many of the 1,000 lines a kernel printed, in
 before it went idle is reported beside the time, which runs until all 1,000 are in and the
 kernel is idle (what the user waits for).
+
+The header names the machine, the load and, when NODE_EXTRA_CA_CERTS is set, what it costs a
+Node process to start here: Node parses that file as it starts (0.1 s a process on the
+2026-12-07 machine, whose environment set it), which lazylab's kernel and executor and tslab's
+kernel pay and Deno's does not. Run with `env -u NODE_EXTRA_CA_CERTS` for figures without it.
 """
 import argparse
 import hashlib
@@ -222,6 +227,25 @@ def load():
     return "%.2f, %.2f, %.2f" % os.getloadavg()
 
 
+def node_start():
+    """What NODE_EXTRA_CA_CERTS costs each Node process here (lazylab's kernel and executor, and
+    tslab's, parse the file as they start; Deno does not read it): `node -e 0`, five times with the
+    environment as given and five times without the variable, medians."""
+    extra = os.environ.get("NODE_EXTRA_CA_CERTS")
+    if not extra:
+        return "NODE_EXTRA_CA_CERTS unset"
+    def start(env):
+        xs = []
+        for _ in range(5):
+            t = time.perf_counter()
+            subprocess.run(["node", "-e", "0"], env=env, check=True)
+            xs.append(time.perf_counter() - t)
+        return statistics.median(xs)
+    without = {k: v for k, v in os.environ.items() if k != "NODE_EXTRA_CA_CERTS"}
+    return (f"NODE_EXTRA_CA_CERTS={extra}: `node -e 0` takes {start(os.environ):.3f} s with it, "
+            f"{start(without):.3f} s without (each Node process of lazylab and tslab pays the difference; Deno does not read it)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scratch", default="/tmp/lazylab-bench")
@@ -239,6 +263,7 @@ def main():
     print(f"kernels: {a.runs} fresh processes each, taking turns, {a.rounds} rounds per cell kind")
     print(f"machine: {machine()}; load (1/5/15 min): {load()}")
     print(f"versions: {versions(a.scratch)}")
+    print(f"environment: {node_start()}")
     runs = {name: [] for name in names}
     for _ in range(a.runs):
         for name in names:
