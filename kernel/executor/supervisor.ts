@@ -107,6 +107,11 @@ export interface SupervisorOptions {
  * first cell (bench/kernel.py, six kernels each: first `1+1` result 0.513 s without the snapshot,
  * 0.545 s with it); each worker thread starts ~7 ms later (36 against 43 ms); the idle kernel's
  * tree was 4 MB smaller (184.5 against 188.8 MB RSS).
+ * `--trace-gc-ignore-scavenger`: V8 formats a trace line after every collection, printed only
+ * with --trace-gc but always kept in the ring buffer of recent collections that an out-of-memory
+ * crash prints (GCTracer::Output, vsnprintf of a dozen floats: 8 % of a minor collection's
+ * samples). With the flag a minor collection writes none (the full ones still do): 29 µs
+ * against 24-25 (medians of 1,000, five processes of six each).
  * Not `--min-semi-space-size=4 --max-semi-space-size=4` (fixed young generations, so that a
  * worker's, counted at its capacity, would not move with V8's heuristics): with them the
  * executor's RSS after a full collection grew ~2.4 KB a cell without end in the soak (75.7 ->
@@ -134,6 +139,7 @@ export const EXECUTOR_FLAGS = [
   "--single-threaded-gc",
   "--max-semi-space-size=1",
   "--no-node-snapshot",
+  "--trace-gc-ignore-scavenger",
 ];
 
 /**
