@@ -32,3 +32,13 @@ export const KERNEL_NODE_FLAGS = ["--max-semi-space-size=1", "--heap-growing-per
 export function underKernelFlags(execArgv: readonly string[] = process.execArgv): boolean {
   return KERNEL_NODE_FLAGS.every((f) => execArgv.includes(f));
 }
+
+/**
+ * Where the kernelspec's shell puts NODE_EXTRA_CA_CERTS for the executor (install/kernelspec.ts,
+ * executor/supervisor.ts's executorEnvironment). Node parses that file of certificates as it
+ * starts, before any of lazylab's code runs: 0.12 s a process on the 2026-12-07 machine, whose
+ * environment named the system's bundle (`node -e 0` 0.146 against 0.030 s). The kernel
+ * process makes no TLS connection, so it starts without it; the executor, where cells'
+ * `fetch` and `https` need it, gets it back.
+ */
+export const EXTRA_CA_CERTS_FOR_EXECUTOR = "LAZYLAB_NODE_EXTRA_CA_CERTS";

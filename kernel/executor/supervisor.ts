@@ -10,6 +10,7 @@ import type { Duplex, Writable } from "node:stream";
 import { DEBUG_FD, interruptLine, onLines, type FromExecutor, type RunRequest, type ToExecutor } from "./ipc";
 import type { DebugPipeMessage, DebugPipeRequest } from "./watchdog";
 import { respond, type DapEvent, type DapRequest, type DapResponse } from "../debugger/dap";
+import { EXTRA_CA_CERTS_FOR_EXECUTOR } from "../node-flags";
 import { markStart } from "../start-trace";
 import { startupHeapRoomEnvironment } from "../../lib/psutil/heap-room";
 
@@ -162,7 +163,10 @@ export function executorEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv 
   // The kernelspec's malloc settings are for the kernel process (kernel/install/kernelspec.ts):
   // the executor's memory figures depend on its allocator, so it runs as it always has.
   const kernelOnly = base.LAZYLAB_KERNEL_ONLY_ENV?.split(",") ?? [];
-  base = Object.fromEntries(Object.entries(base).filter(([k]) => k !== "LAZYLAB_KERNEL_ONLY_ENV" && !kernelOnly.includes(k)));
+  const extraCaCerts = base[EXTRA_CA_CERTS_FOR_EXECUTOR];
+  base = Object.fromEntries(Object.entries(base).filter(([k]) => k !== "LAZYLAB_KERNEL_ONLY_ENV" && k !== EXTRA_CA_CERTS_FOR_EXECUTOR && !kernelOnly.includes(k)));
+  // The certificates the kernelspec's shell kept from the kernel process (kernel/install/kernelspec.ts).
+  if (extraCaCerts !== undefined) base.NODE_EXTRA_CA_CERTS = extraCaCerts;
   return {
     ...base,
     // A fixed mmap threshold makes freed array buffers go back to the OS at once, so the

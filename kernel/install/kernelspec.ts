@@ -28,11 +28,25 @@ export const KERNEL_ENV: Record<string, string> = { MALLOC_ARENA_MAX: "1", MALLO
 export const KERNEL_ONLY_ENV = "LAZYLAB_KERNEL_ONLY_ENV";
 
 export { KERNEL_NODE_FLAGS } from "../node-flags";
-import { KERNEL_NODE_FLAGS } from "../node-flags";
+import { EXTRA_CA_CERTS_FOR_EXECUTOR, KERNEL_NODE_FLAGS } from "../node-flags";
+
+/**
+ * The kernel's command. On POSIX systems /bin/sh starts it, having moved a non-empty
+ * NODE_EXTRA_CA_CERTS to {@link EXTRA_CA_CERTS_FOR_EXECUTOR} (an empty one names no file, and
+ * Node reads none); `exec` keeps the process the launcher started, so its signals and its pid
+ * are the kernel's. On Windows, Node directly.
+ */
+export function kernelArgv(cliPath: string, platform: NodeJS.Platform = process.platform): string[] {
+  const node = [process.execPath, ...KERNEL_NODE_FLAGS, cliPath, "kernel", "-f", "{connection_file}"];
+  if (platform === "win32") return node;
+  // No braces in the script: launchers substitute `{name}` in argv (jupyter_client: known names only).
+  const move = `if [ -n "$NODE_EXTRA_CA_CERTS" ]; then ${EXTRA_CA_CERTS_FOR_EXECUTOR}=$NODE_EXTRA_CA_CERTS; export ${EXTRA_CA_CERTS_FOR_EXECUTOR}; unset NODE_EXTRA_CA_CERTS; fi; exec "$@"`;
+  return ["/bin/sh", "-c", move, "lazylab-kernel", ...node];
+}
 
 export function kernelSpec(cliPath: string) {
   return {
-    argv: [process.execPath, ...KERNEL_NODE_FLAGS, cliPath, "kernel", "-f", "{connection_file}"],
+    argv: kernelArgv(cliPath),
     display_name: "TypeScript (lazylab)",
     language: "typescript",
     interrupt_mode: "message",
