@@ -111,8 +111,9 @@ static inline int lines_in_bounds(napi_env env, size_t length, int64_t off, int6
 /* Whether float64 exp runs np_vexp (the CPUs where NumPy uses its own exp: np_vmath.c). */
 extern int np_own_exp;
 /* Whether the CPU has AVX512F (and the AVX2 loops are in use, and LAZYLAB_NATIVE_ISA is not
- * avx2): np_vexp's eight-lane loop, the float64 sums' one-register leaves, argmin/argmax's
- * index-tracking loop (np_reduce.c) and the comparisons' 64-element steps (np_elementwise.c). */
+ * avx2): np_vexp's eight-lane loop, the float64 sums' one-register leaves, min/max's
+ * four-register loop and argmin/argmax's index-tracking loop (np_reduce.c), and the
+ * comparisons' 64-element steps (np_elementwise.c). */
 extern int np_avx512;
 /* Whether the expression machine's square roots also run on the FMA units (np_machine.c, sqrt_fma). */
 extern int np_fast_sqrt;
