@@ -367,34 +367,29 @@ DEFINE_BLOCK_MINMAX(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
  * same value as the 8-lane loop's (a max or min has one non-zero bit pattern; zero and NaN or
  * infinite values send the caller to the exact loop).
  */
-__attribute__((target("avx512f"))) static double block_minmax_avx512(int is_max, const double *a, int64_t n, int *special) {
+/* The larger (smaller) of each lane: maxpd/minpd, `x > m ? x : m` (`x < m ? x : m`). */
+__attribute__((target("avx512f"), always_inline)) static inline __m512d lane_pick(int is_max, __m512d x, __m512d m) {
+  return is_max ? _mm512_max_pd(x, m) : _mm512_min_pd(x, m);
+}
+__attribute__((target("avx512f"), always_inline)) static inline double minmax_lanes(int is_max, const double *a, int64_t n, int *special) {
   __m512d m[4], z[4];
   m[0] = m[1] = m[2] = m[3] = _mm512_loadu_pd(a);
   z[0] = z[1] = z[2] = z[3] = _mm512_sub_pd(m[0], m[0]);
   int64_t i = 8;
-  if (is_max) {
-    for (; i + 32 <= n; i += 32) {
-      for (int j = 0; j < 4; j++) {
-        PREFETCH(a + i + 8 * j + SUM_PREFETCH);
-        __m512d x = _mm512_loadu_pd(a + i + 8 * j);
-        m[j] = _mm512_max_pd(x, m[j]);
-        z[j] = _mm512_add_pd(z[j], _mm512_sub_pd(x, x));
-      }
+  for (; i + 32 <= n; i += 32) {
+    for (int j = 0; j < 4; j++) {
+      PREFETCH(a + i + 8 * j + SUM_PREFETCH);
+      __m512d x = _mm512_loadu_pd(a + i + 8 * j);
+      m[j] = lane_pick(is_max, x, m[j]);
+      z[j] = _mm512_add_pd(z[j], _mm512_sub_pd(x, x));
     }
-    for (; i + 8 <= n; i += 8) { __m512d x = _mm512_loadu_pd(a + i); m[0] = _mm512_max_pd(x, m[0]); z[0] = _mm512_add_pd(z[0], _mm512_sub_pd(x, x)); }
-    m[0] = _mm512_max_pd(_mm512_max_pd(m[0], m[1]), _mm512_max_pd(m[2], m[3]));
-  } else {
-    for (; i + 32 <= n; i += 32) {
-      for (int j = 0; j < 4; j++) {
-        PREFETCH(a + i + 8 * j + SUM_PREFETCH);
-        __m512d x = _mm512_loadu_pd(a + i + 8 * j);
-        m[j] = _mm512_min_pd(x, m[j]);
-        z[j] = _mm512_add_pd(z[j], _mm512_sub_pd(x, x));
-      }
-    }
-    for (; i + 8 <= n; i += 8) { __m512d x = _mm512_loadu_pd(a + i); m[0] = _mm512_min_pd(x, m[0]); z[0] = _mm512_add_pd(z[0], _mm512_sub_pd(x, x)); }
-    m[0] = _mm512_min_pd(_mm512_min_pd(m[0], m[1]), _mm512_min_pd(m[2], m[3]));
   }
+  for (; i + 8 <= n; i += 8) {
+    __m512d x = _mm512_loadu_pd(a + i);
+    m[0] = lane_pick(is_max, x, m[0]);
+    z[0] = _mm512_add_pd(z[0], _mm512_sub_pd(x, x));
+  }
+  m[0] = lane_pick(is_max, lane_pick(is_max, m[0], m[1]), lane_pick(is_max, m[2], m[3]));
   __m512d zz = _mm512_add_pd(_mm512_add_pd(z[0], z[1]), _mm512_add_pd(z[2], z[3]));
   double lanes[8], zs[8];
   _mm512_storeu_pd(lanes, m[0]);
@@ -404,6 +399,10 @@ __attribute__((target("avx512f"))) static double block_minmax_avx512(int is_max,
   for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; }
   *special = s != s;
   return r;
+}
+/* minmax_lanes with is_max a constant in each copy, so the pick in the loop is one instruction. */
+__attribute__((target("avx512f"))) static double block_minmax_avx512(int is_max, const double *a, int64_t n, int *special) {
+  return is_max ? minmax_lanes(1, a, n, special) : minmax_lanes(0, a, n, special);
 }
 #define PICK_MINMAX (np_avx512 ? block_minmax_avx512 : PICK(block_minmax))
 #else
