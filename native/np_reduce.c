@@ -337,6 +337,14 @@ double np_pairwise_sum(const double *a, intptr_t n) {
 FOR_EACH_ISA(DEFINE_REDUCE_F32)
 
 #ifdef LAZYLAB_X86
+/* block_minmax's end: the 8 lanes' min or max and NaN/infinity flags folded, then a[i..n) one by one. */
+static inline double minmax_finish(int is_max, const double lanes[8], const double zs[8], const double *a, int64_t i, int64_t n, int *special) {
+  double r = lanes[0], s = zs[0];
+  for (int j = 1; j < 8; j++) { r = is_max ? (lanes[j] > r ? lanes[j] : r) : (lanes[j] < r ? lanes[j] : r); s += zs[j]; }
+  for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; }
+  *special = s != s;
+  return r;
+}
 /* block_minmax with 8 lanes in vector registers (max_pd(x, m) is exactly `x > m ? x : m`). */
 #define DEFINE_BLOCK_MINMAX(SUFFIX, ATTR, VT, W, P) \
   ATTR static double block_minmax_##SUFFIX(int is_max, const double *a, int64_t n, int *special) { \
@@ -351,11 +359,7 @@ FOR_EACH_ISA(DEFINE_REDUCE_F32)
     } \
     double lanes[8], zs[8]; \
     for (int j = 0; j < K; j++) { P##_storeu_pd(lanes + j * W, m[j]); P##_storeu_pd(zs + j * W, z[j]); } \
-    double r = lanes[0], s = zs[0]; \
-    for (int j = 1; j < 8; j++) { r = is_max ? (lanes[j] > r ? lanes[j] : r) : (lanes[j] < r ? lanes[j] : r); s += zs[j]; } \
-    for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; } \
-    *special = s != s; \
-    return r; \
+    return minmax_finish(is_max, lanes, zs, a, i, n, special); \
   }
 DEFINE_BLOCK_MINMAX(base, , __m128d, 2, _mm)
 DEFINE_BLOCK_MINMAX(avx2, __attribute__((target("avx2"))), __m256d, 4, _mm256)
@@ -394,11 +398,7 @@ __attribute__((target("avx512f"), always_inline)) static inline double minmax_la
   double lanes[8], zs[8];
   _mm512_storeu_pd(lanes, m[0]);
   _mm512_storeu_pd(zs, zz);
-  double r = lanes[0], s = zs[0];
-  for (int j = 1; j < 8; j++) { r = is_max ? (lanes[j] > r ? lanes[j] : r) : (lanes[j] < r ? lanes[j] : r); s += zs[j]; }
-  for (; i < n; i++) { double x = a[i]; r = is_max ? (x > r ? x : r) : (x < r ? x : r); s += x - x; }
-  *special = s != s;
-  return r;
+  return minmax_finish(is_max, lanes, zs, a, i, n, special);
 }
 /* minmax_lanes with is_max a constant in each copy, so the pick in the loop is one instruction. */
 __attribute__((target("avx512f"))) static double block_minmax_avx512(int is_max, const double *a, int64_t n, int *special) {

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { KERNEL_ENV, KERNEL_NODE_FLAGS, kernelArgv, kernelSpec } from "../kernel/install/kernelspec";
 import { executorEnvironment } from "../kernel/executor/supervisor";
 import { EXTRA_CA_CERTS_FOR_EXECUTOR } from "../kernel/node-flags";
@@ -65,24 +66,21 @@ test("the executor gets NODE_EXTRA_CA_CERTS back from where the kernelspec's she
 
 const BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 test("in a kernel started through the installed kernelspec, the kernel process has no NODE_EXTRA_CA_CERTS and the executor's cells have the one the launcher was given", { skip: process.platform === "win32" || !existsSync(BUNDLE) ? "no POSIX shell, or no certificate bundle to name" : false }, () => {
+  // The kernel through test/python/kernel_client.py (jupyter_client and the installed kernelspec),
+  // in a Python process whose environment has the variable or not.
   const seen = (extra: string | undefined) =>
     JSON.parse(
       execFileSync(PYTHON, ["-c", `
-import json, os, sys, jupyter_client
-km = jupyter_client.KernelManager(kernel_name="lazylab"); km.start_kernel()
+import json, sys
+sys.path.insert(0, ${JSON.stringify(path.join(__dirname, "..", "..", "test", "python"))})
+from kernel_client import Kernel
+k = Kernel()
 try:
-    kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=60)
-    pid = km.provisioner.process.pid
-    env = dict(l.split("=", 1) for l in open(f"/proc/{pid}/environ").read().split("\\0") if "=" in l)
-    out = []
-    kc.execute_interactive("console.log(JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.${EXTRA_CA_CERTS_FOR_EXECUTOR} ?? null]))", timeout=60,
-        output_hook=lambda m: out.append(m["content"]["text"]) if m["msg_type"] == "stream" else None)
-    kc.stop_channels()
-    print(json.dumps({"kernel": env.get("NODE_EXTRA_CA_CERTS"), "executor": json.loads("".join(out))}))
+    env = dict(l.split("=", 1) for l in open(f"/proc/{k.pid}/environ").read().split("\\0") if "=" in l)
+    _, msgs = k.run("console.log(JSON.stringify([process.env.NODE_EXTRA_CA_CERTS ?? null, process.env.${EXTRA_CA_CERTS_FOR_EXECUTOR} ?? null]))", timeout=60)
+    print(json.dumps({"kernel": env.get("NODE_EXTRA_CA_CERTS"), "executor": json.loads(k.text(msgs))}))
 finally:
-    km.shutdown_kernel(now=True)
-sys.stdout.flush()
-os._exit(0)  # no jupyter_client finalisers at interpreter exit
+    k.close()
 `], { encoding: "utf8", env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_EXTRA_CA_CERTS")), ...(extra === undefined ? {} : { NODE_EXTRA_CA_CERTS: extra }) } }),
     ) as { kernel: string | null; executor: [string | null, string | null] };
   assert.deepEqual(seen(BUNDLE), { kernel: null, executor: [BUNDLE, null] });
