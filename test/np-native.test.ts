@@ -118,6 +118,18 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["x.T.copy()", (x) => x.T.copy()],
   ["x[::-1, ::2].T.copy()", (x) => x.get("::-1, ::2").T.copy()],
   ["x.reshape(-1, 10, 100).transpose(2, 0, 1).copy()", (x) => x.reshape(-1, 10, 100).transpose(2, 0, 1).copy()],
+  // Transposes in 8x8 blocks (AVX-512): rows and columns left over at both ends, a source
+  // walked backwards, an output already written (streamed when large) and one starting mid-line.
+  ["x[:-4, :-3].T.copy()", (x) => x.get(":-4, :-3").T.copy()],
+  ["x[::-1].T.copy()", (x) => x.get("::-1").T.copy()],
+  ["np.copyto(o.reshape(x.shape[1], x.shape[0]), x.T) or o", (x, _y, o) => (o.reshape([x.shape[1], x.shape[0]]).set(":", x.T), o)],
+  ["(o.fill(1.0), np.copyto(o.ravel()[:x.shape[0] // 8 * 8 * x.shape[1]].reshape(x.shape[1], -1), x[:x.shape[0] // 8 * 8].T), o)[2]", (x, _y, o) => {
+    const rows = Math.floor(x.shape[0] / 8) * 8;
+    o.fill(1);
+    o.ravel().get(`:${rows * x.shape[1]}`).reshape([x.shape[1], rows]).set(":", x.get(`:${rows}`).T);
+    return o;
+  }],
+  ["np.copyto(o.reshape(x.shape[1], x.shape[0])[:, 1:], x[1:].T) or o", (x, _y, o) => (o.reshape([x.shape[1], x.shape[0]]).get(":, 1:").set(":", x.get("1:").T), o)],
   ["np.copyto(o[:, ::-1], x) or o", (x, _y, o) => (o.get(":, ::-1").set(":", x), o)],
   ["(x > 0).sum()", (x) => x.gt(0).sum()],
   ["(x > y).sum(axis=1)", (x, y) => x.gt(y).sum(1)],
