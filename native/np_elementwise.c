@@ -447,6 +447,16 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A fresh output of copy_2d: its pages from `populated` up to the FRESH_CHUNK boundary at or
+ * after `need` (at most `end`) faulted in; returns how far it now is. */
+static uintptr_t populate_ahead(uintptr_t populated, uintptr_t need, uintptr_t end) {
+  if (need <= populated) return populated;
+  uintptr_t next = (need + FRESH_CHUNK - 1) & ~(FRESH_CHUNK - 1);
+  if (next > end) next = end;
+  np_populate((void *)populated, next - populated);
+  return next;
+}
+
 /* Rows [i0, i1) and columns [j0, j1) of a 2-D strided copy (below) element by element, the
  * output streamed out in pairs with `stream` (os0 == 1). */
 static inline void copy_tile(const double *a, int64_t as1, int64_t as0, double *o, int64_t os1, int64_t os0, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int stream) {
@@ -577,12 +587,7 @@ static void copy_2d(const double *a, int64_t n1, int64_t n0, int64_t as1, int64_
 #endif
   for (int64_t i0 = 0; i0 < n1; i0 += TILE) {
     int64_t i1 = i0 + TILE < n1 ? i0 + TILE : n1;
-    if (fresh && (uintptr_t)(o + i1 * os1) > populated) {
-      uintptr_t next = ((uintptr_t)(o + i1 * os1) + FRESH_CHUNK - 1) & ~(FRESH_CHUNK - 1);
-      if (next > end) next = end;
-      np_populate((void *)populated, next - populated);
-      populated = next;
-    }
+    if (fresh) populated = populate_ahead(populated, (uintptr_t)(o + i1 * os1), end);
 #ifdef LAZYLAB_X86
     for (int64_t j0 = jb; j0 < je; j0 += TILE) {
       int64_t j1 = j0 + TILE < je ? j0 + TILE : je;
@@ -599,6 +604,87 @@ static void copy_2d(const double *a, int64_t n1, int64_t n0, int64_t as1, int64_
 #endif
 }
 
+#ifdef LAZYLAB_X86
+/* The transpose of an 8x16 float32 block with AVX2: d[m*ds + k] = s[k*ss + m] for m < 8,
+ * k < 16, each row of d 64-byte aligned and written as one whole line in two stores. Two 8x8
+ * transposes in registers (pairs interleaved, then 64-bit pairs, then 128-bit halves). */
+__attribute__((target("avx2"), always_inline)) static inline void transpose_f32_8x16(const float *s, int64_t ss, float *d, int64_t ds) {
+  __m256 v[16];
+  for (int h = 0; h < 2; h++) {
+    const float *q = s + 8 * h * ss;
+    __m256 r[8];
+    for (int k = 0; k < 8; k++) r[k] = _mm256_loadu_ps(q + k * ss);
+    __m256 t[8];
+    for (int k = 0; k < 8; k += 2) {
+      t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+      t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+    }
+    /* u[m] for m < 4 holds rows 0-3's element m (and m + 4 in its upper half), u[4 + m] rows 4-7's. */
+    __m256 u[8];
+    for (int g = 0; g < 2; g++) {
+      u[4 * g] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      u[4 * g + 1] = _mm256_shuffle_ps(t[4 * g], t[4 * g + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      u[4 * g + 2] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      u[4 * g + 3] = _mm256_shuffle_ps(t[4 * g + 1], t[4 * g + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int m = 0; m < 4; m++) {
+      v[2 * m + h] = _mm256_permute2f128_ps(u[m], u[4 + m], 0x20);
+      v[2 * (m + 4) + h] = _mm256_permute2f128_ps(u[m], u[4 + m], 0x31);
+    }
+  }
+  for (int m = 0; m < 8; m++) {
+    _mm256_store_ps(d + m * ds, v[2 * m]);
+    _mm256_store_ps(d + m * ds + 8, v[2 * m + 1]);
+  }
+}
+
+/* Rows [i0, i1) and columns [j0, j1) of a float32 transpose (o[i*os1 + j] = a[i + j*as0]) in
+ * 8x16 blocks (j1 - j0 a multiple of 16, every output row 64-byte aligned at j0), the rows
+ * left over element by element. */
+__attribute__((target("avx2"))) static void transpose_tile_f32(const float *a, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t as0, float *o, int64_t os1) {
+  int64_t ib = i0 + ((i1 - i0) & ~(int64_t)7);
+  for (int64_t i = i0; i < ib; i += 8)
+    for (int64_t j = j0; j < j1; j += 16) transpose_f32_8x16(a + i + j * as0, as0, o + i * os1 + j, os1);
+  for (int64_t i = ib; i < i1; i++)
+    for (int64_t j = j0; j < j1; j++) o[i * os1 + j] = a[i + j * as0];
+}
+#endif
+
+/* copy_tile for float32, with plain stores. */
+static inline void copy_tile_f32(const float *a, int64_t as1, int64_t as0, float *o, int64_t os1, int64_t os0, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  for (int64_t i = i0; i < i1; i++)
+    for (int64_t j = j0; j < j1; j++) o[i * os1 + j * os0] = a[i * as1 + j * as0];
+}
+
+/*
+ * copy_2d for float32: the same tiles, the same fresh outputs, and a transpose in 8x16 register
+ * blocks with AVX2 over the columns where output rows are 64-byte aligned; plain stores
+ * throughout. 4000x4000 float32 `x.T.copy()` in an executor-like process: 6.4-7.6 ns/element
+ * in lib/np's JavaScript loop before (NumPy 2.7-2.8).
+ */
+static void copy_2d_f32(const float *a, int64_t n1, int64_t n0, int64_t as1, int64_t as0, float *o, int64_t os1, int64_t os0) {
+  int fresh = os0 == 1 && os1 == n0 && n1 * n0 >= STREAM_MIN && np_untouched(o, (size_t)(n1 * n0) * sizeof(float));
+  uintptr_t populated = (uintptr_t)o, end = (uintptr_t)(o + n1 * n0);
+  int64_t jb = 0, je = 0;
+#ifdef LAZYLAB_X86
+  if (np_avx2 && as1 == 1 && os0 == 1 && os1 % 16 == 0 && ((uintptr_t)o & 3) == 0) {
+    jb = (int64_t)(((64 - ((uintptr_t)o & 63)) & 63) / sizeof(float));
+    if (jb > n0) jb = n0;
+    je = jb + ((n0 - jb) & ~(int64_t)15);
+  }
+#endif
+  for (int64_t i0 = 0; i0 < n1; i0 += TILE) {
+    int64_t i1 = i0 + TILE < n1 ? i0 + TILE : n1;
+    if (fresh) populated = populate_ahead(populated, (uintptr_t)(o + i1 * os1), end);
+#ifdef LAZYLAB_X86
+    for (int64_t j0 = jb; j0 < je; j0 += TILE) transpose_tile_f32(a, i0, i1, j0, j0 + TILE < je ? j0 + TILE : je, as0, o, os1);
+#endif
+    /* Everything else element by element, tile by tile: columns [0, jb) and [je, n0). */
+    copy_tile_f32(a, as1, as0, o, os1, os0, i0, i1, 0, jb);
+    for (int64_t j0 = je; j0 < n0; j0 += TILE) copy_tile_f32(a, as1, as0, o, os1, os0, i0, i1, j0, j0 + TILE < n0 ? j0 + TILE : n0);
+  }
+}
+
 /* The lowest and highest element a 2-D strided walk touches lie in an array of `length`. */
 static int walk_in_bounds(napi_env env, size_t length, int64_t off, int64_t n1, int64_t n0, int64_t s1, int64_t s0) {
   int64_t lo = off, hi = off;
@@ -612,20 +698,29 @@ static int walk_in_bounds(napi_env env, size_t length, int64_t off, int64_t n1, 
   return 1;
 }
 
-/* copy2d(a, aOffset, n1, n0, aStride1, aStride0, out, outOffset, outStride1, outStride0). */
+/* copy2d(a, aOffset, n1, n0, aStride1, aStride0, out, outOffset, outStride1, outStride0): two
+ * Float64Arrays or two Float32Arrays. */
 static napi_value js_copy_2d(napi_env env, napi_callback_info info) {
   size_t argc = 10;
   napi_value argv[10];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  double *a, *o;
+  napi_typedarray_type at, ot;
+  void *a, *o;
   size_t al, ol;
   int64_t ao, n1, n0, as1, as0, oo, os1, os0;
-  if (argc != 10 || !get_f64(env, argv[0], &a, &al) || !get_int(env, argv[1], &ao) || !get_int(env, argv[2], &n1) || !get_int(env, argv[3], &n0) ||
-      !get_int(env, argv[4], &as1) || !get_int(env, argv[5], &as0) || !get_f64(env, argv[6], &o, &ol) || !get_int(env, argv[7], &oo) ||
+  if (argc != 10 || napi_get_typedarray_info(env, argv[0], &at, &al, &a, NULL, NULL) != napi_ok || !get_int(env, argv[1], &ao) ||
+      !get_int(env, argv[2], &n1) || !get_int(env, argv[3], &n0) || !get_int(env, argv[4], &as1) || !get_int(env, argv[5], &as0) ||
+      napi_get_typedarray_info(env, argv[6], &ot, &ol, &o, NULL, NULL) != napi_ok || !get_int(env, argv[7], &oo) ||
       !get_int(env, argv[8], &os1) || !get_int(env, argv[9], &os0))
     return NULL;
+  if (at != ot || (at != napi_float64_array && at != napi_float32_array)) {
+    napi_throw_type_error(env, NULL, "lazylab native loops: copy2d takes two Float64Arrays or two Float32Arrays");
+    return NULL;
+  }
   if (!walk_in_bounds(env, al, ao, n1, n0, as1, as0) || !walk_in_bounds(env, ol, oo, n1, n0, os1, os0)) return NULL;
-  if (n1 > 0 && n0 > 0) copy_2d(a + ao, n1, n0, as1, as0, o + oo, os1, os0);
+  if (n1 <= 0 || n0 <= 0) return NULL;
+  if (at == napi_float64_array) copy_2d((const double *)a + ao, n1, n0, as1, as0, (double *)o + oo, os1, os0);
+  else copy_2d_f32((const float *)a + ao, n1, n0, as1, as0, (float *)o + oo, os1, os0);
   return NULL;
 }
 

@@ -129,6 +129,10 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
     o.ravel().get(`:${rows * x.shape[1]}`).reshape([x.shape[1], rows]).set(":", x.get(`:${rows}`).T);
     return o;
   }],
+  // float32 transposes: 8x16 blocks (AVX2), rows and columns left over, a source walked backwards.
+  ["x.astype(np.float32).T.copy()", (x) => x.astype("float32").T.copy()],
+  ["x[:x.shape[0] // 16 * 16, :-3].astype(np.float32).T.copy()", (x) => x.get(`:${Math.floor(x.shape[0] / 16) * 16}, :-3`).astype("float32").T.copy()],
+  ["x[:x.shape[0] // 16 * 16].astype(np.float32)[::-1].T.copy()", (x) => x.get(`:${Math.floor(x.shape[0] / 16) * 16}`).astype("float32").get("::-1").T.copy()],
   ["np.copyto(o.reshape(x.shape[1], x.shape[0])[:, 1:], x[1:].T) or o", (x, _y, o) => (o.reshape([x.shape[1], x.shape[0]]).get(":, 1:").set(":", x.get("1:").T), o)],
   ["np.copyto(o[:, ::-1], x) or o", (x, _y, o) => (o.get(":, ::-1").set(":", x), o)],
   ["(x > 0).sum()", (x) => x.gt(0).sum()],

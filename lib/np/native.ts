@@ -33,8 +33,8 @@ interface NativeLoops {
   sumBytesLines(a: Uint8Array, off: number, lines: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** o[oo+i] = a[ao+i] converted between float64 and float32 (to nearest), i < n. */
   castFloat(a: Float64Array | Float32Array, ao: number, o: Float32Array | Float64Array, oo: number, n: number): void;
-  /** o[oo + i*os1 + j*os0] = a[ao + i*as1 + j*as0] for i < n1, j < n0, in tiles (a strided 2-D copy). */
-  copy2d(a: Float64Array, ao: number, n1: number, n0: number, as1: number, as0: number, o: Float64Array, oo: number, os1: number, os0: number): void;
+  /** o[oo + i*os1 + j*os0] = a[ao + i*as1 + j*as0] for i < n1, j < n0, in tiles (a strided 2-D copy; a transpose in register blocks). */
+  copy2d<T extends Float64Array | Float32Array>(a: T, ao: number, n1: number, n0: number, as1: number, as0: number, o: T, oo: number, os1: number, os0: number): void;
   /** out[oo+j] += a[off + r*stride + j] for rows r < rows in order, j < n. */
   addRows(a: Float64Array, off: number, rows: number, n: number, stride: number, out: Float64Array, oo: number): void;
   /** out[oo+i] = op(a[ao+i*as], b[bo+i*bs]) for i < n; as and bs are 0 or 1. */

@@ -659,8 +659,9 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   // float64, int64 and uint64 share Float64Array storage: only a same-dtype copy (or one that
   // converts nothing) may skip the cast.
   const plain = src.dtype === target.dtype || (expr === "x" && castOf(target.dtype) === "none");
-  if (native && plain && s instanceof Float64Array && o instanceof Float64Array && target.size >= NATIVE_MIN) {
-    // A strided 2-D float64 copy (e.g. a transposed view): the C loop copies it in tiles.
+  const sameFloats = (s instanceof Float64Array && o instanceof Float64Array) || (s instanceof Float32Array && o instanceof Float32Array);
+  if (native && plain && sameFloats && target.size >= NATIVE_MIN) {
+    // A strided 2-D float64 or float32 copy (e.g. a transposed view): the C loop copies it in tiles.
     const { dims, strides } = mergeAxes(shape, ops);
     if (dims.length === 2 && strides[0][0] !== 1 && strides[0][0] !== 0) {
       native.copy2d(s, src.nd.offset, dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset, strides[1][1], strides[1][0]);
