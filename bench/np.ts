@@ -111,6 +111,7 @@ const ALL_OPS: Op[] = [
   row("(x > 0).sum()", "r = (x > 0).sum()", "r = x.gt(0).sum()", "r"),
   row("x.astype(float32)", "r = x.astype(np.float32)", "r = x.astype(\"float32\")", "r"),
   row("x.T.copy()", "r = x.T.copy()", "r = x.T.copy()", "r"),
+  row("x32.T.copy() (float32)", "r = x32.T.copy()", "r = x32.T.copy()", "r"),
   // Mid-size arrays, where the cost of a call and of fresh memory shows: a loop of 100 (10 for
   // 10⁵) new arrays, each side's statement the same loop.
   row("x * 2, 10⁴ elements (new array, ×100)", "for _ in range(100): r = v4 * 2", "for (let i = 0; i < 100; i++) r = v4.mul(2)", "r", 100 * 10_000),
@@ -151,9 +152,10 @@ x = g.standard_normal((n, n))
 out = np.zeros((n, n))
 touched = np.zeros((n, n)); touched.fill(0.5)
 v4, v5 = x.ravel()[:10**4].copy(), x.ravel()[:10**5].copy()
+x32 = x.astype(np.float32)
 ops = ${JSON.stringify(OPS.map((o) => [o.numpy, o.result, o.elements]))}
 codes = [compile(s, "<op>", "exec") for s, _, _ in ops]
-env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None, v4=v4, v5=v5)
+env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None, v4=v4, v5=v5, x32=x32)
 def run(i):
     if collected:
         env["r"] = None
@@ -205,7 +207,7 @@ function inProcessSide(): Side {
   const rng = np.random.defaultRng(1);
   const x = rng.standardNormal([n, n]);
   const out = np.zeros([n, n]);
-  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined, v4: x.ravel().get(":10000").copy(), v5: x.ravel().get(":100000").copy() });
+  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined, v4: x.ravel().get(":10000").copy(), v5: x.ravel().get(":100000").copy(), x32: x.astype("float32") });
   const scripts = OPS.map((o) => new vm.Script(o.cell, { filename: o.label }));
   return {
     async time(i) {
@@ -285,6 +287,7 @@ const out = np.zeros([n, n]);
 const out64 = out.data as Float64Array;
 const touched = np.zeros([n, n]).fill(0.5);
 const v4 = x.ravel().get(":10000").copy(), v5 = x.ravel().get(":100000").copy();
+const x32 = x.astype("float32");
 let r: unknown;
 let __t = 0n;
 function __stored(v: unknown): { shape: number[]; dtype: string; data: Float64Array | Float32Array | Int32Array | Uint8Array } {
