@@ -447,6 +447,18 @@ static napi_value js_cast_float(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The columns [*jb, *je) of an output whose rows (os1 elements apart, each of `item` bytes,
+ * n0 columns) all begin at the same offset in a cache line: where every row is 64-byte aligned,
+ * a whole number of lines. None (*jb == *je == 0) if rows begin at different offsets. */
+static void line_columns(const void *o, size_t item, int64_t n0, int64_t os1, int64_t *jb, int64_t *je) {
+  int64_t per_line = (int64_t)(64 / item);
+  *jb = *je = 0;
+  if (os1 % per_line != 0 || ((uintptr_t)o & (item - 1)) != 0) return;
+  *jb = (int64_t)(((64 - ((uintptr_t)o & 63)) & 63) / item);
+  if (*jb > n0) *jb = n0;
+  *je = *jb + ((n0 - *jb) & ~(per_line - 1));
+}
+
 /* A fresh output of copy_2d: its pages from `populated` up to the FRESH_CHUNK boundary at or
  * after `need` (at most `end`) faulted in; returns how far it now is. */
 static uintptr_t populate_ahead(uintptr_t populated, uintptr_t need, uintptr_t end) {
@@ -579,11 +591,7 @@ static void copy_2d(const double *a, int64_t n1, int64_t n0, int64_t as1, int64_
    * with plain stores the next operation paid for writing back the copy's dirty cache lines
    * (x**2 right after x.T.copy() measured 7-9 ns/element instead of 2.3-2.7). */
   stream = !fresh && os0 == 1 && n1 * n0 >= STREAM_MIN;
-  if (np_avx2 && as1 == 1 && os0 == 1 && os1 % 8 == 0 && ((uintptr_t)o & 7) == 0) {
-    jb = (int64_t)(((64 - ((uintptr_t)o & 63)) & 63) / sizeof(double));
-    if (jb > n0) jb = n0;
-    je = jb + ((n0 - jb) & ~(int64_t)7);
-  }
+  if (np_avx2 && as1 == 1 && os0 == 1) line_columns(o, sizeof(double), n0, os1, &jb, &je);
 #endif
   for (int64_t i0 = 0; i0 < n1; i0 += TILE) {
     int64_t i1 = i0 + TILE < n1 ? i0 + TILE : n1;
@@ -667,11 +675,7 @@ static void copy_2d_f32(const float *a, int64_t n1, int64_t n0, int64_t as1, int
   uintptr_t populated = (uintptr_t)o, end = (uintptr_t)(o + n1 * n0);
   int64_t jb = 0, je = 0;
 #ifdef LAZYLAB_X86
-  if (np_avx2 && as1 == 1 && os0 == 1 && os1 % 16 == 0 && ((uintptr_t)o & 3) == 0) {
-    jb = (int64_t)(((64 - ((uintptr_t)o & 63)) & 63) / sizeof(float));
-    if (jb > n0) jb = n0;
-    je = jb + ((n0 - jb) & ~(int64_t)15);
-  }
+  if (np_avx2 && as1 == 1 && os0 == 1) line_columns(o, sizeof(float), n0, os1, &jb, &je);
 #endif
   for (int64_t i0 = 0; i0 < n1; i0 += TILE) {
     int64_t i1 = i0 + TILE < n1 ? i0 + TILE : n1;
