@@ -129,6 +129,11 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
     o.ravel().get(`:${rows * x.shape[1]}`).reshape([x.shape[1], rows]).set(":", x.get(`:${rows}`).T);
     return o;
   }],
+  // Strided copies in C: one line with a step (x[:, ::2] merges into one), rows walked
+  // backwards, and every third element (streamed when large).
+  ["x[:, ::2].copy()", (x) => x.get(":, ::2").copy()],
+  ["x[:, ::-1].copy()", (x) => x.get(":, ::-1").copy()],
+  ["x[1:, ::-3].copy()", (x) => x.get("1:, ::-3").copy()],
   // float32 transposes: 8x16 blocks (AVX2), rows and columns left over, a source walked backwards.
   ["x.astype(np.float32).T.copy()", (x) => x.astype("float32").T.copy()],
   ["x[:x.shape[0] // 16 * 16, :-3].astype(np.float32).T.copy()", (x) => x.get(`:${Math.floor(x.shape[0] / 16) * 16}, :-3`).astype("float32").T.copy()],

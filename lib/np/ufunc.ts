@@ -667,6 +667,11 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
       native.copy2d(s, src.nd.offset, dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset, strides[1][1], strides[1][0]);
       return;
     }
+    // One line with a step (`x[:, ::2]` of a C-ordered x merges into one): a 2-D copy of one row.
+    if (dims.length === 1 && strides[0][0] !== 1 && strides[0][0] !== 0) {
+      native.copy2d(s, src.nd.offset, 1, dims[0], 0, strides[0][0], o, target.nd.offset, 0, strides[1][0]);
+      return;
+    }
   }
   const kernel = unaryKernel(expr, castOf(target.dtype), storageKey(s, o));
   forEachLine(shape, ops, unaryLine, { kernel, a: s, o });
