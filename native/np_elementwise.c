@@ -712,12 +712,11 @@ static napi_value js_copy_2d(napi_env env, napi_callback_info info) {
   void *a, *o;
   size_t al, ol;
   int64_t ao, n1, n0, as1, as0, oo, os1, os0;
-  if (argc != 10 || napi_get_typedarray_info(env, argv[0], &at, &al, &a, NULL, NULL) != napi_ok || !get_int(env, argv[1], &ao) ||
-      !get_int(env, argv[2], &n1) || !get_int(env, argv[3], &n0) || !get_int(env, argv[4], &as1) || !get_int(env, argv[5], &as0) ||
-      napi_get_typedarray_info(env, argv[6], &ot, &ol, &o, NULL, NULL) != napi_ok || !get_int(env, argv[7], &oo) ||
-      !get_int(env, argv[8], &os1) || !get_int(env, argv[9], &os0))
+  if (argc != 10 || !get_int(env, argv[1], &ao) || !get_int(env, argv[2], &n1) || !get_int(env, argv[3], &n0) || !get_int(env, argv[4], &as1) ||
+      !get_int(env, argv[5], &as0) || !get_int(env, argv[7], &oo) || !get_int(env, argv[8], &os1) || !get_int(env, argv[9], &os0))
     return NULL;
-  if (at != ot || (at != napi_float64_array && at != napi_float32_array)) {
+  if (napi_get_typedarray_info(env, argv[0], &at, &al, &a, NULL, NULL) != napi_ok || napi_get_typedarray_info(env, argv[6], &ot, &ol, &o, NULL, NULL) != napi_ok ||
+      at != ot || (at != napi_float64_array && at != napi_float32_array)) {
     napi_throw_type_error(env, NULL, "lazylab native loops: copy2d takes two Float64Arrays or two Float32Arrays");
     return NULL;
   }

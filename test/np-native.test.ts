@@ -279,6 +279,20 @@ print(json.dumps([hashlib.sha256(np.ascontiguousarray(eval(e)).tobytes()).hexdig
   }
 });
 
+test("copy2d refuses arrays of two kinds, other kinds, and a walk outside either array, naming what was wrong", { skip: !native ? "no addon" : false }, () => {
+  const c = native!;
+  const f64 = new Float64Array(6), f32 = new Float32Array(6);
+  assert.throws(() => c.copy2d(f64, 0, 2, 3, 3, 1, f32 as unknown as Float64Array, 0, 3, 1), /copy2d takes two Float64Arrays or two Float32Arrays/);
+  assert.throws(() => c.copy2d(new Int32Array(6) as unknown as Float32Array, 0, 2, 3, 3, 1, new Int32Array(6) as unknown as Float32Array, 0, 3, 1), /two Float64Arrays or two Float32Arrays/);
+  assert.throws(() => c.copy2d(f64, 1, 2, 3, 3, 1, new Float64Array(6), 0, 3, 1), /range outside the array/);
+  assert.throws(() => c.copy2d(f32, 0, 2, 3, 1, 3, new Float32Array(6), 0, 3, 1), /range outside the array/);
+  assert.throws(() => c.copy2d(f32, 0, 2, 3, 3, 1, new Float32Array(5), 0, 3, 1), /range outside the array/);
+  // In bounds: a 3x2 float32 transpose, element by element.
+  const src = new Float32Array([1, 2, 3, 4, 5, 6]), out = new Float32Array(6);
+  c.copy2d(src, 0, 2, 3, 1, 2, out, 0, 3, 1);
+  assert.deepEqual([...out], [1, 3, 5, 2, 4, 6]);
+});
+
 test("the native addon is loaded when it is built", { skip: process.env.LAZYLAB_NATIVE === "0" || !existsSync(ADDON) ? "addon not built or switched off" : false }, () => {
   assert.ok(native, `${ADDON} exists but lib/np/native.ts did not load it`);
 });
