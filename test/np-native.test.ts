@@ -134,6 +134,11 @@ const CASES: [string, (x: NDArray, y: NDArray, o: NDArray, xn: NDArray) => NDArr
   ["x[:, ::2].copy()", (x) => x.get(":, ::2").copy()],
   ["x[:, ::-1].copy()", (x) => x.get(":, ::-1").copy()],
   ["x[1:, ::-3].copy()", (x) => x.get("1:, ::-3").copy()],
+  // Stacks of transposes (3-D, one C call per slab): blocks with rows left over, float32, the
+  // slabs walked backwards.
+  ["x.reshape(-1, 40, 100).transpose(0, 2, 1).copy()", (x) => x.reshape(-1, 40, 100).transpose(0, 2, 1).copy()],
+  ["x.reshape(-1, 32, 125).astype(np.float32).transpose(0, 2, 1).copy()", (x) => x.reshape(-1, 32, 125).astype("float32").transpose(0, 2, 1).copy()],
+  ["x.reshape(-1, 40, 100)[::-1].transpose(0, 2, 1).copy()", (x) => x.reshape(-1, 40, 100).get("::-1").transpose(0, 2, 1).copy()],
   // float32 transposes: 8x16 blocks (AVX2), rows and columns left over, a source walked backwards.
   ["x.astype(np.float32).T.copy()", (x) => x.astype("float32").T.copy()],
   ["x[:x.shape[0] // 16 * 16, :-3].astype(np.float32).T.copy()", (x) => x.get(`:${Math.floor(x.shape[0] / 16) * 16}, :-3`).astype("float32").T.copy()],

@@ -633,6 +633,9 @@ export function unary(op: UnaryOp, x: Operand | NestedList, out?: NDArray): NDAr
   return unaryInto(op, arr, op.result(arr.dtype), out);
 }
 
+/** Elements of a slab from which a 3-D strided copy goes to C slab by slab (below it, a call per slab costs more than the JavaScript loop saves). */
+const NATIVE_SLAB_MIN = 1024;
+
 /** Copies `value` (broadcast) into `target`, converting to target's dtype. */
 export function assign(target: NDArray, value: Operand | NestedList): void {
   if (!target.writeable) throw new ValueError("assignment destination is read-only");
@@ -670,6 +673,13 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
     // One line with a step (`x[:, ::2]` of a C-ordered x merges into one): a 2-D copy of one row.
     if (dims.length === 1 && strides[0][0] !== 1 && strides[0][0] !== 0) {
       native.copy2d(s, src.nd.offset, 1, dims[0], 0, strides[0][0], o, target.nd.offset, 0, strides[1][0]);
+      return;
+    }
+    // A stack of 2-D strided copies (`a.transpose(0, 2, 1)` of a C-ordered a): one call per slab.
+    if (dims.length === 3 && strides[0][0] !== 1 && strides[0][0] !== 0 && dims[0] * dims[1] >= NATIVE_SLAB_MIN) {
+      for (let k = 0; k < dims[2]; k++) {
+        native.copy2d(s, src.nd.offset + k * strides[0][2], dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset + k * strides[1][2], strides[1][1], strides[1][0]);
+      }
       return;
     }
   }
