@@ -669,21 +669,17 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   const plain = src.dtype === target.dtype || (expr === "x" && castOf(target.dtype) === "none");
   const sameFloats = (s instanceof Float64Array && o instanceof Float64Array) || (s instanceof Float32Array && o instanceof Float32Array);
   if (native && plain && sameFloats && target.size >= NATIVE_MIN) {
-    // A strided 2-D float64 or float32 copy (e.g. a transposed view): the C loop copies it in tiles.
+    // A float64 or float32 copy whose source steps along the inner axis, merged to at most three
+    // axes, goes to the C loop (tiles; a transpose in register blocks): one line with a step
+    // (`x[:, ::2]` of a C-ordered x), a 2-D copy (`x.T`), or a stack of them
+    // (`a.transpose(0, 2, 1)`), one call per slab. Missing axes count 1 element with stride 0.
     const { dims, strides } = mergeAxes(shape, ops);
-    if (dims.length === 2 && strides[0][0] !== 1 && strides[0][0] !== 0) {
-      native.copy2d(s, src.nd.offset, dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset, strides[1][1], strides[1][0]);
-      return;
-    }
-    // One line with a step (`x[:, ::2]` of a C-ordered x merges into one): a 2-D copy of one row.
-    if (dims.length === 1 && strides[0][0] !== 1 && strides[0][0] !== 0) {
-      native.copy2d(s, src.nd.offset, 1, dims[0], 0, strides[0][0], o, target.nd.offset, 0, strides[1][0]);
-      return;
-    }
-    // A stack of 2-D strided copies (`a.transpose(0, 2, 1)` of a C-ordered a): one call per slab.
-    if (dims.length === 3 && strides[0][0] !== 1 && strides[0][0] !== 0 && dims[0] * dims[1] >= NATIVE_SLAB_MIN) {
-      for (let k = 0; k < dims[2]; k++) {
-        native.copy2d(s, src.nd.offset + k * strides[0][2], dims[1], dims[0], strides[0][1], strides[0][0], o, target.nd.offset + k * strides[1][2], strides[1][1], strides[1][0]);
+    const inner = strides[0][0];
+    if (dims.length >= 1 && dims.length <= 3 && inner !== 1 && inner !== 0 && (dims.length < 3 || dims[0] * dims[1] >= NATIVE_SLAB_MIN)) {
+      const n = (d: number) => dims[d] ?? 1;
+      const step = (op: number, d: number) => strides[op][d] ?? 0;
+      for (let k = 0; k < n(2); k++) {
+        native.copy2d(s, src.nd.offset + k * step(0, 2), n(1), n(0), step(0, 1), inner, o, target.nd.offset + k * step(1, 2), step(1, 1), step(1, 0));
       }
       return;
     }
