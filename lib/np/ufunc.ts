@@ -3,10 +3,10 @@
  * arrays. Each operation is one expression; its loops are generated once per expression
  * (contiguous, scalar and strided variants) so the hot paths are plain typed-array loops.
  */
-import { allocate, allocateShaped, DType, isIntegral, Storage } from "./dtype";
+import { allocate, allocateShaped, DType, isIntegral, SHARED_MIN_BYTES, Storage } from "./dtype";
 import { canCastSameKind, floatLoopType, linearSearchType, resultType, scalarDType, TypeOperand } from "./casting";
 import { broadcastShapes, broadcastStrides, forEachLine, mergeAxes, type Strided } from "./iterate";
-import { fmtShape, NDArray, NestedList, Operand } from "./ndarray";
+import { fmtShape, isCContiguous, NDArray, NestedList, Operand } from "./ndarray";
 import { array } from "./creation";
 import { storageKey } from "./specialise";
 import { compareCode, native, NATIVE_MIN, nativeCode } from "./native";
@@ -662,6 +662,15 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   // Writing an array into an overlapping view of itself: copy the source first.
   const src = v.nd.data === o && v !== target ? v.copy() : v;
   const s = src.nd.data;
+  const n = target.size;
+  if (n > 0 && src.dtype === target.dtype && s.constructor === o.constructor && n * o.BYTES_PER_ELEMENT < SHARED_MIN_BYTES && sameDims(src.nd.shape, target.nd.shape) && isCContiguous(src.nd.shape, src.nd.stride) && isCContiguous(target.nd.shape, target.nd.stride)) {
+    // The same elements in the same order, both laid out in C order: one memmove, bit for bit
+    // as NumPy's copy. A 20x30 copy took 4-5 µs through the loops' dispatch, NumPy's 0.46.
+    // Large ones keep the C loops, which fault a fresh output in piece by piece
+    // (native/np_elementwise.c).
+    o.set(s.subarray(src.nd.offset, src.nd.offset + n), target.nd.offset);
+    return;
+  }
   const ops = [{ stride: broadcastStrides(src.shape, src.nd.stride, shape), offset: src.nd.offset }, { stride: target.nd.stride, offset: target.nd.offset }];
   const expr = castExpr(src.dtype, target.dtype);
   // float64, int64 and uint64 share Float64Array storage: only a same-dtype copy (or one that
