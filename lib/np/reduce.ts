@@ -144,7 +144,16 @@ type LinesCall<D = Float64Array> = (data: D, off: number, lines: number, m: numb
  * contiguous line per output.
  */
 function lineReduce<D extends Float64Array | Uint8Array = Float64Array>(x: NDArray, axes: readonly number[], flat: boolean, nativeLines: LinesCall<D>, jsLine: (data: D, off: number, m: number) => number): Float64Array | null {
-  const v = flat ? x.ravel() : moveReducedLast(x, axes);
+  if (flat) {
+    // A C-contiguous array reduced whole (callers pass `flat` for no other): one line of all its
+    // elements, the call the general path below makes for it, without its views and walk
+    // (`m.sum()` of 20x30 took 4.5 µs, NumPy's 1.6).
+    const m = x.size, data = x.nd.data as D, values = new Float64Array(1);
+    if (m >= NATIVE_MIN) nativeLines(data, x.nd.offset, 1, m, 0, values, 0);
+    else values[0] = jsLine(data, x.nd.offset, m);
+    return values;
+  }
+  const v = moveReducedLast(x, axes);
   const k = v.ndim - axes.length;
   const inner = v.shape.slice(k);
   if (!isCContiguous(inner, v.nd.stride.slice(k))) return null;
