@@ -99,20 +99,72 @@ function parseItem(text: string, whole: string): Resolved {
   );
 }
 
+/**
+ * Appends the items of `text` to `out` when it is only integers, colons, commas and spaces
+ * (`"1:5"`, `"::2, 3"`, `"-1"`, `"0,"`): what {@link parseItem} makes of it, scanned by hand.
+ * The split, trim and regular expressions cost `m.get("1:5")` 1.3-1.6 µs, 10× NumPy's `m[1:5]`.
+ * False (and `out` as it was) for anything else, "..." and None included, which the general
+ * parse takes, with its errors.
+ */
+function parseSimple(text: string, out: Resolved[]): boolean {
+  const before = out.length;
+  const n = text.length;
+  const fields: (number | undefined)[] = [undefined, undefined, undefined];
+  let i = 0;
+  const spaces = () => {
+    while (i < n && text.charCodeAt(i) === 32) i++;
+  };
+  for (;;) {
+    let count = 0;
+    for (;;) {
+      spaces();
+      const from = i;
+      if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++; // + or -
+      const digits = i;
+      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+      if (i === digits && digits !== from) {
+        count = 0; // a sign without digits: the general parse's error
+        break;
+      }
+      fields[count++] = i === from ? undefined : Number(text.slice(from, i));
+      spaces();
+      if (i === n || text.charCodeAt(i) !== 58) break;
+      i++; // ":"
+      if (count === 3) {
+        count = 0; // a fourth part: the general parse's error
+        break;
+      }
+    }
+    const ended = i === n || text.charCodeAt(i) === 44; // the item ends at "," or the end
+    if (!ended || count === 0 || (count === 1 && fields[0] === undefined)) break;
+    out.push(count === 1 ? (fields[0] as number) : new Slice(fields[0], fields[1], count === 3 ? fields[2] : undefined));
+    if (i === n) return true;
+    i++; // ","
+    spaces();
+    if (i === n) return true; // "1," is the tuple (1,)
+  }
+  out.length = before;
+  return false;
+}
+
 /** Splits an index into resolved items (strings are parsed; commas separate items). */
 export function resolveIndex(index: Index): Resolved[] {
   const items = Array.isArray(index) ? (index as readonly IndexItem[]) : [index as IndexItem];
   const out: Resolved[] = [];
   for (const item of items) {
     if (typeof item === "string") {
+      if (parseSimple(item, out)) continue;
       if (item.trim() === "") throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
-      for (const part of item.split(",")) {
-        if (part.trim() === "" ) {
-          if (item.trim().endsWith(",")) continue; // "1," is the tuple (1,)
+      const parts = item.split(",");
+      parts.forEach((part, k) => {
+        if (part.trim() === "") {
+          // "1," is the tuple (1,): an empty last item after one that is not. Python refuses
+          // "1, ,", ",", ",1" (this parse took the first two as (1,) and as everything).
+          if (k === parts.length - 1 && k > 0 && parts[k - 1].trim() !== "") return;
           throw new SyntaxError(`malformed index ${JSON.stringify(item)}: empty item between commas`);
         }
         out.push(parseItem(part, item));
-      }
+      });
     } else if (item === null || item instanceof Slice) {
       out.push(item);
     } else if (typeof item === "number") {
