@@ -1,5 +1,5 @@
 /**
- * lazylab's eager arrays vs NumPy on n×n float64 (4000² = 128 MB), ns per element.
+ * lazylab's eager arrays vs NumPy on n×n float64 (4000² = 128 MB), ns per element (the small-array rows: ns per call).
  *
  *   npm run build && node dist/bench/np.js [n=4000] [runs=5] [--interleaved] [--collected | --cells]
  *
@@ -74,7 +74,7 @@ interface Op {
   label: string;
   /** The NumPy statement (x, out, touched, g, n, m defined), whose result is `result`. */
   numpy: string;
-  /** lazylab's statement, valid as JavaScript and as a TypeScript cell (x, out, out64, touched, rng, n, m, v4, v5, r defined). */
+  /** lazylab's statement, valid as JavaScript and as a TypeScript cell (x, out, out64, touched, rng, n, m, v4, v5, s1, s2, r defined). */
   cell: string;
   /** The variable holding what the statement computed, on both sides. */
   result: "r" | "out" | "touched";
@@ -116,6 +116,18 @@ const ALL_OPS: Op[] = [
   // 10⁵) new arrays, each side's statement the same loop.
   row("x * 2, 10⁴ elements (new array, ×100)", "for _ in range(100): r = v4 * 2", "for (let i = 0; i < 100; i++) r = v4.mul(2)", "r", 100 * 10_000),
   row("x * 2, 10⁵ elements (new array, ×10)", "for _ in range(10): r = v5 * 2", "for (let i = 0; i < 10; i++) r = v5.mul(2)", "r", 10 * 100_000),
+  // Small arrays, where a call's own cost is all there is: loops of 1000 calls, figures in ns
+  // per call (s1 = 10 elements, s2 = 20x30). The first row is the loop alone, on each side.
+  ...([
+    ["loop alone", "r = s1", "r = s1"],
+    ["s2.T (view)", "r = s2.T", "r = s2.T"],
+    ["s2[1:5] (view)", "r = s2[1:5]", "r = s2.get(\"1:5\")"],
+    ["s2.copy()", "r = s2.copy()", "r = s2.copy()"],
+    ["s2.sum()", "r = s2.sum()", "r = s2.sum()"],
+    ["s1 * 2 (new array)", "r = s1 * 2", "r = s1.mul(2)"],
+    ["s1 + s1 (new array)", "r = s1 + s1", "r = s1.add(s1)"],
+    ["np.zeros(10)", "r = np.zeros(10)", "r = np.zeros([10])"],
+  ] as const).map(([label, numpy, cell]) => row(`${label}, small (ns per call, ×1000)`, `for _ in range(1000): ${numpy}`, `for (let i = 0; i < 1000; i++) ${cell}`, "r", 1000)),
 ];
 
 const only = process.env.LAZYLAB_BENCH_OPS?.split(",").filter((w) => w !== "");
@@ -152,10 +164,11 @@ x = g.standard_normal((n, n))
 out = np.zeros((n, n))
 touched = np.zeros((n, n)); touched.fill(0.5)
 v4, v5 = x.ravel()[:10**4].copy(), x.ravel()[:10**5].copy()
+s1, s2 = x.ravel()[:10].copy(), x[:20, :30].copy()
 x32 = x.astype(np.float32)
 ops = ${JSON.stringify(OPS.map((o) => [o.numpy, o.result, o.elements]))}
 codes = [compile(s, "<op>", "exec") for s, _, _ in ops]
-env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None, v4=v4, v5=v5, x32=x32)
+env = dict(np=np, g=g, x=x, out=out, touched=touched, n=n, m=m, r=None, v4=v4, v5=v5, s1=s1, s2=s2, x32=x32)
 def run(i):
     if collected:
         env["r"] = None
@@ -207,7 +220,7 @@ function inProcessSide(): Side {
   const rng = np.random.defaultRng(1);
   const x = rng.standardNormal([n, n]);
   const out = np.zeros([n, n]);
-  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined, v4: x.ravel().get(":10000").copy(), v5: x.ravel().get(":100000").copy(), x32: x.astype("float32") });
+  Object.assign(g, { n, m, rng, x, out, out64: out.data, touched: np.zeros([n, n]).fill(0.5), r: undefined, v4: x.ravel().get(":10000").copy(), v5: x.ravel().get(":100000").copy(), s1: x.ravel().get(":10").copy(), s2: x.get(":20, :30").copy(), x32: x.astype("float32") });
   const scripts = OPS.map((o) => new vm.Script(o.cell, { filename: o.label }));
   return {
     async time(i) {
@@ -287,6 +300,7 @@ const out = np.zeros([n, n]);
 const out64 = out.data as Float64Array;
 const touched = np.zeros([n, n]).fill(0.5);
 const v4 = x.ravel().get(":10000").copy(), v5 = x.ravel().get(":100000").copy();
+const s1 = x.ravel().get(":10").copy(), s2 = x.get(":20, :30").copy();
 const x32 = x.astype("float32");
 let r: unknown;
 let __t = 0n;
