@@ -106,12 +106,15 @@ function sumAs(x: NDArray, opts: { axes: number[]; keepdims: boolean; all: boole
     const { values, outShape } = foldBlocks<ExactAcc>(x, axes, 0, sumLine, exactValue);
     return finish(values, outShape, dtype, x, axes, opts);
   }
+  const float64 = x.dtype === "float64" && native && x.size > 0;
+  // A C-contiguous array summed whole: its one line, before the order of the general case is
+  // worked out (which cost `m.sum()` of 20x30 as much as the sum, and 13 ms of compiling).
+  if (float64 && opts.all && x.isContiguous) return finish(nativeSum(x, [0], true)!, [], dtype, x, axes, opts);
   const order = sumOrder(x, axes);
-  if (x.dtype === "float64" && native && x.size > 0) {
+  if (float64) {
     // The C loops where each output's elements are one contiguous line (or, for an outer
     // axis of a C-contiguous array, rows added in sequence): the same order as floatSum.
-    const flat = opts.all && x.isContiguous;
-    const lines = flat || order.inner.length === order.reduced ? nativeSum(x, flat ? [0] : axes, flat) : null;
+    const lines = order.inner.length === order.reduced ? nativeSum(x, axes, false) : null;
     if (lines) return finish(lines, [], dtype, x, axes, opts);
     if (order.inner.length === 0 && axes.length === 1) {
       const rows = rowReduce(x, axes[0], 0, (data, off, r, m, st, values, idx) => native!.addRows(data, off, r, m, st, values, idx));
