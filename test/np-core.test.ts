@@ -167,6 +167,8 @@ test("creation functions agree with NumPy", () => {
     ["np.concatenate([np.ones((2, 2)), np.zeros((2, 1))], axis=1)", () => np.concatenate([np.ones([2, 2]), np.zeros([2, 1])], { axis: 1 })],
     ["np.stack([np.arange(3), np.arange(3)], axis=1)", () => np.stack([np.arange(3), np.arange(3)], { axis: 1 })],
     ["np.arange(6).reshape(2, -1).T", () => np.arange(6).reshape(2, -1).T], ["np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2)", () => np.arange(24).reshape(2, 3, 4).transpose(1, 0, 2)],
+    ["np.arange(24).reshape(2, 3, 4)[:, ::2, 1:].T", () => np.arange(24).reshape(2, 3, 4).get(":, ::2, 1:").T], ["np.arange(5).T", () => np.arange(5).T],
+    ["np.array(7.5).T", () => np.array(7.5).T], ["np.arange(6).reshape(3, 2)[::-1].transpose()", () => np.arange(6).reshape(3, 2).get("::-1").transpose()],
     ["np.arange(6).astype(np.float32) / 3", () => np.arange(6).astype("float32").div(3)], ["np.array([-1.7, 2.9]).astype(np.int64)", () => np.array([-1.7, 2.9]).astype("int64")],
     ["np.array([0.0, 2.0, float('nan')]).astype(bool)", () => np.array([0, 2, NaN]).astype("bool")], ["np.array([300, -1]).astype(np.uint8)", () => np.array([300, -1]).astype("uint8")],
   ];
@@ -178,6 +180,13 @@ test("creation functions agree with NumPy", () => {
     assert.deepEqual(got.shape, want.shape, `${expr}: shape`);
     close(got.values, want.values, expr);
   });
+});
+
+test("transpose with an empty list of axes refuses where NumPy does (it is not the reversal that no axes give)", () => {
+  const [want] = numpy("", ["np.arange(6).reshape(2, 3).transpose([])"]);
+  assert.deepEqual(want, { error: "ValueError" }, "NumPy's answer");
+  assert.throws(() => np.arange(6).reshape(2, 3).transpose([]), /axes \[\] don't match an array of 2 dimensions/);
+  assert.deepEqual(np.arange(6).reshape(2, 3).transpose().shape, [3, 2]);
 });
 
 test("slices are views: writes through them show in the base, copies are independent", () => {
