@@ -14,9 +14,9 @@ export class Slice {
     readonly stop?: number,
     readonly step?: number,
   ) {
-    for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
-      if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice ${name} must be an integer, got ${v}`);
-    }
+    checkPart("start", start);
+    checkPart("stop", stop);
+    checkPart("step", step);
     if (step === 0) throw new RangeError("slice step cannot be zero");
   }
 
@@ -45,6 +45,10 @@ export class Slice {
     const p = (v?: number) => (v === undefined ? "" : String(v));
     return `${p(this.start)}:${p(this.stop)}${this.step === undefined ? "" : ":" + this.step}`;
   }
+}
+
+function checkPart(name: string, v: number | undefined): void {
+  if (v !== undefined && !Number.isInteger(v)) throw new TypeError(`slice ${name} must be an integer, got ${v}`);
 }
 
 /** `np.slice(start, stop, step)`: a structured slice (Python's `slice`). */
@@ -187,28 +191,33 @@ export interface Geometry {
 /** Applies a basic index to a geometry: the view NumPy's `a[index]` would make. */
 export function applyIndex(g: Geometry, index: Index): Geometry & { scalar: boolean } {
   const items = resolveIndex(index);
-  const ellipses = items.filter((i) => i === ELLIPSIS).length;
+  let ellipses = 0;
+  let consuming = 0;
+  for (const item of items) {
+    if (item === ELLIPSIS) ellipses++;
+    else if (item !== null) consuming++;
+  }
   if (ellipses > 1) throw new SyntaxError("an index can only have a single ellipsis ('...')");
-  const consuming = items.filter((i) => i !== null && i !== ELLIPSIS).length;
   const ndim = g.shape.length;
   if (consuming > ndim) {
     throw new RangeError(`too many indices for array: array is ${ndim}-dimensional, but ${consuming} were indexed`);
   }
-  // Expand the ellipsis (or the implicit trailing one) into full slices.
-  const full: Resolved[] = [];
-  for (const item of items) {
-    if (item === ELLIPSIS) for (let k = 0; k < ndim - consuming; k++) full.push(new Slice());
-    else full.push(item);
-  }
-  if (ellipses === 0) for (let k = consuming; k < ndim; k++) full.push(new Slice());
-
   const shape: number[] = [];
   const stride: number[] = [];
   let offset = g.offset;
   let axis = 0;
   let ints = 0;
-  for (const item of full) {
-    if (item === null) {
+  // The axes an ellipsis (or the implicit trailing one) stands for, taken whole.
+  const whole = (count: number) => {
+    for (let k = 0; k < count; k++, axis++) {
+      shape.push(g.shape[axis]);
+      stride.push(g.stride[axis]);
+    }
+  };
+  for (const item of items) {
+    if (item === ELLIPSIS) {
+      whole(ndim - consuming);
+    } else if (item === null) {
       shape.push(1);
       stride.push(0);
     } else if (typeof item === "number") {
@@ -218,7 +227,7 @@ export function applyIndex(g: Geometry, index: Index): Geometry & { scalar: bool
       offset += i * g.stride[axis];
       axis++;
       ints++;
-    } else if (item instanceof Slice) {
+    } else {
       const { start, step, length } = item.indices(g.shape[axis]);
       if (length > 0) offset += start * g.stride[axis];
       shape.push(length);
@@ -226,5 +235,6 @@ export function applyIndex(g: Geometry, index: Index): Geometry & { scalar: bool
       axis++;
     }
   }
+  if (ellipses === 0) whole(ndim - consuming);
   return { shape, stride, offset, scalar: ints === ndim && shape.length === 0 };
 }
