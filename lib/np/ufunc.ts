@@ -677,7 +677,7 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
   // converts nothing) may skip the cast.
   const plain = src.dtype === target.dtype || (expr === "x" && castOf(target.dtype) === "none");
   const sameFloats = (s instanceof Float64Array && o instanceof Float64Array) || (s instanceof Float32Array && o instanceof Float32Array);
-  if (native && plain && sameFloats && target.size >= NATIVE_MIN) {
+  if (native && plain && sameFloats && n >= NATIVE_MIN) {
     // A float64 or float32 copy whose source steps along the inner axis, merged to at most three
     // axes, goes to the C loop (tiles; a transpose in register blocks): one line with a step
     // (`x[:, ::2]` of a C-ordered x), a 2-D copy (`x.T`), or a stack of them
@@ -685,10 +685,10 @@ export function assign(target: NDArray, value: Operand | NestedList): void {
     const { dims, strides } = mergeAxes(shape, ops);
     const inner = strides[0][0];
     if (dims.length >= 1 && dims.length <= 3 && inner !== 1 && inner !== 0 && (dims.length < 3 || dims[0] * dims[1] >= NATIVE_SLAB_MIN)) {
-      const n = (d: number) => dims[d] ?? 1;
+      const extent = (d: number) => dims[d] ?? 1;
       const step = (op: number, d: number) => strides[op][d] ?? 0;
-      for (let k = 0; k < n(2); k++) {
-        native.copy2d(s, src.nd.offset + k * step(0, 2), n(1), n(0), step(0, 1), inner, o, target.nd.offset + k * step(1, 2), step(1, 1), step(1, 0));
+      for (let k = 0; k < extent(2); k++) {
+        native.copy2d(s, src.nd.offset + k * step(0, 2), extent(1), extent(0), step(0, 1), inner, o, target.nd.offset + k * step(1, 2), step(1, 1), step(1, 0));
       }
       return;
     }
