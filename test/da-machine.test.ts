@@ -174,6 +174,44 @@ test("a band of blocks and a 3-D block with merged axes fold on the machine as i
   }
 });
 
+test("sums over an outer axis add eight lines at a time on the machine (fold_rows) with the JavaScript kernel's bits: chains of one leaf and of two (one broadcast along the lines), every kind of core, comparisons, line counts on and between multiples of eight, lines of every length mod 4, a band of blocks", { skip: SKIP }, () => {
+  const r = rng(41);
+  const x = ref({ kind: "source" }, "float64"), y = ref({ kind: "source" }, "float64");
+  const un = (op: UnaryOp, arg: LazyRef) => ref({ kind: "unary", op, arg }, op.result(arg.dtype));
+  const bin = (op: BinaryOp, a: LazyRef, b: LazyRef | number) => ref({ kind: "binary", op, args: [a, b] }, binaryResultDType(op, a.dtype, typeof b === "number" ? b : b.dtype));
+  const roots = [
+    bin(OPS.sub, bin(OPS.mul, x, 3), 1),
+    bin(OPS.add, bin(OPS.mul, un(UNARY.sqrt, un(UNARY.abs, x)), 2), 1),
+    bin(OPS.gt, x, 0.5),
+    bin(OPS.mul, un(UNARY.floor, x), 2),
+    bin(OPS.sub, bin(OPS.mul, x, y), 0.5),
+    un(UNARY.abs, bin(OPS.sub, x, y)),
+    bin(OPS.div, x, y),
+    bin(OPS.gt, bin(OPS.mul, x, y), 0.1),
+    un(UNARY.sqrt, bin(OPS.mul, x, y)),
+  ];
+  for (const root of roots) {
+    const { expr, leaves, program } = fuse(root);
+    assert.ok(program && program.exact, `${expr} compiles`);
+    const before = native!.machineRowFolds();
+    for (const rows of [8, 13, 24]) {
+      for (const n of [1021, 1022, 1023, 1024]) {
+        const data = leaves.map(() => leafData(r, "float64", (n + 3) * rows + 8));
+        for (const broadcast of leaves.length > 1 ? [false, true] : [false]) {
+          const ls = data.map((d, i) => ({ data: d, offset: 2 + i, stride: [broadcast && i === 1 ? 0 : n + 3, 1] }));
+          check(`sum (0) of ${expr}, ${rows} lines of ${n}${broadcast ? ", the second leaf broadcast" : ""}`, foldBlock(expr, "sum", ls, [rows, n], [0], program), foldBlock(expr, "sum", ls, [rows, n], [0]), true);
+        }
+      }
+    }
+    // A band: three blocks side by side in a wider array, read line by line across them.
+    const W = 3011, data = leaves.map(() => leafData(r, "float64", W * 30));
+    const band = data.map((d) => ({ data: d, stride: [W, 1] }));
+    const parts = [1000, 1000, 1001].map((w, g) => ({ offsets: leaves.map((_, i) => W + 3 + i + 1000 * g), shape: [27, w] }));
+    check(`band sum (0) of ${expr}`, foldBand(expr, "sum", band, parts, [0], program), foldBand(expr, "sum", band, parts, [0]), true);
+    assert.ok(native!.machineRowFolds() > before, `${expr}: the machine added eight lines at a time`);
+  }
+});
+
 test("min and max keep the JavaScript rule on signed zeros and NaN: of equal values the first is kept, a NaN replaces the accumulator", { skip: SKIP }, () => {
   const x = ref({ kind: "source" }, "float64");
   const { expr, program } = fuse(ref({ kind: "binary", op: OPS.mul, args: [x, 1] }, "float64"));

@@ -53,6 +53,12 @@ interface NativeLoops {
    */
   machineFold(program: Int32Array, consts: Float64Array, fold: number, leaves: unknown[], strides: number[], P: number[], N: number[], R: number[], m: number, O: Float64Array, os: number, ot: number): void;
   /**
+   * How many times machineFold has summed eight lines of a part at once into one row of
+   * outputs (a sum over an outer axis of a chain read straight from float64 leaves:
+   * native/np_machine.c, fold_rows), by every thread. For tests.
+   */
+  machineRowFolds(): number;
+  /**
    * var/std's partial of one block with a compiled expression (lib/da/fold-block.ts,
    * momentsBlock): mean = sum / count and m2 = sum of squared deviations, each sum in NumPy's
    * order over the block's C-contiguous chunk. Leaf i's element j at offsets[i] + Σ j_d ·
