@@ -4,7 +4,8 @@
  */
 import { NDArray } from "../np/ndarray";
 import * as np from "../np";
-import { allocate, checkDType, DType, scalarDType } from "../np/dtype";
+import { allocate, checkDType, DType } from "../np/dtype";
+import { scalarDType } from "../np/casting";
 import { checkLazyShape } from "../np/ndarray";
 import { assign } from "../np/ufunc";
 import * as npRandom from "../np/random";

@@ -7,8 +7,8 @@
  * plain running sum. So the floats are NumPy's bits; integers wrap as NumPy's int64 sums do,
  * then as the result dtype.
  */
-import { allocate, coerce, DType, scalarDType, Storage } from "./dtype";
-import { promoteTypes } from "./casting";
+import { allocate, coerce, DType, Storage } from "./dtype";
+import { promoteTypes, scalarDType } from "./casting";
 import { NDArray, NestedList } from "./ndarray";
 import { array, asArrayArg } from "./creation";
 import { blasDot } from "./blas-order";

@@ -4,7 +4,8 @@
  * `concatenate`, `stack`, `hstack`, `vstack`), repeating them (`tile`, `repeat`) or
  * differencing (`diff`).
  */
-import { allocate, allocateShaped, checkDType, DType, itemsize, promote, scalarDType, Storage } from "./dtype";
+import { allocate, allocateShaped, checkDType, DType, itemsize, Storage } from "./dtype";
+import { promoteTypes as promote, scalarDType } from "./casting";
 import { tooLargeError } from "./memory-error";
 import { checkShape, contiguousStrides, fmtShape, NDArray, NestedList, normaliseAxis, plainCopy } from "./ndarray";
 import { assign, pow, sub } from "./ufunc";

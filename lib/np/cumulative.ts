@@ -4,8 +4,8 @@
  * in order, stored in the result dtype at every step (so float32 rounds and small integers wrap
  * as NumPy's do).
  */
-import { allocateShaped, checkDType, DType, isIntegral, isUnsigned } from "./dtype";
-import { canCastSafely } from "./casting";
+import { allocateShaped, checkDType, DType, isIntegral } from "./dtype";
+import { canCastSafely, isUnsigned } from "./casting";
 import { forEachLine } from "./iterate";
 import { NDArray, NestedList } from "./ndarray";
 import { asArrayArg } from "./creation";

@@ -287,5 +287,3 @@ export function coerce(dtype: DType, v: number): number {
     }
   }
 }
-
-export { isSigned, isUnsigned, promoteTypes as promote, resultType, scalarDType } from "./casting";

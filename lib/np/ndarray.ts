@@ -714,5 +714,3 @@ function flattenIndex(index: (Index | undefined)[]): IndexItem[] {
 export function empty(shape: readonly number[], dtype: DType): NDArray {
   return new NDArray(allocateShaped(dtype, shape), shape, dtype);
 }
-
-export { coerce, isIntegral };

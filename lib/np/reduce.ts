@@ -6,7 +6,8 @@
  * reduced axes innermost in that order are summed pairwise in 8-wide blocks, a buffer of 8192
  * elements at a time; otherwise whole slices are added in sequence (floatSum).
  */
-import { allocate, DType, isIntegral, isUnsigned } from "./dtype";
+import { allocate, DType, isIntegral } from "./dtype";
+import { isUnsigned } from "./casting";
 import { forEachLine } from "./iterate";
 import { emptyLikeKeepOrder, iterationOrder } from "./order";
 import { BUFSIZE, floatSum, pairwiseSumFor, sumOrder } from "./float-sum";
