@@ -1,9 +1,8 @@
 /**
  * Index strings (`a.get("1:5, ::2")`) against NumPy's `a[1:5, ::2]`: lib/np/indexing.ts scans
- * strings of integers, colons, commas and spaces by hand (parseSimple) and gives anything else
- * to its general parse. Hundreds of generated strings, valid and not, each compared with what
- * Python and NumPy make of the same text between brackets: the view's shape and elements, or
- * an error on both sides.
+ * them by hand, one pass over the text (parseIndexString). Hundreds of generated strings, valid
+ * and not, each compared with what Python and NumPy make of the same text between brackets: the
+ * view's shape and elements, or an error on both sides.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,7 +23,7 @@ function generator(seed: number): () => number {
 
 /**
  * Index texts that Python's grammar and lazylab's read alike: integers written without leading
- * zeros and with one sign at most, slices of two or three parts, spaces around any of them, one
+ * zeros and with one sign at most, slices of two or three parts, spaces or tabs around any of them, one
  * to four items, with "..." and None among them; and, now and then, what both must refuse: a
  * fourth slice part, a sign with no digits, an empty item (`"1,,2"`, `",1"`, `","`), an empty
  * text. A trailing comma (`"1,"`, the tuple) too.
@@ -32,7 +31,7 @@ function generator(seed: number): () => number {
 function indexTexts(count: number, seed: number): string[] {
   const r = generator(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const space = () => pick(["", "", "", " ", "  "]);
+  const space = () => pick(["", "", "", " ", "  ", "\t"]);
   const int = () => `${pick(["", "", "-", "+"])}${Math.floor(r() * 8)}`;
   const part = () => (r() < 0.35 ? "" : int());
   const item = (): string => {
@@ -40,7 +39,7 @@ function indexTexts(count: number, seed: number): string[] {
     if (u < 0.33) return space() + int() + space();
     if (u < 0.56) return [part(), part()].map((p) => space() + p + space()).join(":");
     if (u < 0.82) return [part(), part(), part()].map((p) => space() + p + space()).join(":");
-    // The general parse's items, beside the scanned ones.
+    // The ellipsis, a new axis, and what both sides refuse.
     if (u < 0.86) return space() + "..." + space();
     if (u < 0.89) return space() + "None" + space();
     if (u < 0.92) return [int(), int(), int(), int()].join(":"); // four parts

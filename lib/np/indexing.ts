@@ -81,74 +81,80 @@ export type Index = IndexItem | readonly IndexItem[];
 
 type Resolved = number | Slice | null | typeof ELLIPSIS;
 
-const INT = /^[+-]?\d+$/;
-
-function parseItem(text: string, whole: string): Resolved {
-  const t = text.trim();
-  if (t === "...") return ELLIPSIS;
-  if (t === "None" || t === "np.newaxis" || t === "newaxis") return null;
-  if (INT.test(t)) return Number(t);
-  const parts = t.split(":");
-  if (parts.length === 2 || parts.length === 3) {
-    const nums = parts.map((p) => {
-      const s = p.trim();
-      if (s === "") return undefined;
-      if (!INT.test(s)) throw new SyntaxError(`malformed index ${JSON.stringify(whole)}: "${s}" is not an integer`);
-      return Number(s);
-    });
-    return new Slice(nums[0], nums[1], nums[2]);
-  }
-  throw new SyntaxError(
-    `malformed index ${JSON.stringify(whole)}: "${t}" is not an integer, a slice like 0:3 or ::2, "..." or None`,
-  );
+/** Whether the character at `c` is white space as String.prototype.trim counts it. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
 }
 
 /**
- * Appends the items of `text` to `out` when it is only integers, colons, commas and spaces
- * (`"1:5"`, `"::2, 3"`, `"-1"`, `"0,"`): what {@link parseItem} makes of it, scanned by hand.
- * The split, trim and regular expressions cost `m.get("1:5")` 1.3-1.6 µs, 10× NumPy's `m[1:5]`.
- * False (and `out` as it was) for anything else, "..." and None included, which the general
- * parse takes, with its errors.
+ * An index string's items appended to `out`, scanned by hand (a split, trims and regular
+ * expressions cost `m.get("1:5")` 1.3-1.6 µs, 10× NumPy's `m[1:5]`). Items are separated by
+ * commas and may be padded with white space: an integer, a slice of two or three integer parts
+ * (each may be empty), `...`, or `None` (`newaxis`, `np.newaxis`). A comma may end the index
+ * after an item (`"1,"` is the tuple `(1,)`); any other empty item is refused, as Python
+ * refuses `"1, ,"`, `","` and `",1"`.
  */
-function parseSimple(text: string, out: Resolved[]): boolean {
-  const before = out.length;
+function parseIndexString(text: string, out: Resolved[]): void {
   const n = text.length;
-  const fields: (number | undefined)[] = [undefined, undefined, undefined];
-  let i = 0;
-  const spaces = () => {
-    while (i < n && text.charCodeAt(i) === 32) i++;
+  const fail = (why: string): never => {
+    throw new SyntaxError(`malformed index ${JSON.stringify(text)}: ${why}`);
   };
-  for (;;) {
-    let count = 0;
-    for (;;) {
-      spaces();
-      const from = i;
-      if (i < n && (text.charCodeAt(i) === 43 || text.charCodeAt(i) === 45)) i++; // + or -
-      const digits = i;
-      while (i < n && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
-      if (i === digits && digits !== from) {
-        count = 0; // a sign without digits: the general parse's error
-        break;
-      }
-      fields[count++] = i === from ? undefined : Number(text.slice(from, i));
-      spaces();
-      if (i === n || text.charCodeAt(i) !== 58) break;
-      i++; // ":"
-      if (count === 3) {
-        count = 0; // a fourth part: the general parse's error
-        break;
-      }
+  let i = 0;
+  while (i < n && isSpace(text.charCodeAt(i))) i++;
+  if (i === n) throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
+  const fields: (number | undefined)[] = [undefined, undefined, undefined];
+  for (let from = 0; from <= n; ) {
+    // The item [s, e): from `from` to the next comma, white space left out at both ends.
+    let end = from;
+    while (end < n && text.charCodeAt(end) !== 44) end++;
+    let s = from, e = end;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+    if (s === e) {
+      // Empty: allowed only last, after an item (the trailing comma of a tuple).
+      if (!(end === n && from > 0)) fail("empty item between commas");
+      break;
     }
-    const ended = i === n || text.charCodeAt(i) === 44; // the item ends at "," or the end
-    if (!ended || count === 0 || (count === 1 && fields[0] === undefined)) break;
-    out.push(count === 1 ? (fields[0] as number) : new Slice(fields[0], fields[1], count === 3 ? fields[2] : undefined));
-    if (i === n) return true;
-    i++; // ","
-    spaces();
-    if (i === n) return true; // "1," is the tuple (1,)
+    const first = text.charCodeAt(s);
+    // ".", "N", "n": the ellipsis or a new axis, else an item read as the others are.
+    const word = first === 46 || first === 78 || first === 110 ? text.slice(s, e) : "";
+    if (word === "...") out.push(ELLIPSIS);
+    else if (word === "None" || word === "newaxis" || word === "np.newaxis") out.push(null);
+    else {
+      // Up to three integer fields separated by colons, each padded with white space or empty.
+      let count = 0, bad = -1, badEnd = -1, j = s;
+      for (;;) {
+        let fs = j;
+        while (j < e && text.charCodeAt(j) !== 58) j++;
+        let fe = j;
+        while (fs < fe && isSpace(text.charCodeAt(fs))) fs++;
+        while (fe > fs && isSpace(text.charCodeAt(fe - 1))) fe--;
+        let value: number | undefined;
+        if (fs < fe) {
+          let k = fs;
+          const sign = text.charCodeAt(k);
+          if (sign === 43 || sign === 45) k++; // + or -
+          const digits = k;
+          while (k < fe && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+          if (k === digits || k !== fe) {
+            if (bad < 0) (bad = fs), (badEnd = fe);
+          } else value = Number(text.slice(fs, fe));
+        }
+        if (count < 3) fields[count] = value;
+        count++;
+        if (j === e) break;
+        j++; // ":"
+      }
+      if (count === 1) {
+        if (bad >= 0 || fields[0] === undefined) fail(`"${text.slice(s, e)}" is not an integer, a slice like 0:3 or ::2, "..." or None`);
+        out.push(fields[0] as number);
+      } else if (count <= 3) {
+        if (bad >= 0) fail(`"${text.slice(bad, badEnd)}" is not an integer`);
+        out.push(new Slice(fields[0], fields[1], count === 3 ? fields[2] : undefined));
+      } else fail(`"${text.slice(s, e)}" is not an integer, a slice like 0:3 or ::2, "..." or None`);
+    }
+    from = end + 1;
   }
-  out.length = before;
-  return false;
 }
 
 /** Splits an index into resolved items (strings are parsed; commas separate items). */
@@ -157,18 +163,7 @@ export function resolveIndex(index: Index): Resolved[] {
   const out: Resolved[] = [];
   for (const item of items) {
     if (typeof item === "string") {
-      if (parseSimple(item, out)) continue;
-      if (item.trim() === "") throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
-      const parts = item.split(",");
-      parts.forEach((part, k) => {
-        if (part.trim() === "") {
-          // "1," is the tuple (1,): an empty last item after one that is not. Python refuses
-          // "1, ,", ",", ",1" (this parse took the first two as (1,) and as everything).
-          if (k === parts.length - 1 && k > 0 && parts[k - 1].trim() !== "") return;
-          throw new SyntaxError(`malformed index ${JSON.stringify(item)}: empty item between commas`);
-        }
-        out.push(parseItem(part, item));
-      });
+      parseIndexString(item, out);
     } else if (item === null || item instanceof Slice) {
       out.push(item);
     } else if (typeof item === "number") {
