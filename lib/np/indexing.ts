@@ -99,9 +99,10 @@ function parseIndexString(text: string, out: Resolved[]): void {
   const fail = (why: string): never => {
     throw new SyntaxError(`malformed index ${JSON.stringify(text)}: ${why}`);
   };
-  let i = 0;
-  while (i < n && isSpace(text.charCodeAt(i))) i++;
-  if (i === n) throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
+  const notAnItem = (s: number, e: number) => fail(`"${text.slice(s, e)}" is not an integer, a slice like 0:3 or ::2, "..." or None`);
+  let lead = 0;
+  while (lead < n && isSpace(text.charCodeAt(lead))) lead++;
+  if (lead === n) throw new SyntaxError("malformed index \"\": an empty index selects nothing; use \":\" or \"...\"");
   const fields: (number | undefined)[] = [undefined, undefined, undefined];
   for (let from = 0; from <= n; ) {
     // The item [s, e): from `from` to the next comma, white space left out at both ends.
@@ -146,12 +147,12 @@ function parseIndexString(text: string, out: Resolved[]): void {
         j++; // ":"
       }
       if (count === 1) {
-        if (bad >= 0 || fields[0] === undefined) fail(`"${text.slice(s, e)}" is not an integer, a slice like 0:3 or ::2, "..." or None`);
+        if (bad >= 0 || fields[0] === undefined) notAnItem(s, e);
         out.push(fields[0] as number);
       } else if (count <= 3) {
         if (bad >= 0) fail(`"${text.slice(bad, badEnd)}" is not an integer`);
         out.push(new Slice(fields[0], fields[1], count === 3 ? fields[2] : undefined));
-      } else fail(`"${text.slice(s, e)}" is not an integer, a slice like 0:3 or ::2, "..." or None`);
+      } else notAnItem(s, e);
     }
     from = end + 1;
   }
